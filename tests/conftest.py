@@ -1,0 +1,5 @@
+"""Shared fixtures. Matplotlib draws off-screen in every test."""
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
