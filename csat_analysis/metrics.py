@@ -4,27 +4,48 @@ Every estimator takes an array-like or Series (missing values are dropped and co
 and optional survey ``weights``, and returns an :class:`Estimate`. Churn arithmetic on
 counts (the brief's worked examples) is exact and returns plain numbers, elementwise
 for arrays (one value per tier or segment).
+
+Intervals are analytic by default: Wilson for shares (CSAT, proportions), the
+multinomial variance for NPS, a t interval for means (CES). With survey weights every
+formula uses the Kish effective sample size ``n_eff = (sum w)^2 / sum w^2`` in place of
+``n`` (a design-effect adjustment; it ignores stratification and clustering).
+``method="bootstrap"`` gives a seeded percentile interval from multinomial resampling
+of the response categories, vectorised over resamples (see :func:`nps`).
+
+:func:`summarize` computes the same estimators for many groups at once from
+``np.bincount`` sums, without a Python loop over groups.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import check_choice, describe_offenders
+from ._validation import check_choice, check_columns, describe_offenders
 from .errors import SurveyDataError
+from .scaling import Scale
 
 __all__ = [
+    "Comparison",
     "Estimate",
+    "ces",
     "churn_loss",
     "churn_rate",
     "churned_count",
+    "compare",
+    "csat_score",
     "customer_lifetime_value",
+    "disconfirmation",
+    "disconfirmation_score",
+    "nps",
     "proportion",
     "retention_rate",
+    "satisfaction_ratio",
+    "summarize",
     "wilson_interval",
 ]
 
@@ -278,3 +299,771 @@ def customer_lifetime_value(revenue, acquisition_cost, retention_cost, customers
         raise SurveyDataError("customer_lifetime_value: customers is zero")
     value = (np.asarray(revenue, dtype=float) - c["acquisition_cost"] - c["retention_cost"]) / c["customers"]
     return _out(value, revenue, acquisition_cost, retention_cost, customers)
+
+
+# --- survey scores: NPS, CSAT, CES ---------------------------------------------------
+
+#: how missing values are handled: dropped and counted, or an error
+NAN_POLICIES = ("omit", "raise")
+#: interval methods of the score estimators
+METHODS = ("analytic", "bootstrap")
+#: the 0-10 likelihood-to-recommend scale; promoters answer 9-10, detractors 0-6
+NPS_SCALE = Scale(0, 10)
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+#: resample x category cells drawn per bootstrap chunk (bounds memory, not speed)
+BOOTSTRAP_CHUNK_CELLS = 4_000_000
+#: most groups that ``summarize(observed=False)`` will lay out
+MAX_GROUPS = 50_000_000
+
+
+def _as_series(values, name: str) -> pd.Series:
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, pd.DataFrame):
+        raise SurveyDataError(f"{name}: expected one column of values, got a DataFrame")
+    array = np.asarray(values)
+    if array.dtype.kind in "biuf":
+        return pd.Series(array.reshape(-1))
+    return pd.Series(np.asarray(values, dtype=object).reshape(-1))
+
+
+def _numeric(series: pd.Series, name: str) -> np.ndarray:
+    """Float values of ``series`` (missing -> nan); text that is not a number is an error."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu":
+        # plain integers and bools cannot hold missing values: keep them, skip a float copy
+        return series.to_numpy()
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    numeric = pd.to_numeric(series, errors="coerce")
+    not_numeric = numeric.isna() & series.notna()
+    if not_numeric.any():
+        raise SurveyDataError(f"{name}: non-numeric values {describe_offenders(series, not_numeric)}")
+    return numeric.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _read_scores(values, scale: Scale | None, name: str) -> tuple[pd.Series, np.ndarray]:
+    """The scores as floats with missing values kept; ratings off the scale are an error."""
+    series = _as_series(values, name)
+    if scale is not None and scale.labels and not pd.api.types.is_numeric_dtype(series.dtype):
+        series = _recode_labels(series, scale, name=name)
+    x = _numeric(series, name)
+    if scale is not None:
+        outside = (x < scale.low) | (x > scale.high)
+        if outside.any():
+            raise SurveyDataError(
+                f"{name}: ratings outside the scale {scale.low:g}..{scale.high:g}: {describe_offenders(series, outside)}"
+            )
+    return series, x
+
+
+def _read_weights(weights, size: int, index: pd.Index, name: str = "weights") -> np.ndarray | None:
+    if weights is None:
+        return None
+    w = _numeric(_as_series(weights, name), name)
+    if w.size != size:
+        raise SurveyDataError(f"{name}: {w.size} weights for {size} responses")
+    bad = ~((w > 0) & np.isfinite(w)) & ~np.isnan(w)
+    if bad.any():
+        raise SurveyDataError(
+            f"{name}: weights must be positive and finite; got {describe_offenders(pd.Series(w, index=index), bad)}"
+        )
+    return w.astype(float, copy=False)
+
+
+def _missing_mask(series: pd.Series, x: np.ndarray, w: np.ndarray | None, name: str, nan_policy: str) -> np.ndarray:
+    """Rows to drop (missing score or weight); with ``nan_policy="raise"`` an error instead."""
+    missing = np.isnan(x) if x.dtype.kind == "f" else np.zeros(x.shape, dtype=bool)
+    if w is not None:
+        missing |= np.isnan(w)
+    if nan_policy == "raise" and missing.any():
+        what = "missing values" if w is None else "missing values or weights"
+        raise SurveyDataError(f"{name}: {what} with nan_policy='raise': {describe_offenders(series, missing)}")
+    return missing
+
+
+def _prepare(values, weights, *, scale: Scale | None, name: str, nan_policy: str):
+    """Return (x, w, n_dropped) with missing values dropped; ``w`` is None without weights."""
+    check_choice("nan_policy", nan_policy, NAN_POLICIES, error=SurveyDataError)
+    series, x = _read_scores(values, scale, name)
+    w = _read_weights(weights, x.size, series.index)
+    missing = _missing_mask(series, x, w, name, nan_policy)
+    if missing.any():
+        x = x[~missing]
+        w = None if w is None else w[~missing]
+    return x, w, int(missing.sum())
+
+
+def _recode_labels(series: pd.Series, scale: Scale, *, name: str) -> pd.Series:
+    """Text labels -> numbers with :func:`csat_analysis.scaling.recode` (imported late: scaling imports us)."""
+    from .scaling import recode
+
+    return recode(series, scale, name=name)
+
+
+def _cell_sums(cell: np.ndarray, counts: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    return counts.astype(float) if w is None else np.bincount(cell, weights=w, minlength=counts.size)
+
+
+def _squared_weight_sums(codes, w, n, n_groups) -> np.ndarray:
+    return n.astype(float) if w is None else np.bincount(codes, weights=w * w, minlength=n_groups)
+
+
+def _nps_table(codes, x, w, n_groups: int, ci: float) -> dict[str, np.ndarray]:
+    """NPS per group from one bincount over (group, category) cells."""
+    # cell = 3 * group + category (0 detractor, 1 passive, 2 promoter), built in place
+    cell = codes * 3
+    cell += x > DETRACTOR_MAX
+    cell += x >= PROMOTER_MIN
+    counts = np.bincount(cell, minlength=3 * n_groups)
+    n = counts.reshape(n_groups, 3).sum(axis=1)
+    sums = _cell_sums(cell, counts, w).reshape(n_groups, 3)
+    sum_w = sums.sum(axis=1)
+    sum_w2 = _squared_weight_sums(codes, w, n, n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        detractors, promoters = sums[:, 0] / sum_w, sums[:, 2] / sum_w
+        n_eff = np.where(n > 0, sum_w**2 / sum_w2, 0.0)
+        difference = promoters - detractors
+        # multinomial variance of p+ - p-: p+ + p- - (p+ - p-)^2, over n_eff
+        variance = np.maximum(promoters + detractors - difference**2, 0.0) / n_eff
+        se = 100 * np.sqrt(variance)
+    value = 100 * difference
+    half = _z(ci) * se
+    return {"value": value, "se": se, "low": np.clip(value - half, -100, 100),
+            "high": np.clip(value + half, -100, 100), "n": n, "n_eff": n_eff}
+
+
+def _share_table(codes, flags, w, n_groups: int, ci: float, unit: float = 1.0) -> dict[str, np.ndarray]:
+    """Share of true ``flags`` per group with Wilson intervals, times ``unit`` (100: percent)."""
+    cell = codes * 2
+    cell += flags
+    counts = np.bincount(cell, minlength=2 * n_groups)
+    n = counts.reshape(n_groups, 2).sum(axis=1)
+    sums = _cell_sums(cell, counts, w).reshape(n_groups, 2)
+    sum_w = sums.sum(axis=1)
+    sum_w2 = _squared_weight_sums(codes, w, n, n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = sums[:, 1] / sum_w
+        n_eff = np.where(n > 0, sum_w**2 / sum_w2, 0.0)
+        se = np.sqrt(p * (1 - p) / n_eff)
+    low, high = wilson_interval(p, np.where(n > 0, n_eff, np.nan), ci)
+    return {"value": unit * p, "se": unit * se, "low": unit * low, "high": unit * high, "n": n, "n_eff": n_eff}
+
+
+def _mean_table(codes, x, w, n_groups: int, ci: float) -> dict[str, np.ndarray]:
+    """Weighted mean per group with a t interval on n_eff - 1 degrees of freedom."""
+    n = np.bincount(codes, minlength=n_groups)
+    if w is None:
+        sum_w = n.astype(float)
+        sum_wx = np.bincount(codes, weights=x, minlength=n_groups)
+    else:
+        sum_w = np.bincount(codes, weights=w, minlength=n_groups)
+        sum_wx = np.bincount(codes, weights=w * x, minlength=n_groups)
+    sum_w2 = _squared_weight_sums(codes, w, n, n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = sum_wx / sum_w
+        # second pass on deviations: stable where sum(x^2) - n mean^2 would cancel
+        deviation = x - mean[codes]
+        squares = deviation * deviation if w is None else w * deviation * deviation
+        sum_sq = np.bincount(codes, weights=squares, minlength=n_groups)
+        n_eff = np.where(n > 0, sum_w**2 / sum_w2, 0.0)
+        # ss / sum_w * n_eff / (n_eff - 1) is the sample variance (ddof=1) without weights
+        se = np.sqrt(sum_sq / sum_w / (n_eff - 1))
+        se = np.where(n_eff > 1, se, np.nan)
+        t = stats.t.ppf(0.5 + ci / 2, np.where(n_eff > 1, n_eff - 1, np.nan))
+    return {"value": mean, "se": se, "low": mean - t * se, "high": mean + t * se, "n": n, "n_eff": n_eff}
+
+
+def _single(table: dict[str, np.ndarray], n_dropped: int) -> Estimate:
+    if table["n"][0] == 0:
+        return Estimate.empty(n_dropped)
+    return Estimate(
+        *(float(table[key][0]) for key in ("value", "se", "low", "high")),
+        n=int(table["n"][0]), n_eff=float(table["n_eff"][0]), n_dropped=n_dropped,
+    )
+
+
+def _bootstrap_interval(
+    shares: np.ndarray,
+    n_draw: int,
+    statistic: Callable[[np.ndarray], np.ndarray],
+    *,
+    n_boot: int,
+    seed,
+    ci: float,
+) -> tuple[float, float, float]:
+    """Percentile interval from multinomial resamples of category counts.
+
+    A resample of n responses from K categories is one multinomial draw of K counts,
+    so ``rng.multinomial(n, shares, size=B)`` gives B resamples at once; chunks bound
+    the memory of the B x K count matrix.
+    """
+    if int(n_boot) < 2:
+        raise SurveyDataError(f"n_boot={n_boot!r}: need at least 2 bootstrap resamples")
+    rng = np.random.default_rng(seed)
+    shares = shares / shares.sum()
+    draws = np.empty(int(n_boot))
+    chunk = max(1, BOOTSTRAP_CHUNK_CELLS // shares.size)
+    for start in range(0, draws.size, chunk):
+        size = min(chunk, draws.size - start)
+        draws[start:start + size] = statistic(rng.multinomial(n_draw, shares, size=size))
+    low, high = np.quantile(draws, [(1 - ci) / 2, (1 + ci) / 2])
+    return float(draws.std(ddof=1)), float(low), float(high)
+
+
+def _draw_size(n: int, n_eff: float, weighted: bool) -> int:
+    # weighted data: resample n_eff responses from the weighted category shares
+    return max(1, int(round(n_eff))) if weighted else n
+
+
+def _with_bootstrap(estimate: Estimate, interval: tuple[float, float, float]) -> Estimate:
+    se, low, high = interval
+    return Estimate(estimate.value, se, low, high, estimate.n, estimate.n_eff, estimate.n_dropped)
+
+
+def nps(scores, weights=None, ci: float = 0.95, method: str = "analytic", *, n_boot: int = 10_000,
+        seed=0, nan_policy: str = "omit") -> Estimate:
+    """Net Promoter Score on the -100..100 scale: % promoters (9-10) minus % detractors (0-6).
+
+    Parameters
+    ----------
+    scores : array-like or Series
+        Likelihood-to-recommend answers on 0..10. Missing values are dropped and
+        counted in ``n_dropped``.
+    weights : array-like, optional
+        Positive survey weights (shares are weighted; ``n_eff`` is Kish's).
+    ci : float
+        Confidence level.
+    method : {"analytic", "bootstrap"}
+        ``"analytic"``: normal interval with the multinomial variance
+        ``[p+ + p- - (p+ - p-)^2] / n_eff`` (times 100), clipped to -100..100.
+        ``"bootstrap"``: percentile interval of ``n_boot`` resamples, each a
+        multinomial draw of detractor/passive/promoter counts (vectorised). With
+        weights a resample draws ``round(n_eff)`` responses from the weighted
+        category shares. ``se`` is then the resamples' standard deviation.
+    n_boot, seed : int
+        Resamples and random seed of the bootstrap.
+    nan_policy : {"omit", "raise"}
+        Drop missing values (default) or raise :class:`SurveyDataError`.
+
+    Returns
+    -------
+    Estimate
+
+    Raises
+    ------
+    SurveyDataError
+        Scores outside 0..10 or not numeric (naming values and rows), bad weights.
+
+    Examples
+    --------
+    >>> est = nps([10, 9, 8, 7, 6, 3, 10, 10, 9, 0])  # 5 promoters, 3 detractors
+    >>> est.value, est.n
+    (20.0, 10)
+    >>> round(est.se, 2)  # 100 * sqrt((0.5 + 0.3 - 0.2**2) / 10)
+    27.57
+    """
+    check_choice("method", method, METHODS, error=SurveyDataError)
+    _z(ci)
+    x, w, dropped = _prepare(scores, weights, scale=NPS_SCALE, name="scores", nan_policy=nan_policy)
+    if x.size == 0:
+        return Estimate.empty(dropped)
+    estimate = _single(_nps_table(np.zeros(x.size, dtype=np.int64), x, w, 1, ci), dropped)
+    if method == "bootstrap":
+        category = (x >= PROMOTER_MIN).astype(np.int64) - (x <= DETRACTOR_MAX) + 1
+        shares = np.bincount(category, weights=w, minlength=3).astype(float)
+        n_draw = _draw_size(x.size, estimate.n_eff, w is not None)
+        estimate = _with_bootstrap(estimate, _bootstrap_interval(
+            shares, n_draw, lambda counts: 100 * (counts[:, 2] - counts[:, 0]) / n_draw,
+            n_boot=n_boot, seed=seed, ci=ci))
+    return estimate
+
+
+def _top_box_count(top_box, scale: Scale) -> int:
+    if isinstance(top_box, bool) or not float(top_box).is_integer() or not 1 <= top_box <= scale.width:
+        raise SurveyDataError(
+            f"top_box={top_box!r}: must be a whole number of boxes from 1 to {scale.width:g} on a "
+            f"{scale.low:g}..{scale.high:g} scale"
+        )
+    return int(top_box)
+
+
+def csat_score(scores, scale=(1, 5), top_box: int = 2, weights=None, ci: float = 0.95, method: str = "analytic",
+               *, n_boot: int = 10_000, seed=0, nan_policy: str = "omit") -> Estimate:
+    """CSAT: percent of responses in the top ``top_box`` boxes of the scale, Wilson interval.
+
+    Parameters
+    ----------
+    scores : array-like or Series
+        Ratings on ``scale`` (numbers, or text labels when ``scale`` is a
+        :class:`~csat_analysis.scaling.Scale` with labels).
+    scale : (low, high) or Scale
+        The rating scale; the top k boxes are the k highest points (``score > high - k``).
+    top_box : int
+        Number of top boxes counted as satisfied (2: "satisfied" or "very satisfied" on 1-5).
+    weights, ci, method, n_boot, seed, nan_policy
+        As in :func:`nps`; the bootstrap draws binomial counts.
+
+    Returns
+    -------
+    Estimate
+        In percent (0-100).
+
+    Examples
+    --------
+    >>> est = csat_score([5, 4, 4, 3, 2, 5, 1, 4])
+    >>> est.value
+    62.5
+    >>> round(est.low, 1), round(est.high, 1)
+    (30.6, 86.3)
+    """
+    check_choice("method", method, METHODS, error=SurveyDataError)
+    _z(ci)
+    scale = Scale.coerce(scale)
+    k = _top_box_count(top_box, scale)
+    x, w, dropped = _prepare(scores, weights, scale=scale, name="scores", nan_policy=nan_policy)
+    if x.size == 0:
+        return Estimate.empty(dropped)
+    top = x > scale.high - k
+    estimate = _single(_share_table(np.zeros(x.size, dtype=np.int64), top, w, 1, ci, unit=100.0), dropped)
+    if method == "bootstrap":
+        shares = np.bincount(top.astype(np.int64), weights=w, minlength=2).astype(float)
+        n_draw = _draw_size(x.size, estimate.n_eff, w is not None)
+        estimate = _with_bootstrap(estimate, _bootstrap_interval(
+            shares, n_draw, lambda counts: 100 * counts[:, 1] / n_draw, n_boot=n_boot, seed=seed, ci=ci))
+    return estimate
+
+
+def ces(scores, scale=(1, 7), weights=None, ci: float = 0.95, method: str = "analytic", *, n_boot: int = 10_000,
+        seed=0, nan_policy: str = "omit") -> Estimate:
+    """Customer Effort Score: the (weighted) mean effort rating, with a t interval.
+
+    Parameters
+    ----------
+    scores : array-like or Series
+        Effort ratings on ``scale`` (default 1..7, low = little effort).
+    scale : (low, high) or Scale
+    weights, ci, method, n_boot, seed, nan_policy
+        As in :func:`nps`. The analytic interval is ``mean +/- t(n_eff - 1) * se`` with
+        ``se^2 = sum w (x - mean)^2 / sum w / (n_eff - 1)`` (the usual ``s^2 / n``
+        without weights). The bootstrap draws multinomial counts of the distinct ratings.
+
+    Returns
+    -------
+    Estimate
+
+    Examples
+    --------
+    >>> est = ces([2, 3, 1, 4, 2, 6])
+    >>> est.value, round(est.se, 4)
+    (3.0, 0.7303)
+    """
+    check_choice("method", method, METHODS, error=SurveyDataError)
+    _z(ci)
+    scale = Scale.coerce(scale)
+    x, w, dropped = _prepare(scores, weights, scale=scale, name="scores", nan_policy=nan_policy)
+    if x.size == 0:
+        return Estimate.empty(dropped)
+    estimate = _single(_mean_table(np.zeros(x.size, dtype=np.int64), x, w, 1, ci), dropped)
+    if method == "bootstrap":
+        ratings, category = np.unique(x, return_inverse=True)
+        shares = np.bincount(category, weights=w, minlength=ratings.size).astype(float)
+        n_draw = _draw_size(x.size, estimate.n_eff, w is not None)
+        estimate = _with_bootstrap(estimate, _bootstrap_interval(
+            shares, n_draw, lambda counts: counts @ ratings / n_draw, n_boot=n_boot, seed=seed, ci=ci))
+    return estimate
+
+
+# --- expectation and perception (brief section 1) ------------------------------------
+
+#: disconfirmation categories, from worst to best
+DISCONFIRMATION_CATEGORIES = ["disappointed", "satisfied", "delighted"]
+
+
+def _pair(perceived, expected):
+    p_series, e_series = _as_series(perceived, "perceived"), _as_series(expected, "expected")
+    p = _numeric(p_series, "perceived").astype(float)
+    e = _numeric(e_series, "expected").astype(float)
+    if p.size != e.size and 1 not in (p.size, e.size):
+        raise SurveyDataError(f"perceived has {p.size} values but expected has {e.size}")
+    return p_series, p, e_series, e
+
+
+def _elementwise(result: np.ndarray, *inputs):
+    for value in inputs:
+        if isinstance(value, pd.Series):
+            return pd.Series(result, index=value.index)
+    if all(np.ndim(value) == 0 for value in inputs):
+        return result.reshape(-1)[0].item() if result.dtype != object else result.reshape(-1)[0]
+    return result
+
+
+def satisfaction_ratio(perceived, expected):
+    """Customer satisfaction ratio (seed 004's CSS): perceived performance / expectation.
+
+    Works elementwise; missing values give missing ratios.
+
+    Raises
+    ------
+    SurveyDataError
+        If an expectation is zero or negative (the ratio is undefined), or values are
+        not numeric.
+
+    Examples
+    --------
+    >>> satisfaction_ratio(9, 8)
+    1.125
+    >>> satisfaction_ratio([6, 8], [8, 8]).tolist()
+    [0.75, 1.0]
+    """
+    p_series, p, e_series, e = _pair(perceived, expected)
+    not_positive = e <= 0
+    if not_positive.any():
+        raise SurveyDataError(
+            f"expected: expectations must be positive for a ratio; got {describe_offenders(e_series, not_positive)}"
+        )
+    return _elementwise(p / e, perceived, expected)
+
+
+def disconfirmation_score(perceived, expected):
+    """Signed disconfirmation: perceived minus expected (positive: expectations exceeded).
+
+    Examples
+    --------
+    >>> disconfirmation_score([7, 9], [8, 8]).tolist()
+    [-1.0, 1.0]
+    """
+    _, p, _, e = _pair(perceived, expected)
+    return _elementwise(p - e, perceived, expected)
+
+
+def disconfirmation(perceived, expected, tolerance: float = 0.05):
+    """Expectation-disconfirmation category: ``delighted``, ``satisfied`` or ``disappointed``.
+
+    A response is ``satisfied`` when the satisfaction ratio lies within
+    ``1 +/- tolerance`` (an exact ratio of 1 is rare on real scales), ``delighted``
+    above that band and ``disappointed`` below it.
+
+    Parameters
+    ----------
+    perceived, expected : number or array-like
+    tolerance : float
+        Half-width of the band around a ratio of 1 (>= 0).
+
+    Returns
+    -------
+    str for scalar input, else an ordered categorical Series
+    (disappointed < satisfied < delighted); missing input gives a missing category.
+
+    Examples
+    --------
+    >>> disconfirmation(9, 8)
+    'delighted'
+    >>> disconfirmation([6, 8.2, 10], [8, 8, 8]).tolist()
+    ['disappointed', 'satisfied', 'delighted']
+    """
+    if not np.isfinite(tolerance) or tolerance < 0:
+        raise SurveyDataError(f"tolerance={tolerance!r}: must be a non-negative number")
+    ratio = np.asarray(satisfaction_ratio(perceived, expected), dtype=float).reshape(-1)
+    codes = np.select([ratio < 1 - tolerance, ratio > 1 + tolerance], [0, 2], default=1)
+    codes = np.where(np.isnan(ratio), -1, codes)
+    categories = pd.Categorical.from_codes(codes, categories=DISCONFIRMATION_CATEGORIES, ordered=True)
+    if np.ndim(perceived) == 0 and np.ndim(expected) == 0:
+        return categories[0] if codes[0] >= 0 else None
+    index = next((v.index for v in (perceived, expected) if isinstance(v, pd.Series)), None)
+    return pd.Series(categories, index=index, name="disconfirmation")
+
+
+# --- comparing two groups -------------------------------------------------------------
+
+#: metrics :func:`compare` can test
+COMPARE_METRICS = ("nps", "csat", "ces", "proportion")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Difference between two independent groups (``a - b``) with interval and p-value.
+
+    Attributes
+    ----------
+    metric : str
+    value_a, value_b : float
+        The two estimates (NPS points, CSAT percent, CES mean, or a share).
+    difference, se, low, high : float
+        ``value_a - value_b``, its standard error and confidence interval.
+    p_value : float
+        Two-sided p-value of "no difference".
+    n_a, n_b : int
+        Non-missing responses in each group.
+
+    Examples
+    --------
+    >>> result = Comparison("nps", 30.0, 10.0, 20.0, 5.0, 10.2, 29.8, 0.0001, 400, 400)
+    >>> list(result.to_frame().columns)[:4]
+    ['metric', 'value_a', 'value_b', 'difference']
+    """
+
+    metric: str
+    value_a: float
+    value_b: float
+    difference: float
+    se: float
+    low: float
+    high: float
+    p_value: float
+    n_a: int
+    n_b: int
+
+    def to_dict(self) -> dict:
+        """The fields as a plain dict (for ``report.record``)."""
+        return asdict(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row tidy DataFrame."""
+        return pd.DataFrame([self.to_dict()])
+
+
+def compare(a, b, metric: str = "nps", *, weights_a=None, weights_b=None, scale=None, top_box: int = 2,
+            ci: float = 0.95, nan_policy: str = "omit") -> Comparison:
+    """Compare a metric between two independent groups: difference, interval, p-value.
+
+    Parameters
+    ----------
+    a, b : array-like or Series
+        Responses of the two groups.
+    metric : {"nps", "csat", "ces", "proportion"}
+        ``"nps"``: difference of two NPS with their analytic (multinomial) variances,
+        normal z-test. ``"csat"`` (percent points) and ``"proportion"`` (0/1 flags,
+        shares): two-proportion z-test with the pooled share for the p-value and the
+        unpooled (Wald) standard error for the interval. ``"ces"``: Welch's t-test.
+        With weights every ``n`` becomes the group's Kish ``n_eff``.
+    weights_a, weights_b : array-like, optional
+    scale : (low, high) or Scale, optional
+        Rating scale for ``"csat"`` (default 1..5) and ``"ces"`` (default 1..7).
+    top_box : int
+        Top boxes counted by ``"csat"``.
+    ci : float
+    nan_policy : {"omit", "raise"}
+
+    Returns
+    -------
+    Comparison
+        ``difference = value_a - value_b``; ``Comparison.to_frame()`` gives one tidy row.
+        A group without responses gives missing values.
+
+    Examples
+    --------
+    >>> result = compare([10, 9, 9, 7, 3] * 40, [10, 8, 6, 5, 3] * 40, metric="nps")
+    >>> result.value_a, result.value_b, result.difference, result.p_value < 0.001
+    (40.0, -40.0, 80.0, True)
+    """
+    check_choice("metric", metric, COMPARE_METRICS, error=SurveyDataError)
+    z = _z(ci)
+    if metric == "nps":
+        est_a = nps(a, weights_a, ci=ci, nan_policy=nan_policy)
+        est_b = nps(b, weights_b, ci=ci, nan_policy=nan_policy)
+    elif metric == "csat":
+        the_scale = (1, 5) if scale is None else scale
+        est_a = csat_score(a, the_scale, top_box, weights_a, ci=ci, nan_policy=nan_policy)
+        est_b = csat_score(b, the_scale, top_box, weights_b, ci=ci, nan_policy=nan_policy)
+    elif metric == "ces":
+        the_scale = (1, 7) if scale is None else scale
+        est_a = ces(a, the_scale, weights_a, ci=ci, nan_policy=nan_policy)
+        est_b = ces(b, the_scale, weights_b, ci=ci, nan_policy=nan_policy)
+    else:
+        check_choice("nan_policy", nan_policy, NAN_POLICIES, error=SurveyDataError)
+        est_a, est_b = proportion(a, weights_a, ci=ci), proportion(b, weights_b, ci=ci)
+        if nan_policy == "raise" and (est_a.n_dropped or est_b.n_dropped):
+            raise SurveyDataError(
+                f"compare: {est_a.n_dropped} missing values in a and {est_b.n_dropped} in b with nan_policy='raise'"
+            )
+    difference = est_a.value - est_b.value
+    nan = float("nan")
+    if est_a.n == 0 or est_b.n == 0:
+        return Comparison(metric, est_a.value, est_b.value, nan, nan, nan, nan, nan, est_a.n, est_b.n)
+    se = float(np.hypot(est_a.se, est_b.se))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if metric in ("csat", "proportion"):
+            unit = 100.0 if metric == "csat" else 1.0
+            p_a, p_b = est_a.value / unit, est_b.value / unit
+            pooled = (p_a * est_a.n_eff + p_b * est_b.n_eff) / (est_a.n_eff + est_b.n_eff)
+            se_null = unit * np.sqrt(pooled * (1 - pooled) * (1 / est_a.n_eff + 1 / est_b.n_eff))
+            p_value = 2 * stats.norm.sf(abs(difference) / se_null) if se_null > 0 else float(difference == 0)
+            half = z * se
+        elif metric == "ces":
+            # Welch-Satterthwaite degrees of freedom
+            df = se**4 / (est_a.se**4 / (est_a.n_eff - 1) + est_b.se**4 / (est_b.n_eff - 1))
+            p_value = 2 * stats.t.sf(abs(difference) / se, df) if se > 0 else float(difference == 0)
+            half = float(stats.t.ppf(0.5 + ci / 2, df)) * se
+        else:
+            p_value = 2 * stats.norm.sf(abs(difference) / se) if se > 0 else float(difference == 0)
+            half = z * se
+    return Comparison(metric, est_a.value, est_b.value, float(difference), se, float(difference - half),
+                      float(difference + half), float(p_value), est_a.n, est_b.n)
+
+
+# --- many groups at once --------------------------------------------------------------
+
+
+def _key_codes(values: pd.Series, observed: bool):
+    """Integer codes (-1: missing), number of levels and a maker of key values from codes."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        dtype = values.dtype
+        return (values.cat.codes.to_numpy(), len(dtype.categories),
+                lambda i: pd.Categorical.from_codes(i, dtype=dtype))
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu" and len(values):
+        # integer keys with a modest range: offsets are codes, no hashing or sorting
+        array = values.to_numpy()
+        low, high = int(array.min()), int(array.max())
+        if high - low <= max(4 * len(array), 1 << 16):
+            codes = array.astype(np.int64) - low
+            if not observed:  # only the values that occur, as groupby does for non-categoricals
+                present = np.flatnonzero(np.bincount(codes, minlength=high - low + 1))
+                renumber = np.zeros(high - low + 1, dtype=np.int64)
+                renumber[present] = np.arange(present.size)
+                return renumber[codes], present.size, lambda i: pd.Index(present[i] + low, dtype=values.dtype)
+            return codes, high - low + 1, lambda i: pd.Index(np.asarray(i) + low, dtype=values.dtype)
+    codes, levels = pd.factorize(values, sort=True)
+    return codes, len(levels), levels.take
+
+
+def _group_codes(data: pd.DataFrame, by: list[str], observed: bool) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer group code per row (-1: a missing key) and the groups' keys, sorted.
+
+    Each key column is coded once (categoricals by their codes, so groups follow
+    category order as in ``groupby``); the codes combine into one integer per row.
+    """
+    n_rows = len(data)
+    if not by:
+        return np.zeros(n_rows, dtype=np.int64), pd.DataFrame(index=range(1))
+    coded = [_key_codes(data[column], observed) for column in by]
+    sizes = [size for _, size, _ in coded]
+    total = int(np.prod(sizes, dtype=object))
+    combined = np.zeros(n_rows, dtype=np.int64)
+    missing_key = None
+    for codes, size, _ in coded:
+        combined *= size
+        combined += codes
+        if codes.dtype.kind == "i" and codes.size and codes.min() < 0:
+            missing_key = codes < 0 if missing_key is None else missing_key | (codes < 0)
+    if not observed:
+        if total > MAX_GROUPS:
+            raise SurveyDataError(f"summarize: observed=False would lay out {total} groups; use observed=True")
+        group_ids = np.arange(total)
+        codes = combined if missing_key is None else np.where(missing_key, -1, combined)
+    elif total <= 4 * n_rows + 1024:
+        # dense: mark the key combinations that occur, then renumber them 0..G-1
+        if missing_key is not None:
+            combined[missing_key] = total
+        present = np.bincount(combined, minlength=total + 1)[:total] > 0
+        group_ids = np.flatnonzero(present)
+        if group_ids.size == total and missing_key is None:
+            codes = combined
+        else:
+            renumber = np.full(total + 1, -1, dtype=np.int64)
+            renumber[group_ids] = np.arange(group_ids.size)
+            codes = renumber[combined]
+    else:
+        codes = np.full(n_rows, -1, dtype=np.int64)
+        keep = slice(None) if missing_key is None else ~missing_key
+        codes[keep], group_ids = pd.factorize(combined[keep], sort=True)
+    positions = np.unravel_index(group_ids, sizes) if group_ids.size else [np.array([], dtype=np.int64)] * len(by)
+    keys = pd.DataFrame({column: make(position) for column, (_, _, make), position in zip(by, coded, positions)})
+    return codes, keys
+
+
+def summarize(data: pd.DataFrame, by=None, *, nps: str | None = None, csat: str | None = None,
+              csat_scale=(1, 5), top_box: int = 2, ces: str | None = None, ces_scale=(1, 7),
+              weights=None, ci: float = 0.95, observed: bool = True, nan_policy: str = "omit") -> pd.DataFrame:
+    """NPS, CSAT and CES with intervals for every group, in one long tidy table.
+
+    The group keys are factorised once; every estimate then comes from ``np.bincount``
+    sums per group and vectorised interval formulas (the same ones as :func:`nps`,
+    :func:`csat_score` and :func:`ces`), so the cost barely grows with the number of groups.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per response.
+    by : str or list of str, optional
+        Grouping columns. Rows with a missing key are left out (as ``groupby`` does).
+    nps, csat, ces : str, optional
+        Columns holding 0-10 recommendation scores, satisfaction ratings on
+        ``csat_scale`` (top ``top_box`` boxes, percent) and effort ratings on ``ces_scale``.
+    weights : str or array-like, optional
+        Column name (or values) of positive survey weights.
+    ci : float
+    observed : bool
+        With categorical groupers, ``True`` lists only key combinations that occur;
+        ``False`` lists every combination of categories (absent ones with ``n = 0``).
+    nan_policy : {"omit", "raise"}
+        Missing scores (or weights) are dropped per metric (``n`` counts what is left),
+        or raise an error.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``[*by, "metric", "value", "se", "low", "high", "n", "n_eff"]``, one row
+        per group and metric (``"nps"``, ``"csat"``, ``"ces"``). A group without
+        responses has ``n = 0`` and missing values.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"store": ["a", "a", "a", "b", "b"], "nps": [10, 9, 3, 8, None],
+    ...                       "csat": [5, 4, 2, 5, 5]})
+    >>> table = summarize(frame, "store", nps="nps", csat="csat")
+    >>> table[["store", "metric", "value", "n"]].round(1)
+      store metric  value  n
+    0     a    nps   33.3  3
+    1     a   csat   66.7  3
+    2     b    nps    0.0  1
+    3     b   csat  100.0  2
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise SurveyDataError(f"summarize: data must be a DataFrame, got {type(data).__name__}")
+    check_choice("nan_policy", nan_policy, NAN_POLICIES, error=SurveyDataError)
+    by_columns = check_columns(data, by, parameter="by")
+    metrics = {name: column for name, column in (("nps", nps), ("csat", csat), ("ces", ces)) if column is not None}
+    if not metrics:
+        raise SurveyDataError("summarize: name at least one score column with nps=, csat= or ces=")
+    for name, column in metrics.items():
+        check_columns(data, column, parameter=name)
+    _z(ci)
+    csat_scale, ces_scale = Scale.coerce(csat_scale), Scale.coerce(ces_scale)
+    k = _top_box_count(top_box, csat_scale) if "csat" in metrics else top_box
+
+    codes, keys = _group_codes(data, by_columns, observed)
+    n_groups = len(keys)
+    if isinstance(weights, str):
+        check_columns(data, weights, parameter="weights")
+        weights = data[weights]
+    w_all = _read_weights(weights, len(data), data.index)
+    has_key = codes >= 0
+    all_keys = bool(has_key.all())
+
+    tables = []
+    for name, column in metrics.items():
+        scale = {"nps": NPS_SCALE, "csat": csat_scale, "ces": ces_scale}[name]
+        series, x = _read_scores(data[column], scale, column)
+        missing = _missing_mask(series, x, w_all, column, nan_policy)
+        if all_keys and not missing.any():
+            group, values, w = codes, x, w_all
+        else:
+            keep = has_key & ~missing
+            group, values, w = codes[keep], x[keep], None if w_all is None else w_all[keep]
+        if name == "nps":
+            tables.append(_nps_table(group, values, w, n_groups, ci))
+        elif name == "csat":
+            tables.append(_share_table(group, values > csat_scale.high - k, w, n_groups, ci, unit=100.0))
+        else:
+            tables.append(_mean_table(group, values, w, n_groups, ci))
+
+    n_metrics = len(tables)
+    out = keys.iloc[np.repeat(np.arange(n_groups), n_metrics)].reset_index(drop=True)
+    out["metric"] = np.tile(np.array(list(metrics), dtype=object), n_groups)
+    for field in ("value", "se", "low", "high", "n_eff"):
+        out[field] = np.column_stack([table[field] for table in tables]).reshape(-1).astype(float)
+    out["n"] = np.column_stack([table["n"] for table in tables]).reshape(-1).astype(np.int64)
+    return out[[*by_columns, "metric", "value", "se", "low", "high", "n", "n_eff"]]

@@ -1,0 +1,1038 @@
+"""Churn and retention study: churn rates, retention curves, drivers, lifetime value, causes.
+
+The churn arithmetic on counts (brief section 5) lives in :mod:`csat_analysis.metrics`;
+this module applies it to customer tables and adds what a churn study needs on
+customer-level data: churn by segment with Wilson intervals, Kaplan-Meier retention
+curves (statsmodels ``SurvfuncRight``), median lifetime and log-rank tests, a logistic
+model of churn drivers (statsmodels formula API), lifetime value per segment and churn
+causes (controllable or not). Every function takes a DataFrame plus column names and
+returns a tidy DataFrame.
+
+Examples
+--------
+>>> import pandas as pd
+>>> customers = pd.DataFrame({"plan": ["a", "a", "b", "b"], "left": [True, False, False, False]})
+>>> churn_by_segment(customers, "left", by="plan")[["plan", "n", "churned", "rate"]]
+  plan  n  churned  rate
+0    a  2        1   0.5
+1    b  2        0   0.0
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import metrics
+from ._validation import check_choice, check_columns, describe_offenders
+from .errors import ModelSpecError, StudyError, SurveyDataError
+
+__all__ = [
+    "CAUSE_SHARES",
+    "CONTROLLABLE_CAUSES",
+    "DAYS_PER_MONTH",
+    "ChurnDrivers",
+    "ChurnStudySetup",
+    "churn_by_segment",
+    "churn_by_segments",
+    "for_each_segment",
+    "geometric_lifetime",
+    "churn_causes",
+    "churn_drivers",
+    "lifetime_value",
+    "logrank",
+    "median_lifetime",
+    "restricted_mean_lifetime",
+    "retention_curves",
+    "check_assumptions",
+    "dataset_key",
+    "setup_study",
+    "tenure_bands",
+    "tier_example",
+    "worked_examples",
+]
+
+#: seeds 000/001: why customers leave, as shares of the churned
+CAUSE_SHARES = {"death": 0.01, "moved": 0.03, "habits": 0.05, "competitor": 0.09, "quality": 0.14, "indifference": 0.68}
+#: causes the company can act on (the rest: death, moving away, changed habits)
+CONTROLLABLE_CAUSES = ("competitor", "quality", "indifference")
+#: average month length, to express day counts (``account_length``) in months
+DAYS_PER_MONTH = 30.4
+#: default tenure bands in months: [0, 6), [6, 12), [12, 24), [24, 48), [48, inf)
+TENURE_EDGES = (0, 6, 12, 24, 48, np.inf)
+
+
+# --- validation ----------------------------------------------------------------------
+
+
+def _z(ci: float) -> float:
+    if not 0 < ci < 1:
+        raise SurveyDataError(f"ci={ci!r} must lie strictly between 0 and 1")
+    return float(stats.norm.ppf(0.5 + ci / 2))
+
+
+def _churn_flags(data: pd.DataFrame, churn: str) -> pd.Series:
+    """The churn column as booleans; missing or non-0/1 values are an error."""
+    check_columns(data, churn, parameter="churn")
+    values = data[churn]
+    if values.dtype == bool:
+        return values
+    missing = values.isna()
+    if missing.any():
+        raise SurveyDataError(f"churn column {churn!r}: missing values {describe_offenders(values, missing)}")
+    if pd.api.types.is_numeric_dtype(values) and values.isin([0, 1]).all():
+        return values.astype(bool)
+    bad = ~values.isin([0, 1, True, False])
+    raise SurveyDataError(
+        f"churn column {churn!r}: must be True/False or 0/1; got {describe_offenders(values, bad if bad.any() else values.notna())}"
+    )
+
+
+def _tenure_values(data: pd.DataFrame, tenure: str) -> pd.Series:
+    """The tenure column as floats; missing, non-numeric or negative values are an error."""
+    check_columns(data, tenure, parameter="tenure")
+    values = data[tenure]
+    numeric = pd.to_numeric(values, errors="coerce")
+    bad = numeric.isna() | (numeric < 0)
+    if bad.any():
+        raise SurveyDataError(
+            f"tenure column {tenure!r}: needs non-negative numbers without gaps; got {describe_offenders(values, bad)}"
+        )
+    return numeric.astype(float)
+
+
+def _group_columns(data: pd.DataFrame, by) -> list[str]:
+    columns = check_columns(data, by, parameter="by")
+    for column in columns:
+        missing = data[column].isna()
+        if missing.any():
+            raise SurveyDataError(
+                f"segment column {column!r}: missing values {describe_offenders(data[column], missing)}; "
+                "recode them to a level (e.g. 'unknown') first"
+            )
+    return columns
+
+
+def _groups(data: pd.DataFrame, by: list[str]):
+    """Yield (key dict, row positions) per group, in the columns' category/sorted order."""
+    if not by:
+        yield {}, np.arange(len(data))
+        return
+    for key, positions in data.groupby(by, observed=True, sort=True).indices.items():
+        key = key if isinstance(key, tuple) else (key,)
+        yield dict(zip(by, key)), positions
+
+
+# --- churn rates -----------------------------------------------------------------------
+
+
+def tenure_bands(tenure, edges: Sequence[float] = TENURE_EDGES) -> pd.Series:
+    """Tenure cut into ordered bands labelled in months, e.g. ``"0-5"``, ``"48+"``.
+
+    Bands are closed on the left: with the default edges a customer of 6 months is in
+    ``"6-11"``.
+
+    Examples
+    --------
+    >>> tenure_bands([0, 5, 6, 30, 72]).tolist()
+    ['0-5', '0-5', '6-11', '24-47', '48+']
+    """
+    values = pd.Series(tenure) if not isinstance(tenure, pd.Series) else tenure
+    edges = list(edges)
+    if sorted(edges) != edges or len(set(edges)) != len(edges):
+        raise SurveyDataError(f"tenure_bands: edges must increase strictly, got {edges}")
+    labels = []
+    for low, high in zip(edges[:-1], edges[1:]):
+        labels.append(f"{low:g}+" if np.isinf(high) else f"{low:g}-{high - 1:g}")
+    bands = pd.cut(values, bins=edges, right=False, labels=labels)
+    outside = bands.isna() & values.notna()
+    if outside.any():
+        raise SurveyDataError(f"tenure_bands: values outside [{edges[0]}, {edges[-1]}): {describe_offenders(values, outside)}")
+    return bands
+
+
+def _defined_rate(start, end, new, base):
+    """metrics.churn_rate where its denominator is positive, missing elsewhere.
+
+    A small segment where everyone churned has end = 0: its end-based rate is
+    undefined, which should not stop the rates of the other segments.
+    """
+    denominator = start if base == "start" else end
+    rate = np.full(start.shape, np.nan)
+    defined = denominator > 0
+    if defined.any():
+        rate[defined] = metrics.churn_rate(start[defined], end[defined], new[defined], base=base)
+    return rate
+
+
+def churn_by_segment(
+    data: pd.DataFrame,
+    churn: str,
+    by: str | Sequence[str] | None = None,
+    *,
+    tenure: str | None = None,
+    new_within: float = 1.0,
+    base: str = "start",
+    weights: str | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Churn rate per segment with a Wilson interval, on the seed's period counts.
+
+    A customer table is read as one period: customers whose tenure is below
+    ``new_within`` joined during the period (``new``), the others were there at its
+    start (``start``), and ``end = n - churned``. The rate is then
+    :func:`csat_analysis.metrics.churn_rate` on those counts, so both bases of the
+    brief are available. Without ``tenure`` every customer counts as present at the
+    start, and the start-based rate is the plain share of customers who churned.
+
+    Parameters
+    ----------
+    data : DataFrame
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    by : str or list of str, optional
+        Segment column(s); several columns are crossed.
+    tenure : str, optional
+        Tenure column, in the same unit as ``new_within``.
+    new_within : float
+        Tenure below which a customer counts as new in the period.
+    base : {"start", "end"}
+        Denominator of ``rate`` (``rate_start`` and ``rate_end`` are both returned).
+    weights : str, optional
+        Column of positive survey weights: counts become weighted sums and the
+        interval uses the Kish effective size of the starting customers.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        Segment columns, ``n``, ``new``, ``start``, ``end``, ``churned``,
+        ``rate_start``, ``rate_end``, ``base``, ``rate``, ``low``, ``high``, ``n_eff``.
+        The interval is the Wilson interval of ``churned / start``, carried to the
+        end base through ``rate_end = churned / (start - churned + new)``, which is
+        increasing in the churned share.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"left": [1, 0, 0, 1, 0], "months": [3, 0, 7, 9, 2]})
+    >>> row = churn_by_segment(frame, "left", tenure="months", base="end").iloc[0]
+    >>> int(row.start), int(row.new), int(row.end), float(row.rate_start), round(float(row.rate), 4)
+    (4, 1, 3, 0.5, 0.6667)
+    """
+    check_choice("base", base, ["start", "end"], error=SurveyDataError)
+    by = _group_columns(data, by)
+    flags = _churn_flags(data, churn).to_numpy(dtype=float)
+    is_new = (_tenure_values(data, tenure) < new_within).to_numpy() if tenure else np.zeros(len(data), bool)
+    if weights is None:
+        w = np.ones(len(data))
+    else:
+        check_columns(data, weights, parameter="weights")
+        w = pd.to_numeric(data[weights], errors="coerce").to_numpy(dtype=float)
+        bad = ~(w > 0)
+        if bad.any():
+            raise SurveyDataError(f"weights column {weights!r}: weights must be positive numbers; got {describe_offenders(data[weights], bad)}")
+    frame = pd.DataFrame({"_w": w, "_churned": flags * w, "_new": is_new * w, "_start_w": ~is_new * w,
+                          "_start_w2": ~is_new * w**2, "_one": 1})
+    for column in by:
+        frame[column] = data[column].array  # .array keeps categorical order
+    if by:
+        sums = frame.groupby(by, observed=True, sort=True)[["_one", "_w", "_churned", "_new", "_start_w", "_start_w2"]].sum().reset_index()
+    else:
+        sums = frame[["_one", "_w", "_churned", "_new", "_start_w", "_start_w2"]].sum().to_frame().T
+    start = sums["_w"] - sums["_new"]
+    end = sums["_w"] - sums["_churned"]
+    new = sums["_new"]
+    churned = metrics.churned_count(start.to_numpy(), end.to_numpy(), new.to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_eff = (sums["_start_w"] ** 2 / sums["_start_w2"]).to_numpy()
+    share = churned / start.to_numpy()
+    low, high = metrics.wilson_interval(share, n_eff, ci)
+    low, high = np.atleast_1d(low), np.atleast_1d(high)
+    rate_start = _defined_rate(start.to_numpy(), end.to_numpy(), new.to_numpy(), "start")
+    rate_end = _defined_rate(start.to_numpy(), end.to_numpy(), new.to_numpy(), "end")
+    if base == "end":
+        start_v, new_v = start.to_numpy(), new.to_numpy()
+        low, high = (q * start_v / (start_v * (1 - q) + new_v) for q in (low, high))
+    counts_are_whole = weights is None
+    table = sums[by].copy() if by else pd.DataFrame(index=[0])
+    table["n"] = sums["_one"].astype(int).to_numpy()
+    for name, values in (("new", new), ("start", start), ("end", end), ("churned", churned)):
+        values = np.asarray(values, dtype=float)
+        table[name] = values.round().astype(int) if counts_are_whole else values
+    table["rate_start"] = np.atleast_1d(rate_start)
+    table["rate_end"] = np.atleast_1d(rate_end)
+    table["base"] = base
+    table["rate"] = table["rate_start"] if base == "start" else table["rate_end"]
+    table["low"], table["high"] = low, high
+    table["n_eff"] = n_eff
+    return table.reset_index(drop=True)
+
+
+def churn_by_segments(data: pd.DataFrame, churn: str, segments: Sequence[str], **kwargs) -> pd.DataFrame:
+    """:func:`churn_by_segment` for each segment column in turn, stacked in long form.
+
+    Returns one row per (``segment``, ``level``) with the columns of
+    :func:`churn_by_segment`; ``level`` holds the level as text.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": ["x", "y"], "b": [1, 1], "left": [True, False]})
+    >>> churn_by_segments(frame, "left", ["a", "b"])[["segment", "level", "rate"]]
+      segment level  rate
+    0       a     x   1.0
+    1       a     y   0.0
+    2       b     1   0.5
+    """
+    return for_each_segment(churn_by_segment, data, segments, churn=churn, **kwargs)
+
+
+def for_each_segment(function, data: pd.DataFrame, segments: Sequence[str], **kwargs) -> pd.DataFrame:
+    """Call ``function(data, by=column, **kwargs)`` per segment column and stack the results.
+
+    The segment column of each result becomes ``segment`` (its name) and ``level``
+    (the level as text), so several segmentations fit in one tidy table.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 3, 4], "left": [1, 0, 1, 0], "plan": list("aabb")})
+    >>> for_each_segment(median_lifetime, frame, ["plan"], tenure="months", churn="left")[["segment", "level", "n"]]
+      segment level  n
+    0    plan     a  2
+    1    plan     b  2
+    """
+    tables = []
+    for column in check_columns(data, list(segments), parameter="segments"):
+        table = function(data, by=column, **kwargs)
+        levels = table.pop(column).astype(str)
+        table.insert(0, "level", levels)
+        table.insert(0, "segment", column)
+        tables.append(table)
+    if not tables:
+        raise SurveyDataError("for_each_segment: give at least one segment column")
+    return pd.concat(tables, ignore_index=True)
+
+
+def geometric_lifetime(monthly_hazard: float, horizon: float) -> dict[str, float]:
+    """Median and restricted mean lifetime when churn has a constant monthly hazard.
+
+    With survival ``S(t) = (1 - h)^t`` after ``t`` whole months (the simulator's
+    geometric time to churn), the median is the first month with ``S <= 0.5`` and the
+    restricted mean up to ``horizon`` months is the sum of ``S`` over months
+    ``0 .. horizon - 1``. This is the known truth a Kaplan-Meier curve on simulated
+    data should recover.
+
+    Examples
+    --------
+    >>> geometric_lifetime(0.5, horizon=3)  # S = 1, 0.5, 0.25 -> median 1, rmst 1.75
+    {'median': 1.0, 'rmst': 1.75}
+    """
+    if not 0 < monthly_hazard < 1:
+        raise SurveyDataError(f"monthly_hazard must lie strictly between 0 and 1, got {monthly_hazard!r}")
+    median = float(np.ceil(np.log(0.5) / np.log1p(-monthly_hazard) - 1e-12))
+    survival = (1 - monthly_hazard) ** np.arange(int(np.floor(horizon)))
+    rmst = float(survival.sum() + (horizon - np.floor(horizon)) * (1 - monthly_hazard) ** np.floor(horizon))
+    return {"median": median, "rmst": rmst}
+
+
+# --- retention curves --------------------------------------------------------------
+
+
+def _survival_inputs(data, tenure, churn):
+    time = _tenure_values(data, tenure).to_numpy()
+    status = _churn_flags(data, churn).to_numpy(dtype=float)
+    return time, status
+
+
+def _fit_km(time, status):
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    with warnings.catch_warnings():
+        # statsmodels' cloglog helpers divide by log(1) = 0 at S = 1; harmless there
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return SurvfuncRight(time, status)
+
+
+def retention_curves(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
+                     ci: float = 0.95) -> pd.DataFrame:
+    """Kaplan-Meier retention curves, one per segment, with log-log confidence bands.
+
+    Customers still active are right-censored at their tenure.
+
+    Returns
+    -------
+    DataFrame
+        Segment columns, ``time``, ``at_risk``, ``events``, ``survival``, ``se``
+        (Greenwood), ``low``, ``high``. Each curve starts with a row at time 0 with
+        survival 1; the other rows are the event times.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 2, 3, 4, 5], "left": [1, 1, 0, 1, 0, 1]})
+    >>> retention_curves(frame, "months", "left")[["time", "at_risk", "survival"]].round(4)
+       time  at_risk  survival
+    0   0.0        6    1.0000
+    1   1.0        6    0.8333
+    2   2.0        5    0.6667
+    3   3.0        3    0.4444
+    4   5.0        1    0.0000
+    """
+    z = _z(ci)
+    by = _group_columns(data, by)
+    time, status = _survival_inputs(data, tenure, churn)
+    tables = []
+    for key, rows in _groups(data, by):
+        fit = _fit_km(time[rows], status[rows])
+        survival = np.asarray(fit.surv_prob, dtype=float)
+        se = np.asarray(fit.surv_prob_se, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # log-log interval (R survival's conf.type="log-log"): stays within [0, 1]
+            se_loglog = se / (survival * np.abs(np.log(survival)))
+            low = survival ** np.exp(z * se_loglog)
+            high = survival ** np.exp(-z * se_loglog)
+        table = pd.DataFrame({
+            "time": np.r_[0.0, fit.surv_times],
+            "at_risk": np.r_[len(rows), fit.n_risk].astype(int),
+            "events": np.r_[0, fit.n_events].astype(int),
+            "survival": np.r_[1.0, survival],
+            "se": np.r_[0.0, se],
+            "low": np.r_[1.0, low],
+            "high": np.r_[1.0, high],
+        })
+        for column, value in reversed(list(key.items())):
+            table.insert(0, column, value)
+        tables.append(table)
+    result = pd.concat(tables, ignore_index=True)
+    for column in by:
+        if isinstance(data[column].dtype, pd.CategoricalDtype):
+            result[column] = pd.Categorical(result[column], categories=data[column].cat.categories,
+                                            ordered=data[column].cat.ordered)
+    return result
+
+
+def median_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
+                    ci: float = 0.95) -> pd.DataFrame:
+    """Median customer lifetime from the Kaplan-Meier curve, with its confidence interval.
+
+    The median is the first time the retention curve reaches 0.5 or less; when it never
+    does (most customers still active) ``median`` is missing and ``reached`` is False.
+    The interval is statsmodels' (Brookmeyer-Crowley, cloglog); an unbounded upper
+    limit is missing.
+
+    Returns
+    -------
+    DataFrame
+        Segment columns, ``n``, ``churned``, ``median``, ``low``, ``high``, ``reached``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 2, 3, 4, 5], "left": [1, 1, 0, 1, 0, 1]})
+    >>> float(median_lifetime(frame, "months", "left")["median"].iloc[0])
+    3.0
+    """
+    _z(ci)
+    by = _group_columns(data, by)
+    time, status = _survival_inputs(data, tenure, churn)
+    rows_out = []
+    for key, rows in _groups(data, by):
+        fit = _fit_km(time[rows], status[rows])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            median = float(fit.quantile(0.5))
+            low, high = (float(v) for v in fit.quantile_ci(0.5, alpha=1 - ci))
+        rows_out.append({**key, "n": len(rows), "churned": int(status[rows].sum()),
+                         "median": median, "low": low if np.isfinite(low) else np.nan,
+                         "high": high if np.isfinite(high) else np.nan, "reached": bool(np.isfinite(median))})
+    return pd.DataFrame(rows_out)
+
+
+def logrank(data: pd.DataFrame, tenure: str, churn: str, by: str) -> pd.DataFrame:
+    """Log-rank test that the retention curves of ``by``'s levels are equal.
+
+    Uses statsmodels ``survdiff``: chi-square with (levels - 1) degrees of freedom.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``segment``, ``groups``, ``chisq``, ``df``, ``pvalue``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6], "left": [1, 1, 1, 0, 0, 1],
+    ...                       "plan": ["a", "a", "a", "b", "b", "b"]})
+    >>> int(logrank(frame, "months", "left", "plan")["df"].iloc[0])
+    1
+    """
+    from statsmodels.duration.survfunc import survdiff
+
+    (column,) = _group_columns(data, by)
+    time, status = _survival_inputs(data, tenure, churn)
+    codes, levels = pd.factorize(data[column], sort=True)
+    if len(levels) < 2:
+        raise SurveyDataError(f"logrank: segment column {column!r} has fewer than two levels")
+    chisq, pvalue = survdiff(time, status, codes)
+    return pd.DataFrame([{"segment": column, "groups": len(levels), "chisq": float(chisq),
+                          "df": len(levels) - 1, "pvalue": float(pvalue)}])
+
+
+def _rmst(curve: pd.DataFrame, horizon: float) -> float:
+    """Area under one step curve (time, survival; starting at time 0) up to ``horizon``."""
+    times = curve["time"].to_numpy(dtype=float)
+    survival = curve["survival"].to_numpy(dtype=float)
+    edges = np.minimum(np.r_[times, np.inf], horizon)
+    return float(np.sum(survival * np.diff(edges)))
+
+
+def restricted_mean_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
+                             horizon: float | None = None) -> pd.DataFrame:
+    """Restricted mean lifetime: the expected months of the first ``horizon`` a customer stays.
+
+    It is the area under the Kaplan-Meier curve from 0 to ``horizon`` (restricted mean
+    survival time). Customer tables rarely follow anyone to the end, so the plain mean
+    lifetime is not estimable; the restricted mean is, and says so by its horizon.
+
+    Parameters
+    ----------
+    horizon : float, optional
+        Default: the shortest of the segments' longest observed tenures, so every
+        segment's curve is observed up to the horizon.
+
+    Returns
+    -------
+    DataFrame
+        Segment columns, ``n``, ``horizon``, ``rmst``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 2, 3, 4, 5], "left": [1, 1, 0, 1, 0, 1]})
+    >>> restricted_mean_lifetime(frame, "months", "left", horizon=4)["rmst"].round(4).tolist()
+    [2.9444]
+    """
+    by = _group_columns(data, by)
+    time = _tenure_values(data, tenure).to_numpy()
+    curves = retention_curves(data, tenure, churn, by=by or None)
+    if horizon is None:
+        horizon = min(float(time[rows].max()) for _, rows in _groups(data, by))
+    if not horizon > 0:
+        raise SurveyDataError(f"restricted_mean_lifetime: horizon must be positive, got {horizon!r}")
+    rows_out = []
+    for key, rows in _groups(data, by):
+        curve = curves
+        for column, value in key.items():
+            curve = curve[curve[column] == value]
+        rows_out.append({**key, "n": len(rows), "horizon": float(horizon), "rmst": _rmst(curve, horizon)})
+    return pd.DataFrame(rows_out)
+
+
+# --- drivers ---------------------------------------------------------------------------
+
+
+@dataclass
+class ChurnDrivers:
+    """A logistic model of churn: tidy odds ratios plus the fitted statsmodels result.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``term``, ``variable``, ``level`` (for categorical terms), ``coef``, ``se``,
+        ``odds_ratio``, ``low``, ``high``, ``pvalue``; without the intercept.
+    n : int
+        Customers in the model.
+    pseudo_r2 : float
+        McFadden's pseudo R-squared.
+    formula : str
+    fit : statsmodels result
+    """
+
+    table: pd.DataFrame
+    n: int
+    pseudo_r2: float
+    formula: str
+    fit: object = field(repr=False)
+
+
+_TERM = re.compile(r'^(?:C\()?Q\("(?P<name>[^"]+)"\)\)?(?:\[T\.(?P<level>.*)\])?$')
+
+
+def churn_drivers(data: pd.DataFrame, churn: str, covariates: Sequence[str], ci: float = 0.95) -> ChurnDrivers:
+    """Logistic regression of churn on covariates, reported as odds ratios.
+
+    Numeric covariates enter linearly; booleans, text and categoricals as dummies
+    against their first level. Column names are quoted with ``Q("...")``, so any name
+    works.
+
+    Raises
+    ------
+    ModelSpecError
+        If the model cannot be estimated (perfect separation, singular design).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"left": [1] * 3 + [0] * 7 + [1] * 6 + [0] * 4,
+    ...                       "plan": ["a"] * 10 + ["b"] * 10})
+    >>> drivers = churn_drivers(frame, "left", ["plan"])
+    >>> round(float(drivers.table["odds_ratio"].iloc[0]), 4)  # (6/4) / (3/7)
+    3.5
+    """
+    import statsmodels.formula.api as smf
+
+    z = _z(ci)
+    covariates = check_columns(data, list(covariates), parameter="covariates")
+    if not covariates:
+        raise ModelSpecError("churn_drivers: give at least one covariate")
+    for column in [churn, *covariates]:
+        if '"' in str(column):
+            raise ModelSpecError(f'churn_drivers: column name {column!r} contains a double quote; rename it')
+    frame = data[covariates].copy()
+    frame[churn] = _churn_flags(data, churn).astype(float)
+    for column in covariates:
+        missing = frame[column].isna()
+        if missing.any():
+            raise SurveyDataError(
+                f"churn_drivers: covariate {column!r} has missing values {describe_offenders(frame[column], missing)}; "
+                "drop or impute them first"
+            )
+    terms = []
+    for column in covariates:
+        values = frame[column]
+        numeric = pd.api.types.is_numeric_dtype(values) and values.dtype != bool
+        terms.append(f'Q("{column}")' if numeric else f'C(Q("{column}"))')
+    formula = f'Q("{churn}") ~ ' + " + ".join(terms)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit = smf.logit(formula, data=frame).fit(disp=False)
+    except (np.linalg.LinAlgError, ValueError) as error:
+        raise ModelSpecError(f"churn_drivers: the logistic model {formula!r} cannot be estimated: {error}") from error
+    separation = [w for w in caught if "separation" in type(w.message).__name__.lower() or "separation" in str(w.message).lower()]
+    if separation or not fit.mle_retvals.get("converged", True) or not np.isfinite(fit.bse).all():
+        reason = f" ({separation[0].message})" if separation else ""
+        raise ModelSpecError(
+            f"churn_drivers: the logistic model {formula!r} did not converge{reason}; "
+            "a covariate level where everyone (or no one) churned usually causes this: merge or drop it"
+        )
+    params, se = fit.params.drop("Intercept"), fit.bse.drop("Intercept")
+    variables, levels = [], []
+    for term in params.index:
+        match = _TERM.match(term)
+        variables.append(match["name"] if match else term)
+        levels.append(match["level"] if match and match["level"] is not None else "")
+    table = pd.DataFrame({
+        "term": [f"{v}: {lv}" if lv else v for v, lv in zip(variables, levels)],
+        "variable": variables,
+        "level": levels,
+        "coef": params.to_numpy(),
+        "se": se.to_numpy(),
+        "odds_ratio": np.exp(params.to_numpy()),
+        "low": np.exp(params.to_numpy() - z * se.to_numpy()),
+        "high": np.exp(params.to_numpy() + z * se.to_numpy()),
+        "pvalue": fit.pvalues.drop("Intercept").to_numpy(),
+    })
+    return ChurnDrivers(table, int(fit.nobs), float(fit.prsquared), formula, fit)
+
+
+# --- lifetime value ------------------------------------------------------------------
+
+
+def lifetime_value(
+    data: pd.DataFrame,
+    tenure: str,
+    churn: str,
+    by: str | Sequence[str] | None = None,
+    *,
+    monthly_revenue: str,
+    margin: float,
+    acquisition_cost: float = 0.0,
+    retention_cost: float = 0.0,
+    horizon: float | None = None,
+) -> pd.DataFrame:
+    """Customer lifetime value per segment, two ways.
+
+    * ``clv_seed``: seed 004's ``(revenue - acquisition cost - retention cost) /
+      customers`` (:func:`csat_analysis.metrics.customer_lifetime_value`) on what the
+      segment has earned so far: revenue = sum of monthly revenue x tenure, acquisition
+      cost = ``acquisition_cost`` x customers, retention cost = ``retention_cost`` x
+      customer-months.
+    * ``clv_expected``: margin x mean monthly revenue x expected lifetime, minus the
+      acquisition cost and the retention cost over that lifetime. The expected lifetime
+      is the restricted mean from the Kaplan-Meier curve up to ``horizon`` months
+      (:func:`restricted_mean_lifetime`), so it undercounts customers who stay longer.
+
+    Parameters
+    ----------
+    monthly_revenue : str
+        Column of revenue per customer per month (tenure must be in months).
+    margin : float
+        Profit margin, a share in [0, 1].
+    acquisition_cost : float
+        One-off cost of winning one customer.
+    retention_cost : float
+        Cost of keeping one customer for one month.
+    horizon : float, optional
+        See :func:`restricted_mean_lifetime`.
+
+    Returns
+    -------
+    DataFrame
+        Segment columns, ``n``, ``monthly_revenue`` (mean), ``mean_tenure``,
+        ``clv_seed``, ``horizon``, ``expected_lifetime``, ``clv_expected``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 2, 3, 4, 5], "left": [1, 1, 0, 1, 0, 1],
+    ...                       "revenue": [10.0] * 6})
+    >>> row = lifetime_value(frame, "months", "left", monthly_revenue="revenue", margin=0.5,
+    ...                      acquisition_cost=2, retention_cost=1, horizon=4).iloc[0]
+    >>> float(row.clv_seed), round(float(row.clv_expected), 3)  # (170 - 12 - 17) / 6; 5 x 2.944 - 2 - 2.944
+    (23.5, 9.778)
+    """
+    by = _group_columns(data, by)
+    metrics.churn_loss(0.0, margin)  # validates margin as a share
+    for name, value in (("acquisition_cost", acquisition_cost), ("retention_cost", retention_cost)):
+        if not (np.isfinite(value) and value >= 0):
+            raise SurveyDataError(f"{name} must be a non-negative number, got {value!r}")
+    check_columns(data, monthly_revenue, parameter="monthly_revenue")
+    revenue = pd.to_numeric(data[monthly_revenue], errors="coerce")
+    bad = revenue.isna() | (revenue < 0)
+    if bad.any():
+        raise SurveyDataError(f"monthly_revenue column {monthly_revenue!r}: needs non-negative numbers; got {describe_offenders(data[monthly_revenue], bad)}")
+    months = _tenure_values(data, tenure)
+    rmst = restricted_mean_lifetime(data, tenure, churn, by=by or None, horizon=horizon)
+    frame = pd.DataFrame({"revenue_so_far": revenue.to_numpy() * months.to_numpy(), "months": months.to_numpy(),
+                          "monthly_revenue": revenue.to_numpy(), "n": 1})
+    for column in by:
+        frame[column] = data[column].array  # .array keeps categorical order
+    if by:
+        sums = frame.groupby(by, observed=True, sort=True).agg(
+            n=("n", "sum"), revenue_so_far=("revenue_so_far", "sum"), months=("months", "sum"),
+            monthly_revenue=("monthly_revenue", "mean")).reset_index()
+    else:
+        sums = pd.DataFrame([{"n": len(frame), "revenue_so_far": frame["revenue_so_far"].sum(),
+                              "months": frame["months"].sum(), "monthly_revenue": frame["monthly_revenue"].mean()}])
+    n = sums["n"].to_numpy(dtype=float)
+    table = sums[by].copy() if by else pd.DataFrame(index=[0])
+    table["n"] = sums["n"].to_numpy()
+    table["monthly_revenue"] = sums["monthly_revenue"].to_numpy()
+    table["mean_tenure"] = sums["months"].to_numpy() / n
+    table["clv_seed"] = np.atleast_1d(metrics.customer_lifetime_value(
+        sums["revenue_so_far"].to_numpy(), acquisition_cost * n, retention_cost * sums["months"].to_numpy(), n))
+    expected = rmst["rmst"].to_numpy()
+    table["horizon"] = rmst["horizon"].to_numpy()
+    table["expected_lifetime"] = expected
+    table["clv_expected"] = margin * table["monthly_revenue"].to_numpy() * expected - acquisition_cost - retention_cost * expected
+    return table.reset_index(drop=True)
+
+
+# --- causes --------------------------------------------------------------------------
+
+
+def churn_causes(data: pd.DataFrame, cause: str, *, churn: str | None = None,
+                 controllable: Sequence[str] = CONTROLLABLE_CAUSES, ci: float = 0.95) -> pd.DataFrame:
+    """Shares of churn causes among churned customers, controllable or not.
+
+    Parameters
+    ----------
+    cause : str
+        Column naming why each churned customer left (missing for active customers).
+    churn : str, optional
+        Churn column; when given, a churned customer without a cause is an error.
+    controllable : sequence of str
+        Causes the company can act on (default: competitor, quality, indifference).
+
+    Returns
+    -------
+    DataFrame
+        One row per cause (in category order), ``cause``, ``n``, ``share``, ``low``,
+        ``high`` (Wilson), ``controllable`` and ``seed_share`` (seeds 000/001, missing
+        for causes the seeds do not name).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"why": ["quality", "moved", "quality", None]})
+    >>> churn_causes(frame, "why")[["cause", "n", "share", "controllable"]]
+         cause  n     share  controllable
+    0    moved  1  0.333333         False
+    1  quality  2  0.666667          True
+    """
+    check_columns(data, cause, parameter="cause")
+    values = data[cause]
+    if churn is not None:
+        flags = _churn_flags(data, churn)
+        no_cause = flags & values.isna()
+        if no_cause.any():
+            raise SurveyDataError(f"cause column {cause!r}: churned customers without a cause {describe_offenders(values, no_cause)}")
+    present = values.dropna()
+    if present.empty:
+        raise SurveyDataError(f"cause column {cause!r}: no churned customer has a cause")
+    counts = present.value_counts(sort=False)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        counts = counts.reindex(values.cat.categories, fill_value=0)
+    else:
+        counts = counts.sort_index()
+    total = int(counts.sum())
+    share = counts.to_numpy(dtype=float) / total
+    low, high = metrics.wilson_interval(share, np.full(share.shape, total), ci)
+    causes = [str(c) for c in counts.index]
+    return pd.DataFrame({
+        "cause": causes,
+        "n": counts.to_numpy(dtype=int),
+        "share": share,
+        "low": low,
+        "high": high,
+        "controllable": [c in set(controllable) for c in causes],
+        "seed_share": [CAUSE_SHARES.get(c, np.nan) for c in causes],
+    })
+
+
+# --- the seed's worked examples -------------------------------------------------------
+
+
+def worked_examples() -> pd.DataFrame:
+    """The brief's worked examples A and B, computed with :mod:`csat_analysis.metrics`.
+
+    Example A (seed 001, case 02): 3000 outlets, 500 new, 3300 at year end; half of
+    the churned had 100k annual revenue, half 200k; margin 5% (money in thousands).
+    Example B (case 03): 300,000 subscribers, 50,000 new, 320,000 at year end;
+    revenue per subscriber 900 this year (1000 last year); margin 3%.
+
+    Returns
+    -------
+    DataFrame
+        One row per example (B twice: at this year's and last year's revenue):
+        ``example``, ``start``, ``new``, ``end``, ``churned``, ``rate_start``,
+        ``rate_end``, ``retention``, ``lost_revenue``, ``margin``, ``churn_loss``.
+
+    Examples
+    --------
+    >>> worked_examples().set_index("example").loc["A", ["churned", "churn_loss"]].tolist()
+    [200.0, 1500.0]
+    """
+    start = np.array([3000, 300_000, 300_000], dtype=float)
+    end = np.array([3300, 320_000, 320_000], dtype=float)
+    new = np.array([500, 50_000, 50_000], dtype=float)
+    margin = np.array([0.05, 0.03, 0.03])
+    churned = metrics.churned_count(start, end, new)
+    # A: half the churned outlets at 100k, half at 200k; B: churned x revenue per subscriber
+    lost_revenue = np.array([churned[0] / 2 * 100 + churned[0] / 2 * 200, churned[1] * 900, churned[2] * 1000])
+    return pd.DataFrame({
+        "example": ["A", "B", "B at last year's revenue"],
+        "description": ["small appliances, outlets (money in thousands)", "telecom subscribers, revenue 900 this year",
+                        "telecom subscribers, revenue 1000 last year"],
+        "start": start, "new": new, "end": end, "churned": churned,
+        "rate_start": metrics.churn_rate(start, end, new, base="start"),
+        "rate_end": metrics.churn_rate(start, end, new, base="end"),
+        "retention": metrics.retention_rate(start, end, new),
+        "lost_revenue": lost_revenue, "margin": margin,
+        "churn_loss": metrics.churn_loss(lost_revenue, margin),
+    })
+
+
+def tier_example() -> pd.DataFrame:
+    """Seed 001 case 01's dealer tiers: A-tier churn 42%, B-tier 23% in half a year.
+
+    The seed gives only the rates; the counts here are illustrative, chosen so the
+    start-based rates are exactly 42% and 23%: A-tier 50 dealers at the start, 3 new,
+    32 at the end; B-tier 300 at the start, 15 new, 246 at the end.
+
+    Examples
+    --------
+    >>> tier_example()["rate_start"].round(2).tolist()
+    [0.42, 0.23]
+    """
+    tiers = pd.DataFrame({"tier": ["A", "B"], "start": [50, 300], "new": [3, 15], "end": [32, 246]})
+    tiers["churned"] = metrics.churned_count(tiers["start"], tiers["end"], tiers["new"])
+    tiers["rate_start"] = metrics.churn_rate(tiers["start"], tiers["end"], tiers["new"], base="start")
+    tiers["rate_end"] = metrics.churn_rate(tiers["start"], tiers["end"], tiers["new"], base="end")
+    tiers["retention"] = metrics.retention_rate(tiers["start"], tiers["end"], tiers["new"])
+    return tiers
+
+
+# --- notebook set-up ---------------------------------------------------------------------
+
+#: per data set: default tenure/churn/segments, revenue, drivers and how to derive columns
+DATASET_DEFAULTS: dict[str, dict] = {
+    "telco_churn": {
+        "tenure": "tenure", "churn": "churn", "tenure_unit": "months",
+        "segments": ["contract", "tenure_band", "internet_service", "payment_method"],
+        "drivers": ["contract", "internet_service", "payment_method", "paperless_billing", "senior_citizen",
+                    "monthly_charges"],
+        "monthly_revenue": "monthly_charges", "cause": None,
+    },
+    "service_calls_churn": {
+        "tenure": "account_length", "churn": "churn", "tenure_unit": "days",
+        "segments": ["service_calls", "international_plan", "voice_mail_plan", "tenure_band"],
+        "drivers": ["service_calls", "international_plan", "voice_mail_plan", "total_day_minutes"],
+        "monthly_revenue": "monthly_charges", "cause": None,
+    },
+    "simulated": {
+        "tenure": "tenure_months", "churn": "churned", "tenure_unit": "months",
+        "segments": ["segment", "repurchase", "tenure_band"],
+        "drivers": ["segment", "repurchase", "nps_score", "annual_revenue"],
+        "monthly_revenue": "monthly_revenue", "cause": "churn_cause",
+    },
+}
+
+#: derived columns :func:`setup_study` can add, usable as segments
+DERIVED_SEGMENTS = ("tenure_band", "service_calls")
+SERVICE_CALL_BANDS = ["0", "1", "2", "3", "4+"]
+
+
+@dataclass
+class ChurnStudySetup:
+    """Everything the churn notebook needs after resolving its parameters.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The study data plus derived columns: ``tenure_months`` (tenure in months),
+        ``tenure_band``, and where available ``service_calls`` (calls banded 0-3, 4+)
+        and ``monthly_revenue``.
+    tenure, churn : str
+        The columns used (``tenure`` is the original column; analyses use
+        ``tenure_months``).
+    tenure_unit : str
+        Unit of the original tenure column ("months" or "days").
+    segments, drivers : list of str
+    monthly_revenue, cause : str or None
+        Revenue per month and churn-cause columns, when the data has them.
+    weights : str or None
+        Survey-weight column (the simulator's ``weight``), used for churn rates.
+    """
+
+    data: pd.DataFrame
+    tenure: str
+    churn: str
+    tenure_unit: str
+    segments: list[str]
+    drivers: list[str]
+    monthly_revenue: str | None
+    cause: str | None
+    weights: str | None
+
+
+def dataset_key(study) -> str:
+    """Which defaults a :class:`~csat_analysis.datasets.StudyData` gets: its name, "simulated" or "user".
+
+    Raises
+    ------
+    StudyError
+        For a bundled data set without churn data (``mobi``, ``corp_rep``).
+
+    Examples
+    --------
+    >>> from csat_analysis.datasets import StudyData
+    >>> dataset_key(StudyData(pd.DataFrame(), "telco_churn", "real", "Real data"))
+    'telco_churn'
+    """
+    if study.kind == "real":
+        if study.name not in DATASET_DEFAULTS:
+            churn_sets = [name for name in DATASET_DEFAULTS if name != "simulated"]
+            raise StudyError(f"dataset={study.name!r} has no churn or tenure columns; choose one of: "
+                             f"{', '.join(map(repr, [*churn_sets, 'simulated']))}, or a customer file with a schema")
+        return study.name
+    return study.kind
+
+
+def check_assumptions(margin: float, acquisition_cost: float, retention_cost: float) -> None:
+    """Fail early on impossible value assumptions (a margin outside [0, 1], negative costs).
+
+    Examples
+    --------
+    >>> check_assumptions(0.3, 100, 2)
+    """
+    try:
+        margin_ok = 0 <= float(margin) <= 1
+    except (TypeError, ValueError):
+        margin_ok = False
+    if not margin_ok:
+        raise StudyError(f"margin={margin!r} must be a profit margin share between 0 and 1 (e.g. 0.3)")
+    for name, value in (("acquisition_cost", acquisition_cost), ("retention_cost", retention_cost)):
+        try:
+            ok = np.isfinite(float(value)) and float(value) >= 0
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise StudyError(f"{name}={value!r} must be a non-negative amount of money")
+
+
+def setup_study(data: pd.DataFrame, dataset_key: str, *, segments=None, tenure: str | None = None,
+                churn: str | None = None, tenure_unit: str | None = None) -> ChurnStudySetup:
+    """Resolve the churn notebook's column parameters against the data; fail early.
+
+    Parameters
+    ----------
+    data : DataFrame
+    dataset_key : str
+        ``"telco_churn"``, ``"service_calls_churn"``, ``"simulated"`` or ``"user"``;
+        bundled data and the simulator have defaults for every ``None`` parameter.
+    segments : str or list of str, optional
+        Segment columns; the derived ``"tenure_band"`` (and ``"service_calls"`` where
+        ``number_customer_service_calls`` exists) are also accepted.
+    tenure, churn : str, optional
+        Tenure and churn columns (required for user data).
+    tenure_unit : {"months", "days"}, optional
+        Unit of ``tenure`` (default: the data set's, or months).
+
+    Raises
+    ------
+    StudyError
+        A name that is not a column (the message lists the valid ones) or a missing
+        required parameter.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 30], "left": [True, False], "plan": ["a", "b"]})
+    >>> setup = setup_study(frame, "user", segments="plan", tenure="months", churn="left")
+    >>> setup.segments, setup.data["tenure_band"].tolist()
+    (['plan'], ['0-5', '24-47'])
+    """
+    defaults = DATASET_DEFAULTS.get(dataset_key, {})
+    frame = data.copy()
+    tenure = tenure if tenure is not None else defaults.get("tenure")
+    churn = churn if churn is not None else defaults.get("churn")
+    for name, value in (("tenure", tenure), ("churn", churn)):
+        if value is None:
+            raise StudyError(f"{name}: give the {name} column for your data; columns: {', '.join(map(str, data.columns))}")
+    check_columns(frame, tenure, parameter="tenure", error=StudyError)
+    check_columns(frame, churn, parameter="churn", error=StudyError)
+    tenure_unit = tenure_unit or defaults.get("tenure_unit", "months")
+    check_choice("tenure_unit", tenure_unit, ["months", "days"], error=StudyError)
+    months = _tenure_values(frame, tenure)
+    frame["tenure_months"] = months / DAYS_PER_MONTH if tenure_unit == "days" else months
+    frame["tenure_band"] = tenure_bands(frame["tenure_months"])
+    if "number_customer_service_calls" in frame:
+        calls = pd.to_numeric(frame["number_customer_service_calls"], errors="raise").clip(upper=4)
+        frame["service_calls"] = pd.Categorical(calls.astype(int).astype(str).replace("4", "4+"),
+                                                categories=SERVICE_CALL_BANDS, ordered=True)
+    charges = [c for c in frame.columns if re.fullmatch(r"total_(day|eve|night|intl)_charge", str(c))]
+    if len(charges) == 4 and "monthly_charges" not in frame:
+        # MLC churn: the four usage charges make up the monthly bill
+        frame["monthly_charges"] = frame[charges].sum(axis=1)
+    if "annual_revenue" in frame and "monthly_revenue" not in frame:
+        frame["monthly_revenue"] = pd.to_numeric(frame["annual_revenue"]) / 12
+    chosen = segments if segments is not None else defaults.get("segments")
+    if chosen is None:
+        raise StudyError(f"segments: give the segment columns for your data; columns: {', '.join(map(str, data.columns))}, "
+                         f"or the derived {', '.join(DERIVED_SEGMENTS)}")
+    chosen = [chosen] if isinstance(chosen, str) else list(chosen)
+    available = [c for c in frame.columns]
+    unknown = [c for c in chosen if c not in available]
+    if unknown:
+        raise StudyError(f"segments: {', '.join(map(repr, unknown))} not in the data; choose from: "
+                         f"{', '.join(map(str, available))}")
+    drivers = [c for c in defaults.get("drivers", []) if c in frame] or [c for c in chosen if c != "tenure_band"]
+    drivers = [*drivers, "tenure_months"] if "tenure_months" not in drivers else drivers
+    revenue = defaults.get("monthly_revenue")
+    revenue = revenue if revenue in frame else None
+    cause = defaults.get("cause")
+    cause = cause if cause in frame else None
+    weights = "weight" if dataset_key == "simulated" and "weight" in frame else None
+    return ChurnStudySetup(frame, tenure, churn, tenure_unit, chosen, drivers, revenue, cause, weights)
+
+

@@ -1,0 +1,1087 @@
+"""Complaints and their resolution: funnel, TARP table, recovery paradox, churn by calls.
+
+Study logic for ``notebooks/complaint_resolution.ipynb`` (brief section 4). Every
+function takes a DataFrame plus column names and returns a tidy DataFrame (or a small
+dataclass for a single test result). Rates carry Wilson intervals from
+:mod:`csat_analysis.metrics`; regressions use statsmodels' formula API.
+
+Complaint statuses follow the TARP study quoted in seed 001, plus customers who had no
+problem at all: ``no_problem``, ``no_complaint`` (had a problem, stayed silent),
+``unresolved``, ``resolved``, ``resolved_quickly``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from csat_analysis import complaints
+>>> log = pd.DataFrame({
+...     "complaint_status": ["no_problem", "no_complaint", "resolved", "resolved"],
+...     "severity": [None, "minor", "major", "minor"],
+...     "repurchase": [True, False, True, True],
+... })
+>>> table = complaints.repurchase_table(log, "repurchase", "complaint_status", "severity")
+>>> table[["status", "severity", "n", "rate"]].to_string(index=False)
+'      status severity  n  rate\\n  no_problem     none  1   1.0\\nno_complaint    minor  1   0.0\\n    resolved    major  1   1.0\\n    resolved    minor  1   1.0'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._validation import check_choice, check_columns, describe_offenders
+from .errors import StudyError, SurveyDataError
+from .metrics import wilson_interval
+
+__all__ = [
+    "NO_SEVERITY",
+    "SEED_TARP_RATES",
+    "SEED_VOICE_RATE",
+    "SEVERITIES",
+    "STATUSES",
+    "RecoveryParadox",
+    "TimeEffect",
+    "call_threshold",
+    "calls_model",
+    "chi_square_tests",
+    "churn_by_calls",
+    "complaint_funnel",
+    "compare_funnel_to_seed",
+    "derive_fast_status",
+    "loyalty_by_rating",
+    "outcome_by_resolution_time",
+    "outcome_model",
+    "rank_correlation",
+    "recovery_paradox",
+    "repurchase_table",
+    "resolution_summary",
+    "resolution_time_effect",
+    "resolution_times",
+    "seed_escalation_pyramid",
+    "seed_tarp_table",
+    "word_of_mouth",
+]
+
+#: complaint statuses in their natural order (the simulator's categories)
+STATUSES = ("no_problem", "no_complaint", "unresolved", "resolved", "resolved_quickly")
+#: problem severities of the TARP study: larger loss ("major"), smaller loss ("minor")
+SEVERITIES = ("major", "minor")
+#: severity label given to customers without a problem (they have no severity)
+NO_SEVERITY = "none"
+
+#: TARP repurchase intentions of dissatisfied customers (seed 001, case 05)
+SEED_TARP_RATES = {
+    "no_complaint": {"major": 0.09, "minor": 0.37},
+    "unresolved": {"major": 0.19, "minor": 0.46},
+    "resolved": {"major": 0.54, "minor": 0.74},
+    "resolved_quickly": {"major": 0.82, "minor": 0.95},
+}
+#: share of complaints a company hears about (seed 003)
+SEED_VOICE_RATE = 0.04
+
+_FUNNEL_STAGES = ("respondents", "problem", "complained", "resolved_first_contact", "escalated", "top_management")
+
+
+# --- input checks ----------------------------------------------------------------------
+
+
+def _flags(data: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean/0-1 column as float 0/1 with missing values kept as NaN."""
+    values = data[column]
+    numeric = pd.to_numeric(values.astype("object").where(values.notna()), errors="coerce")
+    bad = (numeric.isna() & values.notna()) | ~(numeric.isin([0.0, 1.0]) | numeric.isna())
+    if bad.any():
+        raise SurveyDataError(f"column {column!r} must be True/False or 0/1; got {describe_offenders(values, bad)}")
+    return numeric.astype(float)
+
+
+def _weights(data: pd.DataFrame, weights: str | None) -> np.ndarray:
+    if weights is None:
+        return np.ones(len(data))
+    check_columns(data, weights, parameter="weights")
+    w = pd.to_numeric(data[weights], errors="coerce")
+    bad = ~(w > 0)
+    if bad.any():
+        raise SurveyDataError(f"column {weights!r}: weights must be positive numbers; got {describe_offenders(data[weights], bad)}")
+    return w.to_numpy(dtype=float)
+
+
+def _statuses(data: pd.DataFrame, status: str) -> pd.Categorical:
+    values = data[status]
+    bad = values.notna() & ~values.astype("object").isin(STATUSES)
+    if bad.any():
+        listed = ", ".join(map(repr, STATUSES))
+        raise SurveyDataError(f"column {status!r}: unknown complaint status {describe_offenders(values, bad)}; valid: {listed}")
+    if values.isna().any():
+        raise SurveyDataError(f"column {status!r}: missing complaint status {describe_offenders(values, values.isna())}")
+    return pd.Categorical(values.astype("object"), categories=STATUSES)
+
+
+def _severities(data: pd.DataFrame, severity: str, statuses: pd.Categorical) -> pd.Series:
+    """Severity labels; customers without a problem get :data:`NO_SEVERITY`."""
+    values = data[severity].astype("object")
+    no_problem = np.asarray(statuses == "no_problem")
+    missing = values.isna() & ~no_problem
+    if missing.any():
+        raise SurveyDataError(
+            f"column {severity!r}: severity is missing for customers who had a problem: "
+            f"{describe_offenders(data[severity], missing)}"
+        )
+    return values.where(~no_problem, NO_SEVERITY).astype(str)
+
+
+def _wilson(p, n_eff, ci: float):
+    """Wilson bounds, clipped so rounding never puts the rate outside its interval."""
+    low, high = wilson_interval(p, n_eff, ci)
+    return np.minimum(low, p), np.maximum(high, p)
+
+
+def _rates(frame: pd.DataFrame, keys: list[str], ci: float) -> pd.DataFrame:
+    """Weighted rate per group with a Wilson interval on the Kish effective size.
+
+    ``frame`` holds the group keys plus ``y`` (0/1) and ``w`` (weights).
+    """
+    frame = frame.assign(wy=frame["w"] * frame["y"], w2=frame["w"] ** 2)
+    grouped = frame.groupby(keys, observed=True, sort=True)
+    sums = grouped[["w", "wy", "w2"]].sum()
+    table = pd.DataFrame(index=sums.index)
+    table["n"] = grouped.size()
+    table["events"] = grouped["y"].sum().astype(int)
+    table["rate"] = sums["wy"] / sums["w"]
+    table["n_eff"] = sums["w"] ** 2 / sums["w2"]
+    table["low"], table["high"] = _wilson(table["rate"].to_numpy(), table["n_eff"].to_numpy(), ci)
+    return table.reset_index()
+
+
+def _outcome_frame(data: pd.DataFrame, outcome: str, weights: str | None) -> pd.DataFrame:
+    check_columns(data, outcome, parameter="outcome")
+    return pd.DataFrame({"y": _flags(data, outcome), "w": _weights(data, weights)}, index=data.index)
+
+
+# --- seed figures ----------------------------------------------------------------------
+
+
+def seed_tarp_table() -> pd.DataFrame:
+    """The TARP table of seed 001 as tidy rows: ``status``, ``severity``, ``rate``.
+
+    Examples
+    --------
+    >>> seed_tarp_table().query("status == 'resolved_quickly' and severity == 'minor'")["rate"].item()
+    0.95
+    """
+    rows = [(s, sev, rate) for s, by_severity in SEED_TARP_RATES.items() for sev, rate in by_severity.items()]
+    return pd.DataFrame(rows, columns=["status", "severity", "rate"])
+
+
+def seed_escalation_pyramid() -> pd.DataFrame:
+    """Seed 001's escalation pyramid for 500 dissatisfied customers, as a table.
+
+    Returns
+    -------
+    DataFrame
+        ``stage`` (seed wording), ``count``, ``share_of_previous``.
+
+    Examples
+    --------
+    >>> seed_escalation_pyramid()["count"].tolist()
+    [500, 200, 50, 10, 2, 1]
+    """
+    stages = [
+        ("dissatisfied customers", 500),
+        ("complain to the front line", 200),
+        ("still dissatisfied after the front line", 50),
+        ("complain to middle management", 10),
+        ("still dissatisfied after middle management", 2),
+        ("complaint reaches top management", 1),
+    ]
+    table = pd.DataFrame(stages, columns=["stage", "count"])
+    table["share_of_previous"] = table["count"] / table["count"].shift()
+    return table
+
+
+#: the seed's share for each funnel stage, on the same base as :func:`complaint_funnel`
+#: (resolved at first contact = 1 - 50/200; escalated = 10 of 200 complainants;
+#: top management = 1 of the 10 escalated). The seed's complain share (200/500 = 40%)
+#: contradicts its own 4% voice rate (seed 003); the voice rate is used here.
+_SEED_FUNNEL_SHARES = {
+    "complained": SEED_VOICE_RATE,
+    "resolved_first_contact": 1 - 50 / 200,
+    "escalated": 10 / 200,
+    "top_management": 1 / 10,
+}
+
+
+# --- 1. the complaint funnel ----------------------------------------------------------
+
+
+def complaint_funnel(
+    data: pd.DataFrame,
+    *,
+    problem: str = "problem",
+    complained: str = "complained",
+    first_contact: str = "resolved_first_contact",
+    escalation: str = "escalation_level",
+    weights: str | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Problems -> complaints -> resolved at first contact -> escalated, with shares.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer.
+    problem, complained, first_contact : str
+        Boolean columns; ``first_contact`` may be missing for customers who did not
+        complain.
+    escalation : str
+        Integer column: 0 did not complain, 1 front line only, 2 reached middle
+        management, 3 reached top management.
+    weights : str, optional
+        Survey weights column; shares are weighted, counts are not.
+    ci : float
+        Confidence level of the Wilson intervals.
+
+    Returns
+    -------
+    DataFrame
+        One row per stage: ``stage``, ``of_stage`` (the stage the share is taken of),
+        ``count``, ``share``, ``low``, ``high``. Stages: ``respondents``, ``problem``
+        (of respondents), ``complained`` (of problem: the voice rate),
+        ``resolved_first_contact`` (of complained), ``escalated`` (reached middle
+        management or higher, of complained), ``top_management`` (of escalated).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({"problem": [False, True, True, True],
+    ...                       "complained": [False, False, True, True],
+    ...                       "resolved_first_contact": [None, None, True, False],
+    ...                       "escalation_level": [0, 0, 1, 3]})
+    >>> complaint_funnel(panel)[["stage", "count", "share"]].round(2).to_string(index=False)
+    '                 stage  count  share\\n           respondents      4    NaN\\n               problem      3   0.75\\n            complained      2   0.67\\nresolved_first_contact      1   0.50\\n             escalated      1   0.50\\n        top_management      1   1.00'
+    """
+    check_columns(data, [problem, complained, first_contact, escalation], parameter="complaint_funnel")
+    w = _weights(data, weights)
+    has_problem = _flags(data, problem).fillna(0).astype(bool).to_numpy()
+    did_complain = _flags(data, complained).fillna(0).astype(bool).to_numpy()
+    level = pd.to_numeric(data[escalation], errors="coerce")
+    bad_level = ~level.isin([0, 1, 2, 3])
+    if bad_level.any():
+        raise SurveyDataError(f"column {escalation!r} must be 0, 1, 2 or 3; got {describe_offenders(data[escalation], bad_level)}")
+    inconsistent = did_complain & ~has_problem
+    if inconsistent.any():
+        raise SurveyDataError(
+            f"column {complained!r} is true where {problem!r} is false: "
+            f"{describe_offenders(data[complained], pd.Series(inconsistent, index=data.index))}"
+        )
+    first = _flags(data, first_contact)
+    missing_first = did_complain & first.isna().to_numpy()
+    if missing_first.any():
+        raise SurveyDataError(
+            f"column {first_contact!r} is missing for complainants: "
+            f"{describe_offenders(data[first_contact], pd.Series(missing_first, index=data.index))}"
+        )
+    level = level.to_numpy()
+    members = {
+        "respondents": np.ones(len(data), dtype=bool),
+        "problem": has_problem,
+        "complained": did_complain,
+        "resolved_first_contact": did_complain & (first.fillna(0).to_numpy() == 1),
+        "escalated": did_complain & (level >= 2),
+        "top_management": did_complain & (level >= 3),
+    }
+    bases = {"problem": "respondents", "complained": "problem", "resolved_first_contact": "complained",
+             "escalated": "complained", "top_management": "escalated"}
+    rows = []
+    for stage in _FUNNEL_STAGES:  # six stages, not respondents: a loop is fine
+        base = bases.get(stage)
+        if base is None:
+            rows.append((stage, None, int(members[stage].sum()), np.nan, np.nan, np.nan))
+            continue
+        in_base = members[base]
+        wb = w[in_base]
+        share = float((wb * members[stage][in_base]).sum() / wb.sum()) if in_base.any() else np.nan
+        n_eff = float(wb.sum() ** 2 / (wb**2).sum()) if in_base.any() else 0.0
+        low, high = _wilson(share, n_eff, ci) if in_base.any() else (np.nan, np.nan)
+        rows.append((stage, base, int(members[stage].sum()), share, low, high))
+    return pd.DataFrame(rows, columns=["stage", "of_stage", "count", "share", "low", "high"])
+
+
+def compare_funnel_to_seed(funnel: pd.DataFrame) -> pd.DataFrame:
+    """Put the seed's shares beside an observed :func:`complaint_funnel`.
+
+    Returns the funnel's stages that the seed quantifies with ``seed_share`` and
+    ``seed_in_interval`` (whether the seed's share lies inside the observed interval).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> funnel = pd.DataFrame({"stage": ["complained"], "of_stage": ["problem"], "count": [40],
+    ...                        "share": [0.04], "low": [0.03], "high": [0.05]})
+    >>> bool(compare_funnel_to_seed(funnel)["seed_in_interval"].item())
+    True
+    """
+    table = funnel[funnel["stage"].isin(list(_SEED_FUNNEL_SHARES))].copy()
+    table["seed_share"] = table["stage"].map(_SEED_FUNNEL_SHARES)
+    table["seed_in_interval"] = (table["low"] <= table["seed_share"]) & (table["seed_share"] <= table["high"])
+    return table.reset_index(drop=True)
+
+
+# --- 2. the TARP table -----------------------------------------------------------------
+
+
+def derive_fast_status(data: pd.DataFrame, status: str, hours: str, fast_hours: float) -> pd.Series:
+    """Split ``resolved`` into ``resolved`` and ``resolved_quickly`` by resolution time.
+
+    For a complaint log whose status column has no ``resolved_quickly``: a resolved
+    complaint counts as quick when ``hours <= fast_hours``.
+
+    Raises
+    ------
+    SurveyDataError
+        If a resolved complaint has no resolution time.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"status": ["resolved", "resolved", "unresolved"], "hours": [3.0, 48.0, None]})
+    >>> derive_fast_status(log, "status", "hours", 24).tolist()
+    ['resolved_quickly', 'resolved', 'unresolved']
+    """
+    check_columns(data, [status, hours], parameter="derive_fast_status")
+    statuses = pd.Series(np.asarray(_statuses(data, status), dtype=object), index=data.index)
+    if not fast_hours > 0:
+        raise StudyError(f"fast_hours={fast_hours!r} must be a positive number of hours")
+    resolved = statuses.isin(["resolved", "resolved_quickly"])
+    time = pd.to_numeric(data[hours], errors="coerce")
+    missing = resolved & time.isna()
+    if missing.any():
+        raise SurveyDataError(f"column {hours!r}: resolved complaints without a resolution time: {describe_offenders(data[hours], missing)}")
+    quick = resolved & (time <= fast_hours)
+    statuses = statuses.where(~resolved, "resolved").where(~quick, "resolved_quickly")
+    return pd.Series(pd.Categorical(statuses, categories=STATUSES), index=data.index, name=status)
+
+
+def repurchase_table(
+    data: pd.DataFrame,
+    outcome: str,
+    status: str,
+    severity: str | None,
+    *,
+    weights: str | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Outcome rate by complaint status x severity: the TARP table rebuilt from data.
+
+    Parameters
+    ----------
+    data : DataFrame
+    outcome : str
+        Boolean (or 0/1) outcome, e.g. ``repurchase`` or ``churned``. Rows where it is
+        missing are left out.
+    status : str
+        Complaint status column; values from :data:`STATUSES`.
+    severity : str or None
+        Problem severity column (missing allowed only for ``no_problem``, which gets
+        the severity ``"none"``). ``None``: one row per status (severity ``"all"``).
+    weights : str, optional
+        Survey weights column; intervals then use the Kish effective size.
+    ci : float
+
+    Returns
+    -------
+    DataFrame
+        ``status``, ``severity``, ``n``, ``events``, ``rate``, ``n_eff``, ``low``,
+        ``high``, in status order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"status": ["resolved"] * 4, "sev": ["minor"] * 4, "rep": [1, 1, 1, 0]})
+    >>> row = repurchase_table(log, "rep", "status", "sev").iloc[0]
+    >>> float(row["rate"]), round(float(row["low"]), 3)
+    (0.75, 0.301)
+    """
+    check_columns(data, [c for c in (outcome, status, severity) if c is not None], parameter="repurchase_table")
+    frame = _outcome_frame(data, outcome, weights)
+    statuses = _statuses(data, status)
+    frame["status"] = statuses
+    frame["severity"] = _severities(data, severity, statuses).to_numpy() if severity is not None else "all"
+    frame = frame[frame["y"].notna()]
+    table = _rates(frame, ["status", "severity"], ci)
+    table["status"] = table["status"].astype(str)
+    return table
+
+
+def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: str) -> pd.DataFrame:
+    """Chi-square test of independence of outcome and complaint status, per severity.
+
+    Within each severity, a status x outcome contingency table over the statuses
+    present (customers without a problem have no severity and are left out) is tested
+    with :func:`scipy.stats.chi2_contingency` (no continuity correction unless the
+    table is 2 x 2, scipy's default).
+
+    Returns
+    -------
+    DataFrame
+        ``severity``, ``n``, ``statuses`` (how many), ``chi2``, ``dof``, ``p_value``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"s": ["resolved"] * 20 + ["unresolved"] * 20, "sev": ["major"] * 40,
+    ...                     "rep": [1] * 15 + [0] * 5 + [1] * 5 + [0] * 15})
+    >>> round(chi_square_tests(log, "rep", "s", "sev")["p_value"].item(), 4)
+    0.0044
+    """
+    check_columns(data, [outcome, status, severity], parameter="chi_square_tests")
+    y = _flags(data, outcome)
+    statuses = _statuses(data, status)
+    severities = _severities(data, severity, statuses)
+    frame = pd.DataFrame({"y": y, "status": np.asarray(statuses, dtype=object), "severity": severities})
+    frame = frame[frame["y"].notna() & (frame["severity"] != NO_SEVERITY)]
+    rows = []
+    for level, group in frame.groupby("severity", sort=True):
+        counts = pd.crosstab(group["status"], group["y"])
+        if counts.shape[0] < 2 or counts.shape[1] < 2:
+            rows.append((level, len(group), counts.shape[0], np.nan, np.nan, np.nan))
+            continue
+        result = stats.chi2_contingency(counts.to_numpy())
+        rows.append((level, len(group), counts.shape[0], float(result.statistic), int(result.dof), float(result.pvalue)))
+    return pd.DataFrame(rows, columns=["severity", "n", "statuses", "chi2", "dof", "p_value"])
+
+
+def _logit_odds_ratios(frame: pd.DataFrame, formula: str, ci: float) -> pd.DataFrame:
+    import statsmodels.formula.api as smf
+
+    try:
+        fit = smf.logit(formula, data=frame).fit(disp=False)
+    except np.linalg.LinAlgError as exc:  # perfect separation or collinear terms
+        raise StudyError(f"the logistic model {formula!r} cannot be estimated: {exc}") from exc
+    bounds = fit.conf_int(alpha=1 - ci)
+    table = pd.DataFrame({
+        "term": fit.params.index,
+        "coef": fit.params.to_numpy(),
+        "odds_ratio": np.exp(fit.params.to_numpy()),
+        "low": np.exp(bounds[0].to_numpy()),
+        "high": np.exp(bounds[1].to_numpy()),
+        "p_value": fit.pvalues.to_numpy(),
+    })
+    return table[table["term"] != "Intercept"].reset_index(drop=True)
+
+
+def _safe_covariates(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    check_columns(data, covariates, parameter="covariates")
+    names = {f"x{i}": c for i, c in enumerate(covariates)}
+    frame = pd.DataFrame({safe: data[column] for safe, column in names.items()}, index=data.index)
+    for safe in names:
+        if frame[safe].dtype == bool:
+            frame[safe] = frame[safe].astype(int)
+    return frame, names
+
+
+def _rename_terms(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    def rename(term: str) -> str:
+        for safe, column in names.items():
+            if term == safe or term.startswith(safe + "["):
+                return column + term[len(safe):]
+        return term
+
+    return table.assign(term=table["term"].map(rename))
+
+
+def outcome_model(
+    data: pd.DataFrame,
+    outcome: str,
+    status: str,
+    severity: str | None = None,
+    covariates: Sequence[str] = (),
+    *,
+    reference: str = "no_problem",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Logistic regression of the outcome on complaint status, severity and covariates.
+
+    Status enters as treatment dummies against ``reference`` (``status[T.resolved]``
+    and so on). Severity enters as one indicator per non-``minor`` level (``major``):
+    customers without a problem have no severity, so their indicator is 0 and the
+    status dummies absorb them; the severity odds ratio therefore compares a major
+    with a minor problem at the same status. The model is unweighted.
+
+    Returns
+    -------
+    DataFrame
+        ``term``, ``coef``, ``odds_ratio``, ``low``, ``high``, ``p_value`` (no intercept).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"s": ["no_problem"] * 4 + ["resolved"] * 4, "rep": [1, 1, 1, 0, 1, 0, 0, 0]})
+    >>> round(outcome_model(log, "rep", "s")["odds_ratio"].item(), 4)  # (1/3) / (3/1)
+    0.1111
+    """
+    check_columns(data, [c for c in (outcome, status, severity) if c is not None], parameter="outcome_model")
+    statuses = _statuses(data, status)
+    present = [s for s in STATUSES if (statuses == s).any()]
+    check_choice("reference", reference, present, error=StudyError)
+    frame, names = _safe_covariates(data, covariates)
+    frame["y"] = _flags(data, outcome)
+    frame["status"] = pd.Categorical(np.asarray(statuses, dtype=object), categories=[reference] + [s for s in present if s != reference])
+    terms = ["status"]
+    if severity is not None:
+        severities = _severities(data, severity, statuses)
+        for level in sorted(set(severities) - {NO_SEVERITY, "minor"}):
+            frame[f"severity_{level}"] = (severities == level).astype(int).to_numpy()
+            terms.append(f"severity_{level}")
+    terms += list(names)
+    frame = frame.dropna()
+    table = _logit_odds_ratios(frame, "y ~ " + " + ".join(terms), ci)
+    return _rename_terms(table, names)
+
+
+# --- 3. the service-recovery paradox ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecoveryParadox:
+    """Outcome rate of quickly resolved complainants against customers with no problem.
+
+    ``difference = fast_rate - baseline_rate`` with a Newcombe hybrid score interval
+    (built from the two Wilson intervals) and a two-sided two-proportion z-test.
+    ``verdict`` reads the interval: ``"supported"`` when it lies wholly on the loyal
+    side of zero, ``"contradicted"`` when wholly on the other side, otherwise
+    ``"inconclusive"``.
+    """
+
+    fast_rate: float
+    baseline_rate: float
+    n_fast: int
+    n_baseline: int
+    difference: float
+    low: float
+    high: float
+    p_value: float
+    verdict: str
+    higher_is_better: bool = True
+    bootstrap_low: float = float("nan")
+    bootstrap_high: float = float("nan")
+    extra: dict = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict:
+        """The fields as a plain dict (for ``report.record``)."""
+        out = asdict(self)
+        out.pop("extra")
+        return out
+
+
+def _newcombe(p1: float, n1: float, p2: float, n2: float, ci: float) -> tuple[float, float]:
+    l1, u1 = wilson_interval(p1, n1, ci)
+    l2, u2 = wilson_interval(p2, n2, ci)
+    d = p1 - p2
+    return (d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
+
+
+def recovery_paradox(
+    data: pd.DataFrame,
+    outcome: str,
+    status: str,
+    *,
+    fast: str = "resolved_quickly",
+    baseline: str = "no_problem",
+    higher_is_better: bool = True,
+    weights: str | None = None,
+    bootstrap: int = 0,
+    seed: int = 0,
+    ci: float = 0.95,
+) -> RecoveryParadox:
+    """Are quickly resolved complainants more loyal than customers with no problem?
+
+    Parameters
+    ----------
+    outcome : str
+        Boolean outcome. ``higher_is_better=False`` for churn-type outcomes, so that
+        "more loyal" means a lower rate.
+    status : str
+        Complaint status column.
+    fast, baseline : str
+        The two statuses compared.
+    weights : str, optional
+        Survey weights; rates are weighted and Kish effective sizes replace the counts
+        in the interval and the test.
+    bootstrap : int
+        If positive, also a percentile bootstrap interval for the difference from this
+        many resamples (for a binary outcome, resampling a group amounts to a binomial
+        draw at its observed rate; vectorised).
+    seed : int
+        Seed of the bootstrap.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"s": ["resolved_quickly"] * 70 + ["no_problem"] * 80,
+    ...                     "rep": [1] * 56 + [0] * 14 + [1] * 48 + [0] * 32})
+    >>> result = recovery_paradox(log, "rep", "s")
+    >>> round(result.difference, 2), round(result.low, 4), round(result.high, 4), result.verdict
+    (0.2, 0.0524, 0.3339, 'supported')
+    """
+    from statsmodels.stats.proportion import proportions_ztest
+
+    check_columns(data, [outcome, status], parameter="recovery_paradox")
+    statuses = _statuses(data, status)
+    check_choice("fast", fast, STATUSES, error=StudyError)
+    check_choice("baseline", baseline, STATUSES, error=StudyError)
+    frame = _outcome_frame(data, outcome, weights)
+    frame["status"] = np.asarray(statuses, dtype=object)
+    frame = frame[frame["y"].notna()]
+    groups = {}
+    for name in (fast, baseline):
+        group = frame[frame["status"] == name]
+        if group.empty:
+            raise StudyError(f"recovery_paradox: no customers with status {name!r} and a known {outcome!r}")
+        w = group["w"].to_numpy()
+        groups[name] = (float(np.average(group["y"], weights=w)), float(w.sum() ** 2 / (w**2).sum()), len(group))
+    (p1, m1, n1), (p2, m2, n2) = groups[fast], groups[baseline]
+    low, high = _newcombe(p1, m1, p2, m2, ci)
+    if p1 == p2 and p1 in (0.0, 1.0):
+        p_value = 1.0
+    else:
+        p_value = float(proportions_ztest([p1 * m1, p2 * m2], [m1, m2])[1])
+    loyal_low, loyal_high = (low, high) if higher_is_better else (-high, -low)
+    verdict = "supported" if loyal_low > 0 else "contradicted" if loyal_high < 0 else "inconclusive"
+    boot = (np.nan, np.nan)
+    if bootstrap > 0:
+        rng = np.random.default_rng(seed)
+        draws = rng.binomial(n1, p1, bootstrap) / n1 - rng.binomial(n2, p2, bootstrap) / n2
+        boot = tuple(np.quantile(draws, [(1 - ci) / 2, (1 + ci) / 2]))
+    return RecoveryParadox(p1, p2, n1, n2, p1 - p2, float(low), float(high), p_value, verdict, higher_is_better,
+                           float(boot[0]), float(boot[1]), {"n_eff_fast": m1, "n_eff_baseline": m2})
+
+
+# --- 4. resolution time ----------------------------------------------------------------
+
+
+def _durations(data: pd.DataFrame, hours: str, open_hours: str | None) -> pd.DataFrame:
+    check_columns(data, [c for c in (hours, open_hours) if c is not None], parameter="resolution_times")
+    resolved_after = pd.to_numeric(data[hours], errors="coerce")
+    still_open = pd.to_numeric(data[open_hours], errors="coerce") if open_hours else pd.Series(np.nan, index=data.index)
+    both = resolved_after.notna() & still_open.notna()
+    if both.any():
+        raise SurveyDataError(
+            f"columns {hours!r} and {open_hours!r} are both set (a complaint is either resolved or open): "
+            f"{describe_offenders(data[hours], both)}"
+        )
+    time = resolved_after.fillna(still_open)
+    negative = time < 0
+    if negative.any():
+        raise SurveyDataError(f"negative durations in {hours!r}/{open_hours!r}: {describe_offenders(time, negative)}")
+    keep = time.notna()
+    return pd.DataFrame({"time": time[keep], "resolved": resolved_after[keep].notna().astype(int)})
+
+
+def resolution_times(data: pd.DataFrame, hours: str = "resolution_hours", open_hours: str | None = "hours_open",
+                     *, ci: float = 0.95) -> pd.DataFrame:
+    """Kaplan-Meier curve of the time to resolve a complaint.
+
+    Resolved complaints are events at ``hours``; complaints still open are censored at
+    ``open_hours`` (hours open so far). Rows with neither (customers who did not
+    complain) are left out. Estimated with statsmodels' ``SurvfuncRight``; pointwise
+    intervals use the log(-log) transform (they stay inside [0, 1]).
+
+    Returns
+    -------
+    DataFrame
+        One row per distinct resolution time: ``hours``, ``at_risk``, ``resolved``,
+        ``unresolved_share`` (the Kaplan-Meier survival: share still unresolved),
+        ``low``, ``high``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"h": [1.0, 2.0, None, 4.0], "open": [None, None, 3.0, None]})
+    >>> resolution_times(log, "h", "open")["unresolved_share"].round(3).tolist()
+    [0.75, 0.5, 0.0]
+    """
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    frame = _durations(data, hours, open_hours)
+    if frame["resolved"].sum() == 0:
+        raise StudyError("resolution_times: no resolved complaint, so there is no curve to estimate")
+    curve = SurvfuncRight(frame["time"].to_numpy(), frame["resolved"].to_numpy())
+    s = curve.surv_prob
+    z = stats.norm.ppf(0.5 + ci / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(s)
+        se_loglog = curve.surv_prob_se / (s * np.abs(log_s))
+        low = np.exp(-np.exp(np.log(-log_s) + z * se_loglog))
+        high = np.exp(-np.exp(np.log(-log_s) - z * se_loglog))
+    low = np.where(s <= 0, 0.0, np.where(s >= 1, 1.0, low))
+    high = np.where(s <= 0, 0.0, np.where(s >= 1, 1.0, high))
+    return pd.DataFrame({"hours": curve.surv_times, "at_risk": curve.n_risk.astype(int), "resolved": curve.n_events.astype(int),
+                         "unresolved_share": s, "low": low, "high": high})
+
+
+def resolution_summary(data: pd.DataFrame, hours: str = "resolution_hours", open_hours: str | None = "hours_open",
+                       *, fast_hours: float = 24.0, ci: float = 0.95) -> pd.DataFrame:
+    """One-row summary of resolution times: counts, Kaplan-Meier median and fast share.
+
+    Returns
+    -------
+    DataFrame
+        ``complaints``, ``resolved``, ``still_open``, ``median_hours`` (Kaplan-Meier
+        median, statsmodels' convention: the first time the curve falls below 0.5,
+        with its ``median_low``/``median_high`` interval),
+        ``resolved_within_fast`` (Kaplan-Meier share resolved by ``fast_hours``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"h": [1.0, 2.0, None, 4.0, 5.0], "open": [None, None, 3.0, None, None]})
+    >>> resolution_summary(log, "h", "open", fast_hours=2)[["complaints", "median_hours", "resolved_within_fast"]].round(6).values.tolist()
+    [[5.0, 4.0, 0.4]]
+    """
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    frame = _durations(data, hours, open_hours)
+    curve = SurvfuncRight(frame["time"].to_numpy(), frame["resolved"].to_numpy())
+    median = curve.quantile(0.5)
+    try:
+        median_low, median_high = curve.quantile_ci(0.5, alpha=1 - ci)
+    except (ValueError, IndexError):  # too few events for an interval
+        median_low = median_high = np.nan
+    times = curve.surv_times
+    at_fast = times <= fast_hours
+    unresolved = curve.surv_prob[at_fast][-1] if at_fast.any() else 1.0
+    return pd.DataFrame([{
+        "complaints": len(frame), "resolved": int(frame["resolved"].sum()), "still_open": int((1 - frame["resolved"]).sum()),
+        "median_hours": float(median), "median_low": float(median_low), "median_high": float(median_high),
+        "resolved_within_fast": float(1 - unresolved),
+    }])
+
+
+def outcome_by_resolution_time(data: pd.DataFrame, hours: str, outcome: str, *, bins: int | Sequence[float] = 6,
+                               weights: str | None = None, ci: float = 0.95) -> pd.DataFrame:
+    """Outcome rate of resolved complainants by time to resolution, in bins.
+
+    Parameters
+    ----------
+    bins : int or sequence of float
+        Number of quantile bins, or bin edges in hours (right-closed).
+
+    Returns
+    -------
+    DataFrame
+        ``bin`` (interval label), ``median_hours``, ``n``, ``events``, ``rate``,
+        ``n_eff``, ``low``, ``high``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"h": [1, 2, 30, 40], "rep": [1, 1, 0, 1]})
+    >>> outcome_by_resolution_time(log, "h", "rep", bins=[0, 24, 100])["rate"].tolist()
+    [1.0, 0.5]
+    """
+    check_columns(data, [hours], parameter="hours")
+    frame = _outcome_frame(data, outcome, weights)
+    frame["hours"] = pd.to_numeric(data[hours], errors="coerce")
+    frame = frame.dropna()
+    if frame.empty:
+        raise StudyError(f"outcome_by_resolution_time: no rows with both {hours!r} and {outcome!r}")
+    if isinstance(bins, int):
+        frame["bin"] = pd.qcut(frame["hours"], bins, duplicates="drop")
+    else:
+        frame["bin"] = pd.cut(frame["hours"], list(bins), include_lowest=True)
+    table = _rates(frame, ["bin"], ci)
+    table.insert(1, "median_hours", frame.groupby("bin", observed=True)["hours"].median().to_numpy())
+    table["bin"] = table["bin"].astype(str)
+    return table
+
+
+@dataclass(frozen=True)
+class TimeEffect:
+    """Logistic fit of an outcome on log2(hours to resolution).
+
+    ``odds_ratio`` is per doubling of the resolution time; ``curve`` holds ``hours``,
+    ``fitted``, ``low``, ``high`` over a grid.
+    """
+
+    odds_ratio: float
+    low: float
+    high: float
+    p_value: float
+    n: int
+    curve: pd.DataFrame = field(repr=False)
+
+
+def resolution_time_effect(data: pd.DataFrame, hours: str, outcome: str, *, grid: int = 60, ci: float = 0.95) -> TimeEffect:
+    """Fit ``logit P(outcome) = a + b log2(hours)`` on resolved complaints.
+
+    Hours are floored at one minute (1/60 h) before the log, so a zero time does not
+    break the fit.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> h = rng.uniform(1, 200, 2000)
+    >>> rep = rng.random(2000) < 1 / (1 + np.exp(-(2 - 0.5 * np.log2(h))))
+    >>> effect = resolution_time_effect(pd.DataFrame({"h": h, "rep": rep}), "h", "rep")
+    >>> bool(effect.low < np.exp(-0.5) < effect.high)
+    True
+    """
+    import statsmodels.formula.api as smf
+
+    check_columns(data, [hours], parameter="hours")
+    frame = pd.DataFrame({"y": _flags(data, outcome), "hours": pd.to_numeric(data[hours], errors="coerce")}).dropna()
+    if frame["y"].nunique() < 2:
+        raise StudyError(f"resolution_time_effect: {outcome!r} does not vary among resolved complaints")
+    frame["log2_hours"] = np.log2(frame["hours"].clip(lower=1 / 60))
+    fit = smf.logit("y ~ log2_hours", data=frame).fit(disp=False)
+    bounds = fit.conf_int(alpha=1 - ci).loc["log2_hours"]
+    grid_hours = np.geomspace(max(frame["hours"].min(), 1 / 60), frame["hours"].max(), grid)
+    predicted = fit.get_prediction(pd.DataFrame({"log2_hours": np.log2(grid_hours)})).summary_frame(alpha=1 - ci)
+    curve = pd.DataFrame({"hours": grid_hours, "fitted": predicted["predicted"].to_numpy(),
+                          "low": predicted["ci_lower"].to_numpy(), "high": predicted["ci_upper"].to_numpy()})
+    return TimeEffect(float(np.exp(fit.params["log2_hours"])), float(np.exp(bounds.iloc[0])), float(np.exp(bounds.iloc[1])),
+                      float(fit.pvalues["log2_hours"]), len(frame), curve)
+
+
+# --- 5. service calls and churn ------------------------------------------------------
+
+
+def churn_by_calls(data: pd.DataFrame, calls: str, churn: str, *, weights: str | None = None, ci: float = 0.95) -> pd.DataFrame:
+    """Churn rate by number of customer-service calls, with Wilson intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``calls``, ``n``, ``events`` (churned), ``rate``, ``n_eff``, ``low``, ``high``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> accounts = pd.DataFrame({"calls": [0, 0, 1, 1, 1], "churn": [False, True, True, True, False]})
+    >>> churn_by_calls(accounts, "calls", "churn")[["calls", "n", "rate"]].values.tolist()
+    [[0.0, 2.0, 0.5], [1.0, 3.0, 0.6666666666666666]]
+    """
+    check_columns(data, [calls], parameter="calls")
+    frame = _outcome_frame(data, churn, weights)
+    counts = pd.to_numeric(data[calls], errors="coerce")
+    bad = counts.isna() | (counts < 0) | (counts % 1 != 0)
+    if bad.any():
+        raise SurveyDataError(f"column {calls!r} must hold non-negative whole numbers; got {describe_offenders(data[calls], bad)}")
+    frame["calls"] = counts.astype(int)
+    return _rates(frame[frame["y"].notna()], ["calls"], ci)
+
+
+def call_threshold(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    """The smallest call count where churn jumps.
+
+    Rule: walk up the call counts of a :func:`churn_by_calls` table; at each level
+    (from the second on) compare its churn with the pooled churn of all lower levels
+    by a one-sided two-proportion z-test (statsmodels ``proportions_ztest``,
+    alternative "larger"). The threshold is the first level whose p-value is below
+    ``alpha`` divided by the number of levels tested (Bonferroni, so that scanning many
+    levels does not manufacture a jump). Unweighted counts are used.
+
+    Returns
+    -------
+    DataFrame
+        One row per tested level: ``calls``, ``rate``, ``rate_below``, ``p_value``,
+        ``significant``, ``threshold`` (true on the first significant level only).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"calls": [0, 1, 2], "n": [500, 500, 100], "events": [50, 55, 45]})
+    >>> rows = call_threshold(table)
+    >>> int(rows.loc[rows["threshold"], "calls"].item())
+    2
+    """
+    from statsmodels.stats.proportion import proportions_ztest
+
+    table = table.sort_values("calls").reset_index(drop=True)
+    n = table["n"].to_numpy(dtype=float)
+    events = table["events"].to_numpy(dtype=float)
+    n_below, events_below = np.cumsum(n)[:-1], np.cumsum(events)[:-1]
+    rows = []
+    tested = len(table) - 1
+    for i in range(1, len(table)):  # one test per call level, not per customer
+        counts, nobs = [events[i], events_below[i - 1]], [n[i], n_below[i - 1]]
+        pooled = sum(counts) / sum(nobs)
+        p_value = 1.0 if pooled in (0.0, 1.0) else float(proportions_ztest(counts, nobs, alternative="larger")[1])
+        rows.append((table["calls"].iloc[i], events[i] / n[i], events_below[i - 1] / n_below[i - 1], p_value))
+    result = pd.DataFrame(rows, columns=["calls", "rate", "rate_below", "p_value"])
+    result["significant"] = result["p_value"] < alpha / max(tested, 1)
+    result["threshold"] = result["significant"] & ~result["significant"].shift(fill_value=False).cummax()
+    return result
+
+
+def calls_model(data: pd.DataFrame, churn: str, calls: str, covariates: Sequence[str] = (), *,
+                threshold: int | None = None, ci: float = 0.95) -> pd.DataFrame:
+    """Logistic model of churn on service calls (and covariates), as odds ratios.
+
+    Calls enter linearly (odds ratio per extra call); with ``threshold`` they enter as
+    an indicator ``calls_at_or_above_threshold`` instead, matching a jump.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> accounts = pd.DataFrame({"calls": [0, 0, 0, 0, 5, 5, 5, 5], "churn": [1, 0, 0, 0, 1, 1, 1, 0]})
+    >>> round(calls_model(accounts, "churn", "calls", threshold=4)["odds_ratio"].item(), 4)  # (3/1) / (1/3)
+    9.0
+    """
+    check_columns(data, [calls], parameter="calls")
+    frame, names = _safe_covariates(data, covariates)
+    frame["y"] = _flags(data, churn)
+    counts = pd.to_numeric(data[calls], errors="coerce")
+    if threshold is None:
+        frame["calls"] = counts
+        terms = ["calls"]
+    else:
+        frame["calls_at_or_above_threshold"] = (counts >= threshold).astype(int).where(counts.notna())
+        terms = ["calls_at_or_above_threshold"]
+    table = _logit_odds_ratios(frame.dropna(), "y ~ " + " + ".join(terms + list(names)), ci)
+    return _rename_terms(table, names)
+
+
+# --- 6. complaint handling and loyalty --------------------------------------------------
+
+
+def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[str], *, top_box: float,
+                      scale: tuple[float, float] | None = None, ci: float = 0.95) -> pd.DataFrame:
+    """Mean loyalty and top-box loyalty share per level of a rating (e.g. CUSCO).
+
+    Parameters
+    ----------
+    rating : str
+        The rating whose levels form the rows (e.g. satisfaction with complaint
+        handling, ``CUSCO``).
+    loyalty : str or list of str
+        Loyalty item(s); several items are averaged per respondent.
+    top_box : float
+        A respondent is "top-box loyal" when the loyalty score is at least this.
+    scale : (low, high), optional
+        The loyalty items' scale; the mean's interval is cut to it (a mean of 1-10
+        answers cannot lie outside 1-10, though a t interval from a handful of
+        answers can).
+
+    Returns
+    -------
+    DataFrame
+        ``rating``, ``n``, ``mean_loyalty`` with a t interval ``mean_low``/``mean_high``,
+        ``top_box`` share with a Wilson interval ``top_low``/``top_high``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"CUSCO": [1, 1, 10, 10], "L1": [2, 4, 9, 10], "L2": [2, 4, 9, 10]})
+    >>> loyalty_by_rating(survey, "CUSCO", ["L1", "L2"], top_box=9)[["rating", "mean_loyalty", "top_box"]].values.tolist()
+    [[1.0, 3.0, 0.0], [10.0, 9.5, 1.0]]
+    """
+    items = check_columns(data, [rating, *([loyalty] if isinstance(loyalty, str) else loyalty)], parameter="loyalty_by_rating")[1:]
+    score = data[items].apply(pd.to_numeric, errors="coerce").mean(axis=1)
+    frame = pd.DataFrame({"rating": pd.to_numeric(data[rating], errors="coerce"), "score": score}).dropna()
+    grouped = frame.groupby("rating", sort=True)["score"]
+    table = grouped.agg(n="size", mean_loyalty="mean", sd="std").reset_index()
+    t = stats.t.ppf(0.5 + ci / 2, (table["n"] - 1).clip(lower=1))
+    half = t * table["sd"] / np.sqrt(table["n"])
+    table["mean_low"], table["mean_high"] = table["mean_loyalty"] - half, table["mean_loyalty"] + half
+    if scale is not None:
+        table["mean_low"] = table["mean_low"].clip(lower=scale[0])
+        table["mean_high"] = table["mean_high"].clip(upper=scale[1])
+    table["top_box"] = grouped.apply(lambda s: (s >= top_box).mean()).to_numpy()
+    table["top_low"], table["top_high"] = _wilson(table["top_box"].to_numpy(), table["n"].to_numpy(), ci)
+    return table.drop(columns="sd")
+
+
+def rank_correlation(data: pd.DataFrame, x: str, y: str | Sequence[str], *, ci: float = 0.95) -> pd.DataFrame:
+    """Spearman correlation with a Fisher-z interval (Bonett-Wright standard error).
+
+    ``y`` may be several items, averaged per respondent.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``n``, ``rho``, ``low``, ``high``, ``p_value``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 1, 4, 3, 5]})
+    >>> round(rank_correlation(frame, "a", "b")["rho"].item(), 6)
+    0.8
+    """
+    items = check_columns(data, [x, *([y] if isinstance(y, str) else y)], parameter="rank_correlation")
+    frame = pd.DataFrame({"x": pd.to_numeric(data[x], errors="coerce"),
+                          "y": data[items[1:]].apply(pd.to_numeric, errors="coerce").mean(axis=1)}).dropna()
+    n = len(frame)
+    if n < 4:
+        raise StudyError(f"rank_correlation: {n} complete rows; need at least 4")
+    result = stats.spearmanr(frame["x"], frame["y"])
+    rho = float(result.statistic)
+    se = np.sqrt((1 + rho**2 / 2) / (n - 3))
+    z = stats.norm.ppf(0.5 + ci / 2)
+    low, high = np.tanh(np.arctanh(rho) - z * se), np.tanh(np.arctanh(rho) + z * se)
+    return pd.DataFrame([{"n": n, "rho": rho, "low": float(low), "high": float(high), "p_value": float(result.pvalue)}])
+
+
+# --- 7. word of mouth --------------------------------------------------------------------
+
+
+def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfied: float = 10, retell_share: float = 0.2,
+                  retell_count: float = 20, tell_satisfied: float = 5, reading: str = "share") -> pd.DataFrame:
+    """People reached by negative and positive stories, under seed 003's multipliers.
+
+    Seed 003: "平均每个客户会把抱怨告诉10个人, 其中20%的客户会把抱怨传给20个人" - on
+    average a dissatisfied customer tells 10 people, and 20% of the customers pass the
+    complaint to 20 people; a satisfied customer tells 5. The seed's "其中 20% 的客户"
+    counts customers (客户), not the people told (人), which matches the TARP source
+    figure that a minority of dissatisfied customers tell 20 or more. Two readings:
+
+    ``reading="share"`` (default): a share ``retell_share`` of dissatisfied customers
+        tell ``retell_count`` people, the rest tell ``tell_dissatisfied``:
+        ``(1 - 0.2) * 10 + 0.2 * 20 = 12`` people per dissatisfied customer.
+    ``reading="cascade"``: every dissatisfied customer tells ``tell_dissatisfied``
+        people and ``retell_share`` of those people retell it to ``retell_count``
+        more: ``10 + 0.2 * 10 * 20 = 50`` per dissatisfied customer.
+
+    These are seed assumptions, not estimates.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``negative`` and ``positive``: ``story``, ``customers``,
+        ``people_per_customer``, ``people_reached``, ``assumption``.
+
+    Examples
+    --------
+    >>> table = word_of_mouth(100, 300)
+    >>> table["people_reached"].tolist()
+    [1200.0, 1500.0]
+    >>> word_of_mouth(1, 0, reading="cascade")["people_per_customer"].iloc[0]
+    np.float64(50.0)
+    """
+    check_choice("reading", reading, ["share", "cascade"], error=StudyError)
+    for name, value in {"n_dissatisfied": n_dissatisfied, "n_satisfied": n_satisfied, "tell_dissatisfied": tell_dissatisfied,
+                        "retell_count": retell_count, "tell_satisfied": tell_satisfied}.items():
+        if not value >= 0:
+            raise StudyError(f"{name}={value!r} must be a non-negative number")
+    if not 0 <= retell_share <= 1:
+        raise StudyError(f"retell_share={retell_share!r} must be a share between 0 and 1")
+    if reading == "share":
+        per_negative = (1 - retell_share) * tell_dissatisfied + retell_share * retell_count
+        text = f"{1 - retell_share:.0%} of dissatisfied customers tell {tell_dissatisfied:g}, {retell_share:.0%} tell {retell_count:g}"
+    else:
+        per_negative = tell_dissatisfied + retell_share * tell_dissatisfied * retell_count
+        text = f"each dissatisfied customer tells {tell_dissatisfied:g}; {retell_share:.0%} of those retell to {retell_count:g}"
+    table = pd.DataFrame({
+        "story": ["negative", "positive"],
+        "customers": [float(n_dissatisfied), float(n_satisfied)],
+        "people_per_customer": [float(per_negative), float(tell_satisfied)],
+        "assumption": [f"seed 003 assumption: {text}", f"seed 003 assumption: a satisfied customer tells {tell_satisfied:g}"],
+    })
+    table.insert(3, "people_reached", table["customers"] * table["people_per_customer"])
+    return table

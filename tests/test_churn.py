@@ -1,0 +1,326 @@
+"""csat_analysis.churn against hand-computed values, the brief's worked examples and reference libraries."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from csat_analysis import churn as ch
+from csat_analysis.datasets import StudyData
+from csat_analysis.errors import ModelSpecError, StudyError, SurveyDataError
+
+# A tiny survival table worked by hand (Kaplan-Meier):
+#   t=1: 6 at risk, 1 event -> S = 5/6
+#   t=2: 5 at risk, 1 event (and 1 censored) -> S = 5/6 * 4/5 = 2/3
+#   t=3: 3 at risk, 1 event -> S = 2/3 * 2/3 = 4/9
+#   t=4: censored
+#   t=5: 1 at risk, 1 event -> S = 0
+HAND = pd.DataFrame({"months": [1, 2, 2, 3, 4, 5], "left": [1, 1, 0, 1, 0, 1]})
+HAND_SURVIVAL = [1, 5 / 6, 2 / 3, 4 / 9, 0]
+
+
+# --- the brief's worked examples ------------------------------------------------------
+
+
+def test_worked_examples_match_the_brief():
+    table = ch.worked_examples().set_index("example")
+    a, b, b_last = table.loc["A"], table.loc["B"], table.loc["B at last year's revenue"]
+    assert a.churned == 200
+    assert round(100 * a.rate_start, 2) == 6.67
+    assert round(100 * a.rate_end, 2) == 6.06
+    assert a.lost_revenue == 30_000 and a.churn_loss == pytest.approx(1_500)
+    assert b.churned == 30_000
+    assert b.rate_start == pytest.approx(0.10) and b.rate_end == pytest.approx(0.09375)
+    assert b.churn_loss == pytest.approx(810_000)
+    assert b_last.churn_loss == pytest.approx(900_000)
+
+
+def test_tier_example_gives_the_seed_rates():
+    tiers = ch.tier_example().set_index("tier")
+    # churned = start - (end - new): A 50 - (32 - 3) = 21, B 300 - (246 - 15) = 69
+    assert tiers.loc["A", "churned"] == 21 and tiers.loc["B", "churned"] == 69
+    assert tiers.loc["A", "rate_start"] == pytest.approx(0.42)
+    assert tiers.loc["B", "rate_start"] == pytest.approx(0.23)
+    assert tiers.loc["A", "rate_end"] == pytest.approx(21 / 32)
+
+
+# --- churn rates -------------------------------------------------------------------------
+
+
+def test_tenure_bands_are_closed_on_the_left_and_ordered():
+    bands = ch.tenure_bands(pd.Series([0, 5.9, 6, 11, 12, 47, 48, 100]))
+    assert bands.tolist() == ["0-5", "0-5", "6-11", "6-11", "12-23", "24-47", "48+", "48+"]
+    assert list(bands.cat.categories) == ["0-5", "6-11", "12-23", "24-47", "48+"]
+    assert bands.cat.ordered
+    with pytest.raises(SurveyDataError, match="outside"):
+        ch.tenure_bands([-1, 3])
+
+
+def test_churn_by_segment_counts_and_wilson_interval():
+    frame = pd.DataFrame({
+        "plan": ["a"] * 10 + ["b"] * 5,
+        "left": [1, 1, 1, 0, 0, 0, 0, 0, 0, 0] + [1, 1, 0, 0, 0],
+    })
+    table = ch.churn_by_segment(frame, "left", by="plan").set_index("plan")
+    assert table.loc["a", ["n", "churned", "start", "end", "new"]].tolist() == [10, 3, 10, 7, 0]
+    assert table.loc["a", "rate"] == pytest.approx(0.3)
+    low, high = proportion_confint(3, 10, method="wilson")
+    assert (table.loc["a", "low"], table.loc["a", "high"]) == pytest.approx((low, high))
+    low, high = proportion_confint(2, 5, method="wilson", alpha=0.10)
+    b = ch.churn_by_segment(frame, "left", by="plan", ci=0.90).set_index("plan").loc["b"]
+    assert (b.low, b.high) == pytest.approx((low, high))
+
+
+def test_churn_by_segment_period_counts_and_end_base():
+    # tenure < 1 month: new in the period. n=6, new=2 (tenure 0), start=4, churned=2, end=4
+    frame = pd.DataFrame({"left": [1, 1, 0, 0, 0, 0], "months": [3, 5, 0, 0, 8, 9]})
+    start_based = ch.churn_by_segment(frame, "left", tenure="months").iloc[0]
+    end_based = ch.churn_by_segment(frame, "left", tenure="months", base="end").iloc[0]
+    assert start_based[["n", "new", "start", "end", "churned"]].tolist() == [6, 2, 4, 4, 2]
+    assert start_based.rate == pytest.approx(2 / 4)
+    assert end_based.rate == pytest.approx(2 / 4) and end_based.rate_end == pytest.approx(2 / 4)
+    low, high = proportion_confint(2, 4, method="wilson")
+    assert (start_based.low, start_based.high) == pytest.approx((low, high))
+    # the end-based bound maps a churned share q of the 4 starters to q*4 / (4*(1-q) + 2)
+    assert end_based.low == pytest.approx(low * 4 / (4 * (1 - low) + 2))
+    assert end_based.high == pytest.approx(high * 4 / (4 * (1 - high) + 2))
+
+
+def test_churn_by_segment_weights_use_weighted_counts_and_kish_n():
+    frame = pd.DataFrame({"left": [1, 0, 0, 1], "w": [2.0, 1.0, 1.0, 4.0]})
+    row = ch.churn_by_segment(frame, "left", weights="w").iloc[0]
+    assert row.churned == pytest.approx(6) and row.start == pytest.approx(8)
+    assert row.rate == pytest.approx(6 / 8)
+    assert row.n_eff == pytest.approx(64 / 22)
+
+
+def test_churn_by_segment_all_churned_segment_has_undefined_end_rate():
+    frame = pd.DataFrame({"plan": ["a", "a", "b"], "left": [True, True, False]})
+    table = ch.churn_by_segment(frame, "left", by="plan").set_index("plan")
+    assert table.loc["a", "rate_start"] == 1.0
+    assert math.isnan(table.loc["a", "rate_end"])
+    assert table.loc["b", "rate_end"] == 0.0
+
+
+def test_churn_by_segments_is_long_and_keeps_category_order():
+    frame = pd.DataFrame({"band": pd.Categorical(["late", "early", "late"], categories=["early", "late"], ordered=True),
+                          "left": [True, False, False]})
+    table = ch.churn_by_segments(frame, "left", ["band"])
+    assert table["level"].tolist() == ["early", "late"]
+    assert table["rate"].tolist() == [0.0, 0.5]
+
+
+@pytest.mark.parametrize("values, message", [
+    ([1, None, 0], r"missing values nan \(row 1\)"),
+    (["yes", "no", "no"], r"'yes' \(row 0\)"),
+    ([0, 2, 1], r"2 \(row 1\)"),
+])
+def test_bad_churn_column_names_column_and_rows(values, message):
+    frame = pd.DataFrame({"left": values, "months": [1, 2, 3]})
+    with pytest.raises(SurveyDataError, match=message):
+        ch.churn_by_segment(frame, "left")
+
+
+def test_bad_tenure_and_missing_segment_are_errors():
+    frame = pd.DataFrame({"left": [1, 0], "months": [-3, 2], "plan": ["a", None]})
+    with pytest.raises(SurveyDataError, match=r"tenure column 'months'.*-3 \(row 0\)"):
+        ch.retention_curves(frame, "months", "left")
+    with pytest.raises(SurveyDataError, match=r"segment column 'plan'.*row 1"):
+        ch.churn_by_segment(frame, "left", by="plan")
+    with pytest.raises(SurveyDataError, match="available columns"):
+        ch.churn_by_segment(frame, "gone")
+
+
+# --- retention curves ----------------------------------------------------------------------
+
+
+def test_kaplan_meier_matches_hand_table():
+    curve = ch.retention_curves(HAND, "months", "left")
+    assert curve["time"].tolist() == [0, 1, 2, 3, 5]
+    assert curve["at_risk"].tolist() == [6, 6, 5, 3, 1]
+    np.testing.assert_allclose(curve["survival"], HAND_SURVIVAL)
+    # Greenwood at t=1: S * sqrt(d / (n (n - d))) = 5/6 * sqrt(1/30)
+    assert curve["se"].iloc[1] == pytest.approx(5 / 6 * math.sqrt(1 / 30))
+    # log-log interval at t=2 by hand: Greenwood variance sum d/(n(n-d)) = 1/30 + 1/20
+    s, greenwood = 2 / 3, 1 / 30 + 1 / 20
+    se_loglog = math.sqrt(greenwood) / abs(math.log(s))
+    z = stats.norm.ppf(0.975)
+    assert curve["low"].iloc[2] == pytest.approx(s ** math.exp(z * se_loglog))
+    assert curve["high"].iloc[2] == pytest.approx(s ** math.exp(-z * se_loglog))
+
+
+def test_retention_curves_by_segment_keep_segment_column():
+    frame = pd.concat([HAND.assign(plan="a"), HAND.assign(plan="b", months=HAND.months * 2)], ignore_index=True)
+    curves = ch.retention_curves(frame, "months", "left", by="plan")
+    b = curves[curves.plan == "b"]
+    assert b["time"].tolist() == [0, 2, 4, 6, 10]
+    np.testing.assert_allclose(b["survival"], HAND_SURVIVAL)
+
+
+def test_median_lifetime_hand_and_not_reached():
+    assert ch.median_lifetime(HAND, "months", "left")["median"].iloc[0] == 3.0
+    mostly_active = pd.DataFrame({"months": [1, 2, 3, 4, 5], "left": [1, 0, 0, 0, 0]})
+    row = ch.median_lifetime(mostly_active, "months", "left").iloc[0]
+    assert not row.reached and math.isnan(row["median"])
+
+
+def test_logrank_matches_scipy():
+    rng = np.random.default_rng(1)
+    n = 300
+    plan = np.repeat(["a", "b"], n // 2)
+    time = np.ceil(rng.exponential(np.where(plan == "a", 20, 30)))
+    censor = rng.integers(1, 40, n)
+    frame = pd.DataFrame({"plan": plan, "months": np.minimum(time, censor), "left": time <= censor})
+    ours = ch.logrank(frame, "months", "left", "plan").iloc[0]
+
+    def censored(rows):
+        return stats.CensoredData(uncensored=frame.months[rows & frame.left], right=frame.months[rows & ~frame.left])
+
+    reference = stats.logrank(censored(frame.plan == "a"), censored(frame.plan == "b"))
+    assert ours.chisq == pytest.approx(reference.statistic**2, rel=1e-6)
+    assert ours.pvalue == pytest.approx(reference.pvalue, rel=1e-6)
+    assert ours.df == 1
+
+
+def test_restricted_mean_lifetime_is_area_under_hand_curve():
+    # area to 4 months: 1*1 + 5/6*1 + 2/3*1 + 4/9*1
+    rmst = ch.restricted_mean_lifetime(HAND, "months", "left", horizon=4)["rmst"].iloc[0]
+    assert rmst == pytest.approx(1 + 5 / 6 + 2 / 3 + 4 / 9)
+    # a horizon between event times adds the partial step: to 2.5 months
+    rmst = ch.restricted_mean_lifetime(HAND, "months", "left", horizon=2.5)["rmst"].iloc[0]
+    assert rmst == pytest.approx(1 + 5 / 6 + 0.5 * 2 / 3)
+    # default horizon: the shortest of the segments' longest tenures
+    frame = pd.concat([HAND.assign(plan="a"), HAND.assign(plan="b", months=HAND.months * 2)], ignore_index=True)
+    assert ch.restricted_mean_lifetime(frame, "months", "left", by="plan")["horizon"].tolist() == [5.0, 5.0]
+
+
+def test_kaplan_meier_recovers_geometric_truth():
+    hazard, n = 0.05, 40_000
+    rng = np.random.default_rng(7)
+    time_to_churn = rng.geometric(hazard, n)
+    exposure = rng.integers(1, 61, n)
+    frame = pd.DataFrame({"months": np.minimum(time_to_churn, exposure), "left": time_to_churn <= exposure})
+    truth = ch.geometric_lifetime(hazard, horizon=60)
+    assert truth["median"] == math.ceil(math.log(0.5) / math.log(1 - hazard))
+    assert truth["rmst"] == pytest.approx((1 - (1 - hazard) ** 60) / hazard)
+    assert ch.median_lifetime(frame, "months", "left")["median"].iloc[0] == truth["median"]
+    rmst = ch.restricted_mean_lifetime(frame, "months", "left", horizon=60)["rmst"].iloc[0]
+    assert rmst == pytest.approx(truth["rmst"], rel=0.02)
+
+
+# --- drivers ----------------------------------------------------------------------------------
+
+
+def test_two_by_two_logit_odds_ratio_is_cross_product_ratio():
+    # plan b: 6 churned / 4 stayed; plan a: 3 churned / 7 stayed -> OR = (6*7)/(4*3) = 3.5
+    frame = pd.DataFrame({"left": [1] * 3 + [0] * 7 + [1] * 6 + [0] * 4, "plan": ["a"] * 10 + ["b"] * 10})
+    drivers = ch.churn_drivers(frame, "left", ["plan"])
+    row = drivers.table.iloc[0]
+    assert row.term == "plan: b" and row.variable == "plan" and row.level == "b"
+    assert row.odds_ratio == pytest.approx(3.5, rel=1e-6)
+    woolf_se = math.sqrt(1 / 6 + 1 / 4 + 1 / 3 + 1 / 7)  # saturated 2x2: Wald se = Woolf's
+    assert row.se == pytest.approx(woolf_se, rel=1e-5)
+    z = stats.norm.ppf(0.975)
+    assert row.low == pytest.approx(3.5 * math.exp(-z * woolf_se), rel=1e-5)
+    assert drivers.n == 20
+
+
+def test_churn_drivers_quotes_awkward_names_and_numeric_terms():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=400)
+    frame = pd.DataFrame({"monthly charge": x, "has plan?": rng.random(400) < 0.5,
+                          "left": rng.random(400) < 1 / (1 + np.exp(-(0.8 * x)))})
+    table = ch.churn_drivers(frame, "left", ["monthly charge", "has plan?"]).table.set_index("term")
+    assert set(table.index) == {"monthly charge", "has plan?: True"}
+    assert 1.5 < table.loc["monthly charge", "odds_ratio"] < 3.5  # true OR exp(0.8) = 2.23
+
+
+def test_churn_drivers_separation_is_model_spec_error():
+    frame = pd.DataFrame({"left": [1, 1, 1, 0, 0, 0], "plan": ["a", "a", "a", "b", "b", "b"]})
+    with pytest.raises(ModelSpecError, match="did not converge|cannot be estimated"):
+        ch.churn_drivers(frame, "left", ["plan"])
+
+
+def test_churn_drivers_missing_covariate_names_rows():
+    frame = pd.DataFrame({"left": [1, 0, 1], "x": [1.0, None, 2.0]})
+    with pytest.raises(SurveyDataError, match=r"'x'.*row 1"):
+        ch.churn_drivers(frame, "left", ["x"])
+
+
+# --- lifetime value ------------------------------------------------------------------------------
+
+
+def test_lifetime_value_hand_computed():
+    frame = HAND.assign(revenue=[10.0, 10.0, 20.0, 20.0, 10.0, 10.0])
+    row = ch.lifetime_value(frame, "months", "left", monthly_revenue="revenue", margin=0.5,
+                            acquisition_cost=2, retention_cost=1, horizon=4).iloc[0]
+    # revenue so far: 10*1 + 10*2 + 20*2 + 20*3 + 10*4 + 10*5 = 220; customer-months 17
+    assert row.clv_seed == pytest.approx((220 - 2 * 6 - 1 * 17) / 6)
+    lifetime = 1 + 5 / 6 + 2 / 3 + 4 / 9
+    mean_revenue = 80 / 6
+    assert row.expected_lifetime == pytest.approx(lifetime)
+    assert row.clv_expected == pytest.approx(0.5 * mean_revenue * lifetime - 2 - 1 * lifetime)
+
+
+def test_lifetime_value_rejects_bad_assumptions():
+    frame = HAND.assign(revenue=10.0)
+    with pytest.raises(SurveyDataError, match="margin"):
+        ch.lifetime_value(frame, "months", "left", monthly_revenue="revenue", margin=1.5)
+    with pytest.raises(SurveyDataError, match="acquisition_cost"):
+        ch.lifetime_value(frame, "months", "left", monthly_revenue="revenue", margin=0.2, acquisition_cost=-1)
+    with pytest.raises(StudyError, match="margin"):
+        ch.check_assumptions(2, 0, 0)
+    with pytest.raises(StudyError, match="retention_cost"):
+        ch.check_assumptions(0.2, 0, "lots")
+
+
+# --- causes -----------------------------------------------------------------------------------------
+
+
+def test_churn_causes_shares_flags_and_seed_shares():
+    causes = pd.Categorical(["quality"] * 3 + ["moved"] + ["indifference"] * 6 + [None] * 5,
+                            categories=list(ch.CAUSE_SHARES))
+    frame = pd.DataFrame({"why": causes, "left": [True] * 10 + [False] * 5})
+    table = ch.churn_causes(frame, "why", churn="left").set_index("cause")
+    assert list(table.index) == list(ch.CAUSE_SHARES)  # category order, empty causes kept
+    assert table.loc["indifference", "share"] == pytest.approx(0.6)
+    assert table.loc["death", "n"] == 0
+    low, high = proportion_confint(3, 10, method="wilson")
+    assert (table.loc["quality", "low"], table.loc["quality", "high"]) == pytest.approx((low, high))
+    assert table.loc[table.controllable].index.tolist() == ["competitor", "quality", "indifference"]
+    assert table.loc["indifference", "seed_share"] == 0.68
+    assert sum(ch.CAUSE_SHARES.values()) == pytest.approx(1)
+
+
+def test_churned_customer_without_cause_is_an_error():
+    frame = pd.DataFrame({"why": ["quality", None], "left": [True, True]})
+    with pytest.raises(SurveyDataError, match=r"without a cause.*row 1"):
+        ch.churn_causes(frame, "why", churn="left")
+
+
+# --- notebook set-up ----------------------------------------------------------------------------------
+
+
+def test_setup_study_defaults_for_service_calls_convert_days():
+    frame = pd.DataFrame({"account_length": [30.4, 304.0], "churn": [True, False], "number_customer_service_calls": [0, 7],
+                          **{f"total_{p}_charge": [1.0, 2.0] for p in ["day", "eve", "night", "intl"]}})
+    setup = ch.setup_study(frame, "service_calls_churn", segments=["service_calls"])
+    assert setup.data["tenure_months"].tolist() == pytest.approx([1.0, 10.0])
+    assert setup.data["service_calls"].astype(str).tolist() == ["0", "4+"]
+    assert setup.data["monthly_charges"].tolist() == [4.0, 8.0]
+    assert setup.tenure_unit == "days" and setup.monthly_revenue == "monthly_charges"
+
+
+def test_setup_study_wrong_names_fail_with_choices():
+    frame = pd.DataFrame({"months": [1, 2], "left": [True, False], "plan": ["a", "b"]})
+    with pytest.raises(StudyError, match=r"segments: 'plna' not in the data; choose from: .*plan.*tenure_band"):
+        ch.setup_study(frame, "user", segments=["plna"], tenure="months", churn="left")
+    with pytest.raises(StudyError, match=r"tenure: .*'month'.*available columns: months, left, plan"):
+        ch.setup_study(frame, "user", segments="plan", tenure="month", churn="left")
+    with pytest.raises(StudyError, match="give the churn column"):
+        ch.setup_study(frame, "user", segments="plan", tenure="months")
+    with pytest.raises(StudyError, match="'telco_churn', 'service_calls_churn', 'simulated'"):
+        ch.dataset_key(StudyData(pd.DataFrame(), "mobi", "real", "Real data: mobi"))
