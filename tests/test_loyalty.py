@@ -1,0 +1,230 @@
+"""csat_analysis.loyalty against independent oracles (statsmodels, scipy, hand counts)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from csat_analysis import datasets, loyalty
+from csat_analysis.errors import StudyError, SurveyDataError
+
+
+@pytest.fixture(scope="module")
+def mobi():
+    return datasets.load("mobi")
+
+
+def test_composite_is_item_mean_and_missing_when_all_missing():
+    frame = pd.DataFrame({"a": [1.0, np.nan, np.nan], "b": [3.0, 6.0, np.nan]})
+    assert loyalty.composite_score(frame, ["a", "b"]).tolist()[:2] == [2.0, 6.0]
+    assert np.isnan(loyalty.composite_score(frame, ["a", "b"]).iloc[2])
+
+
+def test_unknown_column_names_the_parameter_and_the_column(mobi):
+    with pytest.raises(SurveyDataError, match=r"satisfaction: column\(s\) 'CUSA9'"):
+        loyalty.loyalty_curve(mobi, ["CUSA1", "CUSA9"], ["CUSL1"], scale=(1, 10))
+
+
+def test_text_in_an_item_is_an_error_naming_rows():
+    frame = pd.DataFrame({"s": [1, "x", 3], "l": [1, 2, 3]})
+    with pytest.raises(SurveyDataError, match=r"'x' \(row 1\)"):
+        loyalty.loyalty_curve(frame, "s", "l", scale=(1, 3))
+
+
+@pytest.mark.parametrize("top_box", [0, 11, 1.5])
+def test_top_box_must_fit_the_scale(top_box):
+    with pytest.raises(StudyError, match="top_box"):
+        loyalty.top_box_flags(pd.Series([1.0, 10.0]), (1, 10), top_box)
+
+
+def test_loyalty_curve_matches_hand_counts_and_wilson(mobi):
+    curve = loyalty.loyalty_curve(mobi, ["CUSA1", "CUSA2", "CUSA3"], ["CUSL1", "CUSL3"], top_box=2, scale=(1, 10))
+    # independent path: round-half-up levels, loyal when the loyalty mean >= 9
+    level = np.floor(mobi[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1) + 0.5).astype(int)
+    loyal = mobi[["CUSL1", "CUSL3"]].mean(axis=1) >= 9
+    counts = pd.crosstab(level, loyal)
+    assert curve["satisfaction"].tolist() == counts.index.tolist()
+    assert curve["n"].tolist() == counts.sum(axis=1).tolist()
+    assert curve["loyal"].tolist() == counts[True].tolist()
+    low, high = proportion_confint(counts[True], counts.sum(axis=1), method="wilson")
+    np.testing.assert_allclose(curve["share_low"], low, atol=1e-12)
+    np.testing.assert_allclose(curve["share_high"], high, atol=1e-12)
+    # mean loyalty with a t interval (scipy) at every level with n >= 2
+    means = mobi[["CUSL1", "CUSL3"]].mean(axis=1).groupby(level)
+    for _, row in curve[curve["n"] >= 2].iterrows():
+        values = means.get_group(row["satisfaction"])
+        t_low, t_high = stats.t.interval(0.95, len(values) - 1, loc=values.mean(), scale=stats.sem(values))
+        assert row["mean"] == pytest.approx(values.mean())
+        assert (row["mean_low"], row["mean_high"]) == pytest.approx((t_low, t_high))
+
+
+def test_weighted_curve_share_is_weighted_mean():
+    frame = pd.DataFrame({"s": [5, 5, 5], "l": [5, 1, 1], "w": [2.0, 1.0, 1.0]})
+    curve = loyalty.loyalty_curve(frame, "s", "l", top_box=1, scale=(1, 5), weights="w")
+    assert curve["share"].iloc[0] == pytest.approx(0.5)
+    assert curve["n_eff"].iloc[0] == pytest.approx(16 / 6)
+
+
+def _logistic_sample(n, intercept, slope, seed):
+    rng = np.random.default_rng(seed)
+    sat = rng.integers(1, 11, n).astype(float)
+    p = 1 / (1 + np.exp(-(intercept + slope * sat)))
+    loy = np.where(rng.random(n) < p, 10.0, 3.0)
+    return pd.DataFrame({"sat": sat, "loy": loy})
+
+
+def test_fit_finds_the_steepest_point_of_a_known_logistic():
+    # true curve 1/(1+exp(-(x - 7.5))): slope is steepest at x = 7.5
+    frame = _logistic_sample(20_000, -7.5, 1.0, seed=3)
+    fit = loyalty.fit_loyalty_curve(frame, "sat", "loy", scale=(1, 10))
+    assert fit.steepest == pytest.approx(7.5, abs=0.3)
+    # the truth is linear on the logit scale: the curvature test should not be extreme
+    assert fit.lr_pvalue > 0.001
+
+
+def test_fit_likelihood_ratio_matches_an_independent_logit():
+    # flat at 10% loyal up to 7, then a jump to 90%: loyalty concentrated at the top
+    rng = np.random.default_rng(4)
+    sat = rng.integers(1, 11, 2000).astype(float)
+    p = np.where(sat <= 7, 0.1, np.where(sat == 8, 0.5, 0.9))
+    frame = pd.DataFrame({"sat": sat, "loy": np.where(rng.random(2000) < p, 10.0, 3.0)})
+    fit = loyalty.fit_loyalty_curve(frame, "sat", "loy", scale=(1, 10), form="quadratic")
+    y = (frame["loy"] >= 9).astype(float)
+    x = frame["sat"].to_numpy()
+    linear = sm.Logit(y, np.column_stack([np.ones_like(x), x])).fit(disp=0)
+    curved = sm.Logit(y, np.column_stack([np.ones_like(x), x, x**2])).fit(disp=0)
+    lr = 2 * (curved.llf - linear.llf)
+    assert fit.lr_statistic == pytest.approx(lr, rel=1e-6)
+    assert fit.lr_pvalue == pytest.approx(stats.chi2.sf(lr, 1), rel=1e-6)
+    assert fit.lr_pvalue < 0.001  # the jump at 8 is a strong non-linearity
+    assert fit.top_gain_share > 1 / 3
+
+
+def test_spline_form_and_grid_bounds():
+    frame = _logistic_sample(3000, -6, 0.8, seed=5)
+    fit = loyalty.fit_loyalty_curve(frame, "sat", "loy", scale=(1, 10), form="spline", spline_df=4)
+    assert fit.lr_df == 3
+    grid = fit.grid
+    assert ((grid["low"] <= grid["predicted"]) & (grid["predicted"] <= grid["high"])).all()
+    assert grid["satisfaction"].min() == 1 and grid["satisfaction"].max() == 10
+
+
+def test_fit_refuses_a_constant_outcome():
+    frame = pd.DataFrame({"sat": [1, 2, 3, 4], "loy": [1, 1, 1, 1]})
+    with pytest.raises(StudyError, match="loyal and non-loyal"):
+        loyalty.fit_loyalty_curve(frame, "sat", "loy", scale=(1, 10))
+
+
+def test_wrong_form_lists_choices():
+    frame = _logistic_sample(100, -6, 0.8, seed=5)
+    with pytest.raises(StudyError, match="'quadratic', 'spline'"):
+        loyalty.fit_loyalty_curve(frame, "sat", "loy", scale=(1, 10), form="cubic")
+
+
+def test_loyalty_segments_hand_made():
+    # 3 true, 2 latent, 4 spurious, 1 none
+    sat = [9, 9, 10, 9, 10, 2, 3, 4, 5, 1]
+    bought = [True, True, True, False, False, True, True, True, True, False]
+    table = loyalty.loyalty_segments(pd.DataFrame({"sat": sat, "b": bought}), "sat", "b", attitude_threshold=9)
+    assert table.set_index("segment")["n"].to_dict() == {"true": 3, "latent": 2, "spurious": 4, "none": 1}
+    assert table["share"].sum() == pytest.approx(1)
+    low, high = proportion_confint(4, 10, method="wilson")
+    spurious = table.set_index("segment").loc["spurious"]
+    assert (spurious["low"], spurious["high"]) == pytest.approx((low, high))
+
+
+def test_loyalty_segments_rating_behaviour_needs_threshold_and_drops_missing():
+    frame = pd.DataFrame({"sat": [9, 2, np.nan, 9], "again": [7, 7, 7, np.nan]})
+    with pytest.raises(StudyError, match="behaviour_threshold"):
+        loyalty.loyalty_segments(frame, "sat", "again", attitude_threshold=8)
+    table = loyalty.loyalty_segments(frame, "sat", "again", attitude_threshold=8, behaviour_threshold=6)
+    assert table.set_index("segment")["n"].to_dict() == {"true": 1, "latent": 0, "spurious": 1, "none": 0}
+
+
+def _dealer_data(rates, per_cell):
+    rows = []
+    for (sales, service), outcome in rates.items():
+        loyal = int(round(outcome["loyal_to_dealer"] * per_cell))
+        brand = int(round(outcome["loyal_to_brand"] * per_cell))
+        for i in range(per_cell):
+            rows.append({"sales": sales, "service": service, "loyal_to_dealer": i < loyal, "loyal_to_brand": i < brand})
+    return pd.DataFrame(rows)
+
+
+def test_dealer_table_recovers_the_seed_rates_from_respondents():
+    frame = _dealer_data(loyalty.SEED_DEALER_LOYALTY, 100)
+    table = loyalty.dealer_table(frame, "sales", "service")
+    assert table[["sales", "service"]].drop_duplicates().apply("".join, axis=1).tolist() == ["OO", "XO", "OX", "XX"]
+    np.testing.assert_allclose(table["rate"], table["seed_rate"])
+    assert table["n"].eq(100).all()
+    low, high = proportion_confint(table["loyal"], table["n"], method="wilson")
+    np.testing.assert_allclose(table["low"], low)
+    np.testing.assert_allclose(table["high"], high)
+
+
+def test_dealer_table_wants_booleans():
+    frame = pd.DataFrame({"sales": [1, 0], "service": [True, False], "loyal_to_dealer": [True, False]})
+    with pytest.raises(SurveyDataError, match="'sales' must be boolean"):
+        loyalty.dealer_table(frame, "sales", "service", ["loyal_to_dealer"])
+
+
+def test_mean_index_hand_worked():
+    # item means 1, 5.5, 10 -> 0, 50, 100 -> mean 50
+    frame = pd.DataFrame({"a": [1, 5, 10], "b": [1, 6, 10]})
+    est = loyalty.mean_index(frame, ["a", "b"], scale=(1, 10))
+    assert est.value == pytest.approx(50)
+    t_low, t_high = stats.t.interval(0.95, 2, loc=50, scale=stats.sem([0, 50, 100]))
+    assert (est.low, est.high) == pytest.approx((t_low, t_high))
+
+
+def test_segment_comparison_and_tests_against_hand_formulas():
+    corp = datasets.load("corp_rep")
+    table = loyalty.segment_comparison(corp, "serviceprovider", "cusa", ["cusl_1", "cusl_2", "cusl_3"], top_box=2, scale=(1, 7))
+    assert table["segment"].tolist() == [1, 2, 3, 4]
+    assert table["n"].tolist() == [130, 127, 44, 43]
+    provider_two = corp[corp["serviceprovider"] == 2]
+    assert table.loc[1, "satisfaction_index"] == pytest.approx(((provider_two["cusa"].dropna() - 1) / 6 * 100).mean())
+    tests = loyalty.segment_tests(corp, "serviceprovider", "cusa", ["cusl_1", "cusl_2", "cusl_3"], top_box=2, scale=(1, 7))
+    # chi-square by hand from the observed 4 x 2 table
+    loyal = corp[["cusl_1", "cusl_2", "cusl_3"]].mean(axis=1) >= 6
+    present = corp[["cusl_1", "cusl_2", "cusl_3"]].notna().any(axis=1)
+    observed = pd.crosstab(corp.loc[present, "serviceprovider"], loyal[present]).to_numpy(dtype=float)
+    expected = observed.sum(1, keepdims=True) * observed.sum(0, keepdims=True) / observed.sum()
+    chi2 = ((observed - expected) ** 2 / expected).sum()
+    row = tests.set_index("measure").loc["loyal_share"]
+    assert row["statistic"] == pytest.approx(chi2)
+    assert row["df"] == 3
+
+
+def test_kruskal_wallis_matches_the_textbook_statistic_without_ties():
+    frame = pd.DataFrame({"g": list("aaabbbccc"), "s": [1.1, 2.2, 3.3, 4.4, 5.5, 6.6, 7.7, 8.8, 9.9], "l": range(9)})
+    tests = loyalty.segment_tests(frame, "g", "s", "l", top_box=2, scale=(0, 10))
+    ranks = np.arange(1, 10).reshape(3, 3)
+    n = 9
+    h = 12 / (n * (n + 1)) * sum(r.sum() ** 2 / 3 for r in ranks) - 3 * (n + 1)
+    assert tests.set_index("measure").loc["satisfaction", "statistic"] == pytest.approx(h)
+
+
+def test_unknown_segment_column_is_a_study_error():
+    frame = pd.DataFrame({"s": [1, 2], "l": [1, 2]})
+    with pytest.raises(StudyError, match="segment"):
+        loyalty.segment_comparison(frame, "provider", "s", "l", scale=(1, 2), top_box=1)
+
+
+def test_findings_are_built_from_the_numbers():
+    results = {
+        "satisfaction_index": 70.0, "satisfaction_index_low": 68.0, "satisfaction_index_high": 72.0,
+        "satisfaction_loyalty_spearman": 0.62,
+        "loyalty_by_satisfaction": {"1": 0.0, "5": 0.2, "10": 0.8},
+        "segments": {"true": 0.4, "latent": 0.1, "spurious": 0.25, "none": 0.25},
+        "key_drivers": {"Image": 0.3, "Quality": 0.5, "Value": 0.2},
+        "short_stave": "Value",
+        "curve_steepest": 8.2, "curve_nonlinearity_pvalue": 0.01, "curve_top_gain_share": 0.6,
+    }
+    text = " ".join(loyalty.summarize_findings(results))
+    for expected in ["70.0", "68.0 to 72.0", "strongly related", "0% at satisfaction 1", "80% at 10",
+                     "25% are spuriously loyal", "Quality (50%", "short stave", "Value", "concentrated at the top"]:
+        assert expected in text
+    assert loyalty.summarize_findings({}) == []
