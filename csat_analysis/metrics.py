@@ -111,6 +111,8 @@ def wilson_interval(p, n_eff, ci: float = 0.95):
     >>> low, high = wilson_interval(0.5, 100)
     >>> round(low, 4), round(high, 4)
     (0.4038, 0.5962)
+    >>> wilson_interval(0.0, 20)[0]
+    0.0
     """
     z = _z(ci)
     p = np.asarray(p, dtype=float)
@@ -119,7 +121,9 @@ def wilson_interval(p, n_eff, ci: float = 0.95):
         denominator = 1 + z**2 / n_eff
         centre = (p + z**2 / (2 * n_eff)) / denominator
         half = z * np.sqrt(p * (1 - p) / n_eff + z**2 / (4 * n_eff**2)) / denominator
-    low, high = centre - half, centre + half
+    # Rounding can leave the bound a hair outside [0, 1] at p = 0 or 1, which would put
+    # the estimate outside its own interval; the exact bounds there are 0 and 1.
+    low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
     if low.ndim == 0:
         return float(low), float(high)
     return low, high

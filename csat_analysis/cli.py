@@ -1,0 +1,178 @@
+"""The ``csat`` command (also ``python -m csat_analysis``).
+
+Examples
+--------
+>>> args = build_parser().parse_args(["run", "studies/default.yaml", "--workers", "2", "--only", "mobi*"])
+>>> args.command, args.workers, args.only, args.force
+('run', 2, ['mobi*'], False)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import CsatError
+
+__all__ = ["build_parser", "main"]
+
+DESCRIPTION = """\
+Run parameterised study notebooks in batches and share their reports.
+
+A study file (YAML) names a notebook, fixed `parameters`, and either a `grid`
+(every combination) or a `runs` list; a file may hold several studies under
+`studies:`. Each run executes with papermill in its own folder
+reports/<study>/<run-id>/ (notebook.ipynb, report.html, results.json); then
+reports/index.html lists every run and reports/results.csv holds every recorded
+result in long form."""
+
+STUDY_EXAMPLE = """\
+example study file:
+  notebook: ../notebooks/data_overview.ipynb   # relative to this file
+  parameters: {seed: 0}
+  grid:
+    dataset: [mobi, simulated]
+
+exit status: 0 all runs ok, 1 a run failed, 2 invalid input, 130 interrupted."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csat", description=DESCRIPTION, epilog=STUDY_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"csat {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser(
+        "run", help="execute the runs of one or more study files and write the reports",
+        description="Execute the runs of the study files (validated first: nothing runs if any "
+        "is invalid). Runs already done with the same notebook content and parameters are "
+        "skipped unless --force. A failing run does not stop the others; the exit status is 1 "
+        "if any failed.",
+        epilog=STUDY_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("studies", nargs="+", metavar="STUDY.yaml", help="study specification file(s)")
+    run.add_argument("--workers", type=int, metavar="N", default=None,
+                     help=f"runs executed at once on this machine (default: the number of cores, {os.cpu_count()})")
+    run.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                     help="send the runs to an existing Dask distributed scheduler, e.g. tcp://10.0.0.5:8786 "
+                     "(needs the 'dask' extra; workers must see the notebooks and reports folder at the "
+                     "same paths)")
+    run.add_argument("--force", action="store_true", help="execute runs that are already up to date too")
+    run.add_argument("--only", action="append", metavar="PATTERN", default=None,
+                     help="only runs whose 'study/run-id' or 'run-id' matches this glob pattern, or whose "
+                     "study is PATTERN (repeatable), e.g. --only 'data_overview/*'")
+    run.add_argument("--no-input", action="store_true", help="hide code in report.html (results only)")
+    run.add_argument("--timeout", type=float, metavar="SECONDS", default=None,
+                     help="fail a run when one of its cells runs longer than this (default: no limit)")
+    _add_reports_option(run)
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    listing = commands.add_parser(
+        "list", help="list the runs study files expand to, and which are done",
+        description="List the runs each study file expands to (study, run id, state, parameters). "
+        "State: done (up to date), changed (notebook or parameters changed since the last good "
+        "run), failed (latest attempt failed), new.",
+    )
+    listing.add_argument("studies", nargs="+", metavar="STUDY.yaml", help="study specification file(s)")
+    listing.add_argument("--no-input", action="store_true",
+                         help="states as for 'csat run --no-input' (the export options are part of "
+                         "what makes a report up to date)")
+    _add_reports_option(listing)
+
+    commands.add_parser("datasets", help="list the bundled data sets",
+                        description="List the bundled real data sets (name, rows, columns, description).")
+
+    export = commands.add_parser(
+        "export", help="export a notebook to a self-contained HTML report",
+        description="Export an executed notebook to HTML (lab template, images embedded, table of "
+        "contents), next to the notebook unless --output is given.",
+    )
+    export.add_argument("notebook", metavar="NOTEBOOK.ipynb")
+    export.add_argument("--no-input", action="store_true", help="hide code (results only)")
+    export.add_argument("-o", "--output", metavar="FILE.html", default=None,
+                        help="where to write the HTML (default: NOTEBOOK.html)")
+    return parser
+
+
+def _add_reports_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reports", metavar="DIR", default="reports",
+                        help="reports folder (default: ./reports)")
+
+
+def _load(paths: Sequence[str]):
+    from .runner import load_studies
+
+    return [study for path in paths for study in load_studies(path)]
+
+
+def _command_run(args: argparse.Namespace) -> int:
+    from .runner import run_batch
+
+    studies = _load(args.studies)
+    result = run_batch(
+        studies, args.reports, workers=args.workers, scheduler=args.scheduler, force=args.force,
+        only=args.only, no_input=args.no_input, timeout=args.timeout, progress=not args.quiet,
+    )
+    for outcome in result.failed:
+        print(f"csat: run {outcome.run.key} failed: {outcome.error}", file=sys.stderr)
+    print(
+        f"{len(result.outcomes)} runs: {result.count('ok')} ok, {result.count('failed')} failed, "
+        f"{result.count('skipped')} up to date (skipped) in {result.seconds:.1f} s; see {result.index}"
+    )
+    return 1 if result.failed else 0
+
+
+def _command_list(args: argparse.Namespace) -> int:
+    from .runner import run_state
+
+    rows = [
+        (run.study, run.run_id, run_state(run, args.reports, no_input=args.no_input),
+         ", ".join(f"{k}={v!r}" for k, v in run.parameters.items()))
+        for study in _load(args.studies) for run in study.runs
+    ]
+    widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(("study", "run", "state"))]
+    print(f"{'study':<{widths[0]}}  {'run':<{widths[1]}}  {'state':<{widths[2]}}  parameters")
+    for row in rows:
+        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
+    return 0
+
+
+def _command_datasets(_args: argparse.Namespace) -> int:
+    from .datasets import list_datasets
+
+    table = list_datasets()
+    for row in table.itertuples():
+        print(f"{row.name:<22} {row.rows:>6} rows {row.columns:>4} columns  {row.description}")
+    return 0
+
+
+def _command_export(args: argparse.Namespace) -> int:
+    from .runner import export_html
+
+    print(export_html(args.notebook, args.output, no_input=args.no_input))
+    return 0
+
+
+COMMANDS = {"run": _command_run, "list": _command_list, "datasets": _command_datasets, "export": _command_export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``csat`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CsatError as exc:
+        print(f"csat: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("csat: interrupted; finished runs and earlier reports are kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
