@@ -72,3 +72,298 @@ def interval_plot(data: pd.DataFrame, *, x: str, y: str, low: str, high: str, hu
     if hue is not None:
         ax.legend(title=hue)
     return ax
+
+
+# --- loyalty study (helper "loyalty-study") ---------------------------------------
+
+
+def loyalty_curve_plot(data: pd.DataFrame, *, x: str = "satisfaction", y: str = "share", low: str = "share_low",
+                       high: str = "share_high", fit: pd.DataFrame | None = None, fit_x: str = "satisfaction",
+                       fit_y: str = "predicted", fit_low: str = "low", fit_high: str = "high",
+                       ax: plt.Axes | None = None) -> plt.Axes:
+    """Observed loyalty per satisfaction level with intervals, and optionally a fitted curve.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per satisfaction level, e.g. :func:`csat_analysis.loyalty.loyalty_curve`.
+    x, y, low, high : str
+        Level, estimate and interval columns of ``data``.
+    fit : DataFrame, optional
+        A prediction grid (e.g. ``fit_loyalty_curve(...).grid``) drawn as a line with
+        its interval band; ``fit_x``, ``fit_y``, ``fit_low``, ``fit_high`` name its columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"satisfaction": [1, 2], "share": [0.1, 0.5], "share_low": [0.0, 0.3], "share_high": [0.2, 0.7]})
+    >>> ax = loyalty_curve_plot(table)
+    """
+    ax = ax if ax is not None else plt.gca()
+    colours = sns.color_palette(PALETTE, 2)
+    if fit is not None:
+        ax.plot(fit[fit_x], fit[fit_y], color=colours[1], label="fitted curve")
+        ax.fill_between(fit[fit_x], fit[fit_low], fit[fit_high], color=colours[1], alpha=0.2, linewidth=0)
+    values = data[y].to_numpy(dtype=float)
+    errors = np.vstack([values - data[low].to_numpy(dtype=float), data[high].to_numpy(dtype=float) - values])
+    ax.errorbar(data[x], values, yerr=errors, fmt="o", color=colours[0], capsize=3, label="observed")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.legend(loc="upper left")
+    return ax
+
+
+def importance_performance_plot(data: pd.DataFrame, *, x: str = "performance", y: str = "share", label: str = "driver",
+                                highlight: str | None = "weakest_high_importance", ax: plt.Axes | None = None) -> plt.Axes:
+    """Importance-performance matrix: one labelled point per driver, cross-hairs at the means.
+
+    Parameters
+    ----------
+    data : DataFrame
+        E.g. :func:`csat_analysis.drivers.importance_performance` or ``drivers.ipma``.
+    x, y, label : str
+        Performance, importance and name columns.
+    highlight : str, optional
+        Boolean column whose true rows are drawn in the accent colour (the short stave).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"driver": ["a", "b"], "performance": [60, 80], "share": [0.7, 0.3],
+    ...                       "weakest_high_importance": [True, False]})
+    >>> ax = importance_performance_plot(table)
+    """
+    ax = ax if ax is not None else plt.gca()
+    colours = sns.color_palette(PALETTE, 4)
+    flagged = data[highlight].astype(bool).to_numpy() if highlight is not None else np.zeros(len(data), bool)
+    ax.scatter(data[x][~flagged], data[y][~flagged], color=colours[0], s=50, zorder=3)
+    ax.scatter(data[x][flagged], data[y][flagged], color=colours[3], s=90, zorder=3, label="short stave")
+    for _, row in data.iterrows():
+        ax.annotate(str(row[label]), (row[x], row[y]), xytext=(5, 4), textcoords="offset points", fontsize=9)
+    ax.axvline(data[x].mean(), color="0.5", linestyle="--", linewidth=1)
+    ax.axhline(data[y].mean(), color="0.5", linestyle="--", linewidth=1)
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    if flagged.any():
+        ax.legend(loc="best")
+    return ax
+
+
+def retention_plot(data: pd.DataFrame, *, time: str = "time", survival: str = "survival", low: str | None = "low",
+                   high: str | None = "high", hue: str | None = None, ax: plt.Axes | None = None,
+                   **kwargs) -> plt.Axes:
+    """Step retention (survival) curves with shaded confidence bands, one per ``hue`` level.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy curve table, e.g. :func:`csat_analysis.churn.retention_curves`.
+    time, survival : str
+        Time and survival columns.
+    low, high : str or None
+        Band columns (``None``: no band).
+    hue : str, optional
+        Column whose levels get one curve each.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> curve = pd.DataFrame({"time": [0, 1, 2], "survival": [1, 0.8, 0.5], "low": [1, 0.6, 0.3], "high": [1, 0.9, 0.7]})
+    >>> ax = retention_plot(curve)
+    """
+    ax = ax if ax is not None else plt.gca()
+    groups = [(None, data)] if hue is None else list(data.groupby(hue, observed=True, sort=False))
+    colours = sns.color_palette(PALETTE, len(groups))
+    for colour, (label, frame) in zip(colours, groups):
+        frame = frame.sort_values(time)
+        ax.step(frame[time], frame[survival], where="post", color=colour, label=None if label is None else str(label), **kwargs)
+        if low is not None and high is not None:
+            ax.fill_between(frame[time], frame[low], frame[high], step="post", color=colour, alpha=0.2, linewidth=0)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(time)
+    ax.set_ylabel(survival)
+    if hue is not None:
+        ax.legend(title=hue)
+    return ax
+
+
+def odds_ratio_plot(data: pd.DataFrame, *, term: str = "term", odds_ratio: str = "odds_ratio", low: str = "low",
+                    high: str = "high", ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
+    """Forest plot of odds ratios with confidence intervals on a log axis, 1 marked.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per term, e.g. :attr:`csat_analysis.churn.ChurnDrivers.table`.
+    term, odds_ratio, low, high : str
+        Label, estimate and interval-bound columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"term": ["a", "b"], "odds_ratio": [0.5, 2.0], "low": [0.3, 1.2], "high": [0.8, 3.1]})
+    >>> ax = odds_ratio_plot(table)
+    """
+    ax = ax if ax is not None else plt.gca()
+    positions = np.arange(len(data))[::-1]
+    values = data[odds_ratio].to_numpy(dtype=float)
+    errors = np.vstack([values - data[low].to_numpy(dtype=float), data[high].to_numpy(dtype=float) - values])
+    ax.errorbar(values, positions, xerr=errors, fmt="o", color=sns.color_palette(PALETTE)[0], capsize=3, **kwargs)
+    ax.axvline(1, color="0.4", linestyle="--", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yticks(positions, [str(t) for t in data[term]])
+    ax.set_xlabel(f"{odds_ratio} (log scale)")
+    return ax
+
+
+# --- complaint study (helper "complaints-study") --------------------------------------
+
+
+def funnel_plot(data: pd.DataFrame, *, stage: str = "stage", count: str = "count", log: bool = True,
+                ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
+    """Horizontal bars of a funnel or pyramid, first stage on top, counts written at the bars.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per stage, in order, e.g. :func:`csat_analysis.complaints.complaint_funnel`.
+    stage, count : str
+        Label and count columns.
+    log : bool
+        Log-scaled counts, so that 1 and 20,000 both stay visible.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ax = funnel_plot(pd.DataFrame({"stage": ["problem", "complained"], "count": [500, 20]}))
+    """
+    ax = ax if ax is not None else plt.gca()
+    positions = np.arange(len(data))[::-1]
+    counts = data[count].to_numpy(dtype=float)
+    ax.barh(positions, counts, color=sns.color_palette(PALETTE)[0], **kwargs)
+    for y_position, value in zip(positions, counts):
+        ax.annotate(f"{value:,.0f}", (value, y_position), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
+    if log:
+        ax.set_xscale("log")
+    ax.set_yticks(positions, [str(s) for s in data[stage]])
+    ax.set_xlabel(count + (" (log scale)" if log else ""))
+    return ax
+
+
+# --- data overview (helper "foundation-io-sim") -------------------------------------
+
+
+def _grid(n_panels: int, col_wrap: int, height: float, aspect: float):
+    n_cols = max(1, min(col_wrap, n_panels))
+    n_rows = max(1, -(-n_panels // n_cols))
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(n_cols * height * aspect, n_rows * height), squeeze=False)
+    axes = axes.ravel()
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    return fig, axes
+
+
+def _figure_source(fig, source: str | None) -> None:
+    if source:
+        fig.text(0.01, 0.0, source, ha="left", va="top", fontsize=8, color="0.35")
+
+
+def distribution_grid(data: pd.DataFrame, columns, *, discrete: bool = True, col_wrap: int = 6,
+                      height: float = 1.9, aspect: float = 1.2, source: str | None = None) -> np.ndarray:
+    """Small multiples of the answer distribution of each column (percent of answers).
+
+    Parameters
+    ----------
+    data : DataFrame
+    columns : list of str
+        Numeric columns, e.g. rating items; one panel each.
+    discrete : bool
+        One bar per observed value (ratings) or a histogram (continuous columns).
+    col_wrap, height, aspect
+        Panels per row and panel size in inches.
+    source : str, optional
+        Data source line written under the figure (``StudyData.source``).
+
+    Returns
+    -------
+    numpy.ndarray of Axes (one per column; ``axes[0].figure`` is the figure)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> axes = distribution_grid(pd.DataFrame({"q1": [1, 2, 2], "q2": [3, 3, 1]}), ["q1", "q2"])
+    >>> [ax.get_title() for ax in axes]
+    ['q1', 'q2']
+    """
+    columns = list(columns)
+    fig, axes = _grid(len(columns), col_wrap, height, aspect)
+    for ax, column in zip(axes, columns):
+        values = pd.to_numeric(data[column], errors="coerce").dropna()
+        sns.histplot(x=values, discrete=discrete, stat="percent", ax=ax, color=sns.color_palette(PALETTE)[0])
+        ax.set_title(str(column), fontsize=9)
+        ax.set_xlabel("")
+        ax.set_ylabel("% of answers" if ax.get_subplotspec().is_first_col() else "")
+        ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    _figure_source(fig, source)
+    return axes[: len(columns)]
+
+
+def category_bars(data: pd.DataFrame, columns, *, max_levels: int = 15, col_wrap: int = 4,
+                  height: float = 2.2, aspect: float = 1.4, source: str | None = None) -> np.ndarray:
+    """One bar chart per categorical or boolean column: share of rows per level.
+
+    Levels beyond the ``max_levels`` most frequent are pooled into ``"(other)"``;
+    missing values are shown as ``"(missing)"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> axes = category_bars(pd.DataFrame({"churn": [True, False, True], "plan": ["a", "b", None]}), ["churn", "plan"])
+    >>> len(axes)
+    2
+    """
+    columns = list(columns)
+    fig, axes = _grid(len(columns), col_wrap, height, aspect)
+    for ax, column in zip(axes, columns):
+        series = data[column]
+        labels = series.astype(object).where(series.notna(), "(missing)").astype(str)
+        shares = labels.value_counts(normalize=True)
+        if isinstance(series.dtype, pd.CategoricalDtype) and len(series.cat.categories) <= max_levels:
+            # keep the declared order (e.g. contract length, complaint status)
+            order = [str(c) for c in series.cat.categories] + ["(missing)"]
+            shares = shares.reindex([level for level in order if level in shares.index])
+        if len(shares) > max_levels:
+            shares = pd.concat([shares.iloc[:max_levels], pd.Series({"(other)": shares.iloc[max_levels:].sum()})])
+        table = pd.DataFrame({"level": shares.index, "percent": 100 * shares.to_numpy()})
+        sns.barplot(data=table, y="level", x="percent", ax=ax, color=sns.color_palette(PALETTE)[1])
+        ax.set_title(str(column), fontsize=9)
+        ax.set_ylabel("")
+        ax.set_xlabel("% of rows")
+        ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    _figure_source(fig, source)
+    return axes[: len(columns)]
+
+
+def missingness_bar(data: pd.DataFrame, *, column: str = "column", share: str = "share_missing",
+                    ax: plt.Axes | None = None) -> plt.Axes:
+    """Horizontal bars of the share of missing values per column.
+
+    ``data`` is a table like :func:`csat_analysis.io.missing_overview`'s.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ax = missingness_bar(pd.DataFrame({"column": ["a", "b"], "share_missing": [0.0, 0.25]}))
+    >>> ax.get_xlabel()
+    '% missing'
+    """
+    ax = ax if ax is not None else plt.gca()
+    table = pd.DataFrame({"column": data[column].astype(str), "percent": 100 * data[share].to_numpy(dtype=float)})
+    sns.barplot(data=table, y="column", x="percent", ax=ax, color=sns.color_palette(PALETTE)[3])
+    ax.set_xlim(0, max(5.0, float(table["percent"].max()) * 1.1))
+    ax.set_xlabel("% missing")
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", labelsize=7 if len(table) > 20 else 9)
+    return ax
