@@ -2,7 +2,9 @@
 
 A *study specification* (YAML) names a notebook, fixed ``parameters`` and either a
 ``grid`` (cartesian product) or an explicit ``runs`` list. A file holds one study or
-several (``studies:`` a list of such mappings). :func:`load_studies` reads and
+several (``studies:`` a list of such mappings); optional keys are ``name`` (the
+report folder; default the notebook's stem), ``description`` and ``headline`` (the
+recorded results that ``index.html`` shows first). :func:`load_studies` reads and
 validates it before anything executes; :func:`run_batch` executes each run with
 papermill in its own process (or on a Dask cluster) and writes, under ``reports/``:
 
@@ -74,7 +76,7 @@ __all__ = [
     "write_index",
 ]
 
-STUDY_KEYS = ("name", "notebook", "description", "parameters", "grid", "runs")
+STUDY_KEYS = ("name", "notebook", "description", "parameters", "grid", "runs", "headline")
 RUN_FILE = "run.json"
 FAILED_SUFFIX = ".failed"
 #: how many headline results a row of index.html shows
@@ -109,6 +111,8 @@ class Study:
     source: Path
     runs: list[Run] = field(default_factory=list)
     description: str = ""
+    #: names of recorded results the index shows first for this study's runs
+    headline: tuple[str, ...] = ()
 
 
 _UNKNOWN_DEFAULT = object()
@@ -283,7 +287,11 @@ def _load_study(entry: Any, source: Path, position: int) -> Study:
         _check_parameters(run_parameters, declared, notebook, f"{where}, run '{run_id}'")
         runs.append(Run(name, run_id, notebook.resolve(), {**fixed, **run_parameters}))
     description = entry.get("description", "")
-    return Study(name, notebook.resolve(), source, runs, description if isinstance(description, str) else "")
+    headline = entry.get("headline") or []
+    if not (isinstance(headline, list) and all(isinstance(item, str) for item in headline)):
+        raise StudyError(f"{where}: key 'headline' must be a list of recorded result names")
+    return Study(name, notebook.resolve(), source, runs, description if isinstance(description, str) else "",
+                 tuple(headline))
 
 
 def _expand_runs(entry: dict, where: str) -> list[dict[str, Any]]:
@@ -802,7 +810,7 @@ def run_batch(
                     outcomes[run.key] = RunOutcome(run, record["status"], record.get("duration"), record.get("error"))
     finally:
         statuses = {(o.run.study, o.run.run_id): o.status for o in outcomes.values()}
-        index = write_index(root, statuses)
+        index = write_index(root, statuses, {study.name: study.headline for study in studies})
     ordered = [outcomes[run.key] for run in runs if run.key in outcomes]
     return BatchResult(ordered, index, root / "results.csv", time.perf_counter() - clock)
 
@@ -908,20 +916,35 @@ def _format_number(value: Any) -> str:
     return f"{value:.4g}"
 
 
-def _headline(results: dict[str, Any]) -> list[str]:
-    """A few scalar results as text; an estimate dict shows ``value [low, high]``."""
+def _headline(results: dict[str, Any], names: Sequence[str] = ()) -> list[str]:
+    """A few scalar results as text: ``names`` first (the study's ``headline`` list),
+    then the first other scalars up to :data:`HEADLINE_RESULTS` in all. An estimate
+    dict, or a result with ``<name>_low``/``<name>_high`` siblings, shows as
+    ``value [low, high]``.
+    """
+    def is_number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    bounds = {f"{name}_{side}" for name in results for side in ("low", "high")
+              if is_number(results.get(f"{name}_low")) and is_number(results.get(f"{name}_high"))}
+    ordered = [name for name in names if name in results]
+    ordered += [name for name in results if name not in ordered and name not in bounds]
     shown = []
-    for name, value in results.items():
-        if isinstance(value, dict) and isinstance(value.get("value"), (int, float)):
-            text = _format_number(value["value"])
-            if isinstance(value.get("low"), (int, float)) and isinstance(value.get("high"), (int, float)):
-                text += f" [{_format_number(value['low'])}, {_format_number(value['high'])}]"
-        elif isinstance(value, (int, float, str)) or value is None:
+    for name in ordered:
+        value = results[name]
+        if isinstance(value, dict) and is_number(value.get("value")):
+            low, high = value.get("low"), value.get("high")
+            value = value["value"]
+        else:
+            low, high = results.get(f"{name}_low"), results.get(f"{name}_high")
+        if isinstance(value, (int, float, str)) or value is None:
             text = _format_number(value) if value is not None else "–"
         else:
             continue
+        if is_number(value) and is_number(low) and is_number(high):
+            text += f" [{_format_number(low)}, {_format_number(high)}]"
         shown.append(f"{name} = {text}")
-        if len(shown) == HEADLINE_RESULTS:
+        if len(shown) >= max(HEADLINE_RESULTS, len(names)):
             break
     return shown
 
@@ -966,7 +989,8 @@ ul.plain{list-style:none;margin:0;padding:0} code{font-size:0.95em}
 """
 
 
-def write_index(reports_dir: str | os.PathLike, statuses: dict[tuple[str, str], str] | None = None) -> Path:
+def write_index(reports_dir: str | os.PathLike, statuses: dict[tuple[str, str], str] | None = None,
+                headlines: dict[str, Sequence[str]] | None = None) -> Path:
     """Write ``index.html`` and ``results.csv`` for every run folder under ``reports_dir``.
 
     Parameters
@@ -976,6 +1000,9 @@ def write_index(reports_dir: str | os.PathLike, statuses: dict[tuple[str, str], 
     statuses : dict, optional
         ``(study, run-id) -> "ok" | "failed" | "skipped"`` from the batch just run;
         runs not in it show the status of their latest attempt.
+    headlines : dict, optional
+        ``study -> result names`` shown first in the "Headline results" column
+        (a study's ``headline`` key).
 
     Returns
     -------
@@ -985,6 +1012,7 @@ def write_index(reports_dir: str | os.PathLike, statuses: dict[tuple[str, str], 
     """
     root = Path(reports_dir).resolve()
     statuses = statuses or {}
+    headlines = headlines or {}
     entries = _collect(root)
     rows = []
     counts = {"ok": 0, "failed": 0}
@@ -1004,7 +1032,7 @@ def write_index(reports_dir: str | os.PathLike, statuses: dict[tuple[str, str], 
             f"<li><code>{html.escape(str(k))}</code> = {html.escape(_cell_text(v) if v is not None else 'None')}</li>"
             for k, v in parameters.items()
         )
-        headline = "".join(f"<li>{html.escape(item)}</li>" for item in _headline(entry.get("results", {}))) if good else ""
+        headline = "".join(f"<li>{html.escape(item)}</li>" for item in _headline(entry.get("results", {}), headlines.get(entry["study"], ()))) if good else ""
         links = []
         if failed is not None:
             folder = entry["failed_dir"]

@@ -389,3 +389,22 @@ def test_unreachable_scheduler_is_a_clear_error(workspace):
     spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: x}]\n")
     with pytest.raises(CsatError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         run_batch(load_studies(spec), workspace / "reports", scheduler="tcp://127.0.0.1:9", progress=False)
+
+
+def test_headline_puts_named_results_first_and_joins_interval_bounds():
+    from csat_analysis.runner import _headline
+
+    results = {"n": 250, "spearman": 0.5, "index": 72.5, "index_low": 70.75, "index_high": 74.25,
+               "nps": {"value": 12.0, "low": 4.0, "high": 20.0}, "table": {"a": 1}}
+    assert _headline(results, ["index", "nps"]) == [
+        "index = 72.5 [70.75, 74.25]", "nps = 12 [4, 20]", "n = 250", "spearman = 0.5",
+    ]
+    assert _headline(results)[:2] == ["n = 250", "spearman = 0.5"]
+
+
+def test_headline_key_must_be_a_list_of_names(tmp_path):
+    notebook = Path(__file__).parent / "notebooks" / "record_and_plot.ipynb"
+    spec = tmp_path / "study.yaml"
+    spec.write_text(f"notebook: {notebook}\nheadline: answer\nruns: [{{}}]\n")
+    with pytest.raises(StudyError, match="headline"):
+        load_studies(spec)
