@@ -80,6 +80,18 @@ ECSI_PATHS = [
 ]
 
 
+#: textbook layout of the ECSI path diagram (x, y) used by :meth:`PLSResult.plot`
+ECSI_LAYOUT = {
+    "Image": (0.0, 2.6),
+    "Expectation": (0.0, 0.0),
+    "Quality": (0.0, -2.6),
+    "Value": (2.6, -2.6),
+    "Satisfaction": (4.2, 0.0),
+    "Complaints": (7.0, -2.6),
+    "Loyalty": (7.0, 2.6),
+}
+
+
 def ecsi(prefixes: Mapping[str, str] | None = None) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
     """The standard ECSI model as ``(measurement, structural)``.
 
@@ -394,26 +406,43 @@ class PLSResult:
         return PLSSummary(info=info, paths=tidy_paths, r2=r2, reliability=self.reliability,
                           loadings=tidy_loadings, htmt=self.htmt)
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, positions: dict[str, tuple[float, float]] | None = None):
         """Draw the path diagram with matplotlib: coefficients on arrows, R² in nodes.
 
-        Constructs are placed in columns by their depth in the structural model.
-        Returns the axes.
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        positions : dict construct -> (x, y), optional
+            Where to put each construct. By default the standard ECSI model gets the
+            textbook layout (antecedents left, satisfaction centre, outcomes right) and
+            any other model is laid out in columns by depth in the structural model.
+
+        Returns
+        -------
+        matplotlib Axes
         """
         import matplotlib.pyplot as plt
         from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
         ax = ax if ax is not None else plt.gca()
         constructs = self._model.constructs
-        layers: dict[int, list[str]] = {}
-        for c in constructs:
-            layers.setdefault(self._depth[c], []).append(c)
-        position = {}
-        for d, members in layers.items():
-            for i, c in enumerate(members):
-                # alternate layers up and down so arrows skipping layers do not overlap
-                shift = 0.6 * (d % 2) if len(members) == 1 else 0.0
-                position[c] = (d * 2.6, (i - (len(members) - 1) / 2) * 1.6 + shift)
+        if positions is None and set(constructs) == set(ECSI_LAYOUT):
+            positions = ECSI_LAYOUT
+        if positions is not None:
+            missing = [c for c in constructs if c not in positions]
+            if missing:
+                raise ModelSpecError(f"plot: positions lack construct(s) {missing}")
+            position = {c: tuple(positions[c]) for c in constructs}
+        else:
+            layers: dict[int, list[str]] = {}
+            for c in constructs:
+                layers.setdefault(self._depth[c], []).append(c)
+            position = {}
+            for d, members in layers.items():
+                for i, c in enumerate(members):
+                    # alternate layers up and down so arrows skipping layers do not overlap
+                    shift = 0.6 * (d % 2) if len(members) == 1 else 0.0
+                    position[c] = (d * 2.6, (i - (len(members) - 1) / 2) * 1.6 + shift)
         half_w, half_h = 0.8, 0.42
         boxes = {}
         for c, (x, y) in position.items():
@@ -429,7 +458,7 @@ class PLSResult:
             span = self._depth[target] - self._depth[source]
             # arrows that skip layers bow out, alternately up and down, to clear the boxes between
             rad = 0.0
-            if span > 1:
+            if span > 1 and positions is None:
                 rad = 1.1 / span * (-1) ** long_edges
                 long_edges += 1
             ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",

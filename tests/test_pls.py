@@ -328,6 +328,17 @@ def test_summary_plot_and_repr(ecsi_fit):
     plt.close(fig)
 
 
+def test_plot_uses_given_positions(ecsi_fit):
+    fig, ax = plt.subplots()
+    layout = {c: (float(i), 0.0) for i, c in enumerate(ecsi_fit.paths.index)}
+    ecsi_fit.plot(ax=ax, positions=layout)
+    centres = {t.get_text().split("\n")[0]: t.get_position() for t in ax.texts if "\n" in t.get_text() or t.get_text() == "Image"}
+    assert centres["Satisfaction"] == layout["Satisfaction"]
+    with pytest.raises(ModelSpecError, match="Loyalty"):
+        ecsi_fit.plot(ax=ax, positions={c: xy for c, xy in layout.items() if c != "Loyalty"})
+    plt.close(fig)
+
+
 def test_ecsi_prefixes():
     measurement, structural = pls.ecsi({"Image": "img_", "Complaints": "complaint"})
     assert measurement["Image"] == ["img_1", "img_2", "img_3", "img_4", "img_5"]
