@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .errors import CsatError, SurveyDataError
 
@@ -70,3 +72,65 @@ def describe_offenders(values: pd.Series, mask: pd.Series | Any) -> str:
     shown = ", ".join(f"{v!r} (row {i})" for i, v in list(bad.items())[:MAX_SHOWN])
     extra = len(bad) - MAX_SHOWN
     return shown + (f" and {extra} more" if extra > 0 else "")
+
+
+def critical_z(ci: float) -> float:
+    """Two-sided standard normal quantile for confidence level ``ci`` (0.95 -> 1.96).
+
+    Examples
+    --------
+    >>> round(critical_z(0.95), 4)
+    1.96
+    """
+    if not 0 < ci < 1:
+        raise SurveyDataError(f"ci={ci!r} must lie strictly between 0 and 1")
+    return float(stats.norm.ppf(0.5 + ci / 2))
+
+
+def read_flags(data: pd.DataFrame, column: str, *, parameter: str | None = None, missing: str = "keep") -> pd.Series:
+    """A True/False or 0/1 column as floats 0.0/1.0 (missing values NaN).
+
+    ``missing="raise"`` makes a missing value an error instead. Anything else (text,
+    2, 0.5) is an error naming the column, the values and their rows.
+
+    Examples
+    --------
+    >>> read_flags(pd.DataFrame({"left": [True, False, None]}), "left").tolist()
+    [1.0, 0.0, nan]
+    """
+    check_choice("missing", missing, ["keep", "raise"])
+    check_columns(data, column, parameter=parameter or "column")
+    label = f"{parameter} column {column!r}" if parameter else f"column {column!r}"
+    values = data[column]
+    if values.dtype == bool:
+        return values.astype(float)
+    absent = values.isna()
+    if missing == "raise" and absent.any():
+        raise SurveyDataError(f"{label}: missing values {describe_offenders(values, absent)}")
+    numeric = pd.to_numeric(values.astype("object").where(~absent), errors="coerce")
+    bad = (numeric.isna() & ~absent) | ~(numeric.isin([0.0, 1.0]) | numeric.isna())
+    if bad.any():
+        raise SurveyDataError(
+            f"{label}: must be True/False or 0/1; got {describe_offenders(values, bad)}"
+        )
+    return numeric.astype(float)
+
+
+def read_weights(data: pd.DataFrame, weights: str | None) -> np.ndarray:
+    """Survey weights from column ``weights`` (ones when None); each must be a positive number.
+
+    Examples
+    --------
+    >>> read_weights(pd.DataFrame({"w": [1, 2.5]}), "w").tolist()
+    [1.0, 2.5]
+    """
+    if weights is None:
+        return np.ones(len(data))
+    check_columns(data, weights, parameter="weights")
+    w = pd.to_numeric(data[weights], errors="coerce")
+    bad = ~(w > 0)
+    if bad.any():
+        raise SurveyDataError(
+            f"weights column {weights!r}: weights must be positive numbers; got {describe_offenders(data[weights], bad)}"
+        )
+    return w.to_numpy(dtype=float)

@@ -21,16 +21,14 @@ Examples
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from . import metrics
-from ._validation import check_choice, check_columns, describe_offenders
+from . import metrics, regression, survival
+from ._validation import check_choice, check_columns, describe_offenders, read_flags, read_weights
 from .errors import ModelSpecError, StudyError, SurveyDataError
 
 __all__ = [
@@ -71,27 +69,9 @@ TENURE_EDGES = (0, 6, 12, 24, 48, np.inf)
 # --- validation ----------------------------------------------------------------------
 
 
-def _z(ci: float) -> float:
-    if not 0 < ci < 1:
-        raise SurveyDataError(f"ci={ci!r} must lie strictly between 0 and 1")
-    return float(stats.norm.ppf(0.5 + ci / 2))
-
-
 def _churn_flags(data: pd.DataFrame, churn: str) -> pd.Series:
     """The churn column as booleans; missing or non-0/1 values are an error."""
-    check_columns(data, churn, parameter="churn")
-    values = data[churn]
-    if values.dtype == bool:
-        return values
-    missing = values.isna()
-    if missing.any():
-        raise SurveyDataError(f"churn column {churn!r}: missing values {describe_offenders(values, missing)}")
-    if pd.api.types.is_numeric_dtype(values) and values.isin([0, 1]).all():
-        return values.astype(bool)
-    bad = ~values.isin([0, 1, True, False])
-    raise SurveyDataError(
-        f"churn column {churn!r}: must be True/False or 0/1; got {describe_offenders(values, bad if bad.any() else values.notna())}"
-    )
+    return read_flags(data, churn, parameter="churn", missing="raise").astype(bool)
 
 
 def _tenure_values(data: pd.DataFrame, tenure: str) -> pd.Series:
@@ -117,16 +97,6 @@ def _group_columns(data: pd.DataFrame, by) -> list[str]:
                 "recode them to a level (e.g. 'unknown') first"
             )
     return columns
-
-
-def _groups(data: pd.DataFrame, by: list[str]):
-    """Yield (key dict, row positions) per group, in the columns' category/sorted order."""
-    if not by:
-        yield {}, np.arange(len(data))
-        return
-    for key, positions in data.groupby(by, observed=True, sort=True).indices.items():
-        key = key if isinstance(key, tuple) else (key,)
-        yield dict(zip(by, key)), positions
 
 
 # --- churn rates -----------------------------------------------------------------------
@@ -230,22 +200,9 @@ def churn_by_segment(
     by = _group_columns(data, by)
     flags = _churn_flags(data, churn).to_numpy(dtype=float)
     is_new = (_tenure_values(data, tenure) < new_within).to_numpy() if tenure else np.zeros(len(data), bool)
-    if weights is None:
-        w = np.ones(len(data))
-    else:
-        check_columns(data, weights, parameter="weights")
-        w = pd.to_numeric(data[weights], errors="coerce").to_numpy(dtype=float)
-        bad = ~(w > 0)
-        if bad.any():
-            raise SurveyDataError(f"weights column {weights!r}: weights must be positive numbers; got {describe_offenders(data[weights], bad)}")
-    frame = pd.DataFrame({"_w": w, "_churned": flags * w, "_new": is_new * w, "_start_w": ~is_new * w,
-                          "_start_w2": ~is_new * w**2, "_one": 1})
-    for column in by:
-        frame[column] = data[column].array  # .array keeps categorical order
-    if by:
-        sums = frame.groupby(by, observed=True, sort=True)[["_one", "_w", "_churned", "_new", "_start_w", "_start_w2"]].sum().reset_index()
-    else:
-        sums = frame[["_one", "_w", "_churned", "_new", "_start_w", "_start_w2"]].sum().to_frame().T
+    w = read_weights(data, weights)
+    sums = metrics.group_sums(data, by, {"_w": w, "_churned": flags * w, "_new": is_new * w,
+                                         "_start_w": ~is_new * w, "_start_w2": ~is_new * w**2})
     start = sums["_w"] - sums["_new"]
     end = sums["_w"] - sums["_churned"]
     new = sums["_new"]
@@ -262,7 +219,7 @@ def churn_by_segment(
         low, high = (q * start_v / (start_v * (1 - q) + new_v) for q in (low, high))
     counts_are_whole = weights is None
     table = sums[by].copy() if by else pd.DataFrame(index=[0])
-    table["n"] = sums["_one"].astype(int).to_numpy()
+    table["n"] = sums["n"].to_numpy()
     for name, values in (("new", new), ("start", start), ("end", end), ("churned", churned)):
         values = np.asarray(values, dtype=float)
         table[name] = values.round().astype(int) if counts_are_whole else values
@@ -344,26 +301,22 @@ def geometric_lifetime(monthly_hazard: float, horizon: float) -> dict[str, float
 # --- retention curves --------------------------------------------------------------
 
 
-def _survival_inputs(data, tenure, churn):
-    time = _tenure_values(data, tenure).to_numpy()
-    status = _churn_flags(data, churn).to_numpy(dtype=float)
-    return time, status
-
-
-def _fit_km(time, status):
-    from statsmodels.duration.survfunc import SurvfuncRight
-
-    with warnings.catch_warnings():
-        # statsmodels' cloglog helpers divide by log(1) = 0 at S = 1; harmless there
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return SurvfuncRight(time, status)
+def _survival_frame(data: pd.DataFrame, tenure: str, churn: str, by) -> tuple[pd.DataFrame, list[str]]:
+    """Checked tenure, churn and segment columns under the names :mod:`survival` expects."""
+    by = _group_columns(data, by)
+    frame = pd.DataFrame({"_time": _tenure_values(data, tenure).to_numpy(),
+                          "_event": _churn_flags(data, churn).to_numpy(dtype=float)}, index=data.index)
+    for column in by:
+        frame[column] = data[column]
+    return frame, by
 
 
 def retention_curves(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
                      ci: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier retention curves, one per segment, with log-log confidence bands.
 
-    Customers still active are right-censored at their tenure.
+    Customers still active are right-censored at their tenure
+    (:func:`csat_analysis.survival.kaplan_meier`).
 
     Returns
     -------
@@ -383,37 +336,8 @@ def retention_curves(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequ
     3   3.0        3    0.4444
     4   5.0        1    0.0000
     """
-    z = _z(ci)
-    by = _group_columns(data, by)
-    time, status = _survival_inputs(data, tenure, churn)
-    tables = []
-    for key, rows in _groups(data, by):
-        fit = _fit_km(time[rows], status[rows])
-        survival = np.asarray(fit.surv_prob, dtype=float)
-        se = np.asarray(fit.surv_prob_se, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # log-log interval (R survival's conf.type="log-log"): stays within [0, 1]
-            se_loglog = se / (survival * np.abs(np.log(survival)))
-            low = survival ** np.exp(z * se_loglog)
-            high = survival ** np.exp(-z * se_loglog)
-        table = pd.DataFrame({
-            "time": np.r_[0.0, fit.surv_times],
-            "at_risk": np.r_[len(rows), fit.n_risk].astype(int),
-            "events": np.r_[0, fit.n_events].astype(int),
-            "survival": np.r_[1.0, survival],
-            "se": np.r_[0.0, se],
-            "low": np.r_[1.0, low],
-            "high": np.r_[1.0, high],
-        })
-        for column, value in reversed(list(key.items())):
-            table.insert(0, column, value)
-        tables.append(table)
-    result = pd.concat(tables, ignore_index=True)
-    for column in by:
-        if isinstance(data[column].dtype, pd.CategoricalDtype):
-            result[column] = pd.Categorical(result[column], categories=data[column].cat.categories,
-                                            ordered=data[column].cat.ordered)
-    return result
+    frame, by = _survival_frame(data, tenure, churn, by)
+    return survival.kaplan_meier(frame, "_time", "_event", by=by or None, ci=ci)
 
 
 def median_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
@@ -421,9 +345,8 @@ def median_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Seque
     """Median customer lifetime from the Kaplan-Meier curve, with its confidence interval.
 
     The median is the first time the retention curve reaches 0.5 or less; when it never
-    does (most customers still active) ``median`` is missing and ``reached`` is False.
-    The interval is statsmodels' (Brookmeyer-Crowley, cloglog); an unbounded upper
-    limit is missing.
+    does (most customers still active) ``median`` is missing and ``reached`` is False
+    (:func:`csat_analysis.survival.median_survival`).
 
     Returns
     -------
@@ -436,31 +359,19 @@ def median_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Seque
     >>> float(median_lifetime(frame, "months", "left")["median"].iloc[0])
     3.0
     """
-    _z(ci)
-    by = _group_columns(data, by)
-    time, status = _survival_inputs(data, tenure, churn)
-    rows_out = []
-    for key, rows in _groups(data, by):
-        fit = _fit_km(time[rows], status[rows])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            median = float(fit.quantile(0.5))
-            low, high = (float(v) for v in fit.quantile_ci(0.5, alpha=1 - ci))
-        rows_out.append({**key, "n": len(rows), "churned": int(status[rows].sum()),
-                         "median": median, "low": low if np.isfinite(low) else np.nan,
-                         "high": high if np.isfinite(high) else np.nan, "reached": bool(np.isfinite(median))})
-    return pd.DataFrame(rows_out)
+    frame, by = _survival_frame(data, tenure, churn, by)
+    table = survival.median_survival(frame, "_time", "_event", by=by or None, ci=ci)
+    return table.rename(columns={"events": "churned"})
 
 
 def logrank(data: pd.DataFrame, tenure: str, churn: str, by: str) -> pd.DataFrame:
     """Log-rank test that the retention curves of ``by``'s levels are equal.
 
-    Uses statsmodels ``survdiff``: chi-square with (levels - 1) degrees of freedom.
-
     Returns
     -------
     DataFrame
-        One row: ``segment``, ``groups``, ``chisq``, ``df``, ``pvalue``.
+        One row: ``segment``, ``groups``, ``chisq``, ``df``, ``pvalue``
+        (:func:`csat_analysis.survival.logrank`).
 
     Examples
     --------
@@ -469,24 +380,8 @@ def logrank(data: pd.DataFrame, tenure: str, churn: str, by: str) -> pd.DataFram
     >>> int(logrank(frame, "months", "left", "plan")["df"].iloc[0])
     1
     """
-    from statsmodels.duration.survfunc import survdiff
-
-    (column,) = _group_columns(data, by)
-    time, status = _survival_inputs(data, tenure, churn)
-    codes, levels = pd.factorize(data[column], sort=True)
-    if len(levels) < 2:
-        raise SurveyDataError(f"logrank: segment column {column!r} has fewer than two levels")
-    chisq, pvalue = survdiff(time, status, codes)
-    return pd.DataFrame([{"segment": column, "groups": len(levels), "chisq": float(chisq),
-                          "df": len(levels) - 1, "pvalue": float(pvalue)}])
-
-
-def _rmst(curve: pd.DataFrame, horizon: float) -> float:
-    """Area under one step curve (time, survival; starting at time 0) up to ``horizon``."""
-    times = curve["time"].to_numpy(dtype=float)
-    survival = curve["survival"].to_numpy(dtype=float)
-    edges = np.minimum(np.r_[times, np.inf], horizon)
-    return float(np.sum(survival * np.diff(edges)))
+    frame, (column,) = _survival_frame(data, tenure, churn, by)
+    return survival.logrank(frame, "_time", "_event", column).rename(columns={"by": "segment"})
 
 
 def restricted_mean_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
@@ -494,8 +389,9 @@ def restricted_mean_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: st
     """Restricted mean lifetime: the expected months of the first ``horizon`` a customer stays.
 
     It is the area under the Kaplan-Meier curve from 0 to ``horizon`` (restricted mean
-    survival time). Customer tables rarely follow anyone to the end, so the plain mean
-    lifetime is not estimable; the restricted mean is, and says so by its horizon.
+    survival time, :func:`csat_analysis.survival.restricted_mean`). Customer tables
+    rarely follow anyone to the end, so the plain mean lifetime is not estimable; the
+    restricted mean is, and says so by its horizon.
 
     Parameters
     ----------
@@ -514,20 +410,10 @@ def restricted_mean_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: st
     >>> restricted_mean_lifetime(frame, "months", "left", horizon=4)["rmst"].round(4).tolist()
     [2.9444]
     """
-    by = _group_columns(data, by)
-    time = _tenure_values(data, tenure).to_numpy()
-    curves = retention_curves(data, tenure, churn, by=by or None)
-    if horizon is None:
-        horizon = min(float(time[rows].max()) for _, rows in _groups(data, by))
-    if not horizon > 0:
+    frame, by = _survival_frame(data, tenure, churn, by)
+    if horizon is not None and not horizon > 0:
         raise SurveyDataError(f"restricted_mean_lifetime: horizon must be positive, got {horizon!r}")
-    rows_out = []
-    for key, rows in _groups(data, by):
-        curve = curves
-        for column, value in key.items():
-            curve = curve[curve[column] == value]
-        rows_out.append({**key, "n": len(rows), "horizon": float(horizon), "rmst": _rmst(curve, horizon)})
-    return pd.DataFrame(rows_out)
+    return survival.restricted_mean(frame, "_time", "_event", by=by or None, horizon=horizon)
 
 
 # --- drivers ---------------------------------------------------------------------------
@@ -557,9 +443,6 @@ class ChurnDrivers:
     fit: object = field(repr=False)
 
 
-_TERM = re.compile(r'^(?:C\()?Q\("(?P<name>[^"]+)"\)\)?(?:\[T\.(?P<level>.*)\])?$')
-
-
 def churn_drivers(data: pd.DataFrame, churn: str, covariates: Sequence[str], ci: float = 0.95) -> ChurnDrivers:
     """Logistic regression of churn on covariates, reported as odds ratios.
 
@@ -580,61 +463,14 @@ def churn_drivers(data: pd.DataFrame, churn: str, covariates: Sequence[str], ci:
     >>> round(float(drivers.table["odds_ratio"].iloc[0]), 4)  # (6/4) / (3/7)
     3.5
     """
-    import statsmodels.formula.api as smf
-
-    z = _z(ci)
-    covariates = check_columns(data, list(covariates), parameter="covariates")
-    if not covariates:
-        raise ModelSpecError("churn_drivers: give at least one covariate")
-    for column in [churn, *covariates]:
-        if '"' in str(column):
-            raise ModelSpecError(f'churn_drivers: column name {column!r} contains a double quote; rename it')
-    frame = data[covariates].copy()
-    frame[churn] = _churn_flags(data, churn).astype(float)
-    for column in covariates:
-        missing = frame[column].isna()
-        if missing.any():
-            raise SurveyDataError(
-                f"churn_drivers: covariate {column!r} has missing values {describe_offenders(frame[column], missing)}; "
-                "drop or impute them first"
-            )
-    terms = []
-    for column in covariates:
-        values = frame[column]
-        numeric = pd.api.types.is_numeric_dtype(values) and values.dtype != bool
-        terms.append(f'Q("{column}")' if numeric else f'C(Q("{column}"))')
-    formula = f'Q("{churn}") ~ ' + " + ".join(terms)
+    check_columns(data, list(covariates), parameter="covariates")
+    _churn_flags(data, churn)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            fit = smf.logit(formula, data=frame).fit(disp=False)
-    except (np.linalg.LinAlgError, ValueError) as error:
-        raise ModelSpecError(f"churn_drivers: the logistic model {formula!r} cannot be estimated: {error}") from error
-    separation = [w for w in caught if "separation" in type(w.message).__name__.lower() or "separation" in str(w.message).lower()]
-    if separation or not fit.mle_retvals.get("converged", True) or not np.isfinite(fit.bse).all():
-        reason = f" ({separation[0].message})" if separation else ""
-        raise ModelSpecError(
-            f"churn_drivers: the logistic model {formula!r} did not converge{reason}; "
-            "a covariate level where everyone (or no one) churned usually causes this: merge or drop it"
-        )
-    params, se = fit.params.drop("Intercept"), fit.bse.drop("Intercept")
-    variables, levels = [], []
-    for term in params.index:
-        match = _TERM.match(term)
-        variables.append(match["name"] if match else term)
-        levels.append(match["level"] if match and match["level"] is not None else "")
-    table = pd.DataFrame({
-        "term": [f"{v}: {lv}" if lv else v for v, lv in zip(variables, levels)],
-        "variable": variables,
-        "level": levels,
-        "coef": params.to_numpy(),
-        "se": se.to_numpy(),
-        "odds_ratio": np.exp(params.to_numpy()),
-        "low": np.exp(params.to_numpy() - z * se.to_numpy()),
-        "high": np.exp(params.to_numpy() + z * se.to_numpy()),
-        "pvalue": fit.pvalues.drop("Intercept").to_numpy(),
-    })
-    return ChurnDrivers(table, int(fit.nobs), float(fit.prsquared), formula, fit)
+        result = regression.logistic(data, churn, covariates, ci=ci)
+    except ModelSpecError as error:
+        raise ModelSpecError(f"churn_drivers: {error}") from error
+    table = result.odds_ratios.rename(columns={"p_value": "pvalue"})
+    return ChurnDrivers(table, result.n, result.pseudo_r2, result.formula, result.fit)
 
 
 # --- lifetime value ------------------------------------------------------------------

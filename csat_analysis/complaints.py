@@ -32,9 +32,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import check_choice, check_columns, describe_offenders
+from ._validation import check_choice, check_columns, describe_offenders, read_flags, read_weights
 from .errors import StudyError, SurveyDataError
-from .metrics import wilson_interval
+from .metrics import rates, wilson_interval
+from .regression import fit_logit, odds_ratio_table
+from .survival import kaplan_meier, median_survival
 
 __all__ = [
     "NO_SEVERITY",
@@ -88,27 +90,6 @@ _FUNNEL_STAGES = ("respondents", "problem", "complained", "resolved_first_contac
 # --- input checks ----------------------------------------------------------------------
 
 
-def _flags(data: pd.DataFrame, column: str) -> pd.Series:
-    """A boolean/0-1 column as float 0/1 with missing values kept as NaN."""
-    values = data[column]
-    numeric = pd.to_numeric(values.astype("object").where(values.notna()), errors="coerce")
-    bad = (numeric.isna() & values.notna()) | ~(numeric.isin([0.0, 1.0]) | numeric.isna())
-    if bad.any():
-        raise SurveyDataError(f"column {column!r} must be True/False or 0/1; got {describe_offenders(values, bad)}")
-    return numeric.astype(float)
-
-
-def _weights(data: pd.DataFrame, weights: str | None) -> np.ndarray:
-    if weights is None:
-        return np.ones(len(data))
-    check_columns(data, weights, parameter="weights")
-    w = pd.to_numeric(data[weights], errors="coerce")
-    bad = ~(w > 0)
-    if bad.any():
-        raise SurveyDataError(f"column {weights!r}: weights must be positive numbers; got {describe_offenders(data[weights], bad)}")
-    return w.to_numpy(dtype=float)
-
-
 def _statuses(data: pd.DataFrame, status: str) -> pd.Categorical:
     values = data[status]
     bad = values.notna() & ~values.astype("object").isin(STATUSES)
@@ -133,32 +114,15 @@ def _severities(data: pd.DataFrame, severity: str, statuses: pd.Categorical) -> 
     return values.where(~no_problem, NO_SEVERITY).astype(str)
 
 
-def _wilson(p, n_eff, ci: float):
-    """Wilson bounds, clipped so rounding never puts the rate outside its interval."""
-    low, high = wilson_interval(p, n_eff, ci)
-    return np.minimum(low, p), np.maximum(high, p)
-
-
 def _rates(frame: pd.DataFrame, keys: list[str], ci: float) -> pd.DataFrame:
-    """Weighted rate per group with a Wilson interval on the Kish effective size.
-
-    ``frame`` holds the group keys plus ``y`` (0/1) and ``w`` (weights).
-    """
-    frame = frame.assign(wy=frame["w"] * frame["y"], w2=frame["w"] ** 2)
-    grouped = frame.groupby(keys, observed=True, sort=True)
-    sums = grouped[["w", "wy", "w2"]].sum()
-    table = pd.DataFrame(index=sums.index)
-    table["n"] = grouped.size()
-    table["events"] = grouped["y"].sum().astype(int)
-    table["rate"] = sums["wy"] / sums["w"]
-    table["n_eff"] = sums["w"] ** 2 / sums["w2"]
-    table["low"], table["high"] = _wilson(table["rate"].to_numpy(), table["n_eff"].to_numpy(), ci)
-    return table.reset_index()
+    """:func:`csat_analysis.metrics.rates` of ``frame``'s ``y`` (0/1) weighted by ``w``, per ``keys``."""
+    table = rates(frame, "y", keys, weights=frame["w"].to_numpy(), ci=ci)
+    return table[[*keys, "n", "events", "rate", "n_eff", "low", "high"]]
 
 
 def _outcome_frame(data: pd.DataFrame, outcome: str, weights: str | None) -> pd.DataFrame:
     check_columns(data, outcome, parameter="outcome")
-    return pd.DataFrame({"y": _flags(data, outcome), "w": _weights(data, weights)}, index=data.index)
+    return pd.DataFrame({"y": read_flags(data, outcome), "w": read_weights(data, weights)}, index=data.index)
 
 
 # --- seed figures ----------------------------------------------------------------------
@@ -264,9 +228,9 @@ def complaint_funnel(
     '                 stage  count  share\\n           respondents      4    NaN\\n               problem      3   0.75\\n            complained      2   0.67\\nresolved_first_contact      1   0.50\\n             escalated      1   0.50\\n        top_management      1   1.00'
     """
     check_columns(data, [problem, complained, first_contact, escalation], parameter="complaint_funnel")
-    w = _weights(data, weights)
-    has_problem = _flags(data, problem).fillna(0).astype(bool).to_numpy()
-    did_complain = _flags(data, complained).fillna(0).astype(bool).to_numpy()
+    w = read_weights(data, weights)
+    has_problem = read_flags(data, problem).fillna(0).astype(bool).to_numpy()
+    did_complain = read_flags(data, complained).fillna(0).astype(bool).to_numpy()
     level = pd.to_numeric(data[escalation], errors="coerce")
     bad_level = ~level.isin([0, 1, 2, 3])
     if bad_level.any():
@@ -277,7 +241,7 @@ def complaint_funnel(
             f"column {complained!r} is true where {problem!r} is false: "
             f"{describe_offenders(data[complained], pd.Series(inconsistent, index=data.index))}"
         )
-    first = _flags(data, first_contact)
+    first = read_flags(data, first_contact)
     missing_first = did_complain & first.isna().to_numpy()
     if missing_first.any():
         raise SurveyDataError(
@@ -305,7 +269,7 @@ def complaint_funnel(
         wb = w[in_base]
         share = float((wb * members[stage][in_base]).sum() / wb.sum()) if in_base.any() else np.nan
         n_eff = float(wb.sum() ** 2 / (wb**2).sum()) if in_base.any() else 0.0
-        low, high = _wilson(share, n_eff, ci) if in_base.any() else (np.nan, np.nan)
+        low, high = wilson_interval(share, n_eff, ci) if in_base.any() else (np.nan, np.nan)
         rows.append((stage, base, int(members[stage].sum()), share, low, high))
     return pd.DataFrame(rows, columns=["stage", "of_stage", "count", "share", "low", "high"])
 
@@ -438,7 +402,7 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
     0.0044
     """
     check_columns(data, [outcome, status, severity], parameter="chi_square_tests")
-    y = _flags(data, outcome)
+    y = read_flags(data, outcome)
     statuses = _statuses(data, status)
     severities = _severities(data, severity, statuses)
     frame = pd.DataFrame({"y": y, "status": np.asarray(statuses, dtype=object), "severity": severities})
@@ -455,22 +419,7 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
 
 
 def _logit_odds_ratios(frame: pd.DataFrame, formula: str, ci: float) -> pd.DataFrame:
-    import statsmodels.formula.api as smf
-
-    try:
-        fit = smf.logit(formula, data=frame).fit(disp=False)
-    except np.linalg.LinAlgError as exc:  # perfect separation or collinear terms
-        raise StudyError(f"the logistic model {formula!r} cannot be estimated: {exc}") from exc
-    bounds = fit.conf_int(alpha=1 - ci)
-    table = pd.DataFrame({
-        "term": fit.params.index,
-        "coef": fit.params.to_numpy(),
-        "odds_ratio": np.exp(fit.params.to_numpy()),
-        "low": np.exp(bounds[0].to_numpy()),
-        "high": np.exp(bounds[1].to_numpy()),
-        "p_value": fit.pvalues.to_numpy(),
-    })
-    return table[table["term"] != "Intercept"].reset_index(drop=True)
+    return odds_ratio_table(fit_logit(formula, frame), ci).drop(columns="se")
 
 
 def _safe_covariates(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -528,7 +477,7 @@ def outcome_model(
     present = [s for s in STATUSES if (statuses == s).any()]
     check_choice("reference", reference, present, error=StudyError)
     frame, names = _safe_covariates(data, covariates)
-    frame["y"] = _flags(data, outcome)
+    frame["y"] = read_flags(data, outcome)
     frame["status"] = pd.Categorical(np.asarray(statuses, dtype=object), categories=[reference] + [s for s in present if s != reference])
     terms = ["status"]
     if severity is not None:
@@ -704,23 +653,12 @@ def resolution_times(data: pd.DataFrame, hours: str = "resolution_hours", open_h
     >>> resolution_times(log, "h", "open")["unresolved_share"].round(3).tolist()
     [0.75, 0.5, 0.0]
     """
-    from statsmodels.duration.survfunc import SurvfuncRight
-
     frame = _durations(data, hours, open_hours)
     if frame["resolved"].sum() == 0:
         raise StudyError("resolution_times: no resolved complaint, so there is no curve to estimate")
-    curve = SurvfuncRight(frame["time"].to_numpy(), frame["resolved"].to_numpy())
-    s = curve.surv_prob
-    z = stats.norm.ppf(0.5 + ci / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_s = np.log(s)
-        se_loglog = curve.surv_prob_se / (s * np.abs(log_s))
-        low = np.exp(-np.exp(np.log(-log_s) + z * se_loglog))
-        high = np.exp(-np.exp(np.log(-log_s) - z * se_loglog))
-    low = np.where(s <= 0, 0.0, np.where(s >= 1, 1.0, low))
-    high = np.where(s <= 0, 0.0, np.where(s >= 1, 1.0, high))
-    return pd.DataFrame({"hours": curve.surv_times, "at_risk": curve.n_risk.astype(int), "resolved": curve.n_events.astype(int),
-                         "unresolved_share": s, "low": low, "high": high})
+    curve = kaplan_meier(frame, "time", "resolved", ci=ci).iloc[1:]  # without the start row at time 0
+    curve = curve.rename(columns={"time": "hours", "events": "resolved", "survival": "unresolved_share"})
+    return curve[["hours", "at_risk", "resolved", "unresolved_share", "low", "high"]].reset_index(drop=True)
 
 
 def resolution_summary(data: pd.DataFrame, hours: str = "resolution_hours", open_hours: str | None = "hours_open",
@@ -742,21 +680,13 @@ def resolution_summary(data: pd.DataFrame, hours: str = "resolution_hours", open
     >>> resolution_summary(log, "h", "open", fast_hours=2)[["complaints", "median_hours", "resolved_within_fast"]].round(6).values.tolist()
     [[5.0, 4.0, 0.4]]
     """
-    from statsmodels.duration.survfunc import SurvfuncRight
-
     frame = _durations(data, hours, open_hours)
-    curve = SurvfuncRight(frame["time"].to_numpy(), frame["resolved"].to_numpy())
-    median = curve.quantile(0.5)
-    try:
-        median_low, median_high = curve.quantile_ci(0.5, alpha=1 - ci)
-    except (ValueError, IndexError):  # too few events for an interval
-        median_low = median_high = np.nan
-    times = curve.surv_times
-    at_fast = times <= fast_hours
-    unresolved = curve.surv_prob[at_fast][-1] if at_fast.any() else 1.0
+    median = median_survival(frame, "time", "resolved", ci=ci).iloc[0]
+    curve = kaplan_meier(frame, "time", "resolved", ci=ci)
+    unresolved = curve.loc[curve["time"] <= fast_hours, "survival"].iloc[-1]
     return pd.DataFrame([{
         "complaints": len(frame), "resolved": int(frame["resolved"].sum()), "still_open": int((1 - frame["resolved"]).sum()),
-        "median_hours": float(median), "median_low": float(median_low), "median_high": float(median_high),
+        "median_hours": float(median["median"]), "median_low": float(median["low"]), "median_high": float(median["high"]),
         "resolved_within_fast": float(1 - unresolved),
     }])
 
@@ -831,14 +761,12 @@ def resolution_time_effect(data: pd.DataFrame, hours: str, outcome: str, *, grid
     >>> bool(effect.low < np.exp(-0.5) < effect.high)
     True
     """
-    import statsmodels.formula.api as smf
-
     check_columns(data, [hours], parameter="hours")
-    frame = pd.DataFrame({"y": _flags(data, outcome), "hours": pd.to_numeric(data[hours], errors="coerce")}).dropna()
+    frame = pd.DataFrame({"y": read_flags(data, outcome), "hours": pd.to_numeric(data[hours], errors="coerce")}).dropna()
     if frame["y"].nunique() < 2:
         raise StudyError(f"resolution_time_effect: {outcome!r} does not vary among resolved complaints")
     frame["log2_hours"] = np.log2(frame["hours"].clip(lower=1 / 60))
-    fit = smf.logit("y ~ log2_hours", data=frame).fit(disp=False)
+    fit = fit_logit("y ~ log2_hours", frame)
     bounds = fit.conf_int(alpha=1 - ci).loc["log2_hours"]
     grid_hours = np.geomspace(max(frame["hours"].min(), 1 / 60), frame["hours"].max(), grid)
     predicted = fit.get_prediction(pd.DataFrame({"log2_hours": np.log2(grid_hours)})).summary_frame(alpha=1 - ci)
@@ -935,7 +863,7 @@ def calls_model(data: pd.DataFrame, churn: str, calls: str, covariates: Sequence
     """
     check_columns(data, [calls], parameter="calls")
     frame, names = _safe_covariates(data, covariates)
-    frame["y"] = _flags(data, churn)
+    frame["y"] = read_flags(data, churn)
     counts = pd.to_numeric(data[calls], errors="coerce")
     if threshold is None:
         frame["calls"] = counts
@@ -993,7 +921,7 @@ def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[s
         table["mean_low"] = table["mean_low"].clip(lower=scale[0])
         table["mean_high"] = table["mean_high"].clip(upper=scale[1])
     table["top_box"] = grouped.apply(lambda s: (s >= top_box).mean()).to_numpy()
-    table["top_low"], table["top_high"] = _wilson(table["top_box"].to_numpy(), table["n"].to_numpy(), ci)
+    table["top_low"], table["top_high"] = wilson_interval(table["top_box"].to_numpy(), table["n"].to_numpy(), ci)
     return table.drop(columns="sd")
 
 

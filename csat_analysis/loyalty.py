@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import check_choice, check_columns, describe_offenders
+from . import metrics
+from ._validation import check_choice, check_columns, describe_offenders, read_weights
 from .errors import StudyError, SurveyDataError
-from .metrics import Estimate, proportion, wilson_interval
+from .metrics import Estimate, proportion
 from .scaling import Scale
 
 __all__ = [
@@ -146,35 +147,8 @@ def top_box_flags(scores: pd.Series, scale, top_box: int = 2) -> pd.Series:
     return flags
 
 
-def _interval(est: Estimate) -> tuple[float, float]:
-    """Wilson bounds, clipped so rounding never puts the estimate outside them (p = 0 or 1)."""
-    return min(est.low, est.value), max(est.high, est.value)
-
-
-def _weighted_mean_interval(values: np.ndarray, weights: np.ndarray, ci: float) -> tuple[float, float, float, float, float]:
-    """Mean, se, low, high, n_eff; t interval with Kish effective n."""
-    n = values.size
-    if n == 0:
-        return (np.nan,) * 5
-    mean = float(np.average(values, weights=weights))
-    n_eff = float(weights.sum() ** 2 / (weights**2).sum())
-    if n < 2:
-        return mean, np.nan, np.nan, np.nan, n_eff
-    variance = float(np.average((values - mean) ** 2, weights=weights)) * n / (n - 1)
-    se = np.sqrt(variance / n_eff)
-    half = stats.t.ppf(0.5 + ci / 2, max(n_eff - 1, 1)) * se
-    return mean, se, mean - half, mean + half, n_eff
-
-
 def _weights(data: pd.DataFrame, weights: str | None) -> pd.Series:
-    if weights is None:
-        return pd.Series(1.0, index=data.index)
-    check_columns(data, weights, parameter="weights")
-    w = pd.to_numeric(data[weights], errors="coerce")
-    bad = ~(w > 0)
-    if bad.any():
-        raise SurveyDataError(f"weights: column {weights!r} must be positive numbers; got {describe_offenders(data[weights], bad)}")
-    return w.astype(float)
+    return pd.Series(read_weights(data, weights), index=data.index)
 
 
 def mean_index(data: pd.DataFrame, items: str | Sequence[str], *, scale=None, weights: str | None = None,
@@ -194,10 +168,7 @@ def mean_index(data: pd.DataFrame, items: str | Sequence[str], *, scale=None, we
     items = _items(items)
     scale = _scale(scale, data, items)
     score = (composite_score(data, items) - scale.low) / scale.width * 100
-    w = _weights(data, weights)
-    keep = score.notna()
-    mean, se, low, high, n_eff = _weighted_mean_interval(score[keep].to_numpy(), w[keep].to_numpy(), ci)
-    return Estimate(mean, se, low, high, int(keep.sum()), n_eff, int((~keep).sum()))
+    return metrics.mean(score, weights=None if weights is None else read_weights(data, weights), ci=ci)
 
 
 def loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty: str | Sequence[str], *,
@@ -240,19 +211,14 @@ def loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
     sat = np.floor(composite_score(data, satisfaction, parameter="satisfaction") + 0.5)
     loy = composite_score(data, loyalty, parameter="loyalty")
     loyal = top_box_flags(loy, loyalty_scale, top_box)
-    w = _weights(data, weights)
     keep = sat.notna() & loy.notna()
-    frame = pd.DataFrame({"level": sat[keep].astype(int), "loy": loy[keep], "loyal": loyal[keep].astype(float), "w": w[keep]})
-    rows = []
-    for level, group in frame.groupby("level", sort=True):
-        wts = group["w"].to_numpy()
-        share_est = proportion(group["loyal"].to_numpy(), weights=wts, ci=ci)
-        mean, _, mean_low, mean_high, n_eff = _weighted_mean_interval(group["loy"].to_numpy(), wts, ci)
-        rows.append({"satisfaction": int(level), "n": len(group), "n_eff": n_eff, "loyal": int(group["loyal"].sum()),
-                     "share": share_est.value, "share_low": _interval(share_est)[0], "share_high": _interval(share_est)[1],
-                     "mean": mean, "mean_low": mean_low, "mean_high": mean_high})
-    return pd.DataFrame(rows, columns=["satisfaction", "n", "n_eff", "loyal", "share", "share_low", "share_high",
-                                       "mean", "mean_low", "mean_high"])
+    frame = pd.DataFrame({"satisfaction": sat[keep].astype(int), "loy": loy[keep], "loyal": loyal[keep].astype(float)})
+    w = None if weights is None else read_weights(data, weights)[keep.to_numpy()]
+    shares = metrics.rates(frame, "loyal", "satisfaction", weights=w, ci=ci)
+    means = metrics.mean_table(frame, "loy", "satisfaction", weights=w, ci=ci)
+    curve = shares.rename(columns={"events": "loyal", "rate": "share", "low": "share_low", "high": "share_high"})
+    curve[["mean", "mean_low", "mean_high"]] = means[["mean", "low", "high"]].to_numpy()
+    return curve[["satisfaction", "n", "n_eff", "loyal", "share", "share_low", "share_high", "mean", "mean_low", "mean_high"]]
 
 
 @dataclass(frozen=True)
@@ -403,7 +369,7 @@ def loyalty_segments(data: pd.DataFrame, attitude: str | Sequence[str], behaviou
         member = ((satisfied == is_satisfied) & (repurchasing == is_repurchasing))[keep].to_numpy()
         est = proportion(member, weights=w, ci=ci)
         rows.append({"segment": name, "satisfied": is_satisfied, "repurchasing": is_repurchasing,
-                     "n": int(member.sum()), "share": est.value, "low": _interval(est)[0], "high": _interval(est)[1]})
+                     "n": int(member.sum()), "share": est.value, "low": est.low, "high": est.high})
     return pd.DataFrame(rows)
 
 
@@ -452,7 +418,7 @@ def dealer_table(data: pd.DataFrame, sales: str, service: str, loyal: Sequence[s
             seed = (seed_rates or {}).get((is_sales, is_service), {}).get(outcome, np.nan)
             rows.append({"sales": "O" if is_sales else "X", "service": "O" if is_service else "X", "outcome": outcome,
                          "n": int(present.sum()), "loyal": int(values[present].sum()), "rate": est.value,
-                         "low": _interval(est)[0], "high": _interval(est)[1], "seed_rate": seed})
+                         "low": est.low, "high": est.high, "seed_rate": seed})
     table = pd.DataFrame(rows)
     return table if seed_rates is not None else table.drop(columns="seed_rate")
 
@@ -496,7 +462,7 @@ def segment_comparison(data: pd.DataFrame, segment: str, satisfaction: str | Seq
         rows.append({"segment": value, "n": int(part.sum()),
                      "satisfaction_index": sat.value, "satisfaction_low": sat.low, "satisfaction_high": sat.high,
                      "loyalty_index": loy.value, "loyalty_low": loy.low, "loyalty_high": loy.high,
-                     "loyal_share": share.value, "loyal_low": _interval(share)[0], "loyal_high": _interval(share)[1]})
+                     "loyal_share": share.value, "loyal_low": share.low, "loyal_high": share.high})
     return pd.DataFrame(rows)
 
 

@@ -18,14 +18,14 @@ of the response categories, vectorised over resamples (see :func:`nps`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import check_choice, check_columns, describe_offenders
+from ._validation import check_choice, check_columns, critical_z, describe_offenders, read_flags
 from .errors import SurveyDataError
 from .scaling import Scale
 
@@ -41,8 +41,12 @@ __all__ = [
     "customer_lifetime_value",
     "disconfirmation",
     "disconfirmation_score",
+    "group_sums",
+    "mean",
+    "mean_table",
     "nps",
     "proportion",
+    "rates",
     "retention_rate",
     "satisfaction_ratio",
     "summarize",
@@ -94,10 +98,7 @@ class Estimate:
         return cls(nan, nan, nan, nan, 0, 0.0, n_dropped)
 
 
-def _z(ci: float) -> float:
-    if not 0 < ci < 1:
-        raise SurveyDataError(f"ci={ci!r} must lie strictly between 0 and 1")
-    return float(stats.norm.ppf(0.5 + ci / 2))
+_z = critical_z
 
 
 def wilson_interval(p, n_eff, ci: float = 0.95):
@@ -121,9 +122,12 @@ def wilson_interval(p, n_eff, ci: float = 0.95):
         denominator = 1 + z**2 / n_eff
         centre = (p + z**2 / (2 * n_eff)) / denominator
         half = z * np.sqrt(p * (1 - p) / n_eff + z**2 / (4 * n_eff**2)) / denominator
-    # Rounding can leave the bound a hair outside [0, 1] at p = 0 or 1, which would put
-    # the estimate outside its own interval; the exact bounds there are 0 and 1.
-    low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    # Rounding can leave a bound a hair on the wrong side of p (at p = 0 or 1 also
+    # outside [0, 1]), which would put the estimate outside its own interval; the exact
+    # Wilson bounds always contain p.
+    with np.errstate(invalid="ignore"):
+        low = np.clip(np.minimum(centre - half, p), 0.0, 1.0)
+        high = np.clip(np.maximum(centre + half, p), 0.0, 1.0)
     if low.ndim == 0:
         return float(low), float(high)
     return low, high
@@ -640,6 +644,46 @@ def csat_score(scores, scale=(1, 5), top_box: int = 2, weights=None, ci: float =
     return estimate
 
 
+def _mean_estimate(x: np.ndarray, w: np.ndarray | None, dropped: int, ci: float) -> Estimate:
+    if x.size == 0:
+        return Estimate.empty(dropped)
+    return _single(_mean_table(np.zeros(x.size, dtype=np.int64), x, w, 1, ci), dropped)
+
+
+def mean(values, weights=None, ci: float = 0.95, scale=None, *, nan_policy: str = "omit") -> Estimate:
+    """(Weighted) mean with a t interval on the Kish effective sample size.
+
+    The interval is ``mean +/- t(n_eff - 1) * se`` with
+    ``se^2 = sum w (x - mean)^2 / sum w / (n_eff - 1)``: the usual ``s^2 / n`` without
+    weights. Fewer than two responses give a missing interval.
+
+    Parameters
+    ----------
+    values : array-like or Series
+        Numbers; missing values are dropped and counted in ``n_dropped``.
+    weights : array-like, optional
+        Positive survey weights.
+    ci : float
+    scale : (low, high) or Scale, optional
+        When given, values off the scale are an error (and text labels are recoded).
+    nan_policy : {"omit", "raise"}
+
+    Returns
+    -------
+    Estimate
+
+    Examples
+    --------
+    >>> est = mean([2, 3, 1, 4, 2, 6])
+    >>> est.value, round(est.se, 4), est.n
+    (3.0, 0.7303, 6)
+    """
+    _z(ci)
+    scale = None if scale is None else Scale.coerce(scale)
+    x, w, dropped = _prepare(values, weights, scale=scale, name="values", nan_policy=nan_policy)
+    return _mean_estimate(x, w, dropped, ci)
+
+
 def ces(scores, scale=(1, 7), weights=None, ci: float = 0.95, method: str = "analytic", *, n_boot: int = 10_000,
         seed=0, nan_policy: str = "omit") -> Estimate:
     """Customer Effort Score: the (weighted) mean effort rating, with a t interval.
@@ -668,10 +712,8 @@ def ces(scores, scale=(1, 7), weights=None, ci: float = 0.95, method: str = "ana
     _z(ci)
     scale = Scale.coerce(scale)
     x, w, dropped = _prepare(scores, weights, scale=scale, name="scores", nan_policy=nan_policy)
-    if x.size == 0:
-        return Estimate.empty(dropped)
-    estimate = _single(_mean_table(np.zeros(x.size, dtype=np.int64), x, w, 1, ci), dropped)
-    if method == "bootstrap":
+    estimate = _mean_estimate(x, w, dropped, ci)
+    if method == "bootstrap" and x.size:
         ratings, category = np.unique(x, return_inverse=True)
         shares = np.bincount(category, weights=w, minlength=ratings.size).astype(float)
         n_draw = _draw_size(x.size, estimate.n_eff, w is not None)
@@ -1071,3 +1113,131 @@ def summarize(data: pd.DataFrame, by=None, *, nps: str | None = None, csat: str 
         out[field] = np.column_stack([table[field] for table in tables]).reshape(-1).astype(float)
     out["n"] = np.column_stack([table["n"] for table in tables]).reshape(-1).astype(np.int64)
     return out[[*by_columns, "metric", "value", "se", "low", "high", "n", "n_eff"]]
+
+
+# --- tidy grouped shares, means and sums ------------------------------------------------
+
+
+def _grouped_inputs(data: pd.DataFrame, by, weights, observed: bool, caller: str):
+    if not isinstance(data, pd.DataFrame):
+        raise SurveyDataError(f"{caller}: data must be a DataFrame, got {type(data).__name__}")
+    by_columns = check_columns(data, by, parameter="by")
+    if isinstance(weights, str):
+        check_columns(data, weights, parameter="weights")
+        weights = data[weights]
+    w = _read_weights(weights, len(data), data.index)
+    codes, keys = _group_codes(data, by_columns, observed)
+    return by_columns, codes, keys, w
+
+
+def rates(data: pd.DataFrame, flag: str, by=None, *, weights=None, ci: float = 0.95,
+          observed: bool = True) -> pd.DataFrame:
+    """Share of true ``flag`` per group, with Wilson intervals on the Kish effective size.
+
+    Built on the same ``np.bincount`` sums as :func:`summarize` (no loop over groups).
+
+    Parameters
+    ----------
+    data : DataFrame
+    flag : str
+        True/False or 0/1 column; rows where it is missing are left out.
+    by : str or list of str, optional
+        Grouping columns; rows with a missing key are left out (as ``groupby`` does).
+    weights : str or array-like, optional
+        Positive survey weights (column name or values).
+    ci : float
+    observed : bool
+        As in :func:`summarize`.
+
+    Returns
+    -------
+    DataFrame
+        ``[*by, "n", "n_eff", "events", "rate", "low", "high"]``: ``n`` rows and
+        ``events`` true flags (unweighted counts), ``rate`` the (weighted) share.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"plan": ["a", "a", "b", "b", "b"], "left": [1, 0, 1, 1, 0]})
+    >>> rates(frame, "left", "plan")[["plan", "n", "events", "rate"]].round(3)
+      plan  n  events   rate
+    0    a  2       1  0.500
+    1    b  3       2  0.667
+    """
+    by_columns, codes, keys, w = _grouped_inputs(data, by, weights, observed, "rates")
+    _z(ci)
+    y = read_flags(data, flag, parameter="flag").to_numpy()
+    keep = (codes >= 0) & ~np.isnan(y)
+    if w is not None:
+        keep &= ~np.isnan(w)
+    flags = y[keep].astype(np.int64)
+    group = codes[keep]
+    table = _share_table(group, flags, None if w is None else w[keep], len(keys), ci)
+    out = keys.reset_index(drop=True)
+    out["n"] = table["n"].astype(np.int64)
+    out["n_eff"] = table["n_eff"].astype(float)
+    out["events"] = np.bincount(group, weights=flags, minlength=len(keys)).astype(np.int64)
+    for field in ("rate", "low", "high"):
+        out[field] = np.asarray(table["value" if field == "rate" else field], dtype=float)
+    return out[[*by_columns, "n", "n_eff", "events", "rate", "low", "high"]]
+
+
+def mean_table(data: pd.DataFrame, column: str, by=None, *, weights=None, ci: float = 0.95,
+               observed: bool = True) -> pd.DataFrame:
+    """(Weighted) mean of ``column`` per group with the t interval of :func:`mean`.
+
+    Returns
+    -------
+    DataFrame
+        ``[*by, "n", "n_eff", "mean", "se", "low", "high"]``; missing values and keys
+        are left out.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"plan": ["a", "a", "b"], "score": [1.0, 3.0, 5.0]})
+    >>> mean_table(frame, "score", "plan")[["plan", "n", "mean"]]
+      plan  n  mean
+    0    a  2   2.0
+    1    b  1   5.0
+    """
+    by_columns, codes, keys, w = _grouped_inputs(data, by, weights, observed, "mean_table")
+    _z(ci)
+    check_columns(data, column, parameter="column")
+    series, x = _read_scores(data[column], None, column)
+    x = x.astype(float, copy=False)
+    keep = (codes >= 0) & ~np.isnan(x)
+    if w is not None:
+        keep &= ~np.isnan(w)
+    table = _mean_table(codes[keep], x[keep], None if w is None else w[keep], len(keys), ci)
+    out = keys.reset_index(drop=True)
+    out["n"] = table["n"].astype(np.int64)
+    out["n_eff"] = table["n_eff"].astype(float)
+    for field in ("mean", "se", "low", "high"):
+        out[field] = np.asarray(table["value" if field == "mean" else field], dtype=float)
+    return out[[*by_columns, "n", "n_eff", "mean", "se", "low", "high"]]
+
+
+def group_sums(data: pd.DataFrame, by, values: dict[str, np.ndarray], *, observed: bool = True) -> pd.DataFrame:
+    """Row counts and sums of ``values`` (name -> array, one per row) per group of ``by``.
+
+    Returns
+    -------
+    DataFrame
+        ``[*by, "n", *values]``, groups sorted as in ``groupby``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"plan": ["b", "a", "b"]})
+    >>> group_sums(frame, "plan", {"spend": np.array([1.0, 2.0, 3.0])})
+      plan  n  spend
+    0    a  1    2.0
+    1    b  2    4.0
+    """
+    by_columns = check_columns(data, by, parameter="by")
+    codes, keys = _group_codes(data, by_columns, observed)
+    keep = codes >= 0
+    group = codes[keep]
+    out = keys.reset_index(drop=True)
+    out["n"] = np.bincount(group, minlength=len(keys)).astype(np.int64)
+    for name, array in values.items():
+        out[name] = np.bincount(group, weights=np.asarray(array, dtype=float)[keep], minlength=len(keys))
+    return out

@@ -1,11 +1,14 @@
 """NPS, CSAT, CES, CSS, compare and summarize against hand-worked and textbook oracles."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 
+from csat_analysis import metrics
 from csat_analysis.errors import SurveyDataError
 from csat_analysis.metrics import (
     Comparison,
@@ -393,3 +396,60 @@ def test_estimate_is_unchanged_for_existing_callers():
     est = Estimate(1.0, 0.1, 0.8, 1.2, 10, 10.0)
     assert est.n_dropped == 0 and float(est) == 1.0
     assert Estimate.empty(3).n_dropped == 3
+
+
+# --- tidy grouped rates and means -------------------------------------------------------
+
+
+def test_rates_match_wilson_per_group_and_count_events():
+    from statsmodels.stats.proportion import proportion_confint
+
+    frame = pd.DataFrame({"g": ["b"] * 7 + ["a"] * 5 + ["c"], "y": [1, 1, 0, 1, 0, 0, 1] + [0, 0, 1, 0, None] + [1]})
+    table = metrics.rates(frame, "y", "g")
+    assert table.columns.tolist() == ["g", "n", "n_eff", "events", "rate", "low", "high"]
+    assert table["g"].tolist() == ["a", "b", "c"]
+    assert table["n"].tolist() == [4, 7, 1] and table["events"].tolist() == [1, 4, 1]
+    for row, (events, n) in zip(table.itertuples(), [(1, 4), (4, 7), (1, 1)]):
+        low, high = proportion_confint(events, n, method="wilson")
+        assert row.rate == pytest.approx(events / n)
+        assert (row.low, row.high) == pytest.approx((low, high))
+
+
+def test_rates_weighted_use_kish_effective_size():
+    frame = pd.DataFrame({"y": [1, 0, 0, 1], "w": [1.0, 3.0, 1.0, 1.0]})
+    row = metrics.rates(frame, "y", weights="w").iloc[0]
+    n_eff = 6**2 / 12  # (sum w)^2 / sum w^2
+    assert row.rate == pytest.approx(2 / 6) and row.n_eff == pytest.approx(n_eff)
+    assert (row.low, row.high) == pytest.approx(metrics.wilson_interval(2 / 6, n_eff))
+
+
+def test_rates_bad_flag_names_rows():
+    with pytest.raises(SurveyDataError, match=r"'y'.*2 \(row 1\)"):
+        metrics.rates(pd.DataFrame({"y": [1, 2]}), "y")
+
+
+def test_mean_matches_t_interval_and_ces():
+    values = [2.0, 3.0, 1.0, 4.0, 2.0, 6.0]
+    est = metrics.mean(values)
+    low, high = stats.t.interval(0.95, len(values) - 1, loc=np.mean(values), scale=stats.sem(values))
+    assert (est.value, est.low, est.high) == pytest.approx((3.0, low, high))
+    assert metrics.ces(values).to_dict() == pytest.approx(est.to_dict())
+    assert math.isnan(metrics.mean([5.0]).se)
+
+
+def test_mean_table_per_group_equals_scipy_and_weighted_mean():
+    frame = pd.DataFrame({"g": list("aaabb"), "x": [1.0, 2.0, 6.0, 4.0, None], "w": [1.0, 1.0, 2.0, 1.0, 1.0]})
+    table = metrics.mean_table(frame, "x", "g")
+    a = table.iloc[0]
+    low, high = stats.t.interval(0.95, 2, loc=3.0, scale=stats.sem([1, 2, 6]))
+    assert (a["mean"], a.low, a.high) == pytest.approx((3.0, low, high))
+    assert table["n"].tolist() == [3, 1]
+    weighted = metrics.mean_table(frame, "x", "g", weights="w").iloc[0]
+    assert weighted["mean"] == pytest.approx((1 + 2 + 12) / 4) and weighted.n_eff == pytest.approx(16 / 6)
+
+
+def test_group_sums_are_groupby_sums():
+    frame = pd.DataFrame({"g": ["b", "a", "b", None], "v": [1.0, 2.0, 3.0, 4.0]})
+    table = metrics.group_sums(frame, "g", {"v": frame["v"].to_numpy()})
+    expected = frame.groupby("g")["v"].agg(["size", "sum"])
+    assert table["n"].tolist() == expected["size"].tolist() and table["v"].tolist() == expected["sum"].tolist()
