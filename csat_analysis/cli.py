@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, metavar="N", default=None,
                      help=f"runs executed at once on this machine (default: the number of cores, {os.cpu_count()})")
     run.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                     help="send the runs to an existing Dask distributed scheduler, e.g. tcp://10.0.0.5:8786 "
+                     help="send the runs to an existing Dask distributed scheduler, e.g. tcp://scheduler-host:8786 "
                      "(needs the 'dask' extra; workers must see the notebooks and reports folder at the "
                      "same paths)")
     run.add_argument("--force", action="store_true", help="execute runs that are already up to date too")

@@ -5,7 +5,7 @@ latent constructs with known standardised path coefficients, NPS and CES scores,
 the TMS-USA dealer satisfaction/loyalty flags, problems, complaints and their
 escalation and resolution, repurchase (TARP rates), churn with causes and tenure,
 revenue, segments and survey weights. Every generating value is a documented default
-in :class:`SimulationParams` (the seed figures of ``/work/shared/domain-brief.md``
+in :class:`SimulationParams` (the seed figures of the domain brief, ``../shared/domain-brief.md``
 where the seeds give a number, labelled assumptions where they do not) and is returned
 in ``SimulatedPanel.truth``, so a study run on simulated data can be checked against
 what generated it.
