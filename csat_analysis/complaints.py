@@ -35,10 +35,32 @@ from scipy import stats
 from ._validation import check_choice, check_columns, describe_offenders, read_flags, read_weights
 from .errors import StudyError, SurveyDataError
 from .metrics import rates, wilson_interval
-from .regression import fit_logit, odds_ratio_table
+from .regression import fit_logit, logistic
 from .survival import kaplan_meier, median_survival
 
 __all__ = [
+    "ComplaintColumns",
+    "DISSATISFIED_STATUSES",
+    "SATISFIED_STATUSES",
+    "calls_finding",
+    "check_parameters",
+    "chi_square_finding",
+    "correlation_finding",
+    "funnel_finding",
+    "funnel_record",
+    "paradox_by_severity",
+    "paradox_finding",
+    "paradox_record",
+    "paradox_table",
+    "resolution_findings",
+    "status_counts",
+    "study_columns",
+    "tarp_findings",
+    "tarp_record",
+    "threshold_level",
+    "with_seed_rates",
+    "word_of_mouth_by_status",
+    "word_of_mouth_finding",
     "NO_SEVERITY",
     "SEED_TARP_RATES",
     "SEED_VOICE_RATE",
@@ -418,28 +440,13 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
     return pd.DataFrame(rows, columns=["severity", "n", "statuses", "chi2", "dof", "p_value"])
 
 
-def _logit_odds_ratios(frame: pd.DataFrame, formula: str, ci: float) -> pd.DataFrame:
-    return odds_ratio_table(fit_logit(formula, frame), ci).drop(columns="se")
+def _odds_ratio_columns(result) -> pd.DataFrame:
+    return result.odds_ratios[["term", "coef", "odds_ratio", "low", "high", "p_value"]]
 
 
-def _safe_covariates(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    check_columns(data, covariates, parameter="covariates")
-    names = {f"x{i}": c for i, c in enumerate(covariates)}
-    frame = pd.DataFrame({safe: data[column] for safe, column in names.items()}, index=data.index)
-    for safe in names:
-        if frame[safe].dtype == bool:
-            frame[safe] = frame[safe].astype(int)
-    return frame, names
-
-
-def _rename_terms(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    def rename(term: str) -> str:
-        for safe, column in names.items():
-            if term == safe or term.startswith(safe + "["):
-                return column + term[len(safe):]
-        return term
-
-    return table.assign(term=table["term"].map(rename))
+def _known_outcome(data: pd.DataFrame, outcome: str) -> pd.Series:
+    """Rows whose outcome is known (a missing outcome leaves the row out, as in the rate tables)."""
+    return read_flags(data, outcome, parameter="outcome").notna()
 
 
 def outcome_model(
@@ -454,11 +461,16 @@ def outcome_model(
 ) -> pd.DataFrame:
     """Logistic regression of the outcome on complaint status, severity and covariates.
 
-    Status enters as treatment dummies against ``reference`` (``status[T.resolved]``
-    and so on). Severity enters as one indicator per non-``minor`` level (``major``):
+    Fitted with :func:`csat_analysis.regression.logistic`, which names the terms.
+    Status enters as treatment dummies against ``reference`` (terms ``status: resolved``
+    and so on). Severity enters as one indicator per non-``minor`` level (term
+    ``severity: major``):
     customers without a problem have no severity, so their indicator is 0 and the
     status dummies absorb them; the severity odds ratio therefore compares a major
-    with a minor problem at the same status. The model is unweighted.
+    with a minor problem at the same status. Covariates are named as they are
+    (``segment: b`` for a level, the column name for a number). Rows with a missing
+    outcome are left out; a missing covariate is a :class:`SurveyDataError`. The model
+    is unweighted.
 
     Returns
     -------
@@ -473,22 +485,22 @@ def outcome_model(
     0.1111
     """
     check_columns(data, [c for c in (outcome, status, severity) if c is not None], parameter="outcome_model")
+    covariates = check_columns(data, list(covariates), parameter="covariates")
     statuses = _statuses(data, status)
     present = [s for s in STATUSES if (statuses == s).any()]
     check_choice("reference", reference, present, error=StudyError)
-    frame, names = _safe_covariates(data, covariates)
-    frame["y"] = read_flags(data, outcome)
-    frame["status"] = pd.Categorical(np.asarray(statuses, dtype=object), categories=[reference] + [s for s in present if s != reference])
+    frame = data[covariates].copy()
+    frame[outcome] = data[outcome]
+    frame["status"] = pd.Categorical(np.asarray(statuses, dtype=object), categories=present)
     terms = ["status"]
     if severity is not None:
         severities = _severities(data, severity, statuses)
         for level in sorted(set(severities) - {NO_SEVERITY, "minor"}):
-            frame[f"severity_{level}"] = (severities == level).astype(int).to_numpy()
-            terms.append(f"severity_{level}")
-    terms += list(names)
-    frame = frame.dropna()
-    table = _logit_odds_ratios(frame, "y ~ " + " + ".join(terms), ci)
-    return _rename_terms(table, names)
+            frame[f"severity: {level}"] = (severities == level).astype(int).to_numpy()
+            terms.append(f"severity: {level}")
+    frame = frame[_known_outcome(data, outcome).to_numpy()]
+    result = logistic(frame, outcome, terms + covariates, reference={"status": reference}, ci=ci)
+    return _odds_ratio_columns(result)
 
 
 # --- 3. the service-recovery paradox ----------------------------------------------------
@@ -851,8 +863,11 @@ def calls_model(data: pd.DataFrame, churn: str, calls: str, covariates: Sequence
                 threshold: int | None = None, ci: float = 0.95) -> pd.DataFrame:
     """Logistic model of churn on service calls (and covariates), as odds ratios.
 
-    Calls enter linearly (odds ratio per extra call); with ``threshold`` they enter as
-    an indicator ``calls_at_or_above_threshold`` instead, matching a jump.
+    Calls enter linearly (term ``calls``: odds ratio per extra call); with
+    ``threshold`` they enter as an indicator ``calls_at_or_above_threshold`` instead,
+    matching a jump. Fitted with :func:`csat_analysis.regression.logistic` (covariate
+    terms such as ``international_plan: True``); rows with a missing churn flag are
+    left out.
 
     Examples
     --------
@@ -862,17 +877,14 @@ def calls_model(data: pd.DataFrame, churn: str, calls: str, covariates: Sequence
     9.0
     """
     check_columns(data, [calls], parameter="calls")
-    frame, names = _safe_covariates(data, covariates)
-    frame["y"] = read_flags(data, churn)
+    covariates = check_columns(data, list(covariates), parameter="covariates")
+    frame = data[covariates].copy()
+    frame[churn] = data[churn]
     counts = pd.to_numeric(data[calls], errors="coerce")
-    if threshold is None:
-        frame["calls"] = counts
-        terms = ["calls"]
-    else:
-        frame["calls_at_or_above_threshold"] = (counts >= threshold).astype(int).where(counts.notna())
-        terms = ["calls_at_or_above_threshold"]
-    table = _logit_odds_ratios(frame.dropna(), "y ~ " + " + ".join(terms + list(names)), ci)
-    return _rename_terms(table, names)
+    term = "calls" if threshold is None else "calls_at_or_above_threshold"
+    frame[term] = counts if threshold is None else (counts >= threshold).astype(int).where(counts.notna())
+    frame = frame[_known_outcome(data, churn).to_numpy()]
+    return _odds_ratio_columns(logistic(frame, churn, [term, *covariates], ci=ci))
 
 
 # --- 6. complaint handling and loyalty --------------------------------------------------
@@ -1013,3 +1025,472 @@ def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfie
     })
     table.insert(3, "people_reached", table["customers"] * table["people_per_customer"])
     return table
+
+
+# --- the study notebook: columns, findings and records -----------------------------------
+# notebooks/complaint_resolution.ipynb calls these so that it stays a thin story.
+
+
+def check_parameters(*, n: float, bootstrap: float, fast_hours: float, retell_share: float, tell_dissatisfied: float,
+                     retell_count: float, tell_satisfied: float) -> None:
+    """Fail early, naming the parameter, when a notebook parameter is out of range.
+
+    Examples
+    --------
+    >>> check_parameters(n=100, bootstrap=0, fast_hours=24, retell_share=0.2, tell_dissatisfied=10,
+    ...                  retell_count=20, tell_satisfied=5)
+    >>> check_parameters(n=100, bootstrap=0, fast_hours=24, retell_share=2, tell_dissatisfied=10,
+    ...                  retell_count=20, tell_satisfied=5)
+    Traceback (most recent call last):
+    ...
+    csat_analysis.errors.StudyError: retell_share=2 must be a share between 0 and 1
+    """
+    counts = {"n": n, "bootstrap": bootstrap, "tell_dissatisfied": tell_dissatisfied, "retell_count": retell_count,
+              "tell_satisfied": tell_satisfied}
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise StudyError(f"{name}={value!r} must be a non-negative number")
+    if isinstance(retell_share, bool) or not isinstance(retell_share, (int, float)) or not 0 <= retell_share <= 1:
+        raise StudyError(f"retell_share={retell_share!r} must be a share between 0 and 1")
+    if isinstance(fast_hours, bool) or not isinstance(fast_hours, (int, float)) or not fast_hours > 0:
+        raise StudyError(f"fast_hours={fast_hours!r} must be a positive number of hours")
+
+
+_DEFAULT_COLUMNS = {"status": "complaint_status", "severity": "severity"}
+_FUNNEL_COLUMNS = ("problem", "complained", "resolved_first_contact", "escalation_level")
+_CALLS_COLUMNS = (("number_customer_service_calls", "churn"), ("escalation_level", "churned"))
+_CUSCO_COLUMNS = ("CUSCO", "CUSL1", "CUSL2", "CUSL3")
+
+
+@dataclass
+class ComplaintColumns:
+    """Which columns of a study's data each section of the complaints study uses.
+
+    Built by :func:`study_columns`. ``None`` means the data set lacks that column;
+    the ``has_*`` properties say which sections can run, and :meth:`missing` gives the
+    one sentence a section shows instead when it cannot.
+    """
+
+    data: pd.DataFrame = field(repr=False)
+    name: str
+    kind: str
+    outcome: str | None
+    status: str | None
+    severity: str | None
+    weights: str | None
+    calls: str | None
+    churn: str | None
+    open_hours: str | None
+
+    @property
+    def higher_is_better(self) -> bool:
+        """True unless the outcome is a churn flag (then a lower rate is more loyal)."""
+        return self.outcome is not None and not self.outcome.lower().startswith("churn")
+
+    @property
+    def has_status(self) -> bool:
+        return self.status is not None and self.outcome is not None
+
+    @property
+    def has_funnel(self) -> bool:
+        return all(c in self.data.columns for c in _FUNNEL_COLUMNS)
+
+    @property
+    def has_times(self) -> bool:
+        return self.has_status and "resolution_hours" in self.data.columns
+
+    @property
+    def has_calls(self) -> bool:
+        return self.calls is not None
+
+    @property
+    def has_cusco(self) -> bool:
+        return all(c in self.data.columns for c in _CUSCO_COLUMNS)
+
+    def missing(self, what: str) -> str:
+        """The sentence a section shows when the data set lacks its columns."""
+        return f"*Not available: the {self.kind} data set `{self.name}` has no {what}.*"
+
+    def describe(self) -> str:
+        """One line naming the columns in use and those the data set lacks.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> columns = ComplaintColumns(pd.DataFrame(), "accounts", "real", "churn", None, None, None, None, None, None)
+        >>> columns.describe()
+        'Columns used: outcome `churn` (lower is more loyal). Not in this data set: complaint status, severity, survey weights.'
+        """
+        used = {"outcome": self.outcome, "complaint status": self.status, "severity": self.severity,
+                "survey weights": self.weights}
+        present = [f"{label} `{column}`" for label, column in used.items() if column is not None]
+        if self.outcome is not None:
+            present[0] += f" ({'higher' if self.higher_is_better else 'lower'} is more loyal)"
+        absent = [label for label, column in used.items() if column is None]
+        return (f"Columns used: {', '.join(present)}." if present else "No outcome or complaint columns.") + (
+            f" Not in this data set: {', '.join(absent)}." if absent else "")
+
+
+def study_columns(study, *, outcome: str | None = None, status: str | None = "complaint_status",
+                  severity: str | None = "severity", fast_hours: float = 24.0) -> ComplaintColumns:
+    """Resolve the notebook's column parameters against a :class:`~csat_analysis.datasets.StudyData`.
+
+    A column the user named (or any column on simulated or user data) must exist: a
+    wrong name is a :class:`StudyError` listing the available columns. A real data set
+    that simply lacks a default column (``complaint_status``, ``severity``) gets
+    ``None`` there, and the sections that need it say so. ``outcome=None`` picks
+    ``repurchase`` or ``churn``, whichever the data have. A status column without
+    ``resolved_quickly`` but with ``resolution_hours`` gets the quick status derived
+    by :func:`derive_fast_status` (``fast_hours``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> accounts = pd.DataFrame({"churn": [True, False], "number_customer_service_calls": [4, 0]})
+    >>> study = SimpleNamespace(data=accounts, name="accounts", kind="real")
+    >>> columns = study_columns(study)
+    >>> columns.outcome, columns.status, columns.has_status, columns.has_calls, columns.higher_is_better
+    ('churn', None, False, True, False)
+    >>> columns.missing("complaint statuses")
+    '*Not available: the real data set `accounts` has no complaint statuses.*'
+    """
+    data = study.data
+
+    def resolve(parameter: str, value: str | None) -> str | None:
+        if value is None or value in data.columns:
+            return value
+        if study.kind == "real" and value == _DEFAULT_COLUMNS.get(parameter):
+            return None
+        check_columns(data, value, parameter=parameter, error=StudyError)
+
+    if outcome is None:
+        outcome = next((c for c in ("repurchase", "churn") if c in data.columns), None)
+    outcome, status, severity = resolve("outcome", outcome), resolve("status", status), resolve("severity", severity)
+    if (status is not None and "resolution_hours" in data.columns
+            and "resolved_quickly" not in set(data[status].astype("object"))):
+        data = data.assign(**{status: derive_fast_status(data, status, "resolution_hours", fast_hours)})
+    calls, churn = next(((c, y) for c, y in _CALLS_COLUMNS if c in data.columns and y in data.columns), (None, None))
+    return ComplaintColumns(data, study.name, study.kind, outcome, status, severity,
+                            "weight" if "weight" in data.columns else None, calls, churn,
+                            "hours_open" if "hours_open" in data.columns else None)
+
+
+def status_counts(data: pd.DataFrame, status: str) -> pd.DataFrame:
+    """Customers per complaint status, in :data:`STATUSES` order (zero for absent ones).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> status_counts(pd.DataFrame({"s": ["resolved", "no_problem", "resolved"]}), "s")["customers"].tolist()
+    [1, 0, 0, 2, 0]
+    """
+    statuses = _statuses(data, status)
+    counts = pd.Series(statuses).value_counts().reindex(STATUSES, fill_value=0)
+    return pd.DataFrame({"status": list(STATUSES), "customers": counts.to_numpy(dtype=int)})
+
+
+def _pct(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}%}"
+
+
+def funnel_finding(funnel: pd.DataFrame, seed_voice_rate: float = SEED_VOICE_RATE) -> str:
+    """One sentence: the voice rate with its interval, against the seed's 4%.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> funnel = pd.DataFrame({"stage": ["complained"], "share": [0.05], "low": [0.045], "high": [0.055]})
+    >>> funnel_finding(funnel)
+    "Of customers with a problem, 5.0% complained (95% CI 4.5% to 5.5%); the seed's voice rate of 4% lies outside the interval."
+    """
+    voice = funnel.set_index("stage").loc["complained"]
+    inside = voice["low"] <= seed_voice_rate <= voice["high"]
+    return (f"Of customers with a problem, {_pct(voice['share'])} complained (95% CI {_pct(voice['low'])} to "
+            f"{_pct(voice['high'])}); the seed's voice rate of {seed_voice_rate:.0%} "
+            f"{'lies inside' if inside else 'lies outside'} the interval.")
+
+
+def funnel_record(funnel: pd.DataFrame) -> dict:
+    """``{"voice_rate": share, "funnel": {stage: count}}`` for ``report.record``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> funnel = pd.DataFrame({"stage": ["problem", "complained"], "count": [50, 2], "share": [0.5, 0.04]})
+    >>> funnel_record(funnel)
+    {'voice_rate': 0.04, 'funnel': {'problem': 50, 'complained': 2}}
+    """
+    return {"voice_rate": float(funnel.set_index("stage").loc["complained", "share"]),
+            "funnel": {str(s): int(c) for s, c in zip(funnel["stage"], funnel["count"])}}
+
+
+def with_seed_rates(table: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
+    """A :func:`repurchase_table` with the seed's TARP rate as ``seed_rate`` beside each cell.
+
+    The seed's rates are repurchase rates, so a churn-type outcome
+    (``higher_is_better=False``) gets no ``seed_rate`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"status": ["resolved", "no_problem"], "severity": ["minor", "none"], "rate": [0.7, 0.9]})
+    >>> with_seed_rates(table, True)["seed_rate"].tolist()
+    [0.74, nan]
+    >>> "seed_rate" in with_seed_rates(table, False)
+    False
+    """
+    if not higher_is_better:
+        return table
+    seed = seed_tarp_table().rename(columns={"rate": "seed_rate"})
+    return table.merge(seed, on=["status", "severity"], how="left")
+
+
+def tarp_record(table: pd.DataFrame) -> dict:
+    """``{status: {severity: rate}}`` of a :func:`repurchase_table`, for ``report.record``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"status": ["no_problem", "resolved", "resolved"], "severity": ["none", "major", "minor"],
+    ...                       "rate": [0.9, 0.5, 0.7]})
+    >>> tarp_record(table)
+    {'no_problem': {'none': 0.9}, 'resolved': {'major': 0.5, 'minor': 0.7}}
+    """
+    return {str(s): {str(k): float(v) for k, v in zip(g["severity"], g["rate"])}
+            for s, g in table.groupby("status", sort=False)}
+
+
+def tarp_findings(table: pd.DataFrame, outcome: str, truth: dict | None = None) -> list[str]:
+    """Sentences on a :func:`repurchase_table`: its range and, with the simulator's truth, coverage.
+
+    ``truth`` is the simulator's ``repurchase_rates`` (``{"no_problem": rate, status:
+    {severity: rate}}``); the coverage sentence says in how many cells the generating
+    rate lies inside the 95% interval.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"status": ["no_problem", "resolved"], "severity": ["none", "minor"],
+    ...                       "rate": [0.9, 0.7], "low": [0.85, 0.6], "high": [0.95, 0.8]})
+    >>> for sentence in tarp_findings(table, "repurchase", {"no_problem": 0.9, "resolved": {"minor": 0.5}}):
+    ...     print(sentence)
+    The simulator's generating rates lie inside 50% of the 95% intervals of the rebuilt table (about 95% expected by chance alone).
+    The repurchase rate ranges from 70% (resolved, minor) to 90% (no_problem, none).
+    """
+    sentences = []
+    if truth is not None:
+        expected = np.array([truth[s] if s == "no_problem" else truth[s][sev]
+                             for s, sev in zip(table["status"], table["severity"])], dtype=float)
+        covered = ((table["low"] <= expected) & (expected <= table["high"])).mean()
+        sentences.append(f"The simulator's generating rates lie inside {covered:.0%} of the 95% intervals of the "
+                         "rebuilt table (about 95% expected by chance alone).")
+    best, worst = table.loc[table["rate"].idxmax()], table.loc[table["rate"].idxmin()]
+    sentences.append(f"The {outcome} rate ranges from {worst['rate']:.0%} ({worst['status']}, {worst['severity']}) to "
+                     f"{best['rate']:.0%} ({best['status']}, {best['severity']}).")
+    return sentences
+
+
+def chi_square_finding(tests: pd.DataFrame, outcome: str, alpha: float = 0.05) -> str:
+    """One sentence: the severities where status and outcome are associated.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> chi_square_finding(pd.DataFrame({"severity": ["major", "minor"], "p_value": [0.001, 0.4]}), "repurchase")
+    'Complaint status is associated with repurchase (chi-square p < 0.05) for severity: major.'
+    >>> chi_square_finding(pd.DataFrame({"severity": ["major"], "p_value": [0.4]}), "repurchase")
+    'Complaint status is associated with repurchase (chi-square p < 0.05) for severity: none.'
+    """
+    significant = tests.loc[tests["p_value"] < alpha, "severity"].astype(str).tolist()
+    return (f"Complaint status is associated with {outcome} (chi-square p < {alpha:g}) for severity: "
+            f"{', '.join(significant) if significant else 'none'}.")
+
+
+def paradox_table(result: RecoveryParadox) -> pd.DataFrame:
+    """A :class:`RecoveryParadox` as a one-row table with readable column names."""
+    row = {"quick rate": result.fast_rate, "no-problem rate": result.baseline_rate, "n quick": result.n_fast,
+           "n no problem": result.n_baseline, "difference": result.difference, "low": result.low,
+           "high": result.high, "p value": result.p_value, "verdict": result.verdict}
+    if np.isfinite(result.bootstrap_low):
+        row.update({"bootstrap low": result.bootstrap_low, "bootstrap high": result.bootstrap_high})
+    return pd.DataFrame([row])
+
+
+def paradox_finding(result: RecoveryParadox, outcome: str, bootstrap: int = 0) -> str:
+    """One sentence on the service-recovery paradox, with the verdict and the bootstrap check.
+
+    Examples
+    --------
+    >>> result = RecoveryParadox(0.8, 0.6, 70, 80, 0.2, 0.05, 0.33, 0.01, "supported",
+    ...                          bootstrap_low=0.06, bootstrap_high=0.34)
+    >>> paradox_finding(result, "repurchase", bootstrap=500)
+    'Quickly resolved complainants: repurchase 80.0% (n = 70); no problem: 60.0% (n = 80); difference +20.0% (95% CI +5.0% to +33.0%, p = 0.01). Service-recovery paradox: **supported**. The bootstrap interval (+6.0% to +34.0%, 500 resamples) agrees.'
+    """
+    sentence = (f"Quickly resolved complainants: {outcome} {_pct(result.fast_rate)} (n = {result.n_fast:,}); "
+                f"no problem: {_pct(result.baseline_rate)} (n = {result.n_baseline:,}); difference "
+                f"{result.difference:+.1%} (95% CI {result.low:+.1%} to {result.high:+.1%}, p = {result.p_value:.3g}). "
+                f"Service-recovery paradox: **{result.verdict}**.")
+    if bootstrap > 0 and np.isfinite(result.bootstrap_low):
+        agrees = ((result.bootstrap_low > 0) == (result.low > 0)) and ((result.bootstrap_high < 0) == (result.high < 0))
+        sentence += (f" The bootstrap interval ({result.bootstrap_low:+.1%} to {result.bootstrap_high:+.1%}, "
+                     f"{int(bootstrap)} resamples) {'agrees' if agrees else 'does not agree, so the verdict is fragile'}.")
+    return sentence
+
+
+def paradox_record(result: RecoveryParadox) -> dict:
+    """``difference``, ``low``, ``high``, ``p_value`` of a :class:`RecoveryParadox`, for ``report.record``."""
+    return {k: float(getattr(result, k)) for k in ("difference", "low", "high", "p_value")}
+
+
+def paradox_by_severity(data: pd.DataFrame, outcome: str, status: str, severity: str, *,
+                        higher_is_better: bool = True, weights: str | None = None, ci: float = 0.95) -> pd.DataFrame:
+    """:func:`recovery_paradox` within each problem severity (quick complainants of that severity vs no problem).
+
+    The pooled comparison mixes major and minor problems; this splits it. A severity
+    without quickly resolved complainants is left out.
+
+    Returns
+    -------
+    DataFrame
+        ``severity``, ``quick rate``, ``no-problem rate``, ``n quick``, ``difference``,
+        ``low``, ``high``, ``p value``, ``verdict``.
+    """
+    statuses = np.asarray(_statuses(data, status), dtype=object)
+    severities = _severities(data, severity, pd.Categorical(statuses, categories=STATUSES)).to_numpy()
+    rows = []
+    for level in SEVERITIES:  # two severities: a loop over groups, not respondents
+        subset = data[(statuses == "no_problem") | (severities == level)]
+        if (np.asarray(subset[status].astype("object")) == "resolved_quickly").any():
+            result = recovery_paradox(subset, outcome, status, higher_is_better=higher_is_better, weights=weights, ci=ci)
+            rows.append({"severity": level, **paradox_table(result).drop(columns="n no problem").iloc[0].to_dict()})
+    return pd.DataFrame(rows)
+
+
+def resolution_findings(summary: pd.DataFrame, effect: TimeEffect, outcome: str, fast_hours: float) -> list[str]:
+    """Sentences on resolution times: the Kaplan-Meier median, the fast share and the time effect.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summary = pd.DataFrame({"median_hours": [30.2], "resolved_within_fast": [0.41]})
+    >>> effect = TimeEffect(0.8, 0.7, 0.9, 0.001, 100, pd.DataFrame())
+    >>> resolution_findings(summary, effect, "repurchase", 24)
+    ['Half of the complaints are resolved within 30 hours (Kaplan-Meier median); 41% within 24 hours.', 'Each doubling of the resolution time multiplies the odds of repurchase by 0.80 (95% CI 0.70 to 0.90, p = 0.001): slower resolution, less repurchase.']
+    """
+    row = summary.iloc[0]
+    if np.isfinite(row["median_hours"]):
+        median = f"Half of the complaints are resolved within {row['median_hours']:.0f} hours (Kaplan-Meier median)"
+    else:
+        median = "Fewer than half of the complaints are resolved in the observed time, so there is no median"
+    if effect.low > 1:
+        reading = f"slower resolution, more {outcome}"
+    elif effect.high < 1:
+        reading = f"slower resolution, less {outcome}"
+    else:
+        reading = "no clear effect of the resolution time"
+    return [f"{median}; {row['resolved_within_fast']:.0%} within {fast_hours:g} hours.",
+            f"Each doubling of the resolution time multiplies the odds of {outcome} by {effect.odds_ratio:.2f} "
+            f"(95% CI {effect.low:.2f} to {effect.high:.2f}, p = {effect.p_value:.3g}): {reading}."]
+
+
+def threshold_level(jumps: pd.DataFrame) -> int | None:
+    """The call count flagged as the threshold by :func:`call_threshold`, or None.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> threshold_level(pd.DataFrame({"calls": [1, 2, 3], "threshold": [False, True, False]}))
+    2
+    """
+    flagged = jumps.loc[jumps["threshold"], "calls"]
+    return int(flagged.iloc[0]) if len(flagged) else None
+
+
+def calls_finding(jumps: pd.DataFrame, odds: pd.DataFrame, calls: str, covariates: Sequence[str] = ()) -> str:
+    """One sentence: where churn jumps with service calls and the adjusted odds ratio there.
+
+    ``odds`` is :func:`calls_model` fitted with the threshold.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> jumps = pd.DataFrame({"calls": [1, 2], "rate": [0.1, 0.45], "rate_below": [0.1, 0.1],
+    ...                       "p_value": [0.9, 1e-9], "threshold": [False, True]})
+    >>> odds = pd.DataFrame({"term": ["calls_at_or_above_threshold"], "odds_ratio": [7.1], "low": [5.0], "high": [9.9]})
+    >>> calls_finding(jumps, odds, "calls", ["plan"])
+    'Churn jumps at 2 calls: 45% against 10% below (p = 1e-09); adjusted for plan, the odds ratio is 7.1 (95% CI 5.0 to 9.9).'
+    >>> calls_finding(jumps.assign(threshold=False), odds, "calls")
+    'No call count shows churn significantly above the levels below it.'
+    """
+    threshold = threshold_level(jumps)
+    if threshold is None:
+        return "No call count shows churn significantly above the levels below it."
+    at = jumps.loc[jumps["threshold"]].iloc[0]
+    term = odds.set_index("term").loc["calls_at_or_above_threshold"]
+    return (f"Churn jumps at {threshold} {calls}: {at['rate']:.0%} against {at['rate_below']:.0%} below "
+            f"(p = {at['p_value']:.2g}); adjusted for {', '.join(covariates) or 'nothing'}, the odds ratio is "
+            f"{term['odds_ratio']:.1f} (95% CI {term['low']:.1f} to {term['high']:.1f}).")
+
+
+def correlation_finding(correlation: pd.DataFrame, x: str = "satisfaction with complaint handling",
+                        y: str = "loyalty") -> str:
+    """One sentence on a :func:`rank_correlation` row, with the direction read from the interval.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> correlation_finding(pd.DataFrame({"n": [250], "rho": [0.41], "low": [0.3], "high": [0.51]}))
+    'Satisfaction with complaint handling and loyalty move together: Spearman rho = 0.41 (95% CI 0.30 to 0.51, n = 250).'
+    >>> correlation_finding(pd.DataFrame({"n": [30], "rho": [0.1], "low": [-0.2], "high": [0.4]}))
+    'Satisfaction with complaint handling and loyalty show no clear association: Spearman rho = 0.10 (95% CI -0.20 to 0.40, n = 30).'
+    """
+    row = correlation.iloc[0]
+    verb = ("move together" if row["low"] > 0 else "move in opposite directions" if row["high"] < 0
+            else "show no clear association")
+    return (f"{x[0].upper() + x[1:]} and {y} {verb}: Spearman rho = {row['rho']:.2f} "
+            f"(95% CI {row['low']:.2f} to {row['high']:.2f}, n = {int(row['n']):,}).")
+
+
+#: statuses whose customers end dissatisfied (a problem not complained about or not resolved)
+DISSATISFIED_STATUSES = ("no_complaint", "unresolved")
+#: statuses whose customers end satisfied (no problem, or a resolved complaint)
+SATISFIED_STATUSES = ("no_problem", "resolved", "resolved_quickly")
+
+
+def word_of_mouth_by_status(data: pd.DataFrame, status: str, **multipliers) -> pd.DataFrame:
+    """:func:`word_of_mouth` under both readings, counting customers from a status column.
+
+    Dissatisfied: :data:`DISSATISFIED_STATUSES`; satisfied: :data:`SATISFIED_STATUSES`.
+    ``multipliers`` go to :func:`word_of_mouth`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"s": ["no_complaint", "resolved", "no_problem"]})
+    >>> word_of_mouth_by_status(log, "s")[["reading", "story", "customers", "people_reached"]].values.tolist()
+    [['share', 'negative', 1.0, 12.0], ['share', 'positive', 2.0, 10.0], ['cascade', 'negative', 1.0, 50.0], ['cascade', 'positive', 2.0, 10.0]]
+    """
+    statuses = pd.Series(np.asarray(_statuses(data, status), dtype=object))
+    n_dissatisfied = int(statuses.isin(DISSATISFIED_STATUSES).sum())
+    n_satisfied = int(statuses.isin(SATISFIED_STATUSES).sum())
+    tables = [word_of_mouth(n_dissatisfied, n_satisfied, reading=r, **multipliers).assign(reading=r)
+              for r in ("share", "cascade")]
+    table = pd.concat(tables, ignore_index=True)
+    return table[["reading", *[c for c in table.columns if c != "reading"]]]
+
+
+def word_of_mouth_finding(table: pd.DataFrame) -> str:
+    """One sentence on the ``share`` reading of :func:`word_of_mouth_by_status`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> word_of_mouth_finding(word_of_mouth_by_status(pd.DataFrame({"s": ["no_complaint", "resolved"]}), "s"))
+    "Under seed 003's multipliers, 1 dissatisfied customers reach about 12 people with a negative story and 1 satisfied customers about 5 with a positive one (assumed multipliers, not measured)."
+    """
+    share = table[table["reading"] == "share"].set_index("story")
+    return (f"Under seed 003's multipliers, {share.loc['negative', 'customers']:,.0f} dissatisfied customers reach about "
+            f"{share.loc['negative', 'people_reached']:,.0f} people with a negative story and "
+            f"{share.loc['positive', 'customers']:,.0f} satisfied customers about "
+            f"{share.loc['positive', 'people_reached']:,.0f} with a positive one (assumed multipliers, not measured).")

@@ -15,7 +15,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -56,10 +55,43 @@ def _groups(data: pd.DataFrame, by: list[str]) -> Iterator[tuple[dict, np.ndarra
 def _fit(time: np.ndarray, status: np.ndarray):
     from statsmodels.duration.survfunc import SurvfuncRight
 
-    with warnings.catch_warnings():
-        # statsmodels' cloglog helpers divide by log(1) = 0 at S = 1; harmless there
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return SurvfuncRight(time, status)
+    return SurvfuncRight(time, status)
+
+
+def _loglog_defined(survival: np.ndarray, se: np.ndarray) -> np.ndarray:
+    """Where the log(-log) transform and its derivative are finite: 0 < S < 1 and se > 0."""
+    return (survival > 0) & (survival < 1) & (se > 0)
+
+
+def _loglog_band(survival: np.ndarray, se: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise log(-log) interval; where it is undefined (S = 0 or 1, or se = 0) it is the point value."""
+    defined = _loglog_defined(survival, se)
+    s = np.where(defined, survival, 0.5)  # placeholder away from 0 and 1; those entries are replaced below
+    se_loglog = np.where(defined, se, 0.0) / (s * np.abs(np.log(s)))
+    low = np.where(defined, s ** np.exp(z * se_loglog), survival)
+    high = np.where(defined, s ** np.exp(-z * se_loglog), survival)
+    return low, high
+
+
+def _median_interval(fit, z: float) -> tuple[float, float]:
+    """Brookmeyer-Crowley interval of the median by inverting cloglog z-tests.
+
+    The same rule as statsmodels' ``SurvfuncRight.quantile_ci(0.5)`` (SAS LIFETEST),
+    evaluated only at event times where the cloglog transform is defined (0 < S < 1),
+    so there is no log(0). A bound that cannot be estimated is NaN (an open upper end
+    included).
+    """
+    survival = np.asarray(fit.surv_prob, dtype=float)
+    se = np.asarray(fit.surv_prob_se, dtype=float)
+    times = np.asarray(fit.surv_times, dtype=float)
+    defined = _loglog_defined(survival, se)
+    s = np.where(defined, survival, 0.5)
+    statistic = (np.log(-np.log(s)) - np.log(-np.log(0.5))) * s * np.log(s) / -np.where(defined, se, 1.0)
+    inside = np.flatnonzero(defined & (np.abs(statistic) <= z))
+    if len(inside) == 0:
+        return np.nan, np.nan
+    high = times[inside[-1] + 1] if inside[-1] + 1 < len(times) else np.nan
+    return float(times[inside[0]]), float(high)
 
 
 def _restore_categories(result: pd.DataFrame, data: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -91,7 +123,9 @@ def kaplan_meier(data: pd.DataFrame, time: str, event: str, by: str | Sequence[s
         ``[*by, "time", "at_risk", "events", "survival", "se", "low", "high"]``. Each
         curve starts with a row at time 0 with survival 1; the other rows are the
         event times. The interval is the log(-log) one (R survival's
-        ``conf.type="log-log"``), which stays within [0, 1]; it is 0 where the curve is 0.
+        ``conf.type="log-log"``), which stays within [0, 1]. Where the transform is
+        undefined (survival 1 or 0, or a zero standard error) the interval is the
+        point value, so no log(0) is ever taken.
 
     Examples
     --------
@@ -112,12 +146,7 @@ def kaplan_meier(data: pd.DataFrame, time: str, event: str, by: str | Sequence[s
         fit = _fit(times[rows], status[rows])
         survival = np.asarray(fit.surv_prob, dtype=float)
         se = np.asarray(fit.surv_prob_se, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            se_loglog = se / (survival * np.abs(np.log(survival)))
-            low = survival ** np.exp(z * se_loglog)
-            high = survival ** np.exp(-z * se_loglog)
-        low = np.where(survival <= 0, 0.0, np.where(survival >= 1, 1.0, low))
-        high = np.where(survival <= 0, 0.0, np.where(survival >= 1, 1.0, high))
+        low, high = _loglog_band(survival, se, z)
         table = pd.DataFrame({
             "time": np.r_[0.0, fit.surv_times],
             "at_risk": np.r_[len(rows), fit.n_risk].astype(int),
@@ -158,15 +187,10 @@ def median_survival(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
     rows_out = []
     for key, rows in _groups(data, by):
         fit = _fit(times[rows], status[rows])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            median = float(fit.quantile(0.5))
-            try:
-                low, high = (float(v) for v in fit.quantile_ci(0.5, alpha=1 - ci))
-            except (ValueError, IndexError):  # too few events for an interval
-                low = high = np.nan
+        median = float(fit.quantile(0.5)) if len(fit.surv_times) else np.nan
+        low, high = _median_interval(fit, critical_z(ci))
         rows_out.append({**key, "n": len(rows), "events": int(status[rows].sum()), "median": median,
-                         "low": low if np.isfinite(low) else np.nan, "high": high if np.isfinite(high) else np.nan,
+                         "low": low, "high": high,
                          "reached": bool(np.isfinite(median))})
     return pd.DataFrame(rows_out, columns=[*by, "n", "events", "median", "low", "high", "reached"])
 

@@ -135,7 +135,7 @@ def test_outcome_model_odds_ratio_is_cross_product_ratio():
         "rep": [1] * 30 + [0] * 10 + [1] * 12 + [0] * 18,
     })
     table = complaints.outcome_model(log, "rep", "status")
-    assert table["term"].tolist() == ["status[T.resolved]"]
+    assert table["term"].tolist() == ["status: resolved"]
     assert table["odds_ratio"].item() == pytest.approx((12 / 18) / (30 / 10), rel=1e-6)
     se = math.sqrt(1 / 30 + 1 / 10 + 1 / 12 + 1 / 18)  # Woolf's standard error of log OR
     assert table["low"].item() == pytest.approx((12 / 18) / 3 * math.exp(-Z95 * se), rel=1e-5)
@@ -152,7 +152,7 @@ def test_outcome_model_severity_and_covariate_terms():
     log = pd.DataFrame({"status": status, "severity": np.where(status == "no_problem", None, np.where(major, "major", "minor")),
                         "rep": rep, "age years": age})
     table = complaints.outcome_model(log, "rep", "status", "severity", ["age years"]).set_index("term")
-    for term, coef in {"status[T.no_complaint]": -1.5, "status[T.resolved]": -0.5, "severity_major": -1.0, "age years": 0.3}.items():
+    for term, coef in {"status: no_complaint": -1.5, "status: resolved": -0.5, "severity: major": -1.0, "age years": 0.3}.items():
         assert table.loc[term, "low"] < math.exp(coef) < table.loc[term, "high"], term
 
 
@@ -290,7 +290,7 @@ def test_calls_model_threshold_odds_ratio_is_cross_product_ratio():
     table = complaints.calls_model(accounts, "churn", "calls", threshold=4)
     assert table["odds_ratio"].item() == pytest.approx((10 / 10) / (5 / 45), rel=1e-6)
     with_plan = complaints.calls_model(accounts, "churn", "calls", ["plan"])
-    assert with_plan["term"].tolist() == ["calls", "plan"]
+    assert sorted(with_plan["term"]) == ["calls", "plan: True"]
 
 
 def test_churn_by_calls_rejects_fractional_calls():
@@ -371,3 +371,138 @@ def test_loyalty_by_rating_interval_cut_to_scale():
     survey = pd.DataFrame({"CUSCO": [3, 3, 3], "L1": [1, 2, 10]})
     table = complaints.loyalty_by_rating(survey, "CUSCO", "L1", top_box=9, scale=(1, 10))
     assert table["mean_low"].item() == 1 and table["mean_high"].item() == 10
+
+
+# --- notebook helpers: columns, findings and records ---------------------------------------
+
+
+def test_study_columns_resolves_defaults_and_rejects_wrong_names():
+    from types import SimpleNamespace
+
+    accounts = pd.DataFrame({"churn": [True, False], "number_customer_service_calls": [4, 0]})
+    columns = complaints.study_columns(SimpleNamespace(data=accounts, name="acc", kind="real"))
+    assert (columns.outcome, columns.status, columns.calls, columns.churn) == ("churn", None, "number_customer_service_calls", "churn")
+    assert not columns.has_status and columns.has_calls and not columns.higher_is_better
+    assert "has no complaint statuses" in columns.missing("complaint statuses")
+    with pytest.raises(StudyError, match="available columns"):  # a name the user chose must exist
+        complaints.study_columns(SimpleNamespace(data=accounts, name="acc", kind="real"), outcome="churned")
+    with pytest.raises(StudyError, match="available columns"):  # on simulated/user data even the default must
+        complaints.study_columns(SimpleNamespace(data=accounts, name="acc", kind="user"))
+
+
+def test_study_columns_derives_quick_status_from_hours():
+    from types import SimpleNamespace
+
+    log = pd.DataFrame({"complaint_status": ["resolved", "resolved", "no_problem"], "severity": ["minor", "major", None],
+                        "repurchase": [1, 0, 1], "resolution_hours": [3.0, 40.0, None]})
+    columns = complaints.study_columns(SimpleNamespace(data=log, name="log", kind="user"), fast_hours=24)
+    assert columns.data["complaint_status"].astype(str).tolist() == ["resolved_quickly", "resolved", "no_problem"]
+    assert columns.has_status and columns.has_times and columns.higher_is_better
+
+
+@pytest.mark.parametrize("bad", [{"retell_share": 1.5}, {"fast_hours": 0}, {"n": -1}, {"bootstrap": "many"}])
+def test_check_parameters_names_the_bad_one(bad):
+    good = dict(n=10, bootstrap=0, fast_hours=24, retell_share=0.2, tell_dissatisfied=10, retell_count=20, tell_satisfied=5)
+    complaints.check_parameters(**good)
+    with pytest.raises(StudyError, match=list(bad)[0]):
+        complaints.check_parameters(**{**good, **bad})
+
+
+def test_funnel_finding_and_record_both_verdicts():
+    funnel = complaints.complaint_funnel(funnel_panel())  # 4 of 6 complained
+    sentence = complaints.funnel_finding(funnel)
+    low, high = wilson_by_hand(4, 6)
+    assert "66.7% complained" in sentence and f"{low:.1%} to {high:.1%}" in sentence
+    assert "lies outside" in sentence
+    assert "lies inside" in complaints.funnel_finding(funnel, seed_voice_rate=0.5)
+    record = complaints.funnel_record(funnel)
+    assert record["voice_rate"] == pytest.approx(4 / 6)
+    assert record["funnel"] == {"respondents": 10, "problem": 6, "complained": 4, "resolved_first_contact": 1,
+                                "escalated": 2, "top_management": 1}
+
+
+def test_tarp_findings_range_and_coverage():
+    table = pd.DataFrame({"status": ["no_problem", "resolved", "unresolved"], "severity": ["none", "minor", "major"],
+                          "rate": [0.9, 0.7, 0.2], "low": [0.85, 0.6, 0.1], "high": [0.95, 0.8, 0.3]})
+    coverage, spread = complaints.tarp_findings(table, "repurchase", {"no_problem": 0.9, "resolved": {"minor": 0.5},
+                                                                       "unresolved": {"major": 0.25}})
+    assert "inside 67% of the 95% intervals" in coverage  # 2 of 3 cells cover the truth
+    assert spread == "The repurchase rate ranges from 20% (unresolved, major) to 90% (no_problem, none)."
+    assert len(complaints.tarp_findings(table, "repurchase")) == 1
+    assert complaints.tarp_record(table) == {"no_problem": {"none": 0.9}, "resolved": {"minor": 0.7},
+                                             "unresolved": {"major": 0.2}}
+    seeded = complaints.with_seed_rates(table, True)
+    assert seeded["seed_rate"].tolist()[1:] == [0.74, 0.19]
+    assert "seed_rate" not in complaints.with_seed_rates(table, False)
+
+
+def test_chi_square_finding_lists_significant_severities():
+    tests = pd.DataFrame({"severity": ["major", "minor"], "p_value": [0.01, 0.2]})
+    assert complaints.chi_square_finding(tests, "churn").endswith("for severity: major.")
+    assert complaints.chi_square_finding(tests.assign(p_value=0.5), "churn").endswith("for severity: none.")
+
+
+def test_paradox_finding_states_numbers_verdict_and_bootstrap_agreement():
+    result = complaints.recovery_paradox(paradox_log(56, 70, 48, 80), "rep", "status", bootstrap=2000, seed=1)
+    sentence = complaints.paradox_finding(result, "rep", 2000)
+    assert "rep 80.0% (n = 70)" in sentence and "no problem: 60.0% (n = 80)" in sentence
+    assert "difference +20.0%" in sentence and "**supported**" in sentence and "agrees" in sentence
+    fragile = complaints.RecoveryParadox(0.8, 0.6, 70, 80, 0.2, 0.01, 0.39, 0.04, "supported",
+                                         bootstrap_low=-0.01, bootstrap_high=0.4)
+    assert "does not agree, so the verdict is fragile" in complaints.paradox_finding(fragile, "rep", 500)
+    assert "bootstrap" not in complaints.paradox_finding(result, "rep", 0)
+    assert complaints.paradox_record(result) == {"difference": pytest.approx(0.2), "low": result.low,
+                                                 "high": result.high, "p_value": result.p_value}
+    assert complaints.paradox_table(result)["verdict"].item() == "supported"
+
+
+def test_paradox_by_severity_compares_each_severity_with_no_problem():
+    log = pd.DataFrame({
+        "status": ["no_problem"] * 80 + ["resolved_quickly"] * 40 + ["resolved_quickly"] * 30,
+        "severity": [None] * 80 + ["major"] * 40 + ["minor"] * 30,
+        "rep": [1] * 48 + [0] * 32 + [1] * 20 + [0] * 20 + [1] * 27 + [0] * 3,
+    })
+    table = complaints.paradox_by_severity(log, "rep", "status", "severity").set_index("severity")
+    assert table.loc["major", "difference"] == pytest.approx(20 / 40 - 48 / 80)
+    assert table.loc["minor", "difference"] == pytest.approx(27 / 30 - 48 / 80)
+    assert table.loc["minor", "verdict"] == "supported"
+
+
+def test_resolution_findings_read_the_interval():
+    summary = pd.DataFrame({"median_hours": [30.2], "resolved_within_fast": [0.41]})
+    slower_worse = complaints.TimeEffect(0.8, 0.7, 0.9, 0.001, 100, pd.DataFrame())
+    median, effect = complaints.resolution_findings(summary, slower_worse, "repurchase", 24)
+    assert median == "Half of the complaints are resolved within 30 hours (Kaplan-Meier median); 41% within 24 hours."
+    assert "by 0.80 (95% CI 0.70 to 0.90" in effect and effect.endswith("slower resolution, less repurchase.")
+    unclear = complaints.TimeEffect(1.1, 0.9, 1.3, 0.4, 100, pd.DataFrame())
+    assert complaints.resolution_findings(summary, unclear, "repurchase", 24)[1].endswith("no clear effect of the resolution time.")
+    never = complaints.resolution_findings(summary.assign(median_hours=np.nan), unclear, "repurchase", 24)[0]
+    assert never.startswith("Fewer than half of the complaints are resolved")
+
+
+def test_calls_finding_with_and_without_a_threshold():
+    jumps = complaints.call_threshold(pd.DataFrame({"calls": [0, 1, 2], "n": [500, 500, 100], "events": [50, 55, 45]}))
+    odds = pd.DataFrame({"term": ["calls_at_or_above_threshold"], "odds_ratio": [7.14], "low": [4.6], "high": [11.0]})
+    sentence = complaints.calls_finding(jumps, odds, "calls", ["plan"])
+    assert sentence.startswith("Churn jumps at 2 calls: 45% against 10% below")  # 105/1000 below
+    assert "adjusted for plan, the odds ratio is 7.1 (95% CI 4.6 to 11.0)" in sentence
+    assert complaints.threshold_level(jumps) == 2
+    flat = complaints.call_threshold(pd.DataFrame({"calls": [0, 1], "n": [500, 500], "events": [50, 52]}))
+    assert complaints.threshold_level(flat) is None
+    assert complaints.calls_finding(flat, odds, "calls") == "No call count shows churn significantly above the levels below it."
+
+
+def test_correlation_finding_direction_from_interval():
+    row = pd.DataFrame({"n": [250], "rho": [-0.41], "low": [-0.5], "high": [-0.3]})
+    assert "move in opposite directions: Spearman rho = -0.41 (95% CI -0.50 to -0.30, n = 250)" in complaints.correlation_finding(row)
+
+
+def test_word_of_mouth_by_status_counts_customers_by_hand():
+    log = pd.DataFrame({"s": ["no_complaint"] * 3 + ["unresolved"] * 2 + ["resolved"] + ["no_problem"] * 4})
+    table = complaints.word_of_mouth_by_status(log, "s")
+    share = table[table["reading"] == "share"].set_index("story")
+    assert share.loc["negative", "customers"] == 5 and share.loc["positive", "customers"] == 5
+    assert share.loc["negative", "people_reached"] == 5 * (0.8 * 10 + 0.2 * 20)
+    assert complaints.word_of_mouth_finding(table).startswith(
+        "Under seed 003's multipliers, 5 dissatisfied customers reach about 60 people with a negative story and "
+        "5 satisfied customers about 25")

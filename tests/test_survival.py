@@ -92,3 +92,43 @@ def test_bad_inputs_name_column_and_rows():
         survival.logrank(HAND.assign(g="a"), "t", "event", "g")
     with pytest.raises(SurveyDataError, match="horizon"):
         survival.restricted_mean(HAND, "t", "event", horizon=0)
+
+
+def test_bands_take_no_log_of_zero_and_equal_the_point_where_undefined():
+    # the curve is 1 before the first event and 0 after the last: the log(-log)
+    # transform is undefined there, so the band is the point value, with no RuntimeWarning
+    import warnings
+
+    frame = pd.DataFrame({"t": [1, 1, 2, 3, 3], "event": [0, 0, 1, 1, 1]})  # censored first, ends at 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        curve = survival.kaplan_meier(frame, "t", "event")
+        median = survival.median_survival(frame, "t", "event")
+    edge = curve["survival"].isin([0.0, 1.0])
+    assert edge.sum() == 2
+    assert (curve.loc[edge, "low"] == curve.loc[edge, "survival"]).all()
+    assert (curve.loc[edge, "high"] == curve.loc[edge, "survival"]).all()
+    inside = ~edge
+    assert (curve.loc[inside, "low"] < curve.loc[inside, "survival"]).all()
+    assert (curve.loc[inside, "survival"] < curve.loc[inside, "high"]).all()
+    assert median["median"].item() == 3
+
+
+def test_median_interval_matches_statsmodels_quantile_ci():
+    # oracle: statsmodels' SurvfuncRight.quantile_ci (cloglog), which evaluates log(0)
+    # at the curve's ends (its warnings are silenced here, in the oracle only)
+    import warnings
+
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n = int(rng.integers(5, 80))
+        times = rng.integers(1, 25, n).astype(float)
+        events = rng.random(n) < rng.uniform(0.3, 1.0)
+        ours = survival.median_survival(pd.DataFrame({"t": times, "e": events}), "t", "e").iloc[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, high = SurvfuncRight(times, events.astype(int)).quantile_ci(0.5)
+        expected = [v if np.isfinite(v) else np.nan for v in (low, high)]
+        np.testing.assert_allclose([ours["low"], ours["high"]], expected)

@@ -60,74 +60,25 @@ results_path = None
 ''', tags=["parameters"])
 
 code('''
-import warnings
-
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
 from csat_analysis import complaints, datasets, plots, report
-from csat_analysis._validation import check_columns
-from csat_analysis.errors import StudyError
 
 report.set_results_path(results_path)
 plots.set_theme()
 pd.set_option("display.precision", 3)
-warnings.filterwarnings("ignore", category=RuntimeWarning, module="statsmodels")
-
-for name, value in {"n": n, "bootstrap": bootstrap, "tell_dissatisfied": tell_dissatisfied,
-                    "retell_count": retell_count, "tell_satisfied": tell_satisfied}.items():
-    if not isinstance(value, (int, float)) or value < 0:
-        raise StudyError(f"{name}={value!r} must be a non-negative number")
-if not 0 <= retell_share <= 1:
-    raise StudyError(f"retell_share={retell_share!r} must be a share between 0 and 1")
-if not (isinstance(fast_hours, (int, float)) and fast_hours > 0):
-    raise StudyError(f"fast_hours={fast_hours!r} must be a positive number of hours")
-
+complaints.check_parameters(n=n, bootstrap=bootstrap, fast_hours=fast_hours, retell_share=retell_share,
+                            tell_dissatisfied=tell_dissatisfied, retell_count=retell_count, tell_satisfied=tell_satisfied)
 study = datasets.open_study_data(dataset, schema=schema, n=n, seed=seed)
-data, source = study.data, study.source
-DEFAULTS = {"status": "complaint_status", "severity": "severity", "outcome": None}
-
-
-def column_parameter(parameter, value):
-    """The column named by a parameter, or None when a real data set simply lacks it.
-
-    A name the user chose, or any name on simulated or user data, must exist: a wrong
-    one fails here with the available columns listed.
-    """
-    if value is None or value in data.columns:
-        return value
-    if study.kind == "real" and value == DEFAULTS[parameter]:
-        return None
-    check_columns(data, value, parameter=parameter, error=StudyError)
-
-
-if outcome is None:
-    outcome = next((c for c in ("repurchase", "churn") if c in data.columns), None)
-outcome = column_parameter("outcome", outcome)
-status = column_parameter("status", status)
-severity = column_parameter("severity", severity)
-weights = "weight" if "weight" in data.columns else None
-higher_is_better = outcome is not None and not outcome.lower().startswith("churn")
-
-if status is not None and "resolved_quickly" not in set(data[status].astype("object")) and "resolution_hours" in data.columns:
-    # a user log without the quick status: derive it from resolution times
-    data = data.assign(**{status: complaints.derive_fast_status(data, status, "resolution_hours", fast_hours)})
-
-has_status = status is not None and outcome is not None
-has_funnel = all(c in data.columns for c in ("problem", "complained", "resolved_first_contact", "escalation_level"))
-has_times = has_status and "resolution_hours" in data.columns
-calls_columns = next(((c, y) for c, y in [("number_customer_service_calls", "churn"), ("escalation_level", "churned")]
-                      if c in data.columns and y in data.columns), None)
-has_cusco = all(c in data.columns for c in ("CUSCO", "CUSL1", "CUSL2", "CUSL3"))
-findings = []
+columns = complaints.study_columns(study, outcome=outcome, status=status, severity=severity, fast_hours=fast_hours)
+data, source, findings = columns.data, study.source, []
 
 
 def show(table, title):
     """Display a table under a title that names the data source."""
-    display(Markdown(f"**{title}**  \\n*{source}*"))
-    display(table)
+    display(Markdown(f"**{title}**  \\n*{source}*"), table)
 
 
 def say(sentence):
@@ -136,15 +87,8 @@ def say(sentence):
     display(Markdown(sentence))
 
 
-def missing_note(what):
-    display(Markdown(f"*Not available: the {study.kind} data set `{study.name}` has no {what}.*"))
-
-
 report.record("n_respondents", len(data))
-print(source)
-direction = "" if outcome is None else f" ({'higher' if higher_is_better else 'lower'} is more loyal)"
-print(f"outcome = {outcome!r}{direction}, status = {status!r}, "
-      f"severity = {severity!r}, survey weights = {weights!r}")
+display(Markdown(f"*{source}*  \\n{columns.describe()}"))
 ''')
 
 md("""
@@ -158,33 +102,23 @@ contradicts the 4% voice rate of seed 003; the comparison uses the 4%.
 """)
 
 code('''
-if has_funnel:
-    funnel = complaints.complaint_funnel(data, weights=weights)
-    show(funnel, "Complaint funnel (shares of the stage named in of_stage)")
-    show(complaints.seed_escalation_pyramid(), "Seed 001 escalation pyramid (seed figures, not data)")
-    compared = complaints.compare_funnel_to_seed(funnel)
-    show(compared, "Observed shares beside the seed's")
+if columns.has_funnel:
+    funnel = complaints.complaint_funnel(data, weights=columns.weights)
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-    plots.funnel_plot(funnel, ax=axes[0])
-    axes[0].set_title("Observed funnel")
-    plots.funnel_plot(complaints.seed_escalation_pyramid(), ax=axes[1])
-    axes[1].set_title("Seed 001 pyramid (seed figures)")
-    plots.source_note(axes[0], source)
-    plots.source_note(axes[1], "Seed 001 figures for 500 dissatisfied customers")
-    plt.tight_layout()
-    plt.show()
-    voice = funnel.set_index("stage").loc["complained"]
-    report.record("voice_rate", voice["share"])
-    report.record("funnel", dict(zip(funnel["stage"], funnel["count"])))
-    say(f"Of customers with a problem, {voice['share']:.1%} complained (95% CI {voice['low']:.1%} to "
-        f"{voice['high']:.1%}); the seed's voice rate is {complaints.SEED_VOICE_RATE:.0%}, which "
-        f"{'lies inside' if voice['low'] <= complaints.SEED_VOICE_RATE <= voice['high'] else 'lies outside'} the interval.")
-elif has_status:
-    counts = data[status].value_counts().reindex(complaints.STATUSES, fill_value=0)
-    show(counts.rename("count").to_frame(), "Customers by complaint status")
-    missing_note("problem/complaint/escalation columns for a full funnel")
+    plots.funnel_plot(funnel, ax=axes[0]).set_title("Observed funnel")
+    plots.funnel_plot(complaints.seed_escalation_pyramid(), ax=axes[1]).set_title("Seed 001 pyramid (seed figures, not data)")
+    plots.source_note(axes[0], source), plots.source_note(axes[1], "Seed 001 figures for 500 dissatisfied customers")
+    plt.tight_layout(), plt.show()
+    show(funnel, "Complaint funnel (share: of the stage named in of_stage)")
+    show(complaints.compare_funnel_to_seed(funnel), "Observed shares beside the seed's")
+    for name, value in complaints.funnel_record(funnel).items():
+        report.record(name, value)  # voice_rate, funnel
+    say(complaints.funnel_finding(funnel))
+elif columns.has_status:
+    show(complaints.status_counts(data, columns.status), "Customers by complaint status")
+    display(Markdown(columns.missing("problem, complaint and escalation columns, so the full funnel cannot be drawn")))
 else:
-    missing_note("complaint statuses, so the funnel cannot be drawn")
+    display(Markdown(columns.missing("complaint statuses, so the funnel cannot be drawn")))
 ''')
 
 md("""
@@ -192,63 +126,42 @@ md("""
 
 Outcome rate by complaint status x problem severity, with 95% Wilson intervals (survey
 weights, when the data have them, enter through the Kish effective size), beside the
-seed's TARP rates; chi-square tests of status against the outcome within each
-severity; and a logistic regression giving odds ratios against customers with no
-problem.
+seed's TARP rates (crosses; they are repurchase rates, so a churn outcome has none);
+chi-square tests of status against the outcome within each severity; and a logistic
+regression giving odds ratios against customers with no problem.
 """)
 
 code('''
-if has_status:
-    by_status = complaints.repurchase_table(data, outcome, status, severity, weights=weights)
-    if higher_is_better:  # the seed's TARP rates are repurchase rates: no match for a churn outcome
-        seed_rates = complaints.seed_tarp_table().rename(columns={"rate": "seed_rate"})
-        by_status = by_status.merge(seed_rates, on=["status", "severity"], how="left")
-    show(by_status, f"{outcome} rate by complaint status and severity")
+if columns.has_status:
+    by_status = complaints.with_seed_rates(complaints.repurchase_table(
+        data, columns.outcome, columns.status, columns.severity, weights=columns.weights), columns.higher_is_better)
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    plots.interval_plot(by_status, x="status", y="rate", low="low", high="high", hue="severity", ax=ax)
-    if higher_is_better:
-        ax.scatter(by_status["status"].map({s: i for i, s in enumerate(pd.unique(by_status["status"]))})
-                   + by_status["severity"].map({"major": -0.2, "minor": 0.2}).fillna(0),
-                   by_status["seed_rate"], marker="x", color="0.2", zorder=4, label="seed (TARP)")
-        ax.legend()
-    ax.set_ylabel(f"{outcome} rate")
-    ax.set_title(f"{outcome} by complaint status" + (" (x: seed 001 TARP rate)" if higher_is_better else ""))
-    plots.source_note(ax, source)
-    plt.show()
-    report.record("repurchase_by_status", {s: dict(zip(g["severity"], g["rate"])) for s, g in by_status.groupby("status", sort=False)})
-    if study.truth is not None and outcome == "repurchase":
-        truth = study.truth["repurchase_rates"]
-        expected = by_status.apply(lambda r: truth[r["status"]] if r["status"] == "no_problem" else truth[r["status"]][r["severity"]], axis=1)
-        covered = ((by_status["low"] <= expected) & (expected <= by_status["high"])).mean()
-        say(f"The simulator's generating rates lie inside {covered:.0%} of the 95% intervals of the rebuilt table "
-            f"(about 95% expected by chance alone).")
-    best = by_status.loc[by_status["rate"].idxmax()]
-    worst = by_status.loc[by_status["rate"].idxmin()]
-    say(f"The {outcome} rate ranges from {worst['rate']:.0%} ({worst['status']}, {worst['severity']}) to "
-        f"{best['rate']:.0%} ({best['status']}, {best['severity']}).")
+    plots.tarp_plot(by_status, ax=ax).set(ylabel=f"{columns.outcome} rate", title=f"{columns.outcome} by complaint status")
+    plots.source_note(ax, source), plt.show()
+    show(by_status, f"{columns.outcome} rate by complaint status and severity")
+    report.record("repurchase_by_status", complaints.tarp_record(by_status))
+    truth = study.truth["repurchase_rates"] if study.truth is not None and columns.outcome == "repurchase" else None
+    for sentence in complaints.tarp_findings(by_status, columns.outcome, truth):
+        say(sentence)
 else:
-    missing_note("complaint statuses, so the TARP table cannot be rebuilt")
+    display(Markdown(columns.missing("complaint statuses, so the TARP table cannot be rebuilt")))
 ''')
 
 code('''
-if has_status and severity is not None:
-    tests = complaints.chi_square_tests(data, outcome, status, severity)
-    show(tests, f"Chi-square tests: complaint status x {outcome}, within each severity")
-    significant = tests.loc[tests["p_value"] < 0.05, "severity"].tolist()
-    say(f"Complaint status is associated with {outcome} (chi-square p < 0.05) for severity: "
-        f"{', '.join(significant) if significant else 'none'}.")
+if columns.has_status and columns.severity is not None:
+    tests = complaints.chi_square_tests(data, columns.outcome, columns.status, columns.severity)
+    show(tests, f"Chi-square tests: complaint status x {columns.outcome}, within each severity")
+    say(complaints.chi_square_finding(tests, columns.outcome))
 ''')
 
 code('''
-if has_status:
-    covariates = [c for c in ("segment",) if c in data.columns]
-    odds = complaints.outcome_model(data, outcome, status, severity, covariates)
-    show(odds, f"Logistic regression of {outcome}: odds ratios (reference: no_problem, minor problem)")
+if columns.has_status:
+    odds = complaints.outcome_model(data, columns.outcome, columns.status, columns.severity,
+                                    [c for c in ("segment",) if c in data.columns])
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(odds) + 1.5))
-    plots.odds_ratio_plot(odds, ax=ax)
-    ax.set_title(f"Odds ratios for {outcome}")
-    plots.source_note(ax, source)
-    plt.show()
+    plots.odds_ratio_plot(odds, ax=ax).set_title(f"Odds ratios for {columns.outcome} (reference: no problem, minor problem)")
+    plots.source_note(ax, source), plt.show()
+    show(odds, f"Logistic regression of {columns.outcome}: odds ratios")
 ''')
 
 md("""
@@ -262,30 +175,18 @@ from the interval only: "supported" if it lies wholly on the loyal side of zero,
 """)
 
 code('''
-if has_status:
-    paradox = complaints.recovery_paradox(data, outcome, status, higher_is_better=higher_is_better,
-                                          weights=weights, bootstrap=int(bootstrap), seed=seed)
-    show(pd.DataFrame([paradox.to_dict()]), "Quickly resolved complainants minus customers with no problem")
-    report.record("recovery_paradox", {k: getattr(paradox, k) for k in ("difference", "low", "high", "p_value")})
-    say(f"Quickly resolved complainants: {outcome} {paradox.fast_rate:.1%} (n = {paradox.n_fast:,}); "
-        f"no problem: {paradox.baseline_rate:.1%} (n = {paradox.n_baseline:,}); difference "
-        f"{paradox.difference:+.1%} (95% CI {paradox.low:+.1%} to {paradox.high:+.1%}, p = {paradox.p_value:.3g}). "
-        f"Service-recovery paradox: **{paradox.verdict}**."
-        + (f" The bootstrap interval ({paradox.bootstrap_low:+.1%} to {paradox.bootstrap_high:+.1%}, {int(bootstrap)} resamples) "
-           f"{'agrees' if (paradox.bootstrap_low > 0) == (paradox.low > 0) and (paradox.bootstrap_high < 0) == (paradox.high < 0) else 'does not agree, so the verdict is fragile'}."
-           if bootstrap > 0 else ""))
-    if severity is not None:
-        # the pooled comparison mixes major and minor problems; show each severity too
-        by_severity = []
-        for level in ("major", "minor"):
-            subset = data[(data[status].astype("object") == "no_problem") | (data[severity].astype("object") == level)]
-            if (subset[status].astype("object") == "resolved_quickly").any():
-                result = complaints.recovery_paradox(subset, outcome, status, higher_is_better=higher_is_better, weights=weights)
-                by_severity.append({"severity": level, **{k: getattr(result, k) for k in
-                                    ("fast_rate", "baseline_rate", "n_fast", "difference", "low", "high", "p_value", "verdict")}})
-        show(pd.DataFrame(by_severity), "Recovery paradox by problem severity (quickly resolved vs no problem)")
+if columns.has_status:
+    paradox = complaints.recovery_paradox(data, columns.outcome, columns.status, higher_is_better=columns.higher_is_better,
+                                          weights=columns.weights, bootstrap=int(bootstrap), seed=seed)
+    show(complaints.paradox_table(paradox), "Quickly resolved complainants minus customers with no problem")
+    report.record("recovery_paradox", complaints.paradox_record(paradox))
+    say(complaints.paradox_finding(paradox, columns.outcome, int(bootstrap)))
+    if columns.severity is not None:
+        show(complaints.paradox_by_severity(data, columns.outcome, columns.status, columns.severity,
+                                            higher_is_better=columns.higher_is_better, weights=columns.weights),
+             "Recovery paradox within each problem severity (quickly resolved vs no problem)")
 else:
-    missing_note("complaint statuses, so the recovery paradox cannot be tested")
+    display(Markdown(columns.missing("complaint statuses, so the recovery paradox cannot be tested")))
 ''')
 
 md("""
@@ -298,35 +199,26 @@ Wilson intervals and a logistic fit on log2(hours).
 """)
 
 code('''
-if has_times:
-    open_column = "hours_open" if "hours_open" in data.columns else None
-    curve = complaints.resolution_times(data, "resolution_hours", open_column)
-    summary = complaints.resolution_summary(data, "resolution_hours", open_column, fast_hours=fast_hours)
-    show(summary, "Resolution times (Kaplan-Meier)")
+if columns.has_times:
+    curve = complaints.resolution_times(data, "resolution_hours", columns.open_hours)
+    summary = complaints.resolution_summary(data, "resolution_hours", columns.open_hours, fast_hours=fast_hours)
+    binned = complaints.outcome_by_resolution_time(data, "resolution_hours", columns.outcome, bins=6, weights=columns.weights)
+    effect = complaints.resolution_time_effect(data, "resolution_hours", columns.outcome)
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-    plots.retention_plot(curve, time="hours", survival="unresolved_share", ax=axes[0])
-    axes[0].set_xscale("log")
+    plots.retention_plot(curve, time="hours", survival="unresolved_share", ax=axes[0]).set(
+        xscale="log", xlabel="hours since the complaint (log scale)", ylabel="share still unresolved",
+        title=f"Complaints still unresolved (dashed: {fast_hours:g} hours)")
     axes[0].axvline(fast_hours, color="0.4", linestyle="--", linewidth=1)
-    axes[0].set_title("Share of complaints still unresolved")
-    plots.source_note(axes[0], source)
-    binned = complaints.outcome_by_resolution_time(data, "resolution_hours", outcome, bins=6, weights=weights)
-    effect = complaints.resolution_time_effect(data, "resolution_hours", outcome)
-    plots.loyalty_curve_plot(binned, x="median_hours", y="rate", low="low", high="high", fit=effect.curve,
-                             fit_x="hours", fit_y="fitted", ax=axes[1])
-    axes[1].set_xscale("log")
-    axes[1].set_xlabel("hours to resolution (bin median, log scale)")
-    axes[1].set_ylabel(f"{outcome} rate")
-    axes[1].set_title(f"{outcome} by time to resolution")
-    plt.tight_layout()
-    plt.show()
-    show(binned, f"{outcome} rate of resolved complainants by time to resolution")
-    row = summary.iloc[0]
-    say(f"Half of the complaints are resolved within {row['median_hours']:.0f} hours (Kaplan-Meier median); "
-        f"{row['resolved_within_fast']:.0%} within {fast_hours:g} hours.")
-    say(f"Each doubling of the resolution time multiplies the odds of {outcome} by {effect.odds_ratio:.2f} "
-        f"(95% CI {effect.low:.2f} to {effect.high:.2f}, p = {effect.p_value:.3g}).")
+    plots.loyalty_curve_plot(binned, x="median_hours", y="rate", low="low", high="high", fit=effect.curve, fit_x="hours",
+                             fit_y="fitted", ax=axes[1]).set(xscale="log", xlabel="hours to resolution (bin median, log scale)",
+                                                             ylabel=f"{columns.outcome} rate", title=f"{columns.outcome} by time to resolution")
+    plots.source_note(axes[0], source), plt.tight_layout(), plt.show()
+    show(summary, "Resolution times (Kaplan-Meier)")
+    show(binned, f"{columns.outcome} rate of resolved complainants by time to resolution")
+    for sentence in complaints.resolution_findings(summary, effect, columns.outcome, fast_hours):
+        say(sentence)
 else:
-    missing_note("complaint resolution times")
+    display(Markdown(columns.missing("complaint resolution times")))
 ''')
 
 md("""
@@ -340,36 +232,23 @@ adds the plan covariates. On simulated data the analogue is churn by escalation 
 """)
 
 code('''
-if calls_columns is not None:
-    calls, churn = calls_columns
-    by_calls = complaints.churn_by_calls(data, calls, churn)
-    show(by_calls, f"Churn ({churn}) by {calls}")
+if columns.has_calls:
+    by_calls = complaints.churn_by_calls(data, columns.calls, columns.churn)
     jumps = complaints.call_threshold(by_calls)
-    show(jumps, "Where churn jumps: each level against all lower levels")
-    threshold = jumps.loc[jumps["threshold"], "calls"]
-    threshold = int(threshold.iloc[0]) if len(threshold) else None
-    fig, ax = plt.subplots(figsize=(9, 4))
-    plots.interval_plot(by_calls, x="calls", y="rate", low="low", high="high", ax=ax)
-    ax.set_xlabel(calls)
-    ax.set_ylabel("churn rate")
-    ax.set_title(f"Churn by {calls}")
-    plots.source_note(ax, source)
-    plt.show()
     plan_covariates = [c for c in ("international_plan", "voice_mail_plan", "account_length", "segment") if c in data.columns]
-    calls_odds = complaints.calls_model(data, churn, calls, plan_covariates, threshold=threshold)
+    calls_odds = complaints.calls_model(data, columns.churn, columns.calls, plan_covariates, threshold=complaints.threshold_level(jumps))
+    fig, ax = plt.subplots(figsize=(9, 4))
+    plots.interval_plot(by_calls, x="calls", y="rate", low="low", high="high", ax=ax).set(
+        xlabel=columns.calls.replace("_", " "), ylabel="churn rate", title=f"Churn by {columns.calls.replace('_', ' ')}")
+    plots.source_note(ax, source), plt.show()
+    show(by_calls, f"Churn ({columns.churn}) by {columns.calls}")
+    show(jumps, "Where churn jumps: each level against all lower levels")
     show(calls_odds, "Logistic model of churn: odds ratios")
-    if calls == "number_customer_service_calls":
+    if columns.calls == "number_customer_service_calls":
         report.record("churn_by_service_calls", dict(zip(by_calls["calls"], by_calls["rate"])))
-    if threshold is None:
-        say("No call count shows churn significantly above the levels below it.")
-    else:
-        at = jumps.loc[jumps["threshold"]].iloc[0]
-        term = calls_odds.set_index("term").loc["calls_at_or_above_threshold"]
-        say(f"Churn jumps at {threshold} {calls}: {at['rate']:.0%} against {at['rate_below']:.0%} below "
-            f"(p = {at['p_value']:.2g}); adjusted for {', '.join(plan_covariates) or 'nothing'}, the odds ratio is "
-            f"{term['odds_ratio']:.1f} (95% CI {term['low']:.1f} to {term['high']:.1f}).")
+    say(complaints.calls_finding(jumps, calls_odds, columns.calls, plan_covariates))
 else:
-    missing_note("service-call counts with churn")
+    display(Markdown(columns.missing("service-call counts with churn")))
 ''')
 
 md("""
@@ -381,27 +260,20 @@ Spearman correlation between them.
 """)
 
 code('''
-if has_cusco:
-    loyalty_items = ["CUSL1", "CUSL2", "CUSL3"]
-    by_cusco = complaints.loyalty_by_rating(data, "CUSCO", loyalty_items, top_box=9, scale=(1, 10))
-    show(by_cusco, "Loyalty by satisfaction with complaint handling (CUSCO)")
-    correlation = complaints.rank_correlation(data, "CUSCO", loyalty_items)
-    show(correlation, "Spearman correlation of CUSCO with mean loyalty")
+if columns.has_cusco:
+    by_cusco = complaints.loyalty_by_rating(data, "CUSCO", ["CUSL1", "CUSL2", "CUSL3"], top_box=9, scale=(1, 10))
+    correlation = complaints.rank_correlation(data, "CUSCO", ["CUSL1", "CUSL2", "CUSL3"])
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-    plots.loyalty_curve_plot(by_cusco, x="rating", y="mean_loyalty", low="mean_low", high="mean_high", ax=axes[0])
-    axes[0].set_title("Mean loyalty (1-10)")
-    plots.loyalty_curve_plot(by_cusco, x="rating", y="top_box", low="top_low", high="top_high", ax=axes[1])
-    axes[1].set_title("Top-box loyal share")
-    for ax in axes:
-        ax.set_xlabel("CUSCO (satisfaction with complaint handling)")
-    plots.source_note(axes[0], source)  # one note for both panels: same data
-    plt.tight_layout()
-    plt.show()
-    rho = correlation.iloc[0]
-    say(f"Satisfaction with complaint handling and loyalty move together: Spearman rho = {rho['rho']:.2f} "
-        f"(95% CI {rho['low']:.2f} to {rho['high']:.2f}, n = {int(rho['n']):,}).")
+    for ax, (y, low, high, title) in zip(axes, [("mean_loyalty", "mean_low", "mean_high", "Mean loyalty (1-10)"),
+                                                ("top_box", "top_low", "top_high", "Top-box loyal share (mean loyalty >= 9)")]):
+        plots.loyalty_curve_plot(by_cusco, x="rating", y=y, low=low, high=high, ax=ax).set(
+            title=title, xlabel="CUSCO (satisfaction with complaint handling)", ylabel=title.split(" (")[0])
+    plots.source_note(axes[0], source), plt.tight_layout(), plt.show()
+    show(by_cusco, "Loyalty by satisfaction with complaint handling (CUSCO)")
+    show(correlation, "Spearman correlation of CUSCO with mean loyalty")
+    say(complaints.correlation_finding(correlation))
 else:
-    missing_note("CUSCO and loyalty items CUSL1-3")
+    display(Markdown(columns.missing("CUSCO and loyalty items CUSL1-3")))
 ''')
 
 md("""
@@ -417,22 +289,13 @@ to 20 each) is shown beside it.
 """)
 
 code('''
-if has_status:
-    statuses = data[status].astype("object")
-    n_dissatisfied = int(statuses.isin(["no_complaint", "unresolved"]).sum())
-    n_satisfied = int(statuses.isin(["no_problem", "resolved", "resolved_quickly"]).sum())
-    multipliers = dict(tell_dissatisfied=tell_dissatisfied, retell_share=retell_share, retell_count=retell_count,
-                       tell_satisfied=tell_satisfied)
-    mouth = pd.concat([complaints.word_of_mouth(n_dissatisfied, n_satisfied, reading=r, **multipliers).assign(reading=r)
-                       for r in ("share", "cascade")], ignore_index=True)
+if columns.has_status:
+    mouth = complaints.word_of_mouth_by_status(data, columns.status, tell_dissatisfied=tell_dissatisfied,
+                                               retell_share=retell_share, retell_count=retell_count, tell_satisfied=tell_satisfied)
     show(mouth, "Word of mouth: customers from the data x seed 003 multipliers (assumptions)")
-    share_reading = mouth[mouth["reading"] == "share"].set_index("story")
-    say(f"Under seed 003's multipliers, {n_dissatisfied:,} dissatisfied customers reach about "
-        f"{share_reading.loc['negative', 'people_reached']:,.0f} people with a negative story and {n_satisfied:,} "
-        f"satisfied customers about {share_reading.loc['positive', 'people_reached']:,.0f} with a positive one "
-        f"(assumed multipliers, not measured).")
+    say(complaints.word_of_mouth_finding(mouth))
 else:
-    missing_note("complaint statuses to count dissatisfied and satisfied customers")
+    display(Markdown(columns.missing("complaint statuses to count dissatisfied and satisfied customers")))
 ''')
 
 md("""
