@@ -48,12 +48,33 @@ __all__ = [
     "median_lifetime",
     "restricted_mean_lifetime",
     "retention_curves",
+    "retention_curves_by_segment",
     "check_assumptions",
     "dataset_key",
     "setup_study",
     "tenure_bands",
     "tier_example",
     "worked_examples",
+    "COLUMN_LABELS",
+    "Causes",
+    "LifetimeValues",
+    "Lifetimes",
+    "causes",
+    "drivers_finding",
+    "examples_finding",
+    "examples_results",
+    "key_findings",
+    "lifetime_values",
+    "lifetimes",
+    "overall_finding",
+    "overall_results",
+    "segment_finding",
+    "simulation_check",
+    "simulation_finding",
+    "styled",
+    "tier_finding",
+    "time_segments",
+    "widest_segment",
 ]
 
 #: seeds 000/001: why customers leave, as shares of the churned
@@ -751,6 +772,17 @@ class ChurnStudySetup:
     cause: str | None
     weights: str | None
 
+    def describe(self, source: str) -> str:
+        """The notebook's one-line data description: columns used, units, weighting.
+
+        Examples
+        --------
+        >>> setup = ChurnStudySetup(pd.DataFrame(), "days", "left", "days", ["plan"], [], None, None, "weight")
+        >>> setup.describe("Simulated data")[:70]
+        '**Data:** Simulated data. Churn column `left`, tenure column `days` (d'
+        """
+        return _describe_setup(self, source)
+
 
 def dataset_key(study) -> str:
     """Which defaults a :class:`~csat_analysis.datasets.StudyData` gets: its name, "simulated" or "user".
@@ -872,3 +904,559 @@ def setup_study(data: pd.DataFrame, dataset_key: str, *, segments=None, tenure: 
     return ChurnStudySetup(frame, tenure, churn, tenure_unit, chosen, drivers, revenue, cause, weights)
 
 
+
+
+# --- report pieces: tables for readers, finding sentences, result objects -----------------
+
+#: reader-facing labels of the study's table columns
+COLUMN_LABELS = {
+    "example": "example", "start": "at start", "new": "new", "end": "at end", "churned": "churned",
+    "rate_start": "churn (start base)", "rate_end": "churn (end base)", "retention": "retention",
+    "lost_revenue": "lost revenue", "margin": "margin", "churn_loss": "churn loss", "tier": "tier",
+    "segment": "segment", "level": "level", "n": "customers", "rate": "churn rate", "low": "95% low",
+    "high": "95% high", "median": "median (months)", "groups": "groups", "chisq": "chi-square", "df": "df",
+    "pvalue": "p-value", "term": "term", "coef": "log-odds", "se": "std. error", "odds_ratio": "odds ratio",
+    "monthly_revenue": "monthly revenue", "mean_tenure": "mean tenure so far (months)",
+    "clv_seed": "CLV, seed formula (to date)", "horizon": "horizon (months)",
+    "expected_lifetime": "expected lifetime (months)", "clv_expected": "CLV, expected", "cause": "cause",
+    "share": "share", "controllable": "controllable", "seed_share": "seeds' share",
+    "monthly_hazard": "true monthly hazard", "true_median": "true median", "km_median": "Kaplan-Meier median",
+    "true_rmst": "true restricted mean", "km_rmst": "Kaplan-Meier restricted mean", "repurchase": "repurchase",
+}
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def styled(table: pd.DataFrame, caption: str, source: str, *, percent: Sequence[str] = (), digits: int = 2,
+           na_rep: str = "–", missing_labels: dict[str, str] | None = None):
+    """A table as a reader sees it: labelled columns, percentages, thousands separators, source line.
+
+    Columns named in :data:`COLUMN_LABELS` get their label; ``percent`` columns are
+    shown as percentages with one decimal, p-values below 0.001 as "<0.001" (HTML-escaped), other
+    numbers with ``digits`` decimals (whole-number columns without decimals). Missing
+    values read ``na_rep``, or per column what ``missing_labels`` says (e.g.
+    ``{"median": "not reached"}``).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"level": ["a"], "n": [1200], "rate": [0.1234]})
+    >>> html = styled(frame, "Churn", "Real data: x", percent=["rate"]).to_html()
+    >>> "12.3%" in html and "1,200" in html and "churn rate" in html and "Real data: x" in html
+    True
+    """
+    shown = table.rename(columns={c: COLUMN_LABELS.get(c, c) for c in table.columns})
+    default_na = na_rep
+    formats = {}
+    for original, label in zip(table.columns, shown.columns):
+        values = table[original]
+        na_rep = (missing_labels or {}).get(original, default_na)
+        if original in percent:
+            formats[label] = lambda v, na=na_rep: na if pd.isna(v) else _pct(v)
+        elif original == "pvalue":
+            formats[label] = lambda v, na=na_rep: na if pd.isna(v) else ("&lt;0.001" if v < 0.001 else f"{v:.3f}")
+        elif pd.api.types.is_bool_dtype(values):
+            formats[label] = lambda v: "yes" if v else "no"
+        elif pd.api.types.is_numeric_dtype(values):
+            whole = bool(np.all(np.isnan(values.to_numpy(dtype=float)) | (values.to_numpy(dtype=float) % 1 == 0)))
+            formats[label] = (lambda v, na=na_rep: na if pd.isna(v) else f"{v:,.0f}") if whole else (
+                lambda v, na=na_rep, d=digits: na if pd.isna(v) else f"{v:,.{d}f}")
+    # the formatters above handle missing values; na_rep only for the remaining (text) columns
+    plain = [label for label in shown.columns if label not in formats]
+    return (shown.style.format(formats).format(na_rep=default_na, subset=plain).hide(axis="index")
+            .set_caption(f"{caption}<br><small>{source}</small>"))
+
+
+def examples_finding(examples: pd.DataFrame) -> str:
+    """One sentence on the seed's worked examples (:func:`worked_examples`).
+
+    Examples
+    --------
+    >>> examples_finding(worked_examples())[:62]
+    'Example A loses 200 of 3,000 outlets: 6.7% of the start count '
+    """
+    a, b, b_last = (examples.set_index("example").loc[key] for key in ("A", "B", "B at last year's revenue"))
+    return (f"Example A loses {a.churned:,.0f} of {a.start:,.0f} outlets: {_pct(a.rate_start)} of the start count "
+            f"({_pct(a.rate_end)} by the seed's end count), and {a.churn_loss:,.0f}k of profit at a "
+            f"{a.margin:.0%} margin. Example B loses {b.churned:,.0f} subscribers, {_pct(b.rate_start)} "
+            f"({_pct(b.rate_end)} by the end count), costing {b.churn_loss:,.0f} at this year's revenue "
+            f"({b_last.churn_loss:,.0f} at last year's).")
+
+
+def examples_results(examples: pd.DataFrame) -> dict:
+    """The recorded results ``example_a`` and ``example_b`` (B with last year's churn loss).
+
+    Examples
+    --------
+    >>> examples_results(worked_examples())["example_b"]["churn_loss_last_year_revenue"]
+    900000.0
+    """
+    table = examples.set_index("example").drop(columns="description")
+    b = table.loc["B"].to_dict()
+    b["churn_loss_last_year_revenue"] = float(table.loc["B at last year's revenue", "churn_loss"])
+    return {"example_a": {"example": "A", **table.loc["A"].to_dict()}, "example_b": {"example": "B", **b}}
+
+
+def tier_finding(tiers: pd.DataFrame) -> str:
+    """One sentence comparing the dealer tiers of :func:`tier_example` (or any two tiers).
+
+    Examples
+    --------
+    >>> tier_finding(tier_example())[:48]
+    'Tier A loses 42.0% of its dealers against 23.0% '
+    """
+    ordered = tiers.sort_values("rate_start", ascending=False)
+    hi, lo = ordered.iloc[0], ordered.iloc[-1]
+    return (f"Tier {hi.tier} loses {_pct(hi.rate_start)} of its dealers against {_pct(lo.rate_start)} in tier "
+            f"{lo.tier}. On the end count the rates would read {_pct(hi.rate_end)} and {_pct(lo.rate_end)}, "
+            "so the base must always be stated.")
+
+
+BASE_LABELS = {"start": "customers at the start", "end": "customers at the end (seed 001's base)"}
+
+
+def overall_results(overall: pd.Series) -> dict:
+    """The recorded headline churn results from one row of :func:`churn_by_segment`.
+
+    Examples
+    --------
+    >>> row = churn_by_segment(pd.DataFrame({"left": [1, 0, 0, 0]}), "left").iloc[0]
+    >>> overall_results(row)["churn_rate"], overall_results(row)["n_customers"]
+    (0.25, 4)
+    """
+    return {"n_customers": int(overall.n), "churn_rate": float(overall.rate), "churn_rate_low": float(overall.low),
+            "churn_rate_high": float(overall.high), "churn_base": str(overall.base)}
+
+
+def overall_finding(overall: pd.Series, weighted: bool = False) -> str:
+    """The headline churn sentence: rate on the chosen base, interval, the other base.
+
+    Examples
+    --------
+    >>> row = churn_by_segment(pd.DataFrame({"left": [1, 0, 0, 0]}), "left").iloc[0]
+    >>> overall_finding(row)[:75]
+    'Of 4 customers, 1 churned: a churn rate of **25.0%** of customers at the st'
+    """
+    other = overall.rate_end if overall.base == "start" else overall.rate_start
+    other_base = "end" if overall.base == "start" else "start"
+    counts = "weighted counts; " if weighted else ""
+    return (f"Of {int(overall.n):,} customers, {overall.churned:,.0f} churned: a churn rate of **{_pct(overall.rate)}** "
+            f"of {BASE_LABELS[overall.base]} ({counts}95% interval {_pct(overall.low)} to {_pct(overall.high)}); "
+            f"on the {other_base} count it is {_pct(other)}.")
+
+
+def widest_segment(by_segment: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The segmentation whose churn rates spread most: its highest and lowest level rows.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"segment": ["a", "a", "b", "b"], "level": ["x", "y", "u", "v"],
+    ...                       "rate": [0.1, 0.2, 0.05, 0.5]})
+    >>> [row.level for row in widest_segment(table)]
+    ['v', 'u']
+    """
+    rates = by_segment.dropna(subset=["rate"])
+    spread = rates.groupby("segment", sort=False)["rate"].agg(lambda r: r.max() - r.min())
+    levels = rates[rates.segment == spread.idxmax()].sort_values("rate")
+    return levels.iloc[-1], levels.iloc[0]
+
+
+def segment_finding(by_segment: pd.DataFrame) -> str:
+    """One sentence naming the segmentation with the widest spread of churn rates.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"segment": ["a", "a", "b", "b"], "level": ["x", "y", "u", "v"],
+    ...                       "rate": [0.1, 0.2, 0.05, 0.5]})
+    >>> segment_finding(table)
+    'Churn differs most by `b`: 50.0% for v against 5.0% for u.'
+    """
+    top, bottom = widest_segment(by_segment)
+    return f"Churn differs most by `{top.segment}`: {_pct(top.rate)} for {top.level} against {_pct(bottom.rate)} for {bottom.level}."
+
+
+def _describe_setup(setup: "ChurnStudySetup", source: str) -> str:
+    converted = f", converted to months at {DAYS_PER_MONTH} days a month" if setup.tenure_unit == "days" else ""
+    weights = (f" Churn rates use the survey weights (`{setup.weights}`); retention curves, the driver model "
+               "and lifetime values count every customer once (unweighted)." if setup.weights else "")
+    return (f"**Data:** {source}. Churn column `{setup.churn}`, tenure column `{setup.tenure}` "
+            f"({setup.tenure_unit}{converted}), segments: {', '.join(f'`{s}`' for s in setup.segments)}.{weights}")
+
+
+def time_segments(segments: Sequence[str]) -> list[str]:
+    """Segments for retention curves and lifetime value: all but ``tenure_band``.
+
+    Tenure bands are cut from the tenure itself, so their curves would only restate the banding.
+
+    Examples
+    --------
+    >>> time_segments(["contract", "tenure_band"])
+    ['contract']
+    """
+    return [s for s in segments if s != "tenure_band"]
+
+
+@dataclass
+class Lifetimes:
+    """Median lifetimes and log-rank tests per segment (:func:`lifetimes`).
+
+    Attributes
+    ----------
+    overall : Series
+        Row of :func:`median_lifetime` for all customers.
+    medians : DataFrame
+        ``segment``, ``level``, ``n``, ``churned``, ``median``, ``low``, ``high``, ``reached``.
+    tests : DataFrame
+        One :func:`logrank` row per segment (empty without segments).
+    weighted_data : bool
+        The data has survey weights that these (unweighted) estimates ignore.
+    """
+
+    overall: pd.Series
+    medians: pd.DataFrame
+    tests: pd.DataFrame
+    weighted_data: bool = False
+
+    def shortest(self) -> pd.Series | None:
+        """The segment level with the shortest reached median (None without segments or reached medians)."""
+        if self.tests.empty:  # no segments: the only row is all customers, said by the overall sentence
+            return None
+        reached = self.medians[self.medians.reached]
+        return reached.sort_values("median").iloc[0] if len(reached) else None
+
+    def to_results(self) -> dict:
+        """``median_lifetime_months`` (table) and ``median_lifetime_months_overall`` (None if not reached)."""
+        columns = ["segment", "level", "n", "churned", "median", "low", "high", "reached"]
+        overall = float(self.overall["median"]) if self.overall.reached else None
+        return {"median_lifetime_months": self.medians[columns], "median_lifetime_months_overall": overall}
+
+    def finding(self) -> str:
+        """Sentences on the overall median, the shortest segment median and the log-rank tests."""
+        parts = [f"Half of all customers have left after {self.overall['median']:.0f} months." if self.overall.reached
+                 else "Fewer than half of all customers have left within the observed tenure, so the overall "
+                      "median lifetime is not reached."]
+        shortest = self.shortest()
+        if shortest is not None:
+            parts.append(f"The shortest median lifetime is {shortest['median']:.1f} months "
+                         f"(`{shortest.segment}` = {shortest.level}).")
+        if len(self.tests):
+            differ = int((self.tests.pvalue < 0.05).sum())
+            parts.append(f"{differ} of {len(self.tests)} segmentations have retention curves that differ at the 5% level.")
+        if self.weighted_data:
+            parts.append("These curves are unweighted (every customer counts once), unlike the weighted churn rates above.")
+        return " ".join(parts)
+
+
+def lifetimes(data: pd.DataFrame, tenure: str, churn: str, segments: Sequence[str], *,
+              weighted_data: bool = False) -> Lifetimes:
+    """Median lifetime overall and per segment, and a log-rank test per segment.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 3, 4, 5], "left": [1, 1, 1, 0, 0], "plan": list("aaabb")})
+    >>> result = lifetimes(frame, "months", "left", ["plan"])  # S = 0.8, 0.6, 0.4 at months 1, 2, 3
+    >>> float(result.overall["median"]), result.medians.level.tolist(), len(result.tests)
+    (3.0, ['a', 'b'], 1)
+    """
+    segments = list(segments)
+    overall = median_lifetime(data, tenure, churn).iloc[0]
+    if segments:
+        medians = for_each_segment(median_lifetime, data, segments, tenure=tenure, churn=churn)
+        tests = pd.concat([logrank(data, tenure, churn, s) for s in segments], ignore_index=True)
+    else:
+        medians = median_lifetime(data, tenure, churn).assign(segment="all", level="all")
+        tests = pd.DataFrame(columns=["segment", "groups", "chisq", "df", "pvalue"])
+    return Lifetimes(overall, medians, tests, weighted_data)
+
+
+def retention_curves_by_segment(data: pd.DataFrame, tenure: str, churn: str, segments: Sequence[str],
+                                ci: float = 0.95) -> pd.DataFrame:
+    """:func:`retention_curves` per segment in long form (``segment``, ``level``, curve columns).
+
+    Without segments there is one curve, with ``segment`` "all customers" and ``level`` "all".
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 3, 4], "left": [1, 0, 1, 0], "plan": list("abab")})
+    >>> retention_curves_by_segment(frame, "months", "left", ["plan"]).groupby("level").size().tolist()  # a: time 0 and its 2 churn months; b: no churn
+    [3, 1]
+    >>> retention_curves_by_segment(frame, "months", "left", [])["segment"].unique().tolist()
+    ['all customers']
+    """
+    if not segments:
+        return retention_curves(data, tenure, churn, ci=ci).assign(segment="all customers", level="all")
+    return for_each_segment(retention_curves, data, segments, tenure=tenure, churn=churn, ci=ci)
+
+
+def simulation_check(data: pd.DataFrame, tenure: str, churn: str, monthly_hazards: dict,
+                     by: str = "repurchase") -> pd.DataFrame:
+    """Kaplan-Meier median and restricted mean against the simulator's geometric truth.
+
+    ``monthly_hazards`` maps ``"repurchase"`` / ``"no_repurchase"`` to the simulator's
+    monthly churn hazard (``StudyData.truth["monthly_churn_hazard"]``); ``by`` is the
+    boolean column they refer to. The horizon is the longest tenure in the data.
+
+    Returns
+    -------
+    DataFrame
+        ``repurchase``, ``monthly_hazard``, ``true_median``, ``km_median``, ``low``,
+        ``high``, ``true_rmst``, ``km_rmst``, ``horizon``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> time = rng.geometric(0.2, 4000); exposure = rng.integers(1, 30, 4000)
+    >>> frame = pd.DataFrame({"m": np.minimum(time, exposure), "left": time <= exposure,
+    ...                       "repurchase": rng.random(4000) < 0.5})
+    >>> check = simulation_check(frame, "m", "left", {"repurchase": 0.2, "no_repurchase": 0.2})
+    >>> check[["true_median", "km_median"]].to_numpy().tolist()
+    [[4.0, 4.0], [4.0, 4.0]]
+    """
+    horizon = float(_tenure_values(data, tenure).max())
+    truth = pd.DataFrame([{by: name == "repurchase", "monthly_hazard": hazard,
+                           **{f"true_{k}": v for k, v in geometric_lifetime(hazard, horizon).items()}}
+                          for name, hazard in monthly_hazards.items()])
+    estimated = median_lifetime(data, tenure, churn, by=by)[[by, "median", "low", "high"]]
+    rmst = restricted_mean_lifetime(data, tenure, churn, by=by, horizon=horizon)[[by, "rmst"]]
+    check = truth.merge(estimated.rename(columns={"median": "km_median"}), on=by)
+    check = check.merge(rmst.rename(columns={"rmst": "km_rmst"}), on=by)
+    check[by] = check[by].astype(bool)
+    return check[[by, "monthly_hazard", "true_median", "km_median", "low", "high", "true_rmst", "km_rmst"]].assign(
+        horizon=horizon)
+
+
+def simulation_finding(check: pd.DataFrame) -> str:
+    """Whether the Kaplan-Meier medians cover the true medians, and how far the restricted means are off.
+
+    A true median beyond the horizon (the longest observed tenure) cannot be estimated;
+    such groups are named instead of being counted as misses.
+
+    Examples
+    --------
+    >>> check = pd.DataFrame({"true_median": [10.0, 139.0], "km_median": [11.0, np.nan], "low": [9.0, np.nan],
+    ...                       "high": [12.0, np.nan], "true_rmst": [20.0, 60.0], "km_rmst": [20.5, 60.0],
+    ...                       "horizon": 72.0})
+    >>> simulation_finding(check)
+    'The 95% intervals of the Kaplan-Meier medians contain the true median in 1 of 1 groups (1 true median lies beyond the 72-month horizon, so it cannot be estimated); the restricted means are within 2.5% of the truth.'
+    >>> simulation_finding(check.assign(high=[9.5, np.nan]))[:74]
+    'The 95% intervals of the Kaplan-Meier medians contain the true median in 0'
+    """
+    estimable = check[check.true_median <= check.horizon]
+    covered = int(((estimable.low <= estimable.true_median) & (estimable.true_median <= estimable.high)).sum())
+    beyond = len(check) - len(estimable)
+    note = (f" ({beyond} true median{' lies' if beyond == 1 else 's lie'} beyond the {check.horizon.iloc[0]:.0f}-month "
+            f"horizon, so {'it' if beyond == 1 else 'they'} cannot be estimated)") if beyond else ""
+    worst = float((check.km_rmst / check.true_rmst - 1).abs().max())
+    return (f"The 95% intervals of the Kaplan-Meier medians contain the true median in {covered} of {len(estimable)} "
+            f"groups{note}; the restricted means are within {_pct(worst)} of the truth.")
+
+
+def drivers_finding(table: pd.DataFrame, alpha: float = 0.05) -> str:
+    """Strongest significant risk factor and protection in an odds-ratio table.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"term": ["a", "b", "c"], "odds_ratio": [2.0, 0.5, 3.0], "pvalue": [0.01, 0.02, 0.4]})
+    >>> drivers_finding(table)
+    'The strongest risk factor is a (odds ratio 2.00). The strongest protection is b (odds ratio 0.50). 2 of 3 terms are significant at the 5% level.'
+    >>> drivers_finding(table.assign(pvalue=0.5))
+    'No term is significant at the 5% level (0 of 3).'
+    """
+    significant = table[table.pvalue < alpha]
+    if significant.empty:
+        return f"No term is significant at the {alpha:.0%} level (0 of {len(table)})."
+    parts = []
+    up = significant[significant.odds_ratio > 1]
+    down = significant[significant.odds_ratio < 1]
+    if len(up):
+        row = up.sort_values("odds_ratio").iloc[-1]
+        parts.append(f"The strongest risk factor is {row.term} (odds ratio {row.odds_ratio:.2f}).")
+    if len(down):
+        row = down.sort_values("odds_ratio").iloc[0]
+        parts.append(f"The strongest protection is {row.term} (odds ratio {row.odds_ratio:.2f}).")
+    parts.append(f"{len(significant)} of {len(table)} terms are significant at the {alpha:.0%} level.")
+    return " ".join(parts)
+
+
+@dataclass
+class LifetimeValues:
+    """Lifetime value per segment with the assumptions behind it (:func:`lifetime_values`).
+
+    ``table`` is None when the data has no revenue column or no segment to compare;
+    ``reason`` then says why.
+    """
+
+    table: pd.DataFrame | None
+    margin: float
+    acquisition_cost: float
+    retention_cost: float
+    monthly_revenue: str | None
+    reason: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.table is not None
+
+    def assumptions(self) -> dict:
+        return {"margin": self.margin, "acquisition_cost": self.acquisition_cost,
+                "retention_cost_per_month": self.retention_cost, "monthly_revenue_column": self.monthly_revenue}
+
+    def assumptions_note(self) -> str:
+        """The assumptions in words, labelled as assumptions (parameters), not data.
+
+        Examples
+        --------
+        >>> LifetimeValues(None, 0.3, 100, 2, "charges").assumptions_note()[:60]
+        '**Assumptions (notebook parameters, not data):** profit marg'
+        """
+        revenue = f" Revenue per customer-month comes from the data (`{self.monthly_revenue}`)." if self.monthly_revenue else ""
+        return (f"**Assumptions (notebook parameters, not data):** profit margin {self.margin:.0%} of revenue; "
+                f"acquisition cost {self.acquisition_cost:,.2f} per customer, paid once; retention cost "
+                f"{self.retention_cost:,.2f} per customer per month.{revenue} Change the parameters and the "
+                "values below change with them.")
+
+    def first_segment(self) -> pd.DataFrame:
+        """Rows of the first segmentation, the one the figure and the finding use."""
+        return self.table[self.table.segment == self.table.segment.iloc[0]]
+
+    def finding(self) -> str:
+        """Best and worst expected value in the first segmentation, or why there is none."""
+        if not self.available:
+            return self.reason
+        rows = self.first_segment().sort_values("clv_expected")
+        best, worst = rows.iloc[-1], rows.iloc[0]
+        sentence = (f"Under the assumptions above, a customer with `{best.segment}` = {best.level} is expected to be "
+                    f"worth {best.clv_expected:,.0f} over {best.expected_lifetime:.1f} months, against "
+                    f"{worst.clv_expected:,.0f} over {worst.expected_lifetime:.1f} months for {worst.level}.")
+        if best.clv_expected < 0:
+            sentence += (f" No level earns back the assumed acquisition cost within the {best.horizon:.0f}-month "
+                         "horizon the data covers; longer follow-up or other cost assumptions may change that.")
+        return sentence
+
+    def to_results(self) -> dict:
+        """``clv_by_segment`` and ``clv_assumptions``; empty when not available."""
+        return {"clv_by_segment": self.table, "clv_assumptions": self.assumptions()} if self.available else {}
+
+
+def lifetime_values(data: pd.DataFrame, tenure: str, churn: str, segments: Sequence[str], *,
+                    monthly_revenue: str | None, margin: float, acquisition_cost: float,
+                    retention_cost: float) -> LifetimeValues:
+    """:func:`lifetime_value` for each segment, or the reason it cannot be computed.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 3, 4], "left": [1, 0, 1, 0], "plan": list("aabb"), "rev": 10.0})
+    >>> lifetime_values(frame, "months", "left", [], monthly_revenue="rev", margin=0.3,
+    ...                 acquisition_cost=0, retention_cost=0).reason[:40]
+    'Lifetime value needs a segment other tha'
+    >>> lifetime_values(frame, "months", "left", ["plan"], monthly_revenue="rev", margin=0.3,
+    ...                 acquisition_cost=0, retention_cost=0).table.level.tolist()
+    ['a', 'b']
+    """
+    assumptions = dict(margin=margin, acquisition_cost=acquisition_cost, retention_cost=retention_cost,
+                       monthly_revenue=monthly_revenue)
+    if monthly_revenue is None:
+        return LifetimeValues(None, **assumptions, reason="The data has no revenue column, so lifetime value is not "
+                              "computed; the restricted mean lifetimes of section 3 still compare segments.")
+    if not segments:
+        return LifetimeValues(None, **assumptions, reason="Lifetime value needs a segment other than tenure band "
+                              "(bands compare customers by how long they have already stayed); choose one in `segments`.")
+    table = for_each_segment(lifetime_value, data, segments, tenure=tenure, churn=churn,
+                             monthly_revenue=monthly_revenue, margin=margin,
+                             acquisition_cost=acquisition_cost, retention_cost=retention_cost)
+    return LifetimeValues(table, **assumptions)
+
+
+@dataclass
+class Causes:
+    """Churn causes against the seeds' shares (:func:`causes`); ``table`` None when the data has none."""
+
+    table: pd.DataFrame | None
+    reason: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.table is not None
+
+    @property
+    def controllable_share(self) -> float | None:
+        if not self.available:
+            return None
+        return float(self.table.loc[self.table.controllable, "n"].sum() / self.table.n.sum())
+
+    def finding(self) -> str:
+        """The controllable share against the seeds' 91%, or why the section is empty.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"n": [3, 1], "controllable": [True, False]})
+        >>> Causes(table).finding()[:60]
+        '75.0% of churned customers left for reasons the company cont'
+        """
+        if not self.available:
+            return self.reason
+        seed = sum(CAUSE_SHARES[c] for c in CONTROLLABLE_CAUSES)
+        return (f"{_pct(self.controllable_share)} of churned customers left for reasons the company controls "
+                f"({', '.join(CONTROLLABLE_CAUSES)}); the seeds put this at {seed:.0%}.")
+
+    def to_results(self) -> dict:
+        return {"churn_causes": self.table, "controllable_share": self.controllable_share} if self.available else {}
+
+
+def causes(data: pd.DataFrame, cause: str | None, churn: str, dataset_name: str = "this data set") -> Causes:
+    """:func:`churn_causes` when the data has a cause column, else the reason there is none.
+
+    Examples
+    --------
+    >>> causes(pd.DataFrame({"left": [True]}), None, "left", "telco").finding()
+    'This data set (telco) records no churn causes, so this section is skipped.'
+    """
+    if cause is None:
+        return Causes(None, f"This data set ({dataset_name}) records no churn causes, so this section is skipped.")
+    return Causes(churn_causes(data, cause, churn=churn))
+
+
+def key_findings(*, overall: pd.Series, by_segment: pd.DataFrame, lifetimes: Lifetimes, drivers: ChurnDrivers,
+                 values: LifetimeValues, causes: Causes, examples: pd.DataFrame, source: str) -> str:
+    """The closing list of findings, one markdown bullet per section that has something to say.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6, 7, 8], "left": [1, 0, 1, 0, 1, 1, 0, 0],
+    ...                       "plan": list("aabbaabb"), "rev": 10.0})
+    >>> overall = churn_by_segment(frame, "left").iloc[0]
+    >>> text = key_findings(overall=overall, by_segment=churn_by_segments(frame, "left", ["plan"]),
+    ...     lifetimes=lifetimes(frame, "months", "left", ["plan"]), drivers=churn_drivers(frame, "left", ["plan"]),
+    ...     values=lifetime_values(frame, "months", "left", [], monthly_revenue=None, margin=0.3,
+    ...                            acquisition_cost=0, retention_cost=0),
+    ...     causes=causes(frame, None, "left"), examples=worked_examples(), source="Simulated")
+    >>> text.splitlines()[0]
+    '- **Churn:** 50.0% of customers at the start churned (95% interval 21.5%-78.5%), 8 customers; Simulated.'
+    """
+    top, bottom = widest_segment(by_segment)
+    lines = [f"- **Churn:** {_pct(overall.rate)} of {BASE_LABELS[overall.base]} churned (95% interval "
+             f"{_pct(overall.low)}-{_pct(overall.high)}), {int(overall.n):,} customers; {source}.",
+             f"- **Who leaves:** churn varies most by `{top.segment}`, from {_pct(bottom.rate)} ({bottom.level}) "
+             f"to {_pct(top.rate)} ({top.level})."]
+    shortest = lifetimes.shortest()
+    if shortest is not None:
+        lines.append(f"- **How long they stay:** the shortest median lifetime is {shortest['median']:.1f} months "
+                     f"(`{shortest.segment}` = {shortest.level}).")
+    risks = drivers.table[(drivers.table.pvalue < 0.05) & (drivers.table.odds_ratio > 1)]
+    if len(risks):
+        up = risks.sort_values("odds_ratio").iloc[-1]
+        lines.append(f"- **Drivers:** holding the rest fixed, {up.term} multiplies the odds of churning by "
+                     f"{up.odds_ratio:.2f}.")
+    if values.available:
+        rows = values.first_segment().sort_values("clv_expected")
+        lines.append(f"- **Value:** by `{rows.segment.iloc[0]}`, expected lifetime value per customer ranges from "
+                     f"{rows.clv_expected.iloc[0]:,.0f} ({rows.level.iloc[0]}) to {rows.clv_expected.iloc[-1]:,.0f} "
+                     f"({rows.level.iloc[-1]}), assuming a {values.margin:.0%} margin, {values.acquisition_cost:,.2f} "
+                     f"to acquire and {values.retention_cost:,.2f} a month to retain a customer.")
+    if causes.available:
+        lines.append(f"- **Causes:** {_pct(causes.controllable_share)} of churn is controllable.")
+    a, b = (examples.set_index("example").loc[key] for key in ("A", "B"))
+    lines.append(f"- **Arithmetic:** the seed's examples reproduce: A {_pct(a.rate_start)} ({_pct(a.rate_end)} on "
+                 f"the end count), B {_pct(b.rate_start)} ({_pct(b.rate_end)}).")
+    return "\n".join(lines)

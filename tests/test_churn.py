@@ -297,3 +297,153 @@ def test_setup_study_wrong_names_fail_with_choices():
         ch.setup_study(frame, "user", segments="plan", tenure="months")
     with pytest.raises(StudyError, match="'telco_churn', 'service_calls_churn', 'simulated'"):
         ch.dataset_key(StudyData(pd.DataFrame(), "mobi", "real", "Real data: mobi"))
+
+
+# --- report pieces: finding sentences and result objects (hand-made inputs) -----------------
+
+
+def _overall(base="start"):
+    # 10 starters (tenure >= 1), 2 new; 3 churned -> end 9; start base 3/10, end base 3/9
+    frame = pd.DataFrame({"left": [1, 1, 1] + [0] * 9, "months": [5] * 10 + [0, 0]})
+    return ch.churn_by_segment(frame, "left", tenure="months", base=base).iloc[0]
+
+
+def test_overall_finding_and_results_name_rate_base_interval_and_other_base():
+    row = _overall()
+    low, high = proportion_confint(3, 10, method="wilson")
+    text = ch.overall_finding(row)
+    assert "Of 12 customers, 3 churned" in text and "**30.0%** of customers at the start" in text
+    assert f"{100 * low:.1f}% to {100 * high:.1f}%" in text and "on the end count it is 33.3%" in text
+    end_text = ch.overall_finding(_overall("end"), weighted=True)
+    assert "**33.3%** of customers at the end" in end_text and "on the start count it is 30.0%" in end_text
+    assert "weighted counts" in end_text
+    assert ch.overall_results(row) == {"n_customers": 12, "churn_rate": pytest.approx(0.3),
+                                       "churn_rate_low": pytest.approx(low), "churn_rate_high": pytest.approx(high),
+                                       "churn_base": "start"}
+
+
+def test_segment_finding_picks_widest_spread():
+    table = pd.DataFrame({"segment": ["plan", "plan", "region", "region", "region"],
+                          "level": ["a", "b", "n", "s", "w"], "rate": [0.10, 0.40, 0.20, 0.25, np.nan]})
+    top, bottom = ch.widest_segment(table)
+    assert (top.level, bottom.level) == ("b", "a")
+    assert ch.segment_finding(table) == "Churn differs most by `plan`: 40.0% for b against 10.0% for a."
+
+
+def test_examples_and_tier_findings_quote_the_seed_numbers():
+    text = ch.examples_finding(ch.worked_examples())
+    for piece in ["200 of 3,000 outlets", "6.7% of the start count", "6.1% by the seed's end count", "1,500k",
+                  "30,000 subscribers", "10.0% (9.4% by the end count)", "810,000", "900,000"]:
+        assert piece in text
+    results = ch.examples_results(ch.worked_examples())
+    assert results["example_a"]["churn_loss"] == pytest.approx(1500)
+    assert results["example_b"]["rate_end"] == pytest.approx(0.09375)
+    tiers = pd.DataFrame({"tier": ["low", "high"], "rate_start": [0.1, 0.5], "rate_end": [0.12, 0.9]})
+    assert ch.tier_finding(tiers).startswith("Tier high loses 50.0% of its dealers against 10.0% in tier low.")
+
+
+def test_drivers_finding_both_directions_and_none():
+    table = pd.DataFrame({"term": ["x", "y", "z", "w"], "odds_ratio": [1.5, 3.0, 0.8, 0.2],
+                          "pvalue": [0.01, 0.2, 0.001, 0.3]})
+    text = ch.drivers_finding(table)
+    # y (3.0) and w (0.2) are not significant: x and z are the strongest significant terms
+    assert "risk factor is x (odds ratio 1.50)" in text and "protection is z (odds ratio 0.80)" in text
+    assert "2 of 4 terms are significant" in text
+    only_risk = ch.drivers_finding(table[table.odds_ratio > 1])
+    assert "protection" not in only_risk and "1 of 2 terms" in only_risk
+    assert ch.drivers_finding(table.assign(pvalue=0.5)) == "No term is significant at the 5% level (0 of 4)."
+
+
+def test_lifetimes_summary_finding_reached_and_not():
+    # plan a: S = 2/3, 1/3 at months 1, 2 -> median 2; plan b: nobody churns
+    frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6], "left": [1, 1, 0, 0, 0, 0], "plan": list("aaabbb")})
+    result = ch.lifetimes(frame, "months", "left", ["plan"], weighted_data=True)
+    assert not result.overall.reached
+    assert result.shortest().level == "a" and result.shortest()["median"] == 2
+    text = result.finding()
+    assert "Fewer than half of all customers have left" in text
+    assert "shortest median lifetime is 2.0 months (`plan` = a)" in text
+    assert "of 1 segmentations" in text and "unweighted" in text
+    recorded = result.to_results()
+    assert recorded["median_lifetime_months_overall"] is None
+    assert recorded["median_lifetime_months"]["level"].tolist() == ["a", "b"]
+    reached = ch.lifetimes(HAND, "months", "left", [])
+    assert reached.finding() == "Half of all customers have left after 3 months."
+    assert reached.to_results()["median_lifetime_months_overall"] == 3.0
+
+
+def test_simulation_check_compares_km_with_geometric_truth():
+    rng = np.random.default_rng(11)
+    n = 20_000
+    repurchase = rng.random(n) < 0.5
+    hazard = np.where(repurchase, 0.02, 0.08)
+    time_to_churn = rng.geometric(hazard)
+    exposure = rng.integers(1, 61, n)
+    frame = pd.DataFrame({"m": np.minimum(time_to_churn, exposure), "left": time_to_churn <= exposure,
+                          "repurchase": repurchase})
+    check = ch.simulation_check(frame, "m", "left", {"repurchase": 0.02, "no_repurchase": 0.08}).set_index("repurchase")
+    # true medians: ceil(log 0.5 / log(1 - h)) = 35 and 9 months
+    assert check.loc[True, "true_median"] == 35 and check.loc[False, "true_median"] == 9
+    assert check.loc[False, "km_median"] == 9
+    assert check["km_rmst"].to_numpy() == pytest.approx(check["true_rmst"].to_numpy(), rel=0.03)
+    assert ch.simulation_finding(check.reset_index()).startswith("The 95% intervals of the Kaplan-Meier medians")
+
+
+def test_lifetime_values_states_assumptions_and_negative_branch():
+    frame = HAND.assign(revenue=10.0, plan=list("aabbab"))
+    values = ch.lifetime_values(frame, "months", "left", ["plan"], monthly_revenue="revenue", margin=0.25,
+                                acquisition_cost=40, retention_cost=1.5)
+    note = values.assumptions_note()
+    assert "not data" in note and "25%" in note and "40.00 per customer, paid once" in note
+    assert "1.50 per customer per month" in note and "`revenue`" in note
+    assert set(values.to_results()) == {"clv_by_segment", "clv_assumptions"}
+    assert values.to_results()["clv_assumptions"]["retention_cost_per_month"] == 1.5
+    # 0.25 x 10 - 1.5 = 1 a month against 40 up front: negative over a few months
+    assert (values.table.clv_expected < 0).all()
+    assert "No level earns back the assumed acquisition cost" in values.finding()
+    rich = ch.lifetime_values(frame, "months", "left", ["plan"], monthly_revenue="revenue", margin=1.0,
+                              acquisition_cost=0, retention_cost=0)
+    best = rich.table.sort_values("clv_expected").iloc[-1]
+    assert f"`plan` = {best.level} is expected to be worth {best.clv_expected:,.0f}" in rich.finding()
+    assert "earns back" not in rich.finding()
+    no_revenue = ch.lifetime_values(frame, "months", "left", ["plan"], monthly_revenue=None, margin=0.3,
+                                    acquisition_cost=0, retention_cost=0)
+    assert not no_revenue.available and no_revenue.to_results() == {}
+    assert "no revenue column" in no_revenue.finding()
+
+
+def test_causes_result_controllable_share_and_skip():
+    frame = pd.DataFrame({"why": ["quality", "moved", "indifference", "indifference", None],
+                          "left": [True, True, True, True, False]})
+    result = ch.causes(frame, "why", "left")
+    assert result.controllable_share == pytest.approx(3 / 4)
+    assert result.finding().startswith("75.0% of churned customers left for reasons the company controls")
+    assert "the seeds put this at 91%" in result.finding()
+    assert set(result.to_results()) == {"churn_causes", "controllable_share"}
+    skipped = ch.causes(frame, None, "left", "telco_churn")
+    assert skipped.to_results() == {} and "telco_churn" in skipped.finding()
+
+
+def test_key_findings_lists_sections_that_have_something_to_say():
+    frame = HAND.assign(revenue=10.0, plan=list("aabbab"))
+    by_segment = ch.churn_by_segments(frame, "left", ["plan"])
+    drivers = ch.ChurnDrivers(pd.DataFrame({"term": ["plan: b"], "odds_ratio": [2.5], "pvalue": [0.01]}), 6, 0.1, "", None)
+    values = ch.lifetime_values(frame, "months", "left", ["plan"], monthly_revenue="revenue", margin=0.3,
+                                acquisition_cost=5, retention_cost=1)
+    text = ch.key_findings(overall=ch.churn_by_segment(frame, "left").iloc[0], by_segment=by_segment,
+                           lifetimes=ch.lifetimes(frame, "months", "left", ["plan"]), drivers=drivers, values=values,
+                           causes=ch.causes(frame, None, "left"), examples=ch.worked_examples(), source="Hand data")
+    lines = text.splitlines()
+    assert lines[0].startswith("- **Churn:** 66.7% of customers at the start churned") and "Hand data" in lines[0]
+    assert any("plan: b multiplies the odds of churning by 2.50" in line for line in lines)
+    assert any("30% margin, 5.00 to acquire and 1.00 a month" in line for line in lines)
+    assert not any("**Causes:**" in line for line in lines)
+    assert lines[-1].startswith("- **Arithmetic:** the seed's examples reproduce: A 6.7%")
+
+
+def test_styled_table_labels_percent_and_missing_labels():
+    table = pd.DataFrame({"level": ["a", "b"], "n": [1200, 5], "rate": [0.1234, np.nan], "median": [3.0, np.nan],
+                          "pvalue": [0.0001, 0.2]})
+    html = ch.styled(table, "Caption", "Real data: test", percent=["rate"], missing_labels={"median": "not reached"}).to_html()
+    assert "12.3%" in html and "1,200" in html and "not reached" in html and "&lt;0.001" in html
+    assert "churn rate" in html and "median (months)" in html and "Real data: test" in html

@@ -13,8 +13,9 @@ NOTEBOOK = ROOT / "notebooks" / "churn_and_retention.ipynb"
 BUILD = ROOT / "notebooks" / "build" / "churn_and_retention.py"
 CONTRACT_PARAMETERS = {"dataset", "schema", "n", "segments", "tenure", "churn", "margin", "acquisition_cost",
                        "retention_cost", "churn_base", "seed", "results_path"}
-RECORDED = {"n_customers", "churn_rate", "churn_rate_low", "churn_rate_high", "churn_by_segment",
-            "median_lifetime_months", "clv_by_segment", "example_a", "example_b"}
+RECORDED = {"n_customers", "churn_rate", "churn_rate_low", "churn_rate_high", "churn_base", "churn_by_segment",
+            "median_lifetime_months", "median_lifetime_months_overall", "churn_drivers", "clv_by_segment",
+            "clv_assumptions", "example_a", "example_b"}
 
 
 def test_committed_notebook_is_the_built_one_without_outputs(tmp_path):
@@ -28,6 +29,15 @@ def test_committed_notebook_is_the_built_one_without_outputs(tmp_path):
     assert all(not c.outputs and c.execution_count is None for c in code_cells)
     names = {line.split("=")[0].strip() for line in code_cells[0].source.splitlines() if "=" in line}
     assert names == CONTRACT_PARAMETERS
+    # warnings are dealt with in the package, never silenced in the notebook
+    assert not any("filterwarnings" in c.source or "catch_warnings" in c.source for c in code_cells)
+
+
+def test_papermill_reads_every_parameter():
+    papermill = pytest.importorskip("papermill")
+    inferred = papermill.inspect_notebook(str(NOTEBOOK))
+    assert set(inferred) == CONTRACT_PARAMETERS
+    assert inferred["n"]["default"] == "20000"
 
 
 def _run(tmp_path, **parameters):
@@ -45,8 +55,13 @@ def test_notebook_runs_and_records(tmp_path, dataset, n):
     if dataset == "simulated" and not (ROOT / "csat_analysis" / "simulate.py").exists():
         pytest.skip("csat_analysis.simulate not there yet")
     parameters = {"dataset": dataset, **({"n": n} if n else {})}
-    results, _ = _run(tmp_path, **parameters)
+    results, executed = _run(tmp_path, **parameters)
     assert RECORDED <= set(results)
+    text = "\n".join(str(output.get("data", {}).get("text/markdown", "")) for cell in executed.cells
+                     for output in cell.get("outputs", []))
+    # the value assumptions are stated, as assumptions, next to the lifetime values
+    assert "Assumptions (notebook parameters, not data):** profit margin 30% of revenue" in text
+    assert results["clv_assumptions"]["acquisition_cost"] == 100.0
     assert results["example_a"]["churn_loss"] == pytest.approx(1500)
     assert results["example_b"]["rate_end"] == pytest.approx(0.09375)
     assert results["churn_rate_low"] < results["churn_rate"] < results["churn_rate_high"]
