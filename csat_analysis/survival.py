@@ -180,6 +180,9 @@ def median_survival(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
     >>> frame = pd.DataFrame({"t": [1, 2, 3, 4, 5], "event": [1, 0, 0, 0, 0]})
     >>> median_survival(frame, "t", "event")[["n", "events", "reached"]].values.tolist()
     [[5, 1, False]]
+    >>> exactly_half = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6], "event": [1, 1, 1, 0, 1, 0]})
+    >>> float(median_survival(exactly_half, "t", "event")["median"].iloc[0])  # S(3) = 0.5
+    3.0
     """
     critical_z(ci)
     by = check_columns(data, by, parameter="by")
@@ -187,7 +190,10 @@ def median_survival(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
     rows_out = []
     for key, rows in _groups(data, by):
         fit = _fit(times[rows], status[rows])
-        median = float(fit.quantile(0.5)) if len(fit.surv_times) else np.nan
+        # statsmodels' quantile() follows SAS (strict "< 0.5"), which skips a curve that
+        # sits exactly at 0.5; the documented rule here is "first time at or below 0.5".
+        at_or_below = np.flatnonzero(fit.surv_prob <= 0.5 + 1e-12) if len(fit.surv_times) else []
+        median = float(fit.surv_times[at_or_below[0]]) if len(at_or_below) else np.nan
         low, high = _median_interval(fit, critical_z(ci))
         rows_out.append({**key, "n": len(rows), "events": int(status[rows].sum()), "median": median,
                          "low": low, "high": high,
