@@ -87,6 +87,34 @@ def critical_z(ci: float) -> float:
     return float(stats.norm.ppf(0.5 + ci / 2))
 
 
+def read_numbers(series: pd.Series, name: str) -> pd.Series:
+    """Float values of ``series`` (missing values NaN); text that is not a number is an error.
+
+    Numbers written as text (``"4"``, ``" 2.5 "``) are numbers: a CSV file has no
+    other way to write them. Anything else raises :class:`SurveyDataError` naming
+    ``name``, the offending values and their rows.
+
+    Examples
+    --------
+    >>> read_numbers(pd.Series(["4", None, 2.5], dtype=object), "spend").tolist()
+    [4.0, nan, 2.5]
+    >>> read_numbers(pd.Series(["4", "lots"]), "column 'spend'")
+    Traceback (most recent call last):
+    ...
+    csat_analysis.errors.SurveyDataError: column 'spend': non-numeric values 'lots' (row 1)
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+        numeric = series
+    else:
+        numeric = pd.to_numeric(series, errors="coerce")
+        not_numeric = numeric.isna() & series.notna()
+        if not_numeric.any():
+            raise SurveyDataError(f"{name}: non-numeric values {describe_offenders(series, not_numeric)}")
+    return pd.Series(numeric.to_numpy(dtype=float, na_value=np.nan), index=series.index, name=series.name)
+
+
 def read_flags(data: pd.DataFrame, column: str, *, parameter: str | None = None, missing: str = "keep") -> pd.Series:
     """A True/False or 0/1 column as floats 0.0/1.0 (missing values NaN).
 

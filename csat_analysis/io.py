@@ -65,11 +65,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, describe_offenders
+from ._validation import check_choice, check_columns, describe_offenders, read_numbers
 from .errors import SurveyDataError
 from .scaling import Scale, recode
 
-__all__ = ["ROWS_NOTE", "SUFFIXES", "column_overview", "missing_overview", "read_survey", "read_schema"]
+__all__ = ["KINDS", "ROWS_NOTE", "SUFFIXES", "answer_shares", "category_finding", "column_overview", "columns_of_kind",
+           "kinds_finding", "missing_finding", "missing_overview", "numeric_finding", "rating_finding", "read_schema",
+           "read_survey", "size_finding", "size_summary", "styled_table"]
 
 #: appended to every error about rows, so users know how to find them in the file
 ROWS_NOTE = "(rows are 0-based data rows: row 0 is the first row under the header)"
@@ -215,33 +217,27 @@ def _parse_numeric_text(series: pd.Series, scale: Scale) -> pd.Series:
     """Read numbers written as text ("4" in a column that also holds labels) as numbers.
 
     A CSV column mixing labels and numbers arrives as text; a file has no other way
-    to write a number, so this is parsing, not coercion. Anything else stays text and
-    must then be a known label.
+    to write a number, so this is parsing, not coercion. The scale's labels win over
+    numbers, and "nan" or "inf" stay text: :func:`~csat_analysis.scaling.recode` then
+    maps the labels, checks the range and reports any other text as an unknown label.
     """
     if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
         return series
+    values = series.astype(object)
+    text = values.map(lambda v: v.strip() if isinstance(v, str) else None)
+    numbers = pd.to_numeric(text, errors="coerce")
     labels = {str(k).strip() for k in (scale.labels or {})}
-
-    def parse(value):
-        if isinstance(value, str) and value.strip() not in labels:
-            try:
-                number = float(value)
-            except ValueError:
-                return value
-            return number if np.isfinite(number) else value  # "nan" is text, not a missing code
-        return value
-
-    return series.astype(object).map(parse)
+    numeric_text = np.isfinite(numbers) & ~text.isin(labels)
+    return values.where(~numeric_text, numbers)
 
 
 def _numbers(column: str, series: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(series):
         raise _error(column, "true/false values in a numeric column", series, series.notna())
-    numeric = pd.to_numeric(series, errors="coerce")
-    bad = numeric.isna() & series.notna()
-    if bad.any():
-        raise _error(column, "non-numeric values in a numeric column", series, bad)
-    return numeric.astype(float)
+    try:
+        return read_numbers(series, f"column {column!r}")
+    except SurveyDataError as error:
+        raise SurveyDataError(f"{error} {ROWS_NOTE}") from error
 
 
 def _bool_key(value):
@@ -438,19 +434,275 @@ def column_overview(data: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["column", "dtype", "kind", "min", "max", "n_levels", "levels", "n_missing"])
 
 
-def missing_overview(data: pd.DataFrame) -> pd.DataFrame:
+def missing_overview(data: pd.DataFrame, *, only_missing: bool = False) -> pd.DataFrame:
     """Missing values per column: ``column``, ``n_missing``, ``share_missing``.
+
+    With ``only_missing=True`` only the columns that have missing values are listed,
+    the most missing first.
 
     Examples
     --------
     >>> import pandas as pd
     >>> missing_overview(pd.DataFrame({"a": [1, None], "b": [1, 2]})).to_dict("records")
     [{'column': 'a', 'n_missing': 1, 'share_missing': 0.5}, {'column': 'b', 'n_missing': 0, 'share_missing': 0.0}]
+    >>> missing_overview(pd.DataFrame({"a": [1, None], "b": [1, 2]}), only_missing=True)["column"].tolist()
+    ['a']
     """
     counts = data.isna().sum()
     share = counts / len(data) if len(data) else counts.astype(float)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "column": [str(c) for c in data.columns],
         "n_missing": counts.to_numpy(dtype=int),
         "share_missing": share.to_numpy(dtype=float),
     })
+    if only_missing:
+        table = table[table["n_missing"] > 0].sort_values("n_missing", ascending=False, kind="stable")
+        table = table.reset_index(drop=True)
+    return table
+
+
+def missing_finding(missing: pd.DataFrame, name: str) -> str:
+    """One sentence on missing values from a full :func:`missing_overview` table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> missing_finding(missing_overview(pd.DataFrame({"a": [1, None], "b": [1, 2]})), "demo")
+    '1 of 2 columns of demo has missing values; the most is `a` with 1 missing (50.0%).'
+    >>> missing_finding(missing_overview(pd.DataFrame({"b": [1, 2]})), "demo")
+    'No column of demo has missing values.'
+    """
+    with_missing = missing[missing["n_missing"] > 0]
+    if with_missing.empty:
+        return f"No column of {name} has missing values."
+    worst = with_missing.loc[with_missing["n_missing"].idxmax()]
+    verb = "has" if len(with_missing) == 1 else "have"
+    return (f"{len(with_missing):,} of {len(missing):,} columns of {name} {verb} missing values; the most is "
+            f"`{worst['column']}` with {int(worst['n_missing']):,} missing ({worst['share_missing']:.1%}).")
+
+
+def columns_of_kind(overview: pd.DataFrame, *kinds: str) -> list[str]:
+    """Names of the columns whose ``kind`` in a :func:`column_overview` table is one of ``kinds``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> overview = column_overview(pd.DataFrame({"q1": [1, 2], "flag": [True, False], "x": [0.5, 1.5]}))
+    >>> columns_of_kind(overview, "rating", "boolean")
+    ['q1', 'flag']
+    """
+    for kind in kinds:
+        check_choice("kind", kind, KINDS)
+    return overview.loc[overview["kind"].isin(kinds), "column"].tolist()
+
+
+def size_summary(data: pd.DataFrame) -> dict:
+    """Rows, columns, cells and missing cells of a data set.
+
+    Returns a dict with ``n_rows``, ``n_columns``, ``n_cells``, ``n_missing_cells`` and
+    ``share_missing_cells`` (0 for an empty table).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> size_summary(pd.DataFrame({"a": [1, None], "b": [1, 2]}))
+    {'n_rows': 2, 'n_columns': 2, 'n_cells': 4, 'n_missing_cells': 1, 'share_missing_cells': 0.25}
+    """
+    n_rows, n_columns = data.shape
+    n_cells = n_rows * n_columns
+    n_missing = int(data.isna().to_numpy().sum())
+    return {"n_rows": int(n_rows), "n_columns": int(n_columns), "n_cells": int(n_cells),
+            "n_missing_cells": n_missing, "share_missing_cells": n_missing / n_cells if n_cells else 0.0}
+
+
+def size_finding(summary: Mapping) -> str:
+    """One sentence on the size of a data set from :func:`size_summary`.
+
+    Examples
+    --------
+    >>> size_finding({"n_rows": 250, "n_columns": 24, "n_cells": 6000, "n_missing_cells": 0,
+    ...               "share_missing_cells": 0.0})
+    'The data hold 250 rows and 24 columns; no cell is missing.'
+    """
+    sentence = f"The data hold {summary['n_rows']:,} rows and {summary['n_columns']:,} columns; "
+    if summary["n_missing_cells"] == 0:
+        return sentence + "no cell is missing."
+    share = summary["share_missing_cells"]
+    share_text = "under 0.1%" if share < 0.0005 else f"{share:.1%}"  # never "0.0%" for cells that are missing
+    return sentence + f"{summary['n_missing_cells']:,} of {summary['n_cells']:,} cells ({share_text}) are missing."
+
+
+#: every ``kind`` of :func:`column_overview`, and how findings name a count of them
+KINDS = ["rating", "numeric", "identifier", "boolean", "category", "text"]
+_KIND_NOUNS = {"rating": ("rating", "ratings"), "numeric": ("numeric", "numeric"),
+               "identifier": ("identifier", "identifiers"), "boolean": ("yes/no", "yes/no"),
+               "category": ("categorical", "categorical"), "text": ("text", "text")}
+
+
+def _count(number: int, kind: str) -> str:
+    singular, plural = _KIND_NOUNS[kind]
+    return f"{number:,} {singular if number == 1 else plural}"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def kinds_finding(overview: pd.DataFrame) -> str:
+    """One sentence on what kinds of columns a :func:`column_overview` table lists.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kinds_finding(column_overview(pd.DataFrame({"q1": [1, 5], "q2": [2, 4], "flag": [True, False]})))
+    'Of the 3 columns, 2 are ratings and 1 yes/no; rating answers run from 1 to 5.'
+    >>> kinds_finding(column_overview(pd.DataFrame({"q1": [1, 5], "q2": [2, 4]})))
+    'All 2 columns are ratings; rating answers run from 1 to 5.'
+    """
+    counts = overview["kind"].value_counts()
+    # most common kind first; ties in the order of KINDS
+    counts = sorted(((kind, int(counts[kind])) for kind in KINDS if kind in counts.index), key=lambda kc: -kc[1])
+    if not counts:
+        return "The data have no columns."
+    if len(overview) == 1:
+        sentence = f"The one column is {_KIND_NOUNS[counts[0][0]][0]}"
+    elif len(counts) == 1:
+        sentence = f"All {len(overview):,} columns are {_KIND_NOUNS[counts[0][0]][1]}"
+    else:
+        (first_kind, first_n), rest = counts[0], counts[1:]
+        first = f"{first_n:,} {'is' if first_n == 1 else 'are'} {_count(first_n, first_kind).split(' ', 1)[1]}"
+        sentence = f"Of the {len(overview):,} columns, " + _join([first, *(_count(n, kind) for kind, n in rest)])
+    ratings = overview[overview["kind"] == "rating"]
+    if len(ratings):
+        sentence += f"; rating answers run from {ratings['min'].min():g} to {ratings['max'].max():g}"
+    return sentence + "."
+
+
+def answer_shares(data: pd.DataFrame, columns) -> pd.DataFrame:
+    """Answer distribution of rating columns as a tidy table.
+
+    Returns one row per column and observed answer: ``column``, ``answer``, ``n`` and
+    ``percent`` (of the column's non-missing answers), in the order of ``columns``
+    and then of the answers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> answer_shares(pd.DataFrame({"q1": [2, 1, 2, 2, None]}), ["q1"]).to_dict("records")
+    [{'column': 'q1', 'answer': 1.0, 'n': 1, 'percent': 25.0}, {'column': 'q1', 'answer': 2.0, 'n': 3, 'percent': 75.0}]
+    """
+    columns = check_columns(data, columns, parameter="columns")
+    long = data[columns].melt(var_name="column", value_name="answer").dropna(subset=["answer"])
+    long["answer"] = long["answer"].astype(float)
+    counts = long.groupby(["column", "answer"], sort=False).size().rename("n").reset_index()
+    counts["percent"] = 100 * counts["n"] / counts.groupby("column")["n"].transform("sum")
+    counts["column"] = pd.Categorical(counts["column"], categories=columns)
+    counts = counts.sort_values(["column", "answer"], kind="stable").reset_index(drop=True)
+    counts["column"] = counts["column"].astype(str)
+    counts["n"] = counts["n"].astype(int)
+    return counts[["column", "answer", "n", "percent"]]
+
+
+def rating_finding(data: pd.DataFrame, columns, name: str) -> str:
+    """One sentence on the rating columns: how many, and the lowest and highest mean answer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rating_finding(pd.DataFrame({"q1": [1, 3], "q2": [4, 5]}), ["q1", "q2"], "demo")
+    '2 rating columns; mean answers range from 2.00 (`q1`) to 4.50 (`q2`).'
+    >>> rating_finding(pd.DataFrame({"x": [0.5]}), [], "demo")
+    'demo has no rating-like columns (whole numbers with at most 11 levels).'
+    """
+    columns = check_columns(data, columns, parameter="columns")
+    if not columns:
+        return f"{name} has no rating-like columns (whole numbers with at most {MAX_RATING_LEVELS} levels)."
+    means = data[columns].astype(float).mean()
+    if len(columns) == 1:
+        return f"1 rating column, `{columns[0]}`, with a mean answer of {means.iloc[0]:.2f}."
+    return (f"{len(columns):,} rating columns; mean answers range from {means.min():.2f} (`{means.idxmin()}`) "
+            f"to {means.max():.2f} (`{means.idxmax()}`).")
+
+
+def category_finding(data: pd.DataFrame, columns, name: str) -> str:
+    """One sentence on categorical and yes/no columns: the most lopsided one and its commonest level.
+
+    Shares count every row, missing values included (as the bar charts show them).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"churn": [True, False, False, False], "plan": ["a", "b", "a", "b"]})
+    >>> category_finding(frame, ["churn", "plan"], "demo")
+    '2 categorical or yes/no columns; the most lopsided is `churn`, where `False` covers 75.0% of the rows.'
+    >>> category_finding(frame, [], "demo")
+    'demo has no categorical or yes/no columns.'
+    """
+    columns = check_columns(data, columns, parameter="columns")
+    if not columns:
+        return f"{name} has no categorical or yes/no columns."
+    top = {c: data[c].astype(object).value_counts(normalize=True, dropna=False) for c in columns}
+    lopsided = max(columns, key=lambda c: top[c].iloc[0])
+    level = top[lopsided].index[0]
+    level = "(missing)" if pd.isna(level) else level
+    return (f"{len(columns):,} categorical or yes/no columns; the most lopsided is `{lopsided}`, where "
+            f"`{level}` covers {top[lopsided].iloc[0]:.1%} of the rows.")
+
+
+def numeric_finding(data: pd.DataFrame, columns, name: str) -> str:
+    """One sentence on continuous columns: how many, and the most skewed one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"spend": [1.0, 1.0, 1.0, 10.0], "age": [20.5, 30.5, 40.5, 50.5]})
+    >>> numeric_finding(frame, ["spend", "age"], "demo")
+    '2 continuous columns; the most skewed is `spend` (skewness 2.00).'
+    >>> numeric_finding(frame, [], "demo")
+    'demo has no continuous numeric columns.'
+    """
+    columns = check_columns(data, columns, parameter="columns")
+    if not columns:
+        return f"{name} has no continuous numeric columns."
+    skew = data[columns].astype(float).skew()
+    most = skew.abs().idxmax()
+    return (f"{len(columns):,} continuous column{'s' if len(columns) > 1 else ''}; the most skewed is "
+            f"`{most}` (skewness {skew[most]:.2f}).")
+
+
+#: reader-facing headers of the overview tables (:func:`styled_table`)
+DISPLAY_LABELS = {"column": "Column", "dtype": "Stored as", "kind": "Kind", "min": "Smallest", "max": "Largest",
+                  "n_levels": "Distinct values", "levels": "Observed levels", "n_missing": "Missing",
+                  "share_missing": "Share missing"}
+
+
+def _display_value(column: str, value) -> str:
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return ""
+    if column.startswith("share_"):
+        return f"{value:.1%}"
+    if column.startswith("n_"):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:,.6g}"
+    return str(value)
+
+
+def styled_table(table: pd.DataFrame, caption: str, source: str):
+    """A table for a report: readable headers, plain numbers, a caption and the data source.
+
+    Counts (``n_*``) get thousands separators, shares (``share_*``) become percentages,
+    other numbers lose trailing zeros (a rating range reads ``1`` to ``10``), missing
+    values are blank, and the headers in :data:`DISPLAY_LABELS` are replaced by their
+    labels. Returns a pandas ``Styler`` without the index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> styler = styled_table(missing_overview(pd.DataFrame({"a": [1, None]})), "Missing", "Real data: demo")
+    >>> styler.data.to_dict("records")
+    [{'Column': 'a', 'Missing': '1', 'Share missing': '50.0%'}]
+    """
+    shown = pd.DataFrame({column: [_display_value(str(column), v) for v in table[column]] for column in table.columns})
+    shown = shown.rename(columns=DISPLAY_LABELS)
+    return shown.style.hide(axis="index").set_caption(f"{caption}<br><small>{source}</small>")

@@ -36,6 +36,9 @@ def test_runs_on_every_bundled_data_set(tmp_path, name):
     text = "\n".join(str(output.get("text", "")) + json.dumps(output.get("data", {}))
                      for cell in executed.cells if cell.cell_type == "code" for output in cell.get("outputs", []))
     assert results["source"] in text  # the source line is shown
+    stderr = [output for cell in executed.cells if cell.cell_type == "code"
+              for output in cell.get("outputs", []) if output.get("name") == "stderr"]
+    assert not stderr  # no warnings reach the report
 
 
 @pytest.mark.slow
@@ -74,3 +77,13 @@ def test_builder_regenerates_the_committed_notebook(tmp_path):
     target = tmp_path / "rebuilt.ipynb"
     subprocess.run([sys.executable, str(BUILDER), str(target)], check=True, capture_output=True)
     assert target.read_text(encoding="utf-8") == NOTEBOOK.read_text(encoding="utf-8")
+
+
+def test_code_cells_are_thin():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            lines = [line.strip() for line in cell.source.splitlines() if line.strip()]
+            assert len(lines) <= 9, cell.source  # logic lives in csat_analysis.io, tested in test_io.py
+            assert not any(line.startswith(("def ", "for ", "while ", "with warnings")) for line in lines), cell.source
+            assert "filterwarnings" not in cell.source

@@ -305,3 +305,103 @@ def test_yaml_boolean_declaration_from_the_docstring(tmp_path):
     # an unquoted key is read by YAML as a boolean; it still means the same
     schema_path.write_text('columns:\n  churned: {type: bool, true: ["yes", "1"], false: ["no", "0"]}\n', encoding="utf-8")
     assert read_survey(path, schema_path)["churned"].tolist() == [True, False, True, False]
+
+
+# --- describing a data set: summaries and finding sentences, checked on hand-made frames ---
+
+
+def test_numbers_in_numeric_columns_use_the_shared_reader_and_keep_the_rows_note(tmp_path):
+    frame = good_frame()
+    frame["visits"] = frame["visits"].astype(object)
+    frame.loc[1, "visits"] = "often"
+    message = error_for(tmp_path, frame, SCHEMA)
+    assert message.startswith("column 'visits': non-numeric values 'often' (row 1)") and io.ROWS_NOTE in message
+
+
+def test_read_numbers_parses_text_numbers_and_rejects_other_text():
+    from csat_analysis._validation import read_numbers
+
+    assert read_numbers(pd.Series([" 4 ", None, "2.5"], dtype=object), "x").tolist()[::2] == [4.0, 2.5]
+    assert read_numbers(pd.Series(pd.Categorical([1, 2])), "x").tolist() == [1.0, 2.0]
+    with pytest.raises(SurveyDataError, match=r"^x: non-numeric values 'nope' \(row 2\)$"):
+        read_numbers(pd.Series([1, 2, "nope"], dtype=object), "x")
+
+
+def test_size_summary_and_finding_both_branches():
+    frame = pd.DataFrame({"a": [1, None, 3, None], "b": ["x", "y", None, "z"]})
+    size = io.size_summary(frame)
+    assert size == {"n_rows": 4, "n_columns": 2, "n_cells": 8, "n_missing_cells": 3, "share_missing_cells": 3 / 8}
+    assert io.size_finding(size) == "The data hold 4 rows and 2 columns; 3 of 8 cells (37.5%) are missing."
+    sparse = io.size_summary(pd.DataFrame({"a": [None] + list(range(2999))}))
+    assert io.size_finding(sparse).endswith("1 of 3,000 cells (under 0.1%) are missing.")
+    full = io.size_summary(pd.DataFrame({"a": range(1200)}))
+    assert io.size_finding(full) == "The data hold 1,200 rows and 1 columns; no cell is missing."
+
+
+def test_kinds_finding_counts_each_kind_and_the_rating_range():
+    frame = pd.DataFrame({"q1": [0, 3, 1], "q2": [2, 7, 2], "q3": [1, 1, 2], "flag": [True, False, True],
+                          "spend": [0.5, 1.5, 2.25]})
+    assert io.kinds_finding(column_overview(frame)) == (
+        "Of the 5 columns, 3 are ratings, 1 numeric and 1 yes/no; rating answers run from 0 to 7.")
+    assert io.kinds_finding(column_overview(frame[["spend"]])) == "The one column is numeric."
+    assert io.kinds_finding(column_overview(frame[["spend", "spend"]].set_axis(["a", "b"], axis=1))) == (
+        "All 2 columns are numeric.")
+    assert io.kinds_finding(column_overview(frame[["flag", "spend", "q1"]])).startswith("Of the 3 columns, 1 is rating, ")
+
+
+def test_columns_of_kind_rejects_unknown_kinds():
+    overview = column_overview(pd.DataFrame({"q1": [1, 2], "flag": [True, False]}))
+    assert io.columns_of_kind(overview, "boolean") == ["flag"]
+    with pytest.raises(ValueError, match="choose one of"):
+        io.columns_of_kind(overview, "ratings")
+
+
+def test_missing_overview_only_missing_and_finding_both_branches():
+    frame = pd.DataFrame({"a": [1, None, None, None], "b": [1, 2, 3, 4], "c": [None, 1, 2, 3]})
+    only = missing_overview(frame, only_missing=True)
+    assert only.to_dict("records") == [{"column": "a", "n_missing": 3, "share_missing": 0.75},
+                                       {"column": "c", "n_missing": 1, "share_missing": 0.25}]
+    assert io.missing_finding(missing_overview(frame), "demo") == (
+        "2 of 3 columns of demo have missing values; the most is `a` with 3 missing (75.0%).")
+    assert io.missing_finding(missing_overview(frame[["b"]]), "demo") == "No column of demo has missing values."
+    assert missing_overview(frame[["b"]], only_missing=True).empty
+
+
+def test_answer_shares_counts_each_answer_per_column():
+    frame = pd.DataFrame({"q2": [5, 5, 1, None], "q1": [3, 1, 1, 1]})
+    table = io.answer_shares(frame, ["q2", "q1"])
+    assert table[["column", "answer", "n"]].values.tolist() == [["q2", 1.0, 1], ["q2", 5.0, 2], ["q1", 1.0, 3], ["q1", 3.0, 1]]
+    assert table["percent"].tolist() == pytest.approx([100 / 3, 200 / 3, 75.0, 25.0])
+    with pytest.raises(SurveyDataError, match="'q9'"):
+        io.answer_shares(frame, ["q9"])
+
+
+def test_rating_category_and_numeric_findings_name_the_right_columns():
+    from scipy import stats
+
+    frame = pd.DataFrame({"q1": [1, 2, 3, 2], "q2": [5, 4, 5, 4], "plan": pd.Categorical(["a", None, None, None]),
+                          "churn": [True, False, True, False], "spend": [1.0, 2.0, 3.0, 40.0], "age": [20.0, 30.0, 40.0, 55.0]})
+    assert io.rating_finding(frame, ["q1", "q2"], "demo") == (
+        "2 rating columns; mean answers range from 2.00 (`q1`) to 4.50 (`q2`).")
+    assert io.rating_finding(frame, ["q2"], "demo") == "1 rating column, `q2`, with a mean answer of 4.50."
+    assert io.rating_finding(frame, [], "demo").startswith("demo has no rating-like columns")
+    # missing values count as a level: `plan` is 75% missing, more lopsided than churn's 50/50
+    assert io.category_finding(frame, ["churn", "plan"], "demo") == (
+        "2 categorical or yes/no columns; the most lopsided is `plan`, where `(missing)` covers 75.0% of the rows.")
+    assert io.category_finding(frame, [], "demo") == "demo has no categorical or yes/no columns."
+    skew = stats.skew(frame["spend"], bias=False)  # the adjusted sample skewness pandas reports
+    assert io.numeric_finding(frame, ["age", "spend"], "demo") == (
+        f"2 continuous columns; the most skewed is `spend` (skewness {skew:.2f}).")
+    assert io.numeric_finding(frame, ["age"], "demo").startswith("1 continuous column; ")
+    assert io.numeric_finding(frame, [], "demo") == "demo has no continuous numeric columns."
+
+
+def test_styled_table_labels_headers_and_formats_numbers():
+    table = column_overview(pd.DataFrame({"q1": [1, 10, None], "id": [1000, 2000, 3000]}))
+    shown = io.styled_table(table, "Columns", "Real data: demo")
+    records = shown.data.set_index("Column")
+    assert list(shown.data.columns) == [io.DISPLAY_LABELS[c] for c in table.columns]
+    assert (records.loc["q1", "Smallest"], records.loc["q1", "Largest"], records.loc["q1", "Missing"]) == ("1", "10", "1")
+    assert records.loc["id", "Largest"] == "3,000"
+    html = shown.to_html()
+    assert "Real data: demo" in html and "Columns" in html

@@ -2,30 +2,18 @@
 
 Run: ``.venv/bin/python notebooks/build/data_overview.py [output.ipynb]``. Cell ids are
 fixed, so rebuilding an unchanged script gives an identical file. The logic lives in
-``csat_analysis.io`` (column_overview, missing_overview) and ``csat_analysis.plots``
-(distribution_grid, category_bars, missingness_bar) and is tested there.
+``csat_analysis.io`` (size_summary, column_overview, missing_overview, answer_shares and
+the ``*_finding`` sentences) and ``csat_analysis.plots`` (answer_share_heatmap,
+category_bars, histogram_grid, missingness_bar) and is tested there.
 """
 
-import sys
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nbbuild import NotebookBuilder
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "data_overview.ipynb"
+nb = NotebookBuilder(Path(__file__).resolve().parents[1] / "data_overview.ipynb", id_prefix="overview")
 
-cells = []
-
-
-def md(text):
-    cells.append(new_markdown_cell(text.strip()))
-
-
-def code(text, **metadata):
-    cells.append(new_code_cell(text.strip(), metadata=metadata))
-
-
-md("""
+nb.md("""
 # Data overview
 
 What a data set holds before any study uses it: where it comes from, its size, the type
@@ -35,7 +23,7 @@ distributed. Run it on a bundled real data set (`mobi`, `corp_rep`, `telco_churn
 Every table and figure names the data it comes from.
 """)
 
-code('''
+nb.code('''
 dataset = "mobi"      # a bundled name, simulated, or a CSV, Parquet or Excel path with a schema
 schema = None         # schema of a user file, see csat_analysis.io.read_survey
 n = 5000              # simulated respondents, used when dataset is simulated
@@ -43,9 +31,9 @@ seed = 0
 results_path = None
 ''', tags=["parameters"])
 
-md("## Set-up\nThe `dataset` name is checked here: a wrong name fails at once with the valid choices.")
+nb.md("## Set-up\nThe `dataset` name is checked here: a wrong name fails at once with the valid choices.")
 
-code('''
+nb.code('''
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
@@ -57,133 +45,89 @@ plots.set_theme()
 
 study = open_study_data(dataset, schema=schema, n=n, seed=seed)
 data = study.data
-
-
-def show(table, caption, digits=2):
-    """Display a table with its caption and data source."""
-    display(table.style.format(precision=digits, thousands=",", na_rep="").hide(axis="index")
-            .set_caption(f"{caption}<br><small>{study.source}</small>"))
 ''')
 
-md("## Source and size")
+nb.md("## Source and size")
 
-code('''
-n_rows, n_columns = data.shape
-n_cells = n_rows * n_columns
-n_missing_cells = int(data.isna().to_numpy().sum())
+nb.code('''
+size = io.size_summary(data)
 report.record("dataset", dataset)
 report.record("source", study.source)
-report.record("n_rows", n_rows)
-report.record("n_columns", n_columns)
-report.record("n_missing_cells", n_missing_cells)
-display(Markdown(
-    f"**Data:** {study.source}.\\n\\n"
-    f"The data hold {n_rows:,} rows and {n_columns} columns; {n_missing_cells:,} of {n_cells:,} cells "
-    f"({n_missing_cells / n_cells:.1%}) are missing."
-))
+report.record("n_rows", size["n_rows"])
+report.record("n_columns", size["n_columns"])
+report.record("n_missing_cells", size["n_missing_cells"])
+display(Markdown(f"**Data:** {study.source}.\\n\\n{io.size_finding(size)}"))
 ''')
 
-md("""
+nb.md("""
 ## Columns: types and ranges
 
-One row per column: its dtype, what kind of answer it holds (`rating`: whole numbers
-with at most 11 levels; `numeric`; `identifier`; `boolean`; `category`; `text`), the
-smallest and largest value, and the observed levels.
+One row per column: how it is stored, what kind of answer it holds (`rating`: whole
+numbers with at most 11 levels; `numeric`; `identifier`: unique whole numbers; `boolean`:
+yes/no; `category`; `text`), the smallest and largest value, and the observed levels.
 """)
 
-code('''
+nb.code('''
 overview = io.column_overview(data)
-show(overview, f"Columns of {study.name}: dtype, kind, range, observed levels")
-kinds = overview["kind"].value_counts()
-display(Markdown(
-    "The columns are " + ", ".join(f"{count} {kind}" for kind, count in kinds.items()) + "."
-    + ("" if "rating" not in kinds else
-       " Rating columns run from " + f"{overview.loc[overview.kind == 'rating', 'min'].min():g} to "
-       f"{overview.loc[overview.kind == 'rating', 'max'].max():g}.")
-))
+display(io.styled_table(overview, f"Columns of {study.name}: type, kind, range and observed levels", study.source))
+display(Markdown(io.kinds_finding(overview)))
 ''')
 
-md("## Missing values")
+nb.md("""
+## Missing values
 
-code('''
-missing = io.missing_overview(data)
-with_missing = missing[missing["n_missing"] > 0].sort_values("n_missing", ascending=False)
-if len(with_missing):
-    show(with_missing, f"Columns of {study.name} with missing values", digits=3)
-fig, ax = plt.subplots(figsize=(6, max(2.5, 0.18 * len(missing))))
-plots.missingness_bar(missing, ax=ax)
-ax.set_title(f"Missing values per column: {study.name}")
-plots.source_note(ax, study.source)
-plt.show()
-if len(with_missing):
-    worst = with_missing.iloc[0]
-    finding = (f"{len(with_missing)} of {n_columns} columns have missing values; the most is `{worst.column}` "
-               f"with {worst.n_missing:,} missing ({worst.share_missing:.1%}).")
-else:
-    finding = f"No column of {study.name} has missing values."
-display(Markdown(finding))
+The columns with missing answers, most missing first (a column missing for most rows
+may simply not apply to them, such as a resolution time without a complaint).
+""")
+
+nb.code('''
+missing = io.missing_overview(data, only_missing=True)
+if len(missing):
+    display(io.styled_table(missing, f"Columns of {study.name} with missing values", study.source))
+    fig, ax = plt.subplots(figsize=(6, 1.3 + 0.3 * len(missing)))
+    plots.missingness_bar(missing, ax=ax).set_title(f"Missing values per column: {study.name}")
+    plots.source_note(ax, study.source)
+    plt.show()
+display(Markdown(io.missing_finding(io.missing_overview(data), study.name)))
 ''')
 
-md("""
+nb.md("""
 ## Rating items
 
-The answer distribution of every rating-like column, in percent of answers (small
-multiples).
+How the answers to every rating-like column are spread: one row per column, one cell
+per answer, in percent of that column's answers.
 """)
 
-code('''
-ratings = overview.loc[overview["kind"] == "rating", "column"].tolist()
+nb.code('''
+ratings = io.columns_of_kind(overview, "rating")
 if ratings:
-    plots.distribution_grid(data, ratings, source=study.source)
+    fig, ax = plt.subplots(figsize=(8, 1.5 + 0.3 * len(ratings)))
+    plots.answer_share_heatmap(io.answer_shares(data, ratings), ax=ax)
+    ax.set_title(f"Answers per rating column: {study.name}")
+    ax.grid(False)  # blank cells (answers never given) should not show the theme's grid
+    plots.source_note(ax, study.source)
     plt.show()
-    means = data[ratings].mean()
-    display(Markdown(
-        f"{len(ratings)} rating columns; mean answers range from {means.min():.2f} (`{means.idxmin()}`) "
-        f"to {means.max():.2f} (`{means.idxmax()}`)."
-    ))
-else:
-    display(Markdown(f"{study.name} has no rating-like columns."))
+display(Markdown(io.rating_finding(data, ratings, study.name)))
 ''')
 
-md("## Categories and yes/no columns\nShare of rows per level of every categorical and boolean column.")
+nb.md("## Categories and yes/no columns\nShare of rows per level of every categorical and yes/no column.")
 
-code('''
-categorical = overview.loc[overview["kind"].isin(["category", "boolean"]), "column"].tolist()
+nb.code('''
+categorical = io.columns_of_kind(overview, "category", "boolean")
 if categorical:
     plots.category_bars(data, categorical, source=study.source)
     plt.show()
-    top = {c: data[c].astype(object).value_counts(normalize=True) for c in categorical}
-    most_skewed = max(top, key=lambda c: top[c].iloc[0])
-    display(Markdown(
-        f"{len(categorical)} categorical or yes/no columns; the most lopsided is `{most_skewed}`, where "
-        f"`{top[most_skewed].index[0]}` covers {top[most_skewed].iloc[0]:.1%} of the rows."
-    ))
-else:
-    display(Markdown(f"{study.name} has no categorical or yes/no columns."))
+display(Markdown(io.category_finding(data, categorical, study.name)))
 ''')
 
-md("## Other numeric columns\nHistograms of the continuous columns (amounts, durations, counts).")
+nb.md("## Other numeric columns\nHistograms of the continuous columns (amounts, durations, weights), in percent of rows.")
 
-code('''
-numeric = overview.loc[overview["kind"] == "numeric", "column"].tolist()
+nb.code('''
+numeric = io.columns_of_kind(overview, "numeric")
 if numeric:
-    plots.distribution_grid(data, numeric, discrete=False, col_wrap=4, height=2.0, source=study.source)
+    plots.histogram_grid(data, numeric, source=study.source)
     plt.show()
-    skew = data[numeric].skew().abs()
-    display(Markdown(
-        f"{len(numeric)} continuous columns; the most skewed is `{skew.idxmax()}` (skewness {data[skew.idxmax()].skew():.2f})."
-    ))
-else:
-    display(Markdown(f"{study.name} has no continuous numeric columns."))
+display(Markdown(io.numeric_finding(data, numeric, study.name)))
 ''')
 
-notebook = new_notebook(cells=cells, metadata={
-    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-    "language_info": {"name": "python"},
-})
-for number, cell in enumerate(notebook.cells):
-    cell.id = f"overview-{number:02d}"
-nbformat.validate(notebook)
-target = Path(sys.argv[1]) if len(sys.argv) > 1 else NOTEBOOK
-target.write_text(nbformat.writes(notebook), encoding="utf-8")
-print(f"wrote {target}")
+nb.write()
