@@ -4,26 +4,14 @@ Run: ``.venv/bin/python notebooks/build/churn_and_retention.py [output.ipynb]``.
 are fixed, so rebuilding an unchanged script gives an identical file.
 """
 
-import sys
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nbbuild import NotebookBuilder
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "churn_and_retention.ipynb"
+nb = NotebookBuilder(NOTEBOOK, id_prefix="churn")
 
-cells = []
-
-
-def md(text):
-    cells.append(new_markdown_cell(text.strip()))
-
-
-def code(text, **metadata):
-    cells.append(new_code_cell(text.strip(), metadata=metadata))
-
-
-md("""
+nb.md("""
 # Churn and retention
 
 How many customers leave, who leaves, how long customers stay, what drives leaving,
@@ -34,7 +22,7 @@ data: the IBM telco customers (`telco_churn`), the MLC++ telecom accounts
 Every table and figure names the data it comes from.
 """)
 
-code("""
+nb.code("""
 dataset = "telco_churn"   # "telco_churn", "service_calls_churn", "simulated" or a file path (with schema)
 schema = None             # schema of a user file (see csat_analysis.io.read_survey)
 n = 20000                 # customers to simulate (simulated data only)
@@ -49,13 +37,13 @@ seed = 0
 results_path = None
 """, tags=["parameters"])
 
-md("""
+nb.md("""
 ## Set-up
 Parameters are checked here, so a wrong name fails before any analysis runs. Margin and
 costs are **assumptions** set as parameters, not read from the data.
 """)
 
-code("""
+nb.code("""
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 from IPython.display import Markdown, display
@@ -76,7 +64,7 @@ customers, TENURE, source = setup.data, "tenure_months", study.source
 display(Markdown(setup.describe(source)))
 """)
 
-md("""
+nb.md("""
 ## 1. The seed's churn arithmetic
 
 Seed 001 counts churned customers as `start - (end - new)` and divides by the **end**
@@ -86,7 +74,7 @@ customers times the profit margin. The table reproduces worked examples A and B 
 brief with `csat_analysis.metrics` (example A's money is in thousands).
 """)
 
-code("""
+nb.code("""
 examples = ch.worked_examples()
 display(ch.styled(examples.drop(columns="description"), "Seed 001 worked examples A and B (money in the seed's units)",
                   "Seed 001, cases 02 and 03 (worked examples, not the study data)", percent=["rate_start", "rate_end", "retention", "margin"]))
@@ -95,21 +83,21 @@ for name, value in ch.examples_results(examples).items():
 display(Markdown(ch.examples_finding(examples)))
 """)
 
-md("""
+nb.md("""
 The same arithmetic works per tier. Seed 001's case 01 (an industrial parts maker)
 reports A-tier dealer churn of 42% and B-tier churn of 23% in half a year after a
 harsh policy change; the seed gives only the rates, so the counts below are
 **illustrative**, chosen to give exactly those rates.
 """)
 
-code("""
+nb.code("""
 tiers = ch.tier_example()
 display(ch.styled(tiers, "Seed 001 case 01: churn per dealer tier (illustrative counts)",
                   "Seed 001, case 01 (rates from the seed, counts illustrative)", percent=["rate_start", "rate_end", "retention"]))
 display(Markdown(ch.tier_finding(tiers)))
 """)
 
-md("""
+nb.md("""
 ## 2. Churn on the data
 
 A customer table is one period: customers who joined less than a month ago are the
@@ -119,14 +107,14 @@ Wilson 95% interval. The end-based rate can exceed 100% where more customers lef
 remain, as among the newest customers.
 """)
 
-code("""
+nb.code("""
 overall = ch.churn_by_segment(customers, setup.churn, tenure=TENURE, base=churn_base, weights=setup.weights).iloc[0]
 for name, value in ch.overall_results(overall).items():
     report.record(name, value)
 display(Markdown(ch.overall_finding(overall, weighted=setup.weights is not None)))
 """)
 
-code("""
+nb.code("""
 by_segment = ch.churn_by_segments(customers, setup.churn, setup.segments, tenure=TENURE, base=churn_base,
                                   weights=setup.weights)
 report.record("churn_by_segment", by_segment[["segment", "level", "n", "churned", "rate", "low", "high"]])
@@ -141,7 +129,7 @@ plt.show()
 display(Markdown(ch.segment_finding(by_segment)))
 """)
 
-md("""
+nb.md("""
 ## 3. Retention curves
 
 Kaplan-Meier curves (statsmodels `SurvfuncRight`) give the share of customers still
@@ -154,7 +142,7 @@ itself, so their curves would only restate the banding. The curves count every
 customer once (unweighted): `csat_analysis.survival` takes no survey weights.
 """)
 
-code("""
+nb.code("""
 time_segments = ch.time_segments(setup.segments)
 curves = ch.retention_curves_by_segment(customers, TENURE, setup.churn, time_segments)
 axes = plots.retention_panels(curves, panel="segment", hue="level", xlabel="tenure (months)",
@@ -170,13 +158,13 @@ display(ch.styled(lifetimes.tests, "Log-rank tests: do the retention curves diff
 display(Markdown(lifetimes.finding()))
 """)
 
-md("""
+nb.md("""
 On simulated data the truth is known: the simulator draws a geometric time to churn
 with a monthly hazard that depends on repurchase intent. The Kaplan-Meier medians and
 restricted means should sit close to the true values (other data sets skip this check).
 """)
 
-code("""
+nb.code("""
 if study.is_simulated:
     check = ch.simulation_check(customers, TENURE, setup.churn, study.truth["monthly_churn_hazard"])
     display(ch.styled(check, "Simulated data: Kaplan-Meier against the known geometric churn", source, digits=2,
@@ -186,7 +174,7 @@ else:
     display(Markdown(f"{study.name} is real data with no known truth; this check runs on `dataset=\\"simulated\\"`."))
 """)
 
-md("""
+nb.md("""
 ## 4. Drivers of churn
 
 A logistic regression (statsmodels formula API) of churn on the segment variables and
@@ -195,7 +183,7 @@ odds of churning relative to the reference level, holding the other variables fi
 Numeric terms (tenure, charges) are per unit: one month, one unit of currency.
 """)
 
-code("""
+nb.code("""
 drivers = ch.churn_drivers(customers, setup.churn, setup.drivers)
 report.record("churn_drivers", drivers.table[["term", "odds_ratio", "low", "high", "pvalue"]])
 display(ch.styled(drivers.table.drop(columns=["variable", "level"]),
@@ -211,7 +199,7 @@ plt.show()
 display(Markdown(ch.drivers_finding(drivers.table)))
 """)
 
-md("""
+nb.md("""
 ## 5. Lifetime value per segment
 
 Two views, both resting on the **assumed** margin, acquisition cost and retention cost
@@ -227,7 +215,7 @@ from the data:
   so this is a conservative value.
 """)
 
-code("""
+nb.code("""
 values = ch.lifetime_values(customers, TENURE, setup.churn, time_segments, monthly_revenue=setup.monthly_revenue,
                             margin=margin, acquisition_cost=acquisition_cost, retention_cost=retention_cost)
 for name, value in values.to_results().items():
@@ -247,7 +235,7 @@ if values.available:
 display(Markdown(values.finding()))
 """)
 
-md("""
+nb.md("""
 ## 6. Why customers leave
 
 Seeds 000 and 001: 1% of churned customers die, 3% move away, 5% change habits, 9%
@@ -255,7 +243,7 @@ leave for a competitor's price or benefits, 14% over product or service quality 
 68% because of the company's indifference. The last three are controllable.
 """)
 
-code("""
+nb.code("""
 causes = ch.causes(customers, setup.cause, setup.churn, study.name)
 for name, value in causes.to_results().items():
     report.record(name, value)
@@ -273,20 +261,11 @@ if causes.available:
 display(Markdown(causes.finding()))
 """)
 
-md("## 7. Findings")
+nb.md("## 7. Findings")
 
-code("""
+nb.code("""
 display(Markdown(ch.key_findings(overall=overall, by_segment=by_segment, lifetimes=lifetimes, drivers=drivers,
                                  values=values, causes=causes, examples=examples, source=source)))
 """)
 
-notebook = new_notebook(cells=cells, metadata={
-    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-    "language_info": {"name": "python"},
-})
-for number, cell in enumerate(notebook.cells):
-    cell.id = f"churn-{number:02d}"
-nbformat.validate(notebook)
-target = Path(sys.argv[1]) if len(sys.argv) > 1 else NOTEBOOK
-target.write_text(nbformat.writes(notebook), encoding="utf-8")
-print(f"wrote {target}")
+nb.write()

@@ -8,26 +8,12 @@ The notebook is committed without outputs; the logic lives in
 
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nbbuild import NotebookBuilder
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "complaint_resolution.ipynb"
+nb = NotebookBuilder(NOTEBOOK, id_prefix="complaints")
 
-cells = []
-
-
-def md(text: str) -> None:
-    cells.append(new_markdown_cell(text.strip("\n")))
-
-
-def code(text: str, tags: list[str] | None = None) -> None:
-    cell = new_code_cell(text.strip("\n"))
-    if tags:
-        cell.metadata["tags"] = tags
-    cells.append(cell)
-
-
-md("""
+nb.md("""
 # Complaint resolution study
 
 What happens to customers who have a problem: whether they complain, how the complaint
@@ -42,7 +28,7 @@ loyalty), or on a user's complaint log (`dataset` = file path, with a `schema`).
 Every table and figure names its data source.
 """)
 
-code('''
+nb.code('''
 dataset = "simulated"  # "simulated", a bundled name ("service_calls_churn", "mobi"), or a file path
 schema = None  # schema for a user file (see csat_analysis.io.read_survey)
 n = 20000  # simulated respondents
@@ -59,7 +45,7 @@ tell_satisfied = 5  # seed 003: people a satisfied customer tells
 results_path = None
 ''', tags=["parameters"])
 
-code('''
+nb.code('''
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
@@ -91,7 +77,7 @@ report.record("n_respondents", len(data))
 display(Markdown(f"*{source}*  \\n{columns.describe()}"))
 ''')
 
-md("""
+nb.md("""
 ## 1. The complaint funnel
 
 Problems -> complaints (the voice rate) -> resolved at first contact -> escalated to
@@ -101,7 +87,7 @@ of, with 95% Wilson intervals, beside the seed's escalation pyramid (500 -> 200 
 contradicts the 4% voice rate of seed 003; the comparison uses the 4%.
 """)
 
-code('''
+nb.code('''
 if columns.has_funnel:
     funnel = complaints.complaint_funnel(data, weights=columns.weights)
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
@@ -121,7 +107,7 @@ else:
     display(Markdown(columns.missing("complaint statuses, so the funnel cannot be drawn")))
 ''')
 
-md("""
+nb.md("""
 ## 2. The TARP table rebuilt from the data
 
 Outcome rate by complaint status x problem severity, with 95% Wilson intervals (survey
@@ -131,7 +117,7 @@ chi-square tests of status against the outcome within each severity; and a logis
 regression giving odds ratios against customers with no problem.
 """)
 
-code('''
+nb.code('''
 if columns.has_status:
     by_status = complaints.with_seed_rates(complaints.repurchase_table(
         data, columns.outcome, columns.status, columns.severity, weights=columns.weights), columns.higher_is_better)
@@ -147,14 +133,14 @@ else:
     display(Markdown(columns.missing("complaint statuses, so the TARP table cannot be rebuilt")))
 ''')
 
-code('''
+nb.code('''
 if columns.has_status and columns.severity is not None:
     tests = complaints.chi_square_tests(data, columns.outcome, columns.status, columns.severity)
     show(tests, f"Chi-square tests: complaint status x {columns.outcome}, within each severity")
     say(complaints.chi_square_finding(tests, columns.outcome))
 ''')
 
-code('''
+nb.code('''
 if columns.has_status:
     odds = complaints.outcome_model(data, columns.outcome, columns.status, columns.severity,
                                     [c for c in ("segment",) if c in data.columns])
@@ -164,7 +150,7 @@ if columns.has_status:
     show(odds, f"Logistic regression of {columns.outcome}: odds ratios")
 ''')
 
-md("""
+nb.md("""
 ## 3. The service-recovery paradox
 
 Are complainants whose problem was resolved quickly more loyal than customers who had
@@ -174,7 +160,7 @@ from the interval only: "supported" if it lies wholly on the loyal side of zero,
 "contradicted" if wholly on the other side, otherwise "inconclusive".
 """)
 
-code('''
+nb.code('''
 if columns.has_status:
     paradox = complaints.recovery_paradox(data, columns.outcome, columns.status, higher_is_better=columns.higher_is_better,
                                           weights=columns.weights, bootstrap=int(bootstrap), seed=seed)
@@ -189,7 +175,7 @@ else:
     display(Markdown(columns.missing("complaint statuses, so the recovery paradox cannot be tested")))
 ''')
 
-md("""
+nb.md("""
 ## 4. Resolution time
 
 How long complaints take to resolve: a Kaplan-Meier curve (statsmodels), where
@@ -198,7 +184,7 @@ outcome of resolved complainants against time to resolution, in quantile bins wi
 Wilson intervals and a logistic fit on log2(hours).
 """)
 
-code('''
+nb.code('''
 if columns.has_times:
     curve = complaints.resolution_times(data, "resolution_hours", columns.open_hours)
     summary = complaints.resolution_summary(data, "resolution_hours", columns.open_hours, fast_hours=fast_hours)
@@ -221,7 +207,7 @@ else:
     display(Markdown(columns.missing("complaint resolution times")))
 ''')
 
-md("""
+nb.md("""
 ## 5. Service calls and churn
 
 Churn rate by number of customer-service calls (contacts as a proxy for unresolved
@@ -231,7 +217,7 @@ count whose churn is significantly above the pooled churn of all lower counts
 adds the plan covariates. On simulated data the analogue is churn by escalation level.
 """)
 
-code('''
+nb.code('''
 if columns.has_calls:
     by_calls = complaints.churn_by_calls(data, columns.calls, columns.churn)
     jumps = complaints.call_threshold(by_calls)
@@ -251,7 +237,7 @@ else:
     display(Markdown(columns.missing("service-call counts with churn")))
 ''')
 
-md("""
+nb.md("""
 ## 6. Complaint handling and loyalty
 
 Loyalty (mean of CUSL1-3) and the share of top-box loyal customers (mean loyalty at
@@ -259,7 +245,7 @@ least 9 of 10) by satisfaction with complaint handling (CUSCO), with intervals, 
 Spearman correlation between them.
 """)
 
-code('''
+nb.code('''
 if columns.has_cusco:
     by_cusco = complaints.loyalty_by_rating(data, "CUSCO", ["CUSL1", "CUSL2", "CUSL3"], top_box=9, scale=(1, 10))
     correlation = complaints.rank_correlation(data, "CUSCO", ["CUSL1", "CUSL2", "CUSL3"])
@@ -276,7 +262,7 @@ else:
     display(Markdown(columns.missing("CUSCO and loyalty items CUSL1-3")))
 ''')
 
-md("""
+nb.md("""
 ## 7. Word of mouth
 
 People reached by negative and positive stories. Counts of dissatisfied customers
@@ -288,7 +274,7 @@ customers, 客户, not people told); the cascade reading (20% of the people told
 to 20 each) is shown beside it.
 """)
 
-code('''
+nb.code('''
 if columns.has_status:
     mouth = complaints.word_of_mouth_by_status(data, columns.status, tell_dissatisfied=tell_dissatisfied,
                                                retell_share=retell_share, retell_count=retell_count, tell_satisfied=tell_satisfied)
@@ -298,20 +284,14 @@ else:
     display(Markdown(columns.missing("complaint statuses to count dissatisfied and satisfied customers")))
 ''')
 
-md("""
+nb.md("""
 ## 8. Findings
 
 In plain language, from the numbers above.
 """)
 
-code('''
+nb.code('''
 display(Markdown(f"*{source}*\\n\\n" + "\\n".join(f"- {sentence}" for sentence in findings)))
 ''')
 
-notebook = new_notebook(cells=cells, metadata={
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-})
-nbformat.validate(notebook)
-nbformat.write(notebook, NOTEBOOK)
-print(f"wrote {NOTEBOOK}")
+nb.write()
