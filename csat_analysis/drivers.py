@@ -26,7 +26,9 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from math import factorial
 
 import numpy as np
@@ -37,7 +39,8 @@ from .errors import ModelSpecError, StudyError, SurveyDataError
 from .loyalty import composite_score
 from .scaling import Scale
 
-__all__ = ["QUADRANTS", "driver_scores", "importance_performance", "ipma", "relative_importance", "short_stave"]
+__all__ = ["QUADRANTS", "KeyDrivers", "driver_scores", "drivers_finding", "importance_performance", "ipma", "ipma_finding",
+           "key_drivers", "relative_importance", "short_stave"]
 
 #: Martilla and James (1977) quadrant names, keyed by (high importance, high performance)
 QUADRANTS = {
@@ -266,7 +269,9 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
     DataFrame
         One row per construct with a total effect on the target: ``construct``,
         ``importance`` (unstandardised total effect), ``standardised`` (total effect
-        from the standardised paths), ``performance``, ``quadrant``,
+        from the standardised paths), ``performance``, ``negative_weights`` (how many
+        of the construct's items have a negative index weight; the index keeps them,
+        so this column reports what ``index()`` would warn about), ``quadrant``,
         ``weakest_high_importance``.
     """
     paths = pls_result.paths
@@ -274,7 +279,13 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
     if target not in paths.columns:
         raise ModelSpecError(f"ipma: target={target!r} is not a construct of the model; constructs: {', '.join(map(str, paths.columns))}")
     scale = Scale.coerce(scale)
-    scores = pls_result.index(scale=(scale.low, scale.high)).scores[constructs]
+    with warnings.catch_warnings():
+        # index() warns about negative index weights; they are counted in the table instead
+        warnings.filterwarnings("ignore", message="negative index weight", category=UserWarning)
+        index_result = pls_result.index(scale=(scale.low, scale.high))
+    scores = index_result.scores[constructs]
+    index_weights = getattr(index_result, "weights", None)
+    negative = (index_weights < 0).sum() if index_weights is not None else pd.Series(0, index=constructs)
     structure = paths.reindex(index=constructs, columns=constructs).fillna(0).to_numpy() != 0
     unstandardised = np.zeros(structure.shape)
     values = scores.to_numpy(dtype=float)
@@ -294,6 +305,100 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
         "importance": total[sources, t],
         "standardised": total_standardised[sources, t],
         "performance": scores.mean().to_numpy()[sources],
+        "negative_weights": negative.reindex(constructs).fillna(0).astype(int).to_numpy()[sources],
     })
     table["quadrant"], table["weakest_high_importance"] = _quadrants(table["importance"], table["performance"])
     return table
+
+
+@dataclass(frozen=True)
+class KeyDrivers:
+    """Key drivers of a target (:func:`key_drivers`).
+
+    ``table`` is :func:`importance_performance`; ``r2`` the full regression's R²;
+    ``weights`` the survey weight column used (or ``None``).
+    """
+
+    table: pd.DataFrame
+    r2: float
+    weights: str | None = None
+
+    @property
+    def short_stave(self) -> str | None:
+        return short_stave(self.table)
+
+    def to_results(self) -> dict:
+        """``key_drivers`` (driver -> share of R²), ``short_stave`` and its ``short_stave_quadrant``."""
+        stave = self.short_stave
+        quadrant = None if stave is None else str(self.table.set_index("driver").loc[stave, "quadrant"])
+        return {"key_drivers": dict(zip(self.table["driver"], self.table["share"])), "short_stave": stave,
+                "short_stave_quadrant": quadrant}
+
+    def finding(self) -> str:
+        return drivers_finding(self.table, self.r2)
+
+
+def key_drivers(data: pd.DataFrame, target: str | Sequence[str], drivers: Sequence[str] | Mapping[str, Sequence[str]],
+                scale, *, method: str = "shapley", weights: str | None = None) -> KeyDrivers:
+    """Importance-performance matrix plus the model's R² (see :func:`importance_performance`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"a": [1, 2, 3, 4, 5, 2], "b": [5, 3, 4, 4, 2, 1]})
+    >>> survey["y"] = 2 * survey["a"] + survey["b"]
+    >>> result = key_drivers(survey, "y", ["a", "b"], (1, 5))
+    >>> result.short_stave, round(result.r2, 6)
+    ('a', 1.0)
+    """
+    table = importance_performance(data, target, drivers, scale, method=method, weights=weights)
+    r2 = float(relative_importance(data, target, drivers, method=method, weights=weights)["r2"].iloc[0])
+    return KeyDrivers(table, r2, weights)
+
+
+def drivers_finding(table: pd.DataFrame, r2: float) -> str:
+    """The variance explained, the most important driver and the short stave.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"driver": ["Price", "Staff"], "share": [0.3, 0.7], "performance": [55.0, 80.0],
+    ...                       "weakest_high_importance": [False, True]})
+    >>> drivers_finding(table, 0.42)
+    'The drivers explain R² = 0.42 of satisfaction. **Staff** matters most (70% of R²); the short stave is **Staff** (performance 80/100, the weakest of the drivers of above-average importance).'
+    """
+    top = table.loc[table["share"].idxmax()]
+    text = f"The drivers explain R² = {r2:.2f} of satisfaction. **{top['driver']}** matters most ({top['share']:.0%} of R²)"
+    stave = short_stave(table)
+    if stave is None:
+        return text + "; no driver stands out as important, so there is no short stave."
+    row = table.set_index("driver").loc[stave]
+    if row.get("quadrant") == QUADRANTS[(True, True)]:
+        return (text + f"; the weakest of the drivers of above-average importance, **{stave}**, still performs above "
+                f"average ({row['performance']:.0f}/100), so no important driver lags behind.")
+    return (text + f"; the short stave is **{stave}** (performance {row['performance']:.0f}/100, the weakest of the "
+            "drivers of above-average importance).")
+
+
+def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
+    """The construct with the largest unstandardised total effect and the map's short stave.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"construct": ["Image", "Value"], "importance": [0.12, 0.31],
+    ...                       "performance": [70.0, 62.0], "weakest_high_importance": [False, True]})
+    >>> ipma_finding(table)
+    'In the PLS model, one point more on **Value** (0-100) moves the Satisfaction index most (0.31 points); the short stave of the map is **Value** (performance 62/100).'
+    """
+    top = table.loc[table["importance"].idxmax()]
+    text = (f"In the PLS model, one point more on **{top['construct']}** (0-100) moves the {target} index most "
+            f"({top['importance']:.2f} points)")
+    stave = short_stave(table)
+    if stave is None:
+        return text + "; no construct is both important and weak, so the map has no short stave."
+    row = table.set_index("construct").loc[stave]
+    if row.get("quadrant") == QUADRANTS[(True, True)]:
+        return (text + f"; the weakest important construct, **{stave}**, still performs above average "
+                f"({row['performance']:.0f}/100), so no important construct lags behind.")
+    return text + f"; the short stave of the map is **{stave}** (performance {row['performance']:.0f}/100)."

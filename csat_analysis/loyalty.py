@@ -37,23 +37,48 @@ from .metrics import Estimate, proportion
 from .scaling import Scale
 
 __all__ = [
+    "DEALER_COLUMNS",
     "LOYALTY_TYPES",
     "MODELS",
     "SEED_DEALER_LOYALTY",
     "STUDY_DEFAULTS",
+    "WEIGHT_COLUMN",
+    "CurveStudy",
+    "IndexModel",
     "LoyaltyCurveFit",
+    "SegmentStudy",
     "StudySettings",
     "composite_score",
+    "curve_finding",
+    "curve_study",
+    "dealer_finding",
+    "dealer_records",
     "dealer_table",
     "describe_measures",
     "fit_loyalty_curve",
+    "index_finding",
+    "index_model",
     "infer_scale",
     "loyalty_curve",
     "loyalty_segments",
+    "loyalty_types_finding",
     "mean_index",
+    "measures_finding",
+    "negative_index_weights",
+    "negative_weights_finding",
+    "no_segment_reason",
+    "paths_finding",
     "resolve_settings",
     "segment_comparison",
+    "segment_finding",
+    "segment_study",
     "segment_tests",
+    "settings_note",
+    "study_dealer_table",
+    "study_loyalty_types",
+    "study_measures",
+    "study_source",
+    "styled_table",
     "summarize_findings",
     "top_box_flags",
 ]
@@ -227,7 +252,7 @@ class LoyaltyCurveFit:
 
     Attributes
     ----------
-    linear, curved : statsmodels GLM results
+    linear, curved : statsmodels Logit results
         Logit of top-box loyalty on satisfaction: straight and with the curvature term.
     lr_statistic, lr_df, lr_pvalue : float
         Likelihood-ratio test of the curvature term (non-linearity on the logit scale).
@@ -263,9 +288,11 @@ def fit_loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loy
 
     Fits ``loyal ~ satisfaction`` and ``loyal ~ satisfaction + I(satisfaction**2)``
     (``form="quadratic"``) or ``loyal ~ bs(satisfaction, df=spline_df)``
-    (``form="spline"``) as binomial GLMs (statsmodels formulas) and compares them with
-    a likelihood-ratio test. Satisfaction is the respondent's item mean (not rounded).
-    Unweighted.
+    (``form="spline"``) as logits (:func:`csat_analysis.regression.fit_logit`, so
+    perfect separation is a :class:`~csat_analysis.errors.ModelSpecError`) and
+    compares them with a likelihood-ratio test. Satisfaction is the respondent's item
+    mean (not rounded). Unweighted: the curve describes respondents, and survey
+    weights would make the likelihood-ratio test invalid.
 
     Returns
     -------
@@ -281,8 +308,7 @@ def fit_loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loy
     >>> 7 <= fit.steepest <= 9
     True
     """
-    import statsmodels.api as sm
-    import statsmodels.formula.api as smf
+    from .regression import fit_logit
 
     check_choice("form", form, ["quadratic", "spline"], error=StudyError)
     satisfaction, loyalty = _items(satisfaction), _items(loyalty)
@@ -296,19 +322,18 @@ def fit_loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loy
             f"fit_loyalty_curve: need both loyal and non-loyal respondents and at least 3 satisfaction levels; "
             f"got {int(frame['loyal'].sum())} loyal of {len(frame)} over {frame['satisfaction'].nunique()} levels"
         )
-    family = sm.families.Binomial()
-    linear = smf.glm("loyal ~ satisfaction", frame, family=family).fit()
+    linear = fit_logit("loyal ~ satisfaction", frame)
     term = "satisfaction + I(satisfaction ** 2)" if form == "quadratic" else f"bs(satisfaction, df={spline_df})"
-    curved = smf.glm(f"loyal ~ {term}", frame, family=family).fit()
+    curved = fit_logit(f"loyal ~ {term}", frame)
     lr = max(2 * (curved.llf - linear.llf), 0.0)
     lr_df = int(curved.df_model - linear.df_model)
     low, high = frame["satisfaction"].min(), frame["satisfaction"].max()
     xs = np.linspace(low, high, grid_points)
     prediction = curved.get_prediction(pd.DataFrame({"satisfaction": xs})).summary_frame(alpha=1 - ci)
-    predicted = prediction["mean"].to_numpy()
+    predicted = prediction["predicted"].to_numpy()
     slope = np.gradient(predicted, xs)
-    grid = pd.DataFrame({"satisfaction": xs, "predicted": predicted, "low": prediction["mean_ci_lower"].to_numpy(),
-                         "high": prediction["mean_ci_upper"].to_numpy(), "slope": slope})
+    grid = pd.DataFrame({"satisfaction": xs, "predicted": predicted, "low": prediction["ci_lower"].to_numpy(),
+                         "high": prediction["ci_upper"].to_numpy(), "slope": slope})
     rise = predicted[-1] - predicted[0]
     top_third = xs >= high - (high - low) / 3
     gain_top = predicted[-1] - predicted[top_third][0]
@@ -432,8 +457,12 @@ def _groups(data: pd.DataFrame, segment: str) -> list:
 
 
 def segment_comparison(data: pd.DataFrame, segment: str, satisfaction: str | Sequence[str], loyalty: str | Sequence[str], *,
-                       top_box: int = 2, scale=None, loyalty_scale=None, ci: float = 0.95) -> pd.DataFrame:
+                       top_box: int = 2, scale=None, loyalty_scale=None, weights: str | None = None,
+                       ci: float = 0.95) -> pd.DataFrame:
     """Satisfaction and loyalty indices (0-100) and top-box loyalty per segment.
+
+    With ``weights`` (a survey weight column) indices and shares are weighted and
+    their intervals use the Kish effective n.
 
     Returns
     -------
@@ -453,12 +482,14 @@ def segment_comparison(data: pd.DataFrame, segment: str, satisfaction: str | Seq
     scale = _scale(scale, data, satisfaction)
     loyalty_scale = scale if loyalty_scale is None else Scale.coerce(loyalty_scale)
     loyal = top_box_flags(composite_score(data, loyalty, parameter="loyalty"), loyalty_scale, top_box)
+    w = _weights(data, weights)
     rows = []
     for value in _groups(data, segment):
         part = data[segment] == value
-        sat = mean_index(data[part], satisfaction, scale=scale, ci=ci)
-        loy = mean_index(data[part], loyalty, scale=loyalty_scale, ci=ci)
-        share = proportion(loyal[part].dropna().astype(float).to_numpy(), ci=ci)
+        sat = mean_index(data[part], satisfaction, scale=scale, weights=weights, ci=ci)
+        loy = mean_index(data[part], loyalty, scale=loyalty_scale, weights=weights, ci=ci)
+        answered = part & loyal.notna()
+        share = proportion(loyal[answered].astype(float).to_numpy(), weights=w[answered].to_numpy(), ci=ci)
         rows.append({"segment": value, "n": int(part.sum()),
                      "satisfaction_index": sat.value, "satisfaction_low": sat.low, "satisfaction_high": sat.high,
                      "loyalty_index": loy.value, "loyalty_low": loy.low, "loyalty_high": loy.high,
@@ -552,7 +583,12 @@ def summarize_findings(results: Mapping) -> list[str]:
         top = max(drivers, key=drivers.get)
         lines.append(f"The strongest driver of satisfaction is {top} ({_pct(drivers[top])} of the explained variance).")
     if results.get("short_stave"):
-        lines.append(f"The short stave (high importance, lowest performance) is {results['short_stave']}: improve it first.")
+        if results.get("short_stave_quadrant") == "keep up the good work":
+            lines.append(f"No important driver lags behind: the weakest of them, {results['short_stave']}, "
+                         "still performs above average.")
+        else:
+            lines.append(f"The short stave (high importance, lowest performance) is {results['short_stave']}: "
+                         "improve it first.")
     if results.get("segment_difference_pvalue") is not None:
         p = results["segment_difference_pvalue"]
         lines.append(f"Segments {'differ' if p < 0.05 else 'do not differ significantly'} in top-box loyalty (chi-square p = {p:.3f}).")
@@ -581,6 +617,8 @@ STUDY_DEFAULTS = {
 MODELS = ("ecsi", "simple", "none")
 #: value of ``segment`` that switches the segment comparison off
 NO_SEGMENT = "none"
+#: survey weight column used for shares and means when a data set has it (the simulator)
+WEIGHT_COLUMN = "weight"
 
 
 @dataclass(frozen=True)
@@ -589,7 +627,10 @@ class StudySettings:
 
     ``data`` is already filtered to ``segment == segment_value`` when a value is given.
     ``behaviour`` is the column behind the loyalty types (``behaviour_is_proxy``: a
-    stated intention item standing in for observed repurchase).
+    stated intention item standing in for observed repurchase). ``weights`` is the
+    survey weight column (:data:`WEIGHT_COLUMN`) when the data carry one (the
+    simulator does): shares and means are then weighted; PLS, the curve fit and the
+    tests stay unweighted.
     """
 
     data: pd.DataFrame
@@ -603,6 +644,7 @@ class StudySettings:
     scale: Scale
     behaviour: str | None
     behaviour_is_proxy: bool
+    weights: str | None = None
 
     @property
     def satisfied_threshold(self) -> float:
@@ -703,14 +745,17 @@ def resolve_settings(study, *, satisfaction=None, loyalty=None, drivers=None, se
     if behaviour is not None and behaviour not in data.columns:
         behaviour = None
     return StudySettings(data, satisfaction, loyalty, drivers, segment, segment_value, int(top_box), model, scale,
-                         behaviour, bool(defaults.get("behaviour_is_proxy", True)))
+                         behaviour, bool(defaults.get("behaviour_is_proxy", True)),
+                         WEIGHT_COLUMN if WEIGHT_COLUMN in data.columns else None)
 
 
-def describe_measures(data: pd.DataFrame, measures: Mapping[str, Sequence[str]], scale) -> pd.DataFrame:
+def describe_measures(data: pd.DataFrame, measures: Mapping[str, Sequence[str]], scale, *,
+                      weights: str | None = None) -> pd.DataFrame:
     """Items, completeness, mean (0-100) and Cronbach's alpha of each measure.
 
     Alpha (with Feldt's interval, :func:`csat_analysis.scaling.cronbach_alpha`) is
-    missing for single-item measures, whose reliability cannot be estimated.
+    missing for single-item measures, whose reliability cannot be estimated. With
+    ``weights`` the index is a weighted mean (alpha stays unweighted).
 
     Returns
     -------
@@ -736,7 +781,453 @@ def describe_measures(data: pd.DataFrame, measures: Mapping[str, Sequence[str]],
         alpha = cronbach_alpha(frame) if len(items) > 1 else None
         rows.append({"measure": name, "items": ", ".join(items), "n_items": len(items),
                      "complete": int(frame.notna().all(axis=1).sum()), "missing_cells": int(frame.isna().sum().sum()),
-                     "index": float(((frame.mean(axis=1) - scale.low) / scale.width * 100).mean()),
+                     "index": mean_index(data, items, scale=scale, weights=weights).value,
                      "alpha": alpha.value if alpha else np.nan, "alpha_low": alpha.low if alpha else np.nan,
                      "alpha_high": alpha.high if alpha else np.nan})
     return pd.DataFrame(rows)
+
+
+# --- the study notebook's steps: tables, records and finding sentences ---------------
+
+
+def study_source(study, settings: StudySettings) -> str:
+    """The data source line of every figure and table, naming a segment filter and the weights.
+
+    Examples
+    --------
+    >>> from csat_analysis.datasets import open_study_data
+    >>> corp = open_study_data("corp_rep")
+    >>> study_source(corp, resolve_settings(corp, segment_value=2)).endswith("only serviceprovider = 2 (n = 127)")
+    True
+    """
+    text = study.source
+    if settings.segment_value is not None:
+        text += f"; only {settings.segment} = {settings.segment_value} (n = {len(settings.data):,})"
+    if settings.weights is not None:
+        text += f"; shares and means weighted by `{settings.weights}`"
+    return text
+
+
+def settings_note(settings: StudySettings, source: str) -> str:
+    """Markdown paragraph stating the data, measures, thresholds, weighting and model of a run.
+
+    Examples
+    --------
+    >>> from csat_analysis.datasets import open_study_data
+    >>> mobi = open_study_data("mobi")
+    >>> "at least 9 (top 2 box)" in settings_note(resolve_settings(mobi), mobi.source)
+    True
+    """
+    weighting = (f"Shares and means are weighted by the survey weight `{settings.weights}`; the PLS model, the "
+                 "curve fit, correlations and tests are unweighted." if settings.weights is not None else
+                 "The data carry no survey weights: every estimate is unweighted.")
+    return (f"**Data:** {source}.  \n**Satisfaction:** {', '.join(settings.satisfaction)}; **loyalty:** "
+            f"{', '.join(settings.loyalty)} (scale {settings.scale.low:g}-{settings.scale.high:g}; a measure with "
+            f"several items is scored as the mean of its items). **Loyal / satisfied** means a score of at least "
+            f"{settings.satisfied_threshold:g} (top {settings.top_box} box). **Model:** {settings.model}. {weighting}")
+
+
+def study_measures(settings: StudySettings) -> dict:
+    """Satisfaction, loyalty and (for construct drivers) each driver construct, as name -> items."""
+    measures = {"Satisfaction": list(settings.satisfaction), "Loyalty": list(settings.loyalty)}
+    if isinstance(settings.drivers, Mapping):
+        measures.update({name: _items(items) for name, items in settings.drivers.items()})
+    return measures
+
+
+def measures_finding(measure_table: pd.DataFrame, n_respondents: int, *, floor: float = 0.7) -> str:
+    """One sentence on completeness and the least consistent multi-item measure.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"measure": ["A", "B"], "missing_cells": [3, 0], "alpha": [0.65, 0.9],
+    ...                       "alpha_low": [0.6, 0.85], "alpha_high": [0.7, 0.95]})
+    >>> measures_finding(table, 250)
+    '250 respondents; 3 missing answers across these measures. The least consistent multi-item measure is **A** (alpha = 0.65, 95% interval 0.60-0.70), below 0.7: read its mean with care.'
+    """
+    text = f"{n_respondents:,} respondents; {int(measure_table['missing_cells'].sum())} missing answers across these measures."
+    multi = measure_table.dropna(subset=["alpha"])
+    if multi.empty:
+        return text + " Every measure has a single item, so internal consistency cannot be estimated."
+    weakest = multi.loc[multi["alpha"].idxmin()]
+    verdict = (f", below {floor:g}: read its mean with care." if weakest["alpha"] < floor
+               else f"; every multi-item measure passes {floor:g}.")
+    return (text + f" The least consistent multi-item measure is **{weakest['measure']}** (alpha = {weakest['alpha']:.2f}, "
+            f"95% interval {weakest['alpha_low']:.2f}-{weakest['alpha_high']:.2f})" + verdict)
+
+
+@dataclass(frozen=True)
+class CurveStudy:
+    """Section 2 of the study: the observed curve, the fitted logit and Spearman's rho.
+
+    ``curve`` (see :func:`loyalty_curve`) is weighted when ``weighted``; ``fit`` and
+    ``spearman`` are unweighted.
+    """
+
+    curve: pd.DataFrame
+    fit: LoyaltyCurveFit
+    spearman: float
+    weighted: bool
+
+    def to_results(self) -> dict:
+        """The recorded results of this section, name -> value."""
+        return {"satisfaction_loyalty_spearman": self.spearman,
+                "loyalty_by_satisfaction": dict(zip(self.curve["satisfaction"].astype(str), self.curve["share"])),
+                "curve_steepest": self.fit.steepest, "curve_nonlinearity_pvalue": self.fit.lr_pvalue,
+                "curve_top_gain_share": self.fit.top_gain_share}
+
+    def finding(self) -> str:
+        """The section's finding sentence, from the numbers."""
+        return curve_finding(self.curve, self.fit.steepest, self.fit.top_gain_share, self.fit.lr_pvalue, self.spearman)
+
+
+def curve_finding(curve: pd.DataFrame, steepest: float, top_gain_share: float, lr_pvalue: float, spearman: float) -> str:
+    """Where the loyal share starts and ends, where the fitted curve is steepest, whether it bends.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> curve = pd.DataFrame({"satisfaction": [1, 10], "share": [0.05, 0.8]})
+    >>> curve_finding(curve, 8.4, 0.62, 0.001, 0.55)  # doctest: +NORMALIZE_WHITESPACE
+    'The loyal share rises from 5% at satisfaction 1 to 80% at 10 (Spearman rho = 0.55). The fitted curve is steepest
+    near 8.4; 62% of the rise happens in the top third of the satisfaction range, and the curvature test gives
+    p = 0.001 (the curve bends significantly).'
+    """
+    low_row, high_row = curve.iloc[0], curve.iloc[-1]
+    direction = "rises" if high_row["share"] >= low_row["share"] else "falls"
+    bend = ("(the curve bends significantly)." if lr_pvalue < 0.05
+            else "(no significant bend beyond the logistic shape).")
+    return (f"The loyal share {direction} from {low_row['share']:.0%} at satisfaction {low_row['satisfaction']:g} to "
+            f"{high_row['share']:.0%} at {high_row['satisfaction']:g} (Spearman rho = {spearman:.2f}). "
+            f"The fitted curve is steepest near {steepest:.1f}; {top_gain_share:.0%} of the rise happens in the top "
+            f"third of the satisfaction range, and the curvature test gives p = {lr_pvalue:.3f} {bend}")
+
+
+def curve_study(settings: StudySettings) -> CurveStudy:
+    """Run section 2 on the study's data: :func:`loyalty_curve` (weighted when the data
+    carry weights), :func:`fit_loyalty_curve` and Spearman's rho of the two scores."""
+    data, sat_items, loy_items = settings.data, settings.satisfaction, settings.loyalty
+    curve = loyalty_curve(data, sat_items, loy_items, top_box=settings.top_box, scale=settings.scale,
+                          weights=settings.weights)
+    fit = fit_loyalty_curve(data, sat_items, loy_items, top_box=settings.top_box, scale=settings.scale)
+    rho = stats.spearmanr(composite_score(data, sat_items), composite_score(data, loy_items), nan_policy="omit").statistic
+    return CurveStudy(curve, fit, float(rho), settings.weights is not None)
+
+
+def study_loyalty_types(settings: StudySettings) -> pd.DataFrame | None:
+    """:func:`loyalty_segments` with the study's behaviour measure and thresholds (``None`` without one)."""
+    if settings.behaviour is None:
+        return None
+    is_flag = pd.api.types.is_bool_dtype(settings.data[settings.behaviour])
+    return loyalty_segments(settings.data, settings.satisfaction, settings.behaviour,
+                            attitude_threshold=settings.satisfied_threshold,
+                            behaviour_threshold=None if is_flag else settings.satisfied_threshold,
+                            weights=settings.weights)
+
+
+def loyalty_types_finding(table: pd.DataFrame, behaviour: str, behaviour_is_proxy: bool) -> str:
+    """What behaviour stands for, and the shares of true, spurious and latent loyalty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"segment": ["true", "latent", "spurious", "none"], "share": [0.4, 0.1, 0.2, 0.3]})
+    >>> loyalty_types_finding(table, "repurchase", False)
+    'Behaviour here is `repurchase` (observed repurchase). 40% are truly loyal; 20% are spuriously loyal (they stay without being satisfied) and 10% are latently loyal (satisfied but not committed).'
+    """
+    shares = table.set_index("segment")["share"]
+    behaviour_text = (f"`{behaviour}` (observed repurchase)" if not behaviour_is_proxy else
+                      f"the repurchase-intention item `{behaviour}` (top box) as a proxy: this survey records no "
+                      "observed behaviour")
+    return (f"Behaviour here is {behaviour_text}. {shares['true']:.0%} are truly loyal; {shares['spurious']:.0%} are "
+            f"spuriously loyal (they stay without being satisfied) and {shares['latent']:.0%} are latently loyal "
+            "(satisfied but not committed).")
+
+
+#: columns the dealer table (seed 004) needs; only the simulator has them
+DEALER_COLUMNS = ("sales_satisfied", "service_satisfied", "loyal_to_dealer", "loyal_to_brand")
+
+
+def study_dealer_table(settings: StudySettings) -> pd.DataFrame | None:
+    """:func:`dealer_table` on the study's data with a ``cell`` label, or ``None`` when the columns are missing."""
+    if not all(c in settings.data.columns for c in DEALER_COLUMNS):
+        return None
+    table = dealer_table(settings.data, "sales_satisfied", "service_satisfied", weights=settings.weights)
+    table.insert(0, "cell", "sales " + table["sales"] + " / service " + table["service"])
+    return table
+
+
+def dealer_records(table: pd.DataFrame) -> dict:
+    """``{"dealer_table": {"O/X loyal_to_dealer": rate, ...}}``."""
+    return {"dealer_table": {f"{r.sales}/{r.service} {r.outcome}": r.rate for r in table.itertuples()}}
+
+
+def dealer_finding(table: pd.DataFrame) -> str:
+    """How many seed rates the data reproduce, and whether sales or service satisfaction matters more.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"sales": ["O", "X", "O", "X"], "service": ["O", "O", "X", "X"],
+    ...                       "outcome": "loyal_to_dealer", "n": [50, 30, 20, 10], "rate": [0.8, 0.4, 0.1, 0.0],
+    ...                       "low": [0.7, 0.3, 0.05, 0.0], "high": [0.9, 0.5, 0.2, 0.1],
+    ...                       "seed_rate": [0.85, 0.35, 0.12, 0.01]})
+    >>> dealer_finding(table)
+    'Rebuilt from 110 respondents: 4 of 4 seed rates lie inside the 95% intervals. Satisfied with the service only, 40% stay loyal to the dealer; satisfied with the sale only, 10%: service satisfaction matters more.'
+    """
+    inside = int(((table["low"] <= table["seed_rate"]) & (table["seed_rate"] <= table["high"])).sum())
+    n = int(table.groupby(["sales", "service"])["n"].first().sum())
+    to_dealer = table[table["outcome"] == "loyal_to_dealer"].set_index(["sales", "service"])["rate"]
+    only_service, only_sales = to_dealer[("X", "O")], to_dealer[("O", "X")]
+    verdict = ("service satisfaction matters more." if only_service > only_sales
+               else "sales satisfaction matters more." if only_sales > only_service else "both matter equally.")
+    return (f"Rebuilt from {n:,} respondents: {inside} of {len(table)} seed rates lie inside the 95% intervals. "
+            f"Satisfied with the service only, {only_service:.0%} stay loyal to the dealer; satisfied with the sale "
+            f"only, {only_sales:.0%}: {verdict}")
+
+
+# --- the satisfaction index model -----------------------------------------------------
+
+#: the message :meth:`csat_analysis.pls.PLSResult.index` warns with; the study lists them instead
+_NEGATIVE_WEIGHT_WARNING = "negative index weight"
+
+
+def negative_index_weights(pls_fit, scale) -> pd.DataFrame:
+    """Items whose normalised index weight is negative: ``item``, ``construct``, ``weight``.
+
+    :meth:`~csat_analysis.pls.PLSResult.index` keeps such weights and warns; this
+    function catches exactly that warning and returns the weights as a table, so a
+    report can show them (an item pulling its construct's index down usually means it
+    is collinear with a sibling item or measures something else).
+    """
+    import warnings
+
+    scale = Scale.coerce(scale)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_NEGATIVE_WEIGHT_WARNING, category=UserWarning)
+        weights = pls_fit.index(scale=(scale.low, scale.high)).weights
+    tidy = weights.stack().rename("weight").rename_axis(["item", "construct"]).reset_index()
+    return tidy[tidy["weight"] < 0].reset_index(drop=True)
+
+
+def negative_weights_finding(table: pd.DataFrame) -> str:
+    """One sentence: no negative index weight, or which items have one and what that means.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> negative_weights_finding(pd.DataFrame({"item": [], "construct": [], "weight": []}))
+    'Every item has a positive weight in its index.'
+    >>> negative_weights_finding(pd.DataFrame({"item": ["q1"], "construct": ["Quality"], "weight": [-0.05]}))
+    '1 item has a negative index weight (q1 in Quality, -0.05): it lowers its index as its score rises; the index keeps it as estimated, so read that construct with care (the item is probably collinear with its siblings).'
+    """
+    if table.empty:
+        return "Every item has a positive weight in its index."
+    listed = ", ".join(f"{r.item} in {r.construct}, {r.weight:.2f}" for r in table.itertuples())
+    many = len(table) > 1
+    return (f"{len(table)} item{'s have' if many else ' has'} a negative index weight ({listed}): "
+            f"{'they lower their' if many else 'it lowers its'} index as {'their' if many else 'its'} score rises; "
+            f"the index keeps {'them' if many else 'it'} as estimated, so read that construct with care "
+            f"(the item{'s are' if many else ' is'} probably collinear with {'their' if many else 'its'} siblings).")
+
+
+@dataclass
+class IndexModel:
+    """Section 5 of the study: the PLS model with bootstrap intervals, or plain mean indices.
+
+    Attributes
+    ----------
+    pls_fit, boot : PLSResult and BootstrapResult, or None with ``model="none"``
+    indices : DataFrame
+        ``measure`` ("satisfaction", "loyalty"), ``index``, ``low``, ``high`` (0-100).
+    paths : DataFrame or None
+        ``source``, ``target``, ``original``, ``se``, ``low``, ``high`` (bootstrap).
+    negative_weights : DataFrame
+        :func:`negative_index_weights` (empty without a model).
+    method : str
+        How the indices and their intervals were computed, in words.
+    """
+
+    pls_fit: object
+    boot: object
+    indices: pd.DataFrame
+    paths: pd.DataFrame | None
+    negative_weights: pd.DataFrame
+    method: str
+
+    def to_results(self) -> dict:
+        """``satisfaction_index`` (+``_low``/``_high``), ``loyalty_index`` (...) and ``ecsi_paths`` with a model."""
+        results = {}
+        for measure, value, low, high in self.indices[["measure", "index", "low", "high"]].itertuples(index=False):
+            results.update({f"{measure}_index": float(value), f"{measure}_index_low": float(low),
+                            f"{measure}_index_high": float(high)})
+        if self.paths is not None:
+            results["ecsi_paths"] = {f"{r.source}->{r.target}": r.original for r in self.paths.itertuples()}
+        return results
+
+    def constructs(self) -> pd.DataFrame:
+        """Per construct: R² (endogenous only) and reliability (alpha, rhoC, AVE, rhoA)."""
+        table = self.pls_fit.reliability.copy()
+        table.insert(0, "R²", self.pls_fit.r2.reindex(table.index))
+        return table.rename_axis("construct").reset_index()
+
+    def paths_finding(self) -> str:
+        """How many paths are significant, the strongest one and the R² of the endogenous constructs."""
+        return paths_finding(self.paths, self.pls_fit.r2, self.boot.n_resamples)
+
+    def index_finding(self, source: str) -> str:
+        """Both indices with their intervals and how they were computed."""
+        return index_finding(self.to_results(), self.method, source)
+
+
+def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
+    """Significant paths (bootstrap interval excluding zero), the strongest path and the R² values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> paths = pd.DataFrame({"source": ["A", "B"], "target": ["S", "S"], "original": [0.5, 0.05],
+    ...                       "low": [0.4, -0.1], "high": [0.6, 0.2]})
+    >>> paths_finding(paths, pd.Series({"S": 0.31}), 1000)
+    '1 of 2 paths have 95% bootstrap intervals (1000 resamples) that exclude zero; the strongest is A -> S (0.50). R² of the endogenous constructs: S 0.31.'
+    """
+    strongest = paths.loc[paths["original"].abs().idxmax()]
+    significant = int(((paths["low"] > 0) | (paths["high"] < 0)).sum())
+    return (f"{significant} of {len(paths)} paths have 95% bootstrap intervals ({n_resamples} resamples) that exclude "
+            f"zero; the strongest is {strongest['source']} -> {strongest['target']} ({strongest['original']:.2f}). "
+            "R² of the endogenous constructs: " + ", ".join(f"{k} {v:.2f}" for k, v in r2.items()) + ".")
+
+
+def index_finding(results: Mapping, method: str, source: str) -> str:
+    """The satisfaction and loyalty indices with intervals, the method and the source.
+
+    Examples
+    --------
+    >>> index_finding({"satisfaction_index": 70.04, "satisfaction_index_low": 68.0, "satisfaction_index_high": 72.0,
+    ...                "loyalty_index": 60.0, "loyalty_index_low": 57.5, "loyalty_index_high": 62.5}, "item means", "x")
+    '**Satisfaction index** 70.0 (95% interval 68.0-72.0); **loyalty index** 60.0 (57.5-62.5), out of 100 (item means). Source: x.'
+    """
+    return (f"**Satisfaction index** {results['satisfaction_index']:.1f} (95% interval "
+            f"{results['satisfaction_index_low']:.1f}-{results['satisfaction_index_high']:.1f}); **loyalty index** "
+            f"{results['loyalty_index']:.1f} ({results['loyalty_index_low']:.1f}-{results['loyalty_index_high']:.1f}), "
+            f"out of 100 ({method}). Source: {source}.")
+
+
+def index_model(settings: StudySettings, *, bootstrap: int = 1000, seed: int = 0) -> IndexModel:
+    """Estimate the study's index model (:meth:`StudySettings.model_spec`) with bootstrap intervals.
+
+    PLS is unweighted (PLS-SEM has no design weights). With ``model="none"`` the indices
+    are the (weighted, when the data carry weights) item means rescaled to 0-100 with
+    t intervals (:func:`mean_index`). Negative index weights are not warned about but
+    returned in ``negative_weights``.
+    """
+    spec = settings.model_spec()
+    scale = (settings.scale.low, settings.scale.high)
+    if spec is None:
+        rows = []
+        for measure, items in (("satisfaction", settings.satisfaction), ("loyalty", settings.loyalty)):
+            est = mean_index(settings.data, items, scale=settings.scale, weights=settings.weights)
+            rows.append({"measure": measure, "index": est.value, "low": est.low, "high": est.high})
+        method = "item means rescaled to 0-100, t intervals" + (", weighted" if settings.weights else "")
+        return IndexModel(None, None, pd.DataFrame(rows), None, pd.DataFrame(columns=["item", "construct", "weight"]), method)
+    from . import pls
+
+    pls_fit = pls.estimate(settings.data, *spec)
+    negative = negative_index_weights(pls_fit, settings.scale)
+    # the bootstrap's index rows call index() again: its warning is the one listed in ``negative``
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_NEGATIVE_WEIGHT_WARNING, category=UserWarning)
+        boot = pls_fit.bootstrap(n=bootstrap, seed=seed, scale=scale)
+    table = boot.indices.set_index("source")
+    indices = pd.DataFrame([{"measure": measure, "index": table.loc[construct, "original"],
+                             "low": table.loc[construct, "low"], "high": table.loc[construct, "high"]}
+                            for measure, construct in (("satisfaction", "Satisfaction"), ("loyalty", "Loyalty"))])
+    paths = boot.paths[["source", "target", "original", "se", "low", "high"]]
+    method = f"PLS index, unweighted, percentile bootstrap intervals from {boot.n_resamples} resamples"
+    return IndexModel(pls_fit, boot, indices, paths, negative, method)
+
+
+# --- segments -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentStudy:
+    """Section 6: indices and loyal share per segment (:func:`segment_comparison`) and tests."""
+
+    segment: str
+    table: pd.DataFrame
+    tests: pd.DataFrame
+
+    def long(self) -> pd.DataFrame:
+        """One row per segment and measure (satisfaction, loyalty): ``value``, ``low``, ``high``, for plotting."""
+        parts = [self.table.assign(measure=measure, value=self.table[f"{measure}_index"],
+                                   low=self.table[f"{measure}_low"], high=self.table[f"{measure}_high"])
+                 for measure in ("satisfaction", "loyalty")]
+        long = pd.concat(parts, ignore_index=True)[["segment", "measure", "value", "low", "high"]]
+        long["segment"] = long["segment"].astype(str)
+        return long
+
+    def to_results(self) -> dict:
+        """``segment_difference_pvalue`` (chi-square on the loyal share) and ``loyalty_by_segment``."""
+        return {"segment_difference_pvalue": float(self.tests.set_index("measure").loc["loyal_share", "pvalue"]),
+                "loyalty_by_segment": dict(zip(self.table["segment"].astype(str), self.table["loyal_share"]))}
+
+    def finding(self) -> str:
+        """Lowest and highest loyalty index and whether the loyal share differs."""
+        return segment_finding(self.table, self.to_results()["segment_difference_pvalue"], self.segment)
+
+
+def segment_finding(table: pd.DataFrame, pvalue: float, segment: str) -> str:
+    """Loyalty index range across segments and the chi-square verdict on the loyal share.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"segment": [1, 2], "loyalty_index": [61.0, 70.5]})
+    >>> segment_finding(table, 0.2, "provider")
+    'Loyalty index from 61.0 (provider 1) to 70.5 (provider 2); the loyal share does not differ significantly between segments (chi-square p = 0.200).'
+    """
+    ranked = table.set_index("segment")["loyalty_index"]
+    verdict = "differs" if pvalue < 0.05 else "does not differ significantly"
+    return (f"Loyalty index from {ranked.min():.1f} ({segment} {ranked.idxmin()}) to {ranked.max():.1f} "
+            f"({segment} {ranked.idxmax()}); the loyal share {verdict} between segments (chi-square p = {pvalue:.3f}).")
+
+
+def segment_study(settings: StudySettings) -> SegmentStudy | None:
+    """Compare the segments of the study's data (``None`` when there is nothing to compare)."""
+    if not settings.compare_segments:
+        return None
+    arguments = dict(top_box=settings.top_box, scale=settings.scale)
+    table = segment_comparison(settings.data, settings.segment, settings.satisfaction, settings.loyalty,
+                               weights=settings.weights, **arguments)
+    tests = segment_tests(settings.data, settings.segment, settings.satisfaction, settings.loyalty, **arguments)
+    return SegmentStudy(settings.segment, table, tests)
+
+
+def no_segment_reason(settings: StudySettings) -> str:
+    """Why a run has no segment comparison, in one sentence."""
+    if settings.segment_value is not None:
+        return f"No segment comparison: the data were filtered to {settings.segment} = {settings.segment_value}."
+    return "No segment comparison: this data set has no segment column (set `segment` to name one)."
+
+
+def styled_table(table: pd.DataFrame, source: str, *, precision: int = 3):
+    """A table as a report shows it: readable column names, rounded numbers, the source as caption.
+
+    Returns a pandas ``Styler`` (rendered as HTML in notebooks and their exports).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = styled_table(pd.DataFrame({"share_low": [0.123456]}), "survey x").to_html()
+    >>> "share low" in html and "0.123" in html and "0.1234" not in html and "Source: survey x" in html
+    True
+    """
+    shown = table.rename(columns=lambda column: str(column).replace("_", " "))
+    caption_style = [{"selector": "caption", "props": "caption-side: bottom; text-align: left; white-space: nowrap; "
+                                                      "font-size: 0.8em; color: #555"}]
+    return (shown.style.format(precision=precision, na_rep="").hide(axis="index")
+            .set_caption(f"Source: {source}").set_table_styles(caption_style))

@@ -185,3 +185,60 @@ def test_ipma_on_the_real_pls_model_of_mobi():
     assert table.loc["Expectation", "importance"] == pytest.approx(expectation_total)
     assert table.loc["Image", "importance"] == pytest.approx(sat["Image"] + expectation["Image"] * expectation_total)
     assert table.loc["Value", "performance"] == pytest.approx(scores["Value"].mean())
+
+
+def test_drivers_finding_with_and_without_a_short_stave():
+    table = pd.DataFrame({"driver": ["Price", "Staff", "Speed"], "share": [0.5, 0.3, 0.2],
+                          "performance": [40.0, 75.0, 60.0], "weakest_high_importance": [True, False, False]})
+    text = drivers.drivers_finding(table, 0.37)
+    assert "R² = 0.37" in text and "**Price** matters most (50% of R²)" in text
+    assert "short stave is **Price** (performance 40/100" in text
+    table["weakest_high_importance"] = False
+    assert "no short stave" in drivers.drivers_finding(table, 0.37)
+
+
+def test_ipma_finding_with_and_without_a_short_stave():
+    table = pd.DataFrame({"construct": ["Image", "Value"], "importance": [0.4, 0.2], "performance": [55.0, 70.0],
+                          "weakest_high_importance": [True, False]})
+    text = drivers.ipma_finding(table)
+    assert "**Image** (0-100) moves the Satisfaction index most (0.40 points)" in text
+    assert "short stave of the map is **Image** (performance 55/100)" in text
+    table["weakest_high_importance"] = False
+    assert "no short stave" in drivers.ipma_finding(table)
+
+
+def test_key_drivers_records_match_the_importance_table(correlated):
+    result = drivers.key_drivers(correlated, "y", ["x1", "x2", "x3"], (-5, 5))
+    shares = drivers.relative_importance(correlated, "y", ["x1", "x2", "x3"])
+    assert result.r2 == pytest.approx(shares["r2"].iloc[0])
+    assert result.to_results()["key_drivers"] == pytest.approx(dict(zip(shares["driver"], shares["share"])))
+    assert result.to_results()["short_stave"] == drivers.short_stave(result.table)
+
+
+def test_ipma_counts_negative_index_weights_instead_of_warning():
+    import warnings
+
+    pls = pytest.importorskip("csat_analysis.pls")
+    corp = datasets.load("corp_rep")
+    part = corp[corp["serviceprovider"].astype(str) == "4"]
+    measurement = {"Quality": [f"qual_{i}" for i in range(1, 9)], "CSR": [f"csor_{i}" for i in range(1, 6)],
+                   "Satisfaction": ["cusa"]}
+    fit = pls.estimate(part, measurement, [("Quality", "Satisfaction"), ("CSR", "Satisfaction")])
+    with pytest.warns(UserWarning, match="negative index weight"):
+        weights = fit.index(scale=(1, 7)).weights
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = drivers.ipma(fit, "Satisfaction", scale=(1, 7)).set_index("construct")
+    assert table.loc["CSR", "negative_weights"] == int((weights["CSR"] < 0).sum())
+    assert table.loc["Quality", "negative_weights"] == int((weights["Quality"] < 0).sum())
+
+
+def test_drivers_finding_when_the_only_important_driver_performs_well():
+    table = pd.DataFrame({"driver": ["Quality", "Value"], "share": [0.7, 0.3], "performance": [75.0, 60.0],
+                          "quadrant": ["keep up the good work", "low priority"],
+                          "weakest_high_importance": [True, False]})
+    text = drivers.drivers_finding(table, 0.5)
+    assert "**Quality**, still performs above average (75/100), so no important driver lags behind" in text
+    assert "the short stave is" not in text
+    ipma_table = table.rename(columns={"driver": "construct", "share": "importance"})
+    assert "still performs above average (75/100)" in drivers.ipma_finding(ipma_table)

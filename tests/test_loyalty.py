@@ -228,3 +228,119 @@ def test_findings_are_built_from_the_numbers():
                      "25% are spuriously loyal", "Quality (50%", "short stave", "Value", "concentrated at the top"]:
         assert expected in text
     assert loyalty.summarize_findings({}) == []
+
+
+# --- the study's finding sentences and result objects ---------------------------------
+
+
+def test_curve_fit_separation_is_a_model_spec_error():
+    from csat_analysis.errors import ModelSpecError
+
+    frame = pd.DataFrame({"sat": [1, 2, 3, 4, 8, 9, 10, 10], "loy": [1, 1, 1, 1, 10, 10, 10, 10]})
+    with pytest.raises(ModelSpecError, match="did not converge"):
+        loyalty.fit_loyalty_curve(frame, "sat", "loy", scale=(1, 10))
+
+
+def test_measures_finding_both_verdicts_and_single_items():
+    table = pd.DataFrame({"measure": ["A", "B", "C"], "missing_cells": [2, 1, 0], "alpha": [0.81, 0.93, np.nan],
+                          "alpha_low": [0.75, 0.9, np.nan], "alpha_high": [0.86, 0.95, np.nan]})
+    good = loyalty.measures_finding(table, 1200)
+    assert good.startswith("1,200 respondents; 3 missing answers") and "**A** (alpha = 0.81" in good
+    assert "every multi-item measure passes 0.7" in good
+    table.loc[0, "alpha"] = 0.55
+    assert "**A** (alpha = 0.55, 95% interval 0.75-0.86), below 0.7" in loyalty.measures_finding(table, 10)
+    assert "cannot be estimated" in loyalty.measures_finding(table.iloc[[2]], 10)
+
+
+def test_curve_finding_both_bend_verdicts():
+    curve = pd.DataFrame({"satisfaction": [2, 7], "share": [0.1, 0.65]})
+    bent = loyalty.curve_finding(curve, 6.2, 0.48, 0.004, 0.41)
+    assert "from 10% at satisfaction 2 to 65% at 7 (Spearman rho = 0.41)" in bent
+    assert "steepest near 6.2; 48% of the rise" in bent and "p = 0.004 (the curve bends significantly)" in bent
+    flat = loyalty.curve_finding(curve, 6.2, 0.48, 0.3, 0.41)
+    assert "p = 0.300 (no significant bend" in flat
+
+
+def test_loyalty_types_finding_names_proxy_or_observed_behaviour():
+    table = pd.DataFrame({"segment": ["true", "latent", "spurious", "none"], "share": [0.31, 0.12, 0.08, 0.49]})
+    proxy = loyalty.loyalty_types_finding(table, "CUSL1", True)
+    assert "`CUSL1` (top box) as a proxy" in proxy and "31% are truly loyal; 8% are spuriously" in proxy
+    assert "12% are latently" in proxy
+    assert "(observed repurchase)" in loyalty.loyalty_types_finding(table, "repurchase", False)
+
+
+def test_dealer_finding_both_verdicts_and_interval_count():
+    table = pd.DataFrame({"sales": ["O", "X", "O", "X"], "service": ["O", "O", "X", "X"], "outcome": "loyal_to_dealer",
+                          "n": [40, 20, 30, 10], "rate": [0.8, 0.2, 0.3, 0.0], "low": [0.7, 0.1, 0.2, 0.0],
+                          "high": [0.9, 0.3, 0.4, 0.1], "seed_rate": [0.85, 0.35, 0.12, 0.01]})
+    text = loyalty.dealer_finding(table)
+    assert "Rebuilt from 100 respondents: 2 of 4 seed rates" in text
+    assert "service only, 20%" in text and "sale only, 30%: sales satisfaction matters more." in text
+    table.loc[1, "rate"] = 0.5
+    assert loyalty.dealer_finding(table).endswith("service satisfaction matters more.")
+
+
+def test_paths_and_index_findings_count_significant_paths():
+    paths = pd.DataFrame({"source": ["A", "B", "C"], "target": ["S", "S", "L"], "original": [0.3, -0.6, 0.1],
+                          "low": [0.1, -0.8, -0.05], "high": [0.5, -0.4, 0.25]})
+    text = loyalty.paths_finding(paths, pd.Series({"S": 0.4, "L": 0.25}), 500)
+    assert text.startswith("2 of 3 paths") and "(500 resamples)" in text and "B -> S (-0.60)" in text
+    assert "S 0.40, L 0.25" in text
+    results = {"satisfaction_index": 71.26, "satisfaction_index_low": 69.0, "satisfaction_index_high": 73.5,
+               "loyalty_index": 58.0, "loyalty_index_low": 55.04, "loyalty_index_high": 61.0}
+    assert "**Satisfaction index** 71.3 (95% interval 69.0-73.5); **loyalty index** 58.0 (55.0-61.0)" in (
+        loyalty.index_finding(results, "m", "src"))
+
+
+def test_negative_weights_finding_singular_plural_and_none():
+    none = pd.DataFrame({"item": [], "construct": [], "weight": []})
+    assert loyalty.negative_weights_finding(none) == "Every item has a positive weight in its index."
+    two = pd.DataFrame({"item": ["a", "b"], "construct": ["X", "Y"], "weight": [-0.1, -0.02]})
+    text = loyalty.negative_weights_finding(two)
+    assert text.startswith("2 items have a negative index weight (a in X, -0.10, b in Y, -0.02)")
+
+
+def test_segment_finding_both_verdicts():
+    table = pd.DataFrame({"segment": ["north", "south", "east"], "loyalty_index": [55.0, 71.25, 60.0]})
+    assert "from 55.0 (region north) to 71.2 (region south); the loyal share differs" in (
+        loyalty.segment_finding(table, 0.01, "region"))
+    assert "does not differ significantly between segments (chi-square p = 0.510)" in (
+        loyalty.segment_finding(table, 0.51, "region"))
+
+
+def test_corp_rep_provider_4_reports_its_negative_index_weights_without_warning():
+    import warnings
+
+    corp = datasets.open_study_data("corp_rep")
+    settings = loyalty.resolve_settings(corp, segment_value=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = loyalty.index_model(settings, bootstrap=20, seed=1)
+    negative = result.negative_weights
+    assert len(negative) > 0 and (negative["weight"] < 0).all()
+    # oracle: the weights PLSResult.index reports (it warns about exactly these)
+    with pytest.warns(UserWarning, match="negative index weight"):
+        weights = result.pls_fit.index(scale=(1, 7)).weights
+    assert sorted(zip(negative["item"], negative["construct"])) == sorted(
+        (i, c) for c in weights.columns for i in weights.index[weights[c] < 0])
+    assert set(result.to_results()) >= {"satisfaction_index", "loyalty_index_high", "ecsi_paths"}
+
+
+def test_simulated_settings_use_the_survey_weights_for_shares():
+    sim = datasets.open_study_data("simulated", n=2000, seed=3)
+    settings = loyalty.resolve_settings(sim)
+    assert settings.weights == "weight"
+    assert loyalty.resolve_settings(datasets.open_study_data("mobi")).weights is None
+    result = loyalty.index_model(loyalty.resolve_settings(sim, model="none"), bootstrap=2)
+    sat = loyalty.composite_score(sim.data, ["CUSA1", "CUSA2", "CUSA3"])
+    keep = sat.notna()
+    expected = np.average((sat[keep] - 1) / 9 * 100, weights=sim.data.loc[keep, "weight"])
+    assert result.to_results()["satisfaction_index"] == pytest.approx(expected)
+    assert "weighted" in result.method and "ecsi_paths" not in result.to_results()
+
+
+def test_summary_does_not_call_a_well_performing_driver_a_short_stave():
+    lagging = " ".join(loyalty.summarize_findings({"short_stave": "Value", "short_stave_quadrant": "concentrate here"}))
+    assert "short stave (high importance, lowest performance) is Value: improve it first" in lagging
+    fine = " ".join(loyalty.summarize_findings({"short_stave": "Quality", "short_stave_quadrant": "keep up the good work"}))
+    assert "No important driver lags behind" in fine and "Quality" in fine and "improve it first" not in fine

@@ -105,3 +105,14 @@ def test_settings_defaults_per_data_set():
     measurement, structural = corp.model_spec()
     assert ("Satisfaction", "Loyalty") in structural and ("Quality", "Satisfaction") in structural
     assert loyalty.resolve_settings(datasets.open_study_data("corp_rep"), segment="none").segment is None
+
+
+@pytest.mark.slow
+def test_provider_4_lists_its_negative_index_weights_and_prints_no_warning(tmp_path):
+    results = _run(tmp_path, dataset="corp_rep", segment_value=4, bootstrap=50)
+    assert results["n_respondents"] == 43
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.get("name") == "stderr"]
+    shown = " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    assert "have a negative index weight" in shown and "csor_2 in CSR" in shown
