@@ -367,3 +367,190 @@ def missingness_bar(data: pd.DataFrame, *, column: str = "column", share: str = 
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=7 if len(table) > 20 else 9)
     return ax
+
+
+def loyalty_curve_panels(data: pd.DataFrame, *, fit: pd.DataFrame | None = None, top_box: int = 2,
+                         source: str | None = None, axes=None):
+    """Two panels side by side: top-box loyal share (with a fitted curve) and mean loyalty per satisfaction level.
+
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`csat_analysis.loyalty.loyalty_curve` output (``share``/``share_low``/
+        ``share_high`` and ``mean``/``mean_low``/``mean_high`` per ``satisfaction``).
+    fit : DataFrame, optional
+        ``LoyaltyCurveFit.grid``, drawn on the share panel.
+    top_box : int
+        For the axis label.
+    source : str, optional
+        Data source written under each panel (:func:`source_note`).
+    axes : pair of Axes, optional
+
+    Returns
+    -------
+    array of two Axes
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(12, 4.2))
+    loyalty_curve_plot(data, fit=fit, ax=axes[0])
+    axes[0].set(xlabel="satisfaction (scale point)", ylabel=f"share loyal (top {top_box} box)", title="Top-box loyalty")
+    loyalty_curve_plot(data, y="mean", low="mean_low", high="mean_high", ax=axes[1])
+    axes[1].set(xlabel="satisfaction (scale point)", ylabel="mean loyalty score", title="Mean loyalty")
+    if source is not None:
+        for ax in axes:
+            source_note(ax, source)
+    axes[0].figure.tight_layout()
+    return axes
+
+
+# --- churn study (helper "churn", polish pass) ------------------------------------------
+
+
+def interval_panels(data: pd.DataFrame, *, panel: str, x: str, y: str, low: str, high: str, ylabel: str = "",
+                    source: str | None = None, wrap: int = 10, height: float = 4.0, width: float = 4.2) -> np.ndarray:
+    """One bar-with-interval panel per ``panel`` value (e.g. churn rate per level of each segment).
+
+    Panels share the y axis, which gets ``ylabel`` on the first panel; long ``x``
+    labels are wrapped to ``wrap`` characters (unrotated, so they stay clear of the
+    source line under the figure). Returns the axes.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"segment": ["a", "a", "b"], "level": ["x", "y", "z"], "rate": [0.1, 0.2, 0.3],
+    ...                       "low": [0.05, 0.1, 0.2], "high": [0.2, 0.3, 0.4]})
+    >>> axes = interval_panels(table, panel="segment", x="level", y="rate", low="low", high="high")
+    >>> len(axes), axes[0].get_title()
+    (2, 'a')
+    """
+    import textwrap
+
+    groups = list(data.groupby(panel, sort=False))
+    fig, axes = plt.subplots(1, len(groups), figsize=(width * len(groups), height), sharey=True, squeeze=False)
+    axes = axes[0]
+    for ax, (name, table) in zip(axes, groups):
+        interval_plot(table, x=x, y=y, low=low, high=high, ax=ax, kind="bar")
+        ax.set_title(str(name))
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.set_xticks(ax.get_xticks(), [textwrap.fill(str(v), wrap) for v in table[x]], fontsize=9)
+    axes[0].set_ylabel(ylabel)
+    if source:
+        source_note(axes[0], source)
+    return axes
+
+
+def retention_panels(data: pd.DataFrame, *, panel: str, hue: str, time: str = "time", survival: str = "survival",
+                     xlabel: str = "", ylabel: str = "", source: str | None = None, height: float = 4.0,
+                     width: float = 4.6) -> np.ndarray:
+    """Retention curves (:func:`retention_plot`), one panel per ``panel`` value, coloured by ``hue``.
+
+    ``data`` is a long curve table such as ``for_each_segment(retention_curves, ...)``
+    (``segment``, ``level``, ``time``, ``survival``, ``low``, ``high``). Returns the axes.
+
+    Examples
+    --------
+    >>> curves = pd.DataFrame({"segment": "plan", "level": ["a", "a", "b", "b"], "time": [0, 1, 0, 2],
+    ...                        "survival": [1, 0.5, 1, 0.8], "low": [1, 0.3, 1, 0.6], "high": [1, 0.7, 1, 0.9]})
+    >>> axes = retention_panels(curves, panel="segment", hue="level", xlabel="months")
+    >>> axes[0].get_xlabel(), axes[0].get_legend().get_title().get_text()
+    ('months', 'plan')
+    """
+    groups = list(data.groupby(panel, sort=False))
+    fig, axes = plt.subplots(1, len(groups), figsize=(width * len(groups), height), sharey=True, squeeze=False)
+    axes = axes[0]
+    for ax, (name, curves) in zip(axes, groups):
+        retention_plot(curves, time=time, survival=survival, hue=hue, ax=ax)
+        ax.legend(title=str(name), fontsize=8, title_fontsize=9)
+        ax.set_title(str(name))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("")
+    axes[0].set_ylabel(ylabel)
+    if source:
+        source_note(axes[0], source)
+    return axes
+
+
+# --- complaints study (helper "complaints") ----------------------------------------
+
+
+def tarp_plot(data: pd.DataFrame, *, x: str = "status", y: str = "rate", low: str = "low", high: str = "high",
+              hue: str = "severity", seed: str | None = "seed_rate", ax: plt.Axes | None = None) -> plt.Axes:
+    """Rates by complaint status and severity (:func:`interval_plot`) with the seed's rates as crosses.
+
+    ``seed`` names a column of reference rates (e.g. the TARP table's); each cross sits
+    on its estimate's dodged position. Rows without a seed rate get no cross; with
+    ``seed=None`` or no such column, none are drawn.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"status": ["a", "b", "b"], "severity": ["none", "major", "minor"],
+    ...                       "rate": [0.9, 0.5, 0.7], "low": [0.8, 0.4, 0.6], "high": [0.95, 0.6, 0.8],
+    ...                       "seed_rate": [None, 0.54, 0.74]})
+    >>> ax = tarp_plot(table)
+    >>> 'seed (TARP)' in [text.get_text() for text in ax.get_legend().get_texts()]
+    True
+    """
+    ax = ax if ax is not None else plt.gca()
+    interval_plot(data, x=x, y=y, low=low, high=high, hue=hue, ax=ax)
+    if seed is not None and seed in data.columns and data[seed].notna().any():
+        # the same dodging as interval_plot: hue levels in order of appearance, 0.8 wide in all
+        positions = {c: i for i, c in enumerate(pd.unique(data[x]))}
+        levels = list(pd.unique(data[hue]))
+        width = 0.8 / len(levels)
+        offsets = {level: (g - (len(levels) - 1) / 2) * width if len(levels) > 1 else 0.0
+                   for g, level in enumerate(levels)}
+        xs = data[x].map(positions).to_numpy(dtype=float) + data[hue].map(offsets).to_numpy(dtype=float)
+        ax.scatter(xs, data[seed].to_numpy(dtype=float), marker="x", color="0.2", zorder=4, label="seed (TARP)")
+        ax.legend(title=hue)
+    ax.set_xlabel(x.replace("_", " "))
+    ax.set_ylabel(y.replace("_", " "))
+    return ax
+
+
+def answer_share_heatmap(data: pd.DataFrame, *, column: str = "column", answer: str = "answer",
+                         percent: str = "percent", ax: plt.Axes | None = None) -> plt.Axes:
+    """One row per rating item, one cell per answer: the percent of answers, annotated.
+
+    ``data`` is a tidy table like :func:`csat_analysis.io.answer_shares`'s. A single
+    heatmap shows dozens of items at once (and draws far faster than one panel per
+    item); answers an item never received stay blank.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"column": ["q1", "q1", "q2"], "answer": [1.0, 2.0, 2.0], "percent": [25.0, 75.0, 100.0]})
+    >>> ax = answer_share_heatmap(table)
+    >>> ax.get_xlabel(), [t.get_text() for t in ax.get_yticklabels()]
+    ('answer', ['q1', 'q2'])
+    """
+    ax = ax if ax is not None else plt.gca()
+    order = list(dict.fromkeys(data[column].astype(str)))
+    grid = (data.assign(**{column: data[column].astype(str)})
+            .pivot(index=column, columns=answer, values=percent).reindex(order).sort_index(axis=1))
+    grid.columns = [f"{value:g}" for value in grid.columns]
+    sns.heatmap(grid, annot=True, fmt=".0f", annot_kws={"fontsize": 7}, cmap="Blues", vmin=0,
+                linewidths=0.5, linecolor="white", cbar_kws={"label": "% of answers"}, ax=ax)
+    ax.set_xlabel(answer.replace("_", " "))
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", labelsize=7 if len(order) > 20 else 9, rotation=0)
+    return ax
+
+
+def histogram_grid(data: pd.DataFrame, columns, *, col_wrap: int = 4, height: float = 2.0,
+                   source: str | None = None) -> np.ndarray:
+    """Small multiples of histograms of continuous columns, in percent of rows.
+
+    :func:`distribution_grid` with ``discrete=False``, labelled for columns that are
+    not survey answers (amounts, durations, weights).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> axes = histogram_grid(pd.DataFrame({"spend": [1.5, 2.5, 9.0]}), ["spend"])
+    >>> axes[0].get_ylabel()
+    '% of rows'
+    """
+    axes = distribution_grid(data, columns, discrete=False, col_wrap=col_wrap, height=height, source=source)
+    for ax in axes:
+        ax.set_ylabel("% of rows" if ax.get_ylabel() else "")
+    return axes
