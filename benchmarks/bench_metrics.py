@@ -18,23 +18,13 @@ Run: ``.venv/bin/python benchmarks/bench_metrics.py [--rows N]`` (``make bench``
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from csat_analysis.metrics import csat_score, nps, summarize
-
-
-def timed(function, repeat: int = 1):
-    """Best wall time of ``repeat`` calls, and the last result."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from _timing import timed
 
 
 def make_responses(rows: int, stores: int, months: int, seed: int = 0) -> pd.DataFrame:

@@ -19,21 +19,11 @@ Run: ``.venv/bin/python benchmarks/bench_simulate.py [--rows N]`` (``make bench`
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
 from csat_analysis.simulate import COLUMNS, simulate_panel
-
-
-def timed(function, repeat: int = 1):
-    """Best wall time of ``repeat`` calls, and the last result."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from _timing import timed
 
 
 def per_column_floor(rows: int, columns: int) -> float:

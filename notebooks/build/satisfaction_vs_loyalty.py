@@ -2,23 +2,12 @@
 
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from _nbbuild import NotebookBuilder
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "satisfaction_vs_loyalty.ipynb"
+nb = NotebookBuilder(NOTEBOOK, id_prefix="loyalty")
 
-cells = []
-
-
-def md(text):
-    cells.append(new_markdown_cell(text.strip()))
-
-
-def code(text, **metadata):
-    cells.append(new_code_cell(text.strip(), metadata=metadata))
-
-
-md("""
+nb.md("""
 # Satisfaction versus loyalty
 
 Satisfaction is necessary but not sufficient for loyalty (brief section 3, seed 001).
@@ -31,7 +20,7 @@ It runs on the real ECSI survey `mobi`, the corporate-reputation survey `corp_re
 table) or your own survey. Every table and figure names the data it comes from.
 """)
 
-code('''
+nb.code('''
 dataset = "mobi"        # "mobi", "corp_rep", "simulated" or a file path (with schema)
 schema = None           # schema of a user file (see csat_analysis.io.read_survey)
 satisfaction = None     # satisfaction items; None: the data set's default (mobi CUSA1-3, corp_rep cusa)
@@ -47,9 +36,9 @@ n = 5000                # simulated respondents (only for the simulated data set
 results_path = None
 ''', tags=["parameters"])
 
-md("## Set-up\nParameters are checked here, so a wrong name fails before any analysis runs.")
+nb.md("## Set-up\nParameters are checked here, so a wrong name fails before any analysis runs.")
 
-code('''
+nb.code('''
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
@@ -70,7 +59,7 @@ report.record("n_respondents", len(data))
 display(Markdown(loy.settings_note(settings, source)))
 ''')
 
-md("""
+nb.md("""
 ## 1. Sample, scales, missingness and reliability
 
 Each multi-item measure should hang together (Cronbach's alpha, with Feldt's 95%
@@ -78,13 +67,13 @@ interval; 0.7 is the usual floor) before its mean is read as one score. The inde
 column is the measure's mean item score rescaled to 0-100.
 """)
 
-code('''
+nb.code('''
 measure_table = loy.describe_measures(data, loy.study_measures(settings), settings.scale, weights=settings.weights)
 display(loy.styled_table(measure_table, source))
 display(Markdown(loy.measures_finding(measure_table, len(data))))
 ''')
 
-md("""
+nb.md("""
 ## 2. The satisfaction-loyalty curve
 
 Loyalty at each satisfaction level (the mean of the satisfaction items, rounded to the
@@ -97,7 +86,7 @@ the satisfaction range says whether the payoff is concentrated at the top of the
 Spearman's rho (unweighted) measures how closely the two scores move together.
 """)
 
-code('''
+nb.code('''
 curve = loy.curve_study(settings)
 axes = plots.loyalty_curve_panels(curve.curve, fit=curve.fit.grid, top_box=top_box)
 plots.source_note(axes[0], source)  # one note under both panels
@@ -108,7 +97,7 @@ for name, value in curve.to_results().items():
 display(Markdown(curve.finding()))
 ''')
 
-md("""
+nb.md("""
 ## 3. Loyalty types: attitude against behaviour
 
 Crossing attitude (satisfied: top box) with behaviour (repurchasing) gives true
@@ -116,7 +105,7 @@ loyalty, latent loyalty (satisfied, not repurchasing), spurious loyalty (repurch
 without being satisfied, e.g. for lack of choice) and no loyalty (seed 001).
 """)
 
-code('''
+nb.code('''
 loyalty_types = loy.study_loyalty_types(settings)
 if loyalty_types is None:
     display(Markdown("This data set has no behaviour measure, so the loyalty types are skipped."))
@@ -130,14 +119,14 @@ else:
     display(Markdown(loy.loyalty_types_finding(loyalty_types, settings.behaviour, settings.behaviour_is_proxy)))
 ''')
 
-md("""
+nb.md("""
 ### The dealer table (seed 004, TMS-USA)
 
 Loyalty to the dealer and to the brand for each combination of satisfaction with the
 sale (O satisfied, X not) and with the service, next to the seed's published rates.
 """)
 
-code('''
+nb.code('''
 dealer = loy.study_dealer_table(settings)
 if dealer is None:
     display(Markdown("The dealer table needs sales and service satisfaction and loyalty flags "
@@ -153,7 +142,7 @@ else:
     display(Markdown(loy.dealer_finding(dealer)))
 ''')
 
-md("""
+nb.md("""
 ## 4. Key drivers of satisfaction
 
 Relative importance: each driver's share of the explained variance (R²) of
@@ -163,7 +152,7 @@ survey weights). The cross-hairs are the averages; the short stave is the
 high-importance driver that performs worst (seed 002).
 """)
 
-code('''
+nb.code('''
 key = drv.key_drivers(data, settings.satisfaction, settings.drivers, settings.scale, weights=settings.weights)
 fig, ax = plt.subplots(figsize=(7, 5))
 plots.importance_performance_plot(key.table, ax=ax)
@@ -176,7 +165,7 @@ for name, value in key.to_results().items():
 display(Markdown(key.finding()))
 ''')
 
-md("""
+nb.md("""
 ## 5. The satisfaction index model
 
 A PLS path model (ECSI, or drivers -> satisfaction -> loyalty where the data lack the
@@ -186,7 +175,7 @@ bootstrap intervals. The satisfaction and loyalty indices are ACSI-style 0-100 s
 `model="none"` the indices are plain item means rescaled to 0-100 (t intervals).
 """)
 
-code('''
+nb.code('''
 index_result = loy.index_model(settings, bootstrap=bootstrap, seed=seed)
 if index_result.pls_fit is None:
     display(Markdown("No PLS model in this run (`model='none'`): the indices below are item means."))
@@ -203,14 +192,14 @@ else:
         display(loy.styled_table(index_result.negative_weights, source))
 ''')
 
-code('''
+nb.code('''
 display(loy.styled_table(index_result.indices, source))
 for name, value in index_result.to_results().items():
     report.record(name, value)
 display(Markdown(index_result.index_finding(source)))
 ''')
 
-md("""
+nb.md("""
 ### Importance-performance map of the PLS model
 
 SmartPLS-style map: each construct's unstandardised total effect on the satisfaction
@@ -218,7 +207,7 @@ index (points of index per point of the construct's 0-100 score) against its
 performance.
 """)
 
-code('''
+nb.code('''
 if index_result.pls_fit is None:
     display(Markdown("The map needs the PLS model; this run has `model='none'`."))
 else:
@@ -233,7 +222,7 @@ else:
     display(Markdown(drv.ipma_finding(ipma)))
 ''')
 
-md("""
+nb.md("""
 ## 6. Segments
 
 Where the data carry a segment column (corp_rep: `serviceprovider`; the simulator:
@@ -242,7 +231,7 @@ Where the data carry a segment column (corp_rep: `serviceprovider`; the simulato
 the scores and a chi-square test on the loyal share.
 """)
 
-code('''
+nb.code('''
 segments = loy.segment_study(settings)
 if segments is None:
     display(Markdown(loy.no_segment_reason(settings)))
@@ -259,17 +248,11 @@ else:
     display(Markdown(segments.finding()))
 ''')
 
-md("## 7. Findings")
+nb.md("## 7. Findings")
 
-code('''
+nb.code('''
 display(Markdown("\\n".join(f"- {line}" for line in loy.summarize_findings(report.read_results()))
                  + f"\\n\\n*{source}.*"))
 ''')
 
-notebook = new_notebook(cells=cells, metadata={
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-})
-nbformat.validate(notebook)
-nbformat.write(notebook, NOTEBOOK)
-print(f"wrote {NOTEBOOK}")
+nb.write()
