@@ -37,6 +37,7 @@ import pandas as pd
 from ._validation import check_choice, check_columns
 from .errors import ModelSpecError, StudyError, SurveyDataError
 from .loyalty import composite_score
+from .pls import NegativeIndexWeightWarning
 from .scaling import Scale
 
 __all__ = ["QUADRANTS", "KeyDrivers", "driver_scores", "drivers_finding", "importance_performance", "ipma", "ipma_finding",
@@ -281,7 +282,7 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
     scale = Scale.coerce(scale)
     with warnings.catch_warnings():
         # index() warns about negative index weights; they are counted in the table instead
-        warnings.filterwarnings("ignore", message="negative index weight", category=UserWarning)
+        warnings.simplefilter("ignore", NegativeIndexWeightWarning)
         index_result = pls_result.index(scale=(scale.low, scale.high))
     scores = index_result.scores[constructs]
     index_weights = getattr(index_result, "weights", None)

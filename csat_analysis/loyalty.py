@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import metrics
+from . import metrics, pls
 from ._validation import check_choice, check_columns, describe_offenders, read_weights
 from .errors import StudyError, SurveyDataError
 from .metrics import Estimate, proportion
@@ -664,9 +664,8 @@ class StudySettings:
         if self.model == "none":
             return None
         if self.model == "ecsi":
-            from .pls import ecsi
 
-            measurement, structural = ecsi()
+            measurement, structural = pls.ecsi()
             measurement = {**measurement, "Satisfaction": list(self.satisfaction), "Loyalty": list(self.loyalty)}
             return measurement, structural
         drivers = self.drivers if isinstance(self.drivers, Mapping) else {d: [d] for d in (self.drivers or [])}
@@ -989,10 +988,6 @@ def dealer_finding(table: pd.DataFrame) -> str:
 
 # --- the satisfaction index model -----------------------------------------------------
 
-#: the message :meth:`csat_analysis.pls.PLSResult.index` warns with; the study lists them instead
-_NEGATIVE_WEIGHT_WARNING = "negative index weight"
-
-
 def negative_index_weights(pls_fit, scale) -> pd.DataFrame:
     """Items whose normalised index weight is negative: ``item``, ``construct``, ``weight``.
 
@@ -1005,7 +1000,7 @@ def negative_index_weights(pls_fit, scale) -> pd.DataFrame:
 
     scale = Scale.coerce(scale)
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=_NEGATIVE_WEIGHT_WARNING, category=UserWarning)
+        warnings.simplefilter("ignore", pls.NegativeIndexWeightWarning)
         weights = pls_fit.index(scale=(scale.low, scale.high)).weights
     tidy = weights.stack().rename("weight").rename_axis(["item", "construct"]).reset_index()
     return tidy[tidy["weight"] < 0].reset_index(drop=True)
@@ -1131,16 +1126,9 @@ def index_model(settings: StudySettings, *, bootstrap: int = 1000, seed: int = 0
             rows.append({"measure": measure, "index": est.value, "low": est.low, "high": est.high})
         method = "item means rescaled to 0-100, t intervals" + (", weighted" if settings.weights else "")
         return IndexModel(None, None, pd.DataFrame(rows), None, pd.DataFrame(columns=["item", "construct", "weight"]), method)
-    from . import pls
-
     pls_fit = pls.estimate(settings.data, *spec)
     negative = negative_index_weights(pls_fit, settings.scale)
-    # the bootstrap's index rows call index() again: its warning is the one listed in ``negative``
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=_NEGATIVE_WEIGHT_WARNING, category=UserWarning)
-        boot = pls_fit.bootstrap(n=bootstrap, seed=seed, scale=scale)
+    boot = pls_fit.bootstrap(n=bootstrap, seed=seed, scale=scale)
     table = boot.indices.set_index("source")
     indices = pd.DataFrame([{"measure": measure, "index": table.loc[construct, "original"],
                              "low": table.loc[construct, "low"], "high": table.loc[construct, "high"]}

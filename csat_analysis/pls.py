@@ -52,7 +52,8 @@ from ._validation import check_choice, check_columns, describe_offenders
 from .errors import ModelSpecError, SurveyDataError
 from .scaling import Scale
 
-__all__ = ["BootstrapResult", "IndexResult", "PLSResult", "PLSSummary", "bootstrap", "ecsi", "estimate"]
+__all__ = ["BootstrapResult", "IndexResult", "NegativeIndexWeightWarning", "PLSResult", "PLSSummary", "bootstrap",
+           "ecsi", "estimate"]
 
 SCHEMES = ("path", "factorial", "centroid")
 MODES = ("A", "B")
@@ -78,6 +79,15 @@ ECSI_PATHS = [
     ("Satisfaction", "Complaints"), ("Satisfaction", "Loyalty"),
     ("Complaints", "Loyalty"),
 ]
+
+
+class NegativeIndexWeightWarning(UserWarning):
+    """An item got a negative index weight: it pulls its construct's 0-100 index down.
+
+    :meth:`PLSResult.index` keeps such weights (ACSI practice would constrain them) and
+    lists them in ``IndexResult.weights``; a report that shows them can silence this
+    warning by its category.
+    """
 
 
 #: textbook layout of the ECSI path diagram (x, y) used by :meth:`PLSResult.plot`
@@ -506,7 +516,8 @@ class PLSResult:
         negative = (weights < 0).sum()
         if negative.any():
             listed = [f"{i} ({c})" for c in weights.columns for i in weights.index[weights[c] < 0]]
-            warnings.warn(f"negative index weight(s) for {listed}; the index keeps them", UserWarning, stacklevel=2)
+            warnings.warn(f"negative index weight(s) for {listed}; the index keeps them", NegativeIndexWeightWarning,
+                          stacklevel=2)
         mean = scores.mean()
         half = stats.t.ppf(0.5 + ci / 2, len(scores) - 1) * scores.std(ddof=1) / np.sqrt(len(scores))
         summary = pd.DataFrame({"index": mean, "low": mean - half, "high": mean + half, "n": len(scores),
@@ -802,7 +813,9 @@ def _boot_table(result: PLSResult, draws: dict, ci: float, scale) -> pd.DataFram
     add("weight", result.weights.to_numpy()[j, k], draws["weights"][:, j, k], [items[i] for i in j], [constructs[i] for i in k])
     if scale is not None:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # negative weights are reported by index() itself
+            # the caller of bootstrap() called index() on the fit already, or reads the
+            # weights table; one warning per fit is enough
+            warnings.simplefilter("ignore", NegativeIndexWeightWarning)
             original = result.index(scale).summary["index"].to_numpy()
         add("index", original, draws["index"], list(constructs), ["index"] * len(constructs))
     return pd.concat(blocks, ignore_index=True)

@@ -189,7 +189,7 @@ def test_negative_index_weights_are_reported(mobi):
     data["CUSL2"] = 11 - data["CUSL2"]  # reverse-coded item left unreversed
     measurement, structural = pls.ecsi()
     fit = pls.estimate(data, measurement, structural)
-    with pytest.warns(UserWarning, match="CUSL2"):
+    with pytest.warns(pls.NegativeIndexWeightWarning, match="CUSL2"):
         idx = fit.index()
     assert idx.summary.loc["Loyalty", "negative_weights"] == 1
     assert idx.weights.loc["CUSL2", "Loyalty"] < 0
