@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import metrics, regression, survival
+from . import metrics, regression, report, survival
 from ._validation import check_choice, check_columns, describe_offenders, read_flags, read_weights
 from .errors import ModelSpecError, StudyError, SurveyDataError
 
@@ -931,13 +931,7 @@ def _pct(value: float) -> str:
 
 def styled(table: pd.DataFrame, caption: str, source: str, *, percent: Sequence[str] = (), digits: int = 2,
            na_rep: str = "–", missing_labels: dict[str, str] | None = None):
-    """A table as a reader sees it: labelled columns, percentages, thousands separators, source line.
-
-    Columns named in :data:`COLUMN_LABELS` get their label; ``percent`` columns are
-    shown as percentages with one decimal, p-values below 0.001 as "<0.001" (HTML-escaped), other
-    numbers with ``digits`` decimals (whole-number columns without decimals). Missing
-    values read ``na_rep``, or per column what ``missing_labels`` says (e.g.
-    ``{"median": "not reached"}``).
+    """:func:`csat_analysis.report.styled_table` with this study's :data:`COLUMN_LABELS`.
 
     Examples
     --------
@@ -946,26 +940,8 @@ def styled(table: pd.DataFrame, caption: str, source: str, *, percent: Sequence[
     >>> "12.3%" in html and "1,200" in html and "churn rate" in html and "Real data: x" in html
     True
     """
-    shown = table.rename(columns={c: COLUMN_LABELS.get(c, c) for c in table.columns})
-    default_na = na_rep
-    formats = {}
-    for original, label in zip(table.columns, shown.columns):
-        values = table[original]
-        na_rep = (missing_labels or {}).get(original, default_na)
-        if original in percent:
-            formats[label] = lambda v, na=na_rep: na if pd.isna(v) else _pct(v)
-        elif original == "pvalue":
-            formats[label] = lambda v, na=na_rep: na if pd.isna(v) else ("&lt;0.001" if v < 0.001 else f"{v:.3f}")
-        elif pd.api.types.is_bool_dtype(values):
-            formats[label] = lambda v: "yes" if v else "no"
-        elif pd.api.types.is_numeric_dtype(values):
-            whole = bool(np.all(np.isnan(values.to_numpy(dtype=float)) | (values.to_numpy(dtype=float) % 1 == 0)))
-            formats[label] = (lambda v, na=na_rep: na if pd.isna(v) else f"{v:,.0f}") if whole else (
-                lambda v, na=na_rep, d=digits: na if pd.isna(v) else f"{v:,.{d}f}")
-    # the formatters above handle missing values; na_rep only for the remaining (text) columns
-    plain = [label for label in shown.columns if label not in formats]
-    return (shown.style.format(formats).format(na_rep=default_na, subset=plain).hide(axis="index")
-            .set_caption(f"{caption}<br><small>{source}</small>"))
+    return report.styled_table(table, caption, source, labels=COLUMN_LABELS, percent=percent, digits=digits,
+                               na_rep=na_rep, missing_labels=missing_labels)
 
 
 def examples_finding(examples: pd.DataFrame) -> str:

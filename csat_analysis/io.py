@@ -65,6 +65,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import report
 from ._validation import check_choice, check_columns, describe_offenders, read_numbers
 from .errors import SurveyDataError
 from .scaling import Scale, recode
@@ -676,18 +677,6 @@ DISPLAY_LABELS = {"column": "Column", "dtype": "Stored as", "kind": "Kind", "min
                   "share_missing": "Share missing"}
 
 
-def _display_value(column: str, value) -> str:
-    if pd.api.types.is_scalar(value) and pd.isna(value):
-        return ""
-    if column.startswith("share_"):
-        return f"{value:.1%}"
-    if column.startswith("n_"):
-        return f"{int(value):,}"
-    if isinstance(value, (float, np.floating)):
-        return f"{value:,.6g}"
-    return str(value)
-
-
 def styled_table(table: pd.DataFrame, caption: str, source: str):
     """A table for a report: readable headers, plain numbers, a caption and the data source.
 
@@ -700,9 +689,8 @@ def styled_table(table: pd.DataFrame, caption: str, source: str):
     --------
     >>> import pandas as pd
     >>> styler = styled_table(missing_overview(pd.DataFrame({"a": [1, None]})), "Missing", "Real data: demo")
-    >>> styler.data.to_dict("records")
-    [{'Column': 'a', 'Missing': '1', 'Share missing': '50.0%'}]
+    >>> list(styler.data.columns), "50.0%" in styler.to_html()
+    (['Column', 'Missing', 'Share missing'], True)
     """
-    shown = pd.DataFrame({column: [_display_value(str(column), v) for v in table[column]] for column in table.columns})
-    shown = shown.rename(columns=DISPLAY_LABELS)
-    return shown.style.hide(axis="index").set_caption(f"{caption}<br><small>{source}</small>")
+    shares = [column for column in table.columns if str(column).startswith("share_")]
+    return report.styled_table(table, caption, source, labels=DISPLAY_LABELS, percent=shares, na_rep="")

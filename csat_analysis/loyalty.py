@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import metrics, pls
+from . import metrics, pls, report
 from ._validation import check_choice, check_columns, describe_offenders, read_weights
 from .errors import StudyError, SurveyDataError
 from .metrics import Estimate, proportion
@@ -1203,9 +1203,7 @@ def no_segment_reason(settings: StudySettings) -> str:
 
 
 def styled_table(table: pd.DataFrame, source: str, *, precision: int = 3):
-    """A table as a report shows it: readable column names, rounded numbers, the source as caption.
-
-    Returns a pandas ``Styler`` (rendered as HTML in notebooks and their exports).
+    """:func:`csat_analysis.report.styled_table` with the source as the caption.
 
     Examples
     --------
@@ -1214,8 +1212,4 @@ def styled_table(table: pd.DataFrame, source: str, *, precision: int = 3):
     >>> "share low" in html and "0.123" in html and "0.1234" not in html and "Source: survey x" in html
     True
     """
-    shown = table.rename(columns=lambda column: str(column).replace("_", " "))
-    caption_style = [{"selector": "caption", "props": "caption-side: bottom; text-align: left; white-space: nowrap; "
-                                                      "font-size: 0.8em; color: #555"}]
-    return (shown.style.format(precision=precision, na_rep="").hide(axis="index")
-            .set_caption(f"Source: {source}").set_table_styles(caption_style))
+    return report.styled_table(table, source=source, digits=precision)

@@ -12,7 +12,11 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-__all__ = ["PALETTE", "interval_plot", "set_theme", "source_note"]
+__all__ = [
+    "PALETTE", "answer_share_heatmap", "category_bars", "distribution_grid", "funnel_plot", "histogram_grid",
+    "importance_performance_plot", "interval_panels", "interval_plot", "loyalty_curve_panels", "loyalty_curve_plot",
+    "missingness_bar", "odds_ratio_plot", "retention_panels", "retention_plot", "set_theme", "source_note", "tarp_plot",
+]
 
 #: qualitative palette used for every figure (colour-blind safe)
 PALETTE = "colorblind"
@@ -74,7 +78,7 @@ def interval_plot(data: pd.DataFrame, *, x: str, y: str, low: str, high: str, hu
     return ax
 
 
-# --- loyalty study (helper "loyalty-study") ---------------------------------------
+# --- loyalty study ------------------------------------------------------------
 
 
 def loyalty_curve_plot(data: pd.DataFrame, *, x: str = "satisfaction", y: str = "share", low: str = "share_low",
@@ -216,7 +220,7 @@ def odds_ratio_plot(data: pd.DataFrame, *, term: str = "term", odds_ratio: str =
     return ax
 
 
-# --- complaint study (helper "complaints-study") --------------------------------------
+# --- complaint study ----------------------------------------------------------
 
 
 def funnel_plot(data: pd.DataFrame, *, stage: str = "stage", count: str = "count", log: bool = True,
@@ -250,7 +254,7 @@ def funnel_plot(data: pd.DataFrame, *, stage: str = "stage", count: str = "count
     return ax
 
 
-# --- data overview (helper "foundation-io-sim") -------------------------------------
+# --- data overview ------------------------------------------------------------
 
 
 def _grid(n_panels: int, col_wrap: int, height: float, aspect: float):
@@ -383,7 +387,7 @@ def loyalty_curve_panels(data: pd.DataFrame, *, fit: pd.DataFrame | None = None,
     top_box : int
         For the axis label.
     source : str, optional
-        Data source written under each panel (:func:`source_note`).
+        Data source written once under the figure.
     axes : pair of Axes, optional
 
     Returns
@@ -396,14 +400,12 @@ def loyalty_curve_panels(data: pd.DataFrame, *, fit: pd.DataFrame | None = None,
     axes[0].set(xlabel="satisfaction (scale point)", ylabel=f"share loyal (top {top_box} box)", title="Top-box loyalty")
     loyalty_curve_plot(data, y="mean", low="mean_low", high="mean_high", ax=axes[1])
     axes[1].set(xlabel="satisfaction (scale point)", ylabel="mean loyalty score", title="Mean loyalty")
-    if source is not None:
-        for ax in axes:
-            source_note(ax, source)
     axes[0].figure.tight_layout()
+    _figure_source(axes[0].figure, source)  # one note under both panels
     return axes
 
 
-# --- churn study (helper "churn", polish pass) ------------------------------------------
+# --- churn study --------------------------------------------------------------
 
 
 def interval_panels(data: pd.DataFrame, *, panel: str, x: str, y: str, low: str, high: str, ylabel: str = "",
@@ -470,7 +472,7 @@ def retention_panels(data: pd.DataFrame, *, panel: str, hue: str, time: str = "t
     return axes
 
 
-# --- complaints study (helper "complaints") ----------------------------------------
+# --- complaint study, continued ---------------------------------------------
 
 
 def tarp_plot(data: pd.DataFrame, *, x: str = "status", y: str = "rate", low: str = "low", high: str = "high",
@@ -533,6 +535,7 @@ def answer_share_heatmap(data: pd.DataFrame, *, column: str = "column", answer: 
     ax.set_xlabel(answer.replace("_", " "))
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=7 if len(order) > 20 else 9, rotation=0)
+    ax.grid(False)  # blank cells (answers never given) must not show the theme's grid
     return ax
 
 

@@ -16,8 +16,10 @@ Examples
 
 from __future__ import annotations
 
+import html
 import json
 import math
+from collections.abc import Mapping, Sequence
 import os
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -28,7 +30,10 @@ import pandas as pd
 
 from .errors import CsatError
 
-__all__ = ["jsonable", "read_results", "record", "results_file", "set_results_path"]
+__all__ = ["jsonable", "read_results", "record", "results_file", "set_results_path", "styled_table"]
+
+#: column names shown as p-values ("<0.001" below 0.001)
+P_VALUE_COLUMNS = ("p_value", "pvalue", "p")
 
 RESULTS_FILE = "results.json"
 _results_path: Path | None = None
@@ -110,3 +115,76 @@ def record(name: str, value: Any, *, path: str | os.PathLike | None = None) -> N
     temporary.parent.mkdir(parents=True, exist_ok=True)
     temporary.write_text(json.dumps(results, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     temporary.replace(target)
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | None = None, *,
+                 labels: Mapping[str, str] | None = None, percent: Sequence[str] = (), digits: int = 3,
+                 na_rep: str = "–", missing_labels: Mapping[str, str] | None = None):
+    """A table as a report shows it: readable headers, plain numbers, caption and data source.
+
+    Every study notebook displays its tables through this one function, so they look
+    alike in the HTML reports.
+
+    Parameters
+    ----------
+    table : DataFrame
+    caption : str, optional
+        Title above the table.
+    source : str, optional
+        The data source line (``StudyData.source``), shown under the caption (or, with
+        no caption, as "Source: ...").
+    labels : mapping, optional
+        Column name -> header; other columns show their name with ``_`` as spaces.
+    percent : list of str
+        Shares (0-1) shown as percentages with one decimal.
+    digits : int
+        Decimals of other non-integer numbers; whole-number columns show none and
+        large numbers get thousands separators.
+    na_rep : str
+        Shown for missing values, or per column ``missing_labels[column]`` (e.g.
+        ``{"median": "not reached"}``).
+
+    Returns
+    -------
+    pandas Styler
+        Without the index; p-value columns (``p_value``, ``pvalue``, ``p``) show
+        "<0.001" below 0.001, booleans "yes"/"no". Caption and source are HTML-escaped.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"level": ["a"], "n": [1200], "rate": [0.1234], "p_value": [0.0002]})
+    >>> html_text = styled_table(frame, "Churn", "Real data: x", labels={"n": "customers"}, percent=["rate"]).to_html()
+    >>> all(part in html_text for part in ["12.3%", "1,200", "customers", "p value", "&lt;0.001", "Real data: x"])
+    True
+    """
+    labels = dict(labels or {})
+    missing_labels = dict(missing_labels or {})
+    headers = {column: labels.get(column, str(column).replace("_", " ")) for column in table.columns}
+    shown = table.rename(columns=headers)
+    formats = {}
+    for column in table.columns:
+        values = table[column]
+        missing = missing_labels.get(column, na_rep)
+        if column in percent:
+            formats[headers[column]] = lambda v, na=missing: na if pd.isna(v) else _percent(v)
+        elif column in P_VALUE_COLUMNS:
+            formats[headers[column]] = lambda v, na=missing: na if pd.isna(v) else ("&lt;0.001" if v < 0.001 else f"{v:.3f}")
+        elif pd.api.types.is_bool_dtype(values):
+            formats[headers[column]] = lambda v, na=missing: na if pd.isna(v) else ("yes" if v else "no")
+        elif pd.api.types.is_numeric_dtype(values):
+            numbers = values.to_numpy(dtype=float)
+            whole = bool(np.all(np.isnan(numbers) | (numbers % 1 == 0)))
+            places = 0 if whole else digits
+            formats[headers[column]] = lambda v, na=missing, d=places: na if pd.isna(v) else f"{v:,.{d}f}"
+        else:
+            formats[headers[column]] = lambda v, na=missing: na if pd.api.types.is_scalar(v) and pd.isna(v) else (
+                f"{v:,.6g}" if isinstance(v, (float, np.floating)) else html.escape(str(v)))
+    lines = [html.escape(caption)] if caption else []
+    if source:
+        lines.append(f"<small>{html.escape(source)}</small>" if caption else f"<small>Source: {html.escape(source)}</small>")
+    styler = shown.style.format(formats).hide(axis="index")
+    return styler.set_caption("<br>".join(lines)) if lines else styler

@@ -64,7 +64,7 @@ data, source, findings = columns.data, study.source, []
 
 def show(table, title):
     """Display a table under a title that names the data source."""
-    display(Markdown(f"**{title}**  \\n*{source}*"), table)
+    display(report.styled_table(table, title, source))
 
 
 def say(sentence):

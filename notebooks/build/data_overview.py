@@ -104,7 +104,6 @@ if ratings:
     fig, ax = plt.subplots(figsize=(8, 1.5 + 0.3 * len(ratings)))
     plots.answer_share_heatmap(io.answer_shares(data, ratings), ax=ax)
     ax.set_title(f"Answers per rating column: {study.name}")
-    ax.grid(False)  # blank cells (answers never given) should not show the theme's grid
     plots.source_note(ax, study.source)
     plt.show()
 display(Markdown(io.rating_finding(data, ratings, study.name)))

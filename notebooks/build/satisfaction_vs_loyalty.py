@@ -88,8 +88,7 @@ Spearman's rho (unweighted) measures how closely the two scores move together.
 
 nb.code('''
 curve = loy.curve_study(settings)
-axes = plots.loyalty_curve_panels(curve.curve, fit=curve.fit.grid, top_box=top_box)
-plots.source_note(axes[0], source)  # one note under both panels
+axes = plots.loyalty_curve_panels(curve.curve, fit=curve.fit.grid, top_box=top_box, source=source)
 plt.show()
 display(loy.styled_table(curve.curve, source))
 for name, value in curve.to_results().items():
