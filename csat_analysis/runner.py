@@ -822,6 +822,24 @@ def _progress_bar(total: int, enabled: bool):
                 dynamic_ncols=True, postfix={"failed": 0})
 
 
+def _as_they_finish(finished, bar):
+    """Yield ``(task, record, failure)`` for ``(task, future)`` pairs as they complete.
+
+    ``failure`` is set when the worker itself died (a crashed process, a lost Dask
+    task), not when the notebook failed: that is ``record["status"]``.
+    """
+    failed = 0
+    for task, future in finished:
+        try:
+            record, failure = future.result(), None
+        except Exception as exc:  # the worker process or task died, not the notebook
+            record, failure = None, _describe_error(exc)[0]
+        failed += failure is not None or record["status"] != "ok"
+        bar.set_postfix(failed=failed)
+        bar.update()
+        yield task, record, failure
+
+
 def _execute_locally(tasks, workers, _scheduler, progress):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -829,22 +847,12 @@ def _execute_locally(tasks, workers, _scheduler, progress):
     # spawn: a fresh interpreter per worker, nothing inherited from this process's
     # threads (tqdm's monitor) or state; sys.executable stays the venv's interpreter.
     context = multiprocessing.get_context("spawn")
-    failed = 0
     with _progress_bar(len(tasks), progress) as bar, ProcessPoolExecutor(
         max_workers=min(workers, len(tasks)), mp_context=context
     ) as pool:
         futures = {pool.submit(execute_run, task): task for task in tasks}
         try:
-            for future in as_completed(futures):
-                task = futures[future]
-                try:
-                    record, failure = future.result(), None
-                except Exception as exc:  # a crashed worker process
-                    record, failure = None, _describe_error(exc)[0]
-                failed += failure is not None or record["status"] != "ok"
-                bar.set_postfix(failed=failed)
-                bar.update()
-                yield task, record, failure
+            yield from _as_they_finish(((futures[future], future) for future in as_completed(futures)), bar)
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -862,7 +870,6 @@ def _execute_on_dask(tasks, _workers, scheduler, progress):
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise CsatError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    failed = 0
     with client, _progress_bar(len(tasks), progress) as bar:
         batch = uuid.uuid4().hex[:8]
         futures = client.map(
@@ -871,16 +878,7 @@ def _execute_on_dask(tasks, _workers, scheduler, progress):
         )
         by_key = {future.key: task for future, task in zip(futures, tasks)}
         try:
-            for future in as_completed(futures):
-                task = by_key[future.key]
-                try:
-                    record, failure = future.result(), None
-                except Exception as exc:  # the task itself died on the worker
-                    record, failure = None, _describe_error(exc)[0]
-                failed += failure is not None or record["status"] != "ok"
-                bar.set_postfix(failed=failed)
-                bar.update()
-                yield task, record, failure
+            yield from _as_they_finish(((by_key[future.key], future) for future in as_completed(futures)), bar)
         except BaseException:
             client.cancel(futures)
             raise
