@@ -452,7 +452,10 @@ class PLSResult:
                 for i, c in enumerate(members):
                     # alternate layers up and down so arrows skipping layers do not overlap
                     shift = 0.6 * (d % 2) if len(members) == 1 else 0.0
-                    position[c] = (d * 2.6, (i - (len(members) - 1) / 2) * 1.6 + shift)
+                    position[c] = (d * 3.4, (i - (len(members) - 1) / 2) * 1.3 + shift)
+        # where on each arrow its coefficient sits: nearer the source in the layered
+        # layout, so the labels of arrows converging on one construct do not pile up
+        label_at = 0.5 if positions is not None else 0.35
         half_w, half_h = 0.8, 0.42
         boxes = {}
         for c, (x, y) in position.items():
@@ -462,6 +465,7 @@ class PLSResult:
             label = c if c not in self.r2.index else f"{c}\nR² = {self.r2[c]:.2f}"
             ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=3)
         long_edges = 0
+        label_points = []
         for s, t in zip(*np.nonzero(self._model.paths)):
             source, target = constructs[s], constructs[t]
             (x0, y0), (x1, y1) = position[source], position[target]
@@ -474,14 +478,18 @@ class PLSResult:
             ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
                                          mutation_scale=12, color="0.3", zorder=1, patchA=boxes[source],
                                          patchB=boxes[target], shrinkA=1, shrinkB=1))
-            # the label sits on the arc's midpoint (quadratic Bezier of arc3)
-            mx, my = (x0 + x1) / 2 + rad * (y1 - y0) / 2, (y0 + y1) / 2 - rad * (x1 - x0) / 2
+            # arc3 draws a quadratic Bezier whose control point is offset by rad x (dy, -dx)
+            cx, cy = (x0 + x1) / 2 + rad * (y1 - y0), (y0 + y1) / 2 - rad * (x1 - x0)
+            u = label_at
+            mx = (1 - u) ** 2 * x0 + 2 * (1 - u) * u * cx + u**2 * x1
+            my = (1 - u) ** 2 * y0 + 2 * (1 - u) * u * cy + u**2 * y1
+            label_points.append((mx, my))
             ax.text(mx, my, f"{self.paths.loc[source, target]:.2f}", ha="center", va="center", fontsize=8,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"}, zorder=4)
-        xs = [p[0] for p in position.values()]
-        ys = [p[1] for p in position.values()]
-        ax.set_xlim(min(xs) - 1.2, max(xs) + 1.2)
-        ax.set_ylim(min(ys) - 2.2, max(ys) + 2.2)
+        xs = [p[0] for p in [*position.values(), *label_points]]
+        ys = [p[1] for p in [*position.values(), *label_points]]
+        ax.set_xlim(min(xs) - 1.0, max(xs) + 1.0)
+        ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
         ax.set_aspect("equal")
         ax.axis("off")
         return ax
