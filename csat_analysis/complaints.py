@@ -34,7 +34,7 @@ from scipy import stats
 
 from ._validation import check_choice, check_columns, describe_offenders, read_flags, read_weights
 from .errors import StudyError, SurveyDataError
-from .metrics import rates, wilson_interval
+from .metrics import proportion, rates, wilson_interval
 from .regression import fit_logit, logistic
 from .survival import kaplan_meier, median_survival
 
@@ -289,10 +289,8 @@ def complaint_funnel(
             continue
         in_base = members[base]
         wb = w[in_base]
-        share = float((wb * members[stage][in_base]).sum() / wb.sum()) if in_base.any() else np.nan
-        n_eff = float(wb.sum() ** 2 / (wb**2).sum()) if in_base.any() else 0.0
-        low, high = wilson_interval(share, n_eff, ci) if in_base.any() else (np.nan, np.nan)
-        rows.append((stage, base, int(members[stage].sum()), share, low, high))
+        share = proportion(members[stage][in_base], weights=wb, ci=ci)
+        rows.append((stage, base, int(members[stage].sum()), share.value, share.low, share.high))
     return pd.DataFrame(rows, columns=["stage", "of_stage", "count", "share", "low", "high"])
 
 
@@ -602,8 +600,8 @@ def recovery_paradox(
         group = frame[frame["status"] == name]
         if group.empty:
             raise StudyError(f"recovery_paradox: no customers with status {name!r} and a known {outcome!r}")
-        w = group["w"].to_numpy()
-        groups[name] = (float(np.average(group["y"], weights=w)), float(w.sum() ** 2 / (w**2).sum()), len(group))
+        rate = proportion(group["y"], weights=group["w"].to_numpy(), ci=ci)
+        groups[name] = (rate.value, rate.n_eff, rate.n)
     (p1, m1, n1), (p2, m2, n2) = groups[fast], groups[baseline]
     low, high = _newcombe(p1, m1, p2, m2, ci)
     if p1 == p2 and p1 in (0.0, 1.0):

@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import check_choice, check_columns, critical_z, describe_offenders, read_flags
+from ._validation import check_choice, check_columns, critical_z, describe_offenders, read_flags, read_numbers
 from .errors import SurveyDataError
 from .scaling import Scale
+from .weighting import effective_sample_size
 
 __all__ = [
     "Comparison",
@@ -133,34 +134,7 @@ def wilson_interval(p, n_eff, ci: float = 0.95):
     return low, high
 
 
-def _clean(values, weights=None, *, name: str = "values"):
-    """Return (values, weights, n_dropped) as float arrays without missing values."""
-    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
-    numeric = pd.to_numeric(series, errors="coerce")
-    not_numeric = numeric.isna() & series.notna()
-    if not_numeric.any():
-        raise SurveyDataError(f"{name}: non-numeric values {describe_offenders(series, not_numeric)}")
-    x = numeric.to_numpy(dtype=float)
-    if weights is None:
-        w = np.ones_like(x)
-    else:
-        w = np.asarray(weights, dtype=float).ravel()
-        if w.shape != x.shape:
-            raise SurveyDataError(f"weights: {w.size} weights for {x.size} {name}")
-        bad = ~(w > 0) & ~np.isnan(w)
-        if bad.any():
-            raise SurveyDataError(
-                f"weights: weights must be positive; got {describe_offenders(pd.Series(w, index=series.index), bad)}"
-            )
-    keep = ~np.isnan(x) & ~np.isnan(w)
-    return x[keep], w[keep], int((~keep).sum())
-
-
-def _kish(w: np.ndarray) -> float:
-    return float(w.sum() ** 2 / (w**2).sum()) if w.size else 0.0
-
-
-def proportion(flags, weights=None, ci: float = 0.95) -> Estimate:
+def proportion(flags, weights=None, ci: float = 0.95, *, nan_policy: str = "omit") -> Estimate:
     """Share of true values, with a Wilson interval (weighted: Kish n_eff).
 
     Parameters
@@ -171,6 +145,8 @@ def proportion(flags, weights=None, ci: float = 0.95) -> Estimate:
         Positive survey weights.
     ci : float
         Confidence level.
+    nan_policy : {"omit", "raise"}
+        Drop missing values (counted in ``n_dropped``) or raise.
 
     Examples
     --------
@@ -178,14 +154,16 @@ def proportion(flags, weights=None, ci: float = 0.95) -> Estimate:
     >>> est.value, est.n
     (0.75, 4)
     """
-    x, w, dropped = _clean(flags, weights, name="flags")
+    x, w, dropped = _prepare(flags, weights, scale=None, name="flags", nan_policy=nan_policy)
+    x = x.astype(float, copy=False)
+    w = np.ones_like(x) if w is None else w
     not_binary = ~np.isin(x, (0.0, 1.0))
     if not_binary.any():
         raise SurveyDataError(f"flags: values other than 0/1 or True/False: {np.unique(x[not_binary])[:5].tolist()}")
     if x.size == 0:
         return Estimate.empty(dropped)
     p = float(np.average(x, weights=w))
-    n_eff = _kish(w)
+    n_eff = effective_sample_size(w)
     low, high = wilson_interval(p, n_eff, ci)
     return Estimate(p, float(np.sqrt(p * (1 - p) / n_eff)), low, high, int(x.size), n_eff, dropped)
 
@@ -338,18 +316,10 @@ def _as_series(values, name: str) -> pd.Series:
 
 def _numeric(series: pd.Series, name: str) -> np.ndarray:
     """Float values of ``series`` (missing -> nan); text that is not a number is an error."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype(object)
     if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biu":
         # plain integers and bools cannot hold missing values: keep them, skip a float copy
         return series.to_numpy()
-    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
-        return series.to_numpy(dtype=float, na_value=np.nan)
-    numeric = pd.to_numeric(series, errors="coerce")
-    not_numeric = numeric.isna() & series.notna()
-    if not_numeric.any():
-        raise SurveyDataError(f"{name}: non-numeric values {describe_offenders(series, not_numeric)}")
-    return numeric.to_numpy(dtype=float, na_value=np.nan)
+    return read_numbers(series, name).to_numpy()
 
 
 def _read_scores(values, scale: Scale | None, name: str) -> tuple[pd.Series, np.ndarray]:
