@@ -50,7 +50,7 @@ from scipy import stats
 from . import _pls_core as core
 from ._validation import check_choice, check_columns, describe_offenders
 from .errors import ModelSpecError, SurveyDataError
-from .scaling import Scale
+from .scaling import Scale, average_variance_extracted, composite_reliability
 
 __all__ = ["BootstrapResult", "IndexResult", "NegativeIndexWeightWarning", "PLSResult", "PLSSummary", "bootstrap",
            "ecsi", "estimate"]
@@ -570,8 +570,7 @@ def _reliability(model: core.CompiledModel, item_cor: np.ndarray, weights: np.nd
         r = item_cor[np.ix_(block, block)]
         alpha = size / (size - 1) * (1 - size / r.sum())
         lam = loadings[block, k]
-        rho_c = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())
-        ave = (lam**2).mean()
+        rho_c, ave = composite_reliability(lam), average_variance_extracted(lam)
         if model.mode_b[k]:
             rho_a = 1.0
         else:
