@@ -27,7 +27,7 @@ from scipy import stats
 
 from ._validation import check_choice, check_columns, critical_z, describe_offenders, read_flags, read_numbers
 from .errors import SurveyDataError
-from .scaling import Scale
+from .scaling import Scale, recode
 from .weighting import effective_sample_size
 
 __all__ = [
@@ -326,7 +326,7 @@ def _read_scores(values, scale: Scale | None, name: str) -> tuple[pd.Series, np.
     """The scores as floats with missing values kept; ratings off the scale are an error."""
     series = _as_series(values, name)
     if scale is not None and scale.labels and not pd.api.types.is_numeric_dtype(series.dtype):
-        series = _recode_labels(series, scale, name=name)
+        series = recode(series, scale, name=name)
     x = _numeric(series, name)
     if scale is not None:
         outside = (x < scale.low) | (x > scale.high)
@@ -372,13 +372,6 @@ def _prepare(values, weights, *, scale: Scale | None, name: str, nan_policy: str
         x = x[~missing]
         w = None if w is None else w[~missing]
     return x, w, int(missing.sum())
-
-
-def _recode_labels(series: pd.Series, scale: Scale, *, name: str) -> pd.Series:
-    """Text labels -> numbers with :func:`csat_analysis.scaling.recode` (imported late: scaling imports us)."""
-    from .scaling import recode
-
-    return recode(series, scale, name=name)
 
 
 def _cell_sums(cell: np.ndarray, counts: np.ndarray, w: np.ndarray | None) -> np.ndarray:

@@ -314,7 +314,7 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, *, standardized: bool 
     """
     from scipy import stats
 
-    from .metrics import Estimate
+    from .metrics import Estimate  # late: metrics imports this module
 
     if not 0 < ci < 1:
         raise SurveyDataError(f"ci={ci!r} must lie strictly between 0 and 1")
