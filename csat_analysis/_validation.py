@@ -162,3 +162,21 @@ def read_weights(data: pd.DataFrame, weights: str | None) -> np.ndarray:
             f"weights column {weights!r}: weights must be positive numbers; got {describe_offenders(data[weights], bad)}"
         )
     return w.to_numpy(dtype=float)
+
+
+def check_complete(values: pd.Series, what: str, advice: str = "") -> None:
+    """Raise :class:`SurveyDataError` if ``values`` has missing values.
+
+    The message reads ``"{what}: missing values <offenders>[; advice]"``, e.g.
+    ``check_complete(data["plan"], "covariate 'plan'", "drop or impute them first")``.
+
+    Examples
+    --------
+    >>> check_complete(pd.Series([1, None]), "column 'x'", "drop them first")
+    Traceback (most recent call last):
+    ...
+    csat_analysis.errors.SurveyDataError: column 'x': missing values nan (row 1); drop them first
+    """
+    missing = values.isna()
+    if missing.any():
+        raise SurveyDataError(f"{what}: missing values {describe_offenders(values, missing)}" + (f"; {advice}" if advice else ""))

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics, regression, report, survival
-from ._validation import check_choice, check_columns, describe_offenders, read_flags, read_weights
+from ._validation import check_choice, check_columns, check_complete, describe_offenders, read_flags, read_weights
 from .errors import ModelSpecError, StudyError, SurveyDataError
 
 __all__ = [
@@ -111,12 +111,7 @@ def _tenure_values(data: pd.DataFrame, tenure: str) -> pd.Series:
 def _group_columns(data: pd.DataFrame, by) -> list[str]:
     columns = check_columns(data, by, parameter="by")
     for column in columns:
-        missing = data[column].isna()
-        if missing.any():
-            raise SurveyDataError(
-                f"segment column {column!r}: missing values {describe_offenders(data[column], missing)}; "
-                "recode them to a level (e.g. 'unknown') first"
-            )
+        check_complete(data[column], f"segment column {column!r}", "recode them to a level (e.g. 'unknown') first")
     return columns
 
 

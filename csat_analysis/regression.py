@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import check_columns, critical_z, describe_offenders, read_flags
-from .errors import ModelSpecError, SurveyDataError
+from ._validation import check_columns, check_complete, critical_z, read_flags
+from .errors import ModelSpecError
 
 __all__ = ["LogisticResult", "fit_logit", "logistic", "odds_ratio_table"]
 
@@ -170,12 +170,7 @@ def logistic(data: pd.DataFrame, outcome: str, covariates: Sequence[str], *,
     frame = data[covariates].copy()
     frame[outcome] = read_flags(data, outcome, parameter="outcome", missing="raise")
     for column in covariates:
-        missing = frame[column].isna()
-        if missing.any():
-            raise SurveyDataError(
-                f"logistic: covariate {column!r} has missing values {describe_offenders(frame[column], missing)}; "
-                "drop or impute them first"
-            )
+        check_complete(frame[column], f"logistic: covariate {column!r}", "drop or impute them first")
     formula = f'Q("{outcome}") ~ ' + " + ".join(_term(c, frame[c], reference) for c in covariates)
     fit = fit_logit(formula, frame)
     table = odds_ratio_table(fit, ci)

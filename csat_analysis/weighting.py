@@ -19,7 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ._validation import check_columns, describe_offenders
+from ._validation import check_columns, check_complete, describe_offenders
 from .errors import SurveyDataError
 
 __all__ = ["effective_sample_size", "rake"]
@@ -94,9 +94,7 @@ def _targets(variable: str, shares) -> pd.Series:
 
 def _category_codes(data: pd.DataFrame, variable: str, targets: pd.Series) -> np.ndarray:
     values = data[variable]
-    missing = values.isna()
-    if missing.any():
-        raise SurveyDataError(f"{variable}: missing values cannot be raked: {describe_offenders(values, missing)}")
+    check_complete(values, variable, "they cannot be raked")
     codes = pd.Index(list(targets.index), dtype=object).get_indexer(values.astype(object)).astype(np.int64)
     untargeted = codes < 0
     if untargeted.any():
