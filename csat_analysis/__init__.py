@@ -8,8 +8,17 @@ NPS, CES, churn, CLV), ``scaling`` (recoding, reliability), ``weighting`` (rakin
 execution of the study notebooks).
 """
 
-from .errors import CsatError, ModelSpecError, StudyError, SurveyDataError
+from .errors import CsatError, CsatWarning, ConvergenceWarning, ModelSpecError, ParameterError, StudyError, SurveyDataError
 
 __version__ = "0.1.0"
 
-__all__ = ["CsatError", "ModelSpecError", "StudyError", "SurveyDataError", "__version__"]
+__all__ = [
+    "ConvergenceWarning",
+    "CsatError",
+    "CsatWarning",
+    "ModelSpecError",
+    "ParameterError",
+    "StudyError",
+    "SurveyDataError",
+    "__version__",
+]
