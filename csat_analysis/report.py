@@ -1,16 +1,20 @@
 """Recorded results: what a study notebook hands to the batch runner.
 
-A notebook calls :func:`record` for each headline number. Results go to
-``results.json`` in the directory the notebook runs in (the batch runner runs each
-notebook in its own run folder), or to the file named by the notebook parameter
-``results_path`` once the notebook passes it to :func:`set_results_path`.
+A notebook never writes files. Each :meth:`Recorder.record` call keeps the value
+and emits it as a display output of the MIME type :data:`RESULTS_MIME`; the batch
+runner collects those outputs from the executed notebook (in cell order, a later
+value of a name replacing an earlier one), stores them in the notebook's metadata
+and in ``results.json`` inside the run folder, and drops them from the HTML report.
+Running a notebook in JupyterLab therefore leaves nothing behind in the repository.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> path = pathlib.Path(tempfile.mkdtemp()) / "results.json"
->>> record("nps", 31.5, path=path)
->>> read_results(path)
+>>> recorder = Recorder(emit=False)
+>>> recorder.record("nps", 31.5)
+>>> recorder.record("segments", {"a": 0.25})
+>>> recorder.results
+{'nps': 31.5, 'segments': {'a': 0.25}}
+>>> results_from_outputs([{"output_type": "display_data", "data": {RESULTS_MIME: {"nps": 31.5}}}])
 {'nps': 31.5}
 """
 
@@ -19,8 +23,8 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Mapping, Sequence
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -30,33 +34,80 @@ import pandas as pd
 
 from .errors import CsatError
 
-__all__ = ["jsonable", "read_results", "record", "results_file", "set_results_path", "styled_table"]
+__all__ = ["RESULTS_FILE", "RESULTS_MIME", "Recorder", "in_kernel", "jsonable", "read_results", "results_from_notebook",
+           "results_from_outputs", "styled_table"]
 
 #: column names shown as p-values ("<0.001" below 0.001)
 P_VALUE_COLUMNS = ("p_value", "pvalue", "p")
 
+#: MIME type of the display outputs that carry recorded results
+RESULTS_MIME = "application/vnd.csat-analysis.results+json"
+#: the file the batch runner writes the collected results to, inside each run folder
 RESULTS_FILE = "results.json"
-_results_path: Path | None = None
 
 
-def set_results_path(path: str | os.PathLike | None) -> None:
-    """Send later :func:`record` calls to ``path`` (``None``: ``./results.json``).
+def in_kernel() -> bool:
+    """True inside a Jupyter kernel (a notebook or a papermill run)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel, a dependency
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
-    The first call also clears what an earlier execution left in that file, so a
-    re-run never mixes old and new results.
+
+class Recorder:
+    """Named results of one notebook run, handed to the batch runner as display outputs.
+
+    Parameters
+    ----------
+    emit : bool, optional
+        Emit each recorded value as a :data:`RESULTS_MIME` display output. Default:
+        only when running inside a Jupyter kernel (a notebook, papermill).
+
+    Attributes
+    ----------
+    results : dict
+        Everything recorded so far, as plain JSON values (:func:`jsonable`).
     """
-    global _results_path
-    _results_path = Path(path) if path is not None else None
-    target = results_file()
-    if target.exists():
-        target.unlink()
+
+    def __init__(self, *, emit: bool | None = None):
+        self.emit = in_kernel() if emit is None else bool(emit)
+        self.results: dict[str, Any] = {}
+
+    def record(self, name: str, value: Any) -> None:
+        """Record one named result; recording a name again replaces its value.
+
+        ``value`` is anything :func:`jsonable` converts: numbers, strings, dicts,
+        Series, DataFrames, an :class:`~csat_analysis.metrics.Estimate`.
+        """
+        converted = jsonable(value)
+        self.results[str(name)] = converted
+        if self.emit:
+            from IPython.display import display
+
+            # An empty text/plain keeps JupyterLab from announcing a missing renderer.
+            display({RESULTS_MIME: {str(name): converted}, "text/plain": ""}, raw=True)
 
 
-def results_file(path: str | os.PathLike | None = None) -> Path:
-    """The file :func:`record` writes to: ``path``, the configured path, or ``./results.json``."""
-    if path is not None:
-        return Path(path)
-    return _results_path if _results_path is not None else Path.cwd() / RESULTS_FILE
+def results_from_outputs(outputs: Iterable[Mapping]) -> dict[str, Any]:
+    """Merge the :data:`RESULTS_MIME` payloads of notebook outputs, in order."""
+    results: dict[str, Any] = {}
+    for output in outputs:
+        payload = output.get("data", {}).get(RESULTS_MIME) if output.get("output_type") in (
+            "display_data", "execute_result", "update_display_data") else None
+        if isinstance(payload, str):  # nbformat may store JSON MIME bundles as text
+            payload = json.loads(payload)
+        if isinstance(payload, Mapping):
+            results.update(payload)
+    return results
+
+
+def results_from_notebook(notebook: Mapping) -> dict[str, Any]:
+    """Every result an executed notebook recorded (see :class:`Recorder`), in cell order."""
+    outputs = (output for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"
+               for output in cell.get("outputs", []))
+    return results_from_outputs(outputs)
 
 
 def jsonable(value: Any) -> Any:
@@ -88,33 +139,10 @@ def jsonable(value: Any) -> Any:
     raise CsatError(f"record: cannot store a {type(value).__name__} as JSON: {value!r}")
 
 
-def read_results(path: str | os.PathLike | None = None) -> dict[str, Any]:
-    """The results recorded so far (empty when nothing was recorded)."""
-    target = results_file(path)
+def read_results(path: str | os.PathLike) -> dict[str, Any]:
+    """The results stored in a run folder's ``results.json`` (empty when there is none)."""
+    target = Path(path)
     return json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
-
-
-def record(name: str, value: Any, *, path: str | os.PathLike | None = None) -> None:
-    """Record one named result for the batch runner (``results.json``).
-
-    Parameters
-    ----------
-    name : str
-        Result name, e.g. ``"satisfaction_index"``; recording it again replaces it.
-    value
-        Anything :func:`jsonable` converts: numbers, strings, dicts, Series, DataFrames,
-        an :class:`~csat_analysis.metrics.Estimate`.
-    path : path, optional
-        Write here instead of the configured results file.
-    """
-    target = results_file(path)
-    results = read_results(target)
-    results[str(name)] = jsonable(value)
-    # Write-then-rename so a crash mid-write never leaves a truncated results file.
-    temporary = target.with_name(target.name + ".tmp")
-    temporary.parent.mkdir(parents=True, exist_ok=True)
-    temporary.write_text(json.dumps(results, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    temporary.replace(target)
 
 
 def _percent(value: float) -> str:

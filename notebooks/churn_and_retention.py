@@ -1,28 +1,30 @@
-"""Write notebooks/churn_and_retention.ipynb (no outputs).
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-Run: ``.venv/bin/python notebooks/build/churn_and_retention.py [output.ipynb]``. Cell ids
-are fixed, so rebuilding an unchanged script gives an identical file.
-"""
+# %% [markdown]
+# # Churn and retention
+#
+# How many customers leave, who leaves, how long customers stay, what drives leaving,
+# what a customer is worth over a lifetime and why customers go. The study starts from
+# seed 001's churn arithmetic (brief section 5) and then applies it to customer-level
+# data: the IBM telco customers (`telco_churn`), the MLC++ telecom accounts
+# (`service_calls_churn`), the simulator (known truth) or your own customer table.
+# Every table and figure names the data it comes from.
 
-from pathlib import Path
-
-from _nbbuild import NotebookBuilder
-
-NOTEBOOK = Path(__file__).resolve().parents[1] / "churn_and_retention.ipynb"
-nb = NotebookBuilder(NOTEBOOK, id_prefix="churn")
-
-nb.md("""
-# Churn and retention
-
-How many customers leave, who leaves, how long customers stay, what drives leaving,
-what a customer is worth over a lifetime and why customers go. The study starts from
-seed 001's churn arithmetic (brief section 5) and then applies it to customer-level
-data: the IBM telco customers (`telco_churn`), the MLC++ telecom accounts
-(`service_calls_churn`), the simulator (known truth) or your own customer table.
-Every table and figure names the data it comes from.
-""")
-
-nb.code("""
+# %% tags=["parameters"]
 dataset = "telco_churn"   # "telco_churn", "service_calls_churn", "simulated" or a file path (with schema)
 schema = None             # schema of a user file (see csat_analysis.io.read_survey)
 n = 20000                 # customers to simulate (simulated data only)
@@ -35,15 +37,13 @@ retention_cost = 2.0      # ASSUMPTION: cost of keeping one customer for one mon
 churn_base = "start"      # denominator of the churn rate: "start" (conventional) or "end" (seed 001)
 seed = 0
 results_path = None
-""", tags=["parameters"])
 
-nb.md("""
-## Set-up
-Parameters are checked here, so a wrong name fails before any analysis runs. Margin and
-costs are **assumptions** set as parameters, not read from the data.
-""")
+# %% [markdown]
+# ## Set-up
+# Parameters are checked here, so a wrong name fails before any analysis runs. Margin and
+# costs are **assumptions** set as parameters, not read from the data.
 
-nb.code("""
+# %%
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 from IPython.display import Markdown, display
@@ -62,59 +62,52 @@ study = open_study_data(dataset, schema=schema, n=n, seed=seed)
 setup = ch.setup_study(study.data, ch.dataset_key(study), segments=segments, tenure=tenure, churn=churn)
 customers, TENURE, source = setup.data, "tenure_months", study.source
 display(Markdown(setup.describe(source)))
-""")
 
-nb.md("""
-## 1. The seed's churn arithmetic
+# %% [markdown]
+# ## 1. The seed's churn arithmetic
+#
+# Seed 001 counts churned customers as `start - (end - new)` and divides by the **end**
+# count; the conventional rate divides by the **start** count. This project's default is
+# the start count; both are shown. Churn loss is the revenue lost through churned
+# customers times the profit margin. The table reproduces worked examples A and B of the
+# brief with `csat_analysis.metrics` (example A's money is in thousands).
 
-Seed 001 counts churned customers as `start - (end - new)` and divides by the **end**
-count; the conventional rate divides by the **start** count. This project's default is
-the start count; both are shown. Churn loss is the revenue lost through churned
-customers times the profit margin. The table reproduces worked examples A and B of the
-brief with `csat_analysis.metrics` (example A's money is in thousands).
-""")
-
-nb.code("""
+# %%
 examples = ch.worked_examples()
 display(ch.styled(examples.drop(columns="description"), "Seed 001 worked examples A and B (money in the seed's units)",
                   "Seed 001, cases 02 and 03 (worked examples, not the study data)", percent=["rate_start", "rate_end", "retention", "margin"]))
 for name, value in ch.examples_results(examples).items():
     report.record(name, value)
 display(Markdown(ch.examples_finding(examples)))
-""")
 
-nb.md("""
-The same arithmetic works per tier. Seed 001's case 01 (an industrial parts maker)
-reports A-tier dealer churn of 42% and B-tier churn of 23% in half a year after a
-harsh policy change; the seed gives only the rates, so the counts below are
-**illustrative**, chosen to give exactly those rates.
-""")
+# %% [markdown]
+# The same arithmetic works per tier. Seed 001's case 01 (an industrial parts maker)
+# reports A-tier dealer churn of 42% and B-tier churn of 23% in half a year after a
+# harsh policy change; the seed gives only the rates, so the counts below are
+# **illustrative**, chosen to give exactly those rates.
 
-nb.code("""
+# %%
 tiers = ch.tier_example()
 display(ch.styled(tiers, "Seed 001 case 01: churn per dealer tier (illustrative counts)",
                   "Seed 001, case 01 (rates from the seed, counts illustrative)", percent=["rate_start", "rate_end", "retention"]))
 display(Markdown(ch.tier_finding(tiers)))
-""")
 
-nb.md("""
-## 2. Churn on the data
+# %% [markdown]
+# ## 2. Churn on the data
+#
+# A customer table is one period: customers who joined less than a month ago are the
+# period's *new* customers, the rest were there at its *start*, and the *end* count is
+# everyone who has not churned. The rate uses the base chosen in the parameters, with a
+# Wilson 95% interval. The end-based rate can exceed 100% where more customers left than
+# remain, as among the newest customers.
 
-A customer table is one period: customers who joined less than a month ago are the
-period's *new* customers, the rest were there at its *start*, and the *end* count is
-everyone who has not churned. The rate uses the base chosen in the parameters, with a
-Wilson 95% interval. The end-based rate can exceed 100% where more customers left than
-remain, as among the newest customers.
-""")
-
-nb.code("""
+# %%
 overall = ch.churn_by_segment(customers, setup.churn, tenure=TENURE, base=churn_base, weights=setup.weights).iloc[0]
 for name, value in ch.overall_results(overall).items():
     report.record(name, value)
 display(Markdown(ch.overall_finding(overall, weighted=setup.weights is not None)))
-""")
 
-nb.code("""
+# %%
 by_segment = ch.churn_by_segments(customers, setup.churn, setup.segments, tenure=TENURE, base=churn_base,
                                   weights=setup.weights)
 report.record("churn_by_segment", by_segment[["segment", "level", "n", "churned", "rate", "low", "high"]])
@@ -127,22 +120,20 @@ axes[0].yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
 axes[0].figure.suptitle("Churn rate by segment, with 95% Wilson intervals")
 plt.show()
 display(Markdown(ch.segment_finding(by_segment)))
-""")
 
-nb.md("""
-## 3. Retention curves
+# %% [markdown]
+# ## 3. Retention curves
+#
+# Kaplan-Meier curves (statsmodels `SurvfuncRight`) give the share of customers still
+# active after each month of tenure; active customers count until their current tenure
+# (right-censored). The bands are log-log 95% intervals. The median lifetime is the
+# tenure at which half the customers have left; where a segment never falls below half,
+# the median is *not reached* within the observed tenure. Log-rank tests ask whether a
+# segment's curves differ. Tenure bands are left out here: they are cut from the tenure
+# itself, so their curves would only restate the banding. The curves count every
+# customer once (unweighted): `csat_analysis.survival` takes no survey weights.
 
-Kaplan-Meier curves (statsmodels `SurvfuncRight`) give the share of customers still
-active after each month of tenure; active customers count until their current tenure
-(right-censored). The bands are log-log 95% intervals. The median lifetime is the
-tenure at which half the customers have left; where a segment never falls below half,
-the median is *not reached* within the observed tenure. Log-rank tests ask whether a
-segment's curves differ. Tenure bands are left out here: they are cut from the tenure
-itself, so their curves would only restate the banding. The curves count every
-customer once (unweighted): `csat_analysis.survival` takes no survey weights.
-""")
-
-nb.code("""
+# %%
 time_segments = ch.time_segments(setup.segments)
 curves = ch.retention_curves_by_segment(customers, TENURE, setup.churn, time_segments)
 axes = plots.retention_panels(curves, panel="segment", hue="level", xlabel="tenure (months)",
@@ -156,34 +147,30 @@ display(ch.styled(lifetimes.medians.drop(columns="reached"), "Median customer li
                   digits=1, missing_labels={"median": "not reached"}))
 display(ch.styled(lifetimes.tests, "Log-rank tests: do the retention curves differ between a segment's levels?", source))
 display(Markdown(lifetimes.finding()))
-""")
 
-nb.md("""
-On simulated data the truth is known: the simulator draws a geometric time to churn
-with a monthly hazard that depends on repurchase intent. The Kaplan-Meier medians and
-restricted means should sit close to the true values (other data sets skip this check).
-""")
+# %% [markdown]
+# On simulated data the truth is known: the simulator draws a geometric time to churn
+# with a monthly hazard that depends on repurchase intent. The Kaplan-Meier medians and
+# restricted means should sit close to the true values (other data sets skip this check).
 
-nb.code("""
+# %%
 if study.is_simulated:
     check = ch.simulation_check(customers, TENURE, setup.churn, study.truth["monthly_churn_hazard"])
     display(ch.styled(check, "Simulated data: Kaplan-Meier against the known geometric churn", source, digits=2,
                       percent=["monthly_hazard"]))
     display(Markdown(ch.simulation_finding(check)))
 else:
-    display(Markdown(f"{study.name} is real data with no known truth; this check runs on `dataset=\\"simulated\\"`."))
-""")
+    display(Markdown(f"{study.name} is real data with no known truth; this check runs on `dataset=\"simulated\"`."))
 
-nb.md("""
-## 4. Drivers of churn
+# %% [markdown]
+# ## 4. Drivers of churn
+#
+# A logistic regression (statsmodels formula API) of churn on the segment variables and
+# tenure, reported as odds ratios with 95% intervals: an odds ratio above 1 raises the
+# odds of churning relative to the reference level, holding the other variables fixed.
+# Numeric terms (tenure, charges) are per unit: one month, one unit of currency.
 
-A logistic regression (statsmodels formula API) of churn on the segment variables and
-tenure, reported as odds ratios with 95% intervals: an odds ratio above 1 raises the
-odds of churning relative to the reference level, holding the other variables fixed.
-Numeric terms (tenure, charges) are per unit: one month, one unit of currency.
-""")
-
-nb.code("""
+# %%
 drivers = ch.churn_drivers(customers, setup.churn, setup.drivers)
 report.record("churn_drivers", drivers.table[["term", "odds_ratio", "low", "high", "pvalue"]])
 display(ch.styled(drivers.table.drop(columns=["variable", "level"]),
@@ -197,25 +184,23 @@ ax.set(xlabel="odds ratio (log scale)", title="Odds ratios of churning (95% inte
 plots.source_note(ax, source)
 plt.show()
 display(Markdown(ch.drivers_finding(drivers.table)))
-""")
 
-nb.md("""
-## 5. Lifetime value per segment
+# %% [markdown]
+# ## 5. Lifetime value per segment
+#
+# Two views, both resting on the **assumed** margin, acquisition cost and retention cost
+# (notebook parameters, stated again with the numbers below); revenue and lifetimes come
+# from the data:
+#
+# * **seed formula** (seed 004): `(revenue - acquisition cost - retention cost) / customers`
+#   on what the segment has earned so far (monthly revenue x tenure);
+# * **expected**: margin x monthly revenue x expected lifetime, minus the acquisition
+#   cost and the retention cost over that lifetime, where the expected lifetime is the
+#   area under the segment's (unweighted) retention curve up to a common horizon
+#   (restricted mean lifetime). Customers who stay past the horizon are undercounted,
+#   so this is a conservative value.
 
-Two views, both resting on the **assumed** margin, acquisition cost and retention cost
-(notebook parameters, stated again with the numbers below); revenue and lifetimes come
-from the data:
-
-* **seed formula** (seed 004): `(revenue - acquisition cost - retention cost) / customers`
-  on what the segment has earned so far (monthly revenue x tenure);
-* **expected**: margin x monthly revenue x expected lifetime, minus the acquisition
-  cost and the retention cost over that lifetime, where the expected lifetime is the
-  area under the segment's (unweighted) retention curve up to a common horizon
-  (restricted mean lifetime). Customers who stay past the horizon are undercounted,
-  so this is a conservative value.
-""")
-
-nb.code("""
+# %%
 values = ch.lifetime_values(customers, TENURE, setup.churn, time_segments, monthly_revenue=setup.monthly_revenue,
                             margin=margin, acquisition_cost=acquisition_cost, retention_cost=retention_cost)
 for name, value in values.to_results().items():
@@ -229,21 +214,19 @@ if values.available:
     ax.bar(first.level.map(str), first.clv_expected, color="C0")
     ax.axhline(0, color="0.3", linewidth=1)
     ax.set(xlabel="", ylabel="expected lifetime value per customer",
-           title=f"Expected lifetime value by {first.segment.iloc[0]}\\n(assumed margin {margin:.0%}, horizon {first.horizon.iloc[0]:.0f} months)")
+           title=f"Expected lifetime value by {first.segment.iloc[0]}\n(assumed margin {margin:.0%}, horizon {first.horizon.iloc[0]:.0f} months)")
     plots.source_note(ax, source)
     plt.show()
 display(Markdown(values.finding()))
-""")
 
-nb.md("""
-## 6. Why customers leave
+# %% [markdown]
+# ## 6. Why customers leave
+#
+# Seeds 000 and 001: 1% of churned customers die, 3% move away, 5% change habits, 9%
+# leave for a competitor's price or benefits, 14% over product or service quality and
+# 68% because of the company's indifference. The last three are controllable.
 
-Seeds 000 and 001: 1% of churned customers die, 3% move away, 5% change habits, 9%
-leave for a competitor's price or benefits, 14% over product or service quality and
-68% because of the company's indifference. The last three are controllable.
-""")
-
-nb.code("""
+# %%
 causes = ch.causes(customers, setup.cause, setup.churn, study.name)
 for name, value in causes.to_results().items():
     report.record(name, value)
@@ -259,13 +242,10 @@ if causes.available:
     plots.source_note(ax, source)
     plt.show()
 display(Markdown(causes.finding()))
-""")
 
-nb.md("## 7. Findings")
+# %% [markdown]
+# ## 7. Findings
 
-nb.code("""
+# %%
 display(Markdown(ch.key_findings(overall=overall, by_segment=by_segment, lifetimes=lifetimes, drivers=drivers,
                                  values=values, causes=causes, examples=examples, source=source)))
-""")
-
-nb.write()

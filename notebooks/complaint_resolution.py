@@ -1,34 +1,34 @@
-"""Write notebooks/complaint_resolution.ipynb (run this after editing it).
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-The notebook is committed without outputs; the logic lives in
-``csat_analysis.complaints`` and is tested there.
+# %% [markdown]
+# # Complaint resolution study
+#
+# What happens to customers who have a problem: whether they complain, how the complaint
+# is handled, and what that does to repurchase and churn. The seed figures (brief,
+# section 4) are the TARP table of repurchase by complaint status and problem severity,
+# the 4% voice rate, the escalation pyramid and the word-of-mouth multipliers.
+#
+# The study runs on the simulator (default: known truth, **not a real survey**), on the
+# real `service_calls_churn` data (customer-service calls as a proxy for unresolved
+# problems), on the real `mobi` data (satisfaction with complaint handling, CUSCO, against
+# loyalty), or on a user's complaint log (`dataset` = file path, with a `schema`).
+# Every table and figure names its data source.
 
-    .venv/bin/python notebooks/build/complaint_resolution.py
-"""
-
-from pathlib import Path
-
-from _nbbuild import NotebookBuilder
-
-NOTEBOOK = Path(__file__).resolve().parents[1] / "complaint_resolution.ipynb"
-nb = NotebookBuilder(NOTEBOOK, id_prefix="complaints")
-
-nb.md("""
-# Complaint resolution study
-
-What happens to customers who have a problem: whether they complain, how the complaint
-is handled, and what that does to repurchase and churn. The seed figures (brief,
-section 4) are the TARP table of repurchase by complaint status and problem severity,
-the 4% voice rate, the escalation pyramid and the word-of-mouth multipliers.
-
-The study runs on the simulator (default: known truth, **not a real survey**), on the
-real `service_calls_churn` data (customer-service calls as a proxy for unresolved
-problems), on the real `mobi` data (satisfaction with complaint handling, CUSCO, against
-loyalty), or on a user's complaint log (`dataset` = file path, with a `schema`).
-Every table and figure names its data source.
-""")
-
-nb.code('''
+# %% tags=["parameters"]
 dataset = "simulated"  # "simulated", a bundled name ("service_calls_churn", "mobi"), or a file path
 schema = None  # schema for a user file (see csat_analysis.io.read_survey)
 n = 20000  # simulated respondents
@@ -43,9 +43,8 @@ retell_share = 0.2  # seed 003: share of dissatisfied customers who tell retell_
 retell_count = 20
 tell_satisfied = 5  # seed 003: people a satisfied customer tells
 results_path = None
-''', tags=["parameters"])
 
-nb.code('''
+# %%
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
@@ -74,20 +73,18 @@ def say(sentence):
 
 
 report.record("n_respondents", len(data))
-display(Markdown(f"*{source}*  \\n{columns.describe()}"))
-''')
+display(Markdown(f"*{source}*  \n{columns.describe()}"))
 
-nb.md("""
-## 1. The complaint funnel
+# %% [markdown]
+# ## 1. The complaint funnel
+#
+# Problems -> complaints (the voice rate) -> resolved at first contact -> escalated to
+# middle management -> reached top management, each as a share of the stage it is taken
+# of, with 95% Wilson intervals, beside the seed's escalation pyramid (500 -> 200 -> 50 ->
+# 10 -> 2 -> 1) and its 4% voice rate. The pyramid's own complaint share (200 of 500)
+# contradicts the 4% voice rate of seed 003; the comparison uses the 4%.
 
-Problems -> complaints (the voice rate) -> resolved at first contact -> escalated to
-middle management -> reached top management, each as a share of the stage it is taken
-of, with 95% Wilson intervals, beside the seed's escalation pyramid (500 -> 200 -> 50 ->
-10 -> 2 -> 1) and its 4% voice rate. The pyramid's own complaint share (200 of 500)
-contradicts the 4% voice rate of seed 003; the comparison uses the 4%.
-""")
-
-nb.code('''
+# %%
 if columns.has_funnel:
     funnel = complaints.complaint_funnel(data, weights=columns.weights)
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
@@ -105,19 +102,17 @@ elif columns.has_status:
     display(Markdown(columns.missing("problem, complaint and escalation columns, so the full funnel cannot be drawn")))
 else:
     display(Markdown(columns.missing("complaint statuses, so the funnel cannot be drawn")))
-''')
 
-nb.md("""
-## 2. The TARP table rebuilt from the data
+# %% [markdown]
+# ## 2. The TARP table rebuilt from the data
+#
+# Outcome rate by complaint status x problem severity, with 95% Wilson intervals (survey
+# weights, when the data have them, enter through the Kish effective size), beside the
+# seed's TARP rates (crosses; they are repurchase rates, so a churn outcome has none);
+# chi-square tests of status against the outcome within each severity; and a logistic
+# regression giving odds ratios against customers with no problem.
 
-Outcome rate by complaint status x problem severity, with 95% Wilson intervals (survey
-weights, when the data have them, enter through the Kish effective size), beside the
-seed's TARP rates (crosses; they are repurchase rates, so a churn outcome has none);
-chi-square tests of status against the outcome within each severity; and a logistic
-regression giving odds ratios against customers with no problem.
-""")
-
-nb.code('''
+# %%
 if columns.has_status:
     by_status = complaints.with_seed_rates(complaints.repurchase_table(
         data, columns.outcome, columns.status, columns.severity, weights=columns.weights), columns.higher_is_better)
@@ -131,16 +126,14 @@ if columns.has_status:
         say(sentence)
 else:
     display(Markdown(columns.missing("complaint statuses, so the TARP table cannot be rebuilt")))
-''')
 
-nb.code('''
+# %%
 if columns.has_status and columns.severity is not None:
     tests = complaints.chi_square_tests(data, columns.outcome, columns.status, columns.severity)
     show(tests, f"Chi-square tests: complaint status x {columns.outcome}, within each severity")
     say(complaints.chi_square_finding(tests, columns.outcome))
-''')
 
-nb.code('''
+# %%
 if columns.has_status:
     odds = complaints.outcome_model(data, columns.outcome, columns.status, columns.severity,
                                     [c for c in ("segment",) if c in data.columns])
@@ -148,19 +141,17 @@ if columns.has_status:
     plots.odds_ratio_plot(odds, ax=ax).set_title(f"Odds ratios for {columns.outcome} (reference: no problem, minor problem)")
     plots.source_note(ax, source), plt.show()
     show(odds, f"Logistic regression of {columns.outcome}: odds ratios")
-''')
 
-nb.md("""
-## 3. The service-recovery paradox
+# %% [markdown]
+# ## 3. The service-recovery paradox
+#
+# Are complainants whose problem was resolved quickly more loyal than customers who had
+# no problem at all? Difference in rates with a Newcombe (Wilson-based) interval, a
+# two-proportion z-test and, as a cross-check, a bootstrap interval. The verdict is read
+# from the interval only: "supported" if it lies wholly on the loyal side of zero,
+# "contradicted" if wholly on the other side, otherwise "inconclusive".
 
-Are complainants whose problem was resolved quickly more loyal than customers who had
-no problem at all? Difference in rates with a Newcombe (Wilson-based) interval, a
-two-proportion z-test and, as a cross-check, a bootstrap interval. The verdict is read
-from the interval only: "supported" if it lies wholly on the loyal side of zero,
-"contradicted" if wholly on the other side, otherwise "inconclusive".
-""")
-
-nb.code('''
+# %%
 if columns.has_status:
     paradox = complaints.recovery_paradox(data, columns.outcome, columns.status, higher_is_better=columns.higher_is_better,
                                           weights=columns.weights, bootstrap=int(bootstrap), seed=seed)
@@ -173,18 +164,16 @@ if columns.has_status:
              "Recovery paradox within each problem severity (quickly resolved vs no problem)")
 else:
     display(Markdown(columns.missing("complaint statuses, so the recovery paradox cannot be tested")))
-''')
 
-nb.md("""
-## 4. Resolution time
+# %% [markdown]
+# ## 4. Resolution time
+#
+# How long complaints take to resolve: a Kaplan-Meier curve (statsmodels), where
+# complaints still open are censored at the hours they have been open so far; then the
+# outcome of resolved complainants against time to resolution, in quantile bins with
+# Wilson intervals and a logistic fit on log2(hours).
 
-How long complaints take to resolve: a Kaplan-Meier curve (statsmodels), where
-complaints still open are censored at the hours they have been open so far; then the
-outcome of resolved complainants against time to resolution, in quantile bins with
-Wilson intervals and a logistic fit on log2(hours).
-""")
-
-nb.code('''
+# %%
 if columns.has_times:
     curve = complaints.resolution_times(data, "resolution_hours", columns.open_hours)
     summary = complaints.resolution_summary(data, "resolution_hours", columns.open_hours, fast_hours=fast_hours)
@@ -205,19 +194,17 @@ if columns.has_times:
         say(sentence)
 else:
     display(Markdown(columns.missing("complaint resolution times")))
-''')
 
-nb.md("""
-## 5. Service calls and churn
+# %% [markdown]
+# ## 5. Service calls and churn
+#
+# Churn rate by number of customer-service calls (contacts as a proxy for unresolved
+# problems), with Wilson intervals. The threshold where churn jumps is the first call
+# count whose churn is significantly above the pooled churn of all lower counts
+# (one-sided two-proportion z-test, Bonferroni over the levels tested). A logistic model
+# adds the plan covariates. On simulated data the analogue is churn by escalation level.
 
-Churn rate by number of customer-service calls (contacts as a proxy for unresolved
-problems), with Wilson intervals. The threshold where churn jumps is the first call
-count whose churn is significantly above the pooled churn of all lower counts
-(one-sided two-proportion z-test, Bonferroni over the levels tested). A logistic model
-adds the plan covariates. On simulated data the analogue is churn by escalation level.
-""")
-
-nb.code('''
+# %%
 if columns.has_calls:
     by_calls = complaints.churn_by_calls(data, columns.calls, columns.churn)
     jumps = complaints.call_threshold(by_calls)
@@ -235,17 +222,15 @@ if columns.has_calls:
     say(complaints.calls_finding(jumps, calls_odds, columns.calls, plan_covariates))
 else:
     display(Markdown(columns.missing("service-call counts with churn")))
-''')
 
-nb.md("""
-## 6. Complaint handling and loyalty
+# %% [markdown]
+# ## 6. Complaint handling and loyalty
+#
+# Loyalty (mean of CUSL1-3) and the share of top-box loyal customers (mean loyalty at
+# least 9 of 10) by satisfaction with complaint handling (CUSCO), with intervals, and the
+# Spearman correlation between them.
 
-Loyalty (mean of CUSL1-3) and the share of top-box loyal customers (mean loyalty at
-least 9 of 10) by satisfaction with complaint handling (CUSCO), with intervals, and the
-Spearman correlation between them.
-""")
-
-nb.code('''
+# %%
 if columns.has_cusco:
     by_cusco = complaints.loyalty_by_rating(data, "CUSCO", ["CUSL1", "CUSL2", "CUSL3"], top_box=9, scale=(1, 10))
     correlation = complaints.rank_correlation(data, "CUSCO", ["CUSL1", "CUSL2", "CUSL3"])
@@ -260,21 +245,19 @@ if columns.has_cusco:
     say(complaints.correlation_finding(correlation))
 else:
     display(Markdown(columns.missing("CUSCO and loyalty items CUSL1-3")))
-''')
 
-nb.md("""
-## 7. Word of mouth
+# %% [markdown]
+# ## 7. Word of mouth
+#
+# People reached by negative and positive stories. Counts of dissatisfied customers
+# (a problem that was not complained about or not resolved) and satisfied customers
+# (no problem, or a resolved complaint) come from the data; the multipliers are **seed
+# 003 assumptions**, not estimates. Seed 003's "20% of them tell 20" is read as 20% of
+# the dissatisfied *customers* telling 20 people instead of 10 (the seed counts
+# customers, 客户, not people told); the cascade reading (20% of the people told retell
+# to 20 each) is shown beside it.
 
-People reached by negative and positive stories. Counts of dissatisfied customers
-(a problem that was not complained about or not resolved) and satisfied customers
-(no problem, or a resolved complaint) come from the data; the multipliers are **seed
-003 assumptions**, not estimates. Seed 003's "20% of them tell 20" is read as 20% of
-the dissatisfied *customers* telling 20 people instead of 10 (the seed counts
-customers, 客户, not people told); the cascade reading (20% of the people told retell
-to 20 each) is shown beside it.
-""")
-
-nb.code('''
+# %%
 if columns.has_status:
     mouth = complaints.word_of_mouth_by_status(data, columns.status, tell_dissatisfied=tell_dissatisfied,
                                                retell_share=retell_share, retell_count=retell_count, tell_satisfied=tell_satisfied)
@@ -282,16 +265,11 @@ if columns.has_status:
     say(complaints.word_of_mouth_finding(mouth))
 else:
     display(Markdown(columns.missing("complaint statuses to count dissatisfied and satisfied customers")))
-''')
 
-nb.md("""
-## 8. Findings
+# %% [markdown]
+# ## 8. Findings
+#
+# In plain language, from the numbers above.
 
-In plain language, from the numbers above.
-""")
-
-nb.code('''
-display(Markdown(f"*{source}*\\n\\n" + "\\n".join(f"- {sentence}" for sentence in findings)))
-''')
-
-nb.write()
+# %%
+display(Markdown(f"*{source}*\n\n" + "\n".join(f"- {sentence}" for sentence in findings)))
