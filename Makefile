@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 EXTRAS ?= test
 
-.PHONY: run test lab bench data-check lock clean
+.PHONY: run test test-fast lab bench data-check lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: $(INSTALLED)
 ## test: the whole pytest suite
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+## test-fast: the suite without the slow tests (notebook executions, large simulations)
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not slow"
 
 ## lab: JupyterLab on the same environment
 lab: $(INSTALLED)

@@ -1,4 +1,5 @@
-"""csat_analysis.churn against hand-computed values, the brief's worked examples and reference libraries."""
+"""csat_analysis.churn against hand-computed values, worked examples from churn-management training material
+and reference libraries."""
 
 import math
 
@@ -9,8 +10,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from csat_analysis import churn as ch
-from csat_analysis.datasets import StudyData
-from csat_analysis.errors import ModelSpecError, StudyError, SurveyDataError
+from csat_analysis.errors import ModelSpecError, ParameterError, SurveyDataError
 
 # A tiny survival table worked by hand (Kaplan-Meier):
 #   t=1: 6 at risk, 1 event -> S = 5/6
@@ -22,10 +22,10 @@ HAND = pd.DataFrame({"months": [1, 2, 2, 3, 4, 5], "left": [1, 1, 0, 1, 0, 1]})
 HAND_SURVIVAL = [1, 5 / 6, 2 / 3, 4 / 9, 0]
 
 
-# --- the brief's worked examples ------------------------------------------------------
+# --- worked examples from churn-management training material ------------------------------------------------------
 
 
-def test_worked_examples_match_the_brief():
+def test_worked_examples_match_the_published_arithmetic():
     table = ch.worked_examples().set_index("example")
     a, b, b_last = table.loc["A"], table.loc["B"], table.loc["B at last year's revenue"]
     assert a.churned == 200
@@ -38,7 +38,7 @@ def test_worked_examples_match_the_brief():
     assert b_last.churn_loss == pytest.approx(900_000)
 
 
-def test_tier_example_gives_the_seed_rates():
+def test_tier_example_gives_the_quoted_tier_rates():
     tiers = ch.tier_example().set_index("tier")
     # churned = start - (end - new): A 50 - (32 - 3) = 21, B 300 - (246 - 15) = 69
     assert tiers.loc["A", "churned"] == 21 and tiers.loc["B", "churned"] == 69
@@ -97,6 +97,31 @@ def test_churn_by_segment_weights_use_weighted_counts_and_kish_n():
     assert row.n_eff == pytest.approx(64 / 22)
 
 
+def test_churn_by_segment_weights_as_a_vector_equal_the_column():
+    frame = pd.DataFrame({"left": [1, 0, 0, 1, 1], "plan": list("aabbb"), "w": [2.0, 1.0, 1.0, 4.0, 0.5]})
+    by_column = ch.churn_by_segment(frame, "left", by="plan", weights="w")
+    by_vector = ch.churn_by_segment(frame.drop(columns="w"), "left", by="plan", weights=frame["w"].to_numpy())
+    pd.testing.assert_frame_equal(by_column, by_vector)
+    with pytest.raises(ParameterError, match=r"one weight per row \(5\), got 2"):
+        ch.churn_by_segment(frame, "left", weights=[1.0, 2.0])
+    with pytest.raises(SurveyDataError, match=r"positive.*-1.0 \(row 2\)"):
+        ch.churn_by_segment(frame, "left", weights=[1.0, 2.0, -1.0, 1.0, 1.0])
+
+
+def test_argument_mistakes_are_parameter_errors():
+    frame = pd.DataFrame({"left": [1, 0], "months": [1, 2]})
+    with pytest.raises(ParameterError, match="base='middle' is not valid"):
+        ch.churn_by_segment(frame, "left", base="middle")
+    with pytest.raises(ParameterError, match="edges must increase"):
+        ch.tenure_bands([1, 2], edges=[0, 5, 3])
+    with pytest.raises(ParameterError, match="horizon must be positive"):
+        ch.restricted_mean_lifetime(frame, "months", "left", horizon=0)
+    with pytest.raises(ParameterError, match="monthly_hazard"):
+        ch.geometric_lifetime(1.5, horizon=10)
+    with pytest.raises(ParameterError, match="at least one segment"):
+        ch.for_each_segment(ch.median_lifetime, frame, [], tenure="months", churn="left")
+
+
 def test_churn_by_segment_all_churned_segment_has_undefined_end_rate():
     frame = pd.DataFrame({"plan": ["a", "a", "b"], "left": [True, True, False]})
     table = ch.churn_by_segment(frame, "left", by="plan").set_index("plan")
@@ -144,10 +169,39 @@ def test_retention_curves_are_kaplan_meier_of_tenure_and_churn():
     assert curve["at_risk"].tolist() == [6, 6, 5, 3, 1]
 
 
-def test_logrank_names_the_segment():
-    frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6], "left": [1, 1, 1, 0, 0, 1], "plan": list("aaabbb")})
-    row = ch.logrank(frame, "months", "left", "plan").iloc[0]
-    assert row.segment == "plan" and row.groups == 2 and row.df == 1
+def _logrank_by_hand(time, event, group):
+    """Two-group log-rank chi-square from the textbook sums of O - E and the hypergeometric variance."""
+    time, event, group = map(np.asarray, (time, event, group))
+    observed_minus_expected, variance = 0.0, 0.0
+    for t in np.unique(time[event == 1]):
+        at_risk = time >= t
+        n, n_a = at_risk.sum(), (at_risk & (group == group[0])).sum()
+        d = ((time == t) & (event == 1)).sum()
+        d_a = ((time == t) & (event == 1) & (group == group[0])).sum()
+        observed_minus_expected += d_a - d * n_a / n
+        if n > 1:
+            variance += d * (n_a / n) * (1 - n_a / n) * (n - d) / (n - 1)
+    return observed_minus_expected**2 / variance
+
+
+def test_logrank_names_the_segment_and_matches_the_textbook_statistic():
+    frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6, 2, 3, 7, 8], "left": [1, 1, 1, 0, 0, 1, 0, 1, 1, 0],
+                          "plan": list("aaabbbabba")})
+    table = ch.logrank(frame, "months", "left", "plan")
+    assert list(table.columns) == ["segment", "groups", "statistic", "dof", "p_value"]
+    row = table.iloc[0]
+    assert row.segment == "plan" and row.groups == 2 and row.dof == 1
+    statistic = _logrank_by_hand(frame.months, frame.left, frame.plan)
+    assert row.statistic == pytest.approx(statistic, rel=1e-9)
+    assert row.p_value == pytest.approx(stats.chi2.sf(statistic, 1), rel=1e-9)
+
+
+def test_logrank_by_segment_stacks_one_row_per_segment_column():
+    frame = HAND.assign(plan=list("aabbab"), region=list("nnnsss"))
+    table = ch.logrank_by_segment(frame, "months", "left", ["plan", "region"])
+    assert table["segment"].tolist() == ["plan", "region"]
+    assert table.loc[1, "statistic"] == pytest.approx(ch.logrank(frame, "months", "left", "region").statistic.iloc[0])
+    assert ch.logrank_by_segment(frame, "months", "left", []).empty
 
 
 def test_retention_curves_by_segment_keep_segment_column():
@@ -231,7 +285,7 @@ def test_lifetime_value_hand_computed():
     row = ch.lifetime_value(frame, "months", "left", monthly_revenue="revenue", margin=0.5,
                             acquisition_cost=2, retention_cost=1, horizon=4).iloc[0]
     # revenue so far: 10*1 + 10*2 + 20*2 + 20*3 + 10*4 + 10*5 = 220; customer-months 17
-    assert row.clv_seed == pytest.approx((220 - 2 * 6 - 1 * 17) / 6)
+    assert row.clv_to_date == pytest.approx((220 - 2 * 6 - 1 * 17) / 6)
     lifetime = 1 + 5 / 6 + 2 / 3 + 4 / 9
     mean_revenue = 80 / 6
     assert row.expected_lifetime == pytest.approx(lifetime)
@@ -240,20 +294,18 @@ def test_lifetime_value_hand_computed():
 
 def test_lifetime_value_rejects_bad_assumptions():
     frame = HAND.assign(revenue=10.0)
-    with pytest.raises(SurveyDataError, match="margin"):
+    with pytest.raises(ParameterError, match="margin"):
         ch.lifetime_value(frame, "months", "left", monthly_revenue="revenue", margin=1.5)
-    with pytest.raises(SurveyDataError, match="acquisition_cost"):
+    with pytest.raises(ParameterError, match="acquisition_cost"):
         ch.lifetime_value(frame, "months", "left", monthly_revenue="revenue", margin=0.2, acquisition_cost=-1)
-    with pytest.raises(StudyError, match="margin"):
-        ch.check_assumptions(2, 0, 0)
-    with pytest.raises(StudyError, match="retention_cost"):
-        ch.check_assumptions(0.2, 0, "lots")
+    with pytest.raises(ParameterError, match="retention_cost='lots'"):
+        ch.lifetime_value(frame, "months", "left", monthly_revenue="revenue", margin=0.2, retention_cost="lots")
 
 
 # --- causes -----------------------------------------------------------------------------------------
 
 
-def test_churn_causes_shares_flags_and_seed_shares():
+def test_churn_causes_shares_flags_and_quoted_shares():
     causes = pd.Categorical(["quality"] * 3 + ["moved"] + ["indifference"] * 6 + [None] * 5,
                             categories=list(ch.CAUSE_SHARES))
     frame = pd.DataFrame({"why": causes, "left": [True] * 10 + [False] * 5})
@@ -264,7 +316,7 @@ def test_churn_causes_shares_flags_and_seed_shares():
     low, high = proportion_confint(3, 10, method="wilson")
     assert (table.loc["quality", "low"], table.loc["quality", "high"]) == pytest.approx((low, high))
     assert table.loc[table.controllable].index.tolist() == ["competitor", "quality", "indifference"]
-    assert table.loc["indifference", "seed_share"] == 0.68
+    assert table.loc["indifference", "quoted_share"] == 0.68
     assert sum(ch.CAUSE_SHARES.values()) == pytest.approx(1)
 
 
@@ -274,102 +326,16 @@ def test_churned_customer_without_cause_is_an_error():
         ch.churn_causes(frame, "why", churn="left")
 
 
-# --- notebook set-up ----------------------------------------------------------------------------------
+def test_churn_drivers_table_uses_p_value():
+    frame = pd.DataFrame({"left": [1] * 3 + [0] * 7 + [1] * 6 + [0] * 4, "plan": ["a"] * 10 + ["b"] * 10})
+    table = ch.churn_drivers(frame, "left", ["plan"]).table
+    assert {"odds_ratio", "low", "high", "p_value"} <= set(table.columns) and "pvalue" not in table.columns
+    # Wald test of the log odds ratio log(3.5) with se sqrt(1/6 + 1/4 + 1/3 + 1/7)
+    z = math.log(3.5) / math.sqrt(1 / 6 + 1 / 4 + 1 / 3 + 1 / 7)
+    assert table.p_value.iloc[0] == pytest.approx(2 * stats.norm.sf(z), rel=1e-5)
 
 
-def test_setup_study_defaults_for_service_calls_convert_days():
-    frame = pd.DataFrame({"account_length": [30.4, 304.0], "churn": [True, False], "number_customer_service_calls": [0, 7],
-                          **{f"total_{p}_charge": [1.0, 2.0] for p in ["day", "eve", "night", "intl"]}})
-    setup = ch.setup_study(frame, "service_calls_churn", segments=["service_calls"])
-    assert setup.data["tenure_months"].tolist() == pytest.approx([1.0, 10.0])
-    assert setup.data["service_calls"].astype(str).tolist() == ["0", "4+"]
-    assert setup.data["monthly_charges"].tolist() == [4.0, 8.0]
-    assert setup.tenure_unit == "days" and setup.monthly_revenue == "monthly_charges"
-
-
-def test_setup_study_wrong_names_fail_with_choices():
-    frame = pd.DataFrame({"months": [1, 2], "left": [True, False], "plan": ["a", "b"]})
-    with pytest.raises(StudyError, match=r"segments: 'plna' not in the data; choose from: .*plan.*tenure_band"):
-        ch.setup_study(frame, "user", segments=["plna"], tenure="months", churn="left")
-    with pytest.raises(StudyError, match=r"tenure: .*'month'.*available columns: months, left, plan"):
-        ch.setup_study(frame, "user", segments="plan", tenure="month", churn="left")
-    with pytest.raises(StudyError, match="give the churn column"):
-        ch.setup_study(frame, "user", segments="plan", tenure="months")
-    with pytest.raises(StudyError, match="'telco_churn', 'service_calls_churn', 'simulated'"):
-        ch.dataset_key(StudyData(pd.DataFrame(), "mobi", "real", "Real data: mobi"))
-
-
-# --- report pieces: finding sentences and result objects (hand-made inputs) -----------------
-
-
-def _overall(base="start"):
-    # 10 starters (tenure >= 1), 2 new; 3 churned -> end 9; start base 3/10, end base 3/9
-    frame = pd.DataFrame({"left": [1, 1, 1] + [0] * 9, "months": [5] * 10 + [0, 0]})
-    return ch.churn_by_segment(frame, "left", tenure="months", base=base).iloc[0]
-
-
-def test_overall_finding_and_results_name_rate_base_interval_and_other_base():
-    row = _overall()
-    low, high = proportion_confint(3, 10, method="wilson")
-    text = ch.overall_finding(row)
-    assert "Of 12 customers, 3 churned" in text and "**30.0%** of customers at the start" in text
-    assert f"{100 * low:.1f}% to {100 * high:.1f}%" in text and "on the end count it is 33.3%" in text
-    end_text = ch.overall_finding(_overall("end"), weighted=True)
-    assert "**33.3%** of customers at the end" in end_text and "on the start count it is 30.0%" in end_text
-    assert "weighted counts" in end_text
-    assert ch.overall_results(row) == {"n_customers": 12, "churn_rate": pytest.approx(0.3),
-                                       "churn_rate_low": pytest.approx(low), "churn_rate_high": pytest.approx(high),
-                                       "churn_base": "start"}
-
-
-def test_segment_finding_picks_widest_spread():
-    table = pd.DataFrame({"segment": ["plan", "plan", "region", "region", "region"],
-                          "level": ["a", "b", "n", "s", "w"], "rate": [0.10, 0.40, 0.20, 0.25, np.nan]})
-    top, bottom = ch.widest_segment(table)
-    assert (top.level, bottom.level) == ("b", "a")
-    assert ch.segment_finding(table) == "Churn differs most by `plan`: 40.0% for b against 10.0% for a."
-
-
-def test_examples_and_tier_findings_quote_the_seed_numbers():
-    text = ch.examples_finding(ch.worked_examples())
-    for piece in ["200 of 3,000 outlets", "6.7% of the start count", "6.1% by the seed's end count", "1,500k",
-                  "30,000 subscribers", "10.0% (9.4% by the end count)", "810,000", "900,000"]:
-        assert piece in text
-    results = ch.examples_results(ch.worked_examples())
-    assert results["example_a"]["churn_loss"] == pytest.approx(1500)
-    assert results["example_b"]["rate_end"] == pytest.approx(0.09375)
-    tiers = pd.DataFrame({"tier": ["low", "high"], "rate_start": [0.1, 0.5], "rate_end": [0.12, 0.9]})
-    assert ch.tier_finding(tiers).startswith("Tier high loses 50.0% of its dealers against 10.0% in tier low.")
-
-
-def test_drivers_finding_both_directions_and_none():
-    table = pd.DataFrame({"term": ["x", "y", "z", "w"], "odds_ratio": [1.5, 3.0, 0.8, 0.2],
-                          "pvalue": [0.01, 0.2, 0.001, 0.3]})
-    text = ch.drivers_finding(table)
-    # y (3.0) and w (0.2) are not significant: x and z are the strongest significant terms
-    assert "risk factor is x (odds ratio 1.50)" in text and "protection is z (odds ratio 0.80)" in text
-    assert "2 of 4 terms are significant" in text
-    only_risk = ch.drivers_finding(table[table.odds_ratio > 1])
-    assert "protection" not in only_risk and "1 of 2 terms" in only_risk
-    assert ch.drivers_finding(table.assign(pvalue=0.5)) == "No term is significant at the 5% level (0 of 4)."
-
-
-def test_lifetimes_summary_finding_reached_and_not():
-    # plan a: S = 2/3, 1/3 at months 1, 2 -> median 2; plan b: nobody churns
-    frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6], "left": [1, 1, 0, 0, 0, 0], "plan": list("aaabbb")})
-    result = ch.lifetimes(frame, "months", "left", ["plan"], weighted_data=True)
-    assert not result.overall.reached
-    assert result.shortest().level == "a" and result.shortest()["median"] == 2
-    text = result.finding()
-    assert "Fewer than half of all customers have left" in text
-    assert "shortest median lifetime is 2.0 months (`plan` = a)" in text
-    assert "of 1 segmentations" in text and "unweighted" in text
-    recorded = result.to_results()
-    assert recorded["median_lifetime_months_overall"] is None
-    assert recorded["median_lifetime_months"]["level"].tolist() == ["a", "b"]
-    reached = ch.lifetimes(HAND, "months", "left", [])
-    assert reached.finding() == "Half of all customers have left after 3 months."
-    assert reached.to_results()["median_lifetime_months_overall"] == 3.0
+# --- known truth --------------------------------------------------------------------------------------
 
 
 def test_simulation_check_compares_km_with_geometric_truth():
@@ -386,64 +352,16 @@ def test_simulation_check_compares_km_with_geometric_truth():
     assert check.loc[True, "true_median"] == 35 and check.loc[False, "true_median"] == 9
     assert check.loc[False, "km_median"] == 9
     assert check["km_rmst"].to_numpy() == pytest.approx(check["true_rmst"].to_numpy(), rel=0.03)
-    assert ch.simulation_finding(check.reset_index()).startswith("The 95% intervals of the Kaplan-Meier medians")
+    assert (check["horizon"] == 60).all()
 
 
-def test_lifetime_values_states_assumptions_and_negative_branch():
-    frame = HAND.assign(revenue=10.0, plan=list("aabbab"))
-    values = ch.lifetime_values(frame, "months", "left", ["plan"], monthly_revenue="revenue", margin=0.25,
-                                acquisition_cost=40, retention_cost=1.5)
-    note = values.assumptions_note()
-    assert "not data" in note and "25%" in note and "40.00 per customer, paid once" in note
-    assert "1.50 per customer per month" in note and "`revenue`" in note
-    assert set(values.to_results()) == {"clv_by_segment", "clv_assumptions"}
-    assert values.to_results()["clv_assumptions"]["retention_cost_per_month"] == 1.5
-    # 0.25 x 10 - 1.5 = 1 a month against 40 up front: negative over a few months
-    assert (values.table.clv_expected < 0).all()
-    assert "No level earns back the assumed acquisition cost" in values.finding()
-    rich = ch.lifetime_values(frame, "months", "left", ["plan"], monthly_revenue="revenue", margin=1.0,
-                              acquisition_cost=0, retention_cost=0)
-    best = rich.table.sort_values("clv_expected").iloc[-1]
-    assert f"`plan` = {best.level} is expected to be worth {best.clv_expected:,.0f}" in rich.finding()
-    assert "earns back" not in rich.finding()
-    no_revenue = ch.lifetime_values(frame, "months", "left", ["plan"], monthly_revenue=None, margin=0.3,
-                                    acquisition_cost=0, retention_cost=0)
-    assert not no_revenue.available and no_revenue.to_results() == {}
-    assert "no revenue column" in no_revenue.finding()
-
-
-def test_causes_result_controllable_share_and_skip():
-    frame = pd.DataFrame({"why": ["quality", "moved", "indifference", "indifference", None],
-                          "left": [True, True, True, True, False]})
-    result = ch.causes(frame, "why", "left")
-    assert result.controllable_share == pytest.approx(3 / 4)
-    assert result.finding().startswith("75.0% of churned customers left for reasons the company controls")
-    assert "the seeds put this at 91%" in result.finding()
-    assert set(result.to_results()) == {"churn_causes", "controllable_share"}
-    skipped = ch.causes(frame, None, "left", "telco_churn")
-    assert skipped.to_results() == {} and "telco_churn" in skipped.finding()
-
-
-def test_key_findings_lists_sections_that_have_something_to_say():
-    frame = HAND.assign(revenue=10.0, plan=list("aabbab"))
-    by_segment = ch.churn_by_segments(frame, "left", ["plan"])
-    drivers = ch.ChurnDrivers(pd.DataFrame({"term": ["plan: b"], "odds_ratio": [2.5], "pvalue": [0.01]}), 6, 0.1, "", None)
-    values = ch.lifetime_values(frame, "months", "left", ["plan"], monthly_revenue="revenue", margin=0.3,
-                                acquisition_cost=5, retention_cost=1)
-    text = ch.key_findings(overall=ch.churn_by_segment(frame, "left").iloc[0], by_segment=by_segment,
-                           lifetimes=ch.lifetimes(frame, "months", "left", ["plan"]), drivers=drivers, values=values,
-                           causes=ch.causes(frame, None, "left"), examples=ch.worked_examples(), source="Hand data")
-    lines = text.splitlines()
-    assert lines[0].startswith("- **Churn:** 66.7% of customers at the start churned") and "Hand data" in lines[0]
-    assert any("plan: b multiplies the odds of churning by 2.50" in line for line in lines)
-    assert any("30% margin, 5.00 to acquire and 1.00 a month" in line for line in lines)
-    assert not any("**Causes:**" in line for line in lines)
-    assert lines[-1].startswith("- **Arithmetic:** the seed's examples reproduce: A 6.7%")
-
-
-def test_styled_table_labels_percent_and_missing_labels():
-    table = pd.DataFrame({"level": ["a", "b"], "n": [1200, 5], "rate": [0.1234, np.nan], "median": [3.0, np.nan],
-                          "pvalue": [0.0001, 0.2]})
-    html = ch.styled(table, "Caption", "Real data: test", percent=["rate"], missing_labels={"median": "not reached"}).to_html()
-    assert "12.3%" in html and "1,200" in html and "not reached" in html and "&lt;0.001" in html
-    assert "churn rate" in html and "median (months)" in html and "Real data: test" in html
+def test_retention_curves_by_segment_is_long_and_has_an_all_customers_curve():
+    frame = HAND.assign(plan=list("aabbab"))
+    curves = ch.retention_curves_by_segment(frame, "months", "left", ["plan"])
+    assert set(curves["segment"]) == {"plan"} and set(curves["level"]) == {"a", "b"}
+    a = curves[curves.level == "a"]
+    single = ch.retention_curves(frame[frame.plan == "a"], "months", "left")
+    np.testing.assert_allclose(a["survival"].to_numpy(), single["survival"].to_numpy())
+    everyone = ch.retention_curves_by_segment(frame, "months", "left", [])
+    assert everyone["segment"].unique().tolist() == ["all customers"]
+    np.testing.assert_allclose(everyone["survival"], HAND_SURVIVAL)
