@@ -2,15 +2,36 @@
 
 Modules, one per topic: ``datasets`` (bundled real data), ``io`` (reading and
 validating surveys), ``simulate`` (known-truth survey panels), ``metrics`` (CSAT,
-NPS, CES, churn, CLV), ``scaling`` (recoding, reliability), ``weighting`` (raking),
-``pls`` (PLS path models for ACSI/ECSI indices), ``loyalty``, ``drivers``,
-``complaints``, ``churn`` (study logic), ``plots``, ``report`` and ``runner`` (batch
-execution of the study notebooks).
+NPS, CES, churn, CLV), ``estimate`` (the result of single-number estimators),
+``scaling`` (recoding, composite scores, top boxes, reliability), ``weighting``
+(raking), ``regression`` (logistic odds ratios), ``pls`` (PLS path models for
+ACSI/ECSI indices), ``survival``, ``loyalty``, ``drivers``, ``complaints``, ``churn``,
+``plots``, ``report``, ``studies`` (what the study notebooks show) and ``runner``
+(batch execution of the study notebooks).
+
+Submodules load on first use, so ``import csat_analysis as ca`` is quick and
+``ca.metrics.nps(...)`` works without importing ``csat_analysis.metrics`` first.
+
+Examples
+--------
+>>> import csat_analysis as ca
+>>> ca.metrics.nps([10, 9, 3, 8]).value
+25.0
 """
+
+from __future__ import annotations
+
+import importlib
 
 from .errors import CsatError, CsatWarning, ConvergenceWarning, ModelSpecError, ParameterError, StudyError, SurveyDataError
 
 __version__ = "0.1.0"
+
+#: submodules reachable as attributes of the package, imported on first access
+SUBMODULES = (
+    "churn", "cli", "complaints", "datasets", "drivers", "errors", "estimate", "io", "loyalty", "metrics", "plots",
+    "pls", "regression", "report", "runner", "scaling", "simulate", "studies", "survival", "weighting",
+)
 
 __all__ = [
     "ConvergenceWarning",
@@ -22,3 +43,16 @@ __all__ = [
     "SurveyDataError",
     "__version__",
 ]
+
+
+def __getattr__(name: str):
+    # PEP 562: import a submodule when it is first reached as an attribute
+    if name in SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(SUBMODULES))

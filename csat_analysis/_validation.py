@@ -13,16 +13,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import CsatError, SurveyDataError
+from .errors import CsatError, ParameterError, SurveyDataError
 
 #: how many offending values an error message shows before it says "and N more"
 MAX_SHOWN = 5
 
 
 def check_choice(
-    name: str, value: Any, choices: Iterable[Any], *, error: type[CsatError] = CsatError
+    name: str, value: Any, choices: Iterable[Any], *, error: type[CsatError] = ParameterError
 ) -> Any:
     """Return ``value`` if it is one of ``choices``, else raise ``error`` listing them.
+
+    An unknown choice is an argument mistake, so ``error`` defaults to
+    :class:`~csat_analysis.errors.ParameterError`.
 
     Examples
     --------
@@ -83,7 +86,7 @@ def critical_z(ci: float) -> float:
     1.96
     """
     if not 0 < ci < 1:
-        raise SurveyDataError(f"ci={ci!r} must lie strictly between 0 and 1")
+        raise ParameterError(f"ci={ci!r} must lie strictly between 0 and 1")
     return float(stats.norm.ppf(0.5 + ci / 2))
 
 
@@ -144,24 +147,48 @@ def read_flags(data: pd.DataFrame, column: str, *, parameter: str | None = None,
     return numeric.astype(float)
 
 
-def read_weights(data: pd.DataFrame, weights: str | None) -> np.ndarray:
-    """Survey weights from column ``weights`` (ones when None); each must be a positive number.
+def read_weights(data: pd.DataFrame, weights) -> np.ndarray:
+    """Survey weights (ones when None); each must be a positive, finite number.
+
+    ``weights`` is a column of ``data`` named by a string, or the weights themselves
+    (a Series, array or list with one value per row), as seaborn reads ``hue=``.
+
+    Raises
+    ------
+    SurveyDataError
+        Missing, non-numeric, zero, negative or infinite weights (naming the rows).
+    ParameterError
+        A vector of weights whose length differs from the number of rows.
 
     Examples
     --------
     >>> read_weights(pd.DataFrame({"w": [1, 2.5]}), "w").tolist()
     [1.0, 2.5]
+    >>> read_weights(pd.DataFrame({"x": [7, 8]}), [2, 0.5]).tolist()
+    [2.0, 0.5]
     """
     if weights is None:
         return np.ones(len(data))
-    check_columns(data, weights, parameter="weights")
-    w = pd.to_numeric(data[weights], errors="coerce")
-    bad = ~(w > 0)
+    if isinstance(weights, str):
+        check_columns(data, weights, parameter="weights")
+        values, label = data[weights], f"weights column {weights!r}"
+    else:
+        if isinstance(weights, pd.DataFrame):
+            raise ParameterError("weights: expected a column name or one weight per row, got a DataFrame")
+        array = np.asarray(weights, dtype=object).reshape(-1) if not isinstance(weights, pd.Series) else None
+        if (len(weights) if array is None else array.size) != len(data):
+            size = len(weights) if array is None else array.size
+            raise ParameterError(f"weights: {size} weights for {len(data)} rows")
+        values = weights.set_axis(data.index) if array is None else pd.Series(array, index=data.index)
+        label = "weights"
+    w = pd.to_numeric(values.astype(object) if values.dtype == object else values, errors="coerce")
+    w = w.to_numpy(dtype=float, na_value=np.nan)
+    bad = ~((w > 0) & np.isfinite(w))
     if bad.any():
         raise SurveyDataError(
-            f"weights column {weights!r}: weights must be positive numbers; got {describe_offenders(data[weights], bad)}"
+            f"{label}: weights must be positive numbers; got {describe_offenders(values, bad)}"
         )
-    return w.to_numpy(dtype=float)
+    return w
 
 
 def check_complete(values: pd.Series, what: str, advice: str = "") -> None:

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ._validation import check_choice
-from .errors import SurveyDataError
+from .errors import ParameterError, SurveyDataError
 
 __all__ = [
     "DATA_DIR",
@@ -159,9 +159,10 @@ def load(name: str) -> pd.DataFrame:
 
     Raises
     ------
+    ParameterError
+        If the name is unknown (the message lists the valid names).
     SurveyDataError
-        If the name is unknown (the message lists the valid names) or the raw file
-        does not match its recorded checksum.
+        If the raw file does not match its recorded checksum.
 
     Examples
     --------
@@ -170,7 +171,7 @@ def load(name: str) -> pd.DataFrame:
     >>> int(corp_rep["cusl_2"].isna().sum())
     4
     """
-    check_choice("dataset", name, _manifest(), error=SurveyDataError)
+    check_choice("dataset", name, _manifest(), error=ParameterError)
     frame = pd.read_csv(_verified_path(name))
     return _DECODERS[name](frame)
 

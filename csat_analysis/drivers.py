@@ -1,15 +1,17 @@
 """Key drivers of satisfaction: relative importance, importance-performance, IPMA.
 
-"Find the short stave" (seed 002): which attributes drive satisfaction most, and
-where performance is weakest relative to importance.
+Which attributes drive satisfaction most, and where is performance weakest relative
+to importance (the "short stave" of the importance-performance analysis of Martilla
+and James 1977)?
 
 * :func:`relative_importance` splits the R² of a linear regression of the target on
-  the drivers among the drivers: Shapley values (LMG; exact, over all subsets) or
-  Johnson's (2000) relative weights.
+  the drivers among the drivers: Shapley values (LMG, Lindeman, Merenda and Gold
+  1980; Grömping 2006; exact, over all subsets) or Johnson's (2000) relative weights.
 * :func:`importance_performance` sets importance next to performance (0-100) in the
   classic importance-performance matrix and marks the short stave.
 * :func:`ipma` does the same for a PLS model (SmartPLS-style importance-performance
-  map: unstandardised total effects against 0-100 construct performance).
+  map: unstandardised total effects against 0-100 construct performance; Ringle and
+  Sarstedt 2016).
 
 Drivers are item columns, or constructs given as ``{name: [items]}`` (scored as the
 mean of their items).
@@ -34,14 +36,12 @@ from math import factorial
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_columns
-from .errors import ModelSpecError, StudyError, SurveyDataError
-from .loyalty import composite_score
-from .pls import NegativeIndexWeightWarning
-from .scaling import Scale
+from ._validation import check_choice, check_columns, read_weights
+from .errors import ModelSpecError, ParameterError, SurveyDataError
+from .scaling import Scale, composite_score
 
-__all__ = ["QUADRANTS", "KeyDrivers", "driver_scores", "drivers_finding", "importance_performance", "ipma", "ipma_finding",
-           "key_drivers", "relative_importance", "short_stave"]
+__all__ = ["QUADRANTS", "KeyDrivers", "driver_scores", "importance_performance", "ipma", "key_drivers",
+           "relative_importance", "short_stave"]
 
 #: Martilla and James (1977) quadrant names, keyed by (high importance, high performance)
 QUADRANTS = {
@@ -78,7 +78,7 @@ def _target_and_drivers(data, target, drivers):
     y = composite_score(data, target_items, parameter="target").rename("__target__")
     x = driver_scores(data, drivers)
     if x.shape[1] < 1:
-        raise StudyError("drivers: give at least one driver")
+        raise ParameterError("drivers: give at least one driver")
     frame = pd.concat([y, x], axis=1).dropna()
     if len(frame) <= x.shape[1] + 1:
         raise SurveyDataError(f"relative_importance: only {len(frame)} complete rows for {x.shape[1]} drivers")
@@ -131,7 +131,7 @@ def _relative_weights(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
 
 def relative_importance(data: pd.DataFrame, target: str | Sequence[str], drivers: Sequence[str] | Mapping[str, Sequence[str]],
-                        *, method: str = "shapley", weights: str | None = None) -> pd.DataFrame:
+                        *, method: str = "shapley", weights=None) -> pd.DataFrame:
     """Split the R² of ``target ~ drivers`` among the drivers.
 
     Parameters
@@ -144,8 +144,8 @@ def relative_importance(data: pd.DataFrame, target: str | Sequence[str], drivers
         ``"shapley"``: each driver's average gain in R² over all orders of entry
         (LMG; exact). ``"relative_weights"``: Johnson's (2000) approximation.
         Both sum to the full model's R².
-    weights : str, optional
-        Survey weight column (weighted correlations).
+    weights : str or array-like, optional
+        Survey weights, a column name or one value per row (weighted correlations).
 
     Returns
     -------
@@ -164,16 +164,15 @@ def relative_importance(data: pd.DataFrame, target: str | Sequence[str], drivers
     >>> round(float(table["share"].sum()), 10), round(float(table["r2"].iloc[0]), 10)
     (1.0, 1.0)
     """
-    check_choice("method", method, ["shapley", "relative_weights"], error=StudyError)
+    check_choice("method", method, ["shapley", "relative_weights"], error=ParameterError)
     frame = _target_and_drivers(data, target, drivers)
     names = list(frame.columns[1:])
     if method == "shapley" and len(names) > MAX_SHAPLEY_DRIVERS:
-        raise StudyError(f"relative_importance: exact Shapley values for {len(names)} drivers take too long; "
+        raise ParameterError(f"relative_importance: exact Shapley values for {len(names)} drivers take too long; "
                          f"use at most {MAX_SHAPLEY_DRIVERS} or method='relative_weights'")
     w = None
     if weights is not None:
-        check_columns(data, weights, parameter="weights")
-        w = data.loc[frame.index, weights].to_numpy(dtype=float)
+        w = pd.Series(read_weights(data, weights), index=data.index).loc[frame.index].to_numpy()
     correlations = _correlations(frame, w)
     rxx, rxy = correlations[1:, 1:], correlations[1:, 0]
     if np.linalg.matrix_rank(rxx) < len(names):
@@ -198,7 +197,7 @@ def _quadrants(importance: pd.Series, performance: pd.Series) -> tuple[pd.Series
 
 
 def importance_performance(data: pd.DataFrame, target: str | Sequence[str], drivers: Sequence[str] | Mapping[str, Sequence[str]],
-                           scale, *, method: str = "shapley", weights: str | None = None) -> pd.DataFrame:
+                           scale, *, method: str = "shapley", weights=None) -> pd.DataFrame:
     """Importance-performance matrix: what matters, how well it is done, the short stave.
 
     Importance is each driver's share of R² (:func:`relative_importance`);
@@ -227,7 +226,7 @@ def importance_performance(data: pd.DataFrame, target: str | Sequence[str], driv
     if weights is None:
         means = scores.mean()
     else:
-        w = data[weights].astype(float)
+        w = pd.Series(read_weights(data, weights), index=data.index)
         means = scores.apply(lambda column: np.average(column.dropna(), weights=w[column.notna()]))
     table["performance"] = ((means[table["driver"]].to_numpy() - scale.low) / scale.width * 100)
     table["quadrant"], table["weakest_high_importance"] = _quadrants(table["share"], table["performance"])
@@ -274,15 +273,28 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
         of the construct's items have a negative index weight; the index keeps them,
         so this column reports what ``index()`` would warn about), ``quadrant``,
         ``weakest_high_importance``.
+
+    Examples
+    --------
+    >>> from csat_analysis import datasets, pls
+    >>> fit = pls.estimate(datasets.load("mobi"), *pls.ecsi())
+    >>> table = ipma(fit, "Satisfaction", scale=(1, 10))
+    >>> table["construct"].tolist()
+    ['Image', 'Expectation', 'Quality', 'Value']
     """
+    from . import pls
+
     paths = pls_result.paths
     constructs = list(paths.index)
     if target not in paths.columns:
         raise ModelSpecError(f"ipma: target={target!r} is not a construct of the model; constructs: {', '.join(map(str, paths.columns))}")
     scale = Scale.coerce(scale)
+    # pls releases that report negative index weights on the result no longer warn about them
+    negative_weight_warning = getattr(pls, "NegativeIndexWeightWarning", None)
     with warnings.catch_warnings():
         # index() warns about negative index weights; they are counted in the table instead
-        warnings.simplefilter("ignore", NegativeIndexWeightWarning)
+        if negative_weight_warning is not None:
+            warnings.simplefilter("ignore", negative_weight_warning)
         index_result = pls_result.index(scale=(scale.low, scale.high))
     scores = index_result.scores[constructs]
     index_weights = getattr(index_result, "weights", None)
@@ -316,31 +328,51 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
 class KeyDrivers:
     """Key drivers of a target (:func:`key_drivers`).
 
-    ``table`` is :func:`importance_performance`; ``r2`` the full regression's R²;
-    ``weights`` the survey weight column used (or ``None``).
+    Attributes
+    ----------
+    table : DataFrame
+        :func:`importance_performance`.
+    r2 : float
+        The full regression's R².
+    n : int
+        Complete rows used.
+    method : str
+        ``"shapley"`` or ``"relative_weights"``.
+    weighted : bool
+        Whether survey weights were used.
     """
 
     table: pd.DataFrame
     r2: float
-    weights: str | None = None
+    n: int = 0
+    method: str = "shapley"
+    weighted: bool = False
 
     @property
     def short_stave(self) -> str | None:
+        """The high-importance driver that performs worst (``None`` when there is none)."""
         return short_stave(self.table)
 
-    def to_results(self) -> dict:
-        """``key_drivers`` (driver -> share of R²), ``short_stave`` and its ``short_stave_quadrant``."""
+    @property
+    def short_stave_quadrant(self) -> str | None:
+        """The quadrant of the short stave (``None`` without one)."""
         stave = self.short_stave
-        quadrant = None if stave is None else str(self.table.set_index("driver").loc[stave, "quadrant"])
-        return {"key_drivers": dict(zip(self.table["driver"], self.table["share"])), "short_stave": stave,
-                "short_stave_quadrant": quadrant}
+        return None if stave is None else str(self.table.set_index("driver").loc[stave, "quadrant"])
 
-    def finding(self) -> str:
-        return drivers_finding(self.table, self.r2)
+    @property
+    def shares(self) -> pd.Series:
+        """Each driver's share of R², indexed by driver."""
+        return self.table.set_index("driver")["share"]
+
+    def summary(self) -> pd.DataFrame:
+        """The model as one tidy row: ``method``, ``n``, ``r2``, the top driver and the short stave."""
+        top = self.table.loc[self.table["share"].idxmax(), "driver"]
+        return pd.DataFrame([{"method": self.method, "n": self.n, "r2": self.r2, "top_driver": top,
+                              "short_stave": self.short_stave, "short_stave_quadrant": self.short_stave_quadrant}])
 
 
 def key_drivers(data: pd.DataFrame, target: str | Sequence[str], drivers: Sequence[str] | Mapping[str, Sequence[str]],
-                scale, *, method: str = "shapley", weights: str | None = None) -> KeyDrivers:
+                scale, *, method: str = "shapley", weights=None) -> KeyDrivers:
     """Importance-performance matrix plus the model's R² (see :func:`importance_performance`).
 
     Examples
@@ -349,57 +381,9 @@ def key_drivers(data: pd.DataFrame, target: str | Sequence[str], drivers: Sequen
     >>> survey = pd.DataFrame({"a": [1, 2, 3, 4, 5, 2], "b": [5, 3, 4, 4, 2, 1]})
     >>> survey["y"] = 2 * survey["a"] + survey["b"]
     >>> result = key_drivers(survey, "y", ["a", "b"], (1, 5))
-    >>> result.short_stave, round(result.r2, 6)
-    ('a', 1.0)
+    >>> result.short_stave, round(result.r2, 6), result.n
+    ('a', 1.0, 6)
     """
     table = importance_performance(data, target, drivers, scale, method=method, weights=weights)
-    r2 = float(relative_importance(data, target, drivers, method=method, weights=weights)["r2"].iloc[0])
-    return KeyDrivers(table, r2, weights)
-
-
-def drivers_finding(table: pd.DataFrame, r2: float) -> str:
-    """The variance explained, the most important driver and the short stave.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"driver": ["Price", "Staff"], "share": [0.3, 0.7], "performance": [55.0, 80.0],
-    ...                       "weakest_high_importance": [False, True]})
-    >>> drivers_finding(table, 0.42)
-    'The drivers explain R² = 0.42 of satisfaction. **Staff** matters most (70% of R²); the short stave is **Staff** (performance 80/100, the weakest of the drivers of above-average importance).'
-    """
-    top = table.loc[table["share"].idxmax()]
-    text = f"The drivers explain R² = {r2:.2f} of satisfaction. **{top['driver']}** matters most ({top['share']:.0%} of R²)"
-    stave = short_stave(table)
-    if stave is None:
-        return text + "; no driver stands out as important, so there is no short stave."
-    row = table.set_index("driver").loc[stave]
-    if row.get("quadrant") == QUADRANTS[(True, True)]:
-        return (text + f"; the weakest of the drivers of above-average importance, **{stave}**, still performs above "
-                f"average ({row['performance']:.0f}/100), so no important driver lags behind.")
-    return (text + f"; the short stave is **{stave}** (performance {row['performance']:.0f}/100, the weakest of the "
-            "drivers of above-average importance).")
-
-
-def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
-    """The construct with the largest unstandardised total effect and the map's short stave.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"construct": ["Image", "Value"], "importance": [0.12, 0.31],
-    ...                       "performance": [70.0, 62.0], "weakest_high_importance": [False, True]})
-    >>> ipma_finding(table)
-    'In the PLS model, one point more on **Value** (0-100) moves the Satisfaction index most (0.31 points); the short stave of the map is **Value** (performance 62/100).'
-    """
-    top = table.loc[table["importance"].idxmax()]
-    text = (f"In the PLS model, one point more on **{top['construct']}** (0-100) moves the {target} index most "
-            f"({top['importance']:.2f} points)")
-    stave = short_stave(table)
-    if stave is None:
-        return text + "; no construct is both important and weak, so the map has no short stave."
-    row = table.set_index("construct").loc[stave]
-    if row.get("quadrant") == QUADRANTS[(True, True)]:
-        return (text + f"; the weakest important construct, **{stave}**, still performs above average "
-                f"({row['performance']:.0f}/100), so no important construct lags behind.")
-    return text + f"; the short stave of the map is **{stave}** (performance {row['performance']:.0f}/100)."
+    full = relative_importance(data, target, drivers, method=method, weights=weights)
+    return KeyDrivers(table, float(full["r2"].iloc[0]), int(full["n"].iloc[0]), method, weights is not None)

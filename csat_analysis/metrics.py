@@ -2,7 +2,7 @@
 
 Every estimator takes an array-like or Series (missing values are dropped and counted)
 and optional survey ``weights``, and returns an :class:`Estimate`. Churn arithmetic on
-counts (the brief's worked examples) is exact and returns plain numbers, elementwise
+counts (the worked examples of churn-management training material) is exact and returns plain numbers, elementwise
 for arrays (one value per tier or segment).
 
 Intervals are analytic by default: Wilson for shares (CSAT, proportions), the
@@ -26,8 +26,9 @@ import pandas as pd
 from scipy import stats
 
 from ._validation import check_choice, check_columns, critical_z, describe_offenders, read_flags, read_numbers
-from .errors import SurveyDataError
-from .scaling import Scale, recode
+from .errors import ParameterError, SurveyDataError
+from .estimate import Estimate
+from .scaling import Scale, _top_box_threshold, recode
 from .weighting import effective_sample_size
 
 __all__ = [
@@ -53,50 +54,6 @@ __all__ = [
     "summarize",
     "wilson_interval",
 ]
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A point estimate with its standard error and confidence interval.
-
-    Attributes
-    ----------
-    value, se, low, high : float
-        Estimate, standard error and interval bounds (``nan`` when ``n == 0``).
-    n : int
-        Non-missing observations used.
-    n_eff : float
-        Kish effective sample size (equals ``n`` without weights).
-    n_dropped : int
-        Missing observations dropped.
-
-    Examples
-    --------
-    >>> est = Estimate(value=0.5, se=0.1, low=0.3, high=0.7, n=25, n_eff=25.0)
-    >>> float(est)
-    0.5
-    """
-
-    value: float
-    se: float
-    low: float
-    high: float
-    n: int
-    n_eff: float
-    n_dropped: int = 0
-
-    def __float__(self) -> float:
-        return float(self.value)
-
-    def to_dict(self) -> dict[str, float]:
-        """The fields as a plain dict (for tables and ``report.record``)."""
-        return asdict(self)
-
-    @classmethod
-    def empty(cls, n_dropped: int = 0) -> Estimate:
-        """The estimate of an empty or all-missing group: n = 0 and missing values."""
-        nan = float("nan")
-        return cls(nan, nan, nan, nan, 0, 0.0, n_dropped)
 
 
 _z = critical_z
@@ -168,7 +125,7 @@ def proportion(flags, weights=None, ci: float = 0.95, *, nan_policy: str = "omit
     return Estimate(p, float(np.sqrt(p * (1 - p) / n_eff)), low, high, int(x.size), n_eff, dropped)
 
 
-# --- churn arithmetic on counts (brief section 5) -----------------------------------
+# --- churn arithmetic on counts -----------------------------------------------------
 
 
 def _counts(**named):
@@ -190,7 +147,7 @@ def _out(result, *inputs):
 
 
 def churned_count(start, end, new):
-    """Customers lost in a period: ``start - (end - new)`` (seed 001).
+    """Customers lost in a period: ``start - (end - new)`` (churn-management training material).
 
     Works elementwise, so one call covers every tier or segment.
 
@@ -202,7 +159,7 @@ def churned_count(start, end, new):
 
     Examples
     --------
-    >>> churned_count(3000, 3300, 500)  # brief, worked example A
+    >>> churned_count(3000, 3300, 500)  # worked example A
     200.0
     """
     c = _counts(start=start, end=end, new=new)
@@ -225,7 +182,8 @@ def churn_rate(start, end, new, base: str = "start"):
         Customers at the start, at the end, and newly won during the period.
     base : {"start", "end"}
         Denominator. ``"start"`` (default) is the conventional definition;
-        ``"end"`` is seed 001's formula ``[start - (end - new)] / end``.
+        ``"end"`` is the formula ``[start - (end - new)] / end`` of churn-management
+        training material.
 
     Examples
     --------
@@ -234,7 +192,7 @@ def churn_rate(start, end, new, base: str = "start"):
     >>> round(churn_rate(300_000, 320_000, 50_000, base="end"), 5)
     0.09375
     """
-    check_choice("base", base, ["start", "end"], error=SurveyDataError)
+    check_choice("base", base, ["start", "end"], error=ParameterError)
     churned = np.asarray(churned_count(start, end, new), dtype=float)
     denominator = np.asarray(start if base == "start" else end, dtype=float)
     if (denominator == 0).any():
@@ -273,7 +231,8 @@ def churn_loss(lost_revenue, margin):
 
 
 def customer_lifetime_value(revenue, acquisition_cost, retention_cost, customers):
-    """Seed 004's customer lifetime value: ``(revenue - acquisition - retention) / customers``.
+    """Customer lifetime value as churn-management training material defines it:
+    ``(revenue - acquisition - retention) / customers``.
 
     Examples
     --------
@@ -340,9 +299,15 @@ def _read_scores(values, scale: Scale | None, name: str) -> tuple[pd.Series, np.
 def _read_weights(weights, size: int, index: pd.Index, name: str = "weights") -> np.ndarray | None:
     if weights is None:
         return None
+    if isinstance(weights, str):
+        # a column name needs a table to look it up in; these estimators take the values
+        raise ParameterError(
+            f"{name}={weights!r} names a column, but this estimator takes values: pass data[{weights!r}] "
+            "(summarize, rates and mean_table take the column name)"
+        )
     w = _numeric(_as_series(weights, name), name)
     if w.size != size:
-        raise SurveyDataError(f"{name}: {w.size} weights for {size} responses")
+        raise ParameterError(f"{name}: {w.size} weights for {size} responses")
     bad = ~((w > 0) & np.isfinite(w)) & ~np.isnan(w)
     if bad.any():
         raise SurveyDataError(
@@ -364,7 +329,7 @@ def _missing_mask(series: pd.Series, x: np.ndarray, w: np.ndarray | None, name: 
 
 def _prepare(values, weights, *, scale: Scale | None, name: str, nan_policy: str):
     """Return (x, w, n_dropped) with missing values dropped; ``w`` is None without weights."""
-    check_choice("nan_policy", nan_policy, NAN_POLICIES, error=SurveyDataError)
+    check_choice("nan_policy", nan_policy, NAN_POLICIES, error=ParameterError)
     series, x = _read_scores(values, scale, name)
     w = _read_weights(weights, x.size, series.index)
     missing = _missing_mask(series, x, w, name, nan_policy)
@@ -472,7 +437,7 @@ def _bootstrap_interval(
     the memory of the B x K count matrix.
     """
     if int(n_boot) < 2:
-        raise SurveyDataError(f"n_boot={n_boot!r}: need at least 2 bootstrap resamples")
+        raise ParameterError(f"n_boot={n_boot!r}: need at least 2 bootstrap resamples")
     rng = np.random.default_rng(seed)
     shares = shares / shares.sum()
     draws = np.empty(int(n_boot))
@@ -536,7 +501,7 @@ def nps(scores, weights=None, ci: float = 0.95, method: str = "analytic", *, n_b
     >>> round(est.se, 2)  # 100 * sqrt((0.5 + 0.3 - 0.2**2) / 10)
     27.57
     """
-    check_choice("method", method, METHODS, error=SurveyDataError)
+    check_choice("method", method, METHODS, error=ParameterError)
     _z(ci)
     x, w, dropped = _prepare(scores, weights, scale=NPS_SCALE, name="scores", nan_policy=nan_policy)
     if x.size == 0:
@@ -552,15 +517,6 @@ def nps(scores, weights=None, ci: float = 0.95, method: str = "analytic", *, n_b
     return estimate
 
 
-def _top_box_count(top_box, scale: Scale) -> int:
-    if isinstance(top_box, bool) or not float(top_box).is_integer() or not 1 <= top_box <= scale.width:
-        raise SurveyDataError(
-            f"top_box={top_box!r}: must be a whole number of boxes from 1 to {scale.width:g} on a "
-            f"{scale.low:g}..{scale.high:g} scale"
-        )
-    return int(top_box)
-
-
 def csat_score(scores, scale=(1, 5), top_box: int = 2, weights=None, ci: float = 0.95, method: str = "analytic",
                *, n_boot: int = 10_000, seed=0, nan_policy: str = "omit") -> Estimate:
     """CSAT: percent of responses in the top ``top_box`` boxes of the scale, Wilson interval.
@@ -571,7 +527,8 @@ def csat_score(scores, scale=(1, 5), top_box: int = 2, weights=None, ci: float =
         Ratings on ``scale`` (numbers, or text labels when ``scale`` is a
         :class:`~csat_analysis.scaling.Scale` with labels).
     scale : (low, high) or Scale
-        The rating scale; the top k boxes are the k highest points (``score > high - k``).
+        The rating scale; the top k boxes are the k highest points (``score >= high - (k - 1)``,
+        the rule of :func:`csat_analysis.scaling.top_box`).
     top_box : int
         Number of top boxes counted as satisfied (2: "satisfied" or "very satisfied" on 1-5).
     weights, ci, method, n_boot, seed, nan_policy
@@ -590,14 +547,14 @@ def csat_score(scores, scale=(1, 5), top_box: int = 2, weights=None, ci: float =
     >>> round(est.low, 1), round(est.high, 1)
     (30.6, 86.3)
     """
-    check_choice("method", method, METHODS, error=SurveyDataError)
+    check_choice("method", method, METHODS, error=ParameterError)
     _z(ci)
     scale = Scale.coerce(scale)
-    k = _top_box_count(top_box, scale)
+    threshold = _top_box_threshold(scale, top_box, name="top_box")
     x, w, dropped = _prepare(scores, weights, scale=scale, name="scores", nan_policy=nan_policy)
     if x.size == 0:
         return Estimate.empty(dropped)
-    top = x > scale.high - k
+    top = x >= threshold
     estimate = _single(_share_table(np.zeros(x.size, dtype=np.int64), top, w, 1, ci, unit=100.0), dropped)
     if method == "bootstrap":
         shares = np.bincount(top.astype(np.int64), weights=w, minlength=2).astype(float)
@@ -671,7 +628,7 @@ def ces(scores, scale=(1, 7), weights=None, ci: float = 0.95, method: str = "ana
     >>> est.value, round(est.se, 4)
     (3.0, 0.7303)
     """
-    check_choice("method", method, METHODS, error=SurveyDataError)
+    check_choice("method", method, METHODS, error=ParameterError)
     _z(ci)
     scale = Scale.coerce(scale)
     x, w, dropped = _prepare(scores, weights, scale=scale, name="scores", nan_policy=nan_policy)
@@ -685,7 +642,7 @@ def ces(scores, scale=(1, 7), weights=None, ci: float = 0.95, method: str = "ana
     return estimate
 
 
-# --- expectation and perception (brief section 1) ------------------------------------
+# --- expectation and perception (Oliver 1980) ------------------------------------------
 
 #: disconfirmation categories, from worst to best
 DISCONFIRMATION_CATEGORIES = ["disappointed", "satisfied", "delighted"]
@@ -710,7 +667,7 @@ def _elementwise(result: np.ndarray, *inputs):
 
 
 def satisfaction_ratio(perceived, expected):
-    """Customer satisfaction ratio (seed 004's CSS): perceived performance / expectation.
+    """Customer satisfaction ratio: perceived performance / expectation (Oliver 1980's disconfirmation).
 
     Works elementwise; missing values give missing ratios.
 
@@ -774,7 +731,7 @@ def disconfirmation(perceived, expected, tolerance: float = 0.05):
     ['disappointed', 'satisfied', 'delighted']
     """
     if not np.isfinite(tolerance) or tolerance < 0:
-        raise SurveyDataError(f"tolerance={tolerance!r}: must be a non-negative number")
+        raise ParameterError(f"tolerance={tolerance!r}: must be a non-negative number")
     ratio = np.asarray(satisfaction_ratio(perceived, expected), dtype=float).reshape(-1)
     codes = np.select([ratio < 1 - tolerance, ratio > 1 + tolerance], [0, 2], default=1)
     codes = np.where(np.isnan(ratio), -1, codes)
@@ -868,7 +825,7 @@ def compare(a, b, metric: str = "nps", *, weights_a=None, weights_b=None, scale=
     >>> result.value_a, result.value_b, result.difference, result.p_value < 0.001
     (40.0, -40.0, 80.0, True)
     """
-    check_choice("metric", metric, COMPARE_METRICS, error=SurveyDataError)
+    check_choice("metric", metric, COMPARE_METRICS, error=ParameterError)
     z = _z(ci)
     if metric == "nps":
         est_a = nps(a, weights_a, ci=ci, nan_policy=nan_policy)
@@ -882,7 +839,7 @@ def compare(a, b, metric: str = "nps", *, weights_a=None, weights_b=None, scale=
         est_a = ces(a, the_scale, weights_a, ci=ci, nan_policy=nan_policy)
         est_b = ces(b, the_scale, weights_b, ci=ci, nan_policy=nan_policy)
     else:
-        check_choice("nan_policy", nan_policy, NAN_POLICIES, error=SurveyDataError)
+        check_choice("nan_policy", nan_policy, NAN_POLICIES, error=ParameterError)
         est_a, est_b = proportion(a, weights_a, ci=ci), proportion(b, weights_b, ci=ci)
         if nan_policy == "raise" and (est_a.n_dropped or est_b.n_dropped):
             raise SurveyDataError(
@@ -959,7 +916,7 @@ def _group_codes(data: pd.DataFrame, by: list[str], observed: bool) -> tuple[np.
             missing_key = codes < 0 if missing_key is None else missing_key | (codes < 0)
     if not observed:
         if total > MAX_GROUPS:
-            raise SurveyDataError(f"summarize: observed=False would lay out {total} groups; use observed=True")
+            raise ParameterError(f"summarize: observed=False would lay out {total} groups; use observed=True")
         group_ids = np.arange(total)
         codes = combined if missing_key is None else np.where(missing_key, -1, combined)
     elif total <= 4 * n_rows + 1024:
@@ -1031,17 +988,17 @@ def summarize(data: pd.DataFrame, by=None, *, nps: str | None = None, csat: str 
     3     b   csat  100.0  2
     """
     if not isinstance(data, pd.DataFrame):
-        raise SurveyDataError(f"summarize: data must be a DataFrame, got {type(data).__name__}")
-    check_choice("nan_policy", nan_policy, NAN_POLICIES, error=SurveyDataError)
+        raise ParameterError(f"summarize: data must be a DataFrame, got {type(data).__name__}")
+    check_choice("nan_policy", nan_policy, NAN_POLICIES, error=ParameterError)
     by_columns = check_columns(data, by, parameter="by")
     metrics = {name: column for name, column in (("nps", nps), ("csat", csat), ("ces", ces)) if column is not None}
     if not metrics:
-        raise SurveyDataError("summarize: name at least one score column with nps=, csat= or ces=")
+        raise ParameterError("summarize: name at least one score column with nps=, csat= or ces=")
     for name, column in metrics.items():
         check_columns(data, column, parameter=name)
     _z(ci)
     csat_scale, ces_scale = Scale.coerce(csat_scale), Scale.coerce(ces_scale)
-    k = _top_box_count(top_box, csat_scale) if "csat" in metrics else top_box
+    threshold = _top_box_threshold(csat_scale, top_box, name="top_box") if "csat" in metrics else None
 
     codes, keys = _group_codes(data, by_columns, observed)
     n_groups = len(keys)
@@ -1065,7 +1022,7 @@ def summarize(data: pd.DataFrame, by=None, *, nps: str | None = None, csat: str 
         if name == "nps":
             tables.append(_nps_table(group, values, w, n_groups, ci))
         elif name == "csat":
-            tables.append(_share_table(group, values > csat_scale.high - k, w, n_groups, ci, unit=100.0))
+            tables.append(_share_table(group, values >= threshold, w, n_groups, ci, unit=100.0))
         else:
             tables.append(_mean_table(group, values, w, n_groups, ci))
 
@@ -1083,7 +1040,7 @@ def summarize(data: pd.DataFrame, by=None, *, nps: str | None = None, csat: str 
 
 def _grouped_inputs(data: pd.DataFrame, by, weights, observed: bool, caller: str):
     if not isinstance(data, pd.DataFrame):
-        raise SurveyDataError(f"{caller}: data must be a DataFrame, got {type(data).__name__}")
+        raise ParameterError(f"{caller}: data must be a DataFrame, got {type(data).__name__}")
     by_columns = check_columns(data, by, parameter="by")
     if isinstance(weights, str):
         check_columns(data, weights, parameter="weights")

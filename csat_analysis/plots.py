@@ -354,7 +354,7 @@ def missingness_bar(data: pd.DataFrame, *, column: str = "column", share: str = 
                     ax: plt.Axes | None = None) -> plt.Axes:
     """Horizontal bars of the share of missing values per column.
 
-    ``data`` is a table like :func:`csat_analysis.io.missing_overview`'s.
+    ``data`` is a table like :func:`csat_analysis.studies.data_overview.missing_overview`'s.
 
     Examples
     --------
@@ -513,7 +513,7 @@ def answer_share_heatmap(data: pd.DataFrame, *, column: str = "column", answer: 
                          percent: str = "percent", ax: plt.Axes | None = None) -> plt.Axes:
     """One row per rating item, one cell per answer: the percent of answers, annotated.
 
-    ``data`` is a tidy table like :func:`csat_analysis.io.answer_shares`'s. A single
+    ``data`` is a tidy table like :func:`csat_analysis.studies.data_overview.answer_shares`'s. A single
     heatmap shows dozens of items at once (and draws far faster than one panel per
     item); answers an item never received stay blank.
 

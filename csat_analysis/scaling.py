@@ -1,4 +1,4 @@
-"""Rating scales: recoding, reversing, rescaling, top and bottom boxes; reliability of
+"""Rating scales: recoding, reversing, rescaling, composite scores, top and bottom boxes; reliability of
 multi-item scales (Cronbach's alpha with Feldt's interval, composite reliability, AVE);
 response-quality flags (straight-lining, speeding).
 
@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import describe_offenders
-from .errors import SurveyDataError
+from ._validation import check_choice, check_columns, describe_offenders
+from .errors import ParameterError, SurveyDataError
+from .estimate import Estimate
 
 __all__ = [
     "Scale",
@@ -27,6 +28,7 @@ __all__ = [
     "average_variance_extracted",
     "bottom_box",
     "composite_reliability",
+    "composite_score",
     "cronbach_alpha",
     "flag_speeders",
     "flag_straightliners",
@@ -194,32 +196,154 @@ def rescale(values, scale: Scale | tuple | Mapping, to: tuple[float, float] = (0
     return target.low + share * target.width
 
 
-def _box_count(k, scale: Scale) -> int:
+def _item_scales(items: list[str], scale) -> dict[str, Scale] | None:
+    """One Scale per item from ``scale``: None, one scale for all, or a mapping item -> scale."""
+    if scale is None:
+        return None
+    if isinstance(scale, Mapping) and not isinstance(scale, Scale) and scale and all(
+            not isinstance(v, (int, float, np.number)) for v in scale.values()):
+        unknown = [item for item in scale if item not in items]
+        missing = [item for item in items if item not in scale]
+        if unknown or missing:
+            raise ParameterError(
+                f"scale: a mapping item -> scale must name every item and only them; "
+                f"not items: {unknown}, without a scale: {missing}"
+            )
+        return {item: Scale.coerce(scale[item]) for item in items}
+    common = Scale.coerce(scale)
+    return {item: common for item in items}
+
+
+def composite_score(data: pd.DataFrame, items: str | list[str] | tuple[str, ...], *, scale=None,
+                    parameter: str = "items") -> pd.Series:
+    """Mean of a measure's items per respondent (missing items are skipped).
+
+    A respondent who answered none of the items gets a missing score. Items on
+    different scales are each rescaled first, linearly onto the scale of the first
+    item (``low + (x - low_i) / width_i * width``), so that a 1-5 item and a 1-10 item
+    weigh alike and the score reads on the first item's scale; items on one scale are
+    averaged as they are.
+
+    Parameters
+    ----------
+    data : DataFrame
+    items : str or list of str
+        The item columns (numbers; text that is not a number is an error).
+    scale : Scale, (low, high) or mapping item -> scale, optional
+        The items' rating scale (values off it are an error), or one scale per item.
+        Without it the items are averaged as they are.
+    parameter : str
+        Name of the argument in error messages (e.g. ``"drivers['Quality']"``).
+
+    Returns
+    -------
+    pandas.Series of float indexed as ``data``, named after the item (``"a+b"`` for several).
+
+    Raises
+    ------
+    SurveyDataError
+        Unknown item columns, non-numeric answers or answers off the scale.
+    ParameterError
+        A per-item scale mapping that does not match ``items``.
+
+    Examples
+    --------
+    >>> composite_score(pd.DataFrame({"a": [1, 4, None], "b": [3, None, None]}), ["a", "b"]).tolist()
+    [2.0, 4.0, nan]
+    >>> frame = pd.DataFrame({"q5": [5, 1], "q10": [10, 1]})  # a 1-5 and a 1-10 item
+    >>> composite_score(frame, ["q10", "q5"], scale={"q10": (1, 10), "q5": (1, 5)}).tolist()
+    [10.0, 1.0]
+    """
+    columns = [items] if isinstance(items, str) else list(items)
+    if not columns:
+        raise ParameterError(f"{parameter}: name at least one item column")
+    check_columns(data, columns, parameter=parameter)
+    scales = _item_scales(columns, scale)
+    values = {}
+    for column in columns:
+        series = data[column]
+        if scales is not None:
+            numeric = recode(series, scales[column], name=f"{parameter} column {column!r}")
+        elif _is_plain_numeric(series):
+            numeric = series.astype(float)
+        else:
+            numeric = pd.to_numeric(series.astype(object), errors="coerce")
+            bad = numeric.isna() & series.notna()
+            if bad.any():
+                raise SurveyDataError(
+                    f"{parameter}: column {column!r} has non-numeric values {describe_offenders(series, bad)}"
+                )
+        values[column] = numeric.astype(float)
+    frame = pd.DataFrame(values, index=data.index)
+    if scales is not None:
+        target = scales[columns[0]]
+        for column in columns[1:]:
+            own = scales[column]
+            if (own.low, own.high) != (target.low, target.high):
+                frame[column] = target.low + (frame[column] - own.low) / own.width * target.width
+    name = "+".join(map(str, columns)) if len(columns) > 1 else columns[0]
+    return frame.mean(axis=1, skipna=True).rename(name)
+
+
+def _box_count(k, scale: Scale, name: str = "k") -> int:
     if isinstance(k, bool) or not float(k).is_integer() or not 1 <= k <= scale.width:
-        raise SurveyDataError(f"k={k!r}: must be a whole number of boxes from 1 to {scale.width:g}")
+        raise ParameterError(
+            f"{name}={k!r}: must be a whole number of boxes from 1 to {scale.width:g} on a "
+            f"{scale.low:g}..{scale.high:g} scale"
+        )
     return int(k)
 
 
+def _top_box_threshold(scale: Scale, k, name: str = "k") -> float:
+    """The lowest value in the top ``k`` boxes: ``high - (k - 1)`` (the one top-box rule)."""
+    return scale.high - (_box_count(k, scale, name) - 1)
+
+
 def top_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str = "values") -> pd.Series:
-    """Flag ratings in the top ``k`` boxes (the k highest points: ``value > high - k``).
+    """Flag ratings (or means of items) in the top ``k`` boxes: ``value >= high - (k - 1)``.
+
+    This is the one top-box rule of the package: CSAT (:func:`csat_analysis.metrics.csat_score`),
+    the loyalty curves and every study count a respondent as top box with it. A
+    composite score (a mean of items, :func:`composite_score`) is top box when it
+    reaches the lowest point of the top ``k`` boxes: on a 1-10 scale with ``k=2`` a mean
+    of 9 is top box and a mean of 8.5 is not.
+
+    Parameters
+    ----------
+    values : array-like or Series
+        Ratings on ``scale`` (numbers, or the scale's labels); missing stays missing.
+    scale : Scale, (low, high) or label mapping
+    k : int
+        Number of top boxes (1 to the scale's width).
+    name : str
+        Column name used in error messages.
 
     Returns
     -------
     pandas.Series of nullable boolean; missing ratings stay missing.
 
+    Raises
+    ------
+    ParameterError
+        ``k`` is not a whole number of boxes on the scale.
+    SurveyDataError
+        Unknown labels or ratings outside the scale.
+
     Examples
     --------
     >>> top_box([5, 4, 3, None], (1, 5)).tolist()
     [True, True, False, <NA>]
+    >>> top_box([10, 9, 8.5], (1, 10), k=2).tolist()
+    [True, True, False]
     """
     scale = Scale.coerce(scale)
-    k = _box_count(k, scale)
+    threshold = _top_box_threshold(scale, k)
     numeric = recode(values, scale, name=name)
-    return (numeric > scale.high - k).astype("boolean").mask(numeric.isna())
+    return (numeric >= threshold).astype("boolean").mask(numeric.isna())
 
 
 def bottom_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str = "values") -> pd.Series:
-    """Flag ratings in the bottom ``k`` boxes (``value < low + k``).
+    """Flag ratings in the bottom ``k`` boxes: ``value <= low + (k - 1)`` (mirror of :func:`top_box`).
 
     Examples
     --------
@@ -230,7 +354,7 @@ def bottom_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str 
     scale = Scale.coerce(scale)
     k = _box_count(k, scale)
     numeric = recode(values, scale, name=name)
-    return (numeric < scale.low + k).astype("boolean").mask(numeric.isna())
+    return (numeric <= scale.low + (k - 1)).astype("boolean").mask(numeric.isna())
 
 
 # --- reliability of multi-item scales ---------------------------------------------------
@@ -238,9 +362,7 @@ def bottom_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str 
 
 def _item_matrix(items: pd.DataFrame, nan_policy: str = "omit", min_items: int = 2) -> tuple[np.ndarray, list, int]:
     """Numeric item matrix of the complete cases, the item names and the rows dropped."""
-    from ._validation import check_choice
-
-    check_choice("nan_policy", nan_policy, ["omit", "raise"], error=SurveyDataError)
+    check_choice("nan_policy", nan_policy, ["omit", "raise"], error=ParameterError)
     if not isinstance(items, pd.DataFrame):
         raise SurveyDataError(f"items: expected a DataFrame with one column per item, got {type(items).__name__}")
     if items.shape[1] < min_items:
@@ -314,10 +436,8 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, *, standardized: bool 
     """
     from scipy import stats
 
-    from .metrics import Estimate  # late: metrics imports this module
-
     if not 0 < ci < 1:
-        raise SurveyDataError(f"ci={ci!r} must lie strictly between 0 and 1")
+        raise ParameterError(f"ci={ci!r} must lie strictly between 0 and 1")
     matrix, _, dropped = _item_matrix(items, nan_policy)
     n, k = matrix.shape
     cov = _item_covariance(matrix, standardized)
@@ -482,7 +602,7 @@ def flag_straightliners(items: pd.DataFrame, min_items: int | None = None) -> pd
     k = matrix.shape[1]
     needed = k if min_items is None else int(min_items)
     if not 2 <= needed <= k:
-        raise SurveyDataError(f"min_items={min_items!r}: must lie between 2 and the {k} items")
+        raise ParameterError(f"min_items={min_items!r}: must lie between 2 and the {k} items")
     answered = (~np.isnan(matrix)).sum(axis=1)
     filled_high = np.where(np.isnan(matrix), -np.inf, matrix).max(axis=1)
     filled_low = np.where(np.isnan(matrix), np.inf, matrix).min(axis=1)
@@ -533,7 +653,7 @@ def flag_speeders(durations, threshold: float, *, relative: bool = False) -> pd.
     if negative.any():
         raise SurveyDataError(f"durations: negative durations {describe_offenders(series, negative)}")
     if not np.isfinite(threshold) or threshold <= 0:
-        raise SurveyDataError(f"threshold={threshold!r}: must be a positive number")
+        raise ParameterError(f"threshold={threshold!r}: must be a positive number")
     cutoff = threshold * np.nanmedian(values) if relative else threshold
     flags = pd.Series(values < cutoff, index=series.index, name="speeder").astype("boolean")
     return flags.mask(np.isnan(values))

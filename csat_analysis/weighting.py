@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import check_columns, check_complete, describe_offenders
-from .errors import SurveyDataError
+from .errors import ParameterError, SurveyDataError
 
 __all__ = ["effective_sample_size", "rake"]
 
@@ -47,11 +47,18 @@ def _positive_weights(weights, index: pd.Index | None = None, name: str = "weigh
     return w
 
 
-def effective_sample_size(weights) -> float:
+def effective_sample_size(weights, data: pd.DataFrame | None = None) -> float:
     """Kish's effective sample size ``(sum w)^2 / sum w^2``.
 
     Equals the number of respondents with equal weights and shrinks as weights vary:
     intervals from weighted data should use it in place of ``n``.
+
+    Parameters
+    ----------
+    weights : str or array-like
+        The weights, or the name of a column of ``data`` holding them.
+    data : DataFrame, optional
+        Needed when ``weights`` is a column name.
 
     Raises
     ------
@@ -64,7 +71,14 @@ def effective_sample_size(weights) -> float:
     4.0
     >>> effective_sample_size([2.0, 1.0, 1.0, 3.0, 1.0])  # 8**2 / 16
     4.0
+    >>> effective_sample_size("w", pd.DataFrame({"w": [2.0, 1.0, 1.0, 3.0, 1.0]}))
+    4.0
     """
+    if isinstance(weights, str):
+        if data is None:
+            raise ParameterError(f"weights={weights!r} names a column: pass the data too")
+        check_columns(data, weights, parameter="weights")
+        weights = data[weights]
     w = _positive_weights(weights)
     if w.size == 0:
         return 0.0
@@ -161,12 +175,12 @@ def rake(data: pd.DataFrame, margins: Mapping, max_iter: int = 100, tol: float =
     0.5
     """
     if not isinstance(data, pd.DataFrame):
-        raise SurveyDataError(f"rake: data must be a DataFrame, got {type(data).__name__}")
+        raise ParameterError(f"rake: data must be a DataFrame, got {type(data).__name__}")
     if not isinstance(margins, Mapping) or not margins:
-        raise SurveyDataError("rake: margins must be a non-empty mapping {variable: {category: share}}")
+        raise ParameterError("rake: margins must be a non-empty mapping {variable: {category: share}}")
     variables = check_columns(data, list(margins), parameter="margins")
     if int(max_iter) < 1 or not tol > 0:
-        raise SurveyDataError(f"rake: need max_iter >= 1 and tol > 0, got max_iter={max_iter!r}, tol={tol!r}")
+        raise ParameterError(f"rake: need max_iter >= 1 and tol > 0, got max_iter={max_iter!r}, tol={tol!r}")
     if len(data) == 0:
         raise SurveyDataError("rake: data has no rows")
     targets = {variable: _targets(variable, margins[variable]) for variable in variables}
@@ -177,9 +191,10 @@ def rake(data: pd.DataFrame, margins: Mapping, max_iter: int = 100, tol: float =
     if base_weights is None:
         w = np.ones(len(data))
     else:
+        size = len(base_weights) if isinstance(base_weights, pd.Series) else np.asarray(base_weights, dtype=object).size
+        if size != len(data):
+            raise ParameterError(f"base_weights: {size} weights for {len(data)} rows")
         w = _positive_weights(base_weights, index=data.index, name="base_weights")
-        if w.size != len(data):
-            raise SurveyDataError(f"base_weights: {w.size} weights for {len(data)} rows")
         w = w.copy()
 
     def gaps() -> dict[str, float]:

@@ -24,40 +24,29 @@
 # Every table and figure names the data it comes from.
 
 # %% tags=["parameters"]
-dataset = "mobi"      # a bundled name, simulated, or a CSV, Parquet or Excel path with a schema
-schema = None         # schema of a user file, see csat_analysis.io.read_survey
-n = 5000              # simulated respondents, used when dataset is simulated
-seed = 0
-results_path = None
+dataset = "mobi"  # a bundled name, "simulated", or a CSV, Parquet or Excel path with a schema
+schema = None  # schema of a user file, see csat_analysis.io.read_survey
+n = 5000  # simulated respondents, used when dataset is "simulated"
+seed = 0  # random seed of the simulator
 
 # %% [markdown]
 # ## Set-up
 # The `dataset` name is checked here: a wrong name fails at once with the valid choices.
 
 # %%
-import matplotlib.pyplot as plt
-from IPython.display import Markdown, display
+from csat_analysis import plots
+from csat_analysis.studies import StudyRun, data_overview
 
-from csat_analysis import io, plots, report
-from csat_analysis.datasets import open_study_data
-
-report.set_results_path(results_path)
 plots.set_theme()
-
-study = open_study_data(dataset, schema=schema, n=n, seed=seed)
-data = study.data
+run = StudyRun(dataset, study="data_overview", schema=schema, n=n, seed=seed)
+settings = data_overview.resolve_settings(run)
 
 # %% [markdown]
 # ## Source and size
 
 # %%
-size = io.size_summary(data)
-report.record("dataset", dataset)
-report.record("source", study.source)
-report.record("n_rows", size["n_rows"])
-report.record("n_columns", size["n_columns"])
-report.record("n_missing_cells", size["n_missing_cells"])
-display(Markdown(f"**Data:** {study.source}.\n\n{io.size_finding(size)}"))
+section = data_overview.size_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## Columns: types and ranges
@@ -67,9 +56,8 @@ display(Markdown(f"**Data:** {study.source}.\n\n{io.size_finding(size)}"))
 # yes/no; `category`; `text`), the smallest and largest value, and the observed levels.
 
 # %%
-overview = io.column_overview(data)
-display(io.styled_table(overview, f"Columns of {study.name}: type, kind, range and observed levels", study.source))
-display(Markdown(io.kinds_finding(overview)))
+section = data_overview.columns_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## Missing values
@@ -78,14 +66,8 @@ display(Markdown(io.kinds_finding(overview)))
 # may simply not apply to them, such as a resolution time without a complaint).
 
 # %%
-missing = io.missing_overview(data, only_missing=True)
-if len(missing):
-    display(io.styled_table(missing, f"Columns of {study.name} with missing values", study.source))
-    fig, ax = plt.subplots(figsize=(6, 1.3 + 0.3 * len(missing)))
-    plots.missingness_bar(missing, ax=ax).set_title(f"Missing values per column: {study.name}")
-    plots.source_note(ax, study.source)
-    plt.show()
-display(Markdown(io.missing_finding(io.missing_overview(data), study.name)))
+section = data_overview.missing_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## Rating items
@@ -94,33 +76,21 @@ display(Markdown(io.missing_finding(io.missing_overview(data), study.name)))
 # per answer, in percent of that column's answers.
 
 # %%
-ratings = io.columns_of_kind(overview, "rating")
-if ratings:
-    fig, ax = plt.subplots(figsize=(8, 1.5 + 0.3 * len(ratings)))
-    plots.answer_share_heatmap(io.answer_shares(data, ratings), ax=ax)
-    ax.set_title(f"Answers per rating column: {study.name}")
-    plots.source_note(ax, study.source)
-    plt.show()
-display(Markdown(io.rating_finding(data, ratings, study.name)))
+section = data_overview.ratings_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## Categories and yes/no columns
 # Share of rows per level of every categorical and yes/no column.
 
 # %%
-categorical = io.columns_of_kind(overview, "category", "boolean")
-if categorical:
-    plots.category_bars(data, categorical, source=study.source)
-    plt.show()
-display(Markdown(io.category_finding(data, categorical, study.name)))
+section = data_overview.categories_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## Other numeric columns
 # Histograms of the continuous columns (amounts, durations, weights), in percent of rows.
 
 # %%
-numeric = io.columns_of_kind(overview, "numeric")
-if numeric:
-    plots.histogram_grid(data, numeric, source=study.source)
-    plt.show()
-display(Markdown(io.numeric_finding(data, numeric, study.name)))
+section = data_overview.numeric_section(settings)
+run.show(section)

@@ -17,14 +17,15 @@
 # %% [markdown]
 # # Satisfaction versus loyalty
 #
-# Satisfaction is necessary but not sufficient for loyalty (brief section 3, seed 001).
-# This study asks, on one survey: how does loyalty rise with satisfaction, and where is
-# the curve steep? Which customers are loyal for the wrong reasons? Which attributes
-# drive satisfaction, and which is the "short stave" (seed 002)? What are the
-# satisfaction and loyalty indices (0-100, brief section 2) and how certain are they?
-# It runs on the real ECSI survey `mobi`, the corporate-reputation survey `corp_rep`
-# (all four providers or one), the simulator (known truth, including seed 004's dealer
-# table) or your own survey. Every table and figure names the data it comes from.
+# Satisfaction is necessary but not sufficient for loyalty. This study asks, on one
+# survey: how does loyalty rise with satisfaction, and where is the curve steep? Which
+# customers are loyal for the wrong reasons (Dick and Basu 1994)? Which attributes drive
+# satisfaction, and which is the "short stave" (Martilla and James 1977)? What are the
+# satisfaction and loyalty indices (0-100, Fornell et al. 1996) and how certain are they?
+# It runs on the real ECSI survey `mobi` (Tenenhaus et al. 2005), the
+# corporate-reputation survey `corp_rep` (Hair et al., all four providers or one), the
+# simulator (known truth, including the Toyota Motor Sales U.S.A. dealer table) or your
+# own survey. Every table and figure names the data it comes from.
 
 # %% tags=["parameters"]
 dataset = "mobi"        # "mobi", "corp_rep", "simulated" or a file path (with schema)
@@ -34,36 +35,27 @@ loyalty = None          # loyalty items; None: default (mobi CUSL1-3, corp_rep c
 drivers = None          # driver items, or {construct: [items]}; None: default
 segment = None          # segment column; None: default (corp_rep serviceprovider); "none": no segments
 segment_value = None    # keep only this segment (e.g. 2 for corp_rep provider 2)
+weights = None          # survey weight column; None: default (the simulator's weight); "none": unweighted
 top_box = 2             # loyal or satisfied: a mean score in the top 2 (top_box) points of the scale
 model = None            # "ecsi", "simple" (drivers -> satisfaction -> loyalty) or "none"; None: default
 bootstrap = 1000        # bootstrap resamples for the PLS model
 seed = 0
 n = 5000                # simulated respondents (only for the simulated data set)
-results_path = None
 
 # %% [markdown]
 # ## Set-up
 # Parameters are checked here, so a wrong name fails before any analysis runs.
 
 # %%
-import matplotlib.pyplot as plt
-import pandas as pd
-from IPython.display import Markdown, display
+from csat_analysis import plots
+from csat_analysis.studies import StudyRun
+from csat_analysis.studies import satisfaction_vs_loyalty as svl
 
-from csat_analysis import drivers as drv
-from csat_analysis import loyalty as loy
-from csat_analysis import plots, report
-from csat_analysis.datasets import open_study_data
-
-report.set_results_path(results_path)
 plots.set_theme()
-
-study = open_study_data(dataset, schema=schema, n=n, seed=seed)
-settings = loy.resolve_settings(study, satisfaction=satisfaction, loyalty=loyalty, drivers=drivers, segment=segment,
-                                segment_value=segment_value, top_box=top_box, model=model)
-data, source = settings.data, loy.study_source(study, settings)
-report.record("n_respondents", len(data))
-display(Markdown(loy.settings_note(settings, source)))
+run = StudyRun(dataset, study="satisfaction_vs_loyalty", schema=schema, n=n, seed=seed)
+settings = svl.resolve_settings(run, satisfaction=satisfaction, loyalty=loyalty, drivers=drivers, segment=segment,
+                                segment_value=segment_value, weights=weights, top_box=top_box, model=model)
+run.show(svl.setup_section(settings))
 
 # %% [markdown]
 # ## 1. Sample, scales, missingness and reliability
@@ -73,9 +65,8 @@ display(Markdown(loy.settings_note(settings, source)))
 # column is the measure's mean item score rescaled to 0-100.
 
 # %%
-measure_table = loy.describe_measures(data, loy.study_measures(settings), settings.scale, weights=settings.weights)
-display(loy.styled_table(measure_table, source))
-display(Markdown(loy.measures_finding(measure_table, len(data))))
+section = svl.measures_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## 2. The satisfaction-loyalty curve
@@ -90,75 +81,43 @@ display(Markdown(loy.measures_finding(measure_table, len(data))))
 # Spearman's rho (unweighted) measures how closely the two scores move together.
 
 # %%
-curve = loy.curve_study(settings)
-axes = plots.loyalty_curve_panels(curve.curve, fit=curve.fit.grid, top_box=top_box, source=source)
-plt.show()
-display(loy.styled_table(curve.curve, source))
-for name, value in curve.to_results().items():
-    report.record(name, value)
-display(Markdown(curve.finding()))
+section = svl.curve_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## 3. Loyalty types: attitude against behaviour
 #
 # Crossing attitude (satisfied: top box) with behaviour (repurchasing) gives true
 # loyalty, latent loyalty (satisfied, not repurchasing), spurious loyalty (repurchasing
-# without being satisfied, e.g. for lack of choice) and no loyalty (seed 001).
+# without being satisfied, e.g. for lack of choice) and no loyalty (Dick and Basu 1994).
 
 # %%
-loyalty_types = loy.study_loyalty_types(settings)
-if loyalty_types is None:
-    display(Markdown("This data set has no behaviour measure, so the loyalty types are skipped."))
-else:
-    ax = plots.interval_plot(loyalty_types, x="segment", y="share", low="low", high="high", kind="bar")
-    ax.set(ylabel="share of customers", xlabel="loyalty type", title="Loyalty types")
-    plots.source_note(ax, source)
-    plt.show()
-    display(loy.styled_table(loyalty_types, source))
-    report.record("segments", dict(zip(loyalty_types["segment"], loyalty_types["share"])))
-    display(Markdown(loy.loyalty_types_finding(loyalty_types, settings.behaviour, settings.behaviour_is_proxy)))
+section = svl.loyalty_types_section(settings)
+run.show(section)
 
 # %% [markdown]
-# ### The dealer table (seed 004, TMS-USA)
+# ### The dealer table
 #
 # Loyalty to the dealer and to the brand for each combination of satisfaction with the
-# sale (O satisfied, X not) and with the service, next to the seed's published rates.
+# sale (O satisfied, X not) and with the service, next to the rates of the Toyota Motor
+# Sales U.S.A. dealer study.
 
 # %%
-dealer = loy.study_dealer_table(settings)
-if dealer is None:
-    display(Markdown("The dealer table needs sales and service satisfaction and loyalty flags "
-                     f"({', '.join(loy.DEALER_COLUMNS)}); only the simulator provides them, so it is skipped here."))
-else:
-    fig, ax = plt.subplots(figsize=(9, 4))
-    plots.interval_plot(dealer, x="cell", y="rate", low="low", high="high", hue="outcome", kind="bar", ax=ax)
-    ax.set(ylabel="share loyal", xlabel="", title="Loyalty by sales x service satisfaction")
-    plots.source_note(ax, source)
-    plt.show()
-    display(loy.styled_table(dealer.drop(columns="cell"), source))
-    report.record("dealer_table", loy.dealer_records(dealer)["dealer_table"])
-    display(Markdown(loy.dealer_finding(dealer)))
+section = svl.dealer_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## 4. Key drivers of satisfaction
 #
 # Relative importance: each driver's share of the explained variance (R²) of
-# satisfaction, from an exact Shapley decomposition (every order of entry), set against
-# its performance (mean score, 0-100; correlations and means weighted when the data carry
-# survey weights). The cross-hairs are the averages; the short stave is the
-# high-importance driver that performs worst (seed 002).
+# satisfaction, from an exact Shapley decomposition (every order of entry; Lindeman,
+# Merenda and Gold 1980), set against its performance (mean score, 0-100; correlations
+# and means weighted when the data carry survey weights). The cross-hairs are the
+# averages; the short stave is the high-importance driver that performs worst.
 
 # %%
-key = drv.key_drivers(data, settings.satisfaction, settings.drivers, settings.scale, weights=settings.weights)
-fig, ax = plt.subplots(figsize=(7, 5))
-plots.importance_performance_plot(key.table, ax=ax)
-ax.set(xlabel="performance (0-100)", ylabel="share of R² (Shapley)", title="Importance-performance matrix")
-plots.source_note(ax, source)
-plt.show()
-display(loy.styled_table(key.table, source))
-for name, value in key.to_results().items():
-    report.record(name, value)
-display(Markdown(key.finding()))
+section = svl.drivers_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## 5. The satisfaction index model
@@ -170,47 +129,24 @@ display(Markdown(key.finding()))
 # `model="none"` the indices are plain item means rescaled to 0-100 (t intervals).
 
 # %%
-index_result = loy.index_model(settings, bootstrap=bootstrap, seed=seed)
-if index_result.pls_fit is None:
-    display(Markdown("No PLS model in this run (`model='none'`): the indices below are item means."))
-else:
-    fig, ax = plt.subplots(figsize=(10, 6))
-    index_result.pls_fit.plot(ax=ax)
-    ax.set_title("PLS path model: standardised paths, R² in the boxes")
-    plots.source_note(ax, source)
-    plt.show()
-    display(loy.styled_table(index_result.paths, source))
-    display(loy.styled_table(index_result.constructs(), source))
-    display(Markdown(index_result.paths_finding() + " " + loy.negative_weights_finding(index_result.negative_weights)))
-    if len(index_result.negative_weights):
-        display(loy.styled_table(index_result.negative_weights, source))
+index_model = svl.index_model(settings, bootstrap=bootstrap, seed=seed)
+section = svl.paths_section(index_model)
+run.show(section)
 
 # %%
-display(loy.styled_table(index_result.indices, source))
-for name, value in index_result.to_results().items():
-    report.record(name, value)
-display(Markdown(index_result.index_finding(source)))
+section = svl.indices_section(index_model)
+run.show(section)
 
 # %% [markdown]
 # ### Importance-performance map of the PLS model
 #
-# SmartPLS-style map: each construct's unstandardised total effect on the satisfaction
-# index (points of index per point of the construct's 0-100 score) against its
-# performance.
+# SmartPLS-style map (Ringle and Sarstedt 2016): each construct's unstandardised total
+# effect on the satisfaction index (points of index per point of the construct's 0-100
+# score) against its performance.
 
 # %%
-if index_result.pls_fit is None:
-    display(Markdown("The map needs the PLS model; this run has `model='none'`."))
-else:
-    ipma = drv.ipma(index_result.pls_fit, "Satisfaction", scale=(settings.scale.low, settings.scale.high))
-    fig, ax = plt.subplots(figsize=(7, 5))
-    plots.importance_performance_plot(ipma, y="importance", label="construct", ax=ax)
-    ax.set(xlabel="performance (0-100 index)", ylabel="total effect on Satisfaction (unstandardised)",
-           title="Importance-performance map (PLS)")
-    plots.source_note(ax, source)
-    plt.show()
-    display(loy.styled_table(ipma, source))
-    display(Markdown(drv.ipma_finding(ipma)))
+section = svl.ipma_section(index_model)
+run.show(section)
 
 # %% [markdown]
 # ## 6. Segments
@@ -221,24 +157,11 @@ else:
 # the scores and a chi-square test on the loyal share.
 
 # %%
-segments = loy.segment_study(settings)
-if segments is None:
-    display(Markdown(loy.no_segment_reason(settings)))
-else:
-    fig, ax = plt.subplots(figsize=(8, 4))
-    plots.interval_plot(segments.long(), x="segment", y="value", low="low", high="high", hue="measure", ax=ax)
-    ax.set(xlabel=settings.segment, ylabel="index (0-100)", title=f"Indices by {settings.segment}")
-    plots.source_note(ax, source)
-    plt.show()
-    display(loy.styled_table(segments.table, source))
-    display(loy.styled_table(segments.tests, source))
-    for name, value in segments.to_results().items():
-        report.record(name, value)
-    display(Markdown(segments.finding()))
+section = svl.segments_section(settings)
+run.show(section)
 
 # %% [markdown]
 # ## 7. Findings
 
 # %%
-display(Markdown("\n".join(f"- {line}" for line in loy.summarize_findings(report.read_results()))
-                 + f"\n\n*{source}.*"))
+svl.summary(run, settings)

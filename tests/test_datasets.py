@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from csat_analysis import datasets
-from csat_analysis.errors import CsatError, StudyError, SurveyDataError
+from csat_analysis.errors import CsatError, ParameterError, StudyError, SurveyDataError
 
 EXPECTED_SHAPES = {
     "mobi": (250, 24),
@@ -78,7 +78,7 @@ def test_altered_file_is_an_error(tmp_path, monkeypatch):
 
 
 def test_unknown_name_lists_choices():
-    with pytest.raises(SurveyDataError, match="'mobi', 'corp_rep'"):
+    with pytest.raises(ParameterError, match="'mobi', 'corp_rep'"):
         datasets.load("mobile")
 
 

@@ -14,7 +14,7 @@ import pytest
 import statsmodels.formula.api as smf
 
 from csat_analysis import datasets, drivers
-from csat_analysis.errors import ModelSpecError, StudyError, SurveyDataError
+from csat_analysis.errors import ModelSpecError, ParameterError, SurveyDataError
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_constructs_are_item_means_and_weights_change_the_answer():
 
 
 def test_bad_inputs_are_clear_errors(correlated):
-    with pytest.raises(StudyError, match="'shapley', 'relative_weights'"):
+    with pytest.raises(ParameterError, match="'shapley', 'relative_weights'"):
         drivers.relative_importance(correlated, "y", ["x0"], method="lmg")
     with pytest.raises(SurveyDataError, match="'x9'"):
         drivers.relative_importance(correlated, "y", ["x0", "x9"])
@@ -187,32 +187,15 @@ def test_ipma_on_the_real_pls_model_of_mobi():
     assert table.loc["Value", "performance"] == pytest.approx(scores["Value"].mean())
 
 
-def test_drivers_finding_with_and_without_a_short_stave():
-    table = pd.DataFrame({"driver": ["Price", "Staff", "Speed"], "share": [0.5, 0.3, 0.2],
-                          "performance": [40.0, 75.0, 60.0], "weakest_high_importance": [True, False, False]})
-    text = drivers.drivers_finding(table, 0.37)
-    assert "R² = 0.37" in text and "**Price** matters most (50% of R²)" in text
-    assert "short stave is **Price** (performance 40/100" in text
-    table["weakest_high_importance"] = False
-    assert "no short stave" in drivers.drivers_finding(table, 0.37)
-
-
-def test_ipma_finding_with_and_without_a_short_stave():
-    table = pd.DataFrame({"construct": ["Image", "Value"], "importance": [0.4, 0.2], "performance": [55.0, 70.0],
-                          "weakest_high_importance": [True, False]})
-    text = drivers.ipma_finding(table)
-    assert "**Image** (0-100) moves the Satisfaction index most (0.40 points)" in text
-    assert "short stave of the map is **Image** (performance 55/100)" in text
-    table["weakest_high_importance"] = False
-    assert "no short stave" in drivers.ipma_finding(table)
-
-
-def test_key_drivers_records_match_the_importance_table(correlated):
+def test_key_drivers_result_matches_the_importance_table(correlated):
     result = drivers.key_drivers(correlated, "y", ["x1", "x2", "x3"], (-5, 5))
     shares = drivers.relative_importance(correlated, "y", ["x1", "x2", "x3"])
     assert result.r2 == pytest.approx(shares["r2"].iloc[0])
-    assert result.to_results()["key_drivers"] == pytest.approx(dict(zip(shares["driver"], shares["share"])))
-    assert result.to_results()["short_stave"] == drivers.short_stave(result.table)
+    assert result.shares.to_dict() == pytest.approx(dict(zip(shares["driver"], shares["share"])))
+    assert result.short_stave == drivers.short_stave(result.table)
+    assert result.n == len(correlated) and result.method == "shapley" and not result.weighted
+    summary = result.summary().iloc[0]
+    assert summary["r2"] == pytest.approx(result.r2) and summary["short_stave"] == result.short_stave
 
 
 def test_ipma_counts_negative_index_weights_instead_of_warning():
@@ -224,8 +207,10 @@ def test_ipma_counts_negative_index_weights_instead_of_warning():
     measurement = {"Quality": [f"qual_{i}" for i in range(1, 9)], "CSR": [f"csor_{i}" for i in range(1, 6)],
                    "Satisfaction": ["cusa"]}
     fit = pls.estimate(part, measurement, [("Quality", "Satisfaction"), ("CSR", "Satisfaction")])
-    with pytest.warns(UserWarning, match="negative index weight"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         weights = fit.index(scale=(1, 7)).weights
+    assert (weights < 0).to_numpy().any()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         table = drivers.ipma(fit, "Satisfaction", scale=(1, 7)).set_index("construct")
@@ -233,12 +218,11 @@ def test_ipma_counts_negative_index_weights_instead_of_warning():
     assert table.loc["Quality", "negative_weights"] == int((weights["Quality"] < 0).sum())
 
 
-def test_drivers_finding_when_the_only_important_driver_performs_well():
-    table = pd.DataFrame({"driver": ["Quality", "Value"], "share": [0.7, 0.3], "performance": [75.0, 60.0],
-                          "quadrant": ["keep up the good work", "low priority"],
-                          "weakest_high_importance": [True, False]})
-    text = drivers.drivers_finding(table, 0.5)
-    assert "**Quality**, still performs above average (75/100), so no important driver lags behind" in text
-    assert "the short stave is" not in text
-    ipma_table = table.rename(columns={"driver": "construct", "share": "importance"})
-    assert "still performs above average (75/100)" in drivers.ipma_finding(ipma_table)
+def test_weights_as_a_column_or_a_vector_give_the_same_answer(correlated):
+    frame = correlated.assign(w=np.linspace(0.5, 2.0, len(correlated)))
+    by_name = drivers.importance_performance(frame, "y", ["x0", "x1"], (-10, 10), weights="w")
+    by_vector = drivers.importance_performance(frame, "y", ["x0", "x1"], (-10, 10), weights=frame["w"].to_numpy())
+    pd.testing.assert_frame_equal(by_name, by_vector)
+    # oracle: performance is the weighted mean rescaled to 0-100
+    expected = (np.average(frame["x0"], weights=frame["w"]) + 10) / 20 * 100
+    assert by_name.set_index("driver").loc["x0", "performance"] == pytest.approx(expected)

@@ -1,6 +1,5 @@
 """read_survey: formats, schemas, and a clear error for every kind of bad input."""
 
-import re
 import sys
 
 import numpy as np
@@ -10,7 +9,7 @@ import yaml
 
 from csat_analysis import io
 from csat_analysis.errors import SurveyDataError
-from csat_analysis.io import column_overview, missing_overview, read_schema, read_survey
+from csat_analysis.io import read_schema, read_survey
 
 LABELS_EN = {"Very dissatisfied": 1, "Dissatisfied": 2, "Neutral": 3, "Satisfied": 4, "Very satisfied": 5}
 LABELS_ZH = {"非常不满意": 1, "不满意": 2, "一般": 3, "满意": 4, "非常满意": 5}
@@ -265,27 +264,6 @@ def test_numbers_written_as_text_are_read_but_nan_text_is_not(tmp_path):
         read_survey(path, schema)
 
 
-def test_column_overview_and_missing_overview():
-    frame = pd.DataFrame({
-        "id": range(20),
-        "q1": [1, 2, 3, 4, 5] * 4,
-        "spend": np.linspace(0.5, 10, 20),
-        "flag": [True, False] * 10,
-        "store": pd.Categorical(["a", "b"] * 10),
-        "note": ["x"] * 19 + [None],
-    })
-    frame.loc[0, "q1"] = np.nan
-    table = column_overview(frame).set_index("column")
-    assert table["kind"].to_dict() == {"id": "identifier", "q1": "rating", "spend": "numeric", "flag": "boolean",
-                                       "store": "category", "note": "text"}
-    assert (table.loc["q1", "min"], table.loc["q1", "max"], table.loc["q1", "n_missing"]) == (1.0, 5.0, 1)
-    assert table.loc["q1", "levels"] == "1, 2, 3, 4, 5"
-    assert table.loc["store", "levels"] == "a, b"
-    missing = missing_overview(frame).set_index("column")
-    assert missing["n_missing"].to_dict() == frame.isna().sum().to_dict()
-    assert missing.loc["note", "share_missing"] == pytest.approx(1 / 20)
-
-
 def test_rows_note_constant_is_in_messages():
     assert "0-based" in io.ROWS_NOTE
 
@@ -308,9 +286,6 @@ def test_yaml_boolean_declaration_from_the_docstring(tmp_path):
     assert read_survey(path, schema_path)["churned"].tolist() == [True, False, True, False]
 
 
-# --- describing a data set: summaries and finding sentences, checked on hand-made frames ---
-
-
 def test_numbers_in_numeric_columns_use_the_shared_reader_and_keep_the_rows_note(tmp_path):
     frame = good_frame()
     frame["visits"] = frame["visits"].astype(object)
@@ -326,85 +301,3 @@ def test_read_numbers_parses_text_numbers_and_rejects_other_text():
     assert read_numbers(pd.Series(pd.Categorical([1, 2])), "x").tolist() == [1.0, 2.0]
     with pytest.raises(SurveyDataError, match=r"^x: non-numeric values 'nope' \(row 2\)$"):
         read_numbers(pd.Series([1, 2, "nope"], dtype=object), "x")
-
-
-def test_size_summary_and_finding_both_branches():
-    frame = pd.DataFrame({"a": [1, None, 3, None], "b": ["x", "y", None, "z"]})
-    size = io.size_summary(frame)
-    assert size == {"n_rows": 4, "n_columns": 2, "n_cells": 8, "n_missing_cells": 3, "share_missing_cells": 3 / 8}
-    assert io.size_finding(size) == "The data hold 4 rows and 2 columns; 3 of 8 cells (37.5%) are missing."
-    sparse = io.size_summary(pd.DataFrame({"a": [None] + list(range(2999))}))
-    assert io.size_finding(sparse).endswith("1 of 3,000 cells (under 0.1%) are missing.")
-    full = io.size_summary(pd.DataFrame({"a": range(1200)}))
-    assert io.size_finding(full) == "The data hold 1,200 rows and 1 columns; no cell is missing."
-
-
-def test_kinds_finding_counts_each_kind_and_the_rating_range():
-    frame = pd.DataFrame({"q1": [0, 3, 1], "q2": [2, 7, 2], "q3": [1, 1, 2], "flag": [True, False, True],
-                          "spend": [0.5, 1.5, 2.25]})
-    assert io.kinds_finding(column_overview(frame)) == (
-        "Of the 5 columns, 3 are ratings, 1 numeric and 1 yes/no; rating answers run from 0 to 7.")
-    assert io.kinds_finding(column_overview(frame[["spend"]])) == "The one column is numeric."
-    assert io.kinds_finding(column_overview(frame[["spend", "spend"]].set_axis(["a", "b"], axis=1))) == (
-        "All 2 columns are numeric.")
-    assert io.kinds_finding(column_overview(frame[["flag", "spend", "q1"]])).startswith("Of the 3 columns, 1 is rating, ")
-
-
-def test_columns_of_kind_rejects_unknown_kinds():
-    overview = column_overview(pd.DataFrame({"q1": [1, 2], "flag": [True, False]}))
-    assert io.columns_of_kind(overview, "boolean") == ["flag"]
-    with pytest.raises(ValueError, match="choose one of"):
-        io.columns_of_kind(overview, "ratings")
-
-
-def test_missing_overview_only_missing_and_finding_both_branches():
-    frame = pd.DataFrame({"a": [1, None, None, None], "b": [1, 2, 3, 4], "c": [None, 1, 2, 3]})
-    only = missing_overview(frame, only_missing=True)
-    assert only.to_dict("records") == [{"column": "a", "n_missing": 3, "share_missing": 0.75},
-                                       {"column": "c", "n_missing": 1, "share_missing": 0.25}]
-    assert io.missing_finding(missing_overview(frame), "demo") == (
-        "2 of 3 columns of demo have missing values; the most is `a` with 3 missing (75.0%).")
-    assert io.missing_finding(missing_overview(frame[["b"]]), "demo") == "No column of demo has missing values."
-    assert missing_overview(frame[["b"]], only_missing=True).empty
-
-
-def test_answer_shares_counts_each_answer_per_column():
-    frame = pd.DataFrame({"q2": [5, 5, 1, None], "q1": [3, 1, 1, 1]})
-    table = io.answer_shares(frame, ["q2", "q1"])
-    assert table[["column", "answer", "n"]].values.tolist() == [["q2", 1.0, 1], ["q2", 5.0, 2], ["q1", 1.0, 3], ["q1", 3.0, 1]]
-    assert table["percent"].tolist() == pytest.approx([100 / 3, 200 / 3, 75.0, 25.0])
-    with pytest.raises(SurveyDataError, match="'q9'"):
-        io.answer_shares(frame, ["q9"])
-
-
-def test_rating_category_and_numeric_findings_name_the_right_columns():
-    from scipy import stats
-
-    frame = pd.DataFrame({"q1": [1, 2, 3, 2], "q2": [5, 4, 5, 4], "plan": pd.Categorical(["a", None, None, None]),
-                          "churn": [True, False, True, False], "spend": [1.0, 2.0, 3.0, 40.0], "age": [20.0, 30.0, 40.0, 55.0]})
-    assert io.rating_finding(frame, ["q1", "q2"], "demo") == (
-        "2 rating columns; mean answers range from 2.00 (`q1`) to 4.50 (`q2`).")
-    assert io.rating_finding(frame, ["q2"], "demo") == "1 rating column, `q2`, with a mean answer of 4.50."
-    assert io.rating_finding(frame, [], "demo").startswith("demo has no rating-like columns")
-    # missing values count as a level: `plan` is 75% missing, more lopsided than churn's 50/50
-    assert io.category_finding(frame, ["churn", "plan"], "demo") == (
-        "2 categorical or yes/no columns; the most lopsided is `plan`, where `(missing)` covers 75.0% of the rows.")
-    assert io.category_finding(frame, [], "demo") == "demo has no categorical or yes/no columns."
-    skew = stats.skew(frame["spend"], bias=False)  # the adjusted sample skewness pandas reports
-    assert io.numeric_finding(frame, ["age", "spend"], "demo") == (
-        f"2 continuous columns; the most skewed is `spend` (skewness {skew:.2f}).")
-    assert io.numeric_finding(frame, ["age"], "demo").startswith("1 continuous column; ")
-    assert io.numeric_finding(frame, [], "demo") == "demo has no continuous numeric columns."
-
-
-def test_styled_table_labels_headers_and_formats_numbers():
-    table = column_overview(pd.DataFrame({"q1": [1, 10, None], "id": [1000, 2000, 3000]}))
-    shown = io.styled_table(table, "Columns", "Real data: demo")
-    assert list(shown.data.columns) == [io.DISPLAY_LABELS[c] for c in table.columns]
-    html = shown.to_html()
-    cells = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td [^>]*>(.*?)</td>", html)]
-    rows = {row[0]: dict(zip(shown.data.columns, row)) for row in
-            (cells[i:i + len(table.columns)] for i in range(0, len(cells), len(table.columns)))}
-    assert (rows["q1"]["Smallest"], rows["q1"]["Largest"], rows["q1"]["Missing"]) == ("1", "10", "1")
-    assert rows["id"]["Largest"] == "3,000"
-    assert "Real data: demo" in html and "Columns" in html

@@ -9,7 +9,7 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 
 from csat_analysis import metrics
-from csat_analysis.errors import SurveyDataError
+from csat_analysis.errors import ParameterError, SurveyDataError
 from csat_analysis.metrics import (
     Comparison,
     Estimate,
@@ -197,12 +197,23 @@ def test_satisfaction_ratio_and_disconfirmation():
     [
         (lambda: satisfaction_ratio([5, 6], [0, 4]), r"positive.*0 \(row 0\)"),
         (lambda: satisfaction_ratio(["a"], [4]), "non-numeric"),
-        (lambda: disconfirmation(5, 4, tolerance=-0.1), "non-negative"),
     ],
 )
 def test_css_bad_input(call, message):
     with pytest.raises(SurveyDataError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: disconfirmation(5, 4, tolerance=-0.1), "non-negative"),
+    ],
+)
+def test_css_argument_mistakes(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
 
 
 # --- compare -------------------------------------------------------------------------------
@@ -256,7 +267,7 @@ def test_compare_ces_against_welch_t_test():
 
 
 def test_compare_rejects_unknown_metric_listing_choices():
-    with pytest.raises(SurveyDataError, match="'nps', 'csat', 'ces', 'proportion'"):
+    with pytest.raises(ParameterError, match="'nps', 'csat', 'ces', 'proportion'"):
         compare([1], [2], metric="mean")
 
 
@@ -354,8 +365,6 @@ def test_summarize_integer_keys_keep_their_values():
     "kwargs, message",
     [
         ({"nps": "nps", "by": "shop"}, r"by: column\(s\) 'shop' not in the data"),
-        ({}, "at least one score column"),
-        ({"nps": "nps", "nan_policy": "skip"}, "'omit', 'raise'"),
         ({"csat": "nps"}, r"outside the scale 1\.\.5: 9\.0 \(row 1\)"),
         ({"nps": "nps", "weights": "bad_w"}, r"weights must be positive and finite; got -1\.0 \(row 2\)"),
         ({"nps": "nps", "nan_policy": "raise"}, r"nan_policy='raise'.*row 3"),
@@ -365,6 +374,20 @@ def test_summarize_bad_input(kwargs, message):
     frame = pd.DataFrame({"nps": [1, 9, 10, np.nan], "bad_w": [1.0, 1.0, -1.0, 1.0]})
     with pytest.raises(SurveyDataError, match=message):
         summarize(frame, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        ({}, "at least one score column"),
+        ({"nps": "nps", "nan_policy": "skip"}, "'omit', 'raise'"),
+    ],
+)
+def test_summarize_argument_mistakes(call, message):
+    frame = pd.DataFrame({"nps": [1, 9, 10, np.nan]})
+    with pytest.raises(ParameterError, match=message):
+        summarize(frame, **call)
+
 
 
 # --- bad input for the estimators ----------------------------------------------------------
@@ -379,17 +402,28 @@ def test_summarize_bad_input(kwargs, message):
         (lambda: ces([8]), r"outside the scale 1\.\.7"),
         (lambda: nps([9, 10], weights=[1, -2]), r"positive and finite; got -2 \(row 1\)"),
         (lambda: nps([9, 10], weights=[1, 0]), r"positive.*got 0 \(row 1\)"),
-        (lambda: nps([9, 10], weights=[1]), "1 weights for 2"),
-        (lambda: nps([9], method="jackknife"), "'analytic', 'bootstrap'"),
-        (lambda: nps([9], ci=1.5), "between 0 and 1"),
-        (lambda: csat_score([5], top_box=5), "from 1 to 4"),
-        (lambda: nps([9], method="bootstrap", n_boot=1), "at least 2"),
         (lambda: csat_score(["Great"], scale=Scale(1, 5, labels={"Good": 4})), r"unknown labels \['Great'\]"),
     ],
 )
 def test_estimator_bad_input(call, message):
     with pytest.raises(SurveyDataError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: nps([9, 10], weights=[1]), "1 weights for 2"),
+        (lambda: nps([9], method="jackknife"), "'analytic', 'bootstrap'"),
+        (lambda: nps([9], ci=1.5), "between 0 and 1"),
+        (lambda: csat_score([5], top_box=5), "from 1 to 4"),
+        (lambda: nps([9], method="bootstrap", n_boot=1), "at least 2"),
+    ],
+)
+def test_estimator_argument_mistakes(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
 
 
 def test_estimate_is_unchanged_for_existing_callers():
@@ -453,3 +487,41 @@ def test_group_sums_are_groupby_sums():
     table = metrics.group_sums(frame, "g", {"v": frame["v"].to_numpy()})
     expected = frame.groupby("g")["v"].agg(["size", "sum"])
     assert table["n"].tolist() == expected["size"].tolist() and table["v"].tolist() == expected["sum"].tolist()
+
+
+# --- one vocabulary ------------------------------------------------------------------------
+
+
+def test_estimate_lives_in_its_own_module_and_metrics_reexports_it():
+    from csat_analysis import estimate, scaling
+
+    assert metrics.Estimate is estimate.Estimate
+    alpha = scaling.cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 1, 4, 3], "c": [1, 3, 3, 4]}))
+    assert isinstance(alpha, metrics.Estimate)
+
+
+def test_csat_uses_the_one_top_box_rule():
+    from csat_analysis.scaling import top_box
+
+    # means of two items on 1-10: 8.5 is not in the top two boxes, 9 is
+    scores = [8.5, 9.0, 9.5, 7.0, 10.0, 8.99]
+    expected = 100 * float(top_box(scores, (1, 10), k=2).mean())
+    assert expected == pytest.approx(50.0)
+    assert csat_score(scores, scale=(1, 10), top_box=2).value == pytest.approx(expected)
+    table = summarize(pd.DataFrame({"s": scores}), csat="s", csat_scale=(1, 10), top_box=2)
+    assert table["value"].iloc[0] == pytest.approx(expected)
+    assert compare(scores, scores, metric="csat", scale=(1, 10)).value_a == pytest.approx(expected)
+
+
+def test_grouped_tables_take_weights_by_name_or_vector():
+    frame = pd.DataFrame({"g": ["a", "a", "b", "b"], "nps": [10, 0, 9, 7], "w": [3.0, 1.0, 1.0, 2.0]})
+    by_name = summarize(frame, "g", nps="nps", weights="w")
+    by_vector = summarize(frame, by="g", nps="nps", weights=frame["w"].to_numpy())
+    pd.testing.assert_frame_equal(by_name, by_vector)
+    # weighted NPS of group a: (3 promoters - 1 detractor) / 4 weight
+    assert by_name["value"].iloc[0] == pytest.approx(50.0)
+
+
+def test_a_column_name_without_data_is_an_argument_mistake():
+    with pytest.raises(ParameterError, match=r"pass data\['w'\]"):
+        nps([9, 10], weights="w")

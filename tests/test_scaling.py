@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 
 from csat_analysis import datasets
-from csat_analysis.errors import SurveyDataError
+from csat_analysis.errors import ParameterError, SurveyDataError
 from csat_analysis.scaling import (
     Scale,
     alpha_if_deleted,
@@ -60,13 +60,24 @@ def test_reverse_rescale_and_boxes_by_hand():
         (lambda: reverse([1, 6], (1, 5)), r"outside the scale 1\.\.5: 6 \(row 1\)"),
         (lambda: rescale(["x"], (1, 5)), r"unknown labels \['x'\]"),
         (lambda: top_box(["满意", "超级满意", "很好"], LABELS_5), r"unknown labels \['很好', '超级满意'\]"),
-        (lambda: top_box([1, 2], (1, 5), k=0), "from 1 to 4"),
         (lambda: recode(pd.Series([1.0, 7.0]), (1, 5)), r"7\.0 \(row 1\)"),
     ],
 )
 def test_transform_bad_input(call, message):
     with pytest.raises(SurveyDataError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: top_box([1, 2], (1, 5), k=0), "from 1 to 4"),
+    ],
+)
+def test_transform_argument_mistakes(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
 
 
 # --- reliability ---------------------------------------------------------------------------
@@ -168,12 +179,23 @@ def test_reliability_drops_incomplete_rows():
         (lambda: cronbach_alpha(pd.DataFrame({"a": [1, 2, 3], "b": [1, "x", 2]})), r"'b'.*'x' \(row 1\)"),
         (lambda: cronbach_alpha(pd.DataFrame({"a": [1, 1, 1], "b": [1, 2, 3]})), "no variance"),
         (lambda: composite_reliability([0.8, 1.3]), "outside -1..1"),
-        (lambda: cronbach_alpha(pd.DataFrame({"a": [1, 2, 3], "b": [1, 3, 2]}), ci=0), "between 0 and 1"),
     ],
 )
 def test_reliability_bad_input(call, message):
     with pytest.raises(SurveyDataError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: cronbach_alpha(pd.DataFrame({"a": [1, 2, 3], "b": [1, 3, 2]}), ci=0), "between 0 and 1"),
+    ],
+)
+def test_reliability_argument_mistakes(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
 
 
 # --- response quality ----------------------------------------------------------------------
@@ -194,11 +216,63 @@ def test_straightliners_and_speeders():
     "call, message",
     [
         (lambda: flag_speeders([10, -5], threshold=3), r"negative durations -5 \(row 1\)"),
-        (lambda: flag_speeders([10, 5], threshold=0), "positive number"),
         (lambda: flag_speeders(["fast"], threshold=1), "non-numeric"),
-        (lambda: flag_straightliners(pd.DataFrame({"a": [1], "b": [1]}), min_items=3), "between 2 and"),
     ],
 )
 def test_quality_flags_bad_input(call, message):
     with pytest.raises(SurveyDataError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: flag_speeders([10, 5], threshold=0), "positive number"),
+        (lambda: flag_straightliners(pd.DataFrame({"a": [1], "b": [1]}), min_items=3), "between 2 and"),
+    ],
+)
+def test_quality_flags_argument_mistakes(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
+
+# --- one top-box rule and composite scores ----------------------------------------------
+
+
+def test_top_box_rule_for_means_of_items():
+    # a mean of 8.5 on 1-10 is below the top two boxes (9 and 10): value >= high - (k - 1)
+    assert top_box([8.5, 8.99, 9.0, 9.5, 10], (1, 10), k=2).tolist() == [False, False, True, True, True]
+    assert top_box([4.5, 5.0], (1, 5), k=1).tolist() == [False, True]
+    assert bottom_box([1.0, 2.0, 2.5], (1, 5), k=2).tolist() == [True, True, False]
+
+
+def test_composite_score_is_the_item_mean_and_rescales_mixed_scales():
+    from csat_analysis.scaling import composite_score
+
+    frame = pd.DataFrame({"a": [1, 4, None, 5], "b": [3, None, None, 5]}, index=[7, 8, 9, 10])
+    score = composite_score(frame, ["a", "b"])
+    assert score.tolist()[:2] == [2.0, 4.0] and np.isnan(score.iloc[2]) and score.name == "a+b"
+    assert list(score.index) == [7, 8, 9, 10]
+    assert composite_score(frame, "a").name == "a"
+    # a 1-5 item put on the 1-10 scale of the first item: 3 -> 1 + (3 - 1) / 4 * 9 = 5.5
+    mixed = pd.DataFrame({"ten": [10.0, 2.0], "five": [3, 5]})
+    scores = composite_score(mixed, ["ten", "five"], scale={"ten": (1, 10), "five": (1, 5)})
+    assert scores.tolist() == pytest.approx([(10 + 5.5) / 2, (2 + 10) / 2])
+    # one common scale: values off it are an error naming the column
+    with pytest.raises(SurveyDataError, match=r"'ten'.*10"):
+        composite_score(mixed, ["ten"], scale=(1, 5))
+    with pytest.raises(ParameterError, match="without a scale"):
+        composite_score(mixed, ["ten", "five"], scale={"ten": (1, 10)})
+    with pytest.raises(SurveyDataError, match=r"'x'.*not in the data"):
+        composite_score(mixed, ["x"])
+
+
+def test_scaling_does_not_import_metrics():
+    import subprocess
+    import sys
+
+    code = ("import sys, csat_analysis.scaling as s; import pandas as pd; "
+            "s.cronbach_alpha(pd.DataFrame({'a': [1, 2, 3, 4], 'b': [2, 1, 4, 3]})); "
+            "print('csat_analysis.metrics' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -97,3 +97,30 @@ def test_rake_bad_margins(margins, message):
 def test_weights_bad_input(call, message):
     with pytest.raises(SurveyDataError, match=message):
         call()
+
+
+def test_weights_are_a_column_name_or_a_vector():
+    frame = pd.DataFrame({"w": [0.5, 1.0, 2.0, 4.0], "g": ["a", "a", "b", "b"]})
+    by_name = effective_sample_size("w", frame)
+    assert by_name == pytest.approx(7.5**2 / 21.25)
+    assert effective_sample_size(frame["w"]) == by_name
+    margins = {"g": {"a": 0.5, "b": 0.5}}
+    assert rake(frame, margins, base_weights="w").tolist() == pytest.approx(
+        rake(frame, margins, base_weights=frame["w"].to_numpy()).tolist())
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: effective_sample_size("w"), "pass the data"),
+        (lambda: rake(pd.DataFrame({"g": ["a"]}), {}), "non-empty mapping"),
+        (lambda: rake(pd.DataFrame({"g": ["a"]}), {"g": {"a": 1.0}}, max_iter=0), "max_iter >= 1"),
+        (lambda: rake(pd.DataFrame({"g": ["a", "b"]}), {"g": {"a": 0.5, "b": 0.5}}, base_weights=[1.0]),
+         "1 weights for 2 rows"),
+    ],
+)
+def test_argument_mistakes_raise_parameter_error(call, message):
+    from csat_analysis.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=message):
+        call()
