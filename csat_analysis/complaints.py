@@ -1,13 +1,19 @@
 """Complaints and their resolution: funnel, TARP table, recovery paradox, churn by calls.
 
-Study logic for ``notebooks/complaint_resolution.ipynb`` (brief section 4). Every
-function takes a DataFrame plus column names and returns a tidy DataFrame (or a small
-dataclass for a single test result). Rates carry Wilson intervals from
-:mod:`csat_analysis.metrics`; regressions use statsmodels' formula API.
+Every function takes a DataFrame plus column names and returns a tidy DataFrame (or a
+small result object for a single test). Rates carry Wilson (1927) intervals from
+:mod:`csat_analysis.metrics`; regressions use :mod:`csat_analysis.regression`. The
+published benchmarks are those of Technical Assistance Research Programs (TARP),
+*Consumer Complaint Handling in America: An Update Study*, U.S. Office of Consumer
+Affairs, 1986, as commonly quoted: repurchase by complaint status and problem
+severity (:data:`TARP_REPURCHASE_RATES`), the 4% voice rate, the escalation pyramid
+and the word-of-mouth multipliers. The service-recovery paradox is that of
+McCollough and Bharadwaj (1992); see the meta-analysis of de Matos, Henrique and
+Rossi (2007), *Journal of Service Research* 10(1).
 
-Complaint statuses follow the TARP study quoted in seed 001, plus customers who had no
-problem at all: ``no_problem``, ``no_complaint`` (had a problem, stayed silent),
-``unresolved``, ``resolved``, ``resolved_quickly``.
+Complaint statuses follow the TARP study, plus customers who had no problem at all:
+``no_problem``, ``no_complaint`` (had a problem, stayed silent), ``unresolved``,
+``resolved``, ``resolved_quickly``.
 
 Examples
 --------
@@ -33,60 +39,47 @@ import pandas as pd
 from scipy import stats
 
 from ._validation import check_choice, check_columns, describe_offenders, read_flags, read_weights
-from .errors import StudyError, SurveyDataError
+from .errors import ParameterError, SurveyDataError
 from .metrics import proportion, rates, wilson_interval
 from .regression import fit_logit, logistic
+from .scaling import top_box as top_box_flags
 from .survival import kaplan_meier, median_survival
 
 __all__ = [
-    "ComplaintColumns",
     "DISSATISFIED_STATUSES",
-    "SATISFIED_STATUSES",
-    "calls_finding",
-    "check_parameters",
-    "chi_square_finding",
-    "correlation_finding",
-    "funnel_finding",
-    "funnel_record",
-    "paradox_by_severity",
-    "paradox_finding",
-    "paradox_record",
-    "paradox_table",
-    "resolution_findings",
-    "status_counts",
-    "study_columns",
-    "tarp_findings",
-    "tarp_record",
-    "threshold_level",
-    "with_seed_rates",
-    "word_of_mouth_by_status",
-    "word_of_mouth_finding",
     "NO_SEVERITY",
-    "SEED_TARP_RATES",
-    "SEED_VOICE_RATE",
+    "SATISFIED_STATUSES",
     "SEVERITIES",
     "STATUSES",
+    "TARP_FUNNEL_SHARES",
+    "TARP_REPURCHASE_RATES",
+    "TARP_VOICE_RATE",
+    "TARP_WORD_OF_MOUTH",
     "RecoveryParadox",
     "TimeEffect",
     "call_threshold",
     "calls_model",
     "chi_square_tests",
     "churn_by_calls",
+    "compare_funnel",
     "complaint_funnel",
-    "compare_funnel_to_seed",
     "derive_fast_status",
+    "escalation_pyramid",
     "loyalty_by_rating",
     "outcome_by_resolution_time",
     "outcome_model",
+    "paradox_by_severity",
     "rank_correlation",
     "recovery_paradox",
     "repurchase_table",
     "resolution_summary",
     "resolution_time_effect",
     "resolution_times",
-    "seed_escalation_pyramid",
-    "seed_tarp_table",
+    "status_counts",
+    "tarp_table",
+    "threshold_level",
     "word_of_mouth",
+    "word_of_mouth_by_status",
 ]
 
 #: complaint statuses in their natural order (the simulator's categories)
@@ -96,15 +89,19 @@ SEVERITIES = ("major", "minor")
 #: severity label given to customers without a problem (they have no severity)
 NO_SEVERITY = "none"
 
-#: TARP repurchase intentions of dissatisfied customers (seed 001, case 05)
-SEED_TARP_RATES = {
+#: repurchase intentions of customers with a problem, by complaint status and problem
+#: severity: TARP (1986), as commonly quoted
+TARP_REPURCHASE_RATES = {
     "no_complaint": {"major": 0.09, "minor": 0.37},
     "unresolved": {"major": 0.19, "minor": 0.46},
     "resolved": {"major": 0.54, "minor": 0.74},
     "resolved_quickly": {"major": 0.82, "minor": 0.95},
 }
-#: share of complaints a company hears about (seed 003)
-SEED_VOICE_RATE = 0.04
+#: share of customers with a problem who complain to the company: TARP (1986)
+TARP_VOICE_RATE = 0.04
+#: word-of-mouth multipliers, TARP (1986) as commonly quoted: a dissatisfied customer
+#: tells 10 people, a minority of them (20%) tell 20, a satisfied customer tells 5
+TARP_WORD_OF_MOUTH = {"tell_dissatisfied": 10, "retell_share": 0.2, "retell_count": 20, "tell_satisfied": 5}
 
 _FUNNEL_STAGES = ("respondents", "problem", "complained", "resolved_first_contact", "escalated", "top_management")
 
@@ -136,43 +133,60 @@ def _severities(data: pd.DataFrame, severity: str, statuses: pd.Categorical) -> 
     return values.where(~no_problem, NO_SEVERITY).astype(str)
 
 
+def _weights(data: pd.DataFrame, weights) -> np.ndarray:
+    """Survey weights from a column name or a vector of one weight per row (ones when None)."""
+    if weights is None or isinstance(weights, str):
+        return read_weights(data, weights)
+    values = pd.Series(np.asarray(weights, dtype=float).ravel(), index=data.index if len(weights) == len(data) else None)
+    if len(values) != len(data):
+        raise ParameterError(f"weights: {len(values)} values given for {len(data)} rows; give one weight per row or a column name")
+    bad = ~(values > 0)
+    if bad.any():
+        raise SurveyDataError(f"weights: weights must be positive numbers; got {describe_offenders(values, bad)}")
+    return values.to_numpy(dtype=float)
+
+
 def _rates(frame: pd.DataFrame, keys: list[str], ci: float) -> pd.DataFrame:
     """:func:`csat_analysis.metrics.rates` of ``frame``'s ``y`` (0/1) weighted by ``w``, per ``keys``."""
     table = rates(frame, "y", keys, weights=frame["w"].to_numpy(), ci=ci)
     return table[[*keys, "n", "events", "rate", "n_eff", "low", "high"]]
 
 
-def _outcome_frame(data: pd.DataFrame, outcome: str, weights: str | None) -> pd.DataFrame:
+def _outcome_frame(data: pd.DataFrame, outcome: str, weights) -> pd.DataFrame:
     check_columns(data, outcome, parameter="outcome")
-    return pd.DataFrame({"y": read_flags(data, outcome), "w": read_weights(data, weights)}, index=data.index)
+    return pd.DataFrame({"y": read_flags(data, outcome), "w": _weights(data, weights)}, index=data.index)
 
 
-# --- seed figures ----------------------------------------------------------------------
+# --- published benchmarks --------------------------------------------------------------
 
 
-def seed_tarp_table() -> pd.DataFrame:
-    """The TARP table of seed 001 as tidy rows: ``status``, ``severity``, ``rate``.
+def tarp_table() -> pd.DataFrame:
+    """:data:`TARP_REPURCHASE_RATES` as tidy rows: ``status``, ``severity``, ``rate``.
+
+    Repurchase intentions by complaint status and problem severity from Technical
+    Assistance Research Programs (TARP), *Consumer Complaint Handling in America: An
+    Update Study*, U.S. Office of Consumer Affairs, 1986 (figures as commonly quoted).
 
     Examples
     --------
-    >>> seed_tarp_table().query("status == 'resolved_quickly' and severity == 'minor'")["rate"].item()
+    >>> tarp_table().query("status == 'resolved_quickly' and severity == 'minor'")["rate"].item()
     0.95
     """
-    rows = [(s, sev, rate) for s, by_severity in SEED_TARP_RATES.items() for sev, rate in by_severity.items()]
+    rows = [(s, sev, rate) for s, by_severity in TARP_REPURCHASE_RATES.items() for sev, rate in by_severity.items()]
     return pd.DataFrame(rows, columns=["status", "severity", "rate"])
 
 
-def seed_escalation_pyramid() -> pd.DataFrame:
-    """Seed 001's escalation pyramid for 500 dissatisfied customers, as a table.
+def escalation_pyramid() -> pd.DataFrame:
+    """The escalation pyramid for 500 dissatisfied customers quoted from TARP (1986), as a table.
 
     Returns
     -------
     DataFrame
-        ``stage`` (seed wording), ``count``, ``share_of_previous``.
+        ``stage``, ``count``, ``share_of_previous``.
 
     Examples
     --------
-    >>> seed_escalation_pyramid()["count"].tolist()
+    >>> escalation_pyramid()["count"].tolist()
     [500, 200, 50, 10, 2, 1]
     """
     stages = [
@@ -188,12 +202,12 @@ def seed_escalation_pyramid() -> pd.DataFrame:
     return table
 
 
-#: the seed's share for each funnel stage, on the same base as :func:`complaint_funnel`
-#: (resolved at first contact = 1 - 50/200; escalated = 10 of 200 complainants;
-#: top management = 1 of the 10 escalated). The seed's complain share (200/500 = 40%)
-#: contradicts its own 4% voice rate (seed 003); the voice rate is used here.
-_SEED_FUNNEL_SHARES = {
-    "complained": SEED_VOICE_RATE,
+#: the published share for each funnel stage, on the same base as :func:`complaint_funnel`
+#: (resolved at first contact = 1 - 50/200; escalated = 10 of 200 complainants; top
+#: management = 1 of the 10 escalated). The pyramid's complain share (200/500 = 40%)
+#: contradicts the 4% voice rate quoted from the same study; the voice rate is used here.
+TARP_FUNNEL_SHARES = {
+    "complained": TARP_VOICE_RATE,
     "resolved_first_contact": 1 - 50 / 200,
     "escalated": 10 / 200,
     "top_management": 1 / 10,
@@ -210,7 +224,7 @@ def complaint_funnel(
     complained: str = "complained",
     first_contact: str = "resolved_first_contact",
     escalation: str = "escalation_level",
-    weights: str | None = None,
+    weights=None,
     ci: float = 0.95,
 ) -> pd.DataFrame:
     """Problems -> complaints -> resolved at first contact -> escalated, with shares.
@@ -225,8 +239,9 @@ def complaint_funnel(
     escalation : str
         Integer column: 0 did not complain, 1 front line only, 2 reached middle
         management, 3 reached top management.
-    weights : str, optional
-        Survey weights column; shares are weighted, counts are not.
+    weights : str or array-like, optional
+        Survey weights: a column name or one weight per row; shares are weighted,
+        counts are not.
     ci : float
         Confidence level of the Wilson intervals.
 
@@ -250,7 +265,7 @@ def complaint_funnel(
     '                 stage  count  share\\n           respondents      4    NaN\\n               problem      3   0.75\\n            complained      2   0.67\\nresolved_first_contact      1   0.50\\n             escalated      1   0.50\\n        top_management      1   1.00'
     """
     check_columns(data, [problem, complained, first_contact, escalation], parameter="complaint_funnel")
-    w = read_weights(data, weights)
+    w = _weights(data, weights)
     has_problem = read_flags(data, problem).fillna(0).astype(bool).to_numpy()
     did_complain = read_flags(data, complained).fillna(0).astype(bool).to_numpy()
     level = pd.to_numeric(data[escalation], errors="coerce")
@@ -294,23 +309,26 @@ def complaint_funnel(
     return pd.DataFrame(rows, columns=["stage", "of_stage", "count", "share", "low", "high"])
 
 
-def compare_funnel_to_seed(funnel: pd.DataFrame) -> pd.DataFrame:
-    """Put the seed's shares beside an observed :func:`complaint_funnel`.
+def compare_funnel(funnel: pd.DataFrame, published: dict[str, float] | None = None) -> pd.DataFrame:
+    """Put published shares (default: :data:`TARP_FUNNEL_SHARES`) beside an observed :func:`complaint_funnel`.
 
-    Returns the funnel's stages that the seed quantifies with ``seed_share`` and
-    ``seed_in_interval`` (whether the seed's share lies inside the observed interval).
+    Returns the funnel's stages that ``published`` quantifies, with
+    ``published_share`` and ``published_in_interval`` (whether the published share
+    lies inside the observed interval).
 
     Examples
     --------
     >>> import pandas as pd
     >>> funnel = pd.DataFrame({"stage": ["complained"], "of_stage": ["problem"], "count": [40],
     ...                        "share": [0.04], "low": [0.03], "high": [0.05]})
-    >>> bool(compare_funnel_to_seed(funnel)["seed_in_interval"].item())
+    >>> bool(compare_funnel(funnel)["published_in_interval"].item())
     True
     """
-    table = funnel[funnel["stage"].isin(list(_SEED_FUNNEL_SHARES))].copy()
-    table["seed_share"] = table["stage"].map(_SEED_FUNNEL_SHARES)
-    table["seed_in_interval"] = (table["low"] <= table["seed_share"]) & (table["seed_share"] <= table["high"])
+    published = TARP_FUNNEL_SHARES if published is None else published
+    table = funnel[funnel["stage"].isin(list(published))].copy()
+    table["published_share"] = table["stage"].map(published)
+    inside = (table["low"] <= table["published_share"]) & (table["published_share"] <= table["high"])
+    table["published_in_interval"] = inside
     return table.reset_index(drop=True)
 
 
@@ -338,7 +356,7 @@ def derive_fast_status(data: pd.DataFrame, status: str, hours: str, fast_hours: 
     check_columns(data, [status, hours], parameter="derive_fast_status")
     statuses = pd.Series(np.asarray(_statuses(data, status), dtype=object), index=data.index)
     if not fast_hours > 0:
-        raise StudyError(f"fast_hours={fast_hours!r} must be a positive number of hours")
+        raise ParameterError(f"fast_hours={fast_hours!r} must be a positive number of hours")
     resolved = statuses.isin(["resolved", "resolved_quickly"])
     time = pd.to_numeric(data[hours], errors="coerce")
     missing = resolved & time.isna()
@@ -355,7 +373,7 @@ def repurchase_table(
     status: str,
     severity: str | None,
     *,
-    weights: str | None = None,
+    weights=None,
     ci: float = 0.95,
 ) -> pd.DataFrame:
     """Outcome rate by complaint status x severity: the TARP table rebuilt from data.
@@ -371,8 +389,9 @@ def repurchase_table(
     severity : str or None
         Problem severity column (missing allowed only for ``no_problem``, which gets
         the severity ``"none"``). ``None``: one row per status (severity ``"all"``).
-    weights : str, optional
-        Survey weights column; intervals then use the Kish effective size.
+    weights : str or array-like, optional
+        Survey weights (a column name or one weight per row); intervals then use the
+        Kish effective size.
     ci : float
 
     Returns
@@ -411,7 +430,8 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
     Returns
     -------
     DataFrame
-        ``severity``, ``n``, ``statuses`` (how many), ``chi2``, ``dof``, ``p_value``.
+        ``severity``, ``n``, ``statuses`` (how many), ``statistic`` (Pearson's
+        chi-square), ``dof``, ``p_value``.
 
     Examples
     --------
@@ -435,7 +455,7 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
             continue
         result = stats.chi2_contingency(counts.to_numpy())
         rows.append((level, len(group), counts.shape[0], float(result.statistic), int(result.dof), float(result.pvalue)))
-    return pd.DataFrame(rows, columns=["severity", "n", "statuses", "chi2", "dof", "p_value"])
+    return pd.DataFrame(rows, columns=["severity", "n", "statuses", "statistic", "dof", "p_value"])
 
 
 def _odds_ratio_columns(result) -> pd.DataFrame:
@@ -486,7 +506,7 @@ def outcome_model(
     covariates = check_columns(data, list(covariates), parameter="covariates")
     statuses = _statuses(data, status)
     present = [s for s in STATUSES if (statuses == s).any()]
-    check_choice("reference", reference, present, error=StudyError)
+    check_choice("reference", reference, present, error=ParameterError)
     frame = data[covariates].copy()
     frame[outcome] = data[outcome]
     frame["status"] = pd.Categorical(np.asarray(statuses, dtype=object), categories=present)
@@ -551,7 +571,7 @@ def recovery_paradox(
     fast: str = "resolved_quickly",
     baseline: str = "no_problem",
     higher_is_better: bool = True,
-    weights: str | None = None,
+    weights=None,
     bootstrap: int = 0,
     seed: int = 0,
     ci: float = 0.95,
@@ -567,8 +587,8 @@ def recovery_paradox(
         Complaint status column.
     fast, baseline : str
         The two statuses compared.
-    weights : str, optional
-        Survey weights; rates are weighted and Kish effective sizes replace the counts
+    weights : str or array-like, optional
+        Survey weights (a column name or one weight per row); rates are weighted and Kish effective sizes replace the counts
         in the interval and the test.
     bootstrap : int
         If positive, also a percentile bootstrap interval for the difference from this
@@ -590,8 +610,8 @@ def recovery_paradox(
 
     check_columns(data, [outcome, status], parameter="recovery_paradox")
     statuses = _statuses(data, status)
-    check_choice("fast", fast, STATUSES, error=StudyError)
-    check_choice("baseline", baseline, STATUSES, error=StudyError)
+    check_choice("fast", fast, STATUSES, error=ParameterError)
+    check_choice("baseline", baseline, STATUSES, error=ParameterError)
     frame = _outcome_frame(data, outcome, weights)
     frame["status"] = np.asarray(statuses, dtype=object)
     frame = frame[frame["y"].notna()]
@@ -599,7 +619,7 @@ def recovery_paradox(
     for name in (fast, baseline):
         group = frame[frame["status"] == name]
         if group.empty:
-            raise StudyError(f"recovery_paradox: no customers with status {name!r} and a known {outcome!r}")
+            raise SurveyDataError(f"recovery_paradox: no customers with status {name!r} and a known {outcome!r}")
         rate = proportion(group["y"], weights=group["w"].to_numpy(), ci=ci)
         groups[name] = (rate.value, rate.n_eff, rate.n)
     (p1, m1, n1), (p2, m2, n2) = groups[fast], groups[baseline]
@@ -617,6 +637,41 @@ def recovery_paradox(
         boot = tuple(np.quantile(draws, [(1 - ci) / 2, (1 + ci) / 2]))
     return RecoveryParadox(p1, p2, n1, n2, p1 - p2, float(low), float(high), p_value, verdict, higher_is_better,
                            float(boot[0]), float(boot[1]), {"n_eff_fast": m1, "n_eff_baseline": m2})
+
+
+def paradox_by_severity(data: pd.DataFrame, outcome: str, status: str, severity: str, *,
+                        higher_is_better: bool = True, weights=None, ci: float = 0.95) -> pd.DataFrame:
+    """:func:`recovery_paradox` within each problem severity (quick complainants of that severity vs no problem).
+
+    The pooled comparison mixes major and minor problems; this splits it. A severity
+    without quickly resolved complainants is left out.
+
+    Returns
+    -------
+    DataFrame
+        ``severity``, ``fast_rate``, ``baseline_rate``, ``n_fast``, ``n_baseline``,
+        ``difference``, ``low``, ``high``, ``p_value``, ``verdict``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"s": ["no_problem"] * 4 + ["resolved_quickly"] * 4,
+    ...                     "sev": [None] * 4 + ["major", "major", "minor", "minor"], "rep": [1, 0, 1, 0, 1, 1, 1, 0]})
+    >>> paradox_by_severity(log, "rep", "s", "sev")[["severity", "difference"]].values.tolist()
+    [['major', 0.5], ['minor', 0.0]]
+    """
+    check_columns(data, [outcome, status, severity], parameter="paradox_by_severity")
+    statuses = np.asarray(_statuses(data, status), dtype=object)
+    severities = _severities(data, severity, pd.Categorical(statuses, categories=STATUSES)).to_numpy()
+    w = _weights(data, weights)
+    columns = ["fast_rate", "baseline_rate", "n_fast", "n_baseline", "difference", "low", "high", "p_value", "verdict"]
+    rows = []
+    for level in SEVERITIES:  # two severities: a loop over groups, not respondents
+        keep = (statuses == "no_problem") | (severities == level)
+        if (statuses[keep] == "resolved_quickly").any():
+            result = recovery_paradox(data[keep], outcome, status, higher_is_better=higher_is_better, weights=w[keep], ci=ci)
+            rows.append({"severity": level, **{c: getattr(result, c) for c in columns}})
+    return pd.DataFrame(rows, columns=["severity", *columns])
 
 
 # --- 4. resolution time ----------------------------------------------------------------
@@ -665,7 +720,7 @@ def resolution_times(data: pd.DataFrame, hours: str = "resolution_hours", open_h
     """
     frame = _durations(data, hours, open_hours)
     if frame["resolved"].sum() == 0:
-        raise StudyError("resolution_times: no resolved complaint, so there is no curve to estimate")
+        raise SurveyDataError("resolution_times: no resolved complaint, so there is no curve to estimate")
     curve = kaplan_meier(frame, "time", "resolved", ci=ci).iloc[1:]  # without the start row at time 0
     curve = curve.rename(columns={"time": "hours", "events": "resolved", "survival": "unresolved_share"})
     return curve[["hours", "at_risk", "resolved", "unresolved_share", "low", "high"]].reset_index(drop=True)
@@ -702,7 +757,7 @@ def resolution_summary(data: pd.DataFrame, hours: str = "resolution_hours", open
 
 
 def outcome_by_resolution_time(data: pd.DataFrame, hours: str, outcome: str, *, bins: int | Sequence[float] = 6,
-                               weights: str | None = None, ci: float = 0.95) -> pd.DataFrame:
+                               weights=None, ci: float = 0.95) -> pd.DataFrame:
     """Outcome rate of resolved complainants by time to resolution, in bins.
 
     Parameters
@@ -728,7 +783,7 @@ def outcome_by_resolution_time(data: pd.DataFrame, hours: str, outcome: str, *, 
     frame["hours"] = pd.to_numeric(data[hours], errors="coerce")
     frame = frame.dropna()
     if frame.empty:
-        raise StudyError(f"outcome_by_resolution_time: no rows with both {hours!r} and {outcome!r}")
+        raise SurveyDataError(f"outcome_by_resolution_time: no rows with both {hours!r} and {outcome!r}")
     if isinstance(bins, int):
         frame["bin"] = pd.qcut(frame["hours"], bins, duplicates="drop")
     else:
@@ -774,7 +829,7 @@ def resolution_time_effect(data: pd.DataFrame, hours: str, outcome: str, *, grid
     check_columns(data, [hours], parameter="hours")
     frame = pd.DataFrame({"y": read_flags(data, outcome), "hours": pd.to_numeric(data[hours], errors="coerce")}).dropna()
     if frame["y"].nunique() < 2:
-        raise StudyError(f"resolution_time_effect: {outcome!r} does not vary among resolved complaints")
+        raise SurveyDataError(f"resolution_time_effect: {outcome!r} does not vary among resolved complaints")
     frame["log2_hours"] = np.log2(frame["hours"].clip(lower=1 / 60))
     fit = fit_logit("y ~ log2_hours", frame)
     bounds = fit.conf_int(alpha=1 - ci).loc["log2_hours"]
@@ -789,7 +844,7 @@ def resolution_time_effect(data: pd.DataFrame, hours: str, outcome: str, *, grid
 # --- 5. service calls and churn ------------------------------------------------------
 
 
-def churn_by_calls(data: pd.DataFrame, calls: str, churn: str, *, weights: str | None = None, ci: float = 0.95) -> pd.DataFrame:
+def churn_by_calls(data: pd.DataFrame, calls: str, churn: str, *, weights=None, ci: float = 0.95) -> pd.DataFrame:
     """Churn rate by number of customer-service calls, with Wilson intervals.
 
     Returns
@@ -888,8 +943,8 @@ def calls_model(data: pd.DataFrame, churn: str, calls: str, covariates: Sequence
 # --- 6. complaint handling and loyalty --------------------------------------------------
 
 
-def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[str], *, top_box: float,
-                      scale: tuple[float, float] | None = None, ci: float = 0.95) -> pd.DataFrame:
+def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[str], *,
+                      scale: tuple[float, float], k: int = 2, ci: float = 0.95) -> pd.DataFrame:
     """Mean loyalty and top-box loyalty share per level of a rating (e.g. CUSCO).
 
     Parameters
@@ -899,12 +954,14 @@ def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[s
         handling, ``CUSCO``).
     loyalty : str or list of str
         Loyalty item(s); several items are averaged per respondent.
-    top_box : float
-        A respondent is "top-box loyal" when the loyalty score is at least this.
-    scale : (low, high), optional
-        The loyalty items' scale; the mean's interval is cut to it (a mean of 1-10
-        answers cannot lie outside 1-10, though a t interval from a handful of
-        answers can).
+    scale : (low, high)
+        The loyalty items' scale. The mean's interval is cut to it (a mean of 1-10
+        answers cannot lie outside 1-10, though a t interval from a handful of answers
+        can).
+    k : int
+        A respondent is "top-box loyal" when the loyalty score lies in the top ``k``
+        boxes of ``scale`` (:func:`csat_analysis.scaling.top_box`: on 1-10 with
+        ``k=2``, a mean of at least 9).
 
     Returns
     -------
@@ -915,22 +972,21 @@ def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[s
     Examples
     --------
     >>> import pandas as pd
-    >>> survey = pd.DataFrame({"CUSCO": [1, 1, 10, 10], "L1": [2, 4, 9, 10], "L2": [2, 4, 9, 10]})
-    >>> loyalty_by_rating(survey, "CUSCO", ["L1", "L2"], top_box=9)[["rating", "mean_loyalty", "top_box"]].values.tolist()
-    [[1.0, 3.0, 0.0], [10.0, 9.5, 1.0]]
+    >>> survey = pd.DataFrame({"CUSCO": [1, 1, 10, 10], "L1": [2, 4, 9, 10], "L2": [2, 4, 8, 10]})
+    >>> loyalty_by_rating(survey, "CUSCO", ["L1", "L2"], scale=(1, 10))[["rating", "mean_loyalty", "top_box"]].values.tolist()
+    [[1.0, 3.0, 0.0], [10.0, 9.25, 0.5]]
     """
     items = check_columns(data, [rating, *([loyalty] if isinstance(loyalty, str) else loyalty)], parameter="loyalty_by_rating")[1:]
     score = data[items].apply(pd.to_numeric, errors="coerce").mean(axis=1)
     frame = pd.DataFrame({"rating": pd.to_numeric(data[rating], errors="coerce"), "score": score}).dropna()
-    grouped = frame.groupby("rating", sort=True)["score"]
-    table = grouped.agg(n="size", mean_loyalty="mean", sd="std").reset_index()
+    frame["top"] = top_box_flags(frame["score"], scale, k, name="loyalty").astype(float).to_numpy()
+    grouped = frame.groupby("rating", sort=True)
+    table = grouped["score"].agg(n="size", mean_loyalty="mean", sd="std").reset_index()
     t = stats.t.ppf(0.5 + ci / 2, (table["n"] - 1).clip(lower=1))
     half = t * table["sd"] / np.sqrt(table["n"])
-    table["mean_low"], table["mean_high"] = table["mean_loyalty"] - half, table["mean_loyalty"] + half
-    if scale is not None:
-        table["mean_low"] = table["mean_low"].clip(lower=scale[0])
-        table["mean_high"] = table["mean_high"].clip(upper=scale[1])
-    table["top_box"] = grouped.apply(lambda s: (s >= top_box).mean()).to_numpy()
+    table["mean_low"] = (table["mean_loyalty"] - half).clip(lower=scale[0])
+    table["mean_high"] = (table["mean_loyalty"] + half).clip(upper=scale[1])
+    table["top_box"] = grouped["top"].mean().to_numpy()
     table["top_low"], table["top_high"] = wilson_interval(table["top_box"].to_numpy(), table["n"].to_numpy(), ci)
     return table.drop(columns="sd")
 
@@ -957,7 +1013,7 @@ def rank_correlation(data: pd.DataFrame, x: str, y: str | Sequence[str], *, ci: 
                           "y": data[items[1:]].apply(pd.to_numeric, errors="coerce").mean(axis=1)}).dropna()
     n = len(frame)
     if n < 4:
-        raise StudyError(f"rank_correlation: {n} complete rows; need at least 4")
+        raise SurveyDataError(f"rank_correlation: {n} complete rows; need at least 4")
     result = stats.spearmanr(frame["x"], frame["y"])
     rho = float(result.statistic)
     se = np.sqrt((1 + rho**2 / 2) / (n - 3))
@@ -971,13 +1027,13 @@ def rank_correlation(data: pd.DataFrame, x: str, y: str | Sequence[str], *, ci: 
 
 def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfied: float = 10, retell_share: float = 0.2,
                   retell_count: float = 20, tell_satisfied: float = 5, reading: str = "share") -> pd.DataFrame:
-    """People reached by negative and positive stories, under seed 003's multipliers.
+    """People reached by negative and positive stories, under TARP's word-of-mouth multipliers.
 
-    Seed 003: "平均每个客户会把抱怨告诉10个人, 其中20%的客户会把抱怨传给20个人" - on
-    average a dissatisfied customer tells 10 people, and 20% of the customers pass the
-    complaint to 20 people; a satisfied customer tells 5. The seed's "其中 20% 的客户"
-    counts customers (客户), not the people told (人), which matches the TARP source
-    figure that a minority of dissatisfied customers tell 20 or more. Two readings:
+    The multipliers commonly quoted from TARP (1986) (:data:`TARP_WORD_OF_MOUTH`): a
+    dissatisfied customer tells 10 people, 20% of dissatisfied customers tell 20, a
+    satisfied customer tells 5. "20% of them" counts customers, not the people told,
+    which matches TARP's figure that a minority of dissatisfied customers tell 20 or
+    more. Two readings:
 
     ``reading="share"`` (default): a share ``retell_share`` of dissatisfied customers
         tell ``retell_count`` people, the rest tell ``tell_dissatisfied``:
@@ -986,7 +1042,8 @@ def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfie
         people and ``retell_share`` of those people retell it to ``retell_count``
         more: ``10 + 0.2 * 10 * 20 = 50`` per dissatisfied customer.
 
-    These are seed assumptions, not estimates.
+    The multipliers are assumptions carried over from the published figures, not
+    estimates from the data.
 
     Returns
     -------
@@ -1002,13 +1059,13 @@ def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfie
     >>> word_of_mouth(1, 0, reading="cascade")["people_per_customer"].iloc[0]
     np.float64(50.0)
     """
-    check_choice("reading", reading, ["share", "cascade"], error=StudyError)
+    check_choice("reading", reading, ["share", "cascade"], error=ParameterError)
     for name, value in {"n_dissatisfied": n_dissatisfied, "n_satisfied": n_satisfied, "tell_dissatisfied": tell_dissatisfied,
                         "retell_count": retell_count, "tell_satisfied": tell_satisfied}.items():
         if not value >= 0:
-            raise StudyError(f"{name}={value!r} must be a non-negative number")
+            raise ParameterError(f"{name}={value!r} must be a non-negative number")
     if not 0 <= retell_share <= 1:
-        raise StudyError(f"retell_share={retell_share!r} must be a share between 0 and 1")
+        raise ParameterError(f"retell_share={retell_share!r} must be a share between 0 and 1")
     if reading == "share":
         per_negative = (1 - retell_share) * tell_dissatisfied + retell_share * retell_count
         text = f"{1 - retell_share:.0%} of dissatisfied customers tell {tell_dissatisfied:g}, {retell_share:.0%} tell {retell_count:g}"
@@ -1019,377 +1076,28 @@ def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfie
         "story": ["negative", "positive"],
         "customers": [float(n_dissatisfied), float(n_satisfied)],
         "people_per_customer": [float(per_negative), float(tell_satisfied)],
-        "assumption": [f"seed 003 assumption: {text}", f"seed 003 assumption: a satisfied customer tells {tell_satisfied:g}"],
+        "assumption": [f"assumed (TARP 1986 multipliers): {text}",
+                       f"assumed (TARP 1986 multipliers): a satisfied customer tells {tell_satisfied:g}"],
     })
     table.insert(3, "people_reached", table["customers"] * table["people_per_customer"])
     return table
 
 
-# --- the study notebook: columns, findings and records -----------------------------------
-# notebooks/complaint_resolution.ipynb calls these so that it stays a thin story.
-
-
-def check_parameters(*, n: float, bootstrap: float, fast_hours: float, retell_share: float, tell_dissatisfied: float,
-                     retell_count: float, tell_satisfied: float) -> None:
-    """Fail early, naming the parameter, when a notebook parameter is out of range.
-
-    Examples
-    --------
-    >>> check_parameters(n=100, bootstrap=0, fast_hours=24, retell_share=0.2, tell_dissatisfied=10,
-    ...                  retell_count=20, tell_satisfied=5)
-    >>> check_parameters(n=100, bootstrap=0, fast_hours=24, retell_share=2, tell_dissatisfied=10,
-    ...                  retell_count=20, tell_satisfied=5)
-    Traceback (most recent call last):
-    ...
-    csat_analysis.errors.StudyError: retell_share=2 must be a share between 0 and 1
-    """
-    counts = {"n": n, "bootstrap": bootstrap, "tell_dissatisfied": tell_dissatisfied, "retell_count": retell_count,
-              "tell_satisfied": tell_satisfied}
-    for name, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-            raise StudyError(f"{name}={value!r} must be a non-negative number")
-    if isinstance(retell_share, bool) or not isinstance(retell_share, (int, float)) or not 0 <= retell_share <= 1:
-        raise StudyError(f"retell_share={retell_share!r} must be a share between 0 and 1")
-    if isinstance(fast_hours, bool) or not isinstance(fast_hours, (int, float)) or not fast_hours > 0:
-        raise StudyError(f"fast_hours={fast_hours!r} must be a positive number of hours")
-
-
-_DEFAULT_COLUMNS = {"status": "complaint_status", "severity": "severity"}
-_FUNNEL_COLUMNS = ("problem", "complained", "resolved_first_contact", "escalation_level")
-_CALLS_COLUMNS = (("number_customer_service_calls", "churn"), ("escalation_level", "churned"))
-_CUSCO_COLUMNS = ("CUSCO", "CUSL1", "CUSL2", "CUSL3")
-
-
-@dataclass
-class ComplaintColumns:
-    """Which columns of a study's data each section of the complaints study uses.
-
-    Built by :func:`study_columns`. ``None`` means the data set lacks that column;
-    the ``has_*`` properties say which sections can run, and :meth:`missing` gives the
-    one sentence a section shows instead when it cannot.
-    """
-
-    data: pd.DataFrame = field(repr=False)
-    name: str
-    kind: str
-    outcome: str | None
-    status: str | None
-    severity: str | None
-    weights: str | None
-    calls: str | None
-    churn: str | None
-    open_hours: str | None
-
-    @property
-    def higher_is_better(self) -> bool:
-        """True unless the outcome is a churn flag (then a lower rate is more loyal)."""
-        return self.outcome is not None and not self.outcome.lower().startswith("churn")
-
-    @property
-    def has_status(self) -> bool:
-        return self.status is not None and self.outcome is not None
-
-    @property
-    def has_funnel(self) -> bool:
-        return all(c in self.data.columns for c in _FUNNEL_COLUMNS)
-
-    @property
-    def has_times(self) -> bool:
-        return self.has_status and "resolution_hours" in self.data.columns
-
-    @property
-    def has_calls(self) -> bool:
-        return self.calls is not None
-
-    @property
-    def has_cusco(self) -> bool:
-        return all(c in self.data.columns for c in _CUSCO_COLUMNS)
-
-    def missing(self, what: str) -> str:
-        """The sentence a section shows when the data set lacks its columns."""
-        return f"*Not available: the {self.kind} data set `{self.name}` has no {what}.*"
-
-    def describe(self) -> str:
-        """One line naming the columns in use and those the data set lacks.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> columns = ComplaintColumns(pd.DataFrame(), "accounts", "real", "churn", None, None, None, None, None, None)
-        >>> columns.describe()
-        'Columns used: outcome `churn` (lower is more loyal). Not in this data set: complaint status, severity, survey weights.'
-        """
-        used = {"outcome": self.outcome, "complaint status": self.status, "severity": self.severity,
-                "survey weights": self.weights}
-        present = [f"{label} `{column}`" for label, column in used.items() if column is not None]
-        if self.outcome is not None:
-            present[0] += f" ({'higher' if self.higher_is_better else 'lower'} is more loyal)"
-        absent = [label for label, column in used.items() if column is None]
-        return (f"Columns used: {', '.join(present)}." if present else "No outcome or complaint columns.") + (
-            f" Not in this data set: {', '.join(absent)}." if absent else "")
-
-
-def study_columns(study, *, outcome: str | None = None, status: str | None = "complaint_status",
-                  severity: str | None = "severity", fast_hours: float = 24.0) -> ComplaintColumns:
-    """Resolve the notebook's column parameters against a :class:`~csat_analysis.datasets.StudyData`.
-
-    A column the user named (or any column on simulated or user data) must exist: a
-    wrong name is a :class:`StudyError` listing the available columns. A real data set
-    that simply lacks a default column (``complaint_status``, ``severity``) gets
-    ``None`` there, and the sections that need it say so. ``outcome=None`` picks
-    ``repurchase`` or ``churn``, whichever the data have. A status column without
-    ``resolved_quickly`` but with ``resolution_hours`` gets the quick status derived
-    by :func:`derive_fast_status` (``fast_hours``).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from types import SimpleNamespace
-    >>> accounts = pd.DataFrame({"churn": [True, False], "number_customer_service_calls": [4, 0]})
-    >>> study = SimpleNamespace(data=accounts, name="accounts", kind="real")
-    >>> columns = study_columns(study)
-    >>> columns.outcome, columns.status, columns.has_status, columns.has_calls, columns.higher_is_better
-    ('churn', None, False, True, False)
-    >>> columns.missing("complaint statuses")
-    '*Not available: the real data set `accounts` has no complaint statuses.*'
-    """
-    data = study.data
-
-    def resolve(parameter: str, value: str | None) -> str | None:
-        if value is None or value in data.columns:
-            return value
-        if study.kind == "real" and value == _DEFAULT_COLUMNS.get(parameter):
-            return None
-        check_columns(data, value, parameter=parameter, error=StudyError)
-
-    if outcome is None:
-        outcome = next((c for c in ("repurchase", "churn") if c in data.columns), None)
-    outcome, status, severity = resolve("outcome", outcome), resolve("status", status), resolve("severity", severity)
-    if (status is not None and "resolution_hours" in data.columns
-            and "resolved_quickly" not in set(data[status].astype("object"))):
-        data = data.assign(**{status: derive_fast_status(data, status, "resolution_hours", fast_hours)})
-    calls, churn = next(((c, y) for c, y in _CALLS_COLUMNS if c in data.columns and y in data.columns), (None, None))
-    return ComplaintColumns(data, study.name, study.kind, outcome, status, severity,
-                            "weight" if "weight" in data.columns else None, calls, churn,
-                            "hours_open" if "hours_open" in data.columns else None)
+# --- counts by status ---------------------------------------------------------------
 
 
 def status_counts(data: pd.DataFrame, status: str) -> pd.DataFrame:
-    """Customers per complaint status, in :data:`STATUSES` order (zero for absent ones).
+    """Customers per complaint status (``status``, ``n``), in :data:`STATUSES` order (zero for absent ones).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> status_counts(pd.DataFrame({"s": ["resolved", "no_problem", "resolved"]}), "s")["customers"].tolist()
+    >>> status_counts(pd.DataFrame({"s": ["resolved", "no_problem", "resolved"]}), "s")["n"].tolist()
     [1, 0, 0, 2, 0]
     """
     statuses = _statuses(data, status)
     counts = pd.Series(statuses).value_counts().reindex(STATUSES, fill_value=0)
-    return pd.DataFrame({"status": list(STATUSES), "customers": counts.to_numpy(dtype=int)})
-
-
-def _pct(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}%}"
-
-
-def funnel_finding(funnel: pd.DataFrame, seed_voice_rate: float = SEED_VOICE_RATE) -> str:
-    """One sentence: the voice rate with its interval, against the seed's 4%.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> funnel = pd.DataFrame({"stage": ["complained"], "share": [0.05], "low": [0.045], "high": [0.055]})
-    >>> funnel_finding(funnel)
-    "Of customers with a problem, 5.0% complained (95% CI 4.5% to 5.5%); the seed's voice rate of 4% lies outside the interval."
-    """
-    voice = funnel.set_index("stage").loc["complained"]
-    inside = voice["low"] <= seed_voice_rate <= voice["high"]
-    return (f"Of customers with a problem, {_pct(voice['share'])} complained (95% CI {_pct(voice['low'])} to "
-            f"{_pct(voice['high'])}); the seed's voice rate of {seed_voice_rate:.0%} "
-            f"{'lies inside' if inside else 'lies outside'} the interval.")
-
-
-def funnel_record(funnel: pd.DataFrame) -> dict:
-    """``{"voice_rate": share, "funnel": {stage: count}}`` for ``report.record``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> funnel = pd.DataFrame({"stage": ["problem", "complained"], "count": [50, 2], "share": [0.5, 0.04]})
-    >>> funnel_record(funnel)
-    {'voice_rate': 0.04, 'funnel': {'problem': 50, 'complained': 2}}
-    """
-    return {"voice_rate": float(funnel.set_index("stage").loc["complained", "share"]),
-            "funnel": {str(s): int(c) for s, c in zip(funnel["stage"], funnel["count"])}}
-
-
-def with_seed_rates(table: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
-    """A :func:`repurchase_table` with the seed's TARP rate as ``seed_rate`` beside each cell.
-
-    The seed's rates are repurchase rates, so a churn-type outcome
-    (``higher_is_better=False``) gets no ``seed_rate`` column.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"status": ["resolved", "no_problem"], "severity": ["minor", "none"], "rate": [0.7, 0.9]})
-    >>> with_seed_rates(table, True)["seed_rate"].tolist()
-    [0.74, nan]
-    >>> "seed_rate" in with_seed_rates(table, False)
-    False
-    """
-    if not higher_is_better:
-        return table
-    seed = seed_tarp_table().rename(columns={"rate": "seed_rate"})
-    return table.merge(seed, on=["status", "severity"], how="left")
-
-
-def tarp_record(table: pd.DataFrame) -> dict:
-    """``{status: {severity: rate}}`` of a :func:`repurchase_table`, for ``report.record``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"status": ["no_problem", "resolved", "resolved"], "severity": ["none", "major", "minor"],
-    ...                       "rate": [0.9, 0.5, 0.7]})
-    >>> tarp_record(table)
-    {'no_problem': {'none': 0.9}, 'resolved': {'major': 0.5, 'minor': 0.7}}
-    """
-    return {str(s): {str(k): float(v) for k, v in zip(g["severity"], g["rate"])}
-            for s, g in table.groupby("status", sort=False)}
-
-
-def tarp_findings(table: pd.DataFrame, outcome: str, truth: dict | None = None) -> list[str]:
-    """Sentences on a :func:`repurchase_table`: its range and, with the simulator's truth, coverage.
-
-    ``truth`` is the simulator's ``repurchase_rates`` (``{"no_problem": rate, status:
-    {severity: rate}}``); the coverage sentence says in how many cells the generating
-    rate lies inside the 95% interval.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"status": ["no_problem", "resolved"], "severity": ["none", "minor"],
-    ...                       "rate": [0.9, 0.7], "low": [0.85, 0.6], "high": [0.95, 0.8]})
-    >>> for sentence in tarp_findings(table, "repurchase", {"no_problem": 0.9, "resolved": {"minor": 0.5}}):
-    ...     print(sentence)
-    The simulator's generating rates lie inside 50% of the 95% intervals of the rebuilt table (about 95% expected by chance alone).
-    The repurchase rate ranges from 70% (resolved, minor) to 90% (no_problem, none).
-    """
-    sentences = []
-    if truth is not None:
-        expected = np.array([truth[s] if s == "no_problem" else truth[s][sev]
-                             for s, sev in zip(table["status"], table["severity"])], dtype=float)
-        covered = ((table["low"] <= expected) & (expected <= table["high"])).mean()
-        sentences.append(f"The simulator's generating rates lie inside {covered:.0%} of the 95% intervals of the "
-                         "rebuilt table (about 95% expected by chance alone).")
-    best, worst = table.loc[table["rate"].idxmax()], table.loc[table["rate"].idxmin()]
-    sentences.append(f"The {outcome} rate ranges from {worst['rate']:.0%} ({worst['status']}, {worst['severity']}) to "
-                     f"{best['rate']:.0%} ({best['status']}, {best['severity']}).")
-    return sentences
-
-
-def chi_square_finding(tests: pd.DataFrame, outcome: str, alpha: float = 0.05) -> str:
-    """One sentence: the severities where status and outcome are associated.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> chi_square_finding(pd.DataFrame({"severity": ["major", "minor"], "p_value": [0.001, 0.4]}), "repurchase")
-    'Complaint status is associated with repurchase (chi-square p < 0.05) for severity: major.'
-    >>> chi_square_finding(pd.DataFrame({"severity": ["major"], "p_value": [0.4]}), "repurchase")
-    'Complaint status is associated with repurchase (chi-square p < 0.05) for severity: none.'
-    """
-    significant = tests.loc[tests["p_value"] < alpha, "severity"].astype(str).tolist()
-    return (f"Complaint status is associated with {outcome} (chi-square p < {alpha:g}) for severity: "
-            f"{', '.join(significant) if significant else 'none'}.")
-
-
-def paradox_table(result: RecoveryParadox) -> pd.DataFrame:
-    """A :class:`RecoveryParadox` as a one-row table with readable column names."""
-    row = {"quick rate": result.fast_rate, "no-problem rate": result.baseline_rate, "n quick": result.n_fast,
-           "n no problem": result.n_baseline, "difference": result.difference, "low": result.low,
-           "high": result.high, "p value": result.p_value, "verdict": result.verdict}
-    if np.isfinite(result.bootstrap_low):
-        row.update({"bootstrap low": result.bootstrap_low, "bootstrap high": result.bootstrap_high})
-    return pd.DataFrame([row])
-
-
-def paradox_finding(result: RecoveryParadox, outcome: str, bootstrap: int = 0) -> str:
-    """One sentence on the service-recovery paradox, with the verdict and the bootstrap check.
-
-    Examples
-    --------
-    >>> result = RecoveryParadox(0.8, 0.6, 70, 80, 0.2, 0.05, 0.33, 0.01, "supported",
-    ...                          bootstrap_low=0.06, bootstrap_high=0.34)
-    >>> paradox_finding(result, "repurchase", bootstrap=500)
-    'Quickly resolved complainants: repurchase 80.0% (n = 70); no problem: 60.0% (n = 80); difference +20.0% (95% CI +5.0% to +33.0%, p = 0.01). Service-recovery paradox: **supported**. The bootstrap interval (+6.0% to +34.0%, 500 resamples) agrees.'
-    """
-    sentence = (f"Quickly resolved complainants: {outcome} {_pct(result.fast_rate)} (n = {result.n_fast:,}); "
-                f"no problem: {_pct(result.baseline_rate)} (n = {result.n_baseline:,}); difference "
-                f"{result.difference:+.1%} (95% CI {result.low:+.1%} to {result.high:+.1%}, p = {result.p_value:.3g}). "
-                f"Service-recovery paradox: **{result.verdict}**.")
-    if bootstrap > 0 and np.isfinite(result.bootstrap_low):
-        agrees = ((result.bootstrap_low > 0) == (result.low > 0)) and ((result.bootstrap_high < 0) == (result.high < 0))
-        sentence += (f" The bootstrap interval ({result.bootstrap_low:+.1%} to {result.bootstrap_high:+.1%}, "
-                     f"{int(bootstrap)} resamples) {'agrees' if agrees else 'does not agree, so the verdict is fragile'}.")
-    return sentence
-
-
-def paradox_record(result: RecoveryParadox) -> dict:
-    """``difference``, ``low``, ``high``, ``p_value`` of a :class:`RecoveryParadox`, for ``report.record``."""
-    return {k: float(getattr(result, k)) for k in ("difference", "low", "high", "p_value")}
-
-
-def paradox_by_severity(data: pd.DataFrame, outcome: str, status: str, severity: str, *,
-                        higher_is_better: bool = True, weights: str | None = None, ci: float = 0.95) -> pd.DataFrame:
-    """:func:`recovery_paradox` within each problem severity (quick complainants of that severity vs no problem).
-
-    The pooled comparison mixes major and minor problems; this splits it. A severity
-    without quickly resolved complainants is left out.
-
-    Returns
-    -------
-    DataFrame
-        ``severity``, ``quick rate``, ``no-problem rate``, ``n quick``, ``difference``,
-        ``low``, ``high``, ``p value``, ``verdict``.
-    """
-    statuses = np.asarray(_statuses(data, status), dtype=object)
-    severities = _severities(data, severity, pd.Categorical(statuses, categories=STATUSES)).to_numpy()
-    rows = []
-    for level in SEVERITIES:  # two severities: a loop over groups, not respondents
-        subset = data[(statuses == "no_problem") | (severities == level)]
-        if (np.asarray(subset[status].astype("object")) == "resolved_quickly").any():
-            result = recovery_paradox(subset, outcome, status, higher_is_better=higher_is_better, weights=weights, ci=ci)
-            rows.append({"severity": level, **paradox_table(result).drop(columns="n no problem").iloc[0].to_dict()})
-    return pd.DataFrame(rows)
-
-
-def resolution_findings(summary: pd.DataFrame, effect: TimeEffect, outcome: str, fast_hours: float) -> list[str]:
-    """Sentences on resolution times: the Kaplan-Meier median, the fast share and the time effect.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> summary = pd.DataFrame({"median_hours": [30.2], "resolved_within_fast": [0.41]})
-    >>> effect = TimeEffect(0.8, 0.7, 0.9, 0.001, 100, pd.DataFrame())
-    >>> resolution_findings(summary, effect, "repurchase", 24)
-    ['Half of the complaints are resolved within 30 hours (Kaplan-Meier median); 41% within 24 hours.', 'Each doubling of the resolution time multiplies the odds of repurchase by 0.80 (95% CI 0.70 to 0.90, p = 0.001): slower resolution, less repurchase.']
-    """
-    row = summary.iloc[0]
-    if np.isfinite(row["median_hours"]):
-        median = f"Half of the complaints are resolved within {row['median_hours']:.0f} hours (Kaplan-Meier median)"
-    else:
-        median = "Fewer than half of the complaints are resolved in the observed time, so there is no median"
-    if effect.low > 1:
-        reading = f"slower resolution, more {outcome}"
-    elif effect.high < 1:
-        reading = f"slower resolution, less {outcome}"
-    else:
-        reading = "no clear effect of the resolution time"
-    return [f"{median}; {row['resolved_within_fast']:.0%} within {fast_hours:g} hours.",
-            f"Each doubling of the resolution time multiplies the odds of {outcome} by {effect.odds_ratio:.2f} "
-            f"(95% CI {effect.low:.2f} to {effect.high:.2f}, p = {effect.p_value:.3g}): {reading}."]
+    return pd.DataFrame({"status": list(STATUSES), "n": counts.to_numpy(dtype=int)})
 
 
 def threshold_level(jumps: pd.DataFrame) -> int | None:
@@ -1405,50 +1113,7 @@ def threshold_level(jumps: pd.DataFrame) -> int | None:
     return int(flagged.iloc[0]) if len(flagged) else None
 
 
-def calls_finding(jumps: pd.DataFrame, odds: pd.DataFrame, calls: str, covariates: Sequence[str] = ()) -> str:
-    """One sentence: where churn jumps with service calls and the adjusted odds ratio there.
-
-    ``odds`` is :func:`calls_model` fitted with the threshold.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> jumps = pd.DataFrame({"calls": [1, 2], "rate": [0.1, 0.45], "rate_below": [0.1, 0.1],
-    ...                       "p_value": [0.9, 1e-9], "threshold": [False, True]})
-    >>> odds = pd.DataFrame({"term": ["calls_at_or_above_threshold"], "odds_ratio": [7.1], "low": [5.0], "high": [9.9]})
-    >>> calls_finding(jumps, odds, "calls", ["plan"])
-    'Churn jumps at 2 calls: 45% against 10% below (p = 1e-09); adjusted for plan, the odds ratio is 7.1 (95% CI 5.0 to 9.9).'
-    >>> calls_finding(jumps.assign(threshold=False), odds, "calls")
-    'No call count shows churn significantly above the levels below it.'
-    """
-    threshold = threshold_level(jumps)
-    if threshold is None:
-        return "No call count shows churn significantly above the levels below it."
-    at = jumps.loc[jumps["threshold"]].iloc[0]
-    term = odds.set_index("term").loc["calls_at_or_above_threshold"]
-    return (f"Churn jumps at {threshold} {calls}: {at['rate']:.0%} against {at['rate_below']:.0%} below "
-            f"(p = {at['p_value']:.2g}); adjusted for {', '.join(covariates) or 'nothing'}, the odds ratio is "
-            f"{term['odds_ratio']:.1f} (95% CI {term['low']:.1f} to {term['high']:.1f}).")
-
-
-def correlation_finding(correlation: pd.DataFrame, x: str = "satisfaction with complaint handling",
-                        y: str = "loyalty") -> str:
-    """One sentence on a :func:`rank_correlation` row, with the direction read from the interval.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> correlation_finding(pd.DataFrame({"n": [250], "rho": [0.41], "low": [0.3], "high": [0.51]}))
-    'Satisfaction with complaint handling and loyalty move together: Spearman rho = 0.41 (95% CI 0.30 to 0.51, n = 250).'
-    >>> correlation_finding(pd.DataFrame({"n": [30], "rho": [0.1], "low": [-0.2], "high": [0.4]}))
-    'Satisfaction with complaint handling and loyalty show no clear association: Spearman rho = 0.10 (95% CI -0.20 to 0.40, n = 30).'
-    """
-    row = correlation.iloc[0]
-    verb = ("move together" if row["low"] > 0 else "move in opposite directions" if row["high"] < 0
-            else "show no clear association")
-    return (f"{x[0].upper() + x[1:]} and {y} {verb}: Spearman rho = {row['rho']:.2f} "
-            f"(95% CI {row['low']:.2f} to {row['high']:.2f}, n = {int(row['n']):,}).")
-
+# --- word of mouth by status ---------------------------------------------------------
 
 #: statuses whose customers end dissatisfied (a problem not complained about or not resolved)
 DISSATISFIED_STATUSES = ("no_complaint", "unresolved")
@@ -1476,19 +1141,3 @@ def word_of_mouth_by_status(data: pd.DataFrame, status: str, **multipliers) -> p
               for r in ("share", "cascade")]
     table = pd.concat(tables, ignore_index=True)
     return table[["reading", *[c for c in table.columns if c != "reading"]]]
-
-
-def word_of_mouth_finding(table: pd.DataFrame) -> str:
-    """One sentence on the ``share`` reading of :func:`word_of_mouth_by_status`.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> word_of_mouth_finding(word_of_mouth_by_status(pd.DataFrame({"s": ["no_complaint", "resolved"]}), "s"))
-    "Under seed 003's multipliers, 1 dissatisfied customers reach about 12 people with a negative story and 1 satisfied customers about 5 with a positive one (assumed multipliers, not measured)."
-    """
-    share = table[table["reading"] == "share"].set_index("story")
-    return (f"Under seed 003's multipliers, {share.loc['negative', 'customers']:,.0f} dissatisfied customers reach about "
-            f"{share.loc['negative', 'people_reached']:,.0f} people with a negative story and "
-            f"{share.loc['positive', 'customers']:,.0f} satisfied customers about "
-            f"{share.loc['positive', 'people_reached']:,.0f} with a positive one (assumed multipliers, not measured).")

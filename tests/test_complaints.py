@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from csat_analysis import complaints
-from csat_analysis.errors import StudyError, SurveyDataError
+from csat_analysis.errors import ParameterError, SurveyDataError
 
 Z95 = 1.959963984540054
 
@@ -58,12 +58,36 @@ def test_funnel_rejects_complaint_without_problem():
         complaints.complaint_funnel(panel)
 
 
-def test_seed_pyramid_and_comparison():
-    pyramid = complaints.seed_escalation_pyramid()
-    assert pyramid["share_of_previous"].iloc[1] == pytest.approx(0.4)
-    compared = complaints.compare_funnel_to_seed(complaints.complaint_funnel(funnel_panel())).set_index("stage")
-    assert compared.loc["resolved_first_contact", "seed_share"] == pytest.approx(0.75)
-    assert compared.loc["escalated", "seed_share"] == pytest.approx(0.05)
+def test_funnel_weights_as_a_vector_equal_the_column():
+    panel = funnel_panel().assign(w=[1.0] * 4 + [1, 1, 2, 2, 2, 2])
+    by_name = complaints.complaint_funnel(panel, weights="w")
+    by_vector = complaints.complaint_funnel(panel, weights=panel["w"].to_numpy())
+    pd.testing.assert_frame_equal(by_name, by_vector)
+    with pytest.raises(ParameterError, match="3 values given for 10 rows"):
+        complaints.complaint_funnel(panel, weights=[1.0, 2.0, 3.0])
+    with pytest.raises(SurveyDataError, match=r"-1.0 \(row 2\)"):
+        complaints.complaint_funnel(panel, weights=[1.0, 1.0, -1.0] + [1.0] * 7)
+
+
+def test_tarp_pyramid_and_comparison():
+    pyramid = complaints.escalation_pyramid()
+    assert pyramid["share_of_previous"].iloc[1] == pytest.approx(200 / 500)
+    compared = complaints.compare_funnel(complaints.complaint_funnel(funnel_panel())).set_index("stage")
+    assert compared.loc["complained", "published_share"] == 0.04  # TARP's voice rate, not the pyramid's 200/500
+    assert compared.loc["resolved_first_contact", "published_share"] == pytest.approx(1 - 50 / 200)
+    assert compared.loc["escalated", "published_share"] == pytest.approx(10 / 200)
+    low, high = wilson_by_hand(4, 6)  # 4 of 6 complained: 4% is far outside
+    assert not compared.loc["complained", "published_in_interval"] and low > 0.04
+    own = complaints.compare_funnel(complaints.complaint_funnel(funnel_panel()), {"complained": 0.5})
+    assert own["published_in_interval"].tolist() == [True]
+
+
+def test_tarp_table_holds_the_published_rates():
+    table = complaints.tarp_table().set_index(["status", "severity"])["rate"]
+    assert table.to_dict() == {("no_complaint", "major"): 0.09, ("no_complaint", "minor"): 0.37,
+                               ("unresolved", "major"): 0.19, ("unresolved", "minor"): 0.46,
+                               ("resolved", "major"): 0.54, ("resolved", "minor"): 0.74,
+                               ("resolved_quickly", "major"): 0.82, ("resolved_quickly", "minor"): 0.95}
 
 
 # --- TARP table ----------------------------------------------------------------------------
@@ -123,7 +147,7 @@ def test_chi_square_matches_pearson_by_hand():
     expected = observed.sum(1, keepdims=True) * observed.sum(0, keepdims=True) / observed.sum()
     chi2 = ((observed - expected) ** 2 / expected).sum()
     result = complaints.chi_square_tests(log, "rep", "status", "severity").iloc[0]
-    assert result["chi2"] == pytest.approx(chi2)
+    assert result["statistic"] == pytest.approx(chi2)
     assert result["dof"] == 2
     assert result["p_value"] == pytest.approx(math.exp(-chi2 / 2))  # chi-square(2) survival
 
@@ -157,7 +181,7 @@ def test_outcome_model_severity_and_covariate_terms():
 
 
 def test_outcome_model_reference_must_be_present():
-    with pytest.raises(StudyError, match="no_problem"):
+    with pytest.raises(ParameterError, match="no_problem"):
         complaints.outcome_model(tarp_log(), "rep", "status", reference="resolved_quickly")
 
 
@@ -198,8 +222,20 @@ def test_recovery_paradox_bootstrap_close_to_newcombe():
 
 
 def test_recovery_paradox_missing_group_is_an_error():
-    with pytest.raises(StudyError, match="resolved_quickly"):
+    with pytest.raises(SurveyDataError, match="resolved_quickly"):
         complaints.recovery_paradox(tarp_log(), "rep", "status")
+    with pytest.raises(ParameterError, match="fast='quick'"):
+        complaints.recovery_paradox(tarp_log(), "rep", "status", fast="quick")
+
+
+def test_recovery_paradox_weights_as_column_or_vector():
+    log = paradox_log(56, 70, 48, 80).assign(w=np.tile([1.0, 3.0], 75))
+    by_name = complaints.recovery_paradox(log, "rep", "status", weights="w")
+    by_vector = complaints.recovery_paradox(log, "rep", "status", weights=log["w"].to_numpy())
+    assert by_name.to_dict() == by_vector.to_dict()
+    fast = log[log["status"] == "resolved_quickly"]
+    assert by_name.fast_rate == pytest.approx((fast["rep"] * fast["w"]).sum() / fast["w"].sum())
+    assert by_name.extra["n_eff_fast"] == pytest.approx(fast["w"].sum() ** 2 / (fast["w"] ** 2).sum())
 
 
 def test_derive_fast_status_and_missing_time():
@@ -208,6 +244,8 @@ def test_derive_fast_status_and_missing_time():
     log.loc[1, "hours"] = None
     with pytest.raises(SurveyDataError, match=r"row 1"):
         complaints.derive_fast_status(log, "status", "hours", 24)
+    with pytest.raises(ParameterError, match="fast_hours=0"):
+        complaints.derive_fast_status(log, "status", "hours", 0)
 
 
 # --- resolution time ---------------------------------------------------------------------
@@ -302,15 +340,25 @@ def test_churn_by_calls_rejects_fractional_calls():
 
 
 def test_loyalty_by_rating_by_hand():
-    survey = pd.DataFrame({"CUSCO": [2, 2, 2, 9, 9], "L1": [3, 5, 10, 9, 10], "L2": [5, 5, 8, 9, 8]})
-    table = complaints.loyalty_by_rating(survey, "CUSCO", ["L1", "L2"], top_box=9).set_index("rating")
-    scores = np.array([4.0, 5.0, 9.0])
+    survey = pd.DataFrame({"CUSCO": [2, 2, 2, 9, 9], "L1": [4, 6, 10, 9, 10], "L2": [6, 6, 8, 9, 8]})
+    table = complaints.loyalty_by_rating(survey, "CUSCO", ["L1", "L2"], scale=(1, 10)).set_index("rating")
+    scores = np.array([5.0, 6.0, 9.0])
     half = 4.302652729911275 * scores.std(ddof=1) / math.sqrt(3)  # t(2) 97.5% quantile
-    assert table.loc[2, "mean_loyalty"] == pytest.approx(6.0)
-    assert table.loc[2, "mean_low"] == pytest.approx(6.0 - half)
+    assert table.loc[2, "mean_loyalty"] == pytest.approx(20 / 3)
+    assert table.loc[2, "mean_low"] == pytest.approx(20 / 3 - half)
+    assert table.loc[2, "mean_low"] > 1  # inside the scale, so not cut
     assert table.loc[2, "top_box"] == pytest.approx(1 / 3)
     assert table.loc[9, "top_box"] == pytest.approx(1.0)
     assert (table.loc[2, "top_low"], table.loc[2, "top_high"]) == pytest.approx(wilson_by_hand(1, 3))
+
+
+def test_loyalty_by_rating_uses_the_one_top_box_rule():
+    # on 1-10 with two top boxes a mean of 9 is top box and a mean of 8.5 is not (scaling.top_box)
+    survey = pd.DataFrame({"CUSCO": [5, 5, 5, 5], "L1": [9, 9, 8, 10], "L2": [9, 8, 9, 10]})
+    table = complaints.loyalty_by_rating(survey, "CUSCO", ["L1", "L2"], scale=(1, 10))
+    assert table["top_box"].item() == pytest.approx(2 / 4)
+    three_boxes = complaints.loyalty_by_rating(survey, "CUSCO", ["L1", "L2"], scale=(1, 10), k=3)
+    assert three_boxes["top_box"].item() == pytest.approx(1.0)
 
 
 def test_rank_correlation_by_hand():
@@ -333,10 +381,10 @@ def test_word_of_mouth_arithmetic_by_hand():
     assert share.loc["positive", "people_reached"] == pytest.approx(70 * 5)
     cascade = complaints.word_of_mouth(30, 70, reading="cascade").set_index("story")
     assert cascade.loc["negative", "people_reached"] == pytest.approx(30 * (10 + 0.2 * 10 * 20))
-    assert "seed 003 assumption" in share.loc["negative", "assumption"]
-    with pytest.raises(StudyError, match="'share', 'cascade'"):
+    assert share.loc["negative", "assumption"].startswith("assumed (TARP 1986 multipliers)")
+    with pytest.raises(ParameterError, match="'share', 'cascade'"):
         complaints.word_of_mouth(1, 1, reading="viral")
-    with pytest.raises(StudyError, match="retell_share"):
+    with pytest.raises(ParameterError, match="retell_share"):
         complaints.word_of_mouth(1, 1, retell_share=1.5)
 
 
@@ -369,91 +417,11 @@ def test_tarp_table_recovered_from_large_simulated_panel():
 
 def test_loyalty_by_rating_interval_cut_to_scale():
     survey = pd.DataFrame({"CUSCO": [3, 3, 3], "L1": [1, 2, 10]})
-    table = complaints.loyalty_by_rating(survey, "CUSCO", "L1", top_box=9, scale=(1, 10))
+    table = complaints.loyalty_by_rating(survey, "CUSCO", "L1", scale=(1, 10))
     assert table["mean_low"].item() == 1 and table["mean_high"].item() == 10
 
 
-# --- notebook helpers: columns, findings and records ---------------------------------------
-
-
-def test_study_columns_resolves_defaults_and_rejects_wrong_names():
-    from types import SimpleNamespace
-
-    accounts = pd.DataFrame({"churn": [True, False], "number_customer_service_calls": [4, 0]})
-    columns = complaints.study_columns(SimpleNamespace(data=accounts, name="acc", kind="real"))
-    assert (columns.outcome, columns.status, columns.calls, columns.churn) == ("churn", None, "number_customer_service_calls", "churn")
-    assert not columns.has_status and columns.has_calls and not columns.higher_is_better
-    assert "has no complaint statuses" in columns.missing("complaint statuses")
-    with pytest.raises(StudyError, match="available columns"):  # a name the user chose must exist
-        complaints.study_columns(SimpleNamespace(data=accounts, name="acc", kind="real"), outcome="churned")
-    with pytest.raises(StudyError, match="available columns"):  # on simulated/user data even the default must
-        complaints.study_columns(SimpleNamespace(data=accounts, name="acc", kind="user"))
-
-
-def test_study_columns_derives_quick_status_from_hours():
-    from types import SimpleNamespace
-
-    log = pd.DataFrame({"complaint_status": ["resolved", "resolved", "no_problem"], "severity": ["minor", "major", None],
-                        "repurchase": [1, 0, 1], "resolution_hours": [3.0, 40.0, None]})
-    columns = complaints.study_columns(SimpleNamespace(data=log, name="log", kind="user"), fast_hours=24)
-    assert columns.data["complaint_status"].astype(str).tolist() == ["resolved_quickly", "resolved", "no_problem"]
-    assert columns.has_status and columns.has_times and columns.higher_is_better
-
-
-@pytest.mark.parametrize("bad", [{"retell_share": 1.5}, {"fast_hours": 0}, {"n": -1}, {"bootstrap": "many"}])
-def test_check_parameters_names_the_bad_one(bad):
-    good = dict(n=10, bootstrap=0, fast_hours=24, retell_share=0.2, tell_dissatisfied=10, retell_count=20, tell_satisfied=5)
-    complaints.check_parameters(**good)
-    with pytest.raises(StudyError, match=list(bad)[0]):
-        complaints.check_parameters(**{**good, **bad})
-
-
-def test_funnel_finding_and_record_both_verdicts():
-    funnel = complaints.complaint_funnel(funnel_panel())  # 4 of 6 complained
-    sentence = complaints.funnel_finding(funnel)
-    low, high = wilson_by_hand(4, 6)
-    assert "66.7% complained" in sentence and f"{low:.1%} to {high:.1%}" in sentence
-    assert "lies outside" in sentence
-    assert "lies inside" in complaints.funnel_finding(funnel, seed_voice_rate=0.5)
-    record = complaints.funnel_record(funnel)
-    assert record["voice_rate"] == pytest.approx(4 / 6)
-    assert record["funnel"] == {"respondents": 10, "problem": 6, "complained": 4, "resolved_first_contact": 1,
-                                "escalated": 2, "top_management": 1}
-
-
-def test_tarp_findings_range_and_coverage():
-    table = pd.DataFrame({"status": ["no_problem", "resolved", "unresolved"], "severity": ["none", "minor", "major"],
-                          "rate": [0.9, 0.7, 0.2], "low": [0.85, 0.6, 0.1], "high": [0.95, 0.8, 0.3]})
-    coverage, spread = complaints.tarp_findings(table, "repurchase", {"no_problem": 0.9, "resolved": {"minor": 0.5},
-                                                                       "unresolved": {"major": 0.25}})
-    assert "inside 67% of the 95% intervals" in coverage  # 2 of 3 cells cover the truth
-    assert spread == "The repurchase rate ranges from 20% (unresolved, major) to 90% (no_problem, none)."
-    assert len(complaints.tarp_findings(table, "repurchase")) == 1
-    assert complaints.tarp_record(table) == {"no_problem": {"none": 0.9}, "resolved": {"minor": 0.7},
-                                             "unresolved": {"major": 0.2}}
-    seeded = complaints.with_seed_rates(table, True)
-    assert seeded["seed_rate"].tolist()[1:] == [0.74, 0.19]
-    assert "seed_rate" not in complaints.with_seed_rates(table, False)
-
-
-def test_chi_square_finding_lists_significant_severities():
-    tests = pd.DataFrame({"severity": ["major", "minor"], "p_value": [0.01, 0.2]})
-    assert complaints.chi_square_finding(tests, "churn").endswith("for severity: major.")
-    assert complaints.chi_square_finding(tests.assign(p_value=0.5), "churn").endswith("for severity: none.")
-
-
-def test_paradox_finding_states_numbers_verdict_and_bootstrap_agreement():
-    result = complaints.recovery_paradox(paradox_log(56, 70, 48, 80), "rep", "status", bootstrap=2000, seed=1)
-    sentence = complaints.paradox_finding(result, "rep", 2000)
-    assert "rep 80.0% (n = 70)" in sentence and "no problem: 60.0% (n = 80)" in sentence
-    assert "difference +20.0%" in sentence and "**supported**" in sentence and "agrees" in sentence
-    fragile = complaints.RecoveryParadox(0.8, 0.6, 70, 80, 0.2, 0.01, 0.39, 0.04, "supported",
-                                         bootstrap_low=-0.01, bootstrap_high=0.4)
-    assert "does not agree, so the verdict is fragile" in complaints.paradox_finding(fragile, "rep", 500)
-    assert "bootstrap" not in complaints.paradox_finding(result, "rep", 0)
-    assert complaints.paradox_record(result) == {"difference": pytest.approx(0.2), "low": result.low,
-                                                 "high": result.high, "p_value": result.p_value}
-    assert complaints.paradox_table(result)["verdict"].item() == "supported"
+# --- paradox by severity, customers by status, call threshold ---------------------------------
 
 
 def test_paradox_by_severity_compares_each_severity_with_no_problem():
@@ -466,35 +434,9 @@ def test_paradox_by_severity_compares_each_severity_with_no_problem():
     assert table.loc["major", "difference"] == pytest.approx(20 / 40 - 48 / 80)
     assert table.loc["minor", "difference"] == pytest.approx(27 / 30 - 48 / 80)
     assert table.loc["minor", "verdict"] == "supported"
-
-
-def test_resolution_findings_read_the_interval():
-    summary = pd.DataFrame({"median_hours": [30.2], "resolved_within_fast": [0.41]})
-    slower_worse = complaints.TimeEffect(0.8, 0.7, 0.9, 0.001, 100, pd.DataFrame())
-    median, effect = complaints.resolution_findings(summary, slower_worse, "repurchase", 24)
-    assert median == "Half of the complaints are resolved within 30 hours (Kaplan-Meier median); 41% within 24 hours."
-    assert "by 0.80 (95% CI 0.70 to 0.90" in effect and effect.endswith("slower resolution, less repurchase.")
-    unclear = complaints.TimeEffect(1.1, 0.9, 1.3, 0.4, 100, pd.DataFrame())
-    assert complaints.resolution_findings(summary, unclear, "repurchase", 24)[1].endswith("no clear effect of the resolution time.")
-    never = complaints.resolution_findings(summary.assign(median_hours=np.nan), unclear, "repurchase", 24)[0]
-    assert never.startswith("Fewer than half of the complaints are resolved")
-
-
-def test_calls_finding_with_and_without_a_threshold():
-    jumps = complaints.call_threshold(pd.DataFrame({"calls": [0, 1, 2], "n": [500, 500, 100], "events": [50, 55, 45]}))
-    odds = pd.DataFrame({"term": ["calls_at_or_above_threshold"], "odds_ratio": [7.14], "low": [4.6], "high": [11.0]})
-    sentence = complaints.calls_finding(jumps, odds, "calls", ["plan"])
-    assert sentence.startswith("Churn jumps at 2 calls: 45% against 10% below")  # 105/1000 below
-    assert "adjusted for plan, the odds ratio is 7.1 (95% CI 4.6 to 11.0)" in sentence
-    assert complaints.threshold_level(jumps) == 2
-    flat = complaints.call_threshold(pd.DataFrame({"calls": [0, 1], "n": [500, 500], "events": [50, 52]}))
-    assert complaints.threshold_level(flat) is None
-    assert complaints.calls_finding(flat, odds, "calls") == "No call count shows churn significantly above the levels below it."
-
-
-def test_correlation_finding_direction_from_interval():
-    row = pd.DataFrame({"n": [250], "rho": [-0.41], "low": [-0.5], "high": [-0.3]})
-    assert "move in opposite directions: Spearman rho = -0.41 (95% CI -0.50 to -0.30, n = 250)" in complaints.correlation_finding(row)
+    assert list(table.columns) == ["fast_rate", "baseline_rate", "n_fast", "n_baseline", "difference", "low", "high",
+                                   "p_value", "verdict"]
+    assert table.loc["major", "n_fast"] == 40 and table.loc["major", "n_baseline"] == 80
 
 
 def test_word_of_mouth_by_status_counts_customers_by_hand():
@@ -503,6 +445,13 @@ def test_word_of_mouth_by_status_counts_customers_by_hand():
     share = table[table["reading"] == "share"].set_index("story")
     assert share.loc["negative", "customers"] == 5 and share.loc["positive", "customers"] == 5
     assert share.loc["negative", "people_reached"] == 5 * (0.8 * 10 + 0.2 * 20)
-    assert complaints.word_of_mouth_finding(table).startswith(
-        "Under seed 003's multipliers, 5 dissatisfied customers reach about 60 people with a negative story and "
-        "5 satisfied customers about 25")
+
+
+def test_status_counts_and_threshold_level():
+    counts = complaints.status_counts(pd.DataFrame({"s": ["resolved", "no_problem", "resolved"]}), "s")
+    assert dict(zip(counts["status"], counts["n"])) == {"no_problem": 1, "no_complaint": 0, "unresolved": 0,
+                                                                "resolved": 2, "resolved_quickly": 0}
+    jumps = complaints.call_threshold(pd.DataFrame({"calls": [0, 1, 2], "n": [500, 500, 100], "events": [50, 55, 45]}))
+    assert complaints.threshold_level(jumps) == 2
+    flat = complaints.call_threshold(pd.DataFrame({"calls": [0, 1], "n": [500, 500], "events": [50, 52]}))
+    assert complaints.threshold_level(flat) is None

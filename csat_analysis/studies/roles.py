@@ -38,7 +38,12 @@ _ECSI_DRIVERS = {name: _ECSI_CONSTRUCTS[name] for name in ("Image", "Expectation
 #: per data set (and the simulator): scale, column roles and study options.
 #: ``behaviour_is_proxy``: the behaviour column is a stated intention standing in for
 #: observed repurchase. ``complaint.handling_satisfaction``: satisfaction with how a
-#: complaint was handled; ``complaint.calls``: customer-service calls of churn data.
+#: complaint was handled; ``complaint.calls``: customer-service calls of churn data (on
+#: the simulator, the escalation level stands in for them); ``complaint.covariates`` and
+#: ``complaint.call_covariates``: adjustment columns of the complaint and call models.
+#: ``churn``: the churn flag (``churned``), tenure and its unit, monthly revenue, the
+#: columns of the driver model, the churn study's segments (derived columns such as
+#: ``tenure_band`` and ``service_calls`` included) and the churn-cause column.
 DATASET_ROLES: dict[str, dict[str, Any]] = {
     "mobi": {
         "scale": (1, 10),
@@ -73,6 +78,7 @@ DATASET_ROLES: dict[str, dict[str, Any]] = {
         "segments": ["contract", "tenure_band", "internet_service", "payment_method"],
         "churn": {
             "churned": "churn", "tenure": "tenure", "tenure_unit": "months", "revenue": "monthly_charges",
+            "segments": ["contract", "tenure_band", "internet_service", "payment_method"],
             "drivers": ["contract", "internet_service", "payment_method", "paperless_billing", "senior_citizen",
                         "monthly_charges"],
             "cause": None,
@@ -80,9 +86,11 @@ DATASET_ROLES: dict[str, dict[str, Any]] = {
     },
     "service_calls_churn": {
         "segments": ["service_calls", "international_plan", "voice_mail_plan", "tenure_band"],
-        "complaint": {"calls": "number_customer_service_calls", "churned": "churn"},
+        "complaint": {"calls": "number_customer_service_calls", "churned": "churn",
+                      "call_covariates": ["international_plan", "voice_mail_plan", "account_length"]},
         "churn": {
             "churned": "churn", "tenure": "account_length", "tenure_unit": "days", "revenue": "monthly_charges",
+            "segments": ["service_calls", "international_plan", "voice_mail_plan", "tenure_band"],
             "drivers": ["service_calls", "international_plan", "voice_mail_plan", "total_day_minutes"],
             "cause": None,
         },
@@ -106,10 +114,11 @@ DATASET_ROLES: dict[str, dict[str, Any]] = {
             "resolved_first_contact": "resolved_first_contact", "escalation_level": "escalation_level",
             "resolution_hours": "resolution_hours", "open_hours": "hours_open", "severity": "severity",
             "handling_satisfaction": "CUSCO", "outcome": "repurchase", "calls": "escalation_level",
-            "churned": "churned",
+            "churned": "churned", "covariates": ["segment"], "call_covariates": ["segment"],
         },
         "churn": {
             "churned": "churned", "tenure": "tenure_months", "tenure_unit": "months", "revenue": "monthly_revenue",
+            "segments": ["segment", "repurchase", "tenure_band"],
             "drivers": ["segment", "repurchase", "nps_score", "annual_revenue"], "cause": "churn_cause",
         },
         "studies": {"model": "ecsi"},
