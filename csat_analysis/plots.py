@@ -476,25 +476,26 @@ def retention_panels(data: pd.DataFrame, *, panel: str, hue: str, time: str = "t
 
 
 def tarp_plot(data: pd.DataFrame, *, x: str = "status", y: str = "rate", low: str = "low", high: str = "high",
-              hue: str = "severity", seed: str | None = "seed_rate", ax: plt.Axes | None = None) -> plt.Axes:
-    """Rates by complaint status and severity (:func:`interval_plot`) with the seed's rates as crosses.
+              hue: str = "severity", published: str | None = "tarp_rate", published_label: str = "TARP (1986)", ax: plt.Axes | None = None) -> plt.Axes:
+    """Rates by complaint status and severity (:func:`interval_plot`) with published rates as crosses.
 
-    ``seed`` names a column of reference rates (e.g. the TARP table's); each cross sits
-    on its estimate's dodged position. Rows without a seed rate get no cross; with
-    ``seed=None`` or no such column, none are drawn.
+    ``published`` names a column of reference rates (by default the TARP (1986)
+    repurchase rates, labelled ``published_label`` in the legend); each cross sits on
+    its estimate's dodged position. Rows without a published rate get no cross; with
+    ``published=None`` or no such column, none are drawn.
 
     Examples
     --------
     >>> table = pd.DataFrame({"status": ["a", "b", "b"], "severity": ["none", "major", "minor"],
     ...                       "rate": [0.9, 0.5, 0.7], "low": [0.8, 0.4, 0.6], "high": [0.95, 0.6, 0.8],
-    ...                       "seed_rate": [None, 0.54, 0.74]})
+    ...                       "tarp_rate": [None, 0.54, 0.74]})
     >>> ax = tarp_plot(table)
-    >>> 'seed (TARP)' in [text.get_text() for text in ax.get_legend().get_texts()]
+    >>> 'TARP (1986)' in [text.get_text() for text in ax.get_legend().get_texts()]
     True
     """
     ax = ax if ax is not None else plt.gca()
     interval_plot(data, x=x, y=y, low=low, high=high, hue=hue, ax=ax)
-    if seed is not None and seed in data.columns and data[seed].notna().any():
+    if published is not None and published in data.columns and data[published].notna().any():
         # the same dodging as interval_plot: hue levels in order of appearance, 0.8 wide in all
         positions = {c: i for i, c in enumerate(pd.unique(data[x]))}
         levels = list(pd.unique(data[hue]))
@@ -502,7 +503,8 @@ def tarp_plot(data: pd.DataFrame, *, x: str = "status", y: str = "rate", low: st
         offsets = {level: (g - (len(levels) - 1) / 2) * width if len(levels) > 1 else 0.0
                    for g, level in enumerate(levels)}
         xs = data[x].map(positions).to_numpy(dtype=float) + data[hue].map(offsets).to_numpy(dtype=float)
-        ax.scatter(xs, data[seed].to_numpy(dtype=float), marker="x", color="0.2", zorder=4, label="seed (TARP)")
+        ax.scatter(xs, data[published].to_numpy(dtype=float), marker="x", color="0.2", zorder=4,
+                   label=published_label)
         ax.legend(title=hue)
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel(y.replace("_", " "))

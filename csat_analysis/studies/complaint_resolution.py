@@ -520,15 +520,6 @@ def tarp_findings(table: pd.DataFrame, outcome: str, truth: dict | None = None) 
     return sentences
 
 
-def _relabel_published_marks(ax) -> None:
-    # plots.tarp_plot names its crosses for the source table; readers know the study by its publisher.
-    for artist in ax.collections:
-        if artist.get_label().startswith("seed"):
-            artist.set_label("TARP (1986)")
-    if ax.get_legend() is not None:
-        ax.legend(title=ax.get_legend().get_title().get_text())
-
-
 @dataclass
 class TarpSection(Section):
     """Outcome rate by complaint status and severity beside TARP's rates."""
@@ -540,9 +531,8 @@ class TarpSection(Section):
         from .. import plots
 
         fig, (ax,) = _new_axes(ax, 1, (9, 4.5))
-        plots.tarp_plot(self.table, seed="tarp_rate", ax=ax).set(ylabel=f"{self.outcome} rate",
+        plots.tarp_plot(self.table, ax=ax).set(ylabel=f"{self.outcome} rate",
                                                                   title=f"{self.outcome} by complaint status")
-        _relabel_published_marks(ax)
         plots.source_note(ax, self.source)
         return ax
 
