@@ -5,8 +5,9 @@ latent constructs with known standardised path coefficients, NPS and CES scores,
 the TMS-USA dealer satisfaction/loyalty flags, problems, complaints and their
 escalation and resolution, repurchase (TARP rates), churn with causes and tenure,
 revenue, segments and survey weights. Every generating value is a documented default
-in :class:`SimulationParams` (the seed figures of the domain brief, ``../shared/domain-brief.md``
-where the seeds give a number, labelled assumptions where they do not) and is returned
+in :class:`SimulationParams` (the published figures: TARP 1986, the Toyota Motor Sales
+U.S.A. dealer study, LeBoeuf 1987, the ECSI model of Tenenhaus et al. 2005, where they
+give a number; labelled assumptions where they do not) and is returned
 in ``SimulatedPanel.truth``, so a study run on simulated data can be checked against
 what generated it.
 
@@ -34,7 +35,7 @@ How the columns are generated (all vectorised NumPy):
   realised rate equals ``problem_rate`` up to rounding). ``severity`` is major with
   probability ``major_share``; ``complained`` with probability ``voice_rate`` among
   respondents with a problem.
-* Escalation (seed 001's funnel, conditional shares): a complaint stays unresolved at
+* Escalation (the TARP (1986) escalation funnel, conditional shares): a complaint stays unresolved at
   the front line with ``escalation["front_line_unresolved"]`` (50/200), escalates to
   middle management with ``middle_escalate`` (10/50), stays unresolved there with
   ``middle_unresolved`` (2/10), reaches top management with ``top_escalate`` (1/2) and
@@ -123,7 +124,7 @@ COMPLAINT_STATUSES = ["no_problem", "no_complaint", "unresolved", "resolved", "r
 TARP_STATUSES = COMPLAINT_STATUSES[1:]
 SEVERITIES = ["major", "minor"]
 CHURN_CAUSES = ["death", "moved", "habits", "competitor", "quality", "indifference"]
-#: churn causes the company can act on (seeds 000/001)
+#: churn causes the company can act on (LeBoeuf 1987)
 CONTROLLABLE_CAUSES = ["competitor", "quality", "indifference"]
 SEGMENTS = ["A", "B", "C", "D"]
 #: dealer table cells: sales satisfied (O) or not (X) / service satisfied (O) or not (X)
@@ -153,7 +154,7 @@ ITEM_CATEGORY_SHARES = (0.02, 0.02, 0.025, 0.03, 0.085, 0.08, 0.215, 0.26, 0.105
 NPS_CATEGORY_SHARES = (0.02, 0.01, 0.02, 0.03, 0.03, 0.07, 0.07, 0.12, 0.18, 0.20, 0.25)
 #: shares of CES answers 1..7 (1 = very little effort)
 CES_CATEGORY_SHARES = (0.20, 0.25, 0.20, 0.15, 0.10, 0.06, 0.04)
-#: TARP repurchase intentions (seed 001, case 05); "no_problem" is an assumption
+#: TARP (1986) repurchase intentions; "no_problem" is an assumption
 DEFAULT_REPURCHASE_RATES = {
     "no_complaint": {"major": 0.09, "minor": 0.37},
     "unresolved": {"major": 0.19, "minor": 0.46},
@@ -161,7 +162,7 @@ DEFAULT_REPURCHASE_RATES = {
     "resolved_quickly": {"major": 0.82, "minor": 0.95},
     "no_problem": 0.90,
 }
-#: escalation funnel (seed 001: 500 dissatisfied -> 200 complain -> 50 remain
+#: escalation funnel (as commonly quoted from TARP 1986: 500 dissatisfied -> 200 complain -> 50 remain
 #: dissatisfied -> 10 go to middle management -> 2 remain dissatisfied -> 1 reaches the
 #: top), as conditional shares after the complaint step; ``top_unresolved`` is an assumption
 DEFAULT_ESCALATION = {
@@ -171,11 +172,11 @@ DEFAULT_ESCALATION = {
     "top_escalate": 1 / 2,
     "top_unresolved": 0.0,
 }
-#: why customers leave (seeds 000 and 001)
+#: why customers leave (figures attributed to a Rockefeller Corporation study, LeBoeuf 1987)
 DEFAULT_CHURN_CAUSE_SHARES = {
     "death": 0.01, "moved": 0.03, "habits": 0.05, "competitor": 0.09, "quality": 0.14, "indifference": 0.68,
 }
-#: TMS-USA dealer study (seed 004): loyalty rates per sales/service satisfaction cell
+#: Toyota Motor Sales U.S.A. dealer study: loyalty rates per sales/service satisfaction cell
 DEFAULT_DEALER_LOYALTY = {
     "O/O": {"loyal_to_dealer": 0.85, "loyal_to_brand": 0.83},
     "X/O": {"loyal_to_dealer": 0.35, "loyal_to_brand": 0.72},
@@ -187,7 +188,7 @@ DEFAULT_SEGMENT_POPULATION_SHARES = {"A": 0.40, "B": 0.30, "C": 0.20, "D": 0.10}
 DEFAULT_SEGMENT_SAMPLE_SHARES = {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
 #: shift of the latent Image by segment (so unweighted and weighted estimates differ)
 DEFAULT_SEGMENT_IMAGE_SHIFT = {"A": 0.3, "B": 0.1, "C": -0.2, "D": -0.5}
-#: median annual revenue per segment (brief, worked example B: about 1000 per subscriber)
+#: median annual revenue per segment (churn-management training material, worked example B: about 1000 per subscriber)
 DEFAULT_REVENUE_MEDIAN = {"A": 1000.0, "B": 1200.0, "C": 800.0, "D": 1500.0}
 #: monthly churn hazard for customers who intend to repurchase or not (assumptions)
 DEFAULT_MONTHLY_CHURN_HAZARD = {"repurchase": 0.005, "no_repurchase": 0.03}
@@ -217,15 +218,15 @@ class SimulationParams:
         Correlation of the sales/service satisfaction scores with Satisfaction.
     dealer_loyalty : dict
         Cell ``"O/O"``, ``"X/O"``, ``"O/X"``, ``"X/X"`` (sales/service satisfied: O
-        yes, X no) -> ``{"loyal_to_dealer": rate, "loyal_to_brand": rate}`` (seed 004).
+        yes, X no) -> ``{"loyal_to_dealer": rate, "loyal_to_brand": rate}`` (Toyota Motor Sales U.S.A. dealer study).
     problem_rate : float
-        Share of customers with a problem, dissatisfied to some degree (seed 002: 0.25).
+        Share of customers with a problem, dissatisfied to some degree (0.25, a commonly quoted figure).
     problem_link : float
         Correlation of the problem propensity with low Satisfaction.
     major_share : float
         Share of problems that are major (assumption: 0.4).
     voice_rate : float
-        Share of customers with a problem who complain (seed 003: 4%).
+        Share of customers with a problem who complain (TARP 1986: 4%).
     escalation : dict
         Conditional funnel shares (see :data:`DEFAULT_ESCALATION`).
     fast_hours : float
@@ -245,7 +246,7 @@ class SimulationParams:
     max_tenure_months : int
         Months since joining are uniform on 1..max_tenure_months.
     churn_cause_shares : dict
-        Cause -> share among churners (seeds 000/001).
+        Cause -> share among churners (LeBoeuf 1987).
     segment_population_shares, segment_sample_shares : dict
         Segment shares in the population and in the sample.
     segment_image_shift : dict
