@@ -17,7 +17,8 @@ import seaborn as sns
 __all__ = [
     "PALETTE", "answer_share_heatmap", "category_bars", "cjk_font", "distribution_grid", "funnel_plot",
     "histogram_grid", "importance_performance_plot", "interval_panels", "interval_plot", "loyalty_curve_panels",
-    "loyalty_curve_plot", "missingness_bar", "odds_ratio_plot", "retention_panels", "retention_plot", "set_theme", "source_note", "tarp_plot",
+    "loyalty_curve_plot", "missingness_bar", "odds_ratio_plot", "retention_panels", "retention_plot", "set_theme",
+    "source_note", "tarp_plot",
 ]
 
 #: qualitative palette used for every figure (colour-blind safe)

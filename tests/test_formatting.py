@@ -2,14 +2,24 @@
 
 import math
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
-from matplotlib.path import Path
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.path import Path
 
 from csat_analysis import formatting as fmt
 from csat_analysis.errors import ParameterError
+
+
+@pytest.fixture(autouse=True)
+def default_rc():
+    """Axes tests measure text: each starts from matplotlib's defaults, whatever ran before."""
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        yield
+
 
 # --- p-values -----------------------------------------------------------------------------
 
@@ -342,7 +352,8 @@ def test_wrap_labels_on_the_y_axis():
     fig, ax = plt.subplots()
     ax.barh(["Customer service representative", "Network quality"], [3, 4])
     fmt.wrap_labels(ax, "y", width=16)
-    assert [label.get_text() for label in ax.get_yticklabels()] == ["Customer service\nrepresentative", "Network quality"]
+    texts = [label.get_text() for label in ax.get_yticklabels()]
+    assert texts == ["Customer service\nrepresentative", "Network quality"]
 
 
 def test_wrap_labels_arguments():

@@ -110,7 +110,8 @@ def test_bold_cjk_title_prints_no_font_weight_note(caplog):
     with caplog.at_level(logging.WARNING, logger="matplotlib.font_manager"):
         # an unusual size misses matplotlib's font cache, so the font lookup really runs
         _save_png(CHINESE_LABELS, "华北 bold title", title_size=17.31)
-    assert [record.getMessage() for record in caplog.records if "Failed to find font weight" in record.getMessage()] == []
+    notes = [record.getMessage() for record in caplog.records if "Failed to find font weight" in record.getMessage()]
+    assert notes == []
 
 
 def test_the_weight_note_filter_drops_only_the_cjk_weight_note():
