@@ -30,6 +30,8 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
+
 from .errors import ParameterError
 
 __all__ = [
@@ -459,15 +461,19 @@ def format_result(name: str, value: Any, kind: str | None = None, decimals: int 
             return empty
         if "value" in value:
             entry_kind = _kind(value["kind"]) if value.get("kind") is not None else (resolved or "number")
-            shown = estimate(value["value"], value.get("low"), value.get("high"), kind=entry_kind, decimals=decimals,
-                             bounds=value.get("bounds"), missing=missing)
+            point = value["value"]
+            if _is_missing(point) or (isinstance(point, numbers.Real) and not isinstance(point, (bool, np.bool_))):
+                shown = estimate(point, value.get("low"), value.get("high"), kind=entry_kind, decimals=decimals,
+                                 bounds=value.get("bounds"), missing=missing)
+            else:  # a label or a list recorded as the value
+                shown = format_result(name, point, kind, decimals, missing=missing, empty=empty)
             verdict = value.get("verdict")
             return f"{shown} ({verdict})" if verdict not in (None, "") else shown
         return "; ".join(f"{key}: {format_result(str(key), entry, resolved, decimals, missing=missing, empty=empty)}"
                          for key, entry in value.items())
     if isinstance(value, str):
         return value if value else empty
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if _is_missing(value):
         return missing
@@ -475,7 +481,8 @@ def format_result(name: str, value: Any, kind: str | None = None, decimals: int 
         items = list(value)
         if not items:
             return empty
-        if all(isinstance(item, numbers.Real) and not isinstance(item, bool) or _is_missing(item) for item in items):
+        if all(isinstance(item, numbers.Real) and not isinstance(item, (bool, np.bool_)) or _is_missing(item)
+               for item in items):
             numeric_kind = resolved or "number"
             if len(items) == 3:
                 return estimate(*items, kind=numeric_kind, decimals=decimals, missing=missing)

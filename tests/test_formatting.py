@@ -222,6 +222,10 @@ def test_estimate_outside_its_bounds_is_an_error_not_a_display_matter():
     ("recovery_paradox", {"value": 0.031, "verdict": ""}, {"kind": "points"}, "+3.1 pp"),
     ("churn_rate", {"monthly": 0.02, "annual": 0.215}, {}, "monthly: 2.0%; annual: 21.5%"),
     ("segments", {}, {}, "none"),
+    ("short_stave", {"value": [], "verdict": "no important driver lags"}, {}, "none (no important driver lags)"),
+    ("best_driver", {"value": "Quality"}, {}, "Quality"),
+    ("converged", np.bool_(False), {}, "no"),
+    ("flags", [True, False], {}, "yes, no"),
 ])
 def test_format_result(name, value, kwargs, expected):
     assert fmt.format_result(name, value, **kwargs) == expected
