@@ -7,24 +7,111 @@ comes from, as every figure in a study must say.
 
 from __future__ import annotations
 
+import logging
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
 __all__ = [
-    "PALETTE", "answer_share_heatmap", "category_bars", "distribution_grid", "funnel_plot", "histogram_grid",
-    "importance_performance_plot", "interval_panels", "interval_plot", "loyalty_curve_panels", "loyalty_curve_plot",
-    "missingness_bar", "odds_ratio_plot", "retention_panels", "retention_plot", "set_theme", "source_note", "tarp_plot",
+    "PALETTE", "answer_share_heatmap", "category_bars", "cjk_font", "distribution_grid", "funnel_plot",
+    "histogram_grid", "importance_performance_plot", "interval_panels", "interval_plot", "loyalty_curve_panels",
+    "loyalty_curve_plot", "missingness_bar", "odds_ratio_plot", "retention_panels", "retention_plot", "set_theme",
+    "source_note", "tarp_plot",
 ]
 
 #: qualitative palette used for every figure (colour-blind safe)
 PALETTE = "colorblind"
 
 
+#: the package that ships the CJK fallback font (Noto Sans CJK, SIL Open Font License 1.1), and the file in it
+CJK_FONT_PACKAGE = "notojp_matplotlib"
+CJK_FONT_FILE = "fonts/NotoSansCJKjp-Regular.otf"
+# the font settings a user may have configured; set_theme keeps those that differ from matplotlib's defaults
+_FONT_KEYS = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "font.cursive", "font.fantasy")
+
+
+def cjk_font() -> str | None:
+    """Register the bundled CJK font with matplotlib and return its family name.
+
+    The font (Noto Sans CJK, which covers Chinese, Japanese and Korean) comes with
+    the ``notojp-matplotlib`` package. Its file is located without importing that
+    package, whose import would replace the user's font family. Registering twice
+    is harmless. Returns None, with a :class:`~csat_analysis.errors.CsatWarning`,
+    when the package is not installed.
+
+    Examples
+    --------
+    >>> cjk_font()
+    'Noto Sans CJK JP'
+    """
+    import importlib.util
+    import warnings
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    from .errors import CsatWarning
+
+    spec = importlib.util.find_spec(CJK_FONT_PACKAGE)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    paths = [Path(location, CJK_FONT_FILE) for location in locations if Path(location, CJK_FONT_FILE).is_file()]
+    if not paths:
+        warnings.warn(f"no CJK font found (package {CJK_FONT_PACKAGE.replace('_', '-')} is not installed): Chinese, "
+                      "Japanese and Korean labels will render as empty boxes", CsatWarning, stacklevel=2)
+        return None
+    path = str(paths[0])
+    if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+    family = font_manager.get_font(path).family_name
+    font_logger = logging.getLogger(font_manager.__name__)
+    if not any(isinstance(known, _SingleWeightNote) and known.family == family for known in font_logger.filters):
+        font_logger.addFilter(_SingleWeightNote(family))
+    return family
+
+
+class _SingleWeightNote(logging.Filter):
+    """Drops matplotlib's note that the CJK fallback has no bold face.
+
+    The font ships one weight, which bold CJK text (titles) then uses; the note
+    would otherwise print into every report whose titles contain CJK text.
+    """
+
+    def __init__(self, family: str):
+        super().__init__()
+        self.family = family
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (str(record.msg).startswith("findfont: Failed to find font weight") and self.family in args)
+
+
 def set_theme(context: str = "notebook") -> None:
-    """Apply the project theme (seaborn ``whitegrid``, colour-blind palette)."""
+    """Apply the project theme (seaborn ``whitegrid``, colour-blind palette) with a CJK font fallback.
+
+    Fonts the user configured (any of matplotlib's font family settings that differ
+    from matplotlib's defaults) are kept first; the bundled CJK font (:func:`cjk_font`)
+    is appended to the family list as a fallback, so Chinese, Japanese or Korean
+    labels render in every figure while Latin text keeps its font.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with mpl.rc_context({"font.family": ["DejaVu Serif"]}):
+    ...     set_theme()
+    ...     mpl.rcParams["font.family"]
+    ['DejaVu Serif', 'Noto Sans CJK JP']
+    """
+    import matplotlib as mpl
+
+    configured = {key: mpl.rcParams[key] for key in _FONT_KEYS if mpl.rcParams[key] != mpl.rcParamsDefault[key]}
     sns.set_theme(context=context, style="whitegrid", palette=PALETTE, rc={"figure.dpi": 110, "axes.titleweight": "bold"})
+    mpl.rcParams.update(configured)
+    family = cjk_font()
+    families = list(mpl.rcParams["font.family"])
+    if family is not None and family not in families:
+        mpl.rcParams["font.family"] = families + [family]
 
 
 def source_note(ax: plt.Axes, text: str) -> plt.Axes:
