@@ -84,13 +84,17 @@ def test_run_list_and_export_end_to_end(tmp_path):
     assert "2 runs: 1 ok, 1 failed" in ran.stdout
     assert "Kernel is running" not in ran.stderr  # kernel chatter goes to kernel.log
     report = (tmp_path / "reports" / "tiny" / "fail-false" / "report.html").read_text()
-    assert "set_results_path" not in report  # --no-input
+    assert "RESULTS_MIME" not in report  # --no-input
 
     listed = csat("list", "study.yaml", "--no-input", cwd=tmp_path)
-    assert [line.split()[:3] for line in listed.stdout.splitlines()[1:]] == [
+    lines = listed.stdout.splitlines()
+    assert [line.split()[:3] for line in lines[1:] if not line.startswith(" ")] == [
         ["tiny", "fail-false", "done"], ["tiny", "fail-true", "failed"]]
+    assert lines[3].startswith("    why: the latest attempt failed: RuntimeError: asked to fail")
     listed = csat("list", "study.yaml", cwd=tmp_path)
-    assert listed.stdout.splitlines()[1].split()[:3] == ["tiny", "fail-false", "changed"]
+    lines = listed.stdout.splitlines()
+    assert lines[1].split()[:3] == ["tiny", "fail-false", "changed"]
+    assert lines[2] == "    why: export option changed: --no-input off"
 
     # --no-input is part of what a report depends on: without it the run is not up to date
     rerun = csat("run", "study.yaml", "--only", "fail-false", "--quiet", cwd=tmp_path)
@@ -101,7 +105,7 @@ def test_run_list_and_export_end_to_end(tmp_path):
     exported = csat("export", "reports/tiny/fail-false/notebook.ipynb", "--no-input", cwd=tmp_path)
     assert exported.returncode == 0
     html = (tmp_path / "reports" / "tiny" / "fail-false" / "notebook.html").read_text()
-    assert "data:image/png;base64," in html and "set_results_path" not in html
+    assert "data:image/png;base64," in html and "RESULTS_MIME" not in html
 
 
 def test_export_of_missing_notebook_is_one_line_error(tmp_path, capsys):
