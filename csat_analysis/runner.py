@@ -887,7 +887,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
             import papermill
 
             kernel_log = temporary / "kernel.log" if task.get("kernel_log") else None
-            with _stderr_to(kernel_log):
+            with _stderr_to(kernel_log), _inline_figures():
                 papermill.execute_notebook(
                     task["notebook"],
                     str(output),
@@ -935,6 +935,22 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         if temporary is not None and temporary.exists():
             shutil.rmtree(temporary, ignore_errors=True)
     return record
+
+
+@contextlib.contextmanager
+def _inline_figures():
+    """Let the kernel pick its inline figure backend, whatever ``MPLBACKEND`` says here.
+
+    The kernel inherits this process's environment; ``MPLBACKEND=Agg`` (common on
+    servers and in CI) would make every ``plt.show()`` draw nothing and the reports
+    would lose their figures.
+    """
+    saved = os.environ.pop("MPLBACKEND", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
 
 
 @contextlib.contextmanager

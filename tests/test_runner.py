@@ -14,6 +14,7 @@ import errno
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import socket
@@ -252,7 +253,8 @@ def test_results_csv_is_long_form_with_parameters(batch):
 def test_report_html_embeds_its_figure_and_has_a_table_of_contents(batch, tmp_path):
     folder, _spec, _result = batch
     page = (folder / "reports" / "tiny" / "north" / "report.html").read_text()
-    assert page.count("data:image/png;base64,") >= 1
+    assert os.environ.get("MPLBACKEND") == "Agg"  # conftest: the kernel must not inherit it
+    assert len(re.findall(r'<img alt="[^"]*" class="" src="data:image/png;base64,', page)) == 1  # the figure
     assert '<nav class="csat-toc"' in page and 'href="#Figure"' in page
     assert "RESULTS_MIME" in page  # the code is shown by default
     hidden = export_html(folder / "reports" / "tiny" / "north" / "notebook.ipynb",
@@ -993,3 +995,55 @@ def test_a_scheduler_that_never_answers_is_a_bounded_clear_error(workspace, sile
         assert "sent no Dask handshake within 1 s" in message and accepted
     else:
         assert "tls:// needs certificates in Dask's configuration" in message
+
+
+# --------------------------------------------------------------------------- foreign HTML
+
+
+class _ActiveContent(HTMLParser):
+    """Every event-handler attribute, script body and javascript: URL on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            if name.startswith("on") or "javascript:" in (value or "").lower():
+                self.found.append(f"<{tag} {name}={value}>")
+
+    def handle_data(self, data):
+        if self._in_script and "alert(" in data:
+            self.found.append(f"script: {data[:80]}")
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+
+@pytest.mark.slow
+def test_hostile_file_and_column_names_and_formula_values_stay_inert(workspace):
+    data = workspace / "data"
+    data.mkdir()
+    hostile = data / "<img src=x onerror=alert(11)>.csv"
+    hostile.write_text('a` <img src=y onerror=alert(12)> `b,<script>alert(13)</script>\n'
+                       '"=HYPERLINK(""http://example.invalid"",""x"")",2\n', encoding="utf-8")
+    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns:\n"
+                      "  - {dataset: 'data/<img src=x onerror=alert(11)>.csv', label: '<svg onload=alert(14)>'}\n")
+    result = run_batch(load_studies(spec), workspace / "reports", workers=1, progress=False)
+    assert [o.status for o in result.outcomes] == ["ok"], result.outcomes
+    run_dir = workspace / "reports" / "tiny" / result.outcomes[0].run.run_id
+    results = json.loads((run_dir / "results.json").read_text())
+    assert results["n_rows"] == 1  # the notebook did read the file through the resolved path
+    for page in [run_dir / "report.html", result.index]:
+        text = page.read_text(encoding="utf-8")
+        scanner = _ActiveContent()
+        scanner.feed(text)
+        assert scanner.found == [], (page.name, scanner.found)
+    report = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert "Data file" in report and "1 rows" in report  # the Markdown output is still shown, inert
+    rows = read_csv_rows(workspace / "reports" / "results.csv")
+    formula = next(row for row in rows if row["name"] == "first_cell")
+    assert formula["value"] == "'=HYPERLINK(\"http://example.invalid\",\"x\")"
+    assert all(not value.startswith(("=", "+", "@")) for row in rows for value in row.values())
