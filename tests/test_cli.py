@@ -111,3 +111,29 @@ def test_run_list_and_export_end_to_end(tmp_path):
 def test_export_of_missing_notebook_is_one_line_error(tmp_path, capsys):
     assert main(["export", str(tmp_path / "none.ipynb")]) == 2
     assert capsys.readouterr().err.startswith("csat: error: no notebook at")
+
+
+def make_lab_dry_run(venv: Path, *extra: str) -> str:
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run(["make", "-n", "-C", str(root), "lab", f"VENV={venv}", *extra], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+
+
+def test_make_lab_installs_once_honours_port_and_allows_root_only_as_root(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").touch()
+    first = make_lab_dry_run(venv, "PORT=9137")
+    assert "pip install" in first and ".lab-installed" in first
+    launch = [line for line in first.splitlines() if "jupyter lab" in line]
+    assert launch and "--port=9137" in launch[0]
+    import os
+
+    assert ("--allow-root" in launch[0]) == (os.geteuid() == 0)
+    # once installed (stamps newer than pyproject.toml), a second call only launches
+    (venv / ".installed").touch()
+    (venv / ".lab-installed").touch()
+    again = make_lab_dry_run(venv)
+    assert "pip install" not in again and "--port=8888" in again
