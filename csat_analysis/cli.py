@@ -183,6 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CsatError as exc:
         print(f"csat: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (head, less) stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # the reports folder cannot be created or written, say
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"csat: error: {exc.strerror or exc}{where}", file=sys.stderr)

@@ -489,6 +489,8 @@ def _resolve_paths(parameters: dict[str, Any], base: Path, where: str) -> dict[s
         if not isinstance(value, str) or not value or "\0" in value:
             continue
         required = key in FILE_PARAMETERS and not (key == "dataset" and (value in bundled or value == SIMULATED_DATASET))
+        if not required and not ("/" in value or os.sep in value or Path(value).suffix):
+            continue  # a label such as "north" is not a file name, even if such a file exists
         candidate = Path(os.path.abspath(base / Path(value).expanduser()))
         try:
             exists = candidate.is_file()

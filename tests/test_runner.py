@@ -494,6 +494,10 @@ def test_paths_in_a_spec_are_relative_to_the_spec_and_checked_before_running(wor
     label = load_studies(write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns: [{label: ../data/survey.csv}]\n",
                                     "label.yaml"))[0].runs[0].parameters["label"]
     assert label == str(workspace / "data" / "survey.csv")
+    (workspace / "studies" / "north").write_text("")
+    plain = load_studies(write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns: [{label: north}]\n",
+                                    "plain.yaml"))[0].runs[0].parameters["label"]
+    assert plain == "north"  # a word is not taken for a file name
 
 
 def test_null_is_accepted_where_the_default_is_none(workspace):
