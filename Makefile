@@ -26,8 +26,9 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
-## lab: JupyterLab on the same environment (PORT=8888 by default; `make lab PORT=9000`)
-# The lab extra is installed once (stamp file), again only when the declarations change.
+## lab: JupyterLab on the same environment
+# PORT=8888 by default (`make lab PORT=9000`). The lab extra is installed once (stamp
+# file), again only when the declarations change.
 LAB_INSTALLED := $(VENV)/.lab-installed
 PORT ?= 8888
 # Jupyter refuses to run as root (containers, CI) unless told to: only then.
