@@ -31,9 +31,19 @@ test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest -m "not slow"
 
 ## lab: JupyterLab on the same environment
-lab: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,lab]"
-	$(BIN)/jupyter lab notebooks/
+# PORT=8888 by default (`make lab PORT=9000`). The lab extra is installed once (stamp
+# file), again only when the declarations change.
+LAB_INSTALLED := $(VENV)/.lab-installed
+PORT ?= 8888
+# Jupyter refuses to run as root (containers, CI) unless told to: only then.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+
+$(LAB_INSTALLED): pyproject.toml constraints.txt | $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS),lab]"
+	touch $@
+
+lab: $(INSTALLED) $(LAB_INSTALLED)
+	$(BIN)/jupyter lab notebooks/ --port=$(PORT) $(ALLOW_ROOT)
 
 ## bench: the speed benchmarks (prints ratios measured in one run)
 bench: $(INSTALLED)

@@ -9,7 +9,10 @@ Measured in one process run, printed as ratios:
 - per-run overhead: kernel start (an empty notebook through papermill) and the HTML
   export of one executed notebook;
 - a fully resumed batch (every run up to date, so skipped): wall time of the ``csat run``
-  command, interpreter start included; goal < 2 s.
+  command, interpreter start included; goal < 2 s;
+- the up-to-date check: :func:`csat_analysis.runner.explain_state` for every run (it
+  digests the notebook, every input file, the package source and reads the dependency
+  versions) against hashing the notebook alone (what the check used to cover).
 
 The runs are ``studies/default.yaml`` when all its notebooks exist, else (or with
 ``--stand-in``) a stand-in batch of the runner's test notebook with a realistic
@@ -34,8 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _timing import timed  # noqa: E402
 from csat_analysis.errors import CsatError  # noqa: E402
-from csat_analysis.runner import export_html, load_studies, run_batch  # noqa: E402
+from csat_analysis import runner  # noqa: E402
+from csat_analysis.runner import explain_state, export_html, load_studies, run_batch  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TEST_NOTEBOOK = ROOT / "tests" / "notebooks" / "record_and_plot.ipynb"
@@ -129,12 +134,31 @@ def main() -> None:
         resumed_seconds = time.perf_counter() - start
         skipped = "up to date (skipped)" in resumed.stdout and resumed.returncode == 0
 
+        def notebook_only():
+            import hashlib
+
+            return [hashlib.sha256(run.notebook.read_bytes()).hexdigest() for run in runs]
+
+        def full_check(cold: bool):
+            if cold:  # as in a fresh `csat run` process
+                for cached in (runner._package_digest, runner._dependency_versions, runner._file_digest_cached,
+                               runner._notebook_digest):
+                    cached.cache_clear()
+            return [explain_state(run, reports).state for run in runs]
+
+        baseline, _ = timed(notebook_only, repeat=5)
+        cold, states = timed(lambda: full_check(True), repeat=3)
+        warm, _ = timed(lambda: full_check(False), repeat=5)
+
         print(f"sequential papermill loop : {sequential:7.1f} s ({sequential / len(runs):.2f} s/run, no HTML)")
         print(f"csat run --workers 2      : {parallel:7.1f} s ({parallel / len(runs):.2f} s/run, with HTML + index)")
         print(f"speed-up                  : {sequential / parallel:7.2f}x  (goal >= 1.7x on 2 cores)")
         print(f"kernel start (empty nb)   : {kernel:7.2f} s per run")
         print(f"HTML export (warm)        : {export:7.2f} s per run (+ ~1.5 s once per worker: imports, templates)")
         print(f"fully resumed batch       : {resumed_seconds:7.2f} s  (goal < 2 s; all skipped: {skipped})")
+        print(f"up-to-date check, {len(runs)} runs: {cold * 1000:7.1f} ms cold, {warm * 1000:.1f} ms warm; "
+              f"{cold / baseline:.0f}x / {warm / baseline:.1f}x the notebook-only hash ({baseline * 1000:.2f} ms); "
+              f"all done: {set(states) == {'done'}}")
         if failed:
             print(f"failed runs in the parallel batch: {', '.join(failed)}")
     finally:

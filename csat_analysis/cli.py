@@ -27,7 +27,9 @@ A study file (YAML) names a notebook, fixed `parameters`, and either a `grid`
 `studies:`. Each run executes with papermill in its own folder
 reports/<study>/<run-id>/ (notebook.ipynb, report.html, results.json); then
 reports/index.html lists every run and reports/results.csv holds every recorded
-result in long form."""
+result in long form. Paths in a study file are relative to the file. A run is
+up to date when its notebook, parameters, input files, the csat_analysis source
+and the installed dependencies are all unchanged; `csat list` says why not."""
 
 STUDY_EXAMPLE = """\
 example study file:
@@ -36,7 +38,8 @@ example study file:
   grid:
     dataset: [mobi, simulated]
 
-exit status: 0 all runs ok, 1 a run failed, 2 invalid input, 130 interrupted."""
+exit status: 0 all runs ok, 1 a run failed (or the index could not be written),
+2 invalid input, 3 the reports folder is in use by another csat run, 130 interrupted."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,6 +116,8 @@ def _load(paths: Sequence[str]):
 def _command_run(args: argparse.Namespace) -> int:
     from .runner import run_batch
 
+    from .runner import summary_line
+
     studies = _load(args.studies)
     result = run_batch(
         studies, args.reports, workers=args.workers, scheduler=args.scheduler, force=args.force,
@@ -120,25 +125,29 @@ def _command_run(args: argparse.Namespace) -> int:
     )
     for outcome in result.failed:
         print(f"csat: run {outcome.run.key} failed: {outcome.error}", file=sys.stderr)
-    print(
-        f"{len(result.outcomes)} runs: {result.count('ok')} ok, {result.count('failed')} failed, "
-        f"{result.count('skipped')} up to date (skipped) in {result.seconds:.1f} s; see {result.index}"
-    )
+    if result.index_error:
+        print(f"csat: error: {result.index_error}", file=sys.stderr)
+        print(f"{summary_line(result.outcomes)} in {result.seconds:.1f} s; the index was not updated")
+        return 1
+    print(f"{summary_line(result.outcomes)} in {result.seconds:.1f} s; see {result.index}")
     return 1 if result.failed else 0
 
 
 def _command_list(args: argparse.Namespace) -> int:
-    from .runner import run_state
+    from .runner import explain_state
 
-    rows = [
-        (run.study, run.run_id, run_state(run, args.reports, no_input=args.no_input),
-         ", ".join(f"{k}={v!r}" for k, v in run.parameters.items()))
-        for study in _load(args.studies) for run in study.runs
-    ]
+    rows = []
+    for study in _load(args.studies):
+        for run in study.runs:
+            state = explain_state(run, args.reports, no_input=args.no_input)
+            parameters = ", ".join(f"{k}={v!r}" for k, v in run.parameters.items())
+            rows.append((run.study, run.run_id, state.state, parameters, state.reasons))
     widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(("study", "run", "state"))]
     print(f"{'study':<{widths[0]}}  {'run':<{widths[1]}}  {'state':<{widths[2]}}  parameters")
     for row in rows:
         print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
+        for reason in row[4]:
+            print(f"    why: {reason}")
     return 0
 
 
@@ -163,12 +172,24 @@ COMMANDS = {"run": _command_run, "list": _command_list, "datasets": _command_dat
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``csat`` command; returns the exit status."""
+    from .runner import ReportsBusyError
+
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except ReportsBusyError as exc:
+        print(f"csat: error: {exc}", file=sys.stderr)
+        return 3
     except CsatError as exc:
         print(f"csat: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (head, less) stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:  # the reports folder cannot be created or written, say
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"csat: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("csat: interrupted; finished runs and earlier reports are kept", file=sys.stderr)
         return 130

@@ -5,15 +5,25 @@ A *study specification* (YAML) names a notebook, fixed ``parameters`` and either
 several (``studies:`` a list of such mappings); optional keys are ``name`` (the
 report folder; default the notebook's stem), ``description`` and ``headline`` (the
 recorded results that ``index.html`` shows first). :func:`load_studies` reads and
-validates it before anything executes; :func:`run_batch` executes each run with
+validates it before anything executes (paths in it are relative to the file, and
+every file a run names must exist); :func:`run_batch` executes each run with
 papermill in its own process (or on a Dask cluster) and writes, under ``reports/``:
 
-- ``<study>/<run-id>/``: ``notebook.ipynb`` (executed), ``report.html``, ``results.json``
-  and ``run.json`` (status, duration, parameters, fingerprint);
+- ``<study>/<run-id>/``: ``notebook.ipynb`` (executed, its recorded results in the
+  metadata ``csat_analysis.results``), ``report.html``, ``results.json`` and
+  ``run.json`` (status, duration, parameters, fingerprint and the inputs it covers);
 - ``<study>/<run-id>.failed/``: the partially executed notebook and ``error.txt`` of a
   run whose latest attempt failed (an earlier good report stays in ``<run-id>/``);
-- ``index.html`` (every run, its status and headline results) and ``results.csv``
-  (every recorded result in long form).
+- ``index.html`` (this batch's runs with their outcome, then earlier runs) and
+  ``results.csv`` (every recorded result in long form).
+
+A notebook records a result by displaying a mapping under the MIME type
+:data:`RESULTS_MIME` (what :func:`csat_analysis.report.record` does); notebooks never
+write files for the runner. A run is up to date when its fingerprint matches: the
+notebook's content, the parameters, the content of every file a parameter names (data,
+schema, survey description; a bundled data set via its manifest checksum, verified
+against the file), the installed ``csat_analysis`` source and the versions of its
+runtime dependencies.
 
 Start-up is kept light: papermill, nbconvert and Dask are imported only where a run
 executes or a report is exported, so a fully resumed batch takes about a second.
@@ -23,7 +33,7 @@ Examples
 >>> import pathlib, tempfile, json
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> notebook = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
-...     "source": "dataset = 'mobi'\\nn = 100\\nseed = 0\\nresults_path = None",
+...     "source": "dataset = 'mobi'\\nn = 100\\nseed = 0",
 ...     "outputs": [], "execution_count": None}],
 ...     "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 >>> _ = (folder / "overview.ipynb").write_text(json.dumps(notebook))
@@ -38,6 +48,8 @@ from __future__ import annotations
 import ast
 import contextlib
 import csv
+import ctypes
+import errno
 import fnmatch
 import functools
 import hashlib
@@ -48,6 +60,8 @@ import math
 import os
 import re
 import shutil
+import signal
+import socket
 import sys
 import threading
 import time
@@ -60,19 +74,32 @@ from typing import Any
 from urllib.parse import quote
 
 from . import __version__
+from ._safety import csv_cell, escape_html, markdown_to_safe_html, safe_yaml_load, sanitize_html
 from .errors import CsatError, StudyError
 
+#: MIME type of the display outputs that carry recorded results (``{name: value}``);
+#: equal to ``csat_analysis.report.RESULTS_MIME`` (a test checks), repeated here so the
+#: runner's start-up does not import pandas through the report module.
+RESULTS_MIME = "application/vnd.csat-analysis.results+json"
+
 __all__ = [
+    "RESULTS_MIME",
     "BatchResult",
+    "ReportsBusyError",
     "Run",
     "RunOutcome",
+    "RunState",
     "Study",
     "execute_run",
+    "explain_state",
     "export_html",
+    "fingerprint",
     "load_studies",
     "notebook_parameters",
     "run_batch",
+    "run_inputs",
     "run_state",
+    "summary_line",
     "write_index",
 ]
 
@@ -82,6 +109,23 @@ FAILED_SUFFIX = ".failed"
 #: how many headline results a row of index.html shows
 HEADLINE_RESULTS = 5
 _MAX_ID_LENGTH = 80
+#: a study file larger than this (bytes) is refused
+SPEC_MAX_BYTES = 1_000_000
+#: values a study file may expand to, YAML aliases counted in full
+SPEC_MAX_NODES = 100_000
+#: runs one study may expand to
+MAX_RUNS = 10_000
+#: items (list elements, mapping entries, scalars) one parameter value may hold
+MAX_PARAMETER_ITEMS = 10_000
+#: characters of one parameter value written as JSON
+MAX_PARAMETER_CHARS = 100_000
+#: parameters whose string values name input files (``dataset`` unless a bundled name)
+FILE_PARAMETERS = ("dataset", "schema", "survey")
+#: values of ``dataset`` that are not files
+SIMULATED_DATASET = "simulated"
+#: parameter names that look like an output location (the runner owns every output)
+_OUTPUT_NAME = re.compile(r"(^|_)(output|outputs|out|results?|report|save|export)(_(path|file|dir|folder))?$"
+                          r"|^(output|out|save|export|write)_", re.I)
 
 
 # --------------------------------------------------------------------------- specs
@@ -206,17 +250,16 @@ def load_studies(path: str | os.PathLike) -> list[Study]:
         notebook's default (``None`` defaults accept anything, an int is accepted for
         a float), duplicate run ids or study names.
     """
-    import yaml  # light (0.05 s), but only the spec commands need it
-
     source = Path(path)
     try:
-        text = source.read_text(encoding="utf-8")
+        source.stat()
     except OSError as exc:
         raise StudyError(f"cannot read study file {source}: {exc.strerror or exc}") from None
     try:
-        spec = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise StudyError(f"{source}: not valid YAML: {' '.join(str(exc).split())}") from None
+        # bounded: a small file of nested YAML aliases would otherwise expand without limit
+        spec = safe_yaml_load(source, max_bytes=SPEC_MAX_BYTES, max_nodes=SPEC_MAX_NODES)
+    except CsatError as exc:
+        raise StudyError(str(exc)) from None
     if not isinstance(spec, dict):
         raise StudyError(f"{source}: expected a mapping with 'notebook' (one study) or 'studies' (a list)")
     if "studies" in spec:
@@ -266,6 +309,7 @@ def _load_study(entry: Any, source: Path, position: int) -> Study:
     if not isinstance(fixed, dict):
         raise StudyError(f"{where}: key 'parameters' must be a mapping of parameter names to values")
     _check_parameters(fixed, declared, notebook, f"{where}, all runs")
+    fixed = _resolve_paths(fixed, source.parent, f"{where}, all runs")
 
     if "grid" in entry and "runs" in entry:
         raise StudyError(f"{where}: give either 'grid' or 'runs', not both")
@@ -285,6 +329,7 @@ def _load_study(entry: Any, source: Path, position: int) -> Study:
             )
         first_position[run_id] = position
         _check_parameters(run_parameters, declared, notebook, f"{where}, run '{run_id}'")
+        run_parameters = _resolve_paths(run_parameters, source.parent, f"{where}, run '{run_id}'")
         runs.append(Run(name, run_id, notebook.resolve(), {**fixed, **run_parameters}))
     description = entry.get("description", "")
     headline = entry.get("headline") or []
@@ -306,11 +351,16 @@ def _expand_runs(entry: dict, where: str) -> list[dict[str, Any]]:
             if not values:
                 raise StudyError(f"{where}: grid key {key!r} has an empty list of values")
             axes.append([(key, value) for value in values])
+        total = math.prod(len(axis) for axis in axes)
+        if total > MAX_RUNS:
+            raise StudyError(f"{where}: the grid expands to {total:,} runs; the limit is {MAX_RUNS:,}")
         return [dict(point) for point in itertools.product(*axes)]
     if "runs" in entry:
         runs = entry["runs"]
         if not isinstance(runs, list) or not runs:
             raise StudyError(f"{where}: key 'runs' must be a non-empty list of parameter mappings")
+        if len(runs) > MAX_RUNS:
+            raise StudyError(f"{where}: {len(runs):,} runs; the limit is {MAX_RUNS:,}")
         for position, run in enumerate(runs, start=1):
             if not isinstance(run, dict):
                 raise StudyError(f"{where}: run {position} must be a mapping of parameter names to values")
@@ -322,6 +372,11 @@ def _check_parameters(parameters: dict, declared: dict[str, Any], notebook: Path
     for key, value in parameters.items():
         if not isinstance(key, str):
             raise StudyError(f"{where}: parameter name {key!r} must be a string")
+        if key == "results_path" or (_OUTPUT_NAME.search(key) and value is not None):
+            raise StudyError(
+                f"{where}: key '{key}': the runner writes every output inside the run's own folder "
+                "(results go to results.json and the executed notebook's metadata); remove this key"
+            )
         if key not in declared:
             valid = ", ".join(declared) or "(none)"
             raise StudyError(
@@ -361,22 +416,101 @@ def _matches(value: Any, expected: type) -> bool:
 
 
 def _check_json_value(value: Any, where: str) -> None:
-    # Parameters are data: only what JSON (and papermill's injection) represents exactly.
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return
-    if isinstance(value, list):
-        for item in value:
-            _check_json_value(item, where)
-        return
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise StudyError(f"{where}: mapping keys must be strings, got {key!r}")
-            _check_json_value(item, where)
-        return
-    raise StudyError(
-        f"{where}: YAML gave a {type(value).__name__} ({value!r}); quote it to pass a string"
-    )
+    # Parameters are data: only what JSON (and papermill's injection) represents exactly,
+    # and small: a settings value, not a data set (those belong in a file).
+    items = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        items += 1
+        if items > MAX_PARAMETER_ITEMS:
+            raise StudyError(
+                f"{where}: the value holds more than {MAX_PARAMETER_ITEMS:,} items; parameters are "
+                "settings: put large inputs in a file and pass its path"
+            )
+        if item is None or isinstance(item, (bool, int, float, str)):
+            continue
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if isinstance(item, dict):
+            for key, member in item.items():
+                if not isinstance(key, str):
+                    raise StudyError(f"{where}: mapping keys must be strings, got {key!r}")
+                stack.append(member)
+            continue
+        raise StudyError(
+            f"{where}: YAML gave a {type(item).__name__} ({item!r}); quote it to pass a string"
+        )
+    if isinstance(value, (str, list, dict)):
+        size = len(_canonical(value))
+        if size > MAX_PARAMETER_CHARS:
+            raise StudyError(
+                f"{where}: the value is {size:,} characters long as JSON; the limit is "
+                f"{MAX_PARAMETER_CHARS:,}: put large inputs in a file and pass its path"
+            )
+
+
+def _data_dir() -> Path:
+    # As csat_analysis.datasets.DATA_DIR, read at call time and without importing pandas.
+    default = Path(__file__).resolve().parents[1] / "data" / "raw"
+    return Path(os.environ.get("CSAT_DATA_DIR", default))
+
+
+def _bundled_manifest() -> dict[str, dict[str, Any]]:
+    """``name -> {"file", "sha256", ...}`` of the bundled data sets (empty if there is no manifest)."""
+    path = _data_dir() / "manifest.json"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _read_manifest(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_manifest(path: str, _stamp: int) -> dict[str, dict[str, Any]]:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))["datasets"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _resolve_paths(parameters: dict[str, Any], base: Path, where: str) -> dict[str, Any]:
+    """Parameters with file names made absolute (relative to the study file) and checked.
+
+    ``dataset`` (unless a bundled name or ``simulated``), ``schema`` and ``survey``
+    strings must name readable files; any other string parameter naming an existing
+    file relative to the study file is made absolute too, so the notebook finds it
+    from its run folder.
+    """
+    resolved = dict(parameters)
+    bundled = _bundled_manifest()
+    for key, value in parameters.items():
+        if not isinstance(value, str) or not value or "\0" in value:
+            continue
+        required = key in FILE_PARAMETERS and not (key == "dataset" and (value in bundled or value == SIMULATED_DATASET))
+        if not required and not ("/" in value or os.sep in value or Path(value).suffix):
+            continue  # a label such as "north" is not a file name, even if such a file exists
+        candidate = Path(os.path.abspath(base / Path(value).expanduser()))
+        try:
+            exists = candidate.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, say
+            exists = False
+        if not exists:
+            if required:
+                extra = ""
+                if key == "dataset":
+                    names = ", ".join([*bundled, SIMULATED_DATASET])
+                    extra = f"; not a bundled data set either ({names})"
+                raise StudyError(
+                    f"{where}: key '{key}': no file {value!r} (looked for {candidate}, paths are relative "
+                    f"to the study file){extra}"
+                )
+            continue
+        if not os.access(candidate, os.R_OK):
+            raise StudyError(f"{where}: key '{key}': file {candidate} is not readable")
+        resolved[key] = str(candidate)
+    return resolved
 
 
 def _canonical(value: Any) -> str:
@@ -413,6 +547,9 @@ def _run_ids(runs: list[dict[str, Any]]) -> list[str]:
         run_id = "-".join(_slug(_id_part(key, value)) for key, value in run.items()) or "default"
         if len(run_id) > _MAX_ID_LENGTH:
             run_id = run_id[:_MAX_ID_LENGTH].rstrip("-.") + "-" + _short_hash(run)
+        if run_id.lower().endswith(FAILED_SUFFIX):
+            # "<id>.failed" names the failed attempt of run "<id>": never a run of its own
+            run_id = run_id[: -len(FAILED_SUFFIX)] + "-" + run_id[-len(FAILED_SUFFIX) + 1 :]
         readable.append(run_id)
     counts: dict[str, set[str]] = {}
     for run_id, run in zip(readable, runs):
@@ -426,33 +563,216 @@ def _run_ids(runs: list[dict[str, Any]]) -> list[str]:
 # --------------------------------------------------------------------------- state
 
 
-def fingerprint(run: Run, *, no_input: bool = False) -> str:
-    """What a report depends on: notebook content, parameters, package version, export options."""
-    digest = hashlib.sha256(run.notebook.read_bytes()).hexdigest()
-    payload = {"notebook": digest, "parameters": run.parameters, "csat": __version__, "no_input": no_input}
-    return hashlib.sha256(_canonical(payload).encode()).hexdigest()
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_digest_cached(path: str, _size: int, _mtime_ns: int) -> str:
+    return _sha256_file(Path(path))
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of a file's content, computed once per batch for an unchanged file."""
+    status = path.stat()
+    return _file_digest_cached(str(path), status.st_size, status.st_mtime_ns)
+
+
+@functools.cache
+def _package_digest(package: Path | None = None) -> str:
+    """SHA-256 over the installed ``csat_analysis`` package (or ``package``): every source and data file."""
+    package = Path(__file__).resolve().parent if package is None else package
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+#: runtime dependencies when the distribution metadata cannot be read (a source checkout)
+_FALLBACK_DEPENDENCIES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill",
+                          "nbconvert", "nbformat", "ipykernel", "pyyaml", "tqdm")
+
+
+@functools.cache
+def _dependency_versions() -> dict[str, str]:
+    """Installed versions of csat-analysis's runtime dependencies (no extras)."""
+    from importlib import metadata
+
+    try:
+        requirements = metadata.requires("csat-analysis") or []
+        names = [re.match(r"[A-Za-z0-9_.\-]+", line).group(0) for line in requirements if "extra ==" not in line]
+    except metadata.PackageNotFoundError:
+        names = list(_FALLBACK_DEPENDENCIES)
+    versions = {}
+    for name in sorted(set(names), key=str.lower):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+@functools.lru_cache(maxsize=256)
+def _notebook_digest(path: str, _size: int, _mtime_ns: int) -> str:
+    return _sha256_file(Path(path))
+
+
+def _bundled_problem(name: str) -> str | None:
+    """Why bundled data set ``name`` cannot be used (missing or altered file), or ``None``."""
+    entry = _bundled_manifest().get(name)
+    if entry is None:
+        return None
+    path = _data_dir() / entry["file"]
+    try:
+        digest = _file_digest(path)
+    except OSError as exc:
+        return f"bundled data set '{name}': cannot read {path}: {exc.strerror or exc}"
+    if digest != entry.get("sha256"):
+        return (
+            f"bundled data set '{name}': {path} has SHA-256 {digest} but the manifest records "
+            f"{entry.get('sha256')}; the file was altered. Restore it from git or rerun "
+            "scripts/fetch_raw_data.py"
+        )
+    return None
+
+
+def run_inputs(run: Run, *, no_input: bool = False) -> dict[str, Any]:
+    """Everything a run's report depends on, as recorded in ``run.json`` under ``inputs``.
+
+    Keys: ``notebook`` (SHA-256 of its content), ``parameters``, ``files`` (parameter
+    -> ``{"path", "sha256"}`` for every parameter naming an existing file), ``bundled``
+    (data set -> manifest checksum), ``package`` (digest of the installed
+    ``csat_analysis`` source and data), ``dependencies`` (name -> installed version),
+    ``no_input`` (the export option).
+    """
+    status = run.notebook.stat()
+    files: dict[str, dict[str, str]] = {}
+    bundled: dict[str, str] = {}
+    manifest = _bundled_manifest()
+    for key, value in run.parameters.items():
+        if not isinstance(value, str):
+            continue
+        if key == "dataset" and value in manifest:
+            bundled[value] = manifest[value].get("sha256", "")
+            continue
+        path = Path(value)
+        if path.is_absolute() and path.is_file():
+            files[key] = {"path": value, "sha256": _file_digest(path)}
+    return {
+        "notebook": _notebook_digest(str(run.notebook), status.st_size, status.st_mtime_ns),
+        "parameters": run.parameters,
+        "files": files,
+        "bundled": bundled,
+        "package": _package_digest(),
+        "dependencies": _dependency_versions(),
+        "no_input": no_input,
+    }
+
+
+def fingerprint(run: Run, *, no_input: bool = False, inputs: dict[str, Any] | None = None) -> str:
+    """SHA-256 of :func:`run_inputs`: equal fingerprints mean an equal report."""
+    inputs = run_inputs(run, no_input=no_input) if inputs is None else inputs
+    return hashlib.sha256(_canonical(inputs).encode()).hexdigest()
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return value if isinstance(value, dict) else None
+
+
+@dataclass(frozen=True)
+class RunState:
+    """Where a run stands and why: ``state`` is ``done``, ``changed``, ``failed`` or ``new``."""
+
+    state: str
+    reasons: tuple[str, ...] = ()
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Readable reasons why recorded inputs ``old`` differ from the current ``new``."""
+    reasons = []
+    if old.get("notebook") != new["notebook"]:
+        reasons.append("the notebook changed")
+    old_parameters, new_parameters = old.get("parameters") or {}, new["parameters"]
+    changed = sorted(k for k in set(old_parameters) | set(new_parameters)
+                     if _canonical(old_parameters.get(k)) != _canonical(new_parameters.get(k)))
+    if changed:
+        reasons.append("parameters changed: " + ", ".join(changed))
+    old_files, new_files = old.get("files") or {}, new["files"]
+    for key in sorted(set(old_files) | set(new_files)):
+        before, after = old_files.get(key), new_files.get(key)
+        if before is None or after is None:
+            continue  # the parameter itself changed, said above
+        if before.get("path") == after.get("path") and before.get("sha256") != after.get("sha256"):
+            reasons.append(f"input file {after['path']} ({key}) changed")
+    old_bundled, new_bundled = old.get("bundled") or {}, new["bundled"]
+    for name in sorted(set(old_bundled) & set(new_bundled)):
+        if old_bundled[name] != new_bundled[name]:
+            reasons.append(f"bundled data set '{name}' has a new checksum in the manifest")
+    if old.get("package") != new["package"]:
+        reasons.append("the csat_analysis source changed")
+    old_versions, new_versions = old.get("dependencies") or {}, new["dependencies"]
+    updated = [f"{name} {old_versions.get(name, 'none')} -> {version}" for name, version in new_versions.items()
+               if old_versions.get(name) != version]
+    if updated:
+        reasons.append("dependencies changed: " + ", ".join(updated))
+    if bool(old.get("no_input")) != bool(new["no_input"]):
+        reasons.append("export option changed: --no-input " + ("on" if new["no_input"] else "off"))
+    return reasons
+
+
+def explain_state(run: Run, reports_dir: str | os.PathLike = "reports", *, no_input: bool = False) -> RunState:
+    """Where a run stands, with the reasons a report is not up to date.
+
+    ``done``: a successful report exists whose inputs (see :func:`run_inputs`) all
+    match and no later attempt failed; ``failed``: the latest attempt failed (reason:
+    its error); ``changed``: a good report exists but an input differs, or a bundled
+    data file no longer matches its manifest checksum (reasons name each);
+    ``new``: no report yet.
+    """
+    study_dir = Path(reports_dir) / run.study
+    failed = _read_json(study_dir / (run.run_id + FAILED_SUFFIX) / RUN_FILE)
+    if failed is not None or (study_dir / (run.run_id + FAILED_SUFFIX) / RUN_FILE).exists():
+        error = (failed or {}).get("error") or "see error.txt"
+        return RunState("failed", (f"the latest attempt failed: {error}",))
+    record = _read_json(study_dir / run.run_id / RUN_FILE)
+    if record is None or record.get("status") != "ok":
+        return RunState("new")
+    problems = [problem for name in _bundled_names(run) if (problem := _bundled_problem(name))]
+    inputs = run_inputs(run, no_input=no_input)
+    if record.get("fingerprint") == fingerprint(run, inputs=inputs) and not problems:
+        return RunState("done")
+    recorded = record.get("inputs")
+    if not isinstance(recorded, dict):
+        reasons = ["the report was made by an older csat-analysis that did not record its inputs"]
+    else:
+        reasons = _differences(recorded, inputs) or ["the fingerprint differs"]
+    if problems:
+        reasons = problems + (reasons if record.get("fingerprint") != fingerprint(run, inputs=inputs) else [])
+    return RunState("changed", tuple(reasons))
+
+
+def _bundled_names(run: Run) -> list[str]:
+    value = run.parameters.get("dataset")
+    return [value] if isinstance(value, str) and value in _bundled_manifest() else []
 
 
 def run_state(run: Run, reports_dir: str | os.PathLike = "reports", *, no_input: bool = False) -> str:
     """Where a run stands: ``"done"`` (up to date), ``"failed"``, ``"changed"`` or ``"new"``.
 
-    ``done`` means a successful report exists whose fingerprint (notebook content,
-    parameters, package version, export options) matches, and no later attempt failed.
+    The state of :func:`explain_state`, without the reasons.
     """
-    study_dir = Path(reports_dir) / run.study
-    if (study_dir / (run.run_id + FAILED_SUFFIX) / RUN_FILE).exists():
-        return "failed"
-    record = _read_json(study_dir / run.run_id / RUN_FILE)
-    if record is None or record.get("status") != "ok":
-        return "new"
-    return "done" if record.get("fingerprint") == fingerprint(run, no_input=no_input) else "changed"
+    return explain_state(run, reports_dir, no_input=no_input).state
 
 
 # --------------------------------------------------------------------------- execution
@@ -475,18 +795,75 @@ def _describe_error(exc: BaseException) -> tuple[str, str]:
     return " ".join(line.split()), line
 
 
+def _take_results(node: Any) -> dict[str, Any]:
+    """Remove every recorded-results output from an executed notebook and return them merged.
+
+    Outputs carrying :data:`RESULTS_MIME` are read in cell order; a name recorded again
+    later replaces the earlier value. They are removed so the report never shows them.
+    """
+    results: dict[str, Any] = {}
+    for cell in node.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data") if hasattr(output, "get") else None
+            if not data or RESULTS_MIME not in data:
+                kept.append(output)
+                continue
+            payload = data[RESULTS_MIME]
+            if isinstance(payload, str):
+                try:
+                    payload = json.loads(payload)
+                except ValueError:
+                    payload = None
+            if isinstance(payload, dict):
+                results.update(payload)
+        cell["outputs"] = kept
+    return results
+
+
+def _record_results(output: Path, folder: Path) -> dict[str, Any]:
+    """Move recorded results from the notebook's outputs into its metadata and ``results.json``."""
+    import nbformat
+
+    node = nbformat.read(output, as_version=4)
+    # A notebook still calling report.set_results_path(None) wrote ./results.json into
+    # its run folder: read it first, recorded outputs take precedence.
+    legacy = _read_json(folder / "results.json") or {}
+    results = {**legacy, **_take_results(node)}
+    node.metadata.setdefault("csat_analysis", {})["results"] = results
+    nbformat.write(node, output)
+    _write_text(folder / "results.json", json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def _write_text(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def _write_error(exc: OSError, what: str) -> tuple[str, str]:
+    where = f" ({exc.filename})" if exc.filename else ""
+    line = f"could not write {what}: {exc.strerror or exc}{where}"
+    return line, line
+
+
 def execute_run(task: dict[str, Any]) -> dict[str, Any]:
     """Execute one run and publish its folder; returns the run record (``run.json``).
 
     Runs in a worker process (local pool or Dask worker). Everything is written into a
     temporary sibling folder that is renamed into place only when complete: a good
     run replaces ``<run-id>/``; a failed one goes to ``<run-id>.failed/`` and leaves an
-    earlier good report intact. A failing notebook never raises here.
+    earlier good report intact. Neither a failing notebook nor a failed write (a full
+    or read-only disk) raises here: the record says ``failed`` and why.
     """
     study_dir = Path(task["reports_dir"]) / task["study"]
-    study_dir.mkdir(parents=True, exist_ok=True)
-    temporary = study_dir / f".{task['run']}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    temporary.mkdir()
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     record: dict[str, Any] = {
@@ -495,19 +872,24 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         "notebook": task["notebook"],
         "parameters": task["parameters"],
         "fingerprint": task["fingerprint"],
+        "inputs": task.get("inputs"),
         "csat_version": __version__,
         "no_input": task["no_input"],
         "started": started.isoformat(timespec="seconds"),
         "host": os.uname().nodename if hasattr(os, "uname") else "",
     }
+    temporary: Path | None = None
     try:
+        study_dir.mkdir(parents=True, exist_ok=True)
+        temporary = study_dir / f".{task['run']}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        temporary.mkdir()
         output = temporary / "notebook.ipynb"
         error: tuple[str, str] | None = None
         try:
             import papermill
 
             kernel_log = temporary / "kernel.log" if task.get("kernel_log") else None
-            with _stderr_to(kernel_log):
+            with _stderr_to(kernel_log), _inline_figures():
                 papermill.execute_notebook(
                     task["notebook"],
                     str(output),
@@ -518,13 +900,18 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
                     log_output=False,
                     execution_timeout=task.get("timeout"),
                 )
+        except OSError as exc:
+            error = _write_error(exc, "the executed notebook")
         except Exception as exc:  # a failing run is recorded, never stops the batch
             error = _describe_error(exc)
         record["execution_seconds"] = round(time.perf_counter() - clock, 3)
         if output.exists():
             try:
+                record["results"] = sorted(_record_results(output, temporary))
                 export_html(output, temporary / "report.html", no_input=task["no_input"],
                             title=f"{task['study']} / {task['run']}")
+            except OSError as exc:
+                error = error or _write_error(exc, "the report")
             except Exception as exc:  # noqa: BLE001 - reported as the run's failure
                 if error is None:
                     error = _describe_error(exc)
@@ -542,10 +929,30 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         _publish(temporary, final)
         if error is None:
             shutil.rmtree(study_dir / (task["run"] + FAILED_SUFFIX), ignore_errors=True)
+    except OSError as exc:  # a full or read-only reports folder: the run is lost, say so
+        record["status"] = "failed"
+        record["error"] = _write_error(exc, "the run folder")[0]
+        record.setdefault("duration", round(time.perf_counter() - clock, 3))
     finally:
-        if temporary.exists():
+        if temporary is not None and temporary.exists():
             shutil.rmtree(temporary, ignore_errors=True)
     return record
+
+
+@contextlib.contextmanager
+def _inline_figures():
+    """Let the kernel pick its inline figure backend, whatever ``MPLBACKEND`` says here.
+
+    The kernel inherits this process's environment; ``MPLBACKEND=Agg`` (common on
+    servers and in CI) would make every ``plt.show()`` draw nothing and the reports
+    would lose their figures.
+    """
+    saved = os.environ.pop("MPLBACKEND", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
 
 
 @contextlib.contextmanager
@@ -572,17 +979,72 @@ def _stderr_to(path: Path | None):
         os.close(saved)
 
 
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+@functools.cache
+def _renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # glibc before 2.28, musl
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); ``False`` if unsupported."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # kernel or file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
 def _publish(temporary: Path, final: Path) -> None:
-    """Move a complete run folder into place, replacing an older one."""
-    if final.exists():
-        # A directory cannot be renamed onto a non-empty one: move the old one aside
-        # first; the window without a report is two renames long.
+    """Move a complete run folder into place, replacing an older one, atomically.
+
+    Readers see the old folder or the new one, never a missing or half-written one.
+    Safe when several processes publish the same run at once: the last one wins and
+    none raises.
+    """
+    for _attempt in range(1000):
+        try:
+            os.rename(temporary, final)  # no folder yet (or an empty one)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+        try:
+            if _exchange(temporary, final):
+                shutil.rmtree(temporary, ignore_errors=True)  # now holds the replaced folder
+                return
+        except FileNotFoundError:
+            continue  # another process moved the folder away meanwhile: rename again
+        # Without an atomic exchange: move the old folder aside, then rename.
         retired = final.with_name(f".{final.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-        final.rename(retired)
-        temporary.rename(final)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        temporary.rename(final)
+        try:
+            final.rename(retired)
+        except FileNotFoundError:
+            continue
+        try:
+            os.rename(temporary, final)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            continue
+        finally:
+            shutil.rmtree(retired, ignore_errors=True)
+        return
+    raise OSError(errno.EBUSY, "the run folder kept changing while publishing", str(final))
 
 
 _HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
@@ -599,10 +1061,11 @@ def _add_table_of_contents(page: str) -> str:
     """Insert a linked table of contents built from the page's h1-h3 headings."""
     entries = []
     for level, anchor, inner in _HEADING.findall(page):
-        text = re.sub(r"<[^>]+>", "", inner).replace("\u00b6", "").strip()
+        text = html.unescape(re.sub(r"<[^>]+>", "", inner)).replace("\u00b6", "").strip()
         if text:
-            # anchor and text come from nbconvert's output and are already HTML-escaped
-            entries.append(f'<li class="toc-{level}"><a href="#{anchor}">{text}</a></li>')
+            # headings may come from outputs showing data (column names...): escaped again
+            href = "#" + quote(html.unescape(anchor), safe="")
+            entries.append(f'<li class="toc-{level}"><a href="{escape_html(href)}">{escape_html(text)}</a></li>')
     if not entries:
         return page
     nav = f'<nav class="csat-toc" aria-label="Contents"><strong>Contents</strong><ul>{"".join(entries)}</ul></nav>'
@@ -611,6 +1074,51 @@ def _add_table_of_contents(page: str) -> str:
     if opening is None:
         return nav + page
     return page[: opening.end()] + "\n" + nav + page[opening.end() :]
+
+
+#: output MIME types that would run code in the report page: dropped
+_ACTIVE_MIME_TYPES = ("application/javascript", "text/javascript", "application/x-javascript",
+                      "application/vnd.jupyter.widget-view+json")
+
+
+def _sanitize_outputs(node: Any) -> None:
+    """Make every rich output of a notebook inert before it becomes a report page.
+
+    Outputs show data (file names, column names, labels) that may hold markup. HTML
+    outputs are rebuilt from an allow-list (:func:`csat_analysis._safety.sanitize_html`);
+    Markdown outputs are rendered and sanitised the same way (raw HTML inside Markdown
+    would otherwise pass through); SVG becomes an image (scripts in an ``<img>`` never
+    run); JavaScript outputs and recorded-results payloads are dropped. Plain-text,
+    stream and error outputs are escaped by the exporter itself.
+    """
+    import base64
+
+    for cell in node.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data:
+                for mime in (*_ACTIVE_MIME_TYPES, RESULTS_MIME):
+                    data.pop(mime, None)
+                if "text/markdown" in data:
+                    markdown = data.pop("text/markdown")
+                    markdown = "".join(markdown) if isinstance(markdown, list) else str(markdown)
+                    data["text/html"] = markdown_to_safe_html(markdown)
+                elif "text/html" in data:
+                    fragment = data["text/html"]
+                    data["text/html"] = sanitize_html("".join(fragment) if isinstance(fragment, list) else fragment)
+                if "image/svg+xml" in data:
+                    svg = data.pop("image/svg+xml")
+                    svg = "".join(svg) if isinstance(svg, list) else str(svg)
+                    if "text/html" not in data and "image/png" not in data:
+                        encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+                        data["text/html"] = f'<img src="data:image/svg+xml;base64,{encoded}" alt="figure">'
+                if not any(value for key, value in data.items() if key != "text/plain") and not data.get("text/plain"):
+                    continue  # nothing left to show
+            kept.append(output)
+        cell["outputs"] = kept
 
 
 @functools.cache
@@ -667,6 +1175,7 @@ def export_html(
         node = nbformat.read(source, as_version=4)
     except Exception as exc:  # nbformat raises several unrelated types for bad files
         raise CsatError(f"cannot read notebook {source}: {exc}") from None
+    _sanitize_outputs(node)
     exporter = _html_exporter(no_input, threading.get_ident())
     page, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": title or source.stem}})
     page = _add_table_of_contents(page)
@@ -688,12 +1197,17 @@ class RunOutcome:
 
 @dataclass
 class BatchResult:
-    """The outcome of :func:`run_batch`."""
+    """The outcome of :func:`run_batch`.
+
+    ``index_error`` is set when ``index.html`` or ``results.csv`` could not be
+    written (a full disk, say); the outcomes are complete either way.
+    """
 
     outcomes: list[RunOutcome]
     index: Path
     results: Path
     seconds: float
+    index_error: str | None = None
 
     @property
     def failed(self) -> list[RunOutcome]:
@@ -701,6 +1215,18 @@ class BatchResult:
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
+
+
+def summary_line(outcomes: Sequence[RunOutcome]) -> str:
+    """``"N runs: a ok, b failed, c up to date (skipped)"``: the CLI and the index print this one line."""
+    ok = sum(o.status == "ok" for o in outcomes)
+    failed = sum(o.status == "failed" for o in outcomes)
+    skipped = sum(o.status == "skipped" for o in outcomes)
+    return f"{len(outcomes)} runs: {ok} ok, {failed} failed, {skipped} up to date (skipped)"
+
+
+class ReportsBusyError(CsatError):
+    """Another ``csat run`` holds the lock on the reports folder."""
 
 
 def select_runs(studies: Iterable[Study], only: Sequence[str] | None = None) -> list[Run]:
@@ -731,6 +1257,75 @@ def _check_unique_studies(studies: Sequence[Study]) -> None:
         seen[study.name] = study.source
 
 
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def _reports_lock(root: Path):
+    """Hold an exclusive lock on ``root`` (``flock`` on ``root/.lock``) or raise :class:`ReportsBusyError`.
+
+    The lock belongs to this process's open file: it is released when the process
+    ends, however it ends, and worker processes do not inherit it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; one batch at a time is on the user
+        yield
+        return
+    path = root / LOCK_FILE
+    handle = open(path, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = " ".join(handle.read().split()) or "another process"
+            raise ReportsBusyError(
+                f"another csat run is using the reports folder {root} ({holder}); wait until it "
+                "finishes, or give this batch its own --reports folder"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()} since "
+                     f"{datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+def _remove_leftovers(root: Path, studies: Iterable[str]) -> None:
+    """Remove temporary and retired folders that killed workers left behind (we hold the lock)."""
+    for study in set(studies):
+        folder = root / study
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith(".") and (".tmp-" in path.name or ".old-" in path.name):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _record_failure(root: Path, run: Run, task: dict[str, Any] | None, error: str) -> None:
+    """Leave ``<run-id>.failed/`` for a run that failed outside a worker (best effort)."""
+    record = {
+        "study": run.study, "run": run.run_id, "notebook": str(run.notebook), "parameters": run.parameters,
+        "fingerprint": (task or {}).get("fingerprint"), "inputs": (task or {}).get("inputs"),
+        "csat_version": __version__, "status": "failed", "error": error, "duration": None,
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    study_dir = root / run.study
+    temporary = study_dir / f".{run.run_id}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        temporary.mkdir(parents=True)
+        (temporary / "error.txt").write_text(error + "\n", encoding="utf-8")
+        (temporary / RUN_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        _publish(temporary, study_dir / (run.run_id + FAILED_SUFFIX))
+    except OSError:
+        pass  # the outcome still reaches the index and the command's summary
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
 def run_batch(
     studies: Sequence[Study],
     reports_dir: str | os.PathLike = "reports",
@@ -742,6 +1337,7 @@ def run_batch(
     no_input: bool = False,
     timeout: float | None = None,
     progress: bool = True,
+    scheduler_timeout: float = 10.0,
 ) -> BatchResult:
     """Execute the runs of ``studies`` and write their reports, the index and results.csv.
 
@@ -751,12 +1347,15 @@ def run_batch(
         From :func:`load_studies`.
     reports_dir : path
         Root of the reports (``reports/<study>/<run-id>/``, ``reports/index.html``).
+        Locked while the batch runs: a second batch on the same folder raises
+        :class:`ReportsBusyError` at once.
     workers : int, optional
         Runs executed at once on this machine (default: the number of cores).
     scheduler : str, optional
-        ``tcp://HOST:PORT`` of a running Dask distributed scheduler: runs become tasks
-        on its workers, which must see ``reports_dir`` and the notebooks at the same
-        paths and have csat-analysis installed.
+        ``tcp://HOST:PORT`` (or ``tls://`` with certificates in Dask's configuration)
+        of a running Dask distributed scheduler: runs become tasks on its workers,
+        which must see ``reports_dir`` and the notebooks at the same paths and have
+        csat-analysis installed.
     force : bool
         Execute runs that are up to date too.
     only : list of str, optional
@@ -767,11 +1366,15 @@ def run_batch(
         Seconds a single cell may run before the run fails.
     progress : bool
         Show a tqdm progress bar on stderr.
+    scheduler_timeout : float
+        Seconds allowed for connecting to the scheduler and its handshake.
 
     Returns
     -------
     BatchResult
-        One outcome per selected run; ``failed`` lists the failures.
+        One outcome per selected run, in spec order; ``failed`` lists the failures
+        (a notebook error, a run whose worker died twice, a run that could not be
+        written, a run whose bundled data file no longer matches its checksum).
     """
     clock = time.perf_counter()
     studies = list(studies)
@@ -781,38 +1384,58 @@ def run_batch(
         raise CsatError(f"--workers must be at least 1, got {workers}")
     if timeout is not None and not timeout > 0:
         raise CsatError(f"--timeout must be a positive number of seconds, got {timeout}")
+    if scheduler is not None:
+        _scheduler_address(scheduler)
     root = Path(reports_dir).resolve()
     root.mkdir(parents=True, exist_ok=True)
 
-    outcomes: dict[str, RunOutcome] = {}
-    tasks = []
-    for run in runs:
-        stamp = fingerprint(run, no_input=no_input)
-        if not force and run_state(run, root, no_input=no_input) == "done":
-            previous = _read_json(root / run.study / run.run_id / RUN_FILE) or {}
-            outcomes[run.key] = RunOutcome(run, "skipped", previous.get("duration"))
-            continue
-        tasks.append({
-            "study": run.study, "run": run.run_id, "notebook": str(run.notebook),
-            "parameters": run.parameters, "fingerprint": stamp, "no_input": no_input,
-            "timeout": timeout, "reports_dir": str(root), "key": run.key,
-            "kernel_log": scheduler is None,
-        })
-    by_key = {run.key: run for run in runs}
-    try:
-        if tasks:
-            execute = _execute_on_dask if scheduler else _execute_locally
-            for task, record, failure in execute(tasks, workers or os.cpu_count() or 1, scheduler, progress):
-                run = by_key[task["key"]]
-                if failure is not None:  # the worker itself died, not the notebook
-                    outcomes[run.key] = RunOutcome(run, "failed", None, failure)
+    with _reports_lock(root):
+        _remove_leftovers(root, (run.study for run in runs))
+        outcomes: dict[str, RunOutcome] = {}
+        tasks = []
+        for run in runs:
+            problems = [problem for name in _bundled_names(run) if (problem := _bundled_problem(name))]
+            inputs = run_inputs(run, no_input=no_input)
+            task = {
+                "study": run.study, "run": run.run_id, "notebook": str(run.notebook),
+                "parameters": run.parameters, "fingerprint": fingerprint(run, inputs=inputs), "inputs": inputs,
+                "no_input": no_input, "timeout": timeout, "reports_dir": str(root), "key": run.key,
+                "kernel_log": scheduler is None,
+            }
+            if problems:  # never serve (nor make) a report from altered bundled data
+                outcomes[run.key] = RunOutcome(run, "failed", None, problems[0])
+                _record_failure(root, run, task, problems[0])
+                continue
+            if not force and run_state(run, root, no_input=no_input) == "done":
+                previous = _read_json(root / run.study / run.run_id / RUN_FILE) or {}
+                outcomes[run.key] = RunOutcome(run, "skipped", previous.get("duration"))
+                continue
+            tasks.append(task)
+        by_key = {run.key: run for run in runs}
+        index_error = None
+        try:
+            if tasks:
+                if scheduler:
+                    execute = functools.partial(_execute_on_dask, connect_timeout=scheduler_timeout)
                 else:
-                    outcomes[run.key] = RunOutcome(run, record["status"], record.get("duration"), record.get("error"))
-    finally:
-        statuses = {(o.run.study, o.run.run_id): o.status for o in outcomes.values()}
-        index = write_index(root, statuses, {study.name: study.headline for study in studies})
-    ordered = [outcomes[run.key] for run in runs if run.key in outcomes]
-    return BatchResult(ordered, index, root / "results.csv", time.perf_counter() - clock)
+                    execute = _execute_locally
+                for task, record, failure in execute(tasks, workers or os.cpu_count() or 1, scheduler, progress):
+                    run = by_key[task["key"]]
+                    if failure is not None:  # the worker itself died, not the notebook
+                        outcomes[run.key] = RunOutcome(run, "failed", None, failure)
+                        _record_failure(root, run, task, failure)
+                    else:
+                        outcomes[run.key] = RunOutcome(run, record["status"], record.get("duration"),
+                                                       record.get("error"))
+        finally:
+            ordered = [outcomes[run.key] for run in runs if run.key in outcomes]
+            try:
+                index = write_index(root, ordered, {study.name: study.headline for study in studies})
+            except OSError as exc:
+                index = root / "index.html"
+                index_error = _write_error(exc, "the index")[0]
+            _remove_leftovers(root, (run.study for run in runs))
+    return BatchResult(ordered, index, root / "results.csv", time.perf_counter() - clock, index_error)
 
 
 def _progress_bar(total: int, enabled: bool):
@@ -822,54 +1445,168 @@ def _progress_bar(total: int, enabled: bool):
                 dynamic_ncols=True, postfix={"failed": 0})
 
 
-def _as_they_finish(finished, bar):
-    """Yield ``(task, record, failure)`` for ``(task, future)`` pairs as they complete.
+def _finished(bar, record, failure) -> None:
+    bar.failed = getattr(bar, "failed", 0) + (failure is not None or record["status"] != "ok")
+    bar.set_postfix(failed=bar.failed)
+    bar.update()
 
-    ``failure`` is set when the worker itself died (a crashed process, a lost Dask
-    task), not when the notebook failed: that is ``record["status"]``.
+
+# --------------------------------------------------------------------------- workers
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker when the process that started it ends.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``);
+    elsewhere, and as a fallback, a daemon thread polls the parent's pid. The
+    notebook kernels a worker starts watch their parent the same way (ipykernel's
+    parent poller), so killing ``csat`` stops the whole tree instead of leaving
+    workers running and publishing.
     """
-    failed = 0
-    for task, future in finished:
+    if sys.platform.startswith("linux"):
         try:
-            record, failure = future.result(), None
-        except Exception as exc:  # the worker process or task died, not the notebook
-            record, failure = None, _describe_error(exc)[0]
-        failed += failure is not None or record["status"] != "ok"
-        bar.set_postfix(failed=failed)
-        bar.update()
-        yield task, record, failure
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="csat-parent-watch", daemon=True).start()
 
 
 def _execute_locally(tasks, workers, _scheduler, progress):
+    """Yield ``(task, record, failure)`` as runs finish in a local process pool.
+
+    A run whose worker process died (the out-of-memory killer, a kill signal) is run
+    again once in a fresh pool; if it is lost again it is reported failed with the
+    reason. A dead worker breaks its whole pool, so the runs pending in it get their
+    second chance too.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn: a fresh interpreter per worker, nothing inherited from this process's
     # threads (tqdm's monitor) or state; sys.executable stays the venv's interpreter.
     context = multiprocessing.get_context("spawn")
-    with _progress_bar(len(tasks), progress) as bar, ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)), mp_context=context
-    ) as pool:
-        futures = {pool.submit(execute_run, task): task for task in tasks}
-        try:
-            yield from _as_they_finish(((futures[future], future) for future in as_completed(futures)), bar)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    attempts = {task["key"]: 0 for task in tasks}
+    pending = list(tasks)
+    with _progress_bar(len(tasks), progress) as bar:
+        while pending:
+            retry = []
+            with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context,
+                                     initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+                futures = {pool.submit(execute_run, task): task for task in pending}
+                try:
+                    for future in as_completed(futures):
+                        task = futures[future]
+                        record = failure = None
+                        try:
+                            record = future.result()
+                        except BrokenProcessPool:
+                            attempts[task["key"]] += 1
+                            if attempts[task["key"]] < 2:
+                                retry.append(task)
+                                continue
+                            failure = ("the worker process executing this run died (killed by a signal, e.g. "
+                                       "by the out-of-memory killer), in the first pool and again in a fresh one")
+                        except Exception as exc:  # noqa: BLE001 - the task itself broke, not the notebook
+                            failure = _describe_error(exc)[0]
+                        _finished(bar, record, failure)
+                        yield task, record, failure
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+            pending = retry
 
 
-def _execute_on_dask(tasks, _workers, scheduler, progress):
+_SCHEDULER_ADDRESS = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))"
+    r":(?P<port>[0-9]{1,5})/?"
+)
+
+
+def _scheduler_address(address: str) -> tuple[str, str, int]:
+    """``(scheme, host, port)`` of a ``tcp://HOST:PORT`` or ``tls://HOST:PORT`` address, or CsatError."""
+    match = _SCHEDULER_ADDRESS.fullmatch(address.strip()) if isinstance(address, str) else None
+    example = "e.g. tcp://scheduler-host:8786"
+    if match is None:
+        raise CsatError(f"--scheduler must be tcp://HOST:PORT or tls://HOST:PORT ({example}), got {address!r}")
+    scheme = match["scheme"].lower()
+    if scheme not in ("tcp", "tls"):
+        raise CsatError(f"--scheduler: scheme {scheme!r} is not supported; use tcp:// or tls:// ({example})")
+    port = int(match["port"])
+    if not 1 <= port <= 65535:
+        raise CsatError(f"--scheduler: port {port} is outside 1-65535 ({example})")
+    return scheme, match["host"].strip("[]"), port
+
+
+def _connect_dask(scheduler: str, timeout: float):
+    """A Dask ``Client`` for ``scheduler``, connection and handshake bounded by ``timeout`` seconds."""
+    scheme, host, port = _scheduler_address(scheduler)
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:
-        raise CsatError(
-            "--scheduler needs Dask distributed: pip install 'csat-analysis[dask]'"
-        ) from None
+        raise CsatError("--scheduler needs Dask distributed: pip install 'csat-analysis[dask]'") from None
     try:
-        client = Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise CsatError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        probe = socket.create_connection((host, port), timeout=timeout)
+    except OSError as exc:
+        raise CsatError(f"cannot reach the Dask scheduler at {scheduler}: {exc.strerror or exc}") from None
+    with probe:
+        if scheme == "tcp":
+            # A Dask scheduler greets every connection first; anything else stays silent.
+            import select
+
+            readable, _, _ = select.select([probe], [], [], timeout)
+            if not readable:
+                raise CsatError(
+                    f"cannot reach the Dask scheduler at {scheduler}: the port accepted the connection but "
+                    f"sent no Dask handshake within {timeout:g} s (is a Dask scheduler listening there?)"
+                )
+    security = None
+    if scheme == "tls":
+        from distributed.security import Security
+
+        security = Security()  # certificates from Dask's configuration (distributed.comm.tls.*)
+        if not (security.tls_ca_file and security.tls_client_cert):
+            raise CsatError(
+                f"--scheduler {scheduler}: tls:// needs certificates in Dask's configuration "
+                "(distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and .key); "
+                "see https://distributed.dask.org/en/stable/tls.html"
+            )
+    box: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = Client(scheduler, timeout=f"{timeout}s", security=security)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            box["error"] = exc
+
+    # distributed's own timeout does not cover a peer that stalls mid-handshake.
+    thread = threading.Thread(target=connect, name="csat-dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout + 5)
+    if thread.is_alive():
+        raise CsatError(f"cannot reach the Dask scheduler at {scheduler}: no handshake within {timeout:g} s")
+    if "error" in box:
+        exc = box["error"]
+        raise CsatError(f"cannot reach the Dask scheduler at {scheduler}: {type(exc).__name__}: {exc}") from None
+    return box["client"]
+
+
+def _execute_on_dask(tasks, _workers, scheduler, progress, *, connect_timeout: float = 10.0):
+    from distributed import as_completed
+
+    client = _connect_dask(scheduler, connect_timeout)
     with client, _progress_bar(len(tasks), progress) as bar:
         batch = uuid.uuid4().hex[:8]
         futures = client.map(
@@ -878,7 +1615,14 @@ def _execute_on_dask(tasks, _workers, scheduler, progress):
         )
         by_key = {future.key: task for future, task in zip(futures, tasks)}
         try:
-            yield from _as_they_finish(((by_key[future.key], future) for future in as_completed(futures)), bar)
+            for future in as_completed(futures):
+                task = by_key[future.key]
+                try:
+                    record, failure = future.result(), None
+                except Exception as exc:  # noqa: BLE001 - a lost task or killed worker
+                    record, failure = None, _describe_error(exc)[0]
+                _finished(bar, record, failure)
+                yield task, record, failure
         except BaseException:
             client.cancel(futures)
             raise
@@ -967,11 +1711,11 @@ def _collect(root: Path) -> list[dict[str, Any]]:
     return [entries[key] for key in sorted(entries)]
 
 
-def _link(root: Path, path: Path, label: str) -> str:
-    if not path.exists():
+def _link(root: Path, path: Path | None, label: str) -> str:
+    if path is None or not path.exists():
         return ""
     href = quote(path.relative_to(root).as_posix())
-    return f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
+    return f'<a href="{escape_html(href)}">{escape_html(label)}</a>'
 
 
 _INDEX_STYLE = """
@@ -982,22 +1726,94 @@ th,td{border-bottom:1px solid #ddd;padding:0.4em 0.6em;text-align:left;vertical-
 th{background:#f3f3f3;position:sticky;top:0}
 td.status-ok{color:#1a7f37;font-weight:600} td.status-skipped{color:#1a7f37}
 td.status-failed{color:#b42318;font-weight:600}
+tr.earlier td{color:#666} tr.group th{background:#fff;font-weight:600;padding-top:1.2em}
 ul.plain{list-style:none;margin:0;padding:0} code{font-size:0.95em}
 .error{color:#b42318;font-family:monospace;white-space:pre-wrap}
 """
 
 
-def write_index(reports_dir: str | os.PathLike, statuses: dict[tuple[str, str], str] | None = None,
+def _notes_cell(results: dict[str, Any]) -> str:
+    """The ``notes`` result (sections skipped because of the data): a count that opens the list."""
+    notes = results.get("notes")
+    if isinstance(notes, str):
+        notes = [notes]
+    if not isinstance(notes, list) or not notes:
+        return ""
+    items = "".join(f"<li>{escape_html(_cell_text(note))}</li>" for note in notes)
+    label = f"{len(notes)} note" + ("s" if len(notes) != 1 else "")
+    return f"<details><summary>{label}</summary><ul>{items}</ul></details>"
+
+
+def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
+               outcome: RunOutcome | None, earlier: bool = False) -> tuple[str, str]:
+    """One ``<tr>`` of the index and its status (``ok``, ``skipped`` or ``failed``)."""
+    failed, good = entry.get("failed"), entry.get("good")
+    if outcome is not None:
+        status = outcome.status
+        error = outcome.error if status == "failed" else None
+        latest = (failed if status == "failed" else good) or {
+            "parameters": outcome.run.parameters, "duration": outcome.duration}
+        current_results = entry.get("results", {}) if status != "failed" else {}
+    else:
+        status = "failed" if failed is not None else "ok"
+        error = failed.get("error") if failed is not None else None
+        latest = failed if failed is not None else good
+        current_results = entry.get("results", {}) if failed is None else {}
+    label_text = {"ok": "ok", "skipped": "ok (up to date)", "failed": "failed"}[status]
+    parameters = latest.get("parameters") or {}
+    parameter_items = "".join(
+        f"<li><code>{escape_html(k)}</code> = {escape_html(_cell_text(v) if v is not None else 'None')}</li>"
+        for k, v in parameters.items()
+    )
+    headline = "".join(f"<li>{escape_html(item)}</li>" for item in _headline(current_results, headline_names))
+    links = []
+    if status == "failed":
+        folder = entry.get("failed_dir")
+        links += [_link(root, folder and folder / "report.html", "failed report"),
+                  _link(root, folder and folder / "notebook.ipynb", "failed notebook"),
+                  _link(root, folder and folder / "error.txt", "error")]
+    if good is not None:
+        folder = entry["good_dir"]
+        prefix = "last good " if status == "failed" else ""
+        links += [_link(root, folder / "report.html", prefix + "report"),
+                  _link(root, folder / "notebook.ipynb", prefix + "notebook"),
+                  _link(root, folder / "results.json", prefix + "results.json")]
+    error_html = f'<div class="error">{escape_html(error or "")}</div>' if status == "failed" else ""
+    duration = latest.get("duration")
+    duration_text = f"{duration:.1f} s" if isinstance(duration, (int, float)) else ""
+    css = "failed" if status == "failed" else status
+    row_class = ' class="earlier"' if earlier else ""
+    row = (
+        f"<tr{row_class}>"
+        f"<td>{escape_html(entry['study'])}</td>"
+        f"<td>{escape_html(entry['run'])}</td>"
+        f'<td class="status-{css}">{escape_html(label_text)}{error_html}</td>'
+        f"<td>{escape_html(duration_text)}</td>"
+        f"<td>{escape_html(latest.get('finished') or '')}</td>"
+        f'<td><ul class="plain">{parameter_items}</ul></td>'
+        f'<td><ul class="plain">{headline}</ul></td>'
+        f"<td>{_notes_cell(current_results)}</td>"
+        f'<td><ul class="plain">{"".join(f"<li>{link}</li>" for link in links if link)}</ul></td>'
+        "</tr>"
+    )
+    return row, status
+
+
+def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] | None = None,
                 headlines: dict[str, Sequence[str]] | None = None) -> Path:
-    """Write ``index.html`` and ``results.csv`` for every run folder under ``reports_dir``.
+    """Write ``index.html`` and ``results.csv`` for the runs under ``reports_dir``.
 
     Parameters
     ----------
     reports_dir : path
         The reports root.
-    statuses : dict, optional
-        ``(study, run-id) -> "ok" | "failed" | "skipped"`` from the batch just run;
-        runs not in it show the status of their latest attempt.
+    outcomes : list of RunOutcome, optional
+        The batch just run (:func:`run_batch`): these rows come first, in this order,
+        each with the status and error of its outcome, including runs that left no
+        folder (a dead worker, a failed write); the header repeats
+        :func:`summary_line` of exactly these outcomes. Run folders on disk that are
+        not in the batch follow as earlier runs. Without ``outcomes`` every run folder
+        shows the status of its latest attempt.
     headlines : dict, optional
         ``study -> result names`` shown first in the "Headline results" column
         (a study's ``headline`` key).
@@ -1005,100 +1821,84 @@ def write_index(reports_dir: str | os.PathLike, statuses: dict[tuple[str, str], 
     Returns
     -------
     pathlib.Path
-        The index page. Every string on it (parameters, results, errors) is
+        The index page. Every string on it (parameters, results, notes, errors) is
         HTML-escaped.
     """
     root = Path(reports_dir).resolve()
-    statuses = statuses or {}
     headlines = headlines or {}
-    entries = _collect(root)
-    rows = []
+    entries = {(e["study"], e["run"]): e for e in _collect(root)}
+    rows: list[str] = []
+    csv_entries: list[dict[str, Any]] = []
+    batch_keys = set()
+    for outcome in outcomes or ():
+        key = (outcome.run.study, outcome.run.run_id)
+        batch_keys.add(key)
+        entry = entries.get(key, {"study": key[0], "run": key[1]})
+        row, status = _index_row(root, entry, headlines.get(key[0], ()), outcome)
+        rows.append(row)
+        if status != "failed" and entry.get("good") is not None:
+            csv_entries.append(entry)
+    earlier = [entry for key, entry in sorted(entries.items()) if key not in batch_keys]
     counts = {"ok": 0, "failed": 0}
-    for entry in entries:
-        failed = entry.get("failed")
-        good = entry.get("good")
-        latest = failed if failed is not None else good
-        status = "failed" if failed is not None else "ok"
+    if earlier and outcomes is not None:
+        rows.append(f'<tr class="group"><th colspan="9">Earlier runs in this folder, not part of this batch '
+                    f"({len(earlier)})</th></tr>")
+    for entry in earlier:
+        row, status = _index_row(root, entry, headlines.get(entry["study"], ()), None, outcomes is not None)
         counts[status] += 1
-        label = statuses.get((entry["study"], entry["run"]), status)
-        if label == "skipped" and status == "ok":
-            label_text = "ok (up to date)"
-        else:
-            label_text = status
-        parameters = latest.get("parameters", {})
-        parameter_items = "".join(
-            f"<li><code>{html.escape(str(k))}</code> = {html.escape(_cell_text(v) if v is not None else 'None')}</li>"
-            for k, v in parameters.items()
-        )
-        headline = "".join(f"<li>{html.escape(item)}</li>" for item in _headline(entry.get("results", {}), headlines.get(entry["study"], ()))) if good else ""
-        links = []
-        if failed is not None:
-            folder = entry["failed_dir"]
-            links += [_link(root, folder / "report.html", "failed report"),
-                      _link(root, folder / "notebook.ipynb", "failed notebook"),
-                      _link(root, folder / "error.txt", "error")]
-        if good is not None:
-            folder = entry["good_dir"]
-            prefix = "last good " if failed is not None else ""
-            links += [_link(root, folder / "report.html", prefix + "report"),
-                      _link(root, folder / "notebook.ipynb", prefix + "notebook"),
-                      _link(root, folder / "results.json", "results.json")]
-        error = (
-            f'<div class="error">{html.escape(str(failed.get("error") or ""))}</div>' if failed is not None else ""
-        )
-        duration = latest.get("duration")
-        rows.append(
-            "<tr>"
-            f"<td>{html.escape(entry['study'])}</td>"
-            f"<td>{html.escape(entry['run'])}</td>"
-            f'<td class="status-{html.escape(label if status == "ok" else "failed")}">{html.escape(label_text)}{error}</td>'
-            f"<td>{'' if duration is None else html.escape(f'{duration:.1f} s')}</td>"
-            f"<td>{html.escape(str(latest.get('finished', '')))}</td>"
-            f'<td><ul class="plain">{parameter_items}</ul></td>'
-            f'<td><ul class="plain">{headline}</ul></td>'
-            f'<td><ul class="plain">{"".join(f"<li>{link}</li>" for link in links if link)}</ul></td>'
-            "</tr>"
-        )
+        rows.append(row)
+        if status == "ok":
+            csv_entries.append(entry)
+        elif entry.get("good") is not None:
+            pass  # a later attempt failed: its last good results may be stale, kept out of results.csv
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    summary = (
-        f"{len(entries)} runs: {counts['ok']} ok, {counts['failed']} failed. "
-        f"Generated {generated} by csat-analysis {__version__}."
-    )
+    if outcomes is not None:
+        summary = f"This batch: {summary_line(outcomes)}."
+        if earlier:
+            summary += f" Also listed: {len(earlier)} earlier runs ({counts['ok']} ok, {counts['failed']} failed)."
+    else:
+        summary = f"{len(earlier)} runs: {counts['ok']} ok, {counts['failed']} failed."
+    summary += f" Generated {generated} by csat-analysis {__version__}."
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<title>csat-analysis reports</title>\n"
         f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n<h1>csat-analysis reports</h1>\n"
-        f'<p class="summary">{html.escape(summary)} <a href="results.csv">results.csv</a></p>\n'
+        f'<p class="summary">{escape_html(summary)} <a href="results.csv">results.csv</a></p>\n'
         '<table id="runs">\n<thead><tr><th>Study</th><th>Run</th><th>Status</th><th>Duration</th>'
-        "<th>Finished (UTC)</th><th>Parameters</th><th>Headline results</th><th>Links</th></tr></thead>\n"
+        "<th>Finished (UTC)</th><th>Parameters</th><th>Headline results</th><th>Notes</th><th>Links</th></tr></thead>\n"
         f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>\n</body>\n</html>\n"
     )
-    _write_results_csv(root, entries)
+    _write_results_csv(root, csv_entries)
     target = root / "index.html"
-    temporary = root / f".index.html.tmp-{os.getpid()}"
-    temporary.write_text(page, encoding="utf-8")
-    temporary.replace(target)
+    _write_text(target, page)
     return target
 
 
 def _write_results_csv(root: Path, entries: list[dict[str, Any]]) -> Path:
-    """Every good run's results in long form: study, run, parameters..., name, value."""
-    good = [e for e in entries if e.get("good") is not None]
-    parameter_names = sorted({name for e in good for name in e["good"].get("parameters", {})})
+    """The given runs' results in long form: study, run, parameters..., name, value.
+
+    Every cell goes through :func:`csat_analysis._safety.csv_cell`: a value that a
+    spreadsheet would evaluate (``=HYPERLINK(...)``) is written as text.
+    """
+    parameter_names = sorted({name for e in entries for name in e["good"].get("parameters", {})})
     reserved = {"study", "run", "name", "value"}
     header = ["study", "run"] + [f"param_{n}" if n in reserved else n for n in parameter_names] + ["name", "value"]
     target = root / "results.csv"
-    temporary = root / f".results.csv.tmp-{os.getpid()}"
-    with temporary.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for entry in good:
-            parameters = entry["good"].get("parameters", {})
-            fixed = [entry["study"], entry["run"]] + [
-                _cell_text(parameters[n]) if n in parameters else "" for n in parameter_names
-            ]
-            for name, value in entry.get("results", {}).items():
-                for flat_name, flat_value in _flatten(value, name):
-                    writer.writerow(fixed + [flat_name, _cell_text(flat_value)])
-    temporary.replace(target)
+    temporary = root / f".results.csv.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        with temporary.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([csv_cell(name) for name in header])
+            for entry in entries:
+                parameters = entry["good"].get("parameters", {})
+                fixed = [entry["study"], entry["run"]] + [
+                    _cell_text(parameters[n]) if n in parameters else "" for n in parameter_names
+                ]
+                for name, value in entry.get("results", {}).items():
+                    for flat_name, flat_value in _flatten(value, name):
+                        writer.writerow([csv_cell(cell) for cell in fixed + [flat_name, _cell_text(flat_value)]])
+        temporary.replace(target)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
     return target

@@ -84,13 +84,17 @@ def test_run_list_and_export_end_to_end(tmp_path):
     assert "2 runs: 1 ok, 1 failed" in ran.stdout
     assert "Kernel is running" not in ran.stderr  # kernel chatter goes to kernel.log
     report = (tmp_path / "reports" / "tiny" / "fail-false" / "report.html").read_text()
-    assert "set_results_path" not in report  # --no-input
+    assert "RESULTS_MIME" not in report  # --no-input
 
     listed = csat("list", "study.yaml", "--no-input", cwd=tmp_path)
-    assert [line.split()[:3] for line in listed.stdout.splitlines()[1:]] == [
+    lines = listed.stdout.splitlines()
+    assert [line.split()[:3] for line in lines[1:] if not line.startswith(" ")] == [
         ["tiny", "fail-false", "done"], ["tiny", "fail-true", "failed"]]
+    assert lines[3].startswith("    why: the latest attempt failed: RuntimeError: asked to fail")
     listed = csat("list", "study.yaml", cwd=tmp_path)
-    assert listed.stdout.splitlines()[1].split()[:3] == ["tiny", "fail-false", "changed"]
+    lines = listed.stdout.splitlines()
+    assert lines[1].split()[:3] == ["tiny", "fail-false", "changed"]
+    assert lines[2] == "    why: export option changed: --no-input off"
 
     # --no-input is part of what a report depends on: without it the run is not up to date
     rerun = csat("run", "study.yaml", "--only", "fail-false", "--quiet", cwd=tmp_path)
@@ -101,9 +105,35 @@ def test_run_list_and_export_end_to_end(tmp_path):
     exported = csat("export", "reports/tiny/fail-false/notebook.ipynb", "--no-input", cwd=tmp_path)
     assert exported.returncode == 0
     html = (tmp_path / "reports" / "tiny" / "fail-false" / "notebook.html").read_text()
-    assert "data:image/png;base64," in html and "set_results_path" not in html
+    assert "data:image/png;base64," in html and "RESULTS_MIME" not in html
 
 
 def test_export_of_missing_notebook_is_one_line_error(tmp_path, capsys):
     assert main(["export", str(tmp_path / "none.ipynb")]) == 2
     assert capsys.readouterr().err.startswith("csat: error: no notebook at")
+
+
+def make_lab_dry_run(venv: Path, *extra: str) -> str:
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run(["make", "-n", "-C", str(root), "lab", f"VENV={venv}", *extra], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+
+
+def test_make_lab_installs_once_honours_port_and_allows_root_only_as_root(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").touch()
+    first = make_lab_dry_run(venv, "PORT=9137")
+    assert "pip install" in first and ".lab-installed" in first
+    launch = [line for line in first.splitlines() if "jupyter lab" in line]
+    assert launch and "--port=9137" in launch[0]
+    import os
+
+    assert ("--allow-root" in launch[0]) == (os.geteuid() == 0)
+    # once installed (stamps newer than pyproject.toml), a second call only launches
+    (venv / ".installed").touch()
+    (venv / ".lab-installed").touch()
+    again = make_lab_dry_run(venv)
+    assert "pip install" not in again and "--port=8888" in again

@@ -1,17 +1,27 @@
 """Batch runner: spec validation, real papermill executions, resume, Dask, the index page.
 
 The notebook executed here is ``tests/notebooks/record_and_plot.ipynb`` (regenerate it
-with ``tests/notebooks/make_notebooks.py``): it records ``doubled = 2 * value`` and an
-interval around ``value``, draws one figure, and raises when ``fail`` is true.
+with ``tests/notebooks/make_notebooks.py``): it records ``doubled = 2 * value``, an
+interval around ``value`` and ``notes`` through the display contract, counts the rows of
+a ``dataset`` file (showing its file and column names unescaped), draws one figure, and
+raises when ``fail`` is true.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import multiprocessing
 import os
+import re
 import shutil
+import signal
+import socket
 import subprocess
+import sys
+import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -19,13 +29,19 @@ from urllib.parse import unquote, urlparse
 import nbformat
 import pytest
 
-from csat_analysis import StudyError
+from csat_analysis import CsatError, StudyError
+from csat_analysis import runner
+from csat_analysis._safety import csv_cell, escape_markdown, markdown_to_safe_html, safe_yaml_load, sanitize_html
 from csat_analysis.runner import (
+    RESULTS_MIME,
+    ReportsBusyError,
     execute_run,
+    explain_state,
     export_html,
     load_studies,
     notebook_parameters,
     run_batch,
+    run_inputs,
     run_state,
     write_index,
 )
@@ -92,7 +108,7 @@ def test_colliding_readable_ids_get_a_stable_hash_suffix(workspace):
 def test_notebook_parameters_reads_the_tagged_cell_without_evaluating(workspace):
     declared = notebook_parameters(workspace / "tiny.ipynb")
     assert declared == {"label": "a", "value": 1.0, "fail": False, "busy_seconds": 0.0,
-                        "options": None, "seed": 0, "results_path": None}
+                        "options": None, "seed": 0, "dataset": None, "schema": None}
 
 
 @pytest.mark.parametrize(
@@ -224,6 +240,7 @@ def test_results_csv_is_long_form_with_parameters(batch):
     folder, _spec, _result = batch
     rows = read_csv_rows(folder / "reports" / "results.csv")
     assert list(rows[0]) == ["study", "run", "label", "param_value", "name", "value"]
+    assert {row["name"] for row in rows} >= {"doubled", "interval.high", "label", "notes"}
     by_key = {(row["run"], row["name"]): row for row in rows}
     assert by_key[("north", "doubled")]["value"] == "3.0"
     assert by_key[("b-south-co-b-value-4", "interval.high")]["value"] == "5"
@@ -236,12 +253,13 @@ def test_results_csv_is_long_form_with_parameters(batch):
 def test_report_html_embeds_its_figure_and_has_a_table_of_contents(batch, tmp_path):
     folder, _spec, _result = batch
     page = (folder / "reports" / "tiny" / "north" / "report.html").read_text()
-    assert page.count("data:image/png;base64,") >= 1
+    assert os.environ.get("MPLBACKEND") == "Agg"  # conftest: the kernel must not inherit it
+    assert len(re.findall(r'<img alt="[^"]*" class="" src="data:image/png;base64,', page)) == 1  # the figure
     assert '<nav class="csat-toc"' in page and 'href="#Figure"' in page
-    assert "set_results_path" in page
+    assert "RESULTS_MIME" in page  # the code is shown by default
     hidden = export_html(folder / "reports" / "tiny" / "north" / "notebook.ipynb",
                          tmp_path / "results-only.html", no_input=True).read_text()
-    assert "set_results_path" not in hidden and "data:image/png;base64," in hidden
+    assert "RESULTS_MIME" not in hidden and "data:image/png;base64," in hidden
 
 
 @pytest.mark.slow
@@ -408,3 +426,628 @@ def test_headline_key_must_be_a_list_of_names(tmp_path):
     spec.write_text(f"notebook: {notebook}\nheadline: answer\nruns: [{{}}]\n")
     with pytest.raises(StudyError, match="headline"):
         load_studies(spec)
+
+
+def test_results_mime_matches_the_report_module():
+    report = pytest.importorskip("csat_analysis.report")
+    assert getattr(report, "RESULTS_MIME", RESULTS_MIME) == RESULTS_MIME
+
+
+# --------------------------------------------------------------------------- recorded results
+
+
+@pytest.mark.slow
+def test_results_go_to_metadata_and_results_json_and_leave_the_outputs(batch):
+    folder, _spec, _result = batch
+    run_dir = folder / "reports" / "tiny" / "north"
+    executed = nbformat.read(run_dir / "notebook.ipynb", as_version=4)
+    recorded = json.loads((run_dir / "results.json").read_text())
+    assert executed.metadata["csat_analysis"]["results"] == recorded
+    assert recorded["notes"] == ["no data file given (dataset=None): the row count is skipped"]
+    outputs = [o for cell in executed.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if RESULTS_MIME in o.get("data", {})]
+    assert any("image/png" in o.get("data", {}) for o in outputs)  # other outputs stay
+    # the index shows the notes of each good run as a count that opens the list
+    page = (folder / "reports" / "index.html").read_text()
+    assert page.count("<summary>1 note</summary>") == 2
+    assert "the row count is skipped" in page
+
+
+def test_take_results_merges_in_cell_order_later_names_win():
+    node = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("a", outputs=[
+            nbformat.v4.new_output("display_data", {RESULTS_MIME: {"x": 1, "y": 2}, "text/plain": ""}),
+            nbformat.v4.new_output("stream", text="kept\n")]),
+        nbformat.v4.new_markdown_cell("text"),
+        nbformat.v4.new_code_cell("b", outputs=[
+            nbformat.v4.new_output("display_data", {RESULTS_MIME: {"y": 3, "z": [1]}, "text/plain": ""})]),
+    ])
+    assert runner._take_results(node) == {"x": 1, "y": 3, "z": [1]}
+    assert [len(cell.get("outputs", [])) for cell in node.cells] == [1, 0, 0]
+
+
+# --------------------------------------------------------------------------- specs: paths, sizes, YAML
+
+
+def test_paths_in_a_spec_are_relative_to_the_spec_and_checked_before_running(workspace):
+    (workspace / "data").mkdir()
+    (workspace / "data" / "survey.csv").write_text("x\n1\n")
+    (workspace / "studies").mkdir()
+    shutil.move(workspace / "tiny.ipynb", workspace / "studies" / "tiny.ipynb")
+    spec = write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns:\n  - {dataset: ../data/survey.csv}\n"
+                      "  - {dataset: mobi}\n  - {dataset: simulated}\n")
+    runs = load_studies(spec)[0].runs
+    assert runs[0].parameters["dataset"] == str(workspace / "data" / "survey.csv")
+    assert [run.parameters["dataset"] for run in runs[1:]] == ["mobi", "simulated"]
+    missing = write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns: [{dataset: ../data/nope.csv}]\n",
+                         "missing.yaml")
+    with pytest.raises(StudyError) as raised:
+        load_studies(missing)
+    message = str(raised.value)
+    for fragment in ["key 'dataset'", "../data/nope.csv", str(workspace / "data" / "nope.csv"), "relative to",
+                     "not a bundled data set either (mobi, corp_rep"]:
+        assert fragment in message, message
+    with pytest.raises(StudyError, match="key 'schema': no file 'schema.yaml'"):
+        load_studies(write_spec(workspace / "studies", "notebook: tiny.ipynb\nparameters: {schema: schema.yaml}\n",
+                                "schema.yaml.spec"))
+    # any other parameter naming an existing file is made absolute too
+    label = load_studies(write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns: [{label: ../data/survey.csv}]\n",
+                                    "label.yaml"))[0].runs[0].parameters["label"]
+    assert label == str(workspace / "data" / "survey.csv")
+    (workspace / "studies" / "north").write_text("")
+    plain = load_studies(write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns: [{label: north}]\n",
+                                    "plain.yaml"))[0].runs[0].parameters["label"]
+    assert plain == "north"  # a word is not taken for a file name
+
+
+def test_null_is_accepted_where_the_default_is_none(workspace):
+    runs = load_studies(write_spec(workspace, "notebook: tiny.ipynb\nparameters: {schema: null}\n"
+                                   "grid: {options: [null, 2]}\n"))[0].runs
+    assert [run.parameters["options"] for run in runs] == [None, 2]
+    with pytest.raises(StudyError, match="key 'label' must be a string"):
+        load_studies(write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: null}]\n"))
+
+
+@pytest.mark.parametrize("key", ["results_path", "output_path", "report_file", "output"])
+def test_output_locations_outside_the_run_folder_are_refused(workspace, key):
+    path = write_spec(workspace, f"notebook: tiny.ipynb\nruns: [{{{key}: /tmp/victim.txt}}]\n")
+    with pytest.raises(StudyError, match=f"key '{key}': the runner writes every output inside the run's own folder"):
+        load_studies(path)
+
+
+def test_run_ids_never_end_in_the_failed_suffix(workspace):
+    runs = load_studies(write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: x.failed}, {label: x}, "
+                                   "{label: y.FAILED}]\n"))[0].runs
+    assert [run.run_id for run in runs] == ["x-failed", "x", "y-FAILED"]
+
+
+def run_with_deadline(function, seconds: float = 60.0):
+    """Run ``function`` in a thread; fail the test (instead of hanging) past ``seconds``."""
+    box = {}
+
+    def target():
+        try:
+            box["value"] = function()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+ALIAS_BOMB = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+notebook: tiny.ipynb
+runs: [{options: *i}]
+"""
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(workspace):
+    path = write_spec(workspace, ALIAS_BOMB)
+    assert path.stat().st_size < 700
+    with pytest.raises(StudyError, match="expands to more than 100,000 values"):
+        run_with_deadline(lambda: load_studies(path), 30)
+
+
+def test_recursive_aliases_and_large_spec_files_are_refused(workspace, tmp_path):
+    with pytest.raises(CsatError, match="refers to the collection that contains it"):
+        safe_yaml_load("a: &a [1, *a]\n")
+    big = write_spec(workspace, "notebook: tiny.ipynb\n# " + "x" * 1_100_000 + "\n")
+    with pytest.raises(StudyError, match=r"has 1,100,\d{3} bytes; the limit is 1,000,000"):
+        load_studies(big)
+    assert safe_yaml_load(tmp_path / "missing.yaml" if False else "x: 1", max_bytes=10) == {"x": 1}
+    with pytest.raises(CsatError, match="the limit is 10"):
+        safe_yaml_load("x: 1234567890", max_bytes=10)
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("[" + ", ".join(["0"] * 20_000) + "]", "more than 10,000 items"),
+        ("'" + "x" * 150_000 + "'", "characters long as JSON; the limit is 100,000"),
+    ],
+)
+def test_parameter_sizes_are_capped(workspace, value, fragment):
+    path = write_spec(workspace, f"notebook: tiny.ipynb\nruns: [{{options: {value}}}]\n")
+    with pytest.raises(StudyError, match=fragment):
+        run_with_deadline(lambda: load_studies(path), 60)
+
+
+def test_aliases_cannot_smuggle_a_huge_parameter(workspace):
+    hundred = "[" + ", ".join(["0"] * 100) + "]"
+    path = write_spec(workspace, f"base: &x {hundred}\nnotebook: tiny.ipynb\nruns: [{{options: [{', '.join(['*x'] * 150)}]}}]\n")
+    with pytest.raises(StudyError, match="unknown key 'base'"):
+        load_studies(path)  # the spec is read whole; the parameter cap holds too:
+    path = write_spec(workspace, f"notebook: tiny.ipynb\nruns: [{{options: &x {hundred}}}, "
+                      f"{{options: [{', '.join(['*x'] * 150)}]}}]\n")
+    with pytest.raises(StudyError, match="more than 10,000 items"):
+        load_studies(path)
+
+
+def test_a_grid_is_capped_in_runs(workspace):
+    values = "[" + ", ".join(str(i) for i in range(101)) + "]"
+    path = write_spec(workspace, f"notebook: tiny.ipynb\ngrid: {{seed: {values}, value: {values}}}\n")
+    with pytest.raises(StudyError, match="expands to 10,201 runs; the limit is 10,000"):
+        load_studies(path)
+
+
+# --------------------------------------------------------------------------- one place for escaping
+
+
+def test_sanitize_html_keeps_tables_and_drops_active_content():
+    table = ('<style type="text/css">#T_1 td {color: red}</style><table id="T_1"><caption>Churn &amp; co'
+             '</caption><tr><th class="col_heading">a</th><td colspan="2">1</td></tr></table>')
+    assert sanitize_html(table) == table
+    hostile = ('<img src=x onerror="alert(1)"><a href="javascript:alert(2)">x</a><script>alert(3)</script>'
+               '<iframe src="http://e"></iframe><svg onload="alert(4)"><circle/></svg>'
+               '<div style="background:url(javascript:alert(5))" onclick=alert(6)>t</div>'
+               '<a href="https://example.org/?a=1&amp;b=2" title="&quot;q&quot;">ok</a>'
+               '<img src="data:image/png;base64,AAAA"><img src="data:text/html;base64,AAAA">')
+    clean = sanitize_html(hostile)
+    assert "alert" not in clean and "javascript" not in clean.lower() and "<script" not in clean
+    assert '<img src="x">' in clean and "<div>t</div>" in clean
+    assert '<a href="https://example.org/?a=1&amp;b=2" title="&quot;q&quot;">ok</a>' in clean
+    assert '<img src="data:image/png;base64,AAAA">' in clean and "data:text/html" not in clean
+    assert sanitize_html("1 < 2 &amp; 3 > 2") == "1 &lt; 2 &amp; 3 &gt; 2"
+
+
+def test_markdown_with_backticks_and_html_renders_inert():
+    column = "a` <img src=y onerror=alert(12)> `b"
+    rendered = markdown_to_safe_html(f"columns: `{column}`, **bold**")
+    assert "onerror" not in rendered and "<strong>bold</strong>" in rendered
+    literal = markdown_to_safe_html(escape_markdown(column + " *not emphasis* [x](javascript:y)"))
+    assert "&lt;img src=y onerror=alert(12)&gt;" in literal
+    assert "<em>" not in literal and "<a" not in literal
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"), ("+1+2", "'+1+2"),
+     ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("-0.25", "-0.25"), ("+3", "+3"),
+     ("-1e-05", "-1e-05"), ("north", "north"), ("", ""), (None, ""), (-3, "-3")],
+)
+def test_csv_cells_never_start_a_formula(value, expected):
+    assert csv_cell(value) == expected
+
+
+# --------------------------------------------------------------------------- fingerprint and staleness
+
+
+def fake_good_report(reports: Path, run, **changes) -> None:
+    """A run folder as a successful run leaves it, without executing the notebook."""
+    inputs = run_inputs(run)
+    folder = reports / run.study / run.run_id
+    folder.mkdir(parents=True)
+    record = {"status": "ok", "fingerprint": runner.fingerprint(run, inputs=inputs), "inputs": inputs,
+              "parameters": run.parameters, "duration": 1.0, **changes}
+    (folder / "run.json").write_text(json.dumps(record))
+    (folder / "results.json").write_text(json.dumps({"doubled": 2.0}))
+
+
+def test_package_source_and_dependency_versions_are_part_of_the_fingerprint(workspace, monkeypatch, tmp_path):
+    package = Path(runner.__file__).parent
+    copy = tmp_path / "csat_analysis"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert runner._package_digest(copy) == runner._package_digest(package)
+    with (copy / "loyalty.py").open("a") as handle:
+        handle.write("\n# an edit\n")
+    runner._package_digest.cache_clear()
+    assert runner._package_digest(copy) != runner._package_digest(package)
+
+    run = load_studies(write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: a}]\n"))[0].runs[0]
+    reports = workspace / "reports"
+    fake_good_report(reports, run)
+    assert explain_state(run, reports).state == "done"
+    monkeypatch.setattr(runner, "_package_digest", lambda: "edited")
+    assert explain_state(run, reports).reasons == ("the csat_analysis source changed",)
+    monkeypatch.undo()
+    versions = {**runner._dependency_versions(), "pandas": "99.0"}
+    monkeypatch.setattr(runner, "_dependency_versions", lambda: versions)
+    state = explain_state(run, reports)
+    assert state.state == "changed"
+    assert state.reasons[0].startswith("dependencies changed: pandas ") and state.reasons[0].endswith("-> 99.0")
+
+
+def test_dependency_versions_cover_the_runtime_requirements():
+    versions = runner._dependency_versions()
+    assert {"numpy", "pandas", "papermill", "nbconvert"} <= {name.lower() for name in versions}
+    assert all(version for version in versions.values())
+
+
+@pytest.fixture
+def bundled_copy(tmp_path, monkeypatch):
+    """A copy of data/raw that tests may corrupt, used through CSAT_DATA_DIR."""
+    copy = tmp_path / "raw"
+    shutil.copytree(runner._data_dir(), copy)
+    monkeypatch.setenv("CSAT_DATA_DIR", str(copy))
+    return copy
+
+
+def test_an_altered_bundled_file_fails_the_run_even_with_a_report(workspace, bundled_copy, capsys):
+    from csat_analysis.cli import main
+
+    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{dataset: mobi}, {dataset: simulated}]\n")
+    mobi, simulated = load_studies(spec)[0].runs
+    reports = workspace / "reports"
+    fake_good_report(reports, mobi)
+    fake_good_report(reports, simulated)
+    assert {run_state(run, reports) for run in (mobi, simulated)} == {"done"}
+    with (bundled_copy / "mobi.csv").open("a") as handle:
+        handle.write("1,2,3\n")
+    state = explain_state(mobi, reports)
+    assert state.state == "changed" and "bundled data set 'mobi'" in state.reasons[0]
+    assert "the file was altered" in state.reasons[0]
+
+    assert main(["run", str(spec), "--reports", str(reports), "--quiet"]) == 1  # `make run` fails
+    out, err = capsys.readouterr()
+    assert "2 runs: 0 ok, 1 failed, 1 up to date (skipped)" in out
+    assert "csat: run tiny/mobi failed: bundled data set 'mobi'" in err
+    page = (reports / "index.html").read_text()
+    assert "This batch: 2 runs: 0 ok, 1 failed, 1 up to date (skipped)." in page
+    assert (reports / "tiny" / "mobi.failed" / "error.txt").read_text().startswith("bundled data set 'mobi'")
+    assert {row["run"] for row in read_csv_rows(reports / "results.csv")} == {"simulated"}  # no stale results
+    assert main(["list", str(spec), "--reports", str(reports)]) == 0
+    assert "why: the latest attempt failed: bundled data set 'mobi'" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_changed_input_files_make_a_run_stale_and_it_reruns(workspace):
+    data = workspace / "data"
+    data.mkdir()
+    survey = data / "survey.csv"
+    survey.write_text("id,score\n" + "".join(f"{i},{i % 10}\n" for i in range(300)))
+    schema = data / "schema.yaml"
+    schema.write_text("columns:\n  score: {type: rating}\n")
+    (workspace / "studies").mkdir()
+    shutil.move(workspace / "tiny.ipynb", workspace / "studies" / "tiny.ipynb")
+    spec = write_spec(workspace / "studies", "notebook: tiny.ipynb\n"
+                      "runs: [{dataset: ../data/survey.csv, schema: ../data/schema.yaml}]\n")
+    reports = workspace / "reports"
+    first = run_batch(load_studies(spec), reports, workers=1, progress=False)
+    assert [o.status for o in first.outcomes] == ["ok"], first.outcomes
+    (run,) = load_studies(spec)[0].runs
+    folder = reports / "tiny" / run.run_id
+    assert json.loads((folder / "results.json").read_text())["n_rows"] == 300
+    assert explain_state(run, reports).state == "done"
+
+    survey.write_text("id,score\n" + "".join(f"{i},{i % 10}\n" for i in range(200)))
+    state = explain_state(run, reports)
+    assert state == runner.RunState("changed", (f"input file {survey} (dataset) changed",))
+    schema.write_text("columns:\n  score: {type: rating}\n  id: {type: id}\n")
+    assert explain_state(run, reports).reasons[1] == f"input file {schema} (schema) changed"
+
+    second = run_batch(load_studies(spec), reports, workers=1, progress=False)
+    assert [o.status for o in second.outcomes] == ["ok"]
+    results = json.loads((folder / "results.json").read_text())
+    assert results["n_rows"] == 200 and results["schema_lines"] == 3
+    assert explain_state(run, reports).state == "done"
+
+
+# --------------------------------------------------------------------------- failures never hidden
+
+
+def temporary_folders(study_dir: Path, run_id: str) -> list[Path]:
+    return sorted(study_dir.glob(f".{run_id}.tmp-*")) if study_dir.is_dir() else []
+
+
+def worker_pid(folder: Path) -> int:
+    """The pid of the worker writing a temporary run folder ``.<run>.tmp-<pid>-<hex>``."""
+    return int(folder.name.rsplit(".tmp-", 1)[1].split("-")[0])
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_retried_once_then_reported_failed(workspace):
+    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: victim, busy_seconds: 300}, {label: fine}]\n")
+    reports = workspace / "reports"
+    study_dir = reports / "tiny"
+    killed: list[int] = []
+    done = threading.Event()
+
+    def kill_the_victim_twice():
+        while not done.is_set() and len(killed) < 2:
+            for folder in temporary_folders(study_dir, "victim-busy_seconds-300"):
+                pid = worker_pid(folder)
+                # the second time, only once the innocent run is safely published
+                if pid not in killed and (not killed or (study_dir / "fine" / "run.json").exists()):
+                    os.kill(pid, signal.SIGKILL)  # as the out-of-memory killer would
+                    killed.append(pid)
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_the_victim_twice)
+    killer.start()
+    try:
+        result = run_batch(load_studies(spec), reports, workers=2, progress=False)
+    finally:
+        done.set()
+        killer.join()
+    assert len(killed) == 2
+    outcomes = {o.run.run_id: o for o in result.outcomes}
+    assert outcomes["fine"].status == "ok"  # lost with the first pool, done in the fresh one
+    victim = outcomes["victim-busy_seconds-300"]
+    assert victim.status == "failed" and "worker process" in victim.error and "fresh one" in victim.error
+    page = result.index.read_text()
+    assert "This batch: 2 runs: 1 ok, 1 failed, 0 up to date (skipped)." in page
+    assert "worker process executing this run died" in page
+    assert "worker process" in (study_dir / "victim-busy_seconds-300.failed" / "error.txt").read_text()
+    assert not [p for p in study_dir.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+@pytest.mark.slow
+def test_killing_csat_stops_its_workers_and_their_kernels(workspace):
+    psutil = pytest.importorskip("psutil")
+    if not sys.platform.startswith("linux"):
+        pytest.skip("parent-death signal is Linux only (elsewhere a polling thread, slower)")
+    write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: long, busy_seconds: 300}]\n")
+    command = subprocess.Popen([sys.executable, "-m", "csat_analysis", "run", "study.yaml", "--quiet"],
+                               cwd=workspace, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    study_dir = workspace / "reports" / "tiny"
+    try:
+        deadline = time.monotonic() + 120
+        worker = kernel = None
+        while time.monotonic() < deadline and kernel is None:
+            folders = temporary_folders(study_dir, "long-busy_seconds-300")
+            if folders:
+                worker = psutil.Process(worker_pid(folders[0]))
+                children = worker.children()
+                kernel = children[0] if children else None
+            time.sleep(0.2)
+        assert kernel is not None, "the run never started its kernel"
+    finally:
+        command.kill()  # kill -9: no chance to clean up
+        command.wait()
+
+    def gone(process) -> bool:
+        try:
+            return process.status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (gone(worker) and gone(kernel)):
+        time.sleep(0.2)
+    assert gone(worker) and gone(kernel)
+    assert not (study_dir / "long-busy_seconds-300").exists()
+
+
+@pytest.mark.slow
+def test_a_full_disk_fails_the_runs_and_the_index_agrees_with_the_command(workspace):
+    import resource
+
+    write_spec(workspace, "notebook: tiny.ipynb\ngrid: {label: [a, b]}\n")
+
+    def small_files_only():  # as a full disk: writes past 150 kB fail (reports are ~300 kB)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))
+
+    ran = subprocess.run([sys.executable, "-m", "csat_analysis", "run", "study.yaml", "--quiet", "--workers", "2"],
+                         cwd=workspace, capture_output=True, text=True, timeout=600, preexec_fn=small_files_only)
+    assert ran.returncode == 1, ran.stderr
+    assert "2 runs: 0 ok, 2 failed, 0 up to date (skipped)" in ran.stdout
+    assert ran.stderr.count("could not write the report: File too large") == 2
+    page = (workspace / "reports" / "index.html").read_text()
+    assert "This batch: 2 runs: 0 ok, 2 failed, 0 up to date (skipped)." in page
+    assert page.count("could not write the report: File too large") == 2
+
+
+@pytest.mark.slow
+def test_a_write_error_while_publishing_is_a_failed_run_not_a_crash(workspace, monkeypatch):
+    def no_space(_temporary, final):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(final))
+
+    monkeypatch.setattr(runner, "_publish", no_space)
+    task = {"study": "tiny", "run": "x", "notebook": str(workspace / "tiny.ipynb"), "parameters": {},
+            "fingerprint": "f", "no_input": False, "timeout": None, "reports_dir": str(workspace / "reports")}
+    record = execute_run(task)
+    assert record["status"] == "failed"
+    assert record["error"].startswith("could not write the run folder: No space left on device")
+    assert not [p for p in (workspace / "reports" / "tiny").iterdir()]  # the temporary folder is gone
+
+
+def test_an_index_write_error_is_reported_and_fails_the_command(workspace, bundled_copy, monkeypatch, capsys):
+    from csat_analysis.cli import main
+
+    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{dataset: simulated}]\n")
+    fake_good_report(workspace / "reports", load_studies(spec)[0].runs[0])
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(workspace / "reports" / "index.html"))
+
+    monkeypatch.setattr(runner, "write_index", full_disk)
+    assert main(["run", str(spec), "--reports", str(workspace / "reports"), "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert "could not write the index: No space left on device" in err
+    assert "1 runs: 0 ok, 0 failed, 1 up to date (skipped)" in out and "the index was not updated" in out
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def test_a_second_batch_on_a_locked_reports_folder_exits_with_a_clear_message(workspace, capsys):
+    import fcntl
+
+    from csat_analysis.cli import main
+
+    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: a}]\n")
+    reports = workspace / "reports"
+    reports.mkdir()
+    with (reports / ".lock").open("a+") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        held.write("pid 4242 on elsewhere since earlier\n")
+        held.flush()
+        with pytest.raises(ReportsBusyError, match="another csat run is using the reports folder .*pid 4242"):
+            run_batch(load_studies(spec), reports, progress=False)
+        assert main(["run", str(spec), "--reports", str(reports), "--quiet"]) == 3
+        assert "wait until it finishes, or give this batch its own --reports folder" in capsys.readouterr().err
+    assert not (reports / "tiny").exists()  # nothing executed
+
+
+def _publish_many(folder: str, worker: int, count: int) -> int:
+    """Publish ``count`` complete run folders to one place; return how many publishes raised."""
+    failures = 0
+    for attempt in range(count):
+        temporary = Path(folder) / f".run.tmp-{worker}-{attempt}"
+        temporary.mkdir()
+        (temporary / "run.json").write_text(json.dumps({"worker": worker, "attempt": attempt}))
+        try:
+            runner._publish(temporary, Path(folder) / "run")
+        except OSError:
+            failures += 1
+            shutil.rmtree(temporary, ignore_errors=True)
+    return failures
+
+
+def test_publishing_is_atomic_under_concurrency(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        failures = pool.starmap(_publish_many, [(str(tmp_path), worker, 300) for worker in range(4)])
+    assert failures == [0, 0, 0, 0]
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["attempt"] == 299
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]  # every replaced folder was removed
+
+
+# --------------------------------------------------------------------------- scheduler address
+
+
+@pytest.mark.parametrize(
+    ("address", "fragment"),
+    [("scheduler-host:8786", "must be tcp://HOST:PORT or tls://HOST:PORT"),
+     ("http://scheduler-host:8786", "scheme 'http' is not supported"),
+     ("tcp://scheduler-host", "must be tcp://HOST:PORT"),
+     ("tcp://scheduler-host:99999", "port 99999 is outside 1-65535"),
+     ("tcp://:8786", "must be tcp://HOST:PORT"),
+     ("tcp://host name:8786", "must be tcp://HOST:PORT")],
+)
+def test_scheduler_addresses_are_validated(workspace, address, fragment):
+    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: x}]\n")
+    with pytest.raises(CsatError, match=fragment):
+        run_batch(load_studies(spec), workspace / "reports", scheduler=address, progress=False)
+    assert not (workspace / "reports").exists()
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP port on 127.0.0.1 that accepts connections and never says a word."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], accepted
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    server.close()
+
+
+@pytest.mark.parametrize("scheme", ["tcp", "tls"])
+def test_a_scheduler_that_never_answers_is_a_bounded_clear_error(workspace, silent_server, scheme):
+    pytest.importorskip("distributed")
+    port, accepted = silent_server
+    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: x}]\n")
+    address = f"{scheme}://127.0.0.1:{port}"
+    with pytest.raises(CsatError) as raised:
+        run_with_deadline(lambda: run_batch(load_studies(spec), workspace / "reports", scheduler=address,
+                                            progress=False, scheduler_timeout=1.0), 60)
+    message = str(raised.value)
+    assert address in message
+    if scheme == "tcp":
+        assert "sent no Dask handshake within 1 s" in message and accepted
+    else:
+        assert "tls:// needs certificates in Dask's configuration" in message
+
+
+# --------------------------------------------------------------------------- foreign HTML
+
+
+class _ActiveContent(HTMLParser):
+    """Every event-handler attribute, script body and javascript: URL on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            if name.startswith("on") or "javascript:" in (value or "").lower():
+                self.found.append(f"<{tag} {name}={value}>")
+
+    def handle_data(self, data):
+        if self._in_script and "alert(" in data:
+            self.found.append(f"script: {data[:80]}")
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+
+@pytest.mark.slow
+def test_hostile_file_and_column_names_and_formula_values_stay_inert(workspace):
+    data = workspace / "data"
+    data.mkdir()
+    hostile = data / "<img src=x onerror=alert(11)>.csv"
+    hostile.write_text('a` <img src=y onerror=alert(12)> `b,<script>alert(13)</script>\n'
+                       '"=HYPERLINK(""http://example.invalid"",""x"")",2\n', encoding="utf-8")
+    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns:\n"
+                      "  - {dataset: 'data/<img src=x onerror=alert(11)>.csv', label: '<svg onload=alert(14)>'}\n")
+    result = run_batch(load_studies(spec), workspace / "reports", workers=1, progress=False)
+    assert [o.status for o in result.outcomes] == ["ok"], result.outcomes
+    run_dir = workspace / "reports" / "tiny" / result.outcomes[0].run.run_id
+    results = json.loads((run_dir / "results.json").read_text())
+    assert results["n_rows"] == 1  # the notebook did read the file through the resolved path
+    for page in [run_dir / "report.html", result.index]:
+        text = page.read_text(encoding="utf-8")
+        scanner = _ActiveContent()
+        scanner.feed(text)
+        assert scanner.found == [], (page.name, scanner.found)
+    report = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert "Data file" in report and "1 rows" in report  # the Markdown output is still shown, inert
+    rows = read_csv_rows(workspace / "reports" / "results.csv")
+    formula = next(row for row in rows if row["name"] == "first_cell")
+    assert formula["value"] == "'=HYPERLINK(\"http://example.invalid\",\"x\")"
+    assert all(not value.startswith(("=", "+", "@")) for row in rows for value in row.values())
