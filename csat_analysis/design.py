@@ -24,8 +24,8 @@ Examples
 >>> frame = pd.DataFrame({"score": [9, 10, 6, 8, 3, 10], "region": list("NNNSSS"),
 ...                       "w": [1.0, 2.0, 1.0, 1.5, 1.0, 0.5]})
 >>> design = SurveyDesign(frame, weights="w", rake={"region": {"N": 0.5, "S": 0.5}})
->>> round(design.mean("score").value, 4)
-7.9167
+>>> round(design.mean("score").value, 4)  # (35/4 + 20/3) / 2: each region half
+7.7083
 """
 
 from __future__ import annotations
