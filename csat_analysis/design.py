@@ -366,7 +366,7 @@ class SurveyDesign:
         >>> import pandas as pd
         >>> frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]})
         >>> SurveyDesign(frame, weights=[10.0, 10.0, 20.0, 20.0]).total("x").value
-        150.0
+        170.0
         """
         values, observed = self._values(column)
         return self._estimate(values, observed, total=True, by=by)
