@@ -397,7 +397,8 @@ def logrank(data: pd.DataFrame, tenure: str, churn: str, by: str) -> pd.DataFram
     1
     """
     frame, (column,) = _survival_frame(data, tenure, churn, by)
-    return survival.logrank(frame, "_time", "_event", column).rename(columns={"by": "segment"})
+    return survival.logrank(frame, "_time", "_event", column).rename(
+        columns={"by": "segment", "statistic": "chisq", "dof": "df", "p_value": "pvalue"})
 
 
 def restricted_mean_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
