@@ -194,16 +194,14 @@ def htmt_table(boot) -> pd.DataFrame:
     return table
 
 
-def _chains(paths: np.ndarray, max_mediators: int = 4) -> list[list[int]]:
-    """Every directed chain with at least one mediator (construct indices)."""
+def _chains(paths: np.ndarray) -> list[list[int]]:
+    """Every directed chain with at least one mediator (construct indices; the model is acyclic)."""
     chains = []
     successors = {k: list(np.flatnonzero(paths[k])) for k in range(paths.shape[0])}
 
     def extend(chain):
         if len(chain) >= 3:
             chains.append(list(chain))
-        if len(chain) - 1 > max_mediators:
-            return
         for nxt in successors[chain[-1]]:
             extend([*chain, nxt])
 
