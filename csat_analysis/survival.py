@@ -396,6 +396,17 @@ def _ph_test(times, status, x, eta, ties, terms: dict[str, list[int]]) -> pd.Dat
     return pd.DataFrame(rows)
 
 
+def format_p(p: float) -> str:
+    """``"< 0.001"`` for small p-values, else ``"= 0.xyz"``-style three decimals (without "=")."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def _printable(table: pd.DataFrame) -> pd.DataFrame:
+    shown = table.round(4)
+    shown["p_value"] = [format_p(p).removeprefix("= ") for p in table["p_value"]]
+    return shown
+
+
 @dataclass
 class CoxResult:
     """A fitted Cox proportional-hazards model (:func:`cox`).
@@ -426,17 +437,20 @@ class CoxResult:
     counts: dict = field(default_factory=dict, repr=False)
 
     def summary(self) -> str:
-        """Printable report: hazard ratios, concordance and the proportional-hazards check."""
+        """Printable report: hazard ratios, concordance and the proportional-hazards check.
+
+        p-values below 0.001 print as "< 0.001" (the tables keep the exact values).
+        """
         global_row = self.ph_test.iloc[-1]
         return "\n".join([
             f"Cox proportional-hazards model (n={self.n}, events={self.events}, ties={self.ties}, "
             f"log-likelihood={self.loglik:.3f})",
-            self.table.round(4).to_string(index=False), "",
+            _printable(self.table).to_string(index=False), "",
             f"Concordance (Harrell's C): {self.concordance:.4f}", "",
             "Proportional-hazards check (Grambsch-Therneau, KM time scale)",
-            self.ph_test.round(4).to_string(index=False),
+            _printable(self.ph_test).to_string(index=False),
             f"Global: {'hazards look proportional' if global_row['p_value'] >= 0.05 else 'evidence of non-proportional hazards'} "
-            f"(p = {global_row['p_value']:.3g})",
+            f"(p {format_p(global_row['p_value'])})",
         ])
 
     def __str__(self) -> str:

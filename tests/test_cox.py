@@ -60,6 +60,7 @@ def test_proportional_hazards_test_matches_cox_zph(fit, oracle):
 def test_summary_mentions_every_part(fit):
     text = fit.summary()
     assert "Concordance" in text and "GLOBAL" in text and "contract: Two year" in text
+    assert "< 0.001" in text and " 0.0 " not in text and "0.0000" not in text.split("Concordance")[1]
 
 
 def test_breslow_without_ties_equals_efron():
