@@ -8,7 +8,8 @@ design (with-replacement PSUs, or without replacement when ``fpc`` gives the num
 of PSUs in each stratum's population). Calibration is accounted for as
 ``survey::rake`` and ``survey::postStratify`` do: the influence values are replaced
 by their residuals from the calibration cells (for raking the same ten back-fitting
-sweeps over the margins as R), which removes the variance the calibration explains.
+sweeps over the margins as R's ``rake``, or the exact projection of R's
+``calibrate(calfun="raking")``), which removes the variance the calibration explains.
 Kish-style effective sample sizes plugged into simple-random-sampling formulas (the
 usual shortcut) are off by several per cent in either direction on raked data;
 these are the numbers that R ``survey``, Stata ``svy`` and SPSS Complex Samples print.
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import check_columns, critical_z, describe_offenders
+from ._validation import check_choice, check_columns, critical_z, describe_offenders
 from .errors import ConvergenceWarning, ParameterError, SurveyDataError
 from .metrics import Estimate
 
@@ -50,10 +51,10 @@ PROMOTER_FROM, DETRACTOR_TO = 9, 6
 class _Calibration:
     """One calibration step: cell codes and the weights after it (R's ``postStrata`` entry)."""
 
-    kind: str  # "rake" (several margins) or "poststratify" (one set of cells)
+    kind: str  # "rake" (back-fitting residuals), "calibrate" (projection) or "poststratify"
     codes: tuple[np.ndarray, ...]  # per margin, cell code of every row
     weights: tuple[np.ndarray, ...]  # per margin, weights right after adjusting it
-    old_weights: np.ndarray | None = None  # poststratify only: the weights before
+    old_weights: np.ndarray | None = None  # poststratify and calibrate: the weights before
 
 
 def _vector(data: pd.DataFrame, value, name: str) -> np.ndarray | None:
@@ -116,6 +117,13 @@ class SurveyDesign:
     fpc : str or array, optional
         Population number of PSUs in the row's stratum (without-replacement sampling);
         omitted: with-replacement variance (no finite population correction).
+    rake_variance : {"rake", "calibrate"}
+        How raking enters the variance: ``"rake"`` as R ``survey::rake`` (ten
+        back-fitting sweeps of the margins over the influence values), ``"calibrate"``
+        as R ``survey::calibrate(..., calfun="raking")`` (the exact residuals of the
+        regression on all margins' indicators). The weights are the same; R's rake
+        residuals approximate the projection, so the standard errors differ slightly
+        (about 0.1% on the test data).
     ci : float
         Level of the normal-theory intervals (as R ``confint`` on ``svymean``).
     max_iter, tol : int, float
@@ -133,12 +141,13 @@ class SurveyDesign:
     """
 
     def __init__(self, data: pd.DataFrame, weights=None, strata=None, cluster=None, rake: Mapping | None = None,
-                 fpc=None, *, poststratify: Mapping | None = None, ci: float = 0.95, max_iter: int = 100,
-                 tol: float = 1e-12):
+                 fpc=None, *, poststratify: Mapping | None = None, rake_variance: str = "rake", ci: float = 0.95,
+                 max_iter: int = 100, tol: float = 1e-12):
         if not isinstance(data, pd.DataFrame):
             raise ParameterError(f"data must be a pandas DataFrame, got {type(data).__name__}")
         critical_z(ci)
-        self.data, self.ci = data, ci
+        check_choice("rake_variance", rake_variance, ("rake", "calibrate"), error=ParameterError)
+        self.data, self.ci, self.rake_variance = data, ci, rake_variance
         n = len(data)
         base = _vector(data, weights, "weights")
         if base is None:
@@ -243,8 +252,12 @@ class SurveyDesign:
 
             warnings.warn(f"raking did not converge in {max_iter} passes; the weights are the last pass's",
                           ConvergenceWarning, stacklevel=3)
+        codes = tuple(c for c, _ in margins)
+        if self.rake_variance == "calibrate":
+            self.calibrations.append(_Calibration("calibrate", codes, (weights.copy(),), self.weights.copy()))
+        else:
+            self.calibrations.append(_Calibration("rake", codes, tuple(after)))
         self.weights = weights
-        self.calibrations.append(_Calibration("rake", tuple(c for c, _ in margins), tuple(after)))
 
     def _calibration_residuals(self, x: np.ndarray) -> np.ndarray:
         """Influence values minus what the calibration cells explain (R ``svyrecvar``)."""
@@ -254,6 +267,14 @@ class SurveyDesign:
                 for _ in range(10):  # R's fixed number of back-fitting sweeps
                     for codes, psw, size in zip(step.codes, step.weights, sizes):
                         x = x - psw[:, None] * _group_mean(x / psw[:, None], codes, size)
+            elif step.kind == "calibrate":
+                # R: qr.resid(qr(mm * sqrt(w0)), x / (g sqrt(w0))) * g sqrt(w0), mm spanning every margin
+                root = np.sqrt(step.old_weights)
+                scaled = step.weights[0] / root  # g * sqrt(w0)
+                design = np.column_stack([np.eye(c.max() + 1)[c] for c in step.codes]) * root[:, None]
+                target = x / scaled[:, None]
+                coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+                x = (target - design @ coef) * scaled[:, None]
             else:
                 codes, psw, old = step.codes[0], step.weights[0], step.old_weights
                 x = x - psw[:, None] * _group_mean(x / psw[:, None], codes, codes.max() + 1, old)

@@ -1,9 +1,9 @@
 # Oracle for csat_analysis.design.SurveyDesign: R survey's svymean/svytotal/svyby on
-# raked, post-stratified, stratified, clustered and fpc designs.
+# raked, calibrated (calfun = "raking"), post-stratified, stratified, clustered and fpc designs.
 # Run from the repository root: Rscript tests/oracles/survey_designs.R
 # Writes tests/oracles/survey_sample.csv (the derived sample) and
 # tests/oracles/survey_designs.csv (the estimates); the Python tests read only those.
-suppressMessages(library(survey))
+suppressMessages(library(survey))  # calibrate(calfun = "raking") also needs MASS
 options(digits = 17)
 here <- "tests/oracles"
 raw <- read.csv("data/raw/telco_churn.csv", stringsAsFactors = FALSE)
@@ -47,6 +47,9 @@ designs <- list(
   cluster_fpc = svydesign(ids = ~psu, strata = ~stratum, weights = ~w, fpc = ~fpc, data = sample, nest = TRUE)
 )
 rake_margins <- c("gender", "senior", "internet_service")
+# the same margins as calibration totals (intercept and treatment dummies), for calibrate()
+totals <- c("(Intercept)" = total_w, gendermale = 0.48 * total_w, senioryounger = 0.78 * total_w,
+            "internet_serviceFiber optic" = 0.50 * total_w, internet_serviceNo = 0.20 * total_w)
 control <- list(maxit = 100, epsilon = 1e-12)
 calibrated <- list()
 for (name in names(designs)) {
@@ -55,6 +58,8 @@ for (name in names(designs)) {
   calibrated[[paste0(name, "+rake")]] <- rake(d, lapply(rake_margins, function(m) as.formula(paste0("~", m))),
                                              lapply(rake_margins, margin), control = control)
   calibrated[[paste0(name, "+post")]] <- postStratify(d, ~internet_service, margin("internet_service"))
+  calibrated[[paste0(name, "+cal")]] <- calibrate(d, ~gender + senior + internet_service, totals,
+                                                  calfun = "raking", epsilon = 1e-13, maxit = 200)
 }
 rows <- list()
 add <- function(design, statistic, column, by, domain, est, se) {
