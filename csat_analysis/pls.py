@@ -67,7 +67,7 @@ MISSING = ("mean", "drop", "error")
 ON_NONCONVERGENCE = ("error", "warn")
 SIGN_CHANGES = ("construct", "none")
 
-#: the standard ECSI model of the domain brief, items named as in ``mobi``
+#: the standard ECSI model (Tenenhaus et al. 2005), items named as in ``mobi``
 ECSI_ITEMS = {
     "Image": ("IMAG", 5),
     "Expectation": ("CUEX", 3),

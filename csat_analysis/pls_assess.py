@@ -301,6 +301,8 @@ def predict(result, folds: int = 10, repeats: int = 10, seed: int | None = 0, *,
     The linear-model benchmark regresses each endogenous item on the items of the
     same predictors, on the same folds. Q²predict compares the PLS squared errors
     with those of the training-fold mean. Metrics pool the errors of all repetitions.
+    Missing answers take the values the estimation used (mean replacement over the
+    whole sample, as seminr), so use ``missing="drop"`` for a strict holdout.
 
     Parameters
     ----------
