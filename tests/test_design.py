@@ -143,7 +143,7 @@ def test_non_numeric_column_is_named():
 
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="R not installed")
 def test_r_script_reproduces_the_fixture(tmp_path):
-    before = (ORACLES / "survey_designs.csv").read_text()
-    subprocess.run(["Rscript", str(ORACLES / "survey_designs.R")], check=True, capture_output=True,
+    subprocess.run(["Rscript", str(ORACLES / "survey_designs.R"), str(tmp_path)], check=True, capture_output=True,
                    cwd=ORACLES.parent.parent)
-    assert (ORACLES / "survey_designs.csv").read_text() == before
+    for name in ("survey_sample.csv", "survey_designs.csv"):
+        assert (tmp_path / name).read_text() == (ORACLES / name).read_text()

@@ -1,11 +1,12 @@
 # Oracle for csat_analysis.design.SurveyDesign: R survey's svymean/svytotal/svyby on
 # raked, calibrated (calfun = "raking"), post-stratified, stratified, clustered and fpc designs.
-# Run from the repository root: Rscript tests/oracles/survey_designs.R
+# Run from the repository root: Rscript tests/oracles/survey_designs.R [output folder]
 # Writes tests/oracles/survey_sample.csv (the derived sample) and
 # tests/oracles/survey_designs.csv (the estimates); the Python tests read only those.
 suppressMessages(library(survey))  # calibrate(calfun = "raking") also needs MASS
 options(digits = 17)
-here <- "tests/oracles"
+args <- commandArgs(trailingOnly = TRUE)
+here <- if (length(args)) args[1] else "tests/oracles"  # the tests pass a scratch folder
 raw <- read.csv("data/raw/telco_churn.csv", stringsAsFactors = FALSE)
 n <- nrow(raw)
 row <- seq_len(n)
