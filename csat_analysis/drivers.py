@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from math import factorial
@@ -289,13 +288,7 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
     if target not in paths.columns:
         raise ModelSpecError(f"ipma: target={target!r} is not a construct of the model; constructs: {', '.join(map(str, paths.columns))}")
     scale = Scale.coerce(scale)
-    # pls releases that report negative index weights on the result no longer warn about them
-    negative_weight_warning = getattr(pls, "NegativeIndexWeightWarning", None)
-    with warnings.catch_warnings():
-        # index() warns about negative index weights; they are counted in the table instead
-        if negative_weight_warning is not None:
-            warnings.simplefilter("ignore", negative_weight_warning)
-        index_result = pls_result.index(scale=(scale.low, scale.high))
+    index_result = pls_result.index(scale=(scale.low, scale.high))
     scores = index_result.scores[constructs]
     index_weights = getattr(index_result, "weights", None)
     negative = (index_weights < 0).sum() if index_weights is not None else pd.Series(0, index=constructs)

@@ -12,8 +12,12 @@ get 1 everywhere, Mode B constructs rhoA = 1), HTMT from absolute item correlati
 
 :meth:`PLSResult.index` gives ACSI-style 0-100 indices (items rescaled to 0-100,
 outer weights divided by the item SD and normalised to sum to one; negative weights
-kept and reported) and :meth:`PLSResult.bootstrap` percentile intervals for paths,
-loadings, weights and mean indices. The bootstrap estimates all resamples together:
+kept and reported on the result) and :meth:`PLSResult.bootstrap` percentile intervals
+for paths, loadings, weights, mean indices, HTMT and specific indirect effects. The
+assessment criteria of :mod:`csat_analysis.pls_assess` are methods here too:
+:meth:`PLSResult.vif`, :meth:`PLSResult.f_squared`, :meth:`PLSResult.predict`
+(PLSpredict), :meth:`BootstrapResult.htmt`, :meth:`BootstrapResult.indirect_effects`,
+and :func:`mga` (permutation multi-group analysis). The bootstrap estimates all resamples together:
 with standardised data every PLS quantity is a function of the item correlation
 matrix, so a chunk of resamples costs one matrix product for the moments plus the
 PLS iterations on a stack of small matrices (see :mod:`csat_analysis._pls_core`).
@@ -48,12 +52,14 @@ import pandas as pd
 from scipy import stats
 
 from . import _pls_core as core
+from . import pls_assess
 from ._validation import check_choice, check_columns, describe_offenders
-from .errors import ModelSpecError, SurveyDataError
+from .errors import ConvergenceWarning, CsatWarning, ModelSpecError, SurveyDataError
+from .pls_assess import MGAResult, PredictResult, mga
 from .scaling import Scale, average_variance_extracted, composite_reliability
 
-__all__ = ["BootstrapResult", "IndexResult", "NegativeIndexWeightWarning", "PLSResult", "PLSSummary", "bootstrap",
-           "ecsi", "estimate"]
+__all__ = ["BootstrapResult", "IndexResult", "MGAResult", "NegativeIndexWeightWarning", "PLSResult", "PLSSummary",
+           "PredictResult", "bootstrap", "ecsi", "estimate", "mga"]
 
 SCHEMES = ("path", "factorial", "centroid")
 MODES = ("A", "B")
@@ -61,7 +67,7 @@ MISSING = ("mean", "drop", "error")
 ON_NONCONVERGENCE = ("error", "warn")
 SIGN_CHANGES = ("construct", "none")
 
-#: the standard ECSI model of the domain brief, items named as in ``mobi``
+#: the standard ECSI model (Tenenhaus et al. 2005), items named as in ``mobi``
 ECSI_ITEMS = {
     "Image": ("IMAG", 5),
     "Expectation": ("CUEX", 3),
@@ -81,12 +87,13 @@ ECSI_PATHS = [
 ]
 
 
-class NegativeIndexWeightWarning(UserWarning):
+class NegativeIndexWeightWarning(CsatWarning):
     """An item got a negative index weight: it pulls its construct's 0-100 index down.
 
-    :meth:`PLSResult.index` keeps such weights (ACSI practice would constrain them) and
-    lists them in ``IndexResult.weights``; a report that shows them can silence this
-    warning by its category.
+    :meth:`PLSResult.index` no longer issues it: negative weights are kept (ACSI
+    practice would constrain them) and reported on the result instead
+    (``IndexResult.negative_weights``, ``PLSSummary.negative_index_weights``). The
+    class stays so code that filters it keeps working.
     """
 
 
@@ -338,7 +345,7 @@ def estimate(data: pd.DataFrame, measurement: Mapping[str, Sequence[str] | str],
                    "try another scheme, a larger max_iter, or check the model")
         if on_nonconvergence == "error":
             raise ModelSpecError(message + " (on_nonconvergence='warn' returns the flagged result)")
-        warnings.warn(message, RuntimeWarning, stacklevel=2)
+        warnings.warn(message, ConvergenceWarning, stacklevel=2)
     index = data.index[keep]
     return PLSResult(
         model=model, depth=depth, fit=fit, raw_values=raw, values=values, index=index, missing=missing,
@@ -413,8 +420,11 @@ class PLSResult:
         info = {"n": self.n, "scheme": self.settings["scheme"], "missing": self.settings["missing"],
                 "iterations": self.iterations, "converged": self.converged}
         r2 = pd.DataFrame({"r2": self.r2, "r2_adj": self.r2_adj})
+        index_weights = _frame(_index_weights(self.weights.to_numpy(), self.item_sd), self._model.items,
+                               self._model.constructs)
         return PLSSummary(info=info, paths=tidy_paths, r2=r2, reliability=self.reliability,
-                          loadings=tidy_loadings, htmt=self.htmt)
+                          loadings=tidy_loadings, htmt=self.htmt,
+                          negative_index_weights=_negative_weights(index_weights, self._model))
 
     def plot(self, ax=None, positions: dict[str, tuple[float, float]] | None = None):
         """Draw the path diagram with matplotlib: coefficients on arrows, R² in nodes.
@@ -501,7 +511,8 @@ class PLSResult:
         Each item is rescaled to 0-100 from ``scale``; a construct's index is the
         weighted mean of its rescaled items with the outer weights unstandardised
         (divided by the item's SD) and normalised to sum to one. Negative weights are
-        kept, reported in ``weights`` and ``summary.negative_weights``, and warned about.
+        kept and reported: ``weights``, the count in ``summary.negative_weights`` and
+        the list in ``negative_weights`` (no warning: a report shows them).
 
         Parameters
         ----------
@@ -522,16 +533,28 @@ class PLSResult:
         scores = pd.DataFrame(rescaled @ index_weights, index=self.scores.index, columns=pd.Index(self._model.constructs))
         weights = _frame(index_weights, self._model.items, self._model.constructs)
         negative = (weights < 0).sum()
-        if negative.any():
-            listed = [f"{i} ({c})" for c in weights.columns for i in weights.index[weights[c] < 0]]
-            warnings.warn(f"negative index weight(s) for {listed}; the index keeps them", NegativeIndexWeightWarning,
-                          stacklevel=2)
         mean = scores.mean()
         half = stats.t.ppf(0.5 + ci / 2, len(scores) - 1) * scores.std(ddof=1) / np.sqrt(len(scores))
         summary = pd.DataFrame({"index": mean, "low": mean - half, "high": mean + half, "n": len(scores),
                                 "negative_weights": negative.astype(int)})
         summary.index.name = "construct"
-        return IndexResult(scores=scores, summary=summary, weights=weights, interval=f"t-interval of the mean index ({ci:.0%})")
+        return IndexResult(scores=scores, summary=summary, weights=weights, interval=f"t-interval of the mean index ({ci:.0%})",
+                           negative_weights=_negative_weights(weights, self._model))
+
+    # ----------------------------------------------------------------- assessment
+    def vif(self) -> pd.DataFrame:
+        """Outer and inner collinearity (VIF); see :func:`csat_analysis.pls_assess.vif`."""
+        return pls_assess.vif(self)
+
+    def f_squared(self) -> pd.DataFrame:
+        """Cohen's f² of every path; see :func:`csat_analysis.pls_assess.f_squared`."""
+        return pls_assess.f_squared(self)
+
+    def predict(self, folds: int = 10, repeats: int = 10, seed: int | None = 0, *, technique: str = "DA",
+                orderings=None) -> PredictResult:
+        """PLSpredict (Q²predict, RMSE and MAE vs the LM benchmark); see :func:`csat_analysis.pls_assess.predict`."""
+        return pls_assess.predict(self, folds=folds, repeats=repeats, seed=seed, technique=technique,
+                                  orderings=orderings)
 
     # ----------------------------------------------------------------- bootstrap
     def bootstrap(self, n: int = 5000, seed: int = 0, ci: float = 0.95, *, scale: Any = (1, 10),
@@ -584,6 +607,14 @@ def _reliability(model: core.CompiledModel, item_cor: np.ndarray, weights: np.nd
     return frame
 
 
+def _negative_weights(index_weights: pd.DataFrame, model: core.CompiledModel) -> pd.DataFrame:
+    """Tidy list ``item``, ``construct``, ``weight`` of the negative index weights."""
+    rows = [(item, construct, float(index_weights.loc[item, construct]))
+            for construct, block in zip(model.constructs, model.blocks)
+            for item in [model.items[j] for j in block] if index_weights.loc[item, construct] < 0]
+    return pd.DataFrame(rows, columns=["item", "construct", "weight"])
+
+
 def _htmt(model: core.CompiledModel, item_cor: np.ndarray) -> pd.DataFrame:
     """Henseler et al. (2015) HTMT on absolute item correlations (as seminr)."""
     absolute = np.abs(item_cor)
@@ -616,6 +647,8 @@ class PLSSummary:
     reliability: pd.DataFrame
     loadings: pd.DataFrame
     htmt: pd.DataFrame
+    #: ``item``, ``construct``, ``weight`` of every negative ACSI index weight (empty: none)
+    negative_index_weights: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["item", "construct", "weight"]))
 
     def __str__(self) -> str:
         head = ", ".join(f"{k}={v}" for k, v in self.info.items())
@@ -623,6 +656,9 @@ class PLSSummary:
                  "R²", self.r2.round(3).to_string(), "", "Reliability", self.reliability.round(3).to_string(), "",
                  "Loadings and weights", self.loadings.round(3).to_string(index=False), "",
                  "HTMT", self.htmt.round(3).to_string(na_rep="")]
+        if len(self.negative_index_weights):
+            parts += ["", "Negative index weights (they pull the 0-100 index down)",
+                      self.negative_index_weights.round(3).to_string(index=False)]
         return "\n".join(parts)
 
     __repr__ = __str__
@@ -634,13 +670,15 @@ class IndexResult:
 
     ``scores``: respondents x constructs; ``summary``: per construct ``index`` (mean),
     ``low``/``high`` (t-interval of the mean index, level in ``interval``), ``n``,
-    ``negative_weights`` (count); ``weights``: the normalised unstandardised weights.
+    ``negative_weights`` (count); ``weights``: the normalised unstandardised weights;
+    ``negative_weights``: ``item``, ``construct``, ``weight`` of each negative one.
     """
 
     scores: pd.DataFrame
     summary: pd.DataFrame
     weights: pd.DataFrame
     interval: str
+    negative_weights: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["item", "construct", "weight"]))
 
 
 @dataclass
@@ -661,6 +699,25 @@ class BootstrapResult:
     seed: int | None
     ci: float
     draws: dict = field(repr=False, default_factory=dict)
+    model: Any = field(repr=False, default=None)
+    original_paths: np.ndarray | None = field(repr=False, default=None)
+    original_htmt: np.ndarray | None = field(repr=False, default=None)
+
+    def htmt(self) -> pd.DataFrame:
+        """HTMT with bootstrap intervals and the 0.85 / 0.90 verdicts; see :func:`csat_analysis.pls_assess.htmt_table`."""
+        return pls_assess.htmt_table(self)
+
+    def indirect_effects(self, ci: float | None = None) -> pd.DataFrame:
+        """Specific indirect effects with intervals; see :func:`csat_analysis.pls_assess.indirect_effects`."""
+        return pls_assess.indirect_effects(self, ci=ci)
+
+    def summary(self) -> str:
+        """Paths, HTMT verdicts and indirect effects as text."""
+        return "\n".join([
+            f"Bootstrap: {self.n_resamples} resamples ({self.n_failed} failed), {self.ci:.0%} percentile intervals",
+            self.paths.round(3).to_string(index=False), "", "HTMT",
+            self.htmt().round(3).to_string(index=False), "", "Specific indirect effects",
+            self.indirect_effects().round(3).to_string(index=False)])
 
     def _kind(self, kind: str) -> pd.DataFrame:
         return self.table[self.table["kind"] == kind].reset_index(drop=True)
@@ -759,7 +816,8 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
     rng = np.random.default_rng(seed)
     batch = core.chunk_size(n_rows, design.products.shape[1], memory_bytes)
 
-    collected: dict[str, list[np.ndarray]] = {"paths": [], "loadings": [], "weights": [], "index": [], "ok": [], "conv": [], "flips": []}
+    collected: dict[str, list[np.ndarray]] = {"paths": [], "loadings": [], "weights": [], "index": [], "htmt": [],
+                                              "ok": [], "conv": [], "flips": []}
     for start in range(0, n, batch):
         size = min(batch, n - start)
         chunk = indices[start:start + size] if indices is not None else rng.integers(0, n_rows, size=(size, n_rows))
@@ -782,19 +840,22 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
             index_weights = _index_weights(weights, moments.sd)
             rescaled_means = 100 * (moments.mean - low) / (high - low)
             collected["index"].append(np.einsum("bp,bpk->bk", rescaled_means, index_weights))
+        collected["htmt"].append(pls_assess.htmt_stack(model, moments.cor))
         collected["ok"].append(ok)
         collected["conv"].append(fit.converged)
         collected["flips"].append(flips.any(axis=1) & ok)
 
     ok = np.concatenate(collected["ok"])
-    draws = {key: np.concatenate(collected[key])[ok] for key in ("paths", "loadings", "weights", "index") if collected[key]}
+    draws = {key: np.concatenate(collected[key])[ok] for key in ("paths", "loadings", "weights", "index", "htmt")
+             if collected[key]}
     if ok.sum() < 2:
         raise ModelSpecError(f"only {int(ok.sum())} of {n} resamples could be estimated")
     table = _boot_table(result, draws, ci, scale)
     return BootstrapResult(table=table, n_resamples=int(ok.sum()), n_failed=int((~ok).sum()),
                            n_nonconverged=int((~np.concatenate(collected["conv"])[ok]).sum()),
                            n_sign_changes=int(np.concatenate(collected["flips"]).sum()),
-                           seed=seed if indices is None else None, ci=ci, draws=draws)
+                           seed=seed if indices is None else None, ci=ci, draws=draws, model=model,
+                           original_paths=result.paths.to_numpy(), original_htmt=result.htmt.to_numpy())
 
 
 def _boot_table(result: PLSResult, draws: dict, ci: float, scale) -> pd.DataFrame:
@@ -819,10 +880,6 @@ def _boot_table(result: PLSResult, draws: dict, ci: float, scale) -> pd.DataFram
     add("loading", result.loadings.to_numpy()[j, k], draws["loadings"][:, j, k], [items[i] for i in j], [constructs[i] for i in k])
     add("weight", result.weights.to_numpy()[j, k], draws["weights"][:, j, k], [items[i] for i in j], [constructs[i] for i in k])
     if scale is not None:
-        with warnings.catch_warnings():
-            # the caller of bootstrap() called index() on the fit already, or reads the
-            # weights table; one warning per fit is enough
-            warnings.simplefilter("ignore", NegativeIndexWeightWarning)
-            original = result.index(scale).summary["index"].to_numpy()
+        original = result.index(scale).summary["index"].to_numpy()
         add("index", original, draws["index"], list(constructs), ["index"] * len(constructs))
     return pd.concat(blocks, ignore_index=True)

@@ -207,9 +207,7 @@ def test_ipma_counts_negative_index_weights_instead_of_warning():
     measurement = {"Quality": [f"qual_{i}" for i in range(1, 9)], "CSR": [f"csor_{i}" for i in range(1, 6)],
                    "Satisfaction": ["cusa"]}
     fit = pls.estimate(part, measurement, [("Quality", "Satisfaction"), ("CSR", "Satisfaction")])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        weights = fit.index(scale=(1, 7)).weights
+    weights = fit.index(scale=(1, 7)).weights
     assert (weights < 0).to_numpy().any()
     with warnings.catch_warnings():
         warnings.simplefilter("error")

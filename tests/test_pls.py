@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from csat_analysis import datasets, pls  # noqa: E402
-from csat_analysis.errors import ModelSpecError, SurveyDataError  # noqa: E402
+from csat_analysis.errors import ConvergenceWarning, CsatWarning, ModelSpecError, SurveyDataError  # noqa: E402
 
 seminr = pytest.importorskip("seminr")
 
@@ -189,9 +189,14 @@ def test_negative_index_weights_are_reported(mobi):
     data["CUSL2"] = 11 - data["CUSL2"]  # reverse-coded item left unreversed
     measurement, structural = pls.ecsi()
     fit = pls.estimate(data, measurement, structural)
-    with pytest.warns(pls.NegativeIndexWeightWarning, match="CUSL2"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # reported on the result, not by a warning
         idx = fit.index()
     assert idx.summary.loc["Loyalty", "negative_weights"] == 1
+    assert idx.negative_weights[["item", "construct"]].values.tolist() == [["CUSL2", "Loyalty"]]
+    assert fit.summary().negative_index_weights["item"].tolist() == ["CUSL2"]
+    assert "Negative index weights" in str(fit.summary())
+    assert issubclass(pls.NegativeIndexWeightWarning, CsatWarning)
     assert idx.weights.loc["CUSL2", "Loyalty"] < 0
 
 
@@ -387,7 +392,7 @@ def test_nonconvergence_raises_or_warns(mobi):
     measurement, structural = pls.ecsi()
     with pytest.raises(ModelSpecError, match="did not converge"):
         pls.estimate(mobi, measurement, structural, max_iter=2)
-    with pytest.warns(RuntimeWarning, match="did not converge"):
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
         flagged = pls.estimate(mobi, measurement, structural, max_iter=2, on_nonconvergence="warn")
     assert not flagged.converged and flagged.iterations == 2
 

@@ -34,8 +34,8 @@ def test_kaplan_meier_matches_hand_table():
     z = stats.norm.ppf(0.975)
     assert curve["low"].iloc[2] == pytest.approx(s ** math.exp(z * se_loglog))
     assert curve["high"].iloc[2] == pytest.approx(s ** math.exp(-z * se_loglog))
-    # where the curve reaches 0 the log-log interval collapses to 0
-    assert curve["low"].iloc[-1] == 0 and curve["high"].iloc[-1] == 0
+    # where the curve reaches 0 (and at the start, at 1) the log-log interval is missing, as in R
+    assert curve[["low", "high"]].iloc[[0, -1]].isna().all().all()
 
 
 def test_kaplan_meier_by_group_keeps_category_order():
@@ -78,9 +78,28 @@ def test_logrank_matches_scipy():
         return stats.CensoredData(uncensored=frame.t[rows & frame.event], right=frame.t[rows & ~frame.event])
 
     reference = stats.logrank(censored(frame.g == "a"), censored(frame.g == "b"))
-    assert ours.chisq == pytest.approx(reference.statistic**2, rel=1e-6)
-    assert ours.pvalue == pytest.approx(reference.pvalue, rel=1e-6)
-    assert ours.df == 1 and ours["by"] == "g"
+    assert ours.statistic == pytest.approx(reference.statistic**2, rel=1e-6)
+    assert ours.p_value == pytest.approx(reference.pvalue, rel=1e-6)
+    assert ours.dof == 1 and ours["by"] == "g"
+
+
+def test_logrank_tiny_p_values_are_not_zero():
+    # telco's internet service and payment method differ with p far below 1e-16:
+    # 1 - cdf would print 0; the survival function keeps the tail (R: 1e-113-ish)
+    from csat_analysis import datasets
+
+    telco = datasets.load("telco_churn")
+    for column, exponent in (("internet_service", -100), ("payment_method", -150)):
+        row = survival.logrank(telco, "tenure", "churn", column).iloc[0]
+        assert 0 < row.p_value < 10.0**exponent
+        assert row.p_value == pytest.approx(stats.chi2.sf(row.statistic, row.dof), rel=1e-12)
+
+
+def test_kaplan_meier_matches_r_log_log_band():
+    # R: survfit(Surv(t, e) ~ 1, conf.type = "log-log") on HAND (printed by survival 3.x)
+    curve = survival.kaplan_meier(HAND, "t", "event")
+    np.testing.assert_allclose(curve["low"].iloc[1:4], [0.27312285, 0.19461664, 0.06618675], rtol=1e-7)
+    np.testing.assert_allclose(curve["high"].iloc[1:4], [0.9747124, 0.9044342, 0.7849084], rtol=1e-6)
 
 
 def test_bad_inputs_name_column_and_rows():
@@ -94,9 +113,9 @@ def test_bad_inputs_name_column_and_rows():
         survival.restricted_mean(HAND, "t", "event", horizon=0)
 
 
-def test_bands_take_no_log_of_zero_and_equal_the_point_where_undefined():
+def test_bands_take_no_log_of_zero_and_are_missing_where_undefined():
     # the curve is 1 before the first event and 0 after the last: the log(-log)
-    # transform is undefined there, so the band is the point value, with no RuntimeWarning
+    # transform is undefined there, so the band is missing (as R's NA), with no RuntimeWarning
     import warnings
 
     frame = pd.DataFrame({"t": [1, 1, 2, 3, 3], "event": [0, 0, 1, 1, 1]})  # censored first, ends at 0
@@ -106,8 +125,7 @@ def test_bands_take_no_log_of_zero_and_equal_the_point_where_undefined():
         median = survival.median_survival(frame, "t", "event")
     edge = curve["survival"].isin([0.0, 1.0])
     assert edge.sum() == 2
-    assert (curve.loc[edge, "low"] == curve.loc[edge, "survival"]).all()
-    assert (curve.loc[edge, "high"] == curve.loc[edge, "survival"]).all()
+    assert curve.loc[edge, ["low", "high"]].isna().all().all()
     inside = ~edge
     assert (curve.loc[inside, "low"] < curve.loc[inside, "survival"]).all()
     assert (curve.loc[inside, "survival"] < curve.loc[inside, "high"]).all()

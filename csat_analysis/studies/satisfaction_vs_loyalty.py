@@ -27,7 +27,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -659,15 +658,8 @@ def negative_index_weights(pls_fit, scale) -> pd.DataFrame:
     collinear with a sibling item or measures something else).
     """
     scale = Scale.coerce(scale)
-    # pls releases that report negative index weights on the result no longer warn about them
-    negative_weight_warning = getattr(pls, "NegativeIndexWeightWarning", None)
-    with warnings.catch_warnings():
-        # the weights are shown as a table, so the index's warning about them would only repeat it
-        if negative_weight_warning is not None:
-            warnings.simplefilter("ignore", negative_weight_warning)
-        weights = pls_fit.index(scale=(scale.low, scale.high)).weights
-    tidy = weights.stack().rename("weight").rename_axis(["item", "construct"]).reset_index()
-    return tidy[tidy["weight"] < 0].reset_index(drop=True)
+    negative = pls_fit.index(scale=(scale.low, scale.high)).negative_weights
+    return negative[["item", "construct", "weight"]].reset_index(drop=True)
 
 
 def negative_weights_finding(table: pd.DataFrame) -> str:

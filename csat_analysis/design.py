@@ -1,0 +1,440 @@
+"""Design-based survey estimates: weights, strata, clusters, finite population
+correction, raking and post-stratification, with Taylor-linearised standard errors.
+
+:class:`SurveyDesign` reproduces R's ``survey`` package (Lumley 2004, 2010): the
+point estimates are weighted means and totals, and the variance is that of the
+linearised estimator (its influence values) under a stratified single-stage cluster
+design (with-replacement PSUs, or without replacement when ``fpc`` gives the number
+of PSUs in each stratum's population). Calibration is accounted for as
+``survey::rake`` and ``survey::postStratify`` do: the influence values are replaced
+by their residuals from the calibration cells (for raking the same ten back-fitting
+sweeps over the margins as R's ``rake``, or the exact projection of R's
+``calibrate(calfun="raking")``), which removes the variance the calibration explains.
+Kish-style effective sample sizes plugged into simple-random-sampling formulas (the
+usual shortcut) are off by several per cent in either direction on raked data;
+these are the numbers that R ``survey``, Stata ``svy`` and SPSS Complex Samples print.
+
+Missing values in the analysed column are handled as R's ``na.rm=TRUE``: those rows
+form the complement of a domain (weight zero in the estimate, kept in the design), and
+``Estimate.n_dropped`` counts them. ``by=`` estimates are domain estimates in the same
+way (R's ``svyby``).
+
+Examples
+--------
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"score": [9, 10, 6, 8, 3, 10], "region": list("NNNSSS"),
+...                       "w": [1.0, 2.0, 1.0, 1.5, 1.0, 0.5]})
+>>> design = SurveyDesign(frame, weights="w", rake={"region": {"N": 0.5, "S": 0.5}})
+>>> round(design.mean("score").value, 4)  # (35/4 + 20/3) / 2: each region half
+7.7083
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice, check_columns, critical_z, describe_offenders
+from .errors import ConvergenceWarning, ParameterError, SurveyDataError
+from .metrics import Estimate
+
+__all__ = ["SurveyDesign"]
+
+#: NPS categories on the 0-10 likelihood-to-recommend scale (Reichheld 2003)
+PROMOTER_FROM, DETRACTOR_TO = 9, 6
+
+
+@dataclass(frozen=True)
+class _Calibration:
+    """One calibration step: cell codes and the weights after it (R's ``postStrata`` entry)."""
+
+    kind: str  # "rake" (back-fitting residuals), "calibrate" (projection) or "poststratify"
+    codes: tuple[np.ndarray, ...]  # per margin, cell code of every row
+    weights: tuple[np.ndarray, ...]  # per margin, weights right after adjusting it
+    old_weights: np.ndarray | None = None  # poststratify and calibrate: the weights before
+
+
+def _vector(data: pd.DataFrame, value, name: str) -> np.ndarray | None:
+    """A column name or a vector as a float array aligned with ``data`` (None passes through)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        check_columns(data, value, parameter=name)
+        series = data[value]
+    else:
+        array = np.asarray(value)
+        if array.ndim != 1 or len(array) != len(data):
+            raise SurveyDataError(f"{name}: a vector must have one value per row ({len(data)}), got shape {array.shape}")
+        series = pd.Series(array, index=data.index, name=name)
+    return series
+
+
+def _codes(series: pd.Series, name: str) -> tuple[np.ndarray, pd.Index]:
+    missing = series.isna()
+    if missing.any():
+        raise SurveyDataError(f"{name} {series.name!r}: missing values {describe_offenders(series, missing)}; "
+                              "every row needs a value for the design")
+    codes, levels = pd.factorize(series, sort=True)
+    return codes, pd.Index(levels)
+
+
+def _group_mean(values: np.ndarray, codes: np.ndarray, n_groups: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Per-row mean of ``values`` (n, m) within its group (weighted when ``weights`` given)."""
+    w = np.ones(len(codes)) if weights is None else weights
+    sums = np.zeros((n_groups, values.shape[1]))
+    np.add.at(sums, codes, values * w[:, None])
+    totals = np.bincount(codes, weights=w, minlength=n_groups)
+    with np.errstate(all="ignore"):
+        return (sums / totals[:, None])[codes]
+
+
+class SurveyDesign:
+    """A survey sample with its design: weights, strata, clusters, fpc, calibration.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    weights : str or array, optional
+        Base (design) weights: a column name or a vector; ones when omitted.
+    strata : str or array, optional
+        Stratum of each row.
+    cluster : str or array, optional
+        Primary sampling unit of each row (nested within strata: the same label in
+        two strata is two clusters). Without it each row is its own unit.
+    rake : dict, optional
+        ``{column: {level: population share}}``: weights are raked (iterative
+        proportional fitting, as R ``survey::rake``) to these margins. Shares are
+        scaled to the sum of the base weights, so totals keep that population size.
+        One margin is plain post-stratification.
+    poststratify : dict, optional
+        ``{column: {level: population share}}`` with a single column: R
+        ``survey::postStratify`` (its variance correction weights cells by the base
+        weights, where ``rake`` does not).
+    fpc : str or array, optional
+        Population number of PSUs in the row's stratum (without-replacement sampling);
+        omitted: with-replacement variance (no finite population correction).
+    rake_variance : {"rake", "calibrate"}
+        How raking enters the variance: ``"rake"`` as R ``survey::rake`` (ten
+        back-fitting sweeps of the margins over the influence values), ``"calibrate"``
+        as R ``survey::calibrate(..., calfun="raking")`` (the exact residuals of the
+        regression on all margins' indicators). The weights are the same; R's rake
+        residuals approximate the projection, so the standard errors differ slightly
+        (about 0.1% on the test data).
+    ci : float
+        Level of the normal-theory intervals (as R ``confint`` on ``svymean``).
+    max_iter, tol : int, float
+        Raking stops when no cell total of the margins' cross-classification moves by
+        more than ``tol`` times the sum of the weights, or warns after ``max_iter`` passes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "s": ["a", "a", "b", "b"]})
+    >>> design = SurveyDesign(frame, strata="s")
+    >>> est = design.mean("x")
+    >>> est.value, round(est.se, 6)
+    (2.5, 0.353553)
+    """
+
+    def __init__(self, data: pd.DataFrame, weights=None, strata=None, cluster=None, rake: Mapping | None = None,
+                 fpc=None, *, poststratify: Mapping | None = None, rake_variance: str = "rake", ci: float = 0.95,
+                 max_iter: int = 100, tol: float = 1e-12):
+        if not isinstance(data, pd.DataFrame):
+            raise ParameterError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+        critical_z(ci)
+        check_choice("rake_variance", rake_variance, ("rake", "calibrate"), error=ParameterError)
+        self.data, self.ci, self.rake_variance = data, ci, rake_variance
+        n = len(data)
+        base = _vector(data, weights, "weights")
+        if base is None:
+            self.base_weights = np.ones(n)
+        else:
+            numeric = pd.to_numeric(base, errors="coerce")
+            bad = ~(numeric > 0)
+            if bad.any():
+                raise SurveyDataError(f"weights {base.name!r}: weights must be positive numbers; got {describe_offenders(base, bad)}")
+            self.base_weights = numeric.to_numpy(dtype=float)
+        strata_series = _vector(data, strata, "strata")
+        self.strata, _ = (_codes(strata_series, "strata") if strata_series is not None else (np.zeros(n, dtype=int), None))
+        cluster_series = _vector(data, cluster, "cluster")
+        if cluster_series is None:
+            units = np.arange(n)
+        else:
+            codes, _ = _codes(cluster_series, "cluster")
+            # clusters are nested in strata (R's nest=TRUE)
+            units = pd.factorize(pd.Series(self.strata) * (codes.max() + 1) + codes)[0]
+        self.units = units
+        self.fpc = None
+        fpc_series = _vector(data, fpc, "fpc")
+        if fpc_series is not None:
+            population = pd.to_numeric(fpc_series, errors="coerce").to_numpy(dtype=float)
+            bad = ~(population > 0)
+            if bad.any():
+                raise SurveyDataError(f"fpc {fpc_series.name!r}: needs the population number of PSUs per stratum; "
+                                      f"got {describe_offenders(fpc_series, pd.Series(bad, index=data.index))}")
+            varying = pd.Series(population).groupby(self.strata).nunique() > 1
+            if varying.any():
+                raise SurveyDataError(f"fpc {fpc_series.name!r}: differs within stratum (stratum codes {list(varying.index[varying])})")
+            sampled = pd.Series(self.units).groupby(self.strata).nunique()
+            too_small = population > sampled.reindex(self.strata).to_numpy() - 1e-9
+            if not too_small.all():
+                raise SurveyDataError(f"fpc {fpc_series.name!r}: population PSUs below the sampled number in some strata")
+            self.fpc = population
+        self.calibrations: list[_Calibration] = []
+        self.weights = self.base_weights.copy()
+        self.converged = True
+        if rake and poststratify:
+            raise ParameterError("give either rake= or poststratify=, not both")
+        if poststratify:
+            if len(poststratify) != 1:
+                raise ParameterError(f"poststratify takes one column (its cells), got {list(poststratify)}; use rake= for several margins")
+            self._poststratify(poststratify)
+        elif rake:
+            self._rake(rake, int(max_iter), float(tol))
+
+    # ----------------------------------------------------------------- calibration
+    def _margin(self, column: str, shares: Mapping) -> tuple[np.ndarray, np.ndarray]:
+        """(codes of each row, population total of each code) for one margin."""
+        check_columns(self.data, column, parameter="rake")
+        series = self.data[column]
+        if not isinstance(shares, Mapping) or not shares:
+            raise ParameterError(f"rake[{column!r}] must be a non-empty {{level: share}} mapping")
+        targets = pd.Series({k: float(v) for k, v in shares.items()})
+        if (targets <= 0).any() or not np.isclose(targets.sum(), 1.0, atol=1e-6):
+            raise ParameterError(f"rake[{column!r}]: shares must be positive and sum to 1, got {dict(shares)}")
+        unknown = series.notna() & ~series.isin(list(targets.index))
+        if series.isna().any() or unknown.any():
+            raise SurveyDataError(f"rake column {column!r}: values without a population share "
+                                  f"{describe_offenders(series, series.isna() | unknown)}; shares given for {list(targets.index)}")
+        codes = pd.Categorical(series, categories=list(targets.index)).codes.astype(int)
+        empty = [level for k, level in enumerate(targets.index) if not (codes == k).any()]
+        if empty:
+            raise SurveyDataError(f"rake column {column!r}: level(s) {empty} have a population share but no respondent")
+        return codes, targets.to_numpy() / targets.sum() * self.base_weights.sum()
+
+    @staticmethod
+    def _adjust(weights: np.ndarray, codes: np.ndarray, population: np.ndarray) -> np.ndarray:
+        totals = np.bincount(codes, weights=weights, minlength=len(population))
+        return weights * (population / totals)[codes]
+
+    def _poststratify(self, spec: Mapping) -> None:
+        (column, shares), = spec.items()
+        codes, population = self._margin(column, shares)
+        old = self.weights.copy()
+        self.weights = self._adjust(self.weights, codes, population)
+        self.calibrations.append(_Calibration("poststratify", (codes,), (self.weights.copy(),), old))
+
+    def _rake(self, spec: Mapping, max_iter: int, tol: float) -> None:
+        margins = [self._margin(column, shares) for column, shares in spec.items()]
+        # convergence is judged on the cross-classification of all margins, as R does
+        cross = pd.factorize(pd.MultiIndex.from_arrays([codes for codes, _ in margins]))[0]
+        n_cells = cross.max() + 1
+        epsilon = tol * self.base_weights.sum()
+        weights = self.base_weights.copy()
+        old_table = np.bincount(cross, weights=weights, minlength=n_cells)
+        self.converged = False
+        for _ in range(max_iter):
+            after = []
+            for codes, population in margins:
+                weights = self._adjust(weights, codes, population)
+                after.append(weights.copy())
+            table = np.bincount(cross, weights=weights, minlength=n_cells)
+            if np.max(np.abs(table - old_table)) < epsilon:
+                self.converged = True
+                break
+            old_table = table
+        if not self.converged:
+            import warnings
+
+            warnings.warn(f"raking did not converge in {max_iter} passes; the weights are the last pass's",
+                          ConvergenceWarning, stacklevel=3)
+        codes = tuple(c for c, _ in margins)
+        if self.rake_variance == "calibrate":
+            self.calibrations.append(_Calibration("calibrate", codes, (weights.copy(),), self.weights.copy()))
+        else:
+            self.calibrations.append(_Calibration("rake", codes, tuple(after)))
+        self.weights = weights
+
+    def _calibration_residuals(self, x: np.ndarray) -> np.ndarray:
+        """Influence values minus what the calibration cells explain (R ``svyrecvar``)."""
+        for step in self.calibrations:
+            if step.kind == "rake":
+                sizes = [c.max() + 1 for c in step.codes]
+                for _ in range(10):  # R's fixed number of back-fitting sweeps
+                    for codes, psw, size in zip(step.codes, step.weights, sizes):
+                        x = x - psw[:, None] * _group_mean(x / psw[:, None], codes, size)
+            elif step.kind == "calibrate":
+                # R: qr.resid(qr(mm * sqrt(w0)), x / (g sqrt(w0))) * g sqrt(w0), mm spanning every margin
+                root = np.sqrt(step.old_weights)
+                scaled = step.weights[0] / root  # g * sqrt(w0)
+                design = np.column_stack([np.eye(c.max() + 1)[c] for c in step.codes]) * root[:, None]
+                target = x / scaled[:, None]
+                coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+                x = (target - design @ coef) * scaled[:, None]
+            else:
+                codes, psw, old = step.codes[0], step.weights[0], step.old_weights
+                x = x - psw[:, None] * _group_mean(x / psw[:, None], codes, codes.max() + 1, old)
+        return x
+
+    def _variance(self, x: np.ndarray) -> np.ndarray:
+        """Stratified with-replacement (or fpc) variance of the totals of ``x`` (n, m)."""
+        x = self._calibration_residuals(x)
+        n_units = self.units.max() + 1
+        unit_totals = np.zeros((n_units, x.shape[1]))
+        np.add.at(unit_totals, self.units, x)
+        unit_stratum = np.zeros(n_units, dtype=int)
+        unit_stratum[self.units] = self.strata
+        n_strata = self.strata.max() + 1
+        n_h = np.bincount(unit_stratum, minlength=n_strata).astype(float)
+        centred = unit_totals - _group_mean(unit_totals, unit_stratum, n_strata)
+        with np.errstate(all="ignore"):
+            scale = np.where(n_h > 1, n_h / (n_h - 1), 1.0)
+        if self.fpc is not None:
+            population = np.zeros(n_strata)
+            population[self.strata] = self.fpc
+            scale = scale * (population - n_h) / population
+        return np.einsum("u,um,um->m", scale[unit_stratum], centred, centred)
+
+    # ----------------------------------------------------------------- estimates
+    def _values(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        check_columns(self.data, column, parameter="column")
+        series = self.data[column]
+        numeric = pd.to_numeric(series, errors="coerce")
+        bad = numeric.isna() & series.notna()
+        if bad.any():
+            raise SurveyDataError(f"column {column!r} must be numeric; offending values {describe_offenders(series, bad)}")
+        values = numeric.to_numpy(dtype=float)
+        return values, ~np.isnan(values)
+
+    def _domains(self, by) -> tuple[list[str], pd.DataFrame | None, np.ndarray | None]:
+        if by is None:
+            return [], None, None
+        by = check_columns(self.data, by, parameter="by")
+        keys = self.data[by]
+        usable = keys.notna().all(axis=1).to_numpy()
+        frame = keys[usable].drop_duplicates().sort_values(by).reset_index(drop=True)
+        codes = np.full(len(self.data), -1)
+        codes[usable] = pd.MultiIndex.from_frame(frame).get_indexer(pd.MultiIndex.from_frame(keys[usable]))
+        return by, frame, codes
+
+    def _estimate(self, values: np.ndarray, observed: np.ndarray, *, total: bool, by) -> Estimate | pd.DataFrame:
+        names, frame, codes = self._domains(by)
+        z = critical_z(self.ci)
+        domains = [observed] if frame is None else [observed & (codes == k) for k in range(len(frame))]
+        clean = np.where(observed, values, 0.0)
+        columns = []
+        point = []
+        for mask in domains:
+            w = np.where(mask, self.weights, 0.0)
+            if total:
+                point.append(float(np.sum(w * clean)))
+                columns.append(w * clean)
+            else:
+                size = w.sum()
+                mean = float(np.sum(w * clean) / size) if size > 0 else np.nan
+                point.append(mean)
+                columns.append(w * (clean - mean) / size if size > 0 else np.zeros(len(w)))
+        variance = self._variance(np.column_stack(columns))
+        out = []
+        for mask, value, var in zip(domains, point, variance):
+            w = self.weights[mask]
+            se = float(np.sqrt(var)) if mask.any() else np.nan
+            n_eff = float(w.sum() ** 2 / np.sum(w**2)) if mask.any() else 0.0
+            out.append(Estimate(value, se, value - z * se, value + z * se, int(mask.sum()), n_eff))
+        if frame is None:
+            estimate = out[0]
+            return Estimate(estimate.value, estimate.se, estimate.low, estimate.high, estimate.n, estimate.n_eff,
+                            int((~observed).sum()))
+        table = frame.copy()
+        for field in ("value", "se", "low", "high", "n", "n_eff"):
+            table[field] = [getattr(e, field) for e in out]
+        table["n_dropped"] = [int((~observed & (codes == k)).sum()) for k in range(len(frame))]
+        return table
+
+    def mean(self, column: str, by=None) -> Estimate | pd.DataFrame:
+        """Weighted mean of ``column`` with its linearised standard error (R ``svymean``).
+
+        Parameters
+        ----------
+        column : str
+            Numeric column; missing values are left out as a domain (R ``na.rm=TRUE``).
+        by : str or list of str, optional
+            Domain estimates per group (R ``svyby``).
+
+        Returns
+        -------
+        Estimate, or DataFrame ``[*by, value, se, low, high, n, n_eff, n_dropped]`` with ``by``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "g": list("abab")})
+        >>> SurveyDesign(frame).mean("x", by="g")[["g", "value", "n"]].values.tolist()
+        [['a', 2.0, 2], ['b', 3.0, 2]]
+        """
+        values, observed = self._values(column)
+        return self._estimate(values, observed, total=False, by=by)
+
+    def total(self, column: str, by=None) -> Estimate | pd.DataFrame:
+        """Weighted total of ``column`` (R ``svytotal``); see :meth:`mean`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]})
+        >>> SurveyDesign(frame, weights=[10.0, 10.0, 20.0, 20.0]).total("x").value
+        170.0
+        """
+        values, observed = self._values(column)
+        return self._estimate(values, observed, total=True, by=by)
+
+    def proportion(self, column: str, level, by=None) -> Estimate | pd.DataFrame:
+        """Weighted share of rows where ``column == level`` (R ``svymean`` of the indicator).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"plan": ["a", "b", "a", None]})
+        >>> est = SurveyDesign(frame).proportion("plan", "a")
+        >>> round(est.value, 4), est.n, est.n_dropped
+        (0.6667, 3, 1)
+        """
+        check_columns(self.data, column, parameter="column")
+        series = self.data[column]
+        observed = series.notna().to_numpy()
+        if not (series == level).any():
+            raise SurveyDataError(f"proportion: level {level!r} does not occur in column {column!r}; "
+                                  f"levels present: {sorted(series.dropna().unique().tolist(), key=str)[:10]}")
+        values = (series == level).to_numpy(dtype=float)
+        return self._estimate(values, observed, total=False, by=by)
+
+    def nps(self, column: str, by=None) -> Estimate | pd.DataFrame:
+        """Net Promoter Score (-100..100) of a 0-10 column: the mean of +100 (9-10), 0 (7-8), -100 (0-6).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"ltr": [10, 9, 8, 3, 10]})
+        >>> SurveyDesign(frame).nps("ltr").value
+        40.0
+        """
+        values, observed = self._values(column)
+        outside = observed & ((values < 0) | (values > 10))
+        if outside.any():
+            series = self.data[column]
+            raise SurveyDataError(f"nps: column {column!r} must be on the 0-10 scale; got "
+                                  f"{describe_offenders(series, pd.Series(outside, index=series.index))}")
+        scored = np.where(values >= PROMOTER_FROM, 100.0, np.where(values <= DETRACTOR_TO, -100.0, 0.0))
+        return self._estimate(np.where(observed, scored, np.nan), observed, total=False, by=by)
+
+    def __repr__(self) -> str:
+        parts = [f"n={len(self.data)}", f"strata={self.strata.max() + 1}", f"PSUs={self.units.max() + 1}"]
+        if self.calibrations:
+            parts.append(f"calibrated ({self.calibrations[-1].kind})")
+        if self.fpc is not None:
+            parts.append("fpc")
+        return f"<SurveyDesign: {', '.join(parts)}>"
