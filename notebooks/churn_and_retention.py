@@ -27,6 +27,7 @@
 # %% tags=["parameters"]
 dataset = "telco_churn"   # "telco_churn", "service_calls_churn", "simulated" or a file path (with schema)
 schema = None             # schema of a user file (see csat_analysis.io.read_survey)
+survey = None           # survey description (YAML path or dict): what each column means; None: the data set's own
 n = 20000                 # customers to simulate (simulated data only)
 segments = None           # segment columns; None: the data set's defaults
 tenure = None             # tenure column in months (service_calls_churn: days); None: default
@@ -48,7 +49,7 @@ from csat_analysis.studies import StudyRun
 from csat_analysis.studies import churn_and_retention as study
 
 plots.set_theme()
-run = StudyRun(dataset, study="churn_and_retention", schema=schema, n=n, seed=seed)
+run = StudyRun(dataset, study="churn_and_retention", schema=schema, survey=survey, n=n, seed=seed)
 settings = study.settings(run, segments=segments, tenure=tenure, churn=churn, churn_base=churn_base,
                           margin=margin, acquisition_cost=acquisition_cost, retention_cost=retention_cost)
 settings

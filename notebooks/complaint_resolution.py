@@ -34,6 +34,7 @@
 # %% tags=["parameters"]
 dataset = "simulated"  # "simulated", a bundled name ("service_calls_churn", "mobi"), or a file path
 schema = None  # schema for a user file (see csat_analysis.io.read_survey)
+survey = None           # survey description (YAML path or dict): what each column means; None: the data set's own
 n = 20000  # simulated respondents
 outcome = None  # outcome column; None: "repurchase" (simulated/user log) or "churn" (service_calls_churn)
 status = "complaint_status"  # complaint status column
@@ -55,7 +56,7 @@ from csat_analysis.studies import StudyRun, complaint_resolution
 
 plots.set_theme()
 pd.set_option("display.precision", 3)
-run = StudyRun(dataset, study="complaint_resolution", schema=schema, n=n, seed=seed)
+run = StudyRun(dataset, study="complaint_resolution", schema=schema, survey=survey, n=n, seed=seed)
 settings = complaint_resolution.settings(
     run, outcome=outcome, status=status, severity=severity, fast_hours=fast_hours, bootstrap=bootstrap, seed=seed,
     tell_dissatisfied=tell_dissatisfied, retell_share=retell_share, retell_count=retell_count, tell_satisfied=tell_satisfied)

@@ -26,6 +26,7 @@
 # %% tags=["parameters"]
 dataset = "mobi"  # a bundled name, "simulated", or a CSV, Parquet or Excel path with a schema
 schema = None  # schema of a user file, see csat_analysis.io.read_survey
+survey = None           # survey description (YAML path or dict): what each column means; None: the data set's own
 n = 5000  # simulated respondents, used when dataset is "simulated"
 seed = 0  # random seed of the simulator
 
@@ -38,7 +39,7 @@ from csat_analysis import plots
 from csat_analysis.studies import StudyRun, data_overview
 
 plots.set_theme()
-run = StudyRun(dataset, study="data_overview", schema=schema, n=n, seed=seed)
+run = StudyRun(dataset, study="data_overview", schema=schema, survey=survey, n=n, seed=seed)
 settings = data_overview.resolve_settings(run)
 
 # %% [markdown]

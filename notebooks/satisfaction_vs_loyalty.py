@@ -30,6 +30,7 @@
 # %% tags=["parameters"]
 dataset = "mobi"        # "mobi", "corp_rep", "simulated" or a file path (with schema)
 schema = None           # schema of a user file (see csat_analysis.io.read_survey)
+survey = None           # survey description (YAML path or dict): what each column means; None: the data set's own
 satisfaction = None     # satisfaction items; None: the data set's default (mobi CUSA1-3, corp_rep cusa)
 loyalty = None          # loyalty items; None: default (mobi CUSL1-3, corp_rep cusl_1-3)
 drivers = None          # driver items, or {construct: [items]}; None: default
@@ -52,7 +53,7 @@ from csat_analysis.studies import StudyRun
 from csat_analysis.studies import satisfaction_vs_loyalty as svl
 
 plots.set_theme()
-run = StudyRun(dataset, study="satisfaction_vs_loyalty", schema=schema, n=n, seed=seed)
+run = StudyRun(dataset, study="satisfaction_vs_loyalty", schema=schema, survey=survey, n=n, seed=seed)
 settings = svl.resolve_settings(run, satisfaction=satisfaction, loyalty=loyalty, drivers=drivers, segment=segment,
                                 segment_value=segment_value, weights=weights, top_box=top_box, model=model)
 run.show(svl.setup_section(settings))

@@ -70,6 +70,7 @@ __all__ = [
 PARAMETERS: dict[str, Any] = {
     "dataset": "telco_churn",
     "schema": None,
+    "survey": None,  # survey description (path or dict); None: the data set's own
     "n": 20000,
     "segments": None,
     "tenure": None,

@@ -86,6 +86,7 @@ __all__ = [
 PARAMETERS: dict[str, Any] = {
     "dataset": "simulated",
     "schema": None,
+    "survey": None,  # survey description (path or dict); None: the data set's own
     "n": 20000,
     "outcome": None,
     "status": "complaint_status",

@@ -32,16 +32,17 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
 from .. import datasets
+from ..references import Citations
 from ..report import Recorder, in_kernel, styled_table
-from .roles import dataset_roles
 
-__all__ = ["Section", "Skipped", "StudyRun"]
+__all__ = ["Section", "Skipped", "StudyRun", "first_sentence"]
 
 
 @dataclass
@@ -67,6 +68,9 @@ class Section:
     table: pd.DataFrame | None = field(default=None, repr=False)
     source: str = ""
 
+    #: keys of :data:`csat_analysis.references.REFERENCES` the section's method or benchmark cites
+    references: ClassVar[tuple[str, ...]] = ()
+
     def plot(self, ax=None):
         """Draw the section's figure on ``ax`` (or a new one) and return it; ``None``: no figure."""
         return None
@@ -84,6 +88,10 @@ class Section:
     def results(self) -> dict[str, Any]:
         """Named results for the batch runner (``results.json``)."""
         return {}
+
+    def headline(self) -> str:
+        """The one sentence of the finding that leads the report's summary (default: its first)."""
+        return first_sentence(self.finding())
 
 
 @dataclass
@@ -125,6 +133,8 @@ class StudyRun:
         The study's name (for messages).
     schema : dict or path, optional
         Schema of a survey file.
+    survey : dict or path, optional
+        The survey description (what each column means; see :mod:`csat_analysis.survey`).
     n, seed : int
         Size and seed of a simulated panel.
     emit : bool, optional
@@ -146,13 +156,22 @@ class StudyRun:
         One line per section that could not run.
     """
 
-    def __init__(self, dataset: str, *, study: str = "study", schema=None, n: int = 20_000, seed: int = 0,
-                 emit: bool | None = None, **simulator_params: Any):
+    def __init__(self, dataset: str, *, study: str = "study", schema=None, survey=None, n: int = 20_000,
+                 seed: int = 0, emit: bool | None = None, **simulator_params: Any):
+        from ..survey import SurveyDescription
+
         self.study = study
         self.study_data = datasets.open_study_data(dataset, schema=schema, n=n, seed=seed, **simulator_params)
+        # A survey description given as a parameter is read by the survey-description change; until then the
+        # bundled data sets' own descriptions apply.
+        self.survey = SurveyDescription.for_dataset(self.study_data.name)
         self.recorder = Recorder(emit=emit)
         self.findings: list[str] = []
+        self.headlines: list[str] = []
         self.notes: list[str] = []
+        self.skipped: list[Skipped] = []
+        self.citations = Citations()
+        self._summary_shown = False
 
     @property
     def data(self) -> pd.DataFrame:
@@ -176,8 +195,8 @@ class StudyRun:
 
     @property
     def roles(self) -> dict[str, Any]:
-        """What the data set's columns mean (:func:`~csat_analysis.studies.roles.dataset_roles`)."""
-        return dataset_roles(self.name)
+        """What the data set's columns mean (the survey description's ``roles``)."""
+        return self.survey.copy().roles
 
     @property
     def is_simulated(self) -> bool:
@@ -192,23 +211,74 @@ class StudyRun:
         for name, value in results.items():
             self.record(name, value)
 
-    def state(self, text: str) -> None:
-        """Display a finding as Markdown and keep it for the summary."""
+    def cite(self, *keys: str) -> str:
+        """The in-text citation of published sources, remembered for the References section."""
+        return self.citations.cite(*keys)
+
+    def state(self, text: str, headline: str | None = None) -> None:
+        """Display a finding as Markdown and keep it (its ``headline`` leads the summary)."""
         if text:
             self.findings.append(text)
+            self.headlines.append(headline if headline is not None else first_sentence(text))
             _display_markdown(text)
+            self._refresh_summary()
 
     def skip(self, section: Skipped) -> None:
-        """Show and record the note of a section that could not run."""
+        """Show and record the note of a section that could not run.
+
+        The note's output carries ``{"csat_analysis": {"skipped": title}}`` metadata, so a
+        reader's report can fold the section away (the summary lists it instead).
+        """
         self.notes.append(section.note())
-        _display_markdown(f"*{section.note()}*")
+        self.skipped.append(section)
+        _display_markdown(f"*{section.note()}*", metadata={"csat_analysis": {"skipped": section.title}})
         self.record("notes", self.notes)
+        self._refresh_summary()
+
+    def summary_markdown(self) -> str:
+        """The summary box: key findings, the data note, and what did not run on these data."""
+        lines = ["**Key findings**", ""]
+        lines += [f"- {headline}" for headline in self.headlines] or ["- (none yet: the sections below add them)"]
+        lines += ["", f"*Data: {self.source}.*"]
+        if self.skipped:
+            reasons = "; ".join(f"{skipped.title}, because {skipped.reason}" + (f" ({skipped.fix})" if skipped.fix else "")
+                                for skipped in self.skipped)
+            lines += ["", f"*Not run on these data: {reasons}.*"]
+        return "\n".join(lines)
+
+    def show_summary(self) -> None:
+        """Display the summary box here; every later finding or note updates it in place.
+
+        Call it at the top of a report (after the set-up): readers see the findings
+        first, though they are computed further down.
+        """
+        self._summary_shown = True
+        _display_markdown(self.summary_markdown(), display_id=self._summary_id)
+
+    def references_markdown(self) -> str:
+        """The References section: every source the shown sections cited."""
+        return self.citations.markdown()
+
+    def show_references(self) -> None:
+        """Display the References section (call it in the last cell)."""
+        text = self.references_markdown()
+        if text:
+            _display_markdown(text)
+
+    @property
+    def _summary_id(self) -> str:
+        return f"csat-summary-{id(self)}"
+
+    def _refresh_summary(self) -> None:
+        if self._summary_shown:
+            _display_markdown(self.summary_markdown(), display_id=self._summary_id, update=True)
 
     def show(self, section: Section) -> None:
         """Draw, display, record and state one section (a :class:`Skipped` one: its note)."""
         if isinstance(section, Skipped):
             self.skip(section)
             return
+        self.citations.add(*section.references)
         drawn = section.plot()
         if drawn is not None:
             import matplotlib.pyplot as plt
@@ -217,7 +287,7 @@ class StudyRun:
         for shown in section.tables():
             _display(shown)
         self.record_all(section.results())
-        self.state(section.finding())
+        self.state(section.finding(), section.headline())
 
 
 def _display(value) -> None:
@@ -228,10 +298,27 @@ def _display(value) -> None:
         display(value)
 
 
-def _display_markdown(text: str) -> None:
+def _display_markdown(text: str, *, metadata: dict | None = None, display_id: str | None = None,
+                      update: bool = False) -> None:
     if in_kernel():
-        from IPython.display import Markdown
+        from IPython.display import Markdown, display
 
-        _display(Markdown(text))
-    else:
+        display(Markdown(text), metadata=metadata, display_id=display_id, update=update)
+    elif not update:
         print(text)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a Markdown finding (up to the first full stop before a space).
+
+    Examples
+    --------
+    >>> first_sentence("NPS is 31.5 [28.0, 35.0]. Promoters lead in B.")
+    'NPS is 31.5 [28.0, 35.0].'
+    >>> first_sentence("Loyalty rises with satisfaction (e.g. at 7)")
+    'Loyalty rises with satisfaction (e.g. at 7)'
+    """
+    text = " ".join(text.split())
+    # a full stop ends a sentence unless it closes an abbreviation such as "e.g." or "et al."
+    match = re.search(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bal)(?<!\bvs)[.!?](?=\s+[A-Z*(])", text)
+    return text[: match.end()] if match else text

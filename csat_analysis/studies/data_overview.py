@@ -72,6 +72,7 @@ __all__ = [
 PARAMETERS: dict[str, Any] = {
     "dataset": "mobi",  # a bundled name, "simulated", or a survey file (with a schema)
     "schema": None,  # schema of a user file, see csat_analysis.io.read_survey
+    "survey": None,  # survey description (path or dict); None: the data set's own
     "n": 5000,  # simulated respondents, used when dataset is "simulated"
     "seed": 0,  # random seed of the simulator
 }

@@ -94,6 +94,7 @@ __all__ = [
 PARAMETERS: dict[str, Any] = {
     "dataset": "mobi",
     "schema": None,
+    "survey": None,  # survey description (path or dict); None: the data set's own
     "satisfaction": None,
     "loyalty": None,
     "drivers": None,
