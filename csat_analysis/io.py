@@ -92,7 +92,6 @@ import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -656,6 +655,7 @@ class _Layout:
             handle.seek(source.offset)
             sample = handle.read(_SAMPLE)
         text = codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=False)
+        text = text[1:] if text.startswith("\ufeff") else text  # a byte-order mark left by a given encoding
         complete = len(sample) < _SAMPLE
         if not complete:
             cut = text.rfind("\n")
@@ -710,22 +710,23 @@ class _Layout:
         return max(pool, key=lambda d: found[d][0])
 
 
-def _scan_block(block: bytes, delimiter: int, offset: int) -> tuple[np.ndarray, int | None, bool]:
+def _scan_block(block: bytes, delimiter: int, offset: int) -> tuple[bytes, int | None, bool]:
     """Delimiters, newlines and quotes of one block (in order), where non-ASCII starts, and whether a quote sits mid-field."""
-    data = np.frombuffer(block, dtype=np.uint8)
-    mask = data == delimiter
-    mask |= data == 10
-    has_quotes = block.find(b'"') >= 0
+    # bytes.translate drops every other byte in one C loop: twice as fast as a NumPy mask
+    events = block.translate(None, _OTHER_BYTES[delimiter])
     irregular = False
-    if has_quotes:
-        quotes = data == 34
-        mask |= quotes
-        where = np.flatnonzero(quotes)
+    if b'"' in block:
+        data = np.frombuffer(block, dtype=np.uint8)
+        where = np.flatnonzero(data == 34)
         inner = where[(where > 0) & (where < len(data) - 1)]
         before, after = data[inner - 1], data[inner + 1]
         edges = np.array([delimiter, 10, 13, 34], dtype=np.uint8)
         irregular = bool((~np.isin(before, edges) & ~np.isin(after, edges)).any())
-    return data[mask], (None if block.isascii() else offset), irregular
+    return events, (None if block.isascii() else offset), irregular
+
+
+#: per delimiter byte: every byte but the delimiter, the newline and the quote (for bytes.translate)
+_OTHER_BYTES = {d: bytes(b for b in range(256) if b not in (d, 10, 34)) for d in range(128)}
 
 
 def _fast_field_check(source: _Source, layout: _Layout) -> tuple[bool, int | None]:
@@ -738,20 +739,15 @@ def _fast_field_check(source: _Source, layout: _Layout) -> tuple[bool, int | Non
     """
     n_fields = len(layout.names)
     delimiter = ord(layout.delimiter) if len(layout.delimiter.encode()) == 1 else None
-    if delimiter is None or layout.cr_only:
+    if delimiter is None or delimiter > 127 or layout.cr_only:
         return False, None
     results = []
-    with open(source.utf8_path, "rb") as handle, ThreadPoolExecutor(max_workers=2) as pool:
+    with open(source.utf8_path, "rb") as handle:
         handle.seek(layout.data_start)
         offset = layout.data_start
-        while True:
-            group = []  # a few blocks at a time bound the memory
-            while len(group) < 4 and (block := handle.read(_CHUNK)):
-                group.append((block, offset))
-                offset += len(block)
-            if not group:
-                break
-            results.extend(pool.map(lambda b: _scan_block(b[0], delimiter, b[1]), group))
+        while block := handle.read(_CHUNK):
+            results.append(_scan_block(block, delimiter, offset))
+            offset += len(block)
     non_ascii = [start for _, start, _ in results if start is not None]
     if non_ascii and source.encoding in ("utf-8", "utf-8-sig") and source.temporary is None:
         bad = _first_bad_byte(source.path, "utf-8", _char_start(source.path, max(min(non_ascii), source.offset)))
@@ -760,7 +756,7 @@ def _fast_field_check(source: _Source, layout: _Layout) -> tuple[bool, int | Non
             return False, -1  # re-read from the transcoded copy
     if any(irregular for _, _, irregular in results):
         return False, None
-    events = np.concatenate([r[0] for r in results]) if results else np.empty(0, np.uint8)
+    events = np.frombuffer(b"".join(r[0] for r in results), dtype=np.uint8)
     quotes = events == 34
     if quotes.any():
         inside = np.bitwise_xor.accumulate(quotes.view(np.uint8))
@@ -1032,7 +1028,10 @@ def _validate_rating(column: str, series: pd.Series, spec: dict, decimal: str) -
             else:
                 unique_values[i] = number
         values = unique_values[codes]
-        row_problem = unique_problem[codes]
+        if not unique_problem.any():  # the usual case: no row needs a look
+            row_problem = np.zeros(1, dtype=np.int8)
+        else:
+            row_problem = unique_problem[codes]
         if (unique_problem[:-1] == _UNKNOWN).any():
             distinct = sorted({str(v).strip() for v, p in zip(uniques, unique_problem) if p == _UNKNOWN})
             known = ", ".join(repr(k) for k in labels) or "none (numbers only)"
@@ -1048,7 +1047,7 @@ def _validate_rating(column: str, series: pd.Series, spec: dict, decimal: str) -
             raise SurveyDataError(f"{name}: {what}: {_offenders(series, rows)} {ROWS_NOTE}")
     if spec.get("reverse"):
         values = scale.low + scale.high - values
-    return pd.Series(values, index=series.index, name=series.name)
+    return pd.Series(values, index=series.index, name=series.name, copy=False)
 
 
 def _drop_missing_codes(series: pd.Series, spec: dict) -> pd.Series:
@@ -1110,8 +1109,8 @@ def _validate_bool(column: str, series: pd.Series, spec: dict):
                      unknown_unique[codes])
     truth = np.array([bool(m) for m in mapped] + [False])[codes]
     if (codes < 0).any():
-        return pd.Series(pd.arrays.BooleanArray(truth, codes < 0), index=series.index, name=series.name)
-    return pd.Series(truth, index=series.index, name=series.name)
+        return pd.Series(pd.arrays.BooleanArray(truth, codes < 0), index=series.index, name=series.name, copy=False)
+    return pd.Series(truth, index=series.index, name=series.name, copy=False)
 
 
 def _validate_category(column: str, series: pd.Series, spec: dict) -> pd.Series:
@@ -1138,7 +1137,7 @@ def _validate_category(column: str, series: pd.Series, spec: dict) -> pd.Series:
     if unknown.any():
         raise _error(column, f"unknown categories (declared: {categories})", series, unknown)
     values = pd.Categorical.from_codes(new_codes, categories=categories, ordered=bool(spec.get("ordered")))
-    return pd.Series(values, index=series.index, name=series.name)
+    return pd.Series(values, index=series.index, name=series.name, copy=False)
 
 
 def _validate_column(column: str, series: pd.Series, spec: dict, decimal: str = ".") -> pd.Series:
@@ -1190,7 +1189,7 @@ def _check_ids(path: Path, frame: pd.DataFrame, id_column: str) -> pd.Series:
     missing = ids.isna()
     if missing.any():
         raise _error(id_column, "missing respondent ids", ids, missing)
-    if ids.nunique() != len(ids):
+    if len(pd.factorize(ids)[1]) != len(ids):  # factorize: a third of nunique's time on text
         raise _error(id_column, "duplicate respondent ids", ids, ids.duplicated(keep=False))
     padded = ids.str.strip() != ids
     zeros = ids.str.startswith("0") & (ids.str.len() > 1)
