@@ -710,74 +710,95 @@ class _Layout:
         return max(pool, key=lambda d: found[d][0])
 
 
-def _scan_block(block: bytes, delimiter: int, offset: int) -> tuple[bytes, int | None, bool]:
-    """Delimiters, newlines and quotes of one block (in order), where non-ASCII starts, and whether a quote sits mid-field."""
-    # bytes.translate drops every other byte in one C loop: twice as fast as a NumPy mask
-    events = block.translate(None, _OTHER_BYTES[delimiter])
-    irregular = False
-    if b'"' in block:
-        data = np.frombuffer(block, dtype=np.uint8)
-        where = np.flatnonzero(data == 34)
-        inner = where[(where > 0) & (where < len(data) - 1)]
-        before, after = data[inner - 1], data[inner + 1]
-        edges = np.array([delimiter, 10, 13, 34], dtype=np.uint8)
-        irregular = bool((~np.isin(before, edges) & ~np.isin(after, edges)).any())
-    return events, (None if block.isascii() else offset), irregular
+def _irregular_quotes(block: bytes, delimiter: int) -> bool:
+    """Whether a quote sits inside an unquoted field (``5" screen``), which the fast check cannot follow."""
+    if b'"' not in block:
+        return False
+    data = np.frombuffer(block, dtype=np.uint8)
+    where = np.flatnonzero(data == 34)
+    inner = where[(where > 0) & (where < len(data) - 1)]
+    edges = np.array([delimiter, 10, 13, 34], dtype=np.uint8)
+    return bool((~np.isin(data[inner - 1], edges) & ~np.isin(data[inner + 1], edges)).any())
 
 
 #: per delimiter byte: every byte but the delimiter, the newline and the quote (for bytes.translate)
 _OTHER_BYTES = {d: bytes(b for b in range(256) if b not in (d, 10, 34)) for d in range(128)}
 
 
+def _count_records(events: bytes, delimiter: int, n_fields: int) -> tuple[int, bytes] | None:
+    """Complete records in ``events`` (delimiters, newlines and quotes, starting at a record
+    start) when each has ``n_fields`` fields, and the events after the last one; None otherwise."""
+    codes = np.frombuffer(events, dtype=np.uint8)
+    quotes = codes == 34
+    positions = None
+    if quotes.any():
+        inside = np.bitwise_xor.accumulate(quotes.view(np.uint8))
+        positions = np.flatnonzero(~quotes & (inside == 0))
+        codes = codes[positions]
+    ends = np.flatnonzero(codes == 10)
+    if ends.size == 0:
+        return 0, events
+    last = ends[-1]
+    rest = events[(positions[last] if positions is not None else last) + 1:]
+    complete = codes[: last + 1]
+    newlines = complete == 10
+    if n_fields == 1:  # every line is a record (a blank line is an empty answer); no delimiter may appear
+        return (int(newlines.size), rest) if newlines.all() else None
+    if newlines[0] or (newlines[1:] & newlines[:-1]).any():
+        return None  # blank lines or one-field lines: the exact check tells which
+    if complete.size % n_fields:
+        return None
+    table = complete.reshape(-1, n_fields)
+    if not ((table[:, -1] == 10).all() and (table[:, :-1] == delimiter).all()):
+        return None
+    return len(table), rest
+
+
 def _fast_field_check(source: _Source, layout: _Layout) -> tuple[bool, int | None]:
     """True when every data record has as many fields as the header; also the data record count.
 
-    A vectorised pass over the bytes (delimiters, newlines and quotes only); it also
-    checks that the bytes are UTF-8. It answers False (then the exact, slower check
-    runs) for anything unusual: quotes inside unquoted fields, blank lines inside the
-    data, lone carriage returns.
+    A vectorised pass over the bytes, block by block (only delimiters, newlines and
+    quotes are kept, so memory stays small); it also checks that the bytes are UTF-8.
+    It answers False (then the exact, slower check runs) for anything unusual: quotes
+    inside unquoted fields, blank lines inside the data, lone carriage returns.
     """
     n_fields = len(layout.names)
     delimiter = ord(layout.delimiter) if len(layout.delimiter.encode()) == 1 else None
     if delimiter is None or delimiter > 127 or layout.cr_only:
         return False, None
-    results = []
+    usual, records, rest, first_non_ascii, last_byte = True, 0, b"", None, b"\n"
     with open(source.utf8_path, "rb") as handle:
         handle.seek(layout.data_start)
         offset = layout.data_start
         while block := handle.read(_CHUNK):
-            results.append(_scan_block(block, delimiter, offset))
-            offset += len(block)
-    non_ascii = [start for _, start, _ in results if start is not None]
-    if non_ascii and source.encoding in ("utf-8", "utf-8-sig") and source.temporary is None:
-        bad = _first_bad_byte(source.path, "utf-8", _char_start(source.path, max(min(non_ascii), source.offset)))
+            if first_non_ascii is None and not block.isascii():
+                first_non_ascii = offset
+            offset, last_byte = offset + len(block), block[-1:]
+            if usual:
+                # bytes.translate drops every other byte in one C loop: twice as fast as a NumPy mask
+                counted = None if _irregular_quotes(block, delimiter) else _count_records(
+                    rest + block.translate(None, _OTHER_BYTES[delimiter]), delimiter, n_fields)
+                if counted is None:
+                    usual = False  # keep reading: the UTF-8 check still needs every block
+                else:
+                    records, rest = records + counted[0], counted[1]
+    if first_non_ascii is not None and source.encoding in ("utf-8", "utf-8-sig") and source.temporary is None:
+        bad = _first_bad_byte(source.path, "utf-8", _char_start(source.path, max(first_non_ascii, source.offset)))
         if bad is not None:
             source.fall_back(bad)
             return False, -1  # re-read from the transcoded copy
-    if any(irregular for _, _, irregular in results):
+    if not usual:
         return False, None
-    events = np.frombuffer(b"".join(r[0] for r in results), dtype=np.uint8)
-    quotes = events == 34
-    if quotes.any():
-        inside = np.bitwise_xor.accumulate(quotes.view(np.uint8))
-        if inside[-1]:
-            return False, None  # an unterminated quote
-        events = events[~quotes & (inside == 0)]
-    if events.size == 0:
-        return True, 0
-    if events[-1] != 10:
-        events = np.append(events, np.uint8(10))  # the last line has no line end
-    newlines = events == 10
-    if n_fields == 1:
-        # every line is a record (a blank line is an empty answer); no delimiter may appear
-        return not (~newlines).any(), int(newlines.sum())
-    if newlines[0] or (newlines[1:] & newlines[:-1]).any():
-        return False, None  # blank lines or one-field lines: let the exact check tell which
-    if events.size % n_fields:
-        return False, None
-    table = events.reshape(-1, n_fields)
-    ok = bool((table[:, -1] == 10).all() and (table[:, :-1] == delimiter).all())
-    return ok, len(table)
+    if rest:  # the last line has no line end
+        counted = _count_records(rest + b"\n", delimiter, n_fields)
+        if counted is None or counted[1]:
+            return False, None  # e.g. an unterminated quote
+        records += counted[0]
+    elif last_byte != b"\n":  # a last line with no delimiter and no line end
+        if n_fields > 1:
+            return False, None
+        records += 1
+    return True, records
 
 
 def _slow_field_check(source: _Source, layout: _Layout) -> int:
@@ -1180,6 +1201,49 @@ def _ids_as_text(series: pd.Series) -> pd.Series:
     return series.astype(object).map(text).astype("str")
 
 
+_WHITE = np.zeros(256, dtype=bool)
+_WHITE[[9, 10, 11, 12, 13, 32]] = True
+
+
+def _id_facts(ids: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """A 64-bit hash per id, and which ids have surrounding white space or leading zeros.
+
+    Works on the Arrow buffers of the text column, a column of bytes at a time, so
+    5 million ids need tens of MB rather than the hash table of a ``factorize``
+    (about 800 MB). Equal ids have equal hashes; a repeated hash is confirmed
+    exactly by the caller. None when the column is not Arrow text or ids are long.
+    """
+    array = getattr(ids.array, "_pa_array", None)
+    if array is None or ids.isna().any():
+        return None
+    hashes, padded, zeros = [], [], []
+    for chunk in array.chunks:
+        buffers = chunk.buffers()
+        width = np.int64 if str(chunk.type) == "large_string" else np.int32
+        offsets = np.frombuffer(buffers[1], dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1].astype(np.int64)
+        data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None and buffers[2].size else \
+            np.zeros(1, dtype=np.uint8)
+        for begin in range(0, len(chunk), 1 << 20):
+            stop = min(begin + (1 << 20), len(chunk))
+            starts = offsets[begin:stop]
+            lengths = offsets[begin + 1: stop + 1] - starts
+            longest = int(lengths.max()) if len(lengths) else 0
+            if longest > 64:
+                return None
+            value = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            for j in range(longest):
+                byte = np.where(lengths > j, data[np.minimum(starts + j, len(data) - 1)], 0).astype(np.uint64)
+                value = value * np.uint64(1099511628211) + byte + np.uint64(1)
+                value ^= value >> np.uint64(29)
+            first = data[np.minimum(starts, len(data) - 1)]
+            last = data[np.clip(starts + lengths - 1, 0, len(data) - 1)]
+            some = lengths > 0
+            padded.append(some & (_WHITE[first] | _WHITE[last]))
+            zeros.append((lengths > 1) & (first == ord("0")))
+            hashes.append(value)
+    return np.concatenate(hashes), np.concatenate(padded), np.concatenate(zeros)
+
+
 def _check_ids(path: Path, frame: pd.DataFrame, id_column: str) -> pd.Series:
     if id_column not in frame.columns:
         raise SurveyDataError(
@@ -1189,15 +1253,24 @@ def _check_ids(path: Path, frame: pd.DataFrame, id_column: str) -> pd.Series:
     missing = ids.isna()
     if missing.any():
         raise _error(id_column, "missing respondent ids", ids, missing)
-    if len(pd.factorize(ids)[1]) != len(ids):  # factorize: a third of nunique's time on text
-        raise _error(id_column, "duplicate respondent ids", ids, ids.duplicated(keep=False))
-    padded = ids.str.strip() != ids
-    zeros = ids.str.startswith("0") & (ids.str.len() > 1)
+    facts = _id_facts(ids)
+    if facts is None:
+        repeated = len(pd.factorize(ids)[1]) != len(ids)
+        padded = (ids.str.strip() != ids).to_numpy()
+        zeros = (ids.str.startswith("0") & (ids.str.len() > 1)).to_numpy()
+    else:
+        hashes, padded, zeros = facts
+        ordered = np.sort(hashes)
+        repeated = bool((ordered[1:] == ordered[:-1]).any())  # confirmed exactly below
+    if repeated:
+        duplicated = ids.duplicated(keep=False)
+        if duplicated.any():
+            raise _error(id_column, "duplicate respondent ids", ids, duplicated)
     for rows, what in ((padded, "begin or end with white space, kept as written"),
                        (zeros, "have leading zeros, kept as written (so '001' and '1' are different ids)")):
         if rows.any():
             warnings.warn(f"column {id_column!r}: {int(rows.sum()):,} respondent ids {what}: "
-                          f"{_offenders(ids, rows.to_numpy())} {ROWS_NOTE}", CsatWarning, stacklevel=3)
+                          f"{_offenders(ids, rows)} {ROWS_NOTE}", CsatWarning, stacklevel=3)
     return ids
 
 

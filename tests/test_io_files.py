@@ -450,3 +450,20 @@ def test_round_trips_agree_with_each_other(tmp_path):
     for other in results[1:]:
         pd.testing.assert_frame_equal(results[0].astype({"note": object}), other.astype({"note": object}),
                                       check_dtype=False)
+
+
+def test_short_last_line_without_line_end(tmp_path):
+    message = error_of(put(tmp_path, "end.csv", "id,sat,spend\n1,4,1\n2"))
+    assert "line 3: 1 field" in message
+    assert read_survey(put(tmp_path, "end_ok.csv", "id,sat,spend\n1,4,1\n2,5,2"), SCHEMA)["sat"].tolist() == [4.0, 5.0]
+
+
+def test_many_similar_ids_are_not_taken_for_duplicates_and_a_real_one_is(tmp_path):
+    ids = [f"{prefix}{i}" for prefix in ("", "0", "a", "ab", "ba") for i in range(2000)] + ["x" * 80, "y" * 80]
+    frame = pd.DataFrame({"id": ids, "sat": 4})
+    frame.to_csv(tmp_path / "many.csv", index=False)
+    with pytest.warns(CsatWarning, match="leading zeros"):
+        assert read_survey(tmp_path / "many.csv", {"id": "id", "columns": {"sat": SAT}})["id"].tolist() == ids
+    frame.loc[len(frame)] = ["ab17", 3]
+    frame.to_csv(tmp_path / "dup.csv", index=False)
+    assert "'ab17' (row 6017), 'ab17' (row 10002)" in error_of(tmp_path / "dup.csv", {"id": "id", "columns": {"sat": SAT}})
