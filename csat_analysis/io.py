@@ -246,6 +246,8 @@ COLUMN_KEYS: dict[str, tuple[Callable[[Any], str | None], str]] = {
 def _check_keys(where: str, mapping: Mapping, rules: Mapping) -> None:
     for key, value in mapping.items():
         check_choice(f"{where} key", key, list(rules), error=SurveyDataError)
+        if value is None:
+            continue  # a YAML key with nothing after it: as if absent
         check, expected = rules[key]
         note = check(value)
         if note is not None:
@@ -344,6 +346,7 @@ def read_schema(schema: Mapping | str | os.PathLike) -> dict:
             raise SurveyDataError(f"schema column {name!r}: expected a mapping of keys such as scale or type; got {spec!r}")
         spec = {("true" if k is True else "false" if k is False else k): v for k, v in dict(spec or {}).items()}
         _check_keys(f"schema column {name!r}", spec, COLUMN_KEYS)
+        spec = {key: value for key, value in spec.items() if value is not None}
         checked[name] = _column_spec(name, spec)
     result = {key: schema.get(key) for key in SCHEMA_KEYS}
     result["columns"] = checked
@@ -1324,6 +1327,13 @@ def read_survey(path: str | os.PathLike, schema: Mapping | str | os.PathLike, *,
         the column, the first offending values and their 0-based data rows), and for
         any file that cannot be read as it is (the message names the file and, for
         CSV files, the lines, field counts or byte offset concerned).
+    ParameterError
+        An argument of the wrong form (``decimal=";"``, ``header_row=0``...).
+
+    Warns
+    -----
+    CsatWarning
+        Respondent ids with leading zeros or surrounding white space (kept as written).
 
     Examples
     --------
