@@ -431,8 +431,8 @@ def _check_magic(path: Path, fmt: str, head: bytes) -> None:
                               f"it is {_what_it_is(head)}; give it its proper suffix")
 
 
-def _read_file(path: Path, options: dict) -> tuple[pd.DataFrame, int]:
-    """The file as a frame of raw columns, and the file line/row number of the header."""
+def _read_file(path: Path, options: dict) -> pd.DataFrame:
+    """The file as a frame of raw columns (CSV columns the schema names already typed for checking)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise SurveyDataError(
@@ -450,15 +450,15 @@ def _read_file(path: Path, options: dict) -> tuple[pd.DataFrame, int]:
     _check_magic(path, fmt, head)
     header_row = options["header_row"] or 1
     if fmt == "csv":
-        return _read_csv(path, options), header_row
+        return _read_csv(path, options)
     if fmt == "parquet":
         try:
             frame = pd.read_parquet(path).reset_index(drop=True)
         except Exception as error:  # pyarrow raises its own classes (ArrowInvalid, OSError, ...)
             raise SurveyDataError(f"{path.name}: cannot be read as Parquet: {error}") from error
         _check_names(path, [str(c) for c in frame.columns], 1)
-        return frame, 1
-    return _read_excel(path, options["sheet"], header_row), header_row
+        return frame
+    return _read_excel(path, options["sheet"], header_row)
 
 
 def _check_names(path: Path, names: list[str], header_line: int) -> None:
@@ -680,6 +680,9 @@ class _Layout:
             header = next(reader)
         except csv.Error as error:
             raise SurveyDataError(f"{source.name}: the header on line {header_row} cannot be read: {error}") from error
+        if not header:
+            raise SurveyDataError(f"{source.name}: line {header_row} is blank where the header should be "
+                                  "(give header_row= for a header further down)")
         self.header_lines = header_row - 1 + reader.line_num  # physical lines up to and including the header
         self.raw_names = header
         self.names = _unnamed(header)
@@ -1358,7 +1361,7 @@ def read_survey(path: str | os.PathLike, schema: Mapping | str | os.PathLike, *,
     options["columns"], options["id"] = spec["columns"], spec["id"]
     path = Path(path)
     try:
-        frame, _ = _read_file(path, options)
+        frame = _read_file(path, options)
         frame.index = pd.RangeIndex(len(frame))
         if frame.empty:
             raise SurveyDataError(f"{path.name}: no data rows")

@@ -218,6 +218,7 @@ def test_empty_file_and_header_only_file(tmp_path):
     assert "no data rows" in error_of(put(tmp_path, "header.csv", "id,sat,spend\n"))
     assert "no data rows" in error_of(put(tmp_path, "header_blank.csv", "id,sat,spend\n\n\n"))
     assert "no header" in error_of(put(tmp_path, "blank.csv", "\n\n"))
+    assert "give header_row=" in error_of(put(tmp_path, "blank_first.csv", "\nid,sat,spend\n1,4,1\n"))
 
 
 # --- values ----------------------------------------------------------------------------
