@@ -639,7 +639,7 @@ class _Source:
         self.tried["utf-8"] = bad_utf8
         if self.given or self.encoding != "utf-8" or self.temporary is not None:
             raise _encoding_error(self.path, self.tried)
-        self._transcode("gb18030")
+        self._transcode(ENCODINGS_TRIED[1])
 
     @property
     def utf8_path(self) -> Path:
