@@ -40,7 +40,7 @@ from .errors import ModelSpecError, ParameterError, SurveyDataError
 from .scaling import Scale, composite_score
 
 __all__ = ["QUADRANTS", "KeyDrivers", "driver_scores", "importance_performance", "ipma", "key_drivers",
-           "relative_importance", "short_stave"]
+           "relative_importance", "short_stave", "weakest_important"]
 
 #: Martilla and James (1977) quadrant names, keyed by (high importance, high performance)
 QUADRANTS = {
@@ -191,7 +191,9 @@ def _quadrants(importance: pd.Series, performance: pd.Series) -> tuple[pd.Series
     quadrant = pd.Series([QUADRANTS[(bool(i), bool(p))] for i, p in zip(high_importance, high_performance)], index=importance.index)
     weakest = pd.Series(False, index=importance.index)
     if high_importance.any():
-        weakest[performance[high_importance].idxmin()] = True
+        candidate = performance[high_importance].idxmin()
+        # a short stave lags: the weakest important driver is one only when it performs below average
+        weakest[candidate] = not bool(high_performance[candidate])
     return quadrant, weakest
 
 
@@ -209,7 +211,8 @@ def importance_performance(data: pd.DataFrame, target: str | Sequence[str], driv
     -------
     DataFrame
         ``driver``, ``importance``, ``share``, ``rank``, ``performance``,
-        ``quadrant``, ``weakest_high_importance`` (True on the short stave's row).
+        ``quadrant``, ``weakest_high_importance`` (True on the short stave's row: the
+        weakest driver of above-average importance, when it performs below average).
 
     Examples
     --------
@@ -232,8 +235,35 @@ def importance_performance(data: pd.DataFrame, target: str | Sequence[str], driv
     return table.drop(columns=["r2", "n"])
 
 
+def weakest_important(table: pd.DataFrame) -> str | None:
+    """The driver (or construct) of above-average importance that performs worst, lagging or not.
+
+    Unlike :func:`short_stave` it names a driver even when every important driver
+    performs above average (a report then says that none lags). Importance is
+    ``share`` (key drivers) or ``importance`` (a PLS map).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"driver": ["a", "b", "c"], "share": [0.5, 0.4, 0.1],
+    ...                       "performance": [80.0, 70.0, 20.0]})
+    >>> weakest_important(table)
+    'b'
+    """
+    name_column = "driver" if "driver" in table.columns else "construct"
+    importance = table["share"] if "share" in table.columns else table["importance"]
+    important = table[importance >= importance.mean()]
+    if important.empty:
+        return None
+    return str(important.loc[important["performance"].idxmin(), name_column])
+
+
 def short_stave(table: pd.DataFrame) -> str | None:
     """The driver flagged ``weakest_high_importance`` (``None`` when there is none).
+
+    Only a driver of above-average importance that performs below average is a
+    short stave (Martilla and James 1977: "concentrate here"); when every important
+    driver performs above average nothing lags and there is none.
 
     Examples
     --------
@@ -260,8 +290,8 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
         Needs ``paths`` (rows from, columns to; 0 where no path) and ``index(scale)``.
     target : str
         Target construct, e.g. ``"Satisfaction"``.
-    scale : (low, high)
-        Item scale, for the 0-100 rescaling.
+    scale : (low, high) or dict item -> (low, high)
+        Item scale, for the 0-100 rescaling (one per item when they differ).
 
     Returns
     -------
@@ -287,8 +317,15 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
     constructs = list(paths.index)
     if target not in paths.columns:
         raise ModelSpecError(f"ipma: target={target!r} is not a construct of the model; constructs: {', '.join(map(str, paths.columns))}")
-    scale = Scale.coerce(scale)
-    index_result = pls_result.index(scale=(scale.low, scale.high))
+    if isinstance(scale, Mapping) and not isinstance(scale, Scale) and all(
+            isinstance(bounds, (tuple, list, Scale)) for bounds in scale.values()):
+        # one scale per item (items on different scales are each rescaled from their own)
+        bounds = {item: (own.low, own.high) if isinstance(own, Scale) else tuple(own)
+                  for item, own in scale.items()}
+    else:
+        scale = Scale.coerce(scale)
+        bounds = (scale.low, scale.high)
+    index_result = pls_result.index(scale=bounds)
     scores = index_result.scores[constructs]
     index_weights = getattr(index_result, "weights", None)
     negative = (index_weights < 0).sum() if index_weights is not None else pd.Series(0, index=constructs)

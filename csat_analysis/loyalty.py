@@ -121,12 +121,43 @@ def _loyal_flags(scores: pd.Series, scale: Scale, top_box) -> pd.Series:
     return scaling.top_box(scores, scale, _check_top_box(top_box, scale), name="loyalty")
 
 
+def _design_estimate(values, weights, ci: float, bounds: tuple[float, float] | None = None) -> metrics.Estimate:
+    """Weighted mean of ``values`` with a Taylor-linearised standard error (R ``survey::svymean``).
+
+    The interval is normal-theory, as R's ``confint``; ``bounds`` clip it to the range
+    the quantity cannot leave (0-1 for a share, the scale for a mean score).
+    """
+    from dataclasses import replace
+
+    from .design import SurveyDesign
+
+    values = np.asarray(values, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    keep = ~np.isnan(values)
+    if not keep.any():
+        return metrics.Estimate.empty(n_dropped=int((~keep).sum()))
+    est = SurveyDesign(pd.DataFrame({"x": values[keep]}), weights=weights[keep], ci=ci).mean("x")
+    est = replace(est, n_dropped=int((~keep).sum()))
+    if bounds is not None:
+        est = replace(est, low=float(np.clip(est.low, *bounds)), high=float(np.clip(est.high, *bounds)))
+    return est
+
+
+def _share(flags, weights, ci: float) -> metrics.Estimate:
+    """A share: Wilson interval unweighted, the linearised design interval (clipped to 0-1) weighted."""
+    if weights is None:
+        return proportion(np.asarray(flags, dtype=float), ci=ci)
+    return _design_estimate(flags, weights, ci, bounds=(0.0, 1.0))
+
+
 def mean_index(data: pd.DataFrame, items: str | Sequence[str], *, scale=None, weights=None,
                ci: float = 0.95) -> metrics.Estimate:
     """Index 0-100 of a measure without a model: the mean item score rescaled to 0-100.
 
     Each respondent's item mean is mapped from ``scale`` to 0-100; the index is their
-    (weighted) mean with a t interval (Kish effective n with weights).
+    mean with a t interval or, with ``weights``, their weighted mean with a
+    Taylor-linearised interval (:class:`csat_analysis.design.SurveyDesign`, as R
+    ``survey::svymean``), clipped to 0-100.
 
     Parameters
     ----------
@@ -143,7 +174,9 @@ def mean_index(data: pd.DataFrame, items: str | Sequence[str], *, scale=None, we
     items = _items(items)
     scale = _scale(scale, data, items)
     score = (composite_score(data, items) - scale.low) / scale.width * 100
-    return metrics.mean(score, weights=None if weights is None else read_weights(data, weights), ci=ci)
+    if weights is None:
+        return metrics.mean(score, ci=ci)
+    return _design_estimate(score.to_numpy(), read_weights(data, weights), ci, bounds=(0.0, 100.0))
 
 
 def loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty: str | Sequence[str], *,
@@ -164,7 +197,7 @@ def loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
         both default to the observed range).
     weights : str or array-like, optional
         Survey weights, a column name or one value per row (shares and means
-        weighted, intervals use the Kish effective n).
+        weighted, with Taylor-linearised intervals as R ``survey``).
 
     Returns
     -------
@@ -172,6 +205,9 @@ def loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
         One row per satisfaction level: ``satisfaction``, ``n``, ``n_eff``, ``loyal``
         (top-box count), ``share``, ``share_low``, ``share_high``, ``mean``,
         ``mean_low``, ``mean_high``. Respondents missing either score are dropped.
+        Intervals are clipped to the range the quantity cannot leave (0-1 for the
+        share, the loyalty scale for the mean): a mean-loyalty interval never
+        reaches below the scale's floor.
 
     Examples
     --------
@@ -188,11 +224,26 @@ def loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
     loyal = _loyal_flags(loy, loyalty_scale, top_box)
     keep = sat.notna() & loy.notna()
     frame = pd.DataFrame({"satisfaction": sat[keep].astype(int), "loy": loy[keep], "loyal": loyal[keep].astype(float)})
-    w = None if weights is None else read_weights(data, weights)[keep.to_numpy()]
-    shares = metrics.rates(frame, "loyal", "satisfaction", weights=w, ci=ci)
-    means = metrics.mean_table(frame, "loy", "satisfaction", weights=w, ci=ci)
-    curve = shares.rename(columns={"events": "loyal", "rate": "share", "low": "share_low", "high": "share_high"})
-    curve[["mean", "mean_low", "mean_high"]] = means[["mean", "low", "high"]].to_numpy()
+    if weights is None:
+        shares = metrics.rates(frame, "loyal", "satisfaction", ci=ci)
+        means = metrics.mean_table(frame, "loy", "satisfaction", ci=ci)
+        curve = shares.rename(columns={"events": "loyal", "rate": "share", "low": "share_low", "high": "share_high"})
+        curve[["mean", "mean_low", "mean_high"]] = means[["mean", "low", "high"]].to_numpy()
+    else:
+        w = read_weights(data, weights)[keep.to_numpy()]
+        rows = []
+        for level in sorted(frame["satisfaction"].unique()):
+            member = (frame["satisfaction"] == level).to_numpy()
+            share = _share(frame["loyal"].to_numpy()[member], w[member], ci)
+            mean = _design_estimate(frame["loy"].to_numpy()[member], w[member], ci)
+            rows.append({"satisfaction": int(level), "n": int(member.sum()), "n_eff": share.n_eff,
+                         "loyal": int(frame["loyal"].to_numpy()[member].sum()), "share": share.value,
+                         "share_low": share.low, "share_high": share.high, "mean": mean.value,
+                         "mean_low": mean.low, "mean_high": mean.high})
+        curve = pd.DataFrame(rows)
+    # a t interval of a mean near the floor can cross it; the mean of a bounded score cannot
+    curve["mean_low"] = curve["mean_low"].clip(loyalty_scale.low, loyalty_scale.high)
+    curve["mean_high"] = curve["mean_high"].clip(loyalty_scale.low, loyalty_scale.high)
     return curve[["satisfaction", "n", "n_eff", "loyal", "share", "share_low", "share_high", "mean", "mean_low", "mean_high"]]
 
 
@@ -335,7 +386,7 @@ def loyalty_segments(data: pd.DataFrame, attitude: str | Sequence[str], behaviou
     -------
     DataFrame
         One row per type: ``segment``, ``satisfied``, ``repurchasing``, ``n``,
-        ``share``, ``low``, ``high`` (Wilson; weighted with Kish n_eff).
+        ``share``, ``low``, ``high`` (Wilson; weighted: Taylor-linearised, as R ``survey``).
 
     Examples
     --------
@@ -360,11 +411,11 @@ def loyalty_segments(data: pd.DataFrame, attitude: str | Sequence[str], behaviou
         behaviour_missing = score.isna()
         repurchasing = score >= behaviour_threshold
     keep = ~(attitude_missing | behaviour_missing)
-    w = read_weights(data, weights)[keep.to_numpy()]
+    w = None if weights is None else read_weights(data, weights)[keep.to_numpy()]
     rows = []
     for name, (is_satisfied, is_repurchasing) in LOYALTY_TYPES.items():
         member = ((satisfied == is_satisfied) & (repurchasing == is_repurchasing))[keep].to_numpy()
-        est = proportion(member, weights=w, ci=ci)
+        est = _share(member, w, ci)
         rows.append({"segment": name, "satisfied": is_satisfied, "repurchasing": is_repurchasing,
                      "n": int(member.sum()), "share": est.value, "low": est.low, "high": est.high})
     return pd.DataFrame(rows)
@@ -415,7 +466,9 @@ def dealer_table(data: pd.DataFrame, sales: str, service: str, loyal: Sequence[s
         for outcome in loyal:
             values = data.loc[cell, outcome].astype("boolean")
             present = values.notna()
-            est = proportion(values[present].astype(float).to_numpy(), weights=w[cell][present].to_numpy(), ci=ci)
+            flags = values[present].astype(float).to_numpy()
+            est = (_share(flags, w[cell][present].to_numpy(), ci) if weights is not None and len(flags)
+                   else proportion(flags, ci=ci))
             published = (published_rates or {}).get((is_sales, is_service), {}).get(outcome, np.nan)
             rows.append({"sales": "O" if is_sales else "X", "service": "O" if is_service else "X", "outcome": outcome,
                          "n": int(present.sum()), "loyal": int(values[present].sum()), "rate": est.value,
@@ -438,7 +491,7 @@ def segment_comparison(data: pd.DataFrame, satisfaction: str | Sequence[str], lo
     """Satisfaction and loyalty indices (0-100) and top-box loyalty per segment.
 
     With ``weights`` (a column name or one value per row) indices and shares are
-    weighted and their intervals use the Kish effective n.
+    weighted, with Taylor-linearised intervals (:class:`csat_analysis.design.SurveyDesign`).
 
     Parameters
     ----------
@@ -471,7 +524,7 @@ def segment_comparison(data: pd.DataFrame, satisfaction: str | Sequence[str], lo
         sat = mean_index(data[part], satisfaction, scale=scale, weights=part_weights, ci=ci)
         loy = mean_index(data[part], loyalty, scale=loyalty_scale, weights=part_weights, ci=ci)
         answered = part & loyal.notna()
-        share = proportion(loyal[answered].astype(float).to_numpy(), weights=w[answered].to_numpy(), ci=ci)
+        share = _share(loyal[answered].astype(float).to_numpy(), None if weights is None else w[answered].to_numpy(), ci)
         rows.append({"segment": value, "n": int(part.sum()),
                      "satisfaction_index": sat.value, "satisfaction_low": sat.low, "satisfaction_high": sat.high,
                      "loyalty_index": loy.value, "loyalty_low": loy.low, "loyalty_high": loy.high,
@@ -480,10 +533,15 @@ def segment_comparison(data: pd.DataFrame, satisfaction: str | Sequence[str], lo
 
 
 def segment_tests(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty: str | Sequence[str], *,
-                  by: str, top_box: int = 2, scale=None, loyalty_scale=None) -> pd.DataFrame:
-    """Do segments differ? Kruskal-Wallis on the scores, chi-square on top-box loyalty.
+                  by: str, top_box: int = 2, scale=None, loyalty_scale=None, n_boot: int = 2000,
+                  seed: int | None = 0) -> pd.DataFrame:
+    """Do segments differ? Kruskal-Wallis on the scores, chi-square on top-box loyalty, with effect sizes.
 
-    Unweighted (both are tests on respondents).
+    Unweighted (both are tests on respondents). Beside each test its effect size:
+    epsilon² = H / (n - 1) for Kruskal-Wallis (bootstrap interval,
+    :func:`csat_analysis.effsize.kruskal_epsilon`) and Cramér's V for the chi-square
+    (noncentral chi-square interval, :func:`csat_analysis.effsize.cramers_v`), so a
+    significant difference can be read for its size.
 
     Parameters
     ----------
@@ -494,7 +552,8 @@ def segment_tests(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
     -------
     DataFrame
         ``measure`` (satisfaction, loyalty, loyal_share), ``test``, ``statistic``,
-        ``dof``, ``p_value``, ``n`` (respondents in the test).
+        ``dof``, ``p_value``, ``n`` (respondents in the test), ``effect_size``
+        ("epsilon_squared" or "cramers_v"), ``effect``, ``effect_low``, ``effect_high``.
 
     Examples
     --------
@@ -506,19 +565,30 @@ def segment_tests(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
     satisfaction, loyalty = _items(satisfaction), _items(loyalty)
     scale = _scale(scale, data, satisfaction)
     loyalty_scale = scale if loyalty_scale is None else Scale.coerce(loyalty_scale)
+    from . import effsize
+
     groups = _groups(data, by)
     rows = []
     for measure, items in (("satisfaction", satisfaction), ("loyalty", loyalty)):
         score = composite_score(data, items, parameter=measure)
         samples = [score[(data[by] == g) & score.notna()].to_numpy() for g in groups]
         result = stats.kruskal(*samples)
+        frame = pd.DataFrame({"score": score, "group": data[by]})
+        effect = effsize.kruskal_epsilon(frame, "score", "group", ci=0.95, n_boot=n_boot, seed=seed).iloc[0]
         rows.append({"measure": measure, "test": "Kruskal-Wallis", "statistic": float(result.statistic),
-                     "dof": len(groups) - 1, "p_value": float(result.pvalue), "n": int(sum(map(len, samples)))})
+                     "dof": len(groups) - 1, "p_value": float(result.pvalue), "n": int(sum(map(len, samples))),
+                     "effect_size": "epsilon_squared", "effect": float(effect["value"]),
+                     "effect_low": float(effect["low"]), "effect_high": float(effect["high"])})
     loyal = _loyal_flags(composite_score(data, loyalty, parameter="loyalty"), loyalty_scale, top_box)
     table = pd.crosstab(data[by][loyal.notna()], loyal.dropna().astype(bool))
     statistic, p_value, dof, _ = stats.chi2_contingency(table, correction=False)
+    # with everyone (or no one) loyal the table has one column and V is undefined
+    effect = (effsize.cramers_v_table(table.to_numpy(), ci=0.95).iloc[0] if min(table.shape) > 1
+              else pd.Series({"value": np.nan, "low": np.nan, "high": np.nan}))
     rows.append({"measure": "loyal_share", "test": "chi-square", "statistic": float(statistic), "dof": int(dof),
-                 "p_value": float(p_value), "n": int(table.to_numpy().sum())})
+                 "p_value": float(p_value), "n": int(table.to_numpy().sum()), "effect_size": "cramers_v",
+                 "effect": float(effect["value"]), "effect_low": float(effect["low"]),
+                 "effect_high": float(effect["high"])})
     return pd.DataFrame(rows)
 
 
@@ -529,7 +599,8 @@ def describe_measures(data: pd.DataFrame, measures: Mapping[str, Sequence[str]],
     Alpha (with Feldt's interval, :func:`csat_analysis.scaling.cronbach_alpha`) is
     missing for single-item measures, whose reliability cannot be estimated. With
     ``weights`` (a column name or one value per row) the index is a weighted mean
-    (alpha stays unweighted).
+    (alpha stays unweighted). ``scale`` is the items' scale, or a mapping measure ->
+    scale when the measures are on different scales (each index is read on its own).
 
     Returns
     -------
@@ -547,10 +618,14 @@ def describe_measures(data: pd.DataFrame, measures: Mapping[str, Sequence[str]],
     """
     from .scaling import cronbach_alpha
 
-    scale = Scale.coerce(scale)
+    per_measure = (isinstance(scale, Mapping) and not isinstance(scale, Scale) and bool(scale)
+                   and all(name in measures for name in scale))
+    scales = ({name: Scale.coerce(scale[name]) for name in measures} if per_measure
+              else dict.fromkeys(measures, Scale.coerce(scale)))
     rows = []
     for name, items in measures.items():
         items = _items(items)
+        scale = scales[name]
         frame = _numeric_items(data, items, f"measures[{name!r}]")
         alpha = cronbach_alpha(frame) if len(items) > 1 else None
         rows.append({"measure": name, "items": ", ".join(items), "n_items": len(items),

@@ -646,3 +646,53 @@ def histogram_grid(data: pd.DataFrame, columns, *, col_wrap: int = 4, height: fl
     for ax in axes:
         ax.set_ylabel("% of rows" if ax.get_ylabel() else "")
     return axes
+
+
+# --- label placement -------------------------------------------------------------
+
+
+def separate_point_labels(ax: plt.Axes, *, pad: float = 2.0, max_passes: int = 50) -> plt.Axes:
+    """Move the labels of nearby points apart so none overlaps another (e.g. two drivers of equal importance).
+
+    Works on the data-anchored annotations of ``ax`` (as drawn by
+    :func:`importance_performance_plot`): labels whose boxes overlap are pushed apart
+    vertically, in offset points, until every pair clears by ``pad`` points; each
+    label keeps pointing at its own point. Call it once the figure's size is set.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"driver": ["Performance", "Competence"], "performance": [60.0, 60.5],
+    ...                       "share": [0.104, 0.1041], "weakest_high_importance": [False, False]})
+    >>> ax = separate_point_labels(importance_performance_plot(table))
+    >>> a, b = [t.get_window_extent() for t in ax.texts]
+    >>> bool(a.overlaps(b))
+    False
+    """
+    from matplotlib.text import Annotation
+
+    labels = [text for text in ax.texts if isinstance(text, Annotation) and text.xycoords == "data"
+              and text.get_text()]
+    if len(labels) < 2:
+        return ax
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer()
+    to_points = 72 / figure.dpi
+    for _ in range(max_passes):
+        boxes = [label.get_window_extent(renderer) for label in labels]
+        order = sorted(range(len(labels)), key=lambda i: (boxes[i].y0, boxes[i].x0))
+        moved = False
+        for position, i in enumerate(order):
+            for j in order[position + 1:]:
+                a, b = boxes[i], boxes[j]
+                if a.x1 + pad / to_points <= b.x0 or b.x1 + pad / to_points <= a.x0:
+                    continue
+                overlap = a.y1 + pad / to_points - b.y0
+                if overlap > 0:
+                    x, y = labels[j].xyann
+                    labels[j].xyann = (x, y + overlap * to_points)
+                    boxes[j] = labels[j].get_window_extent(renderer)
+                    moved = True
+        if not moved:
+            break
+    return ax

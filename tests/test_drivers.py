@@ -132,6 +132,40 @@ def test_short_stave_is_the_weakest_high_importance_driver():
     assert table.loc["a", "quadrant"] == "keep up the good work"
     assert table.loc["c", "quadrant"] == "low priority"
     assert table["weakest_high_importance"].sum() == 1
+    assert drivers.weakest_important(table.reset_index()) == "b"
+
+
+def test_no_short_stave_when_every_important_driver_performs_above_average():
+    # Hand-made: a and b matter and both perform above the cross-hair (mean performance), c neither.
+    # The weakest important driver is b, but it does not lag, so there is no short stave.
+    rng = np.random.default_rng(7)
+    raw = rng.normal(size=(400, 3))
+    raw -= raw.mean(0)
+    q, _ = np.linalg.qr(raw)
+    frame = pd.DataFrame(q / q.std(0), columns=["a", "b", "c"])
+    frame["y"] = 2 * frame["a"] + 2.2 * frame["b"] + 0.3 * frame["c"]
+    # means 8.5, 7, 2 -> performance 83.3, 66.7, 11.1 (cross-hair 53.7): b is important and above it
+    frame["a"] += 8.5
+    frame["b"] += 7.0
+    frame["c"] += 2.0
+    table = drivers.importance_performance(frame, "y", ["a", "b", "c"], (1, 10))
+    assert not table["weakest_high_importance"].any()
+    assert drivers.short_stave(table) is None
+    assert drivers.weakest_important(table) == "b"
+    result = drivers.key_drivers(frame, "y", ["a", "b", "c"], (1, 10))
+    assert result.short_stave is None and result.short_stave_quadrant is None
+
+
+def test_mobi_has_no_short_stave():
+    # the ECSI drivers of mobi: Quality matters most and performs best, so nothing lags
+    from csat_analysis.studies.roles import dataset_roles
+
+    roles = dataset_roles("mobi")
+    result = drivers.key_drivers(datasets.load("mobi"), roles["satisfaction"], roles["drivers"], (1, 10))
+    table = result.table.set_index("driver")
+    important = table[table["share"] >= table["share"].mean()]
+    assert (important["performance"] >= table["performance"].mean()).all()
+    assert result.short_stave is None and drivers.weakest_important(result.table) == "Quality"
 
 
 class _FakePLS:

@@ -59,7 +59,11 @@ def test_loyalty_curve_matches_hand_counts_and_wilson(mobi):
         values = means.get_group(row["satisfaction"])
         t_low, t_high = stats.t.interval(0.95, len(values) - 1, loc=values.mean(), scale=stats.sem(values))
         assert row["mean"] == pytest.approx(values.mean())
-        assert (row["mean_low"], row["mean_high"]) == pytest.approx((t_low, t_high))
+        # the t interval, clipped to the 1-10 scale a mean score cannot leave
+        assert (row["mean_low"], row["mean_high"]) == pytest.approx((max(t_low, 1.0), min(t_high, 10.0)))
+    # at level 4 the t interval reaches below the floor (0.58): the table stops at 1; at 10 above the ceiling
+    by_level = curve.set_index("satisfaction")
+    assert by_level.loc[4, "mean_low"] == 1.0 and by_level.loc[10, "mean_high"] == 10.0
 
 
 def test_weighted_curve_share_is_weighted_mean():
@@ -67,6 +71,22 @@ def test_weighted_curve_share_is_weighted_mean():
     curve = loyalty.loyalty_curve(frame, "s", "l", top_box=1, scale=(1, 5), weights="w")
     assert curve["share"].iloc[0] == pytest.approx(0.5)
     assert curve["n_eff"].iloc[0] == pytest.approx(16 / 6)
+
+
+def test_weighted_estimates_use_the_linearised_design_variance():
+    # oracle: R survey::svymean's linearised SE of a weighted mean (with-replacement design),
+    # var = n / (n - 1) * sum(w_i^2 (y_i - ybar)^2) / (sum w)^2, written out by hand
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"s": np.full(60, 7), "l": rng.integers(1, 8, 60), "w": rng.uniform(0.5, 3, 60)})
+    curve = loyalty.loyalty_curve(frame, "s", "l", top_box=2, scale=(1, 7), weights="w")
+    y, w = frame["l"].to_numpy(float), frame["w"].to_numpy()
+    mean = np.average(y, weights=w)
+    se = np.sqrt(len(y) / (len(y) - 1) * np.sum(w**2 * (y - mean) ** 2) / w.sum() ** 2)
+    assert curve["mean"].iloc[0] == pytest.approx(mean)
+    assert curve["mean_high"].iloc[0] - curve["mean"].iloc[0] == pytest.approx(stats.norm.ppf(0.975) * se)
+    index = loyalty.mean_index(frame, "l", scale=(1, 7), weights="w")
+    assert index.value == pytest.approx((mean - 1) / 6 * 100)
+    assert index.se == pytest.approx(se / 6 * 100)
 
 
 def _logistic_sample(n, intercept, slope, seed):
@@ -202,7 +222,13 @@ def test_segment_comparison_and_tests_against_hand_formulas():
     assert row["dof"] == 3
     assert row["p_value"] == pytest.approx(stats.chi2.sf(chi2, 3))
     assert row["n"] == present.sum()
-    assert list(tests.columns) == ["measure", "test", "statistic", "dof", "p_value", "n"]
+    assert list(tests.columns) == ["measure", "test", "statistic", "dof", "p_value", "n", "effect_size", "effect",
+                                   "effect_low", "effect_high"]
+    # effect sizes by hand: Cramér's V = sqrt(chi2 / (n (min(r, c) - 1))), epsilon² = H / (n - 1)
+    assert row["effect"] == pytest.approx(np.sqrt(chi2 / observed.sum()))
+    kruskal = tests.set_index("measure").loc["satisfaction"]
+    assert kruskal["effect"] == pytest.approx(kruskal["statistic"] / (kruskal["n"] - 1))
+    assert kruskal["effect_low"] <= kruskal["effect"] <= kruskal["effect_high"]
 
 
 def test_kruskal_wallis_matches_the_textbook_statistic_without_ties():

@@ -14,13 +14,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csat_analysis import datasets, drivers, loyalty
+from types import SimpleNamespace
+
+from csat_analysis import datasets, drivers, effsize, loyalty, pls
 from csat_analysis.errors import StudyError
 from csat_analysis.report import results_from_notebook
 from csat_analysis.scaling import composite_score
 from csat_analysis.studies import StudyRun, dataset_roles
 from csat_analysis.studies import satisfaction_vs_loyalty as svl
-from csat_analysis.studies.core import Skipped
+from csat_analysis.studies.core import Section, Skipped
+from csat_analysis.survey import SurveyDescription
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "satisfaction_vs_loyalty.ipynb"
 REQUIRED_RESULTS = {"n_respondents", "satisfaction_index", "satisfaction_index_low", "satisfaction_index_high",
@@ -54,8 +57,8 @@ def test_settings_list_valid_choices_for_wrong_names(corp):
         svl.resolve_settings(corp, model="ecsi")
     with pytest.raises(StudyError, match="'ecsi', 'simple', 'none'"):
         svl.resolve_settings(corp, model="acsi")
-    with pytest.raises(StudyError, match="top_box"):
-        svl.resolve_settings(corp, top_box=7)
+    with pytest.raises(StudyError, match="top_box=8 must be a whole number of scale points between 1 and 6"):
+        svl.resolve_settings(corp, top_box=8)
     with pytest.raises(StudyError, match="weights: column"):
         svl.resolve_settings(corp, weights="weight")
     with pytest.raises(StudyError, match="segment_value needs a segment column"):
@@ -77,7 +80,7 @@ def test_settings_defaults_come_from_the_data_set_roles(mobi_settings, corp):
     assert svl.resolve_settings(corp, segment="none").segment is None
     one = svl.resolve_settings(corp, segment_value="2")
     assert len(one.data) == 127 and not one.compare_segments
-    assert one.source.endswith("only serviceprovider = 2 (n = 127)")
+    assert one.source.endswith("only service provider = 2 (n = 127)")  # the column's display name
 
 
 def test_simulated_settings_use_the_survey_weights_and_the_dealer_columns():
@@ -90,7 +93,7 @@ def test_simulated_settings_use_the_survey_weights_and_the_dealer_columns():
 
 def test_user_data_need_items_and_infer_the_scale():
     frame = pd.DataFrame({"s": [2, 5, 7, 6], "l": [1, 4, 7, 7], "x": [3, 4, 5, 6]})
-    with pytest.raises(StudyError, match="give the item columns"):
+    with pytest.raises(StudyError, match="satisfaction and loyalty: give the item columns"):
         svl.resolve_settings(_user_data(frame))
     settings = svl.resolve_settings(_user_data(frame), satisfaction="s", loyalty="l", drivers=["x"], model="none")
     assert (settings.scale.low, settings.scale.high) == (1, 7)
@@ -135,7 +138,7 @@ def test_sections_that_cannot_run_say_why_and_how_to_fix_it(mobi_settings):
     segments = svl.segments_section(mobi_settings)
     assert isinstance(segments, Skipped) and "no segment column" in segments.note()
     corp_one = svl.resolve_settings(datasets.open_study_data("corp_rep"), segment_value=3)
-    assert "filtered to serviceprovider = 3" in svl.segments_section(corp_one).note()
+    assert "filtered to service provider = 3" in svl.segments_section(corp_one).note()
     frame = pd.DataFrame({"s": [2, 5, 7, 6], "l": [1, 4, 7, 7], "x": [3, 4, 5, 6]})
     user = svl.resolve_settings(_user_data(frame), satisfaction="s", loyalty="l", drivers=["x"], model="none")
     assert "no behaviour measure" in svl.loyalty_types_section(user).note()
@@ -199,45 +202,7 @@ def test_corp_rep_provider_4_reports_its_negative_index_weights_without_warning(
     assert "Satisfaction->Loyalty" in paths.results()["ecsi_paths"]
 
 
-def test_run_show_records_each_section_and_the_summary_cites_sources():
-    run = StudyRun("mobi", study="satisfaction_vs_loyalty", emit=False)
-    settings = svl.resolve_settings(run, model="none")
-    for section in (svl.setup_section(settings), svl.curve_section(settings), svl.dealer_section(settings),
-                    svl.indices_section(svl.index_model(settings))):
-        run.show(section)
-    assert run.recorder.results["n_respondents"] == 250
-    assert run.recorder.results["notes"] == [svl.dealer_section(settings).note()]
-    text = svl.summary(run, settings).data
-    assert "The satisfaction index is" in text and "Dealer table: not run" in text
-    assert "**References**" in text and "Wilson (1927)" in text and "Fornell" in text
-    assert "Tenenhaus" not in text.split("**References**")[1]  # no PLS model was estimated
-
-
 # --- finding sentences ----------------------------------------------------------------------
-
-
-def test_summary_findings_are_built_from_the_numbers():
-    results = {
-        "satisfaction_index": 70.0, "satisfaction_index_low": 68.0, "satisfaction_index_high": 72.0,
-        "satisfaction_loyalty_spearman": 0.62,
-        "loyalty_by_satisfaction": {"1": 0.0, "5": 0.2, "10": 0.8},
-        "segments": {"true": 0.4, "latent": 0.1, "spurious": 0.25, "none": 0.25},
-        "key_drivers": {"Image": 0.3, "Quality": 0.5, "Value": 0.2},
-        "short_stave": "Value",
-        "curve_steepest": 8.2, "curve_nonlinearity_pvalue": 0.01, "curve_top_gain_share": 0.6,
-    }
-    text = " ".join(svl.summarize_findings(results))
-    for expected in ["70.0", "68.0 to 72.0", "strongly related", "0% at satisfaction 1", "80% at 10",
-                     "25% are spuriously loyal", "Quality (50%", "short stave", "Value", "concentrated at the top"]:
-        assert expected in text
-    assert svl.summarize_findings({}) == []
-
-
-def test_summary_does_not_call_a_well_performing_driver_a_short_stave():
-    lagging = " ".join(svl.summarize_findings({"short_stave": "Value", "short_stave_quadrant": "concentrate here"}))
-    assert "short stave (high importance, lowest performance) is Value: improve it first" in lagging
-    fine = " ".join(svl.summarize_findings({"short_stave": "Quality", "short_stave_quadrant": "keep up the good work"}))
-    assert "No important driver lags behind" in fine and "Quality" in fine and "improve it first" not in fine
 
 
 def test_measures_finding_both_verdicts_and_single_items():
@@ -247,24 +212,27 @@ def test_measures_finding_both_verdicts_and_single_items():
     assert good.startswith("1,200 respondents; 3 missing answers") and "**A** (alpha = 0.81" in good
     assert "every multi-item measure passes 0.7" in good
     table.loc[0, "alpha"] = 0.55
-    assert "**A** (alpha = 0.55, 95% interval 0.75-0.86), below 0.7" in svl.measures_finding(table, 10)
+    assert "**A** (alpha = 0.55 [0.75, 0.86]), below 0.7" in svl.measures_finding(table, 10)
     assert "cannot be estimated" in svl.measures_finding(table.iloc[[2]], 10)
 
 
 def test_curve_finding_both_bend_verdicts():
     curve = pd.DataFrame({"satisfaction": [2, 7], "share": [0.1, 0.65]})
     bent = svl.curve_finding(curve, 6.2, 0.48, 0.004, 0.41)
-    assert "from 10% at satisfaction 2 to 65% at 7 (Spearman rho = 0.41)" in bent
-    assert "steepest near 6.2; 48% of the rise" in bent and "p = 0.004 (the curve bends significantly)" in bent
+    assert "from 10.0% at satisfaction 2 to 65.0% at 7 (Spearman rho = 0.41)" in bent
+    assert "steepest near 6.2; 48.0% of the rise" in bent and "p = 0.004 (the curve bends significantly)" in bent
     flat = svl.curve_finding(curve, 6.2, 0.48, 0.3, 0.41)
     assert "p = 0.300 (no significant bend" in flat
+    assert "p < 0.001" in svl.curve_finding(curve, 6.2, 0.48, 1e-120, 0.41)
+    assert svl.curve_finding(curve, None, None, None, 0.41).endswith("(Spearman rho = 0.41).")
 
 
 def test_loyalty_types_finding_names_proxy_or_observed_behaviour():
-    table = pd.DataFrame({"segment": ["true", "latent", "spurious", "none"], "share": [0.31, 0.12, 0.08, 0.49]})
+    table = pd.DataFrame({"segment": ["true", "latent", "spurious", "none"], "share": [0.31, 0.12, 0.08, 0.49],
+                          "low": [0.27, 0.1, 0.06, 0.45], "high": [0.35, 0.14, 0.1, 0.53]})
     proxy = svl.loyalty_types_finding(table, "CUSL1", True)
-    assert "`CUSL1` (top box) as a proxy" in proxy and "31% are truly loyal; 8% are spuriously" in proxy
-    assert "12% are latently" in proxy
+    assert "CUSL1 (top box) as a proxy" in proxy and "31.0% [27.0%, 35.0%] are truly loyal" in proxy
+    assert "8.0% are spuriously" in proxy and "12.0% are latently" in proxy
     assert "(observed repurchase)" in svl.loyalty_types_finding(table, "repurchase", False)
 
 
@@ -274,7 +242,7 @@ def test_dealer_finding_both_verdicts_and_interval_count():
                           "high": [0.9, 0.3, 0.4, 0.1], "published_rate": [0.85, 0.35, 0.12, 0.01]})
     text = svl.dealer_finding(table)
     assert "Rebuilt from 100 respondents: 2 of 4 rates of the Toyota Motor Sales U.S.A. dealer study" in text
-    assert "service only, 20%" in text and "sale only, 30%: sales satisfaction matters more." in text
+    assert "service only, 20.0%" in text and "sale only, 30.0%: sales satisfaction matters more." in text
     table.loc[1, "rate"] = 0.5
     assert svl.dealer_finding(table).endswith("service satisfaction matters more.")
 
@@ -283,11 +251,11 @@ def test_paths_and_index_findings_count_significant_paths():
     paths = pd.DataFrame({"source": ["A", "B", "C"], "target": ["S", "S", "L"], "original": [0.3, -0.6, 0.1],
                           "low": [0.1, -0.8, -0.05], "high": [0.5, -0.4, 0.25]})
     text = svl.paths_finding(paths, pd.Series({"S": 0.4, "L": 0.25}), 500)
-    assert text.startswith("2 of 3 paths") and "(500 resamples)" in text and "B -> S (-0.60)" in text
+    assert text.startswith("2 of 3 paths") and "(500 resamples)" in text and "B -> S (-0.60 [-0.80, -0.40])" in text
     assert "S 0.40, L 0.25" in text
     results = {"satisfaction_index": 71.26, "satisfaction_index_low": 69.0, "satisfaction_index_high": 73.5,
                "loyalty_index": 58.0, "loyalty_index_low": 55.04, "loyalty_index_high": 61.0}
-    assert "**Satisfaction index** 71.3 (95% interval 69.0-73.5); **loyalty index** 58.0 (55.0-61.0)" in (
+    assert "Satisfaction index 71.3 [69.0, 73.5] and loyalty index 58.0 [55.0, 61.0]" in (
         svl.index_finding(results, "m", "src"))
 
 
@@ -299,19 +267,25 @@ def test_negative_weights_finding_singular_plural_and_none():
     assert text.startswith("2 items have a negative index weight (a in X, -0.10, b in Y, -0.02)")
 
 
-def test_segment_finding_both_verdicts():
+def test_segment_finding_both_verdicts_with_the_effect_size():
     table = pd.DataFrame({"segment": ["north", "south", "east"], "loyalty_index": [55.0, 71.25, 60.0]})
-    assert "from 55.0 (region north) to 71.2 (region south); the loyal share differs" in (
-        svl.segment_finding(table, 0.01, "region"))
-    assert "does not differ significantly between segments (chi-square p = 0.510)" in (
-        svl.segment_finding(table, 0.51, "region"))
+    tests = pd.DataFrame({"measure": ["loyal_share"], "p_value": [0.01], "effect": [0.213], "effect_low": [0.1],
+                          "effect_high": [0.3]})
+    text = svl.segment_finding(table, tests, "region")
+    assert "from 55.0 (region north) to 71.3 (region south); the loyal share differs" in text
+    assert "(chi-square p = 0.010, Cramér's V = 0.21 [0.10, 0.30])" in text
+    tests["p_value"] = 0.51
+    assert "does not differ significantly between segments (chi-square p = 0.510" in (
+        svl.segment_finding(table, tests, "region"))
+    tests["p_value"] = 1e-200
+    assert "chi-square p < 0.001" in svl.segment_finding(table, tests, "region")
 
 
 def test_drivers_finding_with_and_without_a_short_stave():
     table = pd.DataFrame({"driver": ["Price", "Staff", "Speed"], "share": [0.5, 0.3, 0.2],
                           "performance": [40.0, 75.0, 60.0], "weakest_high_importance": [True, False, False]})
     text = svl.drivers_finding(table, 0.37)
-    assert "R² = 0.37" in text and "**Price** matters most (50% of R²)" in text
+    assert "R² = 0.37" in text and "**Price** matters most (50.0% of R²)" in text
     assert "short stave is **Price** (performance 40/100" in text
     table["weakest_high_importance"] = False
     assert "no short stave" in svl.drivers_finding(table, 0.37)
@@ -328,14 +302,23 @@ def test_ipma_finding_with_and_without_a_short_stave():
 
 
 def test_findings_when_the_only_important_driver_performs_well():
+    # the weakest important driver performs above average: nothing lags, so no short stave is named or recorded
     table = pd.DataFrame({"driver": ["Quality", "Value"], "share": [0.7, 0.3], "performance": [75.0, 60.0],
                           "quadrant": ["keep up the good work", "low priority"],
-                          "weakest_high_importance": [True, False]})
+                          "weakest_high_importance": [False, False]})
     text = svl.drivers_finding(table, 0.5)
-    assert "**Quality**, still performs above average (75/100), so no important driver lags behind" in text
+    assert "no important driver lags behind" in text and "**Quality**, still performs above average (75/100)" in text
     assert "the short stave is" not in text
     ipma_table = table.rename(columns={"driver": "construct", "share": "importance"})
     assert "still performs above average (75/100)" in svl.ipma_finding(ipma_table)
+
+
+def test_mobi_records_no_short_stave_because_no_important_driver_lags(mobi_settings):
+    section = svl.drivers_section(mobi_settings)
+    results = section.results()
+    assert results["short_stave"] is None and results["short_stave_quadrant"] is None
+    assert results["weakest_important_driver"] == "Quality"
+    assert "no important driver lags behind" in section.finding() and "short stave is" not in section.finding()
 
 
 def test_reader_facing_text_cites_published_sources():
@@ -344,6 +327,262 @@ def test_reader_facing_text_cites_published_sources():
 
     text = inspect.getsource(svl) + NOTEBOOK.with_suffix(".py").read_text(encoding="utf-8")
     assert not re.search(r"seed 0[0-9]{2}|brief|seed's", text)
+
+
+# --- ordinary surveys: each item on its own scale, roles, small segments ----------------------
+
+
+def _own_survey(n: int = 300, seed: int = 11) -> pd.DataFrame:
+    """A survey as researchers bring it: five 1-5 satisfaction items, a 0-10 recommend item, two 1-5
+    repurchase items, an observed repurchase flag (0/1), a weight and a region of 39 respondents."""
+    rng = np.random.default_rng(seed)
+    quality = rng.normal(size=n)
+    frame = pd.DataFrame({f"sat_{k}": np.clip(np.round(3.5 + 0.9 * quality + rng.normal(0, 0.7, n)), 1, 5)
+                          for k in range(1, 6)})
+    frame["nps_recommend"] = np.clip(np.round(7 + 2 * quality + rng.normal(0, 1.5, n)), 0, 10)
+    for k in (1, 2):
+        frame[f"repurchase_{k}"] = np.clip(np.round(3.4 + 0.8 * quality + rng.normal(0, 0.8, n)), 1, 5)
+    frame["bought_again"] = (rng.random(n) < 1 / (1 + np.exp(-quality))).astype(int)
+    frame["weight"] = rng.uniform(0.5, 2.0, n)
+    frame["region"] = ["north"] * 39 + list(rng.choice(["east", "south", "west"], n - 39))
+    return frame
+
+
+def _own_description(loyalty_items) -> SurveyDescription:
+    satisfaction = [f"sat_{k}" for k in range(1, 6)]
+    columns = {item: {"scale": (1, 5), "label": f"Satisfaction item {item[-1]}"} for item in satisfaction}
+    columns.update({f"repurchase_{k}": {"scale": (1, 5)} for k in (1, 2)})
+    columns["nps_recommend"] = {"scale": (0, 10), "label": "Likelihood to recommend"}
+    roles = {"satisfaction": satisfaction, "loyalty": list(loyalty_items), "recommend": "nps_recommend",
+             "behaviour": "bought_again", "behaviour_is_proxy": False, "segments": ["region"],
+             "drivers": satisfaction[:4]}
+    return SurveyDescription(roles=roles, columns=columns)
+
+
+def _own_run(frame, loyalty_items=("nps_recommend",)):
+    return SimpleNamespace(data=frame, name="my_survey.csv", kind="user", source=f"User data: my_survey.csv, n = {len(frame)}",
+                           survey=_own_description(loyalty_items))
+
+
+def test_each_item_is_read_on_its_own_scale():
+    frame = _own_survey()
+    settings = svl.resolve_settings(_own_run(frame), model="none", weights="none")
+    assert (settings.scale.low, settings.scale.high) == (1, 5)
+    assert (settings.loyalty_scale.low, settings.loyalty_scale.high) == (0, 10)
+    assert settings.satisfied_threshold == 4 and settings.loyal_threshold == 9
+    indices = svl.indices_section(svl.index_model(settings)).results()
+    # by hand: the mean of the five 1-5 items mapped to 0-100, and the recommend item mapped from 0-10
+    sat_mean = frame[[f"sat_{k}" for k in range(1, 6)]].mean(axis=1)
+    assert indices["satisfaction_index"] == pytest.approx(((sat_mean - 1) / 4 * 100).mean(), rel=1e-12)
+    assert indices["satisfaction_index"] != pytest.approx((sat_mean / 10 * 100).mean(), rel=1e-3)  # not on 0-10
+    assert indices["loyalty_index"] == pytest.approx((frame["nps_recommend"] * 10).mean(), rel=1e-12)
+    # "satisfied" is the top box of the 1-5 items, "loyal" of the 0-10 item
+    types = svl.loyalty_types_section(settings).table.set_index("segment")
+    satisfied = sat_mean >= 4
+    assert types.loc["true", "share"] + types.loc["latent", "share"] == pytest.approx(satisfied.mean())
+    curve = svl.curve_section(settings)
+    assert curve.table["loyal"].sum() == int((frame["nps_recommend"] >= 9).sum())
+    assert "Satisfaction item 1" in svl.settings_note(settings) and "Likelihood to recommend" in svl.settings_note(settings)
+
+
+def test_loyalty_items_on_different_scales_combine_on_a_common_footing():
+    frame = _own_survey()
+    settings = svl.resolve_settings(_own_run(frame, ["repurchase_1", "nps_recommend"]), model="none", weights="none")
+    # read on the first item's 1-5 scale: the recommend item is mapped there, not averaged raw
+    assert (settings.loyalty_scale.low, settings.loyalty_scale.high) == (1, 5)
+    share_of_range = ((frame["repurchase_1"] - 1) / 4 + frame["nps_recommend"] / 10) / 2
+    indices = svl.indices_section(svl.index_model(settings)).results()
+    assert indices["loyalty_index"] == pytest.approx((share_of_range * 100).mean(), rel=1e-12)
+    curve = svl.curve_section(settings)
+    # loyal: a combined score of at least 4 on 1-5, i.e. at least 75% of the range
+    assert curve.table["loyal"].sum() == int((share_of_range >= 0.75 - 1e-12).sum())
+    assert 0 < curve.table["loyal"].sum() < len(frame)
+
+
+def test_recommend_role_gives_nps_groups_by_hand():
+    frame = _own_survey()
+    settings = svl.resolve_settings(_own_run(frame, ["repurchase_1", "repurchase_2"]), model="none", weights="none")
+    section = svl.recommend_section(settings)
+    shares = section.table.set_index("group")["share"]
+    answers = frame["nps_recommend"]
+    assert shares["promoters"] == pytest.approx((answers >= 9).mean())
+    assert shares["passives"] == pytest.approx(answers.between(7, 8).mean())
+    assert shares["detractors"] == pytest.approx((answers <= 6).mean())
+    results = section.results()
+    assert results["nps"] == pytest.approx(100 * ((answers >= 9).mean() - (answers <= 6).mean()))
+    assert results["nps_low"] < results["nps"] < results["nps_high"]
+    assert section.finding().startswith("The Net Promoter Score is ")
+    # weighted: the weighted shares (the design-based NPS is their difference)
+    weighted = svl.resolve_settings(_own_run(frame, ["repurchase_1"]), model="none", weights="weight")
+    results = svl.recommend_section(weighted).results()
+    w = frame["weight"]
+    expected = 100 * (np.average(answers >= 9, weights=w) - np.average(answers <= 6, weights=w))
+    assert results["nps"] == pytest.approx(expected)
+
+
+def test_the_behaviour_role_and_parameter_feed_the_loyalty_types():
+    frame = _own_survey()
+    settings = svl.resolve_settings(_own_run(frame), model="none", weights="none")
+    assert settings.behaviour == "bought_again" and not settings.behaviour_is_proxy
+    table = svl.loyalty_types_section(settings).table.set_index("segment")
+    satisfied = frame[[f"sat_{k}" for k in range(1, 6)]].mean(axis=1) >= 4
+    bought = frame["bought_again"] == 1
+    assert table.loc["true", "share"] == pytest.approx((satisfied & bought).mean())
+    assert table.loc["spurious", "share"] == pytest.approx((~satisfied & bought).mean())
+    # an item as behaviour is read by the top box of its own 1-5 scale
+    by_item = svl.resolve_settings(_own_run(frame), behaviour="repurchase_2", model="none", weights="none")
+    table = svl.loyalty_types_section(by_item).table.set_index("segment")
+    assert table.loc["true", "share"] == pytest.approx((satisfied & (frame["repurchase_2"] >= 4)).mean())
+
+
+def test_a_39_respondent_region_whose_curve_cannot_be_fitted_keeps_the_report():
+    frame = _own_survey()
+    north = frame["region"] == "north"
+    sat_mean = frame[[f"sat_{k}" for k in range(1, 6)]].mean(axis=1)
+    # in the north only the most satisfied recommend: the logistic curve separates and cannot be estimated
+    frame.loc[north, "nps_recommend"] = np.where(sat_mean[north] >= sat_mean[north].median(), 10, 5)
+    settings = svl.resolve_settings(_own_run(frame), segment_value="north", model="simple", weights="none")
+    assert len(settings.data) == 39
+    sections = svl.curve_sections(settings)
+    assert len(sections) == 2 and sections[0].fit is None and isinstance(sections[1], Skipped)
+    assert "cannot be estimated" in sections[1].note() and "curve_steepest" not in sections[0].results()
+    assert sections[0].finding().startswith("The loyal share rises")
+    # every other section renders or is skipped with a reason: none raises
+    model = svl.index_model(settings, bootstrap=30, seed=1)
+    built = [svl.measures_section(settings), svl.loyalty_types_section(settings), svl.dealer_section(settings),
+             svl.recommend_section(settings), svl.drivers_section(settings), svl.paths_section(model),
+             svl.indices_section(model), svl.ipma_section(model), svl.assessment_section(model),
+             svl.prediction_section(model), svl.segments_section(settings),
+             svl.multigroup_section(settings, model, permutations=20)]
+    assert all(isinstance(section, Section) for section in built)
+    assert all(section.reason for section in built if isinstance(section, Skipped))
+
+
+def test_a_study_error_names_the_missing_role():
+    frame = _own_survey()
+    run = _own_run(frame)
+    run.survey.roles.pop("loyalty")
+    run.survey.roles.pop("recommend")
+    with pytest.raises(StudyError, match="'loyalty' role"):
+        svl.resolve_settings(run)
+
+
+# --- the PLS assessment, prediction and multi-group analysis ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def corp_model(corp):
+    settings = svl.resolve_settings(corp)
+    return svl.index_model(settings, bootstrap=200, seed=2)
+
+
+def test_assessment_section_shows_what_the_library_computes(corp_model):
+    section = svl.assessment_section(corp_model)
+    pd.testing.assert_frame_equal(section.table, corp_model.boot.htmt())
+    pd.testing.assert_frame_equal(section.vif, corp_model.pls_fit.vif())
+    pd.testing.assert_frame_equal(section.indirect, corp_model.boot.indirect_effects())
+    # oracle: with one antecedent, f² = R² / (1 - R²) (Cohen 1988)
+    r2 = float(corp_model.pls_fit.r2["Loyalty"])
+    f2 = section.f_squared.set_index(["source", "target"]).loc[("Satisfaction", "Loyalty"), "f2"]
+    assert f2 == pytest.approx(r2 / (1 - r2))
+    results = section.results()
+    failing = section.table[~section.table["discriminant_085"] & section.table["htmt"].notna()]
+    assert results["htmt_not_established"] == [f"{a}-{b}" for a, b in zip(failing["construct_a"], failing["construct_b"])]
+    assert "Performance-Competence" in results["htmt_not_established"]
+    assert section.headline().startswith(f"Discriminant validity (HTMT, Henseler et al. 2015) holds for "
+                                         f"{len(section.table) - len(failing)} of {len(section.table)}")
+    assert len(section.tables()) == 4 and "henseler2015" in section.references
+
+
+def test_prediction_section_reports_plspredict(corp_model):
+    section = svl.prediction_section(corp_model)
+    expected = corp_model.pls_fit.predict(seed=corp_model.seed)
+    pd.testing.assert_frame_equal(section.table, expected.table)
+    assert section.results()["predictive_power"] == expected.predictive_power
+    assert set(section.results()["q2_predict"]) == {"cusa", "cusl_1", "cusl_2", "cusl_3"}
+    assert f"the model has {expected.predictive_power} predictive power" in section.finding()
+
+
+def test_multigroup_section_is_the_permutation_mga_across_providers(corp, corp_model):
+    settings = svl.resolve_settings(corp)
+    section = svl.multigroup_section(settings, corp_model, permutations=100, seed=4)
+    expected = pls.mga(corp.data, *settings.model_spec(), by="serviceprovider", n=100, seed=4)
+    pd.testing.assert_frame_equal(section.table, expected.table)
+    assert len(section.table) == 6 * 7 and section.n_groups == 4  # every pair of providers, every path
+    # oracle: each group's path is the model estimated on that provider's rows alone
+    one = pls.estimate(corp.data[corp.data["serviceprovider"] == 1], *settings.model_spec())
+    row = section.table.query("group_a == 1 and group_b == 2 and source == 'Satisfaction'").iloc[0]
+    assert row["path_a"] == pytest.approx(one.paths.loc["Satisfaction", "Loyalty"], abs=1e-6)
+    assert "permutation test, 100 permutations" in section.finding()
+    assert section.results()["mga_comparisons"] == 42
+    one_provider = svl.resolve_settings(corp, segment_value=1)
+    assert "filtered to service provider = 1" in svl.multigroup_section(one_provider, corp_model).note()
+
+
+def test_segment_tests_carry_effect_sizes(corp):
+    settings = svl.resolve_settings(corp)
+    section = svl.segments_section(settings)
+    tests = section.tests.set_index("measure")
+    data = corp.data
+    loyal = composite_score(data, settings.loyalty) >= 6
+    frame = pd.DataFrame({"provider": data["serviceprovider"], "loyal": loyal})[data[settings.loyalty].notna().any(axis=1)]
+    expected = effsize.cramers_v(frame, "provider", "loyal")
+    assert tests.loc["loyal_share", "effect"] == pytest.approx(float(expected["value"].iloc[0]))
+    scores = pd.DataFrame({"score": composite_score(data, settings.loyalty), "g": data["serviceprovider"]})
+    epsilon = effsize.kruskal_epsilon(scores, "score", "g", n_boot=2000, seed=0)
+    assert tests.loc["loyalty", "effect"] == pytest.approx(float(epsilon["value"].iloc[0]))
+    assert "Cramér's V = " in section.finding() and "chi-square p < 0.001" in section.finding()
+    assert section.results()["segment_difference_cramers_v"] == tests.loc["loyal_share", "effect"]
+
+
+# --- figures a reader can read ----------------------------------------------------------------
+
+
+def test_path_labels_never_show_minus_zero(corp_model):
+    import matplotlib.pyplot as plt
+
+    section = svl.paths_section(corp_model)
+    assert section.table.query("source == 'CSR'")["original"].iloc[0] == pytest.approx(-0.0025, abs=5e-4)
+    ax = section.plot()
+    texts = [text.get_text() for text in ax.texts]
+    plt.close(ax.figure)
+    assert "0.00" in texts and "-0.00" not in texts
+
+
+def test_driver_labels_do_not_overlap(corp):
+    import matplotlib.pyplot as plt
+
+    section = svl.drivers_section(svl.resolve_settings(corp))
+    # Performance and Competence explain almost the same share of R² and perform alike
+    shares = section.table.set_index("driver")["share"]
+    assert shares["Performance"] == pytest.approx(shares["Competence"], abs=0.002)
+    ax = section.plot()
+    ax.figure.canvas.draw()
+    boxes = [text.get_window_extent() for text in ax.texts if text.xycoords == "data"]
+    plt.close(ax.figure)
+    assert len(boxes) == 6
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_curve_axes_show_whole_points_and_stay_inside_the_scale():
+    import matplotlib.pyplot as plt
+
+    settings = svl.resolve_settings(_own_run(_own_survey(), ["repurchase_1", "repurchase_2"]), model="none")
+    section = svl.curve_section(settings)
+    assert (section.table["mean_low"] >= 1).all() and (section.table["mean_high"] <= 5).all()
+    axes = section.plot()
+    for ax in axes:
+        ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+        assert ticks and all(float(t).is_integer() for t in ticks)
+    assert axes[1].get_ylim() == (1, 5)
+    plt.close(axes[0].figure)
+
+
+def test_sections_cite_registered_sources():
+    from csat_analysis.references import REFERENCES
+
+    classes = [getattr(svl, name) for name in svl.__all__ if name.endswith("Section") and name != "SetupSection"]
+    assert all(cls.references and set(cls.references) <= set(REFERENCES) for cls in classes)
 
 
 # --- the notebook, run through papermill -----------------------------------------------------
@@ -371,7 +610,8 @@ def test_runs_on_mobi_with_the_ecsi_model(tmp_path):
     assert sum(results["segments"].values()) == pytest.approx(1)
     assert set(results["key_drivers"]) == {"Image", "Expectation", "Quality", "Value"}
     assert "Satisfaction->Loyalty" in results["ecsi_paths"]
-    assert len(results["notes"]) == 2  # no dealer columns, no segment column
+    # no dealer columns, no recommend item, no segment column (so neither segments nor multi-group analysis)
+    assert len(results["notes"]) == 4
 
 
 @pytest.mark.slow
@@ -409,4 +649,30 @@ def test_provider_4_lists_its_negative_index_weights_and_prints_no_warning(tmp_p
     assert not [o for o in outputs if o.get("name") == "stderr"]
     shown = " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
     assert "have a negative index weight" in shown and "csor_2 in CSR" in shown
-    assert "**References**" in shown
+    assert "## References" in shown and "Chin, W. W., & Dibbern" not in shown  # one provider: no MGA
+
+
+@pytest.mark.slow
+def test_runs_on_a_30_respondent_file(tmp_path):
+    # a user file of 30 respondents with its survey description (corp_rep's): nothing may fail
+    path = tmp_path / "thirty.csv"
+    datasets.load("corp_rep").sample(30, random_state=3).to_csv(path, index=False)
+    description = Path(__file__).resolve().parents[1] / "data" / "surveys" / "corp_rep.yaml"
+    results, executed = _run(tmp_path, dataset=str(path), survey=str(description), bootstrap=30, permutations=30)
+    assert results["n_respondents"] == 30
+    errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
+    assert not errors
+    assert all(isinstance(note, str) and "not run because" in note for note in results.get("notes", []))
+
+
+@pytest.mark.slow
+def test_runs_on_the_simulator_with_1000_respondents(tmp_path):
+    results, executed = _run(tmp_path, dataset="simulated", n=1000, bootstrap=50, permutations=50)
+    assert results["n_respondents"] == 1000
+    assert {"nps", "nps_groups", "predictive_power", "htmt_not_established", "mga_comparisons",
+            "segment_difference_cramers_v"} <= set(results)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    shown = " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    assert shown.index("**Key findings**") < shown.index("## References")
+    assert "Shmueli" in shown and "Chin, W. W." in shown and "Reichheld" in shown
+    assert not [o for o in outputs if o.get("name") == "stderr"]

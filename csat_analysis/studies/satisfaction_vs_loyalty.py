@@ -4,15 +4,25 @@ Satisfaction is necessary but not sufficient for loyalty. The study notebook
 (``notebooks/satisfaction_vs_loyalty.ipynb``) asks, on one survey: how does loyalty
 rise with satisfaction and where is the curve steep; which customers are loyal for
 the wrong reasons (Dick and Basu 1994); how the Toyota Motor Sales U.S.A. dealer
-table looks when rebuilt from respondents; which attributes drive satisfaction and
+table looks when rebuilt from respondents; how customers split into promoters,
+passives and detractors (Reichheld 2003); which attributes drive satisfaction and
 which is the short stave (Martilla and James 1977); what the satisfaction and
-loyalty indices are (0-100, Fornell et al. 1996); and how segments differ.
+loyalty indices are (0-100, Fornell et al. 1996); whether the PLS model passes the
+assessment a reviewer asks for (Hair et al. 2017; Henseler et al. 2015; Shmueli et
+al. 2019); and how segments differ, in their scores and in their paths (Chin and
+Dibbern 2010).
 
-The analysis lives in :mod:`csat_analysis.loyalty`, :mod:`csat_analysis.drivers`
-and :mod:`csat_analysis.pls`; this module resolves the notebook's parameters
-(:func:`resolve_settings`, defaults from :mod:`csat_analysis.studies.roles`) and
-turns each step into a :class:`~csat_analysis.studies.core.Section` with its
-tables, figure, finding and recorded results.
+The analysis lives in :mod:`csat_analysis.loyalty`, :mod:`csat_analysis.drivers`,
+:mod:`csat_analysis.pls` and :mod:`csat_analysis.pls_assess`; this module resolves
+the notebook's parameters (:func:`resolve_settings`, defaults from the survey
+description's roles) and turns each step into a
+:class:`~csat_analysis.studies.core.Section` with its tables, figure, finding, cited
+sources and recorded results. Every item is read on its own scale: items of one
+measure on different scales are rescaled onto the scale of its first item before
+they are combined, so a 1-5 satisfaction item and a 0-10 recommend item each keep
+their meaning. A step that cannot be estimated on the data (too few respondents, a
+model that does not converge, a missing role) becomes a
+:class:`~csat_analysis.studies.core.Skipped` note saying why and what would fix it.
 
 Examples
 --------
@@ -27,6 +37,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,19 +48,20 @@ import pandas as pd
 from scipy import stats
 
 from .. import drivers as drv
+from .. import formatting as fmt
 from .. import loyalty as loy
 from .. import pls, plots
 from .._validation import check_choice, check_columns
-from ..errors import StudyError
+from ..errors import CsatError, StudyError
 from ..report import styled_table
-from ..scaling import Scale, composite_score
+from ..scaling import Scale, composite_score, recode
 from .core import Section, Skipped
-from .roles import dataset_roles
 
 __all__ = [
     "MODELS",
     "NO_SEGMENT",
     "PARAMETERS",
+    "AssessmentSection",
     "CurveSection",
     "DealerSection",
     "DriversSection",
@@ -57,12 +70,18 @@ __all__ = [
     "IpmaSection",
     "LoyaltyTypesSection",
     "MeasuresSection",
+    "MultiGroupSection",
     "PathsSection",
+    "PredictionSection",
+    "RecommendSection",
     "SegmentsSection",
     "Settings",
     "SetupSection",
+    "assessment_finding",
+    "assessment_section",
     "curve_finding",
     "curve_section",
+    "curve_sections",
     "dealer_finding",
     "dealer_section",
     "drivers_finding",
@@ -76,18 +95,21 @@ __all__ = [
     "loyalty_types_section",
     "measures_finding",
     "measures_section",
+    "multigroup_finding",
+    "multigroup_section",
     "negative_index_weights",
     "negative_weights_finding",
     "paths_finding",
     "paths_section",
-    "references",
+    "prediction_finding",
+    "prediction_section",
+    "recommend_finding",
+    "recommend_section",
     "resolve_settings",
     "segment_finding",
     "segments_section",
     "settings_note",
     "setup_section",
-    "summarize_findings",
-    "summary",
 ]
 
 #: the notebook's parameters and their defaults (the parameters cell must equal this)
@@ -97,6 +119,8 @@ PARAMETERS: dict[str, Any] = {
     "survey": None,  # survey description (path or dict); None: the data set's own
     "satisfaction": None,
     "loyalty": None,
+    "recommend": None,
+    "behaviour": None,
     "drivers": None,
     "segment": None,
     "segment_value": None,
@@ -104,6 +128,7 @@ PARAMETERS: dict[str, Any] = {
     "top_box": 2,
     "model": None,
     "bootstrap": 1000,
+    "permutations": 1000,
     "seed": 0,
     "n": 5000,
 }
@@ -111,56 +136,77 @@ PARAMETERS: dict[str, Any] = {
 MODELS = ("ecsi", "simple", "none")
 #: value of ``segment`` (and ``weights``) that switches the segment comparison (the weighting) off
 NO_SEGMENT = "none"
+#: NPS groups of a 0-10 recommend item (Reichheld 2003): name -> (lowest, highest answer)
+NPS_GROUPS = {"promoters": (9, 10), "passives": (7, 8), "detractors": (0, 6)}
+#: fewest respondents per group for the permutation multi-group analysis
+MIN_GROUP_SIZE = 10
 
 #: headers of the study's tables (other columns show their name with spaces)
 LABELS = {
-    "n_eff": "effective n", "share": "share loyal", "share_low": "share low", "share_high": "share high",
+    "n_eff": "effective n", "share": "share", "share_low": "share low", "share_high": "share high",
     "mean": "mean loyalty", "published_rate": "published rate", "weakest_high_importance": "short stave",
     "n_items": "items (n)", "missing_cells": "missing answers", "original": "estimate", "se": "SE",
     "index": "index (0-100)", "importance": "importance", "standardised": "standardised total effect",
+    "q2_predict": "Q² predict", "rmse_lm": "RMSE (LM)", "mae_lm": "MAE (LM)", "pls_beats_lm": "PLS beats LM",
+    "rmse": "RMSE", "mae": "MAE", "f2": "f²", "vif": "VIF", "htmt": "HTMT", "path_a": "path (a)",
+    "path_b": "path (b)", "n_a": "n (a)", "n_b": "n (b)", "group_a": "group a", "group_b": "group b",
+    "effect_low": "effect low", "effect_high": "effect high", "effect_size": "effect size",
 }
-
-#: published works the sections rest on, keyed by what they support
-REFERENCES = {
-    "acsi": "Fornell, Johnson, Anderson, Cha and Bryant (1996), \"The American Customer Satisfaction Index\", "
-            "*Journal of Marketing* 60(4).",
-    "ecsi": "Tenenhaus, Esposito Vinzi, Chatelin and Lauro (2005), \"PLS path modeling\", "
-            "*Computational Statistics & Data Analysis* 48.",
-    "pls": "Hair, Hult, Ringle and Sarstedt, *A Primer on Partial Least Squares Structural Equation Modeling "
-           "(PLS-SEM)*.",
-    "ipma": "Ringle and Sarstedt (2016), \"Gain more insight from your PLS-SEM results: the importance-performance "
-            "map analysis\", *Industrial Management & Data Systems* 116(9).",
-    "types": "Dick and Basu (1994), \"Customer Loyalty: Toward an Integrated Conceptual Framework\", "
-             "*Journal of the Academy of Marketing Science* 22(2).",
-    "dealer": "Toyota Motor Sales U.S.A. dealer study, as quoted in automotive after-sales training material.",
-    "ipa": "Martilla and James (1977), \"Importance-Performance Analysis\", *Journal of Marketing* 41(1).",
-    "shapley": "Lindeman, Merenda and Gold (1980), *Introduction to Bivariate and Multivariate Analysis*; "
-               "Grömping (2006), \"Relative Importance for Linear Regression in R\", "
-               "*Journal of Statistical Software* 17(1).",
-    "intervals": "Wilson (1927), \"Probable Inference\", *JASA* 22; Feldt (1965), *Psychometrika* 30; "
-                 "Kish (1965), *Survey Sampling*.",
-}
-
-
-# --- settings: the notebook's parameters resolved and checked ---------------------------
 
 
 def _items(items) -> list[str]:
     return [items] if isinstance(items, str) else list(items)
 
 
+def _guarded(title: str, fix: str):
+    """Turn a section builder's estimation failure (a CsatError) into a Skipped note with the reason and fix.
+
+    A section that cannot be estimated on the data (too few respondents, a model that
+    does not converge, separation, a single level) must not lose the rest of the report.
+    """
+
+    def decorate(build):
+        @functools.wraps(build)
+        def wrapper(*args, **kwargs):
+            try:
+                return build(*args, **kwargs)
+            except (CsatError, np.linalg.LinAlgError) as error:
+                settings = next((a for a in args if isinstance(a, Settings)), None)
+                if settings is None:
+                    settings = next((a.settings for a in args if isinstance(a, IndexModel)), None)
+                return Skipped(title, f"it cannot be estimated on these data ({_reason(error)})", fix=fix,
+                               source=settings.source if settings is not None else "")
+        return wrapper
+
+    return decorate
+
+
+def _reason(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return text[:1].lower() + text[1:].rstrip(".")
+
+
+# --- settings: the notebook's parameters resolved and checked ---------------------------
+
+
 @dataclass(frozen=True)
 class Settings:
     """The study's parameters after defaults and checks.
 
-    ``data`` is already filtered to ``segment == segment_value`` when a value is given.
-    ``behaviour`` is the column behind the loyalty types (``behaviour_is_proxy``: a
-    stated intention item standing in for observed repurchase). ``weights`` is the
-    survey weight column when the run uses one (the simulator's ``weight`` by
-    default): shares and means are then weighted; PLS, the curve fit and the tests
-    stay unweighted. ``dealer`` names the columns of the dealer table (``sales``,
-    ``service``, ``loyal``) when the data have them. ``source`` is the line printed
-    under every table and figure.
+    ``data`` is already filtered to ``segment == segment_value`` when a value is
+    given, and the items of a measure that mixes scales are rescaled onto the scale of
+    its first item (``raw_data`` keeps the answers as given). ``scale`` is the
+    satisfaction measure's scale, ``loyalty_scale`` the loyalty measure's,
+    ``driver_scale`` the drivers' (0-100 when driver items mix scales) and
+    ``item_scales`` every item's scale in ``data``. ``recommend`` is the 0-10
+    recommend item (NPS groups; ``recommend_scale`` its own scale), ``behaviour`` the column behind the loyalty types
+    (``behaviour_is_proxy``: a stated intention item standing in for observed
+    repurchase). ``weights`` is the survey weight column when the run uses one (the
+    simulator's ``weight`` by default): shares and means are then weighted with
+    design-based intervals; PLS, the curve fit and the tests stay unweighted.
+    ``dealer`` names the columns of the dealer table when the data have them;
+    ``labels`` maps columns to display names; ``source`` is the line printed under
+    every table and figure.
     """
 
     data: pd.DataFrame
@@ -177,15 +223,37 @@ class Settings:
     weights: str | None = None
     dealer: dict | None = None
     source: str = ""
+    loyalty_scale: Scale | None = None
+    driver_scale: Scale | None = None
+    item_scales: dict = field(default_factory=dict, repr=False)
+    recommend: str | None = None
+    raw_data: pd.DataFrame | None = field(default=None, repr=False)
+    labels: dict = field(default_factory=dict, repr=False)
+    recommend_scale: Scale | None = None
 
     @property
     def satisfied_threshold(self) -> float:
-        """Lowest item mean that counts as satisfied (the top box)."""
+        """Lowest satisfaction score that counts as satisfied (the top box of the satisfaction scale)."""
         return float(self.scale.high - (self.top_box - 1))
+
+    @property
+    def loyal_threshold(self) -> float:
+        """Lowest loyalty score that counts as loyal (the top box of the loyalty scale)."""
+        return float(self.loyalty_scale.high - (self.top_box - 1))
+
+    @property
+    def behaviour_threshold(self) -> float | None:
+        """Lowest behaviour score that counts as repurchasing (top box of its own scale; None for a flag)."""
+        scale = self.item_scales.get(self.behaviour)
+        return None if scale is None else float(scale.high - (self.top_box - 1))
 
     @property
     def compare_segments(self) -> bool:
         return self.segment is not None and self.segment_value is None
+
+    def label(self, column) -> str:
+        """The display name of a column (its own name when the survey gives none)."""
+        return str(self.labels.get(column, column))
 
     @property
     def measures(self) -> dict[str, list[str]]:
@@ -194,6 +262,18 @@ class Settings:
         if isinstance(self.drivers, Mapping):
             measures.update({name: _items(items) for name, items in self.drivers.items()})
         return measures
+
+    @property
+    def measure_scales(self) -> dict[str, Scale]:
+        """The scale each measure of :attr:`measures` is read on."""
+        scales = {"Satisfaction": self.scale, "Loyalty": self.loyalty_scale}
+        for name in self.measures:
+            scales.setdefault(name, self.driver_scale)
+        return scales
+
+    def pls_scales(self, items) -> dict[str, tuple[float, float]]:
+        """``{item: (low, high)}`` of the model's items, for the 0-100 PLS indices."""
+        return {item: (self.item_scales[item].low, self.item_scales[item].high) for item in items}
 
     def model_spec(self):
         """``(measurement, structural)`` for :func:`csat_analysis.pls.estimate`, or ``None``.
@@ -207,8 +287,16 @@ class Settings:
             measurement, structural = pls.ecsi()
             measurement = {**measurement, "Satisfaction": list(self.satisfaction), "Loyalty": list(self.loyalty)}
             return measurement, structural
-        drivers = self.drivers if isinstance(self.drivers, Mapping) else {d: [d] for d in (self.drivers or [])}
-        measurement = {**{name: list(items) for name, items in drivers.items()},
+        if isinstance(self.drivers, Mapping):
+            drivers = self.drivers
+        else:
+            # single-item drivers are constructs of their own, named by their display names where those are distinct
+            items = list(self.drivers or [])
+            names = [self.label(item) for item in items]
+            if len(set(names)) < len(names) or {"Satisfaction", "Loyalty"} & set(names):
+                names = items
+            drivers = {name: [item] for name, item in zip(names, items)}
+        measurement = {**{name: _items(items) for name, items in drivers.items()},
                        "Satisfaction": list(self.satisfaction), "Loyalty": list(self.loyalty)}
         structural = [(name, "Satisfaction") for name in drivers] + [("Satisfaction", "Loyalty")]
         return measurement, structural
@@ -220,26 +308,85 @@ def _ecsi_items_besides(satisfaction_and_loyalty=("Satisfaction", "Loyalty")) ->
             for item in items]
 
 
-def resolve_settings(run, *, satisfaction=None, loyalty=None, drivers=None, segment=None, segment_value=None,
-                     weights=None, top_box: int = 2, model: str | None = None) -> Settings:
-    """Fill in the data set's defaults and check every study parameter.
+def _survey_of(run):
+    from ..survey import SurveyDescription
+
+    survey = getattr(run, "survey", None)
+    return survey if survey is not None else SurveyDescription.for_dataset(run.name)
+
+
+def _own_scales(survey, data: pd.DataFrame, items: list[str], recommend: str | None, parameter: str) -> dict:
+    """Each item's own scale: the survey's, 0-10 for the recommend item, else the span of the answers."""
+    scales = {}
+    for item in items:
+        own = survey.scale(item) if survey is not None else None
+        scales[item] = own if own is not None else (Scale(0, 10) if item == recommend else None)
+    unknown = [item for item, own in scales.items() if own is None]
+    if unknown:
+        try:
+            inferred = _usual_scale(loy.infer_scale(data, unknown))
+        except CsatError as error:
+            raise StudyError(f"{parameter}: {error}") from None
+        scales.update(dict.fromkeys(unknown, inferred))
+    return scales
+
+
+#: the rating scales surveys use, tried in order when the survey description names none
+USUAL_SCALES = ((1, 5), (1, 7), (1, 10), (0, 10))
+
+
+def _usual_scale(span: Scale) -> Scale:
+    """The usual rating scale holding the answers' span (2-7 answered on a 1-7 scale), else the span itself.
+
+    Examples
+    --------
+    >>> _usual_scale(Scale(2, 7)), _usual_scale(Scale(0, 9)), _usual_scale(Scale(3, 40))
+    (Scale(low=1, high=7, labels=None), Scale(low=0, high=10, labels=None), Scale(low=3, high=40, labels=None))
+    """
+    for low, high in USUAL_SCALES:
+        if low <= span.low and span.high <= high:
+            return Scale(low, high)
+    return span
+
+
+def _onto_one_scale(data: pd.DataFrame, items: list[str], scales: dict, target: Scale, done: set) -> pd.DataFrame:
+    """Rescale items whose own scale differs from ``target`` linearly onto it (as composite_score does)."""
+    for item in items:
+        own = scales[item]
+        if item in done or (own.low, own.high) == (target.low, target.high):
+            continue
+        numeric = recode(data[item], own, name=f"column {item!r}")
+        data[item] = target.low + (numeric - own.low) / own.width * target.width
+        done.add(item)
+    return data
+
+
+def resolve_settings(run, *, satisfaction=None, loyalty=None, recommend=None, behaviour=None, drivers=None,
+                     segment=None, segment_value=None, weights=None, top_box: int = 2,
+                     model: str | None = None) -> Settings:
+    """Fill in the survey description's roles and check every study parameter.
 
     Parameters
     ----------
     run : StudyRun or csat_analysis.datasets.StudyData
-        The opened data; a bundled data set or the simulator brings its column roles
-        (:func:`~csat_analysis.studies.roles.dataset_roles`).
+        The opened data; its survey description (``run.survey``; a bundled data set's
+        own) gives the default columns (roles) and each item's scale.
     satisfaction, loyalty : list of str, optional
-        Item columns; default per data set (mobi and the simulator CUSA1-3 / CUSL1-3,
-        corp_rep ``cusa`` / ``cusl_1-3``); required for user data.
+        Item columns; default: the ``satisfaction`` and ``loyalty`` roles. Without a
+        loyalty role the recommend item serves as the loyalty measure.
+    recommend : str, optional
+        The 0-10 recommend item (NPS groups); default: the ``recommend`` role.
+    behaviour : str, optional
+        Observed repurchase or retention (a flag, or an item read by its top box)
+        behind the loyalty types; default: the ``behaviour`` role.
     drivers : list of str or dict name -> items, optional
     segment : str, optional
-        Segment column (default per data set; ``"none"`` for no segment).
+        Segment column (default: the first ``segments`` role; ``"none"`` for no segment).
     segment_value : optional
         Keep only this segment (compared as text, so ``2`` and ``"2"`` both work).
     weights : str, optional
-        Survey weight column (default per data set: the simulator's ``weight``;
-        ``"none"`` for unweighted shares and means).
+        Survey weight column (default: the ``weight`` role; ``"none"`` for unweighted
+        shares and means).
     top_box : int
     model : {"ecsi", "simple", "none"}, optional
 
@@ -255,12 +402,21 @@ def resolve_settings(run, *, satisfaction=None, loyalty=None, drivers=None, segm
     >>> settings.model, settings.segment, settings.behaviour, settings.satisfied_threshold
     ('ecsi', None, 'CUSL1', 9.0)
     """
-    roles = dataset_roles(run.name) if run.kind != "user" else {}
+    survey = _survey_of(run)
+    roles = dict(survey.roles) if survey is not None else {}
     data = run.data
+    if recommend is not None:
+        check_columns(data, recommend, parameter="recommend", error=StudyError)
+    else:
+        recommend = roles.get("recommend")
+        recommend = recommend if isinstance(recommend, str) and recommend in data.columns else None
     satisfaction = _items(satisfaction) if satisfaction is not None else roles.get("satisfaction")
-    loyalty = _items(loyalty) if loyalty is not None else roles.get("loyalty")
-    if satisfaction is None or loyalty is None:
-        raise StudyError("satisfaction and loyalty: give the item columns for this data set (no defaults for user data)")
+    loyalty = _items(loyalty) if loyalty is not None else roles.get("loyalty") or ([recommend] if recommend else None)
+    if not satisfaction or not loyalty:
+        missing = [name for name, value in (("satisfaction", satisfaction), ("loyalty", loyalty)) if not value]
+        raise StudyError(f"{' and '.join(missing)}: give the item columns (the survey description has no "
+                         f"{' or '.join(repr(m) for m in missing)} role; a 0-10 `recommend` item can serve as loyalty)")
+    satisfaction, loyalty = _items(satisfaction), _items(loyalty)
     check_columns(data, satisfaction, parameter="satisfaction", error=StudyError)
     check_columns(data, loyalty, parameter="loyalty", error=StudyError)
     drivers = drivers if drivers is not None else roles.get("drivers")
@@ -295,26 +451,73 @@ def resolve_settings(run, *, satisfaction=None, loyalty=None, drivers=None, segm
         weights = None
     else:
         check_columns(data, weights, parameter="weights", error=StudyError)
-    scale = Scale.coerce(roles["scale"]) if "scale" in roles else loy.infer_scale(data, [*satisfaction, *loyalty])
-    if isinstance(top_box, bool) or not (isinstance(top_box, (int, np.integer)) and 1 <= top_box <= scale.width):
-        raise StudyError(f"top_box={top_box!r} must be a whole number of scale points between 1 and {scale.width:g}")
-    behaviour = roles.get("behaviour")
-    if behaviour is not None and behaviour not in data.columns:
-        behaviour = None
+    if behaviour is not None:
+        check_columns(data, behaviour, parameter="behaviour", error=StudyError)
+        behaviour_is_proxy = False
+    else:
+        behaviour = roles.get("behaviour")
+        behaviour = behaviour if isinstance(behaviour, str) and behaviour in data.columns else None
+        behaviour_is_proxy = bool(roles.get("behaviour_is_proxy", behaviour in loyalty))
+
+    # every item on its own scale; a measure that mixes scales is read on its first item's
+    raw_data, data, done = data, data.copy(), set()
+    sat_scales = _own_scales(survey, data, satisfaction, recommend, "satisfaction")
+    loy_scales = _own_scales(survey, data, loyalty, recommend, "loyalty")
+    scale, loyalty_scale = sat_scales[satisfaction[0]], loy_scales[loyalty[0]]
+    data = _onto_one_scale(data, satisfaction, sat_scales, scale, done)
+    data = _onto_one_scale(data, loyalty, loy_scales, loyalty_scale, done)
+    item_scales = {**{i: scale for i in satisfaction}, **{i: loyalty_scale for i in loyalty}}
+    driver_items = [i for items in (drivers.values() if isinstance(drivers, Mapping) else [drivers or []])
+                    for i in _items(items) if i not in item_scales]
+    driver_scale = scale
+    if driver_items:
+        own = _own_scales(survey, data, driver_items, recommend, "drivers")
+        distinct = {(s.low, s.high) for s in own.values()}
+        driver_scale = next(iter(own.values())) if len(distinct) == 1 else Scale(0, 100)
+        data = _onto_one_scale(data, driver_items, own, driver_scale, done)
+        item_scales.update(dict.fromkeys(driver_items, driver_scale))
+    spec_items = []
+    if model != "none":
+        measurement = pls.ecsi()[0] if model == "ecsi" else {}
+        spec_items = [i for items in measurement.values() for i in items if i not in item_scales]
+    if spec_items:
+        item_scales.update(_own_scales(survey, data, spec_items, recommend, "model items"))
+    if behaviour is not None and behaviour not in item_scales and not _is_flag(data[behaviour]):
+        item_scales.update(_own_scales(survey, data, [behaviour], recommend, "behaviour"))
+    for name, own in (("satisfaction", scale), ("loyalty", loyalty_scale)):
+        if isinstance(top_box, bool) or not (isinstance(top_box, (int, np.integer)) and 1 <= top_box <= own.width):
+            raise StudyError(f"top_box={top_box!r} must be a whole number of scale points between 1 and "
+                             f"{own.width:g} (the {name} scale is {own.low:g}-{own.high:g})")
     dealer = roles.get("dealer")
     if dealer is not None and not all(c in data.columns for c in [dealer["sales"], dealer["service"], *dealer["loyal"]]):
         dealer = None
+    labels = {column: survey.label(column) for column in data.columns} if survey is not None else {}
     source = run.source
     if segment_value is not None:
-        source += f"; only {segment} = {segment_value} (n = {len(data):,})"
+        source += f"; only {labels.get(segment, segment)} = {segment_value} (n = {len(data):,})"
     if weights is not None:
         source += f"; shares and means weighted by `{weights}`"
+    recommend_scale = (_own_scales(survey, raw_data, [recommend], recommend, "recommend")[recommend]
+                       if recommend is not None else None)
     return Settings(data, satisfaction, loyalty, drivers, segment, segment_value, int(top_box), model, scale,
-                    behaviour, bool(roles.get("behaviour_is_proxy", True)), weights, dealer, source)
+                    behaviour, behaviour_is_proxy, weights, dealer, source, loyalty_scale, driver_scale,
+                    item_scales, recommend, raw_data, labels, recommend_scale)
+
+
+def _is_flag(values: pd.Series) -> bool:
+    """A yes/no column: boolean, or numbers that are only 0 and 1."""
+    if pd.api.types.is_bool_dtype(values):
+        return True
+    numeric = pd.to_numeric(values, errors="coerce").dropna()
+    return pd.api.types.is_numeric_dtype(values) and len(numeric) > 0 and set(numeric.unique()) <= {0, 1}
+
+
+def _scale_text(scale: Scale) -> str:
+    return f"{scale.low:g}-{scale.high:g}"
 
 
 def settings_note(settings: Settings) -> str:
-    """Markdown paragraph stating the data, measures, thresholds, weighting and model of a run.
+    """Markdown paragraph stating the data, measures, scales, thresholds, weighting and model of a run.
 
     Examples
     --------
@@ -322,17 +525,30 @@ def settings_note(settings: Settings) -> str:
     >>> "at least 9 (top 2 box)" in settings_note(resolve_settings(open_study_data("mobi")))
     True
     """
-    weighting = (f"Shares and means are weighted by the survey weight `{settings.weights}`; the PLS model, the "
-                 "curve fit, correlations and tests are unweighted." if settings.weights is not None else
+    weighting = (f"Shares and means are weighted by the survey weight `{settings.weights}` (design-based, "
+                 "Taylor-linearised intervals); the PLS model, the curve fit, correlations and tests are "
+                 "unweighted." if settings.weights is not None else
                  "The data carry no survey weights: every estimate is unweighted.")
-    return (f"**Data:** {settings.source}.  \n**Satisfaction:** {', '.join(settings.satisfaction)}; **loyalty:** "
-            f"{', '.join(settings.loyalty)} (scale {settings.scale.low:g}-{settings.scale.high:g}; a measure with "
-            f"several items is scored as the mean of its items). **Loyal / satisfied** means a score of at least "
-            f"{settings.satisfied_threshold:g} (top {settings.top_box} box). **Model:** {settings.model}. {weighting}")
+    names = lambda items: ", ".join(settings.label(i) for i in items)  # noqa: E731
+    if (settings.scale.low, settings.scale.high) == (settings.loyalty_scale.low, settings.loyalty_scale.high):
+        scales = (f"(scale {_scale_text(settings.scale)}; a measure with several items is scored as the mean of "
+                  f"its items). **Loyal / satisfied** means a score of at least {settings.satisfied_threshold:g} "
+                  f"(top {settings.top_box} box)")
+    else:
+        scales = (f"(each item read on its own scale: satisfaction {_scale_text(settings.scale)}, loyalty "
+                  f"{_scale_text(settings.loyalty_scale)}). **Satisfied** means a satisfaction score of at least "
+                  f"{settings.satisfied_threshold:g} and **loyal** a loyalty score of at least "
+                  f"{settings.loyal_threshold:g} (top {settings.top_box} box of each scale)")
+    return (f"**Data:** {settings.source}.  \n**Satisfaction:** {names(settings.satisfaction)}; **loyalty:** "
+            f"{names(settings.loyalty)} {scales}. **Model:** {settings.model}. {weighting}")
 
 
-def _styled(table: pd.DataFrame, caption: str | None, source: str):
-    return styled_table(table, caption, source, labels=LABELS, digits=3)
+def _styled(table: pd.DataFrame, caption: str | None, source: str, percent=()):
+    return styled_table(table, caption, source, labels=LABELS, digits=3, percent=percent)
+
+
+def _pct(share: float) -> str:
+    return fmt.percent(share, 1)
 
 
 # --- set-up and measures -----------------------------------------------------------------
@@ -350,9 +566,15 @@ class SetupSection(Section):
     def finding(self) -> str:
         return settings_note(self.settings)
 
+    def headline(self) -> str:
+        s = self.settings
+        return (f"{len(s.data):,} respondents; satisfied means at least {s.satisfied_threshold:g} on the "
+                f"{_scale_text(s.scale)} satisfaction scale, loyal at least {s.loyal_threshold:g} on the "
+                f"{_scale_text(s.loyalty_scale)} loyalty scale (top {s.top_box} box).")
+
 
 def setup_section(settings: Settings) -> SetupSection:
-    """What this run analyses (the data, measures, thresholds, weighting, model)."""
+    """What this run analyses (the data, measures, scales, thresholds, weighting, model)."""
     return SetupSection(title="Data and measures", source=settings.source, settings=settings)
 
 
@@ -365,7 +587,7 @@ def measures_finding(measure_table: pd.DataFrame, n_respondents: int, *, floor: 
     >>> table = pd.DataFrame({"measure": ["A", "B"], "missing_cells": [3, 0], "alpha": [0.65, 0.9],
     ...                       "alpha_low": [0.6, 0.85], "alpha_high": [0.7, 0.95]})
     >>> measures_finding(table, 250)
-    '250 respondents; 3 missing answers across these measures. The least consistent multi-item measure is **A** (alpha = 0.65, 95% interval 0.60-0.70), below 0.7: read its mean with care.'
+    '250 respondents; 3 missing answers across these measures. The least consistent multi-item measure is **A** (alpha = 0.65 [0.60, 0.70]), below 0.7: read its mean with care.'
     """
     text = f"{n_respondents:,} respondents; {int(measure_table['missing_cells'].sum())} missing answers across these measures."
     multi = measure_table.dropna(subset=["alpha"])
@@ -374,8 +596,9 @@ def measures_finding(measure_table: pd.DataFrame, n_respondents: int, *, floor: 
     weakest = multi.loc[multi["alpha"].idxmin()]
     verdict = (f", below {floor:g}: read its mean with care." if weakest["alpha"] < floor
                else f"; every multi-item measure passes {floor:g}.")
-    return (text + f" The least consistent multi-item measure is **{weakest['measure']}** (alpha = {weakest['alpha']:.2f}, "
-            f"95% interval {weakest['alpha_low']:.2f}-{weakest['alpha_high']:.2f})" + verdict)
+    alpha = fmt.estimate(weakest["alpha"], weakest["alpha_low"], weakest["alpha_high"], kind="number",
+                         bounds=(None, 1))
+    return text + f" The least consistent multi-item measure is **{weakest['measure']}** (alpha = {alpha})" + verdict
 
 
 @dataclass
@@ -383,6 +606,7 @@ class MeasuresSection(Section):
     """Section 1: completeness, 0-100 index and Cronbach's alpha of each measure."""
 
     n_respondents: int = 0
+    references = ("cronbach1951", "feldt1965")
 
     def tables(self) -> list:
         return [_styled(self.table, self.title, self.source)]
@@ -390,10 +614,16 @@ class MeasuresSection(Section):
     def finding(self) -> str:
         return measures_finding(self.table, self.n_respondents)
 
+    def headline(self) -> str:
+        # the sample size leads the set-up's headline already; here the reliability verdict
+        sentences = self.finding().split(". ", 1)
+        return sentences[-1]
+
 
 def measures_section(settings: Settings) -> MeasuresSection:
-    """:func:`csat_analysis.loyalty.describe_measures` on the study's measures."""
-    table = loy.describe_measures(settings.data, settings.measures, settings.scale, weights=settings.weights)
+    """:func:`csat_analysis.loyalty.describe_measures` on the study's measures, each on its own scale."""
+    table = loy.describe_measures(settings.data, settings.measures, settings.measure_scales, weights=settings.weights)
+    table["items"] = [", ".join(settings.label(i) for i in items) for items in settings.measures.values()]
     return MeasuresSection(title="Measures: completeness, index and reliability", table=table,
                            source=settings.source, n_respondents=len(settings.data))
 
@@ -401,26 +631,33 @@ def measures_section(settings: Settings) -> MeasuresSection:
 # --- the satisfaction-loyalty curve ------------------------------------------------------
 
 
-def curve_finding(curve: pd.DataFrame, steepest: float, top_gain_share: float, lr_p_value: float, spearman: float) -> str:
+def curve_finding(curve: pd.DataFrame, steepest: float | None, top_gain_share: float | None,
+                  lr_p_value: float | None, spearman: float) -> str:
     """Where the loyal share starts and ends, where the fitted curve is steepest, whether it bends.
+
+    Without a fitted curve (``steepest`` None: the fit could not be estimated) only the
+    observed part is stated.
 
     Examples
     --------
     >>> import pandas as pd
     >>> curve = pd.DataFrame({"satisfaction": [1, 10], "share": [0.05, 0.8]})
-    >>> curve_finding(curve, 8.4, 0.62, 0.001, 0.55)  # doctest: +NORMALIZE_WHITESPACE
-    'The loyal share rises from 5% at satisfaction 1 to 80% at 10 (Spearman rho = 0.55). The fitted curve is steepest
-    near 8.4; 62% of the rise happens in the top third of the satisfaction range, and the curvature test gives
-    p = 0.001 (the curve bends significantly).'
+    >>> curve_finding(curve, 8.4, 0.62, 0.0004, 0.55)  # doctest: +NORMALIZE_WHITESPACE
+    'The loyal share rises from 5.0% at satisfaction 1 to 80.0% at 10 (Spearman rho = 0.55). The fitted curve is
+    steepest near 8.4; 62.0% of the rise happens in the top third of the satisfaction range, and the curvature test
+    gives p < 0.001 (the curve bends significantly).'
     """
     low_row, high_row = curve.iloc[0], curve.iloc[-1]
     direction = "rises" if high_row["share"] >= low_row["share"] else "falls"
+    text = (f"The loyal share {direction} from {_pct(low_row['share'])} at satisfaction {low_row['satisfaction']:g} "
+            f"to {_pct(high_row['share'])} at {high_row['satisfaction']:g} (Spearman rho = {fmt.number(spearman)}).")
+    if steepest is None:
+        return text
     bend = ("(the curve bends significantly)." if lr_p_value < 0.05
             else "(no significant bend beyond the logistic shape).")
-    return (f"The loyal share {direction} from {low_row['share']:.0%} at satisfaction {low_row['satisfaction']:g} to "
-            f"{high_row['share']:.0%} at {high_row['satisfaction']:g} (Spearman rho = {spearman:.2f}). "
-            f"The fitted curve is steepest near {steepest:.1f}; {top_gain_share:.0%} of the rise happens in the top "
-            f"third of the satisfaction range, and the curvature test gives p = {lr_p_value:.3f} {bend}")
+    return (text + f" The fitted curve is steepest near {fmt.number(steepest, 1)}; {_pct(top_gain_share)} of the rise "
+            f"happens in the top third of the satisfaction range, and the curvature test gives "
+            f"{fmt.p_value(lr_p_value, label=True)} {bend}")
 
 
 @dataclass
@@ -428,42 +665,78 @@ class CurveSection(Section):
     """Section 2: the observed curve (``table``), the fitted logit and Spearman's rho.
 
     ``table`` (:func:`csat_analysis.loyalty.loyalty_curve`) is weighted when the run
-    has weights; ``fit`` and ``spearman`` are unweighted.
+    has weights; ``fit`` and ``spearman`` are unweighted. ``fit`` is None when the
+    logistic curve cannot be estimated (the report then notes why).
     """
 
     fit: loy.LoyaltyCurveFit | None = field(default=None, repr=False)
     spearman: float = float("nan")
     top_box: int = 2
+    scale: Scale | None = None
+    loyalty_scale: Scale | None = None
+    references = ("wilson1927", "fornell1996")
 
     def plot(self, ax=None):
         """Both panels (loyal share with the fitted curve, mean loyalty); ``ax``: a pair of Axes."""
-        return plots.loyalty_curve_panels(self.table, fit=self.fit.grid, top_box=self.top_box, source=self.source,
-                                          axes=ax)
+        axes = plots.loyalty_curve_panels(self.table, fit=None if self.fit is None else self.fit.grid,
+                                          top_box=self.top_box, source=self.source, axes=ax)
+        for panel in axes:
+            fmt.integer_ticks(panel, "x")  # satisfaction levels are whole scale points
+        if self.loyalty_scale is not None:
+            axes[1].set_ylim(self.loyalty_scale.low, self.loyalty_scale.high)
+            if float(self.loyalty_scale.width).is_integer():
+                fmt.integer_ticks(axes[1], "y")
+        axes[0].set_ylim(0, 1)
+        return axes
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source)]
+        return [_styled(self.table, self.title, self.source, percent=("share", "share_low", "share_high"))]
 
     def results(self) -> dict:
-        return {"satisfaction_loyalty_spearman": self.spearman,
-                "loyalty_by_satisfaction": dict(zip(self.table["satisfaction"].astype(str), self.table["share"])),
-                "curve_steepest": self.fit.steepest, "curve_nonlinearity_pvalue": self.fit.lr_p_value,
-                "curve_top_gain_share": self.fit.top_gain_share}
+        results = {"satisfaction_loyalty_spearman": self.spearman,
+                   "loyalty_by_satisfaction": dict(zip(self.table["satisfaction"].astype(str), self.table["share"]))}
+        if self.fit is not None:
+            results.update({"curve_steepest": self.fit.steepest, "curve_nonlinearity_pvalue": self.fit.lr_p_value,
+                            "curve_top_gain_share": self.fit.top_gain_share})
+        return results
 
     def finding(self) -> str:
-        return curve_finding(self.table, self.fit.steepest, self.fit.top_gain_share, self.fit.lr_p_value, self.spearman)
+        fit = self.fit
+        return curve_finding(self.table, None if fit is None else fit.steepest,
+                             None if fit is None else fit.top_gain_share, None if fit is None else fit.lr_p_value,
+                             self.spearman)
+
+
+def curve_sections(settings: Settings) -> list[Section]:
+    """The curve section and, when the logistic curve cannot be fitted, a note saying why.
+
+    :func:`~csat_analysis.loyalty.loyalty_curve` (weighted when the run has weights),
+    :func:`~csat_analysis.loyalty.fit_loyalty_curve` and Spearman's rho of the two
+    scores. A fit that does not converge or separates (a small segment) leaves the
+    observed curve and adds a :class:`Skipped` note for the fitted one.
+    """
+    data, sat_items, loy_items = settings.data, settings.satisfaction, settings.loyalty
+    arguments = dict(top_box=settings.top_box, scale=settings.scale, loyalty_scale=settings.loyalty_scale)
+    curve = loy.loyalty_curve(data, sat_items, loy_items, weights=settings.weights, **arguments)
+    rho = stats.spearmanr(composite_score(data, sat_items), composite_score(data, loy_items),
+                          nan_policy="omit").statistic
+    try:
+        fit, skipped = loy.fit_loyalty_curve(data, sat_items, loy_items, **arguments), None
+    except CsatError as error:
+        fit = None
+        skipped = Skipped("Fitted satisfaction-loyalty curve",
+                          f"the logistic curve cannot be estimated on these data ({_reason(error)})",
+                          fix="run on more respondents (a larger segment or the whole sample)",
+                          source=settings.source)
+    section = CurveSection(title="Loyalty by satisfaction level", table=curve, source=settings.source, fit=fit,
+                           spearman=float(rho), top_box=settings.top_box, scale=settings.scale,
+                           loyalty_scale=settings.loyalty_scale)
+    return [section] if skipped is None else [section, skipped]
 
 
 def curve_section(settings: Settings) -> CurveSection:
-    """:func:`~csat_analysis.loyalty.loyalty_curve` (weighted when the run has weights),
-    :func:`~csat_analysis.loyalty.fit_loyalty_curve` and Spearman's rho of the two scores."""
-    data, sat_items, loy_items = settings.data, settings.satisfaction, settings.loyalty
-    curve = loy.loyalty_curve(data, sat_items, loy_items, top_box=settings.top_box, scale=settings.scale,
-                              weights=settings.weights)
-    fit = loy.fit_loyalty_curve(data, sat_items, loy_items, top_box=settings.top_box, scale=settings.scale)
-    rho = stats.spearmanr(composite_score(data, sat_items), composite_score(data, loy_items),
-                          nan_policy="omit").statistic
-    return CurveSection(title="Loyalty by satisfaction level", table=curve, source=settings.source, fit=fit,
-                        spearman=float(rho), top_box=settings.top_box)
+    """The curve section of :func:`curve_sections` (its fit is None when it cannot be estimated)."""
+    return curve_sections(settings)[0]
 
 
 # --- loyalty types and the dealer table --------------------------------------------------
@@ -475,17 +748,22 @@ def loyalty_types_finding(table: pd.DataFrame, behaviour: str, behaviour_is_prox
     Examples
     --------
     >>> import pandas as pd
-    >>> table = pd.DataFrame({"segment": ["true", "latent", "spurious", "none"], "share": [0.4, 0.1, 0.2, 0.3]})
-    >>> loyalty_types_finding(table, "repurchase", False)
-    'Behaviour here is `repurchase` (observed repurchase). 40% are truly loyal; 20% are spuriously loyal (they stay without being satisfied) and 10% are latently loyal (satisfied but not committed).'
+    >>> table = pd.DataFrame({"segment": ["true", "latent", "spurious", "none"], "share": [0.4, 0.1, 0.2, 0.3],
+    ...                       "low": [0.35, 0.07, 0.16, 0.25], "high": [0.45, 0.13, 0.24, 0.35]})
+    >>> loyalty_types_finding(table, "repurchase", False)  # doctest: +NORMALIZE_WHITESPACE
+    '40.0% [35.0%, 45.0%] are truly loyal (satisfied and repurchasing); 20.0% are spuriously loyal (they stay
+    without being satisfied) and 10.0% are latently loyal (satisfied but not committed). Behaviour here is
+    repurchase (observed repurchase).'
     """
-    shares = table.set_index("segment")["share"]
-    behaviour_text = (f"`{behaviour}` (observed repurchase)" if not behaviour_is_proxy else
-                      f"the repurchase-intention item `{behaviour}` (top box) as a proxy: this survey records no "
+    shares = table.set_index("segment")
+    true = shares.loc["true"]
+    behaviour_text = (f"{behaviour} (observed repurchase)" if not behaviour_is_proxy else
+                      f"the repurchase-intention item {behaviour} (top box) as a proxy: this survey records no "
                       "observed behaviour")
-    return (f"Behaviour here is {behaviour_text}. {shares['true']:.0%} are truly loyal; {shares['spurious']:.0%} are "
-            f"spuriously loyal (they stay without being satisfied) and {shares['latent']:.0%} are latently loyal "
-            "(satisfied but not committed).")
+    return (f"{fmt.estimate(true['share'], true.get('low'), true.get('high'), bounds=fmt.SHARE_BOUNDS)} are truly "
+            f"loyal (satisfied and repurchasing); {_pct(shares.loc['spurious', 'share'])} are spuriously loyal (they "
+            f"stay without being satisfied) and {_pct(shares.loc['latent', 'share'])} are latently loyal (satisfied "
+            f"but not committed). Behaviour here is {behaviour_text}.")
 
 
 @dataclass
@@ -494,15 +772,16 @@ class LoyaltyTypesSection(Section):
 
     behaviour: str = ""
     behaviour_is_proxy: bool = True
+    references = ("dick_basu1994", "wilson1927")
 
     def plot(self, ax=None):
         ax = plots.interval_plot(self.table, x="segment", y="share", low="low", high="high", kind="bar", ax=ax)
-        ax.set(ylabel="share of customers", xlabel="loyalty type", title="Loyalty types")
+        ax.set(ylabel="share of customers", xlabel="loyalty type", title="Loyalty types", ylim=(0, 1))
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source)]
+        return [_styled(self.table, self.title, self.source, percent=("share", "low", "high"))]
 
     def results(self) -> dict:
         return {"segments": dict(zip(self.table["segment"], self.table["share"]))}
@@ -511,18 +790,28 @@ class LoyaltyTypesSection(Section):
         return loyalty_types_finding(self.table, self.behaviour, self.behaviour_is_proxy)
 
 
+@_guarded("Loyalty types", fix="check the behaviour column, or run on more respondents")
 def loyalty_types_section(settings: Settings) -> LoyaltyTypesSection | Skipped:
-    """:func:`~csat_analysis.loyalty.loyalty_segments` with the study's behaviour measure and thresholds."""
+    """:func:`~csat_analysis.loyalty.loyalty_segments` with the study's behaviour measure and thresholds.
+
+    Attitude is satisfied (top box of the satisfaction scale); behaviour is a yes/no
+    column, or an item read by the top box of its own scale.
+    """
     title = "Loyalty types"
     if settings.behaviour is None:
-        return Skipped(title, "the data have no behaviour measure (a repurchase flag or a repurchase-intention item)",
-                       fix="run on a data set that has one, e.g. the simulator's `repurchase`", source=settings.source)
-    is_flag = pd.api.types.is_bool_dtype(settings.data[settings.behaviour])
-    table = loy.loyalty_segments(settings.data, settings.satisfaction, settings.behaviour,
+        return Skipped(title, "the data have no behaviour measure (observed repurchase or retention)",
+                       fix="name one with the `behaviour` role or parameter, e.g. a repurchase flag",
+                       source=settings.source)
+    data = settings.data
+    if _is_flag(data[settings.behaviour]):
+        data = data.assign(**{settings.behaviour: data[settings.behaviour].astype("boolean")})
+    is_flag = pd.api.types.is_bool_dtype(data[settings.behaviour])
+    table = loy.loyalty_segments(data, settings.satisfaction, settings.behaviour,
                                  attitude_threshold=settings.satisfied_threshold,
-                                 behaviour_threshold=None if is_flag else settings.satisfied_threshold,
+                                 behaviour_threshold=None if is_flag else settings.behaviour_threshold,
                                  weights=settings.weights)
-    return LoyaltyTypesSection(title=title, table=table, source=settings.source, behaviour=settings.behaviour,
+    return LoyaltyTypesSection(title=title, table=table, source=settings.source,
+                               behaviour=settings.label(settings.behaviour),
                                behaviour_is_proxy=settings.behaviour_is_proxy)
 
 
@@ -538,7 +827,7 @@ def dealer_finding(table: pd.DataFrame) -> str:
     ...                       "published_rate": [0.85, 0.35, 0.12, 0.01]})
     >>> dealer_finding(table)  # doctest: +NORMALIZE_WHITESPACE
     'Rebuilt from 110 respondents: 4 of 4 rates of the Toyota Motor Sales U.S.A. dealer study lie inside the 95%
-    intervals. Satisfied with the service only, 40% stay loyal to the dealer; satisfied with the sale only, 10%:
+    intervals. Satisfied with the service only, 40.0% stay loyal to the dealer; satisfied with the sale only, 10.0%:
     service satisfaction matters more.'
     """
     inside = int(((table["low"] <= table["published_rate"]) & (table["published_rate"] <= table["high"])).sum())
@@ -548,27 +837,31 @@ def dealer_finding(table: pd.DataFrame) -> str:
     verdict = ("service satisfaction matters more." if only_service > only_sales
                else "sales satisfaction matters more." if only_sales > only_service else "both matter equally.")
     return (f"Rebuilt from {n:,} respondents: {inside} of {len(table)} rates of the Toyota Motor Sales U.S.A. dealer "
-            f"study lie inside the 95% intervals. Satisfied with the service only, {only_service:.0%} stay loyal to the "
-            f"dealer; satisfied with the sale only, {only_sales:.0%}: {verdict}")
+            f"study lie inside the 95% intervals. Satisfied with the service only, {_pct(only_service)} stay loyal "
+            f"to the dealer; satisfied with the sale only, {_pct(only_sales)}: {verdict}")
 
 
 @dataclass
 class DealerSection(Section):
     """The dealer table: loyalty to dealer and brand by sales x service satisfaction."""
 
+    references = ("toyota_dealer_study", "wilson1927")
+
     def plot(self, ax=None):
         if ax is None:
             import matplotlib.pyplot as plt
 
             _, ax = plt.subplots(figsize=(9, 4))
-        cells = self.table.assign(cell="sales " + self.table["sales"] + " / service " + self.table["service"])
+        cells = self.table.assign(cell="sales " + self.table["sales"] + " / service " + self.table["service"],
+                                  outcome=self.table["outcome"].str.replace("_", " "))
         plots.interval_plot(cells, x="cell", y="rate", low="low", high="high", hue="outcome", kind="bar", ax=ax)
-        ax.set(ylabel="share loyal", xlabel="", title="Loyalty by sales x service satisfaction")
+        ax.set(ylabel="share loyal", xlabel="", title="Loyalty by sales x service satisfaction", ylim=(0, 1))
+        fmt.wrap_labels(ax, "x", width=14)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source)]
+        return [_styled(self.table, self.title, self.source, percent=("rate", "low", "high", "published_rate"))]
 
     def results(self) -> dict:
         return {"dealer_table": {f"{r.sales}/{r.service} {r.outcome}": r.rate for r in self.table.itertuples()}}
@@ -577,6 +870,7 @@ class DealerSection(Section):
         return dealer_finding(self.table)
 
 
+@_guarded("Dealer table", fix="run on more respondents")
 def dealer_section(settings: Settings) -> DealerSection | Skipped:
     """:func:`~csat_analysis.loyalty.dealer_table` on the study's data (only the simulator has the columns)."""
     title = "Dealer table"
@@ -588,31 +882,117 @@ def dealer_section(settings: Settings) -> DealerSection | Skipped:
     return DealerSection(title=title, table=table, source=settings.source)
 
 
-# --- key drivers ---------------------------------------------------------------------------
+# --- recommend: NPS groups ---------------------------------------------------------------
 
 
-def drivers_finding(table: pd.DataFrame, r2: float) -> str:
-    """The variance explained, the most important driver and the short stave.
+def recommend_finding(table: pd.DataFrame, nps) -> str:
+    """The NPS with its interval and the three groups.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> table = pd.DataFrame({"driver": ["Price", "Staff"], "share": [0.3, 0.7], "performance": [55.0, 80.0],
+    >>> from types import SimpleNamespace
+    >>> table = pd.DataFrame({"group": ["promoters", "passives", "detractors"], "share": [0.4, 0.35, 0.25]})
+    >>> recommend_finding(table, SimpleNamespace(value=15.0, low=9.6, high=20.4))
+    'The Net Promoter Score is +15.0 [+9.6, +20.4]: 40.0% promoters (9-10), 35.0% passives (7-8) and 25.0% detractors (0-6).'
+    """
+    shares = table.set_index("group")["share"]
+    score = fmt.estimate(nps.value, nps.low, nps.high, kind="signed", decimals=1, bounds=(-100, 100))
+    return (f"The Net Promoter Score is {score}: {_pct(shares['promoters'])} promoters (9-10), "
+            f"{_pct(shares['passives'])} passives (7-8) and {_pct(shares['detractors'])} detractors (0-6).")
+
+
+@dataclass
+class RecommendSection(Section):
+    """Promoters, passives and detractors of the 0-10 recommend item, and the NPS (Reichheld 2003)."""
+
+    nps: Any = None
+    item: str = ""
+    references = ("reichheld2003", "wilson1927")
+
+    def plot(self, ax=None):
+        ax = plots.interval_plot(self.table, x="group", y="share", low="low", high="high", kind="bar", ax=ax)
+        ax.set(ylabel="share of customers", xlabel=f"{self.item} (0-10)", title="Net Promoter groups", ylim=(0, 1))
+        plots.source_note(ax, self.source)
+        return ax
+
+    def tables(self) -> list:
+        return [_styled(self.table, self.title, self.source, percent=("share", "low", "high"))]
+
+    def results(self) -> dict:
+        return {"nps": self.nps.value, "nps_low": self.nps.low, "nps_high": self.nps.high,
+                "nps_groups": dict(zip(self.table["group"], self.table["share"]))}
+
+    def finding(self) -> str:
+        return recommend_finding(self.table, self.nps)
+
+
+@_guarded("Net Promoter groups", fix="check the recommend item's answers (0-10)")
+def recommend_section(settings: Settings) -> RecommendSection | Skipped:
+    """NPS groups (0-6 / 7-8 / 9-10) of the recommend item, weighted through the survey design when weights exist."""
+    from ..design import SurveyDesign
+
+    title = "Net Promoter groups"
+    if settings.recommend is None:
+        return Skipped(title, "the data have no 0-10 recommend item",
+                       fix="name one with the `recommend` role or parameter", source=settings.source)
+    data = settings.raw_data if settings.raw_data is not None else settings.data
+    own = settings.recommend_scale
+    if own is not None and (own.low, own.high) != (0, 10):
+        return Skipped(title, f"the recommend item {settings.label(settings.recommend)} is on a {_scale_text(own)} "
+                       "scale, not 0-10", fix="name a 0-10 likelihood-to-recommend item", source=settings.source)
+    answers = pd.to_numeric(data[settings.recommend], errors="coerce")
+    frame = pd.DataFrame({"answer": answers})
+    frame["group"] = pd.cut(answers, [-0.5, 6.5, 8.5, 10.5], labels=["detractors", "passives", "promoters"])
+    frame["group"] = frame["group"].astype(object)
+    weights = None if settings.weights is None else data[settings.weights].to_numpy(dtype=float)
+    design = SurveyDesign(frame, weights=weights)
+    rows = []
+    for group, (low, high) in NPS_GROUPS.items():
+        flags = (frame["group"] == group).astype(float).where(frame["group"].notna())
+        est = loy._share(flags.dropna().to_numpy(), None if weights is None else weights[flags.notna().to_numpy()],
+                         0.95)
+        rows.append({"group": group, "answers": f"{low}-{high}", "n": int((frame["group"] == group).sum()),
+                     "share": est.value, "low": est.low, "high": est.high})
+    nps = design.nps("answer")
+    return RecommendSection(title=title, table=pd.DataFrame(rows), source=settings.source, nps=nps,
+                            item=settings.label(settings.recommend))
+
+
+# --- key drivers ---------------------------------------------------------------------------
+
+
+def _no_lag_text(table: pd.DataFrame, what: str) -> str:
+    weakest = drv.weakest_important(table)
+    if weakest is None:
+        return f"; no {what} stands out as important, so there is no short stave."
+    name_column = "driver" if "driver" in table.columns else "construct"
+    row = table.set_index(name_column).loc[weakest]
+    return (f"; no important {what} lags behind: the weakest of those of above-average importance, **{weakest}**, "
+            f"still performs above average ({fmt.number(row['performance'], 0)}/100), so there is no short stave.")
+
+
+def drivers_finding(table: pd.DataFrame, r2: float) -> str:
+    """The variance explained, the most important driver and the short stave (or that none lags).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"driver": ["Price", "Staff"], "share": [0.3, 0.7], "performance": [80.0, 55.0],
     ...                       "weakest_high_importance": [False, True]})
-    >>> drivers_finding(table, 0.42)
-    'The drivers explain R² = 0.42 of satisfaction. **Staff** matters most (70% of R²); the short stave is **Staff** (performance 80/100, the weakest of the drivers of above-average importance).'
+    >>> drivers_finding(table, 0.42)  # doctest: +NORMALIZE_WHITESPACE
+    'The drivers explain R² = 0.42 of satisfaction; **Staff** matters most (70.0% of R²); the short stave is
+    **Staff** (performance 55/100, the weakest of the drivers of above-average importance, below average).'
     """
     top = table.loc[table["share"].idxmax()]
-    text = f"The drivers explain R² = {r2:.2f} of satisfaction. **{top['driver']}** matters most ({top['share']:.0%} of R²)"
+    text = (f"The drivers explain R² = {fmt.number(r2)} of satisfaction; **{top['driver']}** matters most "
+            f"({_pct(top['share'])} of R²)")
     stave = drv.short_stave(table)
     if stave is None:
-        return text + "; no driver stands out as important, so there is no short stave."
+        return text + _no_lag_text(table, "driver")
     row = table.set_index("driver").loc[stave]
-    if row.get("quadrant") == drv.QUADRANTS[(True, True)]:
-        return (text + f"; the weakest of the drivers of above-average importance, **{stave}**, still performs above "
-                f"average ({row['performance']:.0f}/100), so no important driver lags behind.")
-    return (text + f"; the short stave is **{stave}** (performance {row['performance']:.0f}/100, the weakest of the "
-            "drivers of above-average importance).")
+    return (text + f"; the short stave is **{stave}** (performance {fmt.number(row['performance'], 0)}/100, the "
+            "weakest of the drivers of above-average importance, below average).")
 
 
 @dataclass
@@ -620,6 +1000,7 @@ class DriversSection(Section):
     """Section 4: importance (share of R², Shapley) against performance (0-100)."""
 
     key: drv.KeyDrivers | None = field(default=None, repr=False)
+    references = ("martilla_james1977", "lindeman1980", "gromping2006")
 
     def plot(self, ax=None):
         if ax is None:
@@ -628,24 +1009,33 @@ class DriversSection(Section):
             _, ax = plt.subplots(figsize=(7, 5))
         plots.importance_performance_plot(self.table, ax=ax)
         ax.set(xlabel="performance (0-100)", ylabel="share of R² (Shapley)", title="Importance-performance matrix")
+        plots.separate_point_labels(ax)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source)]
+        return [_styled(self.table, self.title, self.source, percent=("share",))]
 
     def results(self) -> dict:
         return {"key_drivers": dict(zip(self.table["driver"], self.table["share"])), "short_stave": self.key.short_stave,
-                "short_stave_quadrant": self.key.short_stave_quadrant}
+                "short_stave_quadrant": self.key.short_stave_quadrant,
+                "weakest_important_driver": drv.weakest_important(self.table)}
 
     def finding(self) -> str:
         return drivers_finding(self.table, self.key.r2)
 
 
-def drivers_section(settings: Settings) -> DriversSection:
+@_guarded("Key drivers of satisfaction", fix="check that the drivers vary, or run on more respondents")
+def drivers_section(settings: Settings) -> DriversSection | Skipped:
     """:func:`csat_analysis.drivers.key_drivers` of satisfaction (weighted when the run has weights)."""
-    key = drv.key_drivers(settings.data, settings.satisfaction, settings.drivers, settings.scale, weights=settings.weights)
-    return DriversSection(title="Key drivers of satisfaction", table=key.table, source=settings.source, key=key)
+    if not settings.drivers:
+        return Skipped("Key drivers of satisfaction", "the survey description names no drivers",
+                       fix="name them with the `drivers` role or parameter", source=settings.source)
+    key = drv.key_drivers(settings.data, settings.satisfaction, settings.drivers, settings.driver_scale,
+                          weights=settings.weights)
+    table = key.table.assign(driver=[settings.label(d) for d in key.table["driver"]])
+    key = drv.KeyDrivers(table, key.r2, key.n, key.method, key.weighted)
+    return DriversSection(title="Key drivers of satisfaction", table=table, source=settings.source, key=key)
 
 
 # --- the satisfaction index model ------------------------------------------------------
@@ -656,10 +1046,13 @@ def negative_index_weights(pls_fit, scale) -> pd.DataFrame:
 
     :meth:`~csat_analysis.pls.PLSResult.index` keeps such weights; this table lets a
     report show them (an item pulling its construct's index down usually means it is
-    collinear with a sibling item or measures something else).
+    collinear with a sibling item or measures something else). ``scale``: the items'
+    scale, or ``{item: (low, high)}``.
     """
-    scale = Scale.coerce(scale)
-    negative = pls_fit.index(scale=(scale.low, scale.high)).negative_weights
+    if not isinstance(scale, Mapping):
+        scale = Scale.coerce(scale)
+        scale = (scale.low, scale.high)
+    negative = pls_fit.index(scale=scale).negative_weights
     return negative[["item", "construct", "weight"]].reset_index(drop=True)
 
 
@@ -676,7 +1069,7 @@ def negative_weights_finding(table: pd.DataFrame) -> str:
     """
     if table.empty:
         return "Every item has a positive weight in its index."
-    listed = ", ".join(f"{r.item} in {r.construct}, {r.weight:.2f}" for r in table.itertuples())
+    listed = ", ".join(f"{r.item} in {r.construct}, {fmt.number(r.weight)}" for r in table.itertuples())
     many = len(table) > 1
     return (f"{len(table)} item{'s have' if many else ' has'} a negative index weight ({listed}): "
             f"{'they lower their' if many else 'it lowers its'} index as {'their' if many else 'its'} score rises; "
@@ -693,13 +1086,14 @@ def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
     >>> paths = pd.DataFrame({"source": ["A", "B"], "target": ["S", "S"], "original": [0.5, 0.05],
     ...                       "low": [0.4, -0.1], "high": [0.6, 0.2]})
     >>> paths_finding(paths, pd.Series({"S": 0.31}), 1000)
-    '1 of 2 paths have 95% bootstrap intervals (1000 resamples) that exclude zero; the strongest is A -> S (0.50). R² of the endogenous constructs: S 0.31.'
+    '1 of 2 paths have 95% bootstrap intervals (1,000 resamples) that exclude zero; the strongest is A -> S (0.50 [0.40, 0.60]). R² of the endogenous constructs: S 0.31.'
     """
     strongest = paths.loc[paths["original"].abs().idxmax()]
     significant = int(((paths["low"] > 0) | (paths["high"] < 0)).sum())
-    return (f"{significant} of {len(paths)} paths have 95% bootstrap intervals ({n_resamples} resamples) that exclude "
-            f"zero; the strongest is {strongest['source']} -> {strongest['target']} ({strongest['original']:.2f}). "
-            "R² of the endogenous constructs: " + ", ".join(f"{k} {v:.2f}" for k, v in r2.items()) + ".")
+    value = fmt.estimate(strongest["original"], strongest["low"], strongest["high"], kind="number")
+    return (f"{significant} of {len(paths)} paths have 95% bootstrap intervals ({n_resamples:,} resamples) that "
+            f"exclude zero; the strongest is {strongest['source']} -> {strongest['target']} ({value}). "
+            "R² of the endogenous constructs: " + ", ".join(f"{k} {fmt.number(v)}" for k, v in r2.items()) + ".")
 
 
 def index_finding(results: Mapping, method: str, source: str) -> str:
@@ -709,12 +1103,14 @@ def index_finding(results: Mapping, method: str, source: str) -> str:
     --------
     >>> index_finding({"satisfaction_index": 70.04, "satisfaction_index_low": 68.0, "satisfaction_index_high": 72.0,
     ...                "loyalty_index": 60.0, "loyalty_index_low": 57.5, "loyalty_index_high": 62.5}, "item means", "x")
-    '**Satisfaction index** 70.0 (95% interval 68.0-72.0); **loyalty index** 60.0 (57.5-62.5), out of 100 (item means). Source: x.'
+    'Satisfaction index 70.0 [68.0, 72.0] and loyalty index 60.0 [57.5, 62.5], out of 100 (item means, 95% intervals). Source: x.'
     """
-    return (f"**Satisfaction index** {results['satisfaction_index']:.1f} (95% interval "
-            f"{results['satisfaction_index_low']:.1f}-{results['satisfaction_index_high']:.1f}); **loyalty index** "
-            f"{results['loyalty_index']:.1f} ({results['loyalty_index_low']:.1f}-{results['loyalty_index_high']:.1f}), "
-            f"out of 100 ({method}). Source: {source}.")
+    def shown(measure):
+        return fmt.estimate(results[f"{measure}_index"], results[f"{measure}_index_low"],
+                            results[f"{measure}_index_high"], kind="number", decimals=1, bounds=(0, 100))
+
+    return (f"Satisfaction index {shown('satisfaction')} and loyalty index {shown('loyalty')}, out of 100 "
+            f"({method}, 95% intervals). Source: {source}.")
 
 
 @dataclass
@@ -724,6 +1120,7 @@ class IndexModel:
     Attributes
     ----------
     pls_fit, boot : PLSResult and BootstrapResult, or None with ``model="none"``
+        (or when the model cannot be estimated: ``failure`` says why)
     indices : DataFrame
         ``measure`` ("satisfaction", "loyalty"), ``index``, ``low``, ``high`` (0-100).
     paths : DataFrame or None
@@ -733,6 +1130,9 @@ class IndexModel:
     method : str
         How the indices and their intervals were computed, in words.
     settings : Settings
+    failure : str
+        Why the PLS model could not be estimated ("" when it was, or was not asked for).
+    seed : int
     """
 
     pls_fit: object
@@ -742,6 +1142,8 @@ class IndexModel:
     negative_weights: pd.DataFrame
     method: str
     settings: Settings = field(repr=False)
+    failure: str = ""
+    seed: int = 0
 
     def constructs(self) -> pd.DataFrame:
         """Per construct: R² (endogenous only) and reliability (alpha, rhoC, AVE, rhoA)."""
@@ -750,39 +1152,58 @@ class IndexModel:
         return table.rename_axis("construct").reset_index()
 
 
+def _mean_indices(settings: Settings) -> tuple[pd.DataFrame, str]:
+    rows = []
+    for measure, items, scale in (("satisfaction", settings.satisfaction, settings.scale),
+                                  ("loyalty", settings.loyalty, settings.loyalty_scale)):
+        est = loy.mean_index(settings.data, items, scale=scale, weights=settings.weights)
+        rows.append({"measure": measure, "index": est.value, "low": est.low, "high": est.high})
+    method = ("item means rescaled to 0-100, " + ("weighted, design-based intervals" if settings.weights
+                                                   else "t intervals"))
+    return pd.DataFrame(rows), method
+
+
 def index_model(settings: Settings, *, bootstrap: int = 1000, seed: int = 0) -> IndexModel:
     """Estimate the study's index model (:meth:`Settings.model_spec`) with bootstrap intervals.
 
-    PLS is unweighted (PLS-SEM has no design weights). With ``model="none"`` the indices
-    are the (weighted, when the run has weights) item means rescaled to 0-100 with t
-    intervals (:func:`csat_analysis.loyalty.mean_index`). Negative index weights are
-    not warned about but returned in ``negative_weights``.
+    PLS is unweighted (PLS-SEM has no design weights); each item is rescaled to 0-100
+    from its own scale. With ``model="none"`` the indices are the (weighted, when the
+    run has weights) item means rescaled to 0-100 (:func:`csat_analysis.loyalty.mean_index`).
+    A PLS model that cannot be estimated on the data falls back to those mean indices
+    and says why in ``failure``. Negative index weights are not warned about but
+    returned in ``negative_weights``.
     """
     spec = settings.model_spec()
-    scale = (settings.scale.low, settings.scale.high)
+    empty = pd.DataFrame(columns=["item", "construct", "weight"])
     if spec is None:
-        rows = []
-        for measure, items in (("satisfaction", settings.satisfaction), ("loyalty", settings.loyalty)):
-            est = loy.mean_index(settings.data, items, scale=settings.scale, weights=settings.weights)
-            rows.append({"measure": measure, "index": est.value, "low": est.low, "high": est.high})
-        method = "item means rescaled to 0-100, t intervals" + (", weighted" if settings.weights else "")
-        return IndexModel(None, None, pd.DataFrame(rows), None, pd.DataFrame(columns=["item", "construct", "weight"]),
-                          method, settings)
-    pls_fit = pls.estimate(settings.data, *spec)
-    negative = negative_index_weights(pls_fit, settings.scale)
-    boot = pls_fit.bootstrap(n=bootstrap, seed=seed, scale=scale)
+        indices, method = _mean_indices(settings)
+        return IndexModel(None, None, indices, None, empty, method, settings, seed=seed)
+    scales = settings.pls_scales([i for items in spec[0].values() for i in items])
+    try:
+        pls_fit = pls.estimate(settings.data, *spec)
+        negative = negative_index_weights(pls_fit, scales)
+        boot = pls_fit.bootstrap(n=bootstrap, seed=seed, scale=scales)
+    except (CsatError, np.linalg.LinAlgError) as error:
+        indices, method = _mean_indices(settings)
+        return IndexModel(None, None, indices, None, empty, method, settings, failure=_reason(error), seed=seed)
     table = boot.indices.set_index("source")
     indices = pd.DataFrame([{"measure": measure, "index": table.loc[construct, "original"],
                              "low": table.loc[construct, "low"], "high": table.loc[construct, "high"]}
                             for measure, construct in (("satisfaction", "Satisfaction"), ("loyalty", "Loyalty"))])
     paths = boot.paths[["source", "target", "original", "se", "low", "high"]]
-    method = f"PLS index, unweighted, percentile bootstrap intervals from {boot.n_resamples} resamples"
-    return IndexModel(pls_fit, boot, indices, paths, negative, method, settings)
+    method = f"PLS index, unweighted, percentile bootstrap intervals from {boot.n_resamples:,} resamples"
+    return IndexModel(pls_fit, boot, indices, paths, negative, method, settings, seed=seed)
 
 
-def _no_model(title: str, settings: Settings) -> Skipped:
+def _no_model(title: str, model: IndexModel) -> Skipped:
+    if model.failure:
+        return Skipped(title, f"the PLS model cannot be estimated on these data ({model.failure})",
+                       fix="run on more respondents, or set `model='none'`", source=model.settings.source)
     return Skipped(title, "this run has no PLS model (`model='none'`)", fix="set `model` to 'ecsi' or 'simple'",
-                   source=settings.source)
+                   source=model.settings.source)
+
+
+_NUMBER_LABEL = re.compile(r"^-?\d+\.\d+$")
 
 
 @dataclass
@@ -790,6 +1211,7 @@ class PathsSection(Section):
     """Section 5: the PLS path model (paths with bootstrap intervals, construct quality, negative index weights)."""
 
     model: IndexModel | None = field(default=None, repr=False)
+    references = ("tenenhaus2005", "hair2017", "efron_tibshirani1993")
 
     def plot(self, ax=None):
         if ax is None:
@@ -797,6 +1219,9 @@ class PathsSection(Section):
 
             _, ax = plt.subplots(figsize=(10, 6))
         self.model.pls_fit.plot(ax=ax)
+        for text in ax.texts:  # path labels: one formatter, so a tiny negative path never shows as "-0.00"
+            if _NUMBER_LABEL.match(text.get_text()):
+                text.set_text(fmt.number(float(text.get_text())))
         ax.set_title("PLS path model: standardised paths, R² in the boxes")
         plots.source_note(ax, self.source)
         return ax
@@ -817,9 +1242,9 @@ class PathsSection(Section):
 
 
 def paths_section(model: IndexModel) -> PathsSection | Skipped:
-    """The path model of :func:`index_model` (skipped with ``model='none'``)."""
+    """The path model of :func:`index_model` (skipped with ``model='none'`` or when it cannot be estimated)."""
     if model.pls_fit is None:
-        return _no_model("PLS path model", model.settings)
+        return _no_model("PLS path model", model)
     return PathsSection(title="PLS path model", table=model.paths, source=model.settings.source, model=model)
 
 
@@ -828,6 +1253,7 @@ class IndicesSection(Section):
     """The satisfaction and loyalty indices (0-100) with their intervals."""
 
     method: str = ""
+    references = ("fornell1996",)
 
     def tables(self) -> list:
         return [_styled(self.table, self.title, self.source)]
@@ -850,7 +1276,7 @@ def indices_section(model: IndexModel) -> IndicesSection:
 
 
 def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
-    """The construct with the largest unstandardised total effect and the map's short stave.
+    """The construct with the largest unstandardised total effect and the map's short stave (or that none lags).
 
     Examples
     --------
@@ -862,15 +1288,12 @@ def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
     """
     top = table.loc[table["importance"].idxmax()]
     text = (f"In the PLS model, one point more on **{top['construct']}** (0-100) moves the {target} index most "
-            f"({top['importance']:.2f} points)")
+            f"({fmt.number(top['importance'])} points)")
     stave = drv.short_stave(table)
     if stave is None:
-        return text + "; no construct is both important and weak, so the map has no short stave."
+        return text + _no_lag_text(table, "construct")
     row = table.set_index("construct").loc[stave]
-    if row.get("quadrant") == drv.QUADRANTS[(True, True)]:
-        return (text + f"; the weakest important construct, **{stave}**, still performs above average "
-                f"({row['performance']:.0f}/100), so no important construct lags behind.")
-    return text + f"; the short stave of the map is **{stave}** (performance {row['performance']:.0f}/100)."
+    return text + f"; the short stave of the map is **{stave}** (performance {fmt.number(row['performance'], 0)}/100)."
 
 
 @dataclass
@@ -878,6 +1301,7 @@ class IpmaSection(Section):
     """The importance-performance map of the PLS model (Ringle and Sarstedt 2016)."""
 
     target: str = "Satisfaction"
+    references = ("ringle_sarstedt2016",)
 
     def plot(self, ax=None):
         if ax is None:
@@ -887,51 +1311,235 @@ class IpmaSection(Section):
         plots.importance_performance_plot(self.table, y="importance", label="construct", ax=ax)
         ax.set(xlabel="performance (0-100 index)", ylabel=f"total effect on {self.target} (unstandardised)",
                title="Importance-performance map (PLS)")
+        plots.separate_point_labels(ax)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
         return [_styled(self.table, self.title, self.source)]
 
+    def results(self) -> dict:
+        return {"ipma_short_stave": drv.short_stave(self.table)}
+
     def finding(self) -> str:
         return ipma_finding(self.table, self.target)
 
 
+@_guarded("Importance-performance map", fix="run on more respondents")
 def ipma_section(model: IndexModel, target: str = "Satisfaction") -> IpmaSection | Skipped:
-    """:func:`csat_analysis.drivers.ipma` of the PLS model (skipped with ``model='none'``)."""
+    """:func:`csat_analysis.drivers.ipma` of the PLS model (skipped without one)."""
     title = "Importance-performance map"
     if model.pls_fit is None:
-        return _no_model(title, model.settings)
-    scale = model.settings.scale
-    table = drv.ipma(model.pls_fit, target, scale=(scale.low, scale.high))
+        return _no_model(title, model)
+    scales = model.settings.pls_scales(model.pls_fit.weights.index)
+    table = drv.ipma(model.pls_fit, target, scale=scales)
     return IpmaSection(title=title, table=table, source=model.settings.source, target=target)
+
+
+# --- PLS assessment: collinearity, discriminant validity, effect sizes, mediation, prediction
+
+
+def _pair(row) -> str:
+    return f"{row['construct_a']}-{row['construct_b']}"
+
+
+def assessment_finding(htmt: pd.DataFrame, vif: pd.DataFrame, f_squared: pd.DataFrame,
+                       indirect: pd.DataFrame) -> str:
+    """Discriminant validity (HTMT), collinearity (VIF), the largest f² and the specific indirect effects.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> htmt = pd.DataFrame({"construct_a": ["A", "A"], "construct_b": ["B", "C"], "htmt": [0.91, 0.5],
+    ...                      "low": [0.8, 0.4], "high": [1.02, 0.6], "discriminant_085": [False, True],
+    ...                      "discriminant_090": [False, True]})
+    >>> vif = pd.DataFrame({"kind": ["outer", "inner"], "vif": [2.5, 1.4]})
+    >>> f2 = pd.DataFrame({"source": ["A"], "target": ["B"], "f2": [0.4], "effect": ["large"]})
+    >>> indirect = pd.DataFrame({"source": ["A"], "target": ["C"], "through": ["B"], "effect": [0.2],
+    ...                          "low": [0.1], "high": [0.3], "significant": [True]})
+    >>> print(assessment_finding(htmt, vif, f2, indirect))  # doctest: +NORMALIZE_WHITESPACE
+    Discriminant validity (HTMT below 0.85, upper bound of its 95% bootstrap interval included) holds for 1 of 2
+    construct pairs; not established: A-B (0.91 [0.80, 1.02]). The largest VIF is 2.50 among the items and 1.40
+    among the antecedents of a construct (above 5 would be critical). The largest effect size is A -> B
+    (f² = 0.40, large); 1 of 1 specific indirect effects have intervals excluding zero, the largest A -> B -> C
+    (0.20 [0.10, 0.30]).
+    """
+    defined = htmt.dropna(subset=["htmt"])
+    failing = defined[~defined["discriminant_085"].astype(bool)]
+    text = (f"Discriminant validity (HTMT below 0.85, upper bound of its 95% bootstrap interval included) holds for "
+            f"{len(defined) - len(failing)} of {len(defined)} construct pairs")
+    if len(failing):
+        listed = ", ".join(f"{_pair(r)} ({fmt.estimate(r['htmt'], r['low'], r['high'], kind='number')})"
+                           for _, r in failing.sort_values("htmt", ascending=False).head(4).iterrows())
+        more = f" and {len(failing) - 4} more" if len(failing) > 4 else ""
+        text += f"; not established: {listed}{more}."
+    else:
+        text += "."
+    largest = vif.groupby("kind")["vif"].max()
+    text += (f" The largest VIF is {fmt.number(largest.get('outer', np.nan))} among the items and "
+             f"{fmt.number(largest.get('inner', np.nan))} among the antecedents of a construct (above 5 would be "
+             "critical).")
+    if len(f_squared):
+        top = f_squared.loc[f_squared["f2"].idxmax()]
+        text += f" The largest effect size is {top['source']} -> {top['target']} (f² = {fmt.number(top['f2'])}, {top['effect']})"
+    if len(indirect):
+        strongest = indirect.loc[indirect["effect"].abs().idxmax()]
+        chain = " -> ".join([strongest["source"], strongest["through"], strongest["target"]])
+        text += (f"; {int(indirect['significant'].sum())} of {len(indirect)} specific indirect effects have "
+                 f"intervals excluding zero, the largest {chain} "
+                 f"({fmt.estimate(strongest['effect'], strongest['low'], strongest['high'], kind='number')}).")
+    else:
+        text += "; the model has no indirect effects."
+    return text
+
+
+@dataclass
+class AssessmentSection(Section):
+    """The PLS assessment a reviewer asks for: HTMT, VIF, f² and specific indirect effects."""
+
+    vif: pd.DataFrame | None = field(default=None, repr=False)
+    f_squared: pd.DataFrame | None = field(default=None, repr=False)
+    indirect: pd.DataFrame | None = field(default=None, repr=False)
+    references = ("henseler2015", "hair2017", "cohen1988", "zhao2010")
+
+    def tables(self) -> list:
+        htmt = self.table[["construct_a", "construct_b", "htmt", "low", "high", "verdict"]]
+        return [_styled(htmt, "Discriminant validity: HTMT with 95% bootstrap intervals", self.source),
+                _styled(self.vif, "Collinearity: VIF of the items (outer) and of each construct's antecedents (inner)",
+                        self.source),
+                _styled(self.f_squared, "Effect sizes f² of the paths", self.source),
+                _styled(self.indirect.drop(columns=["mean"]), "Specific indirect effects with 95% bootstrap intervals",
+                        self.source)]
+
+    def results(self) -> dict:
+        defined = self.table.dropna(subset=["htmt"])
+        return {"htmt_not_established": [_pair(r) for _, r in defined.iterrows() if not r["discriminant_085"]],
+                "max_vif_inner": float(self.vif.loc[self.vif["kind"] == "inner", "vif"].max()),
+                "max_vif_outer": float(self.vif.loc[self.vif["kind"] == "outer", "vif"].max()),
+                "indirect_effects_significant": int(self.indirect["significant"].sum())}
+
+    def finding(self) -> str:
+        return assessment_finding(self.table, self.vif, self.f_squared, self.indirect)
+
+    def headline(self) -> str:
+        defined = self.table.dropna(subset=["htmt"])
+        failing = defined[~defined["discriminant_085"].astype(bool)]
+        text = (f"Discriminant validity (HTMT, Henseler et al. 2015) holds for {len(defined) - len(failing)} of "
+                f"{len(defined)} construct pairs")
+        if failing.empty:
+            return text + "."
+        worst = failing.loc[failing["htmt"].idxmax()]
+        return (text + f"; the closest pair is {_pair(worst)} "
+                f"({fmt.estimate(worst['htmt'], worst['low'], worst['high'], kind='number')}).")
+
+
+@_guarded("PLS model assessment", fix="run on more respondents")
+def assessment_section(model: IndexModel) -> AssessmentSection | Skipped:
+    """``fit.vif()``, ``fit.f_squared()``, ``boot.htmt()`` and ``boot.indirect_effects()`` of the index model."""
+    title = "PLS model assessment"
+    if model.pls_fit is None:
+        return _no_model(title, model)
+    return AssessmentSection(title=title, table=model.boot.htmt(), source=model.settings.source,
+                             vif=model.pls_fit.vif(), f_squared=model.pls_fit.f_squared(),
+                             indirect=model.boot.indirect_effects())
+
+
+def prediction_finding(table: pd.DataFrame, power: str, folds: int, repeats: int) -> str:
+    """PLSpredict's verdict: predictive power, items where PLS beats the LM benchmark, Q²predict range.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"item": ["a", "b"], "q2_predict": [0.12, 0.4], "pls_beats_lm": [True, False]})
+    >>> prediction_finding(table, "medium", 10, 10)  # doctest: +NORMALIZE_WHITESPACE
+    'Out of sample (PLSpredict, 10 x 10-fold), the model has medium predictive power: PLS predicts 1 of 2 items
+    with a lower RMSE than the linear-model benchmark, and Q²predict runs from 0.12 to 0.40 (above 0: better than
+    the training mean).'
+    """
+    return (f"Out of sample (PLSpredict, {repeats} x {folds}-fold), the model has {power} predictive power: PLS "
+            f"predicts {int(table['pls_beats_lm'].sum())} of {len(table)} items with a lower RMSE than the "
+            f"linear-model benchmark, and Q²predict runs from {fmt.number(table['q2_predict'].min())} to "
+            f"{fmt.number(table['q2_predict'].max())} (above 0: better than the training mean).")
+
+
+@dataclass
+class PredictionSection(Section):
+    """PLSpredict: out-of-sample Q²predict, RMSE and MAE against the linear-model benchmark."""
+
+    power: str = ""
+    folds: int = 10
+    repeats: int = 10
+    references = ("shmueli2019",)
+
+    def plot(self, ax=None):
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(8, 4))
+        ratio = self.table.assign(ratio=self.table["rmse"] / self.table["rmse_lm"])
+        colours = np.where(ratio["pls_beats_lm"], "#4c72b0", "#c44e52")
+        ax.bar(ratio["item"].astype(str), ratio["ratio"], color=colours)
+        ax.axhline(1, color="0.3", linestyle="--", linewidth=1)
+        ax.set(ylabel="RMSE of PLS / RMSE of the LM", xlabel="item", title="PLSpredict: below 1, PLS predicts better")
+        fmt.wrap_labels(ax, "x", width=10)
+        plots.source_note(ax, self.source)
+        return ax
+
+    def tables(self) -> list:
+        shown = self.table[["construct", "item", "q2_predict", "rmse", "rmse_lm", "mae", "mae_lm", "pls_beats_lm"]]
+        return [_styled(shown, self.title, self.source)]
+
+    def results(self) -> dict:
+        return {"predictive_power": self.power,
+                "q2_predict": dict(zip(self.table["item"].astype(str), self.table["q2_predict"]))}
+
+    def finding(self) -> str:
+        return prediction_finding(self.table, self.power, self.folds, self.repeats)
+
+
+@_guarded("Out-of-sample prediction (PLSpredict)", fix="run on more respondents (each of 10 folds needs several)")
+def prediction_section(model: IndexModel, *, folds: int = 10, repeats: int = 10) -> PredictionSection | Skipped:
+    """``fit.predict()`` (PLSpredict, Shmueli et al. 2019) of the index model."""
+    title = "Out-of-sample prediction (PLSpredict)"
+    if model.pls_fit is None:
+        return _no_model(title, model)
+    result = model.pls_fit.predict(folds=folds, repeats=repeats, seed=model.seed)
+    return PredictionSection(title=title, table=result.table, source=model.settings.source,
+                             power=result.predictive_power, folds=folds, repeats=repeats)
 
 
 # --- segments ---------------------------------------------------------------------------
 
 
-def segment_finding(table: pd.DataFrame, p_value: float, segment: str) -> str:
-    """Loyalty index range across segments and the chi-square verdict on the loyal share.
+def segment_finding(table: pd.DataFrame, tests: pd.DataFrame, segment: str) -> str:
+    """Loyalty index range across segments and the chi-square verdict on the loyal share, with Cramér's V.
 
     Examples
     --------
     >>> import pandas as pd
     >>> table = pd.DataFrame({"segment": [1, 2], "loyalty_index": [61.0, 70.5]})
-    >>> segment_finding(table, 0.2, "provider")
-    'Loyalty index from 61.0 (provider 1) to 70.5 (provider 2); the loyal share does not differ significantly between segments (chi-square p = 0.200).'
+    >>> tests = pd.DataFrame({"measure": ["loyal_share"], "p_value": [0.2], "effect": [0.08],
+    ...                       "effect_low": [0.0], "effect_high": [0.15]})
+    >>> print(segment_finding(table, tests, "provider"))  # doctest: +NORMALIZE_WHITESPACE
+    Loyalty index from 61.0 (provider 1) to 70.5 (provider 2); the loyal share does not differ significantly between
+    segments (chi-square p = 0.200, Cramér's V = 0.08 [0.00, 0.15]).
     """
     ranked = table.set_index("segment")["loyalty_index"]
-    verdict = "differs" if p_value < 0.05 else "does not differ significantly"
-    return (f"Loyalty index from {ranked.min():.1f} ({segment} {ranked.idxmin()}) to {ranked.max():.1f} "
-            f"({segment} {ranked.idxmax()}); the loyal share {verdict} between segments (chi-square p = {p_value:.3f}).")
+    row = tests.set_index("measure").loc["loyal_share"]
+    verdict = "differs" if row["p_value"] < 0.05 else "does not differ significantly"
+    effect = fmt.estimate(row["effect"], row["effect_low"], row["effect_high"], kind="number", bounds=(0, 1))
+    return (f"Loyalty index from {fmt.number(ranked.min(), 1)} ({segment} {ranked.idxmin()}) to "
+            f"{fmt.number(ranked.max(), 1)} ({segment} {ranked.idxmax()}); the loyal share {verdict} between segments "
+            f"(chi-square {fmt.p_value(row['p_value'], label=True)}, Cramér's V = {effect}).")
 
 
 @dataclass
 class SegmentsSection(Section):
-    """Section 6: indices and loyal share per segment (``table``) and the tests (``tests``)."""
+    """Section 6: indices and loyal share per segment (``table``) and the tests with effect sizes (``tests``)."""
 
     segment: str = ""
     tests: pd.DataFrame | None = field(default=None, repr=False)
+    references = ("kruskal_wallis1952", "cramer1946", "tomczak2014", "wilson1927")
 
     def long(self) -> pd.DataFrame:
         """One row per segment and measure (satisfaction, loyalty): ``value``, ``low``, ``high``, for plotting."""
@@ -954,141 +1562,119 @@ class SegmentsSection(Section):
             _, ax = plt.subplots(figsize=(8, 4))
         plots.interval_plot(self.long(), x="segment", y="value", low="low", high="high", hue="measure", ax=ax)
         ax.set(xlabel=self.segment, ylabel="index (0-100)", title=f"Indices by {self.segment}")
+        fmt.wrap_labels(ax, "x", width=12)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source),
-                _styled(self.tests, "Do the segments differ? (unweighted tests)", self.source)]
+        return [_styled(self.table, self.title, self.source, percent=("loyal_share", "loyal_low", "loyal_high")),
+                _styled(self.tests, "Do the segments differ? (unweighted tests, effect sizes with 95% intervals)",
+                        self.source)]
 
     def results(self) -> dict:
+        tests = self.tests.set_index("measure")
         return {"segment_difference_pvalue": self.p_value,
+                "segment_difference_cramers_v": float(tests.loc["loyal_share", "effect"]),
+                "segment_loyalty_epsilon_squared": float(tests.loc["loyalty", "effect"]),
                 "loyalty_by_segment": dict(zip(self.table["segment"].astype(str), self.table["loyal_share"]))}
 
     def finding(self) -> str:
-        return segment_finding(self.table, self.p_value, self.segment)
+        return segment_finding(self.table, self.tests, self.segment)
 
 
-def segments_section(settings: Settings) -> SegmentsSection | Skipped:
+def _segment_skip(title: str, settings: Settings) -> Skipped:
+    if settings.segment_value is not None:
+        reason = f"the data were filtered to {settings.label(settings.segment)} = {settings.segment_value}"
+        fix = "leave `segment_value` unset to compare every segment"
+    else:
+        reason = "this data set has no segment column"
+        fix = "set `segment` to name one"
+    return Skipped(title, reason, fix=fix, source=settings.source)
+
+
+@_guarded("Segments", fix="compare fewer, larger segments")
+def segments_section(settings: Settings, *, seed: int = 0) -> SegmentsSection | Skipped:
     """Compare the segments of the study's data (skipped when there is nothing to compare)."""
-    title = "Segments"
     if not settings.compare_segments:
-        if settings.segment_value is not None:
-            reason = f"the data were filtered to {settings.segment} = {settings.segment_value}"
-            fix = "leave `segment_value` unset to compare every segment"
-        else:
-            reason = "this data set has no segment column"
-            fix = "set `segment` to name one"
-        return Skipped(title, reason, fix=fix, source=settings.source)
-    arguments = dict(by=settings.segment, top_box=settings.top_box, scale=settings.scale)
+        return _segment_skip("Segments", settings)
+    arguments = dict(by=settings.segment, top_box=settings.top_box, scale=settings.scale,
+                     loyalty_scale=settings.loyalty_scale)
     table = loy.segment_comparison(settings.data, settings.satisfaction, settings.loyalty, weights=settings.weights,
                                    **arguments)
-    tests = loy.segment_tests(settings.data, settings.satisfaction, settings.loyalty, **arguments)
-    return SegmentsSection(title=f"Indices and loyal share by {settings.segment}", table=table, source=settings.source,
-                           segment=settings.segment, tests=tests)
+    tests = loy.segment_tests(settings.data, settings.satisfaction, settings.loyalty, seed=seed, **arguments)
+    segment = settings.label(settings.segment)
+    return SegmentsSection(title=f"Indices and loyal share by {segment}", table=table, source=settings.source,
+                           segment=segment, tests=tests)
 
 
-# --- summary -----------------------------------------------------------------------------
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
-
-
-def summarize_findings(results: Mapping) -> list[str]:
-    """Plain-language findings from a run's recorded results (``run.recorder.results``).
-
-    Each sentence is built from the numbers; a result that was not recorded is skipped.
+def multigroup_finding(table: pd.DataFrame, segment: str, n_permutations: int, n_groups: int) -> str:
+    """How many path differences between segments are significant, and the largest of them.
 
     Examples
     --------
-    >>> summarize_findings({"satisfaction_index": 71.2, "satisfaction_index_low": 69.0,
-    ...                     "satisfaction_index_high": 73.1})[0]
-    'The satisfaction index is 71.2 out of 100 (95% interval 69.0 to 73.1).'
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"group_a": [1, 1], "group_b": [2, 3], "source": ["Q", "Q"], "target": ["S", "S"],
+    ...                       "path_a": [0.2, 0.2], "path_b": [0.55, 0.25], "difference": [-0.35, -0.05],
+    ...                       "p_value": [0.01, 0.7]})
+    >>> multigroup_finding(table, "provider", 1000, 3)  # doctest: +NORMALIZE_WHITESPACE
+    'Across the 3 provider groups, 1 of 2 path comparisons differ at the 5% level (permutation test, 1,000
+    permutations): Q -> S, provider 1 vs 2 (0.20 vs 0.55, p = 0.010). With many comparisons, about 1 in 20
+    would differ by chance alone.'
     """
-    lines = []
-    for name in ("satisfaction", "loyalty"):
-        key = f"{name}_index"
-        if results.get(key) is not None:
-            lines.append(f"The {name} index is {results[key]:.1f} out of 100 "
-                         f"(95% interval {results[key + '_low']:.1f} to {results[key + '_high']:.1f}).")
-    rho = results.get("satisfaction_loyalty_spearman")
-    if rho is not None:
-        strength = "strong" if abs(rho) >= 0.5 else "moderate" if abs(rho) >= 0.3 else "weak"
-        lines.append(f"Satisfaction and loyalty are {strength}ly related (Spearman rho = {rho:.2f}).")
-    curve = results.get("loyalty_by_satisfaction")
-    if curve:
-        levels = sorted(curve, key=float)
-        lines.append(f"The top-box loyalty share rises from {_pct(curve[levels[0]])} at satisfaction {levels[0]} "
-                     f"to {_pct(curve[levels[-1]])} at {levels[-1]}.")
-    if results.get("curve_steepest") is not None:
-        top_share = results.get("curve_top_gain_share")
-        p_value = results.get("curve_nonlinearity_pvalue")
-        text = f"The curve is steepest near satisfaction {results['curve_steepest']:.1f}"
-        if top_share is not None:
-            where = "concentrated at the top of the scale" if top_share > 0.5 else "spread over the scale"
-            text += f"; {_pct(top_share)} of the rise in loyalty comes in the top third of the satisfaction range ({where})"
-        if p_value is not None:
-            text += (f"; the curvature test beyond the logistic shape gives p = {p_value:.3f}"
-                     f" ({'significant' if p_value < 0.05 else 'not significant'})")
-        lines.append(text + ".")
-    segments = results.get("segments")
-    if segments:
-        lines.append(f"{_pct(segments.get('true', 0))} of customers are truly loyal, {_pct(segments.get('spurious', 0))} "
-                     f"are spuriously loyal (repurchasing without being satisfied) and {_pct(segments.get('latent', 0))} "
-                     "are latently loyal (satisfied but not repurchasing).")
-    drivers = results.get("key_drivers")
-    if drivers:
-        top = max(drivers, key=drivers.get)
-        lines.append(f"The strongest driver of satisfaction is {top} ({_pct(drivers[top])} of the explained variance).")
-    if results.get("short_stave"):
-        if results.get("short_stave_quadrant") == drv.QUADRANTS[(True, True)]:
-            lines.append(f"No important driver lags behind: the weakest of them, {results['short_stave']}, "
-                         "still performs above average.")
-        else:
-            lines.append(f"The short stave (high importance, lowest performance) is {results['short_stave']}: "
-                         "improve it first.")
-    if results.get("segment_difference_pvalue") is not None:
-        p = results["segment_difference_pvalue"]
-        lines.append(f"Segments {'differ' if p < 0.05 else 'do not differ significantly'} in top-box loyalty (chi-square p = {p:.3f}).")
-    return lines
+    significant = table[table["p_value"] < 0.05].sort_values("p_value")
+    text = (f"Across the {n_groups} {segment} groups, {len(significant)} of {len(table)} path comparisons differ at "
+            f"the 5% level (permutation test, {n_permutations:,} permutations)")
+    if significant.empty:
+        return text + ": the structural model holds alike in every group."
+    listed = "; ".join(f"{r.source} -> {r.target}, {segment} {r.group_a} vs {r.group_b} ({fmt.number(r.path_a)} vs "
+                       f"{fmt.number(r.path_b)}, {fmt.p_value(r.p_value, label=True)})"
+                       for r in significant.head(3).itertuples())
+    more = f"; and {len(significant) - 3} more" if len(significant) > 3 else ""
+    return text + f": {listed}{more}. With many comparisons, about 1 in 20 would differ by chance alone."
 
 
-def references(results: Mapping) -> list[str]:
-    """The published works behind what a run recorded, in the order the report cites them.
+@dataclass
+class MultiGroupSection(Section):
+    """Permutation multi-group analysis (Chin and Dibbern 2010): are the paths different between segments?"""
 
-    Examples
-    --------
-    >>> [text.split(" (")[0] for text in references({"segments": {}, "key_drivers": {}})]
-    ['Wilson', 'Dick and Basu', 'Martilla and James', 'Lindeman, Merenda and Gold']
-    """
-    keys = ["intervals"]
-    if "segments" in results:
-        keys.append("types")
-    if "dealer_table" in results:
-        keys.append("dealer")
-    if "key_drivers" in results:
-        keys += ["ipa", "shapley"]
-    if "satisfaction_index" in results:
-        keys.append("acsi")
-    if "ecsi_paths" in results:
-        keys += ["ecsi", "pls", "ipma"]
-    return [REFERENCES[key] for key in keys]
+    segment: str = ""
+    n_permutations: int = 0
+    n_groups: int = 0
+    references = ("chin_dibbern2010", "hair2017")
+
+    def tables(self) -> list:
+        shown = self.table.assign(path=self.table["source"] + " -> " + self.table["target"])
+        shown = shown[["group_a", "group_b", "path", "path_a", "path_b", "difference", "p_value", "n_a", "n_b"]]
+        return [_styled(shown, f"Path differences between {self.segment} groups (permutation test)", self.source)]
+
+    def results(self) -> dict:
+        significant = self.table[self.table["p_value"] < 0.05]
+        return {"mga_significant": [f"{r.source}->{r.target} {r.group_a} vs {r.group_b}"
+                                    for r in significant.itertuples()],
+                "mga_comparisons": len(self.table)}
+
+    def finding(self) -> str:
+        return multigroup_finding(self.table, self.segment, self.n_permutations, self.n_groups)
 
 
-def summary(run, settings: Settings | None = None) -> Any:
-    """The closing section of the report: the findings as bullets, the source, the references.
-
-    Built from what the run recorded (``run.recorder.results``) and the notes of the
-    sections that could not run; returns Markdown that a notebook shows as the cell's
-    output. ``settings`` gives the source line of a filtered or weighted run.
-    """
-    from IPython.display import Markdown
-
-    results = run.recorder.results
-    source = settings.source if settings is not None else run.source
-    lines = [f"- {line}" for line in summarize_findings(results)]
-    lines += [f"- {note}" for note in run.notes]
-    text = "\n".join(lines) + f"\n\n*{source}.*\n\n**References**\n\n" + "\n".join(
-        f"- {reference}" for reference in references(results))
-    return Markdown(text)
+@_guarded("Multi-group analysis of the paths", fix="compare fewer, larger segments")
+def multigroup_section(settings: Settings, model: IndexModel, *, permutations: int = 1000,
+                       seed: int = 0) -> MultiGroupSection | Skipped:
+    """``pls.mga(..., by=segment)``: every pair of segments, path by path (needs a PLS model and segments)."""
+    title = "Multi-group analysis of the paths"
+    if not settings.compare_segments:
+        return _segment_skip(title, settings)
+    if model.pls_fit is None:
+        return _no_model(title, model)
+    if permutations < 1:
+        return Skipped(title, "`permutations` is 0", fix="set `permutations` to e.g. 1000", source=settings.source)
+    sizes = settings.data[settings.segment].value_counts()
+    small = sizes[sizes < MIN_GROUP_SIZE]
+    if len(small) == len(sizes) or len(sizes) - len(small) < 2:
+        return Skipped(title, f"fewer than two {settings.label(settings.segment)} groups have {MIN_GROUP_SIZE} or "
+                       "more respondents", fix="compare fewer, larger segments", source=settings.source)
+    data = settings.data[~settings.data[settings.segment].isin(small.index)]
+    result = pls.mga(data, *settings.model_spec(), by=settings.segment, n=permutations, seed=seed)
+    return MultiGroupSection(title=title, table=result.table, source=settings.source,
+                             segment=settings.label(settings.segment), n_permutations=permutations,
+                             n_groups=len(result.groups))
