@@ -34,13 +34,22 @@ import numpy as np
 import pandas as pd
 
 from . import metrics, regression, survival
-from ._validation import check_choice, check_columns, check_complete, describe_offenders, read_flags, read_weights
+from ._validation import (
+    check_choice,
+    check_columns,
+    check_complete,
+    critical_z,
+    describe_offenders,
+    read_flags,
+    read_weights,
+)
 from .errors import ModelSpecError, ParameterError, SurveyDataError
 
 __all__ = [
     "CAUSE_SHARES",
     "CONTROLLABLE_CAUSES",
     "DAYS_PER_MONTH",
+    "P_VALUE_FLOOR",
     "TENURE_EDGES",
     "ChurnDrivers",
     "churn_by_segment",
@@ -56,6 +65,7 @@ __all__ = [
     "restricted_mean_lifetime",
     "retention_curves",
     "retention_curves_by_segment",
+    "segment_association",
     "simulation_check",
     "tenure_bands",
     "tier_example",
@@ -72,6 +82,8 @@ CONTROLLABLE_CAUSES = ("competitor", "quality", "indifference")
 DAYS_PER_MONTH = 30.4
 #: default tenure bands in months: [0, 6), [6, 12), [12, 24), [24, 48), [48, inf)
 TENURE_EDGES = (0, 6, 12, 24, 48, np.inf)
+#: the smallest p-value reported: a chi-square tail beyond the smallest positive double is floored here
+P_VALUE_FLOOR = float(np.finfo(float).tiny)
 #: :func:`csat_analysis.survival.logrank` column -> this module's name. The one place its
 #: table is read: names already in the new vocabulary pass through unchanged.
 _LOGRANK_COLUMNS = {"by": "segment", "chisq": "statistic", "df": "dof", "pvalue": "p_value"}
@@ -214,8 +226,7 @@ def churn_by_segment(
         Denominator of ``rate`` (``rate_start`` and ``rate_end`` are both returned).
     weights : str or array-like, optional
         Positive survey weights, as a column name or one value per row: counts become
-        weighted sums and the interval uses the Kish effective size of the starting
-        customers.
+        weighted sums and the interval is design-based (see Returns).
     ci : float
         Confidence level.
 
@@ -224,9 +235,15 @@ def churn_by_segment(
     DataFrame
         Segment columns, ``n``, ``new``, ``start``, ``end``, ``churned``,
         ``rate_start``, ``rate_end``, ``base``, ``rate``, ``low``, ``high``, ``n_eff``.
-        The interval is the Wilson interval of ``churned / start``, carried to the
-        end base through ``rate_end = churned / (start - churned + new)``, which is
-        increasing in the churned share.
+        Unweighted, the interval is the Wilson interval of ``churned / start``
+        (Wilson 1927). Weighted, ``churned / start`` is a ratio of weighted totals:
+        its standard error is Taylor-linearised (:class:`csat_analysis.design.SurveyDesign`,
+        as R ``survey::svyratio``; Lumley 2004) and the interval is formed on the
+        logit scale, as R ``svyciprop``'s default, so it stays within [0, 1]; a rate of
+        exactly 0 or 1 has a zero standard error and a degenerate interval. Either
+        interval is carried to the end base through
+        ``rate_end = churned / (start - churned + new)``, which is increasing in the
+        churned share. ``n_eff`` is the Kish effective size of the starting customers.
 
     Examples
     --------
@@ -248,8 +265,12 @@ def churn_by_segment(
     churned = metrics.churned_count(start.to_numpy(), end.to_numpy(), new.to_numpy())
     with np.errstate(divide="ignore", invalid="ignore"):
         n_eff = (sums["_start_w"] ** 2 / sums["_start_w2"]).to_numpy()
-    share = churned / start.to_numpy()
-    low, high = metrics.wilson_interval(share, n_eff, ci)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = churned / start.to_numpy()
+    if weights is None:
+        low, high = metrics.wilson_interval(share, n_eff, ci)
+    else:
+        low, high = _linearised_share_interval(data, by, flags, ~is_new, w, share, ci)
     low, high = np.atleast_1d(low), np.atleast_1d(high)
     rate_start = _defined_rate(start.to_numpy(), end.to_numpy(), new.to_numpy(), "start")
     rate_end = _defined_rate(start.to_numpy(), end.to_numpy(), new.to_numpy(), "end")
@@ -269,6 +290,41 @@ def churn_by_segment(
     table["low"], table["high"] = low, high
     table["n_eff"] = n_eff
     return table.reset_index(drop=True)
+
+
+def _linearised_share_interval(data: pd.DataFrame, by: list[str], churned: np.ndarray, at_start: np.ndarray,
+                               weights: np.ndarray, share: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Logit-scale interval of the weighted ratio ``sum(w churned) / sum(w at_start)`` per group.
+
+    The ratio ``R`` linearises to ``sum(w (churned - R at_start)) / X`` with ``X`` the
+    group's weighted start count. The domain mean of ``u = (churned - R at_start) W / X``
+    (``W`` the group's weight total) is zero and its linearised influence is exactly
+    that of ``R``, so :meth:`SurveyDesign.mean` of ``u`` gives the ratio's standard error.
+    """
+    from .design import SurveyDesign
+
+    frame = pd.DataFrame({"_churned": churned, "_start": at_start.astype(float)}, index=data.index)
+    # the same group codes as metrics.group_sums, so the errors line up with its rows
+    codes = metrics._group_codes(data, by, True)[0] if by else np.zeros(len(frame), dtype=int)
+    totals = np.bincount(codes, weights=weights)
+    starts = np.bincount(codes, weights=weights * frame["_start"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.bincount(codes, weights=weights * churned) / starts
+        frame["_u"] = np.nan_to_num((churned - ratio[codes] * frame["_start"].to_numpy()) * (totals / starts)[codes])
+    frame["_group"] = codes
+    design = SurveyDesign(frame, weights=weights, ci=ci)
+    se = design.mean("_u", by="_group")["se"].to_numpy() if by else np.array([design.mean("_u").se])
+    z = critical_z(ci)
+    share = np.atleast_1d(np.asarray(share, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logit = np.log(share / (1 - share))
+        spread = z * se / (share * (1 - share))
+        low = 1 / (1 + np.exp(-(logit - spread)))
+        high = 1 / (1 + np.exp(-(logit + spread)))
+    degenerate = (share <= 0) | (share >= 1)
+    low = np.where(degenerate, share, low)
+    high = np.where(degenerate, share, high)
+    return low, high
 
 
 def churn_by_segments(data: pd.DataFrame, churn: str, segments: Sequence[str], **kwargs) -> pd.DataFrame:
@@ -410,7 +466,10 @@ def logrank(data: pd.DataFrame, tenure: str, churn: str, by: str) -> pd.DataFram
     -------
     DataFrame
         One row: ``segment`` (the column name), ``groups``, ``statistic`` (the
-        log-rank chi-square), ``dof``, ``p_value`` (:func:`csat_analysis.survival.logrank`).
+        log-rank chi-square), ``dof``, ``p_value`` (:func:`csat_analysis.survival.logrank`,
+        the chi-square survival function). A tail beyond the smallest positive double
+        (the IBM telco contracts give about 1e-511) is reported at that floor,
+        :data:`P_VALUE_FLOOR`: an upper bound, never an impossible 0.
 
     Examples
     --------
@@ -422,7 +481,49 @@ def logrank(data: pd.DataFrame, tenure: str, churn: str, by: str) -> pd.DataFram
     """
     frame, (column,) = _survival_frame(data, tenure, churn, by)
     table = survival.logrank(frame, "_time", "_event", column).rename(columns=_LOGRANK_COLUMNS)
+    table["p_value"] = np.maximum(table["p_value"].to_numpy(dtype=float), P_VALUE_FLOOR)
     return table[["segment", "groups", "statistic", "dof", "p_value"]]
+
+
+def segment_association(data: pd.DataFrame, churn: str, segments: Sequence[str], ci: float = 0.95) -> pd.DataFrame:
+    """Chi-square test of churn against each segment column, with Cramér's V beside it.
+
+    Counts are unweighted (the test's reference distribution needs counts). A
+    segment column with a single level, or data where nobody or everybody churned,
+    gives a row with missing statistics rather than an error.
+
+    Returns
+    -------
+    DataFrame
+        One row per segment column: ``segment``, ``groups``, ``n``, ``statistic``
+        (Pearson's chi-square, no continuity correction), ``dof``, ``p_value`` (floored
+        at :data:`P_VALUE_FLOOR`), ``cramers_v`` with its interval ``low``, ``high``
+        (:func:`csat_analysis.effsize.cramers_v`).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"plan": ["a"] * 40 + ["b"] * 40, "left": [1] * 30 + [0] * 10 + [1] * 10 + [0] * 30})
+    >>> row = segment_association(frame, "left", ["plan"]).iloc[0]
+    >>> float(row.statistic), round(float(row.cramers_v), 4)  # 2x2: V = sqrt(X2 / n) = sqrt(20 / 80)
+    (20.0, 0.5)
+    """
+    from . import effsize
+
+    flags = _churn_flags(data, churn)
+    rows = []
+    for column in _group_columns(data, list(segments)):
+        frame = pd.DataFrame({"segment": data[column].astype(object).to_numpy(), "churned": flags.to_numpy()})
+        groups = int(frame["segment"].nunique())
+        row = {"segment": column, "groups": groups, "n": len(frame), "statistic": np.nan, "dof": np.nan,
+               "p_value": np.nan, "cramers_v": np.nan, "low": np.nan, "high": np.nan}
+        if groups > 1 and 0 < flags.sum() < len(flags):
+            effect = effsize.cramers_v(frame, "segment", "churned", ci=ci).iloc[0]
+            row.update(statistic=float(effect.statistic), dof=int(effect.dof),
+                       p_value=max(float(effect.p_value), P_VALUE_FLOOR), cramers_v=float(effect.value),
+                       low=float(effect.low), high=float(effect.high))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["segment", "groups", "n", "statistic", "dof", "p_value", "cramers_v", "low",
+                                       "high"])
 
 
 def logrank_by_segment(data: pd.DataFrame, tenure: str, churn: str, segments: Sequence[str]) -> pd.DataFrame:

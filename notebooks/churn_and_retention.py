@@ -29,7 +29,9 @@ dataset = "telco_churn"   # "telco_churn", "service_calls_churn", "simulated" or
 schema = None             # schema of a user file (see csat_analysis.io.read_survey)
 survey = None           # survey description (YAML path or dict): what each column means; None: the data set's own
 n = 20000                 # customers to simulate (simulated data only)
-segments = None           # segment columns; None: the data set's defaults
+segments = None           # segment columns; None: the survey's churn roles
+segment = None            # a column to filter on, e.g. "contract"; None: all customers
+segment_value = None      # the level of that column to keep, e.g. "Month-to-month"
 tenure = None             # tenure column in months (service_calls_churn: days); None: default
 churn = None              # churn column, true when the customer left; None: default
 margin = 0.3              # ASSUMPTION: profit margin on revenue
@@ -51,7 +53,9 @@ from csat_analysis.studies import churn_and_retention as study
 plots.set_theme()
 run = StudyRun(dataset, study="churn_and_retention", schema=schema, survey=survey, n=n, seed=seed)
 settings = study.settings(run, segments=segments, tenure=tenure, churn=churn, churn_base=churn_base,
-                          margin=margin, acquisition_cost=acquisition_cost, retention_cost=retention_cost)
+                          margin=margin, acquisition_cost=acquisition_cost, retention_cost=retention_cost,
+                          segment=segment, segment_value=segment_value)
+run.show_summary()
 settings
 
 # %% [markdown]
@@ -84,8 +88,11 @@ run.show(tiers)
 # A customer table is one period: customers who joined less than a month ago are the
 # period's *new* customers, the rest were there at its *start*, and the *end* count is
 # everyone who has not churned. The rate uses the base chosen in the parameters, with a
-# Wilson 95% interval. The end-based rate can exceed 100% where more customers left than
-# remain, as among the newest customers.
+# Wilson 95% interval (on weighted data, such as the simulator's, a design-based interval
+# from Taylor linearisation, as R's `survey` package computes it). The end-based rate can
+# exceed 100% where more customers left than remain, as among the newest customers. Beside
+# the rates, a chi-square test per segment asks whether churn differs between its levels,
+# with Cramér's V as the size of the difference (0: none, 1: complete).
 
 # %%
 overall = study.overall_section(settings)
@@ -100,7 +107,9 @@ run.show(by_segment)
 #
 # Kaplan-Meier curves (statsmodels `SurvfuncRight`) give the share of customers still
 # active after each month of tenure; active customers count until their current tenure
-# (right-censored). The bands are log-log 95% intervals. The median lifetime is the
+# (right-censored). The bands are log-log 95% intervals; where that interval is undefined
+# (before a segment's first churn, while the curve is still 1) no band is drawn, as in R's
+# `survival` package. The median lifetime is the
 # tenure at which half the customers have left; where a segment never falls below half,
 # the median is *not reached* within the observed tenure. Log-rank tests ask whether a
 # segment's curves differ. Tenure bands are left out here: they are cut from the tenure
@@ -131,6 +140,18 @@ run.show(check)
 # %%
 drivers = study.drivers_section(settings)
 run.show(drivers)
+
+# %% [markdown]
+# The logistic model asks *whether* a customer has churned by now; a Cox
+# proportional-hazards model asks *how soon*: a hazard ratio above 1 means customers with
+# that trait leave sooner at any tenure. Tenure is the model's time axis, so it is not a
+# covariate here. The concordance says how well the model ranks who leaves first (0.5:
+# chance), and the proportional-hazards check flags covariates whose effect changes with
+# tenure, for which the hazard ratio is an average.
+
+# %%
+cox = study.cox_section(settings)
+run.show(cox)
 
 # %% [markdown]
 # ## 5. Lifetime value per segment
@@ -165,23 +186,5 @@ run.show(value)
 causes = study.causes_section(settings)
 run.show(causes)
 
-# %% [markdown]
-# ## 7. Findings
-
 # %%
-findings = study.key_findings(overall=overall, by_segment=by_segment, retention=retention, drivers=drivers,
-                              value=value, causes=causes, examples=examples)
-run.show(findings)
-
-# %% [markdown]
-# ## References
-#
-# * Worked examples from churn-management training material (churn counts, rates on the
-#   start and end count, churn loss, lifetime value; no published source).
-# * LeBoeuf, M. (1987). *How to Win Customers and Keep Them for Life*. Quoting the
-#   widely cited figures attributed to a Rockefeller Corporation study on why customers
-#   leave.
-# * Kaplan, E. L. and Meier, P. (1958). Nonparametric estimation from incomplete
-#   observations. *Journal of the American Statistical Association* 53(282).
-# * Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
-#   inference. *Journal of the American Statistical Association* 22(158).
+run.show_references()

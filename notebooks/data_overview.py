@@ -29,6 +29,8 @@ schema = None  # schema of a user file, see csat_analysis.io.read_survey
 survey = None           # survey description (YAML path or dict): what each column means; None: the data set's own
 n = 5000  # simulated respondents, used when dataset is "simulated"
 seed = 0  # random seed of the simulator
+segment = None  # a column to filter on, e.g. "serviceprovider"; None: all rows
+segment_value = None  # the level of that column to keep, e.g. 2
 
 # %% [markdown]
 # ## Set-up
@@ -40,7 +42,8 @@ from csat_analysis.studies import StudyRun, data_overview
 
 plots.set_theme()
 run = StudyRun(dataset, study="data_overview", schema=schema, survey=survey, n=n, seed=seed)
-settings = data_overview.resolve_settings(run)
+settings = data_overview.resolve_settings(run, segment=segment, segment_value=segment_value)
+run.show_summary()
 
 # %% [markdown]
 # ## Source and size
@@ -95,3 +98,6 @@ run.show(section)
 # %%
 section = data_overview.numeric_section(settings)
 run.show(section)
+
+# %%
+run.show_references()

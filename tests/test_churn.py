@@ -365,3 +365,85 @@ def test_retention_curves_by_segment_is_long_and_has_an_all_customers_curve():
     everyone = ch.retention_curves_by_segment(frame, "months", "left", [])
     assert everyone["segment"].unique().tolist() == ["all customers"]
     np.testing.assert_allclose(everyone["survival"], HAND_SURVIVAL)
+
+
+# --- design-based weighted churn rates, p-value floor, segment tests -------------------------------------------
+
+
+def _linearised_ratio_se(churned, at_start, weights, n_units=None):
+    """Standard error of sum(w y) / sum(w x) by the textbook linearisation (with-replacement, one stratum).
+
+    z_i = w_i (y_i - R x_i) / X; var = n / (n - 1) * sum((z_i - mean z)^2): Cochran (1977) 6.9, R svyratio.
+    """
+    y, x, w = (np.asarray(a, dtype=float) for a in (churned, at_start, weights))
+    ratio = np.sum(w * y) / np.sum(w * x)
+    z = w * (y - ratio * x) / np.sum(w * x)
+    n = len(z)
+    return ratio, math.sqrt(n / (n - 1) * np.sum((z - z.mean()) ** 2))
+
+
+def test_weighted_churn_rate_interval_is_the_linearised_ratio_on_the_logit_scale():
+    rng = np.random.default_rng(7)
+    n = 400
+    frame = pd.DataFrame({"left": rng.random(n) < 0.3, "months": rng.integers(0, 30, n).astype(float),
+                          "w": rng.uniform(0.3, 3.0, n), "plan": rng.choice(["a", "b"], n)})
+    table = ch.churn_by_segment(frame, "left", tenure="months", weights="w")
+    at_start = (frame.months >= 1).to_numpy()
+    ratio, se = _linearised_ratio_se(frame.left, at_start, frame.w)
+    assert table.rate.iloc[0] == pytest.approx(ratio, rel=1e-12)
+    z = stats.norm.ppf(0.975)
+    logit, spread = math.log(ratio / (1 - ratio)), z * se / (ratio * (1 - ratio))
+    assert table.low.iloc[0] == pytest.approx(1 / (1 + math.exp(-(logit - spread))), rel=1e-10)
+    assert table.high.iloc[0] == pytest.approx(1 / (1 + math.exp(-(logit + spread))), rel=1e-10)
+    # per segment: the domain linearisation z_i = w_i 1[i in d] (y_i - R_d x_i) / X_d over the whole sample
+    by_plan = ch.churn_by_segment(frame, "left", by="plan", tenure="months", weights="w").set_index("plan")
+    for level in ("a", "b"):
+        inside = (frame.plan == level).to_numpy()
+        y, x, w = frame.left.to_numpy() * inside, at_start * inside, frame.w.to_numpy()
+        r = np.sum(w * y) / np.sum(w * x)
+        zi = w * (y - r * x) / np.sum(w * x)
+        se_d = math.sqrt(n / (n - 1) * np.sum((zi - zi.mean()) ** 2))
+        spread = z * se_d / (r * (1 - r))
+        assert by_plan.loc[level, "low"] == pytest.approx(1 / (1 + math.exp(-(math.log(r / (1 - r)) - spread))),
+                                                          rel=1e-10)
+
+
+def test_weighted_churn_rate_without_new_customers_matches_the_design_proportion():
+    from csat_analysis.design import SurveyDesign
+
+    frame = pd.DataFrame({"left": [1, 0, 0, 1, 0, 0, 1, 0], "months": [3, 5, 7, 9, 2, 4, 6, 8],
+                          "w": [1.0, 2.0, 0.5, 1.5, 1.0, 1.0, 2.5, 0.5]})
+    row = ch.churn_by_segment(frame, "left", tenure="months", weights="w").iloc[0]
+    design = SurveyDesign(frame, weights="w").proportion("left", 1)
+    assert row.rate == pytest.approx(design.value)
+    # the logit interval has the design's standard error at its centre: back out se from the interval width
+    z = stats.norm.ppf(0.975)
+    se = (math.log(row.high / (1 - row.high)) - math.log(row.low / (1 - row.low))) / (2 * z) * row.rate * (1 - row.rate)
+    assert se == pytest.approx(design.se, rel=1e-10)
+
+
+def test_log_rank_p_value_underflow_is_floored_not_zero():
+    # 3,000 customers who all churn in month 1 against 3,000 who never do: chi-square far beyond 1e-308
+    frame = pd.DataFrame({"months": [1.0] * 3000 + [24.0] * 3000, "left": [1] * 3000 + [0] * 3000,
+                          "plan": ["a"] * 3000 + ["b"] * 3000})
+    row = ch.logrank(frame, "months", "left", "plan").iloc[0]
+    assert stats.chi2.sf(row.statistic, 1) == 0.0  # the raw tail underflows
+    assert row.p_value == ch.P_VALUE_FLOOR > 0
+    from csat_analysis import formatting
+
+    assert formatting.p_value(row.p_value) == "< 0.001"
+
+
+def test_segment_association_matches_scipy_chi_square_and_cramers_v():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"left": rng.random(300) < 0.3, "plan": rng.choice(list("abc"), 300),
+                          "one": "x"})
+    table = ch.segment_association(frame, "left", ["plan", "one"]).set_index("segment")
+    counts = pd.crosstab(frame.plan, frame.left).to_numpy()
+    chi2, p, dof, _ = stats.chi2_contingency(counts, correction=False)
+    row = table.loc["plan"]
+    assert row.statistic == pytest.approx(chi2, rel=1e-12) and row.dof == dof and row.p_value == pytest.approx(p)
+    assert row.cramers_v == pytest.approx(math.sqrt(chi2 / (300 * 1)), rel=1e-12)
+    assert row.low <= row.cramers_v <= row.high
+    # a single level cannot be tested: its row is there, with missing statistics
+    assert table.loc["one", "groups"] == 1 and np.isnan(table.loc["one", "statistic"])

@@ -251,6 +251,7 @@ CASES = [
     call("churn", "restricted_mean_lifetime", telco, "tenure", "churn", "contract"),
     call("churn", "retention_curves", telco, "tenure", "churn", "contract"),
     call("churn", "retention_curves_by_segment", telco, "tenure", "churn", ["contract"]),
+    call("churn", "segment_association", telco, "churn", ["contract", "internet_service"]),
     call("churn", "simulation_check", S, "tenure_months", "churned", monthly_hazards),
     call("churn", "worked_examples"),
     call("churn", "tier_example"),

@@ -1,5 +1,6 @@
 """The churn and retention study: settings, sections, findings and notebook runs on every supported data set."""
 
+import itertools
 import json
 
 import matplotlib
@@ -82,8 +83,9 @@ def test_settings_user_file_needs_columns_and_lists_choices():
         study.settings(_FakeRun(frame), segments="plan", tenure="month", churn="left")
     with pytest.raises(StudyError, match="give the churn column"):
         study.settings(_FakeRun(frame), segments="plan", tenure="months")
-    with pytest.raises(StudyError, match="give the segment columns"):
-        study.settings(_FakeRun(frame), tenure="months", churn="left")
+    # segments are optional: without them the segment sections say so and the rest runs
+    chosen = study.settings(_FakeRun(frame), tenure="months", churn="left")
+    assert chosen.segments == [] and isinstance(study.segment_section(chosen), Skipped)
 
 
 @pytest.mark.parametrize("parameters, message", [
@@ -144,11 +146,15 @@ def test_overall_finding_and_results_name_rate_base_interval_and_other_base():
     section = _overall()
     low, high = proportion_confint(3, 10, method="wilson")
     text = section.finding()
-    assert "Of 12 customers, 3 churned" in text and "**30.0%** of customers at the start" in text
-    assert f"{100 * low:.1f}% to {100 * high:.1f}%" in text and "on the end count it is 33.3%" in text
+    assert "Of 12 customers, 3 churned" in text
+    assert f"**30.0% [{100 * low:.1f}%, {100 * high:.1f}%]** of customers at the start (Wilson 95% interval)" in text
+    assert "on the end count it is 33.3%" in text
     end_text = _overall("end", weights="w").finding()
-    assert "**33.3%** of customers at the end" in end_text and "on the start count it is 30.0%" in end_text
-    assert "weighted counts" in end_text
+    assert "**33.3% [" in end_text and "of customers at the end" in end_text
+    assert "on the start count it is 30.0%" in end_text
+    assert "weighted counts, design-based 95% interval" in end_text
+    assert section.references == ("churn_training", "wilson1927")
+    assert _overall("end", weights="w").references == ("churn_training", "lumley2004")
     assert section.results() == {"n_customers": 12, "churn_rate": pytest.approx(0.3),
                                  "churn_rate_low": pytest.approx(low), "churn_rate_high": pytest.approx(high),
                                  "churn_base": "start"}
@@ -162,7 +168,8 @@ def test_segment_section_finding_picks_widest_spread_and_plots_one_panel_per_seg
     top, bottom = study.widest_segment(table)
     assert (top.level, bottom.level) == ("b", "a")
     section = study.SegmentChurnSection(table=table, source="Hand data")
-    assert section.finding() == "Churn differs most by `plan`: 40.0% for b against 10.0% for a."
+    assert section.finding() == ("Churn differs most by plan: 40.0% [0.0%, 50.0%] for b against 10.0% [0.0%, 50.0%] "
+                                 "for a.")
     import matplotlib.pyplot as plt
 
     axes = section.plot()
@@ -191,7 +198,9 @@ def test_retention_section_finding_results_and_log_rank_table():
     assert section.shortest().level == "a" and section.shortest()["median"] == 2
     text = section.finding()
     assert "Fewer than half of all customers have left" in text
-    assert "shortest median lifetime is 2.0 months (`plan` = a)" in text
+    assert "shortest median lifetime is 2.0 months (plan = a)" in text
+    # log-rank by hand: O - E = 2 - (3/6 + 2/5) = 1.1, V = 0.25 + 0.24 -> 1.21 / 0.49 on 1 dof
+    assert "most clearly plan, p = 0.116" in text
     assert "of 1 segmentations" in text and "unweighted" in text
     recorded = section.results()
     assert recorded["median_lifetime_months_overall"] is None
@@ -199,7 +208,7 @@ def test_retention_section_finding_results_and_log_rank_table():
     assert list(section.tests.columns) == ["segment", "groups", "statistic", "dof", "p_value"]
     assert "degrees of freedom" in section.tables()[1].to_html()
     reached = study.retention_section(_settings(HAND, segments=()))
-    assert reached.finding() == "Half of all customers have left after 3 months."
+    assert reached.finding() == "Half of all customers have left after 3.0 [1.0, 5.0] months."
     assert reached.results()["median_lifetime_months_overall"] == 3.0
     assert reached.curves["segment"].unique().tolist() == ["all customers"]
 
@@ -224,7 +233,8 @@ def test_drivers_finding_both_directions_and_none():
     section = study.DriversSection(table=table)
     text = section.finding()
     # y (3.0) and w (0.2) are not significant: x and z are the strongest significant terms
-    assert "risk factor is x (odds ratio 1.50)" in text and "protection is z (odds ratio 0.80)" in text
+    assert "risk factor is x (odds ratio 1.50 [0.10, 4.00])" in text
+    assert "protection is z (odds ratio 0.80 [0.10, 4.00])" in text
     assert "2 of 4 terms are significant" in text
     only_risk = study.DriversSection(table=table[table.odds_ratio > 1]).finding()
     assert "protection" not in only_risk and "1 of 2 terms" in only_risk
@@ -250,7 +260,7 @@ def test_value_section_states_assumptions_and_negative_branch():
     rich = study.value_section(_settings(frame, monthly_revenue="revenue", margin=1.0, acquisition_cost=0,
                                          retention_cost=0))
     best = rich.table.sort_values("clv_expected").iloc[-1]
-    assert f"`plan` = {best.level} is expected to be worth {best.clv_expected:,.0f}" in rich.finding()
+    assert f"plan = {best.level} is expected to be worth {best.clv_expected:,.0f}" in rich.finding()
     assert "earns back" not in rich.finding()
     no_revenue = study.value_section(_settings(frame))
     assert isinstance(no_revenue, Skipped) and "no revenue column" in no_revenue.note()
@@ -304,6 +314,144 @@ def test_study_text_never_names_internal_documents():
     internal = "|".join(["seed 0[0-9]{2}", "br" "ief", "seed" "'s", "seeds" "'"])
     for module in (study, ch):
         assert not re.search(internal, inspect.getsource(module)), module.__name__
+
+
+# --- Cox model, segment filter, small and awkward data ------------------------------------------------------
+
+
+def test_cox_section_reports_hazard_ratios_concordance_and_the_ph_check():
+    from statsmodels.duration.hazard_regression import PHReg
+
+    rng = np.random.default_rng(11)
+    n = 300
+    plan = rng.choice(["a", "b"], n)
+    hazard = np.where(plan == "b", 0.12, 0.05)
+    time = rng.geometric(hazard).astype(float)
+    follow = rng.integers(1, 40, n).astype(float)
+    frame = pd.DataFrame({"months": np.minimum(time, follow), "left": time <= follow, "plan": plan,
+                          "spend": rng.normal(50, 10, n)})
+    chosen = _settings(frame, drivers=("plan", "spend", "tenure_months"))
+    assert chosen.cox_covariates == ["plan", "spend"]  # tenure is the time axis, not a covariate
+    section = study.cox_section(chosen)
+    assert isinstance(section, study.CoxSection)
+    # independent fit: statsmodels PHReg (Efron ties) on hand-built dummies
+    x = np.column_stack([(plan == "b").astype(float), frame.spend])
+    fit = PHReg(frame.months.to_numpy(), x, status=frame.left.to_numpy(dtype=float), ties="efron").fit()
+    np.testing.assert_allclose(section.table.hazard_ratio, np.exp(fit.params), rtol=1e-6)
+    # Harrell's C by brute force over comparable pairs (shorter time is a churn)
+    eta = x @ fit.params
+    concordant = ties = pairs = 0
+    t, e = frame.months.to_numpy(), frame.left.to_numpy()
+    for i in np.flatnonzero(e):
+        later = (t > t[i]) | ((t == t[i]) & ~e)
+        pairs += later.sum()
+        concordant += np.sum(later & (eta[i] > eta))
+        ties += np.sum(later & (eta[i] == eta))
+    assert section.concordance == pytest.approx((concordant + ties / 2) / pairs, rel=1e-6)
+    results = section.results()
+    assert results["cox_concordance"] == section.concordance
+    assert list(results["cox_hazard_ratios"].columns) == ["term", "hazard_ratio", "low", "high", "p_value"]
+    assert results["cox_hazard_ratios"]["term"].tolist() == ["plan: b", "spend"]
+    assert section.ph_test["term"].tolist()[-1] == "GLOBAL"
+    text = section.finding()
+    assert text.startswith(f"The Cox model ranks who churns sooner with a concordance of {section.concordance:.2f}")
+    assert "hazard ratio" in text and section.references == ("cox1972", "harrell1982", "grambsch_therneau1994")
+    import matplotlib.pyplot as plt
+
+    ax = section.plot()
+    assert ax.get_xscale() == "log" and ax.get_xlabel() == "hazard ratio (log scale)"
+    assert len(section.tables()) == 2
+    plt.close("all")
+
+
+def test_models_become_notes_without_churners_or_covariates():
+    frame = HAND.assign(left=0, plan=list("aabbab"))
+    chosen = _settings(frame)
+    for section in (study.drivers_section(chosen), study.cox_section(chosen)):
+        assert isinstance(section, Skipped) and "churned and customers who stayed" in section.reason
+    tenure_only = study.cox_section(_settings(HAND, drivers=("tenure_months",)))
+    assert isinstance(tenure_only, Skipped) and "time axis" in tenure_only.reason
+
+
+def test_every_section_renders_or_explains_itself_on_thirty_customers():
+    import matplotlib.pyplot as plt
+
+    run = StudyRun("telco_churn", study="churn_and_retention", emit=False)
+    full = run.data
+    for seed in range(3):
+        small = full.sample(30, random_state=seed).reset_index(drop=True)
+        chosen = study.settings(_FakeRun(small), tenure="tenure", churn="churn",
+                                segments=["contract", "payment_method"])
+        for make in (study.overall_section, study.segment_section, study.retention_section,
+                     study.simulation_section, study.drivers_section, study.cox_section, study.value_section,
+                     study.causes_section):
+            section = make(chosen)
+            if isinstance(section, Skipped):
+                assert section.reason and section.note().endswith(".")
+                continue
+            section.finding()
+            section.results()
+            section.plot()
+            plt.close("all")
+
+
+def test_segment_and_segment_value_filter_the_customers():
+    run = StudyRun("telco_churn", study="churn_and_retention", emit=False)
+    chosen = study.settings(run, segment="contract", segment_value="Two year")
+    assert len(chosen.data) == 1695 and set(chosen.data["contract"]) == {"Two year"}
+    assert "contract" not in chosen.segments and "contract" not in chosen.drivers
+    assert chosen.source.endswith("; only contract = Two year (n = 1,695)")
+    assert run.source == chosen.source  # the summary box names the filtered data
+    overall = study.overall_section(chosen)
+    assert overall.results()["n_customers"] == 1695
+    with pytest.raises(StudyError, match="segment_value='Three year' is not valid; choose one of: 'Month-to-month'"):
+        study.settings(StudyRun("telco_churn", study="churn_and_retention", emit=False), segment="contract",
+                       segment_value="Three year")
+    with pytest.raises(StudyError, match="segment_value needs a segment column"):
+        study.settings(StudyRun("telco_churn", study="churn_and_retention", emit=False), segment_value="x")
+
+
+def test_retention_plot_draws_no_band_before_the_first_churn():
+    import matplotlib.pyplot as plt
+
+    run = StudyRun("telco_churn", study="churn_and_retention", emit=False)
+    section = study.retention_section(study.settings(run, segments=["contract"]))
+    curves = section.curves[section.curves.level == "Two year"]
+    first_churn = curves.loc[curves.events > 0, "time"].min()
+    assert curves.loc[curves.time < first_churn, ["low", "high"]].isna().all().all()
+    axes = section.plot()
+    bands = [c for c in axes[0].collections if c.get_paths()]
+    two_year = bands[2]  # one band per level, in level order
+    starts = min(path.vertices[:, 0].min() for path in two_year.get_paths())
+    assert starts >= first_churn  # nothing drawn over [0, first churn)
+    plt.close("all")
+
+
+def test_payment_method_labels_do_not_overlap():
+    import matplotlib.pyplot as plt
+
+    run = StudyRun("telco_churn", study="churn_and_retention", emit=False)
+    section = study.segment_section(study.settings(run))
+    axes = section.plot()
+    figure = axes[0].figure
+    figure.canvas.draw()
+    for panel in axes:
+        boxes = sorted((label.get_window_extent() for label in panel.get_xticklabels() if label.get_text()),
+                       key=lambda box: box.x0)
+        assert all(left.x1 <= right.x0 or left.y1 <= right.y0 or right.y1 <= left.y0
+                   for left, right in itertools.pairwise(boxes)), panel.get_title()
+    plt.close("all")
+
+
+def test_segment_section_reports_cramers_v_and_weighted_intervals():
+    run = StudyRun("simulated", study="churn_and_retention", n=1000, emit=False)
+    chosen = study.settings(run)
+    section = study.segment_section(chosen)
+    assert section.weighted and section.references == ("lumley2004", "cramer1946")
+    tests = section.results()["churn_segment_tests"]
+    assert tests["segment"].tolist() == chosen.segments
+    assert (tests.p_value > 0).all() and tests.cramers_v.between(0, 1).all()
+    assert "Cramér's V is" in section.finding()
 
 
 # --- the notebook on every supported data set -----------------------------------------------------------
@@ -365,3 +513,44 @@ def test_wrong_parameters_fail_early_with_choices(tmp_path, parameters, message)
         _run_notebook(tmp_path, **parameters)
     assert message in str(failure.value)
     assert "StudyError" in failure.value.ename
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_a_thirty_customer_user_file(tmp_path):
+    run = StudyRun("telco_churn", study="churn_and_retention", emit=False)
+    path = tmp_path / "customers.csv"
+    run.data.sample(30, random_state=0).to_csv(path, index=False)
+    results, executed = _run_notebook(tmp_path, dataset=str(path), schema={"columns": {}}, tenure="tenure",
+                                      churn="churn", segments=["contract", "payment_method"])
+    assert results["n_customers"] == 30
+    # what could not be estimated on 30 customers is a note, not a failure
+    assert any(note.startswith("Lifetime value: not run") for note in results["notes"])
+    text = _markdown(executed)
+    assert "**Key findings**" in text and "## References" in text
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_the_simulator_with_a_thousand_customers_and_a_segment(tmp_path):
+    results, executed = _run_notebook(tmp_path, dataset="simulated", n=1000, segment="segment", segment_value="B")
+    assert 0 < results["n_customers"] < 1000
+    assert 0.5 <= results["cox_concordance"] <= 1
+    assert {"cox_hazard_ratios", "churn_segment_tests"} <= set(results)
+    text = _markdown(executed)
+    assert "only segment = B" in text
+    references = text.split("## References")[-1]
+    assert "Cox, D. R. (1972)" in references and "Lumley, T. (2004)" in references
+
+
+def _markdown(executed) -> str:
+    return "\n".join("".join(output.get("data", {}).get("text/markdown", "")) for cell in executed["cells"]
+                     for output in cell.get("outputs", []))
+
+
+def test_a_user_file_with_churn_roles_needs_no_column_parameters():
+    frame = pd.DataFrame({"months": [1, 5, 9, 14, 20, 30], "left": [1, 0, 1, 0, 1, 0], "plan": list("ababab"),
+                          "fee": [10.0, 12.0, 9.0, 11.0, 10.0, 13.0]})
+    roles = {"churn": {"churned": "left", "tenure": "months", "revenue": "fee"}, "segments": ["plan"]}
+    chosen = study.settings(_FakeRun(frame, roles=roles))
+    assert (chosen.churn, chosen.tenure, chosen.monthly_revenue, chosen.segments) == ("left", "months", "fee", ["plan"])
+    assert chosen.drivers == ["plan", "tenure_months"] and chosen.cox_covariates == ["plan"]
+    assert isinstance(study.value_section(chosen), study.ValueSection)

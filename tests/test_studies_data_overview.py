@@ -157,8 +157,10 @@ def test_size_section_records_the_size_and_states_it(demo_settings):
     section = overview.size_section(demo_settings)
     assert section.results() == {"dataset": "demo.csv", "source": "User data: demo.csv, n = 6", "n_rows": 6,
                                  "n_columns": 5, "n_missing_cells": 2}
-    assert section.finding() == ("**Data:** User data: demo.csv, n = 6.\n\n"
-                                 "The data hold 6 rows and 5 columns; 2 of 30 cells (6.7%) are missing.")
+    # the size leads (it is the summary's headline); a user file cites no published source
+    assert section.finding() == ("The data hold 6 rows and 5 columns; 2 of 30 cells (6.7%) are missing.\n\n"
+                                 "**Data:** User data: demo.csv, n = 6.")
+    assert section.references == ()
     assert section.tables() == [] and section.plot() is None
 
 
@@ -201,6 +203,32 @@ def test_resolve_settings_from_a_run():
     assert len(settings.overview) == run.data.shape[1]
 
 
+def test_segment_and_segment_value_describe_one_segment():
+    run = StudyRun("corp_rep", study="data_overview", emit=False)
+    settings = overview.resolve_settings(run, segment="serviceprovider", segment_value="3")
+    expected = run.data[run.data["serviceprovider"] == 3]
+    assert len(settings.data) == len(expected) and set(settings.data["serviceprovider"]) == {3}
+    assert settings.source.endswith(f"; only serviceprovider = 3 (n = {len(expected):,})")
+    assert overview.size_section(settings).results()["n_rows"] == len(expected)
+    with pytest.raises(StudyError, match="segment_value='9' is not valid; choose one of: '1', '2', '3', '4'"):
+        overview.resolve_settings(StudyRun("corp_rep", study="data_overview", emit=False), segment="serviceprovider",
+                                  segment_value=9)
+    with pytest.raises(StudyError, match="segment_value needs a segment column"):
+        overview.resolve_settings(StudyRun("corp_rep", study="data_overview", emit=False), segment_value=1)
+
+
+@pytest.mark.parametrize("name, key, author", [("mobi", "tenenhaus2005", "Tenenhaus"), ("corp_rep", "hair2017", "Hair"),
+                                               ("telco_churn", "ibm_telco_churn", "IBM"),
+                                               ("service_calls_churn", "mlc_churn", "MLC++")])
+def test_size_section_cites_the_published_source_of_each_bundled_data_set(name, key, author):
+    from csat_analysis.references import REFERENCES
+
+    settings = overview.OverviewSettings(name, pd.DataFrame({"a": [1]}), name, f"Real data: {name}", pd.DataFrame())
+    section = overview.size_section(settings)
+    assert section.references == (key,) and key in REFERENCES
+    assert f"Source: {REFERENCES[key].short}." in section.finding() and author in REFERENCES[key].full
+
+
 # --- the notebook on every data set --------------------------------------------------------
 
 papermill = pytest.importorskip("papermill")
@@ -232,6 +260,14 @@ def test_runs_on_every_bundled_data_set(tmp_path, name):
     stderr = [output for cell in executed.cells if cell.cell_type == "code"
               for output in cell.get("outputs", []) if output.get("name") == "stderr"]
     assert not stderr  # no warnings reach the report
+    markdown = "\n".join("".join(output.get("data", {}).get("text/markdown", "")) for cell in executed.cells
+                          if cell.cell_type == "code" for output in cell.get("outputs", []))
+    # a report: the summary box first, the data set's published source in the References at the end
+    assert markdown.index("**Key findings**") < markdown.index("The data hold")
+    from csat_analysis.references import REFERENCES
+
+    key = overview.dataset_references(name)[0]
+    assert REFERENCES[key].full in markdown.split("## References")[-1]
 
 
 @pytest.mark.slow

@@ -3,11 +3,14 @@
 The notebook ``notebooks/churn_and_retention.ipynb`` resolves its parameters with
 :func:`settings` and then shows one section per cell: the churn arithmetic of worked
 examples from churn-management training material, churn on the data, retention curves,
-drivers of churn, lifetime value, churn causes against the widely quoted figures
-attributed to a Rockefeller Corporation study (e.g. M. LeBoeuf, *How to Win Customers
-and Keep Them for Life*, 1987), and a closing list of findings. The numbers come from
-:mod:`csat_analysis.churn`; this module turns them into tables, figures, sentences and
-recorded results.
+drivers of churn (a logistic model and a Cox proportional-hazards model), lifetime
+value, and churn causes against the widely quoted figures attributed to a Rockefeller
+Corporation study (e.g. M. LeBoeuf, *How to Win Customers and Keep Them for Life*,
+1987). The numbers come from :mod:`csat_analysis.churn` and
+:func:`csat_analysis.survival.cox`; this module turns them into tables, figures,
+sentences and recorded results. A section that cannot be estimated on the data (too
+few customers, no churn, a single level, a missing role) becomes a
+:class:`~csat_analysis.studies.core.Skipped` note saying why and what would fix it.
 
 Examples
 --------
@@ -17,7 +20,7 @@ Examples
 >>> chosen.tenure, chosen.tenure_unit, chosen.segments[0]
 ('account_length', 'days', 'service_calls')
 >>> run.show(overall_section(chosen))  # doctest: +ELLIPSIS
-Of 5,000 customers, 707 churned: a churn rate of **14.7%** of customers at the start ...
+Of 5,000 customers, 707 churned: a churn rate of **14.7% [13.7%, 15.7%]** of customers at the start ...
 >>> run.recorder.results["n_customers"]
 5000
 """
@@ -25,7 +28,7 @@ Of 5,000 customers, 707 churned: a churn rate of **14.7%** of customers at the s
 from __future__ import annotations
 
 import re
-import textwrap
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,16 +37,19 @@ import numpy as np
 import pandas as pd
 
 from .. import churn as ch
+from .. import formatting as fmt
 from ..churn import CAUSE_SHARES, CONTROLLABLE_CAUSES, DAYS_PER_MONTH
-from ..errors import ParameterError, StudyError
+from ..errors import ConvergenceWarning, CsatError, ParameterError, StudyError
 from ..report import styled_table
 from .core import Section, Skipped, StudyRun
+from .data_overview import dataset_references
 
 __all__ = [
     "LABELS",
     "PARAMETERS",
     "CausesSection",
     "ChurnSettings",
+    "CoxSection",
     "DriversSection",
     "ExamplesSection",
     "KeyFindings",
@@ -54,6 +60,7 @@ __all__ = [
     "TiersSection",
     "ValueSection",
     "causes_section",
+    "cox_section",
     "drivers_section",
     "examples_section",
     "key_findings",
@@ -73,6 +80,8 @@ PARAMETERS: dict[str, Any] = {
     "survey": None,  # survey description (path or dict); None: the data set's own
     "n": 20000,
     "segments": None,
+    "segment": None,  # keep only customers with segment == segment_value
+    "segment_value": None,
     "tenure": None,
     "churn": None,
     "margin": 0.3,
@@ -104,8 +113,14 @@ LABELS = {
     "share": "share", "controllable": "controllable", "quoted_share": "quoted share (Rockefeller figures)",
     "monthly_hazard": "true monthly hazard", "true_median": "true median", "km_median": "Kaplan-Meier median",
     "true_rmst": "true restricted mean", "km_rmst": "Kaplan-Meier restricted mean", "repurchase": "repurchase",
+    "hazard_ratio": "hazard ratio", "cramers_v": "Cramér's V", "V_low": "V 95% low", "V_high": "V 95% high",
 }
 
+
+#: display names of the columns the study derives
+DERIVED_LABELS = {TENURE: "tenure (months)", "tenure_band": "tenure band (months)",
+                  "service_calls": "customer-service calls", "monthly_charges": "monthly charges",
+                  "monthly_revenue": "monthly revenue"}
 
 BASE_LABELS = {"start": "customers at the start",
                "end": "customers at the end (the base of churn-management training material)"}
@@ -115,7 +130,31 @@ CAUSES_REFERENCE = ("the widely quoted figures attributed to a Rockefeller Corpo
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.1f}%"
+    return fmt.percent(value)
+
+
+def _guarded(title: str, fix: str, compute):
+    """``compute()``, or a :class:`Skipped` section when the data cannot support the estimate.
+
+    Small segments break models in ways no parameter check foresees: no churned
+    customer, a single level, perfect separation, a fit that does not converge. The
+    section then says why and what would fix it, and the rest of the report renders.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        try:
+            return compute()
+        except ConvergenceWarning as warning:
+            return Skipped(title, f"the model did not converge on these data ({warning})", fix=fix)
+        except (CsatError, np.linalg.LinAlgError) as error:
+            return Skipped(title, _reason(error), fix=fix)
+
+
+def _reason(error: Exception) -> str:
+    """The error's message as a reason: without the function prefix and model formulas a reader cannot use."""
+    text = re.sub(r"\s*'[^']*~[^']*'", "", str(error)).strip().rstrip(".")
+    text = re.sub(r"^(churn_drivers|cox|logistic): ", "", text)
+    return text[:1].lower() + text[1:] if text else type(error).__name__
 
 
 # --- settings ---------------------------------------------------------------------------
@@ -149,6 +188,10 @@ class ChurnSettings:
         Denominator of the churn rate, "start" or "end".
     margin, acquisition_cost, retention_cost : float
         The value assumptions (parameters, not data).
+    segment, segment_value : optional
+        The filter applied to the data (``data`` holds only ``segment == segment_value``).
+    labels : dict
+        Display names of columns (the survey description's labels).
     """
 
     data: pd.DataFrame = field(repr=False)
@@ -168,10 +211,22 @@ class ChurnSettings:
     acquisition_cost: float = 100.0
     retention_cost: float = 2.0
     truth: dict | None = field(default=None, repr=False)
+    segment: str | None = None
+    segment_value: Any = None
+    labels: dict = field(default_factory=dict, repr=False)
 
     @property
     def is_simulated(self) -> bool:
         return self.kind == "simulated"
+
+    def label(self, column: str) -> str:
+        """The display name of a column (its survey label, else the name)."""
+        return str(self.labels.get(column, DERIVED_LABELS.get(column, column)))
+
+    @property
+    def cox_covariates(self) -> list[str]:
+        """The driver columns without tenure: tenure is the time axis of a hazard model."""
+        return [c for c in self.drivers if c != TENURE]
 
     @property
     def time_segments(self) -> list[str]:
@@ -192,10 +247,12 @@ class ChurnSettings:
         '**Data:** User data: x. Churn column `left`, tenure column `days` (day'
         """
         converted = f", converted to months at {DAYS_PER_MONTH} days a month" if self.tenure_unit == "days" else ""
-        weights = (f" Churn rates use the survey weights (`{self.weights}`); retention curves, the driver model "
-                   "and lifetime values count every customer once (unweighted)." if self.weights else "")
+        weights = (f" Churn rates use the survey weights (`{self.weights}`) with design-based (Taylor-linearised) "
+                   "intervals; retention curves, the segment tests, the driver models and lifetime values count every "
+                   "customer once (unweighted)." if self.weights else "")
+        segments = ", ".join(self.label(s) for s in self.segments) or "none"
         return (f"**Data:** {self.source}. Churn column `{self.churn}`, tenure column `{self.tenure}` "
-                f"({self.tenure_unit}{converted}), segments: {', '.join(f'`{s}`' for s in self.segments)}.{weights}")
+                f"({self.tenure_unit}{converted}), segments: {segments}.{weights}")
 
     def _repr_markdown_(self) -> str:
         return self.describe()
@@ -227,14 +284,26 @@ def _derived_columns(data: pd.DataFrame, tenure: str, tenure_unit: str) -> pd.Da
     return frame
 
 
+def _note_filter(run, source: str) -> None:
+    """Let the run's summary box name the filtered data it reports on."""
+    import dataclasses
+
+    if hasattr(run, "study_data"):
+        run.study_data = dataclasses.replace(run.study_data, source=source)
+
+
 def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenure: str | None = None,
              churn: str | None = None, tenure_unit: str | None = None, churn_base: str = "start",
-             margin: float = 0.3, acquisition_cost: float = 100.0, retention_cost: float = 2.0) -> ChurnSettings:
-    """Check the notebook's parameters against the data, fill defaults from the data set's roles.
+             margin: float = 0.3, acquisition_cost: float = 100.0, retention_cost: float = 2.0,
+             segment: str | None = None, segment_value: Any = None) -> ChurnSettings:
+    """Check the notebook's parameters against the data, fill defaults from the survey's roles.
 
-    Bundled churn data and the simulator take every ``None`` parameter from
-    :func:`~csat_analysis.studies.roles.dataset_roles` (``churn`` roles); a user file
-    must name its tenure, churn and segment columns.
+    Every ``None`` parameter comes from the survey description's ``churn`` roles
+    (``churned``, ``tenure``, ``revenue``, ``segments``, ``drivers``, ``cause``; see
+    :attr:`StudyRun.roles`): the bundled churn data and the simulator have them, and so
+    does a user file whose description names them. Otherwise a user file must name
+    its tenure and churn columns; segments are optional (without them the segment
+    sections are skipped).
 
     Parameters
     ----------
@@ -251,6 +320,10 @@ def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenu
     margin, acquisition_cost, retention_cost : float
         Value assumptions: profit margin share, one-off cost of winning a customer,
         monthly cost of keeping one.
+    segment, segment_value : optional
+        Keep only the customers whose ``segment`` column equals ``segment_value``
+        (compared as text, so ``2`` matches a level ``"2"``). ``segment`` may be a
+        derived column such as ``"tenure_band"``.
 
     Raises
     ------
@@ -264,6 +337,8 @@ def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenu
     >>> run = StudyRun("telco_churn", study="churn_and_retention", emit=False)
     >>> settings(run, segments="contract").drivers[-1]
     'tenure_months'
+    >>> settings(run, segment="contract", segment_value="Two year").data["contract"].unique().tolist()
+    ['Two year']
     >>> settings(run, churn_base="middle")
     Traceback (most recent call last):
     ...
@@ -292,26 +367,45 @@ def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenu
     tenure_unit = tenure_unit or defaults.get("tenure_unit", "months")
     check_choice("tenure_unit", tenure_unit, ["months", "days"], error=StudyError)
     frame = _derived_columns(data, tenure, tenure_unit)
-    chosen = segments if segments is not None else defaults.get("segments")
-    if chosen is None:
-        raise StudyError(f"segments: give the segment columns for your data; columns: {', '.join(map(str, data.columns))}, "
-                         f"or the derived {', '.join(DERIVED_SEGMENTS)}")
+    chosen = segments if segments is not None else defaults.get("segments", run.roles.get("segments")) or []
     chosen = [chosen] if isinstance(chosen, str) else list(chosen)
     unknown = [c for c in chosen if c not in frame.columns]
     if unknown:
         raise StudyError(f"segments: {', '.join(map(repr, unknown))} not in the data; choose from: "
                          f"{', '.join(map(str, frame.columns))}")
+    source = run.source
+    if segment_value is not None and segment is None:
+        raise StudyError("segment_value needs a segment column: set segment")
+    if segment is not None:
+        check_columns(frame, segment, parameter="segment", error=StudyError)
+        if segment_value is not None:
+            text = frame[segment].astype(str).where(frame[segment].notna())
+            check_choice("segment_value", str(segment_value), sorted(text.dropna().unique()), error=StudyError)
+            frame = frame[(text == str(segment_value)).to_numpy()].reset_index(drop=True)
+            if isinstance(frame[segment].dtype, pd.CategoricalDtype):
+                frame[segment] = frame[segment].cat.remove_unused_categories()
+            source = re.sub(r", n = [\d,]+$", "", source) + f"; only {segment} = {segment_value} (n = {len(frame):,})"
+            # one level left: the filter column no longer splits anyone
+            chosen = [c for c in chosen if c != segment]
+            _note_filter(run, source)
     drivers = [c for c in defaults.get("drivers", []) if c in frame] or [c for c in chosen if c != "tenure_band"]
+    drivers = [c for c in drivers if c != segment or segment_value is None]
     drivers = [*drivers, TENURE] if TENURE not in drivers else drivers
     revenue = defaults.get("revenue")
     cause = defaults.get("cause")
     weights = run.roles.get("weight")
+    survey = getattr(run, "survey", None)
+    columns = [c for c in frame.columns if isinstance(c, str)]
+    labels = survey.labels(columns) if survey is not None else {}
+    # a column without a survey label reads as words, not as a variable name
+    labels = {c: (DERIVED_LABELS.get(c) or c.replace("_", " ")) if labels.get(c, c) == c else labels[c] for c in columns}
     return ChurnSettings(
-        data=frame, name=run.name, kind=run.kind, source=run.source, tenure=tenure, churn=churn,
+        data=frame, name=run.name, kind=run.kind, source=source, tenure=tenure, churn=churn,
         tenure_unit=tenure_unit, segments=chosen, drivers=drivers,
         monthly_revenue=revenue if revenue in frame else None, cause=cause if cause in frame else None,
         weights=weights if weights in frame else None, churn_base=churn_base, margin=float(margin),
-        acquisition_cost=float(acquisition_cost), retention_cost=float(retention_cost), truth=run.truth)
+        acquisition_cost=float(acquisition_cost), retention_cost=float(retention_cost), truth=run.truth,
+        segment=segment, segment_value=segment_value, labels=labels)
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -350,6 +444,8 @@ def _percent_axis(axis) -> None:
 @dataclass
 class ExamplesSection(Section):
     """Worked churn examples A and B (:func:`csat_analysis.churn.worked_examples`)."""
+
+    references = ("churn_training",)
 
     def tables(self) -> list:
         return [styled_table(self.table.drop(columns="description"),
@@ -394,6 +490,8 @@ def examples_section() -> ExamplesSection:
 class TiersSection(Section):
     """Churn per dealer tier (:func:`csat_analysis.churn.tier_example`)."""
 
+    references = ("churn_training",)
+
     def tables(self) -> list:
         return [styled_table(self.table, "Churn per dealer tier (illustrative counts)", self.source, labels=LABELS,
                              percent=["rate_start", "rate_end", "retention"], digits=2)]
@@ -429,6 +527,12 @@ class OverallSection(Section):
     """The headline churn rate (one row of :func:`csat_analysis.churn.churn_by_segment`)."""
 
     weighted: bool = False
+    dataset: str = ""
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        method = ("lumley2004",) if self.weighted else ("wilson1927",)
+        return (*dataset_references(self.dataset), "churn_training", *method)
 
     @property
     def row(self) -> pd.Series:
@@ -443,15 +547,16 @@ class OverallSection(Section):
         Examples
         --------
         >>> table = ch.churn_by_segment(pd.DataFrame({"left": [1, 0, 0, 0]}), "left")
-        >>> OverallSection(table=table).finding()[:75]
-        'Of 4 customers, 1 churned: a churn rate of **25.0%** of customers at the st'
+        >>> OverallSection(table=table).finding()[:114]
+        'Of 4 customers, 1 churned: a churn rate of **25.0% [4.6%, 69.9%]** of customers at the start (Wilson 95% interval)'
         """
         row = self.row
         other = row.rate_end if row.base == "start" else row.rate_start
         other_base = "end" if row.base == "start" else "start"
-        counts = "weighted counts; " if self.weighted else ""
-        return (f"Of {int(row.n):,} customers, {row.churned:,.0f} churned: a churn rate of **{_pct(row.rate)}** "
-                f"of {BASE_LABELS[row.base]} ({counts}95% interval {_pct(row.low)} to {_pct(row.high)}); "
+        how = ("weighted counts, design-based 95% interval" if self.weighted else "Wilson 95% interval")
+        bounds = fmt.SHARE_BOUNDS if row.base == "start" else None
+        return (f"Of {int(row.n):,} customers, {row.churned:,.0f} churned: a churn rate of "
+                f"**{fmt.estimate(row.rate, row.low, row.high, bounds=bounds)}** of {BASE_LABELS[row.base]} ({how}); "
                 f"on the {other_base} count it is {_pct(other)}.")
 
     def results(self) -> dict:
@@ -464,7 +569,8 @@ def overall_section(chosen: ChurnSettings) -> OverallSection:
     """Churn among all customers on the chosen base, with a Wilson interval."""
     table = ch.churn_by_segment(chosen.data, chosen.churn, tenure=TENURE, base=chosen.churn_base,
                                 weights=chosen.weights)
-    return OverallSection(title="Churn", table=table, source=chosen.source, weighted=chosen.weights is not None)
+    return OverallSection(title="Churn", table=table, source=chosen.source, weighted=chosen.weights is not None,
+                          dataset=chosen.name)
 
 
 def widest_segment(by_segment: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -488,28 +594,50 @@ class SegmentChurnSection(Section):
     """Churn per level of each segment column (:func:`csat_analysis.churn.churn_by_segments`)."""
 
     base: str = "start"
+    #: per segment column: chi-square test of churn with Cramér's V (:func:`csat_analysis.churn.segment_association`)
+    tests: pd.DataFrame | None = field(default=None, repr=False)
+    weighted: bool = False
+    labels: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return ("lumley2004" if self.weighted else "wilson1927", "cramer1946")
+
+    def _label(self, column) -> str:
+        return str(self.labels.get(column, column))
 
     def plot(self, ax=None):
-        """One bar panel per segment column with 95% Wilson intervals; returns the axes."""
+        """One bar panel per segment column with 95% intervals; long level names wrap or turn; returns the axes."""
         from .. import plots
 
         groups = list(self.table.groupby("segment", sort=False))
         axes = _panel_axes(ax, len(groups), width=4.2, height=4.0)
         for panel, (name, rows) in zip(axes, groups):
             plots.interval_plot(rows, x="level", y="rate", low="low", high="high", ax=panel, kind="bar")
-            panel.set_title(str(name))
+            panel.set_title(self._label(name))
             panel.set(xlabel="", ylabel="")
-            panel.set_xticks(panel.get_xticks(), [textwrap.fill(str(v), 12) for v in rows["level"]], fontsize=9)
+            panel.set_xticks(range(len(rows)), [str(v) for v in rows["level"]], fontsize=9)
         axes[0].set_ylabel(f"churn rate ({self.base} base)")
         _percent_axis(axes[0].yaxis)
-        axes[0].figure.suptitle("Churn rate by segment, with 95% Wilson intervals")
+        interval = "design-based" if self.weighted else "Wilson"
+        axes[0].figure.suptitle(f"Churn rate by segment, with 95% {interval} intervals")
+        axes[0].figure.tight_layout()
+        for panel in axes:
+            fmt.wrap_labels(panel, "x", width=12)
         plots.source_note(axes[0], self.source)
         return axes
 
     def tables(self) -> list:
         shown = self.table[["segment", "level", "n", "start", "new", "churned", "rate_start", "rate_end", "low", "high"]]
-        return [styled_table(shown, f"Churn by segment (95% interval for the {self.base}-based rate)", self.source,
-                             labels=LABELS, percent=["rate_start", "rate_end", "low", "high"], digits=1)]
+        shown = shown.assign(segment=shown.segment.map(self._label))
+        tables = [styled_table(shown, f"Churn by segment (95% interval for the {self.base}-based rate)", self.source,
+                               labels=LABELS, percent=["rate_start", "rate_end", "low", "high"], digits=1)]
+        if self.tests is not None and len(self.tests):
+            tests = self.tests.rename(columns={"low": "V_low", "high": "V_high"})
+            tests = tests.assign(segment=tests.segment.map(self._label))
+            tables.append(styled_table(tests, "Does churn differ between a segment's levels? Chi-square tests with "
+                                              "Cramér's V (unweighted counts)", self.source, labels=LABELS, digits=3))
+        return tables
 
     def finding(self) -> str:
         """The segmentation with the widest spread of churn rates.
@@ -518,22 +646,49 @@ class SegmentChurnSection(Section):
         --------
         >>> table = pd.DataFrame({"segment": ["a", "a", "b", "b"], "level": ["x", "y", "u", "v"],
         ...                       "rate": [0.1, 0.2, 0.05, 0.5]})
-        >>> SegmentChurnSection(table=table).finding()
-        'Churn differs most by `b`: 50.0% for v against 5.0% for u.'
+        >>> table = pd.DataFrame({"segment": ["a", "a", "b", "b"], "level": ["x", "y", "u", "v"],
+        ...                       "rate": [0.1, 0.2, 0.05, 0.5], "low": [0.05, 0.1, 0.02, 0.4],
+        ...                       "high": [0.2, 0.3, 0.1, 0.6]})
+        >>> tests = pd.DataFrame({"segment": ["b"], "p_value": [1e-9], "cramers_v": [0.42], "low": [0.3], "high": [0.5]})
+        >>> SegmentChurnSection(table=table, tests=tests).finding()
+        "Churn differs most by b: 50.0% [40.0%, 60.0%] for v against 5.0% [2.0%, 10.0%] for u. Cramér's V is 0.42 [0.30, 0.50] (chi-square p < 0.001)."
         """
         top, bottom = widest_segment(self.table)
-        return (f"Churn differs most by `{top.segment}`: {_pct(top.rate)} for {top.level} against "
-                f"{_pct(bottom.rate)} for {bottom.level}.")
+        bounds = fmt.SHARE_BOUNDS if self.base == "start" else None
+        sentence = (f"Churn differs most by {self._label(top.segment)}: "
+                    f"{fmt.estimate(top.rate, top.low, top.high, bounds=bounds)} for {top.level} against "
+                    f"{fmt.estimate(bottom.rate, bottom.low, bottom.high, bounds=bounds)} for {bottom.level}.")
+        if self.tests is not None and (self.tests.segment == top.segment).any():
+            test = self.tests[self.tests.segment == top.segment].iloc[0]
+            if pd.notna(test.cramers_v):
+                sentence += (f" Cramér's V is {fmt.estimate(test.cramers_v, test.low, test.high, kind='number')} "
+                             f"(chi-square {fmt.p_value(test.p_value, label=True)}).")
+        return sentence
 
     def results(self) -> dict:
-        return {"churn_by_segment": self.table[["segment", "level", "n", "churned", "rate", "low", "high"]]}
+        results = {"churn_by_segment": self.table[["segment", "level", "n", "churned", "rate", "low", "high"]]}
+        if self.tests is not None:
+            results["churn_segment_tests"] = self.tests
+        return results
 
 
-def segment_section(chosen: ChurnSettings) -> SegmentChurnSection:
-    """Churn by level of each segment column."""
-    table = ch.churn_by_segments(chosen.data, chosen.churn, chosen.segments, tenure=TENURE, base=chosen.churn_base,
-                                 weights=chosen.weights)
-    return SegmentChurnSection(title="Churn by segment", table=table, source=chosen.source, base=chosen.churn_base)
+def segment_section(chosen: ChurnSettings) -> SegmentChurnSection | Skipped:
+    """Churn by level of each segment column, with a chi-square test and Cramér's V per column."""
+    title = "Churn by segment"
+    if not chosen.segments:
+        return Skipped(title, "no segment column is named", fix="name them in `segments` or the survey's roles")
+
+    def compute():
+        table = ch.churn_by_segments(chosen.data, chosen.churn, chosen.segments, tenure=TENURE,
+                                     base=chosen.churn_base, weights=chosen.weights)
+        if table["rate"].notna().sum() == 0:
+            return Skipped(title, "no segment level has customers at the start of the period",
+                           fix="use more data or the start base")
+        tests = ch.segment_association(chosen.data, chosen.churn, chosen.segments)
+        return SegmentChurnSection(title=title, table=table, source=chosen.source, base=chosen.churn_base,
+                                   tests=tests, weighted=chosen.weights is not None, labels=chosen.labels)
+
+    return _guarded(title, "check the segment columns", compute)
 
 
 # --- 3. retention curves --------------------------------------------------------------------
@@ -562,17 +717,28 @@ class RetentionSection(Section):
     overall: pd.Series | None = field(default=None, repr=False)
     tests: pd.DataFrame | None = field(default=None, repr=False)
     weighted_data: bool = False
+    labels: dict = field(default_factory=dict, repr=False)
+
+    references = ("kaplan_meier1958", "greenwood1926", "brookmeyer_crowley1982", "mantel1966")
+
+    def _label(self, column) -> str:
+        return str(self.labels.get(column, column))
 
     def plot(self, ax=None):
-        """One panel of retention curves per segment column; returns the axes."""
+        """One panel of retention curves per segment column; returns the axes.
+
+        The log-log bands are missing where they are undefined (before a level's first
+        churn, where the curve is still 1): no band is drawn there, rather than a band
+        of zero width that would suggest certainty.
+        """
         from .. import plots
 
         groups = list(self.curves.groupby("segment", sort=False))
         axes = _panel_axes(ax, len(groups), width=4.6, height=4.0)
         for panel, (name, curves) in zip(axes, groups):
             plots.retention_plot(curves, hue="level", ax=panel)
-            panel.legend(title=str(name), fontsize=8, title_fontsize=9)
-            panel.set_title(str(name))
+            panel.legend(title=self._label(name), fontsize=8, title_fontsize=9)
+            panel.set_title(self._label(name))
             panel.set(xlabel="tenure (months)", ylabel="")
         axes[0].set_ylabel("share still a customer")
         axes[0].figure.suptitle("Kaplan-Meier retention curves (unweighted, 95% bands)")
@@ -580,10 +746,15 @@ class RetentionSection(Section):
         return axes
 
     def tables(self) -> list:
-        return [styled_table(self.table.drop(columns="reached"), "Median customer lifetime in months", self.source,
-                             labels=LABELS, digits=1, missing_labels={"median": "not reached"}),
-                styled_table(self.tests, "Log-rank tests: do the retention curves differ between a segment's levels?",
-                             self.source, labels=LABELS, digits=2)]
+        medians = self.table.drop(columns="reached")
+        medians = medians.assign(segment=medians.segment.map(self._label))
+        tables = [styled_table(medians, "Median customer lifetime in months", self.source,
+                               labels=LABELS, digits=1, missing_labels={"median": "not reached"})]
+        if len(self.tests):
+            tests = self.tests.assign(segment=self.tests.segment.map(self._label))
+            tables.append(styled_table(tests, "Log-rank tests: do the retention curves differ between a segment's "
+                                              "levels?", self.source, labels=LABELS, digits=2))
+        return tables
 
     def shortest(self) -> pd.Series | None:
         """The segment level with the shortest reached median (None without segments or reached medians)."""
@@ -594,19 +765,38 @@ class RetentionSection(Section):
 
     def finding(self) -> str:
         """The overall median, the shortest segment median and how many log-rank tests reject."""
-        parts = [f"Half of all customers have left after {self.overall['median']:.0f} months." if self.overall.reached
+        return " ".join(self._sentences())
+
+    def _sentences(self) -> list[str]:
+        overall = self.overall
+        parts = [f"Half of all customers have left after "
+                 f"{fmt.estimate(overall['median'], overall['low'], overall['high'], kind='number', decimals=1)} months."
+                 if overall.reached
                  else "Fewer than half of all customers have left within the observed tenure, so the overall "
                       "median lifetime is not reached."]
         shortest = self.shortest()
         if shortest is not None:
-            parts.append(f"The shortest median lifetime is {shortest['median']:.1f} months "
-                         f"(`{shortest.segment}` = {shortest.level}).")
+            parts.append(f"The shortest median lifetime is "
+                         f"{fmt.estimate(shortest['median'], shortest['low'], shortest['high'], kind='number', decimals=1)}"
+                         f" months ({self._label(shortest.segment)} = {shortest.level}).")
         if len(self.tests):
             differ = int((self.tests.p_value < 0.05).sum())
-            parts.append(f"{differ} of {len(self.tests)} segmentations have retention curves that differ at the 5% level.")
+            strongest = self.tests.sort_values("statistic").iloc[-1]
+            parts.append(f"{differ} of {len(self.tests)} segmentations have retention curves that differ at the 5% "
+                         f"level (log-rank; most clearly {self._label(strongest.segment)}, "
+                         f"{fmt.p_value(strongest.p_value, label=True)}).")
         if self.weighted_data:
             parts.append("These curves are unweighted (every customer counts once), unlike the weighted churn rates above.")
-        return " ".join(parts)
+        return parts
+
+    def headline(self) -> str:
+        """The overall median, or, where it is not reached, that and the shortest segment median."""
+        from .core import first_sentence
+
+        parts = self._sentences()
+        if self.overall.reached or self.shortest() is None:
+            return first_sentence(parts[0])
+        return f"{parts[0][:-1]}; {parts[1][:1].lower()}{parts[1][1:]}"
 
     def results(self) -> dict:
         """``median_lifetime_months`` (table) and ``median_lifetime_months_overall`` (None if not reached)."""
@@ -623,25 +813,37 @@ def retention_section(chosen: ChurnSettings) -> RetentionSection:
     >>> frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6], "left": [1, 1, 0, 0, 0, 0], "plan": list("aaabbb")})
     >>> chosen = ChurnSettings(frame.assign(tenure_months=frame.months), "x", "user", "Hand data", "months", "left",
     ...                        "months", ["plan"], [], None, None, None)
-    >>> section = retention_section(chosen)  # plan a: S = 2/3, 1/3 at months 1, 2
-    >>> section.finding()
-    'Fewer than half of all customers have left within the observed tenure, so the overall median lifetime is not reached. The shortest median lifetime is 2.0 months (`plan` = a). 0 of 1 segmentations have retention curves that differ at the 5% level.'
+    >>> section = retention_section(chosen)  # plan a: S = 2/3, 1/3; log-rank (2 - 0.9)^2 / 0.49 = 2.47 on 1 dof
+    >>> section.finding()  # doctest: +NORMALIZE_WHITESPACE
+    'Fewer than half of all customers have left within the observed tenure, so the overall median lifetime is not
+    reached. The shortest median lifetime is 2.0 months (plan = a). 0 of 1 segmentations have retention curves that
+    differ at the 5% level (log-rank; most clearly plan, p = 0.116).'
     """
-    data, segments = chosen.data, chosen.time_segments
-    overall = ch.median_lifetime(data, TENURE, chosen.churn).iloc[0]
-    if segments:
-        medians = ch.for_each_segment(ch.median_lifetime, data, segments, tenure=TENURE, churn=chosen.churn)
-    else:
-        medians = ch.median_lifetime(data, TENURE, chosen.churn).assign(segment="all", level="all")
-    return RetentionSection(
-        title="Retention curves", table=medians, source=chosen.source,
-        curves=ch.retention_curves_by_segment(data, TENURE, chosen.churn, segments), overall=overall,
-        tests=ch.logrank_by_segment(data, TENURE, chosen.churn, segments), weighted_data=chosen.weights is not None)
+    title = "Retention curves"
+    data = chosen.data
+    # a segment column with a single level left (a filtered segment) has no curves to compare
+    segments = [c for c in chosen.time_segments if data[c].nunique() > 1]
+
+    def compute():
+        overall = ch.median_lifetime(data, TENURE, chosen.churn).iloc[0]
+        if segments:
+            medians = ch.for_each_segment(ch.median_lifetime, data, segments, tenure=TENURE, churn=chosen.churn)
+        else:
+            medians = ch.median_lifetime(data, TENURE, chosen.churn).assign(segment="all", level="all")
+        return RetentionSection(
+            title=title, table=medians, source=chosen.source,
+            curves=ch.retention_curves_by_segment(data, TENURE, chosen.churn, segments), overall=overall,
+            tests=ch.logrank_by_segment(data, TENURE, chosen.churn, segments), weighted_data=chosen.weights is not None,
+            labels=chosen.labels)
+
+    return _guarded(title, "use more customers", compute)
 
 
 @dataclass
 class SimulationCheckSection(Section):
     """Kaplan-Meier estimates against the simulator's geometric truth (:func:`csat_analysis.churn.simulation_check`)."""
+
+    references = ("kaplan_meier1958", "brookmeyer_crowley1982")
 
     def tables(self) -> list:
         return [styled_table(self.table, "Simulated data: Kaplan-Meier against the known geometric churn", self.source,
@@ -678,8 +880,12 @@ def simulation_section(chosen: ChurnSettings) -> SimulationCheckSection | Skippe
     if not chosen.is_simulated or not chosen.truth or "monthly_churn_hazard" not in chosen.truth:
         return Skipped(title, f"{chosen.name} is real data with no known truth" if chosen.kind == "real"
                        else f"{chosen.name} has no known truth", fix='run it with dataset="simulated"')
-    table = ch.simulation_check(chosen.data, TENURE, chosen.churn, chosen.truth["monthly_churn_hazard"])
-    return SimulationCheckSection(title=title, table=table, source=chosen.source)
+    if "repurchase" not in chosen.data or chosen.data["repurchase"].nunique() < 2:
+        return Skipped(title, "the known truth is given per repurchase group and these data hold only one",
+                       fix="leave `segment_value` unset or filter on another column")
+    return _guarded(title, "simulate more customers (`n`)", lambda: SimulationCheckSection(
+        title=title, table=ch.simulation_check(chosen.data, TENURE, chosen.churn, chosen.truth["monthly_churn_hazard"]),
+        source=chosen.source))
 
 
 # --- 4. drivers -----------------------------------------------------------------------------------
@@ -692,6 +898,14 @@ class DriversSection(Section):
     n: int = 0
     pseudo_r2: float = float("nan")
     alpha: float = 0.05
+    labels: dict = field(default_factory=dict, repr=False)
+
+    references = ("mcfadden1974",)
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The table with terms under display names (recorded results keep the model's terms)."""
+        return _labelled_terms(self.table, self.labels)
 
     def plot(self, ax=None):
         """Forest plot of the odds ratios on a log axis; returns the axes."""
@@ -700,7 +914,7 @@ class DriversSection(Section):
         from .. import plots
 
         ax = _single_axes(ax, (7, 0.4 * len(self.table) + 1.5))
-        plots.odds_ratio_plot(self.table, ax=ax)
+        plots.odds_ratio_plot(self.shown, ax=ax)
         ax.xaxis.set_major_locator(mticker.LogLocator(base=10, subs=(1, 2, 5)))
         ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:g}"))
         ax.xaxis.set_minor_formatter(mticker.NullFormatter())
@@ -709,8 +923,8 @@ class DriversSection(Section):
         return ax
 
     def tables(self) -> list:
-        return [styled_table(self.table.drop(columns=["variable", "level"], errors="ignore"),
-                             f"Logistic model of churn, n = {self.n:,}, McFadden pseudo R² = {self.pseudo_r2:.3f}",
+        return [styled_table(self.shown.drop(columns=["variable", "level"], errors="ignore"),
+                             f"Logistic model of churn, n = {self.n:,}, McFadden pseudo R² = {fmt.number(self.pseudo_r2, 3)}",
                              self.source, labels=LABELS, digits=3)]
 
     def finding(self) -> str:
@@ -719,41 +933,194 @@ class DriversSection(Section):
         Examples
         --------
         >>> table = pd.DataFrame({"term": ["a", "b", "c"], "odds_ratio": [2.0, 0.5, 3.0], "p_value": [0.01, 0.02, 0.4]})
+        >>> table = table.assign(low=[1.2, 0.3, 0.8], high=[3.3, 0.8, 11.0])
         >>> DriversSection(table=table).finding()
-        'The strongest risk factor is a (odds ratio 2.00). The strongest protection is b (odds ratio 0.50). 2 of 3 terms are significant at the 5% level.'
+        'The strongest risk factor is a (odds ratio 2.00 [1.20, 3.30]). The strongest protection is b (odds ratio 0.50 [0.30, 0.80]). 2 of 3 terms are significant at the 5% level.'
         >>> DriversSection(table=table.assign(p_value=0.5)).finding()
         'No term is significant at the 5% level (0 of 3).'
         """
-        table, alpha = self.table, self.alpha
-        significant = table[table.p_value < alpha]
-        if significant.empty:
-            return f"No term is significant at the {alpha:.0%} level (0 of {len(table)})."
-        parts = []
-        up = significant[significant.odds_ratio > 1]
-        down = significant[significant.odds_ratio < 1]
-        if len(up):
-            row = up.sort_values("odds_ratio").iloc[-1]
-            parts.append(f"The strongest risk factor is {row.term} (odds ratio {row.odds_ratio:.2f}).")
-        if len(down):
-            row = down.sort_values("odds_ratio").iloc[0]
-            parts.append(f"The strongest protection is {row.term} (odds ratio {row.odds_ratio:.2f}).")
-        parts.append(f"{len(significant)} of {len(table)} terms are significant at the {alpha:.0%} level.")
-        return " ".join(parts)
+        return _ratio_finding(self.shown, "odds_ratio", "odds ratio", self.alpha)
 
     def strongest_risk(self) -> pd.Series | None:
         """The significant term with the largest odds ratio above 1 (None if there is none)."""
-        risks = self.table[(self.table.p_value < self.alpha) & (self.table.odds_ratio > 1)]
+        shown = self.shown
+        risks = shown[(shown.p_value < self.alpha) & (shown.odds_ratio > 1)]
         return risks.sort_values("odds_ratio").iloc[-1] if len(risks) else None
 
     def results(self) -> dict:
         return {"churn_drivers": self.table[["term", "odds_ratio", "low", "high", "p_value"]]}
 
 
-def drivers_section(chosen: ChurnSettings) -> DriversSection:
-    """A logistic model of churn on the driver columns and tenure."""
-    drivers = ch.churn_drivers(chosen.data, chosen.churn, chosen.drivers)
-    return DriversSection(title="Drivers of churn", table=drivers.table, source=chosen.source, n=drivers.n,
-                          pseudo_r2=drivers.pseudo_r2)
+def _ratio_finding(table: pd.DataFrame, column: str, name: str, alpha: float) -> str:
+    """Strongest significant ratio above and below 1, with intervals, and how many terms are significant."""
+    significant = table[table.p_value < alpha]
+    level = fmt.percent(alpha, 0)
+    if significant.empty:
+        return f"No term is significant at the {level} level (0 of {len(table)})."
+    parts = []
+    up = significant[significant[column] > 1]
+    down = significant[significant[column] < 1]
+
+    def stated(row) -> str:
+        return f"{row.term} ({name} {fmt.estimate(row[column], row.get('low'), row.get('high'), kind='number')})"
+
+    if len(up):
+        parts.append(f"The strongest risk factor is {stated(up.sort_values(column).iloc[-1])}.")
+    if len(down):
+        parts.append(f"The strongest protection is {stated(down.sort_values(column).iloc[0])}.")
+    parts.append(f"{len(significant)} of {len(table)} terms are significant at the {level} level.")
+    return " ".join(parts)
+
+
+def _labelled_terms(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    """Model terms named by display names: ``"contract: One year"`` -> ``"Contract: One year"`` when labelled."""
+    def rename(term: str) -> str:
+        for column in sorted(labels, key=len, reverse=True):
+            if term == column or term.startswith((f"{column}: ", f"{column}[")):
+                return str(labels[column]) + term[len(column):]
+        return DERIVED_LABELS.get(term, term)
+    return table.assign(term=table["term"].astype(str).map(rename))
+
+
+def drivers_section(chosen: ChurnSettings) -> DriversSection | Skipped:
+    """A logistic model of churn on the driver columns and tenure (a note when it cannot be estimated)."""
+    title = "Drivers of churn"
+    if not 0 < int(chosen.data[chosen.churn].astype(bool).sum()) < len(chosen.data):
+        return Skipped(title, "a model of churn needs customers who churned and customers who stayed",
+                       fix="use a larger segment")
+
+    def compute():
+        drivers = ch.churn_drivers(chosen.data, chosen.churn, chosen.drivers)
+        return DriversSection(title=title, table=drivers.table, source=chosen.source, n=drivers.n,
+                              pseudo_r2=drivers.pseudo_r2, labels=chosen.labels)
+
+    return _guarded(title, "use more customers or fewer drivers", compute)
+
+
+# --- 4b. Cox proportional hazards ----------------------------------------------------------------
+
+
+@dataclass
+class CoxSection(Section):
+    """Hazard ratios of a Cox proportional-hazards model of time to churn (:func:`csat_analysis.survival.cox`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``term``, ``hazard_ratio``, ``low``, ``high``, ``p_value`` (and the model's other columns).
+    concordance : float
+        Harrell's C of the model (0.5: no better than chance; 1: perfect ranking).
+    ph_test : DataFrame
+        The Grambsch-Therneau proportional-hazards check per covariate and ``GLOBAL``.
+    n, events : int
+    """
+
+    concordance: float = float("nan")
+    ph_test: pd.DataFrame | None = field(default=None, repr=False)
+    n: int = 0
+    events: int = 0
+    alpha: float = 0.05
+    labels: dict = field(default_factory=dict, repr=False)
+
+    references = ("cox1972", "harrell1982", "grambsch_therneau1994")
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The table with terms under display names (recorded results keep the model's terms)."""
+        return _labelled_terms(self.table, self.labels)
+
+    def plot(self, ax=None):
+        """Forest plot of the hazard ratios on a log axis; returns the axes."""
+        import matplotlib.ticker as mticker
+
+        from .. import plots
+
+        ax = _single_axes(ax, (7, 0.4 * len(self.table) + 1.5))
+        plots.odds_ratio_plot(self.shown, odds_ratio="hazard_ratio", ax=ax)
+        ax.xaxis.set_major_locator(mticker.LogLocator(base=10, subs=(1, 2, 5)))
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+        ax.set(xlabel="hazard ratio (log scale)", title="Hazard ratios of churning (95% intervals)")
+        plots.source_note(ax, self.source)
+        return ax
+
+    def tables(self) -> list:
+        shown = self.shown[["term", "hazard_ratio", "low", "high", "p_value"]]
+        ph = _labelled_terms(self.ph_test, self.labels).rename(columns={"statistic": "chi-square"})
+        return [styled_table(shown, f"Cox proportional-hazards model of time to churn, n = {self.n:,}, "
+                                    f"{self.events:,} churned, concordance {fmt.number(self.concordance, 3)}",
+                             self.source, labels=LABELS, digits=3),
+                styled_table(ph, "Proportional-hazards check (Grambsch-Therneau; small p: the hazard ratio changes "
+                                 "with tenure)", self.source, labels=LABELS, digits=2)]
+
+    def headline(self) -> str:
+        """The strongest hazard ratio with its interval, and the model's concordance."""
+        from .core import first_sentence
+
+        strongest = first_sentence(_ratio_finding(self.shown, "hazard_ratio", "hazard ratio", self.alpha))
+        return f"Cox model (concordance {fmt.number(self.concordance)}): {strongest[:1].lower()}{strongest[1:]}"
+
+    def ph_violations(self) -> list[str]:
+        """Covariates whose hazard ratio changes with tenure (proportional-hazards check p < alpha)."""
+        ph = _labelled_terms(self.ph_test, self.labels)
+        rows = ph[(ph.term != "GLOBAL") & (ph.p_value < self.alpha)]
+        return rows["term"].astype(str).tolist()
+
+    def finding(self) -> str:
+        """Concordance, the strongest hazard ratios and the proportional-hazards verdict.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"term": ["a", "b"], "hazard_ratio": [2.0, 0.9], "low": [1.5, 0.7],
+        ...                       "high": [2.7, 1.1], "p_value": [1e-6, 0.3]})
+        >>> ph = pd.DataFrame({"term": ["a", "b", "GLOBAL"], "statistic": [9.0, 0.1, 9.1], "dof": [1, 1, 2],
+        ...                    "p_value": [0.003, 0.75, 0.01]})
+        >>> CoxSection(table=table, ph_test=ph, concordance=0.71).finding()  # doctest: +NORMALIZE_WHITESPACE
+        'The Cox model ranks who churns sooner with a concordance of 0.71 (0.5: chance). The strongest risk factor
+        is a (hazard ratio 2.00 [1.50, 2.70]). 1 of 2 terms are significant at the 5% level. The hazards of a
+        change with tenure (proportional-hazards check p < 0.05), so its hazard ratio is an average over tenure.'
+        """
+        parts = [(f"The Cox model ranks who churns sooner with a concordance of {fmt.number(self.concordance)} "
+                  "(0.5: chance)."), _ratio_finding(self.shown, "hazard_ratio", "hazard ratio", self.alpha)]
+        violations = self.ph_violations()
+        if violations:
+            parts.append(f"The hazards of {', '.join(violations)} change with tenure (proportional-hazards check "
+                         f"p < {fmt.number(self.alpha)}), so {'its hazard ratio is' if len(violations) == 1 else 'their hazard ratios are'} "
+                         "an average over tenure.")
+        else:
+            parts.append("The proportional-hazards check finds no hazard ratio that changes with tenure.")
+        return " ".join(parts)
+
+    def results(self) -> dict:
+        return {"cox_concordance": float(self.concordance),
+                "cox_hazard_ratios": self.table[["term", "hazard_ratio", "low", "high", "p_value"]],
+                "cox_ph_test": self.ph_test}
+
+
+def cox_section(chosen: ChurnSettings) -> CoxSection | Skipped:
+    """A Cox proportional-hazards model of time to churn on the driver columns (tenure is its time axis)."""
+    from .. import survival
+
+    title = "Hazard of churning (Cox model)"
+    covariates = chosen.cox_covariates
+    if not covariates:
+        return Skipped(title, "the driver model has no covariate besides tenure, which is the hazard model's time axis",
+                       fix="name driver columns in the survey's churn roles or `segments`")
+    if not 0 < int(chosen.data[chosen.churn].astype(bool).sum()) < len(chosen.data):
+        return Skipped(title, "a hazard model needs customers who churned and customers who stayed",
+                       fix="use a larger segment")
+
+    def compute():
+        fit = survival.cox(chosen.data, TENURE, chosen.churn, covariates)
+        if not np.isfinite(fit.table["hazard_ratio"]).all() or not np.isfinite(fit.concordance):
+            return Skipped(title, "the partial likelihood has no finite maximum on these data",
+                           fix="use more customers or fewer drivers")
+        table = fit.table.copy()
+        table["p_value"] = np.maximum(table["p_value"].to_numpy(dtype=float), ch.P_VALUE_FLOOR)
+        return CoxSection(title=title, table=table, source=chosen.source, concordance=fit.concordance,
+                          ph_test=fit.ph_test, n=fit.n, events=fit.events, labels=chosen.labels)
+
+    return _guarded(title, "use more customers or fewer drivers", compute)
 
 
 # --- 5. lifetime value ---------------------------------------------------------------------------
@@ -767,6 +1134,18 @@ class ValueSection(Section):
     acquisition_cost: float = 100.0
     retention_cost: float = 2.0
     monthly_revenue: str | None = None
+    labels: dict = field(default_factory=dict, repr=False)
+
+    references = ("churn_training", "kaplan_meier1958")
+
+    def _label(self, column) -> str:
+        return str(self.labels.get(column, column))
+
+    def headline(self) -> str:
+        """The best against the worst expected value (the assumptions stay in the section)."""
+        from .core import first_sentence
+
+        return first_sentence(self.finding().split("\n\n", 1)[-1])
 
     def assumptions(self) -> dict:
         return {"margin": self.margin, "acquisition_cost": self.acquisition_cost,
@@ -800,7 +1179,7 @@ class ValueSection(Section):
         ax.bar(first.level.map(str), first.clv_expected, color="C0")
         ax.axhline(0, color="0.3", linewidth=1)
         ax.set(xlabel="", ylabel="expected lifetime value per customer",
-               title=f"Expected lifetime value by {first.segment.iloc[0]}\n(assumed margin {self.margin:.0%}, "
+               title=f"Expected lifetime value by {self._label(first.segment.iloc[0])}\n(assumed margin {self.margin:.0%}, "
                      f"horizon {first.horizon.iloc[0]:.0f} months)")
         plots.source_note(ax, self.source)
         return ax
@@ -813,9 +1192,10 @@ class ValueSection(Section):
         """The assumptions, then the best and worst expected value in the first segmentation."""
         rows = self.first_segment().sort_values("clv_expected")
         best, worst = rows.iloc[-1], rows.iloc[0]
-        sentence = (f"Under these assumptions, a customer with `{best.segment}` = {best.level} is expected to be "
-                    f"worth {best.clv_expected:,.0f} over {best.expected_lifetime:.1f} months, against "
-                    f"{worst.clv_expected:,.0f} over {worst.expected_lifetime:.1f} months for {worst.level}.")
+        sentence = (f"Under these assumptions, a customer with {self._label(best.segment)} = {best.level} is expected to be "
+                    f"worth {fmt.number(best.clv_expected, 0)} over {fmt.number(best.expected_lifetime, 1)} months, "
+                    f"against {fmt.number(worst.clv_expected, 0)} over {fmt.number(worst.expected_lifetime, 1)} months "
+                    f"for {worst.level}.")
         if best.clv_expected < 0:
             sentence += (f" No level earns back the assumed acquisition cost within the {best.horizon:.0f}-month "
                          "horizon the data covers; longer follow-up or other cost assumptions may change that.")
@@ -834,12 +1214,15 @@ def value_section(chosen: ChurnSettings) -> ValueSection | Skipped:
     if not chosen.time_segments:
         return Skipped(title, "lifetime value needs a segment other than tenure band (bands compare customers by "
                               "how long they have already stayed)", fix="choose one in `segments`")
-    table = ch.for_each_segment(ch.lifetime_value, chosen.data, chosen.time_segments, tenure=TENURE,
-                                churn=chosen.churn, monthly_revenue=chosen.monthly_revenue, margin=chosen.margin,
-                                acquisition_cost=chosen.acquisition_cost, retention_cost=chosen.retention_cost)
-    return ValueSection(title=title, table=table, source=chosen.source, margin=chosen.margin,
-                        acquisition_cost=chosen.acquisition_cost, retention_cost=chosen.retention_cost,
-                        monthly_revenue=chosen.monthly_revenue)
+    def compute():
+        table = ch.for_each_segment(ch.lifetime_value, chosen.data, chosen.time_segments, tenure=TENURE,
+                                    churn=chosen.churn, monthly_revenue=chosen.monthly_revenue, margin=chosen.margin,
+                                    acquisition_cost=chosen.acquisition_cost, retention_cost=chosen.retention_cost)
+        return ValueSection(title=title, table=table, source=chosen.source, margin=chosen.margin,
+                            acquisition_cost=chosen.acquisition_cost, retention_cost=chosen.retention_cost,
+                            monthly_revenue=chosen.monthly_revenue, labels=chosen.labels)
+
+    return _guarded(title, "use more customers", compute)
 
 
 # --- 6. causes ---------------------------------------------------------------------------------
@@ -848,6 +1231,8 @@ def value_section(chosen: ChurnSettings) -> ValueSection | Skipped:
 @dataclass
 class CausesSection(Section):
     """Churn causes with the quoted Rockefeller shares (:func:`csat_analysis.churn.churn_causes`)."""
+
+    references = ("leboeuf1987", "wilson1927")
 
     @property
     def controllable_share(self) -> float:
@@ -895,8 +1280,8 @@ def causes_section(chosen: ChurnSettings) -> CausesSection | Skipped:
     if chosen.cause is None:
         return Skipped(title, f"this data set ({chosen.name}) records no churn causes",
                        fix='the simulator does: dataset="simulated"')
-    return CausesSection(title=title, table=ch.churn_causes(chosen.data, chosen.cause, churn=chosen.churn),
-                         source=chosen.source)
+    return _guarded(title, "check the churn-cause column", lambda: CausesSection(
+        title=title, table=ch.churn_causes(chosen.data, chosen.cause, churn=chosen.churn), source=chosen.source))
 
 
 # --- 7. findings -------------------------------------------------------------------------------
@@ -915,8 +1300,9 @@ class KeyFindings(Section):
         return "\n".join(self.lines)
 
 
-def key_findings(*, overall: OverallSection, by_segment: SegmentChurnSection, retention: RetentionSection,
-                 drivers: DriversSection, value: ValueSection | Skipped, causes: CausesSection | Skipped,
+def key_findings(*, overall: OverallSection, by_segment: SegmentChurnSection | Skipped,
+                 retention: RetentionSection | Skipped, drivers: DriversSection | Skipped,
+                 value: ValueSection | Skipped, causes: CausesSection | Skipped,
                  examples: ExamplesSection) -> KeyFindings:
     """The closing findings from the sections shown before (skipped sections are left out).
 
@@ -934,19 +1320,20 @@ def key_findings(*, overall: OverallSection, by_segment: SegmentChurnSection, re
     '- **Churn:** 50.0% of customers at the start churned (95% interval 21.5%-78.5%), 8 customers; Hand data.'
     """
     row = overall.row
-    top, bottom = widest_segment(by_segment.table)
     lines = [f"- **Churn:** {_pct(row.rate)} of {BASE_LABELS[row.base]} churned (95% interval "
-             f"{_pct(row.low)}-{_pct(row.high)}), {int(row.n):,} customers; {overall.source}.",
-             f"- **Who leaves:** churn varies most by `{top.segment}`, from {_pct(bottom.rate)} ({bottom.level}) "
-             f"to {_pct(top.rate)} ({top.level})."]
-    shortest = retention.shortest()
+             f"{_pct(row.low)}-{_pct(row.high)}), {int(row.n):,} customers; {overall.source}."]
+    if isinstance(by_segment, SegmentChurnSection):
+        top, bottom = widest_segment(by_segment.table)
+        lines.append(f"- **Who leaves:** churn varies most by `{top.segment}`, from {_pct(bottom.rate)} "
+                     f"({bottom.level}) to {_pct(top.rate)} ({top.level}).")
+    shortest = retention.shortest() if isinstance(retention, RetentionSection) else None
     if shortest is not None:
-        lines.append(f"- **How long they stay:** the shortest median lifetime is {shortest['median']:.1f} months "
-                     f"(`{shortest.segment}` = {shortest.level}).")
-    risk = drivers.strongest_risk()
+        lines.append(f"- **How long they stay:** the shortest median lifetime is {fmt.number(shortest['median'], 1)} "
+                     f"months (`{shortest.segment}` = {shortest.level}).")
+    risk = drivers.strongest_risk() if isinstance(drivers, DriversSection) else None
     if risk is not None:
         lines.append(f"- **Drivers:** holding the rest fixed, {risk.term} multiplies the odds of churning by "
-                     f"{risk.odds_ratio:.2f}.")
+                     f"{fmt.number(risk.odds_ratio)}.")
     if isinstance(value, ValueSection):
         rows = value.first_segment().sort_values("clv_expected")
         lines.append(f"- **Value:** by `{rows.segment.iloc[0]}`, expected lifetime value per customer ranges from "

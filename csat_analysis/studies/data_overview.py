@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,11 +32,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import report
+from .. import formatting, report
 from .._validation import check_choice, check_columns
 from .core import Section, StudyRun
 
 __all__ = [
+    "DATASET_REFERENCES",
     "DISPLAY_LABELS",
     "KINDS",
     "MAX_RATING_LEVELS",
@@ -53,6 +55,7 @@ __all__ = [
     "column_overview",
     "columns_of_kind",
     "columns_section",
+    "dataset_references",
     "kinds_finding",
     "missing_finding",
     "missing_overview",
@@ -75,7 +78,28 @@ PARAMETERS: dict[str, Any] = {
     "survey": None,  # survey description (path or dict); None: the data set's own
     "n": 5000,  # simulated respondents, used when dataset is "simulated"
     "seed": 0,  # random seed of the simulator
+    "segment": None,  # keep only rows with segment == segment_value
+    "segment_value": None,
 }
+
+#: the published source of each bundled data set (keys of :data:`csat_analysis.references.REFERENCES`)
+DATASET_REFERENCES: dict[str, tuple[str, ...]] = {
+    "mobi": ("tenenhaus2005",),
+    "corp_rep": ("hair2017",),
+    "telco_churn": ("ibm_telco_churn",),
+    "service_calls_churn": ("mlc_churn",),
+}
+
+
+def dataset_references(name: str) -> tuple[str, ...]:
+    """The reference keys of a bundled data set's source (empty for the simulator and user files).
+
+    Examples
+    --------
+    >>> dataset_references("mobi"), dataset_references("simulated")
+    (('tenenhaus2005',), ())
+    """
+    return DATASET_REFERENCES.get(str(name), ())
 
 
 # --- describing a data set ----------------------------------------------------------
@@ -186,7 +210,7 @@ def missing_finding(missing: pd.DataFrame, name: str) -> str:
     worst = with_missing.loc[with_missing["n_missing"].idxmax()]
     verb = "has" if len(with_missing) == 1 else "have"
     return (f"{len(with_missing):,} of {len(missing):,} columns of {name} {verb} missing values; the most is "
-            f"`{worst['column']}` with {int(worst['n_missing']):,} missing ({worst['share_missing']:.1%}).")
+            f"`{worst['column']}` with {int(worst['n_missing']):,} missing ({formatting.percent(worst['share_missing'])}).")
 
 
 def columns_of_kind(overview: pd.DataFrame, *kinds: str) -> list[str]:
@@ -236,7 +260,7 @@ def size_finding(summary: Mapping) -> str:
     if summary["n_missing_cells"] == 0:
         return sentence + "no cell is missing."
     share = summary["share_missing_cells"]
-    share_text = "under 0.1%" if share < 0.0005 else f"{share:.1%}"  # never "0.0%" for cells that are missing
+    share_text = "under 0.1%" if share < 0.0005 else formatting.percent(share)  # never "0.0%" for cells that are missing
     return sentence + f"{summary['n_missing_cells']:,} of {summary['n_cells']:,} cells ({share_text}) are missing."
 
 
@@ -354,7 +378,7 @@ def category_finding(data: pd.DataFrame, columns, name: str) -> str:
     level = top[lopsided].index[0]
     level = "(missing)" if pd.isna(level) else level
     return (f"{len(columns):,} categorical or yes/no columns; the most lopsided is `{lopsided}`, where "
-            f"`{level}` covers {top[lopsided].iloc[0]:.1%} of the rows.")
+            f"`{level}` covers {formatting.percent(top[lopsided].iloc[0])} of the rows.")
 
 
 def numeric_finding(data: pd.DataFrame, columns, name: str) -> str:
@@ -426,19 +450,54 @@ class OverviewSettings:
     name: str
     source: str
     overview: pd.DataFrame = field(repr=False)
+    segment: str | None = None
+    segment_value: Any = None
 
 
-def resolve_settings(run: StudyRun) -> OverviewSettings:
+def resolve_settings(run: StudyRun, *, segment: str | None = None, segment_value: Any = None) -> OverviewSettings:
     """The settings of an overview run: the run's data with its column overview.
+
+    Parameters
+    ----------
+    run : StudyRun
+    segment, segment_value : optional
+        Describe only the rows whose ``segment`` column equals ``segment_value``
+        (compared as text, so ``2`` matches ``"2"``).
+
+    Raises
+    ------
+    StudyError
+        ``segment`` is not a column, ``segment_value`` is not one of its levels (the
+        message lists them), or ``segment_value`` is given without ``segment``.
 
     Examples
     --------
     >>> settings = resolve_settings(StudyRun("mobi", study="data_overview", emit=False))
     >>> settings.name, len(settings.overview)
     ('mobi', 24)
+    >>> settings = resolve_settings(StudyRun("corp_rep", study="data_overview", emit=False),
+    ...                             segment="serviceprovider", segment_value=2)
+    >>> settings.data["serviceprovider"].unique().tolist(), settings.source.endswith(f"(n = {len(settings.data)})")
+    ([2], True)
     """
-    return OverviewSettings(dataset=run.name, data=run.data, name=run.name, source=run.source,
-                            overview=column_overview(run.data))
+    from ..errors import StudyError
+
+    data, source = run.data, run.source
+    if segment_value is not None and segment is None:
+        raise StudyError("segment_value needs a segment column: set segment")
+    if segment is not None:
+        check_columns(data, segment, parameter="segment", error=StudyError)
+        if segment_value is not None:
+            text = data[segment].astype(str).where(data[segment].notna())
+            check_choice("segment_value", str(segment_value), sorted(text.dropna().unique()), error=StudyError)
+            data = data[(text == str(segment_value)).to_numpy()].reset_index(drop=True)
+            source = re.sub(r", n = [\d,]+$", "", source) + f"; only {segment} = {segment_value} (n = {len(data):,})"
+            if hasattr(run, "study_data"):  # the summary box names the filtered data it reports on
+                import dataclasses
+
+                run.study_data = dataclasses.replace(run.study_data, source=source)
+    return OverviewSettings(dataset=run.name, data=data, name=run.name, source=source,
+                            overview=column_overview(data), segment=segment, segment_value=segment_value)
 
 
 @dataclass
@@ -448,11 +507,20 @@ class SizeSection(Section):
     dataset: str = ""
     size: dict = field(default_factory=dict)
 
+    @property
+    def references(self) -> tuple[str, ...]:
+        """The published source of a bundled data set."""
+        return dataset_references(self.dataset)
+
     def tables(self) -> list:
         return []
 
     def finding(self) -> str:
-        return f"**Data:** {self.source}.\n\n{size_finding(self.size)}"
+        from ..references import cite
+
+        keys = self.references
+        cited = f" Source: {cite(*keys)}." if keys else ""
+        return f"{size_finding(self.size)}{cited}\n\n**Data:** {self.source}."
 
     def results(self) -> dict[str, Any]:
         return {"dataset": self.dataset, "source": self.source, "n_rows": self.size["n_rows"],
@@ -588,9 +656,11 @@ class CategoriesSection(Section):
 
 def categories_section(settings: OverviewSettings) -> CategoriesSection:
     """The categorical and yes/no columns of the data."""
+    columns = columns_of_kind(settings.overview, "category", "boolean")
+    if settings.segment_value is not None:  # the filter column holds one level by construction
+        columns = [c for c in columns if c != settings.segment]
     return CategoriesSection(title=f"Categories and yes/no columns: {settings.name}", source=settings.source,
-                             name=settings.name, data=settings.data,
-                             columns=columns_of_kind(settings.overview, "category", "boolean"))
+                             name=settings.name, data=settings.data, columns=columns)
 
 
 @dataclass
