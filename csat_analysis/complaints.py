@@ -13,7 +13,12 @@ Rossi (2007), *Journal of Service Research* 10(1).
 
 Complaint statuses follow the TARP study, plus customers who had no problem at all:
 ``no_problem``, ``no_complaint`` (had a problem, stayed silent), ``unresolved``,
-``resolved``, ``resolved_quickly``.
+``resolved``, ``resolved_quickly``. A survey that asks yes/no questions instead gets
+them from :func:`derive_status`. With survey weights, rates use design-based
+(Taylor-linearised) standard errors from :class:`csat_analysis.design.SurveyDesign`
+and Wilson intervals on the effective size they imply (Korn and Graubard 1998);
+chi-square tests report Cramér's V and the recovery paradox Cohen's h
+(:mod:`csat_analysis.effsize`).
 
 Examples
 --------
@@ -38,7 +43,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import check_choice, check_columns, describe_offenders, read_flags, read_weights
+from ._validation import (
+    check_choice,
+    check_columns,
+    critical_z,
+    describe_offenders,
+    read_flags,
+    read_weights,
+)
 from .errors import ParameterError, SurveyDataError
 from .metrics import proportion, rates, wilson_interval
 from .regression import fit_logit, logistic
@@ -64,6 +76,7 @@ __all__ = [
     "compare_funnel",
     "complaint_funnel",
     "derive_fast_status",
+    "derive_status",
     "escalation_pyramid",
     "loyalty_by_rating",
     "outcome_by_resolution_time",
@@ -103,7 +116,8 @@ TARP_VOICE_RATE = 0.04
 #: tells 10 people, a minority of them (20%) tell 20, a satisfied customer tells 5
 TARP_WORD_OF_MOUTH = {"tell_dissatisfied": 10, "retell_share": 0.2, "retell_count": 20, "tell_satisfied": 5}
 
-_FUNNEL_STAGES = ("respondents", "problem", "complained", "resolved_first_contact", "escalated", "top_management")
+_FUNNEL_STAGES = ("respondents", "problem", "complained", "resolved", "resolved_first_contact", "escalated",
+                  "top_management")
 
 
 # --- input checks ----------------------------------------------------------------------
@@ -146,10 +160,42 @@ def _weights(data: pd.DataFrame, weights) -> np.ndarray:
     return values.to_numpy(dtype=float)
 
 
+def _is_weighted(w: np.ndarray) -> bool:
+    return bool(len(w)) and not np.allclose(w, w[0])
+
+
+def _design_n_eff(rate: np.ndarray, se: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Effective sizes ``p (1 - p) / se²`` of design-based (Taylor-linearised) standard errors.
+
+    Where the rate is 0 or 1 the standard error vanishes and the Kish size stands in.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_eff = rate * (1 - rate) / se**2
+    return np.where(np.isfinite(n_eff) & (n_eff > 0), n_eff, fallback)
+
+
 def _rates(frame: pd.DataFrame, keys: list[str], ci: float) -> pd.DataFrame:
-    """:func:`csat_analysis.metrics.rates` of ``frame``'s ``y`` (0/1) weighted by ``w``, per ``keys``."""
+    """:func:`csat_analysis.metrics.rates` of ``frame``'s ``y`` (0/1) weighted by ``w``, per ``keys``.
+
+    With survey weights the standard errors are design-based (Taylor linearisation of
+    :class:`csat_analysis.design.SurveyDesign`, as R ``survey::svyby``), and the Wilson
+    interval uses the effective size they imply, ``p (1 - p) / se²`` (Korn and
+    Graubard 1998), so it stays inside [0, 1].
+    """
     table = rates(frame, "y", keys, weights=frame["w"].to_numpy(), ci=ci)
-    return table[[*keys, "n", "events", "rate", "n_eff", "low", "high"]]
+    table = table[[*keys, "n", "events", "rate", "n_eff", "low", "high"]]
+    w = frame["w"].to_numpy(dtype=float)
+    if _is_weighted(w) and len(table):
+        from .design import SurveyDesign
+
+        design = SurveyDesign(frame.assign(**{key: frame[key].astype(str) for key in keys}), weights=w, ci=ci)
+        by = design.mean("y", by=keys).set_index(keys)["se"]
+        lookup = pd.MultiIndex.from_frame(table[keys].astype(str)) if len(keys) > 1 else table[keys[0]].astype(str)
+        se = by.reindex(lookup).to_numpy(dtype=float)
+        n_eff = _design_n_eff(table["rate"].to_numpy(dtype=float), se, table["n_eff"].to_numpy(dtype=float))
+        low, high = wilson_interval(table["rate"].to_numpy(dtype=float), n_eff, ci)
+        table = table.assign(n_eff=n_eff, low=low, high=high)
+    return table
 
 
 def _outcome_frame(data: pd.DataFrame, outcome: str, weights) -> pd.DataFrame:
@@ -222,21 +268,30 @@ def complaint_funnel(
     *,
     problem: str = "problem",
     complained: str = "complained",
-    first_contact: str = "resolved_first_contact",
-    escalation: str = "escalation_level",
+    first_contact: str | None = "resolved_first_contact",
+    escalation: str | None = "escalation_level",
+    resolved: str | None = None,
     weights=None,
     ci: float = 0.95,
 ) -> pd.DataFrame:
-    """Problems -> complaints -> resolved at first contact -> escalated, with shares.
+    """Problems -> complaints -> resolved (at first contact) -> escalated, with shares.
+
+    The funnel has the stages the data support: ``problem`` and ``complained`` are
+    needed (the voice rate); ``resolved``, ``first_contact`` and ``escalation`` add
+    their stages when given (``None`` leaves a stage out).
 
     Parameters
     ----------
     data : DataFrame
         One row per customer.
-    problem, complained, first_contact : str
-        Boolean columns; ``first_contact`` may be missing for customers who did not
-        complain.
-    escalation : str
+    problem, complained : str
+        Yes/no columns (True/False or 0/1; a survey description's ``labels`` recode text
+        answers). ``complained`` may be missing where there was no problem (the question
+        is usually asked only after one).
+    first_contact, resolved : str, optional
+        Yes/no columns (resolved at first contact; resolved at all); may be missing
+        for customers who did not complain.
+    escalation : str, optional
         Integer column: 0 did not complain, 1 front line only, 2 reached middle
         management, 3 reached top management.
     weights : str or array-like, optional
@@ -250,9 +305,10 @@ def complaint_funnel(
     DataFrame
         One row per stage: ``stage``, ``of_stage`` (the stage the share is taken of),
         ``count``, ``share``, ``low``, ``high``. Stages: ``respondents``, ``problem``
-        (of respondents), ``complained`` (of problem: the voice rate),
-        ``resolved_first_contact`` (of complained), ``escalated`` (reached middle
-        management or higher, of complained), ``top_management`` (of escalated).
+        (of respondents), ``complained`` (of problem: the voice rate), ``resolved``
+        (of complained), ``resolved_first_contact`` (of complained), ``escalated``
+        (reached middle management or higher, of complained), ``top_management``
+        (of escalated); those whose column is not given are left out.
 
     Examples
     --------
@@ -264,49 +320,69 @@ def complaint_funnel(
     >>> complaint_funnel(panel)[["stage", "count", "share"]].round(2).to_string(index=False)
     '                 stage  count  share\\n           respondents      4    NaN\\n               problem      3   0.75\\n            complained      2   0.67\\nresolved_first_contact      1   0.50\\n             escalated      1   0.50\\n        top_management      1   1.00'
     """
-    check_columns(data, [problem, complained, first_contact, escalation], parameter="complaint_funnel")
+    optional = {"resolved": resolved, "resolved_first_contact": first_contact}
+    check_columns(data, [c for c in (problem, complained, first_contact, escalation, resolved) if c is not None],
+                  parameter="complaint_funnel")
     w = _weights(data, weights)
     has_problem = read_flags(data, problem).fillna(0).astype(bool).to_numpy()
     did_complain = read_flags(data, complained).fillna(0).astype(bool).to_numpy()
-    level = pd.to_numeric(data[escalation], errors="coerce")
-    bad_level = ~level.isin([0, 1, 2, 3])
-    if bad_level.any():
-        raise SurveyDataError(f"column {escalation!r} must be 0, 1, 2 or 3; got {describe_offenders(data[escalation], bad_level)}")
     inconsistent = did_complain & ~has_problem
     if inconsistent.any():
         raise SurveyDataError(
             f"column {complained!r} is true where {problem!r} is false: "
             f"{describe_offenders(data[complained], pd.Series(inconsistent, index=data.index))}"
         )
-    first = read_flags(data, first_contact)
-    missing_first = did_complain & first.isna().to_numpy()
-    if missing_first.any():
-        raise SurveyDataError(
-            f"column {first_contact!r} is missing for complainants: "
-            f"{describe_offenders(data[first_contact], pd.Series(missing_first, index=data.index))}"
-        )
-    level = level.to_numpy()
     members = {
         "respondents": np.ones(len(data), dtype=bool),
         "problem": has_problem,
         "complained": did_complain,
-        "resolved_first_contact": did_complain & (first.fillna(0).to_numpy() == 1),
-        "escalated": did_complain & (level >= 2),
-        "top_management": did_complain & (level >= 3),
     }
-    bases = {"problem": "respondents", "complained": "problem", "resolved_first_contact": "complained",
-             "escalated": "complained", "top_management": "escalated"}
+    for stage, column in optional.items():
+        if column is None:
+            continue
+        answer = read_flags(data, column)
+        missing = did_complain & answer.isna().to_numpy()
+        if missing.any():
+            raise SurveyDataError(
+                f"column {column!r} is missing for complainants: "
+                f"{describe_offenders(data[column], pd.Series(missing, index=data.index))}"
+            )
+        members[stage] = did_complain & (answer.fillna(0).to_numpy() == 1)
+    if escalation is not None:
+        level = pd.to_numeric(data[escalation], errors="coerce")
+        bad_level = ~level.isin([0, 1, 2, 3])
+        if bad_level.any():
+            raise SurveyDataError(f"column {escalation!r} must be 0, 1, 2 or 3; got {describe_offenders(data[escalation], bad_level)}")
+        level = level.to_numpy()
+        members["escalated"] = did_complain & (level >= 2)
+        members["top_management"] = did_complain & (level >= 3)
+    bases = {"problem": "respondents", "complained": "problem", "resolved": "complained",
+             "resolved_first_contact": "complained", "escalated": "complained", "top_management": "escalated"}
     rows = []
-    for stage in _FUNNEL_STAGES:  # six stages, not respondents: a loop is fine
+    for stage in (stage for stage in _FUNNEL_STAGES if stage in members):  # a few stages, not respondents
         base = bases.get(stage)
         if base is None:
             rows.append((stage, None, int(members[stage].sum()), np.nan, np.nan, np.nan))
             continue
-        in_base = members[base]
-        wb = w[in_base]
-        share = proportion(members[stage][in_base], weights=wb, ci=ci)
-        rows.append((stage, base, int(members[stage].sum()), share.value, share.low, share.high))
+        share, low, high = _domain_share(members[stage], members[base], w, ci)
+        rows.append((stage, base, int(members[stage].sum()), share, low, high))
     return pd.DataFrame(rows, columns=["stage", "of_stage", "count", "share", "low", "high"])
+
+
+def _domain_share(flags: np.ndarray, domain: np.ndarray, w: np.ndarray, ci: float) -> tuple[float, float, float]:
+    """Share of ``flags`` within ``domain`` with a Wilson interval (weighted: design-based effective size)."""
+    if not domain.any():
+        return np.nan, np.nan, np.nan
+    share = proportion(flags[domain], weights=w[domain], ci=ci)
+    if not _is_weighted(w):
+        return share.value, share.low, share.high
+    from .design import SurveyDesign
+
+    frame = pd.DataFrame({"y": flags.astype(float), "domain": domain})
+    row = SurveyDesign(frame, weights=w, ci=ci).mean("y", by="domain").set_index("domain").loc[True]
+    n_eff = float(_design_n_eff(np.array([row["value"]]), np.array([row["se"]]), np.array([share.n_eff]))[0])
+    low, high = wilson_interval(row["value"], n_eff, ci)
+    return float(row["value"]), low, high
 
 
 def compare_funnel(funnel: pd.DataFrame, published: dict[str, float] | None = None) -> pd.DataFrame:
@@ -333,6 +409,113 @@ def compare_funnel(funnel: pd.DataFrame, published: dict[str, float] | None = No
 
 
 # --- 2. the TARP table -----------------------------------------------------------------
+
+
+def derive_status(
+    data: pd.DataFrame,
+    *,
+    problem: str,
+    complained: str,
+    resolved: str | None = None,
+    resolved_quickly: str | None = None,
+    resolution_hours: str | None = None,
+    fast_hours: float = 24.0,
+) -> pd.Series:
+    """The complaint status of each customer, derived from yes/no answers (and times).
+
+    For surveys that ask "did you have a problem?", "did you complain?" and "was it
+    resolved?" instead of coding a status: no problem gives ``no_problem``; a problem
+    without a complaint ``no_complaint``; a complaint not resolved ``unresolved``; a
+    resolved complaint ``resolved_quickly`` when ``resolved_quickly`` is true (or its
+    ``resolution_hours`` are at most ``fast_hours``), else ``resolved``. Without a
+    ``resolved`` column a complaint with a resolution time counts as resolved and one
+    without as unresolved.
+
+    Parameters
+    ----------
+    data : DataFrame
+    problem, complained : str
+        Yes/no columns (True/False or 0/1; a survey description's ``labels`` recode text
+        answers). ``complained`` may be missing where there was no problem.
+    resolved, resolved_quickly : str, optional
+        Yes/no columns, needed for complainants only.
+    resolution_hours : str, optional
+        Hours to resolution (quick when at most ``fast_hours``).
+    fast_hours : float
+
+    Returns
+    -------
+    Series
+        Categorical statuses (categories :data:`STATUSES`), named ``complaint_status``.
+
+    Raises
+    ------
+    SurveyDataError
+        A complaint where no problem is recorded, a missing problem or complaint
+        answer, or a complainant without the resolution answer the derivation needs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"problem": [0, 1, 1, 1, 1], "complained": [0, 0, 1, 1, 1],
+    ...                        "resolved": [None, None, 0, 1, 1],
+    ...                        "hours": [None, None, None, 60, 5]})
+    >>> derive_status(survey, problem="problem", complained="complained", resolved="resolved",
+    ...               resolution_hours="hours").tolist()
+    ['no_problem', 'no_complaint', 'unresolved', 'resolved', 'resolved_quickly']
+    """
+    named = {"problem": problem, "complained": complained, "resolved": resolved, "resolved_quickly": resolved_quickly,
+             "resolution_hours": resolution_hours}
+    check_columns(data, [c for c in named.values() if c is not None], parameter="derive_status")
+    if resolved is None and resolution_hours is None:
+        raise ParameterError("derive_status: give `resolved` or `resolution_hours` to tell resolved complaints apart")
+    if not (isinstance(fast_hours, (int, float)) and fast_hours > 0):
+        raise ParameterError(f"fast_hours={fast_hours!r} must be a positive number of hours")
+    problem_answer = read_flags(data, problem, parameter="problem")
+    if problem_answer.isna().any():
+        raise SurveyDataError(f"column {problem!r} (problem): missing answers "
+                              f"{describe_offenders(data[problem], problem_answer.isna())}")
+    has_problem = problem_answer.to_numpy() == 1
+    # the complaint question is usually asked only after a problem: missing means no for the others
+    complaint_answer = read_flags(data, complained, parameter="complained")
+    missing = has_problem & complaint_answer.isna().to_numpy()
+    if missing.any():
+        raise SurveyDataError(f"column {complained!r} (complained): missing for customers with a problem "
+                              f"{describe_offenders(data[complained], pd.Series(missing, index=data.index))}")
+    did_complain = complaint_answer.fillna(0).to_numpy() == 1
+    inconsistent = did_complain & ~has_problem
+    if inconsistent.any():
+        raise SurveyDataError(f"column {complained!r} is yes where {problem!r} is no: "
+                              f"{describe_offenders(data[complained], pd.Series(inconsistent, index=data.index))}")
+    hours = pd.to_numeric(data[resolution_hours], errors="coerce").to_numpy(dtype=float) if resolution_hours else None
+    if resolved is not None:
+        answer = read_flags(data, resolved, parameter="resolved")
+        missing = did_complain & answer.isna().to_numpy()
+        if missing.any():
+            raise SurveyDataError(f"column {resolved!r}: missing for complainants "
+                                  f"{describe_offenders(data[resolved], pd.Series(missing, index=data.index))}")
+        is_resolved = did_complain & (answer.fillna(0).to_numpy() == 1)
+    else:
+        is_resolved = did_complain & ~np.isnan(hours)
+    if resolved_quickly is not None:
+        answer = read_flags(data, resolved_quickly, parameter="resolved_quickly")
+        missing = is_resolved & answer.isna().to_numpy()
+        if missing.any():
+            raise SurveyDataError(f"column {resolved_quickly!r}: missing for resolved complaints "
+                                  f"{describe_offenders(data[resolved_quickly], pd.Series(missing, index=data.index))}")
+        quick = is_resolved & (answer.fillna(0).to_numpy() == 1)
+    elif hours is not None:
+        missing = is_resolved & np.isnan(hours)
+        if missing.any():
+            raise SurveyDataError(f"column {resolution_hours!r}: resolved complaints without a resolution time: "
+                                  f"{describe_offenders(data[resolution_hours], pd.Series(missing, index=data.index))}")
+        with np.errstate(invalid="ignore"):
+            quick = is_resolved & (hours <= fast_hours)
+    else:
+        quick = np.zeros(len(data), dtype=bool)
+    statuses = np.select([~has_problem, ~did_complain, ~is_resolved, quick],
+                         ["no_problem", "no_complaint", "unresolved", "resolved_quickly"], "resolved")
+    return pd.Series(pd.Categorical(statuses, categories=STATUSES), index=data.index, name="complaint_status")
 
 
 def derive_fast_status(data: pd.DataFrame, status: str, hours: str, fast_hours: float) -> pd.Series:
@@ -391,7 +574,7 @@ def repurchase_table(
         the severity ``"none"``). ``None``: one row per status (severity ``"all"``).
     weights : str or array-like, optional
         Survey weights (a column name or one weight per row); intervals then use the
-        Kish effective size.
+        effective size of the design-based standard error (``n_eff``).
     ci : float
 
     Returns
@@ -419,43 +602,54 @@ def repurchase_table(
     return table
 
 
-def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: str) -> pd.DataFrame:
-    """Chi-square test of independence of outcome and complaint status, per severity.
+def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: str | None = None) -> pd.DataFrame:
+    """Chi-square test of independence of outcome and complaint status, per severity, with Cramér's V.
 
     Within each severity, a status x outcome contingency table over the statuses
     present (customers without a problem have no severity and are left out) is tested
-    with :func:`scipy.stats.chi2_contingency` (no continuity correction unless the
-    table is 2 x 2, scipy's default).
+    with Pearson's statistic (no continuity correction); the p-value is the upper tail
+    ``chi2.sf``, exact far below 1e-16. Cramér's V and its interval come from
+    :func:`csat_analysis.effsize.cramers_v_table`. ``severity=None``: one test over all
+    customers (severity ``"all"``, customers without a problem included).
 
     Returns
     -------
     DataFrame
         ``severity``, ``n``, ``statuses`` (how many), ``statistic`` (Pearson's
-        chi-square), ``dof``, ``p_value``.
+        chi-square), ``dof``, ``p_value``, ``cramers_v``, ``low``, ``high`` (its
+        interval). A severity with fewer than two statuses or one outcome has NaN.
 
     Examples
     --------
     >>> import pandas as pd
     >>> log = pd.DataFrame({"s": ["resolved"] * 20 + ["unresolved"] * 20, "sev": ["major"] * 40,
     ...                     "rep": [1] * 15 + [0] * 5 + [1] * 5 + [0] * 15})
-    >>> round(chi_square_tests(log, "rep", "s", "sev")["p_value"].item(), 4)
-    0.0044
+    >>> row = chi_square_tests(log, "rep", "s", "sev").iloc[0]
+    >>> round(float(row["statistic"]), 4), round(float(row["p_value"]), 4), round(float(row["cramers_v"]), 4)
+    (10.0, 0.0016, 0.5)
     """
-    check_columns(data, [outcome, status, severity], parameter="chi_square_tests")
+    from .effsize import cramers_v_table
+
+    check_columns(data, [c for c in (outcome, status, severity) if c is not None], parameter="chi_square_tests")
     y = read_flags(data, outcome)
     statuses = _statuses(data, status)
-    severities = _severities(data, severity, statuses)
+    if severity is None:
+        severities = pd.Series("all", index=data.index)
+    else:
+        severities = _severities(data, severity, statuses)
     frame = pd.DataFrame({"y": y, "status": np.asarray(statuses, dtype=object), "severity": severities})
     frame = frame[frame["y"].notna() & (frame["severity"] != NO_SEVERITY)]
     rows = []
-    for level, group in frame.groupby("severity", sort=True):
+    for level, group in frame.groupby("severity", sort=True):  # a few severities, not respondents
         counts = pd.crosstab(group["status"], group["y"])
         if counts.shape[0] < 2 or counts.shape[1] < 2:
-            rows.append((level, len(group), counts.shape[0], np.nan, np.nan, np.nan))
+            rows.append((level, len(group), counts.shape[0], np.nan, np.nan, np.nan, np.nan, np.nan, np.nan))
             continue
-        result = stats.chi2_contingency(counts.to_numpy())
-        rows.append((level, len(group), counts.shape[0], float(result.statistic), int(result.dof), float(result.pvalue)))
-    return pd.DataFrame(rows, columns=["severity", "n", "statuses", "statistic", "dof", "p_value"])
+        test = cramers_v_table(counts.to_numpy()).iloc[0]
+        rows.append((level, len(group), counts.shape[0], float(test["statistic"]), int(test["dof"]),
+                     float(test["p_value"]), float(test["value"]), float(test["low"]), float(test["high"])))
+    return pd.DataFrame(rows, columns=["severity", "n", "statuses", "statistic", "dof", "p_value", "cramers_v", "low",
+                                       "high"])
 
 
 def _odds_ratio_columns(result) -> pd.DataFrame:
@@ -532,7 +726,11 @@ class RecoveryParadox:
     (built from the two Wilson intervals) and a two-sided two-proportion z-test.
     ``verdict`` reads the interval: ``"supported"`` when it lies wholly on the loyal
     side of zero, ``"contradicted"`` when wholly on the other side, otherwise
-    ``"inconclusive"``.
+    ``"inconclusive"``. With survey weights the interval and test are design-based
+    (Taylor-linearised standard errors of the two domain shares, as R ``survey``).
+    ``cohens_h`` is the effect size ``2 asin(sqrt(fast_rate)) - 2 asin(sqrt(baseline_rate))``
+    (Cohen 1988) with its normal interval (variance ``1/n`` per group, effective sizes
+    with weights).
     """
 
     fast_rate: float
@@ -548,6 +746,9 @@ class RecoveryParadox:
     bootstrap_low: float = float("nan")
     bootstrap_high: float = float("nan")
     extra: dict = field(default_factory=dict, repr=False)
+    cohens_h: float = float("nan")
+    cohens_h_low: float = float("nan")
+    cohens_h_high: float = float("nan")
 
     def to_dict(self) -> dict:
         """The fields as a plain dict (for ``report.record``)."""
@@ -588,8 +789,9 @@ def recovery_paradox(
     fast, baseline : str
         The two statuses compared.
     weights : str or array-like, optional
-        Survey weights (a column name or one weight per row); rates are weighted and Kish effective sizes replace the counts
-        in the interval and the test.
+        Survey weights (a column name or one weight per row); rates are weighted and the
+        effective sizes of their design-based standard errors replace the counts in the
+        interval, the test and Cohen's h.
     bootstrap : int
         If positive, also a percentile bootstrap interval for the difference from this
         many resamples (for a binary outcome, resampling a group amounts to a binomial
@@ -623,11 +825,21 @@ def recovery_paradox(
         rate = proportion(group["y"], weights=group["w"].to_numpy(), ci=ci)
         groups[name] = (rate.value, rate.n_eff, rate.n)
     (p1, m1, n1), (p2, m2, n2) = groups[fast], groups[baseline]
+    w = frame["w"].to_numpy(dtype=float)
+    if _is_weighted(w):
+        from .design import SurveyDesign
+
+        # domain shares of one design: each respondent is its own unit, so the two domains' errors are independent
+        by = SurveyDesign(frame, weights=w, ci=ci).mean("y", by="status").set_index("status")["se"]
+        m1, m2 = (float(_design_n_eff(np.array([p]), np.array([by[name]]), np.array([m]))[0])
+                  for p, name, m in ((p1, fast, m1), (p2, baseline, m2)))
     low, high = _newcombe(p1, m1, p2, m2, ci)
     if p1 == p2 and p1 in (0.0, 1.0):
         p_value = 1.0
     else:
         p_value = float(proportions_ztest([p1 * m1, p2 * m2], [m1, m2])[1])
+    h = float(2 * np.arcsin(np.sqrt(p1)) - 2 * np.arcsin(np.sqrt(p2)))
+    h_half = critical_z(ci) * float(np.sqrt(1 / m1 + 1 / m2))
     loyal_low, loyal_high = (low, high) if higher_is_better else (-high, -low)
     verdict = "supported" if loyal_low > 0 else "contradicted" if loyal_high < 0 else "inconclusive"
     boot = (np.nan, np.nan)
@@ -636,7 +848,8 @@ def recovery_paradox(
         draws = rng.binomial(n1, p1, bootstrap) / n1 - rng.binomial(n2, p2, bootstrap) / n2
         boot = tuple(np.quantile(draws, [(1 - ci) / 2, (1 + ci) / 2]))
     return RecoveryParadox(p1, p2, n1, n2, p1 - p2, float(low), float(high), p_value, verdict, higher_is_better,
-                           float(boot[0]), float(boot[1]), {"n_eff_fast": m1, "n_eff_baseline": m2})
+                           float(boot[0]), float(boot[1]), {"n_eff_fast": m1, "n_eff_baseline": m2},
+                           h, h - h_half, h + h_half)
 
 
 def paradox_by_severity(data: pd.DataFrame, outcome: str, status: str, severity: str, *,

@@ -112,11 +112,18 @@ def test_repurchase_table_by_hand():
     assert (table["low"].iloc[0], table["high"].iloc[0]) == pytest.approx((low, high))
 
 
-def test_repurchase_table_weighted_uses_kish_size():
+def test_repurchase_table_weighted_uses_design_based_size():
     table = complaints.repurchase_table(tarp_log(), "rep", "status", "severity", weights="w")
     resolved = table.iloc[-1]
     assert resolved["rate"] == pytest.approx(2 / 4)  # weights 1, 1 repurchase; 2 not
-    assert resolved["n_eff"] == pytest.approx(16 / 6)  # (sum w)^2 / sum w^2
+    # Taylor linearisation of a domain mean (R survey, each row its own unit): scores
+    # z = w (y - p) / W on the domain's rows (0 elsewhere), var = n / (n - 1) * sum (z - mean z)^2
+    z = np.zeros(12)
+    z[-3:] = np.array([1.0, 1.0, 2.0]) * (np.array([1, 1, 0]) - 0.5) / 4
+    variance = 12 / 11 * ((z - z.mean()) ** 2).sum()
+    assert resolved["n_eff"] == pytest.approx(0.25 / variance)  # 2.444..., not Kish's 16 / 6
+    low, high = wilson_by_hand(0.5 * 0.25 / variance, 0.25 / variance)
+    assert (resolved["low"], resolved["high"]) == pytest.approx((low, high))
 
 
 def test_repurchase_table_errors_name_rows_and_choices():
@@ -235,7 +242,11 @@ def test_recovery_paradox_weights_as_column_or_vector():
     assert by_name.to_dict() == by_vector.to_dict()
     fast = log[log["status"] == "resolved_quickly"]
     assert by_name.fast_rate == pytest.approx((fast["rep"] * fast["w"]).sum() / fast["w"].sum())
-    assert by_name.extra["n_eff_fast"] == pytest.approx(fast["w"].sum() ** 2 / (fast["w"] ** 2).sum())
+    # design-based effective size of the domain share (R survey's linearisation, each row its own unit)
+    p = by_name.fast_rate
+    z = np.where(log["status"] == "resolved_quickly", log["w"] * (log["rep"] - p) / fast["w"].sum(), 0.0)
+    variance = len(log) / (len(log) - 1) * ((z - z.mean()) ** 2).sum()
+    assert by_name.extra["n_eff_fast"] == pytest.approx(p * (1 - p) / variance)
 
 
 def test_derive_fast_status_and_missing_time():
@@ -455,3 +466,107 @@ def test_status_counts_and_threshold_level():
     assert complaints.threshold_level(jumps) == 2
     flat = complaints.call_threshold(pd.DataFrame({"calls": [0, 1], "n": [500, 500], "events": [50, 52]}))
     assert complaints.threshold_level(flat) is None
+
+
+# --- status derived from yes/no answers, funnels of the stages the data have, effect sizes
+
+
+def test_derive_status_from_answers_and_times():
+    survey = pd.DataFrame({"problem": [False, True, True, True, True, True],
+                           "complained": [False, False, True, True, True, True],
+                           "resolved": [None, None, 0, 1, 1, 1],
+                           "quick": [None, None, None, 0, 1, 0],
+                           "hours": [None, None, None, 60.0, 30.0, 5.0]})
+    by_flag = complaints.derive_status(survey, problem="problem", complained="complained", resolved="resolved",
+                                       resolved_quickly="quick")
+    assert by_flag.tolist() == ["no_problem", "no_complaint", "unresolved", "resolved", "resolved_quickly", "resolved"]
+    by_time = complaints.derive_status(survey, problem="problem", complained="complained", resolved="resolved",
+                                       resolution_hours="hours", fast_hours=24)
+    assert by_time.tolist() == ["no_problem", "no_complaint", "unresolved", "resolved", "resolved", "resolved_quickly"]
+    # no resolved column: a complaint with a resolution time is resolved
+    by_time_only = complaints.derive_status(survey, problem="problem", complained="complained", resolution_hours="hours",
+                                            fast_hours=40)
+    assert by_time_only.tolist() == ["no_problem", "no_complaint", "unresolved", "resolved", "resolved_quickly",
+                                     "resolved_quickly"]
+    without_speed = complaints.derive_status(survey, problem="problem", complained="complained", resolved="resolved")
+    assert "resolved_quickly" not in set(without_speed)
+
+
+def test_derive_status_errors_name_columns_and_rows():
+    # asked only after a problem: a missing complaint answer is "no" where there was no problem
+    skipped = pd.DataFrame({"problem": [False, True], "complained": [None, False]})
+    assert complaints.derive_status(skipped, problem="problem", complained="complained",
+                                    resolved="complained").tolist() == ["no_problem", "no_complaint"]
+    with pytest.raises(SurveyDataError, match=r"'complained'.*missing for customers with a problem.*row 1"):
+        complaints.derive_status(skipped.assign(complained=[None, None]), problem="problem", complained="complained",
+                                 resolved="complained")
+    survey = pd.DataFrame({"problem": [False, True], "complained": [True, True], "resolved": [None, None]})
+    with pytest.raises(SurveyDataError, match=r"'complained'.*row 0"):
+        complaints.derive_status(survey, problem="problem", complained="complained", resolved="resolved")
+    survey.loc[0, "complained"] = False
+    with pytest.raises(SurveyDataError, match=r"'resolved'.*row 1"):
+        complaints.derive_status(survey, problem="problem", complained="complained", resolved="resolved")
+    with pytest.raises(ParameterError, match="resolved"):
+        complaints.derive_status(survey, problem="problem", complained="complained")
+
+
+def test_derived_status_reproduces_the_simulators_status():
+    from csat_analysis.datasets import open_study_data
+
+    panel = open_study_data("simulated", n=3000, seed=2).data
+    derived = complaints.derive_status(panel, problem="problem", complained="complained",
+                                       resolution_hours="resolution_hours", fast_hours=24)
+    assert (derived.astype(str) == panel["complaint_status"].astype(str)).all()
+
+
+def test_funnel_has_only_the_stages_the_data_support():
+    panel = funnel_panel()
+    short = complaints.complaint_funnel(panel, first_contact=None, escalation=None).set_index("stage")
+    assert short.index.tolist() == ["respondents", "problem", "complained"]
+    assert short.loc["complained", "share"] == pytest.approx(4 / 6)
+    with_resolved = complaints.complaint_funnel(panel.assign(res=[None] * 6 + [True, True, False, True]),
+                                                first_contact=None, escalation=None, resolved="res").set_index("stage")
+    assert with_resolved.loc["resolved", "share"] == pytest.approx(3 / 4)
+    assert with_resolved.loc["resolved", "of_stage"] == "complained"
+
+
+def test_funnel_weighted_voice_rate_uses_design_based_size():
+    panel = funnel_panel().assign(w=[1.0] * 4 + [1, 1, 2, 2, 2, 2])
+    row = complaints.complaint_funnel(panel, weights="w").set_index("stage").loc["complained"]
+    p = 8 / 10
+    z = np.zeros(10)
+    in_problem = np.arange(10) >= 4
+    flags = np.arange(10) >= 6
+    z[in_problem] = panel["w"].to_numpy()[in_problem] * (flags[in_problem] - p) / 10
+    variance = 10 / 9 * ((z - z.mean()) ** 2).sum()
+    low, high = wilson_by_hand(p * p * (1 - p) / variance, p * (1 - p) / variance)
+    assert (row["low"], row["high"]) == pytest.approx((low, high))
+
+
+def test_chi_square_tests_report_cramers_v_and_exact_tails():
+    from scipy.stats.contingency import association
+
+    observed = np.array([[10, 30], [20, 20], [30, 10]])
+    rows = []
+    for status, (no, yes) in zip(["no_complaint", "unresolved", "resolved"], observed):
+        rows += [(status, "major", 0)] * no + [(status, "major", 1)] * yes
+    log = pd.DataFrame(rows, columns=["status", "severity", "rep"])
+    result = complaints.chi_square_tests(log, "rep", "status", "severity").iloc[0]
+    assert result["cramers_v"] == pytest.approx(association(observed, method="cramer"))
+    assert result["low"] < result["cramers_v"] < result["high"]
+    overall = complaints.chi_square_tests(log, "rep", "status").iloc[0]
+    assert overall["severity"] == "all"
+    assert overall["statistic"] == pytest.approx(result["statistic"])
+    # a strong association: the tail is far below 1e-16 and still reported, not 0
+    strong = pd.DataFrame({"status": ["resolved"] * 400 + ["unresolved"] * 400, "severity": "minor",
+                           "rep": [1] * 380 + [0] * 20 + [0] * 380 + [1] * 20})
+    tail = complaints.chi_square_tests(strong, "rep", "status", "severity").iloc[0]
+    assert 0 < tail["p_value"] < 1e-100
+
+
+def test_recovery_paradox_cohens_h_by_hand():
+    result = complaints.recovery_paradox(paradox_log(56, 70, 48, 80), "rep", "status")
+    h = 2 * math.asin(math.sqrt(0.8)) - 2 * math.asin(math.sqrt(0.6))
+    assert result.cohens_h == pytest.approx(h)
+    half = Z95 * math.sqrt(1 / 70 + 1 / 80)
+    assert (result.cohens_h_low, result.cohens_h_high) == pytest.approx((h - half, h + half))
