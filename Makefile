@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 EXTRAS ?= test
 
-.PHONY: run test test-fast lab bench data-check lock clean
+.PHONY: run example test test-fast lab bench data-check lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
 ## run: execute every study notebook on the bundled data; reports in reports/index.html
 run: $(INSTALLED)
 	$(BIN)/csat run studies/default.yaml
+
+## example: both studies on the example surveys of examples/own_survey/; reports in reports/own_survey/
+example: $(INSTALLED)
+	$(BIN)/csat run examples/own_survey/study.yaml --reports reports/own_survey
 
 ## test: the whole pytest suite
 test: $(INSTALLED)

@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", action="append", metavar="PATTERN", default=None,
                      help="only runs whose 'study/run-id' or 'run-id' matches this glob pattern, or whose "
                      "study is PATTERN (repeatable), e.g. --only 'data_overview/*'")
-    run.add_argument("--no-input", action="store_true", help="hide code in report.html (results only)")
+    _add_code_options(run, "show the code in report.html (an analyst's page); by default it is a reader's "
+                      "report without code, linking the executed notebook that keeps it")
     run.add_argument("--timeout", type=float, metavar="SECONDS", default=None,
                      help="fail a run when one of its cells runs longer than this (default: no limit)")
     _add_reports_option(run)
@@ -82,10 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
         "run), failed (latest attempt failed), new.",
     )
     listing.add_argument("studies", nargs="+", metavar="STUDY.yaml", help="study specification file(s)")
-    listing.add_argument("--no-input", action="store_true",
-                         help="states as for 'csat run --no-input' (the export options are part of "
-                         "what makes a report up to date)")
+    _add_code_options(listing, "states as for 'csat run --show-code' (the export option is part of what "
+                      "makes a report up to date)")
     _add_reports_option(listing)
+
+    describe = commands.add_parser(
+        "describe", help="show what each study will use of a survey, and what it will skip and why",
+        description="Check a survey description (YAML) and, given the data, list its roles with each "
+        "item's scale and, per study, the columns its settings use and the sections the data cannot "
+        "support (with the reason and the fix).",
+    )
+    describe.add_argument("survey", metavar="SURVEY.yaml", help="survey description (see csat_analysis.survey)")
+    describe.add_argument("data", metavar="DATA", nargs="?", default=None,
+                          help="a survey file (CSV, Parquet, Excel), a bundled data set or 'simulated'")
+    describe.add_argument("--n", type=int, default=1000, metavar="N",
+                          help="respondents of a simulated panel (default: 1000)")
 
     commands.add_parser("datasets", help="list the bundled data sets",
                         description="List the bundled real data sets (name, rows, columns, description).")
@@ -96,10 +108,27 @@ def build_parser() -> argparse.ArgumentParser:
         "contents), next to the notebook unless --output is given.",
     )
     export.add_argument("notebook", metavar="NOTEBOOK.ipynb")
-    export.add_argument("--no-input", action="store_true", help="hide code (results only)")
+    _add_code_options(export, "show the code cells (default: a reader's report without code)")
     export.add_argument("-o", "--output", metavar="FILE.html", default=None,
                         help="where to write the HTML (default: NOTEBOOK.html)")
     return parser
+
+
+def _add_code_options(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--show-code", action="store_true", help=help_text)
+    # Hiding code used to be an option; it is the default now. Accepted so scripts keep working.
+    parser.add_argument("--no-input", action="store_true",
+                        help="deprecated: reports hide code by default (see --show-code)")
+
+
+def _show_code(args: argparse.Namespace) -> bool:
+    """The export option of ``args``; ``--no-input`` (deprecated) is accepted with a note."""
+    if args.no_input:
+        if args.show_code:
+            raise CsatError("--no-input and --show-code contradict each other; give only --show-code or neither")
+        print("csat: note: --no-input is deprecated: reports hide code by default (--show-code shows it)",
+              file=sys.stderr)
+    return bool(args.show_code)
 
 
 def _add_reports_option(parser: argparse.ArgumentParser) -> None:
@@ -121,7 +150,7 @@ def _command_run(args: argparse.Namespace) -> int:
     studies = _load(args.studies)
     result = run_batch(
         studies, args.reports, workers=args.workers, scheduler=args.scheduler, force=args.force,
-        only=args.only, no_input=args.no_input, timeout=args.timeout, progress=not args.quiet,
+        only=args.only, show_code=_show_code(args), timeout=args.timeout, progress=not args.quiet,
     )
     for outcome in result.failed:
         print(f"csat: run {outcome.run.key} failed: {outcome.error}", file=sys.stderr)
@@ -137,9 +166,10 @@ def _command_list(args: argparse.Namespace) -> int:
     from .runner import explain_state
 
     rows = []
+    show_code = _show_code(args)
     for study in _load(args.studies):
         for run in study.runs:
-            state = explain_state(run, args.reports, no_input=args.no_input)
+            state = explain_state(run, args.reports, show_code=show_code)
             parameters = ", ".join(f"{k}={v!r}" for k, v in run.parameters.items())
             rows.append((run.study, run.run_id, state.state, parameters, state.reasons))
     widths = [max(len(header), *(len(row[i]) for row in rows)) for i, header in enumerate(("study", "run", "state"))]
@@ -163,11 +193,19 @@ def _command_datasets(_args: argparse.Namespace) -> int:
 def _command_export(args: argparse.Namespace) -> int:
     from .runner import export_html
 
-    print(export_html(args.notebook, args.output, no_input=args.no_input))
+    print(export_html(args.notebook, args.output, show_code=_show_code(args)))
     return 0
 
 
-COMMANDS = {"run": _command_run, "list": _command_list, "datasets": _command_datasets, "export": _command_export}
+def _command_describe(args: argparse.Namespace) -> int:
+    from .survey import describe
+
+    print(describe(args.survey, args.data, n=args.n))
+    return 0
+
+
+COMMANDS = {"run": _command_run, "list": _command_list, "datasets": _command_datasets, "export": _command_export,
+            "describe": _command_describe}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

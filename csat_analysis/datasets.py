@@ -178,7 +178,7 @@ def load(name: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class StudyData:
-    """Data for a study notebook together with where it came from.
+    """Data for a study notebook together with where it came from and what its columns mean.
 
     Attributes
     ----------
@@ -192,6 +192,8 @@ class StudyData:
         ``"Real data: mobi (Tenenhaus et al. 2005), n = 250"``.
     truth : dict or None
         The simulator's generating values when ``kind == "simulated"``.
+    survey : SurveyDescription or None
+        The survey description the data were opened with (see :mod:`csat_analysis.survey`).
     """
 
     data: pd.DataFrame
@@ -199,6 +201,7 @@ class StudyData:
     kind: str
     source: str
     truth: dict | None = None
+    survey: Any = None
 
     @property
     def is_simulated(self) -> bool:
@@ -208,20 +211,27 @@ class StudyData:
 def open_study_data(
     dataset: str,
     *,
+    survey: Any = None,
     schema: dict | str | os.PathLike | None = None,
     n: int = 20_000,
     seed: int = 0,
     **simulator_params: Any,
 ) -> StudyData:
-    """Resolve a notebook's ``dataset`` parameter to data plus a source line.
+    """Resolve a notebook's ``dataset`` and ``survey`` parameters to data, a source line and a survey description.
 
     Parameters
     ----------
     dataset : str
         A bundled name (see :func:`list_datasets`), ``"simulated"``, or the path of a
-        CSV, Parquet or Excel file (then ``schema`` is required).
+        CSV, Parquet or Excel file (then ``survey``, or at least ``schema``, is required).
+    survey : SurveyDescription, dict or path, optional
+        The survey description (see :mod:`csat_analysis.survey`): what each column
+        means and how a file is read. A bundled data set and the simulator default to
+        their own, shipped in ``data/surveys/``. A file is read with
+        :func:`csat_analysis.io.read_survey` using the description's columns.
     schema : dict or path, optional
-        Schema for a user file, passed to :func:`csat_analysis.io.read_survey`.
+        A read_survey schema for a file, used when no ``survey`` is given (a schema
+        is a description without roles); ignored when ``survey`` is given.
     n, seed, **simulator_params
         Passed to :func:`csat_analysis.simulate.simulate_panel` for ``"simulated"``.
 
@@ -229,28 +239,52 @@ def open_study_data(
     ------
     StudyError
         If ``dataset`` is neither a bundled name, ``"simulated"`` nor an existing
-        file; the message lists the valid names.
+        file (the message lists the valid names), or a file comes without a
+        description.
+    SurveyDataError
+        An invalid description, a file that does not fit it, or a role naming a
+        column the data do not have.
+
+    Examples
+    --------
+    >>> study = open_study_data("mobi")
+    >>> study.survey.roles["loyalty"], study.survey.scale("CUSL1")
+    (['CUSL1', 'CUSL2', 'CUSL3'], Scale(low=1, high=10, labels=None))
     """
     from .errors import StudyError
+    from .survey import SurveyDescription
+
+    def description(default_name: str | None):
+        if survey is not None:
+            return SurveyDescription.load(survey)
+        if default_name is not None:
+            return SurveyDescription.for_dataset(default_name)
+        return SurveyDescription.load(schema)
 
     names = list(_manifest())
     if dataset in names:
+        described = description(dataset)
         frame = load(dataset)
+        described.check_data(frame, f"data set {dataset!r}")
         citation = _manifest()[dataset]["short_citation"]
-        return StudyData(frame, dataset, "real", f"Real data: {dataset} ({citation}), n = {len(frame):,}")
+        return StudyData(frame, dataset, "real", f"Real data: {dataset} ({citation}), n = {len(frame):,}",
+                         survey=described)
     if dataset == SIMULATED:
         from .simulate import simulate_panel
 
+        described = description(SIMULATED)
         panel = simulate_panel(n, seed=seed, **simulator_params)
+        described.check_data(panel.data, "the simulated panel")
         source = f"Simulated data: csat_analysis.simulate.simulate_panel(n={n:,}, seed={seed}); known truth, not a real survey"
-        return StudyData(panel.data, dataset, "simulated", source, panel.truth)
+        return StudyData(panel.data, dataset, "simulated", source, panel.truth, survey=described)
     path = Path(dataset)
     if path.suffix and path.is_file():
-        if schema is None:
-            raise StudyError(f"dataset={dataset!r} is a file: give a schema too (see csat_analysis.io.read_survey)")
-        from .io import read_survey
-
-        frame = read_survey(path, schema)
-        return StudyData(frame, dataset, "user", f"User data: {path.name}, n = {len(frame):,}")
+        if survey is None and schema is None:
+            raise StudyError(f"dataset={dataset!r} is a file: give its survey description too (survey=, "
+                             "see csat_analysis.survey), or at least a schema (see csat_analysis.io.read_survey)")
+        described = description(None)
+        frame = described.read(path)
+        title = f" ({described.title})" if described.title else ""
+        return StudyData(frame, dataset, "user", f"User data: {path.name}{title}, n = {len(frame):,}", survey=described)
     listed = ", ".join(repr(c) for c in [*names, SIMULATED])
     raise StudyError(f"dataset={dataset!r} is not valid; choose one of: {listed}, or the path of an existing CSV, Parquet or Excel file")

@@ -1385,3 +1385,28 @@ def read_survey(path: str | os.PathLike, schema: Mapping | str | os.PathLike, *,
     except (ValueError, TypeError, KeyError, OSError, UnicodeError, zipfile.BadZipFile, csv.Error) as error:
         # pandas, pyarrow and the codecs raise these; name the file rather than show a raw traceback
         raise SurveyDataError(f"{path.name}: cannot be read: {type(error).__name__}: {error}") from error
+
+
+# --- hooks for survey descriptions (csat_analysis.survey) ----------------------------
+
+
+def check_keys(where: str, mapping: Mapping, rules: Mapping[str, tuple[Callable[[Any], str | None], str]]) -> None:
+    """Check each key of ``mapping`` against a table ``key -> (check, expected form)``, as the schema is checked.
+
+    A survey description (:mod:`csat_analysis.survey`) checks its own keys with it, so
+    its messages read like the schema's. A key with the value ``None`` counts as absent.
+
+    Raises
+    ------
+    SurveyDataError
+        An unknown key (the message lists the valid ones) or a value of the wrong form
+        (naming ``where``, the key and the expected form).
+
+    Examples
+    --------
+    >>> check_keys("survey", {"title": 3}, {"title": (lambda v: None if isinstance(v, str) else "", "text")})
+    Traceback (most recent call last):
+    ...
+    csat_analysis.errors.SurveyDataError: survey, key 'title': expected text; got 3
+    """
+    _check_keys(where, mapping, rules)

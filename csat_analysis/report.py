@@ -145,17 +145,43 @@ def read_results(path: str | os.PathLike) -> dict[str, Any]:
     return json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
 
 
-def _percent(value: float) -> str:
-    return f"{100 * value:.1f}%"
+def _cell(format_value, na: str):
+    """A Styler formatter: ``na`` for a missing value, else the formatter's text, HTML-escaped."""
+    def formatter(value: Any) -> str:
+        if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+            return html.escape(na)
+        return html.escape(format_value(value))
+    return formatter
+
+
+def _p_value_text(value: Any) -> str:
+    from . import formatting
+
+    try:
+        return formatting.p_value(value)
+    except (ValueError, TypeError):  # not a p-value after all (a label): shown as it is
+        return str(value)
+
+
+def _number_text(value: Any, places: int) -> str:
+    from . import formatting
+
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return formatting.number(float(value), places)
+    return str(value)
 
 
 def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | None = None, *,
                  labels: Mapping[str, str] | None = None, percent: Sequence[str] = (), digits: int = 3,
-                 na_rep: str = "–", missing_labels: Mapping[str, str] | None = None):
+                 na_rep: str = "–", missing_labels: Mapping[str, str] | None = None,
+                 percent_decimals: int = 1):
     """A table as a report shows it: readable headers, plain numbers, caption and data source.
 
     Every study notebook displays its tables through this one function, so they look
-    alike in the HTML reports.
+    alike in the HTML reports; every number goes through :mod:`csat_analysis.formatting`
+    (the formatter of findings and the index too).
 
     Parameters
     ----------
@@ -168,27 +194,38 @@ def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | 
     labels : mapping, optional
         Column name -> header; other columns show their name with ``_`` as spaces.
     percent : list of str
-        Shares (0-1) shown as percentages with one decimal.
+        Shares (0-1) shown as percentages with ``percent_decimals`` decimals
+        (:func:`csat_analysis.formatting.percent`).
     digits : int
-        Decimals of other non-integer numbers; whole-number columns show none and
-        large numbers get thousands separators.
+        Decimals of other non-integer numbers (:func:`csat_analysis.formatting.number`:
+        never ``"-0.00"``); whole-number columns show none; large numbers get
+        thousands separators.
     na_rep : str
         Shown for missing values, or per column ``missing_labels[column]`` (e.g.
         ``{"median": "not reached"}``).
+    percent_decimals : int, default 1
+        Decimals of the percentages, the same in every study.
 
     Returns
     -------
     pandas Styler
-        Without the index; p-value columns (``p_value``, ``pvalue``, ``p``) show
-        "<0.001" below 0.001, booleans "yes"/"no". Caption and source are HTML-escaped.
+        Without the index; p-value columns (``p_value``, and the names ``pvalue`` and
+        ``p`` of older tables) show ``"< 0.001"`` below 0.001 and three decimals
+        otherwise (:func:`csat_analysis.formatting.p_value`), booleans "yes"/"no".
+        Every cell, the caption and the source are HTML-escaped.
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"level": ["a"], "n": [1200], "rate": [0.1234], "p_value": [0.0002]})
+    >>> frame = pd.DataFrame({"level": ["a"], "n": [1200], "rate": [0.1234], "p_value": [0.0002],
+    ...                       "effect": [-0.0004]})
     >>> html_text = styled_table(frame, "Churn", "Real data: x", labels={"n": "customers"}, percent=["rate"]).to_html()
-    >>> all(part in html_text for part in ["12.3%", "1,200", "customers", "p value", "&lt;0.001", "Real data: x"])
+    >>> all(part in html_text for part in ["12.3%", "1,200", "customers", "p value", "&lt; 0.001", "Real data: x"])
+    True
+    >>> ">0.000<" in html_text and "-0.000" not in html_text
     True
     """
+    from . import formatting
+
     labels = dict(labels or {})
     missing_labels = dict(missing_labels or {})
     headers = {column: labels.get(column, str(column).replace("_", " ")) for column in table.columns}
@@ -198,19 +235,20 @@ def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | 
         values = table[column]
         missing = missing_labels.get(column, na_rep)
         if column in percent:
-            formats[headers[column]] = lambda v, na=missing: na if pd.isna(v) else _percent(v)
+            text = lambda v: (formatting.percent(float(v), percent_decimals)  # noqa: E731
+                              if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                              else str(v))
         elif column in P_VALUE_COLUMNS:
-            formats[headers[column]] = lambda v, na=missing: na if pd.isna(v) else ("&lt;0.001" if v < 0.001 else f"{v:.3f}")
+            text = _p_value_text
         elif pd.api.types.is_bool_dtype(values):
-            formats[headers[column]] = lambda v, na=missing: na if pd.isna(v) else ("yes" if v else "no")
+            text = lambda v: "yes" if v else "no"  # noqa: E731
         elif pd.api.types.is_numeric_dtype(values):
             numbers = values.to_numpy(dtype=float)
             whole = bool(np.all(np.isnan(numbers) | (numbers % 1 == 0)))
-            places = 0 if whole else digits
-            formats[headers[column]] = lambda v, na=missing, d=places: na if pd.isna(v) else f"{v:,.{d}f}"
+            text = lambda v, places=0 if whole else digits: _number_text(v, places)  # noqa: E731
         else:
-            formats[headers[column]] = lambda v, na=missing: na if pd.api.types.is_scalar(v) and pd.isna(v) else (
-                f"{v:,.6g}" if isinstance(v, (float, np.floating)) else html.escape(str(v)))
+            text = lambda v: _number_text(v, digits) if isinstance(v, (float, np.floating)) else str(v)  # noqa: E731
+        formats[headers[column]] = _cell(text, missing)
     lines = [html.escape(caption)] if caption else []
     if source:
         lines.append(f"<small>{html.escape(source)}</small>" if caption else f"<small>Source: {html.escape(source)}</small>")

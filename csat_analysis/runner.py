@@ -10,12 +10,16 @@ every file a run names must exist); :func:`run_batch` executes each run with
 papermill in its own process (or on a Dask cluster) and writes, under ``reports/``:
 
 - ``<study>/<run-id>/``: ``notebook.ipynb`` (executed, its recorded results in the
-  metadata ``csat_analysis.results``), ``report.html``, ``results.json`` and
-  ``run.json`` (status, duration, parameters, fingerprint and the inputs it covers);
+  metadata ``csat_analysis.results``), ``report.html`` (a reader's report: no code,
+  sections that did not run on the data folded away; ``show_code=True`` for the
+  analyst's page), ``results.json``, ``warnings.log`` (every warning of the run, kept
+  out of the report) and ``run.json`` (status, duration, parameters, warning count,
+  fingerprint and the inputs it covers);
 - ``<study>/<run-id>.failed/``: the partially executed notebook and ``error.txt`` of a
   run whose latest attempt failed (an earlier good report stays in ``<run-id>/``);
-- ``index.html`` (this batch's runs with their outcome, then earlier runs) and
-  ``results.csv`` (every recorded result in long form).
+- ``index.html`` (this batch's runs with their outcome grouped under each study's
+  description in spec order, then earlier runs) and ``results.csv`` (every recorded
+  result in long form).
 
 A notebook records a result by displaying a mapping under the MIME type
 :data:`RESULTS_MIME` (what :func:`csat_analysis.report.record` does); notebooks never
@@ -92,6 +96,7 @@ __all__ = [
     "Study",
     "execute_run",
     "explain_state",
+    "count_warnings",
     "export_html",
     "fingerprint",
     "load_studies",
@@ -643,14 +648,20 @@ def _bundled_problem(name: str) -> str | None:
     return None
 
 
-def run_inputs(run: Run, *, no_input: bool = False) -> dict[str, Any]:
+def _show_code(show_code: bool, no_input: bool | None) -> bool:
+    """The export option from ``show_code`` and the deprecated ``no_input`` (which wins when given)."""
+    return (not no_input) if no_input is not None else bool(show_code)
+
+
+def run_inputs(run: Run, *, show_code: bool = False, no_input: bool | None = None) -> dict[str, Any]:
     """Everything a run's report depends on, as recorded in ``run.json`` under ``inputs``.
 
     Keys: ``notebook`` (SHA-256 of its content), ``parameters``, ``files`` (parameter
     -> ``{"path", "sha256"}`` for every parameter naming an existing file), ``bundled``
     (data set -> manifest checksum), ``package`` (digest of the installed
     ``csat_analysis`` source and data), ``dependencies`` (name -> installed version),
-    ``no_input`` (the export option).
+    ``show_code`` (the export option: a reader's report without code, or an analyst's
+    with it). ``no_input`` is the deprecated spelling of ``show_code=False``.
     """
     status = run.notebook.stat()
     files: dict[str, dict[str, str]] = {}
@@ -672,13 +683,14 @@ def run_inputs(run: Run, *, no_input: bool = False) -> dict[str, Any]:
         "bundled": bundled,
         "package": _package_digest(),
         "dependencies": _dependency_versions(),
-        "no_input": no_input,
+        "show_code": _show_code(show_code, no_input),
     }
 
 
-def fingerprint(run: Run, *, no_input: bool = False, inputs: dict[str, Any] | None = None) -> str:
+def fingerprint(run: Run, *, show_code: bool = False, no_input: bool | None = None,
+                inputs: dict[str, Any] | None = None) -> str:
     """SHA-256 of :func:`run_inputs`: equal fingerprints mean an equal report."""
-    inputs = run_inputs(run, no_input=no_input) if inputs is None else inputs
+    inputs = run_inputs(run, show_code=show_code, no_input=no_input) if inputs is None else inputs
     return hashlib.sha256(_canonical(inputs).encode()).hexdigest()
 
 
@@ -726,12 +738,15 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
                if old_versions.get(name) != version]
     if updated:
         reasons.append("dependencies changed: " + ", ".join(updated))
-    if bool(old.get("no_input")) != bool(new["no_input"]):
-        reasons.append("export option changed: --no-input " + ("on" if new["no_input"] else "off"))
+    # reports made before reader reports were the default recorded "no_input" (False: code shown)
+    old_show_code = old["show_code"] if "show_code" in old else not old.get("no_input", False)
+    if bool(old_show_code) != bool(new["show_code"]):
+        reasons.append("export option changed: --show-code " + ("on" if new["show_code"] else "off"))
     return reasons
 
 
-def explain_state(run: Run, reports_dir: str | os.PathLike = "reports", *, no_input: bool = False) -> RunState:
+def explain_state(run: Run, reports_dir: str | os.PathLike = "reports", *, show_code: bool = False,
+                  no_input: bool | None = None) -> RunState:
     """Where a run stands, with the reasons a report is not up to date.
 
     ``done``: a successful report exists whose inputs (see :func:`run_inputs`) all
@@ -749,7 +764,7 @@ def explain_state(run: Run, reports_dir: str | os.PathLike = "reports", *, no_in
     if record is None or record.get("status") != "ok":
         return RunState("new")
     problems = [problem for name in _bundled_names(run) if (problem := _bundled_problem(name))]
-    inputs = run_inputs(run, no_input=no_input)
+    inputs = run_inputs(run, show_code=show_code, no_input=no_input)
     if record.get("fingerprint") == fingerprint(run, inputs=inputs) and not problems:
         return RunState("done")
     recorded = record.get("inputs")
@@ -767,12 +782,13 @@ def _bundled_names(run: Run) -> list[str]:
     return [value] if isinstance(value, str) and value in _bundled_manifest() else []
 
 
-def run_state(run: Run, reports_dir: str | os.PathLike = "reports", *, no_input: bool = False) -> str:
+def run_state(run: Run, reports_dir: str | os.PathLike = "reports", *, show_code: bool = False,
+              no_input: bool | None = None) -> str:
     """Where a run stands: ``"done"`` (up to date), ``"failed"``, ``"changed"`` or ``"new"``.
 
     The state of :func:`explain_state`, without the reasons.
     """
-    return explain_state(run, reports_dir, no_input=no_input).state
+    return explain_state(run, reports_dir, show_code=show_code, no_input=no_input).state
 
 
 # --------------------------------------------------------------------------- execution
@@ -862,8 +878,14 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
     run replaces ``<run-id>/``; a failed one goes to ``<run-id>.failed/`` and leaves an
     earlier good report intact. Neither a failing notebook nor a failed write (a full
     or read-only disk) raises here: the record says ``failed`` and why.
+
+    Warnings never reach the report: the kernel logs every Python warning to the run's
+    ``warnings.log`` (see :func:`_warnings_to_log`), output streams named ``stderr``
+    (logging messages, library chatter) are moved there from the executed notebook,
+    and the record counts them under ``warnings``.
     """
     study_dir = Path(task["reports_dir"]) / task["study"]
+    show_code = (not task["no_input"]) if "no_input" in task else bool(task.get("show_code", False))
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     record: dict[str, Any] = {
@@ -874,7 +896,8 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         "fingerprint": task["fingerprint"],
         "inputs": task.get("inputs"),
         "csat_version": __version__,
-        "no_input": task["no_input"],
+        "show_code": show_code,
+        "description": task.get("description", ""),
         "started": started.isoformat(timespec="seconds"),
         "host": os.uname().nodename if hasattr(os, "uname") else "",
     }
@@ -884,6 +907,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         temporary = study_dir / f".{task['run']}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         temporary.mkdir()
         output = temporary / "notebook.ipynb"
+        warnings_log = temporary / WARNINGS_FILE
         error: tuple[str, str] | None = None
         try:
             import papermill
@@ -899,6 +923,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
                     progress_bar=False,
                     log_output=False,
                     execution_timeout=task.get("timeout"),
+                    extra_arguments=_warnings_to_log(warnings_log),
                 )
         except OSError as exc:
             error = _write_error(exc, "the executed notebook")
@@ -908,14 +933,17 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         if output.exists():
             try:
                 record["results"] = sorted(_record_results(output, temporary))
-                export_html(output, temporary / "report.html", no_input=task["no_input"],
-                            title=f"{task['study']} / {task['run']}")
+                _move_stderr(output, warnings_log)
+                export_html(output, temporary / "report.html", show_code=show_code,
+                            title=task.get("title") or _report_title(task["study"], task["run"]),
+                            notebook_link="notebook.ipynb")
             except OSError as exc:
                 error = error or _write_error(exc, "the report")
             except Exception as exc:  # noqa: BLE001 - reported as the run's failure
                 if error is None:
                     error = _describe_error(exc)
                     error = (f"HTML export failed: {error[0]}", error[1])
+        record["warnings"] = count_warnings(warnings_log)
         record["status"] = "ok" if error is None else "failed"
         record["error"] = None if error is None else error[0]
         record["duration"] = round(time.perf_counter() - clock, 3)
@@ -937,6 +965,87 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         if temporary is not None and temporary.exists():
             shutil.rmtree(temporary, ignore_errors=True)
     return record
+
+
+def _report_title(study: str, run_id: str) -> str:
+    """The page title of a run's report: ``"Complaint resolution: mobi"``."""
+    from .formatting import display_name
+
+    return f"{display_name(study)}: {run_id}"
+
+
+#: the run's log of warnings (Python warnings and stderr output of the notebook)
+WARNINGS_FILE = "warnings.log"
+#: how each warning entry of :data:`WARNINGS_FILE` starts (one entry may span lines)
+_WARNING_ENTRY = "warning: "
+
+# Run by the kernel before the notebook (ipykernel's exec_lines): every warning becomes
+# one entry of the run's log instead of a stderr output inside the report.
+_WARNINGS_HOOK = """\
+import warnings as _csat_warnings
+def _csat_show_warning(message, category, filename, lineno, file=None, line=None, _path={path!r}):
+    text = " ".join(str(message).split())
+    with open(_path, "a", encoding="utf-8") as _handle:
+        _handle.write(f"warning: {{category.__name__}}: {{text}} [{{filename}}:{{lineno}}]\\n")
+_csat_warnings.showwarning = _csat_show_warning
+del _csat_show_warning"""
+
+
+def _warnings_to_log(path: Path) -> list[str]:
+    """Kernel arguments that send every Python warning to the log at ``path``.
+
+    nbclient passes ``extra_arguments`` to the kernel's command line; ipykernel runs
+    ``--IPKernelApp.exec_lines`` before the first cell. ``warnings.showwarning`` is
+    what the ``warnings`` module calls to display a warning that its filters let
+    through, so the filters (and their once-per-location default) still apply.
+    """
+    return ["--IPKernelApp.exec_lines=" + json.dumps([_WARNINGS_HOOK.format(path=str(path))])]
+
+
+def _move_stderr(notebook: Path, log: Path) -> int:
+    """Move the stderr stream outputs of an executed notebook into ``log``; how many moved."""
+    import nbformat
+
+    node = nbformat.read(notebook, as_version=4)
+    entries = []
+    for position, cell in enumerate(node.cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                text = output.get("text", "")
+                text = "".join(text) if isinstance(text, list) else str(text)
+                if text.strip():
+                    entries.append(f"{_WARNING_ENTRY}stderr of cell {position}:\n{text.rstrip()}\n")
+                continue
+            kept.append(output)
+        cell["outputs"] = kept
+    if entries:
+        nbformat.write(node, notebook)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write("".join(entries))
+    return len(entries)
+
+
+def count_warnings(log: str | os.PathLike) -> int:
+    """How many warnings a run's ``warnings.log`` holds (0 when there is none).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "warnings.log"
+    >>> count_warnings(log)
+    0
+    >>> _ = log.write_text("warning: UserWarning: x [a.py:1]\\nwarning: stderr of cell 3:\\nline\\n")
+    >>> count_warnings(log)
+    2
+    """
+    try:
+        text = Path(log).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 0
+    return sum(line.startswith(_WARNING_ENTRY) for line in text.splitlines())
 
 
 @contextlib.contextmanager
@@ -1122,7 +1231,7 @@ def _sanitize_outputs(node: Any) -> None:
 
 
 @functools.cache
-def _html_exporter(no_input: bool, _thread: int):
+def _html_exporter(show_code: bool, _thread: int):
     # Building the exporter loads and compiles the templates: once per worker process
     # (and thread: a Dask worker may export in several threads at once).
     from nbconvert import HTMLExporter
@@ -1130,35 +1239,133 @@ def _html_exporter(no_input: bool, _thread: int):
     return HTMLExporter(
         template_name="lab",
         embed_images=True,
-        exclude_input=no_input,
-        exclude_input_prompt=no_input,
-        exclude_output_prompt=no_input,
+        exclude_input=not show_code,
+        exclude_input_prompt=not show_code,
+        exclude_output_prompt=not show_code,
     )
+
+
+#: output metadata that marks the one-line note of a section that did not run on the data
+SKIPPED_KEY = "skipped"
+
+
+def _is_skipped_note(output: Any) -> bool:
+    metadata = output.get("metadata") or {}
+    marker = metadata.get("csat_analysis") if hasattr(metadata, "get") else None
+    return isinstance(marker, dict) and bool(marker.get(SKIPPED_KEY))
+
+
+def _drop_stderr(node: Any) -> int:
+    """Remove stream outputs named ``stderr`` (warnings, logging): a report never shows them."""
+    dropped = 0
+    for cell in node.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        outputs = cell.get("outputs", [])
+        kept = [o for o in outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        dropped += len(outputs) - len(kept)
+        cell["outputs"] = kept
+    return dropped
+
+
+#: cells with this tag are for analysts editing the notebook; reader reports leave them out
+ANALYST_TAG = "analyst-only"
+
+
+def _reader_cells(node: Any) -> list[str]:
+    """Shape a notebook into a reader's report: fold skipped sections, drop empty code cells.
+
+    A section that did not run on these data shows a one-line note whose output
+    metadata holds ``{"csat_analysis": {"skipped": title}}``; the report's summary box
+    already lists it ("Not run on these data: ..."). Here the note is removed, and when
+    its cell shows nothing else, so are the Markdown cells directly above it (back to
+    the previous code cell) that introduce the section. Code cells that show nothing
+    (the parameters, the set-up) are removed too, so hidden code leaves no gaps, and so
+    are cells tagged :data:`ANALYST_TAG` (notes for whoever edits the notebook, such as
+    the set-up heading).
+
+    Returns the titles of the folded sections.
+    """
+    folded: list[str] = []
+    cells = list(node.get("cells", []))
+    drop: set[int] = set()
+    for position, cell in enumerate(cells):
+        if ANALYST_TAG in cell.get("metadata", {}).get("tags", []):
+            drop.add(position)
+            continue
+        if cell.get("cell_type") != "code":
+            continue
+        outputs = cell.get("outputs", [])
+        notes = [o for o in outputs if _is_skipped_note(o)]
+        kept = [o for o in outputs if not _is_skipped_note(o)]
+        cell["outputs"] = kept
+        folded += [str(o["metadata"]["csat_analysis"][SKIPPED_KEY]) for o in notes]
+        if kept:
+            continue
+        drop.add(position)
+        if notes:
+            above = position - 1
+            while above >= 0 and cells[above].get("cell_type") != "code":
+                if cells[above].get("cell_type") == "markdown":
+                    drop.add(above)
+                above -= 1
+    node["cells"] = [cell for position, cell in enumerate(cells) if position not in drop]
+    return folded
+
+
+_ANALYST_STYLE = """<style>
+p.csat-analyst{max-width:60em;margin:2em auto 1em;color:#666;font-family:system-ui,sans-serif;font-size:0.9em}
+</style>"""
+
+
+def _add_notebook_link(page: str, href: str) -> str:
+    """A line at the end of a reader's report linking the executed notebook with its code."""
+    line = (f'<p class="csat-analyst">For analysts: the code and every intermediate output are in the '
+            f'executed notebook, <a href="{escape_html(quote(href))}">{escape_html(href)}</a>.</p>')
+    page = page.replace("</head>", _ANALYST_STYLE + "\n</head>", 1)
+    closing = page.rfind("</main>")
+    if closing < 0:
+        closing = page.rfind("</body>")
+    if closing < 0:
+        return page + line
+    return page[:closing] + line + "\n" + page[closing:]
 
 
 def export_html(
     notebook: str | os.PathLike,
     output: str | os.PathLike | None = None,
     *,
-    no_input: bool = False,
+    show_code: bool = False,
+    no_input: bool | None = None,
     title: str | None = None,
+    notebook_link: str | None = None,
 ) -> Path:
     """Export a notebook to a self-contained HTML report with a table of contents.
 
     Uses nbconvert's ``lab`` template with images embedded (figures are
-    ``data:image/png;base64`` URIs, so the file travels alone). ``no_input=True``
-    hides code cells and prompts for readers who only want the results.
+    ``data:image/png;base64`` URIs, so the file travels alone). By default the page is
+    a reader's report: no code, no prompts, no empty code cells, and sections that did
+    not run on these data folded away (see :func:`_reader_cells`); ``show_code=True``
+    gives the analyst's page with every cell and note. Either way stream outputs named
+    ``stderr`` (warnings, logging) are left out: the batch runner keeps them in the
+    run's ``warnings.log``.
 
     Parameters
     ----------
     notebook : path
-        An ``.ipynb`` file.
+        An ``.ipynb`` file (it is read, never changed).
     output : path, optional
         Defaults to the notebook's path with suffix ``.html``.
-    no_input : bool
-        Hide code.
+    show_code : bool, default False
+        Show the code cells, their prompts and the notes of skipped sections.
+    no_input : bool, optional
+        Deprecated spelling: ``no_input=True`` is the default reader's report,
+        ``no_input=False`` is ``show_code=True``.
     title : str, optional
         Page title; defaults to the notebook's stem.
+    notebook_link : str, optional
+        A relative link to the executed notebook, added at the end of a reader's
+        report for analysts who want the code.
 
     Returns
     -------
@@ -1167,6 +1374,7 @@ def export_html(
     """
     import nbformat
 
+    show_code = _show_code(show_code, no_input)
     source = Path(notebook)
     if not source.is_file():
         raise CsatError(f"no notebook at {source}")
@@ -1176,9 +1384,14 @@ def export_html(
     except Exception as exc:  # nbformat raises several unrelated types for bad files
         raise CsatError(f"cannot read notebook {source}: {exc}") from None
     _sanitize_outputs(node)
-    exporter = _html_exporter(no_input, threading.get_ident())
+    _drop_stderr(node)
+    if not show_code:
+        _reader_cells(node)
+    exporter = _html_exporter(show_code, threading.get_ident())
     page, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": title or source.stem}})
     page = _add_table_of_contents(page)
+    if notebook_link and not show_code:
+        page = _add_notebook_link(page, notebook_link)
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     temporary.write_text(page, encoding="utf-8")
     temporary.replace(target)
@@ -1334,7 +1547,8 @@ def run_batch(
     scheduler: str | None = None,
     force: bool = False,
     only: Sequence[str] | None = None,
-    no_input: bool = False,
+    show_code: bool = False,
+    no_input: bool | None = None,
     timeout: float | None = None,
     progress: bool = True,
     scheduler_timeout: float = 10.0,
@@ -1360,8 +1574,11 @@ def run_batch(
         Execute runs that are up to date too.
     only : list of str, optional
         Glob patterns on ``study/run-id`` or ``run-id``.
-    no_input : bool
-        Hide code in ``report.html``.
+    show_code : bool, default False
+        Show the code in ``report.html`` (an analyst's page); by default it is a
+        reader's report without code (the executed notebook is linked from it).
+    no_input : bool, optional
+        Deprecated: ``no_input=False`` is ``show_code=True``.
     timeout : float, optional
         Seconds a single cell may run before the run fails.
     progress : bool
@@ -1386,6 +1603,8 @@ def run_batch(
         raise CsatError(f"--timeout must be a positive number of seconds, got {timeout}")
     if scheduler is not None:
         _scheduler_address(scheduler)
+    show_code = _show_code(show_code, no_input)
+    descriptions = {study.name: study.description for study in studies}
     root = Path(reports_dir).resolve()
     root.mkdir(parents=True, exist_ok=True)
 
@@ -1395,18 +1614,18 @@ def run_batch(
         tasks = []
         for run in runs:
             problems = [problem for name in _bundled_names(run) if (problem := _bundled_problem(name))]
-            inputs = run_inputs(run, no_input=no_input)
+            inputs = run_inputs(run, show_code=show_code)
             task = {
                 "study": run.study, "run": run.run_id, "notebook": str(run.notebook),
                 "parameters": run.parameters, "fingerprint": fingerprint(run, inputs=inputs), "inputs": inputs,
-                "no_input": no_input, "timeout": timeout, "reports_dir": str(root), "key": run.key,
-                "kernel_log": scheduler is None,
+                "show_code": show_code, "timeout": timeout, "reports_dir": str(root), "key": run.key,
+                "kernel_log": scheduler is None, "description": descriptions.get(run.study, ""),
             }
             if problems:  # never serve (nor make) a report from altered bundled data
                 outcomes[run.key] = RunOutcome(run, "failed", None, problems[0])
                 _record_failure(root, run, task, problems[0])
                 continue
-            if not force and run_state(run, root, no_input=no_input) == "done":
+            if not force and run_state(run, root, show_code=show_code) == "done":
                 previous = _read_json(root / run.study / run.run_id / RUN_FILE) or {}
                 outcomes[run.key] = RunOutcome(run, "skipped", previous.get("duration"))
                 continue
@@ -1430,7 +1649,8 @@ def run_batch(
         finally:
             ordered = [outcomes[run.key] for run in runs if run.key in outcomes]
             try:
-                index = write_index(root, ordered, {study.name: study.headline for study in studies})
+                index = write_index(root, ordered, {study.name: study.headline for study in studies},
+                                    descriptions=descriptions, order=[run.key for run in select_runs(studies)])
             except OSError as exc:
                 index = root / "index.html"
                 index_error = _write_error(exc, "the index")[0]
@@ -1648,45 +1868,56 @@ def _cell_text(value: Any) -> str:
     return _canonical(value)
 
 
-def _format_number(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if not math.isfinite(value):
-        return str(value)
-    return f"{value:.4g}"
+#: characters of a parameter value the index shows; longer ones are shortened, full on hover
+PARAMETER_CHARS = 36
+
+
+def _headline_text(name: str, value: Any) -> str | None:
+    """``"Display name: formatted value"`` through :func:`csat_analysis.formatting.format_result`."""
+    from .formatting import display_name, format_result
+
+    try:
+        shown = format_result(name, value)
+    except (ValueError, TypeError):  # a value the formatter refuses (a p-value above 1...): shown as recorded
+        shown = _cell_text(value)
+    return f"{display_name(name)}: {shown}"
 
 
 def _headline(results: dict[str, Any], names: Sequence[str] = ()) -> list[str]:
-    """A few scalar results as text: ``names`` first (the study's ``headline`` list),
-    then the first other scalars up to :data:`HEADLINE_RESULTS` in all. An estimate
-    dict, or a result with ``<name>_low``/``<name>_high`` siblings, shows as
-    ``value [low, high]``.
+    """A run's headline results as text, formatted once (:mod:`csat_analysis.formatting`).
+
+    ``names`` (the study's ``headline`` list) come first, whatever their value (an
+    empty list reads "none": a finding that found nothing); then the first other
+    numeric results (or estimates) up to :data:`HEADLINE_RESULTS` in all: labels,
+    tables and ``notes`` (its own column) stay in ``results.json``. A result with ``<name>_low``/``<name>_high`` siblings shows as
+    ``value [low, high]``; an estimate dict (``value``, ``low``, ``high``, ``kind``,
+    ``verdict``) as its estimate, interval and verdict.
+
+    Examples
+    --------
+    >>> _headline({"churn_rate": 0.1471, "n": 1200, "nps": 12.0, "nps_low": 4.0, "nps_high": 20.0}, ["nps"])
+    ['NPS: 12.00 [4.00, 20.00]', 'Churn rate: 14.7%', 'N: 1,200']
     """
     def is_number(value: Any) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
 
     bounds = {f"{name}_{side}" for name in results for side in ("low", "high")
               if is_number(results.get(f"{name}_low")) and is_number(results.get(f"{name}_high"))}
-    ordered = [name for name in names if name in results]
-    ordered += [name for name in results if name not in ordered and name not in bounds]
+    named = [name for name in names if name in results]
+    others = [name for name in results if name not in named and name not in bounds and name != "notes"]
     shown = []
-    for name in ordered:
+    for name in named + others:
         value = results[name]
-        if isinstance(value, dict) and is_number(value.get("value")):
-            low, high = value.get("low"), value.get("high")
-            value = value["value"]
-        else:
-            low, high = results.get(f"{name}_low"), results.get(f"{name}_high")
-        if isinstance(value, (int, float, str)) or value is None:
-            text = _format_number(value) if value is not None else "–"
-        else:
+        if name in bounds:
             continue
-        if is_number(value) and is_number(low) and is_number(high):
-            text += f" [{_format_number(low)}, {_format_number(high)}]"
-        shown.append(f"{name} = {text}")
-        if len(shown) >= max(HEADLINE_RESULTS, len(names)):
+        if is_number(value) and f"{name}_low" in bounds:
+            value = {"value": value, "low": results[f"{name}_low"], "high": results[f"{name}_high"]}
+        elif name not in named and not (is_number(value) or (isinstance(value, dict) and "value" in value)):
+            continue  # labels, tables and lists of an unnamed result belong in results.json
+        text = _headline_text(name, value)
+        if text is not None:
+            shown.append(text)
+        if len(shown) >= max(HEADLINE_RESULTS, len(named)):
             break
     return shown
 
@@ -1719,17 +1950,23 @@ def _link(root: Path, path: Path | None, label: str) -> str:
 
 
 _INDEX_STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;color:#222}
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
 h1{font-size:1.5em} p.summary{color:#555}
-table{border-collapse:collapse;width:100%;font-size:0.9em}
-th,td{border-bottom:1px solid #ddd;padding:0.4em 0.6em;text-align:left;vertical-align:top}
-th{background:#f3f3f3;position:sticky;top:0}
+table{border-collapse:collapse;width:100%;font-size:0.9em;table-layout:fixed}
+th,td{border-bottom:1px solid #ddd;padding:0.4em 0.6em;text-align:left;vertical-align:top;overflow-wrap:break-word}
+thead th{background:#f3f3f3;position:sticky;top:0}
+col.run{width:13%} col.status{width:9%} col.finished{width:10%} col.parameters{width:20%}
+col.headline{width:28%} col.notes{width:9%} col.links{width:11%}
 td.status-ok{color:#1a7f37;font-weight:600} td.status-skipped{color:#1a7f37}
 td.status-failed{color:#b42318;font-weight:600}
 tr.earlier td{color:#666} tr.group th{background:#fff;font-weight:600;padding-top:1.2em}
+tr.study th{background:#fafafa;font-weight:600;padding-top:0.9em}
+tr.study .description{display:block;font-weight:normal;color:#555;margin-top:0.2em}
 ul.plain{list-style:none;margin:0;padding:0} code{font-size:0.95em}
 .error{color:#b42318;font-family:monospace;white-space:pre-wrap}
 """
+_COLUMNS = (("run", "Run"), ("status", "Status"), ("finished", "Finished (UTC)"), ("parameters", "Parameters"),
+            ("headline", "Headline results"), ("notes", "Notes and warnings"), ("links", "Links"))
 
 
 def _notes_cell(results: dict[str, Any]) -> str:
@@ -1741,7 +1978,30 @@ def _notes_cell(results: dict[str, Any]) -> str:
         return ""
     items = "".join(f"<li>{escape_html(_cell_text(note))}</li>" for note in notes)
     label = f"{len(notes)} note" + ("s" if len(notes) != 1 else "")
-    return f"<details><summary>{label}</summary><ul>{items}</ul></details>"
+    return f'<details class="notes"><summary>{label}</summary><ul>{items}</ul></details>'
+
+
+def _warnings_cell(root: Path, folder: Path | None, record: dict[str, Any] | None) -> str:
+    """``"2 warnings"`` linking the run's ``warnings.log`` (nothing when it logged none)."""
+    if folder is None or record is None:
+        return ""
+    count = record.get("warnings")
+    if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+        return ""
+    label = f"{count} warning" + ("s" if count != 1 else "")
+    return f'<div class="warnings">{_link(root, folder / WARNINGS_FILE, label) or escape_html(label)}</div>'
+
+
+def _parameter_value(value: Any) -> str:
+    """A parameter value as the index shows it: shortened past :data:`PARAMETER_CHARS`, full on hover."""
+    text = _cell_text(value) if value is not None else "None"
+    if len(text) <= PARAMETER_CHARS:
+        return escape_html(text)
+    if "/" in text or os.sep in text:  # a path: its end names the file
+        short = "…" + text[-(PARAMETER_CHARS - 1):]
+    else:
+        short = text[: PARAMETER_CHARS - 1] + "…"
+    return f'<span title="{escape_html(text)}">{escape_html(short)}</span>'
 
 
 def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
@@ -1762,8 +2022,7 @@ def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
     label_text = {"ok": "ok", "skipped": "ok (up to date)", "failed": "failed"}[status]
     parameters = latest.get("parameters") or {}
     parameter_items = "".join(
-        f"<li><code>{escape_html(k)}</code> = {escape_html(_cell_text(v) if v is not None else 'None')}</li>"
-        for k, v in parameters.items()
+        f"<li><code>{escape_html(k)}</code> = {_parameter_value(v)}</li>" for k, v in parameters.items()
     )
     headline = "".join(f"<li>{escape_html(item)}</li>" for item in _headline(current_results, headline_names))
     links = []
@@ -1772,35 +2031,52 @@ def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
         links += [_link(root, folder and folder / "report.html", "failed report"),
                   _link(root, folder and folder / "notebook.ipynb", "failed notebook"),
                   _link(root, folder and folder / "error.txt", "error")]
+        warnings = _warnings_cell(root, folder, failed)
+    else:
+        warnings = _warnings_cell(root, entry.get("good_dir"), good)
     if good is not None:
         folder = entry["good_dir"]
         prefix = "last good " if status == "failed" else ""
         links += [_link(root, folder / "report.html", prefix + "report"),
-                  _link(root, folder / "notebook.ipynb", prefix + "notebook"),
+                  _link(root, folder / "notebook.ipynb", prefix + "notebook (code)"),
                   _link(root, folder / "results.json", prefix + "results.json")]
     error_html = f'<div class="error">{escape_html(error or "")}</div>' if status == "failed" else ""
     duration = latest.get("duration")
-    duration_text = f"{duration:.1f} s" if isinstance(duration, (int, float)) else ""
+    finished = " ".join(part for part in (
+        escape_html((latest.get("finished") or "").replace("T", " ").replace("+00:00", "")),
+        f"<br>{duration:.1f} s" if isinstance(duration, (int, float)) else "") if part)
     css = "failed" if status == "failed" else status
-    row_class = ' class="earlier"' if earlier else ""
+    row_class = "run earlier" if earlier else "run"
     row = (
-        f"<tr{row_class}>"
-        f"<td>{escape_html(entry['study'])}</td>"
-        f"<td>{escape_html(entry['run'])}</td>"
-        f'<td class="status-{css}">{escape_html(label_text)}{error_html}</td>'
-        f"<td>{escape_html(duration_text)}</td>"
-        f"<td>{escape_html(latest.get('finished') or '')}</td>"
-        f'<td><ul class="plain">{parameter_items}</ul></td>'
-        f'<td><ul class="plain">{headline}</ul></td>'
-        f"<td>{_notes_cell(current_results)}</td>"
+        f'<tr class="{row_class}" data-study="{escape_html(entry["study"])}">'
+        f"<td>{_breakable(entry['run'])}</td>"
+        f'<td class="status-{css}">{escape_html(label_text)}</td>'
+        f"<td>{finished}</td>"
+        f'<td class="parameters"><ul class="plain">{parameter_items}</ul></td>'
+        f'<td class="headline">{error_html}<ul class="plain">{headline}</ul></td>'
+        f"<td>{_notes_cell(current_results)}{warnings}</td>"
         f'<td><ul class="plain">{"".join(f"<li>{link}</li>" for link in links if link)}</ul></td>'
         "</tr>"
     )
     return row, status
 
 
+def _breakable(text: str) -> str:
+    """Escaped ``text`` that a narrow column may break after ``_``, ``-`` and ``.`` (run ids)."""
+    return re.sub(r"([_.-])", r"\1<wbr>", escape_html(text))
+
+
+def _study_row(study: str, description: str) -> str:
+    from .formatting import display_name
+
+    text = f'<span class="description">{escape_html(description)}</span>' if description else ""
+    return (f'<tr class="study"><th colspan="{len(_COLUMNS)}" id="study-{escape_html(study)}">'
+            f"{escape_html(display_name(study))} <code>{escape_html(study)}</code>{text}</th></tr>")
+
+
 def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] | None = None,
-                headlines: dict[str, Sequence[str]] | None = None) -> Path:
+                headlines: dict[str, Sequence[str]] | None = None, *,
+                descriptions: dict[str, str] | None = None, order: Sequence[str] = ()) -> Path:
     """Write ``index.html`` and ``results.csv`` for the runs under ``reports_dir``.
 
     Parameters
@@ -1816,34 +2092,58 @@ def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] |
         shows the status of its latest attempt.
     headlines : dict, optional
         ``study -> result names`` shown first in the "Headline results" column
-        (a study's ``headline`` key).
+        (a study's ``headline`` key), formatted by
+        :func:`csat_analysis.formatting.format_result` under their display names.
+    descriptions : dict, optional
+        ``study -> description`` shown under each study's name (else the description
+        its runs recorded).
+    order : list of str, optional
+        ``study/run-id`` keys in spec order: earlier runs follow it (others after,
+        alphabetically).
 
     Returns
     -------
     pathlib.Path
-        The index page. Every string on it (parameters, results, notes, errors) is
-        HTML-escaped.
+        The index page: runs grouped under their study, each with its parameters
+        (long values shortened, the full value on hover), headline results, the
+        count of notes (sections not run on its data) and of logged warnings, and
+        links. Every string on it is HTML-escaped.
     """
     root = Path(reports_dir).resolve()
     headlines = headlines or {}
+    descriptions = dict(descriptions or {})
     entries = {(e["study"], e["run"]): e for e in _collect(root)}
+    for entry in entries.values():
+        recorded = (entry.get("good") or entry.get("failed") or {}).get("description")
+        if isinstance(recorded, str) and recorded:
+            descriptions.setdefault(entry["study"], recorded)
     rows: list[str] = []
     csv_entries: list[dict[str, Any]] = []
     batch_keys = set()
+    current_study = None
     for outcome in outcomes or ():
         key = (outcome.run.study, outcome.run.run_id)
         batch_keys.add(key)
         entry = entries.get(key, {"study": key[0], "run": key[1]})
+        if key[0] != current_study:
+            current_study = key[0]
+            rows.append(_study_row(key[0], descriptions.get(key[0], "")))
         row, status = _index_row(root, entry, headlines.get(key[0], ()), outcome)
         rows.append(row)
         if status != "failed" and entry.get("good") is not None:
             csv_entries.append(entry)
-    earlier = [entry for key, entry in sorted(entries.items()) if key not in batch_keys]
+    position = {key: index for index, key in enumerate(order)}
+    earlier = sorted((entry for key, entry in entries.items() if key not in batch_keys),
+                     key=lambda e: (position.get(f"{e['study']}/{e['run']}", len(position)), e["study"], e["run"]))
     counts = {"ok": 0, "failed": 0}
     if earlier and outcomes is not None:
-        rows.append(f'<tr class="group"><th colspan="9">Earlier runs in this folder, not part of this batch '
-                    f"({len(earlier)})</th></tr>")
+        rows.append(f'<tr class="group"><th colspan="{len(_COLUMNS)}">Earlier runs in this folder, not part of '
+                    f"this batch ({len(earlier)})</th></tr>")
+    current_study = None
     for entry in earlier:
+        if entry["study"] != current_study:
+            current_study = entry["study"]
+            rows.append(_study_row(current_study, descriptions.get(current_study, "")))
         row, status = _index_row(root, entry, headlines.get(entry["study"], ()), None, outcomes is not None)
         counts[status] += 1
         rows.append(row)
@@ -1859,13 +2159,15 @@ def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] |
     else:
         summary = f"{len(earlier)} runs: {counts['ok']} ok, {counts['failed']} failed."
     summary += f" Generated {generated} by csat-analysis {__version__}."
+    columns = "".join(f'<col class="{css}">' for css, _ in _COLUMNS)
+    header = "".join(f"<th>{escape_html(title)}</th>" for _, title in _COLUMNS)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>csat-analysis reports</title>\n"
         f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n<h1>csat-analysis reports</h1>\n"
         f'<p class="summary">{escape_html(summary)} <a href="results.csv">results.csv</a></p>\n'
-        '<table id="runs">\n<thead><tr><th>Study</th><th>Run</th><th>Status</th><th>Duration</th>'
-        "<th>Finished (UTC)</th><th>Parameters</th><th>Headline results</th><th>Notes</th><th>Links</th></tr></thead>\n"
+        f'<table id="runs">\n<colgroup>{columns}</colgroup>\n<thead><tr>{header}</tr></thead>\n'
         f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>\n</body>\n</html>\n"
     )
     _write_results_csv(root, csv_entries)

@@ -40,7 +40,7 @@ retention_cost = 2.0      # ASSUMPTION: cost of keeping one customer for one mon
 churn_base = "start"      # denominator of the churn rate: "start" (conventional) or "end"
 seed = 0                  # random seed of the simulator
 
-# %% [markdown]
+# %% [markdown] tags=["analyst-only"]
 # ## Set-up
 # Parameters are checked here, so a wrong name fails before any analysis runs. Margin and
 # costs are **assumptions** set as parameters, not read from the data.

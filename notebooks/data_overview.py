@@ -32,7 +32,7 @@ seed = 0  # random seed of the simulator
 segment = None  # a column to filter on, e.g. "serviceprovider"; None: all rows
 segment_value = None  # the level of that column to keep, e.g. 2
 
-# %% [markdown]
+# %% [markdown] tags=["analyst-only"]
 # ## Set-up
 # The `dataset` name is checked here: a wrong name fails at once with the valid choices.
 

@@ -49,7 +49,7 @@ permutations = 1000     # permutations of the multi-group analysis across segmen
 seed = 0
 n = 5000                # simulated respondents (only for the simulated data set)
 
-# %% [markdown]
+# %% [markdown] tags=["analyst-only"]
 # ## Set-up
 # Parameters are checked here, so a wrong name fails before any analysis runs. The
 # summary of findings below fills in as the sections run.

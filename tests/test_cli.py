@@ -22,10 +22,10 @@ def csat(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("command", "options"),
     [
-        ("run", ["--workers", "--scheduler", "--force", "--only", "--no-input", "--timeout", "--reports",
+        ("run", ["--workers", "--scheduler", "--force", "--only", "--show-code", "--timeout", "--reports",
                  "--quiet", "STUDY.yaml"]),
-        ("list", ["STUDY.yaml", "--reports", "--no-input"]),
-        ("export", ["NOTEBOOK.ipynb", "--no-input", "--output"]),
+        ("list", ["STUDY.yaml", "--reports", "--show-code"]),
+        ("export", ["NOTEBOOK.ipynb", "--show-code", "--output"]),
         ("datasets", []),
     ],
 )
@@ -78,34 +78,44 @@ def test_run_list_and_export_end_to_end(tmp_path):
     assert [line.split()[:3] for line in listed.stdout.splitlines()[1:]] == [
         ["tiny", "fail-false", "new"], ["tiny", "fail-true", "new"]]
 
-    ran = csat("run", "study.yaml", "--workers", "2", "--no-input", cwd=tmp_path)
+    ran = csat("run", "study.yaml", "--workers", "2", cwd=tmp_path)
     assert ran.returncode == 1, ran.stderr
     assert "csat: run tiny/fail-true failed: RuntimeError: asked to fail" in ran.stderr
     assert "2 runs: 1 ok, 1 failed" in ran.stdout
     assert "Kernel is running" not in ran.stderr  # kernel chatter goes to kernel.log
     report = (tmp_path / "reports" / "tiny" / "fail-false" / "report.html").read_text()
-    assert "RESULTS_MIME" not in report  # --no-input
+    assert "RESULTS_MIME" not in report  # a reader's report by default: no code
 
-    listed = csat("list", "study.yaml", "--no-input", cwd=tmp_path)
+    listed = csat("list", "study.yaml", cwd=tmp_path)
     lines = listed.stdout.splitlines()
     assert [line.split()[:3] for line in lines[1:] if not line.startswith(" ")] == [
         ["tiny", "fail-false", "done"], ["tiny", "fail-true", "failed"]]
     assert lines[3].startswith("    why: the latest attempt failed: RuntimeError: asked to fail")
-    listed = csat("list", "study.yaml", cwd=tmp_path)
+    # the deprecated --no-input is the default now: same states, and a note
+    legacy = csat("list", "study.yaml", "--no-input", cwd=tmp_path)
+    assert legacy.stdout == listed.stdout and "--no-input is deprecated" in legacy.stderr
+    listed = csat("list", "study.yaml", "--show-code", cwd=tmp_path)
     lines = listed.stdout.splitlines()
     assert lines[1].split()[:3] == ["tiny", "fail-false", "changed"]
-    assert lines[2] == "    why: export option changed: --no-input off"
+    assert lines[2] == "    why: export option changed: --show-code on"
 
-    # --no-input is part of what a report depends on: without it the run is not up to date
-    rerun = csat("run", "study.yaml", "--only", "fail-false", "--quiet", cwd=tmp_path)
+    # --show-code is part of what a report depends on: with it the run is not up to date
+    rerun = csat("run", "study.yaml", "--only", "fail-false", "--quiet", "--show-code", cwd=tmp_path)
     assert rerun.returncode == 0 and "1 ok" in rerun.stdout
-    resumed = csat("run", "study.yaml", "--only", "fail-false", "--quiet", cwd=tmp_path)
+    report = (tmp_path / "reports" / "tiny" / "fail-false" / "report.html").read_text()
+    assert "RESULTS_MIME" in report  # the analyst's page shows the code
+    resumed = csat("run", "study.yaml", "--only", "fail-false", "--quiet", "--show-code", cwd=tmp_path)
     assert resumed.returncode == 0 and "1 up to date (skipped)" in resumed.stdout
+    both = csat("run", "study.yaml", "--no-input", "--show-code", cwd=tmp_path)
+    assert both.returncode == 2 and "contradict" in both.stderr
 
-    exported = csat("export", "reports/tiny/fail-false/notebook.ipynb", "--no-input", cwd=tmp_path)
+    exported = csat("export", "reports/tiny/fail-false/notebook.ipynb", cwd=tmp_path)
     assert exported.returncode == 0
     html = (tmp_path / "reports" / "tiny" / "fail-false" / "notebook.html").read_text()
     assert "data:image/png;base64," in html and "RESULTS_MIME" not in html
+    exported = csat("export", "reports/tiny/fail-false/notebook.ipynb", "--show-code", "-o", "code.html",
+                    cwd=tmp_path)
+    assert exported.returncode == 0 and "RESULTS_MIME" in (tmp_path / "code.html").read_text()
 
 
 def test_export_of_missing_notebook_is_one_line_error(tmp_path, capsys):

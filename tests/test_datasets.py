@@ -91,3 +91,41 @@ def test_open_study_data_real_and_unknown():
 
 def test_errors_are_value_errors():
     assert issubclass(SurveyDataError, CsatError) and issubclass(CsatError, ValueError)
+
+
+# --- open_study_data with a survey description -----------------------------------------------
+
+
+def test_open_study_data_uses_the_bundled_description_by_default():
+    study = datasets.open_study_data("mobi")
+    assert study.survey.roles["satisfaction"] == ["CUSA1", "CUSA2", "CUSA3"]
+    assert study.survey.source.endswith("mobi.yaml")
+    simulated = datasets.open_study_data("simulated", n=200)
+    assert simulated.survey.roles["recommend"] == "nps_score" and simulated.survey.scale("nps_score").high == 10
+
+
+def test_open_study_data_takes_a_description_for_bundled_data():
+    study = datasets.open_study_data("mobi", survey={"scale": [1, 10], "roles": {"satisfaction": ["CUSA1"],
+                                                                                "loyalty": ["CUSL2"]}})
+    assert study.survey.roles["satisfaction"] == ["CUSA1"] and "drivers" not in study.survey.roles
+    with pytest.raises(SurveyDataError, match="roles.loyalty names 'LOYAL', which is not in data set 'mobi'"):
+        datasets.open_study_data("mobi", survey={"roles": {"loyalty": ["LOYAL"]}})
+
+
+def test_open_study_data_reads_a_file_with_its_description(tmp_path):
+    path = tmp_path / "answers.csv"
+    pd.DataFrame({"id": ["a", "b"], "sat": ["high", "low"], "rec": [9, 3]}).to_csv(path, index=False)
+    survey = {"id": "id", "title": "Mini", "columns": {"sat": {"labels": {"high": 5, "low": 1}}, "rec": {"scale": [0, 10]}},
+              "roles": {"satisfaction": ["sat"], "recommend": "rec"}}
+    study = datasets.open_study_data(str(path), survey=survey)
+    assert study.kind == "user" and study.source == "User data: answers.csv (Mini), n = 2"
+    assert study.data["sat"].tolist() == [5.0, 1.0] and study.survey.scale("rec").high == 10
+    # a schema alone still works (a description without roles); the survey wins over it
+    schema_only = datasets.open_study_data(str(path), schema={"columns": {"sat": {"labels": {"high": 5, "low": 1}}}})
+    assert schema_only.data["sat"].tolist() == [5.0, 1.0] and schema_only.survey.roles == {}
+    both = datasets.open_study_data(str(path), survey=survey, schema={"columns": {"sat": {"type": "text"}}})
+    assert both.data["sat"].tolist() == [5.0, 1.0]
+    with pytest.raises(StudyError, match="give its survey description"):
+        datasets.open_study_data(str(path))
+    with pytest.raises(SurveyDataError, match="roles.loyalty names 'loy', which is not in answers.csv"):
+        datasets.open_study_data(str(path), survey={**survey, "roles": {"loyalty": ["loy"]}})

@@ -188,8 +188,8 @@ class _Links(HTMLParser):
             self.hrefs.append(dict(attrs)["href"])
         if tag == "tbody":
             self._in_body = True
-        if tag == "tr" and self._in_body:
-            self.rows += 1
+        if tag == "tr" and self._in_body and "run" in (dict(attrs).get("class") or "").split():
+            self.rows += 1  # a run's row (study rows head each study's runs)
 
 
 @pytest.fixture(scope="module")
@@ -256,10 +256,15 @@ def test_report_html_embeds_its_figure_and_has_a_table_of_contents(batch, tmp_pa
     assert os.environ.get("MPLBACKEND") == "Agg"  # conftest: the kernel must not inherit it
     assert len(re.findall(r'<img alt="[^"]*" class="" src="data:image/png;base64,', page)) == 1  # the figure
     assert '<nav class="csat-toc"' in page and 'href="#Figure"' in page
-    assert "RESULTS_MIME" in page  # the code is shown by default
-    hidden = export_html(folder / "reports" / "tiny" / "north" / "notebook.ipynb",
-                         tmp_path / "results-only.html", no_input=True).read_text()
-    assert "RESULTS_MIME" not in hidden and "data:image/png;base64," in hidden
+    assert "RESULTS_MIME" not in page  # a reader's report: no code by default
+    assert '<a href="notebook.ipynb">notebook.ipynb</a>' in page  # the code stays one click away
+    shown = export_html(folder / "reports" / "tiny" / "north" / "notebook.ipynb",
+                        tmp_path / "with-code.html", show_code=True).read_text()
+    assert "RESULTS_MIME" in shown and "data:image/png;base64," in shown
+    # the deprecated spelling still works: no_input=False is show_code=True
+    legacy = export_html(folder / "reports" / "tiny" / "north" / "notebook.ipynb",
+                         tmp_path / "legacy.html", no_input=False).read_text()
+    assert "RESULTS_MIME" in legacy
 
 
 @pytest.mark.slow
@@ -372,8 +377,8 @@ def test_leftovers_of_an_interrupted_batch_are_ignored(workspace):
     (half / "run.json").write_text(json.dumps({"status": "failed", "parameters": {}}))
     assert run_state(run, reports) == "done"
     page = write_index(reports).read_text()
-    assert page.count("<tr>") == 2  # header + the good run
-    assert "doubled = 2" in page
+    assert page.count('<tr class="run"') == 1  # the good run only
+    assert "Doubled: 2.00" in page
 
 
 @pytest.mark.slow
@@ -414,10 +419,18 @@ def test_headline_puts_named_results_first_and_joins_interval_bounds():
 
     results = {"n": 250, "spearman": 0.5, "index": 72.5, "index_low": 70.75, "index_high": 74.25,
                "nps": {"value": 12.0, "low": 4.0, "high": 20.0}, "table": {"a": 1}}
+    # formatted once, by csat_analysis.formatting: display names, fixed decimals, thousands
     assert _headline(results, ["index", "nps"]) == [
-        "index = 72.5 [70.75, 74.25]", "nps = 12 [4, 20]", "n = 250", "spearman = 0.5",
+        "Index: 72.50 [70.75, 74.25]", "NPS: 12.00 [4.00, 20.00]", "N: 250", "Spearman: 0.50",
     ]
-    assert _headline(results)[:2] == ["n = 250", "spearman = 0.5"]
+    assert _headline(results)[:2] == ["N: 250", "Spearman: 0.50"]
+    # a named headline shows whatever it holds: an empty finding reads "none"; unnamed
+    # labels and tables stay out; shares are percentages; an estimate shows its verdict
+    results = {"short_stave": [], "label": "north", "churn_rate": 0.1471, "table": [{"a": 1}],
+               "recovery_paradox": {"value": 0.031, "low": -0.02, "high": 0.082, "kind": "points",
+                                    "verdict": "inconclusive"}}
+    assert _headline(results, ["short_stave", "recovery_paradox"]) == [
+        "Short stave: none", "Recovery paradox: +3.1 pp [-2.0 pp, +8.2 pp] (inconclusive)", "Churn rate: 14.7%"]
 
 
 def test_headline_key_must_be_a_list_of_names(tmp_path):
@@ -1051,3 +1064,128 @@ def test_hostile_file_and_column_names_and_formula_values_stay_inert(workspace):
     formula = next(row for row in rows if row["name"] == "first_cell")
     assert formula["value"] == "'=HYPERLINK(\"http://example.invalid\",\"x\")"
     assert all(not value.startswith(("=", "+", "@")) for row in rows for value in row.values())
+
+
+# --------------------------------------------------------------------------- reader reports
+
+
+def _reader_notebook(path: Path) -> Path:
+    """A notebook with a skipped section, a kept one, a Python warning and stderr chatter."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    skipped_note = ('display(Markdown("*Funnel: not run because the data have no statuses.*"), '
+                    'metadata={"csat_analysis": {"skipped": "Funnel"}})')
+    cells = [
+        new_markdown_cell("# Reader study"),
+        new_code_cell("label = 'a'", metadata={"tags": ["parameters"]}),
+        new_code_cell("import sys, warnings\nfrom IPython.display import Markdown, display\n"
+                      # the texts are assembled so that the code itself does not contain them
+                      "warnings.warn('Glyph ' + '21326 missing from font(s) DejaVu Sans.')\n"
+                      "print('Traceback ' + 'chatter on stderr', file=sys.stderr)\n"
+                      "display(Markdown('**Key findings** for ' + label))"),
+        new_markdown_cell("## 1. The funnel"),
+        new_markdown_cell("How complaints move up the ladder."),
+        new_code_cell(skipped_note),
+        new_markdown_cell("## 2. Kept section"),
+        new_code_cell("display(Markdown('The kept finding.'))"),
+    ]
+    notebook = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                  "language": "python"}})
+    nbformat.write(notebook, path)
+    return path
+
+
+def _visible_text(page: str) -> str:
+    """The text a reader sees: no style or script content, no tags."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def test_reader_cells_fold_skipped_sections_back_to_the_previous_code_cell():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    def note(title):
+        return new_output("display_data", data={"text/markdown": f"*{title}: not run*"},
+                          metadata={"csat_analysis": {"skipped": title}})
+
+    shown = new_output("display_data", data={"text/markdown": "a finding"})
+    node = new_notebook(cells=[
+        new_markdown_cell("# Title"),
+        new_code_cell("setup()", outputs=[shown]),
+        new_markdown_cell("## 1. Folded"), new_markdown_cell("intro"),
+        new_code_cell("run.show(a)", outputs=[note("A")]),
+        new_markdown_cell("## 2. Partly shown"),
+        new_code_cell("run.show(b)", outputs=[note("B"), shown]),
+        new_code_cell("parameters = 1"),  # shows nothing: dropped from a reader's page
+        new_markdown_cell("## 3. Last"),
+    ])
+    assert runner._reader_cells(node) == ["A", "B"]
+    assert [cell.source for cell in node.cells] == ["# Title", "setup()", "## 2. Partly shown", "run.show(b)",
+                                                   "## 3. Last"]
+    assert node.cells[3].outputs == [shown]
+
+
+def test_reader_cells_drop_cells_tagged_for_analysts():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    shown = new_output("display_data", data={"text/markdown": "Key findings"})
+    set_up = new_markdown_cell("## Set-up\nParameters are checked here.")
+    set_up.metadata["tags"] = [runner.ANALYST_TAG]
+    node = new_notebook(cells=[new_markdown_cell("# Title"), set_up, new_code_cell("run = StudyRun()", outputs=[shown])])
+    runner._reader_cells(node)
+    assert [cell.source for cell in node.cells] == ["# Title", "run = StudyRun()"]
+
+
+@pytest.mark.slow
+def test_reader_report_folds_skipped_sections_and_logs_warnings_out_of_the_page(workspace):
+    _reader_notebook(workspace / "reader.ipynb")
+    spec = write_spec(workspace, "notebook: reader.ipynb\ndescription: A study <em>for</em> readers.\n"
+                                 "runs: [{label: north}]\n")
+    result = run_batch(load_studies(spec), workspace / "reports", progress=False)
+    assert [o.status for o in result.outcomes] == ["ok"]
+    folder = workspace / "reports" / "reader" / "north"
+    text = _visible_text((folder / "report.html").read_text())
+    assert "Key findings for north" in text and "2. Kept section" in text and "The kept finding." in text
+    for gone in ("1. The funnel", "How complaints move up", "not run because", "Glyph", "Traceback", "Warning",
+                 "warnings.warn", "label = "):
+        assert gone not in text, gone
+    # the executed notebook keeps everything but the warnings, which are in the run's log
+    executed = nbformat.read(folder / "notebook.ipynb", as_version=4)
+    outputs = [o for cell in executed.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert any(o.get("metadata", {}).get("csat_analysis", {}).get("skipped") == "Funnel" for o in outputs)
+    assert not [o for o in outputs if o.get("name") == "stderr"]
+    log = (folder / "warnings.log").read_text()
+    assert "UserWarning: Glyph 21326 missing from font(s) DejaVu Sans." in log
+    assert "Traceback chatter on stderr" in log
+    assert json.loads((folder / "run.json").read_text())["warnings"] == 2
+    page = (workspace / "reports" / "index.html").read_text()
+    assert '<a href="reader/north/warnings.log">2 warnings</a>' in page
+    assert "A study &lt;em&gt;for&lt;/em&gt; readers." in page  # the description, escaped
+    # the analyst's page shows the code and the note, but never the warnings
+    analyst = _visible_text(export_html(folder / "notebook.ipynb", workspace / "analyst.html",
+                                        show_code=True).read_text())
+    assert "1. The funnel" in analyst and "not run because" in analyst and "label = 'a'" in analyst
+    assert "Traceback chatter" not in analyst and "Glyph 21326" not in analyst
+
+
+def test_index_follows_spec_order_shortens_long_values_and_formats_headlines(workspace):
+    spec = write_spec(workspace, "notebook: tiny.ipynb\nheadline: [interval]\ndescription: Tiny study.\n"
+                                 "runs: [{label: zeta}, {label: alpha, dataset: null}]\n")
+    (study,) = load_studies(spec)
+    reports = workspace / "reports"
+    long_value = "x" * 200
+    for run, results in zip(study.runs, ({"interval": {"value": 0.5, "low": 0.25, "high": 0.75}, "churn_rate": 0.1471},
+                                          {"interval": 1.0, "doubled": 2.0})):
+        folder = reports / run.study / run.run_id
+        folder.mkdir(parents=True)
+        record = {"status": "ok", "parameters": {**run.parameters, "options": long_value}, "duration": 1.0,
+                  "description": "Tiny study.", "warnings": 0}
+        (folder / "run.json").write_text(json.dumps(record))
+        (folder / "results.json").write_text(json.dumps(results))
+    page = write_index(reports, headlines={"tiny": ["interval"]},
+                       order=[run.key for run in study.runs]).read_text()
+    assert page.index("zeta") < page.index("alpha")  # spec order, not alphabetical
+    assert "Interval: 0.50 [0.25, 0.75]" in page and "Churn rate: 14.7%" in page
+    assert f'<span title="{long_value}">{"x" * 35}…</span>' in page  # full value on hover
+    assert long_value not in page.replace(f'title="{long_value}"', "")
+    assert "Tiny study." in page and "warning" not in _visible_text(page).lower().replace("notes and warnings", "")

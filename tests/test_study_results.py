@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -53,12 +51,9 @@ def test_the_comparison_fails_on_a_changed_number():
 
 
 @pytest.mark.slow
-def test_default_study_set_records_the_same_results(tmp_path):
-    reports = tmp_path / "reports"
-    command = [sys.executable, "-m", "csat_analysis", "run", str(ROOT / "studies" / "default.yaml"),
-               "--reports", str(reports), "--quiet"]
-    finished = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
-    assert finished.returncode == 0, finished.stdout + finished.stderr
+def test_default_study_set_records_the_same_results(default_batch):
+    assert default_batch.returncode == 0, default_batch.output
+    reports = default_batch.reports
     fixtures = sorted(FIXTURES.glob("*/*.json"))
     assert len(fixtures) == 18
     problems = []

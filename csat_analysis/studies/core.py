@@ -132,9 +132,11 @@ class StudyRun:
     study : str
         The study's name (for messages).
     schema : dict or path, optional
-        Schema of a survey file.
-    survey : dict or path, optional
-        The survey description (what each column means; see :mod:`csat_analysis.survey`).
+        Schema of a survey file, used only when no ``survey`` is given.
+    survey : SurveyDescription, dict or path, optional
+        The survey description (what each column means, on which scale; see
+        :mod:`csat_analysis.survey`); a bundled data set and the simulator default to
+        their own in ``data/surveys/``.
     n, seed : int
         Size and seed of a simulated panel.
     emit : bool, optional
@@ -161,10 +163,10 @@ class StudyRun:
         from ..survey import SurveyDescription
 
         self.study = study
-        self.study_data = datasets.open_study_data(dataset, schema=schema, n=n, seed=seed, **simulator_params)
-        # A survey description given as a parameter is read by the survey-description change; until then the
-        # bundled data sets' own descriptions apply.
-        self.survey = SurveyDescription.for_dataset(self.study_data.name)
+        self.study_data = datasets.open_study_data(dataset, survey=survey, schema=schema, n=n, seed=seed,
+                                                   **simulator_params)
+        # the description the data were opened with: the given one, else a bundled data set's own
+        self.survey = self.study_data.survey if self.study_data.survey is not None else SurveyDescription()
         self.recorder = Recorder(emit=emit)
         self.findings: list[str] = []
         self.headlines: list[str] = []
@@ -241,8 +243,12 @@ class StudyRun:
         lines += [f"- {headline}" for headline in self.headlines] or ["- (none yet: the sections below add them)"]
         lines += ["", f"*Data: {self.source}.*"]
         if self.skipped:
-            reasons = "; ".join(f"{skipped.title}, because {skipped.reason}" + (f" ({skipped.fix})" if skipped.fix else "")
-                                for skipped in self.skipped)
+            # sections skipped for the same reason share one line: "A, B and C, because ..."
+            grouped: dict[tuple[str, str], list[str]] = {}
+            for skipped in self.skipped:
+                grouped.setdefault((skipped.reason, skipped.fix), []).append(skipped.title)
+            reasons = "; ".join(f"{_and(titles)}, because {reason}" + (f" ({fix})" if fix else "")
+                                for (reason, fix), titles in grouped.items())
             lines += ["", f"*Not run on these data: {reasons}.*"]
         return "\n".join(lines)
 
@@ -306,6 +312,10 @@ def _display_markdown(text: str, *, metadata: dict | None = None, display_id: st
         display(Markdown(text), metadata=metadata, display_id=display_id, update=update)
     elif not update:
         print(text)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def first_sentence(text: str) -> str:
