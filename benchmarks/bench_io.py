@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from _timing import timed
+from csat_analysis.io import read_survey
 
 LABELS = {"Very dissatisfied": 1, "Dissatisfied": 2, "Neutral": 3, "Satisfied": 4, "Very satisfied": 5}
 ITEMS = [f"q{i}" for i in range(1, 11)]
@@ -65,11 +66,7 @@ def write_survey(path: Path, rows: int, numeric_ids: bool, seed: int = 0) -> Non
 
 
 def read(mode: str, path: str) -> pd.DataFrame:
-    if mode == "bare":
-        return pd.read_csv(path)
-    from csat_analysis.io import read_survey
-
-    return read_survey(path, SCHEMA)
+    return pd.read_csv(path) if mode == "bare" else read_survey(path, SCHEMA)
 
 
 def child(mode: str, path: str) -> None:
