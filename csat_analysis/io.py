@@ -1091,9 +1091,19 @@ def _drop_missing_codes(series: pd.Series, spec: dict) -> pd.Series:
         mask = series.isin(list(numeric_codes))
     else:
         codes, uniques = _codes_and_values(series)
-        hits = np.array([_is_missing_code(v, text_codes, numeric_codes) for v in uniques] + [False])
-        mask = hits[codes]
+        mask = np.append(_missing_code_mask(uniques, text_codes, numeric_codes), False)[codes]
     return series.astype(object).where(~np.asarray(mask), np.nan) if np.asarray(mask).any() else series
+
+
+def _missing_code_mask(values: np.ndarray, text_codes: set, numeric_codes: set) -> np.ndarray:
+    """:func:`_is_missing_code` for an array of distinct values, with pandas' vectorised text and number parsing."""
+    if len(values) < 1000:
+        return np.array([_is_missing_code(v, text_codes, numeric_codes) for v in values], dtype=bool)
+    kinds = pd.Series(values, dtype=object).map(type)
+    text = pd.Series(values, dtype=object).where(kinds == str).str.strip()
+    numbers = pd.to_numeric(text.where(kinds == str, pd.Series(values, dtype=object).where(kinds != bool)),
+                            errors="coerce")
+    return (text.isin(list(text_codes)) | (numbers.isin(list(numeric_codes)) & np.isfinite(numbers))).to_numpy()
 
 
 def _numbers(column: str, series: pd.Series) -> pd.Series:

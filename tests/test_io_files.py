@@ -468,3 +468,15 @@ def test_many_similar_ids_are_not_taken_for_duplicates_and_a_real_one_is(tmp_pat
     frame.loc[len(frame)] = ["ab17", 3]
     frame.to_csv(tmp_path / "dup.csv", index=False)
     assert "'ab17' (row 6017), 'ab17' (row 10002)" in error_of(tmp_path / "dup.csv", {"id": "id", "columns": {"sat": SAT}})
+
+
+def test_missing_codes_in_a_column_of_many_distinct_values(tmp_path):
+    spend = [f"{i}.25" for i in range(3000)] + ["n/a", " -1 ", "-1.0", "7"]
+    pd.DataFrame({"spend": spend, "visits": [str(i) for i in range(3000)] + ["n/a", "-1", "2", "3"]}).to_csv(
+        tmp_path / "many.csv", index=False)
+    schema = {"columns": {"spend": {"type": "float", "missing": ["n/a", -1]},
+                          "visits": {"type": "int", "missing": ["n/a", -1]}}}
+    result = read_survey(tmp_path / "many.csv", schema)
+    assert result["spend"].isna().tolist()[-4:] == [True, True, True, False] and result["spend"].iloc[-1] == 7.0
+    assert result["spend"].iloc[1] == 1.25 and result["spend"].notna().sum() == 3001
+    assert str(result["visits"].dtype) == "Int64" and result["visits"].isna().sum() == 2
