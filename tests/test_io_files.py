@@ -377,6 +377,19 @@ def test_excel_sheet_and_header_row(tmp_path):
     assert "['Notes', 'Answers']" in error_of(path, schema, sheet=5)
 
 
+def test_excel_header_row_below_empty_rows_and_columns(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "sparse.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for cell, value in {"B3": "id", "C3": "sat", "B4": "a1", "C4": 4, "B5": "a2", "C5": "满意"}.items():
+        sheet[cell] = value
+    book.save(path)
+    result = read_survey(path, {"id": "id", "columns": {"sat": SAT}}, header_row=3)
+    assert result.to_dict("list") == {"id": ["a1", "a2"], "sat": [4.0, 4.0]}
+
+
 def test_excel_duplicate_headers_are_named(tmp_path):
     path = tmp_path / "dup.xlsx"
     pd.DataFrame([["sat", "sat"], [4, 5]]).to_excel(path, index=False, header=False)
