@@ -2,7 +2,7 @@
 
 The file: 5 million respondents x 14 columns, as a survey tool exports them: a text
 respondent id, ten 5-point items written as text labels ("Very satisfied" ...), a
-spend amount, a region and a yes/no churn flag (about 760 MB of UTF-8 CSV).
+spend amount, a region and a yes/no churn flag (about 670 MiB of UTF-8 CSV).
 
 1. Time, in this one process: ``pandas.read_csv(path)`` with no options (the floor:
    no encoding check, no field counts, no validation, labels left as text) against
