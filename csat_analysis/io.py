@@ -64,8 +64,8 @@ field or an unterminated quote raises an error naming the file, the lines and th
 field counts, so no value is ever read into the wrong column. Duplicate or missing
 column names, empty files and files without data rows are errors too, and so is a
 file that is not what its suffix says. Blank lines are skipped (in a one-column file
-an empty line is a missing answer). A last column with neither a name nor any value
-(a delimiter that ends the header and every row) is dropped.
+an empty line is a missing answer). A column with neither a name nor any value (such
+as a delimiter that ends the header and every row) is dropped.
 
 The module also describes a data set column by column (:func:`column_overview`,
 :func:`missing_overview`), as the data-overview notebook shows.
@@ -481,10 +481,12 @@ def _blank(name) -> bool:
     return name is None or (isinstance(name, float) and math.isnan(name)) or str(name).strip() == ""
 
 
-def _drop_unnamed_empty_last(frame: pd.DataFrame, raw_names: list) -> pd.DataFrame:
-    """Drop last columns without a name or a value: what a delimiter ending the header and every row leaves."""
-    while len(frame.columns) > 1 and _blank(raw_names[len(frame.columns) - 1]) and frame.iloc[:, -1].isna().all():
-        frame = frame.iloc[:, :-1]
+def _drop_unnamed_empty(frame: pd.DataFrame, raw_names: list) -> pd.DataFrame:
+    """Drop columns with neither a name nor a value: what a delimiter ending the header and every
+    row leaves, or an empty spreadsheet column left of the data."""
+    empty = [i for i, name in enumerate(raw_names) if _blank(name) and frame.iloc[:, i].isna().all()]
+    if empty and len(empty) < len(frame.columns):
+        frame = frame.iloc[:, [i for i in range(len(frame.columns)) if i not in set(empty)]]
     return frame
 
 
@@ -515,7 +517,7 @@ def _read_excel(path: Path, sheet, header_row: int) -> pd.DataFrame:
     raw_names = raw.iloc[0].tolist()
     frame = raw.iloc[1:].reset_index(drop=True)
     frame.columns = _unnamed(raw_names)
-    frame = _drop_unnamed_empty_last(frame, raw_names)
+    frame = _drop_unnamed_empty(frame, raw_names)
     # rows below the data that only carry formatting come back all empty
     filled = np.flatnonzero(frame.notna().any(axis=1).to_numpy())
     frame = frame.iloc[: (filled[-1] + 1 if len(filled) else 0)]
@@ -894,7 +896,7 @@ def _read_csv(path: Path, options: dict) -> pd.DataFrame:
         if len(frame) != n_records:  # e.g. a line of blanks read as a row: let the exact check name it
             _slow_field_check(source, layout)
             raise SurveyDataError(f"{path.name}: {len(frame)} rows read but {n_records} records counted")
-        return _drop_unnamed_empty_last(frame, layout.raw_names)
+        return _drop_unnamed_empty(frame, layout.raw_names)
     finally:
         source.close()
 
@@ -1088,9 +1090,19 @@ def _drop_missing_codes(series: pd.Series, spec: dict) -> pd.Series:
         mask = series.isin(list(numeric_codes))
     else:
         codes, uniques = _codes_and_values(series)
-        hits = np.array([_is_missing_code(v, text_codes, numeric_codes) for v in uniques] + [False])
-        mask = hits[codes]
+        mask = np.append(_missing_code_mask(uniques, text_codes, numeric_codes), False)[codes]
     return series.astype(object).where(~np.asarray(mask), np.nan) if np.asarray(mask).any() else series
+
+
+def _missing_code_mask(values: np.ndarray, text_codes: set, numeric_codes: set) -> np.ndarray:
+    """:func:`_is_missing_code` for an array of distinct values, with pandas' vectorised text and number parsing."""
+    if len(values) < 1000:
+        return np.array([_is_missing_code(v, text_codes, numeric_codes) for v in values], dtype=bool)
+    kinds = pd.Series(values, dtype=object).map(type)
+    text = pd.Series(values, dtype=object).where(kinds == str).str.strip()
+    numbers = pd.to_numeric(text.where(kinds == str, pd.Series(values, dtype=object).where(kinds != bool)),
+                            errors="coerce")
+    return (text.isin(list(text_codes)) | (numbers.isin(list(numeric_codes)) & np.isfinite(numbers))).to_numpy()
 
 
 def _numbers(column: str, series: pd.Series) -> pd.Series:

@@ -377,6 +377,19 @@ def test_excel_sheet_and_header_row(tmp_path):
     assert "['Notes', 'Answers']" in error_of(path, schema, sheet=5)
 
 
+def test_excel_header_row_below_empty_rows_and_columns(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "sparse.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for cell, value in {"B3": "id", "C3": "sat", "B4": "a1", "C4": 4, "B5": "a2", "C5": "满意"}.items():
+        sheet[cell] = value
+    book.save(path)
+    result = read_survey(path, {"id": "id", "columns": {"sat": SAT}}, header_row=3)
+    assert result.to_dict("list") == {"id": ["a1", "a2"], "sat": [4.0, 4.0]}
+
+
 def test_excel_duplicate_headers_are_named(tmp_path):
     path = tmp_path / "dup.xlsx"
     pd.DataFrame([["sat", "sat"], [4, 5]]).to_excel(path, index=False, header=False)
@@ -468,3 +481,15 @@ def test_many_similar_ids_are_not_taken_for_duplicates_and_a_real_one_is(tmp_pat
     frame.loc[len(frame)] = ["ab17", 3]
     frame.to_csv(tmp_path / "dup.csv", index=False)
     assert "'ab17' (row 6017), 'ab17' (row 10002)" in error_of(tmp_path / "dup.csv", {"id": "id", "columns": {"sat": SAT}})
+
+
+def test_missing_codes_in_a_column_of_many_distinct_values(tmp_path):
+    spend = [f"{i}.25" for i in range(3000)] + ["n/a", " -1 ", "-1.0", "7"]
+    pd.DataFrame({"spend": spend, "visits": [str(i) for i in range(3000)] + ["n/a", "-1", "2", "3"]}).to_csv(
+        tmp_path / "many.csv", index=False)
+    schema = {"columns": {"spend": {"type": "float", "missing": ["n/a", -1]},
+                          "visits": {"type": "int", "missing": ["n/a", -1]}}}
+    result = read_survey(tmp_path / "many.csv", schema)
+    assert result["spend"].isna().tolist()[-4:] == [True, True, True, False] and result["spend"].iloc[-1] == 7.0
+    assert result["spend"].iloc[1] == 1.25 and result["spend"].notna().sum() == 3001
+    assert str(result["visits"].dtype) == "Int64" and result["visits"].isna().sum() == 2
