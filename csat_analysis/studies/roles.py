@@ -44,6 +44,10 @@ _ECSI_DRIVERS = {name: _ECSI_CONSTRUCTS[name] for name in ("Image", "Expectation
 #: ``churn``: the churn flag (``churned``), tenure and its unit, monthly revenue, the
 #: columns of the driver model, the churn study's segments (derived columns such as
 #: ``tenure_band`` and ``service_calls`` included) and the churn-cause column.
+#: ``comments``: the open-text column (``text``), its score or label (``score``), the
+#: values of that column that count as a low score (``low_scores``), a train/test
+#: column of labelled corpora (``split``), the comments' language and the segment of the
+#: comments study.
 DATASET_ROLES: dict[str, dict[str, Any]] = {
     "mobi": {
         "scale": (1, 10),
@@ -94,6 +98,16 @@ DATASET_ROLES: dict[str, dict[str, Any]] = {
             "drivers": ["service_calls", "international_plan", "voice_mail_plan", "total_day_minutes"],
             "cause": None,
         },
+    },
+    "fine_food_reviews": {
+        "segments": ["score"],
+        "comments": {"text": "review", "score": "score", "split": "split", "language": "en", "segment": "score",
+                     "low_scores": ["other"]},
+    },
+    "chinese_product_reviews": {
+        "segments": ["sentiment"],
+        "comments": {"text": "review", "score": "sentiment", "split": "split", "language": "zh",
+                     "segment": "sentiment", "low_scores": ["negative"]},
     },
     "simulated": {
         "scale": (1, 10),
