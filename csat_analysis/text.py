@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -761,6 +762,22 @@ def fit_sentiment(texts, positive, *, language: str = "auto", C: float = 4.0, mi
 # --- impact -----------------------------------------------------------------------------------
 
 
+def _independent(flags: pd.DataFrame, columns: list, counts: pd.Series) -> list:
+    """The columns that, with an intercept, are linearly independent (rarest first kept).
+
+    When every comment has exactly one topic the indicators add up to the intercept;
+    the most frequent one then drops out and serves as the reference.
+    """
+    kept: list = []
+    design = np.ones((len(flags), 1))
+    for column in sorted(columns, key=lambda c: (counts[c], columns.index(c))):
+        candidate = np.column_stack([design, flags[column].to_numpy(dtype=float)])
+        if np.linalg.matrix_rank(candidate) == candidate.shape[1]:
+            kept.append(column)
+            design = candidate
+    return [c for c in columns if c in kept]
+
+
 def comment_drivers(presence: pd.DataFrame, low: pd.Series | np.ndarray, *, ci: float = 0.95,
                     min_count: int = 5) -> pd.DataFrame:
     """Which topics or categories drive low scores: a logistic regression of low scores on their presence.
@@ -780,7 +797,9 @@ def comment_drivers(presence: pd.DataFrame, low: pd.Series | np.ndarray, *, ci: 
     min_count : int
         Terms present in fewer comments, or never (or always) with a low score, are
         left out of the model (their odds ratio is not estimable) and reported with
-        missing estimates.
+        missing estimates; so is a term that is a linear combination of the others
+        and the intercept (when every comment has exactly one topic, the most frequent
+        topic is left out and the others' odds ratios are relative to it).
 
     Returns
     -------
@@ -816,9 +835,18 @@ def comment_drivers(presence: pd.DataFrame, low: pd.Series | np.ndarray, *, ci: 
                           "share_of_low": (with_low / outcome.sum()).to_numpy()})
     for column in ("coef", "odds_ratio", "low", "high", "p_value", "attributable"):
         table[column] = np.nan
+    estimable = _independent(flags, estimable, counts)
     if estimable:
         design = sm.add_constant(flags[estimable].astype(float).to_numpy(), has_constant="add")
-        fit = sm.Logit(outcome.astype(float), design).fit(disp=0, maxiter=200)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # non-convergence is reported below, in the project's words
+            fit = sm.Logit(outcome.astype(float), design).fit(disp=0, maxiter=200)
+        if not fit.mle_retvals.get("converged", True) or not np.isfinite(fit.bse).all():
+            from .errors import ConvergenceWarning
+
+            warnings.warn(f"comment_drivers: the logistic regression did not converge (terms "
+                          f"{', '.join(map(str, estimable))}); some terms (nearly) separate low from other scores, "
+                          "so their odds ratios and intervals are unreliable", ConvergenceWarning, stacklevel=2)
         z = critical_z(ci)
         coef, se = fit.params[1:], fit.bse[1:]
         rows = table.term.isin(estimable).to_numpy()

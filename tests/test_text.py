@@ -297,3 +297,19 @@ def test_rare_or_separated_terms_are_reported_without_estimates():
     assert table.loc["always_low", "share_of_low"] == pytest.approx(0.6)
     with pytest.raises(SurveyDataError, match="both low"):
         tx.comment_drivers(presence, pd.Series([True] * 40))
+
+
+def test_topics_that_add_up_to_the_intercept_leave_the_most_frequent_out():
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(5)
+    topic = rng.choice(["a", "b", "c"], 300, p=[0.5, 0.3, 0.2])
+    low = rng.random(300) < np.select([topic == "a", topic == "b"], [0.2, 0.5], 0.7)
+    presence = pd.get_dummies(pd.Series(topic)).astype(bool)
+    table = tx.comment_drivers(presence, pd.Series(low)).set_index("term")
+    assert np.isnan(table.loc["a", "odds_ratio"])  # the reference
+    reference = smf.logit("low ~ C(topic, Treatment('a'))", data=pd.DataFrame({"low": low.astype(float),
+                                                                               "topic": topic})).fit(disp=0)
+    for level in ("b", "c"):
+        name = f"C(topic, Treatment('a'))[T.{level}]"
+        assert table.loc[level, "odds_ratio"] == pytest.approx(np.exp(reference.params[name]), rel=1e-6)
