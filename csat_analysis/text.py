@@ -223,8 +223,15 @@ def tokenize_all(texts, language: str = "auto", *, stop_words: bool = True,
     series = _as_texts(texts)
     language = _check_language(language)
     languages = detect_language(series) if language == "auto" else pd.Series(language, index=series.index)
-    return [tokenize(text, lang, stop_words=stop_words, user_words=user_words)
-            for text, lang in zip(series, languages)]
+    # review corpora and survey exports repeat comments ("Good", "好评"): each distinct one is tokenised once
+    done: dict[tuple[str, str], list[str]] = {}
+    tokens = []
+    for text, lang in zip(series, languages):
+        key = (text, lang)
+        if key not in done:
+            done[key] = tokenize(text, lang, stop_words=stop_words, user_words=user_words)
+        tokens.append(list(done[key]))
+    return tokens
 
 
 def _identity(tokens):
