@@ -583,6 +583,14 @@ class DriversSection(Section):
                     xerr=[shown.odds_ratio - shown.low, shown.high - shown.odds_ratio], fmt="o", capsize=3)
         ax.axvline(1, color="grey", linestyle="--", linewidth=1)
         ax.set_xscale("log")
+        import matplotlib.ticker as mticker
+
+        # plain odds ratios (0.5, 1, 2) read better than powers of ten
+        ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
+                 if shown.low.min() / 1.5 <= t <= shown.high.max() * 1.5]
+        ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.xaxis.set_minor_formatter(mticker.NullFormatter())
         ax.set_yticks(range(len(shown)), labels)
         ax.set(xlabel="odds ratio of a low score (log scale, 95% interval)", title="What goes with low scores")
         plots.source_note(ax, self.source)
