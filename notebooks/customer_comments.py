@@ -37,7 +37,7 @@ score = None                   # score or label column; None: the `comments` rol
 text_language = "auto"         # "auto" (detected per comment), "en" or "zh"
 n_topics = None                # number of topics; None: chosen by topic coherence
 coding_frame = None            # YAML coding frame (path); None: the bundled churn causes and complaint categories
-segment = None                 # column to compare topic shares by; None: the score column
+segment = None                 # column to compare topic shares by; None: low against other scores
 sample = None                  # analyse a random sample of this many comments; None: all
 seed = 0                       # random seed (sample and topic model)
 

@@ -66,6 +66,9 @@ def test_a_survey_file_with_a_comment_column(tmp_path):
     # a file without a survey description has no scale: low is below the observed range's midpoint
     assert chosen.kind == "user" and "observed range" in chosen.low_rule
     assert chosen.low.tolist() == (scores < (scores.min() + scores.max()) / 2).tolist()
+    # without a segment, topics are compared between low and other scores
+    assert chosen.segment == study.LOW_SCORE
+    assert chosen.data[study.LOW_SCORE].eq("low").tolist() == chosen.low.tolist()
     corpus = study.corpus_section(chosen)
     topics = study.topics_section(chosen)
     categories = study.categories_section(chosen)
@@ -88,7 +91,7 @@ def test_without_a_score_the_drivers_are_skipped(tmp_path):
     run = StudyRun(str(path), study="customer_comments", schema={"columns": {"comment": {"type": "text"}}},
                    emit=False)
     chosen = study.settings(run, text="comment", n_topics=2)
-    assert chosen.low is None and chosen.segment is None
+    assert chosen.low is None and chosen.segment is None  # no score: no low-score segment either
     topics, categories = study.topics_section(chosen), study.categories_section(chosen)
     drivers = study.drivers_section(chosen, topics, categories)
     assert drivers.note().startswith("What drives low scores: not run because the data have no score column")

@@ -74,6 +74,8 @@ PARAMETERS: dict[str, Any] = {
 #: bundled labelled corpora a sentiment model is trained on when the data have no labelled split
 SENTIMENT_CORPORA = {"en": "fine_food_reviews", "zh": "chinese_product_reviews"}
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+#: the derived segment of comments with a low score ("low") and the rest ("other")
+LOW_SCORE = "low_score"
 
 LABELS = {
     "language": "language", "n": "comments", "share": "share", "low": "95% low", "high": "95% high",
@@ -243,7 +245,7 @@ def settings(run: StudyRun, *, text: str | None = None, score: str | None = None
     score = score if score is not None else roles.get("score")
     if score is not None:
         check_columns(data, score, parameter="score", error=StudyError)
-    segment = segment if segment is not None else roles.get("segment", score)
+    segment = segment if segment is not None else roles.get("segment")
     if segment is not None:
         check_columns(data, segment, parameter="segment", error=StudyError)
     split = roles.get("split")
@@ -262,6 +264,10 @@ def settings(run: StudyRun, *, text: str | None = None, score: str | None = None
         scale = run.survey.scale(score)
         low, rule = low_scores(frame[score], low_values=roles.get("low_scores"),
                                scale=(scale.low, scale.high) if scale is not None else None)
+    if segment is None and low is not None:
+        # without a segment, topics are compared between low and other scores
+        frame = frame.assign(**{LOW_SCORE: np.where(low, "low", "other")})
+        segment = LOW_SCORE
     languages = (tx.detect_language(frame[text]) if text_language == "auto"
                  else pd.Series(text_language, index=frame.index, name="language"))
     return CommentSettings(data=frame, name=run.name, kind=run.kind, source=run.source, text=text, score=score,
