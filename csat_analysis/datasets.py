@@ -12,7 +12,7 @@ Examples
 >>> datasets.load("mobi").shape
 (250, 24)
 >>> list(datasets.list_datasets()["name"])
-['mobi', 'corp_rep', 'telco_churn', 'service_calls_churn']
+['mobi', 'corp_rep', 'telco_churn', 'service_calls_churn', 'fine_food_reviews', 'chinese_product_reviews']
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ TELCO_CONTRACTS = ["Month-to-month", "One year", "Two year"]
 
 #: the name under which notebooks and :func:`open_study_data` ask for the simulator
 SIMULATED = "simulated"
+#: corpora of review texts
+_TEXT_CORPORA = ("fine_food_reviews", "chinese_product_reviews")
 
 
 @cache
@@ -133,11 +135,26 @@ def _decode_service_calls(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _decode_fine_food(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["score"] = pd.Categorical(frame["score"], categories=["great", "other"])
+    frame["split"] = pd.Categorical(frame["split"], categories=["train", "test"])
+    frame["product"] = frame["product"].astype("category")
+    return frame
+
+
+def _decode_chinese_reviews(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["sentiment"] = pd.Categorical(frame["sentiment"], categories=["positive", "negative"])
+    frame["split"] = pd.Categorical(frame["split"], categories=["train", "test"])
+    return frame
+
+
 _DECODERS = {
     "mobi": _decode_mobi,
     "corp_rep": _decode_corp_rep,
     "telco_churn": _decode_telco,
     "service_calls_churn": _decode_service_calls,
+    "fine_food_reviews": _decode_fine_food,
+    "chinese_product_reviews": _decode_chinese_reviews,
 }
 
 
@@ -148,7 +165,8 @@ def load(name: str) -> pd.DataFrame:
     ----------
     name : str
         One of :func:`list_datasets` ``name`` column: ``"mobi"``, ``"corp_rep"``,
-        ``"telco_churn"``, ``"service_calls_churn"``.
+        ``"telco_churn"``, ``"service_calls_churn"``, ``"fine_food_reviews"``,
+        ``"chinese_product_reviews"`` (review texts).
 
     Returns
     -------
@@ -172,7 +190,9 @@ def load(name: str) -> pd.DataFrame:
     4
     """
     check_choice("dataset", name, _manifest(), error=ParameterError)
-    frame = pd.read_csv(_verified_path(name))
+    # review texts stay text even where one reads like a number or "NA"
+    frame = pd.read_csv(_verified_path(name), dtype={"review": str} if name in _TEXT_CORPORA else None,
+                        keep_default_na=name not in _TEXT_CORPORA)
     return _DECODERS[name](frame)
 
 

@@ -89,6 +89,7 @@ from .scaling import Scale
 
 __all__ = [
     "CHURN_ROLE_KEYS",
+    "COMMENTS_ROLE_KEYS",
     "COMPLAINT_ROLE_KEYS",
     "DEALER_ROLE_KEYS",
     "DESCRIPTION_KEYS",
@@ -202,6 +203,15 @@ DEALER_ROLE_KEYS: dict[str, tuple[Check, str]] = {
     "service": _COLUMN,  # satisfied with the service (yes/no)
     "loyal": _COLUMNS,   # loyal to the dealer, to the brand (yes/no)
 }
+#: the ``comments`` roles (the customer-comments study)
+COMMENTS_ROLE_KEYS: dict[str, tuple[Check, str]] = {
+    "text": _COLUMN,      # the open-text answer
+    "score": _COLUMN,     # the rating or label the comment explains
+    "split": _COLUMN,     # train/test split of a labelled corpus
+    "language": (lambda v: None if v in ("auto", "en", "zh") else "", "one of 'auto', 'en', 'zh'"),
+    "segment": _COLUMN,
+    "low_scores": (lambda v: None if isinstance(v, list) else "", "a list of the score values that count as low"),
+}
 #: the keys under ``roles``: which columns stand for each concept a study uses
 ROLE_KEYS: dict[str, tuple[Check, str]] = {
     "id": _COLUMN,
@@ -219,8 +229,10 @@ ROLE_KEYS: dict[str, tuple[Check, str]] = {
     "complaint": (_check_mapping, f"a mapping with keys among {list(COMPLAINT_ROLE_KEYS)}"),
     "churn": (_check_mapping, f"a mapping with keys among {list(CHURN_ROLE_KEYS)}"),
     "dealer": (_check_mapping, f"a mapping with keys among {list(DEALER_ROLE_KEYS)}"),
+    "comments": (_check_mapping, f"a mapping with keys among {list(COMMENTS_ROLE_KEYS)}"),
 }
-_NESTED_ROLES = {"complaint": COMPLAINT_ROLE_KEYS, "churn": CHURN_ROLE_KEYS, "dealer": DEALER_ROLE_KEYS}
+_NESTED_ROLES = {"complaint": COMPLAINT_ROLE_KEYS, "churn": CHURN_ROLE_KEYS, "dealer": DEALER_ROLE_KEYS,
+                 "comments": COMMENTS_ROLE_KEYS}
 
 #: top-level keys a survey description adds to the read_survey schema (:data:`csat_analysis.io.SCHEMA_KEYS`)
 DESCRIPTION_KEYS: dict[str, tuple[Check, str]] = {
@@ -594,10 +606,15 @@ def _check_roles(roles: Any, where: str) -> dict[str, Any]:
     return result
 
 
+#: role keys whose values are settings, not column names
+_SETTING_ROLES = {"scale", "studies", "behaviour_is_proxy", "fast_hours", "tenure_unit", "comments.language",
+                  "comments.low_scores"}
+
+
 def _walk_roles(roles: Mapping, prefix: str = "") -> Iterator[tuple[str, str]]:
     for key, value in roles.items():
         role = f"{prefix}{key}"
-        if key in ("scale", "studies", "behaviour_is_proxy", "fast_hours", "tenure_unit") or value is None:
+        if key in _SETTING_ROLES or role in _SETTING_ROLES or value is None:
             continue
         if isinstance(value, Mapping):
             if key in ("drivers", "constructs"):

@@ -32,6 +32,7 @@ QUICK_PARAMETERS = {
     "satisfaction_vs_loyalty": {"dataset": "mobi", "bootstrap": 30},
     "complaint_resolution": {"dataset": "simulated", "n": 3000, "bootstrap": 0},
     "churn_and_retention": {"dataset": "service_calls_churn"},
+    "customer_comments": {"dataset": "fine_food_reviews", "sample": 600, "n_topics": 4},
 }
 
 

