@@ -63,9 +63,9 @@ def test_a_survey_file_with_a_comment_column(tmp_path):
     schema = {"columns": {"recommend": {"scale": [0, 10]}, "comment": {"type": "text"}}}
     run = StudyRun(str(path), study="customer_comments", schema=schema, emit=False)
     chosen = study.settings(run, text="comment", score="recommend", n_topics=3)
-    # a file without a survey description has no scale: low is below the observed range's midpoint
-    assert chosen.kind == "user" and "observed range" in chosen.low_rule
-    assert chosen.low.tolist() == (scores < (scores.min() + scores.max()) / 2).tolist()
+    # the schema gives the score its 0-10 scale: low scores are the detractors (0-6)
+    assert chosen.kind == "user" and "0-6 on the 0-10 scale" in chosen.low_rule
+    assert chosen.low.tolist() == (scores <= 6).tolist()
     # without a segment, topics are compared between low and other scores
     assert chosen.segment == study.LOW_SCORE
     assert chosen.data[study.LOW_SCORE].eq("low").tolist() == chosen.low.tolist()

@@ -83,7 +83,8 @@ def test_bundled_descriptions_fit_their_data(name):
 
 
 def test_bundled_roles_keep_their_known_columns():
-    assert set(bundled_surveys()) == {*BUNDLED, "simulated"}
+    assert set(bundled_surveys()) == {*BUNDLED, "fine_food_reviews", "chinese_product_reviews", "simulated"}
+    assert dataset_roles("fine_food_reviews")["comments"]["low_scores"] == ["other"]
     assert dataset_roles("mobi")["satisfaction"] == ["CUSA1", "CUSA2", "CUSA3"]
     assert dataset_roles("mobi")["behaviour_is_proxy"] is True
     assert dataset_roles("corp_rep")["segments"] == ["serviceprovider"]
