@@ -42,6 +42,7 @@ severity = "severity"  # problem severity column
 fast_hours = 24.0  # a resolved complaint counts as quick at or below this many hours (user logs)
 bootstrap = 1000  # bootstrap resamples for the recovery-paradox interval (0: none)
 seed = 0
+language = "en"  # report language: "en" (English) or "zh" (simplified Chinese)
 tell_dissatisfied = 10  # TARP (1986): people a dissatisfied customer tells
 retell_share = 0.2  # TARP (1986): share of dissatisfied customers who tell retell_count people
 retell_count = 20
@@ -56,7 +57,7 @@ from csat_analysis.studies import StudyRun, complaint_resolution
 
 plots.set_theme()
 pd.set_option("display.precision", 3)
-run = StudyRun(dataset, study="complaint_resolution", schema=schema, survey=survey, n=n, seed=seed)
+run = StudyRun(dataset, study="complaint_resolution", schema=schema, survey=survey, n=n, seed=seed, language=language)
 settings = complaint_resolution.settings(
     run, outcome=outcome, status=status, severity=severity, fast_hours=fast_hours, bootstrap=bootstrap, seed=seed,
     tell_dissatisfied=tell_dissatisfied, retell_share=retell_share, retell_count=retell_count, tell_satisfied=tell_satisfied)

@@ -29,6 +29,7 @@ schema = None  # schema of a user file, see csat_analysis.io.read_survey
 survey = None           # survey description (YAML path or dict): what each column means; None: the data set's own
 n = 5000  # simulated respondents, used when dataset is "simulated"
 seed = 0  # random seed of the simulator
+language = "en"  # report language: "en" (English) or "zh" (simplified Chinese)
 
 # %% [markdown]
 # ## Set-up
@@ -39,7 +40,7 @@ from csat_analysis import plots
 from csat_analysis.studies import StudyRun, data_overview
 
 plots.set_theme()
-run = StudyRun(dataset, study="data_overview", schema=schema, survey=survey, n=n, seed=seed)
+run = StudyRun(dataset, study="data_overview", schema=schema, survey=survey, n=n, seed=seed, language=language)
 settings = data_overview.resolve_settings(run)
 
 # %% [markdown]

@@ -75,6 +75,7 @@ PARAMETERS: dict[str, Any] = {
     "survey": None,  # survey description (path or dict); None: the data set's own
     "n": 5000,  # simulated respondents, used when dataset is "simulated"
     "seed": 0,  # random seed of the simulator
+    "language": "en",  # report language: "en" or "zh" (simplified Chinese)
 }
 
 
