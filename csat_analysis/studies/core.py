@@ -47,7 +47,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .. import datasets
-from ..i18n import _, check_language, current_language, set_language
+from ..i18n import _, check_language, set_language, use_language
 from ..references import Citations
 from ..report import Recorder, in_kernel, styled_table
 
@@ -168,7 +168,8 @@ class StudyRun:
     findings : list of str
         The findings stated so far, in order.
     notes : list of str
-        One line per section that could not run.
+        One line per section that could not run, as recorded (in English in every
+        report language: recorded results do not depend on the language).
     """
 
     def __init__(self, dataset: str, *, study: str = "study", schema=None, survey=None, n: int = 20_000,
@@ -254,7 +255,9 @@ class StudyRun:
         The note's output carries ``{"csat_analysis": {"skipped": title}}`` metadata, so a
         reader's report can fold the section away (the summary lists it instead).
         """
-        self.notes.append(section.note())
+        # the recorded note is the same in every language (results.json does not depend on it)
+        with use_language("en"):
+            self.notes.append(section.note())
         self.skipped.append(section)
         _display_markdown(f"*{section.note()}*", metadata={"csat_analysis": {"skipped": section.title}})
         self.record("notes", self.notes)
