@@ -1252,8 +1252,8 @@ def summary_line(outcomes: Sequence[RunOutcome], language: str = "en") -> str:
     failed = sum(o.status == "failed" for o in outcomes)
     skipped = sum(o.status == "skipped" for o in outcomes)
     # one template for every count: the CLI's English line is read by scripts and tests as it always was
-    return translator(language).gettext("{total} runs: {ok} ok, {failed} failed, {skipped} up to date (skipped)").format(
-        total=len(outcomes), ok=ok, failed=failed, skipped=skipped)
+    template = translator(language).gettext("{total} runs: {ok} ok, {failed} failed, {skipped} up to date (skipped)")
+    return template.format(total=len(outcomes), ok=ok, failed=failed, skipped=skipped)
 
 
 def with_language(runs: Iterable[Run], language: str) -> list[Run]:

@@ -61,7 +61,8 @@ from csat_analysis.studies import StudyRun
 from csat_analysis.studies import satisfaction_vs_loyalty as svl
 
 plots.set_theme()
-run = StudyRun(dataset, study="satisfaction_vs_loyalty", schema=schema, survey=survey, n=n, seed=seed, language=language)
+run = StudyRun(dataset, study="satisfaction_vs_loyalty", schema=schema, survey=survey, n=n, seed=seed,
+               language=language)
 settings = svl.resolve_settings(run, satisfaction=satisfaction, loyalty=loyalty, recommend=recommend,
                                 behaviour=behaviour, drivers=drivers, segment=segment, segment_value=segment_value,
                                 weights=weights, top_box=top_box, model=model)

@@ -67,8 +67,10 @@ def _extractor():
 def test_every_message_has_a_chinese_translation_and_none_is_fuzzy():
     messages = _messages()
     assert len(messages) > 50
-    untranslated = [message.id for message in messages if not all(message.string if isinstance(message.string, tuple)
-                                                                  else [message.string])]
+    def translated(message):
+        return all(message.string) if isinstance(message.string, tuple) else bool(message.string)
+
+    untranslated = [message.id for message in messages if not translated(message)]
     fuzzy = [message.id for message in messages if message.fuzzy]
     assert untranslated == [] and fuzzy == []
 
@@ -146,7 +148,8 @@ def test_english_is_the_source_language():
 
 def test_chinese_has_one_plural_form():
     chinese = translator("zh")
-    assert chinese.ngettext("{n} note", "{n} notes", 1) == chinese.ngettext("{n} note", "{n} notes", 7) == "{n} 条说明"
+    one, seven = chinese.ngettext("{n} note", "{n} notes", 1), chinese.ngettext("{n} note", "{n} notes", 7)
+    assert one == seven == "{n} 条说明"
 
 
 def test_use_language_scopes_the_helpers_and_restores_the_language():
@@ -182,7 +185,8 @@ def test_a_compiled_catalog_older_than_its_source_is_not_used(tmp_path, monkeypa
     po, mo = folder / "csat_analysis.po", folder / "csat_analysis.mo"
     mo.write_bytes(i18n.compile_catalog(po))
     assert translator("zh").gettext("References") == "参考文献"  # read from the .mo
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "参考文献"', 'msgstr "引用文献"'), encoding="utf-8")
+    edited = po.read_text(encoding="utf-8").replace('msgstr "参考文献"', 'msgstr "引用文献"')
+    po.write_text(edited, encoding="utf-8")
     os.utime(mo, ns=(po.stat().st_mtime_ns - 10**9,) * 2)
     assert translator("zh").gettext("References") == "引用文献"  # the newer .po wins
     i18n._load.cache_clear()
@@ -228,7 +232,8 @@ def test_words_among_the_numbers_are_translated():
     assert formatting.format_result("converged", True, language="zh") == "是"
     assert formatting.format_result("short_stave", [], language="zh") == "无"
     with use_language("zh"):
-        assert formatting.estimate(0.031, -0.02, 0.082, kind="points") == "+3.1 个百分点 [-2.0 个百分点, +8.2 个百分点]"
+        shown = formatting.estimate(0.031, -0.02, 0.082, kind="points")
+        assert shown == "+3.1 个百分点 [-2.0 个百分点, +8.2 个百分点]"
         assert formatting.p_value(0.0004, label=True) == "p < 0.001"
 
 
@@ -245,7 +250,8 @@ def test_study_run_in_chinese_writes_the_shared_text_in_chinese():
         run.skip(Skipped("Dealer table", "the data have no dealer columns", fix="use the simulator"))
         summary = run.summary_markdown()
         assert summary.startswith("**主要发现**")
-        assert "在这些数据上未运行：Dealer table，原因是the data have no dealer columns（use the simulator）。" in summary
+        expected = "在这些数据上未运行：Dealer table，原因是the data have no dealer columns（use the simulator）。"
+        assert expected in summary
         assert run.references_markdown().startswith("## 参考文献")
         # the recorded note does not depend on the language
         assert run.recorder.results["notes"] == [

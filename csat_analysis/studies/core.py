@@ -266,7 +266,8 @@ class StudyRun:
     def summary_markdown(self) -> str:
         """The summary box: key findings, the data note, and what did not run on these data."""
         lines = ["**" + _("Key findings") + "**", ""]
-        lines += [f"- {headline}" for headline in self.headlines] or ["- " + _("(none yet: the sections below add them)")]
+        placeholder = "- " + _("(none yet: the sections below add them)")
+        lines += [f"- {headline}" for headline in self.headlines] or [placeholder]
         lines += ["", "*" + _("Data: {source}.").format(source=self.source) + "*"]
         if self.skipped:
             reasons = _("; ").join(
