@@ -108,6 +108,7 @@ def _localize(text: str) -> str:
 
 def _missing(missing: str) -> str:
     # the default placeholder is a word, in the report's language; one given by the caller is kept
+    # Translators: what a table or sentence shows for a missing value
     return _("n/a") if missing is MISSING else missing
 
 
@@ -261,7 +262,7 @@ def percentage_points(difference: Any, decimals: int = 1, *, missing: str = MISS
     decimals = _check_decimals(decimals)
     if _is_missing(difference):
         return _missing(missing)
-    # "pp": percentage points, a unit word the catalog translates
+    # Translators: "pp" is percentage points, the difference of two percentages
     return _("{value} pp").format(value=_with_sign(_fixed(_real(difference, "difference"), decimals, shift=2)))
 
 

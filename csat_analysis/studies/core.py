@@ -270,6 +270,7 @@ class StudyRun:
         lines += [f"- {headline}" for headline in self.headlines] or [placeholder]
         lines += ["", "*" + _("Data: {source}.").format(source=self.source) + "*"]
         if self.skipped:
+            # Translators: the separator between the sections listed as not run
             reasons = _("; ").join(
                 (_("{title}, because {reason} ({fix})") if skipped.fix else _("{title}, because {reason}")).format(
                     title=skipped.title, reason=skipped.reason, fix=skipped.fix)
