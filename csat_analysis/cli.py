@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="fail a run when one of its cells runs longer than this (default: no limit)")
     _add_reports_option(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--language", choices=("en", "zh"), default=None,
+                     help="write every report and the index in this language: en (English) or zh (simplified "
+                     "Chinese); default: each study's own `language` (English unless its spec says otherwise). "
+                     "Runs keep their ids: use another --reports folder to keep both languages")
 
     listing = commands.add_parser(
         "list", help="list the runs study files expand to, and which are done",
@@ -151,6 +155,7 @@ def _command_run(args: argparse.Namespace) -> int:
     result = run_batch(
         studies, args.reports, workers=args.workers, scheduler=args.scheduler, force=args.force,
         only=args.only, show_code=_show_code(args), timeout=args.timeout, progress=not args.quiet,
+        language=args.language,
     )
     for outcome in result.failed:
         print(f"csat: run {outcome.run.key} failed: {outcome.error}", file=sys.stderr)

@@ -8,6 +8,12 @@ bounded quantity, and axes of integer scales with whole-number ticks only.
 
 A missing value (``None``, ``NaN``, ``pandas.NA``) prints as :data:`MISSING`.
 
+Every formatter takes ``language=`` (``"en"`` or ``"zh"``; default: the current
+language of :mod:`csat_analysis.i18n`, which ``StudyRun(language=...)`` sets). The
+decimal and group separators, signs and the percent pattern come from Babel's locale
+data (``en_US``, ``zh_Hans_CN``); the words (``"n/a"``, ``"pp"``, ``"yes"``) come from
+the message catalog. Only the display changes: the numbers are the same.
+
 Examples
 --------
 >>> p_value(0.0421), p_value(3e-12)
@@ -18,10 +24,13 @@ Examples
 '66.2% [62.1%, 70.3%]'
 >>> estimate(4.1, -0.6, 8.8, kind="number", bounds=(1, 7))
 '4.10 [1.00, 7.00]'
+>>> percentage_points(0.052, language="zh"), number(float("nan"), language="zh")
+('+5.2 个百分点', '无数据')
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -33,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
+from .i18n import BABEL_LOCALES, _, current_language, use_language
 
 __all__ = [
     "MISSING", "SHARE_BOUNDS", "display_name", "estimate", "format_result", "integer_ticks", "interval", "number",
@@ -54,6 +64,52 @@ SHARE_SUFFIXES = ("_rate", "_share")
 
 # a value this close outside a bounded range is rounding noise, not an error
 _TOLERANCE = 1e-9
+
+
+def _in_language(function):
+    """Give ``function`` a keyword ``language=`` (None: the current language)."""
+
+    @functools.wraps(function)
+    def localized(*args, language: str | None = None, **kwargs):
+        if language is None:
+            return function(*args, **kwargs)
+        with use_language(language):
+            return function(*args, **kwargs)
+
+    return localized
+
+
+@functools.lru_cache(maxsize=None)
+def _conventions(language: str) -> dict[str, str]:
+    """Separators, signs and the percent pattern of ``language`` from Babel's locale data."""
+    from babel import Locale
+    from babel import numbers as babel_numbers
+
+    locale = Locale.parse(BABEL_LOCALES[language])
+    pattern = locale.percent_formats[None].pattern
+    symbols = locale.number_symbols
+    symbols = symbols.get("latn", symbols) if hasattr(symbols, "get") else symbols
+    percent_sign = symbols.get("percentSign", "%") if hasattr(symbols, "get") else "%"
+    template = re.sub(r"[#0,.]+", "{}", pattern.split(";")[0], count=1).replace("%", percent_sign)
+    return {"decimal": babel_numbers.get_decimal_symbol(locale), "group": babel_numbers.get_group_symbol(locale),
+            "plus": babel_numbers.get_plus_sign_symbol(locale), "minus": babel_numbers.get_minus_sign_symbol(locale),
+            "percent": template.replace("'", "")}
+
+
+def _localize(text: str) -> str:
+    """An English-formatted number in the separators and signs of the current language."""
+    language = current_language()
+    if language == "en":
+        return text
+    rules = _conventions(language)
+    swapped = {",": rules["group"], ".": rules["decimal"], "+": rules["plus"], "-": rules["minus"]}
+    return "".join(swapped.get(ch, ch) for ch in text)
+
+
+def _missing(missing: str) -> str:
+    # the default placeholder is a word, in the report's language; one given by the caller is kept
+    # Translators: what a table or sentence shows for a missing value
+    return _("n/a") if missing is MISSING else missing
 
 
 def _is_missing(x: Any) -> bool:
@@ -96,9 +152,10 @@ def _fixed(x: float, decimals: int, shift: int = 0) -> str:
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded.is_zero():
         rounded = abs(rounded)
-    return f"{rounded:,.{decimals}f}"
+    return _localize(f"{rounded:,.{decimals}f}")
 
 
+@_in_language
 def number(x: Any, decimals: int = 2, *, missing: str = MISSING) -> str:
     """A number with thousands separators and a fixed number of decimals.
 
@@ -124,10 +181,11 @@ def number(x: Any, decimals: int = 2, *, missing: str = MISSING) -> str:
     """
     decimals = _check_decimals(decimals)
     if _is_missing(x):
-        return missing
+        return _missing(missing)
     return _fixed(_real(x, "x"), decimals)
 
 
+@_in_language
 def signed(x: Any, decimals: int = 2, *, missing: str = MISSING) -> str:
     """A number with an explicit sign: ``"+0.31"``, ``"-0.12"``; zero prints as ``"0.00"``.
 
@@ -149,17 +207,20 @@ def signed(x: Any, decimals: int = 2, *, missing: str = MISSING) -> str:
     >>> signed(0.305), signed(-0.12), signed(-0.0004), signed(1500, decimals=0)
     ('+0.31', '-0.12', '0.00', '+1,500')
     """
+    missing = _missing(missing)
     text = number(x, decimals, missing=missing)
     return text if text == missing else _with_sign(text)
 
 
 def _with_sign(text: str) -> str:
     """Prefix "+" to a positive formatted number; zero and negatives stay as they are."""
-    if text.startswith("-") or not any(ch in "123456789" for ch in text) or text == "nan":
+    if text.startswith(("-", "\u2212")) or not any(ch in "123456789" for ch in text) or text == "nan":
         return text
-    return "+" + text
+    plus = _conventions(current_language())["plus"] if current_language() != "en" else "+"
+    return plus + text
 
 
+@_in_language
 def percent(share: Any, decimals: int = 1, *, missing: str = MISSING) -> str:
     """A share (a proportion, 0.72) as a percentage with fixed decimals (``"72.0%"``).
 
@@ -184,10 +245,12 @@ def percent(share: Any, decimals: int = 1, *, missing: str = MISSING) -> str:
     """
     decimals = _check_decimals(decimals)
     if _is_missing(share):
-        return missing
-    return _fixed(_real(share, "share"), decimals, shift=2) + "%"
+        return _missing(missing)
+    text = _fixed(_real(share, "share"), decimals, shift=2)
+    return text + "%" if current_language() == "en" else _conventions(current_language())["percent"].format(text)
 
 
+@_in_language
 def percentage_points(difference: Any, decimals: int = 1, *, missing: str = MISSING) -> str:
     """A difference of two shares in signed percentage points (``"+5.2 pp"``).
 
@@ -198,10 +261,12 @@ def percentage_points(difference: Any, decimals: int = 1, *, missing: str = MISS
     """
     decimals = _check_decimals(decimals)
     if _is_missing(difference):
-        return missing
-    return _with_sign(_fixed(_real(difference, "difference"), decimals, shift=2)) + " pp"
+        return _missing(missing)
+    # Translators: "pp" is percentage points, the difference of two percentages
+    return _("{value} pp").format(value=_with_sign(_fixed(_real(difference, "difference"), decimals, shift=2)))
 
 
+@_in_language
 def p_value(p: Any, *, label: bool = False, missing: str = MISSING) -> str:
     """A p-value: ``"< 0.001"`` below 0.001, otherwise three decimals; never ``"0.000"``.
 
@@ -230,7 +295,7 @@ def p_value(p: Any, *, label: bool = False, missing: str = MISSING) -> str:
     ('0.042', '< 0.001', '0.001', 'p < 0.001', 'p = 0.500')
     """
     if _is_missing(p):
-        return missing
+        return _missing(missing)
     value = _real(p, "p")
     if not -_TOLERANCE <= value <= 1 + _TOLERANCE:
         raise ParameterError(f"a p-value must lie in [0, 1], got {p!r}")
@@ -275,6 +340,7 @@ def _check_bounds(bounds: Sequence[float | None] | None) -> tuple[float, float]:
     return floor, ceiling
 
 
+@_in_language
 def interval(low: Any, high: Any, kind: str = "percent", decimals: int | None = None,
              bounds: Sequence[float | None] | None = None, *, missing: str = MISSING) -> str:
     """A confidence interval ``"[62.1%, 70.3%]"``, clipped to the range of a bounded quantity.
@@ -319,6 +385,7 @@ def interval(low: Any, high: Any, kind: str = "percent", decimals: int | None = 
     kind = _kind(kind)
     decimals = _default_decimals(kind) if decimals is None else _check_decimals(decimals)
     floor, ceiling = _check_bounds(bounds)
+    missing = _missing(missing)
     if _is_missing(low) or _is_missing(high):
         return missing
     low_value, high_value = _real(low, "low"), _real(high, "high")
@@ -329,6 +396,7 @@ def interval(low: Any, high: Any, kind: str = "percent", decimals: int | None = 
     return f"[{_format(low_value, kind, decimals, missing)}, {_format(high_value, kind, decimals, missing)}]"
 
 
+@_in_language
 def estimate(value: Any, low: Any = None, high: Any = None, kind: str = "percent", decimals: int | None = None,
              bounds: Sequence[float | None] | None = None, *, missing: str = MISSING) -> str:
     """An estimate with its interval: ``"66.2% [62.1%, 70.3%]"``.
@@ -366,6 +434,7 @@ def estimate(value: Any, low: Any = None, high: Any = None, kind: str = "percent
     kind = _kind(kind)
     decimals = _default_decimals(kind) if decimals is None else _check_decimals(decimals)
     floor, ceiling = _check_bounds(bounds)
+    missing = _missing(missing)
     if not _is_missing(value):
         point = _real(value, "value")
         scale = max(1.0, abs(floor) if math.isfinite(floor) else 1.0, abs(ceiling) if math.isfinite(ceiling) else 1.0)
@@ -408,6 +477,7 @@ def _result_kind(name: str, kind: str | None) -> str | None:
     return None
 
 
+@_in_language
 def format_result(name: str, value: Any, kind: str | None = None, decimals: int | None = None, *,
                   missing: str = MISSING, empty: str = "none") -> str:
     """A recorded result as an index headline shows it.
@@ -456,6 +526,8 @@ def format_result(name: str, value: Any, kind: str | None = None, decimals: int 
     ('< 0.001', '31.50')
     """
     resolved = _result_kind(name, kind)
+    missing = _missing(missing)
+    empty = _("none") if empty == "none" else empty
     if isinstance(value, Mapping):
         if not value:
             return empty
@@ -474,7 +546,7 @@ def format_result(name: str, value: Any, kind: str | None = None, decimals: int 
     if isinstance(value, str):
         return value if value else empty
     if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if _is_missing(value):
         return missing
     if isinstance(value, Sequence) or (hasattr(value, "__len__") and hasattr(value, "__iter__")):

@@ -305,15 +305,16 @@ def cite(*keys: str) -> str:
     return "; ".join(_reference(key).short for key in keys)
 
 
-def references_markdown(keys: Iterable[str], heading: str = "## References") -> str:
+def references_markdown(keys: Iterable[str], heading: str | None = None) -> str:
     """The References section of a report: full entries of ``keys``, sorted by author.
 
     Parameters
     ----------
     keys : iterable of str
         Keys of :data:`REFERENCES`, in any order, repeats allowed.
-    heading : str, default "## References"
-        The section's Markdown heading.
+    heading : str, optional
+        The section's Markdown heading; default ``"## References"`` in the current
+        language (:mod:`csat_analysis.i18n`).
 
     Returns
     -------
@@ -333,6 +334,10 @@ def references_markdown(keys: Iterable[str], heading: str = "## References") -> 
     entries = sorted((_reference(key) for key in unique), key=lambda reference: reference.sort_key)
     if not entries:
         return ""
+    if heading is None:
+        from .i18n import _
+
+        heading = "## " + _("References")
     return "\n".join([heading, ""] + [f"- {entry.full}" for entry in entries])
 
 
@@ -370,7 +375,7 @@ class Citations:
         self.add(*keys)
         return text
 
-    def markdown(self, heading: str = "## References") -> str:
+    def markdown(self, heading: str | None = None) -> str:
         """The References section of everything cited so far (see :func:`references_markdown`)."""
         return references_markdown(self._keys, heading=heading)
 

@@ -71,7 +71,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,8 @@ from urllib.parse import quote
 
 from . import __version__
 from ._safety import csv_cell, escape_html, markdown_to_safe_html, safe_yaml_load, sanitize_html
-from .errors import CsatError, StudyError
+from .errors import CsatError, ParameterError, StudyError
+from .i18n import N_, check_language, translate_notebook, translator
 
 #: MIME type of the display outputs that carry recorded results (``{name: value}``);
 #: equal to ``csat_analysis.report.RESULTS_MIME`` (a test checks), repeated here so the
@@ -100,6 +101,7 @@ __all__ = [
     "export_html",
     "fingerprint",
     "load_studies",
+    "with_language",
     "notebook_parameters",
     "run_batch",
     "run_inputs",
@@ -108,7 +110,7 @@ __all__ = [
     "write_index",
 ]
 
-STUDY_KEYS = ("name", "notebook", "description", "parameters", "grid", "runs", "headline")
+STUDY_KEYS = ("name", "notebook", "description", "parameters", "grid", "runs", "headline", "language")
 RUN_FILE = "run.json"
 FAILED_SUFFIX = ".failed"
 #: how many headline results a row of index.html shows
@@ -313,6 +315,11 @@ def _load_study(entry: Any, source: Path, position: int) -> Study:
     fixed = entry.get("parameters") or {}
     if not isinstance(fixed, dict):
         raise StudyError(f"{where}: key 'parameters' must be a mapping of parameter names to values")
+    if "language" in entry:  # shorthand for the notebook parameter of every run
+        try:
+            fixed = {**fixed, "language": check_language(entry["language"])}
+        except ParameterError as exc:
+            raise StudyError(f"{where}: key 'language': {exc}") from None
     _check_parameters(fixed, declared, notebook, f"{where}, all runs")
     fixed = _resolve_paths(fixed, source.parent, f"{where}, all runs")
 
@@ -915,7 +922,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
             kernel_log = temporary / "kernel.log" if task.get("kernel_log") else None
             with _stderr_to(kernel_log), _inline_figures():
                 papermill.execute_notebook(
-                    task["notebook"],
+                    _translated_notebook(task["notebook"], task["parameters"].get("language", "en")),
                     str(output),
                     parameters=task["parameters"],
                     cwd=str(temporary),
@@ -1048,6 +1055,20 @@ def count_warnings(log: str | os.PathLike) -> int:
     return sum(line.startswith(_WARNING_ENTRY) for line in text.splitlines())
 
 
+def _translated_notebook(notebook: str, language: str):
+    """The notebook to execute: its path, or for another language than English its node
+    with every Markdown cell replaced by the catalog's translation (see
+    :func:`csat_analysis.i18n.translate_notebook`; a cell without one stays in English).
+    """
+    if language == "en":
+        return notebook
+    import nbformat
+
+    node = nbformat.read(notebook, as_version=4)
+    translate_notebook(node, check_language(language))
+    return node
+
+
 @contextlib.contextmanager
 def _inline_figures():
     """Let the kernel pick its inline figure backend, whatever ``MPLBACKEND`` says here.
@@ -1156,6 +1177,9 @@ def _publish(temporary: Path, final: Path) -> None:
     raise OSError(errno.EBUSY, "the run folder kept changing while publishing", str(final))
 
 
+#: the HTML ``lang`` of each report language
+_HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+
 _HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
 
 _TOC_STYLE = """<style>
@@ -1166,7 +1190,7 @@ nav.csat-toc li.toc-3{margin-left:2.4em}
 </style>"""
 
 
-def _add_table_of_contents(page: str) -> str:
+def _add_table_of_contents(page: str, language: str = "en") -> str:
     """Insert a linked table of contents built from the page's h1-h3 headings."""
     entries = []
     for level, anchor, inner in _HEADING.findall(page):
@@ -1177,7 +1201,8 @@ def _add_table_of_contents(page: str) -> str:
             entries.append(f'<li class="toc-{level}"><a href="{escape_html(href)}">{escape_html(text)}</a></li>')
     if not entries:
         return page
-    nav = f'<nav class="csat-toc" aria-label="Contents"><strong>Contents</strong><ul>{"".join(entries)}</ul></nav>'
+    contents = escape_html(translator(language).gettext("Contents"))
+    nav = f'<nav class="csat-toc" aria-label="{contents}"><strong>{contents}</strong><ul>{"".join(entries)}</ul></nav>'
     page = page.replace("</head>", _TOC_STYLE + "\n</head>", 1)
     opening = re.search(r"<main\b[^>]*>", page) or re.search(r"<body\b[^>]*>", page)
     if opening is None:
@@ -1389,7 +1414,11 @@ def export_html(
         _reader_cells(node)
     exporter = _html_exporter(show_code, threading.get_ident())
     page, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": title or source.stem}})
-    page = _add_table_of_contents(page)
+    language = (node.metadata.get("csat_analysis") or {}).get("language", "en")
+    language = language if language in ("en", "zh") else "en"
+    page = _add_table_of_contents(page, language)
+    if language != "en":
+        page = re.sub(r'<html lang="en"', f'<html lang="{_HTML_LANG[language]}"', page, count=1)
     if notebook_link and not show_code:
         page = _add_notebook_link(page, notebook_link)
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
@@ -1430,12 +1459,24 @@ class BatchResult:
         return sum(o.status == status for o in self.outcomes)
 
 
-def summary_line(outcomes: Sequence[RunOutcome]) -> str:
+def summary_line(outcomes: Sequence[RunOutcome], language: str = "en") -> str:
     """``"N runs: a ok, b failed, c up to date (skipped)"``: the CLI and the index print this one line."""
     ok = sum(o.status == "ok" for o in outcomes)
     failed = sum(o.status == "failed" for o in outcomes)
     skipped = sum(o.status == "skipped" for o in outcomes)
-    return f"{len(outcomes)} runs: {ok} ok, {failed} failed, {skipped} up to date (skipped)"
+    # one template for every count: the CLI's English line is read by scripts and tests as it always was
+    template = translator(language).gettext("{total} runs: {ok} ok, {failed} failed, {skipped} up to date (skipped)")
+    return template.format(total=len(outcomes), ok=ok, failed=failed, skipped=skipped)
+
+
+def with_language(runs: Iterable[Run], language: str) -> list[Run]:
+    """``runs`` with their ``language`` parameter set (runs whose notebook has none are unchanged)."""
+    try:
+        language = check_language(language)
+    except ParameterError as exc:
+        raise CsatError(f"--language: {exc}") from None
+    return [replace(run, parameters={**run.parameters, "language": language})
+            if "language" in notebook_parameters(run.notebook) else run for run in runs]
 
 
 class ReportsBusyError(CsatError):
@@ -1552,6 +1593,7 @@ def run_batch(
     timeout: float | None = None,
     progress: bool = True,
     scheduler_timeout: float = 10.0,
+    language: str | None = None,
 ) -> BatchResult:
     """Execute the runs of ``studies`` and write their reports, the index and results.csv.
 
@@ -1585,6 +1627,11 @@ def run_batch(
         Show a tqdm progress bar on stderr.
     scheduler_timeout : float
         Seconds allowed for connecting to the scheduler and its handshake.
+    language : {"en", "zh"}, optional
+        The language of every report (``csat run --language zh``): overrides the
+        ``language`` parameter of each run whose notebook declares one, and writes
+        the index page in it. Default: each run's own ``language`` (English unless
+        its spec says otherwise), the index in English.
 
     Returns
     -------
@@ -1597,6 +1644,8 @@ def run_batch(
     studies = list(studies)
     _check_unique_studies(studies)
     runs = select_runs(studies, only)
+    if language is not None:
+        runs = with_language(runs, language)
     if workers is not None and workers < 1:
         raise CsatError(f"--workers must be at least 1, got {workers}")
     if timeout is not None and not timeout > 0:
@@ -1650,7 +1699,8 @@ def run_batch(
             ordered = [outcomes[run.key] for run in runs if run.key in outcomes]
             try:
                 index = write_index(root, ordered, {study.name: study.headline for study in studies},
-                                    descriptions=descriptions, order=[run.key for run in select_runs(studies)])
+                                    descriptions=descriptions, order=[run.key for run in select_runs(studies)],
+                                    language=language or "en")
             except OSError as exc:
                 index = root / "index.html"
                 index_error = _write_error(exc, "the index")[0]
@@ -1965,11 +2015,12 @@ tr.study .description{display:block;font-weight:normal;color:#555;margin-top:0.2
 ul.plain{list-style:none;margin:0;padding:0} code{font-size:0.95em}
 .error{color:#b42318;font-family:monospace;white-space:pre-wrap}
 """
-_COLUMNS = (("run", "Run"), ("status", "Status"), ("finished", "Finished (UTC)"), ("parameters", "Parameters"),
-            ("headline", "Headline results"), ("notes", "Notes and warnings"), ("links", "Links"))
+_COLUMNS = (("run", N_("Run")), ("status", N_("Status")), ("finished", N_("Finished (UTC)")),
+            ("parameters", N_("Parameters")), ("headline", N_("Headline results")),
+            ("notes", N_("Notes and warnings")), ("links", N_("Links")))
 
 
-def _notes_cell(results: dict[str, Any]) -> str:
+def _notes_cell(results: dict[str, Any], language: str = "en") -> str:
     """The ``notes`` result (sections skipped because of the data): a count that opens the list."""
     notes = results.get("notes")
     if isinstance(notes, str):
@@ -1977,18 +2028,18 @@ def _notes_cell(results: dict[str, Any]) -> str:
     if not isinstance(notes, list) or not notes:
         return ""
     items = "".join(f"<li>{escape_html(_cell_text(note))}</li>" for note in notes)
-    label = f"{len(notes)} note" + ("s" if len(notes) != 1 else "")
-    return f'<details class="notes"><summary>{label}</summary><ul>{items}</ul></details>'
+    label = translator(language).ngettext("{n} note", "{n} notes", len(notes)).format(n=len(notes))
+    return f'<details class="notes"><summary>{escape_html(label)}</summary><ul>{items}</ul></details>'
 
 
-def _warnings_cell(root: Path, folder: Path | None, record: dict[str, Any] | None) -> str:
+def _warnings_cell(root: Path, folder: Path | None, record: dict[str, Any] | None, language: str = "en") -> str:
     """``"2 warnings"`` linking the run's ``warnings.log`` (nothing when it logged none)."""
     if folder is None or record is None:
         return ""
     count = record.get("warnings")
     if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
         return ""
-    label = f"{count} warning" + ("s" if count != 1 else "")
+    label = translator(language).ngettext("{n} warning", "{n} warnings", count).format(n=count)
     return f'<div class="warnings">{_link(root, folder / WARNINGS_FILE, label) or escape_html(label)}</div>'
 
 
@@ -2005,8 +2056,9 @@ def _parameter_value(value: Any) -> str:
 
 
 def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
-               outcome: RunOutcome | None, earlier: bool = False) -> tuple[str, str]:
+               outcome: RunOutcome | None, earlier: bool = False, language: str = "en") -> tuple[str, str]:
     """One ``<tr>`` of the index and its status (``ok``, ``skipped`` or ``failed``)."""
+    _ = translator(language).gettext
     failed, good = entry.get("failed"), entry.get("good")
     if outcome is not None:
         status = outcome.status
@@ -2019,7 +2071,7 @@ def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
         error = failed.get("error") if failed is not None else None
         latest = failed if failed is not None else good
         current_results = entry.get("results", {}) if failed is None else {}
-    label_text = {"ok": "ok", "skipped": "ok (up to date)", "failed": "failed"}[status]
+    label_text = {"ok": _("ok"), "skipped": _("ok (up to date)"), "failed": _("failed")}[status]
     parameters = latest.get("parameters") or {}
     parameter_items = "".join(
         f"<li><code>{escape_html(k)}</code> = {_parameter_value(v)}</li>" for k, v in parameters.items()
@@ -2028,23 +2080,25 @@ def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
     links = []
     if status == "failed":
         folder = entry.get("failed_dir")
-        links += [_link(root, folder and folder / "report.html", "failed report"),
-                  _link(root, folder and folder / "notebook.ipynb", "failed notebook"),
-                  _link(root, folder and folder / "error.txt", "error")]
-        warnings = _warnings_cell(root, folder, failed)
+        links += [_link(root, folder and folder / "report.html", _("failed report")),
+                  _link(root, folder and folder / "notebook.ipynb", _("failed notebook")),
+                  _link(root, folder and folder / "error.txt", _("error"))]
+        warnings = _warnings_cell(root, folder, failed, language)
     else:
-        warnings = _warnings_cell(root, entry.get("good_dir"), good)
+        warnings = _warnings_cell(root, entry.get("good_dir"), good, language)
     if good is not None:
         folder = entry["good_dir"]
-        prefix = "last good " if status == "failed" else ""
-        links += [_link(root, folder / "report.html", prefix + "report"),
-                  _link(root, folder / "notebook.ipynb", prefix + "notebook (code)"),
-                  _link(root, folder / "results.json", prefix + "results.json")]
+        last_good = status == "failed"
+        links += [_link(root, folder / "report.html", _("last good report") if last_good else _("report")),
+                  _link(root, folder / "notebook.ipynb", _("last good notebook") if last_good else _("notebook")),
+                  _link(root, folder / "results.json",
+                        _("last good results.json") if last_good else "results.json")]
     error_html = f'<div class="error">{escape_html(error or "")}</div>' if status == "failed" else ""
     duration = latest.get("duration")
+    duration_text = _("{seconds} s").format(seconds=f"{duration:.1f}") if isinstance(duration, (int, float)) else ""
     finished = " ".join(part for part in (
         escape_html((latest.get("finished") or "").replace("T", " ").replace("+00:00", "")),
-        f"<br>{duration:.1f} s" if isinstance(duration, (int, float)) else "") if part)
+        f"<br>{escape_html(duration_text)}" if duration_text else "") if part)
     css = "failed" if status == "failed" else status
     row_class = "run earlier" if earlier else "run"
     row = (
@@ -2054,7 +2108,7 @@ def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
         f"<td>{finished}</td>"
         f'<td class="parameters"><ul class="plain">{parameter_items}</ul></td>'
         f'<td class="headline">{error_html}<ul class="plain">{headline}</ul></td>'
-        f"<td>{_notes_cell(current_results)}{warnings}</td>"
+        f"<td>{_notes_cell(current_results, language)}{warnings}</td>"
         f'<td><ul class="plain">{"".join(f"<li>{link}</li>" for link in links if link)}</ul></td>'
         "</tr>"
     )
@@ -2076,7 +2130,8 @@ def _study_row(study: str, description: str) -> str:
 
 def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] | None = None,
                 headlines: dict[str, Sequence[str]] | None = None, *,
-                descriptions: dict[str, str] | None = None, order: Sequence[str] = ()) -> Path:
+                descriptions: dict[str, str] | None = None, order: Sequence[str] = (),
+                language: str = "en") -> Path:
     """Write ``index.html`` and ``results.csv`` for the runs under ``reports_dir``.
 
     Parameters
@@ -2100,6 +2155,8 @@ def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] |
     order : list of str, optional
         ``study/run-id`` keys in spec order: earlier runs follow it (others after,
         alphabetically).
+    language : {"en", "zh"}, default "en"
+        The language of the page's own words (headings, statuses, links, summary).
 
     Returns
     -------
@@ -2112,6 +2169,7 @@ def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] |
     root = Path(reports_dir).resolve()
     headlines = headlines or {}
     descriptions = dict(descriptions or {})
+    _ = translator(check_language(language)).gettext
     entries = {(e["study"], e["run"]): e for e in _collect(root)}
     for entry in entries.values():
         recorded = (entry.get("good") or entry.get("failed") or {}).get("description")
@@ -2128,7 +2186,7 @@ def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] |
         if key[0] != current_study:
             current_study = key[0]
             rows.append(_study_row(key[0], descriptions.get(key[0], "")))
-        row, status = _index_row(root, entry, headlines.get(key[0], ()), outcome)
+        row, status = _index_row(root, entry, headlines.get(key[0], ()), outcome, language=language)
         rows.append(row)
         if status != "failed" and entry.get("good") is not None:
             csv_entries.append(entry)
@@ -2137,14 +2195,15 @@ def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] |
                      key=lambda e: (position.get(f"{e['study']}/{e['run']}", len(position)), e["study"], e["run"]))
     counts = {"ok": 0, "failed": 0}
     if earlier and outcomes is not None:
-        rows.append(f'<tr class="group"><th colspan="{len(_COLUMNS)}">Earlier runs in this folder, not part of '
-                    f"this batch ({len(earlier)})</th></tr>")
+        group = _("Earlier runs in this folder, not part of this batch ({count})").format(count=len(earlier))
+        rows.append(f'<tr class="group"><th colspan="{len(_COLUMNS)}">{escape_html(group)}</th></tr>')
     current_study = None
     for entry in earlier:
         if entry["study"] != current_study:
             current_study = entry["study"]
             rows.append(_study_row(current_study, descriptions.get(current_study, "")))
-        row, status = _index_row(root, entry, headlines.get(entry["study"], ()), None, outcomes is not None)
+        row, status = _index_row(root, entry, headlines.get(entry["study"], ()), None, outcomes is not None,
+                                 language=language)
         counts[status] += 1
         rows.append(row)
         if status == "ok":
@@ -2153,19 +2212,22 @@ def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] |
             pass  # a later attempt failed: its last good results may be stale, kept out of results.csv
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if outcomes is not None:
-        summary = f"This batch: {summary_line(outcomes)}."
+        summary = _("This batch: {summary}.").format(summary=summary_line(outcomes, language))
         if earlier:
-            summary += f" Also listed: {len(earlier)} earlier runs ({counts['ok']} ok, {counts['failed']} failed)."
+            summary += _(" Also listed: {count} earlier runs ({ok} ok, {failed} failed).").format(
+                count=len(earlier), ok=counts["ok"], failed=counts["failed"])
     else:
-        summary = f"{len(earlier)} runs: {counts['ok']} ok, {counts['failed']} failed."
-    summary += f" Generated {generated} by csat-analysis {__version__}."
-    columns = "".join(f'<col class="{css}">' for css, _ in _COLUMNS)
-    header = "".join(f"<th>{escape_html(title)}</th>" for _, title in _COLUMNS)
+        summary = _("{count} runs: {ok} ok, {failed} failed.").format(count=len(earlier), ok=counts["ok"],
+                                                                        failed=counts["failed"])
+    summary += _(" Generated {time} by csat-analysis {version}.").format(time=generated, version=__version__)
+    title = escape_html(_("csat-analysis reports"))
+    columns = "".join(f'<col class="{css}">' for css, _title in _COLUMNS)
+    header = "".join(f"<th>{escape_html(_(title_text))}</th>" for _css, title_text in _COLUMNS)
     page = (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{_HTML_LANG[language]}\">\n<head>\n<meta charset=\"utf-8\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>csat-analysis reports</title>\n"
-        f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n<h1>csat-analysis reports</h1>\n"
+        f"<title>{title}</title>\n"
+        f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
         f'<p class="summary">{escape_html(summary)} <a href="results.csv">results.csv</a></p>\n'
         f'<table id="runs">\n<colgroup>{columns}</colgroup>\n<thead><tr>{header}</tr></thead>\n'
         f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>\n</body>\n</html>\n"

@@ -39,6 +39,7 @@ acquisition_cost = 100.0  # ASSUMPTION: one-off cost of winning one customer, in
 retention_cost = 2.0      # ASSUMPTION: cost of keeping one customer for one month
 churn_base = "start"      # denominator of the churn rate: "start" (conventional) or "end"
 seed = 0                  # random seed of the simulator
+language = "en"  # report language: "en" (English) or "zh" (simplified Chinese)
 
 # %% [markdown] tags=["analyst-only"]
 # ## Set-up
@@ -51,7 +52,7 @@ from csat_analysis.studies import StudyRun
 from csat_analysis.studies import churn_and_retention as study
 
 plots.set_theme()
-run = StudyRun(dataset, study="churn_and_retention", schema=schema, survey=survey, n=n, seed=seed)
+run = StudyRun(dataset, study="churn_and_retention", schema=schema, survey=survey, n=n, seed=seed, language=language)
 settings = study.settings(run, segments=segments, tenure=tenure, churn=churn, churn_base=churn_base,
                           margin=margin, acquisition_cost=acquisition_cost, retention_cost=retention_cost,
                           segment=segment, segment_value=segment_value)

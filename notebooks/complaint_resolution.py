@@ -47,6 +47,7 @@ severity = None  # problem severity column; None: the survey's (if any); "": non
 fast_hours = 24.0  # a resolved complaint counts as quick at or below this many hours (when times are known)
 bootstrap = 1000  # bootstrap resamples for the recovery-paradox interval (0: none)
 seed = 0
+language = "en"  # report language: "en" (English) or "zh" (simplified Chinese)
 tell_dissatisfied = 10  # TARP (1986): people a dissatisfied customer tells
 retell_share = 0.2  # TARP (1986): share of dissatisfied customers who tell retell_count people
 retell_count = 20
@@ -60,7 +61,7 @@ from csat_analysis.studies import StudyRun, complaint_resolution
 
 plots.set_theme()
 pd.set_option("display.precision", 3)
-run = StudyRun(dataset, study="complaint_resolution", schema=schema, survey=survey, n=n, seed=seed)
+run = StudyRun(dataset, study="complaint_resolution", schema=schema, survey=survey, n=n, seed=seed, language=language)
 settings = complaint_resolution.settings(
     run, segment=segment, segment_value=segment_value, outcome=outcome, status=status, severity=severity,
     fast_hours=fast_hours, bootstrap=bootstrap, seed=seed, tell_dissatisfied=tell_dissatisfied,

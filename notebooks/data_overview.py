@@ -31,6 +31,7 @@ n = 5000  # simulated respondents, used when dataset is "simulated"
 seed = 0  # random seed of the simulator
 segment = None  # a column to filter on, e.g. "serviceprovider"; None: all rows
 segment_value = None  # the level of that column to keep, e.g. 2
+language = "en"  # report language: "en" (English) or "zh" (simplified Chinese)
 
 # %% [markdown] tags=["analyst-only"]
 # ## Set-up
@@ -41,7 +42,7 @@ from csat_analysis import plots
 from csat_analysis.studies import StudyRun, data_overview
 
 plots.set_theme()
-run = StudyRun(dataset, study="data_overview", schema=schema, survey=survey, n=n, seed=seed)
+run = StudyRun(dataset, study="data_overview", schema=schema, survey=survey, n=n, seed=seed, language=language)
 settings = data_overview.resolve_settings(run, segment=segment, segment_value=segment_value)
 run.show_summary()
 

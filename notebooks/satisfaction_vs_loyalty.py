@@ -47,6 +47,7 @@ model = None            # "ecsi", "simple" (drivers -> satisfaction -> loyalty) 
 bootstrap = 1000        # bootstrap resamples for the PLS model
 permutations = 1000     # permutations of the multi-group analysis across segments
 seed = 0
+language = "en"  # report language: "en" (English) or "zh" (simplified Chinese)
 n = 5000                # simulated respondents (only for the simulated data set)
 
 # %% [markdown] tags=["analyst-only"]
@@ -60,7 +61,8 @@ from csat_analysis.studies import StudyRun
 from csat_analysis.studies import satisfaction_vs_loyalty as svl
 
 plots.set_theme()
-run = StudyRun(dataset, study="satisfaction_vs_loyalty", schema=schema, survey=survey, n=n, seed=seed)
+run = StudyRun(dataset, study="satisfaction_vs_loyalty", schema=schema, survey=survey, n=n, seed=seed,
+               language=language)
 settings = svl.resolve_settings(run, satisfaction=satisfaction, loyalty=loyalty, recommend=recommend,
                                 behaviour=behaviour, drivers=drivers, segment=segment, segment_value=segment_value,
                                 weights=weights, top_box=top_box, model=model)

@@ -89,6 +89,7 @@ PARAMETERS: dict[str, Any] = {
     "retention_cost": 2.0,
     "churn_base": "start",
     "seed": 0,
+    "language": "en",  # report language: "en" or "zh" (simplified Chinese)
 }
 
 #: the analyses' tenure column, added by :func:`settings` (months, whatever the data's unit)

@@ -101,6 +101,7 @@ PARAMETERS: dict[str, Any] = {
     "fast_hours": 24.0,
     "bootstrap": 1000,
     "seed": 0,
+    "language": "en",  # report language: "en" or "zh" (simplified Chinese)
     "tell_dissatisfied": 10,
     "retell_share": 0.2,
     "retell_count": 20,

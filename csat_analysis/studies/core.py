@@ -14,6 +14,11 @@ results and states its finding, so every cell of every study reads the same::
 A section that cannot be computed on the data is a :class:`Skipped` section: ``show``
 prints one line saying why (and what would fix it) and records it under ``notes``.
 
+``StudyRun(..., language="zh")`` writes the report in simplified Chinese: it makes
+``"zh"`` the current language of :mod:`csat_analysis.i18n`, so the summary box, the
+notes, the References heading, the formatted numbers and every string the study
+modules wrap in ``_()`` come from the Chinese catalog. Recorded results do not change.
+
 Examples
 --------
 >>> import pandas as pd
@@ -27,6 +32,9 @@ Examples
 *Dealer table: not run because the data have no dealer columns (use the simulator).*
 >>> run.recorder.results["notes"]
 ['Dealer table: not run because the data have no dealer columns (use the simulator).']
+>>> print(StudyRun("mobi", study="example", emit=False, language="zh").summary_markdown().splitlines()[0])
+**主要发现**
+>>> english = StudyRun("mobi", study="example", emit=False)  # back to English for the examples that follow
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .. import datasets
+from ..i18n import _, check_language, set_language, use_language
 from ..references import Citations
 from ..report import Recorder, in_kernel, styled_table
 
@@ -113,9 +122,11 @@ class Skipped(Section):
         self.fix = fix
 
     def note(self) -> str:
-        """The one line a report shows instead of the section."""
-        fix = f" ({self.fix})" if self.fix else ""
-        return f"{self.title}: not run because {self.reason}{fix}."
+        """The one line a report shows instead of the section (in the current language)."""
+        if self.fix:
+            return _("{title}: not run because {reason} ({fix}).").format(title=self.title, reason=self.reason,
+                                                                          fix=self.fix)
+        return _("{title}: not run because {reason}.").format(title=self.title, reason=self.reason)
 
     def finding(self) -> str:
         return ""
@@ -139,6 +150,9 @@ class StudyRun:
         their own in ``data/surveys/``.
     n, seed : int
         Size and seed of a simulated panel.
+    language : {"en", "zh"}, default "en"
+        The report's language (see :mod:`csat_analysis.i18n`); it becomes the current
+        language of the process. The numbers and recorded results do not depend on it.
     emit : bool, optional
         Emit recorded results as notebook outputs (default: inside a kernel only).
     **simulator_params
@@ -152,16 +166,20 @@ class StudyRun:
     truth : dict or None
         The simulator's generating values.
     recorder : Recorder
+    language : str
     findings : list of str
         The findings stated so far, in order.
     notes : list of str
-        One line per section that could not run.
+        One line per section that could not run, as recorded (in English in every
+        report language: recorded results do not depend on the language).
     """
 
     def __init__(self, dataset: str, *, study: str = "study", schema=None, survey=None, n: int = 20_000,
-                 seed: int = 0, emit: bool | None = None, **simulator_params: Any):
+                 seed: int = 0, language: str = "en", emit: bool | None = None, **simulator_params: Any):
         from ..survey import SurveyDescription
 
+        self.language = check_language(language)
+        set_language(self.language)
         self.study = study
         self.study_data = datasets.open_study_data(dataset, survey=survey, schema=schema, n=n, seed=seed,
                                                    **simulator_params)
@@ -200,6 +218,14 @@ class StudyRun:
         """What the data set's columns mean (the survey description's ``roles``)."""
         return self.survey.copy().roles
 
+    def label(self, column: str) -> str:
+        """The display name of ``column`` in the report's language (``label: {en: ..., zh: ...}``)."""
+        return self.survey.label(column, language=self.language)
+
+    def labels(self, columns) -> dict[str, str]:
+        """``{column: display name}`` in the report's language."""
+        return self.survey.labels(columns, language=self.language)
+
     @property
     def is_simulated(self) -> bool:
         return self.study_data.is_simulated
@@ -231,7 +257,9 @@ class StudyRun:
         The note's output carries ``{"csat_analysis": {"skipped": title}}`` metadata, so a
         reader's report can fold the section away (the summary lists it instead).
         """
-        self.notes.append(section.note())
+        # the recorded note is the same in every language (results.json does not depend on it)
+        with use_language("en"):
+            self.notes.append(section.note())
         self.skipped.append(section)
         _display_markdown(f"*{section.note()}*", metadata={"csat_analysis": {"skipped": section.title}})
         self.record("notes", self.notes)
@@ -239,17 +267,21 @@ class StudyRun:
 
     def summary_markdown(self) -> str:
         """The summary box: key findings, the data note, and what did not run on these data."""
-        lines = ["**Key findings**", ""]
-        lines += [f"- {headline}" for headline in self.headlines] or ["- (none yet: the sections below add them)"]
-        lines += ["", f"*Data: {self.source}.*"]
+        lines = ["**" + _("Key findings") + "**", ""]
+        placeholder = "- " + _("(none yet: the sections below add them)")
+        lines += [f"- {headline}" for headline in self.headlines] or [placeholder]
+        lines += ["", "*" + _("Data: {source}.").format(source=self.source) + "*"]
         if self.skipped:
             # sections skipped for the same reason share one line: "A, B and C, because ..."
             grouped: dict[tuple[str, str], list[str]] = {}
             for skipped in self.skipped:
                 grouped.setdefault((skipped.reason, skipped.fix), []).append(skipped.title)
-            reasons = "; ".join(f"{_and(titles)}, because {reason}" + (f" ({fix})" if fix else "")
-                                for (reason, fix), titles in grouped.items())
-            lines += ["", f"*Not run on these data: {reasons}.*"]
+            # Translators: the separator between the sections listed as not run
+            reasons = _("; ").join(
+                (_("{title}, because {reason} ({fix})") if fix else _("{title}, because {reason}")).format(
+                    title=_and(titles), reason=reason, fix=fix)
+                for (reason, fix), titles in grouped.items())
+            lines += ["", "*" + _("Not run on these data: {reasons}.").format(reasons=reasons) + "*"]
         return "\n".join(lines)
 
     def show_summary(self) -> None:
@@ -263,7 +295,7 @@ class StudyRun:
 
     def references_markdown(self) -> str:
         """The References section: every source the shown sections cited."""
-        return self.citations.markdown()
+        return self.citations.markdown("## " + _("References"))
 
     def show_references(self) -> None:
         """Display the References section (call it in the last cell)."""
@@ -315,7 +347,10 @@ def _display_markdown(text: str, *, metadata: dict | None = None, display_id: st
 
 
 def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    # Translators: joins the last item of a list, e.g. "A, B and C"
+    return _("{first} and {last}").format(first=_(", ").join(items[:-1]), last=items[-1])
 
 
 def first_sentence(text: str) -> str:
@@ -327,8 +362,10 @@ def first_sentence(text: str) -> str:
     'NPS is 31.5 [28.0, 35.0].'
     >>> first_sentence("Loyalty rises with satisfaction (e.g. at 7)")
     'Loyalty rises with satisfaction (e.g. at 7)'
+    >>> first_sentence("净推荐值为 31.5。B 组推荐者居多。")
+    '净推荐值为 31.5。'
     """
     text = " ".join(text.split())
     # a full stop ends a sentence unless it closes an abbreviation such as "e.g." or "et al."
-    match = re.search(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bal)(?<!\bvs)[.!?](?=\s+[A-Z*(])", text)
+    match = re.search(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bal)(?<!\bvs)[.!?](?=\s+[A-Z*(])|[。！？]", text)
     return text[: match.end()] if match else text

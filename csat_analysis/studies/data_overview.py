@@ -80,6 +80,7 @@ PARAMETERS: dict[str, Any] = {
     "seed": 0,  # random seed of the simulator
     "segment": None,  # keep only rows with segment == segment_value
     "segment_value": None,
+    "language": "en",  # report language: "en" or "zh" (simplified Chinese)
 }
 
 #: the published source of each bundled data set (keys of :data:`csat_analysis.references.REFERENCES`)

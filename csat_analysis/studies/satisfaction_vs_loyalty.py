@@ -130,6 +130,7 @@ PARAMETERS: dict[str, Any] = {
     "bootstrap": 1000,
     "permutations": 1000,
     "seed": 0,
+    "language": "en",  # report language: "en" or "zh" (simplified Chinese)
     "n": 5000,
 }
 
