@@ -24,7 +24,6 @@ import sys
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
-ROOT = DOCS.parent
 SPEC = DOCS / "examples.yaml"
 EXAMPLES = DOCS / "_examples" / "examples"
 GENERATED = DOCS / "_generated"
@@ -32,7 +31,7 @@ GENERATED = DOCS / "_generated"
 
 def run_examples() -> None:
     command = [sys.executable, "-m", "csat_analysis", "run", str(SPEC), "--reports", str(EXAMPLES), "--quiet"]
-    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    completed = subprocess.run(command, cwd=DOCS, capture_output=True, text=True)
     if completed.returncode != 0:
         sys.stderr.write(completed.stdout + completed.stderr)
         raise SystemExit(f"the example runs failed: {' '.join(command)}")
@@ -70,7 +69,9 @@ def _cell(text: object) -> str:
 
 
 def datasets_table() -> None:
-    manifest = json.loads((ROOT / "data" / "raw" / "manifest.json").read_text(encoding="utf-8"))["datasets"]
+    from csat_analysis.resources import data_file
+
+    manifest = json.loads(data_file("manifest.json").read_text(encoding="utf-8"))["datasets"]
     lines = [
         ".. list-table:: Bundled data sets (from ``data/raw/manifest.json``)",
         "   :header-rows: 1",
@@ -98,7 +99,6 @@ def datasets_table() -> None:
 
 
 def references_list() -> None:
-    sys.path.insert(0, str(ROOT))
     from csat_analysis.references import REFERENCES
 
     entries = sorted(REFERENCES.values(), key=lambda reference: reference.sort_key)
@@ -107,6 +107,8 @@ def references_list() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # the package of this checkout, also when docs/ was copied elsewhere (tests/test_docs.py)
+    sys.path.insert(0, str(DOCS.parent))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-runs", action="store_true", help="use the reports already in docs/_examples")
     args = parser.parse_args(argv)
