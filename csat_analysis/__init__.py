@@ -1,4 +1,4 @@
-"""csat-analysis: customer satisfaction, loyalty, complaint and churn research toolkit.
+"""The csat-analysis toolkit: customer satisfaction, loyalty, complaint and churn research.
 
 Modules, one per topic: ``datasets`` (bundled real data), ``io`` (reading and
 validating surveys), ``simulate`` (known-truth survey panels), ``metrics`` (CSAT,

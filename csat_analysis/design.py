@@ -1,5 +1,7 @@
-"""Design-based survey estimates: weights, strata, clusters, finite population
-correction, raking and post-stratification, with Taylor-linearised standard errors.
+"""Design-based survey estimates with Taylor-linearised standard errors.
+
+Weights, strata, clusters, finite population correction, raking and
+post-stratification.
 
 :class:`SurveyDesign` reproduces R's ``survey`` package (Lumley 2004, 2010): the
 point estimates are weighted means and totals, and the variance is that of the
@@ -110,13 +112,13 @@ class SurveyDesign:
         proportional fitting, as R ``survey::rake``) to these margins. Shares are
         scaled to the sum of the base weights, so totals keep that population size.
         One margin is plain post-stratification.
+    fpc : str or array, optional
+        Population number of PSUs in the row's stratum (without-replacement sampling);
+        omitted: with-replacement variance (no finite population correction).
     poststratify : dict, optional
         ``{column: {level: population share}}`` with a single column: R
         ``survey::postStratify`` (its variance correction weights cells by the base
         weights, where ``rake`` does not).
-    fpc : str or array, optional
-        Population number of PSUs in the row's stratum (without-replacement sampling);
-        omitted: with-replacement variance (no finite population correction).
     rake_variance : {"rake", "calibrate"}
         How raking enters the variance: ``"rake"`` as R ``survey::rake`` (ten
         back-fitting sweeps of the margins over the influence values), ``"calibrate"``

@@ -231,8 +231,9 @@ def churn_loss(lost_revenue, margin):
 
 
 def customer_lifetime_value(revenue, acquisition_cost, retention_cost, customers):
-    """Customer lifetime value as churn-management training material defines it:
-    ``(revenue - acquisition - retention) / customers``.
+    """Customer lifetime value as churn-management training material defines it.
+
+    The value is ``(revenue - acquisition - retention) / customers``.
 
     Examples
     --------

@@ -724,18 +724,22 @@ class BootstrapResult:
 
     @property
     def paths(self) -> pd.DataFrame:
+        """The rows of ``table`` for the path coefficients."""
         return self._kind("path")
 
     @property
     def loadings(self) -> pd.DataFrame:
+        """The rows of ``table`` for the outer loadings."""
         return self._kind("loading")
 
     @property
     def weights(self) -> pd.DataFrame:
+        """The rows of ``table`` for the outer weights."""
         return self._kind("weight")
 
     @property
     def indices(self) -> pd.DataFrame:
+        """The rows of ``table`` for the 0-100 index values."""
         return self._kind("index")
 
 

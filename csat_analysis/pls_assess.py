@@ -270,6 +270,7 @@ class PredictResult:
     predictions: np.ndarray = field(repr=False, default=None)  # (repeats, n, endogenous items), PLS
 
     def summary(self) -> str:
+        """The predictive power and the per-item table as text."""
         return "\n".join([
             f"PLSpredict ({self.repeats} x {self.folds}-fold, {self.technique} technique): "
             f"predictive power {self.predictive_power}",
@@ -425,6 +426,7 @@ class MGAResult:
     draws: dict = field(repr=False, default_factory=dict)
 
     def summary(self) -> str:
+        """The comparisons with formatted p-values as text."""
         shown = self.table.copy()
         shown["p_value"] = [("< 0.001" if p < 0.001 else f"{p:.3f}") for p in shown["p_value"]]
         return "\n".join([

@@ -121,7 +121,7 @@ class LogisticResult:
     pseudo_r2: float
 
     def summary(self):
-        """statsmodels' summary of the fit."""
+        """The statsmodels summary of the fit."""
         return self.fit.summary()
 
 

@@ -64,7 +64,7 @@ def data_dir() -> Path:
 
     See Also
     --------
-    data_file : one file of that folder.
+    data_file : One file of that folder.
 
     Examples
     --------
@@ -109,7 +109,7 @@ def data_file(name: str) -> Path:
 
     See Also
     --------
-    csat_analysis.datasets.load : reads a data set after checking its checksum.
+    csat_analysis.datasets.load : Reads a data set after checking its checksum.
 
     Examples
     --------
@@ -197,7 +197,7 @@ def bundled_studies() -> list[str]:
 
     See Also
     --------
-    notebook_file : the path of one of them.
+    notebook_file : The path of one of them.
 
     Examples
     --------
@@ -229,7 +229,7 @@ def notebook_file(name: str) -> Path:
 
     See Also
     --------
-    bundled_studies : every name this accepts.
+    bundled_studies : Every name this accepts.
 
     Examples
     --------
@@ -269,7 +269,7 @@ def resolve_notebook(value: str, base: str | os.PathLike) -> Path:
 
     See Also
     --------
-    csat_analysis.runner.load_studies : reads specifications.
+    csat_analysis.runner.load_studies : Reads specifications.
 
     Examples
     --------

@@ -1,4 +1,6 @@
-"""Rating scales: recoding, reversing, rescaling, composite scores, top and bottom boxes; reliability of
+"""Rating scales, the reliability of multi-item scales and response-quality flags.
+
+Recoding, reversing, rescaling, composite scores, top and bottom boxes; reliability of
 multi-item scales (Cronbach's alpha with Feldt's interval, composite reliability, AVE);
 response-quality flags (straight-lining, speeding).
 
@@ -72,6 +74,7 @@ class Scale:
 
     @property
     def width(self) -> float:
+        """The scale's range, ``high - low``."""
         return self.high - self.low
 
     @classmethod
