@@ -384,6 +384,13 @@ class SurveyDesign:
     def total(self, column: str, by=None) -> Estimate | pd.DataFrame:
         """Weighted total of ``column`` (R ``svytotal``); see :meth:`mean`.
 
+        Parameters
+        ----------
+        column : str
+            Numeric column; missing values are left out as a domain.
+        by : str or list of str, optional
+            Domain estimates per group (R ``svyby``).
+
         Examples
         --------
         >>> import pandas as pd
@@ -396,6 +403,15 @@ class SurveyDesign:
 
     def proportion(self, column: str, level, by=None) -> Estimate | pd.DataFrame:
         """Weighted share of rows where ``column == level`` (R ``svymean`` of the indicator).
+
+        Parameters
+        ----------
+        column : str
+            The column compared with ``level``.
+        level : object
+            The value whose share is estimated.
+        by : str or list of str, optional
+            Domain estimates per group (R ``svyby``).
 
         Examples
         --------
@@ -416,6 +432,13 @@ class SurveyDesign:
 
     def nps(self, column: str, by=None) -> Estimate | pd.DataFrame:
         """Net Promoter Score (-100..100) of a 0-10 column: the mean of +100 (9-10), 0 (7-8), -100 (0-6).
+
+        Parameters
+        ----------
+        column : str
+            Column of 0-10 recommendation scores.
+        by : str or list of str, optional
+            Domain estimates per group (R ``svyby``).
 
         Examples
         --------

@@ -65,6 +65,15 @@ def wilson_interval(p, n_eff, ci: float = 0.95):
     Works elementwise on arrays. With survey weights pass the Kish effective sample
     size as ``n_eff`` (the usual design-effect adjustment).
 
+    Parameters
+    ----------
+    p : float or array-like
+        Observed proportions, between 0 and 1.
+    n_eff : float or array-like
+        Number of observations (with weights, Kish's effective sample size).
+    ci : float
+        Confidence level.
+
     Examples
     --------
     >>> low, high = wilson_interval(0.5, 100)
@@ -151,6 +160,15 @@ def churned_count(start, end, new):
 
     Works elementwise, so one call covers every tier or segment.
 
+    Parameters
+    ----------
+    start : int or array-like
+        Customers at the start of the period.
+    end : int or array-like
+        Customers at the end of the period.
+    new : int or array-like
+        Customers won during the period.
+
     Raises
     ------
     SurveyDataError
@@ -203,6 +221,15 @@ def churn_rate(start, end, new, base: str = "start"):
 def retention_rate(start, end, new):
     """Share of the starting customers still there at the end: ``(end - new) / start``.
 
+    Parameters
+    ----------
+    start : int or array-like
+        Customers at the start of the period.
+    end : int or array-like
+        Customers at the end of the period.
+    new : int or array-like
+        Customers won during the period.
+
     Examples
     --------
     >>> retention_rate(3000, 3300, 500)
@@ -217,6 +244,13 @@ def retention_rate(start, end, new):
 
 def churn_loss(lost_revenue, margin):
     """Profit lost through churn: revenue of the churned customers times the margin.
+
+    Parameters
+    ----------
+    lost_revenue : float or array-like
+        Revenue the churned customers brought in the period.
+    margin : float or array-like
+        Profit margin on that revenue, a share between 0 and 1.
 
     Examples
     --------
@@ -234,6 +268,17 @@ def customer_lifetime_value(revenue, acquisition_cost, retention_cost, customers
     """Customer lifetime value as churn-management training material defines it.
 
     The value is ``(revenue - acquisition - retention) / customers``.
+
+    Parameters
+    ----------
+    revenue : float or array-like
+        Revenue from the customers over their lifetime.
+    acquisition_cost : float or array-like
+        Cost of winning them.
+    retention_cost : float or array-like
+        Cost of keeping them.
+    customers : int or array-like
+        Number of customers the figures refer to.
 
     Examples
     --------
@@ -672,6 +717,13 @@ def satisfaction_ratio(perceived, expected):
 
     Works elementwise; missing values give missing ratios.
 
+    Parameters
+    ----------
+    perceived : float or array-like
+        Perceived performance ratings.
+    expected : float or array-like
+        Expectation ratings on the same scale.
+
     Raises
     ------
     SurveyDataError
@@ -696,6 +748,13 @@ def satisfaction_ratio(perceived, expected):
 
 def disconfirmation_score(perceived, expected):
     """Signed disconfirmation: perceived minus expected (positive: expectations exceeded).
+
+    Parameters
+    ----------
+    perceived : float or array-like
+        Perceived performance ratings.
+    expected : float or array-like
+        Expectation ratings on the same scale.
 
     Examples
     --------
@@ -956,12 +1015,23 @@ def summarize(data: pd.DataFrame, by=None, *, nps: str | None = None, csat: str 
         One row per response.
     by : str or list of str, optional
         Grouping columns. Rows with a missing key are left out (as ``groupby`` does).
-    nps, csat, ces : str, optional
-        Columns holding 0-10 recommendation scores, satisfaction ratings on
-        ``csat_scale`` (top ``top_box`` boxes, percent) and effort ratings on ``ces_scale``.
+    nps : str, optional
+        Column of 0-10 recommendation scores.
+    csat : str, optional
+        Column of satisfaction ratings on ``csat_scale``; CSAT is the percentage in the
+        top ``top_box`` boxes.
+    csat_scale : tuple of int
+        Lowest and highest point of the satisfaction scale.
+    top_box : int
+        Number of top boxes that count as satisfied.
+    ces : str, optional
+        Column of effort ratings on ``ces_scale``.
+    ces_scale : tuple of int
+        Lowest and highest point of the effort scale.
     weights : str or array-like, optional
         Column name (or values) of positive survey weights.
     ci : float
+        Confidence level of the intervals.
     observed : bool
         With categorical groupers, ``True`` lists only key combinations that occur;
         ``False`` lists every combination of categories (absent ones with ``n = 0``).
@@ -1106,6 +1176,21 @@ def mean_table(data: pd.DataFrame, column: str, by=None, *, weights=None, ci: fl
                observed: bool = True) -> pd.DataFrame:
     """(Weighted) mean of ``column`` per group with the t interval of :func:`mean`.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per response.
+    column : str
+        Numeric column to average.
+    by : str or list of str, optional
+        Grouping columns; one overall row when omitted.
+    weights : str or array-like, optional
+        Column name (or values) of positive survey weights.
+    ci : float
+        Confidence level of the t interval.
+    observed : bool
+        With categorical groupers, list only key combinations that occur.
+
     Returns
     -------
     DataFrame
@@ -1139,6 +1224,17 @@ def mean_table(data: pd.DataFrame, column: str, by=None, *, weights=None, ci: fl
 
 def group_sums(data: pd.DataFrame, by, values: dict[str, np.ndarray], *, observed: bool = True) -> pd.DataFrame:
     """Row counts and sums of ``values`` (name -> array, one per row) per group of ``by``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per response.
+    by : str or list of str, optional
+        Grouping columns.
+    values : dict of str to numpy.ndarray
+        Arrays to sum per group, each with one value per row of ``data``.
+    observed : bool
+        With categorical groupers, list only key combinations that occur.
 
     Returns
     -------

@@ -186,6 +186,17 @@ def rescale(values, scale: Scale | tuple | Mapping, to: tuple[float, float] = (0
             name: str = "values") -> pd.Series:
     """Map ratings linearly from ``scale`` onto ``to`` (default 0-100, as ACSI indices).
 
+    Parameters
+    ----------
+    values : array-like or Series
+        Ratings on ``scale`` (numbers, or the scale's labels); missing stays missing.
+    scale : Scale, (low, high) or label mapping
+        The rating scale the values are on.
+    to : tuple of float
+        Lowest and highest value of the target range.
+    name : str
+        Column name used in error messages.
+
     Examples
     --------
     >>> rescale([1, 4, 10], (1, 10)).tolist()
@@ -348,6 +359,17 @@ def top_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str = "
 def bottom_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str = "values") -> pd.Series:
     """Flag ratings in the bottom ``k`` boxes: ``value <= low + (k - 1)`` (mirror of :func:`top_box`).
 
+    Parameters
+    ----------
+    values : array-like or Series
+        Ratings on ``scale`` (numbers, or the scale's labels); missing stays missing.
+    scale : Scale, (low, high) or label mapping
+        The rating scale.
+    k : int
+        Number of bottom boxes (1 to the scale's width).
+    name : str
+        Column name used in error messages.
+
     Examples
     --------
     >>> bottom_box(["Very dissatisfied", "Satisfied"], {"Very dissatisfied": 1, "Dissatisfied": 2,
@@ -454,6 +476,15 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, *, standardized: bool 
 def alpha_if_deleted(items: pd.DataFrame, *, standardized: bool = False, nan_policy: str = "omit") -> pd.Series:
     """Cronbach's alpha of the scale without each item in turn (complete cases).
 
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per respondent; incomplete rows are dropped.
+    standardized : bool
+        Use the item correlation matrix (standardised alpha) instead of the covariances.
+    nan_policy : {"omit", "raise"}
+        Drop incomplete rows (default) or raise an error naming them.
+
     Returns
     -------
     pandas.Series indexed by item, named ``alpha_if_deleted`` (nan with only 2 items).
@@ -481,9 +512,13 @@ def item_total_correlations(items: pd.DataFrame, *, corrected: bool = True, nan_
 
     Parameters
     ----------
+    items : DataFrame
+        One column per item, one row per respondent; incomplete rows are dropped.
     corrected : bool
         Correlate with the sum of the *other* items (default), so an item does not
         correlate with itself.
+    nan_policy : {"omit", "raise"}
+        Drop incomplete rows (default) or raise an error naming them.
 
     Returns
     -------
@@ -633,6 +668,8 @@ def flag_speeders(durations, threshold: float, *, relative: bool = False) -> pd.
     threshold : float
         Same unit as ``durations``; with ``relative=True`` a share of the median
         duration instead (e.g. 0.5: faster than half the median, a common rule).
+    relative : bool
+        Read ``threshold`` as a share of the median duration.
 
     Returns
     -------

@@ -177,6 +177,19 @@ def median_survival(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
     ``median`` is missing and ``reached`` is False. The interval is statsmodels'
     (Brookmeyer-Crowley, cloglog); a bound that cannot be estimated is missing.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per subject.
+    time : str
+        Non-negative times (no missing values).
+    event : str
+        True/False or 0/1: the event happened (false: censored at ``time``).
+    by : str or list of str, optional
+        One median per group (rows with a missing key are left out).
+    ci : float
+        Confidence level of the interval.
+
     Returns
     -------
     DataFrame
@@ -220,6 +233,14 @@ def restricted_mean(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
 
     Parameters
     ----------
+    data : DataFrame
+        One row per subject.
+    time : str
+        Non-negative times (no missing values).
+    event : str
+        True/False or 0/1: the event happened (false: censored at ``time``).
+    by : str or list of str, optional
+        One restricted mean per group (rows with a missing key are left out).
     horizon : float, optional
         Default: the shortest of the groups' longest observed times, so every group's
         curve is observed up to the horizon.
@@ -259,6 +280,17 @@ def logrank(data: pd.DataFrame, time: str, event: str, by: str) -> pd.DataFrame:
     statsmodels ``survdiff``: chi-square with (levels - 1) degrees of freedom; the
     p-value is the chi-square upper tail (``chi2.sf``), so tiny p-values stay
     positive instead of rounding to 0.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per subject.
+    time : str
+        Non-negative times (no missing values).
+    event : str
+        True/False or 0/1: the event happened (false: censored at ``time``).
+    by : str
+        Column whose levels are compared.
 
     Returns
     -------
