@@ -552,7 +552,18 @@ class PLSResult:
 
     def predict(self, folds: int = 10, repeats: int = 10, seed: int | None = 0, *, technique: str = "DA",
                 orderings=None) -> PredictResult:
-        """PLSpredict (Q²predict, RMSE and MAE vs the LM benchmark); see :func:`csat_analysis.pls_assess.predict`."""
+        """PLSpredict (Q²predict, RMSE and MAE vs the LM benchmark); see :func:`csat_analysis.pls_assess.predict`.
+
+        Parameters
+        ----------
+        folds, repeats, seed, technique, orderings
+            As in :func:`csat_analysis.pls_assess.predict`.
+
+        Returns
+        -------
+        PredictResult
+            Out-of-sample metrics per endogenous item.
+        """
         return pls_assess.predict(self, folds=folds, repeats=repeats, seed=seed, technique=technique,
                                   orderings=orderings)
 
@@ -560,7 +571,18 @@ class PLSResult:
     def bootstrap(self, n: int = 5000, seed: int = 0, ci: float = 0.95, *, scale: Any = (1, 10),
                   sign_change: str = "construct", indices: np.ndarray | None = None,
                   memory_bytes: float = 2**30) -> BootstrapResult:
-        """Bootstrap paths, loadings, weights and mean indices; see :func:`bootstrap`."""
+        """Bootstrap paths, loadings, weights and mean indices; see :func:`bootstrap`.
+
+        Parameters
+        ----------
+        n, seed, ci, scale, sign_change, indices, memory_bytes
+            As in :func:`bootstrap`.
+
+        Returns
+        -------
+        BootstrapResult
+            Resample statistics and percentile intervals.
+        """
         return bootstrap(self, n=n, seed=seed, ci=ci, scale=scale, sign_change=sign_change, indices=indices,
                          memory_bytes=memory_bytes)
 
@@ -639,7 +661,18 @@ def _htmt(model: core.CompiledModel, item_cor: np.ndarray) -> pd.DataFrame:
 
 @dataclass
 class PLSSummary:
-    """Printable bundle returned by :meth:`PLSResult.summary`."""
+    """Printable bundle returned by :meth:`PLSResult.summary`.
+
+    Attributes
+    ----------
+    info : dict
+        Model settings and fit facts (respondents, iterations, scheme).
+    paths, r2, reliability, loadings, htmt : DataFrame
+        As the :class:`PLSResult` attributes of the same names.
+    negative_index_weights : DataFrame
+        ``item``, ``construct``, ``weight`` of every negative ACSI index weight
+        (empty: none).
+    """
 
     info: dict
     paths: pd.DataFrame
@@ -668,10 +701,25 @@ class PLSSummary:
 class IndexResult:
     """ACSI-style 0-100 indices (:meth:`PLSResult.index`).
 
-    ``scores``: respondents x constructs; ``summary``: per construct ``index`` (mean),
-    ``low``/``high`` (t-interval of the mean index, level in ``interval``), ``n``,
-    ``negative_weights`` (count); ``weights``: the normalised unstandardised weights;
-    ``negative_weights``: ``item``, ``construct``, ``weight`` of each negative one.
+    Attributes
+    ----------
+    scores : DataFrame
+        Respondents x constructs, each on 0-100.
+    summary : DataFrame
+        Per construct ``index`` (mean), ``low``/``high`` (t-interval of the mean
+        index, level in ``interval``), ``n``, ``negative_weights`` (count).
+    weights : DataFrame
+        The normalised unstandardised outer weights.
+    interval : str
+        Level and kind of the interval.
+    negative_weights : DataFrame
+        ``item``, ``construct``, ``weight`` of each negative weight.
+
+    References
+    ----------
+    Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant, B. E. (1996).
+    The American Customer Satisfaction Index: Nature, purpose, and findings.
+    *Journal of Marketing*, 60(4), 7-18.
     """
 
     scores: pd.DataFrame
@@ -689,6 +737,29 @@ class BootstrapResult:
     ``target`` (item -> construct for loadings and weights, construct -> "index"
     for indices), ``original``, ``mean``, ``se`` (SD of the resamples, n - 1),
     ``t`` (original / se), ``low``, ``high`` (percentile interval).
+
+    Attributes
+    ----------
+    table : DataFrame
+        The tidy table described above.
+    n_resamples, n_failed, n_nonconverged, n_sign_changes : int
+        Resamples drawn; dropped (a constant item or a singular system); not
+        converged; with at least one construct sign flipped.
+    seed : int or None
+        Seed of the resampling.
+    ci : float
+        Level of the percentile intervals.
+    draws : dict
+        The raw resample estimates by kind (arrays, resamples first).
+    model : object
+        The model specification the resamples were estimated with.
+    original_paths, original_htmt : numpy.ndarray or None
+        The full-sample path and HTMT matrices.
+
+    References
+    ----------
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
+    Chapman & Hall.
     """
 
     table: pd.DataFrame
@@ -708,7 +779,13 @@ class BootstrapResult:
         return pls_assess.htmt_table(self)
 
     def indirect_effects(self, ci: float | None = None) -> pd.DataFrame:
-        """Specific indirect effects with intervals; see :func:`csat_analysis.pls_assess.indirect_effects`."""
+        """Specific indirect effects with intervals; see :func:`csat_analysis.pls_assess.indirect_effects`.
+
+        Parameters
+        ----------
+        ci : float, optional
+            Level of the percentile intervals; default the bootstrap's own.
+        """
         return pls_assess.indirect_effects(self, ci=ci)
 
     def summary(self) -> str:
@@ -761,6 +838,8 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
 
     Parameters
     ----------
+    result : PLSResult
+        The fitted model (:func:`estimate`).
     n : int
         Number of resamples.
     seed : int
@@ -776,6 +855,9 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
         seminr. With the usual all-positive blocks both give the same numbers.
     indices : array (n, n_rows), optional
         Explicit resample row positions (0-based) instead of drawing them.
+    memory_bytes : float
+        Memory the batched estimation may use at once; more resamples are cut into
+        chunks.
 
     Examples
     --------

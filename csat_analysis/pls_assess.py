@@ -60,6 +60,11 @@ def _inverse_diagonal(cor: np.ndarray) -> np.ndarray:
 def vif(result) -> pd.DataFrame:
     """Variance inflation factors of the outer and inner models.
 
+    Parameters
+    ----------
+    result : PLSResult
+        A fitted model (:func:`csat_analysis.pls.estimate`).
+
     Returns
     -------
     DataFrame
@@ -105,6 +110,11 @@ def f_squared(result) -> pd.DataFrame:
     seminr's ``f_squared`` and SmartPLS do; a target left without antecedents has
     R²_excluded = 0. A construct the removal would disconnect is left out of that
     re-estimate.
+
+    Parameters
+    ----------
+    result : PLSResult
+        A fitted model (:func:`csat_analysis.pls.estimate`).
 
     Returns
     -------
@@ -174,6 +184,11 @@ def htmt_table(boot) -> pd.DataFrame:
     interval (level ``boot.ci``; Franke and Sarstedt 2019 use the one-sided 95%
     bound, i.e. ``ci=0.90``) is below 0.85 / 0.90. A point estimate above 1 fails both.
 
+    Parameters
+    ----------
+    boot : BootstrapResult
+        A bootstrap of the model (:func:`csat_analysis.pls.bootstrap`).
+
     Returns
     -------
     DataFrame
@@ -212,6 +227,13 @@ def _chains(paths: np.ndarray) -> list[list[int]]:
 
 def indirect_effects(boot, *, ci: float | None = None) -> pd.DataFrame:
     """Specific indirect effects (products of paths along each chain) with bootstrap intervals.
+
+    Parameters
+    ----------
+    boot : BootstrapResult
+        A bootstrap of the model (:func:`csat_analysis.pls.bootstrap`).
+    ci : float, optional
+        Level of the percentile intervals; default the bootstrap's own.
 
     Returns
     -------
@@ -260,6 +282,25 @@ class PredictResult:
     ``predictive_power``: Shmueli et al.'s (2019) reading: "high" when every item's
     PLS RMSE beats the LM, "medium" for most, "low" for a minority, "none" for none
     or when any Q²predict <= 0.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The per-item table described above.
+    folds, repeats : int
+        Folds per repetition and repetitions.
+    technique : str
+        ``"DA"`` or ``"EA"``.
+    predictive_power : str
+        ``"high"``, ``"medium"``, ``"low"`` or ``"none"``.
+    predictions : numpy.ndarray
+        PLS out-of-sample predictions, shape (repeats, respondents, endogenous items).
+
+    References
+    ----------
+    Shmueli, G., Sarstedt, M., Hair, J. F., Cheah, J.-H., Ting, H., Vaithilingam, S.,
+    & Ringle, C. M. (2019). Predictive model assessment in PLS-SEM: guidelines for
+    using PLSpredict. *European Journal of Marketing*, 53(11), 2322-2347.
     """
 
     table: pd.DataFrame
@@ -307,10 +348,15 @@ def predict(result, folds: int = 10, repeats: int = 10, seed: int | None = 0, *,
 
     Parameters
     ----------
+    result : PLSResult
+        A fitted model (:func:`csat_analysis.pls.estimate`).
     folds, repeats : int
+        Number of folds, and of repetitions with a new shuffle.
     seed : int
         Same seed -> same folds.
     technique : {"DA", "EA"}
+        Predict endogenous scores from their direct antecedents or from the
+        exogenous constructs.
     orderings : list of permutations, optional
         Explicit row orders (0-based), one per repetition, instead of shuffling.
 
@@ -415,6 +461,34 @@ class MGAResult:
     sizes; ``n_permutations`` the permutations used per comparison (failed ones, a
     constant item or singular system within a group, are dropped and counted in
     ``n_failed``).
+
+    Attributes
+    ----------
+    table : DataFrame
+        The per-comparison, per-path table described above.
+    groups : Series
+        Group sizes.
+    n_permutations, n_failed : dict
+        Permutations used and dropped, per comparison.
+    comparisons : str
+        ``"pairwise"`` or ``"rest"``.
+    seed : int or None
+        Seed of the permutations.
+    draws : dict
+        The permuted path differences per comparison.
+
+    See Also
+    --------
+    mga : Runs the test.
+
+    References
+    ----------
+    Chin, W. W., & Dibbern, J. (2010). An introduction to a permutation based
+    procedure for multi-group PLS analysis: Results of tests of differences on
+    simulated data and a cross cultural analysis of the sourcing of information
+    system services between Germany and the USA. In V. Esposito Vinzi, W. W. Chin,
+    J. Henseler, & H. Wang (Eds.), *Handbook of Partial Least Squares* (pp. 171-193).
+    Berlin: Springer.
     """
 
     table: pd.DataFrame
@@ -461,14 +535,25 @@ def mga(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str
 
     Parameters
     ----------
+    data : DataFrame
+        One row per respondent, holding the items and ``by``.
+    measurement : dict
+        ``{construct: [items]}``, as in :func:`csat_analysis.pls.estimate`.
+    structural : sequence of (str, str)
+        Paths ``(source, target)``.
     by : str
         Group column (rows with a missing group are left out).
     n : int
         Permutations per comparison.
+    seed : int, optional
+        Seed of the permutations.
     comparisons : {"pairwise", "rest"}
         Every pair of groups, or each group against all the others pooled.
     modes, scheme, missing, max_iter, tol
         As in :func:`csat_analysis.pls.estimate`.
+    memory_bytes : float
+        Memory the batched estimation may use at once; more permutations are cut
+        into chunks.
 
     Returns
     -------

@@ -326,20 +326,38 @@ class Citations:
         return list(self._keys)
 
     def add(self, *keys: str) -> None:
-        """Record sources as cited without writing a citation (e.g. a method named in a table)."""
+        """Record sources as cited without writing a citation (e.g. a method named in a table).
+
+        Parameters
+        ----------
+        *keys : str
+            Keys of :data:`REFERENCES`.
+        """
         for key in keys:
             _reference(key)
             if key not in self._keys:
                 self._keys.append(key)
 
     def cite(self, *keys: str) -> str:
-        """Record ``keys`` as cited and return their in-text citation (see :func:`cite`)."""
+        """Record ``keys`` as cited and return their in-text citation (see :func:`cite`).
+
+        Parameters
+        ----------
+        *keys : str
+            Keys of :data:`REFERENCES`.
+        """
         text = cite(*keys)
         self.add(*keys)
         return text
 
     def markdown(self, heading: str = "## References") -> str:
-        """The References section of everything cited so far (see :func:`references_markdown`)."""
+        """The References section of everything cited so far (see :func:`references_markdown`).
+
+        Parameters
+        ----------
+        heading : str
+            The section's heading line.
+        """
         return references_markdown(self._keys, heading=heading)
 
     def __contains__(self, key: object) -> bool:

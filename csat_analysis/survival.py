@@ -455,8 +455,18 @@ class CoxResult:
         Proportional-hazards test per covariate and ``GLOBAL``: ``term``,
         ``statistic``, ``dof``, ``p_value`` (small p: the hazard ratio changes over time).
     n, events : int
+        Subjects and events used.
     loglik : float
+        Log partial likelihood at the estimate.
     ties : str
+        Tie handling (``"efron"`` or ``"breslow"``).
+    counts : dict
+        Pair counts behind the concordance: ``concordant``, ``discordant``, ``tied_x``.
+
+    References
+    ----------
+    Cox, D. R. (1972). Regression models and life-tables. *Journal of the Royal
+    Statistical Society: Series B*, 34(2), 187-220.
     """
 
     table: pd.DataFrame

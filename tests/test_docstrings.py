@@ -88,7 +88,10 @@ PENDING_MODULES = {
 }
 
 #: (object, check) gaps left in the checked modules; remove an entry when it is fixed
-PENDING_OBJECTS: set[tuple[str, str]] = set()
+PENDING_OBJECTS: set[tuple[str, str]] = {
+    # built by pls.estimate only; its keyword-only constructor arguments are internal state
+    ("csat_analysis.pls.PLSResult", "PR01"),
+}
 
 
 def _public_modules() -> list[str]:
