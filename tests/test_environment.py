@@ -22,7 +22,7 @@ def _name(requirement: str) -> str:
 
 
 def _by_name(requirements) -> dict[str, str]:
-    return {_name(r): re.sub(r"\s+", "", r[len(re.match(r"[A-Za-z0-9_.\-]+", r).group(0)):]) for r in requirements}
+    return {_name(r): re.sub(r"\s+", "", r[len(re.match(r"[A-Za-z0-9_.\-]+", r).group(0)) :]) for r in requirements}
 
 
 def _pyproject_requirements() -> dict[str, str]:

@@ -40,7 +40,9 @@ def wheel(tmp_path_factory):
 def test_wheel_lists_the_data_and_notebooks(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     manifest = json.loads((ROOT / "data" / "raw" / "manifest.json").read_text())["datasets"]
-    expected = {"csat_analysis/data/raw/manifest.json"} | {f"csat_analysis/data/raw/{e['file']}" for e in manifest.values()}
+    expected = {"csat_analysis/data/raw/manifest.json"} | {
+        f"csat_analysis/data/raw/{e['file']}" for e in manifest.values()
+    }
     expected |= {f"csat_analysis/notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
     expected |= {f"csat_analysis/data/surveys/{p.name}" for p in (ROOT / "data" / "surveys").glob("*.yaml")}
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
@@ -53,8 +55,10 @@ def test_installed_wheel_loads_every_data_set_and_runs_a_bundled_study(wheel, tm
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "CSAT_DATA_DIR", "VIRTUAL_ENV"}}
     if Path(uv).is_file():
         _run([uv, "venv", "--quiet", "--python", sys.executable, venv], env=env)
-        _run([uv, "pip", "install", "--quiet", "--python", python, "-c", ROOT / "constraints.txt", wheel],
-             env={**env, "VIRTUAL_ENV": str(venv)})
+        _run(
+            [uv, "pip", "install", "--quiet", "--python", python, "-c", ROOT / "constraints.txt", wheel],
+            env={**env, "VIRTUAL_ENV": str(venv)},
+        )
     else:
         _run([sys.executable, "-m", "venv", venv], env=env)
         _run([python, "-m", "pip", "install", "--quiet", "-c", ROOT / "constraints.txt", wheel], env=env)
