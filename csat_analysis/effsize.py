@@ -151,6 +151,11 @@ def kruskal_epsilon(data: pd.DataFrame, value: str, by: str, ci: float = 0.95, *
     seed : int, optional
         Seed of the bootstrap's random generator.
 
+    References
+    ----------
+    Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion variance
+    analysis. *Journal of the American Statistical Association*, 47(260), 583-621.
+
     Examples
     --------
     >>> import pandas as pd

@@ -74,6 +74,15 @@ def wilson_interval(p, n_eff, ci: float = 0.95):
     ci : float
         Confidence level.
 
+    See Also
+    --------
+    proportion : A weighted share with this interval.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *Journal of the American Statistical Association*, 22(158), 209-212.
+
     Examples
     --------
     >>> low, high = wilson_interval(0.5, 100)
@@ -539,6 +548,17 @@ def nps(scores, weights=None, ci: float = 0.95, method: str = "analytic", *, n_b
     SurveyDataError
         Scores outside 0..10 or not numeric (naming values and rows), bad weights.
 
+    See Also
+    --------
+    csat_score : Share of satisfied customers.
+    ces : Customer effort score.
+    csat_analysis.design.SurveyDesign.nps : NPS under a complex survey design.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review*,
+    81(12), 46-54.
+
     Examples
     --------
     >>> est = nps([10, 9, 8, 7, 6, 3, 10, 10, 9, 0])  # 5 promoters, 3 detractors
@@ -584,6 +604,11 @@ def csat_score(scores, scale=(1, 5), top_box: int = 2, weights=None, ci: float =
     -------
     Estimate
         In percent (0-100).
+
+    See Also
+    --------
+    csat_analysis.scaling.top_box : The top-box rule it counts with.
+    nps : Net Promoter Score.
 
     Examples
     --------
@@ -668,6 +693,11 @@ def ces(scores, scale=(1, 7), weights=None, ci: float = 0.95, method: str = "ana
     -------
     Estimate
 
+    References
+    ----------
+    Dixon, M., Freeman, K., & Toman, N. (2010). Stop trying to delight your customers.
+    *Harvard Business Review*, 88(7/8), 116-122.
+
     Examples
     --------
     >>> est = ces([2, 3, 1, 4, 2, 6])
@@ -730,6 +760,15 @@ def satisfaction_ratio(perceived, expected):
         If an expectation is zero or negative (the ratio is undefined), or values are
         not numeric.
 
+    See Also
+    --------
+    disconfirmation_score : The difference instead of the ratio.
+
+    References
+    ----------
+    Oliver, R. L. (1980). A cognitive model of the antecedents and consequences of
+    satisfaction decisions. *Journal of Marketing Research*, 17(4), 460-469.
+
     Examples
     --------
     >>> satisfaction_ratio(9, 8)
@@ -755,6 +794,15 @@ def disconfirmation_score(perceived, expected):
         Perceived performance ratings.
     expected : float or array-like
         Expectation ratings on the same scale.
+
+    See Also
+    --------
+    satisfaction_ratio : The ratio instead of the difference.
+
+    References
+    ----------
+    Oliver, R. L. (1980). A cognitive model of the antecedents and consequences of
+    satisfaction decisions. *Journal of Marketing Research*, 17(4), 460-469.
 
     Examples
     --------

@@ -123,6 +123,11 @@ def ecsi(prefixes: Mapping[str, str] | None = None) -> tuple[dict[str, list[str]
         its prefix as the whole item name. The lists are the standard ones whatever
         the data hold: a missing item is reported by :func:`estimate`.
 
+    References
+    ----------
+    Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C. (2005). PLS path
+    modeling. *Computational Statistics & Data Analysis*, 48(1), 159-205.
+
     Examples
     --------
     >>> measurement, structural = ecsi({"Complaints": "complaint_handling"})
@@ -305,6 +310,21 @@ def estimate(data: pd.DataFrame, measurement: Mapping[str, Sequence[str] | str],
     Returns
     -------
     PLSResult
+
+    See Also
+    --------
+    ecsi : The ECSI model's constructs and paths.
+    bootstrap : Intervals for the estimates.
+    csat_analysis.pls_assess.mga : Path differences between groups.
+
+    References
+    ----------
+    Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C. (2005). PLS path
+    modeling. *Computational Statistics & Data Analysis*, 48(1), 159-205.
+
+    Hair, J. F., Hult, G. T. M., Ringle, C. M., & Sarstedt, M. (2017). *A Primer on
+    Partial Least Squares Structural Equation Modeling (PLS-SEM)* (2nd ed.). Thousand
+    Oaks, CA: Sage.
 
     Examples
     --------
@@ -858,6 +878,16 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
     memory_bytes : float
         Memory the batched estimation may use at once; more resamples are cut into
         chunks.
+
+    See Also
+    --------
+    estimate : The model being resampled.
+    csat_analysis.pls_assess.htmt_table : HTMT with bootstrap intervals.
+
+    References
+    ----------
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. New York:
+    Chapman & Hall.
 
     Examples
     --------

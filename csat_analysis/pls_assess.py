@@ -194,6 +194,12 @@ def htmt_table(boot) -> pd.DataFrame:
     DataFrame
         ``construct_a``, ``construct_b``, ``htmt``, ``mean``, ``se``, ``low``,
         ``high``, ``discriminant_085``, ``discriminant_090``, ``verdict``.
+
+    References
+    ----------
+    Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing
+    discriminant validity in variance-based structural equation modeling. *Journal of
+    the Academy of Marketing Science*, 43(1), 115-135.
     """
     constructs = boot.model.constructs
     a, b = np.triu_indices(len(constructs), 1)
@@ -558,6 +564,14 @@ def mga(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str
     Returns
     -------
     MGAResult
+
+    References
+    ----------
+    Chin, W. W., & Dibbern, J. (2010). An introduction to a permutation based procedure
+    for multi-group PLS analysis: Results of tests of differences on simulated data and
+    a cross cultural analysis of the sourcing of information system services between
+    Germany and the USA. In V. Esposito Vinzi, W. W. Chin, J. Henseler, & H. Wang
+    (Eds.), *Handbook of Partial Least Squares* (pp. 171-193). Berlin: Springer.
 
     Examples
     --------

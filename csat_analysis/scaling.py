@@ -453,6 +453,19 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, *, standardized: bool 
         ``value`` alpha, ``low``/``high`` Feldt bounds, ``n`` complete responses,
         ``n_dropped`` incomplete ones; ``se`` is not defined (nan).
 
+    See Also
+    --------
+    alpha_if_deleted : Alpha without each item.
+    composite_reliability : Reliability from PLS loadings.
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    *Psychometrika*, 16(3), 297-334.
+
+    Feldt, L. S. (1965). The approximate sampling distribution of Kuder-Richardson
+    reliability coefficient twenty. *Psychometrika*, 30(3), 357-370.
+
     Examples
     --------
     >>> items = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 3, 5, 5], "q3": [1, 3, 3, 4, 4]})
@@ -578,6 +591,17 @@ def composite_reliability(loadings):
     -------
     float for one construct, else a Series indexed by construct.
 
+    See Also
+    --------
+    average_variance_extracted : Convergent validity from the same loadings.
+    cronbach_alpha : Reliability from the item covariances.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*,
+    18(1), 39-50.
+
     Examples
     --------
     >>> round(composite_reliability([0.8, 0.7, 0.9]), 4)  # 2.4**2 / (2.4**2 + 1.06)
@@ -595,6 +619,12 @@ def average_variance_extracted(loadings):
     ----------
     loadings : array-like or DataFrame
         As in :func:`composite_reliability`.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*,
+    18(1), 39-50.
 
     Examples
     --------

@@ -134,6 +134,20 @@ def kaplan_meier(data: pd.DataFrame, time: str, event: str, by: str | Sequence[s
         stays at 1 has no estimable uncertainty from the log-log transform, not zero
         uncertainty (and no log(0) is ever taken).
 
+    See Also
+    --------
+    median_survival : Median lifetime per group.
+    logrank : Test that the curves are equal.
+    cox : Hazard ratios of covariates.
+
+    References
+    ----------
+    Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from incomplete
+    observations. *Journal of the American Statistical Association*, 53(282), 457-481.
+
+    Greenwood, M. (1926). *The Natural Duration of Cancer*. Reports on Public Health and
+    Medical Subjects, No. 33. London: His Majesty's Stationery Office.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"t": [1, 2, 2, 3, 4, 5], "event": [1, 1, 0, 1, 0, 1]})
@@ -194,6 +208,11 @@ def median_survival(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
     -------
     DataFrame
         ``[*by, "n", "events", "median", "low", "high", "reached"]``.
+
+    References
+    ----------
+    Brookmeyer, R., & Crowley, J. (1982). A confidence interval for the median survival
+    time. *Biometrics*, 38(1), 29-41.
 
     Examples
     --------
@@ -297,6 +316,11 @@ def logrank(data: pd.DataFrame, time: str, event: str, by: str) -> pd.DataFrame:
     DataFrame
         One row: ``by`` (the column name), ``groups``, ``statistic`` (chi-square),
         ``dof``, ``p_value``.
+
+    References
+    ----------
+    Mantel, N. (1966). Evaluation of survival data and two new rank order statistics
+    arising in its consideration. *Cancer Chemotherapy Reports*, 50(3), 163-170.
 
     Examples
     --------
@@ -521,6 +545,11 @@ def cox(data: pd.DataFrame, time: str, event: str, covariates: str | Sequence[st
     Returns
     -------
     CoxResult
+
+    References
+    ----------
+    Cox, D. R. (1972). Regression models and life-tables. *Journal of the Royal
+    Statistical Society, Series B*, 34(2), 187-220.
 
     Examples
     --------

@@ -65,6 +65,10 @@ def effective_sample_size(weights, data: pd.DataFrame | None = None) -> float:
     SurveyDataError
         Missing, non-numeric, negative or zero weights (naming values and rows).
 
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*. New York: Wiley.
+
     Examples
     --------
     >>> effective_sample_size([1, 1, 1, 1])
@@ -166,6 +170,17 @@ def rake(data: pd.DataFrame, margins: Mapping, max_iter: int = 100, tol: float =
         respondents); non-positive base weights; and margins that the sample cannot
         reach within ``max_iter`` passes (e.g. two variables perfectly confounded in
         the sample), naming the largest gap per variable.
+
+    See Also
+    --------
+    effective_sample_size : What the weights leave of the sample.
+    csat_analysis.design.SurveyDesign : Raked estimates with design-based variances.
+
+    References
+    ----------
+    Deming, W. E., & Stephan, F. F. (1940). On a least squares adjustment of a sampled
+    frequency table when the expected marginal totals are known. *Annals of Mathematical
+    Statistics*, 11(4), 427-444.
 
     Examples
     --------
