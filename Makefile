@@ -15,7 +15,8 @@ EXTRAS ?= test
 # USE_UV=0 forces pip.
 USE_UV ?= 1
 UV := $(VENV)/bin/uv
-# `$(call pip_install,ARGS)` installs into the project venv with uv when present, else pip.
+comma := ,
+# `$(call pip_install,ARGS)` (a comma inside ARGS is written $(comma)) installs into the project venv with uv when present, else pip.
 pip_install = if [ -x $(UV) ]; then VIRTUAL_ENV=$(abspath $(VENV)) $(UV) pip install --quiet --python $(BIN)/python $(1); \
 	else $(BIN)/python -m pip install --quiet $(1); fi
 
@@ -49,7 +50,7 @@ PORT ?= 8888
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
 $(LAB_INSTALLED): pyproject.toml constraints.txt | $(INSTALLED)
-	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS),lab]")
+	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS)$(comma)lab]")
 	touch $@
 
 lab: $(INSTALLED) $(LAB_INSTALLED)
@@ -88,7 +89,7 @@ test-min: | $(BIN)/python
 ## lint: ruff (lint and format check) over the tree, as pre-commit and CI run it
 LINT_INSTALLED := $(VENV)/.lint-installed
 $(LINT_INSTALLED): pyproject.toml constraints.txt | $(INSTALLED)
-	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS),lint]")
+	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS)$(comma)lint]")
 	touch $@
 
 lint: $(LINT_INSTALLED)
@@ -98,7 +99,7 @@ lint: $(LINT_INSTALLED)
 ## docs: the documentation site in docs/_build/html (offline, warnings are errors)
 DOCS_INSTALLED := $(VENV)/.docs-installed
 $(DOCS_INSTALLED): pyproject.toml constraints.txt | $(INSTALLED)
-	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS),docs]")
+	$(call pip_install,-c constraints.txt -e ".[$(EXTRAS)$(comma)docs]")
 	touch $@
 
 DOCS_OUT ?= docs/_build/html

@@ -20,13 +20,27 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.slow
-
 
 def _run(command, **kwargs):
     completed = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)
     assert completed.returncode == 0, f"{' '.join(map(str, command))}\n{completed.stdout}\n{completed.stderr}"
     return completed
+
+
+def test_every_subpackage_is_listed_for_the_wheel():
+    # [tool.setuptools] packages is explicit (data/ and notebooks/ are mapped into the
+    # package), so a new subpackage must be listed there or the wheel leaves it out
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in (ROOT / "csat_analysis").rglob("__init__.py")
+        if "__pycache__" not in path.parts
+    }
+    assert found <= listed, f"add to [tool.setuptools] packages in pyproject.toml: {sorted(found - listed)}"
+    mapped = {"csat_analysis.data", "csat_analysis.data.raw", "csat_analysis.data.surveys", "csat_analysis.notebooks"}
+    assert listed - found == mapped
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +51,7 @@ def wheel(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_wheel_lists_the_data_and_notebooks(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     manifest = json.loads((ROOT / "data" / "raw" / "manifest.json").read_text())["datasets"]
@@ -48,6 +63,7 @@ def test_wheel_lists_the_data_and_notebooks(wheel):
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
 
 
+@pytest.mark.slow
 def test_installed_wheel_loads_every_data_set_and_runs_a_bundled_study(wheel, tmp_path):
     venv = tmp_path / "venv"
     python = venv / "bin" / "python"
