@@ -391,6 +391,12 @@ class SurveyDesign:
         by : str or list of str, optional
             Domain estimates per group (R ``svyby``).
 
+        Returns
+        -------
+        Estimate or DataFrame
+            An :class:`~csat_analysis.estimate.Estimate`; with ``by``, one row per group:
+            ``[*by, value, se, low, high, n, n_eff, n_dropped]``.
+
         Examples
         --------
         >>> import pandas as pd
@@ -412,6 +418,12 @@ class SurveyDesign:
             The value whose share is estimated.
         by : str or list of str, optional
             Domain estimates per group (R ``svyby``).
+
+        Returns
+        -------
+        Estimate or DataFrame
+            An :class:`~csat_analysis.estimate.Estimate`; with ``by``, one row per group:
+            ``[*by, value, se, low, high, n, n_eff, n_dropped]``.
 
         Examples
         --------
@@ -439,6 +451,12 @@ class SurveyDesign:
             Column of 0-10 recommendation scores.
         by : str or list of str, optional
             Domain estimates per group (R ``svyby``).
+
+        Returns
+        -------
+        Estimate or DataFrame
+            An :class:`~csat_analysis.estimate.Estimate`; with ``by``, one row per group:
+            ``[*by, value, se, low, high, n, n_eff, n_dropped]``.
 
         Examples
         --------

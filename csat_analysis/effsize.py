@@ -63,6 +63,12 @@ def cramers_v_table(table, ci: float = 0.95) -> pd.DataFrame:
     ci : float
         Confidence level of the interval.
 
+    Returns
+    -------
+    DataFrame
+        One row: ``effect_size`` ("cramers_v"), ``value``, ``low``, ``high``, ``statistic``,
+        ``dof``, ``p_value``, ``n``.
+
     Examples
     --------
     >>> out = cramers_v_table([[30, 10], [10, 30]])
@@ -103,6 +109,12 @@ def cramers_v(data: pd.DataFrame, x: str, y: str, ci: float = 0.95) -> pd.DataFr
         The two categorical columns.
     ci : float
         Confidence level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``effect_size`` ("cramers_v"), ``value``, ``low``, ``high``, ``statistic``,
+        ``dof``, ``p_value``, ``n``.
 
     Examples
     --------
@@ -150,6 +162,12 @@ def kruskal_epsilon(data: pd.DataFrame, value: str, by: str, ci: float = 0.95, *
         Bootstrap resamples.
     seed : int, optional
         Seed of the bootstrap's random generator.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``effect_size`` ("epsilon_squared"), ``value``, ``low``, ``high``, ``statistic``,
+        ``dof``, ``p_value``, ``n``.
 
     References
     ----------
@@ -213,6 +231,12 @@ def cohens_h(data: pd.DataFrame, flag: str, by: str, ci: float = 0.95) -> pd.Dat
         Column with exactly two groups.
     ci : float
         Confidence level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``effect_size`` ("cohens_h"), ``value``, ``low``, ``high``, ``statistic``,
+        ``dof``, ``p_value``, ``n``.
 
     Examples
     --------

@@ -200,6 +200,11 @@ def percentage_points(difference: Any, decimals: int = 1, *, missing: str = MISS
     missing : str
         Text shown for a missing difference.
 
+    Returns
+    -------
+    str
+        The signed difference with ``pp``, or ``missing``.
+
     Examples
     --------
     >>> percentage_points(0.052), percentage_points(-0.1), percentage_points(0.00001)
@@ -394,6 +399,11 @@ def display_name(name: str) -> str:
     ----------
     name : str
         The result's name, in snake case.
+
+    Returns
+    -------
+    str
+        The name in sentence case, with known abbreviations kept.
 
     Examples
     --------

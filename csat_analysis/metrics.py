@@ -74,6 +74,11 @@ def wilson_interval(p, n_eff, ci: float = 0.95):
     ci : float
         Confidence level.
 
+    Returns
+    -------
+    tuple of float or numpy.ndarray
+        ``(low, high)`` bounds, floats for scalar inputs, arrays for array inputs.
+
     See Also
     --------
     proportion : A weighted share with this interval.
@@ -122,6 +127,11 @@ def proportion(flags, weights=None, ci: float = 0.95, *, nan_policy: str = "omit
         Confidence level.
     nan_policy : {"omit", "raise"}
         Drop missing values (counted in ``n_dropped``) or raise.
+
+    Returns
+    -------
+    Estimate
+        The weighted share (0-1) with its Wilson interval, ``n`` and ``n_eff``.
 
     Examples
     --------
@@ -178,6 +188,11 @@ def churned_count(start, end, new):
     new : int or array-like
         Customers won during the period.
 
+    Returns
+    -------
+    float or numpy.ndarray
+        The customers lost: a float for scalar inputs, an array for array inputs.
+
     Raises
     ------
     SurveyDataError
@@ -212,6 +227,11 @@ def churn_rate(start, end, new, base: str = "start"):
         ``"end"`` is the formula ``[start - (end - new)] / end`` of churn-management
         training material.
 
+    Returns
+    -------
+    float or numpy.ndarray
+        The churn rate, a share: a float for scalar inputs, an array for array inputs.
+
     Examples
     --------
     >>> round(churn_rate(300_000, 320_000, 50_000), 4)  # worked example B
@@ -239,6 +259,11 @@ def retention_rate(start, end, new):
     new : int or array-like
         Customers won during the period.
 
+    Returns
+    -------
+    float or numpy.ndarray
+        The retention rate, a share: a float for scalar inputs, an array for array inputs.
+
     Examples
     --------
     >>> retention_rate(3000, 3300, 500)
@@ -260,6 +285,11 @@ def churn_loss(lost_revenue, margin):
         Revenue the churned customers brought in the period.
     margin : float or array-like
         Profit margin on that revenue, a share between 0 and 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The lost profit: a float for scalar inputs, an array for array inputs.
 
     Examples
     --------
@@ -288,6 +318,11 @@ def customer_lifetime_value(revenue, acquisition_cost, retention_cost, customers
         Cost of keeping them.
     customers : int or array-like
         Number of customers the figures refer to.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The value per customer: a float for scalar inputs, an array for array inputs.
 
     Examples
     --------
@@ -754,6 +789,11 @@ def satisfaction_ratio(perceived, expected):
     expected : float or array-like
         Expectation ratings on the same scale.
 
+    Returns
+    -------
+    float or numpy.ndarray
+        Perceived over expected: a float for scalar inputs, an array for array inputs.
+
     Raises
     ------
     SurveyDataError
@@ -794,6 +834,11 @@ def disconfirmation_score(perceived, expected):
         Perceived performance ratings.
     expected : float or array-like
         Expectation ratings on the same scale.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Perceived minus expected: a float for scalar inputs, an array for array inputs.
 
     See Also
     --------
@@ -891,11 +936,23 @@ class Comparison:
     n_b: int
 
     def to_dict(self) -> dict:
-        """The fields as a plain dict (for ``report.record``)."""
+        """The fields as a plain dict (for ``report.record``).
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         return asdict(self)
 
     def to_frame(self) -> pd.DataFrame:
-        """A one-row tidy DataFrame."""
+        """A one-row tidy DataFrame.
+
+        Returns
+        -------
+        DataFrame
+            One row holding every field.
+        """
         return pd.DataFrame([self.to_dict()])
 
 

@@ -41,6 +41,11 @@ def cjk_font() -> str | None:
     is harmless. Returns None, with a :class:`~csat_analysis.errors.CsatWarning`,
     when the package is not installed.
 
+    Returns
+    -------
+    str or None
+        The font's family name, or ``None`` when the font cannot be loaded.
+
     Examples
     --------
     >>> cjk_font()
@@ -128,6 +133,11 @@ def source_note(ax: plt.Axes, text: str) -> plt.Axes:
         Axes the note goes under.
     text : str
         The source, e.g. ``StudyData.source``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
     """
     ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -36), textcoords="offset points",
                 ha="left", va="top", fontsize=8, color="0.35")
@@ -152,6 +162,11 @@ def interval_plot(data: pd.DataFrame, *, x: str, y: str, low: str, high: str, hu
         Points with error bars, or bars with error bars.
     **kwargs
         Passed to the matplotlib drawing call.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -206,6 +221,11 @@ def loyalty_curve_plot(data: pd.DataFrame, *, x: str = "satisfaction", y: str = 
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; the current axes when omitted.
 
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
     Examples
     --------
     >>> import pandas as pd
@@ -240,6 +260,11 @@ def importance_performance_plot(data: pd.DataFrame, *, x: str = "performance", y
         Boolean column whose true rows are drawn in the accent colour (the short stave).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; the current axes when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -284,6 +309,11 @@ def retention_plot(data: pd.DataFrame, *, time: str = "time", survival: str = "s
     **kwargs
         Passed to the matplotlib drawing call.
 
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
     Examples
     --------
     >>> import pandas as pd
@@ -320,6 +350,11 @@ def odds_ratio_plot(data: pd.DataFrame, *, term: str = "term", odds_ratio: str =
         Axes to draw on; the current axes when omitted.
     **kwargs
         Passed to the matplotlib drawing call.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -358,6 +393,11 @@ def funnel_plot(data: pd.DataFrame, *, stage: str = "stage", count: str = "count
         Axes to draw on; the current axes when omitted.
     **kwargs
         Passed to the matplotlib drawing call.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -460,6 +500,11 @@ def category_bars(data: pd.DataFrame, columns, *, max_levels: int = 15, col_wrap
     source : str, optional
         Source note under the figure.
 
+    Returns
+    -------
+    numpy.ndarray
+        The axes of the panels.
+
     Examples
     --------
     >>> import pandas as pd
@@ -504,6 +549,11 @@ def missingness_bar(data: pd.DataFrame, *, column: str = "column", share: str = 
         Column-name and missing-share columns of ``data``.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; the current axes when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -582,6 +632,11 @@ def interval_panels(data: pd.DataFrame, *, panel: str, x: str, y: str, low: str,
     height, width : float
         Size of one panel, in inches.
 
+    Returns
+    -------
+    numpy.ndarray
+        The axes of the panels.
+
     Examples
     --------
     >>> table = pd.DataFrame({"segment": ["a", "a", "b"], "level": ["x", "y", "z"], "rate": [0.1, 0.2, 0.3],
@@ -631,6 +686,11 @@ def retention_panels(data: pd.DataFrame, *, panel: str, hue: str, time: str = "t
         Source note under the figure.
     height, width : float
         Size of one panel, in inches.
+
+    Returns
+    -------
+    numpy.ndarray
+        The axes of the panels.
 
     Examples
     --------
@@ -682,6 +742,11 @@ def tarp_plot(data: pd.DataFrame, *, x: str = "status", y: str = "rate", low: st
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; the current axes when omitted.
 
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
     Examples
     --------
     >>> table = pd.DataFrame({"status": ["a", "b", "b"], "severity": ["none", "major", "minor"],
@@ -726,6 +791,11 @@ def answer_share_heatmap(data: pd.DataFrame, *, column: str = "column", answer: 
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; the current axes when omitted.
 
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
     Examples
     --------
     >>> import pandas as pd
@@ -767,6 +837,11 @@ def histogram_grid(data: pd.DataFrame, columns, *, col_wrap: int = 4, height: fl
         Height of one panel, in inches.
     source : str, optional
         Source note under the figure.
+
+    Returns
+    -------
+    numpy.ndarray
+        The axes of the panels.
 
     Examples
     --------

@@ -123,6 +123,11 @@ def ecsi(prefixes: Mapping[str, str] | None = None) -> tuple[dict[str, list[str]
         its prefix as the whole item name. The lists are the standard ones whatever
         the data hold: a missing item is reported by :func:`estimate`.
 
+    Returns
+    -------
+    tuple of (dict, list)
+        ``measurement`` (construct -> items) and ``structural`` (list of ``(source, target)``).
+
     References
     ----------
     Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C. (2005). PLS path
@@ -429,7 +434,13 @@ class PLSResult:
                 f"{int(self.paths.ne(0).sum().sum())} paths, n={self.n}, {self.settings['scheme']} scheme, {status}>")
 
     def summary(self) -> PLSSummary:
-        """Paths, R², reliability, loadings and HTMT as one printable bundle."""
+        """Paths, R², reliability, loadings and HTMT as one printable bundle.
+
+        Returns
+        -------
+        PLSSummary
+            Printable with ``print``; its fields hold the tables.
+        """
         tidy_paths = self.paths.stack().rename("estimate").rename_axis(["source", "target"]).reset_index()
         tidy_paths = tidy_paths[self._model.paths.ravel() > 0].reset_index(drop=True)
         tidy_paths["total_effect"] = [self.total_effects.loc[s, t] for s, t in zip(tidy_paths["source"], tidy_paths["target"])]
@@ -540,6 +551,17 @@ class PLSResult:
             The answer scale of the items.
         ci : float
             Level of the t-interval of the mean index (``summary.low``/``high``).
+
+        Returns
+        -------
+        IndexResult
+            Respondent scores, the per-construct summary and the index weights.
+
+        References
+        ----------
+        Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant, B. E. (1996).
+        The American Customer Satisfaction Index: Nature, purpose, and findings.
+        *Journal of Marketing*, 60(4), 7-18.
         """
         low, high = _scale_bounds(scale, self._model.items)
         index_weights = _index_weights(self.weights.to_numpy(), self.item_sd)
@@ -563,11 +585,23 @@ class PLSResult:
 
     # ----------------------------------------------------------------- assessment
     def vif(self) -> pd.DataFrame:
-        """Outer and inner collinearity (VIF); see :func:`csat_analysis.pls_assess.vif`."""
+        """Outer and inner collinearity (VIF); see :func:`csat_analysis.pls_assess.vif`.
+
+        Returns
+        -------
+        DataFrame
+            As :func:`csat_analysis.pls_assess.vif`.
+        """
         return pls_assess.vif(self)
 
     def f_squared(self) -> pd.DataFrame:
-        """Cohen's f² of every path; see :func:`csat_analysis.pls_assess.f_squared`."""
+        """Cohen's f² of every path; see :func:`csat_analysis.pls_assess.f_squared`.
+
+        Returns
+        -------
+        DataFrame
+            As :func:`csat_analysis.pls_assess.f_squared`.
+        """
         return pls_assess.f_squared(self)
 
     def predict(self, folds: int = 10, repeats: int = 10, seed: int | None = 0, *, technique: str = "DA",
@@ -795,7 +829,13 @@ class BootstrapResult:
     original_htmt: np.ndarray | None = field(repr=False, default=None)
 
     def htmt(self) -> pd.DataFrame:
-        """HTMT with bootstrap intervals and the 0.85 / 0.90 verdicts; see :func:`csat_analysis.pls_assess.htmt_table`."""
+        """HTMT with bootstrap intervals and the 0.85 / 0.90 verdicts; see :func:`csat_analysis.pls_assess.htmt_table`.
+
+        Returns
+        -------
+        DataFrame
+            As :func:`csat_analysis.pls_assess.htmt_table`.
+        """
         return pls_assess.htmt_table(self)
 
     def indirect_effects(self, ci: float | None = None) -> pd.DataFrame:
@@ -805,11 +845,22 @@ class BootstrapResult:
         ----------
         ci : float, optional
             Level of the percentile intervals; default the bootstrap's own.
+
+        Returns
+        -------
+        DataFrame
+            As :func:`csat_analysis.pls_assess.indirect_effects`.
         """
         return pls_assess.indirect_effects(self, ci=ci)
 
     def summary(self) -> str:
-        """Paths, HTMT verdicts and indirect effects as text."""
+        """Paths, HTMT verdicts and indirect effects as text.
+
+        Returns
+        -------
+        str
+            The report text.
+        """
         return "\n".join([
             f"Bootstrap: {self.n_resamples} resamples ({self.n_failed} failed), {self.ci:.0%} percentile intervals",
             self.paths.round(3).to_string(index=False), "", "HTMT",
@@ -878,6 +929,11 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
     memory_bytes : float
         Memory the batched estimation may use at once; more resamples are cut into
         chunks.
+
+    Returns
+    -------
+    BootstrapResult
+        The tidy resample table, intervals and resample counts.
 
     See Also
     --------

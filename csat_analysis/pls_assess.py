@@ -317,7 +317,13 @@ class PredictResult:
     predictions: np.ndarray = field(repr=False, default=None)  # (repeats, n, endogenous items), PLS
 
     def summary(self) -> str:
-        """The predictive power and the per-item table as text."""
+        """The predictive power and the per-item table as text.
+
+        Returns
+        -------
+        str
+            The report text.
+        """
         return "\n".join([
             f"PLSpredict ({self.repeats} x {self.folds}-fold, {self.technique} technique): "
             f"predictive power {self.predictive_power}",
@@ -365,6 +371,11 @@ def predict(result, folds: int = 10, repeats: int = 10, seed: int | None = 0, *,
         exogenous constructs.
     orderings : list of permutations, optional
         Explicit row orders (0-based), one per repetition, instead of shuffling.
+
+    Returns
+    -------
+    PredictResult
+        Per-item out-of-sample metrics and the predictive-power reading.
 
     Examples
     --------
@@ -506,7 +517,13 @@ class MGAResult:
     draws: dict = field(repr=False, default_factory=dict)
 
     def summary(self) -> str:
-        """The comparisons with formatted p-values as text."""
+        """The comparisons with formatted p-values as text.
+
+        Returns
+        -------
+        str
+            The report text.
+        """
         shown = self.table.copy()
         shown["p_value"] = [("< 0.001" if p < 0.001 else f"{p:.3f}") for p in shown["p_value"]]
         return "\n".join([

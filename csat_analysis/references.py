@@ -345,6 +345,11 @@ class Citations:
         ----------
         *keys : str
             Keys of :data:`REFERENCES`.
+
+        Returns
+        -------
+        str
+            The in-text citation, e.g. ``"Fornell et al. (1996)"``.
         """
         text = cite(*keys)
         self.add(*keys)
@@ -357,6 +362,11 @@ class Citations:
         ----------
         heading : str
             The section's heading line.
+
+        Returns
+        -------
+        str
+            The heading and one list item per cited source, sorted by author.
         """
         return references_markdown(self._keys, heading=heading)
 

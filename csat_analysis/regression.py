@@ -49,6 +49,11 @@ def fit_logit(formula: str, data: pd.DataFrame):
     data : DataFrame
         The data the formula's columns come from.
 
+    Returns
+    -------
+    statsmodels.discrete.discrete_model.BinaryResultsWrapper
+        The fitted logit.
+
     Examples
     --------
     >>> import pandas as pd
@@ -135,7 +140,13 @@ class LogisticResult:
     pseudo_r2: float
 
     def summary(self):
-        """The statsmodels summary of the fit."""
+        """The statsmodels summary of the fit.
+
+        Returns
+        -------
+        statsmodels.iolib.summary.Summary
+            Printable summary tables.
+        """
         return self.fit.summary()
 
 
@@ -167,6 +178,11 @@ def logistic(data: pd.DataFrame, outcome: str, covariates: Sequence[str], *,
         its first level).
     ci : float
         Confidence level of the odds-ratio intervals.
+
+    Returns
+    -------
+    LogisticResult
+        Odds ratios (``table``), fit statistics and the statsmodels fit.
 
     Raises
     ------

@@ -197,6 +197,11 @@ def rescale(values, scale: Scale | tuple | Mapping, to: tuple[float, float] = (0
     name : str
         Column name used in error messages.
 
+    Returns
+    -------
+    pandas.Series
+        The rescaled values, float; missing stays missing.
+
     Examples
     --------
     >>> rescale([1, 4, 10], (1, 10)).tolist()
@@ -369,6 +374,11 @@ def bottom_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str 
         Number of bottom boxes (1 to the scale's width).
     name : str
         Column name used in error messages.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable boolean; missing ratings stay missing.
 
     Examples
     --------
@@ -619,6 +629,11 @@ def average_variance_extracted(loadings):
     ----------
     loadings : array-like or DataFrame
         As in :func:`composite_reliability`.
+
+    Returns
+    -------
+    float or Series
+        A float for one construct, else a Series indexed by construct.
 
     References
     ----------

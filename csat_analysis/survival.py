@@ -506,6 +506,11 @@ class CoxResult:
         """Printable report: hazard ratios, concordance and the proportional-hazards check.
 
         p-values below 0.001 print as "< 0.001" (the tables keep the exact values).
+
+        Returns
+        -------
+        str
+            The report text.
         """
         global_row = self.ph_test.iloc[-1]
         return "\n".join([

@@ -60,6 +60,11 @@ def effective_sample_size(weights, data: pd.DataFrame | None = None) -> float:
     data : DataFrame, optional
         Needed when ``weights`` is a column name.
 
+    Returns
+    -------
+    float
+        Kish's effective sample size.
+
     Raises
     ------
     SurveyDataError
