@@ -1,4 +1,4 @@
-"""csat-analysis: customer satisfaction, loyalty, complaint and churn research toolkit.
+"""The csat-analysis toolkit: customer satisfaction, loyalty, complaint and churn research.
 
 Modules, one per topic: ``datasets`` (bundled real data), ``io`` (reading and
 validating surveys), ``simulate`` (known-truth survey panels), ``metrics`` (CSAT,
@@ -25,12 +25,29 @@ import importlib
 
 from .errors import CsatError, CsatWarning, ConvergenceWarning, ModelSpecError, ParameterError, StudyError, SurveyDataError
 
-__version__ = "0.1.0"
+
+
+def _version() -> str:
+    # One version source: pyproject.toml, read from the installed distribution's metadata,
+    # or from pyproject.toml itself in a source checkout that was never installed.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("csat-analysis")
+    except PackageNotFoundError:
+        import tomllib
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+
+
+__version__ = _version()
 
 #: submodules reachable as attributes of the package, imported on first access
 SUBMODULES = (
     "churn", "cli", "complaints", "datasets", "drivers", "errors", "estimate", "io", "loyalty", "metrics", "plots",
-    "pls", "regression", "report", "runner", "scaling", "simulate", "studies", "survival", "weighting",
+    "pls", "regression", "report", "resources", "runner", "scaling", "simulate", "studies", "survival", "weighting",
 )
 
 __all__ = [

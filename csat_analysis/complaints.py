@@ -1269,8 +1269,8 @@ def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfie
     >>> table = word_of_mouth(100, 300)
     >>> table["people_reached"].tolist()
     [1200.0, 1500.0]
-    >>> word_of_mouth(1, 0, reading="cascade")["people_per_customer"].iloc[0]
-    np.float64(50.0)
+    >>> float(word_of_mouth(1, 0, reading="cascade")["people_per_customer"].iloc[0])
+    50.0
     """
     check_choice("reading", reading, ["share", "cascade"], error=ParameterError)
     for name, value in {"n_dissatisfied": n_dissatisfied, "n_satisfied": n_satisfied, "tell_dissatisfied": tell_dissatisfied,

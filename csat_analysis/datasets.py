@@ -1,7 +1,8 @@
 """The bundled real data sets, checked against their SHA-256 checksums on every load.
 
-The raw files live in ``data/raw/`` at the repository root (override the location
-with the environment variable ``CSAT_DATA_DIR``) and never change: decoding missing
+The raw files live in ``data/raw/`` at the repository root, shipped as package data
+in a wheel (:func:`csat_analysis.resources.data_dir`; override the location with the
+environment variable ``CSAT_DATA_DIR``) and never change: decoding missing
 codes and dtypes happens here, on load. ``data/README.md`` documents every column;
 ``scripts/fetch_raw_data.py`` regenerates the files from the PyPI packages they come
 from.
@@ -27,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import resources
 from ._validation import check_choice
 from .errors import ParameterError, SurveyDataError
 
@@ -38,7 +40,7 @@ __all__ = [
     "open_study_data",
 ]
 
-DATA_DIR = Path(os.environ.get("CSAT_DATA_DIR", Path(__file__).resolve().parents[1] / "data" / "raw"))
+DATA_DIR = resources.data_dir()
 
 #: corp_rep codes a missing answer as -99 (SmartPLS convention)
 CORP_REP_MISSING_CODE = -99

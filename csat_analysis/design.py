@@ -1,5 +1,7 @@
-"""Design-based survey estimates: weights, strata, clusters, finite population
-correction, raking and post-stratification, with Taylor-linearised standard errors.
+"""Design-based survey estimates with Taylor-linearised standard errors.
+
+Weights, strata, clusters, finite population correction, raking and
+post-stratification.
 
 :class:`SurveyDesign` reproduces R's ``survey`` package (Lumley 2004, 2010): the
 point estimates are weighted means and totals, and the variance is that of the
@@ -110,13 +112,13 @@ class SurveyDesign:
         proportional fitting, as R ``survey::rake``) to these margins. Shares are
         scaled to the sum of the base weights, so totals keep that population size.
         One margin is plain post-stratification.
+    fpc : str or array, optional
+        Population number of PSUs in the row's stratum (without-replacement sampling);
+        omitted: with-replacement variance (no finite population correction).
     poststratify : dict, optional
         ``{column: {level: population share}}`` with a single column: R
         ``survey::postStratify`` (its variance correction weights cells by the base
         weights, where ``rake`` does not).
-    fpc : str or array, optional
-        Population number of PSUs in the row's stratum (without-replacement sampling);
-        omitted: with-replacement variance (no finite population correction).
     rake_variance : {"rake", "calibrate"}
         How raking enters the variance: ``"rake"`` as R ``survey::rake`` (ten
         back-fitting sweeps of the margins over the influence values), ``"calibrate"``
@@ -382,6 +384,19 @@ class SurveyDesign:
     def total(self, column: str, by=None) -> Estimate | pd.DataFrame:
         """Weighted total of ``column`` (R ``svytotal``); see :meth:`mean`.
 
+        Parameters
+        ----------
+        column : str
+            Numeric column; missing values are left out as a domain.
+        by : str or list of str, optional
+            Domain estimates per group (R ``svyby``).
+
+        Returns
+        -------
+        Estimate or DataFrame
+            An :class:`~csat_analysis.estimate.Estimate`; with ``by``, one row per group:
+            ``[*by, value, se, low, high, n, n_eff, n_dropped]``.
+
         Examples
         --------
         >>> import pandas as pd
@@ -394,6 +409,21 @@ class SurveyDesign:
 
     def proportion(self, column: str, level, by=None) -> Estimate | pd.DataFrame:
         """Weighted share of rows where ``column == level`` (R ``svymean`` of the indicator).
+
+        Parameters
+        ----------
+        column : str
+            The column compared with ``level``.
+        level : object
+            The value whose share is estimated.
+        by : str or list of str, optional
+            Domain estimates per group (R ``svyby``).
+
+        Returns
+        -------
+        Estimate or DataFrame
+            An :class:`~csat_analysis.estimate.Estimate`; with ``by``, one row per group:
+            ``[*by, value, se, low, high, n, n_eff, n_dropped]``.
 
         Examples
         --------
@@ -414,6 +444,19 @@ class SurveyDesign:
 
     def nps(self, column: str, by=None) -> Estimate | pd.DataFrame:
         """Net Promoter Score (-100..100) of a 0-10 column: the mean of +100 (9-10), 0 (7-8), -100 (0-6).
+
+        Parameters
+        ----------
+        column : str
+            Column of 0-10 recommendation scores.
+        by : str or list of str, optional
+            Domain estimates per group (R ``svyby``).
+
+        Returns
+        -------
+        Estimate or DataFrame
+            An :class:`~csat_analysis.estimate.Estimate`; with ``by``, one row per group:
+            ``[*by, value, se, low, high, n, n_eff, n_dropped]``.
 
         Examples
         --------

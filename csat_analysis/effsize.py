@@ -56,6 +56,19 @@ def cramers_v_table(table, ci: float = 0.95) -> pd.DataFrame:
     the same way, ``sqrt(lam / (n (k - 1)))``, capped at 1. For large effects the
     noncentral approximation makes the interval conservative (wider than nominal).
 
+    Parameters
+    ----------
+    table : DataFrame or array-like
+        A two-way contingency table of counts.
+    ci : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``effect_size`` ("cramers_v"), ``value``, ``low``, ``high``, ``statistic``,
+        ``dof``, ``p_value``, ``n``.
+
     Examples
     --------
     >>> out = cramers_v_table([[30, 10], [10, 30]])
@@ -88,6 +101,21 @@ def cramers_v_table(table, ci: float = 0.95) -> pd.DataFrame:
 def cramers_v(data: pd.DataFrame, x: str, y: str, ci: float = 0.95) -> pd.DataFrame:
     """Cramér's V between two categorical columns (rows missing either are left out).
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    x, y : str
+        The two categorical columns.
+    ci : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``effect_size`` ("cramers_v"), ``value``, ``low``, ``high``, ``statistic``,
+        ``dof``, ``p_value``, ``n``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -119,6 +147,32 @@ def kruskal_epsilon(data: pd.DataFrame, value: str, by: str, ci: float = 0.95, *
 
     The interval is the percentile bootstrap of epsilon², resampling respondents
     within each group (group sizes kept); all resamples are ranked at once.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    value : str
+        Numeric (or ordinal) column compared across groups.
+    by : str
+        Grouping column.
+    ci : float
+        Confidence level of the bootstrap interval.
+    n_boot : int
+        Bootstrap resamples.
+    seed : int, optional
+        Seed of the bootstrap's random generator.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``effect_size`` ("epsilon_squared"), ``value``, ``low``, ``high``, ``statistic``,
+        ``dof``, ``p_value``, ``n``.
+
+    References
+    ----------
+    Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion variance
+    analysis. *Journal of the American Statistical Association*, 47(260), 583-621.
 
     Examples
     --------
@@ -166,6 +220,23 @@ def cohens_h(data: pd.DataFrame, flag: str, by: str, ci: float = 0.95) -> pd.Dat
 
     ``flag`` holds 0/1 or True/False; the test beside it is the two-sample z-test
     of the arcsine difference (``statistic`` = h / SE, two-sided ``p_value``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    flag : str
+        0/1 or True/False column whose shares are compared.
+    by : str
+        Column with exactly two groups.
+    ci : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``effect_size`` ("cohens_h"), ``value``, ``low``, ``high``, ``statistic``,
+        ``dof``, ``p_value``, ``n``.
 
     Examples
     --------

@@ -53,7 +53,13 @@ class Estimate:
         return float(self.value)
 
     def to_dict(self) -> dict[str, float]:
-        """The fields as a plain dict (for tables and recorded results)."""
+        """The fields as a plain dict (for tables and recorded results).
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         return asdict(self)
 
     @classmethod

@@ -254,6 +254,20 @@ def percent(share: Any, decimals: int = 1, *, missing: str = MISSING) -> str:
 def percentage_points(difference: Any, decimals: int = 1, *, missing: str = MISSING) -> str:
     """A difference of two shares in signed percentage points (``"+5.2 pp"``).
 
+    Parameters
+    ----------
+    difference : float
+        Difference of two shares, as a fraction (0.052 is 5.2 points).
+    decimals : int
+        Decimals shown.
+    missing : str
+        Text shown for a missing difference.
+
+    Returns
+    -------
+    str
+        The signed difference with ``pp``, or ``missing``.
+
     Examples
     --------
     >>> percentage_points(0.052), percentage_points(-0.1), percentage_points(0.00001)
@@ -449,6 +463,16 @@ def estimate(value: Any, low: Any = None, high: Any = None, kind: str = "percent
 
 def display_name(name: str) -> str:
     """A recorded result's name as a reader reads it: ``"churn_rate"`` -> ``"Churn rate"``.
+
+    Parameters
+    ----------
+    name : str
+        The result's name, in snake case.
+
+    Returns
+    -------
+    str
+        The name in sentence case, with known abbreviations kept.
 
     Examples
     --------

@@ -65,6 +65,29 @@ def wilson_interval(p, n_eff, ci: float = 0.95):
     Works elementwise on arrays. With survey weights pass the Kish effective sample
     size as ``n_eff`` (the usual design-effect adjustment).
 
+    Parameters
+    ----------
+    p : float or array-like
+        Observed proportions, between 0 and 1.
+    n_eff : float or array-like
+        Number of observations (with weights, Kish's effective sample size).
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    tuple of float or numpy.ndarray
+        ``(low, high)`` bounds, floats for scalar inputs, arrays for array inputs.
+
+    See Also
+    --------
+    proportion : A weighted share with this interval.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *Journal of the American Statistical Association*, 22(158), 209-212.
+
     Examples
     --------
     >>> low, high = wilson_interval(0.5, 100)
@@ -104,6 +127,11 @@ def proportion(flags, weights=None, ci: float = 0.95, *, nan_policy: str = "omit
         Confidence level.
     nan_policy : {"omit", "raise"}
         Drop missing values (counted in ``n_dropped``) or raise.
+
+    Returns
+    -------
+    Estimate
+        The weighted share (0-1) with its Wilson interval, ``n`` and ``n_eff``.
 
     Examples
     --------
@@ -151,6 +179,20 @@ def churned_count(start, end, new):
 
     Works elementwise, so one call covers every tier or segment.
 
+    Parameters
+    ----------
+    start : int or array-like
+        Customers at the start of the period.
+    end : int or array-like
+        Customers at the end of the period.
+    new : int or array-like
+        Customers won during the period.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The customers lost: a float for scalar inputs, an array for array inputs.
+
     Raises
     ------
     SurveyDataError
@@ -185,6 +227,11 @@ def churn_rate(start, end, new, base: str = "start"):
         ``"end"`` is the formula ``[start - (end - new)] / end`` of churn-management
         training material.
 
+    Returns
+    -------
+    float or numpy.ndarray
+        The churn rate, a share: a float for scalar inputs, an array for array inputs.
+
     Examples
     --------
     >>> round(churn_rate(300_000, 320_000, 50_000), 4)  # worked example B
@@ -203,6 +250,20 @@ def churn_rate(start, end, new, base: str = "start"):
 def retention_rate(start, end, new):
     """Share of the starting customers still there at the end: ``(end - new) / start``.
 
+    Parameters
+    ----------
+    start : int or array-like
+        Customers at the start of the period.
+    end : int or array-like
+        Customers at the end of the period.
+    new : int or array-like
+        Customers won during the period.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The retention rate, a share: a float for scalar inputs, an array for array inputs.
+
     Examples
     --------
     >>> retention_rate(3000, 3300, 500)
@@ -218,6 +279,18 @@ def retention_rate(start, end, new):
 def churn_loss(lost_revenue, margin):
     """Profit lost through churn: revenue of the churned customers times the margin.
 
+    Parameters
+    ----------
+    lost_revenue : float or array-like
+        Revenue the churned customers brought in the period.
+    margin : float or array-like
+        Profit margin on that revenue, a share between 0 and 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The lost profit: a float for scalar inputs, an array for array inputs.
+
     Examples
     --------
     >>> churn_loss(30_000, 0.05)  # worked example A, in thousands
@@ -231,8 +304,25 @@ def churn_loss(lost_revenue, margin):
 
 
 def customer_lifetime_value(revenue, acquisition_cost, retention_cost, customers):
-    """Customer lifetime value as churn-management training material defines it:
-    ``(revenue - acquisition - retention) / customers``.
+    """Customer lifetime value as churn-management training material defines it.
+
+    The value is ``(revenue - acquisition - retention) / customers``.
+
+    Parameters
+    ----------
+    revenue : float or array-like
+        Revenue from the customers over their lifetime.
+    acquisition_cost : float or array-like
+        Cost of winning them.
+    retention_cost : float or array-like
+        Cost of keeping them.
+    customers : int or array-like
+        Number of customers the figures refer to.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The value per customer: a float for scalar inputs, an array for array inputs.
 
     Examples
     --------
@@ -493,6 +583,17 @@ def nps(scores, weights=None, ci: float = 0.95, method: str = "analytic", *, n_b
     SurveyDataError
         Scores outside 0..10 or not numeric (naming values and rows), bad weights.
 
+    See Also
+    --------
+    csat_score : Share of satisfied customers.
+    ces : Customer effort score.
+    csat_analysis.design.SurveyDesign.nps : NPS under a complex survey design.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review*,
+    81(12), 46-54.
+
     Examples
     --------
     >>> est = nps([10, 9, 8, 7, 6, 3, 10, 10, 9, 0])  # 5 promoters, 3 detractors
@@ -538,6 +639,11 @@ def csat_score(scores, scale=(1, 5), top_box: int = 2, weights=None, ci: float =
     -------
     Estimate
         In percent (0-100).
+
+    See Also
+    --------
+    csat_analysis.scaling.top_box : The top-box rule it counts with.
+    nps : Net Promoter Score.
 
     Examples
     --------
@@ -622,6 +728,11 @@ def ces(scores, scale=(1, 7), weights=None, ci: float = 0.95, method: str = "ana
     -------
     Estimate
 
+    References
+    ----------
+    Dixon, M., Freeman, K., & Toman, N. (2010). Stop trying to delight your customers.
+    *Harvard Business Review*, 88(7/8), 116-122.
+
     Examples
     --------
     >>> est = ces([2, 3, 1, 4, 2, 6])
@@ -671,11 +782,32 @@ def satisfaction_ratio(perceived, expected):
 
     Works elementwise; missing values give missing ratios.
 
+    Parameters
+    ----------
+    perceived : float or array-like
+        Perceived performance ratings.
+    expected : float or array-like
+        Expectation ratings on the same scale.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Perceived over expected: a float for scalar inputs, an array for array inputs.
+
     Raises
     ------
     SurveyDataError
         If an expectation is zero or negative (the ratio is undefined), or values are
         not numeric.
+
+    See Also
+    --------
+    disconfirmation_score : The difference instead of the ratio.
+
+    References
+    ----------
+    Oliver, R. L. (1980). A cognitive model of the antecedents and consequences of
+    satisfaction decisions. *Journal of Marketing Research*, 17(4), 460-469.
 
     Examples
     --------
@@ -695,6 +827,27 @@ def satisfaction_ratio(perceived, expected):
 
 def disconfirmation_score(perceived, expected):
     """Signed disconfirmation: perceived minus expected (positive: expectations exceeded).
+
+    Parameters
+    ----------
+    perceived : float or array-like
+        Perceived performance ratings.
+    expected : float or array-like
+        Expectation ratings on the same scale.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Perceived minus expected: a float for scalar inputs, an array for array inputs.
+
+    See Also
+    --------
+    satisfaction_ratio : The ratio instead of the difference.
+
+    References
+    ----------
+    Oliver, R. L. (1980). A cognitive model of the antecedents and consequences of
+    satisfaction decisions. *Journal of Marketing Research*, 17(4), 460-469.
 
     Examples
     --------
@@ -783,11 +936,23 @@ class Comparison:
     n_b: int
 
     def to_dict(self) -> dict:
-        """The fields as a plain dict (for ``report.record``)."""
+        """The fields as a plain dict (for ``report.record``).
+
+        Returns
+        -------
+        dict
+            Field name -> value.
+        """
         return asdict(self)
 
     def to_frame(self) -> pd.DataFrame:
-        """A one-row tidy DataFrame."""
+        """A one-row tidy DataFrame.
+
+        Returns
+        -------
+        DataFrame
+            One row holding every field.
+        """
         return pd.DataFrame([self.to_dict()])
 
 
@@ -955,12 +1120,23 @@ def summarize(data: pd.DataFrame, by=None, *, nps: str | None = None, csat: str 
         One row per response.
     by : str or list of str, optional
         Grouping columns. Rows with a missing key are left out (as ``groupby`` does).
-    nps, csat, ces : str, optional
-        Columns holding 0-10 recommendation scores, satisfaction ratings on
-        ``csat_scale`` (top ``top_box`` boxes, percent) and effort ratings on ``ces_scale``.
+    nps : str, optional
+        Column of 0-10 recommendation scores.
+    csat : str, optional
+        Column of satisfaction ratings on ``csat_scale``; CSAT is the percentage in the
+        top ``top_box`` boxes.
+    csat_scale : tuple of int
+        Lowest and highest point of the satisfaction scale.
+    top_box : int
+        Number of top boxes that count as satisfied.
+    ces : str, optional
+        Column of effort ratings on ``ces_scale``.
+    ces_scale : tuple of int
+        Lowest and highest point of the effort scale.
     weights : str or array-like, optional
         Column name (or values) of positive survey weights.
     ci : float
+        Confidence level of the intervals.
     observed : bool
         With categorical groupers, ``True`` lists only key combinations that occur;
         ``False`` lists every combination of categories (absent ones with ``n = 0``).
@@ -1105,6 +1281,21 @@ def mean_table(data: pd.DataFrame, column: str, by=None, *, weights=None, ci: fl
                observed: bool = True) -> pd.DataFrame:
     """(Weighted) mean of ``column`` per group with the t interval of :func:`mean`.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per response.
+    column : str
+        Numeric column to average.
+    by : str or list of str, optional
+        Grouping columns; one overall row when omitted.
+    weights : str or array-like, optional
+        Column name (or values) of positive survey weights.
+    ci : float
+        Confidence level of the t interval.
+    observed : bool
+        With categorical groupers, list only key combinations that occur.
+
     Returns
     -------
     DataFrame
@@ -1138,6 +1329,17 @@ def mean_table(data: pd.DataFrame, column: str, by=None, *, weights=None, ci: fl
 
 def group_sums(data: pd.DataFrame, by, values: dict[str, np.ndarray], *, observed: bool = True) -> pd.DataFrame:
     """Row counts and sums of ``values`` (name -> array, one per row) per group of ``by``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per response.
+    by : str or list of str, optional
+        Grouping columns.
+    values : dict of str to numpy.ndarray
+        Arrays to sum per group, each with one value per row of ``data``.
+    observed : bool
+        With categorical groupers, list only key combinations that occur.
 
     Returns
     -------

@@ -41,6 +41,11 @@ def cjk_font() -> str | None:
     is harmless. Returns None, with a :class:`~csat_analysis.errors.CsatWarning`,
     when the package is not installed.
 
+    Returns
+    -------
+    str or None
+        The font's family name, or ``None`` when the font cannot be loaded.
+
     Examples
     --------
     >>> cjk_font()
@@ -95,6 +100,11 @@ def set_theme(context: str = "notebook") -> None:
     is appended to the family list as a fallback, so Chinese, Japanese or Korean
     labels render in every figure while Latin text keeps its font.
 
+    Parameters
+    ----------
+    context : str
+        Seaborn plotting context (``"notebook"``, ``"paper"``, ``"talk"``, ``"poster"``).
+
     Examples
     --------
     >>> import matplotlib as mpl
@@ -115,7 +125,20 @@ def set_theme(context: str = "notebook") -> None:
 
 
 def source_note(ax: plt.Axes, text: str) -> plt.Axes:
-    """Write ``text`` (e.g. ``StudyData.source``) under the axes, in small grey type."""
+    """Write ``text`` (e.g. ``StudyData.source``) under the axes, in small grey type.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes the note goes under.
+    text : str
+        The source, e.g. ``StudyData.source``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
     ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -36), textcoords="offset points",
                 ha="left", va="top", fontsize=8, color="0.35")
     return ax
@@ -133,7 +156,17 @@ def interval_plot(data: pd.DataFrame, *, x: str, y: str, low: str, high: str, hu
         Category column, estimate column and interval-bound columns.
     hue : str, optional
         Column whose levels are drawn side by side in different colours.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current axes when omitted.
     kind : {"point", "bar"}
+        Points with error bars, or bars with error bars.
+    **kwargs
+        Passed to the matplotlib drawing call.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -183,6 +216,15 @@ def loyalty_curve_plot(data: pd.DataFrame, *, x: str = "satisfaction", y: str = 
     fit : DataFrame, optional
         A prediction grid (e.g. ``fit_loyalty_curve(...).grid``) drawn as a line with
         its interval band; ``fit_x``, ``fit_y``, ``fit_low``, ``fit_high`` name its columns.
+    fit_x, fit_y, fit_low, fit_high : str
+        Level, prediction and interval columns of ``fit``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current axes when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -216,6 +258,13 @@ def importance_performance_plot(data: pd.DataFrame, *, x: str = "performance", y
         Performance, importance and name columns.
     highlight : str, optional
         Boolean column whose true rows are drawn in the accent colour (the short stave).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current axes when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -255,6 +304,15 @@ def retention_plot(data: pd.DataFrame, *, time: str = "time", survival: str = "s
         Band columns (``None``: no band).
     hue : str, optional
         Column whose levels get one curve each.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current axes when omitted.
+    **kwargs
+        Passed to the matplotlib drawing call.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -288,6 +346,15 @@ def odds_ratio_plot(data: pd.DataFrame, *, term: str = "term", odds_ratio: str =
         One row per term, e.g. :attr:`csat_analysis.churn.ChurnDrivers.table`.
     term, odds_ratio, low, high : str
         Label, estimate and interval-bound columns.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current axes when omitted.
+    **kwargs
+        Passed to the matplotlib drawing call.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -322,6 +389,15 @@ def funnel_plot(data: pd.DataFrame, *, stage: str = "stage", count: str = "count
         Label and count columns.
     log : bool
         Log-scaled counts, so that 1 and 20,000 both stay visible.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current axes when omitted.
+    **kwargs
+        Passed to the matplotlib drawing call.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -407,6 +483,28 @@ def category_bars(data: pd.DataFrame, columns, *, max_levels: int = 15, col_wrap
     Levels beyond the ``max_levels`` most frequent are pooled into ``"(other)"``;
     missing values are shown as ``"(missing)"``.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The data whose columns are drawn.
+    columns : list of str
+        Categorical or boolean columns, one panel each.
+    max_levels : int
+        Levels shown per column before the rest are pooled.
+    col_wrap : int
+        Panels per row.
+    height : float
+        Height of one panel, in inches.
+    aspect : float
+        Width of a panel relative to its height.
+    source : str, optional
+        Source note under the figure.
+
+    Returns
+    -------
+    numpy.ndarray
+        The axes of the panels.
+
     Examples
     --------
     >>> import pandas as pd
@@ -442,6 +540,20 @@ def missingness_bar(data: pd.DataFrame, *, column: str = "column", share: str = 
     """Horizontal bars of the share of missing values per column.
 
     ``data`` is a table like :func:`csat_analysis.studies.data_overview.missing_overview`'s.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per column of the surveyed data.
+    column, share : str
+        Column-name and missing-share columns of ``data``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current axes when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
 
     Examples
     --------
@@ -503,6 +615,28 @@ def interval_panels(data: pd.DataFrame, *, panel: str, x: str, y: str, low: str,
     labels are wrapped to ``wrap`` characters (unrotated, so they stay clear of the
     source line under the figure). Returns the axes.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per estimate.
+    panel : str
+        Column whose values get one panel each.
+    x, y, low, high : str
+        Category, estimate and interval-bound columns.
+    ylabel : str
+        Label of the shared y axis.
+    source : str, optional
+        Source note under the figure.
+    wrap : int
+        Characters per line of the ``x`` labels.
+    height, width : float
+        Size of one panel, in inches.
+
+    Returns
+    -------
+    numpy.ndarray
+        The axes of the panels.
+
     Examples
     --------
     >>> table = pd.DataFrame({"segment": ["a", "a", "b"], "level": ["x", "y", "z"], "rate": [0.1, 0.2, 0.3],
@@ -535,6 +669,28 @@ def retention_panels(data: pd.DataFrame, *, panel: str, hue: str, time: str = "t
 
     ``data`` is a long curve table such as ``for_each_segment(retention_curves, ...)``
     (``segment``, ``level``, ``time``, ``survival``, ``low``, ``high``). Returns the axes.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A long curve table.
+    panel : str
+        Column whose values get one panel each.
+    hue : str
+        Column whose levels get one curve each.
+    time, survival : str
+        Time and survival columns.
+    xlabel, ylabel : str
+        Axis labels.
+    source : str, optional
+        Source note under the figure.
+    height, width : float
+        Size of one panel, in inches.
+
+    Returns
+    -------
+    numpy.ndarray
+        The axes of the panels.
 
     Examples
     --------
@@ -571,6 +727,26 @@ def tarp_plot(data: pd.DataFrame, *, x: str = "status", y: str = "rate", low: st
     its estimate's dodged position. Rows without a published rate get no cross; with
     ``published=None`` or no such column, none are drawn.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per status and severity, e.g. the TARP repurchase table.
+    x, y, low, high : str
+        Status, rate and interval-bound columns.
+    hue : str
+        Column drawn side by side (severity).
+    published : str, optional
+        Column of published reference rates drawn as crosses.
+    published_label : str
+        Legend label of the crosses.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current axes when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
     Examples
     --------
     >>> table = pd.DataFrame({"status": ["a", "b", "b"], "severity": ["none", "major", "minor"],
@@ -606,6 +782,20 @@ def answer_share_heatmap(data: pd.DataFrame, *, column: str = "column", answer: 
     heatmap shows dozens of items at once (and draws far faster than one panel per
     item); answers an item never received stay blank.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per item and answer.
+    column, answer, percent : str
+        Item, answer and percent columns of ``data``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; the current axes when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
     Examples
     --------
     >>> import pandas as pd
@@ -634,6 +824,24 @@ def histogram_grid(data: pd.DataFrame, columns, *, col_wrap: int = 4, height: fl
 
     :func:`distribution_grid` with ``discrete=False``, labelled for columns that are
     not survey answers (amounts, durations, weights).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The data whose columns are drawn.
+    columns : list of str
+        Numeric columns, one panel each.
+    col_wrap : int
+        Panels per row.
+    height : float
+        Height of one panel, in inches.
+    source : str, optional
+        Source note under the figure.
+
+    Returns
+    -------
+    numpy.ndarray
+        The axes of the panels.
 
     Examples
     --------

@@ -123,6 +123,16 @@ def ecsi(prefixes: Mapping[str, str] | None = None) -> tuple[dict[str, list[str]
         its prefix as the whole item name. The lists are the standard ones whatever
         the data hold: a missing item is reported by :func:`estimate`.
 
+    Returns
+    -------
+    tuple of (dict, list)
+        ``measurement`` (construct -> items) and ``structural`` (list of ``(source, target)``).
+
+    References
+    ----------
+    Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C. (2005). PLS path
+    modeling. *Computational Statistics & Data Analysis*, 48(1), 159-205.
+
     Examples
     --------
     >>> measurement, structural = ecsi({"Complaints": "complaint_handling"})
@@ -306,6 +316,21 @@ def estimate(data: pd.DataFrame, measurement: Mapping[str, Sequence[str] | str],
     -------
     PLSResult
 
+    See Also
+    --------
+    ecsi : The ECSI model's constructs and paths.
+    bootstrap : Intervals for the estimates.
+    csat_analysis.pls_assess.mga : Path differences between groups.
+
+    References
+    ----------
+    Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C. (2005). PLS path
+    modeling. *Computational Statistics & Data Analysis*, 48(1), 159-205.
+
+    Hair, J. F., Hult, G. T. M., Ringle, C. M., & Sarstedt, M. (2017). *A Primer on
+    Partial Least Squares Structural Equation Modeling (PLS-SEM)* (2nd ed.). Thousand
+    Oaks, CA: Sage.
+
     Examples
     --------
     >>> from csat_analysis import datasets
@@ -409,7 +434,13 @@ class PLSResult:
                 f"{int(self.paths.ne(0).sum().sum())} paths, n={self.n}, {self.settings['scheme']} scheme, {status}>")
 
     def summary(self) -> PLSSummary:
-        """Paths, R², reliability, loadings and HTMT as one printable bundle."""
+        """Paths, R², reliability, loadings and HTMT as one printable bundle.
+
+        Returns
+        -------
+        PLSSummary
+            Printable with ``print``; its fields hold the tables.
+        """
         tidy_paths = self.paths.stack().rename("estimate").rename_axis(["source", "target"]).reset_index()
         tidy_paths = tidy_paths[self._model.paths.ravel() > 0].reset_index(drop=True)
         tidy_paths["total_effect"] = [self.total_effects.loc[s, t] for s, t in zip(tidy_paths["source"], tidy_paths["target"])]
@@ -520,6 +551,17 @@ class PLSResult:
             The answer scale of the items.
         ci : float
             Level of the t-interval of the mean index (``summary.low``/``high``).
+
+        Returns
+        -------
+        IndexResult
+            Respondent scores, the per-construct summary and the index weights.
+
+        References
+        ----------
+        Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant, B. E. (1996).
+        The American Customer Satisfaction Index: Nature, purpose, and findings.
+        *Journal of Marketing*, 60(4), 7-18.
         """
         low, high = _scale_bounds(scale, self._model.items)
         index_weights = _index_weights(self.weights.to_numpy(), self.item_sd)
@@ -543,16 +585,39 @@ class PLSResult:
 
     # ----------------------------------------------------------------- assessment
     def vif(self) -> pd.DataFrame:
-        """Outer and inner collinearity (VIF); see :func:`csat_analysis.pls_assess.vif`."""
+        """Outer and inner collinearity (VIF); see :func:`csat_analysis.pls_assess.vif`.
+
+        Returns
+        -------
+        DataFrame
+            As :func:`csat_analysis.pls_assess.vif`.
+        """
         return pls_assess.vif(self)
 
     def f_squared(self) -> pd.DataFrame:
-        """Cohen's f² of every path; see :func:`csat_analysis.pls_assess.f_squared`."""
+        """Cohen's f² of every path; see :func:`csat_analysis.pls_assess.f_squared`.
+
+        Returns
+        -------
+        DataFrame
+            As :func:`csat_analysis.pls_assess.f_squared`.
+        """
         return pls_assess.f_squared(self)
 
     def predict(self, folds: int = 10, repeats: int = 10, seed: int | None = 0, *, technique: str = "DA",
                 orderings=None) -> PredictResult:
-        """PLSpredict (Q²predict, RMSE and MAE vs the LM benchmark); see :func:`csat_analysis.pls_assess.predict`."""
+        """PLSpredict (Q²predict, RMSE and MAE vs the LM benchmark); see :func:`csat_analysis.pls_assess.predict`.
+
+        Parameters
+        ----------
+        folds, repeats, seed, technique, orderings
+            As in :func:`csat_analysis.pls_assess.predict`.
+
+        Returns
+        -------
+        PredictResult
+            Out-of-sample metrics per endogenous item.
+        """
         return pls_assess.predict(self, folds=folds, repeats=repeats, seed=seed, technique=technique,
                                   orderings=orderings)
 
@@ -560,7 +625,18 @@ class PLSResult:
     def bootstrap(self, n: int = 5000, seed: int = 0, ci: float = 0.95, *, scale: Any = (1, 10),
                   sign_change: str = "construct", indices: np.ndarray | None = None,
                   memory_bytes: float = 2**30) -> BootstrapResult:
-        """Bootstrap paths, loadings, weights and mean indices; see :func:`bootstrap`."""
+        """Bootstrap paths, loadings, weights and mean indices; see :func:`bootstrap`.
+
+        Parameters
+        ----------
+        n, seed, ci, scale, sign_change, indices, memory_bytes
+            As in :func:`bootstrap`.
+
+        Returns
+        -------
+        BootstrapResult
+            Resample statistics and percentile intervals.
+        """
         return bootstrap(self, n=n, seed=seed, ci=ci, scale=scale, sign_change=sign_change, indices=indices,
                          memory_bytes=memory_bytes)
 
@@ -639,7 +715,18 @@ def _htmt(model: core.CompiledModel, item_cor: np.ndarray) -> pd.DataFrame:
 
 @dataclass
 class PLSSummary:
-    """Printable bundle returned by :meth:`PLSResult.summary`."""
+    """Printable bundle returned by :meth:`PLSResult.summary`.
+
+    Attributes
+    ----------
+    info : dict
+        Model settings and fit facts (respondents, iterations, scheme).
+    paths, r2, reliability, loadings, htmt : DataFrame
+        As the :class:`PLSResult` attributes of the same names.
+    negative_index_weights : DataFrame
+        ``item``, ``construct``, ``weight`` of every negative ACSI index weight
+        (empty: none).
+    """
 
     info: dict
     paths: pd.DataFrame
@@ -668,10 +755,25 @@ class PLSSummary:
 class IndexResult:
     """ACSI-style 0-100 indices (:meth:`PLSResult.index`).
 
-    ``scores``: respondents x constructs; ``summary``: per construct ``index`` (mean),
-    ``low``/``high`` (t-interval of the mean index, level in ``interval``), ``n``,
-    ``negative_weights`` (count); ``weights``: the normalised unstandardised weights;
-    ``negative_weights``: ``item``, ``construct``, ``weight`` of each negative one.
+    Attributes
+    ----------
+    scores : DataFrame
+        Respondents x constructs, each on 0-100.
+    summary : DataFrame
+        Per construct ``index`` (mean), ``low``/``high`` (t-interval of the mean
+        index, level in ``interval``), ``n``, ``negative_weights`` (count).
+    weights : DataFrame
+        The normalised unstandardised outer weights.
+    interval : str
+        Level and kind of the interval.
+    negative_weights : DataFrame
+        ``item``, ``construct``, ``weight`` of each negative weight.
+
+    References
+    ----------
+    Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant, B. E. (1996).
+    The American Customer Satisfaction Index: Nature, purpose, and findings.
+    *Journal of Marketing*, 60(4), 7-18.
     """
 
     scores: pd.DataFrame
@@ -689,6 +791,29 @@ class BootstrapResult:
     ``target`` (item -> construct for loadings and weights, construct -> "index"
     for indices), ``original``, ``mean``, ``se`` (SD of the resamples, n - 1),
     ``t`` (original / se), ``low``, ``high`` (percentile interval).
+
+    Attributes
+    ----------
+    table : DataFrame
+        The tidy table described above.
+    n_resamples, n_failed, n_nonconverged, n_sign_changes : int
+        Resamples drawn; dropped (a constant item or a singular system); not
+        converged; with at least one construct sign flipped.
+    seed : int or None
+        Seed of the resampling.
+    ci : float
+        Level of the percentile intervals.
+    draws : dict
+        The raw resample estimates by kind (arrays, resamples first).
+    model : object
+        The model specification the resamples were estimated with.
+    original_paths, original_htmt : numpy.ndarray or None
+        The full-sample path and HTMT matrices.
+
+    References
+    ----------
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
+    Chapman & Hall.
     """
 
     table: pd.DataFrame
@@ -704,15 +829,38 @@ class BootstrapResult:
     original_htmt: np.ndarray | None = field(repr=False, default=None)
 
     def htmt(self) -> pd.DataFrame:
-        """HTMT with bootstrap intervals and the 0.85 / 0.90 verdicts; see :func:`csat_analysis.pls_assess.htmt_table`."""
+        """HTMT with bootstrap intervals and the 0.85 / 0.90 verdicts; see :func:`csat_analysis.pls_assess.htmt_table`.
+
+        Returns
+        -------
+        DataFrame
+            As :func:`csat_analysis.pls_assess.htmt_table`.
+        """
         return pls_assess.htmt_table(self)
 
     def indirect_effects(self, ci: float | None = None) -> pd.DataFrame:
-        """Specific indirect effects with intervals; see :func:`csat_analysis.pls_assess.indirect_effects`."""
+        """Specific indirect effects with intervals; see :func:`csat_analysis.pls_assess.indirect_effects`.
+
+        Parameters
+        ----------
+        ci : float, optional
+            Level of the percentile intervals; default the bootstrap's own.
+
+        Returns
+        -------
+        DataFrame
+            As :func:`csat_analysis.pls_assess.indirect_effects`.
+        """
         return pls_assess.indirect_effects(self, ci=ci)
 
     def summary(self) -> str:
-        """Paths, HTMT verdicts and indirect effects as text."""
+        """Paths, HTMT verdicts and indirect effects as text.
+
+        Returns
+        -------
+        str
+            The report text.
+        """
         return "\n".join([
             f"Bootstrap: {self.n_resamples} resamples ({self.n_failed} failed), {self.ci:.0%} percentile intervals",
             self.paths.round(3).to_string(index=False), "", "HTMT",
@@ -724,18 +872,22 @@ class BootstrapResult:
 
     @property
     def paths(self) -> pd.DataFrame:
+        """The rows of ``table`` for the path coefficients."""
         return self._kind("path")
 
     @property
     def loadings(self) -> pd.DataFrame:
+        """The rows of ``table`` for the outer loadings."""
         return self._kind("loading")
 
     @property
     def weights(self) -> pd.DataFrame:
+        """The rows of ``table`` for the outer weights."""
         return self._kind("weight")
 
     @property
     def indices(self) -> pd.DataFrame:
+        """The rows of ``table`` for the 0-100 index values."""
         return self._kind("index")
 
 
@@ -757,6 +909,8 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
 
     Parameters
     ----------
+    result : PLSResult
+        The fitted model (:func:`estimate`).
     n : int
         Number of resamples.
     seed : int
@@ -772,6 +926,24 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
         seminr. With the usual all-positive blocks both give the same numbers.
     indices : array (n, n_rows), optional
         Explicit resample row positions (0-based) instead of drawing them.
+    memory_bytes : float
+        Memory the batched estimation may use at once; more resamples are cut into
+        chunks.
+
+    Returns
+    -------
+    BootstrapResult
+        The tidy resample table, intervals and resample counts.
+
+    See Also
+    --------
+    estimate : The model being resampled.
+    csat_analysis.pls_assess.htmt_table : HTMT with bootstrap intervals.
+
+    References
+    ----------
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. New York:
+    Chapman & Hall.
 
     Examples
     --------

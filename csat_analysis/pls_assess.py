@@ -60,6 +60,11 @@ def _inverse_diagonal(cor: np.ndarray) -> np.ndarray:
 def vif(result) -> pd.DataFrame:
     """Variance inflation factors of the outer and inner models.
 
+    Parameters
+    ----------
+    result : PLSResult
+        A fitted model (:func:`csat_analysis.pls.estimate`).
+
     Returns
     -------
     DataFrame
@@ -105,6 +110,11 @@ def f_squared(result) -> pd.DataFrame:
     seminr's ``f_squared`` and SmartPLS do; a target left without antecedents has
     R²_excluded = 0. A construct the removal would disconnect is left out of that
     re-estimate.
+
+    Parameters
+    ----------
+    result : PLSResult
+        A fitted model (:func:`csat_analysis.pls.estimate`).
 
     Returns
     -------
@@ -174,11 +184,22 @@ def htmt_table(boot) -> pd.DataFrame:
     interval (level ``boot.ci``; Franke and Sarstedt 2019 use the one-sided 95%
     bound, i.e. ``ci=0.90``) is below 0.85 / 0.90. A point estimate above 1 fails both.
 
+    Parameters
+    ----------
+    boot : BootstrapResult
+        A bootstrap of the model (:func:`csat_analysis.pls.bootstrap`).
+
     Returns
     -------
     DataFrame
         ``construct_a``, ``construct_b``, ``htmt``, ``mean``, ``se``, ``low``,
         ``high``, ``discriminant_085``, ``discriminant_090``, ``verdict``.
+
+    References
+    ----------
+    Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing
+    discriminant validity in variance-based structural equation modeling. *Journal of
+    the Academy of Marketing Science*, 43(1), 115-135.
     """
     constructs = boot.model.constructs
     a, b = np.triu_indices(len(constructs), 1)
@@ -212,6 +233,13 @@ def _chains(paths: np.ndarray) -> list[list[int]]:
 
 def indirect_effects(boot, *, ci: float | None = None) -> pd.DataFrame:
     """Specific indirect effects (products of paths along each chain) with bootstrap intervals.
+
+    Parameters
+    ----------
+    boot : BootstrapResult
+        A bootstrap of the model (:func:`csat_analysis.pls.bootstrap`).
+    ci : float, optional
+        Level of the percentile intervals; default the bootstrap's own.
 
     Returns
     -------
@@ -260,6 +288,25 @@ class PredictResult:
     ``predictive_power``: Shmueli et al.'s (2019) reading: "high" when every item's
     PLS RMSE beats the LM, "medium" for most, "low" for a minority, "none" for none
     or when any Q²predict <= 0.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The per-item table described above.
+    folds, repeats : int
+        Folds per repetition and repetitions.
+    technique : str
+        ``"DA"`` or ``"EA"``.
+    predictive_power : str
+        ``"high"``, ``"medium"``, ``"low"`` or ``"none"``.
+    predictions : numpy.ndarray
+        PLS out-of-sample predictions, shape (repeats, respondents, endogenous items).
+
+    References
+    ----------
+    Shmueli, G., Sarstedt, M., Hair, J. F., Cheah, J.-H., Ting, H., Vaithilingam, S.,
+    & Ringle, C. M. (2019). Predictive model assessment in PLS-SEM: guidelines for
+    using PLSpredict. *European Journal of Marketing*, 53(11), 2322-2347.
     """
 
     table: pd.DataFrame
@@ -270,6 +317,13 @@ class PredictResult:
     predictions: np.ndarray = field(repr=False, default=None)  # (repeats, n, endogenous items), PLS
 
     def summary(self) -> str:
+        """The predictive power and the per-item table as text.
+
+        Returns
+        -------
+        str
+            The report text.
+        """
         return "\n".join([
             f"PLSpredict ({self.repeats} x {self.folds}-fold, {self.technique} technique): "
             f"predictive power {self.predictive_power}",
@@ -306,12 +360,22 @@ def predict(result, folds: int = 10, repeats: int = 10, seed: int | None = 0, *,
 
     Parameters
     ----------
+    result : PLSResult
+        A fitted model (:func:`csat_analysis.pls.estimate`).
     folds, repeats : int
+        Number of folds, and of repetitions with a new shuffle.
     seed : int
         Same seed -> same folds.
     technique : {"DA", "EA"}
+        Predict endogenous scores from their direct antecedents or from the
+        exogenous constructs.
     orderings : list of permutations, optional
         Explicit row orders (0-based), one per repetition, instead of shuffling.
+
+    Returns
+    -------
+    PredictResult
+        Per-item out-of-sample metrics and the predictive-power reading.
 
     Examples
     --------
@@ -414,6 +478,34 @@ class MGAResult:
     sizes; ``n_permutations`` the permutations used per comparison (failed ones, a
     constant item or singular system within a group, are dropped and counted in
     ``n_failed``).
+
+    Attributes
+    ----------
+    table : DataFrame
+        The per-comparison, per-path table described above.
+    groups : Series
+        Group sizes.
+    n_permutations, n_failed : dict
+        Permutations used and dropped, per comparison.
+    comparisons : str
+        ``"pairwise"`` or ``"rest"``.
+    seed : int or None
+        Seed of the permutations.
+    draws : dict
+        The permuted path differences per comparison.
+
+    See Also
+    --------
+    mga : Runs the test.
+
+    References
+    ----------
+    Chin, W. W., & Dibbern, J. (2010). An introduction to a permutation based
+    procedure for multi-group PLS analysis: Results of tests of differences on
+    simulated data and a cross cultural analysis of the sourcing of information
+    system services between Germany and the USA. In V. Esposito Vinzi, W. W. Chin,
+    J. Henseler, & H. Wang (Eds.), *Handbook of Partial Least Squares* (pp. 171-193).
+    Berlin: Springer.
     """
 
     table: pd.DataFrame
@@ -425,6 +517,13 @@ class MGAResult:
     draws: dict = field(repr=False, default_factory=dict)
 
     def summary(self) -> str:
+        """The comparisons with formatted p-values as text.
+
+        Returns
+        -------
+        str
+            The report text.
+        """
         shown = self.table.copy()
         shown["p_value"] = [("< 0.001" if p < 0.001 else f"{p:.3f}") for p in shown["p_value"]]
         return "\n".join([
@@ -459,18 +558,37 @@ def mga(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str
 
     Parameters
     ----------
+    data : DataFrame
+        One row per respondent, holding the items and ``by``.
+    measurement : dict
+        ``{construct: [items]}``, as in :func:`csat_analysis.pls.estimate`.
+    structural : sequence of (str, str)
+        Paths ``(source, target)``.
     by : str
         Group column (rows with a missing group are left out).
     n : int
         Permutations per comparison.
+    seed : int, optional
+        Seed of the permutations.
     comparisons : {"pairwise", "rest"}
         Every pair of groups, or each group against all the others pooled.
     modes, scheme, missing, max_iter, tol
         As in :func:`csat_analysis.pls.estimate`.
+    memory_bytes : float
+        Memory the batched estimation may use at once; more permutations are cut
+        into chunks.
 
     Returns
     -------
     MGAResult
+
+    References
+    ----------
+    Chin, W. W., & Dibbern, J. (2010). An introduction to a permutation based procedure
+    for multi-group PLS analysis: Results of tests of differences on simulated data and
+    a cross cultural analysis of the sourcing of information system services between
+    Germany and the USA. In V. Esposito Vinzi, W. W. Chin, J. Henseler, & H. Wang
+    (Eds.), *Handbook of Partial Least Squares* (pp. 171-193). Berlin: Springer.
 
     Examples
     --------

@@ -363,20 +363,48 @@ class Citations:
         return list(self._keys)
 
     def add(self, *keys: str) -> None:
-        """Record sources as cited without writing a citation (e.g. a method named in a table)."""
+        """Record sources as cited without writing a citation (e.g. a method named in a table).
+
+        Parameters
+        ----------
+        *keys : str
+            Keys of :data:`REFERENCES`.
+        """
         for key in keys:
             _reference(key)
             if key not in self._keys:
                 self._keys.append(key)
 
     def cite(self, *keys: str) -> str:
-        """Record ``keys`` as cited and return their in-text citation (see :func:`cite`)."""
+        """Record ``keys`` as cited and return their in-text citation (see :func:`cite`).
+
+        Parameters
+        ----------
+        *keys : str
+            Keys of :data:`REFERENCES`.
+
+        Returns
+        -------
+        str
+            The in-text citation, e.g. ``"Fornell et al. (1996)"``.
+        """
         text = cite(*keys)
         self.add(*keys)
         return text
 
     def markdown(self, heading: str | None = None) -> str:
-        """The References section of everything cited so far (see :func:`references_markdown`)."""
+        """The References section of everything cited so far (see :func:`references_markdown`).
+
+        Parameters
+        ----------
+        heading : str, optional
+            The section's heading line (default: "References", translated into the current language).
+
+        Returns
+        -------
+        str
+            The heading and one list item per cited source, sorted by author.
+        """
         return references_markdown(self._keys, heading=heading)
 
     def __contains__(self, key: object) -> bool:

@@ -42,6 +42,18 @@ def fit_logit(formula: str, data: pd.DataFrame):
     Perfect separation, a singular design, no convergence or infinite standard errors
     all raise, with the formula in the message.
 
+    Parameters
+    ----------
+    formula : str
+        A statsmodels (patsy) formula, ``"outcome ~ x1 + x2"``.
+    data : DataFrame
+        The data the formula's columns come from.
+
+    Returns
+    -------
+    statsmodels.discrete.discrete_model.BinaryResultsWrapper
+        The fitted logit.
+
     Examples
     --------
     >>> import pandas as pd
@@ -70,6 +82,13 @@ def fit_logit(formula: str, data: pd.DataFrame):
 
 def odds_ratio_table(fit, ci: float = 0.95) -> pd.DataFrame:
     """Tidy odds ratios of a fitted logit, without the intercept.
+
+    Parameters
+    ----------
+    fit : statsmodels LogitResults
+        A fitted logit, for example from :func:`fit_logit`.
+    ci : float
+        Confidence level of the Wald intervals.
 
     Returns
     -------
@@ -121,7 +140,13 @@ class LogisticResult:
     pseudo_r2: float
 
     def summary(self):
-        """statsmodels' summary of the fit."""
+        """The statsmodels summary of the fit.
+
+        Returns
+        -------
+        statsmodels.iolib.summary.Summary
+            Printable summary tables.
+        """
         return self.fit.summary()
 
 
@@ -139,6 +164,25 @@ def logistic(data: pd.DataFrame, outcome: str, covariates: Sequence[str], *,
     Numeric covariates enter linearly; booleans, text and categoricals as dummies
     against their first level, or against ``reference[column]``. Column names are
     quoted with ``Q("...")``, so any name without a double quote works.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per observation.
+    outcome : str
+        True/False (or 0/1) column to model.
+    covariates : sequence of str
+        Columns on the right-hand side.
+    reference : dict, optional
+        ``{column: level}``: the reference level of a categorical covariate (default
+        its first level).
+    ci : float
+        Confidence level of the odds-ratio intervals.
+
+    Returns
+    -------
+    LogisticResult
+        Odds ratios (``table``), fit statistics and the statsmodels fit.
 
     Raises
     ------

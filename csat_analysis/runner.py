@@ -77,7 +77,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import __version__
+from . import __version__, resources
 from ._safety import csv_cell, escape_html, markdown_to_safe_html, safe_yaml_load, sanitize_html
 from .errors import CsatError, ParameterError, StudyError
 from .i18n import N_, check_language, translate_notebook, translator
@@ -301,9 +301,8 @@ def _load_study(entry: Any, source: Path, position: int) -> Study:
         raise StudyError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(STUDY_KEYS)}")
     if not isinstance(entry.get("notebook"), str) or not entry["notebook"]:
         raise StudyError(f"{where}: 'notebook' (a path to an .ipynb file) is required")
-    notebook = Path(entry["notebook"])
-    if not notebook.is_absolute():
-        notebook = Path(os.path.normpath(source.parent / notebook))
+    # a bare name (``notebook: satisfaction_vs_loyalty``) is a bundled study, else a path
+    notebook = resources.resolve_notebook(entry["notebook"], source.parent)
     name = entry.get("name", notebook.stem)
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise StudyError(f"{where}: name {name!r} must be letters, digits, '_', '-' or '.' (it names a folder)")
@@ -465,8 +464,7 @@ def _check_json_value(value: Any, where: str) -> None:
 
 def _data_dir() -> Path:
     # As csat_analysis.datasets.DATA_DIR, read at call time and without importing pandas.
-    default = Path(__file__).resolve().parents[1] / "data" / "raw"
-    return Path(os.environ.get("CSAT_DATA_DIR", default))
+    return resources.data_dir()
 
 
 def _bundled_manifest() -> dict[str, dict[str, Any]]:

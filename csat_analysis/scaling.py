@@ -1,4 +1,6 @@
-"""Rating scales: recoding, reversing, rescaling, composite scores, top and bottom boxes; reliability of
+"""Rating scales, the reliability of multi-item scales and response-quality flags.
+
+Recoding, reversing, rescaling, composite scores, top and bottom boxes; reliability of
 multi-item scales (Cronbach's alpha with Feldt's interval, composite reliability, AVE);
 response-quality flags (straight-lining, speeding).
 
@@ -72,6 +74,7 @@ class Scale:
 
     @property
     def width(self) -> float:
+        """The scale's range, ``high - low``."""
         return self.high - self.low
 
     @classmethod
@@ -182,6 +185,22 @@ def reverse(values, scale: Scale | tuple | Mapping, *, name: str = "values") -> 
 def rescale(values, scale: Scale | tuple | Mapping, to: tuple[float, float] = (0, 100), *,
             name: str = "values") -> pd.Series:
     """Map ratings linearly from ``scale`` onto ``to`` (default 0-100, as ACSI indices).
+
+    Parameters
+    ----------
+    values : array-like or Series
+        Ratings on ``scale`` (numbers, or the scale's labels); missing stays missing.
+    scale : Scale, (low, high) or label mapping
+        The rating scale the values are on.
+    to : tuple of float
+        Lowest and highest value of the target range.
+    name : str
+        Column name used in error messages.
+
+    Returns
+    -------
+    pandas.Series
+        The rescaled values, float; missing stays missing.
 
     Examples
     --------
@@ -345,6 +364,22 @@ def top_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str = "
 def bottom_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str = "values") -> pd.Series:
     """Flag ratings in the bottom ``k`` boxes: ``value <= low + (k - 1)`` (mirror of :func:`top_box`).
 
+    Parameters
+    ----------
+    values : array-like or Series
+        Ratings on ``scale`` (numbers, or the scale's labels); missing stays missing.
+    scale : Scale, (low, high) or label mapping
+        The rating scale.
+    k : int
+        Number of bottom boxes (1 to the scale's width).
+    name : str
+        Column name used in error messages.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable boolean; missing ratings stay missing.
+
     Examples
     --------
     >>> bottom_box(["Very dissatisfied", "Satisfied"], {"Very dissatisfied": 1, "Dissatisfied": 2,
@@ -428,6 +463,19 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, *, standardized: bool 
         ``value`` alpha, ``low``/``high`` Feldt bounds, ``n`` complete responses,
         ``n_dropped`` incomplete ones; ``se`` is not defined (nan).
 
+    See Also
+    --------
+    alpha_if_deleted : Alpha without each item.
+    composite_reliability : Reliability from PLS loadings.
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    *Psychometrika*, 16(3), 297-334.
+
+    Feldt, L. S. (1965). The approximate sampling distribution of Kuder-Richardson
+    reliability coefficient twenty. *Psychometrika*, 30(3), 357-370.
+
     Examples
     --------
     >>> items = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 3, 5, 5], "q3": [1, 3, 3, 4, 4]})
@@ -450,6 +498,15 @@ def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, *, standardized: bool 
 
 def alpha_if_deleted(items: pd.DataFrame, *, standardized: bool = False, nan_policy: str = "omit") -> pd.Series:
     """Cronbach's alpha of the scale without each item in turn (complete cases).
+
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per respondent; incomplete rows are dropped.
+    standardized : bool
+        Use the item correlation matrix (standardised alpha) instead of the covariances.
+    nan_policy : {"omit", "raise"}
+        Drop incomplete rows (default) or raise an error naming them.
 
     Returns
     -------
@@ -478,9 +535,13 @@ def item_total_correlations(items: pd.DataFrame, *, corrected: bool = True, nan_
 
     Parameters
     ----------
+    items : DataFrame
+        One column per item, one row per respondent; incomplete rows are dropped.
     corrected : bool
         Correlate with the sum of the *other* items (default), so an item does not
         correlate with itself.
+    nan_policy : {"omit", "raise"}
+        Drop incomplete rows (default) or raise an error naming them.
 
     Returns
     -------
@@ -540,6 +601,17 @@ def composite_reliability(loadings):
     -------
     float for one construct, else a Series indexed by construct.
 
+    See Also
+    --------
+    average_variance_extracted : Convergent validity from the same loadings.
+    cronbach_alpha : Reliability from the item covariances.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*,
+    18(1), 39-50.
+
     Examples
     --------
     >>> round(composite_reliability([0.8, 0.7, 0.9]), 4)  # 2.4**2 / (2.4**2 + 1.06)
@@ -557,6 +629,17 @@ def average_variance_extracted(loadings):
     ----------
     loadings : array-like or DataFrame
         As in :func:`composite_reliability`.
+
+    Returns
+    -------
+    float or Series
+        A float for one construct, else a Series indexed by construct.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. *Journal of Marketing Research*,
+    18(1), 39-50.
 
     Examples
     --------
@@ -630,6 +713,8 @@ def flag_speeders(durations, threshold: float, *, relative: bool = False) -> pd.
     threshold : float
         Same unit as ``durations``; with ``relative=True`` a share of the median
         duration instead (e.g. 0.5: faster than half the median, a common rule).
+    relative : bool
+        Read ``threshold`` as a share of the median duration.
 
     Returns
     -------

@@ -302,7 +302,19 @@ _POSITIVE = ["fast_hours", "resolution_hours_sigma", "open_hours_median", "open_
 
 @dataclass(frozen=True)
 class SimulatedPanel:
-    """A simulated panel: ``data`` (one row per respondent) and the ``truth`` behind it."""
+    """A simulated panel: ``data`` (one row per respondent) and the ``truth`` behind it.
+
+    Attributes
+    ----------
+    data : DataFrame
+        One row per simulated respondent.
+    truth : dict
+        The generating values (paths, rates, shares) the data were drawn from.
+
+    See Also
+    --------
+    simulate_panel : Draws a panel.
+    """
 
     data: pd.DataFrame
     truth: dict

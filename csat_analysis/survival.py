@@ -134,6 +134,20 @@ def kaplan_meier(data: pd.DataFrame, time: str, event: str, by: str | Sequence[s
         stays at 1 has no estimable uncertainty from the log-log transform, not zero
         uncertainty (and no log(0) is ever taken).
 
+    See Also
+    --------
+    median_survival : Median lifetime per group.
+    logrank : Test that the curves are equal.
+    cox : Hazard ratios of covariates.
+
+    References
+    ----------
+    Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from incomplete
+    observations. *Journal of the American Statistical Association*, 53(282), 457-481.
+
+    Greenwood, M. (1926). *The Natural Duration of Cancer*. Reports on Public Health and
+    Medical Subjects, No. 33. London: His Majesty's Stationery Office.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"t": [1, 2, 2, 3, 4, 5], "event": [1, 1, 0, 1, 0, 1]})
@@ -177,10 +191,28 @@ def median_survival(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
     ``median`` is missing and ``reached`` is False. The interval is statsmodels'
     (Brookmeyer-Crowley, cloglog); a bound that cannot be estimated is missing.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per subject.
+    time : str
+        Non-negative times (no missing values).
+    event : str
+        True/False or 0/1: the event happened (false: censored at ``time``).
+    by : str or list of str, optional
+        One median per group (rows with a missing key are left out).
+    ci : float
+        Confidence level of the interval.
+
     Returns
     -------
     DataFrame
         ``[*by, "n", "events", "median", "low", "high", "reached"]``.
+
+    References
+    ----------
+    Brookmeyer, R., & Crowley, J. (1982). A confidence interval for the median survival
+    time. *Biometrics*, 38(1), 29-41.
 
     Examples
     --------
@@ -220,6 +252,14 @@ def restricted_mean(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
 
     Parameters
     ----------
+    data : DataFrame
+        One row per subject.
+    time : str
+        Non-negative times (no missing values).
+    event : str
+        True/False or 0/1: the event happened (false: censored at ``time``).
+    by : str or list of str, optional
+        One restricted mean per group (rows with a missing key are left out).
     horizon : float, optional
         Default: the shortest of the groups' longest observed times, so every group's
         curve is observed up to the horizon.
@@ -260,11 +300,27 @@ def logrank(data: pd.DataFrame, time: str, event: str, by: str) -> pd.DataFrame:
     p-value is the chi-square upper tail (``chi2.sf``), so tiny p-values stay
     positive instead of rounding to 0.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per subject.
+    time : str
+        Non-negative times (no missing values).
+    event : str
+        True/False or 0/1: the event happened (false: censored at ``time``).
+    by : str
+        Column whose levels are compared.
+
     Returns
     -------
     DataFrame
         One row: ``by`` (the column name), ``groups``, ``statistic`` (chi-square),
         ``dof``, ``p_value``.
+
+    References
+    ----------
+    Mantel, N. (1966). Evaluation of survival data and two new rank order statistics
+    arising in its consideration. *Cancer Chemotherapy Reports*, 50(3), 163-170.
 
     Examples
     --------
@@ -423,8 +479,18 @@ class CoxResult:
         Proportional-hazards test per covariate and ``GLOBAL``: ``term``,
         ``statistic``, ``dof``, ``p_value`` (small p: the hazard ratio changes over time).
     n, events : int
+        Subjects and events used.
     loglik : float
+        Log partial likelihood at the estimate.
     ties : str
+        Tie handling (``"efron"`` or ``"breslow"``).
+    counts : dict
+        Pair counts behind the concordance: ``concordant``, ``discordant``, ``tied_x``.
+
+    References
+    ----------
+    Cox, D. R. (1972). Regression models and life-tables. *Journal of the Royal
+    Statistical Society: Series B*, 34(2), 187-220.
     """
 
     table: pd.DataFrame
@@ -440,6 +506,11 @@ class CoxResult:
         """Printable report: hazard ratios, concordance and the proportional-hazards check.
 
         p-values below 0.001 print as "< 0.001" (the tables keep the exact values).
+
+        Returns
+        -------
+        str
+            The report text.
         """
         global_row = self.ph_test.iloc[-1]
         return "\n".join([
@@ -479,6 +550,11 @@ def cox(data: pd.DataFrame, time: str, event: str, covariates: str | Sequence[st
     Returns
     -------
     CoxResult
+
+    References
+    ----------
+    Cox, D. R. (1972). Regression models and life-tables. *Journal of the Royal
+    Statistical Society, Series B*, 34(2), 187-220.
 
     Examples
     --------

@@ -60,10 +60,19 @@ def effective_sample_size(weights, data: pd.DataFrame | None = None) -> float:
     data : DataFrame, optional
         Needed when ``weights`` is a column name.
 
+    Returns
+    -------
+    float
+        Kish's effective sample size.
+
     Raises
     ------
     SurveyDataError
         Missing, non-numeric, negative or zero weights (naming values and rows).
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*. New York: Wiley.
 
     Examples
     --------
@@ -166,6 +175,17 @@ def rake(data: pd.DataFrame, margins: Mapping, max_iter: int = 100, tol: float =
         respondents); non-positive base weights; and margins that the sample cannot
         reach within ``max_iter`` passes (e.g. two variables perfectly confounded in
         the sample), naming the largest gap per variable.
+
+    See Also
+    --------
+    effective_sample_size : What the weights leave of the sample.
+    csat_analysis.design.SurveyDesign : Raked estimates with design-based variances.
+
+    References
+    ----------
+    Deming, W. E., & Stephan, F. F. (1940). On a least squares adjustment of a sampled
+    frequency table when the expected marginal totals are known. *Annals of Mathematical
+    Statistics*, 11(4), 427-444.
 
     Examples
     --------
