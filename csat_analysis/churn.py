@@ -157,6 +157,18 @@ def tenure_bands(tenure, edges: Sequence[float] = TENURE_EDGES) -> pd.Series:
     Bands are closed on the left: with the default edges a customer of 6 months is in
     ``"6-11"``.
 
+    Parameters
+    ----------
+    tenure : array-like or Series
+        Tenure in months.
+    edges : sequence of float
+        Strictly increasing band edges; the last may be ``np.inf``.
+
+    Returns
+    -------
+    Series
+        Categorical bands, closed on the left, labelled in months.
+
     Examples
     --------
     >>> tenure_bands([0, 5, 6, 30, 72]).tolist()
@@ -330,8 +342,27 @@ def _linearised_share_interval(data: pd.DataFrame, by: list[str], churned: np.nd
 def churn_by_segments(data: pd.DataFrame, churn: str, segments: Sequence[str], **kwargs) -> pd.DataFrame:
     """:func:`churn_by_segment` for each segment column in turn, stacked in long form.
 
-    Returns one row per (``segment``, ``level``) with the columns of
-    :func:`churn_by_segment`; ``level`` holds the level as text.
+    Parameters
+    ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    segments : sequence of str
+        Segment columns, each analysed on its own.
+    **kwargs
+        Passed to :func:`churn_by_segment` (``tenure``, ``base``, ``weights``, ``ci``, ...).
+
+    Returns
+    -------
+    DataFrame
+        One row per (``segment``, ``level``) with the columns of
+        :func:`churn_by_segment`; ``level`` holds the level as text.
+
+    See Also
+    --------
+    churn_by_segment : One segmentation at a time.
+    for_each_segment : The stacking used here.
 
     Examples
     --------
@@ -350,6 +381,22 @@ def for_each_segment(function, data: pd.DataFrame, segments: Sequence[str], **kw
 
     The segment column of each result becomes ``segment`` (its name) and ``level``
     (the level as text), so several segmentations fit in one tidy table.
+
+    Parameters
+    ----------
+    function : callable
+        A function taking ``data`` and ``by=`` and returning a table with the ``by`` column.
+    data : DataFrame
+        Customer table, one row per customer.
+    segments : sequence of str
+        Segment columns, each analysed on its own.
+    **kwargs
+        Passed to ``function``.
+
+    Returns
+    -------
+    DataFrame
+        The results stacked, with ``segment`` and ``level`` first.
 
     Examples
     --------
@@ -379,6 +426,18 @@ def geometric_lifetime(monthly_hazard: float, horizon: float) -> dict[str, float
     restricted mean up to ``horizon`` months is the sum of ``S`` over months
     ``0 .. horizon - 1``. This is the known truth a Kaplan-Meier curve on simulated
     data should recover.
+
+    Parameters
+    ----------
+    monthly_hazard : float
+        Constant monthly churn probability, strictly between 0 and 1.
+    horizon : float
+        Restriction time of the restricted mean, in months.
+
+    Returns
+    -------
+    dict
+        ``median`` and ``rmst`` (restricted mean up to ``horizon``), in months.
 
     Examples
     --------
@@ -413,12 +472,30 @@ def retention_curves(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequ
     Customers still active are right-censored at their tenure
     (:func:`csat_analysis.survival.kaplan_meier`).
 
+    Parameters
+    ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    tenure : str
+        Tenure column (months); customers still active are censored at their tenure.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    by : str or list of str, optional
+        Segment column(s); several columns are crossed. Default: all customers together.
+    ci : float
+        Confidence level.
+
     Returns
     -------
     DataFrame
         Segment columns, ``time``, ``at_risk``, ``events``, ``survival``, ``se``
         (Greenwood), ``low``, ``high``. Each curve starts with a row at time 0 with
         survival 1; the other rows are the event times.
+
+    See Also
+    --------
+    csat_analysis.survival.kaplan_meier : The estimator.
+    median_lifetime : The median read off these curves.
 
     Examples
     --------
@@ -443,6 +520,19 @@ def median_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Seque
     does (most customers still active) ``median`` is missing and ``reached`` is False
     (:func:`csat_analysis.survival.median_survival`).
 
+    Parameters
+    ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    tenure : str
+        Tenure column (months); customers still active are censored at their tenure.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    by : str or list of str, optional
+        Segment column(s); several columns are crossed. Default: all customers together.
+    ci : float
+        Confidence level.
+
     Returns
     -------
     DataFrame
@@ -462,6 +552,17 @@ def median_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Seque
 def logrank(data: pd.DataFrame, tenure: str, churn: str, by: str) -> pd.DataFrame:
     """Log-rank test that the retention curves of ``by``'s levels are equal.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    tenure : str
+        Tenure column (months); customers still active are censored at their tenure.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    by : str
+        Segment column whose levels are compared.
+
     Returns
     -------
     DataFrame
@@ -470,6 +571,11 @@ def logrank(data: pd.DataFrame, tenure: str, churn: str, by: str) -> pd.DataFram
         the chi-square survival function). A tail beyond the smallest positive double
         (the IBM telco contracts give about 1e-511) is reported at that floor,
         :data:`P_VALUE_FLOOR`: an upper bound, never an impossible 0.
+
+    See Also
+    --------
+    logrank_by_segment : One test per segment column.
+    csat_analysis.survival.logrank : The test.
 
     Examples
     --------
@@ -491,6 +597,17 @@ def segment_association(data: pd.DataFrame, churn: str, segments: Sequence[str],
     Counts are unweighted (the test's reference distribution needs counts). A
     segment column with a single level, or data where nobody or everybody churned,
     gives a row with missing statistics rather than an error.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    segments : sequence of str
+        Segment columns, each analysed on its own.
+    ci : float
+        Confidence level. of Cramér's V.
 
     Returns
     -------
@@ -531,6 +648,22 @@ def logrank_by_segment(data: pd.DataFrame, tenure: str, churn: str, segments: Se
 
     Without segments the table is empty (with its columns).
 
+    Parameters
+    ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    tenure : str
+        Tenure column (months); customers still active are censored at their tenure.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    segments : sequence of str
+        Segment columns, each analysed on its own.
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`logrank`, one per segment column.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6], "left": [1, 1, 1, 0, 0, 1],
@@ -555,6 +688,14 @@ def restricted_mean_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: st
 
     Parameters
     ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    tenure : str
+        Tenure column (months); customers still active are censored at their tenure.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    by : str or list of str, optional
+        Segment column(s); several columns are crossed. Default: all customers together.
     horizon : float, optional
         Default: the shortest of the segments' longest observed tenures, so every
         segment's curve is observed up to the horizon.
@@ -610,6 +751,22 @@ def churn_drivers(data: pd.DataFrame, churn: str, covariates: Sequence[str], ci:
     against their first level. Column names are quoted with ``Q("...")``, so any name
     works.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    covariates : sequence of str
+        Columns entering the model.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    ChurnDrivers
+        Odds ratios with intervals, the sample size, McFadden's pseudo R-squared and the fit.
+
     Raises
     ------
     ModelSpecError
@@ -663,6 +820,14 @@ def lifetime_value(
 
     Parameters
     ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    tenure : str
+        Tenure column, in months.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    by : str or list of str, optional
+        Segment column(s); several columns are crossed. Default: all customers together.
     monthly_revenue : str
         Column of revenue per customer per month (tenure must be in months).
     margin : float
@@ -732,12 +897,16 @@ def churn_causes(data: pd.DataFrame, cause: str, *, churn: str | None = None,
 
     Parameters
     ----------
+    data : DataFrame
+        Customer table, one row per customer.
     cause : str
         Column naming why each churned customer left (missing for active customers).
     churn : str, optional
         Churn column; when given, a churned customer without a cause is an error.
     controllable : sequence of str
         Causes the company can act on (default: competitor, quality, indifference).
+    ci : float
+        Confidence level.
 
     Returns
     -------
@@ -836,6 +1005,11 @@ def tier_example() -> pd.DataFrame:
     start-based rates are exactly 42% and 23%: A-tier 50 dealers at the start, 3 new,
     32 at the end; B-tier 300 at the start, 15 new, 246 at the end.
 
+    Returns
+    -------
+    DataFrame
+        ``tier``, ``start``, ``new``, ``end``, ``churned``, ``rate_start``, ``rate_end``, ``retention``.
+
     Examples
     --------
     >>> tier_example()["rate_start"].round(2).tolist()
@@ -854,6 +1028,24 @@ def retention_curves_by_segment(data: pd.DataFrame, tenure: str, churn: str, seg
     """:func:`retention_curves` per segment in long form (``segment``, ``level``, curve columns).
 
     Without segments there is one curve, with ``segment`` "all customers" and ``level`` "all".
+
+    Parameters
+    ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    tenure : str
+        Tenure column (months); customers still active are censored at their tenure.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    segments : sequence of str
+        Segment columns, each analysed on its own.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``segment``, ``level`` and the columns of :func:`retention_curves`.
 
     Examples
     --------
@@ -875,6 +1067,19 @@ def simulation_check(data: pd.DataFrame, tenure: str, churn: str, monthly_hazard
     ``monthly_hazards`` maps ``"repurchase"`` / ``"no_repurchase"`` to the simulator's
     monthly churn hazard (``StudyData.truth["monthly_churn_hazard"]``); ``by`` is the
     boolean column they refer to. The horizon is the longest tenure in the data.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Customer table, one row per customer.
+    tenure : str
+        Tenure column (months); customers still active are censored at their tenure.
+    churn : str
+        Boolean (or 0/1) column: the customer left.
+    monthly_hazards : dict
+        ``{"repurchase": h1, "no_repurchase": h2}``, the simulator's monthly hazards.
+    by : str
+        Boolean column the hazards refer to.
 
     Returns
     -------

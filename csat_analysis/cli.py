@@ -43,6 +43,13 @@ exit status: 0 all runs ok, 1 a run failed (or the index could not be written),
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``csat`` argument parser: ``run``, ``list``, ``describe``, ``datasets`` and ``export``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser, one sub-command per command.
+    """
     parser = argparse.ArgumentParser(
         prog="csat", description=DESCRIPTION, epilog=STUDY_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -214,7 +221,20 @@ COMMANDS = {"run": _command_run, "list": _command_list, "datasets": _command_dat
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``csat`` command; returns the exit status."""
+    """Run the ``csat`` command; returns the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 1 when a run failed or a file could not be
+        written, 2 for invalid input (a :class:`~csat_analysis.errors.CsatError`), 3 when
+        another ``csat run`` holds the reports folder.
+    """
     from .runner import ReportsBusyError
 
     args = build_parser().parse_args(argv)

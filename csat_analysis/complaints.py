@@ -213,6 +213,11 @@ def tarp_table() -> pd.DataFrame:
     Assistance Research Programs (TARP), *Consumer Complaint Handling in America: An
     Update Study*, U.S. Office of Consumer Affairs, 1986 (figures as commonly quoted).
 
+    Returns
+    -------
+    DataFrame
+        ``status``, ``severity``, ``rate``: the share intending to repurchase.
+
     Examples
     --------
     >>> tarp_table().query("status == 'resolved_quickly' and severity == 'minor'")["rate"].item()
@@ -288,12 +293,15 @@ def complaint_funnel(
         Yes/no columns (True/False or 0/1; a survey description's ``labels`` recode text
         answers). ``complained`` may be missing where there was no problem (the question
         is usually asked only after one).
-    first_contact, resolved : str, optional
-        Yes/no columns (resolved at first contact; resolved at all); may be missing
-        for customers who did not complain.
+    first_contact : str, optional
+        Yes/no column: resolved at first contact; may be missing for customers who did
+        not complain.
     escalation : str, optional
         Integer column: 0 did not complain, 1 front line only, 2 reached middle
         management, 3 reached top management.
+    resolved : str, optional
+        Yes/no column: resolved at all; may be missing for customers who did not
+        complain.
     weights : str or array-like, optional
         Survey weights: a column name or one weight per row; shares are weighted,
         counts are not.
@@ -391,6 +399,19 @@ def compare_funnel(funnel: pd.DataFrame, published: dict[str, float] | None = No
     Returns the funnel's stages that ``published`` quantifies, with
     ``published_share`` and ``published_in_interval`` (whether the published share
     lies inside the observed interval).
+
+    Parameters
+    ----------
+    funnel : DataFrame
+        A :func:`complaint_funnel` table.
+    published : dict of str to float, optional
+        Published share per stage (default: :data:`TARP_FUNNEL_SHARES`).
+
+    Returns
+    -------
+    DataFrame
+        The stages that ``published`` quantifies, with ``published_share`` and
+        ``published_in_interval`` (whether the published share lies inside the observed interval).
 
     Examples
     --------
@@ -524,6 +545,22 @@ def derive_fast_status(data: pd.DataFrame, status: str, hours: str, fast_hours: 
     For a complaint log whose status column has no ``resolved_quickly``: a resolved
     complaint counts as quick when ``hours <= fast_hours``.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    status : str
+        Complaint status column (values from :data:`STATUSES`).
+    hours : str
+        Hours from complaint to resolution (missing while open).
+    fast_hours : float
+        Resolution time (hours) at or below which a resolution counts as quick.
+
+    Returns
+    -------
+    Series
+        The statuses, categorical over :data:`STATUSES`, with quick resolutions as ``resolved_quickly``.
+
     Raises
     ------
     SurveyDataError
@@ -612,6 +649,17 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
     :func:`csat_analysis.effsize.cramers_v_table`. ``severity=None``: one test over all
     customers (severity ``"all"``, customers without a problem included).
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    outcome : str
+        Yes/no outcome column (True/False or 0/1), e.g. repurchase intention.
+    status : str
+        Complaint status column (values from :data:`STATUSES`).
+    severity : str, optional
+        Problem severity column; one test per severity. None: one test over all customers.
+
     Returns
     -------
     DataFrame
@@ -684,6 +732,23 @@ def outcome_model(
     outcome are left out; a missing covariate is a :class:`SurveyDataError`. The model
     is unweighted.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    outcome : str
+        Yes/no outcome column (True/False or 0/1), e.g. repurchase intention.
+    status : str
+        Complaint status column (values from :data:`STATUSES`).
+    severity : str, optional
+        Problem severity column.
+    covariates : sequence of str
+        Further columns entering the model.
+    reference : str
+        The status the others are compared with.
+    ci : float
+        Confidence level.
+
     Returns
     -------
     DataFrame
@@ -731,6 +796,29 @@ class RecoveryParadox:
     ``cohens_h`` is the effect size ``2 asin(sqrt(fast_rate)) - 2 asin(sqrt(baseline_rate))``
     (Cohen 1988) with its normal interval (variance ``1/n`` per group, effective sizes
     with weights).
+
+    Attributes
+    ----------
+    fast_rate, baseline_rate : float
+        Outcome rates of the quickly resolved complainants and of the baseline group.
+    n_fast, n_baseline : int
+        Customers in each group (with a known outcome).
+    difference : float
+        ``fast_rate - baseline_rate``.
+    low, high : float
+        Newcombe hybrid score interval of the difference.
+    p_value : float
+        Two-sided two-proportion z-test.
+    verdict : str
+        ``"supported"``, ``"contradicted"`` or ``"inconclusive"``.
+    higher_is_better : bool
+        Whether a higher outcome rate means more loyal.
+    bootstrap_low, bootstrap_high : float
+        Percentile bootstrap interval of the difference (missing without a bootstrap).
+    extra : dict
+        Further details kept for the notebooks (left out of :meth:`to_dict`).
+    cohens_h, cohens_h_low, cohens_h_high : float
+        Cohen's h and its interval.
     """
 
     fast_rate: float
@@ -751,7 +839,13 @@ class RecoveryParadox:
     cohens_h_high: float = float("nan")
 
     def to_dict(self) -> dict:
-        """The fields as a plain dict (for ``report.record``)."""
+        """The fields as a plain dict (for ``report.record``).
+
+        Returns
+        -------
+        dict
+            Every field except ``extra``.
+        """
         out = asdict(self)
         out.pop("extra")
         return out
@@ -777,10 +871,12 @@ def recovery_paradox(
     seed: int = 0,
     ci: float = 0.95,
 ) -> RecoveryParadox:
-    """Are quickly resolved complainants more loyal than customers with no problem?
+    """Test whether quickly resolved complainants are more loyal than customers with no problem.
 
     Parameters
     ----------
+    data : DataFrame
+        One row per customer (or per complaint).
     outcome : str
         Boolean outcome. ``higher_is_better=False`` for churn-type outcomes, so that
         "more loyal" means a lower rate.
@@ -788,6 +884,8 @@ def recovery_paradox(
         Complaint status column.
     fast, baseline : str
         The two statuses compared.
+    higher_is_better : bool
+        False for churn-type outcomes, so that "more loyal" means a lower rate.
     weights : str or array-like, optional
         Survey weights (a column name or one weight per row); rates are weighted and the
         effective sizes of their design-based standard errors replace the counts in the
@@ -798,6 +896,21 @@ def recovery_paradox(
         draw at its observed rate; vectorised).
     seed : int
         Seed of the bootstrap.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    RecoveryParadox
+        The two rates, their difference with its interval, the test and the verdict.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *Journal of the American Statistical Association*, 22(158), 209-212.
+
+    Newcombe, R. G. (1998). Interval estimation for the difference between independent
+    proportions: comparison of eleven methods. *Statistics in Medicine*, 17(8), 873-890.
 
     Examples
     --------
@@ -859,11 +972,32 @@ def paradox_by_severity(data: pd.DataFrame, outcome: str, status: str, severity:
     The pooled comparison mixes major and minor problems; this splits it. A severity
     without quickly resolved complainants is left out.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    outcome : str
+        Yes/no outcome column (True/False or 0/1), e.g. repurchase intention.
+    status : str
+        Complaint status column (values from :data:`STATUSES`).
+    severity : str
+        Problem severity column.
+    higher_is_better : bool
+        False for churn-type outcomes (a lower rate is more loyal).
+    weights : str or array-like, optional
+        Survey weights: a column name or one weight per row.
+    ci : float
+        Confidence level.
+
     Returns
     -------
     DataFrame
         ``severity``, ``fast_rate``, ``baseline_rate``, ``n_fast``, ``n_baseline``,
         ``difference``, ``low``, ``high``, ``p_value``, ``verdict``.
+
+    See Also
+    --------
+    recovery_paradox : The pooled comparison.
 
     Examples
     --------
@@ -917,6 +1051,17 @@ def resolution_times(data: pd.DataFrame, hours: str = "resolution_hours", open_h
     complain) are left out. Estimated with statsmodels' ``SurvfuncRight``; pointwise
     intervals use the log(-log) transform (they stay inside [0, 1]).
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    hours : str
+        Hours from complaint to resolution (missing while open).
+    open_hours : str, optional
+        Hours open so far, for complaints not yet resolved (censored).
+    ci : float
+        Confidence level.
+
     Returns
     -------
     DataFrame
@@ -943,6 +1088,19 @@ def resolution_summary(data: pd.DataFrame, hours: str = "resolution_hours", open
                        *, fast_hours: float = 24.0, ci: float = 0.95) -> pd.DataFrame:
     """One-row summary of resolution times: counts, Kaplan-Meier median and fast share.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    hours : str
+        Hours from complaint to resolution (missing while open).
+    open_hours : str, optional
+        Hours open so far, for complaints not yet resolved (censored).
+    fast_hours : float
+        The time limit of a quick resolution, in hours.
+    ci : float
+        Confidence level.
+
     Returns
     -------
     DataFrame
@@ -950,6 +1108,10 @@ def resolution_summary(data: pd.DataFrame, hours: str = "resolution_hours", open
         median, statsmodels' convention: the first time the curve falls below 0.5,
         with its ``median_low``/``median_high`` interval),
         ``resolved_within_fast`` (Kaplan-Meier share resolved by ``fast_hours``).
+
+    See Also
+    --------
+    resolution_times : The whole Kaplan-Meier curve.
 
     Examples
     --------
@@ -975,8 +1137,18 @@ def outcome_by_resolution_time(data: pd.DataFrame, hours: str, outcome: str, *, 
 
     Parameters
     ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    hours : str
+        Hours from complaint to resolution (missing while open).
+    outcome : str
+        Yes/no outcome column (True/False or 0/1), e.g. repurchase intention.
     bins : int or sequence of float
         Number of quantile bins, or bin edges in hours (right-closed).
+    weights : str or array-like, optional
+        Survey weights: a column name or one weight per row.
+    ci : float
+        Confidence level.
 
     Returns
     -------
@@ -1013,6 +1185,19 @@ class TimeEffect:
 
     ``odds_ratio`` is per doubling of the resolution time; ``curve`` holds ``hours``,
     ``fitted``, ``low``, ``high`` over a grid.
+
+    Attributes
+    ----------
+    odds_ratio : float
+        Odds ratio per doubling of the resolution time.
+    low, high : float
+        Its confidence interval.
+    p_value : float
+        Wald test of no effect.
+    n : int
+        Resolved complaints in the fit.
+    curve : DataFrame
+        ``hours``, ``fitted``, ``low``, ``high`` over a grid of resolution times.
     """
 
     odds_ratio: float
@@ -1028,6 +1213,24 @@ def resolution_time_effect(data: pd.DataFrame, hours: str, outcome: str, *, grid
 
     Hours are floored at one minute (1/60 h) before the log, so a zero time does not
     break the fit.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    hours : str
+        Hours from complaint to resolution (missing while open).
+    outcome : str
+        Yes/no outcome column (True/False or 0/1), e.g. repurchase intention.
+    grid : int
+        Number of resolution times in the fitted curve.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    TimeEffect
+        Odds ratio per doubling of the resolution time, its interval and the fitted curve.
 
     Examples
     --------
@@ -1060,6 +1263,19 @@ def resolution_time_effect(data: pd.DataFrame, hours: str, outcome: str, *, grid
 def churn_by_calls(data: pd.DataFrame, calls: str, churn: str, *, weights=None, ci: float = 0.95) -> pd.DataFrame:
     """Churn rate by number of customer-service calls, with Wilson intervals.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    calls : str
+        Number of customer-service calls.
+    churn : str
+        Yes/no churn column.
+    weights : str or array-like, optional
+        Survey weights: a column name or one weight per row.
+    ci : float
+        Confidence level.
+
     Returns
     -------
     DataFrame
@@ -1091,6 +1307,13 @@ def call_threshold(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
     alternative "larger"). The threshold is the first level whose p-value is below
     ``alpha`` divided by the number of levels tested (Bonferroni, so that scanning many
     levels does not manufacture a jump). Unweighted counts are used.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`churn_by_calls` table.
+    alpha : float
+        Family-wise significance level (Bonferroni-divided over the levels tested).
 
     Returns
     -------
@@ -1135,6 +1358,26 @@ def calls_model(data: pd.DataFrame, churn: str, calls: str, covariates: Sequence
     terms such as ``international_plan: True``); rows with a missing churn flag are
     left out.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    churn : str
+        Yes/no churn column.
+    calls : str
+        Number of customer-service calls.
+    covariates : sequence of str
+        Further columns entering the model.
+    threshold : int, optional
+        Call count from which the indicator is 1 (see :func:`call_threshold`).
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``term``, ``coef``, ``odds_ratio``, ``low``, ``high``, ``p_value`` (no intercept).
+
     Examples
     --------
     >>> import pandas as pd
@@ -1162,6 +1405,8 @@ def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[s
 
     Parameters
     ----------
+    data : DataFrame
+        One row per customer (or per complaint).
     rating : str
         The rating whose levels form the rows (e.g. satisfaction with complaint
         handling, ``CUSCO``).
@@ -1175,6 +1420,8 @@ def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[s
         A respondent is "top-box loyal" when the loyalty score lies in the top ``k``
         boxes of ``scale`` (:func:`csat_analysis.scaling.top_box`: on 1-10 with
         ``k=2``, a mean of at least 9).
+    ci : float
+        Confidence level.
 
     Returns
     -------
@@ -1208,6 +1455,17 @@ def rank_correlation(data: pd.DataFrame, x: str, y: str | Sequence[str], *, ci: 
     """Spearman correlation with a Fisher-z interval (Bonett-Wright standard error).
 
     ``y`` may be several items, averaged per respondent.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    x : str
+        First column (e.g. a rating).
+    y : str or list of str
+        Second column, or items averaged per respondent.
+    ci : float
+        Confidence level.
 
     Returns
     -------
@@ -1258,6 +1516,23 @@ def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfie
     The multipliers are assumptions carried over from the published figures, not
     estimates from the data.
 
+    Parameters
+    ----------
+    n_dissatisfied : float
+        Dissatisfied customers.
+    n_satisfied : float
+        Satisfied customers.
+    tell_dissatisfied : float
+        People a dissatisfied customer tells.
+    retell_share : float
+        Share (of customers or of the people told, by ``reading``) who retell.
+    retell_count : float
+        People each of those tells.
+    tell_satisfied : float
+        People a satisfied customer tells.
+    reading : {"share", "cascade"}
+        How the 20% figure is read (see above).
+
     Returns
     -------
     DataFrame
@@ -1302,6 +1577,18 @@ def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfie
 def status_counts(data: pd.DataFrame, status: str) -> pd.DataFrame:
     """Customers per complaint status (``status``, ``n``), in :data:`STATUSES` order (zero for absent ones).
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    status : str
+        Complaint status column (values from :data:`STATUSES`).
+
+    Returns
+    -------
+    DataFrame
+        ``status``, ``n``: one row per status of :data:`STATUSES`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -1315,6 +1602,16 @@ def status_counts(data: pd.DataFrame, status: str) -> pd.DataFrame:
 
 def threshold_level(jumps: pd.DataFrame) -> int | None:
     """The call count flagged as the threshold by :func:`call_threshold`, or None.
+
+    Parameters
+    ----------
+    jumps : DataFrame
+        A :func:`call_threshold` table.
+
+    Returns
+    -------
+    int or None
+        The flagged call count, or None when no level is flagged.
 
     Examples
     --------
@@ -1339,6 +1636,20 @@ def word_of_mouth_by_status(data: pd.DataFrame, status: str, **multipliers) -> p
 
     Dissatisfied: :data:`DISSATISFIED_STATUSES`; satisfied: :data:`SATISFIED_STATUSES`.
     ``multipliers`` go to :func:`word_of_mouth`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer (or per complaint).
+    status : str
+        Complaint status column (values from :data:`STATUSES`).
+    **multipliers
+        Keyword arguments of :func:`word_of_mouth`.
+
+    Returns
+    -------
+    DataFrame
+        ``reading`` and the columns of :func:`word_of_mouth`, both readings stacked.
 
     Examples
     --------

@@ -227,6 +227,7 @@ class StudyData:
 
     @property
     def is_simulated(self) -> bool:
+        """Whether the data come from the simulator (``kind == "simulated"``)."""
         return self.kind == "simulated"
 
 
@@ -256,6 +257,11 @@ def open_study_data(
         is a description without roles); ignored when ``survey`` is given.
     n, seed, **simulator_params
         Passed to :func:`csat_analysis.simulate.simulate_panel` for ``"simulated"``.
+
+    Returns
+    -------
+    StudyData
+        The data with their source line, kind, known truth (simulator) and survey description.
 
     Raises
     ------

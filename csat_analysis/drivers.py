@@ -57,6 +57,18 @@ MAX_SHAPLEY_DRIVERS = 15
 def driver_scores(data: pd.DataFrame, drivers: Sequence[str] | Mapping[str, Sequence[str]]) -> pd.DataFrame:
     """One column per driver: the item itself, or the mean of a construct's items.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    drivers : list of str or dict name -> items
+        Driver items, or constructs each scored as the mean of its items.
+
+    Returns
+    -------
+    DataFrame
+        One column per driver, in the given order.
+
     Examples
     --------
     >>> import pandas as pd
@@ -207,12 +219,32 @@ def importance_performance(data: pd.DataFrame, target: str | Sequence[str], driv
     James 1977). The short stave is the high-importance driver with the lowest
     performance.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    target : str or list of str
+        Target item(s) (several items are averaged).
+    drivers : list of str or dict name -> items
+        Driver items, or constructs each scored as the mean of its items.
+    scale : Scale or (low, high)
+        The drivers' answer scale, to rescale performance to 0-100.
+    method : {"shapley", "relative_weights"}
+        How R² is split (see :func:`relative_importance`).
+    weights : str or array-like, optional
+        Survey weights, a column name or one value per row.
+
     Returns
     -------
     DataFrame
         ``driver``, ``importance``, ``share``, ``rank``, ``performance``,
         ``quadrant``, ``weakest_high_importance`` (True on the short stave's row: the
         weakest driver of above-average importance, when it performs below average).
+
+    References
+    ----------
+    Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. *Journal of
+    Marketing*, 41(1), 77-79.
 
     Examples
     --------
@@ -242,6 +274,20 @@ def weakest_important(table: pd.DataFrame) -> str | None:
     performs above average (a report then says that none lags). Importance is
     ``share`` (key drivers) or ``importance`` (a PLS map).
 
+    Parameters
+    ----------
+    table : DataFrame
+        An importance-performance table (:func:`importance_performance` or :func:`ipma`).
+
+    Returns
+    -------
+    str or None
+        The driver's name; None when no driver has above-average importance.
+
+    See Also
+    --------
+    short_stave : The same driver only when it also performs below average.
+
     Examples
     --------
     >>> import pandas as pd
@@ -264,6 +310,20 @@ def short_stave(table: pd.DataFrame) -> str | None:
     Only a driver of above-average importance that performs below average is a
     short stave (Martilla and James 1977: "concentrate here"); when every important
     driver performs above average nothing lags and there is none.
+
+    Parameters
+    ----------
+    table : DataFrame
+        An importance-performance table (:func:`importance_performance` or :func:`ipma`).
+
+    Returns
+    -------
+    str or None
+        The flagged driver's name, or None.
+
+    See Also
+    --------
+    weakest_important : The weakest important driver, lagging or not.
 
     Examples
     --------
@@ -395,7 +455,14 @@ class KeyDrivers:
         return self.table.set_index("driver")["share"]
 
     def summary(self) -> pd.DataFrame:
-        """The model as one tidy row: ``method``, ``n``, ``r2``, the top driver and the short stave."""
+        """The model as one tidy row: ``method``, ``n``, ``r2``, the top driver and the short stave.
+
+        Returns
+        -------
+        DataFrame
+            One row: ``method``, ``n``, ``r2``, ``top_driver``, ``short_stave``,
+            ``short_stave_quadrant``.
+        """
         top = self.table.loc[self.table["share"].idxmax(), "driver"]
         return pd.DataFrame([{"method": self.method, "n": self.n, "r2": self.r2, "top_driver": top,
                               "short_stave": self.short_stave, "short_stave_quadrant": self.short_stave_quadrant}])
@@ -404,6 +471,26 @@ class KeyDrivers:
 def key_drivers(data: pd.DataFrame, target: str | Sequence[str], drivers: Sequence[str] | Mapping[str, Sequence[str]],
                 scale, *, method: str = "shapley", weights=None) -> KeyDrivers:
     """Importance-performance matrix plus the model's R² (see :func:`importance_performance`).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    target : str or list of str
+        Target item(s) (several items are averaged).
+    drivers : list of str or dict name -> items
+        Driver items, or constructs each scored as the mean of its items.
+    scale : Scale or (low, high)
+        The drivers' answer scale, to rescale performance to 0-100.
+    method : {"shapley", "relative_weights"}
+        How R² is split (see :func:`relative_importance`).
+    weights : str or array-like, optional
+        Survey weights, a column name or one value per row.
+
+    Returns
+    -------
+    KeyDrivers
+        The importance-performance table, R², the rows used and the method.
 
     Examples
     --------

@@ -7,9 +7,9 @@ language. English is the source language: its text is the message itself. The
 Chinese catalog (simplified Chinese, ``zh``) lives in
 ``csat_analysis/locale/zh/LC_MESSAGES/csat_analysis.po``.
 
-How the catalog is built
-------------------------
-The ``.po`` file is the source; the machine-readable ``.mo`` beside it is compiled
+Notes
+-----
+**How the catalog is built.** The ``.po`` file is the source; the machine-readable ``.mo`` beside it is compiled
 with Babel (``make messages`` refreshes ``locale/csat_analysis.pot`` from the code
 and the notebooks, merges it into the ``.po`` and compiles; ``pybabel compile -d
 csat_analysis/locale -D csat_analysis`` compiles alone). The ``.mo`` is a build
@@ -18,8 +18,8 @@ editable install, a fresh checkout in CI, a translator editing the ``.po``), the
 catalog is compiled in memory from the ``.po`` on first use. One code path, no stale
 translations, and no build step a user can forget.
 
-How to make a string translatable
----------------------------------
+**How to make a string translatable.**
+
 1. Wrap the English text in :func:`_` where it is *used* (so it is looked up in
    the current language at that moment), with named fields filled by
    ``str.format`` **after** translation::
@@ -96,6 +96,16 @@ _scoped_language: contextvars.ContextVar[str | None] = contextvars.ContextVar("c
 def check_language(language: Any) -> str:
     """``language`` if it is one of :data:`LANGUAGES`, else a :class:`ParameterError`.
 
+    Parameters
+    ----------
+    language : object
+        The value to check.
+
+    Returns
+    -------
+    str
+        The language code, unchanged.
+
     Examples
     --------
     >>> check_language("zh")
@@ -150,6 +160,16 @@ def translator(language: str) -> _gettext.NullTranslations:
     plural rules). Other languages read their compiled ``.mo``, or compile the
     ``.po`` in memory when the ``.mo`` is missing or older.
 
+    Parameters
+    ----------
+    language : str
+        A language code of :data:`LANGUAGES` (``"en"``, ``"zh"``).
+
+    Returns
+    -------
+    gettext.NullTranslations
+        The language's translations (``GNUTranslations`` for a catalog).
+
     Examples
     --------
     >>> zh = translator("zh")
@@ -166,19 +186,42 @@ def translator(language: str) -> _gettext.NullTranslations:
 
 
 def current_language() -> str:
-    """The language of the report being written (set by ``StudyRun(language=...)`` or :func:`use_language`)."""
+    """The language of the report being written (set by ``StudyRun(language=...)`` or :func:`use_language`).
+
+    Returns
+    -------
+    str
+        The language code.
+    """
     return _scoped_language.get() or _default_language
 
 
 def set_language(language: str) -> None:
-    """Make ``language`` the current language of this process (a study notebook's kernel)."""
+    """Make ``language`` the current language of this process (a study notebook's kernel).
+
+    Parameters
+    ----------
+    language : str
+        A language code of :data:`LANGUAGES` (``"en"``, ``"zh"``).
+    """
     global _default_language
     _default_language = check_language(language)
 
 
 @contextlib.contextmanager
 def use_language(language: str) -> Iterator[str]:
-    """Within the block, :func:`_` and the formatters use ``language``."""
+    """Within the block, :func:`_` and the formatters use ``language``.
+
+    Parameters
+    ----------
+    language : str
+        A language code of :data:`LANGUAGES` (``"en"``, ``"zh"``).
+
+    Yields
+    ------
+    str
+        The language code.
+    """
     token = _scoped_language.set(check_language(language))
     try:
         yield language
@@ -187,7 +230,23 @@ def use_language(language: str) -> Iterator[str]:
 
 
 def gettext(message: str) -> str:
-    """``message`` in the current language."""
+    """``message`` in the current language.
+
+    Parameters
+    ----------
+    message : str
+        The English message.
+
+    Returns
+    -------
+    str
+        The translation, or ``message`` itself when the catalog has none.
+
+    See Also
+    --------
+    ngettext : A message with singular and plural forms.
+    pgettext : A message with a context.
+    """
     return translator(current_language()).gettext(message)
 
 
@@ -195,17 +254,56 @@ _ = gettext
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """The singular or plural template for ``n`` in the current language (its own plural rules)."""
+    """The singular or plural template for ``n`` in the current language (its own plural rules).
+
+    Parameters
+    ----------
+    singular : str
+        The English singular template.
+    plural : str
+        The English plural template.
+    n : int
+        The count that chooses the form.
+
+    Returns
+    -------
+    str
+        The template for ``n``, to fill with ``str.format``.
+    """
     return translator(current_language()).ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
-    """``message`` in the current language, for a short text whose sense depends on ``context``."""
+    """``message`` in the current language, for a short text whose sense depends on ``context``.
+
+    Parameters
+    ----------
+    context : str
+        Where the message is used (e.g. ``"table header"``).
+    message : str
+        The English message.
+
+    Returns
+    -------
+    str
+        The translation, or ``message`` itself when the catalog has none.
+    """
     return translator(current_language()).pgettext(context, message)
 
 
 def N_(message: str) -> str:
-    """Mark ``message`` for the catalog without translating it now (translate it where it is shown)."""
+    """Mark ``message`` for the catalog without translating it now (translate it where it is shown).
+
+    Parameters
+    ----------
+    message : str
+        The English message.
+
+    Returns
+    -------
+    str
+        ``message``, unchanged.
+    """
     return message
 
 
@@ -213,6 +311,18 @@ def translate_markdown(text: str, language: str) -> str | None:
     """A Markdown cell's text in ``language``, or ``None`` when the catalog lacks it.
 
     The cell's text, without surrounding blank space, is the message.
+
+    Parameters
+    ----------
+    text : str
+        The cell's Markdown source.
+    language : str
+        A language code of :data:`LANGUAGES` (``"en"``, ``"zh"``).
+
+    Returns
+    -------
+    str or None
+        The translated text (``text`` itself in English), or None.
     """
     language = check_language(language)
     message = text.strip()
@@ -225,8 +335,18 @@ def translate_markdown(text: str, language: str) -> str | None:
 def translate_notebook(notebook: Any, language: str) -> list[str]:
     """Replace the Markdown cells of ``notebook`` (an nbformat node, changed in place) by their translations.
 
-    Returns the texts of the cells left in English because the catalog has no
-    translation for them (a test keeps this list empty for the study notebooks).
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+        The notebook, changed in place.
+    language : str
+        A language code of :data:`LANGUAGES` (``"en"``, ``"zh"``).
+
+    Returns
+    -------
+    list of str
+        The texts of the cells left in English because the catalog has no translation
+        for them (a test keeps this list empty for the study notebooks).
     """
     missing = []
     for cell in notebook.cells:

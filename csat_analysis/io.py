@@ -309,6 +309,16 @@ def read_schema(schema: Mapping | str | os.PathLike) -> dict:
     then its form. The result has every top-level key (``None`` when absent), and each
     column gets its ``type`` (implied ones filled in).
 
+    Parameters
+    ----------
+    schema : mapping or path
+        A schema dict, or the path of a YAML file holding one.
+
+    Returns
+    -------
+    dict
+        The checked schema, every top-level key present.
+
     Raises
     ------
     SurveyDataError
@@ -1320,8 +1330,8 @@ def read_survey(path: str | os.PathLike, schema: Mapping | str | os.PathLike, *,
         editors and spreadsheets show it (also ``header_row``); lines above it are
         skipped. Default 1.
 
-    Arguments override the schema's keys of the same name; options that do not apply
-    to a file's format are ignored.
+        These arguments override the schema's keys of the same name; options that do
+        not apply to a file's format are ignored.
 
     Returns
     -------

@@ -94,6 +94,18 @@ def infer_scale(data: pd.DataFrame, items: str | Sequence[str]) -> Scale:
 
     Use a known scale when there is one; this fallback is only as wide as the answers.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    items : str or list of str
+        Item column(s).
+
+    Returns
+    -------
+    Scale
+        From the smallest to the largest observed answer, rounded outward to integers.
+
     Examples
     --------
     >>> import pandas as pd
@@ -161,8 +173,21 @@ def mean_index(data: pd.DataFrame, items: str | Sequence[str], *, scale=None, we
 
     Parameters
     ----------
+    data : DataFrame
+        One row per respondent.
+    items : str or list of str
+        Item column(s), averaged per respondent.
+    scale : Scale or (low, high), optional
+        The items' scale (default: the observed range).
     weights : str or array-like, optional
         Survey weights: a column name or one value per row.
+    ci : float
+        Confidence level.
+
+    Returns
+    -------
+    Estimate
+        The 0-100 index with its interval and sample size.
 
     Examples
     --------
@@ -198,6 +223,8 @@ def loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
     weights : str or array-like, optional
         Survey weights, a column name or one value per row (shares and means
         weighted, with Taylor-linearised intervals as R ``survey``).
+    ci : float
+        Confidence level.
 
     Returns
     -------
@@ -286,6 +313,11 @@ class LoyaltyCurveFit:
 
         Columns ``form``, ``n``, ``statistic``, ``dof``, ``p_value`` (the likelihood-ratio
         test), ``steepest`` and ``top_gain_share``.
+
+        Returns
+        -------
+        DataFrame
+            One row: ``form``, ``n``, ``statistic``, ``dof``, ``p_value``, ``steepest``, ``top_gain_share``.
         """
         return pd.DataFrame([{"form": self.form, "n": self.n, "statistic": self.lr_statistic, "dof": self.lr_dof,
                               "p_value": self.lr_p_value, "steepest": self.steepest,
@@ -304,6 +336,28 @@ def fit_loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loy
     compares them with a likelihood-ratio test. Satisfaction is the respondent's item
     mean (not rounded). Unweighted: the curve describes respondents, and survey
     weights would make the likelihood-ratio test invalid.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    satisfaction, loyalty : str or list of str
+        Item column(s); several items are averaged per respondent.
+    top_box : int
+        A respondent is loyal when their loyalty score lies in the top ``top_box`` points
+        of the loyalty scale.
+    scale : Scale or (low, high), optional
+        The satisfaction scale (default: the observed range).
+    loyalty_scale : Scale or (low, high), optional
+        The loyalty scale (default: ``scale``).
+    form : {"quadratic", "spline"}
+        The curved model.
+    spline_df : int
+        Degrees of freedom of the B-spline (``form="spline"``).
+    grid_points : int
+        Satisfaction levels in the fitted curve ``grid``.
+    ci : float
+        Confidence level.
 
     Returns
     -------
@@ -372,6 +426,8 @@ def loyalty_segments(data: pd.DataFrame, attitude: str | Sequence[str], behaviou
 
     Parameters
     ----------
+    data : DataFrame
+        One row per respondent.
     attitude : str or list of str
         Satisfaction item(s); their mean is compared with ``attitude_threshold``.
     behaviour : str or list of str
@@ -381,6 +437,8 @@ def loyalty_segments(data: pd.DataFrame, attitude: str | Sequence[str], behaviou
         Satisfied / repurchasing when the score is at least the threshold.
     weights : str or array-like, optional
         Survey weights: a column name or one value per row.
+    ci : float
+        Confidence level.
 
     Returns
     -------
@@ -428,12 +486,16 @@ def dealer_table(data: pd.DataFrame, sales: str, service: str, loyal: Sequence[s
 
     Parameters
     ----------
+    data : DataFrame
+        One row per respondent.
     sales, service : str
         Boolean columns: satisfied with the sales / the service experience.
     loyal : list of str
         Boolean loyalty outcomes (one rate per outcome and cell).
     weights : str or array-like, optional
         Survey weights: a column name or one value per row.
+    ci : float
+        Confidence level.
     published_rates : mapping, optional
         ``{(sales, service): {outcome: rate}}`` to show next to the data (default:
         the dealer study's rates, :data:`DEALER_LOYALTY_RATES`); ``None`` leaves the
@@ -495,8 +557,23 @@ def segment_comparison(data: pd.DataFrame, satisfaction: str | Sequence[str], lo
 
     Parameters
     ----------
+    data : DataFrame
+        One row per respondent.
+    satisfaction, loyalty : str or list of str
+        Item column(s); several items are averaged per respondent.
     by : str
         The segment column.
+    top_box : int
+        A respondent is loyal when their loyalty score lies in the top ``top_box`` points
+        of the loyalty scale.
+    scale : Scale or (low, high), optional
+        The satisfaction scale (default: the observed range).
+    loyalty_scale : Scale or (low, high), optional
+        The loyalty scale (default: ``scale``).
+    weights : str or array-like, optional
+        Survey weights, a column name or one value per row.
+    ci : float
+        Confidence level.
 
     Returns
     -------
@@ -545,8 +622,23 @@ def segment_tests(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
 
     Parameters
     ----------
+    data : DataFrame
+        One row per respondent.
+    satisfaction, loyalty : str or list of str
+        Item column(s); several items are averaged per respondent.
     by : str
         The segment column.
+    top_box : int
+        A respondent is loyal when their loyalty score lies in the top ``top_box`` points
+        of the loyalty scale.
+    scale : Scale or (low, high), optional
+        The satisfaction scale (default: the observed range).
+    loyalty_scale : Scale or (low, high), optional
+        The loyalty scale (default: ``scale``).
+    n_boot : int
+        Bootstrap resamples for the effect sizes' intervals.
+    seed : int, optional
+        Seed of the bootstrap.
 
     Returns
     -------
@@ -601,6 +693,17 @@ def describe_measures(data: pd.DataFrame, measures: Mapping[str, Sequence[str]],
     ``weights`` (a column name or one value per row) the index is a weighted mean
     (alpha stays unweighted). ``scale`` is the items' scale, or a mapping measure ->
     scale when the measures are on different scales (each index is read on its own).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    measures : mapping of str to list of str
+        Measure name -> its items.
+    scale : Scale, (low, high) or mapping
+        The items' scale, or measure -> scale.
+    weights : str or array-like, optional
+        Survey weights, a column name or one value per row.
 
     Returns
     -------

@@ -47,7 +47,13 @@ RESULTS_FILE = "results.json"
 
 
 def in_kernel() -> bool:
-    """True inside a Jupyter kernel (a notebook or a papermill run)."""
+    """True inside a Jupyter kernel (a notebook or a papermill run).
+
+    Returns
+    -------
+    bool
+        Whether a Jupyter kernel runs this code.
+    """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipykernel, a dependency
@@ -80,6 +86,13 @@ class Recorder:
 
         ``value`` is anything :func:`jsonable` converts: numbers, strings, dicts,
         Series, DataFrames, an :class:`~csat_analysis.metrics.Estimate`.
+
+        Parameters
+        ----------
+        name : str
+            The result's name (a key of ``results.json``).
+        value : object
+            The value, converted by :func:`jsonable`.
         """
         converted = jsonable(value)
         self.results[str(name)] = converted
@@ -91,7 +104,18 @@ class Recorder:
 
 
 def results_from_outputs(outputs: Iterable[Mapping]) -> dict[str, Any]:
-    """Merge the :data:`RESULTS_MIME` payloads of notebook outputs, in order."""
+    """Merge the :data:`RESULTS_MIME` payloads of notebook outputs, in order.
+
+    Parameters
+    ----------
+    outputs : iterable of dict
+        Notebook cell outputs (nbformat dicts).
+
+    Returns
+    -------
+    dict
+        Result name -> value; a later output replaces an earlier one of the same name.
+    """
     results: dict[str, Any] = {}
     for output in outputs:
         payload = output.get("data", {}).get(RESULTS_MIME) if output.get("output_type") in (
@@ -104,7 +128,22 @@ def results_from_outputs(outputs: Iterable[Mapping]) -> dict[str, Any]:
 
 
 def results_from_notebook(notebook: Mapping) -> dict[str, Any]:
-    """Every result an executed notebook recorded (see :class:`Recorder`), in cell order."""
+    """Every result an executed notebook recorded (see :class:`Recorder`), in cell order.
+
+    Parameters
+    ----------
+    notebook : dict
+        An executed notebook (nbformat dict).
+
+    Returns
+    -------
+    dict
+        Result name -> value.
+
+    See Also
+    --------
+    read_results : The results of a run folder.
+    """
     outputs = (output for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"
                for output in cell.get("outputs", []))
     return results_from_outputs(outputs)
@@ -115,6 +154,16 @@ def jsonable(value: Any) -> Any:
 
     Missing and non-finite numbers become ``None``; Series become dicts keyed by their
     (stringified) index; DataFrames become a list of row dicts.
+
+    Parameters
+    ----------
+    value : object
+        The value to convert.
+
+    Returns
+    -------
+    object
+        A value ``json.dumps`` accepts (None, bool, int, float, str, list or dict).
     """
     if is_dataclass(value) and not isinstance(value, type):
         return jsonable(asdict(value))
@@ -140,7 +189,18 @@ def jsonable(value: Any) -> Any:
 
 
 def read_results(path: str | os.PathLike) -> dict[str, Any]:
-    """The results stored in a run folder's ``results.json`` (empty when there is none)."""
+    """The results stored in a run folder's ``results.json`` (empty when there is none).
+
+    Parameters
+    ----------
+    path : str or path
+        A ``results.json`` file.
+
+    Returns
+    -------
+    dict
+        Result name -> value.
+    """
     target = Path(path)
     return json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
 
@@ -203,6 +263,8 @@ def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | 
     na_rep : str
         Shown for missing values, or per column ``missing_labels[column]`` (e.g.
         ``{"median": "not reached"}``).
+    missing_labels : mapping, optional
+        Column name -> text shown for its missing values instead of ``na_rep``.
     percent_decimals : int, default 1
         Decimals of the percentages, the same in every study.
 

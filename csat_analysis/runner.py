@@ -140,7 +140,19 @@ _OUTPUT_NAME = re.compile(r"(^|_)(output|outputs|out|results?|report|save|export
 
 @dataclass(frozen=True)
 class Run:
-    """One execution of a notebook: its study, readable id and full parameters."""
+    """One execution of a notebook: its study, readable id and full parameters.
+
+    Attributes
+    ----------
+    study : str
+        The study's name.
+    run_id : str
+        The run's readable id (its folder name).
+    notebook : Path
+        The notebook executed.
+    parameters : dict
+        Every parameter passed to the notebook, paths resolved.
+    """
 
     study: str
     run_id: str
@@ -155,7 +167,23 @@ class Run:
 
 @dataclass(frozen=True)
 class Study:
-    """A validated study: a notebook and the runs its specification expands to."""
+    """A validated study: a notebook and the runs its specification expands to.
+
+    Attributes
+    ----------
+    name : str
+        The study's name (its folder under the reports folder).
+    notebook : Path
+        The study notebook.
+    source : Path
+        The specification file it comes from.
+    runs : list of Run
+        The runs, in the order of the specification.
+    description : str
+        Shown under the study's name in the index.
+    headline : tuple of str
+        Recorded results the index shows first.
+    """
 
     name: str
     notebook: Path
@@ -180,6 +208,16 @@ def notebook_parameters(notebook: str | os.PathLike) -> dict[str, Any]:
     ``inspect_notebook``, which skips any line holding two ``=`` signs (for example
     ``schema = {"label": "a=b"}``) and would report such a parameter as undeclared.
     Defaults are read with :func:`ast.literal_eval`: nothing is ever evaluated.
+
+    Parameters
+    ----------
+    notebook : str or path
+        The notebook (``.ipynb``).
+
+    Returns
+    -------
+    dict
+        Parameter name -> default, in the cell's order.
 
     Examples
     --------
@@ -667,6 +705,20 @@ def run_inputs(run: Run, *, show_code: bool = False, no_input: bool | None = Non
     ``csat_analysis`` source and data), ``dependencies`` (name -> installed version),
     ``show_code`` (the export option: a reader's report without code, or an analyst's
     with it). ``no_input`` is the deprecated spelling of ``show_code=False``.
+
+    Parameters
+    ----------
+    run : Run
+        The run.
+    show_code : bool
+        The export option: a report with the code (for analysts) or without (for readers).
+    no_input : bool, optional
+        Deprecated spelling of ``show_code=False``; wins when given.
+
+    Returns
+    -------
+    dict
+        The inputs listed above.
     """
     status = run.notebook.stat()
     files: dict[str, dict[str, str]] = {}
@@ -694,7 +746,24 @@ def run_inputs(run: Run, *, show_code: bool = False, no_input: bool | None = Non
 
 def fingerprint(run: Run, *, show_code: bool = False, no_input: bool | None = None,
                 inputs: dict[str, Any] | None = None) -> str:
-    """SHA-256 of :func:`run_inputs`: equal fingerprints mean an equal report."""
+    """SHA-256 of :func:`run_inputs`: equal fingerprints mean an equal report.
+
+    Parameters
+    ----------
+    run : Run
+        The run.
+    show_code : bool
+        The export option: a report with the code (for analysts) or without (for readers).
+    no_input : bool, optional
+        Deprecated spelling of ``show_code=False``; wins when given.
+    inputs : dict, optional
+        The run's :func:`run_inputs`, when already computed.
+
+    Returns
+    -------
+    str
+        Hexadecimal SHA-256 digest.
+    """
     inputs = run_inputs(run, show_code=show_code, no_input=no_input) if inputs is None else inputs
     return hashlib.sha256(_canonical(inputs).encode()).hexdigest()
 
@@ -709,7 +778,15 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class RunState:
-    """Where a run stands and why: ``state`` is ``done``, ``changed``, ``failed`` or ``new``."""
+    """Where a run stands and why: ``state`` is ``done``, ``changed``, ``failed`` or ``new``.
+
+    Attributes
+    ----------
+    state : str
+        ``done``, ``changed``, ``failed`` or ``new``.
+    reasons : tuple of str
+        Why the run is not up to date (empty when it is).
+    """
 
     state: str
     reasons: tuple[str, ...] = ()
@@ -759,6 +836,26 @@ def explain_state(run: Run, reports_dir: str | os.PathLike = "reports", *, show_
     its error); ``changed``: a good report exists but an input differs, or a bundled
     data file no longer matches its manifest checksum (reasons name each);
     ``new``: no report yet.
+
+    Parameters
+    ----------
+    run : Run
+        The run.
+    reports_dir : str or path
+        The reports folder.
+    show_code : bool
+        The export option: a report with the code (for analysts) or without (for readers).
+    no_input : bool, optional
+        Deprecated spelling of ``show_code=False``; wins when given.
+
+    Returns
+    -------
+    RunState
+        The state and its reasons.
+
+    See Also
+    --------
+    run_state : The state alone.
     """
     study_dir = Path(reports_dir) / run.study
     failed = _read_json(study_dir / (run.run_id + FAILED_SUFFIX) / RUN_FILE)
@@ -792,6 +889,22 @@ def run_state(run: Run, reports_dir: str | os.PathLike = "reports", *, show_code
     """Where a run stands: ``"done"`` (up to date), ``"failed"``, ``"changed"`` or ``"new"``.
 
     The state of :func:`explain_state`, without the reasons.
+
+    Parameters
+    ----------
+    run : Run
+        The run.
+    reports_dir : str or path
+        The reports folder.
+    show_code : bool
+        The export option: a report with the code (for analysts) or without (for readers).
+    no_input : bool, optional
+        Deprecated spelling of ``show_code=False``; wins when given.
+
+    Returns
+    -------
+    str
+        ``"done"``, ``"failed"``, ``"changed"`` or ``"new"``.
     """
     return explain_state(run, reports_dir, show_code=show_code, no_input=no_input).state
 
@@ -888,6 +1001,16 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
     ``warnings.log`` (see :func:`_warnings_to_log`), output streams named ``stderr``
     (logging messages, library chatter) are moved there from the executed notebook,
     and the record counts them under ``warnings``.
+
+    Parameters
+    ----------
+    task : dict
+        The run's description as :func:`run_batch` sends it to a worker (plain values, so it pickles).
+
+    Returns
+    -------
+    dict
+        The run record written to ``run.json``: status, timings, error, results, warnings.
     """
     study_dir = Path(task["reports_dir"]) / task["study"]
     show_code = (not task["no_input"]) if "no_input" in task else bool(task.get("show_code", False))
@@ -1035,6 +1158,16 @@ def _move_stderr(notebook: Path, log: Path) -> int:
 
 def count_warnings(log: str | os.PathLike) -> int:
     """How many warnings a run's ``warnings.log`` holds (0 when there is none).
+
+    Parameters
+    ----------
+    log : str or path
+        A run's ``warnings.log``.
+
+    Returns
+    -------
+    int
+        The number of warnings logged.
 
     Examples
     --------
@@ -1427,7 +1560,19 @@ def export_html(
 
 @dataclass
 class RunOutcome:
-    """What happened to one run in a batch: ``ok``, ``failed`` or ``skipped`` (up to date)."""
+    """What happened to one run in a batch: ``ok``, ``failed`` or ``skipped`` (up to date).
+
+    Attributes
+    ----------
+    run : Run
+        The run.
+    status : str
+        ``ok``, ``failed`` or ``skipped``.
+    duration : float or None
+        Seconds the run took (None when skipped).
+    error : str or None
+        The error of a failed run.
+    """
 
     run: Run
     status: str
@@ -1441,6 +1586,19 @@ class BatchResult:
 
     ``index_error`` is set when ``index.html`` or ``results.csv`` could not be
     written (a full disk, say); the outcomes are complete either way.
+
+    Attributes
+    ----------
+    outcomes : list of RunOutcome
+        One per run, in the order of the specification.
+    index : Path
+        ``index.html``.
+    results : Path
+        ``results.csv``.
+    seconds : float
+        Wall time of the batch.
+    index_error : str or None
+        Why the index could not be written, if it could not.
     """
 
     outcomes: list[RunOutcome]
@@ -1451,14 +1609,40 @@ class BatchResult:
 
     @property
     def failed(self) -> list[RunOutcome]:
+        """The outcomes of the runs that failed."""
         return [o for o in self.outcomes if o.status == "failed"]
 
     def count(self, status: str) -> int:
+        """Count the runs with one status.
+
+        Parameters
+        ----------
+        status : str
+            ``"ok"``, ``"failed"`` or ``"skipped"``.
+
+        Returns
+        -------
+        int
+            How many runs ended with that status.
+        """
         return sum(o.status == status for o in self.outcomes)
 
 
 def summary_line(outcomes: Sequence[RunOutcome], language: str = "en") -> str:
-    """``"N runs: a ok, b failed, c up to date (skipped)"``: the CLI and the index print this one line."""
+    """``"N runs: a ok, b failed, c up to date (skipped)"``: the CLI and the index print this one line.
+
+    Parameters
+    ----------
+    outcomes : sequence of RunOutcome
+        The batch's outcomes.
+    language : str
+        Language of the line (``"en"`` or ``"zh"``).
+
+    Returns
+    -------
+    str
+        The counts of runs by status, in one line.
+    """
     ok = sum(o.status == "ok" for o in outcomes)
     failed = sum(o.status == "failed" for o in outcomes)
     skipped = sum(o.status == "skipped" for o in outcomes)
@@ -1468,7 +1652,20 @@ def summary_line(outcomes: Sequence[RunOutcome], language: str = "en") -> str:
 
 
 def with_language(runs: Iterable[Run], language: str) -> list[Run]:
-    """``runs`` with their ``language`` parameter set (runs whose notebook has none are unchanged)."""
+    """``runs`` with their ``language`` parameter set (runs whose notebook has none are unchanged).
+
+    Parameters
+    ----------
+    runs : iterable of Run
+        The runs.
+    language : str
+        A supported language code (``"en"``, ``"zh"``).
+
+    Returns
+    -------
+    list of Run
+        The runs, each with ``language`` set where its notebook declares it.
+    """
     try:
         language = check_language(language)
     except ParameterError as exc:

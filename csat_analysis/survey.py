@@ -31,7 +31,8 @@ Top-level keys: those of the read_survey schema (``id``, ``columns``, ``encoding
 ``delimiter``, ``decimal``, ``sheet``, ``header_row``) and :data:`DESCRIPTION_KEYS`
 (``title``, ``scale``, ``roles``, ``studies``, ``derived``). The role keys are
 :data:`ROLE_KEYS`, those under ``complaint`` :data:`COMPLAINT_ROLE_KEYS`, under
-``churn`` :data:`CHURN_ROLE_KEYS` and under ``dealer`` :data:`DEALER_ROLE_KEYS`.
+``churn`` :data:`CHURN_ROLE_KEYS`, under ``dealer`` :data:`DEALER_ROLE_KEYS` and under
+``comments`` :data:`COMMENTS_ROLE_KEYS`.
 A column entry with only a ``label`` (and ``required``) describes a column without
 typing it: it is read as the file has it.
 
@@ -343,6 +344,16 @@ class SurveyDescription:
         a role such as ``weight``, ``segments``, ``churn`` or a complaint flag) or no
         scale is known.
 
+        Parameters
+        ----------
+        column : str
+            A column name.
+
+        Returns
+        -------
+        Scale or None
+            The column's rating scale, or None.
+
         Examples
         --------
         >>> description = SurveyDescription.load({"scale": [1, 7], "columns": {"q5": {"scale": [1, 5]}},
@@ -370,6 +381,18 @@ class SurveyDescription:
 
         A label given per language falls back to English, then to its first language.
 
+        Parameters
+        ----------
+        column : str
+            A column name.
+        language : str
+            Language of the label (``"en"``, ``"zh"``).
+
+        Returns
+        -------
+        str
+            The display name.
+
         Examples
         --------
         >>> description = SurveyDescription.load({"columns": {"q1": {"label": {"en": "price", "zh": "价格"}}}})
@@ -382,11 +405,29 @@ class SurveyDescription:
         return str(label) if label else str(column)
 
     def labels(self, columns, language: str = "en") -> dict[str, str]:
-        """``{column: display name}`` for several columns (for table headers and axes)."""
+        """``{column: display name}`` for several columns (for table headers and axes).
+
+        Parameters
+        ----------
+        columns : iterable of str
+            Column names.
+        language : str
+            Language of the label (``"en"``, ``"zh"``).
+
+        Returns
+        -------
+        dict
+            Column -> display name.
+        """
         return {column: self.label(column, language) for column in columns}
 
     def role_columns(self) -> list[tuple[str, str]]:
         """Every ``(role, column)`` pair the roles name, e.g. ``("complaint.status", "status")``.
+
+        Returns
+        -------
+        list of (str, str)
+            Role path and column, in the order of the description.
 
         Examples
         --------
@@ -396,7 +437,18 @@ class SurveyDescription:
         return list(_walk_roles(self.roles))
 
     def items(self, role: str) -> list[str]:
-        """The columns of one role as a list (``drivers`` and ``constructs`` flattened); ``[]`` when absent."""
+        """The columns of one role as a list (``drivers`` and ``constructs`` flattened); ``[]`` when absent.
+
+        Parameters
+        ----------
+        role : str
+            A role name (a key of :data:`ROLE_KEYS`).
+
+        Returns
+        -------
+        list of str
+            The role's columns.
+        """
         value = self.roles.get(role)
         if value is None:
             return []
@@ -409,6 +461,20 @@ class SurveyDescription:
 
         Items on different scales weigh alike: a 1-5 item's 4 and a 0-10 item's 7.5 are
         both 75. Missing answers are skipped; a respondent with none gets NaN.
+
+        Parameters
+        ----------
+        data : DataFrame
+            The survey data.
+        items : str or list of str
+            Item columns.
+        parameter : str
+            The name used for ``items`` in error messages.
+
+        Returns
+        -------
+        Series
+            The 0-100 score per respondent.
 
         Raises
         ------
@@ -438,6 +504,13 @@ class SurveyDescription:
 
         Columns listed under ``derived`` are exempt: the studies compute them.
 
+        Parameters
+        ----------
+        data : DataFrame
+            The survey data.
+        where : str
+            What the data are called in the error message.
+
         Raises
         ------
         SurveyDataError
@@ -466,6 +539,18 @@ class SurveyDescription:
 
         ``options`` (``encoding``, ``delimiter``, ...) are passed to read_survey.
 
+        Parameters
+        ----------
+        path : str or path
+            A CSV, Parquet or Excel file.
+        **options
+            Passed to :func:`~csat_analysis.io.read_survey`.
+
+        Returns
+        -------
+        DataFrame
+            The validated data.
+
         Examples
         --------
         >>> import tempfile, pathlib
@@ -483,6 +568,13 @@ class SurveyDescription:
         return frame
 
     def copy(self) -> SurveyDescription:
+        """A deep copy, safe to change without touching the original.
+
+        Returns
+        -------
+        SurveyDescription
+            The copy.
+        """
         return copy.deepcopy(self)
 
     def _where(self) -> str:
@@ -494,6 +586,11 @@ class SurveyDescription:
 
 def bundled_surveys() -> list[str]:
     """The names that have a shipped description (bundled data sets and ``simulated``).
+
+    Returns
+    -------
+    list of str
+        The names, sorted.
 
     Examples
     --------

@@ -11,6 +11,10 @@ Run by ``make docs`` before Sphinx (and by ``tests/test_docs.py``):
    :mod:`csat_analysis.references`, for the methods page.
 4. ``docs/_generated/datasets_table.rst``: the bundled data sets from
    ``data/raw/manifest.json`` (rows, columns, source, licence, citation, checksum).
+5. ``docs/_generated/survey_keys.rst``: the keys of a survey description, read from
+   :mod:`csat_analysis.survey` and :mod:`csat_analysis.io` (each key, the form its check
+   expects, and what it means from :data:`KEY_MEANINGS`; a key without a meaning there
+   stops the build, so the table never misses one).
 
 Use ``--skip-runs`` to regenerate the pages from reports already there.
 """
@@ -27,6 +31,8 @@ DOCS = Path(__file__).resolve().parent
 SPEC = DOCS / "examples.yaml"
 EXAMPLES = DOCS / "_examples" / "examples"
 GENERATED = DOCS / "_generated"
+#: example reports embedded in a page at the site root rather than in docs/studies/
+ROOT_PAGE_REPORTS = {"data_overview_zh"}  # docs/chinese_reports.rst
 
 
 def run_examples() -> None:
@@ -48,8 +54,9 @@ def report_blocks() -> list[str]:
         if not reports:
             raise SystemExit(f"no executed report for study {study!r} in {EXAMPLES / study}")
         report = reports[0]
-        # pages live in docs/studies/, the reports at the site root under examples/
-        href = "../" + report.relative_to(EXAMPLES.parent).as_posix()
+        # study pages live in docs/studies/, the reports at the site root under examples/
+        up = "" if study in ROOT_PAGE_REPORTS else "../"
+        href = up + report.relative_to(EXAMPLES.parent).as_posix()
         run_id = report.parent.name
         block = (
             f"An executed example: run ``{run_id}`` of ``docs/examples.yaml`` (code hidden in the\n"
@@ -98,6 +105,164 @@ def datasets_table() -> None:
     (GENERATED / "datasets_table.rst").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+#: what each survey-description key means, by table; the forms come from the code
+KEY_MEANINGS = {
+    "schema": {
+        "id": "the respondent id column (unique values)",
+        "columns": "how to read each column (the column keys below)",
+        "encoding": "the CSV text encoding; default: a byte-order mark, else UTF-8, then GB18030 "
+        "(the usual export of Chinese survey tools)",
+        "delimiter": "the CSV field separator; default: sniffed among comma, semicolon, tab and bar",
+        "decimal": "the decimal mark of CSV numbers: with ``,``, ``3,5`` is 3.5",
+        "sheet": "the Excel sheet; default: the first",
+        "header_row": "the line or spreadsheet row holding the header, 1-based; lines above it are skipped",
+    },
+    "column": {
+        "type": "how the column is read; implied by ``scale``, ``labels``, ``categories`` or ``true``/``false``",
+        "scale": "the item's answer scale; each item keeps its own and is rescaled to 0-100 before items are combined",
+        "labels": "text answers and the numbers they stand for (answers exported as text, in any language)",
+        "missing": 'codes that mean no answer (such as 99 or "Don\'t know"), read as missing',
+        "required": "the column must be in the data",
+        "reverse": "a negatively worded rating, reverse-coded on reading (low + high - x)",
+        "categories": "the allowed values of a category, in display order",
+        "ordered": "the categories are ordered",
+        "min": "the smallest allowed value of a number",
+        "max": "the largest allowed value of a number",
+        "true": "the answers that mean yes (type ``bool``)",
+        "false": "the answers that mean no (type ``bool``)",
+        "label": "the display name in reports, one text or one per language (``{en: ..., zh: ...}``)",
+    },
+    "description": {
+        "title": "the survey's name, shown in reports",
+        "scale": "the default scale of rating items that declare none",
+        "roles": "what the columns mean (the role keys below)",
+        "studies": "study options that are not column roles, such as ``{model: none}``",
+        "derived": "columns the studies compute themselves, which need not be in the data",
+    },
+    "role": {
+        "id": "the respondent id",
+        "segments": "category columns to compare (regions, plans, providers)",
+        "weight": "survey weights (positive numbers)",
+        "wave": "the date or wave of each answer",
+        "satisfaction": "satisfaction items (averaged, each on its own scale)",
+        "overall_satisfaction": "the one overall-satisfaction item",
+        "loyalty": "attitudinal loyalty items (intention to buy again, to recommend)",
+        "recommend": "the 0-10 likelihood-to-recommend item (NPS)",
+        "behaviour": "observed repurchase or retention (yes/no)",
+        "behaviour_is_proxy": "true when ``behaviour`` is a stated intention rather than observed",
+        "drivers": "items whose effect on satisfaction is measured (key drivers), or constructs of items",
+        "constructs": "constructs of a PLS model and their items",
+        "complaint": "the complaint columns (the complaint keys below)",
+        "churn": "the churn columns (the churn keys below)",
+        "dealer": "the dealer-table columns (the dealer keys below)",
+        "comments": "the open-text comment columns (the comments keys below)",
+    },
+    "complaint": {
+        "problem": "had a problem (yes/no)",
+        "complained": "complained about it (yes/no)",
+        "status": "one column of statuses instead: ``no_problem``, ``no_complaint``, ``unresolved``, "
+        "``resolved``, ``resolved_quickly``",
+        "resolved": "the complaint was resolved (yes/no)",
+        "resolved_quickly": "... and quickly (yes/no)",
+        "resolved_first_contact": "resolved at the first contact (yes/no)",
+        "resolution_hours": "hours until resolved (empty while open)",
+        "fast_hours": "resolutions at most this many hours count as quick",
+        "open_hours": "hours an unresolved complaint has been open",
+        "severity": "problem severity (``minor``, ``major``)",
+        "escalation_level": "0 did not complain, 1 front line only, 2 middle management, 3 top management",
+        "handling_satisfaction": "satisfaction with how the complaint was handled (a rating)",
+        "outcome": "repurchase or retention after the complaint (yes/no)",
+        "calls": "number of customer-service calls",
+        "churned": "the customer left (yes/no), for churn by calls",
+        "covariates": "further columns of the outcome model",
+        "call_covariates": "further columns of the calls model",
+    },
+    "churn": {
+        "churned": "the customer left (yes/no)",
+        "tenure": "how long the customer has been (or was) a customer",
+        "tenure_unit": "the unit of ``tenure`` (the analyses use months)",
+        "revenue": "revenue per customer per month (lifetime value)",
+        "segments": "segments compared in churn rates and retention curves",
+        "drivers": "columns of the logistic model of churn",
+        "cause": "why a churned customer left",
+    },
+    "dealer": {
+        "sales": "satisfied with the sale (yes/no)",
+        "service": "satisfied with the service (yes/no)",
+        "loyal": "loyal to the dealer, to the brand (yes/no)",
+    },
+    "comments": {
+        "text": "the open-text answer",
+        "score": "the rating or label the comment explains",
+        "split": "training/testing split of a labelled corpus (the sentiment model trains on it)",
+        "language": "the comments' language, or ``auto`` to detect it",
+        "segment": "the column topic shares are compared across",
+        "low_scores": "the ``score`` values that count as low",
+    },
+}
+
+
+def _rst_text(text: str) -> str:
+    """Plain text for a table cell: reStructuredText's markup characters escaped."""
+    text = str(text).replace("\\", "\\\\")
+    for character in "|*`_":
+        text = text.replace(character, "\\" + character)
+    return text.replace("\n", " ")
+
+
+def survey_keys_table() -> None:
+    from csat_analysis import io, survey
+
+    tables = [
+        (
+            "schema",
+            io.SCHEMA_KEYS,
+            "Top-level keys read by :func:`~csat_analysis.io.read_survey` (:data:`csat_analysis.io.SCHEMA_KEYS`)",
+        ),
+        ("column", io.COLUMN_KEYS, "Keys of each entry under ``columns`` (:data:`csat_analysis.io.COLUMN_KEYS`)"),
+        (
+            "description",
+            survey.DESCRIPTION_KEYS,
+            "Top-level keys a survey description adds (:data:`csat_analysis.survey.DESCRIPTION_KEYS`)",
+        ),
+        ("role", survey.ROLE_KEYS, "Keys under ``roles`` (:data:`csat_analysis.survey.ROLE_KEYS`)"),
+        (
+            "complaint",
+            survey.COMPLAINT_ROLE_KEYS,
+            "Keys under ``roles.complaint`` (:data:`csat_analysis.survey.COMPLAINT_ROLE_KEYS`)",
+        ),
+        ("churn", survey.CHURN_ROLE_KEYS, "Keys under ``roles.churn`` (:data:`csat_analysis.survey.CHURN_ROLE_KEYS`)"),
+        (
+            "dealer",
+            survey.DEALER_ROLE_KEYS,
+            "Keys under ``roles.dealer`` (:data:`csat_analysis.survey.DEALER_ROLE_KEYS`)",
+        ),
+        (
+            "comments",
+            survey.COMMENTS_ROLE_KEYS,
+            "Keys under ``roles.comments`` (:data:`csat_analysis.survey.COMMENTS_ROLE_KEYS`)",
+        ),
+    ]
+    lines = []
+    for table, keys, caption in tables:
+        unexplained = sorted(set(keys) - set(KEY_MEANINGS[table]))
+        if unexplained:
+            raise SystemExit(f"docs/build_examples.py: KEY_MEANINGS[{table!r}] lacks {unexplained}")
+        lines += [
+            f".. list-table:: {caption}",
+            "   :header-rows: 1",
+            "   :widths: 20 35 45",
+            "",
+            "   * - key",
+            "     - expected form",
+            "     - meaning",
+        ]
+        for key, (_check, form) in keys.items():
+            lines += [f"   * - ``{key}``", f"     - {_rst_text(form)}", f"     - {_cell(KEY_MEANINGS[table][key])}"]
+        lines.append("")
+    (GENERATED / "survey_keys.rst").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def references_list() -> None:
     from csat_analysis.references import REFERENCES
 
@@ -117,6 +282,7 @@ def main(argv: list[str] | None = None) -> None:
         run_examples()
     report_blocks()
     datasets_table()
+    survey_keys_table()
     references_list()
 
 

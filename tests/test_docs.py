@@ -42,11 +42,13 @@ def test_docs_build_without_warnings(tmp_path):
     # the reference covers the public API, every study page embeds its executed report
     assert (html / "api" / "generated" / "csat_analysis.metrics.nps.html").is_file()
     assert (html / "api" / "generated" / "csat_analysis.pls.PLSResult.html").is_file()
-    for study in ["data_overview", "satisfaction_vs_loyalty", "complaint_resolution", "churn_and_retention"]:
-        page = (html / "studies" / f"{study}.html").read_text(encoding="utf-8")
+    studies = ["data_overview", "satisfaction_vs_loyalty", "complaint_resolution", "churn_and_retention"]
+    pages = [html / "studies" / f"{study}.html" for study in [*studies, "customer_comments"]]
+    for path in [*pages, html / "chinese_reports.html"]:  # the last embeds a report in Chinese
+        page = path.read_text(encoding="utf-8")
         frame = page.split('<iframe src="', 1)[1].split('"', 1)[0]
-        report = (html / "studies" / frame).resolve()
-        assert report.is_file(), f"{study}: the embedded report {frame} is missing"
+        report = (path.parent / frame).resolve()
+        assert report.is_file(), f"{path.name}: the embedded report {frame} is missing"
         assert "Traceback" not in report.read_text(encoding="utf-8")
     datasets_page = (html / "datasets.html").read_text(encoding="utf-8")
     assert "8411783cfe766e06d056363066a8c769059c4d82fb9c4f348bf658dd1eba8dff" in datasets_page  # mobi.csv checksum

@@ -75,43 +75,46 @@ PENDING_CHECKS = {"RT03"}
 
 CHECKED_MODULES = [
     "csat_analysis",
+    "csat_analysis.churn",
+    "csat_analysis.cli",
+    "csat_analysis.complaints",
+    "csat_analysis.datasets",
     "csat_analysis.design",
+    "csat_analysis.drivers",
     "csat_analysis.effsize",
     "csat_analysis.errors",
     "csat_analysis.estimate",
     "csat_analysis.formatting",
+    "csat_analysis.i18n",
+    "csat_analysis.io",
+    "csat_analysis.loyalty",
     "csat_analysis.metrics",
     "csat_analysis.plots",
     "csat_analysis.pls",
     "csat_analysis.pls_assess",
     "csat_analysis.references",
     "csat_analysis.regression",
+    "csat_analysis.report",
     "csat_analysis.resources",
+    "csat_analysis.runner",
     "csat_analysis.scaling",
     "csat_analysis.simulate",
+    "csat_analysis.survey",
     "csat_analysis.survival",
     "csat_analysis.weighting",
 ]
 
-_REWRITTEN = "rewritten by the work on the studies layer (issue 17) now; checked when it lands"
+_REWRITTEN = "the studies layer and the text analytics are being extended now; checked when that work lands"
 PENDING_MODULES = {
-    "csat_analysis.churn": _REWRITTEN,
-    "csat_analysis.complaints": _REWRITTEN,
-    "csat_analysis.drivers": _REWRITTEN,
-    "csat_analysis.loyalty": _REWRITTEN,
     "csat_analysis.studies": _REWRITTEN,
     "csat_analysis.studies.churn_and_retention": _REWRITTEN,
     "csat_analysis.studies.complaint_resolution": _REWRITTEN,
     "csat_analysis.studies.core": _REWRITTEN,
+    "csat_analysis.studies.customer_comments": _REWRITTEN,
     "csat_analysis.studies.data_overview": _REWRITTEN,
     "csat_analysis.studies.roles": _REWRITTEN,
     "csat_analysis.studies.satisfaction_vs_loyalty": _REWRITTEN,
-    "csat_analysis.cli": "the batch runner's command line is being extended now",
-    "csat_analysis.runner": "the batch runner is being extended now",
-    "csat_analysis.report": "report rendering is being extended now",
-    "csat_analysis.survey": "survey descriptions are being written now",
-    "csat_analysis.datasets": "open_study_data is being rewritten now",
-    "csat_analysis.io": "read_survey is being rewritten now",
+    "csat_analysis.text": _REWRITTEN,
 }
 
 #: (object, check) gaps left in the checked modules; remove an entry when it is fixed
