@@ -12,7 +12,12 @@
 3. Coding frame on the same 35,000 reviews: ours (one regular expression per category,
    vectorised over comments by pandas) against a Python loop over comments and keywords.
 
-Run: ``.venv/bin/python benchmarks/bench_text.py`` (from the repository root).
+Run: ``.venv/bin/python benchmarks/bench_text.py`` (from the repository root). With
+``--tune`` it first compares settings of the Chinese sentiment model by 5-fold
+cross-validated AUC on the training split only (the held-out sample is never used to
+choose them): the penalty ``C``, ``min_df`` and naive-Bayes log-count-ratio weighting of
+the TF-IDF features (NB-SVM, Wang and Manning 2012). On the deduplicated corpus all of
+them stay near 0.92 (none near the 0.95 goal): the default (C = 4, min_df = 2) is kept.
 """
 
 from __future__ import annotations
@@ -33,6 +38,31 @@ def held_out_auc(name: str, label: str, low_value: str) -> tuple[float, float, i
     return model.auc(frame.review[~train], positive[~train]), seconds, int(train.sum()), int((~train).sum())
 
 
+def tuning_auc(name: str, label: str, low_value: str, *, C: float, min_df: int, nb: bool = False,
+               folds: int = 5) -> float:
+    """Mean AUC of a sentiment-model setting over ``folds`` cross-validation folds of the training split."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    frame = datasets.load(name)
+    frame = frame[frame.split.eq("train")].reset_index(drop=True)
+    positive = ~frame[label].eq(low_value).to_numpy()
+    tokens = tx.tokenize_all(frame.review, stop_words=False)
+    terms = [tx._sentiment_terms(text, t) for text, t in zip(frame.review, tokens)]
+    scores = []
+    for fit, check in StratifiedKFold(folds, shuffle=True, random_state=0).split(terms, positive):
+        vectorizer = tx._tfidf(min_df=min_df)
+        train = vectorizer.fit_transform([terms[i] for i in fit])
+        test = vectorizer.transform([terms[i] for i in check])
+        if nb:  # log-count ratio of each term between positive and negative training comments
+            up, down = 1 + train[positive[fit]].sum(0), 1 + train[~positive[fit]].sum(0)
+            ratio = np.asarray(np.log((up / up.sum()) / (down / down.sum()))).ravel()
+            train, test = train.multiply(ratio).tocsr(), test.multiply(ratio).tocsr()
+        model = LogisticRegression(C=C, max_iter=2000, solver="liblinear").fit(train, positive[fit])
+        scores.append(tx.roc_auc(model.predict_proba(test)[:, 1], positive[check]))
+    return float(np.mean(scores))
+
+
 def topic_floor(tokens, k: int, seed: int = 0):
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -50,6 +80,14 @@ def loop_coding(texts: pd.Series, frame: tx.CodingFrame) -> pd.DataFrame:
 
 
 def main() -> None:
+    import sys
+
+    if "--tune" in sys.argv:
+        print("Chinese sentiment model: 5-fold cross-validated AUC on the training split (setting chosen here)")
+        for C, min_df, nb in ((1, 2, False), (4, 2, False), (16, 2, False), (4, 1, False), (4, 2, True)):
+            auc = tuning_auc("chinese_product_reviews", "sentiment", "negative", C=C, min_df=min_df, nb=nb)
+            print(f"  C = {C:>2}, min_df = {min_df}, NB weighting {'on ' if nb else 'off'}: AUC {auc:.3f}")
+        print()
     print("Sentiment: held-out AUC (TF-IDF words, word pairs, Chinese character runs + logistic regression)")
     for name, label, low, goal in (("fine_food_reviews", "score", "other", 0.87),
                                    ("chinese_product_reviews", "sentiment", "negative", 0.95)):

@@ -31,6 +31,7 @@ import pandas as pd
 from . import resources
 from ._validation import check_choice
 from .errors import ParameterError, SurveyDataError
+from .i18n import N_, _, use_language
 
 __all__ = [
     "DATA_DIR",
@@ -216,6 +217,9 @@ class StudyData:
         The simulator's generating values when ``kind == "simulated"``.
     survey : SurveyDescription or None
         The survey description the data were opened with (see :mod:`csat_analysis.survey`).
+    recorded_source : str
+        ``source`` in English, for recorded results (which do not depend on the report's
+        language); equal to ``source`` in an English run.
     """
 
     data: pd.DataFrame
@@ -224,11 +228,23 @@ class StudyData:
     source: str
     truth: dict | None = None
     survey: Any = None
+    recorded_source: str = ""
+
+    def __post_init__(self):
+        if not self.recorded_source:
+            object.__setattr__(self, "recorded_source", self.source)
 
     @property
     def is_simulated(self) -> bool:
         """Whether the data come from the simulator (``kind == "simulated"``)."""
         return self.kind == "simulated"
+
+
+def _both_languages(message: str, **fields: Any) -> tuple[str, str]:
+    """A source line in the current language and in English (the recorded one)."""
+    with use_language("en"):
+        english = message.format(**fields)
+    return _(message).format(**fields), english
 
 
 def open_study_data(
@@ -295,16 +311,20 @@ def open_study_data(
         frame = load(dataset)
         described.check_data(frame, f"data set {dataset!r}")
         citation = _manifest()[dataset]["short_citation"]
-        return StudyData(frame, dataset, "real", f"Real data: {dataset} ({citation}), n = {len(frame):,}",
-                         survey=described)
+        source, english = _both_languages(N_("Real data: {name} ({citation}), n = {n}"), name=dataset,
+                                          citation=citation, n=f"{len(frame):,}")
+        return StudyData(frame, dataset, "real", source, survey=described, recorded_source=english)
     if dataset == SIMULATED:
         from .simulate import simulate_panel
 
         described = description(SIMULATED)
         panel = simulate_panel(n, seed=seed, **simulator_params)
         described.check_data(panel.data, "the simulated panel")
-        source = f"Simulated data: csat_analysis.simulate.simulate_panel(n={n:,}, seed={seed}); known truth, not a real survey"
-        return StudyData(panel.data, dataset, "simulated", source, panel.truth, survey=described)
+        source, english = _both_languages(
+            N_("Simulated data: csat_analysis.simulate.simulate_panel(n={n}, seed={seed}); known truth, "
+               "not a real survey"), n=f"{n:,}", seed=seed)
+        return StudyData(panel.data, dataset, "simulated", source, panel.truth, survey=described,
+                         recorded_source=english)
     path = Path(dataset)
     if path.suffix and path.is_file():
         if survey is None and schema is None:
@@ -312,7 +332,11 @@ def open_study_data(
                              "see csat_analysis.survey), or at least a schema (see csat_analysis.io.read_survey)")
         described = description(None)
         frame = described.read(path)
-        title = f" ({described.title})" if described.title else ""
-        return StudyData(frame, dataset, "user", f"User data: {path.name}{title}, n = {len(frame):,}", survey=described)
+        if described.title:
+            source, english = _both_languages(N_("User data: {file} ({title}), n = {n}"), file=path.name,
+                                              title=described.title, n=f"{len(frame):,}")
+        else:
+            source, english = _both_languages(N_("User data: {file}, n = {n}"), file=path.name, n=f"{len(frame):,}")
+        return StudyData(frame, dataset, "user", source, survey=described, recorded_source=english)
     listed = ", ".join(repr(c) for c in [*names, SIMULATED])
     raise StudyError(f"dataset={dataset!r} is not valid; choose one of: {listed}, or the path of an existing CSV, Parquet or Excel file")

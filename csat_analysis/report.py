@@ -223,11 +223,17 @@ def _p_value_text(value: Any) -> str:
         return str(value)
 
 
+def _yes_no(value: Any) -> str:
+    from .i18n import _
+
+    return _("yes") if value else _("no")
+
+
 def _number_text(value: Any, places: int) -> str:
     from . import formatting
 
     if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
+        return _yes_no(value)
     if isinstance(value, (int, float, np.integer, np.floating)):
         return formatting.number(float(value), places)
     return str(value)
@@ -303,7 +309,7 @@ def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | 
         elif column in P_VALUE_COLUMNS:
             text = _p_value_text
         elif pd.api.types.is_bool_dtype(values):
-            text = lambda v: "yes" if v else "no"  # noqa: E731
+            text = _yes_no
         elif pd.api.types.is_numeric_dtype(values):
             numbers = values.to_numpy(dtype=float)
             whole = bool(np.all(np.isnan(numbers) | (numbers % 1 == 0)))

@@ -1063,7 +1063,8 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
                 record["results"] = sorted(_record_results(output, temporary))
                 _move_stderr(output, warnings_log)
                 export_html(output, temporary / "report.html", show_code=show_code,
-                            title=task.get("title") or _report_title(task["study"], task["run"]),
+                            title=task.get("title") or _report_title(task["study"], task["run"],
+                                                                     _task_language(task)),
                             notebook_link="notebook.ipynb")
             except OSError as exc:
                 error = error or _write_error(exc, "the report")
@@ -1095,11 +1096,27 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _report_title(study: str, run_id: str) -> str:
-    """The page title of a run's report: ``"Complaint resolution: mobi"``."""
+#: reader-facing names of the bundled studies (report titles)
+STUDY_TITLES = {
+    "data_overview": N_("Data overview"),
+    "satisfaction_vs_loyalty": N_("Satisfaction versus loyalty"),
+    "complaint_resolution": N_("Complaint resolution"),
+    "churn_and_retention": N_("Churn and retention"),
+    "customer_comments": N_("What customers say"),
+}
+
+
+def _task_language(task: dict[str, Any]) -> str:
+    language = task["parameters"].get("language", "en")
+    return language if language in ("en", "zh") else "en"
+
+
+def _report_title(study: str, run_id: str, language: str = "en") -> str:
+    """The page title of a run's report: ``"Complaint resolution: mobi"`` (in the run's language)."""
     from .formatting import display_name
 
-    return f"{display_name(study)}: {run_id}"
+    name = translator(language).gettext(STUDY_TITLES[study]) if study in STUDY_TITLES else display_name(study)
+    return f"{name}: {run_id}"
 
 
 #: the run's log of warnings (Python warnings and stderr output of the notebook)
@@ -1474,10 +1491,12 @@ p.csat-analyst{max-width:60em;margin:2em auto 1em;color:#666;font-family:system-
 </style>"""
 
 
-def _add_notebook_link(page: str, href: str) -> str:
+def _add_notebook_link(page: str, href: str, language: str = "en") -> str:
     """A line at the end of a reader's report linking the executed notebook with its code."""
-    line = (f'<p class="csat-analyst">For analysts: the code and every intermediate output are in the '
-            f'executed notebook, <a href="{escape_html(quote(href))}">{escape_html(href)}</a>.</p>')
+    link = f'<a href="{escape_html(quote(href))}">{escape_html(href)}</a>'
+    text = translator(language).gettext(
+        "For analysts: the code and every intermediate output are in the executed notebook, {link}.")
+    line = f'<p class="csat-analyst">{escape_html(text).replace("{link}", link)}</p>'
     page = page.replace("</head>", _ANALYST_STYLE + "\n</head>", 1)
     closing = page.rfind("</main>")
     if closing < 0:
@@ -1551,7 +1570,7 @@ def export_html(
     if language != "en":
         page = re.sub(r'<html lang="en"', f'<html lang="{_HTML_LANG[language]}"', page, count=1)
     if notebook_link and not show_code:
-        page = _add_notebook_link(page, notebook_link)
+        page = _add_notebook_link(page, notebook_link, language)
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     temporary.write_text(page, encoding="utf-8")
     temporary.replace(target)

@@ -40,6 +40,7 @@ coding_frame = None            # YAML coding frame (path); None: the bundled chu
 segment = None                 # column to compare topic shares by; None: low against other scores
 sample = None                  # analyse a random sample of this many comments; None: all
 seed = 0                       # random seed (sample and topic model)
+language = "en"                # report language: "en" (English) or "zh" (simplified Chinese)
 
 # %% [markdown]
 # ## Set-up
@@ -53,7 +54,7 @@ from csat_analysis.studies import StudyRun
 from csat_analysis.studies import customer_comments as study
 
 plots.set_theme()
-run = StudyRun(dataset, study="customer_comments", schema=schema, survey=survey, seed=seed)
+run = StudyRun(dataset, study="customer_comments", schema=schema, survey=survey, seed=seed, language=language)
 settings = study.settings(run, text=text, score=score, text_language=text_language, n_topics=n_topics,
                           coding_frame=coding_frame, segment=segment, sample=sample, seed=seed)
 run.show_summary()

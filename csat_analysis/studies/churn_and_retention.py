@@ -40,9 +40,10 @@ from .. import churn as ch
 from .. import formatting as fmt
 from ..churn import CAUSE_SHARES, CONTROLLABLE_CAUSES, DAYS_PER_MONTH
 from ..errors import ConvergenceWarning, CsatError, ParameterError, StudyError
+from ..i18n import N_, _, current_language, ngettext, pgettext, use_language
 from ..report import styled_table
 from .core import Section, Skipped, StudyRun
-from .data_overview import dataset_references
+from .data_overview import _without_count, dataset_references
 
 __all__ = [
     "LABELS",
@@ -100,38 +101,111 @@ SERVICE_CALL_BANDS = ["0", "1", "2", "3", "4+"]
 #: the column of customer-service calls that ``service_calls`` bands
 SERVICE_CALLS_COLUMN = "number_customer_service_calls"
 
-#: reader-facing headers of the study's table columns
+#: reader-facing headers of the study's table columns (English messages, shown translated by :func:`table_labels`)
 LABELS = {
-    "example": "example", "start": "at start", "new": "new", "end": "at end", "churned": "churned",
-    "rate_start": "churn (start base)", "rate_end": "churn (end base)", "retention": "retention",
-    "lost_revenue": "lost revenue", "margin": "margin", "churn_loss": "churn loss", "tier": "tier",
-    "segment": "segment", "level": "level", "n": "customers", "rate": "churn rate", "low": "95% low",
-    "high": "95% high", "median": "median (months)", "groups": "groups", "statistic": "chi-square",
-    "dof": "degrees of freedom", "p_value": "p-value", "term": "term", "coef": "log-odds", "se": "std. error",
-    "odds_ratio": "odds ratio", "monthly_revenue": "monthly revenue", "mean_tenure": "mean tenure so far (months)",
-    "clv_to_date": "CLV to date (revenue less costs per customer)", "horizon": "horizon (months)",
-    "expected_lifetime": "expected lifetime (months)", "clv_expected": "CLV, expected", "cause": "cause",
-    "share": "share", "controllable": "controllable", "quoted_share": "quoted share (Rockefeller figures)",
-    "monthly_hazard": "true monthly hazard", "true_median": "true median", "km_median": "Kaplan-Meier median",
-    "true_rmst": "true restricted mean", "km_rmst": "Kaplan-Meier restricted mean", "repurchase": "repurchase",
-    "hazard_ratio": "hazard ratio", "cramers_v": "Cramér's V", "V_low": "V 95% low", "V_high": "V 95% high",
+    "example": N_("example"), "start": N_("at start"), "new": N_("new"), "end": N_("at end"),
+    "churned": N_("churned"), "rate_start": N_("churn (start base)"), "rate_end": N_("churn (end base)"),
+    "retention": N_("retention"), "lost_revenue": N_("lost revenue"), "margin": N_("margin"),
+    "churn_loss": N_("churn loss"), "tier": N_("tier"), "segment": N_("segment"), "level": N_("level"),
+    "n": N_("customers"), "rate": N_("churn rate"), "low": N_("95% low"), "high": N_("95% high"),
+    "median": N_("median (months)"), "groups": N_("groups"), "statistic": N_("chi-square"),
+    "dof": N_("degrees of freedom"), "p_value": N_("p-value"), "term": N_("term"), "coef": N_("log-odds"),
+    "se": N_("std. error"), "odds_ratio": N_("odds ratio"), "monthly_revenue": N_("monthly revenue"),
+    "mean_tenure": N_("mean tenure so far (months)"),
+    "clv_to_date": N_("CLV to date (revenue less costs per customer)"), "horizon": N_("horizon (months)"),
+    "expected_lifetime": N_("expected lifetime (months)"), "clv_expected": N_("CLV, expected"),
+    "cause": N_("cause"), "share": N_("share"), "controllable": N_("controllable"),
+    "quoted_share": N_("quoted share (Rockefeller figures)"), "monthly_hazard": N_("true monthly hazard"),
+    "true_median": N_("true median"), "km_median": N_("Kaplan-Meier median"),
+    "true_rmst": N_("true restricted mean"), "km_rmst": N_("Kaplan-Meier restricted mean"),
+    "repurchase": N_("repurchase"), "hazard_ratio": N_("hazard ratio"), "cramers_v": N_("Cramér's V"),
+    "V_low": N_("V 95% low"), "V_high": N_("V 95% high"),
 }
 
 
 #: display names of the columns the study derives
-DERIVED_LABELS = {TENURE: "tenure (months)", "tenure_band": "tenure band (months)",
-                  "service_calls": "customer-service calls", "monthly_charges": "monthly charges",
-                  "monthly_revenue": "monthly revenue"}
+DERIVED_LABELS = {TENURE: N_("tenure (months)"), "tenure_band": N_("tenure band (months)"),
+                  "service_calls": N_("customer-service calls"), "monthly_charges": N_("monthly charges"),
+                  "monthly_revenue": N_("monthly revenue")}
 
-BASE_LABELS = {"start": "customers at the start",
-               "end": "customers at the end (the base of churn-management training material)"}
-EXAMPLES_SOURCE = "Worked examples from churn-management training material (not the study data)"
-CAUSES_REFERENCE = ("the widely quoted figures attributed to a Rockefeller Corporation study "
-                    "(LeBoeuf 1987)")
+BASE_LABELS = {"start": N_("customers at the start"),
+               "end": N_("customers at the end (the base of churn-management training material)")}
+EXAMPLES_SOURCE = N_("Worked examples from churn-management training material (not the study data)")
+CAUSES_REFERENCE = N_("the widely quoted figures attributed to a Rockefeller Corporation study (LeBoeuf 1987)")
+#: display names of the churn causes of :data:`csat_analysis.churn.CAUSE_SHARES` (the data keep the codes)
+CAUSE_LABELS = {"death": N_("death"), "moved": N_("moved"), "habits": N_("habits"),
+                "competitor": N_("competitor"), "quality": N_("quality"), "indifference": N_("indifference")}
+#: the third row of the worked examples, shown under a translated name (results keep the English key)
+_LAST_YEAR_EXAMPLE = "B at last year's revenue"
+
+
+def table_labels() -> dict[str, str]:
+    """The table headers of :data:`LABELS` in the report's language.
+
+    Examples
+    --------
+    >>> table_labels()["rate_start"]
+    'churn (start base)'
+    >>> with use_language("zh"):
+    ...     table_labels()["rate_start"]
+    '流失率（期初口径）'
+    """
+    return {column: _(header) for column, header in LABELS.items()}
+
+
+class _Deferred(str):
+    """English text that shows itself in the language current when it is formatted.
+
+    A :class:`Skipped` section's title, reason and fix are recorded in English (the
+    run's ``notes`` do not depend on the language) but shown in the report's language:
+    as a ``str`` this object is the English text; ``format()`` and ``str()`` translate
+    the message and fill its fields at that moment.
+
+    Examples
+    --------
+    >>> reason = _deferred(N_("this data set ({name}) records no churn causes"), name="x")
+    >>> reason == "this data set (x) records no churn causes"
+    True
+    >>> with use_language("zh"):
+    ...     "{reason}".format(reason=reason)
+    '该数据集（x）没有记录流失原因'
+    """
+
+    message: str
+    fields: dict
+
+    def __str__(self) -> str:
+        return _(self.message).format(**self.fields)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def _deferred(message: str, **fields) -> _Deferred:
+    with use_language("en"):
+        english = message.format(**fields)
+    text = _Deferred(english)
+    text.message, text.fields = message, fields
+    return text
+
+
+def _skipped(title: str, reason: str, fix: str = "", **fields) -> Skipped:
+    """A :class:`Skipped` section whose title, reason and fix are messages (``fields`` fill the reason)."""
+    return Skipped(_deferred(title), _deferred(reason, **fields), fix=_deferred(fix) if fix else "")
+
+
+def _sentences(parts: Sequence[str]) -> str:
+    """Sentences joined as the language writes them: a space in English, nothing after a Chinese full stop."""
+    return ("" if current_language() == "zh" else " ").join(part for part in parts if part)
 
 
 def _pct(value: float) -> str:
     return fmt.percent(value)
+
+
+def _count(value) -> str:
+    """A whole number with thousands separators, in the report's language."""
+    return fmt.number(value, 0)
 
 
 def _guarded(title: str, fix: str, compute):
@@ -146,9 +220,11 @@ def _guarded(title: str, fix: str, compute):
         try:
             return compute()
         except ConvergenceWarning as warning:
-            return Skipped(title, f"the model did not converge on these data ({warning})", fix=fix)
+            return _skipped(title, N_("the model did not converge on these data ({warning})"), fix,
+                            warning=str(warning))
         except (CsatError, np.linalg.LinAlgError) as error:
-            return Skipped(title, _reason(error), fix=fix)
+            # the error's own message names columns and values; it stays as the package raised it
+            return Skipped(_deferred(title), _reason(error), fix=_deferred(fix))
 
 
 def _reason(error: Exception) -> str:
@@ -222,7 +298,9 @@ class ChurnSettings:
 
     def label(self, column: str) -> str:
         """The display name of a column (its survey label, else the name)."""
-        return str(self.labels.get(column, DERIVED_LABELS.get(column, column)))
+        if column in self.labels:
+            return str(self.labels[column])
+        return _(DERIVED_LABELS[column]) if column in DERIVED_LABELS else column
 
     @property
     def cox_covariates(self) -> list[str]:
@@ -247,13 +325,21 @@ class ChurnSettings:
         >>> chosen.describe()[:70]
         '**Data:** User data: x. Churn column `left`, tenure column `days` (day'
         """
-        converted = f", converted to months at {DAYS_PER_MONTH} days a month" if self.tenure_unit == "days" else ""
-        weights = (f" Churn rates use the survey weights (`{self.weights}`) with design-based (Taylor-linearised) "
-                   "intervals; retention curves, the segment tests, the driver models and lifetime values count every "
-                   "customer once (unweighted)." if self.weights else "")
-        segments = ", ".join(self.label(s) for s in self.segments) or "none"
-        return (f"**Data:** {self.source}. Churn column `{self.churn}`, tenure column `{self.tenure}` "
-                f"({self.tenure_unit}{converted}), segments: {segments}.{weights}")
+        # Translators: the separator between the names of a list
+        segments = _(", ").join(self.label(s) for s in self.segments) or _("none")
+        if self.tenure_unit == "days":
+            text = _("**Data:** {source}. Churn column `{churn}`, tenure column `{tenure}` (days, converted to months "
+                     "at {days} days a month), segments: {segments}.")
+        else:
+            text = _("**Data:** {source}. Churn column `{churn}`, tenure column `{tenure}` (months), segments: "
+                     "{segments}.")
+        parts = [text.format(source=self.source, churn=self.churn, tenure=self.tenure,
+                             days=fmt.number(DAYS_PER_MONTH, 1), segments=segments)]
+        if self.weights:
+            parts.append(_("Churn rates use the survey weights (`{weights}`) with design-based (Taylor-linearised) "
+                           "intervals; retention curves, the segment tests, the driver models and lifetime values "
+                           "count every customer once (unweighted).").format(weights=self.weights))
+        return _sentences(parts)
 
     def _repr_markdown_(self) -> str:
         return self.describe()
@@ -385,7 +471,8 @@ def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenu
             frame = frame[(text == str(segment_value)).to_numpy()].reset_index(drop=True)
             if isinstance(frame[segment].dtype, pd.CategoricalDtype):
                 frame[segment] = frame[segment].cat.remove_unused_categories()
-            source = re.sub(r", n = [\d,]+$", "", source) + f"; only {segment} = {segment_value} (n = {len(frame):,})"
+            source = _("{source}; only {segment} = {value} (n = {n})").format(
+                source=_without_count(source), segment=segment, value=segment_value, n=_count(len(frame)))
             # one level left: the filter column no longer splits anyone
             chosen = [c for c in chosen if c != segment]
             _note_filter(run, source)
@@ -397,9 +484,11 @@ def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenu
     weights = run.roles.get("weight")
     survey = getattr(run, "survey", None)
     columns = [c for c in frame.columns if isinstance(c, str)]
-    labels = survey.labels(columns) if survey is not None else {}
+    language = getattr(run, "language", current_language())
+    labels = survey.labels(columns, language=language) if survey is not None else {}
     # a column without a survey label reads as words, not as a variable name
-    labels = {c: (DERIVED_LABELS.get(c) or c.replace("_", " ")) if labels.get(c, c) == c else labels[c] for c in columns}
+    labels = {c: (_(DERIVED_LABELS[c]) if c in DERIVED_LABELS else c.replace("_", " ")) if labels.get(c, c) == c
+              else labels[c] for c in columns}
     return ChurnSettings(
         data=frame, name=run.name, kind=run.kind, source=source, tenure=tenure, churn=churn,
         tenure_unit=tenure_unit, segments=chosen, drivers=drivers,
@@ -449,9 +538,11 @@ class ExamplesSection(Section):
     references = ("churn_training",)
 
     def tables(self) -> list:
-        return [styled_table(self.table.drop(columns="description"),
-                             "Worked examples A and B (money in the examples' units)", self.source, labels=LABELS,
-                             percent=["rate_start", "rate_end", "retention", "margin"], digits=2)]
+        shown = self.table.drop(columns="description")
+        shown = shown.assign(example=shown.example.replace({_LAST_YEAR_EXAMPLE: _("B at last year's revenue")}))
+        return [styled_table(shown, _("Worked examples A and B (money in the examples' units)"), self.source,
+                             labels=table_labels(), percent=["rate_start", "rate_end", "retention", "margin"],
+                             digits=2)]
 
     def finding(self) -> str:
         """One sentence per example: churned, both rates, churn loss.
@@ -461,12 +552,16 @@ class ExamplesSection(Section):
         >>> examples_section().finding()[:62]
         'Example A loses 200 of 3,000 outlets: 6.7% of the start count '
         """
-        a, b, b_last = (self.table.set_index("example").loc[key] for key in ("A", "B", "B at last year's revenue"))
-        return (f"Example A loses {a.churned:,.0f} of {a.start:,.0f} outlets: {_pct(a.rate_start)} of the start count "
-                f"({_pct(a.rate_end)} by the end count), and {a.churn_loss:,.0f}k of profit at a "
-                f"{a.margin:.0%} margin. Example B loses {b.churned:,.0f} subscribers, {_pct(b.rate_start)} "
-                f"({_pct(b.rate_end)} by the end count), costing {b.churn_loss:,.0f} at this year's revenue "
-                f"({b_last.churn_loss:,.0f} at last year's).")
+        a, b, b_last = (self.table.set_index("example").loc[key] for key in ("A", "B", _LAST_YEAR_EXAMPLE))
+        first = _("Example A loses {churned} of {start} outlets: {rate_start} of the start count ({rate_end} by the "
+                  "end count), and {loss}k of profit at a {margin} margin.").format(
+            churned=_count(a.churned), start=_count(a.start), rate_start=_pct(a.rate_start),
+            rate_end=_pct(a.rate_end), loss=_count(a.churn_loss), margin=fmt.percent(a.margin, 0))
+        second = _("Example B loses {churned} subscribers, {rate_start} ({rate_end} by the end count), costing "
+                   "{loss} at this year's revenue ({loss_last_year} at last year's).").format(
+            churned=_count(b.churned), rate_start=_pct(b.rate_start), rate_end=_pct(b.rate_end),
+            loss=_count(b.churn_loss), loss_last_year=_count(b_last.churn_loss))
+        return _sentences([first, second])
 
     def results(self) -> dict:
         """``example_a`` and ``example_b`` (B with last year's churn loss).
@@ -478,13 +573,13 @@ class ExamplesSection(Section):
         """
         table = self.table.set_index("example").drop(columns="description")
         b = table.loc["B"].to_dict()
-        b["churn_loss_last_year_revenue"] = float(table.loc["B at last year's revenue", "churn_loss"])
+        b["churn_loss_last_year_revenue"] = float(table.loc[_LAST_YEAR_EXAMPLE, "churn_loss"])
         return {"example_a": {"example": "A", **table.loc["A"].to_dict()}, "example_b": {"example": "B", **b}}
 
 
 def examples_section() -> ExamplesSection:
     """The worked examples A and B of churn-management training material."""
-    return ExamplesSection(title="Worked examples", table=ch.worked_examples(), source=EXAMPLES_SOURCE)
+    return ExamplesSection(title=_("Worked examples"), table=ch.worked_examples(), source=_(EXAMPLES_SOURCE))
 
 
 @dataclass
@@ -494,8 +589,8 @@ class TiersSection(Section):
     references = ("churn_training",)
 
     def tables(self) -> list:
-        return [styled_table(self.table, "Churn per dealer tier (illustrative counts)", self.source, labels=LABELS,
-                             percent=["rate_start", "rate_end", "retention"], digits=2)]
+        return [styled_table(self.table, _("Churn per dealer tier (illustrative counts)"), self.source,
+                             labels=table_labels(), percent=["rate_start", "rate_end", "retention"], digits=2)]
 
     def finding(self) -> str:
         """The two tiers compared on both bases.
@@ -508,16 +603,18 @@ class TiersSection(Section):
         """
         ordered = self.table.sort_values("rate_start", ascending=False)
         hi, lo = ordered.iloc[0], ordered.iloc[-1]
-        return (f"Tier {hi.tier} loses {_pct(hi.rate_start)} of its dealers against {_pct(lo.rate_start)} in tier "
-                f"{lo.tier}. On the end count the rates would read {_pct(hi.rate_end)} and {_pct(lo.rate_end)}, "
-                "so the base must always be stated.")
+        first = _("Tier {high_tier} loses {high_rate} of its dealers against {low_rate} in tier {low_tier}.").format(
+            high_tier=hi.tier, high_rate=_pct(hi.rate_start), low_rate=_pct(lo.rate_start), low_tier=lo.tier)
+        second = _("On the end count the rates would read {high_rate} and {low_rate}, so the base must always be "
+                   "stated.").format(high_rate=_pct(hi.rate_end), low_rate=_pct(lo.rate_end))
+        return _sentences([first, second])
 
 
 def tiers_section() -> TiersSection:
     """The dealer-tier example (rates from training material, counts illustrative)."""
-    return TiersSection(title="Churn per tier", table=ch.tier_example(),
-                        source="Worked example from churn-management training material (rates as given, counts "
-                               "illustrative)")
+    return TiersSection(title=_("Churn per tier"), table=ch.tier_example(),
+                        source=_("Worked example from churn-management training material (rates as given, counts "
+                                 "illustrative)"))
 
 
 # --- 2. churn on the data ------------------------------------------------------------------
@@ -553,12 +650,17 @@ class OverallSection(Section):
         """
         row = self.row
         other = row.rate_end if row.base == "start" else row.rate_start
-        other_base = "end" if row.base == "start" else "start"
-        how = ("weighted counts, design-based 95% interval" if self.weighted else "Wilson 95% interval")
+        how = (_("weighted counts, design-based 95% interval") if self.weighted else _("Wilson 95% interval"))
         bounds = fmt.SHARE_BOUNDS if row.base == "start" else None
-        return (f"Of {int(row.n):,} customers, {row.churned:,.0f} churned: a churn rate of "
-                f"**{fmt.estimate(row.rate, row.low, row.high, bounds=bounds)}** of {BASE_LABELS[row.base]} ({how}); "
-                f"on the {other_base} count it is {_pct(other)}.")
+        if row.base == "start":
+            text = _("Of {n} customers, {churned} churned: a churn rate of **{rate}** of {base} ({how}); on the end "
+                     "count it is {other}.")
+        else:
+            text = _("Of {n} customers, {churned} churned: a churn rate of **{rate}** of {base} ({how}); on the start "
+                     "count it is {other}.")
+        return text.format(n=_count(int(row.n)), churned=_count(row.churned),
+                           rate=fmt.estimate(row.rate, row.low, row.high, bounds=bounds), base=_(BASE_LABELS[row.base]),
+                           how=how, other=_pct(other))
 
     def results(self) -> dict:
         row = self.row
@@ -570,7 +672,7 @@ def overall_section(chosen: ChurnSettings) -> OverallSection:
     """Churn among all customers on the chosen base, with a Wilson interval."""
     table = ch.churn_by_segment(chosen.data, chosen.churn, tenure=TENURE, base=chosen.churn_base,
                                 weights=chosen.weights)
-    return OverallSection(title="Churn", table=table, source=chosen.source, weighted=chosen.weights is not None,
+    return OverallSection(title=_("Churn"), table=table, source=chosen.source, weighted=chosen.weights is not None,
                           dataset=chosen.name)
 
 
@@ -618,10 +720,10 @@ class SegmentChurnSection(Section):
             panel.set_title(self._label(name))
             panel.set(xlabel="", ylabel="")
             panel.set_xticks(range(len(rows)), [str(v) for v in rows["level"]], fontsize=9)
-        axes[0].set_ylabel(f"churn rate ({self.base} base)")
+        axes[0].set_ylabel(_("churn rate (start base)") if self.base == "start" else _("churn rate (end base)"))
         _percent_axis(axes[0].yaxis)
-        interval = "design-based" if self.weighted else "Wilson"
-        axes[0].figure.suptitle(f"Churn rate by segment, with 95% {interval} intervals")
+        axes[0].figure.suptitle(_("Churn rate by segment, with 95% design-based intervals") if self.weighted
+                                else _("Churn rate by segment, with 95% Wilson intervals"))
         axes[0].figure.tight_layout()
         for panel in axes:
             fmt.wrap_labels(panel, "x", width=12)
@@ -631,13 +733,16 @@ class SegmentChurnSection(Section):
     def tables(self) -> list:
         shown = self.table[["segment", "level", "n", "start", "new", "churned", "rate_start", "rate_end", "low", "high"]]
         shown = shown.assign(segment=shown.segment.map(self._label))
-        tables = [styled_table(shown, f"Churn by segment (95% interval for the {self.base}-based rate)", self.source,
-                               labels=LABELS, percent=["rate_start", "rate_end", "low", "high"], digits=1)]
+        caption = (_("Churn by segment (95% interval for the start-based rate)") if self.base == "start"
+                   else _("Churn by segment (95% interval for the end-based rate)"))
+        tables = [styled_table(shown, caption, self.source, labels=table_labels(),
+                               percent=["rate_start", "rate_end", "low", "high"], digits=1)]
         if self.tests is not None and len(self.tests):
             tests = self.tests.rename(columns={"low": "V_low", "high": "V_high"})
             tests = tests.assign(segment=tests.segment.map(self._label))
-            tables.append(styled_table(tests, "Does churn differ between a segment's levels? Chi-square tests with "
-                                              "Cramér's V (unweighted counts)", self.source, labels=LABELS, digits=3))
+            tables.append(styled_table(tests, _("Does churn differ between a segment's levels? Chi-square tests with "
+                                                "Cramér's V (unweighted counts)"), self.source, labels=table_labels(),
+                                       digits=3))
         return tables
 
     def finding(self) -> str:
@@ -656,15 +761,17 @@ class SegmentChurnSection(Section):
         """
         top, bottom = widest_segment(self.table)
         bounds = fmt.SHARE_BOUNDS if self.base == "start" else None
-        sentence = (f"Churn differs most by {self._label(top.segment)}: "
-                    f"{fmt.estimate(top.rate, top.low, top.high, bounds=bounds)} for {top.level} against "
-                    f"{fmt.estimate(bottom.rate, bottom.low, bottom.high, bounds=bounds)} for {bottom.level}.")
+        parts = [_("Churn differs most by {segment}: {high} for {high_level} against {low} for {low_level}.").format(
+            segment=self._label(top.segment), high=fmt.estimate(top.rate, top.low, top.high, bounds=bounds),
+            high_level=top.level, low=fmt.estimate(bottom.rate, bottom.low, bottom.high, bounds=bounds),
+            low_level=bottom.level)]
         if self.tests is not None and (self.tests.segment == top.segment).any():
             test = self.tests[self.tests.segment == top.segment].iloc[0]
             if pd.notna(test.cramers_v):
-                sentence += (f" Cramér's V is {fmt.estimate(test.cramers_v, test.low, test.high, kind='number')} "
-                             f"(chi-square {fmt.p_value(test.p_value, label=True)}).")
-        return sentence
+                parts.append(_("Cramér's V is {v} (chi-square {p}).").format(
+                    v=fmt.estimate(test.cramers_v, test.low, test.high, kind="number"),
+                    p=fmt.p_value(test.p_value, label=True)))
+        return _sentences(parts)
 
     def results(self) -> dict:
         results = {"churn_by_segment": self.table[["segment", "level", "n", "churned", "rate", "low", "high"]]}
@@ -675,21 +782,21 @@ class SegmentChurnSection(Section):
 
 def segment_section(chosen: ChurnSettings) -> SegmentChurnSection | Skipped:
     """Churn by level of each segment column, with a chi-square test and Cramér's V per column."""
-    title = "Churn by segment"
+    title = N_("Churn by segment")
     if not chosen.segments:
-        return Skipped(title, "no segment column is named", fix="name them in `segments` or the survey's roles")
+        return _skipped(title, N_("no segment column is named"), N_("name them in `segments` or the survey's roles"))
 
     def compute():
         table = ch.churn_by_segments(chosen.data, chosen.churn, chosen.segments, tenure=TENURE,
                                      base=chosen.churn_base, weights=chosen.weights)
         if table["rate"].notna().sum() == 0:
-            return Skipped(title, "no segment level has customers at the start of the period",
-                           fix="use more data or the start base")
+            return _skipped(title, N_("no segment level has customers at the start of the period"),
+                            N_("use more data or the start base"))
         tests = ch.segment_association(chosen.data, chosen.churn, chosen.segments)
-        return SegmentChurnSection(title=title, table=table, source=chosen.source, base=chosen.churn_base,
+        return SegmentChurnSection(title=_(title), table=table, source=chosen.source, base=chosen.churn_base,
                                    tests=tests, weighted=chosen.weights is not None, labels=chosen.labels)
 
-    return _guarded(title, "check the segment columns", compute)
+    return _guarded(title, N_("check the segment columns"), compute)
 
 
 # --- 3. retention curves --------------------------------------------------------------------
@@ -740,21 +847,24 @@ class RetentionSection(Section):
             plots.retention_plot(curves, hue="level", ax=panel)
             panel.legend(title=self._label(name), fontsize=8, title_fontsize=9)
             panel.set_title(self._label(name))
-            panel.set(xlabel="tenure (months)", ylabel="")
-        axes[0].set_ylabel("share still a customer")
-        axes[0].figure.suptitle("Kaplan-Meier retention curves (unweighted, 95% bands)")
+            panel.set(xlabel=_("tenure (months)"), ylabel="")
+        axes[0].set_ylabel(_("share still a customer"))
+        axes[0].figure.suptitle(_("Kaplan-Meier retention curves (unweighted, 95% bands)"))
         plots.source_note(axes[0], self.source)
         return axes
 
     def tables(self) -> list:
         medians = self.table.drop(columns="reached")
-        medians = medians.assign(segment=medians.segment.map(self._label))
-        tables = [styled_table(medians, "Median customer lifetime in months", self.source,
-                               labels=LABELS, digits=1, missing_labels={"median": "not reached"})]
+        # Translators: the segment and level of the row of all customers in the median-lifetime table
+        everyone = pgettext("all customers", "all")
+        medians = medians.assign(segment=medians.segment.map(lambda s: everyone if s == "all" else self._label(s)),
+                                 level=medians.level.map(lambda v: everyone if v == "all" else v))
+        tables = [styled_table(medians, _("Median customer lifetime in months"), self.source,
+                               labels=table_labels(), digits=1, missing_labels={"median": _("not reached")})]
         if len(self.tests):
             tests = self.tests.assign(segment=self.tests.segment.map(self._label))
-            tables.append(styled_table(tests, "Log-rank tests: do the retention curves differ between a segment's "
-                                              "levels?", self.source, labels=LABELS, digits=2))
+            tables.append(styled_table(tests, _("Log-rank tests: do the retention curves differ between a segment's "
+                                                "levels?"), self.source, labels=table_labels(), digits=2))
         return tables
 
     def shortest(self) -> pd.Series | None:
@@ -766,28 +876,30 @@ class RetentionSection(Section):
 
     def finding(self) -> str:
         """The overall median, the shortest segment median and how many log-rank tests reject."""
-        return " ".join(self._sentences())
+        return _sentences(self._sentences())
 
     def _sentences(self) -> list[str]:
         overall = self.overall
-        parts = [f"Half of all customers have left after "
-                 f"{fmt.estimate(overall['median'], overall['low'], overall['high'], kind='number', decimals=1)} months."
+        parts = [_("Half of all customers have left after {median} months.").format(
+                     median=fmt.estimate(overall["median"], overall["low"], overall["high"], kind="number", decimals=1))
                  if overall.reached
-                 else "Fewer than half of all customers have left within the observed tenure, so the overall "
-                      "median lifetime is not reached."]
+                 else _("Fewer than half of all customers have left within the observed tenure, so the overall "
+                        "median lifetime is not reached.")]
         shortest = self.shortest()
         if shortest is not None:
-            parts.append(f"The shortest median lifetime is "
-                         f"{fmt.estimate(shortest['median'], shortest['low'], shortest['high'], kind='number', decimals=1)}"
-                         f" months ({self._label(shortest.segment)} = {shortest.level}).")
+            parts.append(_("The shortest median lifetime is {median} months ({segment} = {level}).").format(
+                median=fmt.estimate(shortest["median"], shortest["low"], shortest["high"], kind="number", decimals=1),
+                segment=self._label(shortest.segment), level=shortest.level))
         if len(self.tests):
             differ = int((self.tests.p_value < 0.05).sum())
             strongest = self.tests.sort_values("statistic").iloc[-1]
-            parts.append(f"{differ} of {len(self.tests)} segmentations have retention curves that differ at the 5% "
-                         f"level (log-rank; most clearly {self._label(strongest.segment)}, "
-                         f"{fmt.p_value(strongest.p_value, label=True)}).")
+            parts.append(_("{differ} of {n} segmentations have retention curves that differ at the 5% level "
+                           "(log-rank; most clearly {segment}, {p}).").format(
+                differ=differ, n=len(self.tests), segment=self._label(strongest.segment),
+                p=fmt.p_value(strongest.p_value, label=True)))
         if self.weighted_data:
-            parts.append("These curves are unweighted (every customer counts once), unlike the weighted churn rates above.")
+            parts.append(_("These curves are unweighted (every customer counts once), unlike the weighted churn rates "
+                           "above."))
         return parts
 
     def headline(self) -> str:
@@ -797,6 +909,8 @@ class RetentionSection(Section):
         parts = self._sentences()
         if self.overall.reached or self.shortest() is None:
             return first_sentence(parts[0])
+        if current_language() == "zh":
+            return f"{parts[0][:-1]}；{parts[1]}"
         return f"{parts[0][:-1]}; {parts[1][:1].lower()}{parts[1][1:]}"
 
     def results(self) -> dict:
@@ -820,7 +934,7 @@ def retention_section(chosen: ChurnSettings) -> RetentionSection:
     reached. The shortest median lifetime is 2.0 months (plan = a). 0 of 1 segmentations have retention curves that
     differ at the 5% level (log-rank; most clearly plan, p = 0.116).'
     """
-    title = "Retention curves"
+    title = N_("Retention curves")
     data = chosen.data
     # a segment column with a single level left (a filtered segment) has no curves to compare
     segments = [c for c in chosen.time_segments if data[c].nunique() > 1]
@@ -832,12 +946,12 @@ def retention_section(chosen: ChurnSettings) -> RetentionSection:
         else:
             medians = ch.median_lifetime(data, TENURE, chosen.churn).assign(segment="all", level="all")
         return RetentionSection(
-            title=title, table=medians, source=chosen.source,
+            title=_(title), table=medians, source=chosen.source,
             curves=ch.retention_curves_by_segment(data, TENURE, chosen.churn, segments), overall=overall,
             tests=ch.logrank_by_segment(data, TENURE, chosen.churn, segments), weighted_data=chosen.weights is not None,
             labels=chosen.labels)
 
-    return _guarded(title, "use more customers", compute)
+    return _guarded(title, N_("use more customers"), compute)
 
 
 @dataclass
@@ -847,8 +961,8 @@ class SimulationCheckSection(Section):
     references = ("kaplan_meier1958", "brookmeyer_crowley1982")
 
     def tables(self) -> list:
-        return [styled_table(self.table, "Simulated data: Kaplan-Meier against the known geometric churn", self.source,
-                             labels=LABELS, digits=2, percent=["monthly_hazard"])]
+        return [styled_table(self.table, _("Simulated data: Kaplan-Meier against the known geometric churn"),
+                             self.source, labels=table_labels(), digits=2, percent=["monthly_hazard"])]
 
     def finding(self) -> str:
         """Whether the Kaplan-Meier medians cover the true medians, and how far the restricted means are off.
@@ -868,24 +982,35 @@ class SimulationCheckSection(Section):
         estimable = check[check.true_median <= check.horizon]
         covered = int(((estimable.low <= estimable.true_median) & (estimable.true_median <= estimable.high)).sum())
         beyond = len(check) - len(estimable)
-        note = (f" ({beyond} true median{' lies' if beyond == 1 else 's lie'} beyond the {check.horizon.iloc[0]:.0f}-month "
-                f"horizon, so {'it' if beyond == 1 else 'they'} cannot be estimated)") if beyond else ""
         worst = float((check.km_rmst / check.true_rmst - 1).abs().max())
-        return (f"The 95% intervals of the Kaplan-Meier medians contain the true median in {covered} of "
-                f"{len(estimable)} groups{note}; the restricted means are within {_pct(worst)} of the truth.")
+        if not beyond:
+            text = _("The 95% intervals of the Kaplan-Meier medians contain the true median in {covered} of {groups} "
+                     "groups; the restricted means are within {worst} of the truth.")
+        else:
+            text = ngettext(
+                "The 95% intervals of the Kaplan-Meier medians contain the true median in {covered} of {groups} "
+                "groups ({beyond} true median lies beyond the {horizon}-month horizon, so it cannot be estimated); "
+                "the restricted means are within {worst} of the truth.",
+                "The 95% intervals of the Kaplan-Meier medians contain the true median in {covered} of {groups} "
+                "groups ({beyond} true medians lie beyond the {horizon}-month horizon, so they cannot be estimated); "
+                "the restricted means are within {worst} of the truth.", beyond)
+        return text.format(covered=covered, groups=len(estimable), beyond=beyond,
+                           horizon=fmt.number(check.horizon.iloc[0], 0), worst=_pct(worst))
 
 
 def simulation_section(chosen: ChurnSettings) -> SimulationCheckSection | Skipped:
     """The known-truth check on simulated data; skipped on other data."""
-    title = "Check against the known truth"
+    title = N_("Check against the known truth")
     if not chosen.is_simulated or not chosen.truth or "monthly_churn_hazard" not in chosen.truth:
-        return Skipped(title, f"{chosen.name} is real data with no known truth" if chosen.kind == "real"
-                       else f"{chosen.name} has no known truth", fix='run it with dataset="simulated"')
+        reason = (N_("{name} is real data with no known truth") if chosen.kind == "real"
+                  else N_("{name} has no known truth"))
+        return _skipped(title, reason, N_('run it with dataset="simulated"'), name=chosen.name)
     if "repurchase" not in chosen.data or chosen.data["repurchase"].nunique() < 2:
-        return Skipped(title, "the known truth is given per repurchase group and these data hold only one",
-                       fix="leave `segment_value` unset or filter on another column")
-    return _guarded(title, "simulate more customers (`n`)", lambda: SimulationCheckSection(
-        title=title, table=ch.simulation_check(chosen.data, TENURE, chosen.churn, chosen.truth["monthly_churn_hazard"]),
+        return _skipped(title, N_("the known truth is given per repurchase group and these data hold only one"),
+                        N_("leave `segment_value` unset or filter on another column"))
+    return _guarded(title, N_("simulate more customers (`n`)"), lambda: SimulationCheckSection(
+        title=_(title),
+        table=ch.simulation_check(chosen.data, TENURE, chosen.churn, chosen.truth["monthly_churn_hazard"]),
         source=chosen.source))
 
 
@@ -917,16 +1042,17 @@ class DriversSection(Section):
         ax = _single_axes(ax, (7, 0.4 * len(self.table) + 1.5))
         plots.odds_ratio_plot(self.shown, ax=ax)
         ax.xaxis.set_major_locator(mticker.LogLocator(base=10, subs=(1, 2, 5)))
-        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, position: f"{value:g}"))
         ax.xaxis.set_minor_formatter(mticker.NullFormatter())
-        ax.set(xlabel="odds ratio (log scale)", title="Odds ratios of churning (95% intervals)")
+        ax.set(xlabel=_("odds ratio (log scale)"), title=_("Odds ratios of churning (95% intervals)"))
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [styled_table(self.shown.drop(columns=["variable", "level"], errors="ignore"),
-                             f"Logistic model of churn, n = {self.n:,}, McFadden pseudo R² = {fmt.number(self.pseudo_r2, 3)}",
-                             self.source, labels=LABELS, digits=3)]
+        caption = _("Logistic model of churn, n = {n}, McFadden pseudo R² = {pseudo_r2}").format(
+            n=_count(self.n), pseudo_r2=fmt.number(self.pseudo_r2, 3))
+        return [styled_table(self.shown.drop(columns=["variable", "level"], errors="ignore"), caption,
+                             self.source, labels=table_labels(), digits=3)]
 
     def finding(self) -> str:
         """Strongest significant risk factor and protection.
@@ -940,7 +1066,7 @@ class DriversSection(Section):
         >>> DriversSection(table=table.assign(p_value=0.5)).finding()
         'No term is significant at the 5% level (0 of 3).'
         """
-        return _ratio_finding(self.shown, "odds_ratio", "odds ratio", self.alpha)
+        return _ratio_finding(self.shown, "odds_ratio", self.alpha)
 
     def strongest_risk(self) -> pd.Series | None:
         """The significant term with the largest odds ratio above 1 (None if there is none)."""
@@ -952,25 +1078,36 @@ class DriversSection(Section):
         return {"churn_drivers": self.table[["term", "odds_ratio", "low", "high", "p_value"]]}
 
 
-def _ratio_finding(table: pd.DataFrame, column: str, name: str, alpha: float) -> str:
-    """Strongest significant ratio above and below 1, with intervals, and how many terms are significant."""
+def _ratio_finding(table: pd.DataFrame, column: str, alpha: float) -> str:
+    """Strongest significant ratio above and below 1, with intervals, and how many terms are significant.
+
+    ``column`` is ``"odds_ratio"`` or ``"hazard_ratio"``; each has its own sentences.
+    """
     significant = table[table.p_value < alpha]
     level = fmt.percent(alpha, 0)
     if significant.empty:
-        return f"No term is significant at the {level} level (0 of {len(table)})."
+        return _("No term is significant at the {level} level (0 of {n}).").format(level=level, n=len(table))
     parts = []
     up = significant[significant[column] > 1]
     down = significant[significant[column] < 1]
+    if column == "hazard_ratio":
+        risk = _("The strongest risk factor is {term} (hazard ratio {ratio}).")
+        protection = _("The strongest protection is {term} (hazard ratio {ratio}).")
+    else:
+        risk = _("The strongest risk factor is {term} (odds ratio {ratio}).")
+        protection = _("The strongest protection is {term} (odds ratio {ratio}).")
 
-    def stated(row) -> str:
-        return f"{row.term} ({name} {fmt.estimate(row[column], row.get('low'), row.get('high'), kind='number')})"
+    def stated(template: str, row) -> str:
+        return template.format(term=row.term,
+                               ratio=fmt.estimate(row[column], row.get("low"), row.get("high"), kind="number"))
 
     if len(up):
-        parts.append(f"The strongest risk factor is {stated(up.sort_values(column).iloc[-1])}.")
+        parts.append(stated(risk, up.sort_values(column).iloc[-1]))
     if len(down):
-        parts.append(f"The strongest protection is {stated(down.sort_values(column).iloc[0])}.")
-    parts.append(f"{len(significant)} of {len(table)} terms are significant at the {level} level.")
-    return " ".join(parts)
+        parts.append(stated(protection, down.sort_values(column).iloc[0]))
+    parts.append(_("{significant} of {n} terms are significant at the {level} level.").format(
+        significant=len(significant), n=len(table), level=level))
+    return _sentences(parts)
 
 
 def _labelled_terms(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
@@ -979,23 +1116,23 @@ def _labelled_terms(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
         for column in sorted(labels, key=len, reverse=True):
             if term == column or term.startswith((f"{column}: ", f"{column}[")):
                 return str(labels[column]) + term[len(column):]
-        return DERIVED_LABELS.get(term, term)
+        return _(DERIVED_LABELS[term]) if term in DERIVED_LABELS else term
     return table.assign(term=table["term"].astype(str).map(rename))
 
 
 def drivers_section(chosen: ChurnSettings) -> DriversSection | Skipped:
     """A logistic model of churn on the driver columns and tenure (a note when it cannot be estimated)."""
-    title = "Drivers of churn"
+    title = N_("Drivers of churn")
     if not 0 < int(chosen.data[chosen.churn].astype(bool).sum()) < len(chosen.data):
-        return Skipped(title, "a model of churn needs customers who churned and customers who stayed",
-                       fix="use a larger segment")
+        return _skipped(title, N_("a model of churn needs customers who churned and customers who stayed"),
+                        N_("use a larger segment"))
 
     def compute():
         drivers = ch.churn_drivers(chosen.data, chosen.churn, chosen.drivers)
-        return DriversSection(title=title, table=drivers.table, source=chosen.source, n=drivers.n,
+        return DriversSection(title=_(title), table=drivers.table, source=chosen.source, n=drivers.n,
                               pseudo_r2=drivers.pseudo_r2, labels=chosen.labels)
 
-    return _guarded(title, "use more customers or fewer drivers", compute)
+    return _guarded(title, N_("use more customers or fewer drivers"), compute)
 
 
 # --- 4b. Cox proportional hazards ----------------------------------------------------------------
@@ -1039,27 +1176,33 @@ class CoxSection(Section):
         ax = _single_axes(ax, (7, 0.4 * len(self.table) + 1.5))
         plots.odds_ratio_plot(self.shown, odds_ratio="hazard_ratio", ax=ax)
         ax.xaxis.set_major_locator(mticker.LogLocator(base=10, subs=(1, 2, 5)))
-        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, position: f"{value:g}"))
         ax.xaxis.set_minor_formatter(mticker.NullFormatter())
-        ax.set(xlabel="hazard ratio (log scale)", title="Hazard ratios of churning (95% intervals)")
+        ax.set(xlabel=_("hazard ratio (log scale)"), title=_("Hazard ratios of churning (95% intervals)"))
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
         shown = self.shown[["term", "hazard_ratio", "low", "high", "p_value"]]
-        ph = _labelled_terms(self.ph_test, self.labels).rename(columns={"statistic": "chi-square"})
-        return [styled_table(shown, f"Cox proportional-hazards model of time to churn, n = {self.n:,}, "
-                                    f"{self.events:,} churned, concordance {fmt.number(self.concordance, 3)}",
-                             self.source, labels=LABELS, digits=3),
-                styled_table(ph, "Proportional-hazards check (Grambsch-Therneau; small p: the hazard ratio changes "
-                                 "with tenure)", self.source, labels=LABELS, digits=2)]
+        ph = _labelled_terms(self.ph_test, self.labels)
+        # Translators: the row of the proportional-hazards check that tests all covariates together
+        ph = ph.assign(term=ph.term.replace({"GLOBAL": pgettext("proportional-hazards check", "GLOBAL")}))
+        caption = _("Cox proportional-hazards model of time to churn, n = {n}, {events} churned, concordance "
+                    "{concordance}").format(n=_count(self.n), events=_count(self.events),
+                                            concordance=fmt.number(self.concordance, 3))
+        return [styled_table(shown, caption, self.source, labels=table_labels(), digits=3),
+                styled_table(ph, _("Proportional-hazards check (Grambsch-Therneau; small p: the hazard ratio changes "
+                                   "with tenure)"), self.source, labels=table_labels(), digits=2)]
 
     def headline(self) -> str:
         """The strongest hazard ratio with its interval, and the model's concordance."""
         from .core import first_sentence
 
-        strongest = first_sentence(_ratio_finding(self.shown, "hazard_ratio", "hazard ratio", self.alpha))
-        return f"Cox model (concordance {fmt.number(self.concordance)}): {strongest[:1].lower()}{strongest[1:]}"
+        strongest = first_sentence(_ratio_finding(self.shown, "hazard_ratio", self.alpha))
+        if current_language() == "en":
+            strongest = strongest[:1].lower() + strongest[1:]
+        return _("Cox model (concordance {concordance}): {finding}").format(
+            concordance=fmt.number(self.concordance), finding=strongest)
 
     def ph_violations(self) -> list[str]:
         """Covariates whose hazard ratio changes with tenure (proportional-hazards check p < alpha)."""
@@ -1081,16 +1224,20 @@ class CoxSection(Section):
         is a (hazard ratio 2.00 [1.50, 2.70]). 1 of 2 terms are significant at the 5% level. The hazards of a
         change with tenure (proportional-hazards check p < 0.05), so its hazard ratio is an average over tenure.'
         """
-        parts = [(f"The Cox model ranks who churns sooner with a concordance of {fmt.number(self.concordance)} "
-                  "(0.5: chance)."), _ratio_finding(self.shown, "hazard_ratio", "hazard ratio", self.alpha)]
+        parts = [_("The Cox model ranks who churns sooner with a concordance of {concordance} (0.5: chance).").format(
+                     concordance=fmt.number(self.concordance)),
+                 _ratio_finding(self.shown, "hazard_ratio", self.alpha)]
         violations = self.ph_violations()
         if violations:
-            parts.append(f"The hazards of {', '.join(violations)} change with tenure (proportional-hazards check "
-                         f"p < {fmt.number(self.alpha)}), so {'its hazard ratio is' if len(violations) == 1 else 'their hazard ratios are'} "
-                         "an average over tenure.")
+            parts.append(ngettext(
+                "The hazards of {terms} change with tenure (proportional-hazards check p < {alpha}), so its hazard "
+                "ratio is an average over tenure.",
+                "The hazards of {terms} change with tenure (proportional-hazards check p < {alpha}), so their hazard "
+                "ratios are an average over tenure.", len(violations)).format(
+                terms=_(", ").join(violations), alpha=fmt.number(self.alpha)))
         else:
-            parts.append("The proportional-hazards check finds no hazard ratio that changes with tenure.")
-        return " ".join(parts)
+            parts.append(_("The proportional-hazards check finds no hazard ratio that changes with tenure."))
+        return _sentences(parts)
 
     def results(self) -> dict:
         return {"cox_concordance": float(self.concordance),
@@ -1102,26 +1249,26 @@ def cox_section(chosen: ChurnSettings) -> CoxSection | Skipped:
     """A Cox proportional-hazards model of time to churn on the driver columns (tenure is its time axis)."""
     from .. import survival
 
-    title = "Hazard of churning (Cox model)"
+    title = N_("Hazard of churning (Cox model)")
     covariates = chosen.cox_covariates
     if not covariates:
-        return Skipped(title, "the driver model has no covariate besides tenure, which is the hazard model's time axis",
-                       fix="name driver columns in the survey's churn roles or `segments`")
+        return _skipped(title, N_("the driver model has no covariate besides tenure, which is the hazard model's "
+                                  "time axis"), N_("name driver columns in the survey's churn roles or `segments`"))
     if not 0 < int(chosen.data[chosen.churn].astype(bool).sum()) < len(chosen.data):
-        return Skipped(title, "a hazard model needs customers who churned and customers who stayed",
-                       fix="use a larger segment")
+        return _skipped(title, N_("a hazard model needs customers who churned and customers who stayed"),
+                        N_("use a larger segment"))
 
     def compute():
         fit = survival.cox(chosen.data, TENURE, chosen.churn, covariates)
         if not np.isfinite(fit.table["hazard_ratio"]).all() or not np.isfinite(fit.concordance):
-            return Skipped(title, "the partial likelihood has no finite maximum on these data",
-                           fix="use more customers or fewer drivers")
+            return _skipped(title, N_("the partial likelihood has no finite maximum on these data"),
+                            N_("use more customers or fewer drivers"))
         table = fit.table.copy()
         table["p_value"] = np.maximum(table["p_value"].to_numpy(dtype=float), ch.P_VALUE_FLOOR)
-        return CoxSection(title=title, table=table, source=chosen.source, concordance=fit.concordance,
+        return CoxSection(title=_(title), table=table, source=chosen.source, concordance=fit.concordance,
                           ph_test=fit.ph_test, n=fit.n, events=fit.events, labels=chosen.labels)
 
-    return _guarded(title, "use more customers or fewer drivers", compute)
+    return _guarded(title, N_("use more customers or fewer drivers"), compute)
 
 
 # --- 5. lifetime value ---------------------------------------------------------------------------
@@ -1160,12 +1307,16 @@ class ValueSection(Section):
         >>> ValueSection(margin=0.3, acquisition_cost=100, retention_cost=2, monthly_revenue="charges").assumptions_note()[:60]
         '**Assumptions (notebook parameters, not data):** profit marg'
         """
-        revenue = (f" Revenue per customer-month comes from the data (`{self.monthly_revenue}`)."
-                   if self.monthly_revenue else "")
-        return (f"**Assumptions (notebook parameters, not data):** profit margin {self.margin:.0%} of revenue; "
-                f"acquisition cost {self.acquisition_cost:,.2f} per customer, paid once; retention cost "
-                f"{self.retention_cost:,.2f} per customer per month.{revenue} Change the parameters and the "
-                "values change with them.")
+        parts = [_("**Assumptions (notebook parameters, not data):** profit margin {margin} of revenue; acquisition "
+                   "cost {acquisition_cost} per customer, paid once; retention cost {retention_cost} per customer per "
+                   "month.").format(margin=fmt.percent(self.margin, 0),
+                                    acquisition_cost=fmt.number(self.acquisition_cost, 2),
+                                    retention_cost=fmt.number(self.retention_cost, 2))]
+        if self.monthly_revenue:
+            parts.append(_("Revenue per customer-month comes from the data (`{column}`).").format(
+                column=self.monthly_revenue))
+        parts.append(_("Change the parameters and the values change with them."))
+        return _sentences(parts)
 
     def first_segment(self) -> pd.DataFrame:
         """Rows of the first segmentation, the one the figure and the finding use."""
@@ -1179,28 +1330,34 @@ class ValueSection(Section):
         ax = _single_axes(ax, (6, 4))
         ax.bar(first.level.map(str), first.clv_expected, color="C0")
         ax.axhline(0, color="0.3", linewidth=1)
-        ax.set(xlabel="", ylabel="expected lifetime value per customer",
-               title=f"Expected lifetime value by {self._label(first.segment.iloc[0])}\n(assumed margin {self.margin:.0%}, "
-                     f"horizon {first.horizon.iloc[0]:.0f} months)")
+        title = _("Expected lifetime value by {segment}\n(assumed margin {margin}, horizon {horizon} months)")
+        ax.set(xlabel="", ylabel=_("expected lifetime value per customer"),
+               title=title.format(segment=self._label(first.segment.iloc[0]), margin=fmt.percent(self.margin, 0),
+                                  horizon=fmt.number(first.horizon.iloc[0], 0)))
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [styled_table(self.table, "Lifetime value per customer under the assumptions stated below "
-                             f"(revenue column: {self.monthly_revenue})", self.source, labels=LABELS, digits=1)]
+        shown = self.table.assign(segment=self.table.segment.map(self._label))
+        caption = _("Lifetime value per customer under the assumptions stated below (revenue column: {column})").format(
+            column=self.monthly_revenue)
+        return [styled_table(shown, caption, self.source, labels=table_labels(), digits=1)]
 
     def finding(self) -> str:
         """The assumptions, then the best and worst expected value in the first segmentation."""
         rows = self.first_segment().sort_values("clv_expected")
         best, worst = rows.iloc[-1], rows.iloc[0]
-        sentence = (f"Under these assumptions, a customer with {self._label(best.segment)} = {best.level} is expected to be "
-                    f"worth {fmt.number(best.clv_expected, 0)} over {fmt.number(best.expected_lifetime, 1)} months, "
-                    f"against {fmt.number(worst.clv_expected, 0)} over {fmt.number(worst.expected_lifetime, 1)} months "
-                    f"for {worst.level}.")
+        parts = [_("Under these assumptions, a customer with {segment} = {best_level} is expected to be worth "
+                   "{best_value} over {best_lifetime} months, against {worst_value} over {worst_lifetime} months for "
+                   "{worst_level}.").format(
+            segment=self._label(best.segment), best_level=best.level, best_value=fmt.number(best.clv_expected, 0),
+            best_lifetime=fmt.number(best.expected_lifetime, 1), worst_value=fmt.number(worst.clv_expected, 0),
+            worst_lifetime=fmt.number(worst.expected_lifetime, 1), worst_level=worst.level)]
         if best.clv_expected < 0:
-            sentence += (f" No level earns back the assumed acquisition cost within the {best.horizon:.0f}-month "
-                         "horizon the data covers; longer follow-up or other cost assumptions may change that.")
-        return f"{self.assumptions_note()}\n\n{sentence}"
+            parts.append(_("No level earns back the assumed acquisition cost within the {horizon}-month horizon the "
+                           "data covers; longer follow-up or other cost assumptions may change that.").format(
+                horizon=fmt.number(best.horizon, 0)))
+        return f"{self.assumptions_note()}\n\n{_sentences(parts)}"
 
     def results(self) -> dict:
         return {"clv_by_segment": self.table, "clv_assumptions": self.assumptions()}
@@ -1208,22 +1365,22 @@ class ValueSection(Section):
 
 def value_section(chosen: ChurnSettings) -> ValueSection | Skipped:
     """Lifetime value per segment (segments other than tenure band), or why it cannot be computed."""
-    title = "Lifetime value"
+    title = N_("Lifetime value")
     if chosen.monthly_revenue is None:
-        return Skipped(title, "the data have no revenue column",
-                       fix="the restricted mean lifetimes of the retention curves still compare segments")
+        return _skipped(title, N_("the data have no revenue column"),
+                        N_("the restricted mean lifetimes of the retention curves still compare segments"))
     if not chosen.time_segments:
-        return Skipped(title, "lifetime value needs a segment other than tenure band (bands compare customers by "
-                              "how long they have already stayed)", fix="choose one in `segments`")
+        return _skipped(title, N_("lifetime value needs a segment other than tenure band (bands compare customers by "
+                                  "how long they have already stayed)"), N_("choose one in `segments`"))
     def compute():
         table = ch.for_each_segment(ch.lifetime_value, chosen.data, chosen.time_segments, tenure=TENURE,
                                     churn=chosen.churn, monthly_revenue=chosen.monthly_revenue, margin=chosen.margin,
                                     acquisition_cost=chosen.acquisition_cost, retention_cost=chosen.retention_cost)
-        return ValueSection(title=title, table=table, source=chosen.source, margin=chosen.margin,
+        return ValueSection(title=_(title), table=table, source=chosen.source, margin=chosen.margin,
                             acquisition_cost=chosen.acquisition_cost, retention_cost=chosen.retention_cost,
                             monthly_revenue=chosen.monthly_revenue, labels=chosen.labels)
 
-    return _guarded(title, "use more customers", compute)
+    return _guarded(title, N_("use more customers"), compute)
 
 
 # --- 6. causes ---------------------------------------------------------------------------------
@@ -1244,19 +1401,27 @@ class CausesSection(Section):
         from .. import plots
 
         ax = _single_axes(ax, (7, 4))
-        plots.interval_plot(self.table, x="cause", y="share", low="low", high="high", ax=ax, kind="bar")
+        plots.interval_plot(self.shown, x="cause", y="share", low="low", high="high", ax=ax, kind="bar")
         ax.scatter(range(len(self.table)), self.table.quoted_share, marker="_", s=400, color="black", zorder=3,
-                   label="quoted share (Rockefeller figures)")
+                   label=_("quoted share (Rockefeller figures)"))
         _percent_axis(ax.yaxis)
         ax.legend()
-        ax.set(xlabel="", ylabel="share of churned customers", title="Churn causes")
+        ax.set(xlabel="", ylabel=_("share of churned customers"), title=_("Churn causes"))
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [styled_table(self.table, "Churn causes among churned customers (Wilson 95% intervals) against the "
-                             "widely quoted Rockefeller Corporation shares", self.source, labels=LABELS,
-                             percent=["share", "low", "high", "quoted_share"], digits=2)]
+        shown = self.shown
+        if "controllable" in shown:
+            shown = shown.assign(controllable=shown.controllable.map(lambda flag: _("yes") if flag else _("no")))
+        return [styled_table(shown, _("Churn causes among churned customers (Wilson 95% intervals) against the "
+                                      "widely quoted Rockefeller Corporation shares"), self.source,
+                             labels=table_labels(), percent=["share", "low", "high", "quoted_share"], digits=2)]
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The table with the causes under their display names (recorded results keep the codes)."""
+        return self.table.assign(cause=self.table.cause.map(lambda code: _cause(code)))
 
     def finding(self) -> str:
         """The controllable share against the quoted 91%.
@@ -1268,8 +1433,10 @@ class CausesSection(Section):
         '75.0% of churned customers left for reasons the company cont'
         """
         quoted = sum(CAUSE_SHARES[c] for c in CONTROLLABLE_CAUSES)
-        return (f"{_pct(self.controllable_share)} of churned customers left for reasons the company controls "
-                f"({', '.join(CONTROLLABLE_CAUSES)}); {CAUSES_REFERENCE} put this at {quoted:.0%}.")
+        return _("{share} of churned customers left for reasons the company controls ({causes}); {reference} put "
+                 "this at {quoted}.").format(share=_pct(self.controllable_share),
+                                             causes=_(", ").join(_cause(c) for c in CONTROLLABLE_CAUSES),
+                                             reference=_(CAUSES_REFERENCE), quoted=fmt.percent(quoted, 0))
 
     def results(self) -> dict:
         return {"churn_causes": self.table, "controllable_share": self.controllable_share}
@@ -1277,12 +1444,17 @@ class CausesSection(Section):
 
 def causes_section(chosen: ChurnSettings) -> CausesSection | Skipped:
     """Why churned customers left, when the data record it."""
-    title = "Why customers leave"
+    title = N_("Why customers leave")
     if chosen.cause is None:
-        return Skipped(title, f"this data set ({chosen.name}) records no churn causes",
-                       fix='the simulator does: dataset="simulated"')
-    return _guarded(title, "check the churn-cause column", lambda: CausesSection(
-        title=title, table=ch.churn_causes(chosen.data, chosen.cause, churn=chosen.churn), source=chosen.source))
+        return _skipped(title, N_("this data set ({name}) records no churn causes"),
+                        N_('the simulator does: dataset="simulated"'), name=chosen.name)
+    return _guarded(title, N_("check the churn-cause column"), lambda: CausesSection(
+        title=_(title), table=ch.churn_causes(chosen.data, chosen.cause, churn=chosen.churn), source=chosen.source))
+
+
+def _cause(code) -> str:
+    """A churn cause's display name in the report's language (an unknown code as it is)."""
+    return _(CAUSE_LABELS[code]) if code in CAUSE_LABELS else str(code)
 
 
 # --- 7. findings -------------------------------------------------------------------------------
@@ -1299,6 +1471,9 @@ class KeyFindings(Section):
 
     def finding(self) -> str:
         return "\n".join(self.lines)
+
+    def headline(self) -> str:
+        return ""  # the recap repeats findings the summary box already leads with
 
 
 def key_findings(*, overall: OverallSection, by_segment: SegmentChurnSection | Skipped,
@@ -1321,29 +1496,37 @@ def key_findings(*, overall: OverallSection, by_segment: SegmentChurnSection | S
     '- **Churn:** 50.0% of customers at the start churned (95% interval 21.5%-78.5%), 8 customers; Hand data.'
     """
     row = overall.row
-    lines = [f"- **Churn:** {_pct(row.rate)} of {BASE_LABELS[row.base]} churned (95% interval "
-             f"{_pct(row.low)}-{_pct(row.high)}), {int(row.n):,} customers; {overall.source}."]
+    lines = [_("- **Churn:** {rate} of {base} churned (95% interval {low}-{high}), {n} customers; {source}.").format(
+        rate=_pct(row.rate), base=_(BASE_LABELS[row.base]), low=_pct(row.low), high=_pct(row.high),
+        n=_count(int(row.n)), source=overall.source)]
     if isinstance(by_segment, SegmentChurnSection):
         top, bottom = widest_segment(by_segment.table)
-        lines.append(f"- **Who leaves:** churn varies most by `{top.segment}`, from {_pct(bottom.rate)} "
-                     f"({bottom.level}) to {_pct(top.rate)} ({top.level}).")
+        lines.append(_("- **Who leaves:** churn varies most by `{segment}`, from {low} ({low_level}) to {high} "
+                       "({high_level}).").format(segment=top.segment, low=_pct(bottom.rate), low_level=bottom.level,
+                                                 high=_pct(top.rate), high_level=top.level))
     shortest = retention.shortest() if isinstance(retention, RetentionSection) else None
     if shortest is not None:
-        lines.append(f"- **How long they stay:** the shortest median lifetime is {fmt.number(shortest['median'], 1)} "
-                     f"months (`{shortest.segment}` = {shortest.level}).")
+        lines.append(_("- **How long they stay:** the shortest median lifetime is {median} months (`{segment}` = "
+                       "{level}).").format(median=fmt.number(shortest["median"], 1), segment=shortest.segment,
+                                           level=shortest.level))
     risk = drivers.strongest_risk() if isinstance(drivers, DriversSection) else None
     if risk is not None:
-        lines.append(f"- **Drivers:** holding the rest fixed, {risk.term} multiplies the odds of churning by "
-                     f"{fmt.number(risk.odds_ratio)}.")
+        lines.append(_("- **Drivers:** holding the rest fixed, {term} multiplies the odds of churning by "
+                       "{odds_ratio}.").format(term=risk.term, odds_ratio=fmt.number(risk.odds_ratio)))
     if isinstance(value, ValueSection):
         rows = value.first_segment().sort_values("clv_expected")
-        lines.append(f"- **Value:** by `{rows.segment.iloc[0]}`, expected lifetime value per customer ranges from "
-                     f"{rows.clv_expected.iloc[0]:,.0f} ({rows.level.iloc[0]}) to {rows.clv_expected.iloc[-1]:,.0f} "
-                     f"({rows.level.iloc[-1]}), assuming a {value.margin:.0%} margin, {value.acquisition_cost:,.2f} "
-                     f"to acquire and {value.retention_cost:,.2f} a month to retain a customer.")
+        lines.append(_("- **Value:** by `{segment}`, expected lifetime value per customer ranges from {low} "
+                       "({low_level}) to {high} ({high_level}), assuming a {margin} margin, {acquisition_cost} to "
+                       "acquire and {retention_cost} a month to retain a customer.").format(
+            segment=rows.segment.iloc[0], low=_count(rows.clv_expected.iloc[0]), low_level=rows.level.iloc[0],
+            high=_count(rows.clv_expected.iloc[-1]), high_level=rows.level.iloc[-1],
+            margin=fmt.percent(value.margin, 0), acquisition_cost=fmt.number(value.acquisition_cost, 2),
+            retention_cost=fmt.number(value.retention_cost, 2)))
     if isinstance(causes, CausesSection):
-        lines.append(f"- **Causes:** {_pct(causes.controllable_share)} of churn is controllable.")
+        lines.append(_("- **Causes:** {share} of churn is controllable.").format(
+            share=_pct(causes.controllable_share)))
     a, b = (examples.table.set_index("example").loc[key] for key in ("A", "B"))
-    lines.append(f"- **Arithmetic:** the worked examples reproduce: A {_pct(a.rate_start)} ({_pct(a.rate_end)} on "
-                 f"the end count), B {_pct(b.rate_start)} ({_pct(b.rate_end)}).")
-    return KeyFindings(title="Findings", source=overall.source, lines=lines)
+    lines.append(_("- **Arithmetic:** the worked examples reproduce: A {a_start} ({a_end} on the end count), "
+                   "B {b_start} ({b_end}).").format(a_start=_pct(a.rate_start), a_end=_pct(a.rate_end),
+                                                    b_start=_pct(b.rate_start), b_end=_pct(b.rate_end)))
+    return KeyFindings(title=_("Findings"), source=overall.source, lines=lines)

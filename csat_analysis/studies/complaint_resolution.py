@@ -42,6 +42,7 @@ import pandas as pd
 from .. import complaints, formatting
 from .._validation import check_choice, check_columns, read_flags
 from ..errors import ModelSpecError, StudyError, SurveyDataError
+from ..i18n import N_, _, current_language, ngettext, pgettext
 from ..report import styled_table
 from ..scaling import Scale
 from .core import Section, Skipped, StudyRun
@@ -108,14 +109,47 @@ PARAMETERS: dict[str, Any] = {
     "tell_satisfied": 5,
 }
 
-#: what a status code means, for tables and figures
-STATUS_LABELS = {"no_problem": "no problem", "no_complaint": "problem, no complaint", "unresolved": "unresolved",
-                 "resolved": "resolved", "resolved_quickly": "resolved quickly"}
+#: what a status code means, for tables and figures (in English; shown through the catalog)
+STATUS_LABELS = {"no_problem": N_("no problem"), "no_complaint": N_("problem, no complaint"),
+                 "unresolved": N_("unresolved"), "resolved": N_("resolved"),
+                 "resolved_quickly": N_("resolved quickly")}
 #: fewest resolved complaints with a resolution time before the time analysis is attempted
 MIN_RESOLVED_WITH_TIME = 12
 #: fewest complete answers before the handling-versus-loyalty correlation is attempted
 MIN_HANDLING_ANSWERS = 10
 _OFF = ("", "none", False)  # a parameter set to one of these turns the role off
+
+
+class Message(str):
+    """A reader-facing text written in the language current where it is *formatted*.
+
+    ``render`` writes the text (a ``lambda`` around ``_()`` or ``ngettext()`` calls, so
+    the extractor finds the messages). The message's value as a string is the text in
+    the language current when it was made (what the report shows); formatted into a
+    template (``"{reason}".format(reason=...)``) it is written again in the language
+    current at that moment. So the note of a skipped section, recorded in English in
+    every report language (recorded results do not depend on the language), and the
+    note a Chinese report shows come from one object.
+
+    Examples
+    --------
+    >>> from csat_analysis.i18n import use_language
+    >>> with use_language("zh"):
+    ...     title = Message(lambda: _("Word of mouth"))
+    >>> str(title), "{}".format(title)
+    ('口碑传播', 'Word of mouth')
+    """
+
+    def __new__(cls, render: Callable[[], str]):
+        made = super().__new__(cls, render())
+        made.render = render
+        return made
+
+    def __format__(self, spec: str) -> str:
+        return format(self.render(), spec)
+
+    def __reduce__(self):
+        return str, (str(self),)
 
 
 # --- settings ----------------------------------------------------------------------------
@@ -230,11 +264,21 @@ class ComplaintSettings:
         if column is None:
             return ""
         own = self.labels.get(column)
-        return own if own and own != column else str(column).replace("_", " ")
+        if own and own != column:
+            return own
+        # a column without a display name is named by its role (in the report's language), else by its code
+        if column == self.status:
+            return pgettext("complaint role", "complaint status")
+        if column == self.severity:
+            return pgettext("complaint role", "severity")
+        if self.funnel is not None and column == self.funnel.get("escalation_level"):
+            return pgettext("complaint role", "escalation level")
+        return str(column).replace("_", " ")
 
-    def lacks(self, what: str) -> str:
-        """The reason a section gives when the data lack its columns."""
-        return f"`{Path(str(self.name)).name}` has no {what}"
+    def lacks(self, what: str) -> Message:
+        """The reason a section gives when the data lack its columns (``what``: a :class:`Message`)."""
+        data = Path(str(self.name)).name
+        return Message(lambda: _("`{data}` has no {what}").format(data=data, what=what))
 
     def describe(self) -> str:
         """One line naming the columns in use and those the data lack.
@@ -244,23 +288,33 @@ class ComplaintSettings:
         >>> ComplaintSettings(pd.DataFrame(), "accounts", "real", "", "churn", None, None, None, None, None).describe()
         'Columns used: outcome `churn` (lower is more loyal). Not in these data: complaint status, severity, survey weights.'
         """
-        used = {"outcome": self.outcome, "complaint status": self.status, "severity": self.severity,
-                "survey weights": self.weights}
+        # Translators: the roles of the columns a report lists as used or missing
+        used = {pgettext("complaint role", "outcome"): self.outcome,
+                pgettext("complaint role", "complaint status"): self.status,
+                pgettext("complaint role", "severity"): self.severity,
+                pgettext("complaint role", "survey weights"): self.weights}
+        separator = _(", ")
         present = []
-        for label, column in used.items():
+        for role, column in used.items():
             if column is None:
                 continue
-            note = f" ({self.status_from})" if column == self.status and self.status_from else ""
+            note = self.status_from if column == self.status and self.status_from else ""
             if column == self.outcome:
-                note = f" ({'higher' if self.higher_is_better else 'lower'} is more loyal)"
-            present.append(f"{label} `{self.label(column)}`{note}")
+                note = _("higher is more loyal") if self.higher_is_better else _("lower is more loyal")
+            present.append((_("{role} `{column}` ({note})") if note else _("{role} `{column}`")).format(
+                role=role, column=self.label(column), note=note))
         if self.handling is not None:
-            present.append(f"complaint handling `{self.label(self.handling)}`")
+            present.append(_("{role} `{column}`").format(role=pgettext("complaint role", "complaint handling"),
+                                                         column=self.label(self.handling)))
         if self.loyalty:
-            present.append(f"loyalty {', '.join(f'`{self.label(c)}`' for c in self.loyalty)}")
-        absent = [label for label, column in used.items() if column is None]
-        return (f"Columns used: {', '.join(present)}." if present else "No outcome or complaint columns.") + (
-            f" Not in these data: {', '.join(absent)}." if absent else "")
+            present.append(_("loyalty {columns}").format(
+                columns=separator.join(f"`{self.label(c)}`" for c in self.loyalty)))
+        absent = [role for role, column in used.items() if column is None]
+        used_line = (_("Columns used: {columns}.").format(columns=separator.join(present)) if present
+                     else _("No outcome or complaint columns."))
+        if not absent:
+            return used_line
+        return _("{used} Not in these data: {columns}.").format(used=used_line, columns=separator.join(absent))
 
 
 def _present(data: pd.DataFrame, column: str | None) -> str | None:
@@ -380,15 +434,17 @@ def settings(run: StudyRun, *, segment: str | None = PARAMETERS["segment"],
     if status is not None:
         if hours is not None and "resolved_quickly" not in set(data[status].astype("object")):
             data = data.assign(**{status: complaints.derive_fast_status(data, status, hours, fast_hours)})
-            status_from = f"quick: resolved within {fast_hours:g} hours"
+            status_from = Message(lambda: _("quick: resolved within {hours} hours").format(hours=f"{fast_hours:g}"))
     elif problem and complained and (resolved or hours):
         status = "complaint_status" if "complaint_status" not in data.columns else "complaint_status_derived"
         data = data.assign(**{status: complaints.derive_status(
             data, problem=problem, complained=complained, resolved=resolved, resolved_quickly=quickly,
             resolution_hours=hours, fast_hours=fast_hours)})
-        parts = ["problem", "complaint", "resolved" if resolved else "resolution time"]
-        status_from = f"derived from the {', '.join(parts)} answers" + (
-            "" if quickly else f"; quick: resolved within {fast_hours:g} hours" if hours else "")
+        derived = (Message(lambda: _("derived from the problem, complaint, resolved answers")) if resolved
+                   else Message(lambda: _("derived from the problem, complaint, resolution time answers")))
+        status_from = derived if quickly or not hours else Message(
+            lambda: _("{derived}; quick: resolved within {hours} hours").format(derived=derived,
+                                                                                 hours=f"{fast_hours:g}"))
         knows_speed = bool(quickly or hours)
     funnel = None
     if problem and complained:
@@ -416,14 +472,18 @@ def settings(run: StudyRun, *, segment: str | None = PARAMETERS["segment"],
     truth = run.truth.get("repurchase_rates") if run.truth is not None and outcome == "repurchase" else None
     survey = getattr(run, "survey", None)
     columns = [c for c in (outcome, status, severity, handling, calls, churn, weights, segment, *loyalty) if c]
-    labels = survey.labels(columns) if survey is not None else {}
+    language = getattr(run, "language", None) or current_language()
+    labels = survey.labels(columns, language=language) if survey is not None else {}
     if loyalty_score is not None:
-        labels[loyalty_score] = "loyalty" if len(loyalty) > 1 else str(labels.get(loyalty[0], loyalty[0])).replace("_", " ")
+        labels[loyalty_score] = (pgettext("complaint role", "loyalty") if len(loyalty) > 1
+                                 else str(labels.get(loyalty[0], loyalty[0])).replace("_", " "))
     source = run.source
     if segment_value is not None:
-        source += f"; only {labels.get(segment, segment)} = {segment_value} (n = {len(data):,})"
+        source = _("{source}; only {segment} = {value} (n = {n})").format(
+            source=source, segment=labels.get(segment, segment), value=segment_value,
+            n=formatting.number(len(data), 0))
     if weights is not None:
-        source += f"; rates weighted by `{weights}`"
+        source = _("{source}; rates weighted by `{weights}`").format(source=source, weights=weights)
     return ComplaintSettings(
         data=data, name=run.name, kind=run.kind, source=source, outcome=outcome, status=status, severity=severity,
         weights=weights, calls=calls, churn=churn, funnel=funnel, resolution_hours=hours if status else None,
@@ -445,6 +505,15 @@ def _pct(value: float, digits: int = 1) -> str:
     return formatting.percent(value, digits)
 
 
+def _sentences(sentences: Sequence[str]) -> str:
+    """Sentences one after the other, as the current language writes them (Chinese: without spaces)."""
+    text = ""
+    for sentence in sentences:
+        # Translators: two sentences of a finding, one after the other (in Chinese without a space)
+        text = _("{first} {second}").format(first=text, second=sentence) if text else sentence
+    return text
+
+
 def _new_axes(ax, panels: int, figsize: tuple[float, float]):
     """``panels`` axes: the ones given, or a new figure's."""
     import matplotlib.pyplot as plt
@@ -456,12 +525,19 @@ def _new_axes(ax, panels: int, figsize: tuple[float, float]):
     return axes[0].figure, axes
 
 
-def _not_estimable(title: str, error: Exception) -> Skipped:
-    return Skipped(title, f"the model cannot be estimated on these data: {error}",
-                   fix="use more respondents (a larger `n` on the simulator, or a larger segment) or fewer covariates")
+def _not_estimable(title: Message, error: Exception) -> Skipped:
+    # the error names columns and values for the analyst: it stays as raised
+    reason = Message(lambda: _("the model cannot be estimated on these data: {error}").format(error=error))
+    return Skipped(title, reason,
+                   fix=Message(lambda: _("use more respondents (a larger `n` on the simulator, or a larger segment) "
+                                         "or fewer covariates")))
 
 
-def _estimable(title: str) -> Callable:
+def _more_respondents() -> Message:
+    return Message(lambda: _("use more respondents or a larger segment"))
+
+
+def _estimable(title: Callable[[], str]) -> Callable:
     """A section builder whose model failures (separation, no convergence, singular design) become a note."""
 
     def wrap(build: Callable[[ComplaintSettings], Section]) -> Callable[[ComplaintSettings], Section]:
@@ -470,7 +546,7 @@ def _estimable(title: str) -> Callable:
             try:
                 return build(study)
             except (ModelSpecError, np.linalg.LinAlgError) as error:
-                return _not_estimable(title, error)
+                return _not_estimable(Message(title), error)
 
         return guarded
 
@@ -488,21 +564,156 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _term_labels(table: pd.DataFrame) -> pd.DataFrame:
-    """Odds-ratio terms with status codes as words (``status: resolved quickly``)."""
+def _status(code: Any) -> str:
+    """A status code as words in the current language."""
+    return _(STATUS_LABELS[code]) if code in STATUS_LABELS else code
+
+
+def _severity(value: Any) -> Any:
+    """The severity words of the simulator and of TARP (others are the data's own) in the current language."""
+    words = {"none": pgettext("complaint severity", "none"), "minor": pgettext("complaint severity", "minor"),
+             "major": pgettext("complaint severity", "major"), "all": pgettext("complaint severity", "all")}
+    return words.get(value, value) if isinstance(value, str) else value
+
+
+def _stage(code: Any) -> Any:
+    """A funnel stage (of :func:`~csat_analysis.complaints.complaint_funnel` or the TARP pyramid) as words."""
+    words = {"respondents": _("Respondents"), "problem": _("Problem"), "complained": _("Complained"),
+             "resolved": _("Resolved"), "resolved_first_contact": _("Resolved first contact"),
+             "escalated": _("Escalated"), "top_management": _("Top management"),
+             "dissatisfied customers": _("dissatisfied customers"),
+             "complain to the front line": _("complain to the front line"),
+             "still dissatisfied after the front line": _("still dissatisfied after the front line"),
+             "complain to middle management": _("complain to middle management"),
+             "still dissatisfied after middle management": _("still dissatisfied after middle management"),
+             "complaint reaches top management": _("complaint reaches top management")}
+    return words.get(code, code) if isinstance(code, str) else code
+
+
+def _verdict(verdict: str) -> str:
+    """A recovery-paradox verdict (recorded in English) in the current language."""
+    words = {"supported": pgettext("paradox verdict", "supported"),
+             "contradicted": pgettext("paradox verdict", "contradicted"),
+             "inconclusive": pgettext("paradox verdict", "inconclusive")}
+    return words.get(verdict, verdict)
+
+
+def _term_labels(table: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Odds-ratio terms in words (``complaint status: resolved quickly``), columns by their display names."""
+    labels = labels or {}
+
     def label(term: str) -> str:
-        for code in sorted(STATUS_LABELS, key=len, reverse=True):
-            term = term.replace(f": {code}", f": {STATUS_LABELS[code]}")
-        return term.replace("_", " ")
+        if term == "calls_at_or_above_threshold":
+            return _("calls at or above the threshold")
+        column, _separator, level = str(term).partition(": ")
+        name = labels.get(column) or {"status": pgettext("complaint role", "complaint status"),
+                                       "severity": pgettext("complaint role", "severity")}.get(column, column)
+        name = name if name != column else column.replace("_", " ")
+        if not level:
+            return name
+        level = {"True": _("yes"), "False": _("no")}.get(level, _severity(_status(level)))
+        return _("{column}: {level}").format(column=name, level=level)
 
     return table.assign(term=table["term"].map(label))
 
 
 def _status_labels(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with status codes as words (the recorded results keep the codes)."""
-    if "status" not in table:
-        return table
-    return table.assign(status=table["status"].map(lambda code: STATUS_LABELS.get(code, code)))
+    """The table with status codes and severities as words (the recorded results keep the codes)."""
+    shown = table
+    if "status" in shown:
+        shown = shown.assign(status=shown["status"].map(_status))
+    if "severity" in shown:
+        shown = shown.assign(severity=shown["severity"].map(_severity))
+    return shown
+
+
+def _headers() -> dict[str, str]:
+    """Table headers of the study's columns in the current language (a section adds its own)."""
+    return {
+        "stage": pgettext("complaint table", "stage"),
+        "of_stage": pgettext("complaint table", "share of stage"),
+        "count": pgettext("complaint table", "count"),
+        "share": pgettext("complaint table", "share"),
+        "low": pgettext("complaint table", "low"),
+        "high": pgettext("complaint table", "high"),
+        "published_share": pgettext("complaint table", "TARP (1986) share"),
+        "published_in_interval": pgettext("complaint table", "TARP share inside the interval"),
+        "share_of_previous": pgettext("complaint table", "share of previous stage"),
+        "status": pgettext("complaint table", "complaint status"),
+        "severity": pgettext("complaint table", "severity"),
+        "n": pgettext("complaint table", "n"),
+        "events": pgettext("complaint table", "events"),
+        "rate": pgettext("complaint table", "rate"),
+        "n_eff": pgettext("complaint table", "effective n"),
+        "tarp_rate": pgettext("complaint table", "TARP (1986) rate"),
+        "statuses": pgettext("complaint table", "statuses"),
+        "statistic": pgettext("complaint table", "chi-square"),
+        "dof": pgettext("complaint table", "degrees of freedom"),
+        "p_value": pgettext("complaint table", "p value"),
+        "cramers_v": pgettext("complaint table", "Cramér's V"),
+        "term": pgettext("complaint table", "term"),
+        "coef": pgettext("complaint table", "coefficient"),
+        "odds_ratio": pgettext("complaint table", "odds ratio"),
+        "fast_rate": pgettext("complaint table", "quick rate"),
+        "baseline_rate": pgettext("complaint table", "no-problem rate"),
+        "n_fast": pgettext("complaint table", "n quick"),
+        "n_baseline": pgettext("complaint table", "n no problem"),
+        "difference": pgettext("complaint table", "difference"),
+        "bootstrap_low": pgettext("complaint table", "bootstrap low"),
+        "bootstrap_high": pgettext("complaint table", "bootstrap high"),
+        "cohens_h": pgettext("complaint table", "Cohen's h"),
+        "cohens_h_low": pgettext("complaint table", "h low"),
+        "cohens_h_high": pgettext("complaint table", "h high"),
+        "verdict": pgettext("complaint table", "verdict"),
+        "complaints": pgettext("complaint table", "complaints"),
+        "resolved": pgettext("complaint table", "resolved"),
+        "still_open": pgettext("complaint table", "still open"),
+        "median_hours": pgettext("complaint table", "median hours"),
+        "median_low": pgettext("complaint table", "median low"),
+        "median_high": pgettext("complaint table", "median high"),
+        "bin": pgettext("complaint table", "bin"),
+        "calls": pgettext("complaint table", "calls"),
+        "rate_below": pgettext("complaint table", "rate below"),
+        "significant": pgettext("complaint table", "significant"),
+        "threshold": pgettext("complaint table", "threshold"),
+        "rating": pgettext("complaint table", "rating"),
+        "mean_loyalty": pgettext("complaint table", "mean loyalty"),
+        "mean_low": pgettext("complaint table", "mean low"),
+        "mean_high": pgettext("complaint table", "mean high"),
+        "top_box": pgettext("complaint table", "top-two-box share"),
+        "top_low": pgettext("complaint table", "top low"),
+        "top_high": pgettext("complaint table", "top high"),
+        "rho": pgettext("complaint table", "Spearman rho"),
+        "reading": pgettext("complaint table", "reading"),
+        "story": pgettext("complaint table", "story"),
+        "customers": pgettext("complaint table", "customers"),
+        "people_per_customer": pgettext("complaint table", "people per customer"),
+        "people_reached": pgettext("complaint table", "people reached"),
+        "assumption": pgettext("complaint table", "assumption"),
+    }
+
+
+def _table(table: pd.DataFrame, caption: str, source: str, labels: dict[str, str] | None = None, **options):
+    """:func:`~csat_analysis.report.styled_table` with every header in the current language."""
+    known = _headers()
+    headers = {column: known.get(column, str(column).replace("_", " ")) for column in table.columns}
+    headers.update(labels or {})
+    # yes/no columns in the report's language (the table styler writes them in English)
+    flags = [column for column in table.columns if pd.api.types.is_bool_dtype(table[column])]
+    if flags:
+        table = table.assign(**{column: table[column].map({True: _("yes"), False: _("no")}) for column in flags})
+    return styled_table(table, caption, source, labels=headers, **options)
+
+
+def _legend(ax) -> None:
+    """The legend words the plotting functions write in English, in the current language."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    words = {"observed": _("observed"), "fitted curve": _("fitted curve"), "TARP (1986)": _("TARP (1986)")}
+    for text in legend.get_texts():
+        shown = text.get_text()
+        text.set_text(words.get(shown, _severity(shown)))
 
 
 # --- the data ----------------------------------------------------------------------------
@@ -525,14 +736,10 @@ class DataSection(Section):
 
 def data_section(study: ComplaintSettings) -> DataSection:
     """The data source line, the columns in use and the number of respondents."""
-    return DataSection(title="Data", source=study.source, settings=study)
+    return DataSection(title=Message(lambda: _("Data")), source=study.source, settings=study)
 
 
 # --- 1. the complaint funnel -------------------------------------------------------------
-
-_FUNNEL_LABELS = {"of_stage": "share of stage", "published_share": "TARP (1986) share",
-                  "published_in_interval": "TARP share inside the interval"}
-
 
 def funnel_finding(funnel: pd.DataFrame, published_voice_rate: float = complaints.TARP_VOICE_RATE) -> str:
     """One sentence: the voice rate with its interval, against TARP's 4%.
@@ -547,11 +754,25 @@ def funnel_finding(funnel: pd.DataFrame, published_voice_rate: float = complaint
     stages = funnel.set_index("stage")
     voice = stages.loc["complained"]
     inside = voice["low"] <= published_voice_rate <= voice["high"]
-    with_problem = f"{int(stages.loc['problem', 'count']):,} " if "count" in stages else ""
-    return (f"Of {with_problem}customers with a problem, {_pct(voice['share'])} complained (95% CI "
-            f"{formatting.interval(voice['low'], voice['high']).strip('[]').replace(', ', ' to ')}); the "
-            f"{published_voice_rate:.0%} voice rate quoted from TARP (1986) "
-            f"{'lies inside' if inside else 'lies outside'} the interval.")
+    fields = {"share": _pct(voice["share"]), "low": _pct(voice["low"]), "high": _pct(voice["high"]),
+              "published": formatting.percent(published_voice_rate, 0)}
+    if "count" in stages:
+        problems = int(stages.loc["problem", "count"])
+        template = (ngettext("Of {n} customer with a problem, {share} complained (95% CI {low} to {high}); the "
+                             "{published} voice rate quoted from TARP (1986) lies inside the interval.",
+                             "Of {n} customers with a problem, {share} complained (95% CI {low} to {high}); the "
+                             "{published} voice rate quoted from TARP (1986) lies inside the interval.", problems)
+                    if inside else
+                    ngettext("Of {n} customer with a problem, {share} complained (95% CI {low} to {high}); the "
+                             "{published} voice rate quoted from TARP (1986) lies outside the interval.",
+                             "Of {n} customers with a problem, {share} complained (95% CI {low} to {high}); the "
+                             "{published} voice rate quoted from TARP (1986) lies outside the interval.", problems))
+        return template.format(n=formatting.number(problems, 0), **fields)
+    template = (_("Of customers with a problem, {share} complained (95% CI {low} to {high}); the {published} voice "
+                  "rate quoted from TARP (1986) lies inside the interval.") if inside else
+                _("Of customers with a problem, {share} complained (95% CI {low} to {high}); the {published} voice "
+                  "rate quoted from TARP (1986) lies outside the interval."))
+    return template.format(**fields)
 
 
 def funnel_record(funnel: pd.DataFrame) -> dict:
@@ -584,29 +805,36 @@ class FunnelSection(Section):
         from .. import plots
 
         fig, axes = _new_axes(ax, 2, (12, 4))
-        plots.funnel_plot(self.table.assign(stage=self.table["stage"].map(formatting.display_name)),
-                          ax=axes[0]).set_title("Observed funnel")
+        count_axis = _("customers (log scale)")
+        plots.funnel_plot(self.table.assign(stage=self.table["stage"].map(_stage)),
+                          ax=axes[0]).set(title=_("Observed funnel"), xlabel=count_axis)
         plots.source_note(axes[0], self.source)
         if len(axes) > 1:
-            plots.funnel_plot(self.pyramid, ax=axes[1]).set_title("Escalation pyramid, TARP (1986): published figures")
-            plots.source_note(axes[1], "TARP (1986) figures for 500 dissatisfied customers")
+            plots.funnel_plot(self.pyramid.assign(stage=self.pyramid["stage"].map(_stage)), ax=axes[1]).set(
+                title=_("Escalation pyramid, TARP (1986): published figures"), xlabel=count_axis)
+            plots.source_note(axes[1], _("TARP (1986) figures for {n} dissatisfied customers").format(
+                n=formatting.number(int(self.pyramid["count"].iloc[0]), 0)))
         if ax is None:  # axes handed in belong to the caller's layout
             fig.tight_layout()
         return fig
 
     def tables(self) -> list:
-        return [styled_table(self.table, "Complaint funnel (share: of the stage named in of_stage)", self.source,
-                             labels=_FUNNEL_LABELS, percent=["share", "low", "high"]),
-                styled_table(self.comparison, "Observed shares beside TARP (1986)", self.source, labels=_FUNNEL_LABELS,
-                             percent=["share", "low", "high", "published_share"])]
+        def stages(table: pd.DataFrame) -> pd.DataFrame:
+            return table.assign(**{c: table[c].map(_stage) for c in ("stage", "of_stage") if c in table})
+
+        return [_table(stages(self.table), _("Complaint funnel (share: of the stage named in the share-of-stage "
+                                             "column)"), self.source, percent=["share", "low", "high"]),
+                _table(stages(self.comparison), _("Observed shares beside TARP (1986)"), self.source,
+                       percent=["share", "low", "high", "published_share"])]
 
     def finding(self) -> str:
         return funnel_finding(self.table)
 
     def headline(self) -> str:
         voice = self.table.set_index("stage").loc["complained"]
-        return (f"Voice rate: {formatting.estimate(voice['share'], voice['low'], voice['high'])} of customers with "
-                f"a problem complained (TARP 1986: 4%).")
+        return _("Voice rate: {estimate} of customers with a problem complained (TARP 1986: {published}).").format(
+            estimate=formatting.estimate(voice["share"], voice["low"], voice["high"]),
+            published=formatting.percent(complaints.TARP_VOICE_RATE, 0))
 
     def results(self) -> dict[str, Any]:
         return funnel_record(self.table)
@@ -617,12 +845,12 @@ class StatusCountsSection(Section):
     """Customers by complaint status, for data with statuses but no problem and complaint answers."""
 
     def tables(self) -> list:
-        return [styled_table(_status_labels(self.table), "Customers by complaint status", self.source,
-                             labels={"n": "customers"})]
+        return [_table(_status_labels(self.table), _("Customers by complaint status"), self.source,
+                       labels={"n": pgettext("complaint table", "customers")})]
 
     def finding(self) -> str:
-        return ("The data have complaint statuses but no separate problem and complaint answers, so only the "
-                "customers by status are shown, not the funnel.")
+        return _("The data have complaint statuses but no separate problem and complaint answers, so only the "
+                 "customers by status are shown, not the funnel.")
 
 
 def funnel_section(study: ComplaintSettings) -> Section:
@@ -631,20 +859,21 @@ def funnel_section(study: ComplaintSettings) -> Section:
         columns = study.funnel
         problems = int(read_flags(study.data, columns["problem"]).fillna(0).sum())
         if problems == 0:
-            return Skipped("Complaint funnel", "no respondent in these data had a problem",
-                           fix="use more respondents or a larger segment")
+            return Skipped(Message(lambda: _("Complaint funnel")),
+                           Message(lambda: _("no respondent in these data had a problem")), fix=_more_respondents())
         funnel = complaints.complaint_funnel(study.data, problem=columns["problem"], complained=columns["complained"],
                                              first_contact=columns.get("resolved_first_contact"),
                                              escalation=columns.get("escalation_level"),
                                              resolved=columns.get("resolved"), weights=study.weights)
-        return _with_design(FunnelSection(title="Complaint funnel", table=funnel, source=study.source,
+        return _with_design(FunnelSection(title=_("Complaint funnel"), table=funnel, source=study.source,
                                           comparison=complaints.compare_funnel(funnel),
                                           pyramid=complaints.escalation_pyramid()), study)
     if study.status is not None:
-        return StatusCountsSection(title="Customers by complaint status", source=study.source,
+        return StatusCountsSection(title=_("Customers by complaint status"), source=study.source,
                                    table=complaints.status_counts(study.data, study.status))
-    return Skipped("Complaint funnel", study.lacks("problem and complaint answers"),
-                   fix="name the `complaint.problem` and `complaint.complained` roles")
+    return Skipped(Message(lambda: _("Complaint funnel")),
+                   study.lacks(Message(lambda: _("problem and complaint answers"))),
+                   fix=Message(lambda: _("name the `complaint.problem` and `complaint.complained` roles")))
 
 
 # --- 2. the TARP table -------------------------------------------------------------------
@@ -704,18 +933,21 @@ def tarp_findings(table: pd.DataFrame, outcome: str, truth: dict | None = None) 
     best, worst = table.loc[table["rate"].idxmax()], table.loc[table["rate"].idxmin()]
 
     def cell(row) -> str:
-        where = STATUS_LABELS.get(row["status"], row["status"])
-        where += "" if row["severity"] in (complaints.NO_SEVERITY, "all") else f", {row['severity']}"
-        return f"{formatting.estimate(row['rate'], row['low'], row['high'])} ({where})"
+        rate = formatting.estimate(row["rate"], row["low"], row["high"])
+        if row["severity"] in (complaints.NO_SEVERITY, "all"):
+            return _("{rate} ({status})").format(rate=rate, status=_status(row["status"]))
+        return _("{rate} ({status}, {severity})").format(rate=rate, status=_status(row["status"]),
+                                                         severity=_severity(row["severity"]))
 
-    sentences.append(f"The {outcome} rate ranges from {cell(worst)} to {cell(best)}.")
+    sentences.append(_("The {outcome} rate ranges from {lowest} to {highest}.").format(
+        outcome=outcome, lowest=cell(worst), highest=cell(best)))
     if truth is not None:
         expected = np.array([truth[s] if s == "no_problem" else truth[s][sev] if isinstance(truth[s], dict) else np.nan
                              for s, sev in zip(table["status"], table["severity"])], dtype=float)
         known = np.isfinite(expected)
         covered = ((table["low"] <= expected) & (expected <= table["high"]))[known].mean()
-        sentences.append(f"The simulator's generating rates lie inside {_pct(covered)} of the 95% intervals of the "
-                         "rebuilt table (about 95% expected by chance alone).")
+        sentences.append(_("The simulator's generating rates lie inside {share} of the 95% intervals of the "
+                           "rebuilt table (about 95% expected by chance alone).").format(share=_pct(covered)))
     return sentences
 
 
@@ -733,40 +965,48 @@ class TarpSection(Section):
 
         fig, (ax,) = _new_axes(ax, 1, (9, 4.5))
         plots.tarp_plot(_status_labels(self.table), ax=ax).set(
-            ylabel=f"{self.outcome} rate", xlabel="", title=_capital(f"{self.outcome} by complaint status"))
+            ylabel=_("{outcome} rate").format(outcome=self.outcome), xlabel="",
+            title=_capital(_("{outcome} by complaint status").format(outcome=self.outcome)))
+        _legend(ax)
+        if ax.get_legend() is not None:
+            ax.get_legend().set_title(pgettext("complaint role", "severity"))
         formatting.wrap_labels(ax, "x", width=12)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [styled_table(_status_labels(self.table), f"{self.outcome} rate by complaint status and severity",
-                             self.source, labels={"tarp_rate": "TARP (1986) rate", "n_eff": "effective n"},
-                             percent=["rate", "low", "high", "tarp_rate"])]
+        return [_table(_status_labels(self.table),
+                       _("{outcome} rate by complaint status and severity").format(outcome=self.outcome), self.source,
+                       percent=["rate", "low", "high", "tarp_rate"])]
 
     def finding(self) -> str:
-        return " ".join(tarp_findings(self.table, self.outcome, self.truth))
+        return _sentences(tarp_findings(self.table, self.outcome, self.truth))
 
     def results(self) -> dict[str, Any]:
         return {"repurchase_by_status": tarp_record(self.table)}
 
 
-def _no_status(study: ComplaintSettings, title: str) -> Skipped:
+def _no_status(study: ComplaintSettings, title: Message) -> Skipped:
     if study.status is not None:
-        return Skipped(title, study.lacks("yes/no outcome (repurchase or churn)"),
-                       fix=study.once("name the `complaint.outcome` role or set the `outcome` parameter"))
-    return Skipped(title, study.lacks("complaint statuses"),
-                   fix=study.once("name the `complaint.status` role, or `problem`, `complained` and `resolved`"))
+        return Skipped(title, study.lacks(Message(lambda: _("yes/no outcome (repurchase or churn)"))),
+                       fix=study.once(Message(lambda: _("name the `complaint.outcome` role or set the `outcome` "
+                                                        "parameter"))))
+    return Skipped(title, study.lacks(Message(lambda: _("complaint statuses"))),
+                   fix=study.once(Message(lambda: _("name the `complaint.status` role, or `problem`, `complained` "
+                                                    "and `resolved`"))))
 
 
 def tarp_section(study: ComplaintSettings) -> Section:
     """The TARP table rebuilt from the data (outcome rate by status x severity, Wilson intervals)."""
+    title = Message(lambda: _("TARP table"))
     if not study.has_status:
-        return _no_status(study, "TARP table")
+        return _no_status(study, title)
     table = complaints.repurchase_table(study.data, study.outcome, study.status, study.severity, weights=study.weights)
     if table.empty:
-        return Skipped("TARP table", f"no respondent has a known {study.label(study.outcome)}",
-                       fix="use data where the outcome is answered")
-    return _with_design(TarpSection(title="TARP table", table=with_tarp_rates(table, study.higher_is_better),
+        outcome = study.label(study.outcome)
+        return Skipped(title, Message(lambda: _("no respondent has a known {outcome}").format(outcome=outcome)),
+                       fix=Message(lambda: _("use data where the outcome is answered")))
+    return _with_design(TarpSection(title=title, table=with_tarp_rates(table, study.higher_is_better),
                                     source=study.source, outcome=study.label(study.outcome), truth=study.truth), study)
 
 
@@ -785,19 +1025,28 @@ def chi_square_finding(tests: pd.DataFrame, outcome: str, alpha: float = 0.05) -
     other = tests[tests["p_value"] >= alpha]
 
     def where(row) -> str:
-        return "all customers" if row["severity"] == "all" else f"{row['severity']} problems"
+        if row["severity"] == "all":
+            return _("all customers")
+        return _("{severity} problems").format(severity=_severity(row["severity"]))
 
-    def effect(row, name: str = "Cramér's V ") -> str:
-        return (f"{name}{formatting.estimate(row['cramers_v'], row['low'], row['high'], kind='number')}, "
-                f"{formatting.p_value(row['p_value'], label=True)}")
+    def effect(row, full: bool = True) -> str:
+        fields = {"where": where(row), "p": formatting.p_value(row["p_value"], label=True),
+                  "v": formatting.estimate(row["cramers_v"], row["low"], row["high"], kind="number")}
+        return (_("{where} (Cramér's V {v}, {p})") if full else _("{where} (V {v}, {p})")).format(**fields)
 
-    parts = [f"{where(row)} ({effect(row)})" for _, row in significant.iterrows()]
-    rest = [f"{where(row)} ({effect(row, 'V ')})" for _, row in other.iterrows()]
+    # Translators: joins the groups of a finding, e.g. "major problems (...) and minor problems (...)"
+    joined = _(" and ")
+    parts = [effect(row) for _, row in significant.iterrows()]
+    rest = [effect(row, full=False) for _, row in other.iterrows()]
     if not parts:
-        return (f"Complaint status shows no significant association with {outcome} (chi-square at {alpha:g}): "
-                + "; ".join(f"{where(row)} ({effect(row)})" for _, row in other.iterrows()) + ".")
-    return (f"Complaint status is associated with {outcome} for {' and '.join(parts)}"
-            + (f"; not for {' and '.join(rest)}" if rest else "") + ".")
+        return _("Complaint status shows no significant association with {outcome} (chi-square at {alpha}): "
+                 "{groups}.").format(outcome=outcome, alpha=f"{alpha:g}",
+                                     groups=_("; ").join(effect(row) for _, row in other.iterrows()))
+    if rest:
+        return _("Complaint status is associated with {outcome} for {groups}; not for {others}.").format(
+            outcome=outcome, groups=joined.join(parts), others=joined.join(rest))
+    return _("Complaint status is associated with {outcome} for {groups}.").format(outcome=outcome,
+                                                                                   groups=joined.join(parts))
 
 
 @dataclass
@@ -809,10 +1058,11 @@ class ChiSquareSection(Section):
     references = ("cramer1946",)
 
     def tables(self) -> list:
-        return [styled_table(self.table, f"Chi-square tests: complaint status x {self.outcome}, within each severity "
-                             "(unweighted counts)", self.source,
-                             labels={"statistic": "chi-square", "dof": "degrees of freedom", "cramers_v": "Cramér's V",
-                                     "low": "V low", "high": "V high"})]
+        return [_table(_status_labels(self.table),
+                       _("Chi-square tests: complaint status x {outcome}, within each severity (unweighted counts)")
+                       .format(outcome=self.outcome), self.source,
+                       labels={"low": pgettext("complaint table", "V low"),
+                               "high": pgettext("complaint table", "V high")})]
 
     def finding(self) -> str:
         return chi_square_finding(self.table, self.outcome)
@@ -820,13 +1070,13 @@ class ChiSquareSection(Section):
 
 def chi_square_section(study: ComplaintSettings) -> Section:
     """Chi-square tests of status x outcome per severity (or over all customers without severity)."""
-    title = "Chi-square tests"
+    title = Message(lambda: _("Chi-square tests"))
     if not study.has_status:
         return _no_status(study, title)
     tests = complaints.chi_square_tests(study.data, study.outcome, study.status, study.severity)
     if tests["p_value"].isna().all():
-        return Skipped(title, "no severity has two complaint statuses with both outcomes",
-                       fix="use more respondents or a larger segment")
+        return Skipped(title, Message(lambda: _("no severity has two complaint statuses with both outcomes")),
+                       fix=_more_respondents())
     return ChiSquareSection(title=title, table=tests, source=study.source, outcome=study.label(study.outcome))
 
 
@@ -835,6 +1085,7 @@ class OddsSection(Section):
     """Logistic regression of the outcome on complaint status and severity, as odds ratios."""
 
     outcome: str = ""
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     references = ("tarp1986",)
 
@@ -842,31 +1093,30 @@ class OddsSection(Section):
         from .. import plots
 
         fig, (ax,) = _new_axes(ax, 1, (8, 0.5 * len(self.table) + 1.5))
-        plots.odds_ratio_plot(_term_labels(self.table), ax=ax).set(
-            title=f"Odds ratios for {self.outcome} (reference: no problem, minor problem)",
-            xlabel="odds ratio (log scale)")
+        plots.odds_ratio_plot(_term_labels(self.table, self.labels), ax=ax).set(
+            title=_("Odds ratios for {outcome} (reference: no problem, minor problem)").format(outcome=self.outcome),
+            xlabel=_("odds ratio (log scale)"))
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [styled_table(_term_labels(self.table), f"Logistic regression of {self.outcome}: odds ratios", self.source,
-                             labels={"coef": "coefficient", "odds_ratio": "odds ratio"})]
+        return [_table(_term_labels(self.table, self.labels),
+                       _("Logistic regression of {outcome}: odds ratios").format(outcome=self.outcome), self.source)]
 
 
-@_estimable("Odds ratios")
+@_estimable(lambda: _("Odds ratios"))
 def odds_section(study: ComplaintSettings) -> Section:
     """Odds ratios of the outcome against customers with no problem."""
+    title = Message(lambda: _("Odds ratios"))
     if not study.has_status:
-        return _no_status(study, "Odds ratios")
+        return _no_status(study, title)
     odds = complaints.outcome_model(study.data, study.outcome, study.status, study.severity, study.covariates)
-    return OddsSection(title="Odds ratios", table=odds, source=study.source, outcome=study.label(study.outcome))
+    return OddsSection(title=title, table=odds, source=study.source, outcome=study.label(study.outcome),
+                       labels=dict(study.labels))
 
 
 # --- 3. the service-recovery paradox -----------------------------------------------------
 
-_PARADOX_LABELS = {"fast_rate": "quick rate", "baseline_rate": "no-problem rate", "n_fast": "n quick",
-                   "n_baseline": "n no problem", "bootstrap_low": "bootstrap low", "bootstrap_high": "bootstrap high",
-                   "cohens_h": "Cohen's h", "cohens_h_low": "h low", "cohens_h_high": "h high"}
 _PARADOX_PERCENT = ["fast_rate", "baseline_rate", "difference", "low", "high", "bootstrap_low", "bootstrap_high"]
 
 
@@ -897,20 +1147,32 @@ def paradox_finding(result: complaints.RecoveryParadox, outcome: str, bootstrap:
     >>> print(paradox_finding(result, "repurchase", bootstrap=500))
     Service-recovery paradox: **supported**: quickly resolved complainants' repurchase minus that of customers with no problem is +20.0 pp [+5.0 pp, +33.0 pp] (p = 0.010). Quickly resolved: 80.0% (n = 70); no problem: 60.0% (n = 80); Cohen's h = 0.44 [0.12, 0.76]. The bootstrap interval (+6.0 pp to +34.0 pp, 500 resamples) agrees.
     """
-    sentence = (f"Service-recovery paradox: **{result.verdict}**: quickly resolved complainants' {outcome} minus that "
-                f"of customers with no problem is "
-                f"{formatting.estimate(result.difference, result.low, result.high, kind='points')} "
-                f"({formatting.p_value(result.p_value, label=True)}). Quickly resolved: {_pct(result.fast_rate)} "
-                f"(n = {result.n_fast:,}); no problem: {_pct(result.baseline_rate)} (n = {result.n_baseline:,})")
+    fields = {"verdict": _verdict(result.verdict), "outcome": outcome,
+              "difference": formatting.estimate(result.difference, result.low, result.high, kind="points"),
+              "p": formatting.p_value(result.p_value, label=True), "fast": _pct(result.fast_rate),
+              "n_fast": formatting.number(result.n_fast, 0), "baseline": _pct(result.baseline_rate),
+              "n_baseline": formatting.number(result.n_baseline, 0)}
     if np.isfinite(result.cohens_h):
-        sentence += (f"; Cohen's h = "
-                     f"{formatting.estimate(result.cohens_h, result.cohens_h_low, result.cohens_h_high, kind='number')}")
-    sentence += "."
+        fields["h"] = formatting.estimate(result.cohens_h, result.cohens_h_low, result.cohens_h_high, kind="number")
+        sentence = _("Service-recovery paradox: **{verdict}**: quickly resolved complainants' {outcome} minus that of "
+                     "customers with no problem is {difference} ({p}). Quickly resolved: {fast} (n = {n_fast}); no "
+                     "problem: {baseline} (n = {n_baseline}); Cohen's h = {h}.").format(**fields)
+    else:
+        sentence = _("Service-recovery paradox: **{verdict}**: quickly resolved complainants' {outcome} minus that of "
+                     "customers with no problem is {difference} ({p}). Quickly resolved: {fast} (n = {n_fast}); no "
+                     "problem: {baseline} (n = {n_baseline}).").format(**fields)
     if bootstrap > 0 and np.isfinite(result.bootstrap_low):
         agrees = ((result.bootstrap_low > 0) == (result.low > 0)) and ((result.bootstrap_high < 0) == (result.high < 0))
-        sentence += (f" The bootstrap interval ({formatting.percentage_points(result.bootstrap_low)} to "
-                     f"{formatting.percentage_points(result.bootstrap_high)}, {int(bootstrap)} resamples) "
-                     f"{'agrees' if agrees else 'does not agree, so the verdict is fragile'}.")
+        check = {"low": formatting.percentage_points(result.bootstrap_low),
+                 "high": formatting.percentage_points(result.bootstrap_high), "resamples": int(bootstrap)}
+        template = (ngettext("The bootstrap interval ({low} to {high}, {resamples} resample) agrees.",
+                             "The bootstrap interval ({low} to {high}, {resamples} resamples) agrees.", int(bootstrap))
+                    if agrees else
+                    ngettext("The bootstrap interval ({low} to {high}, {resamples} resample) does not agree, so the "
+                             "verdict is fragile.",
+                             "The bootstrap interval ({low} to {high}, {resamples} resamples) does not agree, so the "
+                             "verdict is fragile.", int(bootstrap)))
+        sentence = _sentences([sentence, template.format(**check)])
     return sentence
 
 
@@ -939,12 +1201,15 @@ class ParadoxSection(Section):
     references = ("mccollough_bharadwaj1992", "de_matos2007", "newcombe1998", "cohen1988")
 
     def tables(self) -> list:
-        shown = [styled_table(self.table, "Quickly resolved complainants minus customers with no problem", self.source,
-                              labels=_PARADOX_LABELS, percent=_PARADOX_PERCENT)]
+        def verdicts(table: pd.DataFrame) -> pd.DataFrame:
+            return _status_labels(table.assign(verdict=table["verdict"].map(_verdict)) if "verdict" in table else table)
+
+        shown = [_table(verdicts(self.table), _("Quickly resolved complainants minus customers with no problem"),
+                        self.source, percent=_PARADOX_PERCENT)]
         if self.by_severity is not None and not self.by_severity.empty:
-            shown.append(styled_table(self.by_severity, "Recovery paradox within each problem severity "
-                                      "(quickly resolved vs no problem)", self.source, labels=_PARADOX_LABELS,
-                                      percent=_PARADOX_PERCENT))
+            shown.append(_table(verdicts(self.by_severity), _("Recovery paradox within each problem severity "
+                                                              "(quickly resolved vs no problem)"), self.source,
+                                percent=_PARADOX_PERCENT))
         return shown
 
     def finding(self) -> str:
@@ -952,8 +1217,10 @@ class ParadoxSection(Section):
 
     def headline(self) -> str:
         result = self.result
-        return (f"Service-recovery paradox {result.verdict}: quickly resolved complainants minus no problem, "
-                f"{formatting.estimate(result.difference, result.low, result.high, kind='points')} in {self.outcome}.")
+        return _("Service-recovery paradox {verdict}: quickly resolved complainants minus no problem, {difference} in "
+                 "{outcome}.").format(verdict=_verdict(result.verdict), outcome=self.outcome,
+                                      difference=formatting.estimate(result.difference, result.low, result.high,
+                                                                     kind="points"))
 
     def results(self) -> dict[str, Any]:
         return {"recovery_paradox": paradox_record(self.result)}
@@ -961,19 +1228,25 @@ class ParadoxSection(Section):
 
 def paradox_section(study: ComplaintSettings) -> Section:
     """The service-recovery paradox test (Newcombe interval, z-test, Cohen's h, optional bootstrap)."""
-    title = "Service-recovery paradox"
+    title = Message(lambda: _("Service-recovery paradox"))
     if not study.has_status:
         return _no_status(study, title)
     if not study.knows_speed:
-        return Skipped(title, "the survey does not say which complaints were resolved quickly",
-                       fix="name the `complaint.resolved_quickly` or `complaint.resolution_hours` role")
+        return Skipped(title, Message(lambda: _("the survey does not say which complaints were resolved quickly")),
+                       fix=Message(lambda: _("name the `complaint.resolved_quickly` or `complaint.resolution_hours` "
+                                             "role")))
     known = read_flags(study.data, study.outcome).notna()
     statuses = set(study.data.loc[known, study.status].astype("object"))
-    absent = [STATUS_LABELS[s] for s in ("resolved_quickly", "no_problem") if s not in statuses]
+    absent = [s for s in ("resolved_quickly", "no_problem") if s not in statuses]
     if absent:
-        return Skipped(title, f"no customer with a known outcome is in the group {' or '.join(absent)}",
-                       fix="raise `fast_hours`, or use data with quickly resolved complaints and customers "
-                           "without a problem")
+        def groups() -> str:
+            # Translators: joins the names of two groups: "resolved quickly or no problem"
+            return _(" or ").join(_status(s) for s in absent)
+
+        return Skipped(title, Message(lambda: _("no customer with a known outcome is in the group {groups}").format(
+                           groups=groups())),
+                       fix=Message(lambda: _("raise `fast_hours`, or use data with quickly resolved complaints and "
+                                             "customers without a problem")))
     result = complaints.recovery_paradox(study.data, study.outcome, study.status, higher_is_better=study.higher_is_better,
                                          weights=study.weights, bootstrap=study.bootstrap, seed=study.seed)
     by_severity = None
@@ -1002,20 +1275,24 @@ def resolution_findings(summary: pd.DataFrame, effect: complaints.TimeEffect, ou
     ['Half of the complaints are resolved within 30 hours (Kaplan-Meier median); 41.0% within 24 hours.', 'Each doubling of the resolution time multiplies the odds of repurchase by 0.80 [0.70, 0.90] (p = 0.001): slower resolution, less repurchase.']
     """
     row = summary.iloc[0]
+    fields = {"share": _pct(row["resolved_within_fast"]), "hours": f"{fast_hours:g}"}
     if np.isfinite(row["median_hours"]):
-        median = f"Half of the complaints are resolved within {row['median_hours']:.0f} hours (Kaplan-Meier median)"
+        median = _("Half of the complaints are resolved within {median} hours (Kaplan-Meier median); {share} within "
+                   "{hours} hours.").format(median=formatting.number(row["median_hours"], 0), **fields)
     else:
-        median = "Fewer than half of the complaints are resolved in the observed time, so there is no median"
+        median = _("Fewer than half of the complaints are resolved in the observed time, so there is no median; "
+                   "{share} within {hours} hours.").format(**fields)
     if effect.low > 1:
-        reading = f"slower resolution, more {outcome}"
+        reading = _("slower resolution, more {outcome}").format(outcome=outcome)
     elif effect.high < 1:
-        reading = f"slower resolution, less {outcome}"
+        reading = _("slower resolution, less {outcome}").format(outcome=outcome)
     else:
-        reading = "no clear effect of the resolution time"
-    return [f"{median}; {_pct(row['resolved_within_fast'])} within {fast_hours:g} hours.",
-            (f"Each doubling of the resolution time multiplies the odds of {outcome} by "
-             f"{formatting.estimate(effect.odds_ratio, effect.low, effect.high, kind='number')} "
-             f"({formatting.p_value(effect.p_value, label=True)}): {reading}.")]
+        reading = _("no clear effect of the resolution time")
+    return [median, _("Each doubling of the resolution time multiplies the odds of {outcome} by {odds_ratio} ({p}): "
+                      "{reading}.").format(outcome=outcome, reading=reading,
+                                           odds_ratio=formatting.estimate(effect.odds_ratio, effect.low, effect.high,
+                                                                          kind="number"),
+                                           p=formatting.p_value(effect.p_value, label=True))]
 
 
 @dataclass
@@ -1036,45 +1313,51 @@ class ResolutionSection(Section):
 
         fig, axes = _new_axes(ax, 2, (12, 4))
         plots.retention_plot(self.curve, time="hours", survival="unresolved_share", ax=axes[0]).set(
-            xscale="log", xlabel="hours since the complaint (log scale)", ylabel="share still unresolved",
-            title=f"Complaints still unresolved (dashed: {self.fast_hours:g} hours)")
+            xscale="log", xlabel=_("hours since the complaint (log scale)"), ylabel=_("share still unresolved"),
+            title=_("Complaints still unresolved (dashed: {hours} hours)").format(hours=f"{self.fast_hours:g}"))
         axes[0].axvline(self.fast_hours, color="0.4", linestyle="--", linewidth=1)
         plots.source_note(axes[0], self.source)
         if len(axes) > 1:
             plots.loyalty_curve_plot(self.binned, x="median_hours", y="rate", low="low", high="high", fit=self.effect.curve,
                                      fit_x="hours", fit_y="fitted", ax=axes[1]).set(
-                xscale="log", xlabel="hours to resolution (bin median, log scale)", ylabel=f"{self.outcome} rate",
-                title=_capital(f"{self.outcome} by time to resolution"))
+                xscale="log", xlabel=_("hours to resolution (bin median, log scale)"),
+                ylabel=_("{outcome} rate").format(outcome=self.outcome),
+                title=_capital(_("{outcome} by time to resolution").format(outcome=self.outcome)))
+            _legend(axes[1])
         if ax is None:  # axes handed in belong to the caller's layout
             fig.tight_layout()
         return fig
 
     def tables(self) -> list:
-        return [styled_table(self.table, "Resolution times (Kaplan-Meier)", self.source,
-                             labels={"resolved_within_fast": f"resolved within {self.fast_hours:g} hours"},
-                             percent=["resolved_within_fast"], missing_labels={"median_hours": "not reached"}),
-                styled_table(self.binned, f"{self.outcome} rate of resolved complainants by time to resolution",
-                             self.source, labels={"n_eff": "effective n"}, percent=["rate", "low", "high"])]
+        within = pgettext("complaint table", "resolved within {hours} hours").format(hours=f"{self.fast_hours:g}")
+        return [_table(self.table, _("Resolution times (Kaplan-Meier)"), self.source,
+                       labels={"resolved_within_fast": within}, percent=["resolved_within_fast"],
+                       missing_labels={"median_hours": _("not reached")}),
+                _table(self.binned, _("{outcome} rate of resolved complainants by time to resolution").format(
+                    outcome=self.outcome), self.source, percent=["rate", "low", "high"])]
 
     def finding(self) -> str:
-        return " ".join(resolution_findings(self.table, self.effect, self.outcome, self.fast_hours))
+        return _sentences(resolution_findings(self.table, self.effect, self.outcome, self.fast_hours))
 
 
-@_estimable("Resolution time")
+@_estimable(lambda: _("Resolution time"))
 def resolution_section(study: ComplaintSettings) -> Section:
     """Resolution times (Kaplan-Meier, open complaints censored) and their effect on the outcome."""
-    title = "Resolution time"
+    title = Message(lambda: _("Resolution time"))
     if not study.has_status:
         return _no_status(study, title)
     if not study.has_times:
-        return Skipped(title, study.lacks("complaint resolution times"),
-                       fix="name the hours to resolution with the `complaint.resolution_hours` role")
+        return Skipped(title, study.lacks(Message(lambda: _("complaint resolution times"))),
+                       fix=Message(lambda: _("name the hours to resolution with the `complaint.resolution_hours` "
+                                             "role")))
     hours = study.resolution_hours
     timed = study.data[hours].notna() & read_flags(study.data, study.outcome).notna()
     if timed.sum() < MIN_RESOLVED_WITH_TIME:
-        return Skipped(title, f"only {int(timed.sum())} resolved complaints have a resolution time and a known outcome "
-                              f"(at least {MIN_RESOLVED_WITH_TIME} are needed)",
-                       fix="use more respondents or a larger segment")
+        count = int(timed.sum())
+        return Skipped(title, Message(lambda: ngettext(
+            "only {n} resolved complaint has a resolution time and a known outcome (at least {minimum} are needed)",
+            "only {n} resolved complaints have a resolution time and a known outcome (at least {minimum} are needed)",
+            count).format(n=count, minimum=MIN_RESOLVED_WITH_TIME)), fix=_more_respondents())
     effect = complaints.resolution_time_effect(study.data, hours, study.outcome)
     return ResolutionSection(
         title=title, source=study.source,
@@ -1104,12 +1387,18 @@ def calls_finding(jumps: pd.DataFrame, odds: pd.DataFrame, calls: str, covariate
     """
     threshold = complaints.threshold_level(jumps)
     if threshold is None:
-        return "No call count shows churn significantly above the levels below it."
+        return _("No call count shows churn significantly above the levels below it.")
     at = jumps.loc[jumps["threshold"]].iloc[0]
     term = odds.set_index("term").loc["calls_at_or_above_threshold"]
-    return (f"Churn jumps at {threshold} ({calls}): {_pct(at['rate'])} against {_pct(at['rate_below'])} below "
-            f"({formatting.p_value(at['p_value'], label=True)}); adjusted for {', '.join(covariates) or 'nothing'}, "
-            f"the odds ratio is {formatting.estimate(term['odds_ratio'], term['low'], term['high'], kind='number', decimals=1)}.")
+    fields = {"threshold": threshold, "calls": calls, "rate": _pct(at["rate"]), "below": _pct(at["rate_below"]),
+              "p": formatting.p_value(at["p_value"], label=True),
+              "odds_ratio": formatting.estimate(term["odds_ratio"], term["low"], term["high"], kind="number",
+                                                decimals=1)}
+    if covariates:
+        return _("Churn jumps at {threshold} ({calls}): {rate} against {below} below ({p}); adjusted for "
+                 "{covariates}, the odds ratio is {odds_ratio}.").format(covariates=_(", ").join(covariates), **fields)
+    return _("Churn jumps at {threshold} ({calls}): {rate} against {below} below ({p}); adjusted for nothing, the "
+             "odds ratio is {odds_ratio}.").format(**fields)
 
 
 @dataclass
@@ -1122,6 +1411,7 @@ class CallsSection(Section):
     churn: str = ""
     covariates: list[str] = field(default_factory=list)
     record_rates: bool = True
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     references = ("wilson1927",)
 
@@ -1135,17 +1425,16 @@ class CallsSection(Section):
 
         fig, (ax,) = _new_axes(ax, 1, (9, 4))
         plots.interval_plot(self.table, x="calls", y="rate", low="low", high="high", ax=ax).set(
-            xlabel=self.calls, ylabel="churn rate", title=f"Churn by {self.calls}")
+            xlabel=self.calls, ylabel=_("churn rate"), title=_("Churn by {calls}").format(calls=self.calls))
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [styled_table(self.table, f"Churn ({self.churn}) by {self.calls}", self.source,
-                             labels={"n_eff": "effective n"}, percent=["rate", "low", "high"]),
-                styled_table(self.jumps, "Where churn jumps: each level against all lower levels", self.source,
-                             labels={"rate_below": "rate below"}, percent=["rate", "rate_below"]),
-                styled_table(self.odds, "Logistic model of churn: odds ratios", self.source,
-                             labels={"coef": "coefficient", "odds_ratio": "odds ratio"})]
+        return [_table(self.table, _("Churn ({churn}) by {calls}").format(churn=self.churn, calls=self.calls),
+                       self.source, labels={"calls": self.calls}, percent=["rate", "low", "high"]),
+                _table(self.jumps, _("Where churn jumps: each level against all lower levels"), self.source,
+                       labels={"calls": self.calls}, percent=["rate", "rate_below"]),
+                _table(_term_labels(self.odds, self.labels), _("Logistic model of churn: odds ratios"), self.source)]
 
     def finding(self) -> str:
         return calls_finding(self.jumps, self.odds, self.calls, self.covariates)
@@ -1156,27 +1445,28 @@ class CallsSection(Section):
         return {"churn_by_service_calls": dict(zip(self.table["calls"], self.table["rate"]))}
 
 
-@_estimable("Service calls and churn")
+@_estimable(lambda: _("Service calls and churn"))
 def calls_section(study: ComplaintSettings) -> Section:
     """Churn by service calls (on the simulator, by escalation level) with the jump threshold."""
+    title = Message(lambda: _("Service calls and churn"))
     if not study.has_calls:
-        return Skipped("Service calls and churn", study.lacks("service-call counts with churn"),
-                       fix="name the `complaint.calls` and `complaint.churned` roles")
+        return Skipped(title, study.lacks(Message(lambda: _("service-call counts with churn"))),
+                       fix=Message(lambda: _("name the `complaint.calls` and `complaint.churned` roles")))
     by_calls = complaints.churn_by_calls(study.data, study.calls, study.churn)
     jumps = complaints.call_threshold(by_calls)
     odds = complaints.calls_model(study.data, study.churn, study.calls, study.call_covariates,
                                   threshold=complaints.threshold_level(jumps))
-    return CallsSection(title="Service calls and churn", table=by_calls, source=study.source, jumps=jumps, odds=odds,
+    labels = {**study.labels, "calls": study.label(study.calls)}
+    return CallsSection(title=title, table=by_calls, source=study.source, jumps=jumps, odds=odds,
                         calls=study.label(study.calls), churn=study.label(study.churn),
                         covariates=[study.label(c) for c in study.call_covariates],
-                        record_rates=study.calls_are_service_calls)
+                        record_rates=study.calls_are_service_calls, labels=labels)
 
 
 # --- 6. complaint handling and loyalty ---------------------------------------------------
 
 
-def correlation_finding(correlation: pd.DataFrame, x: str = "satisfaction with complaint handling",
-                        y: str = "loyalty") -> str:
+def correlation_finding(correlation: pd.DataFrame, x: str | None = None, y: str | None = None) -> str:
     """One sentence on a :func:`~csat_analysis.complaints.rank_correlation` row, direction read from the interval.
 
     Examples
@@ -1186,12 +1476,18 @@ def correlation_finding(correlation: pd.DataFrame, x: str = "satisfaction with c
     >>> correlation_finding(pd.DataFrame({"n": [30], "rho": [0.1], "low": [-0.2], "high": [0.4]}))
     'Satisfaction with complaint handling and loyalty show no clear association: Spearman rho = 0.10 [-0.20, 0.40] (n = 30).'
     """
+    x = x if x is not None else _("satisfaction with complaint handling")
+    y = y if y is not None else pgettext("complaint role", "loyalty")
     row = correlation.iloc[0]
-    verb = ("move together" if row["low"] > 0 else "move in opposite directions" if row["high"] < 0
-            else "show no clear association")
-    return (f"{x[0].upper() + x[1:]} and {y} {verb}: Spearman rho = "
-            f"{formatting.estimate(row['rho'], row['low'], row['high'], kind='number', bounds=(-1, 1))} "
-            f"(n = {int(row['n']):,}).")
+    fields = {"x": _capital(x), "y": y, "n": formatting.number(int(row["n"]), 0),
+              "rho": formatting.estimate(row["rho"], row["low"], row["high"], kind="number", bounds=(-1, 1))}
+    if row["low"] > 0:
+        template = _("{x} and {y} move together: Spearman rho = {rho} (n = {n}).")
+    elif row["high"] < 0:
+        template = _("{x} and {y} move in opposite directions: Spearman rho = {rho} (n = {n}).")
+    else:
+        template = _("{x} and {y} show no clear association: Spearman rho = {rho} (n = {n}).")
+    return template.format(**fields)
 
 
 @dataclass
@@ -1199,7 +1495,7 @@ class HandlingSection(Section):
     """Loyalty by satisfaction with complaint handling, and their rank correlation."""
 
     correlation: pd.DataFrame | None = field(default=None, repr=False)
-    rating: str = "satisfaction with complaint handling"
+    rating: str = N_("satisfaction with complaint handling")
     loyalty: str = "loyalty"
     scale: tuple[float, float] = (1, 10)
     integer_rating: bool = True
@@ -1211,11 +1507,15 @@ class HandlingSection(Section):
 
         fig, axes = _new_axes(ax, 2, (12, 4))
         low, high = self.scale
-        panels = [("mean_loyalty", "mean_low", "mean_high", f"Mean {self.loyalty} ({low:g}-{high:g})"),
-                  ("top_box", "top_low", "top_high", f"Top-two-box share of {self.loyalty}")]
-        for panel, (y, lo, hi, title) in zip(axes, panels):
+        mean = _("Mean {loyalty}").format(loyalty=self.loyalty)
+        panels = [("mean_loyalty", "mean_low", "mean_high", mean,
+                   _("{mean} ({low}-{high})").format(mean=mean, low=f"{low:g}", high=f"{high:g}")),
+                  ("top_box", "top_low", "top_high", *[_("Top-two-box share of {loyalty}").format(
+                      loyalty=self.loyalty)] * 2)]
+        for panel, (y, lo, hi, axis, title) in zip(axes, panels):
             plots.loyalty_curve_plot(self.table, x="rating", y=y, low=lo, high=hi, ax=panel).set(
-                title=title, xlabel=self.rating, ylabel=title.split(" (")[0])
+                title=title, xlabel=self.rating, ylabel=axis)
+            _legend(panel)
             if self.integer_rating:
                 formatting.integer_ticks(panel, "x")
         axes[0].set_ylim(low, high)
@@ -1225,12 +1525,12 @@ class HandlingSection(Section):
         return fig
 
     def tables(self) -> list:
-        return [styled_table(self.table, f"{self.loyalty} by {self.rating}", self.source,
-                             labels={"rating": self.rating, "mean_loyalty": f"mean {self.loyalty}",
-                                     "top_box": "top-two-box share"},
-                             percent=["top_box", "top_low", "top_high"]),
-                styled_table(self.correlation, f"Spearman correlation of {self.rating} with {self.loyalty}",
-                             self.source, labels={"rho": "Spearman rho"})]
+        return [_table(self.table, _("{loyalty} by {rating}").format(loyalty=self.loyalty, rating=self.rating),
+                       self.source, labels={"rating": self.rating, "mean_loyalty": pgettext(
+                           "table header", "mean {loyalty}").format(loyalty=self.loyalty)},
+                       percent=["top_box", "top_low", "top_high"]),
+                _table(self.correlation, _("Spearman correlation of {rating} with {loyalty}").format(
+                    rating=self.rating, loyalty=self.loyalty), self.source)]
 
     def finding(self) -> str:
         return correlation_finding(self.correlation, self.rating, self.loyalty)
@@ -1238,26 +1538,30 @@ class HandlingSection(Section):
 
 def handling_section(study: ComplaintSettings) -> Section:
     """Loyalty by satisfaction with complaint handling (the ``complaint.handling_satisfaction`` role)."""
-    title = "Complaint handling and loyalty"
+    title = Message(lambda: _("Complaint handling and loyalty"))
     if study.handling is None:
-        return Skipped(title, study.lacks("rating of complaint handling"),
-                       fix="name it with the `complaint.handling_satisfaction` role")
+        return Skipped(title, study.lacks(Message(lambda: _("rating of complaint handling"))),
+                       fix=Message(lambda: _("name it with the `complaint.handling_satisfaction` role")))
     if not study.loyalty:
-        return Skipped(title, study.lacks("loyalty items"), fix="name them with the `loyalty` or `recommend` role")
+        return Skipped(title, study.lacks(Message(lambda: _("loyalty items"))),
+                       fix=Message(lambda: _("name them with the `loyalty` or `recommend` role")))
     if study.loyalty_score is None:
-        return Skipped(title, "the loyalty items have no rating scale",
-                       fix="declare each loyalty item's `scale` in the survey description")
+        return Skipped(title, Message(lambda: _("the loyalty items have no rating scale")),
+                       fix=Message(lambda: _("declare each loyalty item's `scale` in the survey description")))
     complete = study.data[[study.handling, study.loyalty_score]].apply(pd.to_numeric, errors="coerce").dropna()
     if len(complete) < MIN_HANDLING_ANSWERS:
-        return Skipped(title, f"only {len(complete)} respondents rated the complaint handling and answered the loyalty "
-                              f"items (at least {MIN_HANDLING_ANSWERS} are needed)",
-                       fix="use more respondents or a larger segment")
+        count = len(complete)
+        return Skipped(title, Message(lambda: ngettext(
+            "only {n} respondent rated the complaint handling and answered the loyalty items (at least {minimum} are "
+            "needed)",
+            "only {n} respondents rated the complaint handling and answered the loyalty items (at least {minimum} are "
+            "needed)", count).format(n=count, minimum=MIN_HANDLING_ANSWERS)), fix=_more_respondents())
     by_rating = complaints.loyalty_by_rating(study.data, study.handling, study.loyalty_score, scale=study.scale, k=2)
     correlation = complaints.rank_correlation(study.data, study.handling, study.loyalty_score)
     ratings = pd.to_numeric(study.data[study.handling], errors="coerce").dropna()
     # a column without a display name is named by its role, not by its code (e.g. CUSCO)
     rating = study.labels.get(study.handling)
-    rating = rating if rating and rating != study.handling else "satisfaction with complaint handling"
+    rating = rating if rating and rating != study.handling else _("satisfaction with complaint handling")
     return HandlingSection(title=title, table=by_rating, source=study.source, correlation=correlation,
                            rating=rating, loyalty=study.label(study.loyalty_score),
                            scale=study.scale, integer_rating=bool((ratings == ratings.round()).all()))
@@ -1272,25 +1576,57 @@ def word_of_mouth_finding(table: pd.DataFrame) -> str:
     Examples
     --------
     >>> table = complaints.word_of_mouth_by_status(pd.DataFrame({"s": ["no_complaint", "resolved"]}), "s")
-    >>> word_of_mouth_finding(table)
-    'Under the TARP (1986) multipliers, 1 dissatisfied customers reach about 12 people with a negative story and 1 satisfied customers about 5 with a positive one (assumed multipliers, not measured).'
+    >>> import textwrap
+    >>> print(textwrap.fill(word_of_mouth_finding(table), 100))
+    Under the TARP (1986) multipliers, 1 dissatisfied customer reaches about 12 people with a negative
+    story and 1 satisfied customer about 5 with a positive one (assumed multipliers, not measured).
     """
     share = table[table["reading"] == "share"].set_index("story")
-    return (f"Under the TARP (1986) multipliers, {share.loc['negative', 'customers']:,.0f} dissatisfied customers "
-            f"reach about {share.loc['negative', 'people_reached']:,.0f} people with a negative story and "
-            f"{share.loc['positive', 'customers']:,.0f} satisfied customers about "
-            f"{share.loc['positive', 'people_reached']:,.0f} with a positive one (assumed multipliers, not measured).")
+    dissatisfied, satisfied = (int(round(share.loc[story, "customers"])) for story in ("negative", "positive"))
+    negative = ngettext("{n} dissatisfied customer reaches about {people} people with a negative story",
+                        "{n} dissatisfied customers reach about {people} people with a negative story",
+                        dissatisfied).format(n=formatting.number(dissatisfied, 0),
+                                             people=formatting.number(share.loc["negative", "people_reached"], 0))
+    positive = ngettext("{n} satisfied customer about {people} with a positive one",
+                        "{n} satisfied customers about {people} with a positive one",
+                        satisfied).format(n=formatting.number(satisfied, 0),
+                                          people=formatting.number(share.loc["positive", "people_reached"], 0))
+    return _("Under the TARP (1986) multipliers, {negative} and {positive} (assumed multipliers, not "
+             "measured).").format(negative=negative, positive=positive)
 
 
 @dataclass
 class WordOfMouthSection(Section):
     """People reached by negative and positive stories under TARP's multipliers."""
 
+    multipliers: dict[str, float] = field(default_factory=lambda: dict(complaints.TARP_WORD_OF_MOUTH))
+
     references = ("tarp1986",)
 
+    def _assumption(self, row) -> str:
+        """The row's assumption in words (:func:`~csat_analysis.complaints.word_of_mouth` writes it in English)."""
+        values = {**complaints.TARP_WORD_OF_MOUTH, **self.multipliers}
+        share = values["retell_share"]
+        fields = {"tell": f"{values['tell_dissatisfied']:g}", "retell": f"{values['retell_count']:g}",
+                  "share": formatting.percent(share, 0), "rest": formatting.percent(1 - share, 0),
+                  "satisfied": f"{values['tell_satisfied']:g}"}
+        if row["story"] == "positive":
+            return _("assumed (TARP 1986 multipliers): a satisfied customer tells {satisfied}").format(**fields)
+        if row["reading"] == "cascade":
+            return _("assumed (TARP 1986 multipliers): each dissatisfied customer tells {tell}; {share} of those "
+                     "retell to {retell}").format(**fields)
+        return _("assumed (TARP 1986 multipliers): {rest} of dissatisfied customers tell {tell}, {share} tell "
+                 "{retell}").format(**fields)
+
     def tables(self) -> list:
-        return [styled_table(self.table, "Word of mouth: customers from the data x TARP (1986) multipliers (assumptions)",
-                             self.source)]
+        words = {"share": pgettext("word-of-mouth reading", "share"),
+                 "cascade": pgettext("word-of-mouth reading", "cascade"),
+                 "negative": pgettext("word-of-mouth story", "negative"),
+                 "positive": pgettext("word-of-mouth story", "positive")}
+        shown = self.table.assign(assumption=[self._assumption(row) for _index, row in self.table.iterrows()])
+        shown = shown.assign(**{c: shown[c].map(lambda v: words.get(v, v)) for c in ("reading", "story")})
+        return [_table(shown, _("Word of mouth: customers from the data x TARP (1986) multipliers (assumptions)"),
+                       self.source)]
 
     def finding(self) -> str:
         return word_of_mouth_finding(self.table)
@@ -1298,7 +1634,8 @@ class WordOfMouthSection(Section):
 
 def word_of_mouth_section(study: ComplaintSettings) -> Section:
     """Word of mouth: dissatisfied and satisfied customers counted from the statuses, times the multipliers."""
+    title = Message(lambda: _("Word of mouth"))
     if study.status is None:
-        return _no_status(study, "Word of mouth")
+        return _no_status(study, title)
     table = complaints.word_of_mouth_by_status(study.data, study.status, **study.word_of_mouth)
-    return WordOfMouthSection(title="Word of mouth", table=table, source=study.source)
+    return WordOfMouthSection(title=title, table=table, source=study.source, multipliers=dict(study.word_of_mouth))

@@ -247,7 +247,9 @@ class StudyRun:
         """Display a finding as Markdown and keep it (its ``headline`` leads the summary)."""
         if text:
             self.findings.append(text)
-            self.headlines.append(headline if headline is not None else first_sentence(text))
+            headline = first_sentence(text) if headline is None else headline
+            if headline:  # a closing recap states findings already in the summary: it has no headline
+                self.headlines.append(headline)
             _display_markdown(text)
             self._refresh_summary()
 
@@ -347,6 +349,7 @@ def _display_markdown(text: str, *, metadata: dict | None = None, display_id: st
 
 
 def _and(items: list[str]) -> str:
+    items = [str(item) for item in items]  # a title may be a message that translates when shown
     if len(items) == 1:
         return items[0]
     # Translators: joins the last item of a list, e.g. "A, B and C"

