@@ -37,8 +37,13 @@ def default_batch(tmp_path_factory) -> BatchRun:
     if existing:
         return BatchRun(Path(existing).resolve(), 0, "")
     folder = tmp_path_factory.mktemp("make-run") / "reports"
-    ran = subprocess.run([sys.executable, "-m", "csat_analysis", "run", str(DEFAULT_SPEC), "--reports", str(folder),
-                          "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    ran = subprocess.run(
+        [sys.executable, "-m", "csat_analysis", "run", str(DEFAULT_SPEC), "--reports", str(folder), "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     return BatchRun(folder, ran.returncode, ran.stdout + ran.stderr)
 
 

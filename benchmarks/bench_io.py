@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -35,8 +34,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from _timing import timed
+
 from csat_analysis.io import read_survey
 
 LABELS = {"Very dissatisfied": 1, "Dissatisfied": 2, "Neutral": 3, "Satisfied": 4, "Very satisfied": 5}
@@ -92,9 +91,15 @@ def child(mode: str, path: str) -> None:
     done.set()
     sampler.join()
     peak_anon[0] = max(peak_anon[0], _status_kb("RssAnon"))
-    print(json.dumps({"peak_mb": (_status_kb("VmHWM") - before_rss) / 1024,
-                      "anon_mb": (peak_anon[0] - before_anon) / 1024,
-                      "frame_mb": frame.memory_usage(deep=True).sum() / 2**20}))
+    print(
+        json.dumps(
+            {
+                "peak_mb": (_status_kb("VmHWM") - before_rss) / 1024,
+                "anon_mb": (peak_anon[0] - before_anon) / 1024,
+                "frame_mb": frame.memory_usage(deep=True).sum() / 2**20,
+            }
+        )
+    )
 
 
 def _status_kb(field: str) -> int:
@@ -106,8 +111,10 @@ def _status_kb(field: str) -> int:
 
 def measure_memory(mode: str, path: Path) -> dict:
     script = Path(__file__).resolve()
-    code = (f"import sys; sys.path.insert(0, {str(script.parent)!r}); import pandas, csat_analysis.io; "
-            f"import bench_io; bench_io.child({mode!r}, {str(path)!r})")
+    code = (
+        f"import sys; sys.path.insert(0, {str(script.parent)!r}); import pandas, csat_analysis.io; "
+        f"import bench_io; bench_io.child({mode!r}, {str(path)!r})"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -123,8 +130,10 @@ def main() -> None:
         path = Path(folder) / "survey.csv"
         write_survey(path, args.rows, args.numeric_ids)
         size_mb = path.stat().st_size / 2**20
-        print(f"read_survey vs pandas.read_csv: {args.rows:,} rows x 14 columns, {size_mb:,.0f} MiB CSV"
-              f"{' (numeric ids)' if args.numeric_ids else ''}")
+        print(
+            f"read_survey vs pandas.read_csv: {args.rows:,} rows x 14 columns, {size_mb:,.0f} MiB CSV"
+            f"{' (numeric ids)' if args.numeric_ids else ''}"
+        )
 
         # alternate the two, so that a busy spell on the machine slows both alike; keep each one's best
         t_bare = t_ours = cpu_bare = cpu_ours = float("inf")
@@ -148,16 +157,20 @@ def main() -> None:
         print(f"  pandas.read_csv, no options:     {t_bare:8.3f} s")
         print(f"  read_survey, read and validated: {t_ours:8.3f} s")
         print(f"  time ratio: {t_ours / t_bare:5.2f}x the bare read (goal <= 3x)")
-        print(f"  CPU time (all threads): bare {cpu_bare:.3f} s, read_survey {cpu_ours:.3f} s, "
-              f"ratio {cpu_ours / cpu_bare:.2f}x (pandas parses on {os.cpu_count()} cores; load average "
-              f"{os.getloadavg()[0]:.1f} when done)")
+        print(
+            f"  CPU time (all threads): bare {cpu_bare:.3f} s, read_survey {cpu_ours:.3f} s, "
+            f"ratio {cpu_ours / cpu_bare:.2f}x (pandas parses on {os.cpu_count()} cores; load average "
+            f"{os.getloadavg()[0]:.1f} when done)"
+        )
 
         for mode, name in (("bare", "pandas.read_csv"), ("ours", "read_survey")):
             memory = measure_memory(mode, path)
-            print(f"  {name}: frame {memory['frame_mb']:,.0f} MiB; peak memory allocated (anonymous) "
-                  f"{memory['anon_mb']:,.0f} MiB = {memory['anon_mb'] / memory['frame_mb']:.2f}x the frame"
-                  + (" (goal <= 2x)" if mode == "ours" else "")
-                  + f"; peak resident incl. the mapped file {memory['peak_mb']:,.0f} MiB")
+            print(
+                f"  {name}: frame {memory['frame_mb']:,.0f} MiB; peak memory allocated (anonymous) "
+                f"{memory['anon_mb']:,.0f} MiB = {memory['anon_mb'] / memory['frame_mb']:.2f}x the frame"
+                + (" (goal <= 2x)" if mode == "ours" else "")
+                + f"; peak resident incl. the mapped file {memory['peak_mb']:,.0f} MiB"
+            )
 
 
 if __name__ == "__main__":

@@ -21,34 +21,54 @@ import argparse
 
 import numpy as np
 import pandas as pd
+from _timing import timed
 from scipy import stats
 
 from csat_analysis.metrics import csat_score, nps, summarize
-from _timing import timed
 
 
 def make_responses(rows: int, stores: int, months: int, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     month_labels = [f"2025-{m:02d}" for m in range(1, months + 1)]
-    return pd.DataFrame({
-        "store": rng.integers(1000, 1000 + stores, rows),
-        "month": pd.Categorical.from_codes(rng.integers(0, months, rows), categories=month_labels),
-        "nps": rng.choice(11, rows, p=[.03, .02, .03, .04, .05, .08, .08, .12, .15, .18, .22]).astype(np.int8),
-        "csat": rng.choice(np.arange(1, 6), rows, p=[.05, .08, .17, .40, .30]).astype(np.int8),
-    })
+    return pd.DataFrame(
+        {
+            "store": rng.integers(1000, 1000 + stores, rows),
+            "month": pd.Categorical.from_codes(rng.integers(0, months, rows), categories=month_labels),
+            "nps": rng.choice(11, rows, p=[0.03, 0.02, 0.03, 0.04, 0.05, 0.08, 0.08, 0.12, 0.15, 0.18, 0.22]).astype(
+                np.int8
+            ),
+            "csat": rng.choice(np.arange(1, 6), rows, p=[0.05, 0.08, 0.17, 0.40, 0.30]).astype(np.int8),
+        }
+    )
 
 
 def naive(frame: pd.DataFrame) -> pd.DataFrame:
     def both(group: pd.DataFrame) -> pd.Series:
         a, b = nps(group["nps"]), csat_score(group["csat"])
-        return pd.Series({"nps": a.value, "nps_se": a.se, "nps_low": a.low, "nps_high": a.high,
-                          "csat": b.value, "csat_se": b.se, "csat_low": b.low, "csat_high": b.high})
+        return pd.Series(
+            {
+                "nps": a.value,
+                "nps_se": a.se,
+                "nps_low": a.low,
+                "nps_high": a.high,
+                "csat": b.value,
+                "csat_se": b.se,
+                "csat_low": b.low,
+                "csat_high": b.high,
+            }
+        )
 
     return frame.groupby(["store", "month"], observed=True)[["nps", "csat"]].apply(both)
 
 
-def floor(store_code: np.ndarray, month_code: np.ndarray, months: int, nps_scores: np.ndarray,
-          csat_scores: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
+def floor(
+    store_code: np.ndarray,
+    month_code: np.ndarray,
+    months: int,
+    nps_scores: np.ndarray,
+    csat_scores: np.ndarray,
+    n_groups: int,
+) -> dict[str, np.ndarray]:
     """The least work that gives the same numbers: no checks, no factorising, no table."""
     z = stats.norm.ppf(0.975)
     group = store_code * months + month_code
@@ -63,8 +83,14 @@ def floor(store_code: np.ndarray, month_code: np.ndarray, months: int, nps_score
     p = top[:, 1] / m
     centre = (p + z**2 / (2 * m)) / (1 + z**2 / m)
     half = z * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2)) / (1 + z**2 / m)
-    return {"nps": nps_value, "nps_low": nps_value - z * nps_se, "nps_high": nps_value + z * nps_se,
-            "csat": 100 * p, "csat_low": 100 * (centre - half), "csat_high": 100 * (centre + half)}
+    return {
+        "nps": nps_value,
+        "nps_low": nps_value - z * nps_se,
+        "nps_high": nps_value + z * nps_se,
+        "csat": 100 * p,
+        "csat_low": 100 * (centre - half),
+        "csat_high": 100 * (centre + half),
+    }
 
 
 def bootstrap_loop(scores: np.ndarray, resamples: int, seed: int = 0) -> np.ndarray:
@@ -92,8 +118,9 @@ def main() -> None:
     nps_scores, csat_scores = frame["nps"].to_numpy(), frame["csat"].to_numpy()
 
     t_ours, table = timed(lambda: summarize(frame, ["store", "month"], nps="nps", csat="csat"), repeat=3)
-    t_floor, reference = timed(lambda: floor(store_code, month_code, args.months, nps_scores, csat_scores,
-                                             n_groups), repeat=3)
+    t_floor, reference = timed(
+        lambda: floor(store_code, month_code, args.months, nps_scores, csat_scores, n_groups), repeat=3
+    )
     t_naive, slow = timed(lambda: naive(frame))
 
     # the three must agree before their times mean anything

@@ -19,9 +19,9 @@ import sys
 import time
 
 import numpy as np
+from _timing import timed
 
 from csat_analysis import datasets, pls
-from _timing import timed
 
 GOAL, FLOOR = 100, 30
 MEMORY_LIMIT_GIB = 24
@@ -47,15 +47,19 @@ def speed(seminr_resamples: int, our_resamples: int) -> float:
     # shared); each side keeps its fastest round, the least disturbed one
     theirs, ours = [], []
     for round_ in range(3):
-        theirs.append(timed(lambda: seminr.bootstrap_model(reference, nboot=seminr_resamples // 3, seed=round_))[0])
-        ours.append(timed(lambda: fit.bootstrap(n=our_resamples, seed=round_))[0])
+        theirs.append(
+            timed(lambda seed=round_: seminr.bootstrap_model(reference, nboot=seminr_resamples // 3, seed=seed))[0]
+        )
+        ours.append(timed(lambda seed=round_: fit.bootstrap(n=our_resamples, seed=seed))[0])
     theirs = min(theirs) / (seminr_resamples // 3)
     ours = min(ours) / our_resamples
     ratio = theirs / ours
-    print(f"mobi, full ECSI model (250 respondents, 24 items, 7 constructs), path weighting")
+    print("mobi, full ECSI model (250 respondents, 24 items, 7 constructs), path weighting")
     print(f"  seminr.bootstrap_model : 3 x {seminr_resamples // 3:4d} resamples, {theirs * 1e3:8.3f} ms per resample")
     print(f"  csat_analysis.pls      : 3 x {our_resamples:4d} resamples, {ours * 1e3:8.3f} ms per resample")
-    verdict = "goal met" if ratio >= GOAL else ("above the floor, below the goal" if ratio >= FLOOR else "BELOW THE FLOOR")
+    verdict = (
+        "goal met" if ratio >= GOAL else ("above the floor, below the goal" if ratio >= FLOOR else "BELOW THE FLOOR")
+    )
     print(f"  speed-up per resample  : {ratio:.0f}x  (goal {GOAL}x, floor {FLOOR}x: {verdict})")
     return ratio
 
@@ -71,10 +75,14 @@ def memory(n_respondents: int, resamples: int) -> float:
     elapsed = time.perf_counter() - start
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux
     print(f"simulated ECSI panel, {n_respondents:,} respondents x {resamples:,} resamples")
-    print(f"  bootstrap time         : {elapsed:.1f} s ({elapsed / resamples * 1e3:.2f} ms per resample), "
-          f"{boot.n_failed} failed resamples")
-    print(f"  peak RSS of the process: {peak_gib:.2f} GiB (limit {MEMORY_LIMIT_GIB} GiB: "
-          f"{'ok' if peak_gib < MEMORY_LIMIT_GIB else 'EXCEEDED'})")
+    print(
+        f"  bootstrap time         : {elapsed:.1f} s ({elapsed / resamples * 1e3:.2f} ms per resample), "
+        f"{boot.n_failed} failed resamples"
+    )
+    print(
+        f"  peak RSS of the process: {peak_gib:.2f} GiB (limit {MEMORY_LIMIT_GIB} GiB: "
+        f"{'ok' if peak_gib < MEMORY_LIMIT_GIB else 'EXCEEDED'})"
+    )
     return peak_gib
 
 

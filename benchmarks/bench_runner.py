@@ -40,8 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from _timing import timed  # noqa: E402
-from csat_analysis.errors import CsatError  # noqa: E402
+
 from csat_analysis import runner  # noqa: E402
+from csat_analysis.errors import CsatError  # noqa: E402
 from csat_analysis.runner import explain_state, export_html, load_studies, run_batch  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -75,10 +76,21 @@ def sequential_papermill(runs, folder: Path) -> float:
         run_dir = folder / run.study / run.run_id
         run_dir.mkdir(parents=True)
         subprocess.run(
-            [str(BIN / "papermill"), str(run.notebook), str(run_dir / "notebook.ipynb"),
-             "-y", json.dumps(run.parameters), "-k", "python3", "--cwd", str(run_dir),
-             "--no-progress-bar", "--no-log-output"],
-            check=True, capture_output=True,
+            [
+                str(BIN / "papermill"),
+                str(run.notebook),
+                str(run_dir / "notebook.ipynb"),
+                "-y",
+                json.dumps(run.parameters),
+                "-k",
+                "python3",
+                "--cwd",
+                str(run_dir),
+                "--no-progress-bar",
+                "--no-log-output",
+            ],
+            check=True,
+            capture_output=True,
         )
     return time.perf_counter() - start
 
@@ -94,8 +106,13 @@ def kernel_start_seconds(folder: Path, repeats: int = 3) -> float:
     times = []
     for repeat in range(repeats):
         start = time.perf_counter()
-        papermill.execute_notebook(str(source), str(folder / f"empty-{repeat}.ipynb"), kernel_name="python3",
-                                   progress_bar=False, cwd=str(folder))
+        papermill.execute_notebook(
+            str(source),
+            str(folder / f"empty-{repeat}.ipynb"),
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(folder),
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -111,8 +128,10 @@ def main() -> None:
     try:
         spec = choose_spec(folder, args)
         runs = [run for study in load_studies(spec) for run in study.runs]
-        print(f"batch: {spec} ({len(runs)} runs), {os.cpu_count()} cores, "
-              f"load average before: {os.getloadavg()[0]:.1f} (other processes slow both sides)")
+        print(
+            f"batch: {spec} ({len(runs)} runs), {os.cpu_count()} cores, "
+            f"load average before: {os.getloadavg()[0]:.1f} (other processes slow both sides)"
+        )
 
         kernel = kernel_start_seconds(folder)  # also warms the file cache for both sides
         sequential = sequential_papermill(runs, folder / "sequential")
@@ -121,19 +140,20 @@ def main() -> None:
         parallel = result.seconds
         failed = [o.run.key for o in result.failed]
 
-        executed = next((reports / o.run.study / o.run.run_id / "notebook.ipynb" for o in result.outcomes
-                         if o.status == "ok"), None)
+        executed = next(
+            (reports / o.run.study / o.run.run_id / "notebook.ipynb" for o in result.outcomes if o.status == "ok"), None
+        )
         export = export_code = float("nan")
         if executed is not None:
             export_html(executed, folder / "export.html")  # the first calls load the templates
             export_html(executed, folder / "export-code.html", show_code=True)
             export, _ = timed(lambda: export_html(executed, folder / "export.html"), repeat=5)
-            export_code, _ = timed(lambda: export_html(executed, folder / "export-code.html", show_code=True),
-                                   repeat=5)
+            export_code, _ = timed(lambda: export_html(executed, folder / "export-code.html", show_code=True), repeat=5)
 
         start = time.perf_counter()
-        resumed = subprocess.run([str(BIN / "csat"), "run", str(spec), "--reports", str(reports), "--quiet"],
-                                 capture_output=True, text=True)
+        resumed = subprocess.run(
+            [str(BIN / "csat"), "run", str(spec), "--reports", str(reports), "--quiet"], capture_output=True, text=True
+        )
         resumed_seconds = time.perf_counter() - start
         skipped = "up to date (skipped)" in resumed.stdout and resumed.returncode == 0
 
@@ -144,8 +164,12 @@ def main() -> None:
 
         def full_check(cold: bool):
             if cold:  # as in a fresh `csat run` process
-                for cached in (runner._package_digest, runner._dependency_versions, runner._file_digest_cached,
-                               runner._notebook_digest):
+                for cached in (
+                    runner._package_digest,
+                    runner._dependency_versions,
+                    runner._file_digest_cached,
+                    runner._notebook_digest,
+                ):
                     cached.cache_clear()
             return [explain_state(run, reports).state for run in runs]
 
@@ -157,12 +181,16 @@ def main() -> None:
         print(f"csat run --workers 2      : {parallel:7.1f} s ({parallel / len(runs):.2f} s/run, with HTML + index)")
         print(f"speed-up                  : {sequential / parallel:7.2f}x  (goal >= 1.7x on 2 cores)")
         print(f"kernel start (empty nb)   : {kernel:7.2f} s per run")
-        print(f"HTML export (warm)        : {export:7.2f} s per run, reader's report; {export_code:.2f} s with the "
-              f"code (--show-code): {export / export_code:.2f}x (+ ~1.5 s once per worker: imports, templates)")
+        print(
+            f"HTML export (warm)        : {export:7.2f} s per run, reader's report; {export_code:.2f} s with the "
+            f"code (--show-code): {export / export_code:.2f}x (+ ~1.5 s once per worker: imports, templates)"
+        )
         print(f"fully resumed batch       : {resumed_seconds:7.2f} s  (goal < 2 s; all skipped: {skipped})")
-        print(f"up-to-date check, {len(runs)} runs: {cold * 1000:7.1f} ms cold, {warm * 1000:.1f} ms warm; "
-              f"{cold / baseline:.0f}x / {warm / baseline:.1f}x the notebook-only hash ({baseline * 1000:.2f} ms); "
-              f"all done: {set(states) == {'done'}}")
+        print(
+            f"up-to-date check, {len(runs)} runs: {cold * 1000:7.1f} ms cold, {warm * 1000:.1f} ms warm; "
+            f"{cold / baseline:.0f}x / {warm / baseline:.1f}x the notebook-only hash ({baseline * 1000:.2f} ms); "
+            f"all done: {set(states) == {'done'}}"
+        )
         if failed:
             print(f"failed runs in the parallel batch: {', '.join(failed)}")
     finally:

@@ -21,9 +21,9 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
+from _timing import timed
 
 from csat_analysis.simulate import COLUMNS, simulate_panel
-from _timing import timed
 
 
 def per_column_floor(rows: int, columns: int) -> float:
@@ -49,10 +49,14 @@ def main() -> None:
     memory = panel.data.memory_usage(deep=True).sum()
     print(f"simulate_panel: {rows:,} rows x {panel.data.shape[1]} columns")
     print(f"  simulate_panel     {ours_time:8.2f} s  {rows / ours_time:14,.0f} rows/s")
-    print(f"  normal floor       {floor_time:8.2f} s  {rows / floor_time:14,.0f} rows/s  "
-          f"(ratio ours/floor: {ours_time / floor_time:.1f}x)")
-    print(f"  per-column floor   {column_time:8.2f} s  {rows / column_time:14,.0f} rows/s  "
-          f"(ratio ours/floor: {ours_time / column_time:.1f}x)")
+    print(
+        f"  normal floor       {floor_time:8.2f} s  {rows / floor_time:14,.0f} rows/s  "
+        f"(ratio ours/floor: {ours_time / floor_time:.1f}x)"
+    )
+    print(
+        f"  per-column floor   {column_time:8.2f} s  {rows / column_time:14,.0f} rows/s  "
+        f"(ratio ours/floor: {ours_time / column_time:.1f}x)"
+    )
     print(f"  memory             {memory / rows:8.1f} bytes/row ({memory / 2**20:,.0f} MiB)")
     verdict = "OK" if ours_time < 60 else "TOO SLOW"
     print(f"  goal: {rows:,} rows well under 60 s -> {verdict}")

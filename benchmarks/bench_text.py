@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from _timing import timed
 
 from csat_analysis import datasets
 from csat_analysis import text as tx
-from _timing import timed
 
 
 def held_out_auc(name: str, label: str, low_value: str) -> tuple[float, float, int, int]:
@@ -38,8 +38,9 @@ def held_out_auc(name: str, label: str, low_value: str) -> tuple[float, float, i
     return model.auc(frame.review[~train], positive[~train]), seconds, int(train.sum()), int((~train).sum())
 
 
-def tuning_auc(name: str, label: str, low_value: str, *, C: float, min_df: int, nb: bool = False,
-               folds: int = 5) -> float:
+def tuning_auc(
+    name: str, label: str, low_value: str, *, C: float, min_df: int, nb: bool = False, folds: int = 5
+) -> float:
     """Mean AUC of a sentiment-model setting over ``folds`` cross-validation folds of the training split."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
@@ -67,8 +68,9 @@ def topic_floor(tokens, k: int, seed: int = 0):
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    matrix = TfidfVectorizer(analyzer=lambda t: t, min_df=5, max_df=0.5, max_features=5000,
-                             sublinear_tf=True).fit_transform(tokens)
+    matrix = TfidfVectorizer(
+        analyzer=lambda t: t, min_df=5, max_df=0.5, max_features=5000, sublinear_tf=True
+    ).fit_transform(tokens)
     return NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4).fit_transform(matrix)
 
 
@@ -89,19 +91,25 @@ def main() -> None:
             print(f"  C = {C:>2}, min_df = {min_df}, NB weighting {'on ' if nb else 'off'}: AUC {auc:.3f}")
         print()
     print("Sentiment: held-out AUC (TF-IDF words, word pairs, Chinese character runs + logistic regression)")
-    for name, label, low, goal in (("fine_food_reviews", "score", "other", 0.87),
-                                   ("chinese_product_reviews", "sentiment", "negative", 0.95)):
+    for name, label, low, goal in (
+        ("fine_food_reviews", "score", "other", 0.87),
+        ("chinese_product_reviews", "sentiment", "negative", 0.95),
+    ):
         auc, seconds, n_train, n_test = held_out_auc(name, label, low)
         verdict = "meets" if auc >= goal else "BELOW"
-        print(f"  {name:26s} AUC {auc:.3f} on {n_test:,} held-out reviews (trained on {n_train:,} in "
-              f"{seconds:.1f} s); goal >= {goal}: {verdict}")
+        print(
+            f"  {name:26s} AUC {auc:.3f} on {n_test:,} held-out reviews (trained on {n_train:,} in "
+            f"{seconds:.1f} s); goal >= {goal}: {verdict}"
+        )
 
     chinese = datasets.load("chinese_product_reviews").review
     texts = pd.concat([chinese, chinese], ignore_index=True)
     print(f"\nTopics on {len(texts):,} Chinese reviews")
     t_tokens, tokens = timed(lambda: tx.tokenize_all(texts, "zh"))
-    print(f"  jieba tokenisation:                 {t_tokens:7.2f} s  (each distinct review once: "
-          f"{texts.nunique():,} of {len(texts):,})")
+    print(
+        f"  jieba tokenisation:                 {t_tokens:7.2f} s  (each distinct review once: "
+        f"{texts.nunique():,} of {len(texts):,})"
+    )
     t_floor, _ = timed(lambda: topic_floor(tokens, 8))
     t_fixed, model = timed(lambda: tx.fit_topics(texts, 8, tokens=tokens))
     print(f"  scikit-learn floor, 8 topics:       {t_floor:7.2f} s")
@@ -109,8 +117,10 @@ def main() -> None:
     t_auto, chosen = timed(lambda: tx.fit_topics(texts, None, tokens=tokens))
     print(f"  fit_topics, number chosen (3-10):   {t_auto:7.2f} s  -> {chosen.n_topics} topics")
     total = t_tokens + t_auto
-    print(f"  tokenise + choose + fit:            {total:7.2f} s  (goal: well under 60 s): "
-          f"{'meets' if total < 45 else 'SLOW'}")
+    print(
+        f"  tokenise + choose + fit:            {total:7.2f} s  (goal: well under 60 s): "
+        f"{'meets' if total < 45 else 'SLOW'}"
+    )
 
     print(f"\nCoding frame on {len(texts):,} reviews")
     frame = tx.load_coding_frame()

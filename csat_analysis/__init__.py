@@ -23,8 +23,15 @@ from __future__ import annotations
 
 import importlib
 
-from .errors import CsatError, CsatWarning, ConvergenceWarning, ModelSpecError, ParameterError, StudyError, SurveyDataError
-
+from .errors import (
+    ConvergenceWarning,
+    CsatError,
+    CsatWarning,
+    ModelSpecError,
+    ParameterError,
+    StudyError,
+    SurveyDataError,
+)
 
 
 def _version() -> str:
@@ -46,8 +53,27 @@ __version__ = _version()
 
 #: submodules reachable as attributes of the package, imported on first access
 SUBMODULES = (
-    "churn", "cli", "complaints", "datasets", "drivers", "errors", "estimate", "io", "loyalty", "metrics", "plots",
-    "pls", "regression", "report", "resources", "runner", "scaling", "simulate", "studies", "survival", "weighting",
+    "churn",
+    "cli",
+    "complaints",
+    "datasets",
+    "drivers",
+    "errors",
+    "estimate",
+    "io",
+    "loyalty",
+    "metrics",
+    "plots",
+    "pls",
+    "regression",
+    "report",
+    "resources",
+    "runner",
+    "scaling",
+    "simulate",
+    "studies",
+    "survival",
+    "weighting",
 )
 
 __all__ = [

@@ -52,9 +52,16 @@ class CompiledModel:
         """Endogenous constructs grouped by antecedent count: (positions, sources (E, a), targets)."""
         groups = []
         for size in sorted({len(sources) for _, sources in self.endogenous}):
-            members = [(e, target, sources) for e, (target, sources) in enumerate(self.endogenous) if len(sources) == size]
-            groups.append((np.array([m[0] for m in members]), np.array([m[2] for m in members]),
-                           np.array([m[1] for m in members])))
+            members = [
+                (e, target, sources) for e, (target, sources) in enumerate(self.endogenous) if len(sources) == size
+            ]
+            groups.append(
+                (
+                    np.array([m[0] for m in members]),
+                    np.array([m[2] for m in members]),
+                    np.array([m[1] for m in members]),
+                )
+            )
         return groups
 
 

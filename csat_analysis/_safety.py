@@ -100,8 +100,23 @@ _ALLOWED_ATTRIBUTES = frozenset(
     "title type valign width".split()
 )
 # Content of these is dropped together with the element.
-_DROPPED_WITH_CONTENT = frozenset({"script", "iframe", "object", "embed", "noscript", "template", "textarea",
-                                   "title", "svg", "math", "frame", "frameset", "applet"})
+_DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "iframe",
+        "object",
+        "embed",
+        "noscript",
+        "template",
+        "textarea",
+        "title",
+        "svg",
+        "math",
+        "frame",
+        "frameset",
+        "applet",
+    }
+)
 _SAFE_URL = re.compile(r"(https?:|mailto:|#|/|\./|\.\./|[^:/?#]*(?:[/?#]|$))", re.I)
 _SAFE_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,", re.I)
 
@@ -181,8 +196,9 @@ def sanitize_html(fragment: str) -> str:
 # ---------------------------------------------------------------- bounded YAML
 
 
-def safe_yaml_load(text_or_path: str | os.PathLike, max_bytes: int = YAML_MAX_BYTES,
-                   max_nodes: int = YAML_MAX_NODES) -> Any:
+def safe_yaml_load(
+    text_or_path: str | os.PathLike, max_bytes: int = YAML_MAX_BYTES, max_nodes: int = YAML_MAX_NODES
+) -> Any:
     """Load YAML from a user with :class:`yaml.SafeLoader`, bounded in size and expansion.
 
     Parameters

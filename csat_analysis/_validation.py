@@ -19,9 +19,7 @@ from .errors import CsatError, ParameterError, SurveyDataError
 MAX_SHOWN = 5
 
 
-def check_choice(
-    name: str, value: Any, choices: Iterable[Any], *, error: type[CsatError] = ParameterError
-) -> Any:
+def check_choice(name: str, value: Any, choices: Iterable[Any], *, error: type[CsatError] = ParameterError) -> Any:
     """Return ``value`` if it is one of ``choices``, else raise ``error`` listing them.
 
     An unknown choice is an argument mistake, so ``error`` defaults to
@@ -58,8 +56,7 @@ def check_columns(
     if missing:
         available = ", ".join(map(str, data.columns))
         raise error(
-            f"{parameter}: column(s) {', '.join(map(repr, missing))} not in the data; "
-            f"available columns: {available}"
+            f"{parameter}: column(s) {', '.join(map(repr, missing))} not in the data; available columns: {available}"
         )
     return wanted
 
@@ -141,9 +138,7 @@ def read_flags(data: pd.DataFrame, column: str, *, parameter: str | None = None,
     numeric = pd.to_numeric(values.astype("object").where(~absent), errors="coerce")
     bad = (numeric.isna() & ~absent) | ~(numeric.isin([0.0, 1.0]) | numeric.isna())
     if bad.any():
-        raise SurveyDataError(
-            f"{label}: must be True/False or 0/1; got {describe_offenders(values, bad)}"
-        )
+        raise SurveyDataError(f"{label}: must be True/False or 0/1; got {describe_offenders(values, bad)}")
     return numeric.astype(float)
 
 
@@ -185,9 +180,7 @@ def read_weights(data: pd.DataFrame, weights) -> np.ndarray:
     w = w.to_numpy(dtype=float, na_value=np.nan)
     bad = ~((w > 0) & np.isfinite(w))
     if bad.any():
-        raise SurveyDataError(
-            f"{label}: weights must be positive numbers; got {describe_offenders(values, bad)}"
-        )
+        raise SurveyDataError(f"{label}: weights must be positive numbers; got {describe_offenders(values, bad)}")
     return w
 
 
@@ -206,4 +199,6 @@ def check_complete(values: pd.Series, what: str, advice: str = "") -> None:
     """
     missing = values.isna()
     if missing.any():
-        raise SurveyDataError(f"{what}: missing values {describe_offenders(values, missing)}" + (f"; {advice}" if advice else ""))
+        raise SurveyDataError(
+            f"{what}: missing values {describe_offenders(values, missing)}" + (f"; {advice}" if advice else "")
+        )

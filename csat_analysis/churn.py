@@ -184,7 +184,9 @@ def tenure_bands(tenure, edges: Sequence[float] = TENURE_EDGES) -> pd.Series:
     bands = pd.cut(values, bins=edges, right=False, labels=labels)
     outside = bands.isna() & values.notna()
     if outside.any():
-        raise SurveyDataError(f"tenure_bands: values outside [{edges[0]}, {edges[-1]}): {describe_offenders(values, outside)}")
+        raise SurveyDataError(
+            f"tenure_bands: values outside [{edges[0]}, {edges[-1]}): {describe_offenders(values, outside)}"
+        )
     return bands
 
 
@@ -269,8 +271,11 @@ def churn_by_segment(
     flags = _churn_flags(data, churn).to_numpy(dtype=float)
     is_new = (_tenure_values(data, tenure) < new_within).to_numpy() if tenure else np.zeros(len(data), bool)
     w = _weights(data, weights)
-    sums = metrics.group_sums(data, by, {"_w": w, "_churned": flags * w, "_new": is_new * w,
-                                         "_start_w": ~is_new * w, "_start_w2": ~is_new * w**2})
+    sums = metrics.group_sums(
+        data,
+        by,
+        {"_w": w, "_churned": flags * w, "_new": is_new * w, "_start_w": ~is_new * w, "_start_w2": ~is_new * w**2},
+    )
     start = sums["_w"] - sums["_new"]
     end = sums["_w"] - sums["_churned"]
     new = sums["_new"]
@@ -304,8 +309,15 @@ def churn_by_segment(
     return table.reset_index(drop=True)
 
 
-def _linearised_share_interval(data: pd.DataFrame, by: list[str], churned: np.ndarray, at_start: np.ndarray,
-                               weights: np.ndarray, share: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+def _linearised_share_interval(
+    data: pd.DataFrame,
+    by: list[str],
+    churned: np.ndarray,
+    at_start: np.ndarray,
+    weights: np.ndarray,
+    share: np.ndarray,
+    ci: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Logit-scale interval of the weighted ratio ``sum(w churned) / sum(w at_start)`` per group.
 
     The ratio ``R`` linearises to ``sum(w (churned - R at_start)) / X`` with ``X`` the
@@ -458,15 +470,18 @@ def geometric_lifetime(monthly_hazard: float, horizon: float) -> dict[str, float
 def _survival_frame(data: pd.DataFrame, tenure: str, churn: str, by) -> tuple[pd.DataFrame, list[str]]:
     """Checked tenure, churn and segment columns under the names :mod:`survival` expects."""
     by = _group_columns(data, by)
-    frame = pd.DataFrame({"_time": _tenure_values(data, tenure).to_numpy(),
-                          "_event": _churn_flags(data, churn).to_numpy(dtype=float)}, index=data.index)
+    frame = pd.DataFrame(
+        {"_time": _tenure_values(data, tenure).to_numpy(), "_event": _churn_flags(data, churn).to_numpy(dtype=float)},
+        index=data.index,
+    )
     for column in by:
         frame[column] = data[column]
     return frame, by
 
 
-def retention_curves(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
-                     ci: float = 0.95) -> pd.DataFrame:
+def retention_curves(
+    data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None, ci: float = 0.95
+) -> pd.DataFrame:
     """Kaplan-Meier retention curves, one per segment, with log-log confidence bands.
 
     Customers still active are right-censored at their tenure
@@ -512,8 +527,9 @@ def retention_curves(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequ
     return survival.kaplan_meier(frame, "_time", "_event", by=by or None, ci=ci)
 
 
-def median_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
-                    ci: float = 0.95) -> pd.DataFrame:
+def median_lifetime(
+    data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None, ci: float = 0.95
+) -> pd.DataFrame:
     """Median customer lifetime from the Kaplan-Meier curve, with its confidence interval.
 
     The median is the first time the retention curve reaches 0.5 or less; when it never
@@ -631,16 +647,31 @@ def segment_association(data: pd.DataFrame, churn: str, segments: Sequence[str],
     for column in _group_columns(data, list(segments)):
         frame = pd.DataFrame({"segment": data[column].astype(object).to_numpy(), "churned": flags.to_numpy()})
         groups = int(frame["segment"].nunique())
-        row = {"segment": column, "groups": groups, "n": len(frame), "statistic": np.nan, "dof": np.nan,
-               "p_value": np.nan, "cramers_v": np.nan, "low": np.nan, "high": np.nan}
+        row = {
+            "segment": column,
+            "groups": groups,
+            "n": len(frame),
+            "statistic": np.nan,
+            "dof": np.nan,
+            "p_value": np.nan,
+            "cramers_v": np.nan,
+            "low": np.nan,
+            "high": np.nan,
+        }
         if groups > 1 and 0 < flags.sum() < len(flags):
             effect = effsize.cramers_v(frame, "segment", "churned", ci=ci).iloc[0]
-            row.update(statistic=float(effect.statistic), dof=int(effect.dof),
-                       p_value=max(float(effect.p_value), P_VALUE_FLOOR), cramers_v=float(effect.value),
-                       low=float(effect.low), high=float(effect.high))
+            row.update(
+                statistic=float(effect.statistic),
+                dof=int(effect.dof),
+                p_value=max(float(effect.p_value), P_VALUE_FLOOR),
+                cramers_v=float(effect.value),
+                low=float(effect.low),
+                high=float(effect.high),
+            )
         rows.append(row)
-    return pd.DataFrame(rows, columns=["segment", "groups", "n", "statistic", "dof", "p_value", "cramers_v", "low",
-                                       "high"])
+    return pd.DataFrame(
+        rows, columns=["segment", "groups", "n", "statistic", "dof", "p_value", "cramers_v", "low", "high"]
+    )
 
 
 def logrank_by_segment(data: pd.DataFrame, tenure: str, churn: str, segments: Sequence[str]) -> pd.DataFrame:
@@ -677,8 +708,9 @@ def logrank_by_segment(data: pd.DataFrame, tenure: str, churn: str, segments: Se
     return pd.concat(tables, ignore_index=True)
 
 
-def restricted_mean_lifetime(data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None,
-                             horizon: float | None = None) -> pd.DataFrame:
+def restricted_mean_lifetime(
+    data: pd.DataFrame, tenure: str, churn: str, by: str | Sequence[str] | None = None, horizon: float | None = None
+) -> pd.DataFrame:
     """Restricted mean lifetime: the expected months of the first ``horizon`` a customer stays.
 
     It is the area under the Kaplan-Meier curve from 0 to ``horizon`` (restricted mean
@@ -860,39 +892,73 @@ def lifetime_value(
     revenue = pd.to_numeric(data[monthly_revenue], errors="coerce")
     bad = revenue.isna() | (revenue < 0)
     if bad.any():
-        raise SurveyDataError(f"monthly_revenue column {monthly_revenue!r}: needs non-negative numbers; got {describe_offenders(data[monthly_revenue], bad)}")
+        raise SurveyDataError(
+            f"monthly_revenue column {monthly_revenue!r}: needs non-negative numbers; got {describe_offenders(data[monthly_revenue], bad)}"
+        )
     months = _tenure_values(data, tenure)
     rmst = restricted_mean_lifetime(data, tenure, churn, by=by or None, horizon=horizon)
-    frame = pd.DataFrame({"revenue_so_far": revenue.to_numpy() * months.to_numpy(), "months": months.to_numpy(),
-                          "monthly_revenue": revenue.to_numpy(), "n": 1})
+    frame = pd.DataFrame(
+        {
+            "revenue_so_far": revenue.to_numpy() * months.to_numpy(),
+            "months": months.to_numpy(),
+            "monthly_revenue": revenue.to_numpy(),
+            "n": 1,
+        }
+    )
     for column in by:
         frame[column] = data[column].array  # .array keeps categorical order
     if by:
-        sums = frame.groupby(by, observed=True, sort=True).agg(
-            n=("n", "sum"), revenue_so_far=("revenue_so_far", "sum"), months=("months", "sum"),
-            monthly_revenue=("monthly_revenue", "mean")).reset_index()
+        sums = (
+            frame.groupby(by, observed=True, sort=True)
+            .agg(
+                n=("n", "sum"),
+                revenue_so_far=("revenue_so_far", "sum"),
+                months=("months", "sum"),
+                monthly_revenue=("monthly_revenue", "mean"),
+            )
+            .reset_index()
+        )
     else:
-        sums = pd.DataFrame([{"n": len(frame), "revenue_so_far": frame["revenue_so_far"].sum(),
-                              "months": frame["months"].sum(), "monthly_revenue": frame["monthly_revenue"].mean()}])
+        sums = pd.DataFrame(
+            [
+                {
+                    "n": len(frame),
+                    "revenue_so_far": frame["revenue_so_far"].sum(),
+                    "months": frame["months"].sum(),
+                    "monthly_revenue": frame["monthly_revenue"].mean(),
+                }
+            ]
+        )
     n = sums["n"].to_numpy(dtype=float)
     table = sums[by].copy() if by else pd.DataFrame(index=[0])
     table["n"] = sums["n"].to_numpy()
     table["monthly_revenue"] = sums["monthly_revenue"].to_numpy()
     table["mean_tenure"] = sums["months"].to_numpy() / n
-    table["clv_to_date"] = np.atleast_1d(metrics.customer_lifetime_value(
-        sums["revenue_so_far"].to_numpy(), acquisition_cost * n, retention_cost * sums["months"].to_numpy(), n))
+    table["clv_to_date"] = np.atleast_1d(
+        metrics.customer_lifetime_value(
+            sums["revenue_so_far"].to_numpy(), acquisition_cost * n, retention_cost * sums["months"].to_numpy(), n
+        )
+    )
     expected = rmst["rmst"].to_numpy()
     table["horizon"] = rmst["horizon"].to_numpy()
     table["expected_lifetime"] = expected
-    table["clv_expected"] = margin * table["monthly_revenue"].to_numpy() * expected - acquisition_cost - retention_cost * expected
+    table["clv_expected"] = (
+        margin * table["monthly_revenue"].to_numpy() * expected - acquisition_cost - retention_cost * expected
+    )
     return table.reset_index(drop=True)
 
 
 # --- causes --------------------------------------------------------------------------
 
 
-def churn_causes(data: pd.DataFrame, cause: str, *, churn: str | None = None,
-                 controllable: Sequence[str] = CONTROLLABLE_CAUSES, ci: float = 0.95) -> pd.DataFrame:
+def churn_causes(
+    data: pd.DataFrame,
+    cause: str,
+    *,
+    churn: str | None = None,
+    controllable: Sequence[str] = CONTROLLABLE_CAUSES,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Shares of churn causes among churned customers, controllable or not.
 
     Parameters
@@ -929,7 +995,9 @@ def churn_causes(data: pd.DataFrame, cause: str, *, churn: str | None = None,
         flags = _churn_flags(data, churn)
         no_cause = flags & values.isna()
         if no_cause.any():
-            raise SurveyDataError(f"cause column {cause!r}: churned customers without a cause {describe_offenders(values, no_cause)}")
+            raise SurveyDataError(
+                f"cause column {cause!r}: churned customers without a cause {describe_offenders(values, no_cause)}"
+            )
     present = values.dropna()
     if present.empty:
         raise SurveyDataError(f"cause column {cause!r}: no churned customer has a cause")
@@ -942,15 +1010,17 @@ def churn_causes(data: pd.DataFrame, cause: str, *, churn: str | None = None,
     share = counts.to_numpy(dtype=float) / total
     low, high = metrics.wilson_interval(share, np.full(share.shape, total), ci)
     causes = [str(c) for c in counts.index]
-    return pd.DataFrame({
-        "cause": causes,
-        "n": counts.to_numpy(dtype=int),
-        "share": share,
-        "low": low,
-        "high": high,
-        "controllable": [c in set(controllable) for c in causes],
-        "quoted_share": [CAUSE_SHARES.get(c, np.nan) for c in causes],
-    })
+    return pd.DataFrame(
+        {
+            "cause": causes,
+            "n": counts.to_numpy(dtype=int),
+            "share": share,
+            "low": low,
+            "high": high,
+            "controllable": [c in set(controllable) for c in causes],
+            "quoted_share": [CAUSE_SHARES.get(c, np.nan) for c in causes],
+        }
+    )
 
 
 # --- worked examples from churn-management training material -------------------------------------------------------
@@ -984,17 +1054,26 @@ def worked_examples() -> pd.DataFrame:
     churned = metrics.churned_count(start, end, new)
     # A: half the churned outlets at 100k, half at 200k; B: churned x revenue per subscriber
     lost_revenue = np.array([churned[0] / 2 * 100 + churned[0] / 2 * 200, churned[1] * 900, churned[2] * 1000])
-    return pd.DataFrame({
-        "example": ["A", "B", "B at last year's revenue"],
-        "description": ["small appliances, outlets (money in thousands)", "telecom subscribers, revenue 900 this year",
-                        "telecom subscribers, revenue 1000 last year"],
-        "start": start, "new": new, "end": end, "churned": churned,
-        "rate_start": metrics.churn_rate(start, end, new, base="start"),
-        "rate_end": metrics.churn_rate(start, end, new, base="end"),
-        "retention": metrics.retention_rate(start, end, new),
-        "lost_revenue": lost_revenue, "margin": margin,
-        "churn_loss": metrics.churn_loss(lost_revenue, margin),
-    })
+    return pd.DataFrame(
+        {
+            "example": ["A", "B", "B at last year's revenue"],
+            "description": [
+                "small appliances, outlets (money in thousands)",
+                "telecom subscribers, revenue 900 this year",
+                "telecom subscribers, revenue 1000 last year",
+            ],
+            "start": start,
+            "new": new,
+            "end": end,
+            "churned": churned,
+            "rate_start": metrics.churn_rate(start, end, new, base="start"),
+            "rate_end": metrics.churn_rate(start, end, new, base="end"),
+            "retention": metrics.retention_rate(start, end, new),
+            "lost_revenue": lost_revenue,
+            "margin": margin,
+            "churn_loss": metrics.churn_loss(lost_revenue, margin),
+        }
+    )
 
 
 def tier_example() -> pd.DataFrame:
@@ -1023,8 +1102,9 @@ def tier_example() -> pd.DataFrame:
     return tiers
 
 
-def retention_curves_by_segment(data: pd.DataFrame, tenure: str, churn: str, segments: Sequence[str],
-                                ci: float = 0.95) -> pd.DataFrame:
+def retention_curves_by_segment(
+    data: pd.DataFrame, tenure: str, churn: str, segments: Sequence[str], ci: float = 0.95
+) -> pd.DataFrame:
     """:func:`retention_curves` per segment in long form (``segment``, ``level``, curve columns).
 
     Without segments there is one curve, with ``segment`` "all customers" and ``level`` "all".
@@ -1060,8 +1140,9 @@ def retention_curves_by_segment(data: pd.DataFrame, tenure: str, churn: str, seg
     return for_each_segment(retention_curves, data, segments, tenure=tenure, churn=churn, ci=ci)
 
 
-def simulation_check(data: pd.DataFrame, tenure: str, churn: str, monthly_hazards: dict,
-                     by: str = "repurchase") -> pd.DataFrame:
+def simulation_check(
+    data: pd.DataFrame, tenure: str, churn: str, monthly_hazards: dict, by: str = "repurchase"
+) -> pd.DataFrame:
     """Kaplan-Meier median and restricted mean against the simulator's geometric truth.
 
     ``monthly_hazards`` maps ``"repurchase"`` / ``"no_repurchase"`` to the simulator's
@@ -1098,14 +1179,21 @@ def simulation_check(data: pd.DataFrame, tenure: str, churn: str, monthly_hazard
     [[4.0, 4.0], [4.0, 4.0]]
     """
     horizon = float(_tenure_values(data, tenure).max())
-    truth = pd.DataFrame([{by: name == "repurchase", "monthly_hazard": hazard,
-                           **{f"true_{k}": v for k, v in geometric_lifetime(hazard, horizon).items()}}
-                          for name, hazard in monthly_hazards.items()])
+    truth = pd.DataFrame(
+        [
+            {
+                by: name == "repurchase",
+                "monthly_hazard": hazard,
+                **{f"true_{k}": v for k, v in geometric_lifetime(hazard, horizon).items()},
+            }
+            for name, hazard in monthly_hazards.items()
+        ]
+    )
     estimated = median_lifetime(data, tenure, churn, by=by)[[by, "median", "low", "high"]]
     rmst = restricted_mean_lifetime(data, tenure, churn, by=by, horizon=horizon)[[by, "rmst"]]
     check = truth.merge(estimated.rename(columns={"median": "km_median"}), on=by)
     check = check.merge(rmst.rename(columns={"rmst": "km_rmst"}), on=by)
     check[by] = check[by].astype(bool)
     return check[[by, "monthly_hazard", "true_median", "km_median", "low", "high", "true_rmst", "km_rmst"]].assign(
-        horizon=horizon)
-
+        horizon=horizon
+    )

@@ -51,85 +51,130 @@ def build_parser() -> argparse.ArgumentParser:
         The parser, one sub-command per command.
     """
     parser = argparse.ArgumentParser(
-        prog="csat", description=DESCRIPTION, epilog=STUDY_EXAMPLE,
+        prog="csat",
+        description=DESCRIPTION,
+        epilog=STUDY_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"csat {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     run = commands.add_parser(
-        "run", help="execute the runs of one or more study files and write the reports",
+        "run",
+        help="execute the runs of one or more study files and write the reports",
         description="Execute the runs of the study files (validated first: nothing runs if any "
         "is invalid). Runs already done with the same notebook content and parameters are "
         "skipped unless --force. A failing run does not stop the others; the exit status is 1 "
         "if any failed.",
-        epilog=STUDY_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=STUDY_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("studies", nargs="+", metavar="STUDY.yaml", help="study specification file(s)")
-    run.add_argument("--workers", type=int, metavar="N", default=None,
-                     help=f"runs executed at once on this machine (default: the number of cores, {os.cpu_count()})")
-    run.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                     help="send the runs to an existing Dask distributed scheduler, e.g. tcp://scheduler-host:8786 "
-                     "(needs the 'dask' extra; workers must see the notebooks and reports folder at the "
-                     "same paths)")
+    run.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        default=None,
+        help=f"runs executed at once on this machine (default: the number of cores, {os.cpu_count()})",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="send the runs to an existing Dask distributed scheduler, e.g. tcp://scheduler-host:8786 "
+        "(needs the 'dask' extra; workers must see the notebooks and reports folder at the "
+        "same paths)",
+    )
     run.add_argument("--force", action="store_true", help="execute runs that are already up to date too")
-    run.add_argument("--only", action="append", metavar="PATTERN", default=None,
-                     help="only runs whose 'study/run-id' or 'run-id' matches this glob pattern, or whose "
-                     "study is PATTERN (repeatable), e.g. --only 'data_overview/*'")
-    _add_code_options(run, "show the code in report.html (an analyst's page); by default it is a reader's "
-                      "report without code, linking the executed notebook that keeps it")
-    run.add_argument("--timeout", type=float, metavar="SECONDS", default=None,
-                     help="fail a run when one of its cells runs longer than this (default: no limit)")
+    run.add_argument(
+        "--only",
+        action="append",
+        metavar="PATTERN",
+        default=None,
+        help="only runs whose 'study/run-id' or 'run-id' matches this glob pattern, or whose "
+        "study is PATTERN (repeatable), e.g. --only 'data_overview/*'",
+    )
+    _add_code_options(
+        run,
+        "show the code in report.html (an analyst's page); by default it is a reader's "
+        "report without code, linking the executed notebook that keeps it",
+    )
+    run.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        default=None,
+        help="fail a run when one of its cells runs longer than this (default: no limit)",
+    )
     _add_reports_option(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar")
-    run.add_argument("--language", choices=("en", "zh"), default=None,
-                     help="write every report and the index in this language: en (English) or zh (simplified "
-                     "Chinese); default: each study's own `language` (English unless its spec says otherwise). "
-                     "Runs keep their ids: use another --reports folder to keep both languages")
+    run.add_argument(
+        "--language",
+        choices=("en", "zh"),
+        default=None,
+        help="write every report and the index in this language: en (English) or zh (simplified "
+        "Chinese); default: each study's own `language` (English unless its spec says otherwise). "
+        "Runs keep their ids: use another --reports folder to keep both languages",
+    )
 
     listing = commands.add_parser(
-        "list", help="list the runs study files expand to, and which are done",
+        "list",
+        help="list the runs study files expand to, and which are done",
         description="List the runs each study file expands to (study, run id, state, parameters). "
         "State: done (up to date), changed (notebook or parameters changed since the last good "
         "run), failed (latest attempt failed), new.",
     )
     listing.add_argument("studies", nargs="+", metavar="STUDY.yaml", help="study specification file(s)")
-    _add_code_options(listing, "states as for 'csat run --show-code' (the export option is part of what "
-                      "makes a report up to date)")
+    _add_code_options(
+        listing, "states as for 'csat run --show-code' (the export option is part of what makes a report up to date)"
+    )
     _add_reports_option(listing)
 
     describe = commands.add_parser(
-        "describe", help="show what each study will use of a survey, and what it will skip and why",
+        "describe",
+        help="show what each study will use of a survey, and what it will skip and why",
         description="Check a survey description (YAML) and, given the data, list its roles with each "
         "item's scale and, per study, the columns its settings use and the sections the data cannot "
         "support (with the reason and the fix).",
     )
     describe.add_argument("survey", metavar="SURVEY.yaml", help="survey description (see csat_analysis.survey)")
-    describe.add_argument("data", metavar="DATA", nargs="?", default=None,
-                          help="a survey file (CSV, Parquet, Excel), a bundled data set or 'simulated'")
-    describe.add_argument("--n", type=int, default=1000, metavar="N",
-                          help="respondents of a simulated panel (default: 1000)")
+    describe.add_argument(
+        "data",
+        metavar="DATA",
+        nargs="?",
+        default=None,
+        help="a survey file (CSV, Parquet, Excel), a bundled data set or 'simulated'",
+    )
+    describe.add_argument(
+        "--n", type=int, default=1000, metavar="N", help="respondents of a simulated panel (default: 1000)"
+    )
 
-    commands.add_parser("datasets", help="list the bundled data sets",
-                        description="List the bundled real data sets (name, rows, columns, description).")
+    commands.add_parser(
+        "datasets",
+        help="list the bundled data sets",
+        description="List the bundled real data sets (name, rows, columns, description).",
+    )
 
     export = commands.add_parser(
-        "export", help="export a notebook to a self-contained HTML report",
+        "export",
+        help="export a notebook to a self-contained HTML report",
         description="Export an executed notebook to HTML (lab template, images embedded, table of "
         "contents), next to the notebook unless --output is given.",
     )
     export.add_argument("notebook", metavar="NOTEBOOK.ipynb")
     _add_code_options(export, "show the code cells (default: a reader's report without code)")
-    export.add_argument("-o", "--output", metavar="FILE.html", default=None,
-                        help="where to write the HTML (default: NOTEBOOK.html)")
+    export.add_argument(
+        "-o", "--output", metavar="FILE.html", default=None, help="where to write the HTML (default: NOTEBOOK.html)"
+    )
     return parser
 
 
 def _add_code_options(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--show-code", action="store_true", help=help_text)
     # Hiding code used to be an option; it is the default now. Accepted so scripts keep working.
-    parser.add_argument("--no-input", action="store_true",
-                        help="deprecated: reports hide code by default (see --show-code)")
+    parser.add_argument(
+        "--no-input", action="store_true", help="deprecated: reports hide code by default (see --show-code)"
+    )
 
 
 def _show_code(args: argparse.Namespace) -> bool:
@@ -137,14 +182,14 @@ def _show_code(args: argparse.Namespace) -> bool:
     if args.no_input:
         if args.show_code:
             raise CsatError("--no-input and --show-code contradict each other; give only --show-code or neither")
-        print("csat: note: --no-input is deprecated: reports hide code by default (--show-code shows it)",
-              file=sys.stderr)
+        print(
+            "csat: note: --no-input is deprecated: reports hide code by default (--show-code shows it)", file=sys.stderr
+        )
     return bool(args.show_code)
 
 
 def _add_reports_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--reports", metavar="DIR", default="reports",
-                        help="reports folder (default: ./reports)")
+    parser.add_argument("--reports", metavar="DIR", default="reports", help="reports folder (default: ./reports)")
 
 
 def _load(paths: Sequence[str]):
@@ -154,14 +199,19 @@ def _load(paths: Sequence[str]):
 
 
 def _command_run(args: argparse.Namespace) -> int:
-    from .runner import run_batch
-
-    from .runner import summary_line
+    from .runner import run_batch, summary_line
 
     studies = _load(args.studies)
     result = run_batch(
-        studies, args.reports, workers=args.workers, scheduler=args.scheduler, force=args.force,
-        only=args.only, show_code=_show_code(args), timeout=args.timeout, progress=not args.quiet,
+        studies,
+        args.reports,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        force=args.force,
+        only=args.only,
+        show_code=_show_code(args),
+        timeout=args.timeout,
+        progress=not args.quiet,
         language=args.language,
     )
     for outcome in result.failed:
@@ -216,8 +266,13 @@ def _command_describe(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _command_run, "list": _command_list, "datasets": _command_datasets, "export": _command_export,
-            "describe": _command_describe}
+COMMANDS = {
+    "run": _command_run,
+    "list": _command_list,
+    "datasets": _command_datasets,
+    "export": _command_export,
+    "describe": _command_describe,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -116,8 +116,15 @@ TARP_VOICE_RATE = 0.04
 #: tells 10 people, a minority of them (20%) tell 20, a satisfied customer tells 5
 TARP_WORD_OF_MOUTH = {"tell_dissatisfied": 10, "retell_share": 0.2, "retell_count": 20, "tell_satisfied": 5}
 
-_FUNNEL_STAGES = ("respondents", "problem", "complained", "resolved", "resolved_first_contact", "escalated",
-                  "top_management")
+_FUNNEL_STAGES = (
+    "respondents",
+    "problem",
+    "complained",
+    "resolved",
+    "resolved_first_contact",
+    "escalated",
+    "top_management",
+)
 
 
 # --- input checks ----------------------------------------------------------------------
@@ -128,9 +135,13 @@ def _statuses(data: pd.DataFrame, status: str) -> pd.Categorical:
     bad = values.notna() & ~values.astype("object").isin(STATUSES)
     if bad.any():
         listed = ", ".join(map(repr, STATUSES))
-        raise SurveyDataError(f"column {status!r}: unknown complaint status {describe_offenders(values, bad)}; valid: {listed}")
+        raise SurveyDataError(
+            f"column {status!r}: unknown complaint status {describe_offenders(values, bad)}; valid: {listed}"
+        )
     if values.isna().any():
-        raise SurveyDataError(f"column {status!r}: missing complaint status {describe_offenders(values, values.isna())}")
+        raise SurveyDataError(
+            f"column {status!r}: missing complaint status {describe_offenders(values, values.isna())}"
+        )
     return pd.Categorical(values.astype("object"), categories=STATUSES)
 
 
@@ -151,9 +162,13 @@ def _weights(data: pd.DataFrame, weights) -> np.ndarray:
     """Survey weights from a column name or a vector of one weight per row (ones when None)."""
     if weights is None or isinstance(weights, str):
         return read_weights(data, weights)
-    values = pd.Series(np.asarray(weights, dtype=float).ravel(), index=data.index if len(weights) == len(data) else None)
+    values = pd.Series(
+        np.asarray(weights, dtype=float).ravel(), index=data.index if len(weights) == len(data) else None
+    )
     if len(values) != len(data):
-        raise ParameterError(f"weights: {len(values)} values given for {len(data)} rows; give one weight per row or a column name")
+        raise ParameterError(
+            f"weights: {len(values)} values given for {len(data)} rows; give one weight per row or a column name"
+        )
     bad = ~(values > 0)
     if bad.any():
         raise SurveyDataError(f"weights: weights must be positive numbers; got {describe_offenders(values, bad)}")
@@ -329,8 +344,11 @@ def complaint_funnel(
     '                 stage  count  share\\n           respondents      4    NaN\\n               problem      3   0.75\\n            complained      2   0.67\\nresolved_first_contact      1   0.50\\n             escalated      1   0.50\\n        top_management      1   1.00'
     """
     optional = {"resolved": resolved, "resolved_first_contact": first_contact}
-    check_columns(data, [c for c in (problem, complained, first_contact, escalation, resolved) if c is not None],
-                  parameter="complaint_funnel")
+    check_columns(
+        data,
+        [c for c in (problem, complained, first_contact, escalation, resolved) if c is not None],
+        parameter="complaint_funnel",
+    )
     w = _weights(data, weights)
     has_problem = read_flags(data, problem).fillna(0).astype(bool).to_numpy()
     did_complain = read_flags(data, complained).fillna(0).astype(bool).to_numpy()
@@ -360,12 +378,20 @@ def complaint_funnel(
         level = pd.to_numeric(data[escalation], errors="coerce")
         bad_level = ~level.isin([0, 1, 2, 3])
         if bad_level.any():
-            raise SurveyDataError(f"column {escalation!r} must be 0, 1, 2 or 3; got {describe_offenders(data[escalation], bad_level)}")
+            raise SurveyDataError(
+                f"column {escalation!r} must be 0, 1, 2 or 3; got {describe_offenders(data[escalation], bad_level)}"
+            )
         level = level.to_numpy()
         members["escalated"] = did_complain & (level >= 2)
         members["top_management"] = did_complain & (level >= 3)
-    bases = {"problem": "respondents", "complained": "problem", "resolved": "complained",
-             "resolved_first_contact": "complained", "escalated": "complained", "top_management": "escalated"}
+    bases = {
+        "problem": "respondents",
+        "complained": "problem",
+        "resolved": "complained",
+        "resolved_first_contact": "complained",
+        "escalated": "complained",
+        "top_management": "escalated",
+    }
     rows = []
     for stage in (stage for stage in _FUNNEL_STAGES if stage in members):  # a few stages, not respondents
         base = bases.get(stage)
@@ -485,8 +511,13 @@ def derive_status(
     ...               resolution_hours="hours").tolist()
     ['no_problem', 'no_complaint', 'unresolved', 'resolved', 'resolved_quickly']
     """
-    named = {"problem": problem, "complained": complained, "resolved": resolved, "resolved_quickly": resolved_quickly,
-             "resolution_hours": resolution_hours}
+    named = {
+        "problem": problem,
+        "complained": complained,
+        "resolved": resolved,
+        "resolved_quickly": resolved_quickly,
+        "resolution_hours": resolution_hours,
+    }
     check_columns(data, [c for c in named.values() if c is not None], parameter="derive_status")
     if resolved is None and resolution_hours is None:
         raise ParameterError("derive_status: give `resolved` or `resolution_hours` to tell resolved complaints apart")
@@ -494,27 +525,34 @@ def derive_status(
         raise ParameterError(f"fast_hours={fast_hours!r} must be a positive number of hours")
     problem_answer = read_flags(data, problem, parameter="problem")
     if problem_answer.isna().any():
-        raise SurveyDataError(f"column {problem!r} (problem): missing answers "
-                              f"{describe_offenders(data[problem], problem_answer.isna())}")
+        raise SurveyDataError(
+            f"column {problem!r} (problem): missing answers {describe_offenders(data[problem], problem_answer.isna())}"
+        )
     has_problem = problem_answer.to_numpy() == 1
     # the complaint question is usually asked only after a problem: missing means no for the others
     complaint_answer = read_flags(data, complained, parameter="complained")
     missing = has_problem & complaint_answer.isna().to_numpy()
     if missing.any():
-        raise SurveyDataError(f"column {complained!r} (complained): missing for customers with a problem "
-                              f"{describe_offenders(data[complained], pd.Series(missing, index=data.index))}")
+        raise SurveyDataError(
+            f"column {complained!r} (complained): missing for customers with a problem "
+            f"{describe_offenders(data[complained], pd.Series(missing, index=data.index))}"
+        )
     did_complain = complaint_answer.fillna(0).to_numpy() == 1
     inconsistent = did_complain & ~has_problem
     if inconsistent.any():
-        raise SurveyDataError(f"column {complained!r} is yes where {problem!r} is no: "
-                              f"{describe_offenders(data[complained], pd.Series(inconsistent, index=data.index))}")
+        raise SurveyDataError(
+            f"column {complained!r} is yes where {problem!r} is no: "
+            f"{describe_offenders(data[complained], pd.Series(inconsistent, index=data.index))}"
+        )
     hours = pd.to_numeric(data[resolution_hours], errors="coerce").to_numpy(dtype=float) if resolution_hours else None
     if resolved is not None:
         answer = read_flags(data, resolved, parameter="resolved")
         missing = did_complain & answer.isna().to_numpy()
         if missing.any():
-            raise SurveyDataError(f"column {resolved!r}: missing for complainants "
-                                  f"{describe_offenders(data[resolved], pd.Series(missing, index=data.index))}")
+            raise SurveyDataError(
+                f"column {resolved!r}: missing for complainants "
+                f"{describe_offenders(data[resolved], pd.Series(missing, index=data.index))}"
+            )
         is_resolved = did_complain & (answer.fillna(0).to_numpy() == 1)
     else:
         is_resolved = did_complain & ~np.isnan(hours)
@@ -522,20 +560,27 @@ def derive_status(
         answer = read_flags(data, resolved_quickly, parameter="resolved_quickly")
         missing = is_resolved & answer.isna().to_numpy()
         if missing.any():
-            raise SurveyDataError(f"column {resolved_quickly!r}: missing for resolved complaints "
-                                  f"{describe_offenders(data[resolved_quickly], pd.Series(missing, index=data.index))}")
+            raise SurveyDataError(
+                f"column {resolved_quickly!r}: missing for resolved complaints "
+                f"{describe_offenders(data[resolved_quickly], pd.Series(missing, index=data.index))}"
+            )
         quick = is_resolved & (answer.fillna(0).to_numpy() == 1)
     elif hours is not None:
         missing = is_resolved & np.isnan(hours)
         if missing.any():
-            raise SurveyDataError(f"column {resolution_hours!r}: resolved complaints without a resolution time: "
-                                  f"{describe_offenders(data[resolution_hours], pd.Series(missing, index=data.index))}")
+            raise SurveyDataError(
+                f"column {resolution_hours!r}: resolved complaints without a resolution time: "
+                f"{describe_offenders(data[resolution_hours], pd.Series(missing, index=data.index))}"
+            )
         with np.errstate(invalid="ignore"):
             quick = is_resolved & (hours <= fast_hours)
     else:
         quick = np.zeros(len(data), dtype=bool)
-    statuses = np.select([~has_problem, ~did_complain, ~is_resolved, quick],
-                         ["no_problem", "no_complaint", "unresolved", "resolved_quickly"], "resolved")
+    statuses = np.select(
+        [~has_problem, ~did_complain, ~is_resolved, quick],
+        ["no_problem", "no_complaint", "unresolved", "resolved_quickly"],
+        "resolved",
+    )
     return pd.Series(pd.Categorical(statuses, categories=STATUSES), index=data.index, name="complaint_status")
 
 
@@ -581,7 +626,9 @@ def derive_fast_status(data: pd.DataFrame, status: str, hours: str, fast_hours: 
     time = pd.to_numeric(data[hours], errors="coerce")
     missing = resolved & time.isna()
     if missing.any():
-        raise SurveyDataError(f"column {hours!r}: resolved complaints without a resolution time: {describe_offenders(data[hours], missing)}")
+        raise SurveyDataError(
+            f"column {hours!r}: resolved complaints without a resolution time: {describe_offenders(data[hours], missing)}"
+        )
     quick = resolved & (time <= fast_hours)
     statuses = statuses.where(~resolved, "resolved").where(~quick, "resolved_quickly")
     return pd.Series(pd.Categorical(statuses, categories=STATUSES), index=data.index, name=status)
@@ -694,10 +741,22 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
             rows.append((level, len(group), counts.shape[0], np.nan, np.nan, np.nan, np.nan, np.nan, np.nan))
             continue
         test = cramers_v_table(counts.to_numpy()).iloc[0]
-        rows.append((level, len(group), counts.shape[0], float(test["statistic"]), int(test["dof"]),
-                     float(test["p_value"]), float(test["value"]), float(test["low"]), float(test["high"])))
-    return pd.DataFrame(rows, columns=["severity", "n", "statuses", "statistic", "dof", "p_value", "cramers_v", "low",
-                                       "high"])
+        rows.append(
+            (
+                level,
+                len(group),
+                counts.shape[0],
+                float(test["statistic"]),
+                int(test["dof"]),
+                float(test["p_value"]),
+                float(test["value"]),
+                float(test["low"]),
+                float(test["high"]),
+            )
+        )
+    return pd.DataFrame(
+        rows, columns=["severity", "n", "statuses", "statistic", "dof", "p_value", "cramers_v", "low", "high"]
+    )
 
 
 def _odds_ratio_columns(result) -> pd.DataFrame:
@@ -944,8 +1003,10 @@ def recovery_paradox(
 
         # domain shares of one design: each respondent is its own unit, so the two domains' errors are independent
         by = SurveyDesign(frame, weights=w, ci=ci).mean("y", by="status").set_index("status")["se"]
-        m1, m2 = (float(_design_n_eff(np.array([p]), np.array([by[name]]), np.array([m]))[0])
-                  for p, name, m in ((p1, fast, m1), (p2, baseline, m2)))
+        m1, m2 = (
+            float(_design_n_eff(np.array([p]), np.array([by[name]]), np.array([m]))[0])
+            for p, name, m in ((p1, fast, m1), (p2, baseline, m2))
+        )
     low, high = _newcombe(p1, m1, p2, m2, ci)
     if p1 == p2 and p1 in (0.0, 1.0):
         p_value = 1.0
@@ -960,13 +1021,36 @@ def recovery_paradox(
         rng = np.random.default_rng(seed)
         draws = rng.binomial(n1, p1, bootstrap) / n1 - rng.binomial(n2, p2, bootstrap) / n2
         boot = tuple(np.quantile(draws, [(1 - ci) / 2, (1 + ci) / 2]))
-    return RecoveryParadox(p1, p2, n1, n2, p1 - p2, float(low), float(high), p_value, verdict, higher_is_better,
-                           float(boot[0]), float(boot[1]), {"n_eff_fast": m1, "n_eff_baseline": m2},
-                           h, h - h_half, h + h_half)
+    return RecoveryParadox(
+        p1,
+        p2,
+        n1,
+        n2,
+        p1 - p2,
+        float(low),
+        float(high),
+        p_value,
+        verdict,
+        higher_is_better,
+        float(boot[0]),
+        float(boot[1]),
+        {"n_eff_fast": m1, "n_eff_baseline": m2},
+        h,
+        h - h_half,
+        h + h_half,
+    )
 
 
-def paradox_by_severity(data: pd.DataFrame, outcome: str, status: str, severity: str, *,
-                        higher_is_better: bool = True, weights=None, ci: float = 0.95) -> pd.DataFrame:
+def paradox_by_severity(
+    data: pd.DataFrame,
+    outcome: str,
+    status: str,
+    severity: str,
+    *,
+    higher_is_better: bool = True,
+    weights=None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """:func:`recovery_paradox` within each problem severity (quick complainants of that severity vs no problem).
 
     The pooled comparison mixes major and minor problems; this splits it. A severity
@@ -1016,7 +1100,9 @@ def paradox_by_severity(data: pd.DataFrame, outcome: str, status: str, severity:
     for level in SEVERITIES:  # two severities: a loop over groups, not respondents
         keep = (statuses == "no_problem") | (severities == level)
         if (statuses[keep] == "resolved_quickly").any():
-            result = recovery_paradox(data[keep], outcome, status, higher_is_better=higher_is_better, weights=w[keep], ci=ci)
+            result = recovery_paradox(
+                data[keep], outcome, status, higher_is_better=higher_is_better, weights=w[keep], ci=ci
+            )
             rows.append({"severity": level, **{c: getattr(result, c) for c in columns}})
     return pd.DataFrame(rows, columns=["severity", *columns])
 
@@ -1042,8 +1128,9 @@ def _durations(data: pd.DataFrame, hours: str, open_hours: str | None) -> pd.Dat
     return pd.DataFrame({"time": time[keep], "resolved": resolved_after[keep].notna().astype(int)})
 
 
-def resolution_times(data: pd.DataFrame, hours: str = "resolution_hours", open_hours: str | None = "hours_open",
-                     *, ci: float = 0.95) -> pd.DataFrame:
+def resolution_times(
+    data: pd.DataFrame, hours: str = "resolution_hours", open_hours: str | None = "hours_open", *, ci: float = 0.95
+) -> pd.DataFrame:
     """Kaplan-Meier curve of the time to resolve a complaint.
 
     Resolved complaints are events at ``hours``; complaints still open are censored at
@@ -1084,8 +1171,14 @@ def resolution_times(data: pd.DataFrame, hours: str = "resolution_hours", open_h
     return curve[["hours", "at_risk", "resolved", "unresolved_share", "low", "high"]].reset_index(drop=True)
 
 
-def resolution_summary(data: pd.DataFrame, hours: str = "resolution_hours", open_hours: str | None = "hours_open",
-                       *, fast_hours: float = 24.0, ci: float = 0.95) -> pd.DataFrame:
+def resolution_summary(
+    data: pd.DataFrame,
+    hours: str = "resolution_hours",
+    open_hours: str | None = "hours_open",
+    *,
+    fast_hours: float = 24.0,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """One-row summary of resolution times: counts, Kaplan-Meier median and fast share.
 
     Parameters
@@ -1124,15 +1217,24 @@ def resolution_summary(data: pd.DataFrame, hours: str = "resolution_hours", open
     median = median_survival(frame, "time", "resolved", ci=ci).iloc[0]
     curve = kaplan_meier(frame, "time", "resolved", ci=ci)
     unresolved = curve.loc[curve["time"] <= fast_hours, "survival"].iloc[-1]
-    return pd.DataFrame([{
-        "complaints": len(frame), "resolved": int(frame["resolved"].sum()), "still_open": int((1 - frame["resolved"]).sum()),
-        "median_hours": float(median["median"]), "median_low": float(median["low"]), "median_high": float(median["high"]),
-        "resolved_within_fast": float(1 - unresolved),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "complaints": len(frame),
+                "resolved": int(frame["resolved"].sum()),
+                "still_open": int((1 - frame["resolved"]).sum()),
+                "median_hours": float(median["median"]),
+                "median_low": float(median["low"]),
+                "median_high": float(median["high"]),
+                "resolved_within_fast": float(1 - unresolved),
+            }
+        ]
+    )
 
 
-def outcome_by_resolution_time(data: pd.DataFrame, hours: str, outcome: str, *, bins: int | Sequence[float] = 6,
-                               weights=None, ci: float = 0.95) -> pd.DataFrame:
+def outcome_by_resolution_time(
+    data: pd.DataFrame, hours: str, outcome: str, *, bins: int | Sequence[float] = 6, weights=None, ci: float = 0.95
+) -> pd.DataFrame:
     """Outcome rate of resolved complainants by time to resolution, in bins.
 
     Parameters
@@ -1208,7 +1310,9 @@ class TimeEffect:
     curve: pd.DataFrame = field(repr=False)
 
 
-def resolution_time_effect(data: pd.DataFrame, hours: str, outcome: str, *, grid: int = 60, ci: float = 0.95) -> TimeEffect:
+def resolution_time_effect(
+    data: pd.DataFrame, hours: str, outcome: str, *, grid: int = 60, ci: float = 0.95
+) -> TimeEffect:
     """Fit ``logit P(outcome) = a + b log2(hours)`` on resolved complaints.
 
     Hours are floored at one minute (1/60 h) before the log, so a zero time does not
@@ -1243,7 +1347,9 @@ def resolution_time_effect(data: pd.DataFrame, hours: str, outcome: str, *, grid
     True
     """
     check_columns(data, [hours], parameter="hours")
-    frame = pd.DataFrame({"y": read_flags(data, outcome), "hours": pd.to_numeric(data[hours], errors="coerce")}).dropna()
+    frame = pd.DataFrame(
+        {"y": read_flags(data, outcome), "hours": pd.to_numeric(data[hours], errors="coerce")}
+    ).dropna()
     if frame["y"].nunique() < 2:
         raise SurveyDataError(f"resolution_time_effect: {outcome!r} does not vary among resolved complaints")
     frame["log2_hours"] = np.log2(frame["hours"].clip(lower=1 / 60))
@@ -1251,10 +1357,22 @@ def resolution_time_effect(data: pd.DataFrame, hours: str, outcome: str, *, grid
     bounds = fit.conf_int(alpha=1 - ci).loc["log2_hours"]
     grid_hours = np.geomspace(max(frame["hours"].min(), 1 / 60), frame["hours"].max(), grid)
     predicted = fit.get_prediction(pd.DataFrame({"log2_hours": np.log2(grid_hours)})).summary_frame(alpha=1 - ci)
-    curve = pd.DataFrame({"hours": grid_hours, "fitted": predicted["predicted"].to_numpy(),
-                          "low": predicted["ci_lower"].to_numpy(), "high": predicted["ci_upper"].to_numpy()})
-    return TimeEffect(float(np.exp(fit.params["log2_hours"])), float(np.exp(bounds.iloc[0])), float(np.exp(bounds.iloc[1])),
-                      float(fit.pvalues["log2_hours"]), len(frame), curve)
+    curve = pd.DataFrame(
+        {
+            "hours": grid_hours,
+            "fitted": predicted["predicted"].to_numpy(),
+            "low": predicted["ci_lower"].to_numpy(),
+            "high": predicted["ci_upper"].to_numpy(),
+        }
+    )
+    return TimeEffect(
+        float(np.exp(fit.params["log2_hours"])),
+        float(np.exp(bounds.iloc[0])),
+        float(np.exp(bounds.iloc[1])),
+        float(fit.pvalues["log2_hours"]),
+        len(frame),
+        curve,
+    )
 
 
 # --- 5. service calls and churn ------------------------------------------------------
@@ -1293,7 +1411,9 @@ def churn_by_calls(data: pd.DataFrame, calls: str, churn: str, *, weights=None, 
     counts = pd.to_numeric(data[calls], errors="coerce")
     bad = counts.isna() | (counts < 0) | (counts % 1 != 0)
     if bad.any():
-        raise SurveyDataError(f"column {calls!r} must hold non-negative whole numbers; got {describe_offenders(data[calls], bad)}")
+        raise SurveyDataError(
+            f"column {calls!r} must hold non-negative whole numbers; got {describe_offenders(data[calls], bad)}"
+        )
     frame["calls"] = counts.astype(int)
     return _rates(frame[frame["y"].notna()], ["calls"], ci)
 
@@ -1348,8 +1468,15 @@ def call_threshold(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
     return result
 
 
-def calls_model(data: pd.DataFrame, churn: str, calls: str, covariates: Sequence[str] = (), *,
-                threshold: int | None = None, ci: float = 0.95) -> pd.DataFrame:
+def calls_model(
+    data: pd.DataFrame,
+    churn: str,
+    calls: str,
+    covariates: Sequence[str] = (),
+    *,
+    threshold: int | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Logistic model of churn on service calls (and covariates), as odds ratios.
 
     Calls enter linearly (term ``calls``: odds ratio per extra call); with
@@ -1399,8 +1526,15 @@ def calls_model(data: pd.DataFrame, churn: str, calls: str, covariates: Sequence
 # --- 6. complaint handling and loyalty --------------------------------------------------
 
 
-def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[str], *,
-                      scale: tuple[float, float], k: int = 2, ci: float = 0.95) -> pd.DataFrame:
+def loyalty_by_rating(
+    data: pd.DataFrame,
+    rating: str,
+    loyalty: str | Sequence[str],
+    *,
+    scale: tuple[float, float],
+    k: int = 2,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Mean loyalty and top-box loyalty share per level of a rating (e.g. CUSCO).
 
     Parameters
@@ -1436,7 +1570,9 @@ def loyalty_by_rating(data: pd.DataFrame, rating: str, loyalty: str | Sequence[s
     >>> loyalty_by_rating(survey, "CUSCO", ["L1", "L2"], scale=(1, 10))[["rating", "mean_loyalty", "top_box"]].values.tolist()
     [[1.0, 3.0, 0.0], [10.0, 9.25, 0.5]]
     """
-    items = check_columns(data, [rating, *([loyalty] if isinstance(loyalty, str) else loyalty)], parameter="loyalty_by_rating")[1:]
+    items = check_columns(
+        data, [rating, *([loyalty] if isinstance(loyalty, str) else loyalty)], parameter="loyalty_by_rating"
+    )[1:]
     score = data[items].apply(pd.to_numeric, errors="coerce").mean(axis=1)
     frame = pd.DataFrame({"rating": pd.to_numeric(data[rating], errors="coerce"), "score": score}).dropna()
     frame["top"] = top_box_flags(frame["score"], scale, k, name="loyalty").astype(float).to_numpy()
@@ -1480,8 +1616,12 @@ def rank_correlation(data: pd.DataFrame, x: str, y: str | Sequence[str], *, ci: 
     0.8
     """
     items = check_columns(data, [x, *([y] if isinstance(y, str) else y)], parameter="rank_correlation")
-    frame = pd.DataFrame({"x": pd.to_numeric(data[x], errors="coerce"),
-                          "y": data[items[1:]].apply(pd.to_numeric, errors="coerce").mean(axis=1)}).dropna()
+    frame = pd.DataFrame(
+        {
+            "x": pd.to_numeric(data[x], errors="coerce"),
+            "y": data[items[1:]].apply(pd.to_numeric, errors="coerce").mean(axis=1),
+        }
+    ).dropna()
     n = len(frame)
     if n < 4:
         raise SurveyDataError(f"rank_correlation: {n} complete rows; need at least 4")
@@ -1496,8 +1636,16 @@ def rank_correlation(data: pd.DataFrame, x: str, y: str | Sequence[str], *, ci: 
 # --- 7. word of mouth --------------------------------------------------------------------
 
 
-def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfied: float = 10, retell_share: float = 0.2,
-                  retell_count: float = 20, tell_satisfied: float = 5, reading: str = "share") -> pd.DataFrame:
+def word_of_mouth(
+    n_dissatisfied: float,
+    n_satisfied: float,
+    *,
+    tell_dissatisfied: float = 10,
+    retell_share: float = 0.2,
+    retell_count: float = 20,
+    tell_satisfied: float = 5,
+    reading: str = "share",
+) -> pd.DataFrame:
     """People reached by negative and positive stories, under TARP's word-of-mouth multipliers.
 
     The multipliers commonly quoted from TARP (1986) (:data:`TARP_WORD_OF_MOUTH`): a
@@ -1548,8 +1696,13 @@ def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfie
     50.0
     """
     check_choice("reading", reading, ["share", "cascade"], error=ParameterError)
-    for name, value in {"n_dissatisfied": n_dissatisfied, "n_satisfied": n_satisfied, "tell_dissatisfied": tell_dissatisfied,
-                        "retell_count": retell_count, "tell_satisfied": tell_satisfied}.items():
+    for name, value in {
+        "n_dissatisfied": n_dissatisfied,
+        "n_satisfied": n_satisfied,
+        "tell_dissatisfied": tell_dissatisfied,
+        "retell_count": retell_count,
+        "tell_satisfied": tell_satisfied,
+    }.items():
         if not value >= 0:
             raise ParameterError(f"{name}={value!r} must be a non-negative number")
     if not 0 <= retell_share <= 1:
@@ -1560,13 +1713,17 @@ def word_of_mouth(n_dissatisfied: float, n_satisfied: float, *, tell_dissatisfie
     else:
         per_negative = tell_dissatisfied + retell_share * tell_dissatisfied * retell_count
         text = f"each dissatisfied customer tells {tell_dissatisfied:g}; {retell_share:.0%} of those retell to {retell_count:g}"
-    table = pd.DataFrame({
-        "story": ["negative", "positive"],
-        "customers": [float(n_dissatisfied), float(n_satisfied)],
-        "people_per_customer": [float(per_negative), float(tell_satisfied)],
-        "assumption": [f"assumed (TARP 1986 multipliers): {text}",
-                       f"assumed (TARP 1986 multipliers): a satisfied customer tells {tell_satisfied:g}"],
-    })
+    table = pd.DataFrame(
+        {
+            "story": ["negative", "positive"],
+            "customers": [float(n_dissatisfied), float(n_satisfied)],
+            "people_per_customer": [float(per_negative), float(tell_satisfied)],
+            "assumption": [
+                f"assumed (TARP 1986 multipliers): {text}",
+                f"assumed (TARP 1986 multipliers): a satisfied customer tells {tell_satisfied:g}",
+            ],
+        }
+    )
     table.insert(3, "people_reached", table["customers"] * table["people_per_customer"])
     return table
 
@@ -1661,7 +1818,9 @@ def word_of_mouth_by_status(data: pd.DataFrame, status: str, **multipliers) -> p
     statuses = pd.Series(np.asarray(_statuses(data, status), dtype=object))
     n_dissatisfied = int(statuses.isin(DISSATISFIED_STATUSES).sum())
     n_satisfied = int(statuses.isin(SATISFIED_STATUSES).sum())
-    tables = [word_of_mouth(n_dissatisfied, n_satisfied, reading=r, **multipliers).assign(reading=r)
-              for r in ("share", "cascade")]
+    tables = [
+        word_of_mouth(n_dissatisfied, n_satisfied, reading=r, **multipliers).assign(reading=r)
+        for r in ("share", "cascade")
+    ]
     table = pd.concat(tables, ignore_index=True)
     return table[["reading", *[c for c in table.columns if c != "reading"]]]

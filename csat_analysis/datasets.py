@@ -103,7 +103,9 @@ def _verified_path(name: str) -> Path:
 def _yes_no(series: pd.Series, column: str, yes: str, no: str) -> pd.Series:
     unknown = ~series.isin([yes, no])
     if unknown.any():
-        raise SurveyDataError(f"column {column!r}: values other than {yes!r}/{no!r}: {sorted(series[unknown].unique())}")
+        raise SurveyDataError(
+            f"column {column!r}: values other than {yes!r}/{no!r}: {sorted(series[unknown].unique())}"
+        )
     return series.eq(yes)
 
 
@@ -115,7 +117,9 @@ def _decode_corp_rep(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.replace(CORP_REP_MISSING_CODE, float("nan"))
     items = frame.columns.drop(["servicetype", "serviceprovider"])
     frame[items] = frame[items].astype("float64")
-    frame["servicetype"] = pd.Categorical(frame["servicetype"].map(CORP_REP_SERVICETYPE), categories=list(CORP_REP_SERVICETYPE.values()))
+    frame["servicetype"] = pd.Categorical(
+        frame["servicetype"].map(CORP_REP_SERVICETYPE), categories=list(CORP_REP_SERVICETYPE.values())
+    )
     frame["serviceprovider"] = pd.Categorical(frame["serviceprovider"].astype("int64"), categories=[1, 2, 3, 4])
     return frame
 
@@ -194,8 +198,11 @@ def load(name: str) -> pd.DataFrame:
     """
     check_choice("dataset", name, _manifest(), error=ParameterError)
     # review texts stay text even where one reads like a number or "NA"
-    frame = pd.read_csv(_verified_path(name), dtype={"review": str} if name in _TEXT_CORPORA else None,
-                        keep_default_na=name not in _TEXT_CORPORA)
+    frame = pd.read_csv(
+        _verified_path(name),
+        dtype={"review": str} if name in _TEXT_CORPORA else None,
+        keep_default_na=name not in _TEXT_CORPORA,
+    )
     return _DECODERS[name](frame)
 
 
@@ -311,8 +318,9 @@ def open_study_data(
         frame = load(dataset)
         described.check_data(frame, f"data set {dataset!r}")
         citation = _manifest()[dataset]["short_citation"]
-        source, english = _both_languages(N_("Real data: {name} ({citation}), n = {n}"), name=dataset,
-                                          citation=citation, n=f"{len(frame):,}")
+        source, english = _both_languages(
+            N_("Real data: {name} ({citation}), n = {n}"), name=dataset, citation=citation, n=f"{len(frame):,}"
+        )
         return StudyData(frame, dataset, "real", source, survey=described, recorded_source=english)
     if dataset == SIMULATED:
         from .simulate import simulate_panel
@@ -321,22 +329,33 @@ def open_study_data(
         panel = simulate_panel(n, seed=seed, **simulator_params)
         described.check_data(panel.data, "the simulated panel")
         source, english = _both_languages(
-            N_("Simulated data: csat_analysis.simulate.simulate_panel(n={n}, seed={seed}); known truth, "
-               "not a real survey"), n=f"{n:,}", seed=seed)
-        return StudyData(panel.data, dataset, "simulated", source, panel.truth, survey=described,
-                         recorded_source=english)
+            N_(
+                "Simulated data: csat_analysis.simulate.simulate_panel(n={n}, seed={seed}); known truth, "
+                "not a real survey"
+            ),
+            n=f"{n:,}",
+            seed=seed,
+        )
+        return StudyData(
+            panel.data, dataset, "simulated", source, panel.truth, survey=described, recorded_source=english
+        )
     path = Path(dataset)
     if path.suffix and path.is_file():
         if survey is None and schema is None:
-            raise StudyError(f"dataset={dataset!r} is a file: give its survey description too (survey=, "
-                             "see csat_analysis.survey), or at least a schema (see csat_analysis.io.read_survey)")
+            raise StudyError(
+                f"dataset={dataset!r} is a file: give its survey description too (survey=, "
+                "see csat_analysis.survey), or at least a schema (see csat_analysis.io.read_survey)"
+            )
         described = description(None)
         frame = described.read(path)
         if described.title:
-            source, english = _both_languages(N_("User data: {file} ({title}), n = {n}"), file=path.name,
-                                              title=described.title, n=f"{len(frame):,}")
+            source, english = _both_languages(
+                N_("User data: {file} ({title}), n = {n}"), file=path.name, title=described.title, n=f"{len(frame):,}"
+            )
         else:
             source, english = _both_languages(N_("User data: {file}, n = {n}"), file=path.name, n=f"{len(frame):,}")
         return StudyData(frame, dataset, "user", source, survey=described, recorded_source=english)
     listed = ", ".join(repr(c) for c in [*names, SIMULATED])
-    raise StudyError(f"dataset={dataset!r} is not valid; choose one of: {listed}, or the path of an existing CSV, Parquet or Excel file")
+    raise StudyError(
+        f"dataset={dataset!r} is not valid; choose one of: {listed}, or the path of an existing CSV, Parquet or Excel file"
+    )

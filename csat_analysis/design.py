@@ -33,7 +33,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,7 +69,9 @@ def _vector(data: pd.DataFrame, value, name: str) -> np.ndarray | None:
     else:
         array = np.asarray(value)
         if array.ndim != 1 or len(array) != len(data):
-            raise SurveyDataError(f"{name}: a vector must have one value per row ({len(data)}), got shape {array.shape}")
+            raise SurveyDataError(
+                f"{name}: a vector must have one value per row ({len(data)}), got shape {array.shape}"
+            )
         series = pd.Series(array, index=data.index, name=name)
     return series
 
@@ -77,8 +79,10 @@ def _vector(data: pd.DataFrame, value, name: str) -> np.ndarray | None:
 def _codes(series: pd.Series, name: str) -> tuple[np.ndarray, pd.Index]:
     missing = series.isna()
     if missing.any():
-        raise SurveyDataError(f"{name} {series.name!r}: missing values {describe_offenders(series, missing)}; "
-                              "every row needs a value for the design")
+        raise SurveyDataError(
+            f"{name} {series.name!r}: missing values {describe_offenders(series, missing)}; "
+            "every row needs a value for the design"
+        )
     codes, levels = pd.factorize(series, sort=True)
     return codes, pd.Index(levels)
 
@@ -142,9 +146,21 @@ class SurveyDesign:
     (2.5, 0.353553)
     """
 
-    def __init__(self, data: pd.DataFrame, weights=None, strata=None, cluster=None, rake: Mapping | None = None,
-                 fpc=None, *, poststratify: Mapping | None = None, rake_variance: str = "rake", ci: float = 0.95,
-                 max_iter: int = 100, tol: float = 1e-12):
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        weights=None,
+        strata=None,
+        cluster=None,
+        rake: Mapping | None = None,
+        fpc=None,
+        *,
+        poststratify: Mapping | None = None,
+        rake_variance: str = "rake",
+        ci: float = 0.95,
+        max_iter: int = 100,
+        tol: float = 1e-12,
+    ):
         if not isinstance(data, pd.DataFrame):
             raise ParameterError(f"data must be a pandas DataFrame, got {type(data).__name__}")
         critical_z(ci)
@@ -158,10 +174,14 @@ class SurveyDesign:
             numeric = pd.to_numeric(base, errors="coerce")
             bad = ~(numeric > 0)
             if bad.any():
-                raise SurveyDataError(f"weights {base.name!r}: weights must be positive numbers; got {describe_offenders(base, bad)}")
+                raise SurveyDataError(
+                    f"weights {base.name!r}: weights must be positive numbers; got {describe_offenders(base, bad)}"
+                )
             self.base_weights = numeric.to_numpy(dtype=float)
         strata_series = _vector(data, strata, "strata")
-        self.strata, _ = (_codes(strata_series, "strata") if strata_series is not None else (np.zeros(n, dtype=int), None))
+        self.strata, _ = (
+            _codes(strata_series, "strata") if strata_series is not None else (np.zeros(n, dtype=int), None)
+        )
         cluster_series = _vector(data, cluster, "cluster")
         if cluster_series is None:
             units = np.arange(n)
@@ -176,15 +196,21 @@ class SurveyDesign:
             population = pd.to_numeric(fpc_series, errors="coerce").to_numpy(dtype=float)
             bad = ~(population > 0)
             if bad.any():
-                raise SurveyDataError(f"fpc {fpc_series.name!r}: needs the population number of PSUs per stratum; "
-                                      f"got {describe_offenders(fpc_series, pd.Series(bad, index=data.index))}")
+                raise SurveyDataError(
+                    f"fpc {fpc_series.name!r}: needs the population number of PSUs per stratum; "
+                    f"got {describe_offenders(fpc_series, pd.Series(bad, index=data.index))}"
+                )
             varying = pd.Series(population).groupby(self.strata).nunique() > 1
             if varying.any():
-                raise SurveyDataError(f"fpc {fpc_series.name!r}: differs within stratum (stratum codes {list(varying.index[varying])})")
+                raise SurveyDataError(
+                    f"fpc {fpc_series.name!r}: differs within stratum (stratum codes {list(varying.index[varying])})"
+                )
             sampled = pd.Series(self.units).groupby(self.strata).nunique()
             too_small = population > sampled.reindex(self.strata).to_numpy() - 1e-9
             if not too_small.all():
-                raise SurveyDataError(f"fpc {fpc_series.name!r}: population PSUs below the sampled number in some strata")
+                raise SurveyDataError(
+                    f"fpc {fpc_series.name!r}: population PSUs below the sampled number in some strata"
+                )
             self.fpc = population
         self.calibrations: list[_Calibration] = []
         self.weights = self.base_weights.copy()
@@ -193,7 +219,9 @@ class SurveyDesign:
             raise ParameterError("give either rake= or poststratify=, not both")
         if poststratify:
             if len(poststratify) != 1:
-                raise ParameterError(f"poststratify takes one column (its cells), got {list(poststratify)}; use rake= for several margins")
+                raise ParameterError(
+                    f"poststratify takes one column (its cells), got {list(poststratify)}; use rake= for several margins"
+                )
             self._poststratify(poststratify)
         elif rake:
             self._rake(rake, int(max_iter), float(tol))
@@ -210,8 +238,10 @@ class SurveyDesign:
             raise ParameterError(f"rake[{column!r}]: shares must be positive and sum to 1, got {dict(shares)}")
         unknown = series.notna() & ~series.isin(list(targets.index))
         if series.isna().any() or unknown.any():
-            raise SurveyDataError(f"rake column {column!r}: values without a population share "
-                                  f"{describe_offenders(series, series.isna() | unknown)}; shares given for {list(targets.index)}")
+            raise SurveyDataError(
+                f"rake column {column!r}: values without a population share "
+                f"{describe_offenders(series, series.isna() | unknown)}; shares given for {list(targets.index)}"
+            )
         codes = pd.Categorical(series, categories=list(targets.index)).codes.astype(int)
         empty = [level for k, level in enumerate(targets.index) if not (codes == k).any()]
         if empty:
@@ -224,7 +254,7 @@ class SurveyDesign:
         return weights * (population / totals)[codes]
 
     def _poststratify(self, spec: Mapping) -> None:
-        (column, shares), = spec.items()
+        ((column, shares),) = spec.items()
         codes, population = self._margin(column, shares)
         old = self.weights.copy()
         self.weights = self._adjust(self.weights, codes, population)
@@ -252,8 +282,11 @@ class SurveyDesign:
         if not self.converged:
             import warnings
 
-            warnings.warn(f"raking did not converge in {max_iter} passes; the weights are the last pass's",
-                          ConvergenceWarning, stacklevel=3)
+            warnings.warn(
+                f"raking did not converge in {max_iter} passes; the weights are the last pass's",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         codes = tuple(c for c, _ in margins)
         if self.rake_variance == "calibrate":
             self.calibrations.append(_Calibration("calibrate", codes, (weights.copy(),), self.weights.copy()))
@@ -308,7 +341,9 @@ class SurveyDesign:
         numeric = pd.to_numeric(series, errors="coerce")
         bad = numeric.isna() & series.notna()
         if bad.any():
-            raise SurveyDataError(f"column {column!r} must be numeric; offending values {describe_offenders(series, bad)}")
+            raise SurveyDataError(
+                f"column {column!r} must be numeric; offending values {describe_offenders(series, bad)}"
+            )
         values = numeric.to_numpy(dtype=float)
         return values, ~np.isnan(values)
 
@@ -349,8 +384,15 @@ class SurveyDesign:
             out.append(Estimate(value, se, value - z * se, value + z * se, int(mask.sum()), n_eff))
         if frame is None:
             estimate = out[0]
-            return Estimate(estimate.value, estimate.se, estimate.low, estimate.high, estimate.n, estimate.n_eff,
-                            int((~observed).sum()))
+            return Estimate(
+                estimate.value,
+                estimate.se,
+                estimate.low,
+                estimate.high,
+                estimate.n,
+                estimate.n_eff,
+                int((~observed).sum()),
+            )
         table = frame.copy()
         for field in ("value", "se", "low", "high", "n", "n_eff"):
             table[field] = [getattr(e, field) for e in out]
@@ -437,8 +479,10 @@ class SurveyDesign:
         series = self.data[column]
         observed = series.notna().to_numpy()
         if not (series == level).any():
-            raise SurveyDataError(f"proportion: level {level!r} does not occur in column {column!r}; "
-                                  f"levels present: {sorted(series.dropna().unique().tolist(), key=str)[:10]}")
+            raise SurveyDataError(
+                f"proportion: level {level!r} does not occur in column {column!r}; "
+                f"levels present: {sorted(series.dropna().unique().tolist(), key=str)[:10]}"
+            )
         values = (series == level).to_numpy(dtype=float)
         return self._estimate(values, observed, total=False, by=by)
 
@@ -469,8 +513,10 @@ class SurveyDesign:
         outside = observed & ((values < 0) | (values > 10))
         if outside.any():
             series = self.data[column]
-            raise SurveyDataError(f"nps: column {column!r} must be on the 0-10 scale; got "
-                                  f"{describe_offenders(series, pd.Series(outside, index=series.index))}")
+            raise SurveyDataError(
+                f"nps: column {column!r} must be on the 0-10 scale; got "
+                f"{describe_offenders(series, pd.Series(outside, index=series.index))}"
+            )
         scored = np.where(values >= PROMOTER_FROM, 100.0, np.where(values <= DETRACTOR_TO, -100.0, 0.0))
         return self._estimate(np.where(observed, scored, np.nan), observed, total=False, by=by)
 

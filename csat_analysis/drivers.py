@@ -39,8 +39,17 @@ from ._validation import check_choice, check_columns, read_weights
 from .errors import ModelSpecError, ParameterError, SurveyDataError
 from .scaling import Scale, composite_score
 
-__all__ = ["QUADRANTS", "KeyDrivers", "driver_scores", "importance_performance", "ipma", "key_drivers",
-           "relative_importance", "short_stave", "weakest_important"]
+__all__ = [
+    "QUADRANTS",
+    "KeyDrivers",
+    "driver_scores",
+    "importance_performance",
+    "ipma",
+    "key_drivers",
+    "relative_importance",
+    "short_stave",
+    "weakest_important",
+]
 
 #: Martilla and James (1977) quadrant names, keyed by (high importance, high performance)
 QUADRANTS = {
@@ -79,7 +88,9 @@ def driver_scores(data: pd.DataFrame, drivers: Sequence[str] | Mapping[str, Sequ
     if isinstance(drivers, str):
         drivers = [drivers]
     if isinstance(drivers, Mapping):
-        return pd.DataFrame({name: composite_score(data, items, parameter=f"drivers[{name!r}]") for name, items in drivers.items()})
+        return pd.DataFrame(
+            {name: composite_score(data, items, parameter=f"drivers[{name!r}]") for name, items in drivers.items()}
+        )
     columns = check_columns(data, list(drivers), parameter="drivers")
     return pd.DataFrame({c: composite_score(data, c, parameter="drivers") for c in columns})
 
@@ -141,8 +152,14 @@ def _relative_weights(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     return (root**2) @ (beta**2)
 
 
-def relative_importance(data: pd.DataFrame, target: str | Sequence[str], drivers: Sequence[str] | Mapping[str, Sequence[str]],
-                        *, method: str = "shapley", weights=None) -> pd.DataFrame:
+def relative_importance(
+    data: pd.DataFrame,
+    target: str | Sequence[str],
+    drivers: Sequence[str] | Mapping[str, Sequence[str]],
+    *,
+    method: str = "shapley",
+    weights=None,
+) -> pd.DataFrame:
     """Split the R² of ``target ~ drivers`` among the drivers.
 
     Parameters
@@ -179,8 +196,10 @@ def relative_importance(data: pd.DataFrame, target: str | Sequence[str], drivers
     frame = _target_and_drivers(data, target, drivers)
     names = list(frame.columns[1:])
     if method == "shapley" and len(names) > MAX_SHAPLEY_DRIVERS:
-        raise ParameterError(f"relative_importance: exact Shapley values for {len(names)} drivers take too long; "
-                         f"use at most {MAX_SHAPLEY_DRIVERS} or method='relative_weights'")
+        raise ParameterError(
+            f"relative_importance: exact Shapley values for {len(names)} drivers take too long; "
+            f"use at most {MAX_SHAPLEY_DRIVERS} or method='relative_weights'"
+        )
     w = None
     if weights is not None:
         w = pd.Series(read_weights(data, weights), index=data.index).loc[frame.index].to_numpy()
@@ -200,7 +219,9 @@ def relative_importance(data: pd.DataFrame, target: str | Sequence[str], drivers
 def _quadrants(importance: pd.Series, performance: pd.Series) -> tuple[pd.Series, pd.Series]:
     high_importance = importance >= importance.mean()
     high_performance = performance >= performance.mean()
-    quadrant = pd.Series([QUADRANTS[(bool(i), bool(p))] for i, p in zip(high_importance, high_performance)], index=importance.index)
+    quadrant = pd.Series(
+        [QUADRANTS[(bool(i), bool(p))] for i, p in zip(high_importance, high_performance)], index=importance.index
+    )
     weakest = pd.Series(False, index=importance.index)
     if high_importance.any():
         candidate = performance[high_importance].idxmin()
@@ -209,8 +230,15 @@ def _quadrants(importance: pd.Series, performance: pd.Series) -> tuple[pd.Series
     return quadrant, weakest
 
 
-def importance_performance(data: pd.DataFrame, target: str | Sequence[str], drivers: Sequence[str] | Mapping[str, Sequence[str]],
-                           scale, *, method: str = "shapley", weights=None) -> pd.DataFrame:
+def importance_performance(
+    data: pd.DataFrame,
+    target: str | Sequence[str],
+    drivers: Sequence[str] | Mapping[str, Sequence[str]],
+    scale,
+    *,
+    method: str = "shapley",
+    weights=None,
+) -> pd.DataFrame:
     """Importance-performance matrix: what matters, how well it is done, the short stave.
 
     Importance is each driver's share of R² (:func:`relative_importance`);
@@ -262,7 +290,7 @@ def importance_performance(data: pd.DataFrame, target: str | Sequence[str], driv
     else:
         w = pd.Series(read_weights(data, weights), index=data.index)
         means = scores.apply(lambda column: np.average(column.dropna(), weights=w[column.notna()]))
-    table["performance"] = ((means[table["driver"]].to_numpy() - scale.low) / scale.width * 100)
+    table["performance"] = (means[table["driver"]].to_numpy() - scale.low) / scale.width * 100
     table["quadrant"], table["weakest_high_importance"] = _quadrants(table["share"], table["performance"])
     return table.drop(columns=["r2", "n"])
 
@@ -371,17 +399,20 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
     >>> table["construct"].tolist()
     ['Image', 'Expectation', 'Quality', 'Value']
     """
-    from . import pls
 
     paths = pls_result.paths
     constructs = list(paths.index)
     if target not in paths.columns:
-        raise ModelSpecError(f"ipma: target={target!r} is not a construct of the model; constructs: {', '.join(map(str, paths.columns))}")
-    if isinstance(scale, Mapping) and not isinstance(scale, Scale) and all(
-            isinstance(bounds, (tuple, list, Scale)) for bounds in scale.values()):
+        raise ModelSpecError(
+            f"ipma: target={target!r} is not a construct of the model; constructs: {', '.join(map(str, paths.columns))}"
+        )
+    if (
+        isinstance(scale, Mapping)
+        and not isinstance(scale, Scale)
+        and all(isinstance(bounds, (tuple, list, Scale)) for bounds in scale.values())
+    ):
         # one scale per item (items on different scales are each rescaled from their own)
-        bounds = {item: (own.low, own.high) if isinstance(own, Scale) else tuple(own)
-                  for item, own in scale.items()}
+        bounds = {item: (own.low, own.high) if isinstance(own, Scale) else tuple(own) for item, own in scale.items()}
     else:
         scale = Scale.coerce(scale)
         bounds = (scale.low, scale.high)
@@ -403,13 +434,15 @@ def ipma(pls_result, target: str, scale=(1, 10)) -> pd.DataFrame:
     total_standardised = np.linalg.inv(identity - standardised_paths) - identity
     t = constructs.index(target)
     sources = [i for i in range(len(constructs)) if i != t and abs(total_standardised[i, t]) > 0]
-    table = pd.DataFrame({
-        "construct": [constructs[i] for i in sources],
-        "importance": total[sources, t],
-        "standardised": total_standardised[sources, t],
-        "performance": scores.mean().to_numpy()[sources],
-        "negative_weights": negative.reindex(constructs).fillna(0).astype(int).to_numpy()[sources],
-    })
+    table = pd.DataFrame(
+        {
+            "construct": [constructs[i] for i in sources],
+            "importance": total[sources, t],
+            "standardised": total_standardised[sources, t],
+            "performance": scores.mean().to_numpy()[sources],
+            "negative_weights": negative.reindex(constructs).fillna(0).astype(int).to_numpy()[sources],
+        }
+    )
     table["quadrant"], table["weakest_high_importance"] = _quadrants(table["importance"], table["performance"])
     return table
 
@@ -464,12 +497,29 @@ class KeyDrivers:
             ``short_stave_quadrant``.
         """
         top = self.table.loc[self.table["share"].idxmax(), "driver"]
-        return pd.DataFrame([{"method": self.method, "n": self.n, "r2": self.r2, "top_driver": top,
-                              "short_stave": self.short_stave, "short_stave_quadrant": self.short_stave_quadrant}])
+        return pd.DataFrame(
+            [
+                {
+                    "method": self.method,
+                    "n": self.n,
+                    "r2": self.r2,
+                    "top_driver": top,
+                    "short_stave": self.short_stave,
+                    "short_stave_quadrant": self.short_stave_quadrant,
+                }
+            ]
+        )
 
 
-def key_drivers(data: pd.DataFrame, target: str | Sequence[str], drivers: Sequence[str] | Mapping[str, Sequence[str]],
-                scale, *, method: str = "shapley", weights=None) -> KeyDrivers:
+def key_drivers(
+    data: pd.DataFrame,
+    target: str | Sequence[str],
+    drivers: Sequence[str] | Mapping[str, Sequence[str]],
+    scale,
+    *,
+    method: str = "shapley",
+    weights=None,
+) -> KeyDrivers:
     """Importance-performance matrix plus the model's R² (see :func:`importance_performance`).
 
     Parameters

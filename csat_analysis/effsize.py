@@ -92,10 +92,21 @@ def cramers_v_table(table, ci: float = 0.95) -> pd.DataFrame:
     alpha = 1 - ci
     low = np.sqrt(_ncp_bound(statistic, dof, 1 - alpha / 2) / scale)
     high = np.sqrt(_ncp_bound(statistic, dof, alpha / 2) / scale)
-    return pd.DataFrame([{"effect_size": "cramers_v", "value": float(np.sqrt(statistic / scale)),
-                          "low": float(min(low, 1.0)), "high": float(min(high, 1.0)), "statistic": statistic,
-                          "dof": int(dof), "p_value": float(stats.chi2.sf(statistic, dof)), "n": int(n)}],
-                        columns=COLUMNS)
+    return pd.DataFrame(
+        [
+            {
+                "effect_size": "cramers_v",
+                "value": float(np.sqrt(statistic / scale)),
+                "low": float(min(low, 1.0)),
+                "high": float(min(high, 1.0)),
+                "statistic": statistic,
+                "dof": int(dof),
+                "p_value": float(stats.chi2.sf(statistic, dof)),
+                "n": int(n),
+            }
+        ],
+        columns=COLUMNS,
+    )
 
 
 def cramers_v(data: pd.DataFrame, x: str, y: str, ci: float = 0.95) -> pd.DataFrame:
@@ -141,8 +152,9 @@ def _kruskal_h(ranks: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarra
         return h / tie
 
 
-def kruskal_epsilon(data: pd.DataFrame, value: str, by: str, ci: float = 0.95, *, n_boot: int = 2000,
-                    seed: int | None = 0) -> pd.DataFrame:
+def kruskal_epsilon(
+    data: pd.DataFrame, value: str, by: str, ci: float = 0.95, *, n_boot: int = 2000, seed: int | None = 0
+) -> pd.DataFrame:
     """Kruskal-Wallis test of ``value`` across ``by`` with epsilon² = H / (n - 1).
 
     The interval is the percentile bootstrap of epsilon², resampling respondents
@@ -187,7 +199,9 @@ def kruskal_epsilon(data: pd.DataFrame, value: str, by: str, ci: float = 0.95, *
     usable = data[[value, by]].dropna()
     numeric = pd.to_numeric(usable[value], errors="coerce")
     if numeric.isna().any():
-        raise SurveyDataError(f"kruskal_epsilon: column {value!r} must be numeric; got {describe_offenders(usable[value], numeric.isna())}")
+        raise SurveyDataError(
+            f"kruskal_epsilon: column {value!r} must be numeric; got {describe_offenders(usable[value], numeric.isna())}"
+        )
     codes, levels = pd.factorize(usable[by], sort=True)
     if len(levels) < 2:
         raise SurveyDataError(f"kruskal_epsilon: column {by!r} needs at least two groups, got {list(levels)}")
@@ -210,9 +224,21 @@ def kruskal_epsilon(data: pd.DataFrame, value: str, by: str, ci: float = 0.95, *
     boot = boot[np.isfinite(boot)]
     low, high = np.quantile(boot, [(1 - ci) / 2, (1 + ci) / 2])
     dof = len(levels) - 1
-    return pd.DataFrame([{"effect_size": "epsilon_squared", "value": h / (n - 1), "low": float(low),
-                          "high": float(high), "statistic": h, "dof": dof,
-                          "p_value": float(stats.chi2.sf(h, dof)), "n": n}], columns=COLUMNS)
+    return pd.DataFrame(
+        [
+            {
+                "effect_size": "epsilon_squared",
+                "value": h / (n - 1),
+                "low": float(low),
+                "high": float(high),
+                "statistic": h,
+                "dof": dof,
+                "p_value": float(stats.chi2.sf(h, dof)),
+                "n": n,
+            }
+        ],
+        columns=COLUMNS,
+    )
 
 
 def cohens_h(data: pd.DataFrame, flag: str, by: str, ci: float = 0.95) -> pd.DataFrame:
@@ -252,7 +278,9 @@ def cohens_h(data: pd.DataFrame, flag: str, by: str, ci: float = 0.95) -> pd.Dat
     values = pd.to_numeric(usable[flag].astype(float) if usable[flag].dtype == bool else usable[flag], errors="coerce")
     bad = ~values.isin([0, 1])
     if bad.any():
-        raise SurveyDataError(f"cohens_h: column {flag!r} must be 0/1 or True/False; got {describe_offenders(usable[flag], bad)}")
+        raise SurveyDataError(
+            f"cohens_h: column {flag!r} must be 0/1 or True/False; got {describe_offenders(usable[flag], bad)}"
+        )
     groups = sorted(usable[by].unique().tolist(), key=str)
     if len(groups) != 2:
         raise SurveyDataError(f"cohens_h: column {by!r} must have exactly two groups, got {groups}")
@@ -264,6 +292,18 @@ def cohens_h(data: pd.DataFrame, flag: str, by: str, ci: float = 0.95) -> pd.Dat
     h = float(2 * np.arcsin(np.sqrt(shares[0])) - 2 * np.arcsin(np.sqrt(shares[1])))
     se = float(np.sqrt(1 / sizes[0] + 1 / sizes[1]))
     statistic = h / se
-    return pd.DataFrame([{"effect_size": "cohens_h", "value": h, "low": h - z * se, "high": h + z * se,
-                          "statistic": statistic, "dof": np.nan, "p_value": float(2 * stats.norm.sf(abs(statistic))),
-                          "n": int(sum(sizes))}], columns=COLUMNS)
+    return pd.DataFrame(
+        [
+            {
+                "effect_size": "cohens_h",
+                "value": h,
+                "low": h - z * se,
+                "high": h + z * se,
+                "statistic": statistic,
+                "dof": np.nan,
+                "p_value": float(2 * stats.norm.sf(abs(statistic))),
+                "n": int(sum(sizes)),
+            }
+        ],
+        columns=COLUMNS,
+    )

@@ -45,8 +45,19 @@ from .errors import ParameterError
 from .i18n import BABEL_LOCALES, _, current_language, use_language
 
 __all__ = [
-    "MISSING", "SHARE_BOUNDS", "display_name", "estimate", "format_result", "integer_ticks", "interval", "number",
-    "p_value", "percent", "percentage_points", "signed", "wrap_labels",
+    "MISSING",
+    "SHARE_BOUNDS",
+    "display_name",
+    "estimate",
+    "format_result",
+    "integer_ticks",
+    "interval",
+    "number",
+    "p_value",
+    "percent",
+    "percentage_points",
+    "signed",
+    "wrap_labels",
 ]
 
 #: what a missing value prints as
@@ -79,7 +90,7 @@ def _in_language(function):
     return localized
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _conventions(language: str) -> dict[str, str]:
     """Separators, signs and the percent pattern of ``language`` from Babel's locale data."""
     from babel import Locale
@@ -91,9 +102,13 @@ def _conventions(language: str) -> dict[str, str]:
     symbols = symbols.get("latn", symbols) if hasattr(symbols, "get") else symbols
     percent_sign = symbols.get("percentSign", "%") if hasattr(symbols, "get") else "%"
     template = re.sub(r"[#0,.]+", "{}", pattern.split(";")[0], count=1).replace("%", percent_sign)
-    return {"decimal": babel_numbers.get_decimal_symbol(locale), "group": babel_numbers.get_group_symbol(locale),
-            "plus": babel_numbers.get_plus_sign_symbol(locale), "minus": babel_numbers.get_minus_sign_symbol(locale),
-            "percent": template.replace("'", "")}
+    return {
+        "decimal": babel_numbers.get_decimal_symbol(locale),
+        "group": babel_numbers.get_group_symbol(locale),
+        "plus": babel_numbers.get_plus_sign_symbol(locale),
+        "minus": babel_numbers.get_minus_sign_symbol(locale),
+        "percent": template.replace("'", ""),
+    }
 
 
 def _localize(text: str) -> str:
@@ -355,8 +370,15 @@ def _check_bounds(bounds: Sequence[float | None] | None) -> tuple[float, float]:
 
 
 @_in_language
-def interval(low: Any, high: Any, kind: str = "percent", decimals: int | None = None,
-             bounds: Sequence[float | None] | None = None, *, missing: str = MISSING) -> str:
+def interval(
+    low: Any,
+    high: Any,
+    kind: str = "percent",
+    decimals: int | None = None,
+    bounds: Sequence[float | None] | None = None,
+    *,
+    missing: str = MISSING,
+) -> str:
     """A confidence interval ``"[62.1%, 70.3%]"``, clipped to the range of a bounded quantity.
 
     Parameters
@@ -411,8 +433,16 @@ def interval(low: Any, high: Any, kind: str = "percent", decimals: int | None = 
 
 
 @_in_language
-def estimate(value: Any, low: Any = None, high: Any = None, kind: str = "percent", decimals: int | None = None,
-             bounds: Sequence[float | None] | None = None, *, missing: str = MISSING) -> str:
+def estimate(
+    value: Any,
+    low: Any = None,
+    high: Any = None,
+    kind: str = "percent",
+    decimals: int | None = None,
+    bounds: Sequence[float | None] | None = None,
+    *,
+    missing: str = MISSING,
+) -> str:
     """An estimate with its interval: ``"66.2% [62.1%, 70.3%]"``.
 
     Parameters
@@ -479,8 +509,19 @@ def display_name(name: str) -> str:
     >>> display_name("churn_rate"), display_name("nps"), display_name("short_stave")
     ('Churn rate', 'NPS', 'Short stave')
     """
-    acronyms = {"nps": "NPS", "ces": "CES", "csat": "CSAT", "clv": "CLV", "acsi": "ACSI", "ecsi": "ECSI",
-                "pls": "PLS", "htmt": "HTMT", "ipma": "IPMA", "ave": "AVE", "ci": "CI"}
+    acronyms = {
+        "nps": "NPS",
+        "ces": "CES",
+        "csat": "CSAT",
+        "clv": "CLV",
+        "acsi": "ACSI",
+        "ecsi": "ECSI",
+        "pls": "PLS",
+        "htmt": "HTMT",
+        "ipma": "IPMA",
+        "ave": "AVE",
+        "ci": "CI",
+    }
     words = [word for word in re.split(r"[_\s]+", str(name).strip()) if word]
     if not words:
         return str(name)
@@ -502,8 +543,15 @@ def _result_kind(name: str, kind: str | None) -> str | None:
 
 
 @_in_language
-def format_result(name: str, value: Any, kind: str | None = None, decimals: int | None = None, *,
-                  missing: str = MISSING, empty: str = "none") -> str:
+def format_result(
+    name: str,
+    value: Any,
+    kind: str | None = None,
+    decimals: int | None = None,
+    *,
+    missing: str = MISSING,
+    empty: str = "none",
+) -> str:
     """A recorded result as an index headline shows it.
 
     Parameters
@@ -559,14 +607,23 @@ def format_result(name: str, value: Any, kind: str | None = None, decimals: int 
             entry_kind = _kind(value["kind"]) if value.get("kind") is not None else (resolved or "number")
             point = value["value"]
             if _is_missing(point) or (isinstance(point, numbers.Real) and not isinstance(point, (bool, np.bool_))):
-                shown = estimate(point, value.get("low"), value.get("high"), kind=entry_kind, decimals=decimals,
-                                 bounds=value.get("bounds"), missing=missing)
+                shown = estimate(
+                    point,
+                    value.get("low"),
+                    value.get("high"),
+                    kind=entry_kind,
+                    decimals=decimals,
+                    bounds=value.get("bounds"),
+                    missing=missing,
+                )
             else:  # a label or a list recorded as the value
                 shown = format_result(name, point, kind, decimals, missing=missing, empty=empty)
             verdict = value.get("verdict")
             return f"{shown} ({verdict})" if verdict not in (None, "") else shown
-        return "; ".join(f"{key}: {format_result(str(key), entry, resolved, decimals, missing=missing, empty=empty)}"
-                         for key, entry in value.items())
+        return "; ".join(
+            f"{key}: {format_result(str(key), entry, resolved, decimals, missing=missing, empty=empty)}"
+            for key, entry in value.items()
+        )
     if isinstance(value, str):
         return value if value else empty
     if isinstance(value, (bool, np.bool_)):
@@ -577,8 +634,10 @@ def format_result(name: str, value: Any, kind: str | None = None, decimals: int 
         items = list(value)
         if not items:
             return empty
-        if all(isinstance(item, numbers.Real) and not isinstance(item, (bool, np.bool_)) or _is_missing(item)
-               for item in items):
+        if all(
+            isinstance(item, numbers.Real) and not isinstance(item, (bool, np.bool_)) or _is_missing(item)
+            for item in items
+        ):
             numeric_kind = resolved or "number"
             if len(items) == 3:
                 return estimate(*items, kind=numeric_kind, decimals=decimals, missing=missing)
@@ -705,8 +764,10 @@ def wrap_labels(ax, axis: str = "x", width: int = 12, *, rotation: float | None 
     target = getattr(ax, f"{axis}axis")
     ticks = target.get_ticklocs()
     texts = [label.get_text() for label in target.get_ticklabels()]
-    wrapped = [textwrap.fill(text, width=width, break_long_words=False, break_on_hyphens=True) if text else text
-               for text in texts]
+    wrapped = [
+        textwrap.fill(text, width=width, break_long_words=False, break_on_hyphens=True) if text else text
+        for text in texts
+    ]
     target.set_ticks(ticks, labels=wrapped)
     if axis == "y":
         return ax

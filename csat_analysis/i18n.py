@@ -70,14 +70,28 @@ import contextvars
 import functools
 import gettext as _gettext
 import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import ParameterError
 
 __all__ = [
-    "DOMAIN", "LANGUAGES", "LOCALE_DIR", "N_", "_", "check_language", "current_language", "gettext", "ngettext",
-    "pgettext", "set_language", "translate_markdown", "translate_notebook", "translator", "use_language",
+    "DOMAIN",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "N_",
+    "_",
+    "check_language",
+    "current_language",
+    "gettext",
+    "ngettext",
+    "pgettext",
+    "set_language",
+    "translate_markdown",
+    "translate_notebook",
+    "translator",
+    "use_language",
 ]
 
 #: the report languages: English (the source language) and simplified Chinese
@@ -135,7 +149,7 @@ def compile_catalog(po_path: Path) -> bytes:
     return buffer.getvalue()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(language: str, _po_stamp: int, _mo_stamp: int) -> _gettext.NullTranslations:
     po_path, mo_path = catalog_paths(language)
     if mo_path.exists() and _mo_stamp >= _po_stamp:

@@ -135,8 +135,11 @@ _SAMPLE = 1 << 20  # bytes read to find the header and sniff the delimiter
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)) \
+    return (
+        isinstance(value, (int, float, np.integer, np.floating))
+        and not isinstance(value, (bool, np.bool_))
         and math.isfinite(value)
+    )
 
 
 def _is_code(value) -> bool:
@@ -185,7 +188,11 @@ def _check_categories(value) -> str | None:
 def _check_display_label(value) -> str | None:
     if isinstance(value, str):
         return None
-    if isinstance(value, Mapping) and value and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+    if (
+        isinstance(value, Mapping)
+        and value
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    ):
         return None
     return ""
 
@@ -205,7 +212,11 @@ def _check_delimiter(value) -> str | None:
 
 
 def _check_sheet(value) -> str | None:
-    return None if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool) and value >= 0) else ""
+    return (
+        None
+        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+        else ""
+    )
 
 
 def _check_header_row(value) -> str | None:
@@ -257,7 +268,9 @@ def _load_yaml(path: Path):
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SurveyDataError(f"schema file {str(path)!r} is not UTF-8 text (byte {error.start}): save it as UTF-8") from error
+        raise SurveyDataError(
+            f"schema file {str(path)!r} is not UTF-8 text (byte {error.start}): save it as UTF-8"
+        ) from error
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -350,7 +363,9 @@ def read_schema(schema: Mapping | str | os.PathLike) -> dict:
         if not isinstance(name, str):
             raise SurveyDataError(f"schema column {name!r}: column names are text (quote {name!r} in YAML)")
         if spec is not None and not isinstance(spec, Mapping):
-            raise SurveyDataError(f"schema column {name!r}: expected a mapping of keys such as scale or type; got {spec!r}")
+            raise SurveyDataError(
+                f"schema column {name!r}: expected a mapping of keys such as scale or type; got {spec!r}"
+            )
         spec = {("true" if k is True else "false" if k is False else k): v for k, v in dict(spec or {}).items()}
         _check_keys(f"schema column {name!r}", spec, COLUMN_KEYS)
         spec = {key: value for key, value in spec.items() if value is not None}
@@ -363,8 +378,7 @@ def read_schema(schema: Mapping | str | os.PathLike) -> dict:
 def _column_spec(name: str, spec: dict) -> dict:
     where = f"schema column {name!r}"
     if "type" not in spec:
-        spec["type"] = ("rating" if "scale" in spec or "labels" in spec
-                        else "category" if "categories" in spec else None)
+        spec["type"] = "rating" if "scale" in spec or "labels" in spec else "category" if "categories" in spec else None
         if spec["type"] is None:
             raise SurveyDataError(f"{where}: give a type (one of {COLUMN_TYPES}), a scale or categories")
     kind = spec["type"]
@@ -374,8 +388,10 @@ def _column_spec(name: str, spec: dict) -> dict:
             scale = spec["scale_object"]
             fractional = [v for v in [scale.low, scale.high, *(scale.labels or {}).values()] if v != round(v)]
             if fractional:
-                raise SurveyDataError(f"{where}: a rating scale holds whole numbers; got {fractional[0]!r} "
-                                      "(declare type: float for a scale with fractions)")
+                raise SurveyDataError(
+                    f"{where}: a rating scale holds whole numbers; got {fractional[0]!r} "
+                    "(declare type: float for a scale with fractions)"
+                )
     elif "labels" in spec or "scale" in spec:
         raise SurveyDataError(f"{where}: scale and labels apply to ratings (type rating or float), not type {kind!r}")
     elif spec.get("reverse"):
@@ -434,17 +450,17 @@ def _check_magic(path: Path, fmt: str, head: bytes) -> None:
         if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"PAR1", b"%PDF")):
             raise SurveyDataError(f"{path.name}: not a CSV file: it is {_what_it_is(head)}; give it its proper suffix")
     elif not head.startswith(expected):
-        raise SurveyDataError(f"{path.name}: not {'an Excel workbook' if fmt == 'excel' else 'a Parquet file'}: "
-                              f"it is {_what_it_is(head)}; give it its proper suffix")
+        raise SurveyDataError(
+            f"{path.name}: not {'an Excel workbook' if fmt == 'excel' else 'a Parquet file'}: "
+            f"it is {_what_it_is(head)}; give it its proper suffix"
+        )
 
 
 def _read_file(path: Path, options: dict) -> pd.DataFrame:
     """The file as a frame of raw columns (CSV columns the schema names already typed for checking)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise SurveyDataError(
-            f"{path.name}: unsupported file type {suffix!r}; supported: {', '.join(SUFFIXES)}"
-        )
+        raise SurveyDataError(f"{path.name}: unsupported file type {suffix!r}; supported: {', '.join(SUFFIXES)}")
     if not path.is_file():
         raise SurveyDataError(f"survey file {str(path)!r} does not exist")
     fmt, module = SUFFIXES[suffix]
@@ -475,15 +491,20 @@ def _check_names(path: Path, names: list[str], header_line: int) -> None:
     duplicated = {name: positions for name, positions in seen.items() if len(positions) > 1}
     if duplicated:
         listed = "; ".join(f"{name!r} (columns {', '.join(map(str, p))})" for name, p in duplicated.items())
-        raise SurveyDataError(f"{path.name}: duplicate column names in the header (line/row {header_line}): {listed}; "
-                              "rename them so each column has its own name")
+        raise SurveyDataError(
+            f"{path.name}: duplicate column names in the header (line/row {header_line}): {listed}; "
+            "rename them so each column has its own name"
+        )
 
 
 def _unnamed(names: list) -> list[str]:
     out = []
     for position, name in enumerate(names):
-        out.append(f"Unnamed: {position}" if _blank(name) else (str(int(name)) if _is_number(name) and name == int(name)
-                                                           and not isinstance(name, str) else str(name)))
+        out.append(
+            f"Unnamed: {position}"
+            if _blank(name)
+            else (str(int(name)) if _is_number(name) and name == int(name) and not isinstance(name, str) else str(name))
+        )
     return out
 
 
@@ -504,7 +525,9 @@ def _read_excel(path: Path, sheet, header_row: int) -> pd.DataFrame:
     try:
         workbook = pd.ExcelFile(path, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SurveyDataError(f"{path.name}: not a readable Excel workbook ({type(error).__name__}: {error})") from error
+        raise SurveyDataError(
+            f"{path.name}: not a readable Excel workbook ({type(error).__name__}: {error})"
+        ) from error
     with workbook:
         names = workbook.sheet_names
         if sheet is None:
@@ -517,8 +540,15 @@ def _read_excel(path: Path, sheet, header_row: int) -> pd.DataFrame:
             raise SurveyDataError(f"{path.name}: no sheet named {sheet!r}; sheets: {names}")
         try:
             # dtype=object keeps every cell as Excel stores it: text "00123" stays text
-            raw = pd.read_excel(workbook, sheet_name=sheet, header=None, skiprows=header_row - 1, dtype=object,
-                                keep_default_na=False, na_values=[""])
+            raw = pd.read_excel(
+                workbook,
+                sheet_name=sheet,
+                header=None,
+                skiprows=header_row - 1,
+                dtype=object,
+                keep_default_na=False,
+                na_values=[""],
+            )
         except (ValueError, KeyError, OSError) as error:
             raise SurveyDataError(f"{path.name}, sheet {sheet!r}: cannot be read ({error})") from error
     where = f"{path.name}, sheet {sheet!r}"
@@ -596,8 +626,10 @@ def _transcode(path: Path, encoding: str, target: Path) -> int | None:
 
 def _encoding_error(path: Path, tried: dict[str, int]) -> SurveyDataError:
     listed = ", ".join(f"{enc} (fails at byte {offset:,})" for enc, offset in tried.items())
-    return SurveyDataError(f"{path.name}: cannot decode the text; tried {listed}. "
-                           "Give the file's encoding with encoding= (or the schema key 'encoding')")
+    return SurveyDataError(
+        f"{path.name}: cannot decode the text; tried {listed}. "
+        "Give the file's encoding with encoding= (or the schema key 'encoding')"
+    )
 
 
 class _Source:
@@ -680,7 +712,7 @@ class _Layout:
         if len(lines) < header_row:
             where = f"the file has {len(lines)} line(s)" if complete else "that is beyond the first MiB"
             raise SurveyDataError(f"{source.name}: no header on line {header_row}: {where}")
-        body = "".join(lines[header_row - 1:])
+        body = "".join(lines[header_row - 1 :])
         if not body.strip():
             raise SurveyDataError(f"{source.name}: the file has no header (line {header_row} is blank)")
         self.delimiter = delimiter or self._sniff(body)
@@ -690,8 +722,10 @@ class _Layout:
         except csv.Error as error:
             raise SurveyDataError(f"{source.name}: the header on line {header_row} cannot be read: {error}") from error
         if not header:
-            raise SurveyDataError(f"{source.name}: line {header_row} is blank where the header should be "
-                                  "(give header_row= for a header further down)")
+            raise SurveyDataError(
+                f"{source.name}: line {header_row} is blank where the header should be "
+                "(give header_row= for a header further down)"
+            )
         self.header_lines = header_row - 1 + reader.line_num  # physical lines up to and including the header
         self.raw_names = header
         self.names = _unnamed(header)
@@ -754,7 +788,7 @@ def _count_records(events: bytes, delimiter: int, n_fields: int) -> tuple[int, b
     if ends.size == 0:
         return 0, events
     last = ends[-1]
-    rest = events[(positions[last] if positions is not None else last) + 1:]
+    rest = events[(positions[last] if positions is not None else last) + 1 :]
     complete = codes[: last + 1]
     newlines = complete == 10
     if n_fields == 1:  # every line is a record (a blank line is an empty answer); no delimiter may appear
@@ -791,8 +825,11 @@ def _fast_field_check(source: _Source, layout: _Layout) -> tuple[bool, int | Non
             offset, last_byte = offset + len(block), block[-1:]
             if usual:
                 # bytes.translate drops every other byte in one C loop: twice as fast as a NumPy mask
-                counted = None if _irregular_quotes(block, delimiter) else _count_records(
-                    rest + block.translate(None, _OTHER_BYTES[delimiter]), delimiter, n_fields)
+                counted = (
+                    None
+                    if _irregular_quotes(block, delimiter)
+                    else _count_records(rest + block.translate(None, _OTHER_BYTES[delimiter]), delimiter, n_fields)
+                )
                 if counted is None:
                     usual = False  # keep reading: the UTF-8 check still needs every block
                 else:
@@ -856,8 +893,9 @@ def _slow_field_check(source: _Source, layout: _Layout) -> int:
             list(csv.reader(_io.StringIO(text, newline=""), delimiter=layout.delimiter, strict=True))
         except csv.Error as error:
             if "end of data" in str(error):
-                raise SurveyDataError(f"{source.name}: the quoted field that starts on line {start} never closes "
-                                      "(an unterminated quote)") from error
+                raise SurveyDataError(
+                    f"{source.name}: the quoted field that starts on line {start} never closes (an unterminated quote)"
+                ) from error
     if n_bad:
         raise SurveyDataError(_field_count_message(source.name, layout, bad, n_bad, n_records))
     return n_records
@@ -868,19 +906,23 @@ def _field_count_message(name: str, layout: _Layout, bad, n_bad: int, n_records:
     shown = "; ".join(f"line {line}: {found} field{'s' if found != 1 else ''}" for line, found, _ in bad)
     delimiter = "tab" if layout.delimiter == "\t" else repr(layout.delimiter)
     if n_bad == n_records and all(found == n_fields + 1 and empty for _, found, empty in bad):
-        return (f"{name}: every data row ends with a trailing delimiter ({delimiter}): the rows have "
-                f"{n_fields + 1} fields but the header on line {layout.header_lines} has {n_fields}, which would "
-                f"shift every column; remove the trailing {delimiter} from each row (or end the header with one too). "
-                f"First rows: {shown}")
+        return (
+            f"{name}: every data row ends with a trailing delimiter ({delimiter}): the rows have "
+            f"{n_fields + 1} fields but the header on line {layout.header_lines} has {n_fields}, which would "
+            f"shift every column; remove the trailing {delimiter} from each row (or end the header with one too). "
+            f"First rows: {shown}"
+        )
     more = f" and {n_bad - len(bad)} more line(s)" if n_bad > len(bad) else ""
     hint = ""
     if any(found == n_fields + 1 and empty for _, found, empty in bad):
         hint = f"; a line that ends with {delimiter} has an empty extra field (a trailing delimiter)"
     if _blank(layout.raw_names[-1]):
         hint += f"; the header itself ends with {delimiter}, which makes an unnamed last column"
-    return (f"{name}: rows with the wrong number of fields (expected {n_fields}, as in the header on line "
-            f"{layout.header_lines}, delimiter {delimiter}): {shown}{more}{hint}. Nothing was read, so no "
-            "value lands in the wrong column; fix these lines (quote values that contain the delimiter)")
+    return (
+        f"{name}: rows with the wrong number of fields (expected {n_fields}, as in the header on line "
+        f"{layout.header_lines}, delimiter {delimiter}): {shown}{more}{hint}. Nothing was read, so no "
+        "value lands in the wrong column; fix these lines (quote values that contain the delimiter)"
+    )
 
 
 def _read_csv(path: Path, options: dict) -> pd.DataFrame:
@@ -891,8 +933,9 @@ def _read_csv(path: Path, options: dict) -> pd.DataFrame:
             layout = _Layout(source, options["header_row"] or 1, options["delimiter"])
             decimal = options["decimal"] or "."
             if decimal == layout.delimiter:
-                raise SurveyDataError(f"{path.name}: decimal={decimal!r} is also the delimiter; "
-                                      "give delimiter= (such as ';') too")
+                raise SurveyDataError(
+                    f"{path.name}: decimal={decimal!r} is also the delimiter; give delimiter= (such as ';') too"
+                )
             _check_names(path, layout.names, layout.header_lines)
             ok, n_records = _fast_field_check(source, layout)
             if n_records == -1:
@@ -922,19 +965,38 @@ def _parse_csv(source: _Source, layout: _Layout, decimal: str, columns: dict, id
             elif spec["type"] in ("rating", "bool", "category") or "scale_object" in spec:
                 wanted[name] = "category"
     dtypes = dict(wanted)
-    options = dict(sep=layout.delimiter, header=None, names=layout.names, skiprows=layout.header_lines,
-                   index_col=False, encoding="utf-8", decimal=decimal, keep_default_na=False, na_values=[""],
-                   skip_blank_lines=len(layout.names) > 1, lineterminator="\r" if layout.cr_only else None)
+    options = dict(
+        sep=layout.delimiter,
+        header=None,
+        names=layout.names,
+        skiprows=layout.header_lines,
+        index_col=False,
+        encoding="utf-8",
+        decimal=decimal,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=len(layout.names) > 1,
+        lineterminator="\r" if layout.cr_only else None,
+    )
     # Only empty cells are missing: pandas would also turn text such as "NA", "null"
     # or "nan" into missing values, which would hide answers; declare such codes
     # with the schema's ``missing`` instead.
     path = str(source.utf8_path)
     frame = pd.read_csv(path, dtype=dtypes, **options)
     # Exact text is needed where pandas read numbers: ids (00123) and categories (01).
-    again = [name for name in dict.fromkeys([id_column, *wanted]) if name in frame.columns and (
-        (name == id_column and not _is_text(frame[name]))
-        or (name != id_column and columns[name]["type"] == "category"
-            and not _is_text(pd.Series(frame[name].cat.categories))))]
+    again = [
+        name
+        for name in dict.fromkeys([id_column, *wanted])
+        if name in frame.columns
+        and (
+            (name == id_column and not _is_text(frame[name]))
+            or (
+                name != id_column
+                and columns[name]["type"] == "category"
+                and not _is_text(pd.Series(frame[name].cat.categories))
+            )
+        )
+    ]
     if again:
         exact = pd.read_csv(path, dtype={name: "str" for name in again}, usecols=again, **options)
         for name in again:
@@ -943,8 +1005,11 @@ def _parse_csv(source: _Source, layout: _Layout, decimal: str, columns: dict, id
 
 
 def _is_text(series: pd.Series) -> bool:
-    return pd.api.types.is_string_dtype(series.dtype) and not isinstance(series.dtype, pd.CategoricalDtype) \
+    return (
+        pd.api.types.is_string_dtype(series.dtype)
+        and not isinstance(series.dtype, pd.CategoricalDtype)
         or (series.dtype == object and all(isinstance(v, str) for v in series.dropna().head(1000)))
+    )
 
 
 # --- validating columns -------------------------------------------------------------
@@ -1015,8 +1080,9 @@ def _is_missing_code(value, text_codes: set, numeric_codes: set) -> bool:
 
 
 def _decimal_hint(values) -> str:
-    looks = any(isinstance(v, str) and v.strip().replace("-", "", 1).replace(",", "", 1).isdigit() and "," in v
-                for v in values)
+    looks = any(
+        isinstance(v, str) and v.strip().replace("-", "", 1).replace(",", "", 1).isdigit() and "," in v for v in values
+    )
     return "; the file seems to write decimals with a comma: read it with decimal=','" if looks else ""
 
 
@@ -1028,8 +1094,9 @@ def _validate_rating(column: str, series: pd.Series, spec: dict, decimal: str) -
     whole = spec["type"] == "rating"
     name = f"column {column!r}"
     if pd.api.types.is_bool_dtype(series.dtype):
-        raise _error(column, "true/false values in a rating column (they are never read as ratings)", series,
-                     series.notna())
+        raise _error(
+            column, "true/false values in a rating column (they are never read as ratings)", series, series.notna()
+        )
     text_codes, numeric_codes = _missing_codes(spec)
     if pd.api.types.is_numeric_dtype(series.dtype) and not isinstance(series.dtype, pd.CategoricalDtype):
         values = series.to_numpy(dtype=float, na_value=np.nan)
@@ -1037,7 +1104,9 @@ def _validate_rating(column: str, series: pd.Series, spec: dict, decimal: str) -
             values = np.where(np.isin(values, list(numeric_codes)), np.nan, values)
         problem = np.where(~np.isfinite(values) & ~np.isnan(values), _UNKNOWN, _OK)
         if whole:
-            problem = np.where((problem == _OK) & np.isfinite(values) & (values != np.round(values)), _FRACTION, problem)
+            problem = np.where(
+                (problem == _OK) & np.isfinite(values) & (values != np.round(values)), _FRACTION, problem
+            )
         problem = np.where((problem == _OK) & ((values < scale.low) | (values > scale.high)), _OUTSIDE, problem)
         row_problem = problem
     else:
@@ -1071,13 +1140,20 @@ def _validate_rating(column: str, series: pd.Series, spec: dict, decimal: str) -
         if (unique_problem[:-1] == _UNKNOWN).any():
             distinct = sorted({str(v).strip() for v, p in zip(uniques, unique_problem) if p == _UNKNOWN})
             known = ", ".join(repr(k) for k in labels) or "none (numbers only)"
-            raise SurveyDataError(f"{name}: unknown labels {distinct} at {_offenders(series, row_problem == _UNKNOWN)}; "
-                                  f"known labels: {known}{_decimal_hint(distinct)} {ROWS_NOTE}")
-    for problem, what in ((_BOOLEAN, "true/false values in a rating column (they are never read as ratings)"),
-                          (_UNKNOWN, "values that are not finite numbers"),
-                          (_FRACTION, f"fractions on the whole-number scale {scale.low:g}..{scale.high:g} "
-                                      "(declare type: float for a rating that may hold fractions)"),
-                          (_OUTSIDE, f"values outside the scale {scale.low:g}..{scale.high:g}")):
+            raise SurveyDataError(
+                f"{name}: unknown labels {distinct} at {_offenders(series, row_problem == _UNKNOWN)}; "
+                f"known labels: {known}{_decimal_hint(distinct)} {ROWS_NOTE}"
+            )
+    for problem, what in (
+        (_BOOLEAN, "true/false values in a rating column (they are never read as ratings)"),
+        (_UNKNOWN, "values that are not finite numbers"),
+        (
+            _FRACTION,
+            f"fractions on the whole-number scale {scale.low:g}..{scale.high:g} "
+            "(declare type: float for a rating that may hold fractions)",
+        ),
+        (_OUTSIDE, f"values outside the scale {scale.low:g}..{scale.high:g}"),
+    ):
         rows = row_problem == problem
         if rows.any():
             raise SurveyDataError(f"{name}: {what}: {_offenders(series, rows)} {ROWS_NOTE}")
@@ -1108,10 +1184,12 @@ def _missing_code_mask(values: np.ndarray, text_codes: set, numeric_codes: set) 
     """:func:`_is_missing_code` for an array of distinct values, with pandas' vectorised text and number parsing."""
     if len(values) < 1000:
         return np.array([_is_missing_code(v, text_codes, numeric_codes) for v in values], dtype=bool)
-    kinds = pd.Series(values, dtype=object).map(type)
-    text = pd.Series(values, dtype=object).where(kinds == str).str.strip()
-    numbers = pd.to_numeric(text.where(kinds == str, pd.Series(values, dtype=object).where(kinds != bool)),
-                            errors="coerce")
+    kinds = pd.Series(values, dtype=object).map(type)  # elementwise comparisons below, not type checks
+    text = pd.Series(values, dtype=object).where(kinds == str).str.strip()  # noqa: E721
+    numbers = pd.to_numeric(
+        text.where(kinds == str, pd.Series(values, dtype=object).where(kinds != bool)),  # noqa: E721
+        errors="coerce",
+    )
     return (text.isin(list(text_codes)) | (numbers.isin(list(numeric_codes)) & np.isfinite(numbers))).to_numpy()
 
 
@@ -1121,8 +1199,11 @@ def _numbers(column: str, series: pd.Series) -> pd.Series:
     try:
         return read_numbers(series, f"column {column!r}")
     except SurveyDataError as error:
-        text = series[series.notna()].astype(str).head(1000) if series.dtype == object or pd.api.types.is_string_dtype(
-            series.dtype) else []
+        text = (
+            series[series.notna()].astype(str).head(1000)
+            if series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
+            else []
+        )
         raise SurveyDataError(f"{error}{_decimal_hint(list(text))} {ROWS_NOTE}") from error
 
 
@@ -1151,8 +1232,9 @@ def _validate_bool(column: str, series: pd.Series, spec: dict):
     unknown_unique = np.array([m is None for m in mapped] + [False])
     if unknown_unique[codes].any():
         declared = ", ".join(repr(v) for v in [*true_values, *false_values])
-        raise _error(column, f"values other than the declared true/false values ({declared})", series,
-                     unknown_unique[codes])
+        raise _error(
+            column, f"values other than the declared true/false values ({declared})", series, unknown_unique[codes]
+        )
     truth = np.array([bool(m) for m in mapped] + [False])[codes]
     if (codes < 0).any():
         return pd.Series(pd.arrays.BooleanArray(truth, codes < 0), index=series.index, name=series.name, copy=False)
@@ -1245,13 +1327,16 @@ def _id_facts(ids: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | Non
     for chunk in array.chunks:
         buffers = chunk.buffers()
         width = np.int64 if str(chunk.type) == "large_string" else np.int32
-        offsets = np.frombuffer(buffers[1], dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1].astype(np.int64)
-        data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None and buffers[2].size else \
-            np.zeros(1, dtype=np.uint8)
+        offsets = np.frombuffer(buffers[1], dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1].astype(np.int64)
+        data = (
+            np.frombuffer(buffers[2], dtype=np.uint8)
+            if buffers[2] is not None and buffers[2].size
+            else np.zeros(1, dtype=np.uint8)
+        )
         for begin in range(0, len(chunk), 1 << 20):
             stop = min(begin + (1 << 20), len(chunk))
             starts = offsets[begin:stop]
-            lengths = offsets[begin + 1: stop + 1] - starts
+            lengths = offsets[begin + 1 : stop + 1] - starts
             longest = int(lengths.max()) if len(lengths) else 0
             if longest > 64:
                 return None
@@ -1291,20 +1376,32 @@ def _check_ids(path: Path, frame: pd.DataFrame, id_column: str) -> pd.Series:
         duplicated = ids.duplicated(keep=False)
         if duplicated.any():
             raise _error(id_column, "duplicate respondent ids", ids, duplicated)
-    for rows, what in ((padded, "begin or end with white space, kept as written"),
-                       (zeros, "have leading zeros, kept as written (so '001' and '1' are different ids)")):
+    for rows, what in (
+        (padded, "begin or end with white space, kept as written"),
+        (zeros, "have leading zeros, kept as written (so '001' and '1' are different ids)"),
+    ):
         if rows.any():
-            warnings.warn(f"column {id_column!r}: {int(rows.sum()):,} respondent ids {what}: "
-                          f"{_offenders(ids, rows)} {ROWS_NOTE}", CsatWarning, stacklevel=3)
+            warnings.warn(
+                f"column {id_column!r}: {int(rows.sum()):,} respondent ids {what}: {_offenders(ids, rows)} {ROWS_NOTE}",
+                CsatWarning,
+                stacklevel=3,
+            )
     return ids
 
 
 _READ_OPTIONS = ["encoding", "delimiter", "decimal", "sheet", "header_row"]
 
 
-def read_survey(path: str | os.PathLike, schema: Mapping | str | os.PathLike, *, encoding: str | None = None,
-                delimiter: str | None = None, decimal: str | None = None, sheet: str | int | None = None,
-                header_row: int | None = None) -> pd.DataFrame:
+def read_survey(
+    path: str | os.PathLike,
+    schema: Mapping | str | os.PathLike,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+) -> pd.DataFrame:
     """Read a survey file and validate it against a schema.
 
     Parameters

@@ -85,7 +85,9 @@ def _numeric_items(data: pd.DataFrame, items: list[str], parameter: str) -> pd.D
         numeric = pd.to_numeric(values, errors="coerce")
         bad = numeric.isna() & values.notna()
         if bad.any():
-            raise SurveyDataError(f"{parameter}: column {column!r} has non-numeric values {describe_offenders(values, bad)}")
+            raise SurveyDataError(
+                f"{parameter}: column {column!r} has non-numeric values {describe_offenders(values, bad)}"
+            )
     return frame.apply(pd.to_numeric, errors="coerce").astype(float)
 
 
@@ -124,7 +126,9 @@ def _scale(scale, data, items) -> Scale:
 
 def _check_top_box(top_box, scale: Scale) -> int:
     if isinstance(top_box, bool) or not (isinstance(top_box, (int, np.integer)) and 1 <= top_box <= scale.width):
-        raise ParameterError(f"top_box={top_box!r} must be a whole number of scale points between 1 and {scale.width:g}")
+        raise ParameterError(
+            f"top_box={top_box!r} must be a whole number of scale points between 1 and {scale.width:g}"
+        )
     return int(top_box)
 
 
@@ -162,8 +166,9 @@ def _share(flags, weights, ci: float) -> metrics.Estimate:
     return _design_estimate(flags, weights, ci, bounds=(0.0, 1.0))
 
 
-def mean_index(data: pd.DataFrame, items: str | Sequence[str], *, scale=None, weights=None,
-               ci: float = 0.95) -> metrics.Estimate:
+def mean_index(
+    data: pd.DataFrame, items: str | Sequence[str], *, scale=None, weights=None, ci: float = 0.95
+) -> metrics.Estimate:
     """Index 0-100 of a measure without a model: the mean item score rescaled to 0-100.
 
     Each respondent's item mean is mapped from ``scale`` to 0-100; the index is their
@@ -204,8 +209,17 @@ def mean_index(data: pd.DataFrame, items: str | Sequence[str], *, scale=None, we
     return _design_estimate(score.to_numpy(), read_weights(data, weights), ci, bounds=(0.0, 100.0))
 
 
-def loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty: str | Sequence[str], *,
-                  top_box: int = 2, scale=None, loyalty_scale=None, weights=None, ci: float = 0.95) -> pd.DataFrame:
+def loyalty_curve(
+    data: pd.DataFrame,
+    satisfaction: str | Sequence[str],
+    loyalty: str | Sequence[str],
+    *,
+    top_box: int = 2,
+    scale=None,
+    loyalty_scale=None,
+    weights=None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Loyalty at each satisfaction level: top-box share (Wilson) and mean (t interval).
 
     Parameters
@@ -263,15 +277,27 @@ def loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
             member = (frame["satisfaction"] == level).to_numpy()
             share = _share(frame["loyal"].to_numpy()[member], w[member], ci)
             mean = _design_estimate(frame["loy"].to_numpy()[member], w[member], ci)
-            rows.append({"satisfaction": int(level), "n": int(member.sum()), "n_eff": share.n_eff,
-                         "loyal": int(frame["loyal"].to_numpy()[member].sum()), "share": share.value,
-                         "share_low": share.low, "share_high": share.high, "mean": mean.value,
-                         "mean_low": mean.low, "mean_high": mean.high})
+            rows.append(
+                {
+                    "satisfaction": int(level),
+                    "n": int(member.sum()),
+                    "n_eff": share.n_eff,
+                    "loyal": int(frame["loyal"].to_numpy()[member].sum()),
+                    "share": share.value,
+                    "share_low": share.low,
+                    "share_high": share.high,
+                    "mean": mean.value,
+                    "mean_low": mean.low,
+                    "mean_high": mean.high,
+                }
+            )
         curve = pd.DataFrame(rows)
     # a t interval of a mean near the floor can cross it; the mean of a bounded score cannot
     curve["mean_low"] = curve["mean_low"].clip(loyalty_scale.low, loyalty_scale.high)
     curve["mean_high"] = curve["mean_high"].clip(loyalty_scale.low, loyalty_scale.high)
-    return curve[["satisfaction", "n", "n_eff", "loyal", "share", "share_low", "share_high", "mean", "mean_low", "mean_high"]]
+    return curve[
+        ["satisfaction", "n", "n_eff", "loyal", "share", "share_low", "share_high", "mean", "mean_low", "mean_high"]
+    ]
 
 
 @dataclass(frozen=True)
@@ -319,14 +345,34 @@ class LoyaltyCurveFit:
         DataFrame
             One row: ``form``, ``n``, ``statistic``, ``dof``, ``p_value``, ``steepest``, ``top_gain_share``.
         """
-        return pd.DataFrame([{"form": self.form, "n": self.n, "statistic": self.lr_statistic, "dof": self.lr_dof,
-                              "p_value": self.lr_p_value, "steepest": self.steepest,
-                              "top_gain_share": self.top_gain_share}])
+        return pd.DataFrame(
+            [
+                {
+                    "form": self.form,
+                    "n": self.n,
+                    "statistic": self.lr_statistic,
+                    "dof": self.lr_dof,
+                    "p_value": self.lr_p_value,
+                    "steepest": self.steepest,
+                    "top_gain_share": self.top_gain_share,
+                }
+            ]
+        )
 
 
-def fit_loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty: str | Sequence[str], *,
-                      top_box: int = 2, scale=None, loyalty_scale=None, form: str = "quadratic",
-                      spline_df: int = 3, grid_points: int = 91, ci: float = 0.95) -> LoyaltyCurveFit:
+def fit_loyalty_curve(
+    data: pd.DataFrame,
+    satisfaction: str | Sequence[str],
+    loyalty: str | Sequence[str],
+    *,
+    top_box: int = 2,
+    scale=None,
+    loyalty_scale=None,
+    form: str = "quadratic",
+    spline_df: int = 3,
+    grid_points: int = 91,
+    ci: float = 0.95,
+) -> LoyaltyCurveFit:
     """Logistic regression of top-box loyalty on satisfaction, with a test of non-linearity.
 
     Fits ``loyal ~ satisfaction`` and ``loyal ~ satisfaction + I(satisfaction**2)``
@@ -405,19 +451,42 @@ def fit_loyalty_curve(data: pd.DataFrame, satisfaction: str | Sequence[str], loy
     prediction = curved.get_prediction(pd.DataFrame({"satisfaction": xs})).summary_frame(alpha=1 - ci)
     predicted = prediction["predicted"].to_numpy()
     slope = np.gradient(predicted, xs)
-    grid = pd.DataFrame({"satisfaction": xs, "predicted": predicted, "low": prediction["ci_lower"].to_numpy(),
-                         "high": prediction["ci_upper"].to_numpy(), "slope": slope})
+    grid = pd.DataFrame(
+        {
+            "satisfaction": xs,
+            "predicted": predicted,
+            "low": prediction["ci_lower"].to_numpy(),
+            "high": prediction["ci_upper"].to_numpy(),
+            "slope": slope,
+        }
+    )
     rise = predicted[-1] - predicted[0]
     top_third = xs >= high - (high - low) / 3
     gain_top = predicted[-1] - predicted[top_third][0]
-    return LoyaltyCurveFit(linear, curved, float(lr), lr_dof, float(stats.chi2.sf(lr, lr_dof)), grid,
-                           float(xs[np.argmax(slope)]), float(gain_top / rise) if rise > 0 else float("nan"),
-                           form, len(frame))
+    return LoyaltyCurveFit(
+        linear,
+        curved,
+        float(lr),
+        lr_dof,
+        float(stats.chi2.sf(lr, lr_dof)),
+        grid,
+        float(xs[np.argmax(slope)]),
+        float(gain_top / rise) if rise > 0 else float("nan"),
+        form,
+        len(frame),
+    )
 
 
-def loyalty_segments(data: pd.DataFrame, attitude: str | Sequence[str], behaviour: str | Sequence[str], *,
-                     attitude_threshold: float, behaviour_threshold: float | None = None,
-                     weights=None, ci: float = 0.95) -> pd.DataFrame:
+def loyalty_segments(
+    data: pd.DataFrame,
+    attitude: str | Sequence[str],
+    behaviour: str | Sequence[str],
+    *,
+    attitude_threshold: float,
+    behaviour_threshold: float | None = None,
+    weights=None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Loyalty types crossing attitude (satisfaction) with behaviour (repurchase).
 
     The types of Dick and Basu (1994): ``true``, satisfied and repurchasing;
@@ -474,14 +543,30 @@ def loyalty_segments(data: pd.DataFrame, attitude: str | Sequence[str], behaviou
     for name, (is_satisfied, is_repurchasing) in LOYALTY_TYPES.items():
         member = ((satisfied == is_satisfied) & (repurchasing == is_repurchasing))[keep].to_numpy()
         est = _share(member, w, ci)
-        rows.append({"segment": name, "satisfied": is_satisfied, "repurchasing": is_repurchasing,
-                     "n": int(member.sum()), "share": est.value, "low": est.low, "high": est.high})
+        rows.append(
+            {
+                "segment": name,
+                "satisfied": is_satisfied,
+                "repurchasing": is_repurchasing,
+                "n": int(member.sum()),
+                "share": est.value,
+                "low": est.low,
+                "high": est.high,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def dealer_table(data: pd.DataFrame, sales: str, service: str, loyal: Sequence[str] = ("loyal_to_dealer", "loyal_to_brand"),
-                 *, weights=None, ci: float = 0.95,
-                 published_rates: Mapping | None = DEALER_LOYALTY_RATES) -> pd.DataFrame:
+def dealer_table(
+    data: pd.DataFrame,
+    sales: str,
+    service: str,
+    loyal: Sequence[str] = ("loyal_to_dealer", "loyal_to_brand"),
+    *,
+    weights=None,
+    ci: float = 0.95,
+    published_rates: Mapping | None = DEALER_LOYALTY_RATES,
+) -> pd.DataFrame:
     """The Toyota Motor Sales U.S.A. dealer table from respondent data: loyalty by sales x service satisfaction.
 
     Parameters
@@ -520,7 +605,9 @@ def dealer_table(data: pd.DataFrame, sales: str, service: str, loyal: Sequence[s
     columns = check_columns(data, [sales, service, *loyal], parameter="dealer_table")
     for column in columns:
         if not pd.api.types.is_bool_dtype(data[column]):
-            raise SurveyDataError(f"dealer_table: column {column!r} must be boolean (True = satisfied / loyal), got {data[column].dtype}")
+            raise SurveyDataError(
+                f"dealer_table: column {column!r} must be boolean (True = satisfied / loyal), got {data[column].dtype}"
+            )
     w = pd.Series(read_weights(data, weights), index=data.index)
     rows = []
     for is_sales, is_service in DEALER_LOYALTY_RATES:
@@ -529,12 +616,25 @@ def dealer_table(data: pd.DataFrame, sales: str, service: str, loyal: Sequence[s
             values = data.loc[cell, outcome].astype("boolean")
             present = values.notna()
             flags = values[present].astype(float).to_numpy()
-            est = (_share(flags, w[cell][present].to_numpy(), ci) if weights is not None and len(flags)
-                   else proportion(flags, ci=ci))
+            est = (
+                _share(flags, w[cell][present].to_numpy(), ci)
+                if weights is not None and len(flags)
+                else proportion(flags, ci=ci)
+            )
             published = (published_rates or {}).get((is_sales, is_service), {}).get(outcome, np.nan)
-            rows.append({"sales": "O" if is_sales else "X", "service": "O" if is_service else "X", "outcome": outcome,
-                         "n": int(present.sum()), "loyal": int(values[present].sum()), "rate": est.value,
-                         "low": est.low, "high": est.high, "published_rate": published})
+            rows.append(
+                {
+                    "sales": "O" if is_sales else "X",
+                    "service": "O" if is_service else "X",
+                    "outcome": outcome,
+                    "n": int(present.sum()),
+                    "loyal": int(values[present].sum()),
+                    "rate": est.value,
+                    "low": est.low,
+                    "high": est.high,
+                    "published_rate": published,
+                }
+            )
     table = pd.DataFrame(rows)
     return table if published_rates is not None else table.drop(columns="published_rate")
 
@@ -547,9 +647,18 @@ def _groups(data: pd.DataFrame, by: str) -> list:
     return sorted(values.dropna().unique().tolist())
 
 
-def segment_comparison(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty: str | Sequence[str], *,
-                       by: str, top_box: int = 2, scale=None, loyalty_scale=None, weights=None,
-                       ci: float = 0.95) -> pd.DataFrame:
+def segment_comparison(
+    data: pd.DataFrame,
+    satisfaction: str | Sequence[str],
+    loyalty: str | Sequence[str],
+    *,
+    by: str,
+    top_box: int = 2,
+    scale=None,
+    loyalty_scale=None,
+    weights=None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
     """Satisfaction and loyalty indices (0-100) and top-box loyalty per segment.
 
     With ``weights`` (a column name or one value per row) indices and shares are
@@ -601,17 +710,39 @@ def segment_comparison(data: pd.DataFrame, satisfaction: str | Sequence[str], lo
         sat = mean_index(data[part], satisfaction, scale=scale, weights=part_weights, ci=ci)
         loy = mean_index(data[part], loyalty, scale=loyalty_scale, weights=part_weights, ci=ci)
         answered = part & loyal.notna()
-        share = _share(loyal[answered].astype(float).to_numpy(), None if weights is None else w[answered].to_numpy(), ci)
-        rows.append({"segment": value, "n": int(part.sum()),
-                     "satisfaction_index": sat.value, "satisfaction_low": sat.low, "satisfaction_high": sat.high,
-                     "loyalty_index": loy.value, "loyalty_low": loy.low, "loyalty_high": loy.high,
-                     "loyal_share": share.value, "loyal_low": share.low, "loyal_high": share.high})
+        share = _share(
+            loyal[answered].astype(float).to_numpy(), None if weights is None else w[answered].to_numpy(), ci
+        )
+        rows.append(
+            {
+                "segment": value,
+                "n": int(part.sum()),
+                "satisfaction_index": sat.value,
+                "satisfaction_low": sat.low,
+                "satisfaction_high": sat.high,
+                "loyalty_index": loy.value,
+                "loyalty_low": loy.low,
+                "loyalty_high": loy.high,
+                "loyal_share": share.value,
+                "loyal_low": share.low,
+                "loyal_high": share.high,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def segment_tests(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty: str | Sequence[str], *,
-                  by: str, top_box: int = 2, scale=None, loyalty_scale=None, n_boot: int = 2000,
-                  seed: int | None = 0) -> pd.DataFrame:
+def segment_tests(
+    data: pd.DataFrame,
+    satisfaction: str | Sequence[str],
+    loyalty: str | Sequence[str],
+    *,
+    by: str,
+    top_box: int = 2,
+    scale=None,
+    loyalty_scale=None,
+    n_boot: int = 2000,
+    seed: int | None = 0,
+) -> pd.DataFrame:
     """Do segments differ? Kruskal-Wallis on the scores, chi-square on top-box loyalty, with effect sizes.
 
     Unweighted (both are tests on respondents). Beside each test its effect size:
@@ -667,25 +798,49 @@ def segment_tests(data: pd.DataFrame, satisfaction: str | Sequence[str], loyalty
         result = stats.kruskal(*samples)
         frame = pd.DataFrame({"score": score, "group": data[by]})
         effect = effsize.kruskal_epsilon(frame, "score", "group", ci=0.95, n_boot=n_boot, seed=seed).iloc[0]
-        rows.append({"measure": measure, "test": "Kruskal-Wallis", "statistic": float(result.statistic),
-                     "dof": len(groups) - 1, "p_value": float(result.pvalue), "n": int(sum(map(len, samples))),
-                     "effect_size": "epsilon_squared", "effect": float(effect["value"]),
-                     "effect_low": float(effect["low"]), "effect_high": float(effect["high"])})
+        rows.append(
+            {
+                "measure": measure,
+                "test": "Kruskal-Wallis",
+                "statistic": float(result.statistic),
+                "dof": len(groups) - 1,
+                "p_value": float(result.pvalue),
+                "n": int(sum(map(len, samples))),
+                "effect_size": "epsilon_squared",
+                "effect": float(effect["value"]),
+                "effect_low": float(effect["low"]),
+                "effect_high": float(effect["high"]),
+            }
+        )
     loyal = _loyal_flags(composite_score(data, loyalty, parameter="loyalty"), loyalty_scale, top_box)
     table = pd.crosstab(data[by][loyal.notna()], loyal.dropna().astype(bool))
     statistic, p_value, dof, _ = stats.chi2_contingency(table, correction=False)
     # with everyone (or no one) loyal the table has one column and V is undefined
-    effect = (effsize.cramers_v_table(table.to_numpy(), ci=0.95).iloc[0] if min(table.shape) > 1
-              else pd.Series({"value": np.nan, "low": np.nan, "high": np.nan}))
-    rows.append({"measure": "loyal_share", "test": "chi-square", "statistic": float(statistic), "dof": int(dof),
-                 "p_value": float(p_value), "n": int(table.to_numpy().sum()), "effect_size": "cramers_v",
-                 "effect": float(effect["value"]), "effect_low": float(effect["low"]),
-                 "effect_high": float(effect["high"])})
+    effect = (
+        effsize.cramers_v_table(table.to_numpy(), ci=0.95).iloc[0]
+        if min(table.shape) > 1
+        else pd.Series({"value": np.nan, "low": np.nan, "high": np.nan})
+    )
+    rows.append(
+        {
+            "measure": "loyal_share",
+            "test": "chi-square",
+            "statistic": float(statistic),
+            "dof": int(dof),
+            "p_value": float(p_value),
+            "n": int(table.to_numpy().sum()),
+            "effect_size": "cramers_v",
+            "effect": float(effect["value"]),
+            "effect_low": float(effect["low"]),
+            "effect_high": float(effect["high"]),
+        }
+    )
     return pd.DataFrame(rows)
 
 
-def describe_measures(data: pd.DataFrame, measures: Mapping[str, Sequence[str]], scale, *,
-                      weights=None) -> pd.DataFrame:
+def describe_measures(
+    data: pd.DataFrame, measures: Mapping[str, Sequence[str]], scale, *, weights=None
+) -> pd.DataFrame:
     """Items, completeness, mean (0-100) and Cronbach's alpha of each measure.
 
     Alpha (with Feldt's interval, :func:`csat_analysis.scaling.cronbach_alpha`) is
@@ -721,19 +876,34 @@ def describe_measures(data: pd.DataFrame, measures: Mapping[str, Sequence[str]],
     """
     from .scaling import cronbach_alpha
 
-    per_measure = (isinstance(scale, Mapping) and not isinstance(scale, Scale) and bool(scale)
-                   and all(name in measures for name in scale))
-    scales = ({name: Scale.coerce(scale[name]) for name in measures} if per_measure
-              else dict.fromkeys(measures, Scale.coerce(scale)))
+    per_measure = (
+        isinstance(scale, Mapping)
+        and not isinstance(scale, Scale)
+        and bool(scale)
+        and all(name in measures for name in scale)
+    )
+    scales = (
+        {name: Scale.coerce(scale[name]) for name in measures}
+        if per_measure
+        else dict.fromkeys(measures, Scale.coerce(scale))
+    )
     rows = []
     for name, items in measures.items():
         items = _items(items)
         scale = scales[name]
         frame = _numeric_items(data, items, f"measures[{name!r}]")
         alpha = cronbach_alpha(frame) if len(items) > 1 else None
-        rows.append({"measure": name, "items": ", ".join(items), "n_items": len(items),
-                     "complete": int(frame.notna().all(axis=1).sum()), "missing_cells": int(frame.isna().sum().sum()),
-                     "index": mean_index(data, items, scale=scale, weights=weights).value,
-                     "alpha": alpha.value if alpha else np.nan, "alpha_low": alpha.low if alpha else np.nan,
-                     "alpha_high": alpha.high if alpha else np.nan})
+        rows.append(
+            {
+                "measure": name,
+                "items": ", ".join(items),
+                "n_items": len(items),
+                "complete": int(frame.notna().all(axis=1).sum()),
+                "missing_cells": int(frame.isna().sum().sum()),
+                "index": mean_index(data, items, scale=scale, weights=weights).value,
+                "alpha": alpha.value if alpha else np.nan,
+                "alpha_low": alpha.low if alpha else np.nan,
+                "alpha_high": alpha.high if alpha else np.nan,
+            }
+        )
     return pd.DataFrame(rows)

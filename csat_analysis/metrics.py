@@ -457,8 +457,14 @@ def _nps_table(codes, x, w, n_groups: int, ci: float) -> dict[str, np.ndarray]:
         se = 100 * np.sqrt(variance)
     value = 100 * difference
     half = _z(ci) * se
-    return {"value": value, "se": se, "low": np.clip(value - half, -100, 100),
-            "high": np.clip(value + half, -100, 100), "n": n, "n_eff": n_eff}
+    return {
+        "value": value,
+        "se": se,
+        "low": np.clip(value - half, -100, 100),
+        "high": np.clip(value + half, -100, 100),
+        "n": n,
+        "n_eff": n_eff,
+    }
 
 
 def _share_table(codes, flags, w, n_groups: int, ci: float, unit: float = 1.0) -> dict[str, np.ndarray]:
@@ -507,7 +513,9 @@ def _single(table: dict[str, np.ndarray], n_dropped: int) -> Estimate:
         return Estimate.empty(n_dropped)
     return Estimate(
         *(float(table[key][0]) for key in ("value", "se", "low", "high")),
-        n=int(table["n"][0]), n_eff=float(table["n_eff"][0]), n_dropped=n_dropped,
+        n=int(table["n"][0]),
+        n_eff=float(table["n_eff"][0]),
+        n_dropped=n_dropped,
     )
 
 
@@ -534,7 +542,7 @@ def _bootstrap_interval(
     chunk = max(1, BOOTSTRAP_CHUNK_CELLS // shares.size)
     for start in range(0, draws.size, chunk):
         size = min(chunk, draws.size - start)
-        draws[start:start + size] = statistic(rng.multinomial(n_draw, shares, size=size))
+        draws[start : start + size] = statistic(rng.multinomial(n_draw, shares, size=size))
     low, high = np.quantile(draws, [(1 - ci) / 2, (1 + ci) / 2])
     return float(draws.std(ddof=1)), float(low), float(high)
 
@@ -549,8 +557,16 @@ def _with_bootstrap(estimate: Estimate, interval: tuple[float, float, float]) ->
     return Estimate(estimate.value, se, low, high, estimate.n, estimate.n_eff, estimate.n_dropped)
 
 
-def nps(scores, weights=None, ci: float = 0.95, method: str = "analytic", *, n_boot: int = 10_000,
-        seed=0, nan_policy: str = "omit") -> Estimate:
+def nps(
+    scores,
+    weights=None,
+    ci: float = 0.95,
+    method: str = "analytic",
+    *,
+    n_boot: int = 10_000,
+    seed=0,
+    nan_policy: str = "omit",
+) -> Estimate:
     """Net Promoter Score on the -100..100 scale: % promoters (9-10) minus % detractors (0-6).
 
     Parameters
@@ -612,14 +628,32 @@ def nps(scores, weights=None, ci: float = 0.95, method: str = "analytic", *, n_b
         category = (x >= PROMOTER_MIN).astype(np.int64) - (x <= DETRACTOR_MAX) + 1
         shares = np.bincount(category, weights=w, minlength=3).astype(float)
         n_draw = _draw_size(x.size, estimate.n_eff, w is not None)
-        estimate = _with_bootstrap(estimate, _bootstrap_interval(
-            shares, n_draw, lambda counts: 100 * (counts[:, 2] - counts[:, 0]) / n_draw,
-            n_boot=n_boot, seed=seed, ci=ci))
+        estimate = _with_bootstrap(
+            estimate,
+            _bootstrap_interval(
+                shares,
+                n_draw,
+                lambda counts: 100 * (counts[:, 2] - counts[:, 0]) / n_draw,
+                n_boot=n_boot,
+                seed=seed,
+                ci=ci,
+            ),
+        )
     return estimate
 
 
-def csat_score(scores, scale=(1, 5), top_box: int = 2, weights=None, ci: float = 0.95, method: str = "analytic",
-               *, n_boot: int = 10_000, seed=0, nan_policy: str = "omit") -> Estimate:
+def csat_score(
+    scores,
+    scale=(1, 5),
+    top_box: int = 2,
+    weights=None,
+    ci: float = 0.95,
+    method: str = "analytic",
+    *,
+    n_boot: int = 10_000,
+    seed=0,
+    nan_policy: str = "omit",
+) -> Estimate:
     """CSAT: percent of responses in the top ``top_box`` boxes of the scale, Wilson interval.
 
     Parameters
@@ -665,8 +699,12 @@ def csat_score(scores, scale=(1, 5), top_box: int = 2, weights=None, ci: float =
     if method == "bootstrap":
         shares = np.bincount(top.astype(np.int64), weights=w, minlength=2).astype(float)
         n_draw = _draw_size(x.size, estimate.n_eff, w is not None)
-        estimate = _with_bootstrap(estimate, _bootstrap_interval(
-            shares, n_draw, lambda counts: 100 * counts[:, 1] / n_draw, n_boot=n_boot, seed=seed, ci=ci))
+        estimate = _with_bootstrap(
+            estimate,
+            _bootstrap_interval(
+                shares, n_draw, lambda counts: 100 * counts[:, 1] / n_draw, n_boot=n_boot, seed=seed, ci=ci
+            ),
+        )
     return estimate
 
 
@@ -710,8 +748,17 @@ def mean(values, weights=None, ci: float = 0.95, scale=None, *, nan_policy: str 
     return _mean_estimate(x, w, dropped, ci)
 
 
-def ces(scores, scale=(1, 7), weights=None, ci: float = 0.95, method: str = "analytic", *, n_boot: int = 10_000,
-        seed=0, nan_policy: str = "omit") -> Estimate:
+def ces(
+    scores,
+    scale=(1, 7),
+    weights=None,
+    ci: float = 0.95,
+    method: str = "analytic",
+    *,
+    n_boot: int = 10_000,
+    seed=0,
+    nan_policy: str = "omit",
+) -> Estimate:
     """Customer Effort Score: the (weighted) mean effort rating, with a t interval.
 
     Parameters
@@ -748,8 +795,12 @@ def ces(scores, scale=(1, 7), weights=None, ci: float = 0.95, method: str = "ana
         ratings, category = np.unique(x, return_inverse=True)
         shares = np.bincount(category, weights=w, minlength=ratings.size).astype(float)
         n_draw = _draw_size(x.size, estimate.n_eff, w is not None)
-        estimate = _with_bootstrap(estimate, _bootstrap_interval(
-            shares, n_draw, lambda counts: counts @ ratings / n_draw, n_boot=n_boot, seed=seed, ci=ci))
+        estimate = _with_bootstrap(
+            estimate,
+            _bootstrap_interval(
+                shares, n_draw, lambda counts: counts @ ratings / n_draw, n_boot=n_boot, seed=seed, ci=ci
+            ),
+        )
     return estimate
 
 
@@ -956,8 +1007,18 @@ class Comparison:
         return pd.DataFrame([self.to_dict()])
 
 
-def compare(a, b, metric: str = "nps", *, weights_a=None, weights_b=None, scale=None, top_box: int = 2,
-            ci: float = 0.95, nan_policy: str = "omit") -> Comparison:
+def compare(
+    a,
+    b,
+    metric: str = "nps",
+    *,
+    weights_a=None,
+    weights_b=None,
+    scale=None,
+    top_box: int = 2,
+    ci: float = 0.95,
+    nan_policy: str = "omit",
+) -> Comparison:
     """Compare a metric between two independent groups: difference, interval, p-value.
 
     Parameters
@@ -1031,8 +1092,18 @@ def compare(a, b, metric: str = "nps", *, weights_a=None, weights_b=None, scale=
         else:
             p_value = 2 * stats.norm.sf(abs(difference) / se) if se > 0 else float(difference == 0)
             half = z * se
-    return Comparison(metric, est_a.value, est_b.value, float(difference), se, float(difference - half),
-                      float(difference + half), float(p_value), est_a.n, est_b.n)
+    return Comparison(
+        metric,
+        est_a.value,
+        est_b.value,
+        float(difference),
+        se,
+        float(difference - half),
+        float(difference + half),
+        float(p_value),
+        est_a.n,
+        est_b.n,
+    )
 
 
 # --- many groups at once --------------------------------------------------------------
@@ -1042,8 +1113,7 @@ def _key_codes(values: pd.Series, observed: bool):
     """Integer codes (-1: missing), number of levels and a maker of key values from codes."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         dtype = values.dtype
-        return (values.cat.codes.to_numpy(), len(dtype.categories),
-                lambda i: pd.Categorical.from_codes(i, dtype=dtype))
+        return (values.cat.codes.to_numpy(), len(dtype.categories), lambda i: pd.Categorical.from_codes(i, dtype=dtype))
     if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu" and len(values):
         # integer keys with a modest range: offsets are codes, no hashing or sorting
         array = values.to_numpy()
@@ -1105,9 +1175,21 @@ def _group_codes(data: pd.DataFrame, by: list[str], observed: bool) -> tuple[np.
     return codes, keys
 
 
-def summarize(data: pd.DataFrame, by=None, *, nps: str | None = None, csat: str | None = None,
-              csat_scale=(1, 5), top_box: int = 2, ces: str | None = None, ces_scale=(1, 7),
-              weights=None, ci: float = 0.95, observed: bool = True, nan_policy: str = "omit") -> pd.DataFrame:
+def summarize(
+    data: pd.DataFrame,
+    by=None,
+    *,
+    nps: str | None = None,
+    csat: str | None = None,
+    csat_scale=(1, 5),
+    top_box: int = 2,
+    ces: str | None = None,
+    ces_scale=(1, 7),
+    weights=None,
+    ci: float = 0.95,
+    observed: bool = True,
+    nan_policy: str = "omit",
+) -> pd.DataFrame:
     """NPS, CSAT and CES with intervals for every group, in one long tidy table.
 
     The group keys are factorised once; every estimate then comes from ``np.bincount``
@@ -1226,8 +1308,9 @@ def _grouped_inputs(data: pd.DataFrame, by, weights, observed: bool, caller: str
     return by_columns, codes, keys, w
 
 
-def rates(data: pd.DataFrame, flag: str, by=None, *, weights=None, ci: float = 0.95,
-          observed: bool = True) -> pd.DataFrame:
+def rates(
+    data: pd.DataFrame, flag: str, by=None, *, weights=None, ci: float = 0.95, observed: bool = True
+) -> pd.DataFrame:
     """Share of true ``flag`` per group, with Wilson intervals on the Kish effective size.
 
     Built on the same ``np.bincount`` sums as :func:`summarize` (no loop over groups).
@@ -1277,8 +1360,9 @@ def rates(data: pd.DataFrame, flag: str, by=None, *, weights=None, ci: float = 0
     return out[[*by_columns, "n", "n_eff", "events", "rate", "low", "high"]]
 
 
-def mean_table(data: pd.DataFrame, column: str, by=None, *, weights=None, ci: float = 0.95,
-               observed: bool = True) -> pd.DataFrame:
+def mean_table(
+    data: pd.DataFrame, column: str, by=None, *, weights=None, ci: float = 0.95, observed: bool = True
+) -> pd.DataFrame:
     """(Weighted) mean of ``column`` per group with the t interval of :func:`mean`.
 
     Parameters

@@ -15,10 +15,25 @@ import pandas as pd
 import seaborn as sns
 
 __all__ = [
-    "PALETTE", "answer_share_heatmap", "category_bars", "cjk_font", "distribution_grid", "funnel_plot",
-    "histogram_grid", "importance_performance_plot", "interval_panels", "interval_plot", "loyalty_curve_panels",
-    "loyalty_curve_plot", "missingness_bar", "odds_ratio_plot", "retention_panels", "retention_plot", "set_theme",
-    "source_note", "tarp_plot",
+    "PALETTE",
+    "answer_share_heatmap",
+    "category_bars",
+    "cjk_font",
+    "distribution_grid",
+    "funnel_plot",
+    "histogram_grid",
+    "importance_performance_plot",
+    "interval_panels",
+    "interval_plot",
+    "loyalty_curve_panels",
+    "loyalty_curve_plot",
+    "missingness_bar",
+    "odds_ratio_plot",
+    "retention_panels",
+    "retention_plot",
+    "set_theme",
+    "source_note",
+    "tarp_plot",
 ]
 
 #: qualitative palette used for every figure (colour-blind safe)
@@ -63,8 +78,12 @@ def cjk_font() -> str | None:
     locations = list(spec.submodule_search_locations or []) if spec is not None else []
     paths = [Path(location, CJK_FONT_FILE) for location in locations if Path(location, CJK_FONT_FILE).is_file()]
     if not paths:
-        warnings.warn(f"no CJK font found (package {CJK_FONT_PACKAGE.replace('_', '-')} is not installed): Chinese, "
-                      "Japanese and Korean labels will render as empty boxes", CsatWarning, stacklevel=2)
+        warnings.warn(
+            f"no CJK font found (package {CJK_FONT_PACKAGE.replace('_', '-')} is not installed): Chinese, "
+            "Japanese and Korean labels will render as empty boxes",
+            CsatWarning,
+            stacklevel=2,
+        )
         return None
     path = str(paths[0])
     if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
@@ -116,7 +135,9 @@ def set_theme(context: str = "notebook") -> None:
     import matplotlib as mpl
 
     configured = {key: mpl.rcParams[key] for key in _FONT_KEYS if mpl.rcParams[key] != mpl.rcParamsDefault[key]}
-    sns.set_theme(context=context, style="whitegrid", palette=PALETTE, rc={"figure.dpi": 110, "axes.titleweight": "bold"})
+    sns.set_theme(
+        context=context, style="whitegrid", palette=PALETTE, rc={"figure.dpi": 110, "axes.titleweight": "bold"}
+    )
     mpl.rcParams.update(configured)
     family = cjk_font()
     families = list(mpl.rcParams["font.family"])
@@ -139,13 +160,32 @@ def source_note(ax: plt.Axes, text: str) -> plt.Axes:
     matplotlib.axes.Axes
         The axes drawn on.
     """
-    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -36), textcoords="offset points",
-                ha="left", va="top", fontsize=8, color="0.35")
+    ax.annotate(
+        text,
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -36),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=8,
+        color="0.35",
+    )
     return ax
 
 
-def interval_plot(data: pd.DataFrame, *, x: str, y: str, low: str, high: str, hue: str | None = None,
-                  ax: plt.Axes | None = None, kind: str = "point", **kwargs) -> plt.Axes:
+def interval_plot(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    low: str,
+    high: str,
+    hue: str | None = None,
+    ax: plt.Axes | None = None,
+    kind: str = "point",
+    **kwargs,
+) -> plt.Axes:
     """Estimates with their confidence intervals, one point (or bar) per ``x`` level.
 
     Parameters
@@ -201,10 +241,20 @@ def interval_plot(data: pd.DataFrame, *, x: str, y: str, low: str, high: str, hu
 # --- loyalty study ------------------------------------------------------------
 
 
-def loyalty_curve_plot(data: pd.DataFrame, *, x: str = "satisfaction", y: str = "share", low: str = "share_low",
-                       high: str = "share_high", fit: pd.DataFrame | None = None, fit_x: str = "satisfaction",
-                       fit_y: str = "predicted", fit_low: str = "low", fit_high: str = "high",
-                       ax: plt.Axes | None = None) -> plt.Axes:
+def loyalty_curve_plot(
+    data: pd.DataFrame,
+    *,
+    x: str = "satisfaction",
+    y: str = "share",
+    low: str = "share_low",
+    high: str = "share_high",
+    fit: pd.DataFrame | None = None,
+    fit_x: str = "satisfaction",
+    fit_y: str = "predicted",
+    fit_low: str = "low",
+    fit_high: str = "high",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
     """Observed loyalty per satisfaction level with intervals, and optionally a fitted curve.
 
     Parameters
@@ -246,8 +296,15 @@ def loyalty_curve_plot(data: pd.DataFrame, *, x: str = "satisfaction", y: str = 
     return ax
 
 
-def importance_performance_plot(data: pd.DataFrame, *, x: str = "performance", y: str = "share", label: str = "driver",
-                                highlight: str | None = "weakest_high_importance", ax: plt.Axes | None = None) -> plt.Axes:
+def importance_performance_plot(
+    data: pd.DataFrame,
+    *,
+    x: str = "performance",
+    y: str = "share",
+    label: str = "driver",
+    highlight: str | None = "weakest_high_importance",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
     """Importance-performance matrix: one labelled point per driver, cross-hairs at the means.
 
     Parameters
@@ -289,9 +346,17 @@ def importance_performance_plot(data: pd.DataFrame, *, x: str = "performance", y
     return ax
 
 
-def retention_plot(data: pd.DataFrame, *, time: str = "time", survival: str = "survival", low: str | None = "low",
-                   high: str | None = "high", hue: str | None = None, ax: plt.Axes | None = None,
-                   **kwargs) -> plt.Axes:
+def retention_plot(
+    data: pd.DataFrame,
+    *,
+    time: str = "time",
+    survival: str = "survival",
+    low: str | None = "low",
+    high: str | None = "high",
+    hue: str | None = None,
+    ax: plt.Axes | None = None,
+    **kwargs,
+) -> plt.Axes:
     """Step retention (survival) curves with shaded confidence bands, one per ``hue`` level.
 
     Parameters
@@ -325,7 +390,14 @@ def retention_plot(data: pd.DataFrame, *, time: str = "time", survival: str = "s
     colours = sns.color_palette(PALETTE, len(groups))
     for colour, (label, frame) in zip(colours, groups):
         frame = frame.sort_values(time)
-        ax.step(frame[time], frame[survival], where="post", color=colour, label=None if label is None else str(label), **kwargs)
+        ax.step(
+            frame[time],
+            frame[survival],
+            where="post",
+            color=colour,
+            label=None if label is None else str(label),
+            **kwargs,
+        )
         if low is not None and high is not None:
             ax.fill_between(frame[time], frame[low], frame[high], step="post", color=colour, alpha=0.2, linewidth=0)
     ax.set_ylim(0, 1.02)
@@ -336,8 +408,16 @@ def retention_plot(data: pd.DataFrame, *, time: str = "time", survival: str = "s
     return ax
 
 
-def odds_ratio_plot(data: pd.DataFrame, *, term: str = "term", odds_ratio: str = "odds_ratio", low: str = "low",
-                    high: str = "high", ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
+def odds_ratio_plot(
+    data: pd.DataFrame,
+    *,
+    term: str = "term",
+    odds_ratio: str = "odds_ratio",
+    low: str = "low",
+    high: str = "high",
+    ax: plt.Axes | None = None,
+    **kwargs,
+) -> plt.Axes:
     """Forest plot of odds ratios with confidence intervals on a log axis, 1 marked.
 
     Parameters
@@ -377,8 +457,15 @@ def odds_ratio_plot(data: pd.DataFrame, *, term: str = "term", odds_ratio: str =
 # --- complaint study ----------------------------------------------------------
 
 
-def funnel_plot(data: pd.DataFrame, *, stage: str = "stage", count: str = "count", log: bool = True,
-                ax: plt.Axes | None = None, **kwargs) -> plt.Axes:
+def funnel_plot(
+    data: pd.DataFrame,
+    *,
+    stage: str = "stage",
+    count: str = "count",
+    log: bool = True,
+    ax: plt.Axes | None = None,
+    **kwargs,
+) -> plt.Axes:
     """Horizontal bars of a funnel or pyramid, first stage on top, counts written at the bars.
 
     Parameters
@@ -409,7 +496,9 @@ def funnel_plot(data: pd.DataFrame, *, stage: str = "stage", count: str = "count
     counts = data[count].to_numpy(dtype=float)
     ax.barh(positions, counts, color=sns.color_palette(PALETTE)[0], **kwargs)
     for y_position, value in zip(positions, counts):
-        ax.annotate(f"{value:,.0f}", (value, y_position), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
+        ax.annotate(
+            f"{value:,.0f}", (value, y_position), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
+        )
     if log:
         ax.set_xscale("log")
     ax.set_yticks(positions, [str(s) for s in data[stage]])
@@ -435,8 +524,16 @@ def _figure_source(fig, source: str | None) -> None:
         fig.text(0.01, 0.0, source, ha="left", va="top", fontsize=8, color="0.35")
 
 
-def distribution_grid(data: pd.DataFrame, columns, *, discrete: bool = True, col_wrap: int = 6,
-                      height: float = 1.9, aspect: float = 1.2, source: str | None = None) -> np.ndarray:
+def distribution_grid(
+    data: pd.DataFrame,
+    columns,
+    *,
+    discrete: bool = True,
+    col_wrap: int = 6,
+    height: float = 1.9,
+    aspect: float = 1.2,
+    source: str | None = None,
+) -> np.ndarray:
     """Small multiples of the answer distribution of each column (percent of answers).
 
     Parameters
@@ -476,8 +573,16 @@ def distribution_grid(data: pd.DataFrame, columns, *, discrete: bool = True, col
     return axes[: len(columns)]
 
 
-def category_bars(data: pd.DataFrame, columns, *, max_levels: int = 15, col_wrap: int = 4,
-                  height: float = 2.2, aspect: float = 1.4, source: str | None = None) -> np.ndarray:
+def category_bars(
+    data: pd.DataFrame,
+    columns,
+    *,
+    max_levels: int = 15,
+    col_wrap: int = 4,
+    height: float = 2.2,
+    aspect: float = 1.4,
+    source: str | None = None,
+) -> np.ndarray:
     """One bar chart per categorical or boolean column: share of rows per level.
 
     Levels beyond the ``max_levels`` most frequent are pooled into ``"(other)"``;
@@ -535,8 +640,9 @@ def category_bars(data: pd.DataFrame, columns, *, max_levels: int = 15, col_wrap
     return axes[: len(columns)]
 
 
-def missingness_bar(data: pd.DataFrame, *, column: str = "column", share: str = "share_missing",
-                    ax: plt.Axes | None = None) -> plt.Axes:
+def missingness_bar(
+    data: pd.DataFrame, *, column: str = "column", share: str = "share_missing", ax: plt.Axes | None = None
+) -> plt.Axes:
     """Horizontal bars of the share of missing values per column.
 
     ``data`` is a table like :func:`csat_analysis.studies.data_overview.missing_overview`'s.
@@ -572,8 +678,9 @@ def missingness_bar(data: pd.DataFrame, *, column: str = "column", share: str = 
     return ax
 
 
-def loyalty_curve_panels(data: pd.DataFrame, *, fit: pd.DataFrame | None = None, top_box: int = 2,
-                         source: str | None = None, axes=None):
+def loyalty_curve_panels(
+    data: pd.DataFrame, *, fit: pd.DataFrame | None = None, top_box: int = 2, source: str | None = None, axes=None
+):
     """Two panels side by side: top-box loyal share (with a fitted curve) and mean loyalty per satisfaction level.
 
     Parameters
@@ -607,8 +714,20 @@ def loyalty_curve_panels(data: pd.DataFrame, *, fit: pd.DataFrame | None = None,
 # --- churn study --------------------------------------------------------------
 
 
-def interval_panels(data: pd.DataFrame, *, panel: str, x: str, y: str, low: str, high: str, ylabel: str = "",
-                    source: str | None = None, wrap: int = 10, height: float = 4.0, width: float = 4.2) -> np.ndarray:
+def interval_panels(
+    data: pd.DataFrame,
+    *,
+    panel: str,
+    x: str,
+    y: str,
+    low: str,
+    high: str,
+    ylabel: str = "",
+    source: str | None = None,
+    wrap: int = 10,
+    height: float = 4.0,
+    width: float = 4.2,
+) -> np.ndarray:
     """One bar-with-interval panel per ``panel`` value (e.g. churn rate per level of each segment).
 
     Panels share the y axis, which gets ``ylabel`` on the first panel; long ``x``
@@ -662,9 +781,19 @@ def interval_panels(data: pd.DataFrame, *, panel: str, x: str, y: str, low: str,
     return axes
 
 
-def retention_panels(data: pd.DataFrame, *, panel: str, hue: str, time: str = "time", survival: str = "survival",
-                     xlabel: str = "", ylabel: str = "", source: str | None = None, height: float = 4.0,
-                     width: float = 4.6) -> np.ndarray:
+def retention_panels(
+    data: pd.DataFrame,
+    *,
+    panel: str,
+    hue: str,
+    time: str = "time",
+    survival: str = "survival",
+    xlabel: str = "",
+    ylabel: str = "",
+    source: str | None = None,
+    height: float = 4.0,
+    width: float = 4.6,
+) -> np.ndarray:
     """Retention curves (:func:`retention_plot`), one panel per ``panel`` value, coloured by ``hue``.
 
     ``data`` is a long curve table such as ``for_each_segment(retention_curves, ...)``
@@ -718,8 +847,18 @@ def retention_panels(data: pd.DataFrame, *, panel: str, hue: str, time: str = "t
 # --- complaint study, continued ---------------------------------------------
 
 
-def tarp_plot(data: pd.DataFrame, *, x: str = "status", y: str = "rate", low: str = "low", high: str = "high",
-              hue: str = "severity", published: str | None = "tarp_rate", published_label: str = "TARP (1986)", ax: plt.Axes | None = None) -> plt.Axes:
+def tarp_plot(
+    data: pd.DataFrame,
+    *,
+    x: str = "status",
+    y: str = "rate",
+    low: str = "low",
+    high: str = "high",
+    hue: str = "severity",
+    published: str | None = "tarp_rate",
+    published_label: str = "TARP (1986)",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
     """Rates by complaint status and severity (:func:`interval_plot`) with published rates as crosses.
 
     ``published`` names a column of reference rates (by default the TARP (1986)
@@ -763,19 +902,25 @@ def tarp_plot(data: pd.DataFrame, *, x: str = "status", y: str = "rate", low: st
         positions = {c: i for i, c in enumerate(pd.unique(data[x]))}
         levels = list(pd.unique(data[hue]))
         width = 0.8 / len(levels)
-        offsets = {level: (g - (len(levels) - 1) / 2) * width if len(levels) > 1 else 0.0
-                   for g, level in enumerate(levels)}
+        offsets = {
+            level: (g - (len(levels) - 1) / 2) * width if len(levels) > 1 else 0.0 for g, level in enumerate(levels)
+        }
         xs = data[x].map(positions).to_numpy(dtype=float) + data[hue].map(offsets).to_numpy(dtype=float)
-        ax.scatter(xs, data[published].to_numpy(dtype=float), marker="x", color="0.2", zorder=4,
-                   label=published_label)
+        ax.scatter(xs, data[published].to_numpy(dtype=float), marker="x", color="0.2", zorder=4, label=published_label)
         ax.legend(title=hue)
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel(y.replace("_", " "))
     return ax
 
 
-def answer_share_heatmap(data: pd.DataFrame, *, column: str = "column", answer: str = "answer",
-                         percent: str = "percent", ax: plt.Axes | None = None) -> plt.Axes:
+def answer_share_heatmap(
+    data: pd.DataFrame,
+    *,
+    column: str = "column",
+    answer: str = "answer",
+    percent: str = "percent",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
     """One row per rating item, one cell per answer: the percent of answers, annotated.
 
     ``data`` is a tidy table like :func:`csat_analysis.studies.data_overview.answer_shares`'s. A single
@@ -806,11 +951,25 @@ def answer_share_heatmap(data: pd.DataFrame, *, column: str = "column", answer: 
     """
     ax = ax if ax is not None else plt.gca()
     order = list(dict.fromkeys(data[column].astype(str)))
-    grid = (data.assign(**{column: data[column].astype(str)})
-            .pivot(index=column, columns=answer, values=percent).reindex(order).sort_index(axis=1))
+    grid = (
+        data.assign(**{column: data[column].astype(str)})
+        .pivot(index=column, columns=answer, values=percent)
+        .reindex(order)
+        .sort_index(axis=1)
+    )
     grid.columns = [f"{value:g}" for value in grid.columns]
-    sns.heatmap(grid, annot=True, fmt=".0f", annot_kws={"fontsize": 7}, cmap="Blues", vmin=0,
-                linewidths=0.5, linecolor="white", cbar_kws={"label": "% of answers"}, ax=ax)
+    sns.heatmap(
+        grid,
+        annot=True,
+        fmt=".0f",
+        annot_kws={"fontsize": 7},
+        cmap="Blues",
+        vmin=0,
+        linewidths=0.5,
+        linecolor="white",
+        cbar_kws={"label": "% of answers"},
+        ax=ax,
+    )
     ax.set_xlabel(answer.replace("_", " "))
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=7 if len(order) > 20 else 9, rotation=0)
@@ -818,8 +977,9 @@ def answer_share_heatmap(data: pd.DataFrame, *, column: str = "column", answer: 
     return ax
 
 
-def histogram_grid(data: pd.DataFrame, columns, *, col_wrap: int = 4, height: float = 2.0,
-                   source: str | None = None) -> np.ndarray:
+def histogram_grid(
+    data: pd.DataFrame, columns, *, col_wrap: int = 4, height: float = 2.0, source: str | None = None
+) -> np.ndarray:
     """Small multiples of histograms of continuous columns, in percent of rows.
 
     :func:`distribution_grid` with ``discrete=False``, labelled for columns that are
@@ -879,8 +1039,7 @@ def separate_point_labels(ax: plt.Axes, *, pad: float = 2.0, max_passes: int = 5
     """
     from matplotlib.text import Annotation
 
-    labels = [text for text in ax.texts if isinstance(text, Annotation) and text.xycoords == "data"
-              and text.get_text()]
+    labels = [text for text in ax.texts if isinstance(text, Annotation) and text.xycoords == "data" and text.get_text()]
     if len(labels) < 2:
         return ax
     figure = ax.figure
@@ -891,7 +1050,7 @@ def separate_point_labels(ax: plt.Axes, *, pad: float = 2.0, max_passes: int = 5
         order = sorted(range(len(labels)), key=lambda i: (boxes[i].y0, boxes[i].x0))
         moved = False
         for position, i in enumerate(order):
-            for j in order[position + 1:]:
+            for j in order[position + 1 :]:
                 a, b = boxes[i], boxes[j]
                 if a.x1 + pad / to_points <= b.x0 or b.x1 + pad / to_points <= a.x0:
                     continue

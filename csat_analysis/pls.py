@@ -58,8 +58,19 @@ from .errors import ConvergenceWarning, CsatWarning, ModelSpecError, SurveyDataE
 from .pls_assess import MGAResult, PredictResult, mga
 from .scaling import Scale, average_variance_extracted, composite_reliability
 
-__all__ = ["BootstrapResult", "IndexResult", "MGAResult", "NegativeIndexWeightWarning", "PLSResult", "PLSSummary",
-           "PredictResult", "bootstrap", "ecsi", "estimate", "mga"]
+__all__ = [
+    "BootstrapResult",
+    "IndexResult",
+    "MGAResult",
+    "NegativeIndexWeightWarning",
+    "PLSResult",
+    "PLSSummary",
+    "PredictResult",
+    "bootstrap",
+    "ecsi",
+    "estimate",
+    "mga",
+]
 
 SCHEMES = ("path", "factorial", "centroid")
 MODES = ("A", "B")
@@ -78,11 +89,17 @@ ECSI_ITEMS = {
     "Loyalty": ("CUSL", 3),
 }
 ECSI_PATHS = [
-    ("Image", "Expectation"), ("Image", "Satisfaction"), ("Image", "Loyalty"),
-    ("Expectation", "Quality"), ("Expectation", "Value"), ("Expectation", "Satisfaction"),
-    ("Quality", "Value"), ("Quality", "Satisfaction"),
+    ("Image", "Expectation"),
+    ("Image", "Satisfaction"),
+    ("Image", "Loyalty"),
+    ("Expectation", "Quality"),
+    ("Expectation", "Value"),
+    ("Expectation", "Satisfaction"),
+    ("Quality", "Value"),
+    ("Quality", "Satisfaction"),
     ("Value", "Satisfaction"),
-    ("Satisfaction", "Complaints"), ("Satisfaction", "Loyalty"),
+    ("Satisfaction", "Complaints"),
+    ("Satisfaction", "Loyalty"),
     ("Complaints", "Loyalty"),
 ]
 
@@ -163,8 +180,10 @@ def _topological_depth(constructs: list[str], structural: list[tuple[str, str]])
         if state.get(node) == 2:
             return depth[node]
         if state.get(node) == 1:
-            cycle = trail[trail.index(node):] + [node]
-            raise ModelSpecError(f"structural model has a cycle: {' -> '.join(reversed(cycle))}; PLS path models must be recursive")
+            cycle = trail[trail.index(node) :] + [node]
+            raise ModelSpecError(
+                f"structural model has a cycle: {' -> '.join(reversed(cycle))}; PLS path models must be recursive"
+            )
         state[node] = 1
         depth[node] = max((visit(s, trail + [node]) + 1 for s in incoming[node]), default=0)
         state[node] = 2
@@ -200,7 +219,9 @@ def _compile(data: pd.DataFrame, measurement, structural, modes, scheme) -> tupl
     named = {c for pair in structural for c in pair}
     without_items = sorted(named - set(blocks))
     if without_items:
-        raise ModelSpecError(f"construct(s) {without_items} appear in the structural model but have no items in measurement; constructs with items: {list(blocks)}")
+        raise ModelSpecError(
+            f"construct(s) {without_items} appear in the structural model but have no items in measurement; constructs with items: {list(blocks)}"
+        )
     unconnected = [c for c in blocks if c not in named]
     if unconnected:
         raise ModelSpecError(f"construct(s) {unconnected} have items but no path in the structural model")
@@ -247,17 +268,23 @@ def _item_values(data: pd.DataFrame, items: list[str]) -> np.ndarray:
         column = data[item]
         if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
             bad = pd.to_numeric(column, errors="coerce").isna() & column.notna()
-            raise SurveyDataError(f"item {item!r} must be numeric (dtype {column.dtype}); offending values: {describe_offenders(column, bad) or 'boolean column'}")
+            raise SurveyDataError(
+                f"item {item!r} must be numeric (dtype {column.dtype}); offending values: {describe_offenders(column, bad) or 'boolean column'}"
+            )
     values = data[items].to_numpy(dtype=float, na_value=np.nan)
     infinite = np.isinf(values)
     if infinite.any():
         j = int(np.flatnonzero(infinite.any(axis=0))[0])
         column = data[items[j]]
-        raise SurveyDataError(f"item {items[j]!r} has infinite values: {describe_offenders(column, np.isinf(values[:, j]))}")
+        raise SurveyDataError(
+            f"item {items[j]!r} has infinite values: {describe_offenders(column, np.isinf(values[:, j]))}"
+        )
     return values
 
 
-def _apply_missing(data: pd.DataFrame, values: np.ndarray, items: list[str], missing: str) -> tuple[np.ndarray, np.ndarray]:
+def _apply_missing(
+    data: pd.DataFrame, values: np.ndarray, items: list[str], missing: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Return the estimation values and the boolean mask of rows kept."""
     holes = np.isnan(values)
     keep = np.ones(len(values), dtype=bool)
@@ -267,8 +294,10 @@ def _apply_missing(data: pd.DataFrame, values: np.ndarray, items: list[str], mis
         j = int(np.flatnonzero(holes.any(axis=0))[0])
         counts = {items[k]: int(holes[:, k].sum()) for k in np.flatnonzero(holes.any(axis=0))}
         rows = list(data.index[holes[:, j]][:5])
-        raise SurveyDataError(f"missing values in model items {counts} (item {items[j]!r}, rows {rows}...); "
-                              "use missing='mean' (mean replacement, as seminr) or missing='drop'")
+        raise SurveyDataError(
+            f"missing values in model items {counts} (item {items[j]!r}, rows {rows}...); "
+            "use missing='mean' (mean replacement, as seminr) or missing='drop'"
+        )
     if missing == "drop":
         keep = ~holes.any(axis=1)
         return values[keep], keep
@@ -284,9 +313,18 @@ def _apply_missing(data: pd.DataFrame, values: np.ndarray, items: list[str], mis
 # --------------------------------------------------------------------------- estimation
 
 
-def estimate(data: pd.DataFrame, measurement: Mapping[str, Sequence[str] | str], structural: Sequence[tuple[str, str]], *,
-             modes: Mapping[str, str] | None = None, scheme: str = "path", missing: str = "mean",
-             max_iter: int = 300, tol: float = 1e-7, on_nonconvergence: str = "error") -> PLSResult:
+def estimate(
+    data: pd.DataFrame,
+    measurement: Mapping[str, Sequence[str] | str],
+    structural: Sequence[tuple[str, str]],
+    *,
+    modes: Mapping[str, str] | None = None,
+    scheme: str = "path",
+    missing: str = "mean",
+    max_iter: int = 300,
+    tol: float = 1e-7,
+    on_nonconvergence: str = "error",
+) -> PLSResult:
     """Estimate a PLS path model (composite, Lohmöller's algorithm, as R seminr).
 
     Parameters
@@ -356,26 +394,43 @@ def estimate(data: pd.DataFrame, measurement: Mapping[str, Sequence[str] | str],
     sd = values.std(axis=0, ddof=1)
     constant = [model.items[j] for j in np.flatnonzero(~(sd > 0))]
     if constant:
-        raise ModelSpecError(f"item(s) {constant} have zero variance (every answer the same); drop them from the measurement model")
+        raise ModelSpecError(
+            f"item(s) {constant} have zero variance (every answer the same); drop them from the measurement model"
+        )
 
     design = core.moment_design(values)
     moments = core.resample_moments(design, np.ones((1, len(values))), impute_mean=False)
     fit = core.fit_correlations(model, moments.cor, max_iter=int(max_iter), tol=tol)
     if fit.singular[0]:
-        raise ModelSpecError("singular system: the item or construct correlations are collinear "
-                             "(e.g. a duplicated item, or antecedents that are perfectly correlated); "
-                             "check the measurement model and the Mode B blocks")
+        raise ModelSpecError(
+            "singular system: the item or construct correlations are collinear "
+            "(e.g. a duplicated item, or antecedents that are perfectly correlated); "
+            "check the measurement model and the Mode B blocks"
+        )
     if not fit.converged[0]:
-        message = (f"PLS did not converge in {max_iter} iterations (tol={tol}); "
-                   "try another scheme, a larger max_iter, or check the model")
+        message = (
+            f"PLS did not converge in {max_iter} iterations (tol={tol}); "
+            "try another scheme, a larger max_iter, or check the model"
+        )
         if on_nonconvergence == "error":
             raise ModelSpecError(message + " (on_nonconvergence='warn' returns the flagged result)")
         warnings.warn(message, ConvergenceWarning, stacklevel=2)
     index = data.index[keep]
     return PLSResult(
-        model=model, depth=depth, fit=fit, raw_values=raw, values=values, index=index, missing=missing,
-        settings={"scheme": scheme, "missing": missing, "max_iter": int(max_iter), "tol": tol,
-                  "modes": {c: ("B" if b else "A") for c, b in zip(model.constructs, model.mode_b)}},
+        model=model,
+        depth=depth,
+        fit=fit,
+        raw_values=raw,
+        values=values,
+        index=index,
+        missing=missing,
+        settings={
+            "scheme": scheme,
+            "missing": missing,
+            "max_iter": int(max_iter),
+            "tol": tol,
+            "modes": {c: ("B" if b else "A") for c, b in zip(model.constructs, model.mode_b)},
+        },
     )
 
 
@@ -418,7 +473,9 @@ class PLSResult:
         endogenous = [constructs[k] for k, _ in model.endogenous]
         self.r2 = pd.Series(fit.r2[0], index=pd.Index(endogenous), name="r2")
         n_predictors = np.array([len(sources) for _, sources in model.endogenous])
-        self.r2_adj = pd.Series(1 - (1 - fit.r2[0]) * (self.n - 1) / (self.n - n_predictors - 1), index=pd.Index(endogenous), name="r2_adj")
+        self.r2_adj = pd.Series(
+            1 - (1 - fit.r2[0]) * (self.n - 1) / (self.n - n_predictors - 1), index=pd.Index(endogenous), name="r2_adj"
+        )
         self.item_mean = values.mean(axis=0)
         self.item_sd = values.std(axis=0, ddof=1)
         standardised = (values - self.item_mean) / self.item_sd
@@ -430,8 +487,10 @@ class PLSResult:
     # ----------------------------------------------------------------- reporting
     def __repr__(self) -> str:
         status = f"converged in {self.iterations} iterations" if self.converged else "NOT converged"
-        return (f"<PLSResult: {len(self._model.constructs)} constructs, {len(self._model.items)} items, "
-                f"{int(self.paths.ne(0).sum().sum())} paths, n={self.n}, {self.settings['scheme']} scheme, {status}>")
+        return (
+            f"<PLSResult: {len(self._model.constructs)} constructs, {len(self._model.items)} items, "
+            f"{int(self.paths.ne(0).sum().sum())} paths, n={self.n}, {self.settings['scheme']} scheme, {status}>"
+        )
 
     def summary(self) -> PLSSummary:
         """Paths, R², reliability, loadings and HTMT as one printable bundle.
@@ -443,19 +502,33 @@ class PLSResult:
         """
         tidy_paths = self.paths.stack().rename("estimate").rename_axis(["source", "target"]).reset_index()
         tidy_paths = tidy_paths[self._model.paths.ravel() > 0].reset_index(drop=True)
-        tidy_paths["total_effect"] = [self.total_effects.loc[s, t] for s, t in zip(tidy_paths["source"], tidy_paths["target"])]
+        tidy_paths["total_effect"] = [
+            self.total_effects.loc[s, t] for s, t in zip(tidy_paths["source"], tidy_paths["target"])
+        ]
         tidy_loadings = self.loadings.stack().rename("loading").rename_axis(["item", "construct"]).reset_index()
         keep = self._model.mask.ravel() > 0
         tidy_loadings = tidy_loadings[keep].reset_index(drop=True)
         tidy_loadings["weight"] = self.weights.to_numpy().ravel()[keep]
-        info = {"n": self.n, "scheme": self.settings["scheme"], "missing": self.settings["missing"],
-                "iterations": self.iterations, "converged": self.converged}
+        info = {
+            "n": self.n,
+            "scheme": self.settings["scheme"],
+            "missing": self.settings["missing"],
+            "iterations": self.iterations,
+            "converged": self.converged,
+        }
         r2 = pd.DataFrame({"r2": self.r2, "r2_adj": self.r2_adj})
-        index_weights = _frame(_index_weights(self.weights.to_numpy(), self.item_sd), self._model.items,
-                               self._model.constructs)
-        return PLSSummary(info=info, paths=tidy_paths, r2=r2, reliability=self.reliability,
-                          loadings=tidy_loadings, htmt=self.htmt,
-                          negative_index_weights=_negative_weights(index_weights, self._model))
+        index_weights = _frame(
+            _index_weights(self.weights.to_numpy(), self.item_sd), self._model.items, self._model.constructs
+        )
+        return PLSSummary(
+            info=info,
+            paths=tidy_paths,
+            r2=r2,
+            reliability=self.reliability,
+            loadings=tidy_loadings,
+            htmt=self.htmt,
+            negative_index_weights=_negative_weights(index_weights, self._model),
+        )
 
     def plot(self, ax=None, positions: dict[str, tuple[float, float]] | None = None):
         """Draw the path diagram with matplotlib: coefficients on arrows, R² in nodes.
@@ -500,8 +573,15 @@ class PLSResult:
         half_w, half_h = 0.8, 0.42
         boxes = {}
         for c, (x, y) in position.items():
-            boxes[c] = FancyBboxPatch((x - half_w, y - half_h), 2 * half_w, 2 * half_h, boxstyle="round,pad=0.02",
-                                      facecolor="#dbe9f6", edgecolor="0.25", zorder=2)
+            boxes[c] = FancyBboxPatch(
+                (x - half_w, y - half_h),
+                2 * half_w,
+                2 * half_h,
+                boxstyle="round,pad=0.02",
+                facecolor="#dbe9f6",
+                edgecolor="0.25",
+                zorder=2,
+            )
             ax.add_patch(boxes[c])
             label = c if c not in self.r2.index else f"{c}\nR² = {self.r2[c]:.2f}"
             ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=3)
@@ -516,17 +596,37 @@ class PLSResult:
             if span > 1 and positions is None:
                 rad = 1.1 / span * (-1) ** long_edges
                 long_edges += 1
-            ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
-                                         mutation_scale=12, color="0.3", zorder=1, patchA=boxes[source],
-                                         patchB=boxes[target], shrinkA=1, shrinkB=1))
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x0, y0),
+                    (x1, y1),
+                    connectionstyle=f"arc3,rad={rad}",
+                    arrowstyle="-|>",
+                    mutation_scale=12,
+                    color="0.3",
+                    zorder=1,
+                    patchA=boxes[source],
+                    patchB=boxes[target],
+                    shrinkA=1,
+                    shrinkB=1,
+                )
+            )
             # arc3 draws a quadratic Bezier whose control point is offset by rad x (dy, -dx)
             cx, cy = (x0 + x1) / 2 + rad * (y1 - y0), (y0 + y1) / 2 - rad * (x1 - x0)
             u = label_at
             mx = (1 - u) ** 2 * x0 + 2 * (1 - u) * u * cx + u**2 * x1
             my = (1 - u) ** 2 * y0 + 2 * (1 - u) * u * cy + u**2 * y1
             label_points.append((mx, my))
-            ax.text(mx, my, f"{self.paths.loc[source, target]:.2f}", ha="center", va="center", fontsize=8,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"}, zorder=4)
+            ax.text(
+                mx,
+                my,
+                f"{self.paths.loc[source, target]:.2f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+                zorder=4,
+            )
         xs = [p[0] for p in [*position.values(), *label_points]]
         ys = [p[1] for p in [*position.values(), *label_points]]
         ax.set_xlim(min(xs) - 1.0, max(xs) + 1.0)
@@ -569,19 +669,35 @@ class PLSResult:
         if outside.any():
             j = int(np.flatnonzero(outside.any(axis=0))[0])
             column = pd.Series(self._values[:, j], index=self.scores.index)
-            raise SurveyDataError(f"item {self._model.items[j]!r} has values outside the scale {low[j]:g}..{high[j]:g}: "
-                                  f"{describe_offenders(column, outside[:, j])}")
+            raise SurveyDataError(
+                f"item {self._model.items[j]!r} has values outside the scale {low[j]:g}..{high[j]:g}: "
+                f"{describe_offenders(column, outside[:, j])}"
+            )
         rescaled = 100 * (self._values - low) / (high - low)
-        scores = pd.DataFrame(rescaled @ index_weights, index=self.scores.index, columns=pd.Index(self._model.constructs))
+        scores = pd.DataFrame(
+            rescaled @ index_weights, index=self.scores.index, columns=pd.Index(self._model.constructs)
+        )
         weights = _frame(index_weights, self._model.items, self._model.constructs)
         negative = (weights < 0).sum()
         mean = scores.mean()
         half = stats.t.ppf(0.5 + ci / 2, len(scores) - 1) * scores.std(ddof=1) / np.sqrt(len(scores))
-        summary = pd.DataFrame({"index": mean, "low": mean - half, "high": mean + half, "n": len(scores),
-                                "negative_weights": negative.astype(int)})
+        summary = pd.DataFrame(
+            {
+                "index": mean,
+                "low": mean - half,
+                "high": mean + half,
+                "n": len(scores),
+                "negative_weights": negative.astype(int),
+            }
+        )
         summary.index.name = "construct"
-        return IndexResult(scores=scores, summary=summary, weights=weights, interval=f"t-interval of the mean index ({ci:.0%})",
-                           negative_weights=_negative_weights(weights, self._model))
+        return IndexResult(
+            scores=scores,
+            summary=summary,
+            weights=weights,
+            interval=f"t-interval of the mean index ({ci:.0%})",
+            negative_weights=_negative_weights(weights, self._model),
+        )
 
     # ----------------------------------------------------------------- assessment
     def vif(self) -> pd.DataFrame:
@@ -604,8 +720,9 @@ class PLSResult:
         """
         return pls_assess.f_squared(self)
 
-    def predict(self, folds: int = 10, repeats: int = 10, seed: int | None = 0, *, technique: str = "DA",
-                orderings=None) -> PredictResult:
+    def predict(
+        self, folds: int = 10, repeats: int = 10, seed: int | None = 0, *, technique: str = "DA", orderings=None
+    ) -> PredictResult:
         """PLSpredict (Q²predict, RMSE and MAE vs the LM benchmark); see :func:`csat_analysis.pls_assess.predict`.
 
         Parameters
@@ -618,13 +735,22 @@ class PLSResult:
         PredictResult
             Out-of-sample metrics per endogenous item.
         """
-        return pls_assess.predict(self, folds=folds, repeats=repeats, seed=seed, technique=technique,
-                                  orderings=orderings)
+        return pls_assess.predict(
+            self, folds=folds, repeats=repeats, seed=seed, technique=technique, orderings=orderings
+        )
 
     # ----------------------------------------------------------------- bootstrap
-    def bootstrap(self, n: int = 5000, seed: int = 0, ci: float = 0.95, *, scale: Any = (1, 10),
-                  sign_change: str = "construct", indices: np.ndarray | None = None,
-                  memory_bytes: float = 2**30) -> BootstrapResult:
+    def bootstrap(
+        self,
+        n: int = 5000,
+        seed: int = 0,
+        ci: float = 0.95,
+        *,
+        scale: Any = (1, 10),
+        sign_change: str = "construct",
+        indices: np.ndarray | None = None,
+        memory_bytes: float = 2**30,
+    ) -> BootstrapResult:
         """Bootstrap paths, loadings, weights and mean indices; see :func:`bootstrap`.
 
         Parameters
@@ -637,8 +763,16 @@ class PLSResult:
         BootstrapResult
             Resample statistics and percentile intervals.
         """
-        return bootstrap(self, n=n, seed=seed, ci=ci, scale=scale, sign_change=sign_change, indices=indices,
-                         memory_bytes=memory_bytes)
+        return bootstrap(
+            self,
+            n=n,
+            seed=seed,
+            ci=ci,
+            scale=scale,
+            sign_change=sign_change,
+            indices=indices,
+            memory_bytes=memory_bytes,
+        )
 
 
 def _scale_bounds(scale, items: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -659,7 +793,9 @@ def _index_weights(weights: np.ndarray, item_sd: np.ndarray) -> np.ndarray:
         return raw / raw.sum(axis=-2, keepdims=True)
 
 
-def _reliability(model: core.CompiledModel, item_cor: np.ndarray, weights: np.ndarray, loadings: np.ndarray) -> pd.DataFrame:
+def _reliability(
+    model: core.CompiledModel, item_cor: np.ndarray, weights: np.ndarray, loadings: np.ndarray
+) -> pd.DataFrame:
     rows = []
     for k, block in enumerate(model.blocks):
         size = len(block)
@@ -679,15 +815,20 @@ def _reliability(model: core.CompiledModel, item_cor: np.ndarray, weights: np.nd
             outer = np.outer(w, w)
             rho_a = (w @ w) ** 2 * (w @ off @ w) / (w @ (outer - np.diag(np.diag(outer))) @ w)
         rows.append((alpha, rho_c, ave, rho_a))
-    frame = pd.DataFrame(rows, index=pd.Index(model.constructs, name="construct"), columns=["alpha", "rhoC", "AVE", "rhoA"])
+    frame = pd.DataFrame(
+        rows, index=pd.Index(model.constructs, name="construct"), columns=["alpha", "rhoC", "AVE", "rhoA"]
+    )
     return frame
 
 
 def _negative_weights(index_weights: pd.DataFrame, model: core.CompiledModel) -> pd.DataFrame:
     """Tidy list ``item``, ``construct``, ``weight`` of the negative index weights."""
-    rows = [(item, construct, float(index_weights.loc[item, construct]))
-            for construct, block in zip(model.constructs, model.blocks)
-            for item in [model.items[j] for j in block] if index_weights.loc[item, construct] < 0]
+    rows = [
+        (item, construct, float(index_weights.loc[item, construct]))
+        for construct, block in zip(model.constructs, model.blocks)
+        for item in [model.items[j] for j in block]
+        if index_weights.loc[item, construct] < 0
+    ]
     return pd.DataFrame(rows, columns=["item", "construct", "weight"])
 
 
@@ -735,17 +876,36 @@ class PLSSummary:
     loadings: pd.DataFrame
     htmt: pd.DataFrame
     #: ``item``, ``construct``, ``weight`` of every negative ACSI index weight (empty: none)
-    negative_index_weights: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["item", "construct", "weight"]))
+    negative_index_weights: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["item", "construct", "weight"])
+    )
 
     def __str__(self) -> str:
         head = ", ".join(f"{k}={v}" for k, v in self.info.items())
-        parts = [f"PLS path model ({head})", "", "Paths", self.paths.round(3).to_string(index=False), "",
-                 "R²", self.r2.round(3).to_string(), "", "Reliability", self.reliability.round(3).to_string(), "",
-                 "Loadings and weights", self.loadings.round(3).to_string(index=False), "",
-                 "HTMT", self.htmt.round(3).to_string(na_rep="")]
+        parts = [
+            f"PLS path model ({head})",
+            "",
+            "Paths",
+            self.paths.round(3).to_string(index=False),
+            "",
+            "R²",
+            self.r2.round(3).to_string(),
+            "",
+            "Reliability",
+            self.reliability.round(3).to_string(),
+            "",
+            "Loadings and weights",
+            self.loadings.round(3).to_string(index=False),
+            "",
+            "HTMT",
+            self.htmt.round(3).to_string(na_rep=""),
+        ]
         if len(self.negative_index_weights):
-            parts += ["", "Negative index weights (they pull the 0-100 index down)",
-                      self.negative_index_weights.round(3).to_string(index=False)]
+            parts += [
+                "",
+                "Negative index weights (they pull the 0-100 index down)",
+                self.negative_index_weights.round(3).to_string(index=False),
+            ]
         return "\n".join(parts)
 
     __repr__ = __str__
@@ -780,7 +940,9 @@ class IndexResult:
     summary: pd.DataFrame
     weights: pd.DataFrame
     interval: str
-    negative_weights: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["item", "construct", "weight"]))
+    negative_weights: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["item", "construct", "weight"])
+    )
 
 
 @dataclass
@@ -861,11 +1023,18 @@ class BootstrapResult:
         str
             The report text.
         """
-        return "\n".join([
-            f"Bootstrap: {self.n_resamples} resamples ({self.n_failed} failed), {self.ci:.0%} percentile intervals",
-            self.paths.round(3).to_string(index=False), "", "HTMT",
-            self.htmt().round(3).to_string(index=False), "", "Specific indirect effects",
-            self.indirect_effects().round(3).to_string(index=False)])
+        return "\n".join(
+            [
+                f"Bootstrap: {self.n_resamples} resamples ({self.n_failed} failed), {self.ci:.0%} percentile intervals",
+                self.paths.round(3).to_string(index=False),
+                "",
+                "HTMT",
+                self.htmt().round(3).to_string(index=False),
+                "",
+                "Specific indirect effects",
+                self.indirect_effects().round(3).to_string(index=False),
+            ]
+        )
 
     def _kind(self, kind: str) -> pd.DataFrame:
         return self.table[self.table["kind"] == kind].reset_index(drop=True)
@@ -894,9 +1063,17 @@ class BootstrapResult:
 # --------------------------------------------------------------------------- bootstrap
 
 
-def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float = 0.95, *, scale: Any = (1, 10),
-              sign_change: str = "construct", indices: np.ndarray | None = None,
-              memory_bytes: float = 2**30) -> BootstrapResult:
+def bootstrap(
+    result: PLSResult,
+    n: int = 5000,
+    seed: int | None = 0,
+    ci: float = 0.95,
+    *,
+    scale: Any = (1, 10),
+    sign_change: str = "construct",
+    indices: np.ndarray | None = None,
+    memory_bytes: float = 2**30,
+) -> BootstrapResult:
     """Bootstrap a fitted model: all resamples estimated together in batched NumPy.
 
     Respondents (the rows given to :func:`estimate`, including incomplete ones) are
@@ -988,14 +1165,24 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
     rng = np.random.default_rng(seed)
     batch = core.chunk_size(n_rows, design.products.shape[1], memory_bytes)
 
-    collected: dict[str, list[np.ndarray]] = {"paths": [], "loadings": [], "weights": [], "index": [], "htmt": [],
-                                              "ok": [], "conv": [], "flips": []}
+    collected: dict[str, list[np.ndarray]] = {
+        "paths": [],
+        "loadings": [],
+        "weights": [],
+        "index": [],
+        "htmt": [],
+        "ok": [],
+        "conv": [],
+        "flips": [],
+    }
     for start in range(0, n, batch):
         size = min(batch, n - start)
-        chunk = indices[start:start + size] if indices is not None else rng.integers(0, n_rows, size=(size, n_rows))
+        chunk = indices[start : start + size] if indices is not None else rng.integers(0, n_rows, size=(size, n_rows))
         counts = core.resample_counts(chunk, n_rows)[:, rows_used]
         moments = core.resample_moments(design, counts, impute_mean=impute)
-        fit = core.fit_correlations(model, moments.cor, max_iter=result.settings["max_iter"], tol=result.settings["tol"])
+        fit = core.fit_correlations(
+            model, moments.cor, max_iter=result.settings["max_iter"], tol=result.settings["tol"]
+        )
         ok = ~(fit.singular | moments.degenerate | (moments.n < 3))
         weights, loadings, paths = fit.weights, fit.loadings, fit.paths
         flips = np.zeros((size, len(model.constructs)), dtype=bool)
@@ -1018,16 +1205,27 @@ def bootstrap(result: PLSResult, n: int = 5000, seed: int | None = 0, ci: float 
         collected["flips"].append(flips.any(axis=1) & ok)
 
     ok = np.concatenate(collected["ok"])
-    draws = {key: np.concatenate(collected[key])[ok] for key in ("paths", "loadings", "weights", "index", "htmt")
-             if collected[key]}
+    draws = {
+        key: np.concatenate(collected[key])[ok]
+        for key in ("paths", "loadings", "weights", "index", "htmt")
+        if collected[key]
+    }
     if ok.sum() < 2:
         raise ModelSpecError(f"only {int(ok.sum())} of {n} resamples could be estimated")
     table = _boot_table(result, draws, ci, scale)
-    return BootstrapResult(table=table, n_resamples=int(ok.sum()), n_failed=int((~ok).sum()),
-                           n_nonconverged=int((~np.concatenate(collected["conv"])[ok]).sum()),
-                           n_sign_changes=int(np.concatenate(collected["flips"]).sum()),
-                           seed=seed if indices is None else None, ci=ci, draws=draws, model=model,
-                           original_paths=result.paths.to_numpy(), original_htmt=result.htmt.to_numpy())
+    return BootstrapResult(
+        table=table,
+        n_resamples=int(ok.sum()),
+        n_failed=int((~ok).sum()),
+        n_nonconverged=int((~np.concatenate(collected["conv"])[ok]).sum()),
+        n_sign_changes=int(np.concatenate(collected["flips"]).sum()),
+        seed=seed if indices is None else None,
+        ci=ci,
+        draws=draws,
+        model=model,
+        original_paths=result.paths.to_numpy(),
+        original_htmt=result.htmt.to_numpy(),
+    )
 
 
 def _boot_table(result: PLSResult, draws: dict, ci: float, scale) -> pd.DataFrame:
@@ -1042,15 +1240,45 @@ def _boot_table(result: PLSResult, draws: dict, ci: float, scale) -> pd.DataFram
         se = np.where(se < 1e-12 * np.maximum(1.0, np.abs(original)), 0.0, se)
         with np.errstate(all="ignore"):
             t = np.where(se > 0, original / se, np.nan)
-        blocks.append(pd.DataFrame({"kind": kind, "source": sources, "target": targets, "original": original,
-                                    "mean": samples.mean(axis=0), "se": se, "t": t,
-                                    "low": quantiles[0], "high": quantiles[1]}))
+        blocks.append(
+            pd.DataFrame(
+                {
+                    "kind": kind,
+                    "source": sources,
+                    "target": targets,
+                    "original": original,
+                    "mean": samples.mean(axis=0),
+                    "se": se,
+                    "t": t,
+                    "low": quantiles[0],
+                    "high": quantiles[1],
+                }
+            )
+        )
 
     s, t = np.nonzero(model.paths)
-    add("path", result.paths.to_numpy()[s, t], draws["paths"][:, s, t], [constructs[i] for i in s], [constructs[i] for i in t])
+    add(
+        "path",
+        result.paths.to_numpy()[s, t],
+        draws["paths"][:, s, t],
+        [constructs[i] for i in s],
+        [constructs[i] for i in t],
+    )
     j, k = np.nonzero(model.mask)
-    add("loading", result.loadings.to_numpy()[j, k], draws["loadings"][:, j, k], [items[i] for i in j], [constructs[i] for i in k])
-    add("weight", result.weights.to_numpy()[j, k], draws["weights"][:, j, k], [items[i] for i in j], [constructs[i] for i in k])
+    add(
+        "loading",
+        result.loadings.to_numpy()[j, k],
+        draws["loadings"][:, j, k],
+        [items[i] for i in j],
+        [constructs[i] for i in k],
+    )
+    add(
+        "weight",
+        result.weights.to_numpy()[j, k],
+        draws["weights"][:, j, k],
+        [items[i] for i in j],
+        [constructs[i] for i in k],
+    )
     if scale is not None:
         original = result.index(scale).summary["index"].to_numpy()
         add("index", original, draws["index"], list(constructs), ["index"] * len(constructs))

@@ -145,11 +145,17 @@ def f_squared(result) -> pd.DataFrame:
         without_r2 = 0.0
         if any(t == target for _, t in reduced):
             connected = {c for p in reduced for c in p}
-            fit = pls.estimate(frame, {c: items for c, items in measurement.items() if c in connected}, reduced,
-                               modes={c: m for c, m in modes.items() if c in connected},
-                               scheme=result.settings["scheme"], missing=result.settings["missing"],
-                               max_iter=result.settings["max_iter"], tol=result.settings["tol"],
-                               on_nonconvergence="warn")
+            fit = pls.estimate(
+                frame,
+                {c: items for c, items in measurement.items() if c in connected},
+                reduced,
+                modes={c: m for c, m in modes.items() if c in connected},
+                scheme=result.settings["scheme"],
+                missing=result.settings["missing"],
+                max_iter=result.settings["max_iter"],
+                tol=result.settings["tol"],
+                on_nonconvergence="warn",
+            )
             without_r2 = float(fit.r2[target])
         f2 = (with_r2 - without_r2) / (1 - with_r2)
         rows.append({"source": source, "target": target, "f2": f2, "effect": _cohen_label(f2)})
@@ -205,13 +211,24 @@ def htmt_table(boot) -> pd.DataFrame:
     a, b = np.triu_indices(len(constructs), 1)
     samples = boot.draws["htmt"][:, a, b]
     low, high = np.quantile(samples, [(1 - boot.ci) / 2, (1 + boot.ci) / 2], axis=0)
-    table = pd.DataFrame({"construct_a": [constructs[i] for i in a], "construct_b": [constructs[j] for j in b],
-                          "htmt": boot.original_htmt[a, b], "mean": samples.mean(axis=0),
-                          "se": samples.std(axis=0, ddof=1), "low": low, "high": high})
+    table = pd.DataFrame(
+        {
+            "construct_a": [constructs[i] for i in a],
+            "construct_b": [constructs[j] for j in b],
+            "htmt": boot.original_htmt[a, b],
+            "mean": samples.mean(axis=0),
+            "se": samples.std(axis=0, ddof=1),
+            "low": low,
+            "high": high,
+        }
+    )
     table["discriminant_085"] = (table["high"] < HTMT_CONSERVATIVE) & (table["htmt"] < HTMT_CONSERVATIVE)
     table["discriminant_090"] = (table["high"] < HTMT_LIBERAL) & (table["htmt"] < HTMT_LIBERAL)
-    table["verdict"] = np.where(table["discriminant_085"], "established",
-                                np.where(table["discriminant_090"], "established (liberal 0.90 only)", "NOT established"))
+    table["verdict"] = np.where(
+        table["discriminant_085"],
+        "established",
+        np.where(table["discriminant_090"], "established (liberal 0.90 only)", "NOT established"),
+    )
     return table
 
 
@@ -260,12 +277,23 @@ def indirect_effects(boot, *, ci: float | None = None) -> pd.DataFrame:
         low, high = np.quantile(samples, [(1 - ci) / 2, (1 + ci) / 2])
         se = samples.std(ddof=1)
         names = [model.constructs[c] for c in chain]
-        rows.append({"source": names[0], "target": names[-1], "through": " -> ".join(names[1:-1]),
-                     "effect": effect, "mean": samples.mean(), "se": se,
-                     "statistic": effect / se if se > 0 else np.nan, "low": low, "high": high,
-                     "significant": bool(low > 0 or high < 0)})
-    return pd.DataFrame(rows, columns=["source", "target", "through", "effect", "mean", "se", "statistic", "low",
-                                       "high", "significant"])
+        rows.append(
+            {
+                "source": names[0],
+                "target": names[-1],
+                "through": " -> ".join(names[1:-1]),
+                "effect": effect,
+                "mean": samples.mean(),
+                "se": se,
+                "statistic": effect / se if se > 0 else np.nan,
+                "low": low,
+                "high": high,
+                "significant": bool(low > 0 or high < 0),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["source", "target", "through", "effect", "mean", "se", "statistic", "low", "high", "significant"]
+    )
 
 
 # --------------------------------------------------------------------------- PLSpredict
@@ -324,10 +352,13 @@ class PredictResult:
         str
             The report text.
         """
-        return "\n".join([
-            f"PLSpredict ({self.repeats} x {self.folds}-fold, {self.technique} technique): "
-            f"predictive power {self.predictive_power}",
-            self.table.round(4).to_string(index=False)])
+        return "\n".join(
+            [
+                f"PLSpredict ({self.repeats} x {self.folds}-fold, {self.technique} technique): "
+                f"predictive power {self.predictive_power}",
+                self.table.round(4).to_string(index=False),
+            ]
+        )
 
     __str__ = summary
 
@@ -342,8 +373,15 @@ def _regression_on_moments(cor, sd, mean, predictors, targets):
     return slopes, intercepts
 
 
-def predict(result, folds: int = 10, repeats: int = 10, seed: int | None = 0, *, technique: str = "DA",
-            orderings: Sequence[Sequence[int]] | None = None) -> PredictResult:
+def predict(
+    result,
+    folds: int = 10,
+    repeats: int = 10,
+    seed: int | None = 0,
+    *,
+    technique: str = "DA",
+    orderings: Sequence[Sequence[int]] | None = None,
+) -> PredictResult:
     """PLSpredict: repeated k-fold out-of-sample predictions of the endogenous items.
 
     Each repetition shuffles the respondents and cuts them into ``folds`` contiguous
@@ -429,7 +467,9 @@ def predict(result, folds: int = 10, repeats: int = 10, seed: int | None = 0, *,
     items = np.concatenate([model.blocks[k] for k in endogenous])
     owner = np.concatenate([[k] * len(model.blocks[k]) for k in endogenous])
     loadings = fit.loadings[:, items, owner]  # (B, items)
-    pls_items = predicted[:, :, owner] * loadings[:, None, :] * moments.sd[:, None, items] + moments.mean[:, None, items]
+    pls_items = (
+        predicted[:, :, owner] * loadings[:, None, :] * moments.sd[:, None, items] + moments.mean[:, None, items]
+    )
     lm_items = np.empty_like(pls_items)
     for k in endogenous:
         sources = np.flatnonzero(model.paths[:, k]) if technique == "DA" else np.array(exogenous)
@@ -449,20 +489,36 @@ def predict(result, folds: int = 10, repeats: int = 10, seed: int | None = 0, *,
     sse, sae = pooled(pls_items)
     sse_lm, sae_lm = pooled(lm_items)
     sse_naive, _ = pooled(naive)
-    table = pd.DataFrame({
-        "construct": [model.constructs[k] for k in owner], "item": [model.items[j] for j in items],
-        "q2_predict": 1 - sse / sse_naive, "rmse": np.sqrt(sse / count), "mae": sae / count,
-        "rmse_lm": np.sqrt(sse_lm / count), "mae_lm": sae_lm / count, "n": n})
+    table = pd.DataFrame(
+        {
+            "construct": [model.constructs[k] for k in owner],
+            "item": [model.items[j] for j in items],
+            "q2_predict": 1 - sse / sse_naive,
+            "rmse": np.sqrt(sse / count),
+            "mae": sae / count,
+            "rmse_lm": np.sqrt(sse_lm / count),
+            "mae_lm": sae_lm / count,
+            "n": n,
+        }
+    )
     table["pls_beats_lm"] = table["rmse"] < table["rmse_lm"]
     share = table["pls_beats_lm"].mean()
-    power = ("none" if (table["q2_predict"] <= 0).any() or share == 0 else
-             "high" if share == 1 else "medium" if share >= 0.5 else "low")
+    power = (
+        "none"
+        if (table["q2_predict"] <= 0).any() or share == 0
+        else "high"
+        if share == 1
+        else "medium"
+        if share >= 0.5
+        else "low"
+    )
     per_repeat = np.zeros((repeats, n, len(items)))
     for r in range(repeats):
         block = slice(r * folds, (r + 1) * folds)
         per_repeat[r] = np.sum(np.where(test[block, :, None], pls_items[block], 0.0), axis=0)
-    return PredictResult(table=table, folds=folds, repeats=repeats, technique=technique,
-                         predictive_power=power, predictions=per_repeat)
+    return PredictResult(
+        table=table, folds=folds, repeats=repeats, technique=technique, predictive_power=power, predictions=per_repeat
+    )
 
 
 # --------------------------------------------------------------------------- multi-group analysis
@@ -526,11 +582,14 @@ class MGAResult:
         """
         shown = self.table.copy()
         shown["p_value"] = [("< 0.001" if p < 0.001 else f"{p:.3f}") for p in shown["p_value"]]
-        return "\n".join([
-            f"Permutation multi-group analysis (Chin and Dibbern 2010), {self.comparisons} comparisons, "
-            f"{max(self.n_permutations.values())} permutations each",
-            "Group sizes: " + ", ".join(f"{k}={v}" for k, v in self.groups.items()),
-            shown.round(4).to_string(index=False)])
+        return "\n".join(
+            [
+                f"Permutation multi-group analysis (Chin and Dibbern 2010), {self.comparisons} comparisons, "
+                f"{max(self.n_permutations.values())} permutations each",
+                "Group sizes: " + ", ".join(f"{k}={v}" for k, v in self.groups.items()),
+                shown.round(4).to_string(index=False),
+            ]
+        )
 
     __str__ = summary
 
@@ -542,10 +601,22 @@ def _align(weights, reference, paths):
     return paths * sign[:, :, None] * sign[:, None, :]
 
 
-def mga(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str, str]], by: str, *,
-        n: int = 5000, seed: int | None = 0, comparisons: str = "pairwise", modes: Mapping | None = None,
-        scheme: str = "path", missing: str = "mean", max_iter: int = 300, tol: float = 1e-7,
-        memory_bytes: float = 2**30) -> MGAResult:
+def mga(
+    data: pd.DataFrame,
+    measurement: Mapping,
+    structural: Sequence[tuple[str, str]],
+    by: str,
+    *,
+    n: int = 5000,
+    seed: int | None = 0,
+    comparisons: str = "pairwise",
+    modes: Mapping | None = None,
+    scheme: str = "path",
+    missing: str = "mean",
+    max_iter: int = 300,
+    tol: float = 1e-7,
+    memory_bytes: float = 2**30,
+) -> MGAResult:
     """Permutation test of path differences between groups (Chin and Dibbern 2010).
 
     For each comparison the two groups' models are estimated separately (as
@@ -608,8 +679,9 @@ def mga(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str
         raise ParameterError(f"n must be at least 1 permutation, got {n}")
     check_columns(data, by, parameter="by")
     usable = data[data[by].notna()]
-    pooled_fit = pls.estimate(usable, measurement, structural, modes=modes, scheme=scheme, missing=missing,
-                              max_iter=max_iter, tol=tol)
+    pooled_fit = pls.estimate(
+        usable, measurement, structural, modes=modes, scheme=scheme, missing=missing, max_iter=max_iter, tol=tol
+    )
     model = pooled_fit._model
     raw = pooled_fit._raw_values
     labels = usable[by].to_numpy()[~np.isnan(raw).any(axis=1)] if missing == "drop" else usable[by].to_numpy()
@@ -638,7 +710,7 @@ def mga(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str
         name_a = group_a[0]
         name_b = group_b[0] if len(group_b) == 1 else "rest"
 
-        def fit_groups(membership):
+        def fit_groups(membership, design=design):
             out = []
             for counts in (membership, 1.0 - membership):
                 moments = core.resample_moments(design, counts, impute_mean=(missing == "mean"))
@@ -649,8 +721,10 @@ def mga(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str
 
         observed, path_a, path_b, ok = fit_groups(in_a[None, :].astype(float))
         if not ok[0]:
-            raise ModelSpecError(f"mga: the model cannot be estimated within group {name_a!r} or {name_b!r} "
-                                 "(a constant item or a singular system)")
+            raise ModelSpecError(
+                f"mga: the model cannot be estimated within group {name_a!r} or {name_b!r} "
+                "(a constant item or a singular system)"
+            )
         batch = core.chunk_size(m, design.products.shape[1], memory_bytes / 2)
         differences = []
         for start in range(0, n, batch):
@@ -663,10 +737,28 @@ def mga(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str
         exceed = np.sum(np.abs(permuted) >= np.abs(observed_paths) - 1e-12, axis=0)
         key = f"{name_a} vs {name_b}"
         n_used[key], n_failed[key], draws[key] = len(permuted), n - len(permuted), permuted
-        tables.append(pd.DataFrame({
-            "group_a": name_a, "group_b": name_b,
-            "source": [model.constructs[i] for i in s], "target": [model.constructs[i] for i in t],
-            "path_a": path_a[0, s, t], "path_b": path_b[0, s, t], "difference": observed_paths,
-            "p_value": (1 + exceed) / (1 + len(permuted)), "n_a": size_a, "n_b": m - size_a}))
-    return MGAResult(table=pd.concat(tables, ignore_index=True), groups=levels.rename("n"), n_permutations=n_used,
-                     n_failed=n_failed, comparisons=comparisons, seed=seed, draws=draws)
+        tables.append(
+            pd.DataFrame(
+                {
+                    "group_a": name_a,
+                    "group_b": name_b,
+                    "source": [model.constructs[i] for i in s],
+                    "target": [model.constructs[i] for i in t],
+                    "path_a": path_a[0, s, t],
+                    "path_b": path_b[0, s, t],
+                    "difference": observed_paths,
+                    "p_value": (1 + exceed) / (1 + len(permuted)),
+                    "n_a": size_a,
+                    "n_b": m - size_a,
+                }
+            )
+        )
+    return MGAResult(
+        table=pd.concat(tables, ignore_index=True),
+        groups=levels.rename("n"),
+        n_permutations=n_used,
+        n_failed=n_failed,
+        comparisons=comparisons,
+        seed=seed,
+        draws=draws,
+    )

@@ -69,8 +69,9 @@ def fit_logit(formula: str, data: pd.DataFrame):
             fit = smf.logit(formula, data=data).fit(disp=False)
     except (np.linalg.LinAlgError, ValueError) as error:
         raise ModelSpecError(f"the logistic model {formula!r} cannot be estimated: {error}") from error
-    separation = [w for w in caught
-                  if "separation" in type(w.message).__name__.lower() or "separation" in str(w.message).lower()]
+    separation = [
+        w for w in caught if "separation" in type(w.message).__name__.lower() or "separation" in str(w.message).lower()
+    ]
     if separation or not fit.mle_retvals.get("converged", True) or not np.isfinite(fit.bse).all():
         reason = f" ({separation[0].message})" if separation else ""
         raise ModelSpecError(
@@ -105,15 +106,17 @@ def odds_ratio_table(fit, ci: float = 0.95) -> pd.DataFrame:
     """
     z = critical_z(ci)
     coef, se = fit.params.to_numpy(dtype=float), fit.bse.to_numpy(dtype=float)
-    table = pd.DataFrame({
-        "term": fit.params.index,
-        "coef": coef,
-        "se": se,
-        "odds_ratio": np.exp(coef),
-        "low": np.exp(coef - z * se),
-        "high": np.exp(coef + z * se),
-        "p_value": fit.pvalues.to_numpy(dtype=float),
-    })
+    table = pd.DataFrame(
+        {
+            "term": fit.params.index,
+            "coef": coef,
+            "se": se,
+            "odds_ratio": np.exp(coef),
+            "low": np.exp(coef - z * se),
+            "high": np.exp(coef + z * se),
+            "p_value": fit.pvalues.to_numpy(dtype=float),
+        }
+    )
     return table[table["term"] != "Intercept"].reset_index(drop=True)
 
 
@@ -157,8 +160,14 @@ def _term(column: str, values: pd.Series, reference: Mapping[str, object]) -> st
     return f'Q("{column}")' if numeric else f'C(Q("{column}"))'
 
 
-def logistic(data: pd.DataFrame, outcome: str, covariates: Sequence[str], *,
-             reference: Mapping[str, object] | None = None, ci: float = 0.95) -> LogisticResult:
+def logistic(
+    data: pd.DataFrame,
+    outcome: str,
+    covariates: Sequence[str],
+    *,
+    reference: Mapping[str, object] | None = None,
+    ci: float = 0.95,
+) -> LogisticResult:
     """Logistic regression of a True/False (0/1) ``outcome`` on ``covariates``, as odds ratios.
 
     Numeric covariates enter linearly; booleans, text and categoricals as dummies

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -34,8 +35,17 @@ import pandas as pd
 
 from .errors import CsatError
 
-__all__ = ["RESULTS_FILE", "RESULTS_MIME", "Recorder", "in_kernel", "jsonable", "read_results", "results_from_notebook",
-           "results_from_outputs", "styled_table"]
+__all__ = [
+    "RESULTS_FILE",
+    "RESULTS_MIME",
+    "Recorder",
+    "in_kernel",
+    "jsonable",
+    "read_results",
+    "results_from_notebook",
+    "results_from_outputs",
+    "styled_table",
+]
 
 #: column names shown as p-values ("<0.001" below 0.001)
 P_VALUE_COLUMNS = ("p_value", "pvalue", "p")
@@ -118,8 +128,11 @@ def results_from_outputs(outputs: Iterable[Mapping]) -> dict[str, Any]:
     """
     results: dict[str, Any] = {}
     for output in outputs:
-        payload = output.get("data", {}).get(RESULTS_MIME) if output.get("output_type") in (
-            "display_data", "execute_result", "update_display_data") else None
+        payload = (
+            output.get("data", {}).get(RESULTS_MIME)
+            if output.get("output_type") in ("display_data", "execute_result", "update_display_data")
+            else None
+        )
         if isinstance(payload, str):  # nbformat may store JSON MIME bundles as text
             payload = json.loads(payload)
         if isinstance(payload, Mapping):
@@ -144,8 +157,12 @@ def results_from_notebook(notebook: Mapping) -> dict[str, Any]:
     --------
     read_results : The results of a run folder.
     """
-    outputs = (output for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"
-               for output in cell.get("outputs", []))
+    outputs = (
+        output
+        for cell in notebook.get("cells", [])
+        if cell.get("cell_type") == "code"
+        for output in cell.get("outputs", [])
+    )
     return results_from_outputs(outputs)
 
 
@@ -207,10 +224,12 @@ def read_results(path: str | os.PathLike) -> dict[str, Any]:
 
 def _cell(format_value, na: str):
     """A Styler formatter: ``na`` for a missing value, else the formatter's text, HTML-escaped."""
+
     def formatter(value: Any) -> str:
         if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
             return html.escape(na)
         return html.escape(format_value(value))
+
     return formatter
 
 
@@ -221,6 +240,18 @@ def _p_value_text(value: Any) -> str:
         return formatting.p_value(value)
     except (ValueError, TypeError):  # not a p-value after all (a label): shown as it is
         return str(value)
+
+
+def _percent_text(value: Any, decimals: int) -> str:
+    from . import formatting
+
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return formatting.percent(float(value), decimals)
+    return str(value)
+
+
+def _text(value: Any, digits: int) -> str:
+    return _number_text(value, digits) if isinstance(value, (float, np.floating)) else str(value)
 
 
 def _yes_no(value: Any) -> str:
@@ -239,10 +270,18 @@ def _number_text(value: Any, places: int) -> str:
     return str(value)
 
 
-def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | None = None, *,
-                 labels: Mapping[str, str] | None = None, percent: Sequence[str] = (), digits: int = 3,
-                 na_rep: str = "–", missing_labels: Mapping[str, str] | None = None,
-                 percent_decimals: int = 1):
+def styled_table(
+    table: pd.DataFrame,
+    caption: str | None = None,
+    source: str | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    percent: Sequence[str] = (),
+    digits: int = 3,
+    na_rep: str = "–",
+    missing_labels: Mapping[str, str] | None = None,
+    percent_decimals: int = 1,
+):
     """A table as a report shows it: readable headers, plain numbers, caption and data source.
 
     Every study notebook displays its tables through this one function, so they look
@@ -292,7 +331,6 @@ def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | 
     >>> ">0.000<" in html_text and "-0.000" not in html_text
     True
     """
-    from . import formatting
 
     labels = dict(labels or {})
     missing_labels = dict(missing_labels or {})
@@ -303,9 +341,7 @@ def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | 
         values = table[column]
         missing = missing_labels.get(column, na_rep)
         if column in percent:
-            text = lambda v: (formatting.percent(float(v), percent_decimals)  # noqa: E731
-                              if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-                              else str(v))
+            text = functools.partial(_percent_text, decimals=percent_decimals)
         elif column in P_VALUE_COLUMNS:
             text = _p_value_text
         elif pd.api.types.is_bool_dtype(values):
@@ -313,12 +349,14 @@ def styled_table(table: pd.DataFrame, caption: str | None = None, source: str | 
         elif pd.api.types.is_numeric_dtype(values):
             numbers = values.to_numpy(dtype=float)
             whole = bool(np.all(np.isnan(numbers) | (numbers % 1 == 0)))
-            text = lambda v, places=0 if whole else digits: _number_text(v, places)  # noqa: E731
+            text = functools.partial(_number_text, places=0 if whole else digits)
         else:
-            text = lambda v: _number_text(v, digits) if isinstance(v, (float, np.floating)) else str(v)  # noqa: E731
+            text = functools.partial(_text, digits=digits)
         formats[headers[column]] = _cell(text, missing)
     lines = [html.escape(caption)] if caption else []
     if source:
-        lines.append(f"<small>{html.escape(source)}</small>" if caption else f"<small>Source: {html.escape(source)}</small>")
+        lines.append(
+            f"<small>{html.escape(source)}</small>" if caption else f"<small>Source: {html.escape(source)}</small>"
+        )
     styler = shown.style.format(formats).hide(axis="index")
     return styler.set_caption("<br>".join(lines)) if lines else styler

@@ -72,7 +72,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -131,8 +131,11 @@ FILE_PARAMETERS = ("dataset", "schema", "survey")
 #: values of ``dataset`` that are not files
 SIMULATED_DATASET = "simulated"
 #: parameter names that look like an output location (the runner owns every output)
-_OUTPUT_NAME = re.compile(r"(^|_)(output|outputs|out|results?|report|save|export)(_(path|file|dir|folder))?$"
-                          r"|^(output|out|save|export|write)_", re.I)
+_OUTPUT_NAME = re.compile(
+    r"(^|_)(output|outputs|out|results?|report|save|export)(_(path|file|dir|folder))?$"
+    r"|^(output|out|save|export|write)_",
+    re.I,
+)
 
 
 # --------------------------------------------------------------------------- specs
@@ -384,8 +387,9 @@ def _load_study(entry: Any, source: Path, position: int) -> Study:
     headline = entry.get("headline") or []
     if not (isinstance(headline, list) and all(isinstance(item, str) for item in headline)):
         raise StudyError(f"{where}: key 'headline' must be a list of recorded result names")
-    return Study(name, notebook.resolve(), source, runs, description if isinstance(description, str) else "",
-                 tuple(headline))
+    return Study(
+        name, notebook.resolve(), source, runs, description if isinstance(description, str) else "", tuple(headline)
+    )
 
 
 def _expand_runs(entry: dict, where: str) -> list[dict[str, Any]]:
@@ -428,9 +432,7 @@ def _check_parameters(parameters: dict, declared: dict[str, Any], notebook: Path
             )
         if key not in declared:
             valid = ", ".join(declared) or "(none)"
-            raise StudyError(
-                f"{where}: key '{key}' is not a parameter of {notebook.name}; valid parameters: {valid}"
-            )
+            raise StudyError(f"{where}: key '{key}' is not a parameter of {notebook.name}; valid parameters: {valid}")
         _check_json_value(value, f"{where}: key '{key}'")
         expected = _expected_type(declared[key])
         if expected is not None and not _matches(value, expected):
@@ -488,9 +490,7 @@ def _check_json_value(value: Any, where: str) -> None:
                     raise StudyError(f"{where}: mapping keys must be strings, got {key!r}")
                 stack.append(member)
             continue
-        raise StudyError(
-            f"{where}: YAML gave a {type(item).__name__} ({item!r}); quote it to pass a string"
-        )
+        raise StudyError(f"{where}: YAML gave a {type(item).__name__} ({item!r}); quote it to pass a string")
     if isinstance(value, (str, list, dict)):
         size = len(_canonical(value))
         if size > MAX_PARAMETER_CHARS:
@@ -536,7 +536,9 @@ def _resolve_paths(parameters: dict[str, Any], base: Path, where: str) -> dict[s
     for key, value in parameters.items():
         if not isinstance(value, str) or not value or "\0" in value:
             continue
-        required = key in FILE_PARAMETERS and not (key == "dataset" and (value in bundled or value == SIMULATED_DATASET))
+        required = key in FILE_PARAMETERS and not (
+            key == "dataset" and (value in bundled or value == SIMULATED_DATASET)
+        )
         if not required and not ("/" in value or os.sep in value or Path(value).suffix):
             continue  # a label such as "north" is not a file name, even if such a file exists
         candidate = Path(os.path.abspath(base / Path(value).expanduser()))
@@ -603,8 +605,7 @@ def _run_ids(runs: list[dict[str, Any]]) -> list[str]:
     for run_id, run in zip(readable, runs):
         counts.setdefault(run_id, set()).add(_canonical(run))
     return [
-        f"{run_id}-{_short_hash(run)}" if len(counts[run_id]) > 1 else run_id
-        for run_id, run in zip(readable, runs)
+        f"{run_id}-{_short_hash(run)}" if len(counts[run_id]) > 1 else run_id for run_id, run in zip(readable, runs)
     ]
 
 
@@ -644,8 +645,20 @@ def _package_digest(package: Path | None = None) -> str:
 
 
 #: runtime dependencies when the distribution metadata cannot be read (a source checkout)
-_FALLBACK_DEPENDENCIES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill",
-                          "nbconvert", "nbformat", "ipykernel", "pyyaml", "tqdm")
+_FALLBACK_DEPENDENCIES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "pyyaml",
+    "tqdm",
+)
 
 
 @functools.cache
@@ -744,8 +757,9 @@ def run_inputs(run: Run, *, show_code: bool = False, no_input: bool | None = Non
     }
 
 
-def fingerprint(run: Run, *, show_code: bool = False, no_input: bool | None = None,
-                inputs: dict[str, Any] | None = None) -> str:
+def fingerprint(
+    run: Run, *, show_code: bool = False, no_input: bool | None = None, inputs: dict[str, Any] | None = None
+) -> str:
     """SHA-256 of :func:`run_inputs`: equal fingerprints mean an equal report.
 
     Parameters
@@ -798,8 +812,11 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     if old.get("notebook") != new["notebook"]:
         reasons.append("the notebook changed")
     old_parameters, new_parameters = old.get("parameters") or {}, new["parameters"]
-    changed = sorted(k for k in set(old_parameters) | set(new_parameters)
-                     if _canonical(old_parameters.get(k)) != _canonical(new_parameters.get(k)))
+    changed = sorted(
+        k
+        for k in set(old_parameters) | set(new_parameters)
+        if _canonical(old_parameters.get(k)) != _canonical(new_parameters.get(k))
+    )
     if changed:
         reasons.append("parameters changed: " + ", ".join(changed))
     old_files, new_files = old.get("files") or {}, new["files"]
@@ -816,8 +833,11 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     if old.get("package") != new["package"]:
         reasons.append("the csat_analysis source changed")
     old_versions, new_versions = old.get("dependencies") or {}, new["dependencies"]
-    updated = [f"{name} {old_versions.get(name, 'none')} -> {version}" for name, version in new_versions.items()
-               if old_versions.get(name) != version]
+    updated = [
+        f"{name} {old_versions.get(name, 'none')} -> {version}"
+        for name, version in new_versions.items()
+        if old_versions.get(name) != version
+    ]
     if updated:
         reasons.append("dependencies changed: " + ", ".join(updated))
     # reports made before reader reports were the default recorded "no_input" (False: code shown)
@@ -827,8 +847,9 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return reasons
 
 
-def explain_state(run: Run, reports_dir: str | os.PathLike = "reports", *, show_code: bool = False,
-                  no_input: bool | None = None) -> RunState:
+def explain_state(
+    run: Run, reports_dir: str | os.PathLike = "reports", *, show_code: bool = False, no_input: bool | None = None
+) -> RunState:
     """Where a run stands, with the reasons a report is not up to date.
 
     ``done``: a successful report exists whose inputs (see :func:`run_inputs`) all
@@ -884,8 +905,9 @@ def _bundled_names(run: Run) -> list[str]:
     return [value] if isinstance(value, str) and value in _bundled_manifest() else []
 
 
-def run_state(run: Run, reports_dir: str | os.PathLike = "reports", *, show_code: bool = False,
-              no_input: bool | None = None) -> str:
+def run_state(
+    run: Run, reports_dir: str | os.PathLike = "reports", *, show_code: bool = False, no_input: bool | None = None
+) -> str:
     """Where a run stands: ``"done"`` (up to date), ``"failed"``, ``"changed"`` or ``"new"``.
 
     The state of :func:`explain_state`, without the reasons.
@@ -1014,7 +1036,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
     """
     study_dir = Path(task["reports_dir"]) / task["study"]
     show_code = (not task["no_input"]) if "no_input" in task else bool(task.get("show_code", False))
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     clock = time.perf_counter()
     record: dict[str, Any] = {
         "study": task["study"],
@@ -1062,10 +1084,13 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
             try:
                 record["results"] = sorted(_record_results(output, temporary))
                 _move_stderr(output, warnings_log)
-                export_html(output, temporary / "report.html", show_code=show_code,
-                            title=task.get("title") or _report_title(task["study"], task["run"],
-                                                                     _task_language(task)),
-                            notebook_link="notebook.ipynb")
+                export_html(
+                    output,
+                    temporary / "report.html",
+                    show_code=show_code,
+                    title=task.get("title") or _report_title(task["study"], task["run"], _task_language(task)),
+                    notebook_link="notebook.ipynb",
+                )
             except OSError as exc:
                 error = error or _write_error(exc, "the report")
             except Exception as exc:  # noqa: BLE001 - reported as the run's failure
@@ -1076,7 +1101,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         record["status"] = "ok" if error is None else "failed"
         record["error"] = None if error is None else error[0]
         record["duration"] = round(time.perf_counter() - clock, 3)
-        record["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        record["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
         if error is None and (temporary / "kernel.log").exists():
             (temporary / "kernel.log").unlink()  # only kept to explain failures
         if error is not None:
@@ -1359,8 +1384,12 @@ def _add_table_of_contents(page: str, language: str = "en") -> str:
 
 
 #: output MIME types that would run code in the report page: dropped
-_ACTIVE_MIME_TYPES = ("application/javascript", "text/javascript", "application/x-javascript",
-                      "application/vnd.jupyter.widget-view+json")
+_ACTIVE_MIME_TYPES = (
+    "application/javascript",
+    "text/javascript",
+    "application/x-javascript",
+    "application/vnd.jupyter.widget-view+json",
+)
 
 
 def _sanitize_outputs(node: Any) -> None:
@@ -1495,7 +1524,8 @@ def _add_notebook_link(page: str, href: str, language: str = "en") -> str:
     """A line at the end of a reader's report linking the executed notebook with its code."""
     link = f'<a href="{escape_html(quote(href))}">{escape_html(href)}</a>'
     text = translator(language).gettext(
-        "For analysts: the code and every intermediate output are in the executed notebook, {link}.")
+        "For analysts: the code and every intermediate output are in the executed notebook, {link}."
+    )
     line = f'<p class="csat-analyst">{escape_html(text).replace("{link}", link)}</p>'
     page = page.replace("</head>", _ANALYST_STYLE + "\n</head>", 1)
     closing = page.rfind("</main>")
@@ -1689,8 +1719,12 @@ def with_language(runs: Iterable[Run], language: str) -> list[Run]:
         language = check_language(language)
     except ParameterError as exc:
         raise CsatError(f"--language: {exc}") from None
-    return [replace(run, parameters={**run.parameters, "language": language})
-            if "language" in notebook_parameters(run.notebook) else run for run in runs]
+    return [
+        replace(run, parameters={**run.parameters, "language": language})
+        if "language" in notebook_parameters(run.notebook)
+        else run
+        for run in runs
+    ]
 
 
 class ReportsBusyError(CsatError):
@@ -1703,7 +1737,8 @@ def select_runs(studies: Iterable[Study], only: Sequence[str] | None = None) -> 
     if not only:
         return runs
     chosen = [
-        run for run in runs
+        run
+        for run in runs
         if any(fnmatch.fnmatchcase(run.key, p) or fnmatch.fnmatchcase(run.run_id, p) or run.study == p for p in only)
     ]
     if not chosen:
@@ -1754,8 +1789,9 @@ def _reports_lock(root: Path):
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} on {socket.gethostname()} since "
-                     f"{datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
+        handle.write(
+            f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now(UTC).isoformat(timespec='seconds')}\n"
+        )
         handle.flush()
         yield
     finally:
@@ -1776,10 +1812,17 @@ def _remove_leftovers(root: Path, studies: Iterable[str]) -> None:
 def _record_failure(root: Path, run: Run, task: dict[str, Any] | None, error: str) -> None:
     """Leave ``<run-id>.failed/`` for a run that failed outside a worker (best effort)."""
     record = {
-        "study": run.study, "run": run.run_id, "notebook": str(run.notebook), "parameters": run.parameters,
-        "fingerprint": (task or {}).get("fingerprint"), "inputs": (task or {}).get("inputs"),
-        "csat_version": __version__, "status": "failed", "error": error, "duration": None,
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "study": run.study,
+        "run": run.run_id,
+        "notebook": str(run.notebook),
+        "parameters": run.parameters,
+        "fingerprint": (task or {}).get("fingerprint"),
+        "inputs": (task or {}).get("inputs"),
+        "csat_version": __version__,
+        "status": "failed",
+        "error": error,
+        "duration": None,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     study_dir = root / run.study
     temporary = study_dir / f".{run.run_id}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -1879,10 +1922,18 @@ def run_batch(
             problems = [problem for name in _bundled_names(run) if (problem := _bundled_problem(name))]
             inputs = run_inputs(run, show_code=show_code)
             task = {
-                "study": run.study, "run": run.run_id, "notebook": str(run.notebook),
-                "parameters": run.parameters, "fingerprint": fingerprint(run, inputs=inputs), "inputs": inputs,
-                "show_code": show_code, "timeout": timeout, "reports_dir": str(root), "key": run.key,
-                "kernel_log": scheduler is None, "description": descriptions.get(run.study, ""),
+                "study": run.study,
+                "run": run.run_id,
+                "notebook": str(run.notebook),
+                "parameters": run.parameters,
+                "fingerprint": fingerprint(run, inputs=inputs),
+                "inputs": inputs,
+                "show_code": show_code,
+                "timeout": timeout,
+                "reports_dir": str(root),
+                "key": run.key,
+                "kernel_log": scheduler is None,
+                "description": descriptions.get(run.study, ""),
             }
             if problems:  # never serve (nor make) a report from altered bundled data
                 outcomes[run.key] = RunOutcome(run, "failed", None, problems[0])
@@ -1907,14 +1958,20 @@ def run_batch(
                         outcomes[run.key] = RunOutcome(run, "failed", None, failure)
                         _record_failure(root, run, task, failure)
                     else:
-                        outcomes[run.key] = RunOutcome(run, record["status"], record.get("duration"),
-                                                       record.get("error"))
+                        outcomes[run.key] = RunOutcome(
+                            run, record["status"], record.get("duration"), record.get("error")
+                        )
         finally:
             ordered = [outcomes[run.key] for run in runs if run.key in outcomes]
             try:
-                index = write_index(root, ordered, {study.name: study.headline for study in studies},
-                                    descriptions=descriptions, order=[run.key for run in select_runs(studies)],
-                                    language=language or "en")
+                index = write_index(
+                    root,
+                    ordered,
+                    {study.name: study.headline for study in studies},
+                    descriptions=descriptions,
+                    order=[run.key for run in select_runs(studies)],
+                    language=language or "en",
+                )
             except OSError as exc:
                 index = root / "index.html"
                 index_error = _write_error(exc, "the index")[0]
@@ -1925,8 +1982,15 @@ def run_batch(
 def _progress_bar(total: int, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="csat run", unit="run", file=sys.stderr, disable=not enabled,
-                dynamic_ncols=True, postfix={"failed": 0})
+    return tqdm(
+        total=total,
+        desc="csat run",
+        unit="run",
+        file=sys.stderr,
+        disable=not enabled,
+        dynamic_ncols=True,
+        postfix={"failed": 0},
+    )
 
 
 def _finished(bar, record, failure) -> None:
@@ -1986,8 +2050,12 @@ def _execute_locally(tasks, workers, _scheduler, progress):
     with _progress_bar(len(tasks), progress) as bar:
         while pending:
             retry = []
-            with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context,
-                                     initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(workers, len(pending)),
+                mp_context=context,
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
                 futures = {pool.submit(execute_run, task): task for task in pending}
                 try:
                     for future in as_completed(futures):
@@ -2000,8 +2068,10 @@ def _execute_locally(tasks, workers, _scheduler, progress):
                             if attempts[task["key"]] < 2:
                                 retry.append(task)
                                 continue
-                            failure = ("the worker process executing this run died (killed by a signal, e.g. "
-                                       "by the out-of-memory killer), in the first pool and again in a fresh one")
+                            failure = (
+                                "the worker process executing this run died (killed by a signal, e.g. "
+                                "by the out-of-memory killer), in the first pool and again in a fresh one"
+                            )
                         except Exception as exc:  # noqa: BLE001 - the task itself broke, not the notebook
                             failure = _describe_error(exc)[0]
                         _finished(bar, record, failure)
@@ -2094,7 +2164,9 @@ def _execute_on_dask(tasks, _workers, scheduler, progress, *, connect_timeout: f
     with client, _progress_bar(len(tasks), progress) as bar:
         batch = uuid.uuid4().hex[:8]
         futures = client.map(
-            execute_run, tasks, pure=False,
+            execute_run,
+            tasks,
+            pure=False,
             key=[f"csat-{task['study']}-{task['run']}-{batch}" for task in tasks],
         )
         by_key = {future.key: task for future, task in zip(futures, tasks)}
@@ -2162,11 +2234,16 @@ def _headline(results: dict[str, Any], names: Sequence[str] = ()) -> list[str]:
     >>> _headline({"churn_rate": 0.1471, "n": 1200, "nps": 12.0, "nps_low": 4.0, "nps_high": 20.0}, ["nps"])
     ['NPS: 12.00 [4.00, 20.00]', 'Churn rate: 14.7%', 'N: 1,200']
     """
+
     def is_number(value: Any) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
 
-    bounds = {f"{name}_{side}" for name in results for side in ("low", "high")
-              if is_number(results.get(f"{name}_low")) and is_number(results.get(f"{name}_high"))}
+    bounds = {
+        f"{name}_{side}"
+        for name in results
+        for side in ("low", "high")
+        if is_number(results.get(f"{name}_low")) and is_number(results.get(f"{name}_high"))
+    }
     named = [name for name in names if name in results]
     others = [name for name in results if name not in named and name not in bounds and name != "notes"]
     shown = []
@@ -2229,9 +2306,15 @@ tr.study .description{display:block;font-weight:normal;color:#555;margin-top:0.2
 ul.plain{list-style:none;margin:0;padding:0} code{font-size:0.95em}
 .error{color:#b42318;font-family:monospace;white-space:pre-wrap}
 """
-_COLUMNS = (("run", N_("Run")), ("status", N_("Status")), ("finished", N_("Finished (UTC)")),
-            ("parameters", N_("Parameters")), ("headline", N_("Headline results")),
-            ("notes", N_("Notes and warnings")), ("links", N_("Links")))
+_COLUMNS = (
+    ("run", N_("Run")),
+    ("status", N_("Status")),
+    ("finished", N_("Finished (UTC)")),
+    ("parameters", N_("Parameters")),
+    ("headline", N_("Headline results")),
+    ("notes", N_("Notes and warnings")),
+    ("links", N_("Links")),
+)
 
 
 def _notes_cell(results: dict[str, Any], language: str = "en") -> str:
@@ -2263,14 +2346,20 @@ def _parameter_value(value: Any) -> str:
     if len(text) <= PARAMETER_CHARS:
         return escape_html(text)
     if "/" in text or os.sep in text:  # a path: its end names the file
-        short = "…" + text[-(PARAMETER_CHARS - 1):]
+        short = "…" + text[-(PARAMETER_CHARS - 1) :]
     else:
         short = text[: PARAMETER_CHARS - 1] + "…"
     return f'<span title="{escape_html(text)}">{escape_html(short)}</span>'
 
 
-def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
-               outcome: RunOutcome | None, earlier: bool = False, language: str = "en") -> tuple[str, str]:
+def _index_row(
+    root: Path,
+    entry: dict[str, Any],
+    headline_names: Sequence[str],
+    outcome: RunOutcome | None,
+    earlier: bool = False,
+    language: str = "en",
+) -> tuple[str, str]:
     """One ``<tr>`` of the index and its status (``ok``, ``skipped`` or ``failed``)."""
     _ = translator(language).gettext
     failed, good = entry.get("failed"), entry.get("good")
@@ -2278,7 +2367,9 @@ def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
         status = outcome.status
         error = outcome.error if status == "failed" else None
         latest = (failed if status == "failed" else good) or {
-            "parameters": outcome.run.parameters, "duration": outcome.duration}
+            "parameters": outcome.run.parameters,
+            "duration": outcome.duration,
+        }
         current_results = entry.get("results", {}) if status != "failed" else {}
     else:
         status = "failed" if failed is not None else "ok"
@@ -2294,25 +2385,33 @@ def _index_row(root: Path, entry: dict[str, Any], headline_names: Sequence[str],
     links = []
     if status == "failed":
         folder = entry.get("failed_dir")
-        links += [_link(root, folder and folder / "report.html", _("failed report")),
-                  _link(root, folder and folder / "notebook.ipynb", _("failed notebook")),
-                  _link(root, folder and folder / "error.txt", _("error"))]
+        links += [
+            _link(root, folder and folder / "report.html", _("failed report")),
+            _link(root, folder and folder / "notebook.ipynb", _("failed notebook")),
+            _link(root, folder and folder / "error.txt", _("error")),
+        ]
         warnings = _warnings_cell(root, folder, failed, language)
     else:
         warnings = _warnings_cell(root, entry.get("good_dir"), good, language)
     if good is not None:
         folder = entry["good_dir"]
         last_good = status == "failed"
-        links += [_link(root, folder / "report.html", _("last good report") if last_good else _("report")),
-                  _link(root, folder / "notebook.ipynb", _("last good notebook") if last_good else _("notebook")),
-                  _link(root, folder / "results.json",
-                        _("last good results.json") if last_good else "results.json")]
+        links += [
+            _link(root, folder / "report.html", _("last good report") if last_good else _("report")),
+            _link(root, folder / "notebook.ipynb", _("last good notebook") if last_good else _("notebook")),
+            _link(root, folder / "results.json", _("last good results.json") if last_good else "results.json"),
+        ]
     error_html = f'<div class="error">{escape_html(error or "")}</div>' if status == "failed" else ""
     duration = latest.get("duration")
     duration_text = _("{seconds} s").format(seconds=f"{duration:.1f}") if isinstance(duration, (int, float)) else ""
-    finished = " ".join(part for part in (
-        escape_html((latest.get("finished") or "").replace("T", " ").replace("+00:00", "")),
-        f"<br>{escape_html(duration_text)}" if duration_text else "") if part)
+    finished = " ".join(
+        part
+        for part in (
+            escape_html((latest.get("finished") or "").replace("T", " ").replace("+00:00", "")),
+            f"<br>{escape_html(duration_text)}" if duration_text else "",
+        )
+        if part
+    )
     css = "failed" if status == "failed" else status
     row_class = "run earlier" if earlier else "run"
     row = (
@@ -2338,14 +2437,21 @@ def _study_row(study: str, description: str) -> str:
     from .formatting import display_name
 
     text = f'<span class="description">{escape_html(description)}</span>' if description else ""
-    return (f'<tr class="study"><th colspan="{len(_COLUMNS)}" id="study-{escape_html(study)}">'
-            f"{escape_html(display_name(study))} <code>{escape_html(study)}</code>{text}</th></tr>")
+    return (
+        f'<tr class="study"><th colspan="{len(_COLUMNS)}" id="study-{escape_html(study)}">'
+        f"{escape_html(display_name(study))} <code>{escape_html(study)}</code>{text}</th></tr>"
+    )
 
 
-def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] | None = None,
-                headlines: dict[str, Sequence[str]] | None = None, *,
-                descriptions: dict[str, str] | None = None, order: Sequence[str] = (),
-                language: str = "en") -> Path:
+def write_index(
+    reports_dir: str | os.PathLike,
+    outcomes: Sequence[RunOutcome] | None = None,
+    headlines: dict[str, Sequence[str]] | None = None,
+    *,
+    descriptions: dict[str, str] | None = None,
+    order: Sequence[str] = (),
+    language: str = "en",
+) -> Path:
     """Write ``index.html`` and ``results.csv`` for the runs under ``reports_dir``.
 
     Parameters
@@ -2405,8 +2511,10 @@ def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] |
         if status != "failed" and entry.get("good") is not None:
             csv_entries.append(entry)
     position = {key: index for index, key in enumerate(order)}
-    earlier = sorted((entry for key, entry in entries.items() if key not in batch_keys),
-                     key=lambda e: (position.get(f"{e['study']}/{e['run']}", len(position)), e["study"], e["run"]))
+    earlier = sorted(
+        (entry for key, entry in entries.items() if key not in batch_keys),
+        key=lambda e: (position.get(f"{e['study']}/{e['run']}", len(position)), e["study"], e["run"]),
+    )
     counts = {"ok": 0, "failed": 0}
     if earlier and outcomes is not None:
         group = _("Earlier runs in this folder, not part of this batch ({count})").format(count=len(earlier))
@@ -2416,29 +2524,32 @@ def write_index(reports_dir: str | os.PathLike, outcomes: Sequence[RunOutcome] |
         if entry["study"] != current_study:
             current_study = entry["study"]
             rows.append(_study_row(current_study, descriptions.get(current_study, "")))
-        row, status = _index_row(root, entry, headlines.get(entry["study"], ()), None, outcomes is not None,
-                                 language=language)
+        row, status = _index_row(
+            root, entry, headlines.get(entry["study"], ()), None, outcomes is not None, language=language
+        )
         counts[status] += 1
         rows.append(row)
         if status == "ok":
             csv_entries.append(entry)
         elif entry.get("good") is not None:
             pass  # a later attempt failed: its last good results may be stale, kept out of results.csv
-    generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    generated = datetime.now(UTC).isoformat(timespec="seconds")
     if outcomes is not None:
         summary = _("This batch: {summary}.").format(summary=summary_line(outcomes, language))
         if earlier:
             summary += _(" Also listed: {count} earlier runs ({ok} ok, {failed} failed).").format(
-                count=len(earlier), ok=counts["ok"], failed=counts["failed"])
+                count=len(earlier), ok=counts["ok"], failed=counts["failed"]
+            )
     else:
-        summary = _("{count} runs: {ok} ok, {failed} failed.").format(count=len(earlier), ok=counts["ok"],
-                                                                        failed=counts["failed"])
+        summary = _("{count} runs: {ok} ok, {failed} failed.").format(
+            count=len(earlier), ok=counts["ok"], failed=counts["failed"]
+        )
     summary += _(" Generated {time} by csat-analysis {version}.").format(time=generated, version=__version__)
     title = escape_html(_("csat-analysis reports"))
     columns = "".join(f'<col class="{css}">' for css, _title in _COLUMNS)
     header = "".join(f"<th>{escape_html(_(title_text))}</th>" for _css, title_text in _COLUMNS)
     page = (
-        f"<!DOCTYPE html>\n<html lang=\"{_HTML_LANG[language]}\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f'<!DOCTYPE html>\n<html lang="{_HTML_LANG[language]}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n"
         f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"

@@ -118,7 +118,11 @@ def recode(values, scale_or_labels: Scale | Mapping, *, name: str = "values") ->
     [5.0, 2.0]
     """
     scale = Scale.coerce(scale_or_labels)
-    series = values.copy() if isinstance(values, pd.Series) else pd.Series(list(values) if not np.isscalar(values) else [values])
+    series = (
+        values.copy()
+        if isinstance(values, pd.Series)
+        else pd.Series(list(values) if not np.isscalar(values) else [values])
+    )
     labels = {str(k).strip(): float(v) for k, v in (scale.labels or {}).items()}
     if _is_plain_numeric(series):
         # numbers need no label lookup: skip the per-value Python mapping
@@ -182,8 +186,9 @@ def reverse(values, scale: Scale | tuple | Mapping, *, name: str = "values") -> 
     return scale.low + scale.high - recode(values, scale, name=name)
 
 
-def rescale(values, scale: Scale | tuple | Mapping, to: tuple[float, float] = (0, 100), *,
-            name: str = "values") -> pd.Series:
+def rescale(
+    values, scale: Scale | tuple | Mapping, to: tuple[float, float] = (0, 100), *, name: str = "values"
+) -> pd.Series:
     """Map ratings linearly from ``scale`` onto ``to`` (default 0-100, as ACSI indices).
 
     Parameters
@@ -219,8 +224,12 @@ def _item_scales(items: list[str], scale) -> dict[str, Scale] | None:
     """One Scale per item from ``scale``: None, one scale for all, or a mapping item -> scale."""
     if scale is None:
         return None
-    if isinstance(scale, Mapping) and not isinstance(scale, Scale) and scale and all(
-            not isinstance(v, (int, float, np.number)) for v in scale.values()):
+    if (
+        isinstance(scale, Mapping)
+        and not isinstance(scale, Scale)
+        and scale
+        and all(not isinstance(v, (int, float, np.number)) for v in scale.values())
+    ):
         unknown = [item for item in scale if item not in items]
         missing = [item for item in items if item not in scale]
         if unknown or missing:
@@ -233,8 +242,9 @@ def _item_scales(items: list[str], scale) -> dict[str, Scale] | None:
     return {item: common for item in items}
 
 
-def composite_score(data: pd.DataFrame, items: str | list[str] | tuple[str, ...], *, scale=None,
-                    parameter: str = "items") -> pd.Series:
+def composite_score(
+    data: pd.DataFrame, items: str | list[str] | tuple[str, ...], *, scale=None, parameter: str = "items"
+) -> pd.Series:
     """Mean of a measure's items per respondent (missing items are skipped).
 
     A respondent who answered none of the items gets a missing score. Items on
@@ -436,8 +446,7 @@ def _item_covariance(matrix: np.ndarray, standardized: bool) -> np.ndarray:
     return cov
 
 
-def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, *, standardized: bool = False,
-                   nan_policy: str = "omit"):
+def cronbach_alpha(items: pd.DataFrame, ci: float = 0.95, *, standardized: bool = False, nan_policy: str = "omit"):
     """Cronbach's alpha of a multi-item scale, with Feldt's confidence interval.
 
     ``alpha = k / (k - 1) * (1 - sum of item variances / variance of the sum score)``.
@@ -679,9 +688,7 @@ def flag_straightliners(items: pd.DataFrame, min_items: int | None = None) -> pd
     """
     if not isinstance(items, pd.DataFrame) or items.shape[1] < 2:
         raise SurveyDataError("items: expected a DataFrame with at least 2 item columns")
-    matrix = np.column_stack([
-        _numeric_column(items[column], f"items[{column!r}]") for column in items.columns
-    ])
+    matrix = np.column_stack([_numeric_column(items[column], f"items[{column!r}]") for column in items.columns])
     k = matrix.shape[1]
     needed = k if min_items is None else int(min_items)
     if not 2 <= needed <= k:

@@ -112,10 +112,29 @@ ITEMS = {
 
 #: columns of ``SimulatedPanel.data``, in order (the project's Simulator contract)
 COLUMNS = [
-    "respondent_id", "segment", "weight", *[item for items in ITEMS.values() for item in items],
-    "nps_score", "ces_score", "sales_satisfied", "service_satisfied", "loyal_to_dealer", "loyal_to_brand",
-    "problem", "severity", "complained", "complaint_status", "resolved_first_contact", "escalation_level",
-    "resolution_hours", "hours_open", "repurchase", "churned", "churn_cause", "tenure_months", "annual_revenue",
+    "respondent_id",
+    "segment",
+    "weight",
+    *[item for items in ITEMS.values() for item in items],
+    "nps_score",
+    "ces_score",
+    "sales_satisfied",
+    "service_satisfied",
+    "loyal_to_dealer",
+    "loyal_to_brand",
+    "problem",
+    "severity",
+    "complained",
+    "complaint_status",
+    "resolved_first_contact",
+    "escalation_level",
+    "resolution_hours",
+    "hours_open",
+    "repurchase",
+    "churned",
+    "churn_cause",
+    "tenure_months",
+    "annual_revenue",
 ]
 
 #: ``complaint_status`` categories, in this order
@@ -174,7 +193,12 @@ DEFAULT_ESCALATION = {
 }
 #: why customers leave (figures attributed to a Rockefeller Corporation study, LeBoeuf 1987)
 DEFAULT_CHURN_CAUSE_SHARES = {
-    "death": 0.01, "moved": 0.03, "habits": 0.05, "competitor": 0.09, "quality": 0.14, "indifference": 0.68,
+    "death": 0.01,
+    "moved": 0.03,
+    "habits": 0.05,
+    "competitor": 0.09,
+    "quality": 0.14,
+    "indifference": 0.68,
 }
 #: Toyota Motor Sales U.S.A. dealer study: loyalty rates per sales/service satisfaction cell
 DEFAULT_DEALER_LOYALTY = {
@@ -292,8 +316,13 @@ class SimulationParams:
 
 #: parameters that are probabilities or shares and must lie in [0, 1]
 _RATES = [
-    "sales_satisfied_rate", "service_satisfied_rate", "problem_rate", "major_share", "voice_rate",
-    "quick_share", "first_contact_share",
+    "sales_satisfied_rate",
+    "service_satisfied_rate",
+    "problem_rate",
+    "major_share",
+    "voice_rate",
+    "quick_share",
+    "first_contact_share",
 ]
 #: correlations, in [0, 1)
 _LINKS = ["nps_link", "ces_link", "dealer_link", "problem_link"]
@@ -360,9 +389,7 @@ def _resolve_params(params: dict[str, Any]) -> SimulationParams:
     resolved = {}
     for name, value in params.items():
         if name not in valid:
-            raise SurveyDataError(
-                f"simulate_panel: unknown parameter {name!r}; valid parameters: {', '.join(valid)}"
-            )
+            raise SurveyDataError(f"simulate_panel: unknown parameter {name!r}; valid parameters: {', '.join(valid)}")
         if name == "loadings":
             if not isinstance(value, dict):
                 raise SurveyDataError(f"loadings must be a dict item -> loading; got {value!r}")
@@ -536,7 +563,9 @@ def simulate_panel(n: int, seed: int = 0, **params: Any) -> SimulatedPanel:
     shift = shift - (counts / n) @ shift  # centred on the sample, so Image has mean 0
     shift_variance = float((counts / n) @ shift**2)
     if shift_variance >= 1:
-        raise SurveyDataError("segment_image_shift: the segment shifts explain all of Image's variance; make them smaller")
+        raise SurveyDataError(
+            "segment_image_shift: the segment shifts explain all of Image's variance; make them smaller"
+        )
     latents: dict[str, np.ndarray] = {}
     for j, construct in enumerate(CONSTRUCTS):
         value = _normal(rng, n)
@@ -577,11 +606,13 @@ def simulate_panel(n: int, seed: int = 0, **params: Any) -> SimulatedPanel:
     n_problems = int(round(p.problem_rate * n))
     problem = np.zeros(n, dtype=bool)
     if n_problems:
-        problem[np.argpartition(propensity, n - n_problems)[n - n_problems:]] = True
+        problem[np.argpartition(propensity, n - n_problems)[n - n_problems :]] = True
     major = problem & (rng.random(n, dtype=np.float32) < p.major_share)
     complained = problem & (rng.random(n) < p.voice_rate)
     columns["problem"] = problem
-    columns["severity"] = pd.Categorical.from_codes(np.where(problem, np.where(major, 0, 1), -1).astype(np.int8), categories=SEVERITIES)
+    columns["severity"] = pd.Categorical.from_codes(
+        np.where(problem, np.where(major, 0, 1), -1).astype(np.int8), categories=SEVERITIES
+    )
     columns["complained"] = complained
 
     esc = p.escalation
@@ -628,7 +659,9 @@ def simulate_panel(n: int, seed: int = 0, **params: Any) -> SimulatedPanel:
     columns["churned"] = churned
     cause_names = list(p.churn_cause_shares)
     cause = rng.choice(len(cause_names), size=n, p=list(p.churn_cause_shares.values())).astype(np.int8)
-    columns["churn_cause"] = pd.Categorical.from_codes(np.where(churned, cause, -1).astype(np.int8), categories=cause_names)
+    columns["churn_cause"] = pd.Categorical.from_codes(
+        np.where(churned, cause, -1).astype(np.int8), categories=cause_names
+    )
     columns["tenure_months"] = np.minimum(time_to_churn, exposure).astype(np.int16)
 
     medians = np.array([p.revenue_median.get(s, 1000.0) for s in segment_names])

@@ -170,20 +170,20 @@ _COLUMNS = (_check_columns, "a column name or a list of column names")
 
 #: the ``complaint`` roles: yes/no answers (or a status column, or resolution times) and what follows
 COMPLAINT_ROLE_KEYS: dict[str, tuple[Check, str]] = {
-    "problem": _COLUMN,                 # had a problem (yes/no)
-    "complained": _COLUMN,              # complained about it (yes/no)
-    "status": _COLUMN,                  # one column of codes: no_problem ... resolved_quickly
-    "resolved": _COLUMN,                # the complaint was resolved (yes/no)
-    "resolved_quickly": _COLUMN,        # ... and quickly (yes/no)
+    "problem": _COLUMN,  # had a problem (yes/no)
+    "complained": _COLUMN,  # complained about it (yes/no)
+    "status": _COLUMN,  # one column of codes: no_problem ... resolved_quickly
+    "resolved": _COLUMN,  # the complaint was resolved (yes/no)
+    "resolved_quickly": _COLUMN,  # ... and quickly (yes/no)
     "resolved_first_contact": _COLUMN,  # resolved at the first contact (yes/no)
-    "resolution_hours": _COLUMN,        # hours until resolved (empty: not resolved)
+    "resolution_hours": _COLUMN,  # hours until resolved (empty: not resolved)
     "fast_hours": (_check_positive, "a number of hours above 0 (a resolution this fast is quick)"),
-    "open_hours": _COLUMN,              # hours an unresolved complaint has been open
+    "open_hours": _COLUMN,  # hours an unresolved complaint has been open
     "severity": _COLUMN,
     "escalation_level": _COLUMN,
-    "handling_satisfaction": _COLUMN,   # satisfaction with how the complaint was handled
-    "outcome": _COLUMN,                 # repurchase or retention after the complaint (yes/no)
-    "calls": _COLUMN,                   # number of customer-service calls
+    "handling_satisfaction": _COLUMN,  # satisfaction with how the complaint was handled
+    "outcome": _COLUMN,  # repurchase or retention after the complaint (yes/no)
+    "calls": _COLUMN,  # number of customer-service calls
     "churned": _COLUMN,
     "covariates": _COLUMNS,
     "call_covariates": _COLUMNS,
@@ -200,15 +200,15 @@ CHURN_ROLE_KEYS: dict[str, tuple[Check, str]] = {
 }
 #: the ``dealer`` roles (the dealer loyalty table)
 DEALER_ROLE_KEYS: dict[str, tuple[Check, str]] = {
-    "sales": _COLUMN,    # satisfied with the sale (yes/no)
+    "sales": _COLUMN,  # satisfied with the sale (yes/no)
     "service": _COLUMN,  # satisfied with the service (yes/no)
-    "loyal": _COLUMNS,   # loyal to the dealer, to the brand (yes/no)
+    "loyal": _COLUMNS,  # loyal to the dealer, to the brand (yes/no)
 }
 #: the ``comments`` roles (the customer-comments study)
 COMMENTS_ROLE_KEYS: dict[str, tuple[Check, str]] = {
-    "text": _COLUMN,      # the open-text answer
-    "score": _COLUMN,     # the rating or label the comment explains
-    "split": _COLUMN,     # train/test split of a labelled corpus
+    "text": _COLUMN,  # the open-text answer
+    "score": _COLUMN,  # the rating or label the comment explains
+    "split": _COLUMN,  # train/test split of a labelled corpus
     "language": (lambda v: None if v in ("auto", "en", "zh") else "", "one of 'auto', 'en', 'zh'"),
     "segment": _COLUMN,
     "low_scores": (lambda v: None if isinstance(v, list) else "", "a list of the score values that count as low"),
@@ -232,8 +232,12 @@ ROLE_KEYS: dict[str, tuple[Check, str]] = {
     "dealer": (_check_mapping, f"a mapping with keys among {list(DEALER_ROLE_KEYS)}"),
     "comments": (_check_mapping, f"a mapping with keys among {list(COMMENTS_ROLE_KEYS)}"),
 }
-_NESTED_ROLES = {"complaint": COMPLAINT_ROLE_KEYS, "churn": CHURN_ROLE_KEYS, "dealer": DEALER_ROLE_KEYS,
-                 "comments": COMMENTS_ROLE_KEYS}
+_NESTED_ROLES = {
+    "complaint": COMPLAINT_ROLE_KEYS,
+    "churn": CHURN_ROLE_KEYS,
+    "dealer": DEALER_ROLE_KEYS,
+    "comments": COMMENTS_ROLE_KEYS,
+}
 
 #: top-level keys a survey description adds to the read_survey schema (:data:`csat_analysis.io.SCHEMA_KEYS`)
 DESCRIPTION_KEYS: dict[str, tuple[Check, str]] = {
@@ -246,11 +250,19 @@ DESCRIPTION_KEYS: dict[str, tuple[Check, str]] = {
 _ALL_KEYS = {**SCHEMA_KEYS, **DESCRIPTION_KEYS}
 
 #: roles whose columns are ratings (a column declared as another type is refused there)
-_RATING_ROLES = {"satisfaction", "overall_satisfaction", "loyalty", "recommend", "drivers", "constructs",
-                 "complaint.handling_satisfaction"}
+_RATING_ROLES = {
+    "satisfaction",
+    "overall_satisfaction",
+    "loyalty",
+    "recommend",
+    "drivers",
+    "constructs",
+    "complaint.handling_satisfaction",
+}
 #: roles whose columns are never ratings (they have no scale unless the column declares one)
 _NOT_RATING_ROLES = {"id", "segments", "weight", "wave", "churn", "dealer"} | {
-    f"complaint.{key}" for key in COMPLAINT_ROLE_KEYS if key != "handling_satisfaction"}
+    f"complaint.{key}" for key in COMPLAINT_ROLE_KEYS if key != "handling_satisfaction"
+}
 #: column keys of an entry that describes a column without typing it
 _DESCRIBING_KEYS = {"label", "required"}
 
@@ -371,8 +383,11 @@ class SurveyDescription:
             return None
         if column == self.roles.get("recommend"):
             return RECOMMEND_SCALE
-        if any(role.split(".")[0] in _NOT_RATING_ROLES or role in _NOT_RATING_ROLES
-               for role, named in self.role_columns() if named == column):
+        if any(
+            role.split(".")[0] in _NOT_RATING_ROLES or role in _NOT_RATING_ROLES
+            for role, named in self.role_columns()
+            if named == column
+        ):
             return None
         return self.default_scale
 
@@ -492,11 +507,19 @@ class SurveyDescription:
         columns = [items] if isinstance(items, str) else list(items)
         unscaled = [column for column in columns if self.scale(column) is None]
         if unscaled:
-            raise SurveyDataError(f"{parameter}: no scale is known for {', '.join(map(repr, unscaled))}; declare "
-                                  "each item's `scale` (or the survey's) in the survey description")
-        rescaled = pd.DataFrame({column: rescale(composite_score(data, column, scale=self.scale(column),
-                                                                 parameter=parameter), self.scale(column))
-                                 for column in columns}, index=data.index)
+            raise SurveyDataError(
+                f"{parameter}: no scale is known for {', '.join(map(repr, unscaled))}; declare "
+                "each item's `scale` (or the survey's) in the survey description"
+            )
+        rescaled = pd.DataFrame(
+            {
+                column: rescale(
+                    composite_score(data, column, scale=self.scale(column), parameter=parameter), self.scale(column)
+                )
+                for column in columns
+            },
+            index=data.index,
+        )
         return rescaled.mean(axis=1, skipna=True).rename("+".join(columns))
 
     def check_data(self, data: pd.DataFrame, where: str = "the data") -> None:
@@ -526,8 +549,11 @@ class SurveyDescription:
         """
         present = set(map(str, data.columns)) | set(self.derived)
         absent = [(f"roles.{role}", column) for role, column in self.role_columns() if column not in present]
-        absent += [(f"columns.{column} (required: true)", column) for column, spec in self.columns.items()
-                   if spec.get("required") and column not in present]
+        absent += [
+            (f"columns.{column} (required: true)", column)
+            for column, spec in self.columns.items()
+            if spec.get("required") and column not in present
+        ]
         if absent:
             named = "; ".join(f"{role} names {column!r}" for role, column in absent)
             which = "which is" if len(absent) == 1 else "which are"
@@ -619,7 +645,9 @@ def _load_file(path: Path) -> SurveyDescription:
 
 def _parse(raw: Any, where: str, source: str = "dict") -> SurveyDescription:
     if not isinstance(raw, Mapping):
-        raise SurveyDataError(f"{where}: expected a mapping with keys among {list(_ALL_KEYS)}; got {type(raw).__name__}")
+        raise SurveyDataError(
+            f"{where}: expected a mapping with keys among {list(_ALL_KEYS)}; got {type(raw).__name__}"
+        )
     check_keys(where, raw, _ALL_KEYS)
     raw = {key: value for key, value in raw.items() if value is not None}
     columns_in = dict(raw.get("columns") or {})
@@ -662,9 +690,15 @@ def _parse(raw: Any, where: str, source: str = "dict") -> SurveyDescription:
     if raw.get("studies"):
         roles["studies"] = copy.deepcopy(dict(raw["studies"]))
     derived = raw.get("derived") or []
-    return SurveyDescription(roles=roles, columns=columns, default_scale=default_scale, title=raw.get("title"),
-                             derived=[derived] if isinstance(derived, str) else list(derived),
-                             schema=schema, source=source)
+    return SurveyDescription(
+        roles=roles,
+        columns=columns,
+        default_scale=default_scale,
+        title=raw.get("title"),
+        derived=[derived] if isinstance(derived, str) else list(derived),
+        schema=schema,
+        source=source,
+    )
 
 
 def _as_list(value) -> list[str]:
@@ -678,8 +712,9 @@ _LIST_SUBROLES = {"covariates", "call_covariates", "segments", "drivers", "loyal
 
 def _check_roles(roles: Any, where: str) -> dict[str, Any]:
     if not isinstance(roles, Mapping):
-        raise SurveyDataError(f"{where}, key 'roles': expected a mapping with keys among {list(ROLE_KEYS)}; "
-                              f"got {roles!r}")
+        raise SurveyDataError(
+            f"{where}, key 'roles': expected a mapping with keys among {list(ROLE_KEYS)}; got {roles!r}"
+        )
     check_keys(f"{where}: roles", roles, ROLE_KEYS)
     result: dict[str, Any] = {}
     for key, value in roles.items():
@@ -704,8 +739,15 @@ def _check_roles(roles: Any, where: str) -> dict[str, Any]:
 
 
 #: role keys whose values are settings, not column names
-_SETTING_ROLES = {"scale", "studies", "behaviour_is_proxy", "fast_hours", "tenure_unit", "comments.language",
-                  "comments.low_scores"}
+_SETTING_ROLES = {
+    "scale",
+    "studies",
+    "behaviour_is_proxy",
+    "fast_hours",
+    "tenure_unit",
+    "comments.language",
+    "comments.low_scores",
+}
 
 
 def _walk_roles(roles: Mapping, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -731,8 +773,10 @@ def _check_rating_roles(roles: dict, columns: dict, where: str) -> None:
     for role, column in _walk_roles(roles):
         kind = columns.get(column, {}).get("type")
         if kind in ("category", "bool", "text") and (role in _RATING_ROLES or role.split(".")[0] in _RATING_ROLES):
-            raise SurveyDataError(f"{where}: roles.{role} names {column!r}, declared as type {kind!r}; "
-                                  "items in this role are ratings (give the column a scale)")
+            raise SurveyDataError(
+                f"{where}: roles.{role} names {column!r}, declared as type {kind!r}; "
+                "items in this role are ratings (give the column a scale)"
+            )
 
 
 # --- what each study will do with a survey ---------------------------------------------
@@ -741,35 +785,81 @@ def _check_rating_roles(roles: dict, columns: dict, where: str) -> None:
 #: that must be set, settings attributes naming the columns it uses, why it is skipped otherwise, the fix)
 _STUDY_NEEDS = {
     "satisfaction_vs_loyalty": [
-        ("Loyalty types (Dick and Basu)", "behaviour", ("satisfaction", "behaviour"),
-         "no behaviour column (observed repurchase or retention)", "name one with roles.behaviour"),
+        (
+            "Loyalty types (Dick and Basu)",
+            "behaviour",
+            ("satisfaction", "behaviour"),
+            "no behaviour column (observed repurchase or retention)",
+            "name one with roles.behaviour",
+        ),
         ("Dealer table", "dealer", ("dealer",), "no dealer columns", "name them with roles.dealer"),
         ("Net Promoter Score", "recommend", ("recommend",), "no 0-10 recommend item", "name it with roles.recommend"),
-        ("Key drivers of satisfaction", "drivers", ("drivers", "satisfaction"), "no driver items",
-         "name them with roles.drivers"),
-        ("PLS path model, IPMA, model assessment and prediction", "pls_model", ("drivers", "satisfaction", "loyalty"),
-         "the model is 'none'", "set studies.model (or the model parameter) to 'simple' or 'ecsi'"),
-        ("Segment comparison and multigroup analysis", "compare_segments", ("segment",),
-         "no segment column, or one segment value is selected", "name one with roles.segments"),
+        (
+            "Key drivers of satisfaction",
+            "drivers",
+            ("drivers", "satisfaction"),
+            "no driver items",
+            "name them with roles.drivers",
+        ),
+        (
+            "PLS path model, IPMA, model assessment and prediction",
+            "pls_model",
+            ("drivers", "satisfaction", "loyalty"),
+            "the model is 'none'",
+            "set studies.model (or the model parameter) to 'simple' or 'ecsi'",
+        ),
+        (
+            "Segment comparison and multigroup analysis",
+            "compare_segments",
+            ("segment",),
+            "no segment column, or one segment value is selected",
+            "name one with roles.segments",
+        ),
     ],
     "complaint_resolution": [
-        ("Complaint funnel and voice rate", "has_funnel", ("funnel",), "no had-a-problem and complained columns",
-         "name them with roles.complaint.problem and roles.complaint.complained"),
-        ("Outcome by complaint status (TARP), tests, odds and the recovery paradox", "has_status",
-         ("status", "outcome", "severity"),
-         "no complaint status (nor problem/complained/resolved answers to derive it) or no outcome column",
-         "name roles.complaint.status, or problem + complained + resolved, and roles.complaint.outcome"),
-        ("Resolution times", "has_times", ("resolution_hours",), "no resolution times",
-         "name roles.complaint.resolution_hours"),
-        ("Customer-service calls and churn", "has_calls", ("calls", "churn"), "no call counts with a churn flag",
-         "name roles.complaint.calls and roles.complaint.churned"),
-        ("Complaint handling and loyalty", "has_handling", ("handling", "loyalty"),
-         "no complaint-handling satisfaction, or no loyalty items with a known scale",
-         "name roles.complaint.handling_satisfaction and roles.loyalty (each with its scale)"),
+        (
+            "Complaint funnel and voice rate",
+            "has_funnel",
+            ("funnel",),
+            "no had-a-problem and complained columns",
+            "name them with roles.complaint.problem and roles.complaint.complained",
+        ),
+        (
+            "Outcome by complaint status (TARP), tests, odds and the recovery paradox",
+            "has_status",
+            ("status", "outcome", "severity"),
+            "no complaint status (nor problem/complained/resolved answers to derive it) or no outcome column",
+            "name roles.complaint.status, or problem + complained + resolved, and roles.complaint.outcome",
+        ),
+        (
+            "Resolution times",
+            "has_times",
+            ("resolution_hours",),
+            "no resolution times",
+            "name roles.complaint.resolution_hours",
+        ),
+        (
+            "Customer-service calls and churn",
+            "has_calls",
+            ("calls", "churn"),
+            "no call counts with a churn flag",
+            "name roles.complaint.calls and roles.complaint.churned",
+        ),
+        (
+            "Complaint handling and loyalty",
+            "has_handling",
+            ("handling", "loyalty"),
+            "no complaint-handling satisfaction, or no loyalty items with a known scale",
+            "name roles.complaint.handling_satisfaction and roles.loyalty (each with its scale)",
+        ),
     ],
 }
-_STUDY_RESOLVERS = {"satisfaction_vs_loyalty": "resolve_settings", "complaint_resolution": "settings",
-                    "churn_and_retention": "settings", "data_overview": "resolve_settings"}
+_STUDY_RESOLVERS = {
+    "satisfaction_vs_loyalty": "resolve_settings",
+    "complaint_resolution": "settings",
+    "churn_and_retention": "settings",
+    "data_overview": "resolve_settings",
+}
 
 
 def _named_columns(value) -> list[str]:
@@ -813,18 +903,33 @@ def _roles_lines(description: SurveyDescription, data: pd.DataFrame | None) -> l
                 text += " (derived by the studies)"
             shown.append(text)
         lines.append(f"  {role:<{width}}  {', '.join(shown)}")
-    unscaled = sorted({column for role, column in description.role_columns()
-                       if (role in _RATING_ROLES or role.split(".")[0] in _RATING_ROLES)
-                       and description.scale(column) is None})
+    unscaled = sorted(
+        {
+            column
+            for role, column in description.role_columns()
+            if (role in _RATING_ROLES or role.split(".")[0] in _RATING_ROLES) and description.scale(column) is None
+        }
+    )
     if unscaled:
-        lines.append(f"  note: no scale for {', '.join(unscaled)}: the studies read it from the answers' span; "
-                     "declare `scale` (per column or for the survey)")
+        lines.append(
+            f"  note: no scale for {', '.join(unscaled)}: the studies read it from the answers' span; "
+            "declare `scale` (per column or for the survey)"
+        )
     return lines or ["  (no roles: the studies need at least satisfaction and loyalty items)"]
 
 
-def describe(survey: SurveyDescription | Mapping | str | os.PathLike, dataset: str | None = None, *,
-             n: int = 1000, studies: tuple[str, ...] = ("data_overview", "satisfaction_vs_loyalty",
-                                                          "complaint_resolution", "churn_and_retention")) -> str:
+def describe(
+    survey: SurveyDescription | Mapping | str | os.PathLike,
+    dataset: str | None = None,
+    *,
+    n: int = 1000,
+    studies: tuple[str, ...] = (
+        "data_overview",
+        "satisfaction_vs_loyalty",
+        "complaint_resolution",
+        "churn_and_retention",
+    ),
+) -> str:
     """What each study will use of a survey, and which sections it will skip and why (``csat describe``).
 
     Parameters
@@ -874,8 +979,10 @@ def describe(survey: SurveyDescription | Mapping | str | os.PathLike, dataset: s
         resolver = getattr(module, _STUDY_RESOLVERS[study])
         lines += ["", study]
         if study == "churn_and_retention" and "churn" not in description.roles:
-            lines.append("  will not run: the survey description has no churn roles (name the churn flag and "
-                         "the tenure with roles.churn.churned and roles.churn.tenure)")
+            lines.append(
+                "  will not run: the survey description has no churn roles (name the churn flag and "
+                "the tenure with roles.churn.churned and roles.churn.tenure)"
+            )
             continue
         try:
             chosen = resolver(run)

@@ -102,13 +102,15 @@ def _median_interval(fit, z: float) -> tuple[float, float]:
 def _restore_categories(result: pd.DataFrame, data: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     for column in by:
         if isinstance(data[column].dtype, pd.CategoricalDtype) and column in result:
-            result[column] = pd.Categorical(result[column], categories=data[column].cat.categories,
-                                            ordered=data[column].cat.ordered)
+            result[column] = pd.Categorical(
+                result[column], categories=data[column].cat.categories, ordered=data[column].cat.ordered
+            )
     return result
 
 
-def kaplan_meier(data: pd.DataFrame, time: str, event: str, by: str | Sequence[str] | None = None,
-                 ci: float = 0.95) -> pd.DataFrame:
+def kaplan_meier(
+    data: pd.DataFrame, time: str, event: str, by: str | Sequence[str] | None = None, ci: float = 0.95
+) -> pd.DataFrame:
     """Kaplan-Meier survival curves with Greenwood standard errors and log-log intervals.
 
     Parameters
@@ -168,23 +170,26 @@ def kaplan_meier(data: pd.DataFrame, time: str, event: str, by: str | Sequence[s
         survival = np.asarray(fit.surv_prob, dtype=float)
         se = np.asarray(fit.surv_prob_se, dtype=float)
         low, high = _loglog_band(survival, se, z)
-        table = pd.DataFrame({
-            "time": np.r_[0.0, fit.surv_times],
-            "at_risk": np.r_[len(rows), fit.n_risk].astype(int),
-            "events": np.r_[0, fit.n_events].astype(int),
-            "survival": np.r_[1.0, survival],
-            "se": np.r_[0.0, se],
-            "low": np.r_[np.nan, low],
-            "high": np.r_[np.nan, high],
-        })
+        table = pd.DataFrame(
+            {
+                "time": np.r_[0.0, fit.surv_times],
+                "at_risk": np.r_[len(rows), fit.n_risk].astype(int),
+                "events": np.r_[0, fit.n_events].astype(int),
+                "survival": np.r_[1.0, survival],
+                "se": np.r_[0.0, se],
+                "low": np.r_[np.nan, low],
+                "high": np.r_[np.nan, high],
+            }
+        )
         for column, value in reversed(list(key.items())):
             table.insert(0, column, value)
         tables.append(table)
     return _restore_categories(pd.concat(tables, ignore_index=True), data, by)
 
 
-def median_survival(data: pd.DataFrame, time: str, event: str, by: str | Sequence[str] | None = None,
-                    ci: float = 0.95) -> pd.DataFrame:
+def median_survival(
+    data: pd.DataFrame, time: str, event: str, by: str | Sequence[str] | None = None, ci: float = 0.95
+) -> pd.DataFrame:
     """Median survival time per group from the Kaplan-Meier curve, with its interval.
 
     The median is the first time the curve reaches 0.5 or less; when it never does
@@ -234,9 +239,17 @@ def median_survival(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
         at_or_below = np.flatnonzero(fit.surv_prob <= 0.5 + 1e-12) if len(fit.surv_times) else []
         median = float(fit.surv_times[at_or_below[0]]) if len(at_or_below) else np.nan
         low, high = _median_interval(fit, critical_z(ci))
-        rows_out.append({**key, "n": len(rows), "events": int(status[rows].sum()), "median": median,
-                         "low": low, "high": high,
-                         "reached": bool(np.isfinite(median))})
+        rows_out.append(
+            {
+                **key,
+                "n": len(rows),
+                "events": int(status[rows].sum()),
+                "median": median,
+                "low": low,
+                "high": high,
+                "reached": bool(np.isfinite(median)),
+            }
+        )
     return pd.DataFrame(rows_out, columns=[*by, "n", "events", "median", "low", "high", "reached"])
 
 
@@ -246,8 +259,9 @@ def _area(times: np.ndarray, survival: np.ndarray, horizon: float) -> float:
     return float(np.sum(survival * np.diff(edges)))
 
 
-def restricted_mean(data: pd.DataFrame, time: str, event: str, by: str | Sequence[str] | None = None,
-                    horizon: float | None = None) -> pd.DataFrame:
+def restricted_mean(
+    data: pd.DataFrame, time: str, event: str, by: str | Sequence[str] | None = None, horizon: float | None = None
+) -> pd.DataFrame:
     """Restricted mean survival time: the area under the Kaplan-Meier curve up to ``horizon``.
 
     Parameters
@@ -288,8 +302,14 @@ def restricted_mean(data: pd.DataFrame, time: str, event: str, by: str | Sequenc
         curve = curves
         for column, value in key.items():
             curve = curve[curve[column] == value]
-        rows_out.append({**key, "n": len(rows), "horizon": float(horizon),
-                         "rmst": _area(curve["time"].to_numpy(float), curve["survival"].to_numpy(float), horizon)})
+        rows_out.append(
+            {
+                **key,
+                "n": len(rows),
+                "horizon": float(horizon),
+                "rmst": _area(curve["time"].to_numpy(float), curve["survival"].to_numpy(float), horizon),
+            }
+        )
     return pd.DataFrame(rows_out, columns=[*by, "n", "horizon", "rmst"])
 
 
@@ -338,8 +358,17 @@ def logrank(data: pd.DataFrame, time: str, event: str, by: str) -> pd.DataFrame:
     present = codes >= 0
     statistic, _ = survdiff(times[present], status[present], codes[present])
     dof = len(levels) - 1
-    return pd.DataFrame([{"by": column, "groups": len(levels), "statistic": float(statistic),
-                          "dof": dof, "p_value": float(stats.chi2.sf(statistic, dof))}])
+    return pd.DataFrame(
+        [
+            {
+                "by": column,
+                "groups": len(levels),
+                "statistic": float(statistic),
+                "dof": dof,
+                "p_value": float(stats.chi2.sf(statistic, dof)),
+            }
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- Cox model
@@ -360,7 +389,9 @@ def _design_matrix(data: pd.DataFrame, covariates: list[str]) -> tuple[np.ndarra
             categorical = series if isinstance(series.dtype, pd.CategoricalDtype) else pd.Categorical(series)
             categories = [c for c in pd.Categorical(categorical).categories if (categorical == c).any()]
             if len(categories) < 2:
-                raise SurveyDataError(f"cox: covariate {column!r} has a single level {categories}; it cannot enter the model")
+                raise SurveyDataError(
+                    f"cox: covariate {column!r} has a single level {categories}; it cannot enter the model"
+                )
             values = np.column_stack([(series == level).to_numpy(dtype=float) for level in categories[1:]])
             labels = [f"{column}: {level}" for level in categories[1:]]
         terms[column] = list(range(len(names), len(names) + len(labels)))
@@ -394,7 +425,9 @@ def _event_sets(times: np.ndarray, status: np.ndarray, x: np.ndarray, eta: np.nd
     np.add.at(d1, group, risk[event_rows, None] * x[event_rows])
     d2 = np.zeros_like(s2)
     np.add.at(d2, group, risk[event_rows, None, None] * x[event_rows, :, None] * x[event_rows, None, :])
-    fraction = (np.arange(len(event_rows)) - first[group]) / tie_size[group] if ties == "efron" else np.zeros(len(event_rows))
+    fraction = (
+        (np.arange(len(event_rows)) - first[group]) / tie_size[group] if ties == "efron" else np.zeros(len(event_rows))
+    )
     denominator = s0[group] - fraction * d0[group]
     means = (s1[group] - fraction[:, None] * d1[group]) / denominator[:, None]
     second = (s2[group] - fraction[:, None, None] * d2[group]) / denominator[:, None, None]
@@ -402,7 +435,9 @@ def _event_sets(times: np.ndarray, status: np.ndarray, x: np.ndarray, eta: np.nd
     return event_rows, means, covariances, group
 
 
-def _concordance(times: np.ndarray, status: np.ndarray, eta: np.ndarray, chunk: int = 256) -> tuple[float, int, int, int]:
+def _concordance(
+    times: np.ndarray, status: np.ndarray, eta: np.ndarray, chunk: int = 256
+) -> tuple[float, int, int, int]:
     """Harrell's C as R ``concordance``: (concordant + tied/2) / (concordant + discordant + tied).
 
     A pair is comparable when the shorter time is an event (a censored time equal
@@ -411,7 +446,7 @@ def _concordance(times: np.ndarray, status: np.ndarray, eta: np.ndarray, chunk: 
     events = np.flatnonzero(status)
     concordant = discordant = tied = 0
     for start in range(0, len(events), chunk):
-        rows = events[start:start + chunk]
+        rows = events[start : start + chunk]
         t_i, e_i = times[rows, None], eta[rows, None]
         comparable = (times[None, :] > t_i) | ((times[None, :] == t_i) & ~status[None, :])
         concordant += int(np.sum(comparable & (e_i > eta[None, :])))
@@ -447,8 +482,14 @@ def _ph_test(times, status, x, eta, ties, terms: dict[str, list[int]]) -> pd.Dat
         keep = np.r_[np.arange(p), p + np.asarray(columns)]
         u = np.r_[np.zeros(p), score[columns]]
         statistic = float(u @ np.linalg.solve(info[np.ix_(keep, keep)], u))
-        rows.append({"term": term, "statistic": statistic, "dof": len(columns),
-                     "p_value": float(stats.chi2.sf(statistic, len(columns)))})
+        rows.append(
+            {
+                "term": term,
+                "statistic": statistic,
+                "dof": len(columns),
+                "p_value": float(stats.chi2.sf(statistic, len(columns))),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -513,23 +554,28 @@ class CoxResult:
             The report text.
         """
         global_row = self.ph_test.iloc[-1]
-        return "\n".join([
-            f"Cox proportional-hazards model (n={self.n}, events={self.events}, ties={self.ties}, "
-            f"log-likelihood={self.loglik:.3f})",
-            _printable(self.table).to_string(index=False), "",
-            f"Concordance (Harrell's C): {self.concordance:.4f}", "",
-            "Proportional-hazards check (Grambsch-Therneau, KM time scale)",
-            _printable(self.ph_test).to_string(index=False),
-            f"Global: {'hazards look proportional' if global_row['p_value'] >= 0.05 else 'evidence of non-proportional hazards'} "
-            f"(p {format_p(global_row['p_value'])})",
-        ])
+        return "\n".join(
+            [
+                f"Cox proportional-hazards model (n={self.n}, events={self.events}, ties={self.ties}, "
+                f"log-likelihood={self.loglik:.3f})",
+                _printable(self.table).to_string(index=False),
+                "",
+                f"Concordance (Harrell's C): {self.concordance:.4f}",
+                "",
+                "Proportional-hazards check (Grambsch-Therneau, KM time scale)",
+                _printable(self.ph_test).to_string(index=False),
+                f"Global: {'hazards look proportional' if global_row['p_value'] >= 0.05 else 'evidence of non-proportional hazards'} "
+                f"(p {format_p(global_row['p_value'])})",
+            ]
+        )
 
     def __str__(self) -> str:
         return self.summary()
 
 
-def cox(data: pd.DataFrame, time: str, event: str, covariates: str | Sequence[str], *, ties: str = "efron",
-        ci: float = 0.95) -> CoxResult:
+def cox(
+    data: pd.DataFrame, time: str, event: str, covariates: str | Sequence[str], *, ties: str = "efron", ci: float = 0.95
+) -> CoxResult:
     """Cox proportional-hazards model with hazard ratios, concordance and a PH check.
 
     Estimation is statsmodels ``PHReg``; Efron's tie handling (the default) is R
@@ -585,17 +631,36 @@ def cox(data: pd.DataFrame, time: str, event: str, covariates: str | Sequence[st
         warnings.simplefilter("always")
         fit = PHReg(times, x, status=status.astype(float), ties=ties).fit(gtol=1e-10)
     if any("converge" in str(w.message).lower() for w in caught):
-        warnings.warn("cox: the partial-likelihood fit did not converge; check for covariates that "
-                      "separate events perfectly", ConvergenceWarning, stacklevel=2)
+        warnings.warn(
+            "cox: the partial-likelihood fit did not converge; check for covariates that separate events perfectly",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     coef = np.asarray(fit.params, dtype=float)
     se = np.asarray(fit.bse, dtype=float)
     statistic = coef / se
-    table = pd.DataFrame({"term": names, "coef": coef, "hazard_ratio": np.exp(coef), "se": se,
-                          "low": np.exp(coef - z * se), "high": np.exp(coef + z * se),
-                          "statistic": statistic, "p_value": 2 * stats.norm.sf(np.abs(statistic))})
+    table = pd.DataFrame(
+        {
+            "term": names,
+            "coef": coef,
+            "hazard_ratio": np.exp(coef),
+            "se": se,
+            "low": np.exp(coef - z * se),
+            "high": np.exp(coef + z * se),
+            "statistic": statistic,
+            "p_value": 2 * stats.norm.sf(np.abs(statistic)),
+        }
+    )
     eta = x @ coef
     concordance, concordant, discordant, tied = _concordance(times, status, eta)
     ph_test = _ph_test(times, status, x - x.mean(axis=0), eta - eta.mean(), ties, terms)
-    return CoxResult(table=table, concordance=float(concordance), ph_test=ph_test, n=len(times),
-                     events=int(status.sum()), loglik=float(fit.llf), ties=ties,
-                     counts={"concordant": concordant, "discordant": discordant, "tied_x": tied})
+    return CoxResult(
+        table=table,
+        concordance=float(concordance),
+        ph_test=ph_test,
+        n=len(times),
+        events=int(status.sum()),
+        loglik=float(fit.llf),
+        ties=ties,
+        counts={"concordant": concordant, "discordant": discordant, "tied_x": tied},
+    )

@@ -88,7 +88,8 @@ CHINESE_STOP_WORDS = frozenset(
     "的 了 是 我 你 他 她 它 们 我们 你们 他们 这 那 这个 那个 这些 那些 就 也 都 还 又 在 和 与 及 或 而 但 但是 "
     "因为 所以 如果 虽然 就是 还是 可以 一个 一些 一下 有 有点 没有 很 非常 太 比较 还有 吧 吗 呢 啊 呀 哦 嘛 啦 "
     "着 过 把 被 给 让 对 从 向 到 为 为了 于 之 以 其 个 本 上 下 里 中 后 前 时 时候 什么 怎么 自己 已经 "
-    "感觉 觉得 东西 真的 一样 一直 一本 一次 不过 而且 然后 只是 其实 可能 应该 知道 看 说 买 书".split())
+    "感觉 觉得 东西 真的 一样 一直 一本 一次 不过 而且 然后 只是 其实 可能 应该 知道 看 说 买 书".split()
+)
 
 
 def _english_stop_words() -> frozenset[str]:
@@ -113,8 +114,10 @@ def _as_texts(texts: Iterable[str] | pd.Series | str, name: str = "texts") -> pd
     if bad.any():
         from ._validation import describe_offenders
 
-        raise SurveyDataError(f"{name}: comments must be text; non-text values {describe_offenders(series, bad)} "
-                              "(drop or fill empty comments first)")
+        raise SurveyDataError(
+            f"{name}: comments must be text; non-text values {describe_offenders(series, bad)} "
+            "(drop or fill empty comments first)"
+        )
     return series
 
 
@@ -175,8 +178,9 @@ def _check_language(language: str, *, allow_auto: bool = True) -> str:
     return check_choice("language", language, [*LANGUAGES, "auto"] if allow_auto else LANGUAGES)
 
 
-def tokenize(text: str, language: str = "auto", *, stop_words: bool = True,
-             user_words: Sequence[str] = ()) -> list[str]:
+def tokenize(
+    text: str, language: str = "auto", *, stop_words: bool = True, user_words: Sequence[str] = ()
+) -> list[str]:
     """Split one comment into lower-case word tokens.
 
     Parameters
@@ -211,8 +215,9 @@ def tokenize(text: str, language: str = "auto", *, stop_words: bool = True,
     return [token for token in tokens if token not in drop]
 
 
-def tokenize_all(texts, language: str = "auto", *, stop_words: bool = True,
-                 user_words: Sequence[str] = ()) -> list[list[str]]:
+def tokenize_all(
+    texts, language: str = "auto", *, stop_words: bool = True, user_words: Sequence[str] = ()
+) -> list[list[str]]:
     """Tokens of every comment (each in its own detected language when ``language="auto"``).
 
     Examples
@@ -246,23 +251,73 @@ def _sentiment_terms(text: str, tokens: list[str]) -> list[str]:
     # Word segmentation misses some Chinese compounds; runs of one to three ideographs
     # catch them (they are empty for English comments).
     characters = "".join(_CJK_CHARACTER.findall(text))
-    runs = [characters[i:i + size] for size in (1, 2, 3) for i in range(len(characters) - size + 1)]
+    runs = [characters[i : i + size] for size in (1, 2, 3) for i in range(len(characters) - size + 1)]
     return _with_bigrams(tokens) + [f"#{run}" for run in runs]
 
 
 #: dropped from topics only: negations, degree and generic evaluation words carry sentiment, not subject
-_TOPIC_STOP_WORDS = frozenset({
-    "not", "no", "nor", "never", "too", "very", "cannot", "don", "didn", "doesn", "isn", "wasn", "ve", "ll", "re",
-    "br", "like", "just", "good", "great", "really", "love", "best", "better", "product", "products", "amazon",
-    "buy", "bought", "little", "bit", "make", "try", "tried", "use", "used", "definitely", "recommend",
-    "不", "没", "没有", "很", "更", "最", "好", "不错", "还", "年", "月", "日"})
+_TOPIC_STOP_WORDS = frozenset(
+    {
+        "not",
+        "no",
+        "nor",
+        "never",
+        "too",
+        "very",
+        "cannot",
+        "don",
+        "didn",
+        "doesn",
+        "isn",
+        "wasn",
+        "ve",
+        "ll",
+        "re",
+        "br",
+        "like",
+        "just",
+        "good",
+        "great",
+        "really",
+        "love",
+        "best",
+        "better",
+        "product",
+        "products",
+        "amazon",
+        "buy",
+        "bought",
+        "little",
+        "bit",
+        "make",
+        "try",
+        "tried",
+        "use",
+        "used",
+        "definitely",
+        "recommend",
+        "不",
+        "没",
+        "没有",
+        "很",
+        "更",
+        "最",
+        "好",
+        "不错",
+        "还",
+        "年",
+        "月",
+        "日",
+    }
+)
 
 
 def _tfidf(*, min_df: int | float = 2, max_features: int | None = None, max_df: float = 1.0):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer=_identity, min_df=min_df, max_df=max_df, max_features=max_features,
-                           sublinear_tf=True)
+    return TfidfVectorizer(
+        analyzer=_identity, min_df=min_df, max_df=max_df, max_features=max_features, sublinear_tf=True
+    )
 
 
 # --- topics -----------------------------------------------------------------------------------
@@ -294,8 +349,9 @@ def umass_coherence(top_terms: Sequence[Sequence[int]], presence) -> np.ndarray:
         columns = binary[:, list(terms)]
         together = (columns.T @ columns).toarray()
         counts = np.diag(together)
-        pairs = [np.log((together[i, j] + 1) / counts[j]) for i in range(1, len(terms)) for j in range(i)
-                 if counts[j] > 0]
+        pairs = [
+            np.log((together[i, j] + 1) / counts[j]) for i in range(1, len(terms)) for j in range(i) if counts[j] > 0
+        ]
         scores.append(float(np.mean(pairs)) if pairs else float("nan"))
     return np.asarray(scores)
 
@@ -370,10 +426,20 @@ def _nmf(matrix, k: int, seed: int):
     return model, model.fit_transform(matrix)
 
 
-def fit_topics(texts, n_topics: int | None = None, *, language: str = "auto", seed: int = 0,
-               candidates: Sequence[int] = range(3, 11), top_n: int = 10, min_df: int = 5,
-               max_features: int = 5000, user_words: Sequence[str] = (), tokens: list[list[str]] | None = None,
-               threshold: float = 0.25) -> TopicModel:
+def fit_topics(
+    texts,
+    n_topics: int | None = None,
+    *,
+    language: str = "auto",
+    seed: int = 0,
+    candidates: Sequence[int] = range(3, 11),
+    top_n: int = 10,
+    min_df: int = 5,
+    max_features: int = 5000,
+    user_words: Sequence[str] = (),
+    tokens: list[list[str]] | None = None,
+    threshold: float = 0.25,
+) -> TopicModel:
     """Topics of comments: NMF on TF-IDF weights, with a given or chosen number of topics.
 
     Parameters
@@ -418,8 +484,9 @@ def fit_topics(texts, n_topics: int | None = None, *, language: str = "auto", se
     if n_topics is None:
         tried = [k for k in candidates if 2 <= k < min(matrix.shape)]
         if not tried:
-            raise ParameterError(f"candidates={list(candidates)}: none fits {matrix.shape[0]} comments and "
-                                 f"{matrix.shape[1]} terms")
+            raise ParameterError(
+                f"candidates={list(candidates)}: none fits {matrix.shape[0]} comments and {matrix.shape[1]} terms"
+            )
         scores = []
         for k in tried:
             model, _ = _nmf(matrix, k, seed)
@@ -432,16 +499,24 @@ def fit_topics(texts, n_topics: int | None = None, *, language: str = "auto", se
     model, document_weights = _nmf(matrix, int(n_topics), seed)
     top = np.argsort(-model.components_, axis=1, kind="stable")[:, :top_n]
     labels = _unique_labels([" / ".join(vocabulary[row[:3]]) for row in top])
-    terms = pd.DataFrame([{"topic": labels[k], "rank": rank + 1, "term": vocabulary[j],
-                           "weight": float(model.components_[k, j])}
-                          for k, row in enumerate(top) for rank, j in enumerate(row)])
+    terms = pd.DataFrame(
+        [
+            {"topic": labels[k], "rank": rank + 1, "term": vocabulary[j], "weight": float(model.components_[k, j])}
+            for k, row in enumerate(top)
+            for rank, j in enumerate(row)
+        ]
+    )
     totals = document_weights.sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         weights = np.where(totals > 0, document_weights / np.where(totals > 0, totals, 1), 0.0)
-    dominant = pd.Series(np.where(totals[:, 0] > 0, np.asarray(labels, dtype=object)[weights.argmax(axis=1)],
-                                  TopicModel.NO_TOPIC), index=series.index, name="topic")
-    return TopicModel(int(n_topics), labels, terms, weights, dominant, umass_coherence(top, matrix), selection,
-                      threshold)
+    dominant = pd.Series(
+        np.where(totals[:, 0] > 0, np.asarray(labels, dtype=object)[weights.argmax(axis=1)], TopicModel.NO_TOPIC),
+        index=series.index,
+        name="topic",
+    )
+    return TopicModel(
+        int(n_topics), labels, terms, weights, dominant, umass_coherence(top, matrix), selection, threshold
+    )
 
 
 def _unique_labels(labels: list[str]) -> list[str]:
@@ -453,8 +528,9 @@ def _unique_labels(labels: list[str]) -> list[str]:
     return unique
 
 
-def topic_shares(topics: pd.Series, by: pd.Series | None = None, *, labels: Sequence[str] | None = None,
-                 ci: float = 0.95) -> pd.DataFrame:
+def topic_shares(
+    topics: pd.Series, by: pd.Series | None = None, *, labels: Sequence[str] | None = None, ci: float = 0.95
+) -> pd.DataFrame:
     """Share of comments in each topic (or category), overall or by segment, with Wilson intervals.
 
     Parameters
@@ -481,8 +557,14 @@ def topic_shares(topics: pd.Series, by: pd.Series | None = None, *, labels: Sequ
     from .metrics import wilson_interval
 
     labels = list(labels) if labels is not None else list(topics.value_counts().index)
-    groups = [("all", topics)] if by is None else [(level, topics[by == level]) for level in
-                                                   (by.cat.categories if hasattr(by, "cat") else sorted(by.dropna().unique()))]
+    groups = (
+        [("all", topics)]
+        if by is None
+        else [
+            (level, topics[by == level])
+            for level in (by.cat.categories if hasattr(by, "cat") else sorted(by.dropna().unique()))
+        ]
+    )
     rows = []
     for level, values in groups:
         total = len(values)
@@ -531,11 +613,11 @@ class CodingFrame:
         """
         entry = self.categories[category]
         parts = []
-        for language, words in (entry.get("keywords") or {}).items():
+        for words in (entry.get("keywords") or {}).values():
             for word in words:
                 escaped = re.escape(str(word).lower())
                 parts.append(escaped if _CJK_CHARACTER.search(str(word)) else rf"\b{escaped}")
-        for language, patterns in (entry.get("patterns") or {}).items():
+        for patterns in (entry.get("patterns") or {}).values():
             parts.extend(f"(?:{pattern})" for pattern in patterns)
         return "|".join(parts)
 
@@ -565,8 +647,9 @@ def load_coding_frame(frame: str | Path | Mapping | CodingFrame | None = None) -
 
         path = Path(frame)
         if not path.is_file():
-            raise ParameterError(f"coding_frame={str(frame)!r}: no such file (give a YAML coding frame or None for "
-                                 "the bundled one)")
+            raise ParameterError(
+                f"coding_frame={str(frame)!r}: no such file (give a YAML coding frame or None for the bundled one)"
+            )
         frame = yaml.safe_load(path.read_text(encoding="utf-8"))
     categories = dict(frame.get("categories") or {})
     if not categories:
@@ -616,9 +699,16 @@ class CodingResult:
         counts = self.codes.sum()
         share = counts / total
         low, high = wilson_interval(share.to_numpy(), total, ci)
-        return pd.DataFrame({"category": self.codes.columns,
-                             "label": [self.frame.label(c, language) for c in self.codes.columns],
-                             "n": counts.to_numpy().astype(int), "share": share.to_numpy(), "low": low, "high": high})
+        return pd.DataFrame(
+            {
+                "category": self.codes.columns,
+                "label": [self.frame.label(c, language) for c in self.codes.columns],
+                "n": counts.to_numpy().astype(int),
+                "share": share.to_numpy(),
+                "low": low,
+                "high": high,
+            }
+        )
 
     def overlap(self) -> pd.DataFrame:
         """Categories x categories: comments coded with both (the diagonal: with each)."""
@@ -648,8 +738,13 @@ def apply_coding_frame(texts, frame: str | Path | Mapping | CodingFrame | None =
     series = _as_texts(texts)
     coding_frame = load_coding_frame(frame)
     lowered = series.map(_clean).str.lower()
-    codes = pd.DataFrame({category: lowered.str.contains(coding_frame.regex(category), regex=True)
-                          for category in coding_frame.categories}, index=series.index)
+    codes = pd.DataFrame(
+        {
+            category: lowered.str.contains(coding_frame.regex(category), regex=True)
+            for category in coding_frame.categories
+        },
+        index=series.index,
+    )
     return CodingResult(codes, coding_frame, series)
 
 
@@ -718,14 +813,24 @@ class SentimentModel:
         coefficients = np.where(words, self.classifier.coef_[0], 0.0)
         vocabulary = self.vectorizer.get_feature_names_out()
         order = np.argsort(coefficients, kind="stable")
-        rows = [{"term": vocabulary[j], "coef": float(coefficients[j]), "direction": "positive"}
-                for j in order[::-1][:n]]
+        rows = [
+            {"term": vocabulary[j], "coef": float(coefficients[j]), "direction": "positive"} for j in order[::-1][:n]
+        ]
         rows += [{"term": vocabulary[j], "coef": float(coefficients[j]), "direction": "negative"} for j in order[:n]]
         return pd.DataFrame(rows, columns=["term", "coef", "direction"])
 
 
-def fit_sentiment(texts, positive, *, language: str = "auto", C: float = 4.0, min_df: int = 2, seed: int = 0,
-                  user_words: Sequence[str] = (), tokens: list[list[str]] | None = None) -> SentimentModel:
+def fit_sentiment(
+    texts,
+    positive,
+    *,
+    language: str = "auto",
+    C: float = 4.0,
+    min_df: int = 2,
+    seed: int = 0,
+    user_words: Sequence[str] = (),
+    tokens: list[list[str]] | None = None,
+) -> SentimentModel:
     """Train a sentiment model on labelled comments (refit it on your own labelled comments the same way).
 
     Parameters
@@ -785,8 +890,9 @@ def _independent(flags: pd.DataFrame, columns: list, counts: pd.Series) -> list:
     return [c for c in columns if c in kept]
 
 
-def comment_drivers(presence: pd.DataFrame, low: pd.Series | np.ndarray, *, ci: float = 0.95,
-                    min_count: int = 5) -> pd.DataFrame:
+def comment_drivers(
+    presence: pd.DataFrame, low: pd.Series | np.ndarray, *, ci: float = 0.95, min_count: int = 5
+) -> pd.DataFrame:
     """Which topics or categories drive low scores: a logistic regression of low scores on their presence.
 
     The model is ``logit P(low) = b0 + sum_k b_k x_k`` with ``x_k`` the 0/1 presence of
@@ -836,10 +942,16 @@ def comment_drivers(presence: pd.DataFrame, low: pd.Series | np.ndarray, *, ci: 
         raise SurveyDataError("low: need both low and other scores to find what drives low scores")
     counts = flags.sum()
     with_low = flags[outcome].sum()
-    estimable = [c for c in flags.columns if counts[c] >= min_count and 0 < with_low[c] < counts[c]
-                 and counts[c] < len(flags)]
-    table = pd.DataFrame({"term": flags.columns, "n": counts.to_numpy().astype(int),
-                          "share_of_low": (with_low / outcome.sum()).to_numpy()})
+    estimable = [
+        c for c in flags.columns if counts[c] >= min_count and 0 < with_low[c] < counts[c] and counts[c] < len(flags)
+    ]
+    table = pd.DataFrame(
+        {
+            "term": flags.columns,
+            "n": counts.to_numpy().astype(int),
+            "share_of_low": (with_low / outcome.sum()).to_numpy(),
+        }
+    )
     for column in ("coef", "odds_ratio", "low", "high", "p_value", "attributable"):
         table[column] = np.nan
     estimable = _independent(flags, estimable, counts)
@@ -851,9 +963,13 @@ def comment_drivers(presence: pd.DataFrame, low: pd.Series | np.ndarray, *, ci: 
         if not fit.mle_retvals.get("converged", True) or not np.isfinite(fit.bse).all():
             from .errors import ConvergenceWarning
 
-            warnings.warn(f"comment_drivers: the logistic regression did not converge (terms "
-                          f"{', '.join(map(str, estimable))}); some terms (nearly) separate low from other scores, "
-                          "so their odds ratios and intervals are unreliable", ConvergenceWarning, stacklevel=2)
+            warnings.warn(
+                f"comment_drivers: the logistic regression did not converge (terms "
+                f"{', '.join(map(str, estimable))}); some terms (nearly) separate low from other scores, "
+                "so their odds ratios and intervals are unreliable",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         z = critical_z(ci)
         coef, se = fit.params[1:], fit.bse[1:]
         rows = table.term.isin(estimable).to_numpy()

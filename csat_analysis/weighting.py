@@ -29,8 +29,11 @@ SHARE_SUM_TOLERANCE = 1e-6
 
 
 def _positive_weights(weights, index: pd.Index | None = None, name: str = "weights") -> np.ndarray:
-    series = weights if isinstance(weights, pd.Series) else pd.Series(np.asarray(weights, dtype=object).reshape(-1),
-                                                                      index=index)
+    series = (
+        weights
+        if isinstance(weights, pd.Series)
+        else pd.Series(np.asarray(weights, dtype=object).reshape(-1), index=index)
+    )
     numeric = pd.to_numeric(series, errors="coerce")
     not_numeric = numeric.isna() & series.notna()
     if not_numeric.any():
@@ -108,7 +111,9 @@ def _targets(variable: str, shares) -> pd.Series:
             f"margins[{variable!r}]: target shares must lie in [0, 1]; got {describe_offenders(targets, bad)}"
         )
     if not targets.index.is_unique:
-        raise SurveyDataError(f"margins[{variable!r}]: categories listed twice: {sorted(map(str, targets.index[targets.index.duplicated()]))}")
+        raise SurveyDataError(
+            f"margins[{variable!r}]: categories listed twice: {sorted(map(str, targets.index[targets.index.duplicated()]))}"
+        )
     total = float(numeric.sum())
     if abs(total - 1) > SHARE_SUM_TOLERANCE:
         raise SurveyDataError(f"margins[{variable!r}]: target shares sum to {total:.6g}, not 1")
@@ -142,8 +147,15 @@ def _category_codes(data: pd.DataFrame, variable: str, targets: pd.Series) -> np
     return codes
 
 
-def rake(data: pd.DataFrame, margins: Mapping, max_iter: int = 100, tol: float = 1e-8, *,
-         base_weights=None, total: float | None = None) -> pd.Series:
+def rake(
+    data: pd.DataFrame,
+    margins: Mapping,
+    max_iter: int = 100,
+    tol: float = 1e-8,
+    *,
+    base_weights=None,
+    total: float | None = None,
+) -> pd.Series:
     """Rake survey weights to population margins (iterative proportional fitting).
 
     Parameters
@@ -220,8 +232,12 @@ def rake(data: pd.DataFrame, margins: Mapping, max_iter: int = 100, tol: float =
     def gaps() -> dict[str, float]:
         total_weight = w.sum()
         return {
-            variable: float(np.abs(np.bincount(codes[variable], weights=w, minlength=len(targets[variable]))
-                                   / total_weight - targets[variable].to_numpy()).max())
+            variable: float(
+                np.abs(
+                    np.bincount(codes[variable], weights=w, minlength=len(targets[variable])) / total_weight
+                    - targets[variable].to_numpy()
+                ).max()
+            )
             for variable in variables
         }
 

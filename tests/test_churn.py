@@ -60,10 +60,12 @@ def test_tenure_bands_are_closed_on_the_left_and_ordered():
 
 
 def test_churn_by_segment_counts_and_wilson_interval():
-    frame = pd.DataFrame({
-        "plan": ["a"] * 10 + ["b"] * 5,
-        "left": [1, 1, 1, 0, 0, 0, 0, 0, 0, 0] + [1, 1, 0, 0, 0],
-    })
+    frame = pd.DataFrame(
+        {
+            "plan": ["a"] * 10 + ["b"] * 5,
+            "left": [1, 1, 1, 0, 0, 0, 0, 0, 0, 0] + [1, 1, 0, 0, 0],
+        }
+    )
     table = ch.churn_by_segment(frame, "left", by="plan").set_index("plan")
     assert table.loc["a", ["n", "churned", "start", "end", "new"]].tolist() == [10, 3, 10, 7, 0]
     assert table.loc["a", "rate"] == pytest.approx(0.3)
@@ -131,18 +133,25 @@ def test_churn_by_segment_all_churned_segment_has_undefined_end_rate():
 
 
 def test_churn_by_segments_is_long_and_keeps_category_order():
-    frame = pd.DataFrame({"band": pd.Categorical(["late", "early", "late"], categories=["early", "late"], ordered=True),
-                          "left": [True, False, False]})
+    frame = pd.DataFrame(
+        {
+            "band": pd.Categorical(["late", "early", "late"], categories=["early", "late"], ordered=True),
+            "left": [True, False, False],
+        }
+    )
     table = ch.churn_by_segments(frame, "left", ["band"])
     assert table["level"].tolist() == ["early", "late"]
     assert table["rate"].tolist() == [0.0, 0.5]
 
 
-@pytest.mark.parametrize("values, message", [
-    ([1, None, 0], r"missing values nan \(row 1\)"),
-    (["yes", "no", "no"], r"'yes' \(row 0\)"),
-    ([0, 2, 1], r"2 \(row 1\)"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ([1, None, 0], r"missing values nan \(row 1\)"),
+        (["yes", "no", "no"], r"'yes' \(row 0\)"),
+        ([0, 2, 1], r"2 \(row 1\)"),
+    ],
+)
 def test_bad_churn_column_names_column_and_rows(values, message):
     frame = pd.DataFrame({"left": values, "months": [1, 2, 3]})
     with pytest.raises(SurveyDataError, match=message):
@@ -185,8 +194,9 @@ def _logrank_by_hand(time, event, group):
 
 
 def test_logrank_names_the_segment_and_matches_the_textbook_statistic():
-    frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6, 2, 3, 7, 8], "left": [1, 1, 1, 0, 0, 1, 0, 1, 1, 0],
-                          "plan": list("aaabbbabba")})
+    frame = pd.DataFrame(
+        {"months": [1, 2, 3, 4, 5, 6, 2, 3, 7, 8], "left": [1, 1, 1, 0, 0, 1, 0, 1, 1, 0], "plan": list("aaabbbabba")}
+    )
     table = ch.logrank(frame, "months", "left", "plan")
     assert list(table.columns) == ["segment", "groups", "statistic", "dof", "p_value"]
     row = table.iloc[0]
@@ -258,8 +268,13 @@ def test_churn_drivers_reports_levels_and_cross_product_odds_ratio():
 def test_churn_drivers_quotes_awkward_names_and_numeric_terms():
     rng = np.random.default_rng(3)
     x = rng.normal(size=400)
-    frame = pd.DataFrame({"monthly charge": x, "has plan?": rng.random(400) < 0.5,
-                          "left": rng.random(400) < 1 / (1 + np.exp(-(0.8 * x)))})
+    frame = pd.DataFrame(
+        {
+            "monthly charge": x,
+            "has plan?": rng.random(400) < 0.5,
+            "left": rng.random(400) < 1 / (1 + np.exp(-(0.8 * x))),
+        }
+    )
     table = ch.churn_drivers(frame, "left", ["monthly charge", "has plan?"]).table.set_index("term")
     assert set(table.index) == {"monthly charge", "has plan?: True"}
     assert 1.5 < table.loc["monthly charge", "odds_ratio"] < 3.5  # true OR exp(0.8) = 2.23
@@ -282,8 +297,9 @@ def test_churn_drivers_missing_covariate_names_rows():
 
 def test_lifetime_value_hand_computed():
     frame = HAND.assign(revenue=[10.0, 10.0, 20.0, 20.0, 10.0, 10.0])
-    row = ch.lifetime_value(frame, "months", "left", monthly_revenue="revenue", margin=0.5,
-                            acquisition_cost=2, retention_cost=1, horizon=4).iloc[0]
+    row = ch.lifetime_value(
+        frame, "months", "left", monthly_revenue="revenue", margin=0.5, acquisition_cost=2, retention_cost=1, horizon=4
+    ).iloc[0]
     # revenue so far: 10*1 + 10*2 + 20*2 + 20*3 + 10*4 + 10*5 = 220; customer-months 17
     assert row.clv_to_date == pytest.approx((220 - 2 * 6 - 1 * 17) / 6)
     lifetime = 1 + 5 / 6 + 2 / 3 + 4 / 9
@@ -306,8 +322,9 @@ def test_lifetime_value_rejects_bad_assumptions():
 
 
 def test_churn_causes_shares_flags_and_quoted_shares():
-    causes = pd.Categorical(["quality"] * 3 + ["moved"] + ["indifference"] * 6 + [None] * 5,
-                            categories=list(ch.CAUSE_SHARES))
+    causes = pd.Categorical(
+        ["quality"] * 3 + ["moved"] + ["indifference"] * 6 + [None] * 5, categories=list(ch.CAUSE_SHARES)
+    )
     frame = pd.DataFrame({"why": causes, "left": [True] * 10 + [False] * 5})
     table = ch.churn_causes(frame, "why", churn="left").set_index("cause")
     assert list(table.index) == list(ch.CAUSE_SHARES)  # category order, empty causes kept
@@ -345,8 +362,9 @@ def test_simulation_check_compares_km_with_geometric_truth():
     hazard = np.where(repurchase, 0.02, 0.08)
     time_to_churn = rng.geometric(hazard)
     exposure = rng.integers(1, 61, n)
-    frame = pd.DataFrame({"m": np.minimum(time_to_churn, exposure), "left": time_to_churn <= exposure,
-                          "repurchase": repurchase})
+    frame = pd.DataFrame(
+        {"m": np.minimum(time_to_churn, exposure), "left": time_to_churn <= exposure, "repurchase": repurchase}
+    )
     check = ch.simulation_check(frame, "m", "left", {"repurchase": 0.02, "no_repurchase": 0.08}).set_index("repurchase")
     # true medians: ceil(log 0.5 / log(1 - h)) = 35 and 9 months
     assert check.loc[True, "true_median"] == 35 and check.loc[False, "true_median"] == 9
@@ -385,8 +403,14 @@ def _linearised_ratio_se(churned, at_start, weights, n_units=None):
 def test_weighted_churn_rate_interval_is_the_linearised_ratio_on_the_logit_scale():
     rng = np.random.default_rng(7)
     n = 400
-    frame = pd.DataFrame({"left": rng.random(n) < 0.3, "months": rng.integers(0, 30, n).astype(float),
-                          "w": rng.uniform(0.3, 3.0, n), "plan": rng.choice(["a", "b"], n)})
+    frame = pd.DataFrame(
+        {
+            "left": rng.random(n) < 0.3,
+            "months": rng.integers(0, 30, n).astype(float),
+            "w": rng.uniform(0.3, 3.0, n),
+            "plan": rng.choice(["a", "b"], n),
+        }
+    )
     table = ch.churn_by_segment(frame, "left", tenure="months", weights="w")
     at_start = (frame.months >= 1).to_numpy()
     ratio, se = _linearised_ratio_se(frame.left, at_start, frame.w)
@@ -404,15 +428,21 @@ def test_weighted_churn_rate_interval_is_the_linearised_ratio_on_the_logit_scale
         zi = w * (y - r * x) / np.sum(w * x)
         se_d = math.sqrt(n / (n - 1) * np.sum((zi - zi.mean()) ** 2))
         spread = z * se_d / (r * (1 - r))
-        assert by_plan.loc[level, "low"] == pytest.approx(1 / (1 + math.exp(-(math.log(r / (1 - r)) - spread))),
-                                                          rel=1e-10)
+        assert by_plan.loc[level, "low"] == pytest.approx(
+            1 / (1 + math.exp(-(math.log(r / (1 - r)) - spread))), rel=1e-10
+        )
 
 
 def test_weighted_churn_rate_without_new_customers_matches_the_design_proportion():
     from csat_analysis.design import SurveyDesign
 
-    frame = pd.DataFrame({"left": [1, 0, 0, 1, 0, 0, 1, 0], "months": [3, 5, 7, 9, 2, 4, 6, 8],
-                          "w": [1.0, 2.0, 0.5, 1.5, 1.0, 1.0, 2.5, 0.5]})
+    frame = pd.DataFrame(
+        {
+            "left": [1, 0, 0, 1, 0, 0, 1, 0],
+            "months": [3, 5, 7, 9, 2, 4, 6, 8],
+            "w": [1.0, 2.0, 0.5, 1.5, 1.0, 1.0, 2.5, 0.5],
+        }
+    )
     row = ch.churn_by_segment(frame, "left", tenure="months", weights="w").iloc[0]
     design = SurveyDesign(frame, weights="w").proportion("left", 1)
     assert row.rate == pytest.approx(design.value)
@@ -424,8 +454,9 @@ def test_weighted_churn_rate_without_new_customers_matches_the_design_proportion
 
 def test_log_rank_p_value_underflow_is_floored_not_zero():
     # 3,000 customers who all churn in month 1 against 3,000 who never do: chi-square far beyond 1e-308
-    frame = pd.DataFrame({"months": [1.0] * 3000 + [24.0] * 3000, "left": [1] * 3000 + [0] * 3000,
-                          "plan": ["a"] * 3000 + ["b"] * 3000})
+    frame = pd.DataFrame(
+        {"months": [1.0] * 3000 + [24.0] * 3000, "left": [1] * 3000 + [0] * 3000, "plan": ["a"] * 3000 + ["b"] * 3000}
+    )
     row = ch.logrank(frame, "months", "left", "plan").iloc[0]
     assert stats.chi2.sf(row.statistic, 1) == 0.0  # the raw tail underflows
     assert row.p_value == ch.P_VALUE_FLOOR > 0
@@ -436,8 +467,7 @@ def test_log_rank_p_value_underflow_is_floored_not_zero():
 
 def test_segment_association_matches_scipy_chi_square_and_cramers_v():
     rng = np.random.default_rng(3)
-    frame = pd.DataFrame({"left": rng.random(300) < 0.3, "plan": rng.choice(list("abc"), 300),
-                          "one": "x"})
+    frame = pd.DataFrame({"left": rng.random(300) < 0.3, "plan": rng.choice(list("abc"), 300), "one": "x"})
     table = ch.segment_association(frame, "left", ["plan", "one"]).set_index("segment")
     counts = pd.crosstab(frame.plan, frame.left).to_numpy()
     chi2, p, dof, _ = stats.chi2_contingency(counts, correction=False)

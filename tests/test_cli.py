@@ -15,15 +15,28 @@ NOTEBOOK = Path(__file__).parent / "notebooks" / "record_and_plot.ipynb"
 
 
 def csat(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "csat_analysis", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "csat_analysis", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 @pytest.mark.parametrize(
     ("command", "options"),
     [
-        ("run", ["--workers", "--scheduler", "--force", "--only", "--show-code", "--timeout", "--reports",
-                 "--quiet", "STUDY.yaml"]),
+        (
+            "run",
+            [
+                "--workers",
+                "--scheduler",
+                "--force",
+                "--only",
+                "--show-code",
+                "--timeout",
+                "--reports",
+                "--quiet",
+                "STUDY.yaml",
+            ],
+        ),
         ("list", ["STUDY.yaml", "--reports", "--show-code"]),
         ("export", ["NOTEBOOK.ipynb", "--show-code", "--output"]),
         ("datasets", []),
@@ -76,7 +89,9 @@ def test_run_list_and_export_end_to_end(tmp_path):
     listed = csat("list", "study.yaml", cwd=tmp_path)
     assert listed.returncode == 0
     assert [line.split()[:3] for line in listed.stdout.splitlines()[1:]] == [
-        ["tiny", "fail-false", "new"], ["tiny", "fail-true", "new"]]
+        ["tiny", "fail-false", "new"],
+        ["tiny", "fail-true", "new"],
+    ]
 
     ran = csat("run", "study.yaml", "--workers", "2", cwd=tmp_path)
     assert ran.returncode == 1, ran.stderr
@@ -89,7 +104,9 @@ def test_run_list_and_export_end_to_end(tmp_path):
     listed = csat("list", "study.yaml", cwd=tmp_path)
     lines = listed.stdout.splitlines()
     assert [line.split()[:3] for line in lines[1:] if not line.startswith(" ")] == [
-        ["tiny", "fail-false", "done"], ["tiny", "fail-true", "failed"]]
+        ["tiny", "fail-false", "done"],
+        ["tiny", "fail-true", "failed"],
+    ]
     assert lines[3].startswith("    why: the latest attempt failed: RuntimeError: asked to fail")
     # the deprecated --no-input is the default now: same states, and a note
     legacy = csat("list", "study.yaml", "--no-input", cwd=tmp_path)
@@ -113,8 +130,7 @@ def test_run_list_and_export_end_to_end(tmp_path):
     assert exported.returncode == 0
     html = (tmp_path / "reports" / "tiny" / "fail-false" / "notebook.html").read_text()
     assert "data:image/png;base64," in html and "RESULTS_MIME" not in html
-    exported = csat("export", "reports/tiny/fail-false/notebook.ipynb", "--show-code", "-o", "code.html",
-                    cwd=tmp_path)
+    exported = csat("export", "reports/tiny/fail-false/notebook.ipynb", "--show-code", "-o", "code.html", cwd=tmp_path)
     assert exported.returncode == 0 and "RESULTS_MIME" in (tmp_path / "code.html").read_text()
 
 
@@ -125,8 +141,13 @@ def test_export_of_missing_notebook_is_one_line_error(tmp_path, capsys):
 
 def make_lab_dry_run(venv: Path, *extra: str) -> str:
     root = Path(__file__).resolve().parents[1]
-    return subprocess.run(["make", "-n", "-C", str(root), "lab", f"VENV={venv}", *extra], capture_output=True,
-                          text=True, timeout=60, check=True).stdout
+    return subprocess.run(
+        ["make", "-n", "-C", str(root), "lab", f"VENV={venv}", *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
 
 
 def test_make_lab_installs_once_honours_port_and_allows_root_only_as_root(tmp_path):

@@ -26,12 +26,14 @@ def wilson_by_hand(successes, n, z=Z95):
 def funnel_panel():
     # 10 customers: 6 with a problem, 4 complained; of those 1 resolved at first
     # contact, 2 reached middle management, 1 of them the top.
-    return pd.DataFrame({
-        "problem": [False] * 4 + [True] * 6,
-        "complained": [False] * 6 + [True] * 4,
-        "resolved_first_contact": [None] * 6 + [True, False, False, False],
-        "escalation_level": [0] * 6 + [1, 1, 2, 3],
-    })
+    return pd.DataFrame(
+        {
+            "problem": [False] * 4 + [True] * 6,
+            "complained": [False] * 6 + [True] * 4,
+            "resolved_first_contact": [None] * 6 + [True, False, False, False],
+            "escalation_level": [0] * 6 + [1, 1, 2, 3],
+        }
+    )
 
 
 def test_funnel_counts_and_shares_by_hand():
@@ -84,28 +86,40 @@ def test_tarp_pyramid_and_comparison():
 
 def test_tarp_table_holds_the_published_rates():
     table = complaints.tarp_table().set_index(["status", "severity"])["rate"]
-    assert table.to_dict() == {("no_complaint", "major"): 0.09, ("no_complaint", "minor"): 0.37,
-                               ("unresolved", "major"): 0.19, ("unresolved", "minor"): 0.46,
-                               ("resolved", "major"): 0.54, ("resolved", "minor"): 0.74,
-                               ("resolved_quickly", "major"): 0.82, ("resolved_quickly", "minor"): 0.95}
+    assert table.to_dict() == {
+        ("no_complaint", "major"): 0.09,
+        ("no_complaint", "minor"): 0.37,
+        ("unresolved", "major"): 0.19,
+        ("unresolved", "minor"): 0.46,
+        ("resolved", "major"): 0.54,
+        ("resolved", "minor"): 0.74,
+        ("resolved_quickly", "major"): 0.82,
+        ("resolved_quickly", "minor"): 0.95,
+    }
 
 
 # --- TARP table ----------------------------------------------------------------------------
 
 
 def tarp_log():
-    return pd.DataFrame({
-        "status": ["no_problem"] * 5 + ["no_complaint"] * 4 + ["resolved"] * 3,
-        "severity": [None] * 5 + ["major", "major", "minor", "minor"] + ["minor"] * 3,
-        "rep": [1, 1, 1, 1, 0] + [0, 0, 1, 0] + [1, 1, 0],
-        "w": [1.0] * 5 + [1, 3, 1, 1] + [1, 1, 2],
-    })
+    return pd.DataFrame(
+        {
+            "status": ["no_problem"] * 5 + ["no_complaint"] * 4 + ["resolved"] * 3,
+            "severity": [None] * 5 + ["major", "major", "minor", "minor"] + ["minor"] * 3,
+            "rep": [1, 1, 1, 1, 0] + [0, 0, 1, 0] + [1, 1, 0],
+            "w": [1.0] * 5 + [1, 3, 1, 1] + [1, 1, 2],
+        }
+    )
 
 
 def test_repurchase_table_by_hand():
     table = complaints.repurchase_table(tarp_log(), "rep", "status", "severity")
     assert list(zip(table["status"], table["severity"])) == [
-        ("no_problem", "none"), ("no_complaint", "major"), ("no_complaint", "minor"), ("resolved", "minor")]
+        ("no_problem", "none"),
+        ("no_complaint", "major"),
+        ("no_complaint", "minor"),
+        ("resolved", "minor"),
+    ]
     assert table["n"].tolist() == [5, 2, 2, 3]
     assert table["rate"].tolist() == pytest.approx([0.8, 0.0, 0.5, 2 / 3])
     low, high = wilson_by_hand(4, 5)
@@ -161,10 +175,12 @@ def test_chi_square_matches_pearson_by_hand():
 
 def test_outcome_model_odds_ratio_is_cross_product_ratio():
     # 2x2: no_problem 30 yes / 10 no; resolved 12 yes / 18 no
-    log = pd.DataFrame({
-        "status": ["no_problem"] * 40 + ["resolved"] * 30,
-        "rep": [1] * 30 + [0] * 10 + [1] * 12 + [0] * 18,
-    })
+    log = pd.DataFrame(
+        {
+            "status": ["no_problem"] * 40 + ["resolved"] * 30,
+            "rep": [1] * 30 + [0] * 10 + [1] * 12 + [0] * 18,
+        }
+    )
     table = complaints.outcome_model(log, "rep", "status")
     assert table["term"].tolist() == ["status: resolved"]
     assert table["odds_ratio"].item() == pytest.approx((12 / 18) / (30 / 10), rel=1e-6)
@@ -180,10 +196,21 @@ def test_outcome_model_severity_and_covariate_terms():
     age = rng.normal(size=n)
     logit = 1.0 - 1.5 * (status == "no_complaint") - 0.5 * (status == "resolved") - 1.0 * major + 0.3 * age
     rep = rng.random(n) < 1 / (1 + np.exp(-logit))
-    log = pd.DataFrame({"status": status, "severity": np.where(status == "no_problem", None, np.where(major, "major", "minor")),
-                        "rep": rep, "age years": age})
+    log = pd.DataFrame(
+        {
+            "status": status,
+            "severity": np.where(status == "no_problem", None, np.where(major, "major", "minor")),
+            "rep": rep,
+            "age years": age,
+        }
+    )
     table = complaints.outcome_model(log, "rep", "status", "severity", ["age years"]).set_index("term")
-    for term, coef in {"status: no_complaint": -1.5, "status: resolved": -0.5, "severity: major": -1.0, "age years": 0.3}.items():
+    for term, coef in {
+        "status: no_complaint": -1.5,
+        "status: resolved": -0.5,
+        "severity: major": -1.0,
+        "age years": 0.3,
+    }.items():
         assert table.loc[term, "low"] < math.exp(coef) < table.loc[term, "high"], term
 
 
@@ -196,10 +223,12 @@ def test_outcome_model_reference_must_be_present():
 
 
 def paradox_log(fast_yes, fast_n, base_yes, base_n):
-    return pd.DataFrame({
-        "status": ["resolved_quickly"] * fast_n + ["no_problem"] * base_n,
-        "rep": [1] * fast_yes + [0] * (fast_n - fast_yes) + [1] * base_yes + [0] * (base_n - base_yes),
-    })
+    return pd.DataFrame(
+        {
+            "status": ["resolved_quickly"] * fast_n + ["no_problem"] * base_n,
+            "rep": [1] * fast_yes + [0] * (fast_n - fast_yes) + [1] * base_yes + [0] * (base_n - base_yes),
+        }
+    )
 
 
 def test_recovery_paradox_matches_newcombe_1998():
@@ -250,8 +279,15 @@ def test_recovery_paradox_weights_as_column_or_vector():
 
 
 def test_derive_fast_status_and_missing_time():
-    log = pd.DataFrame({"status": ["resolved", "resolved", "unresolved", "no_problem"], "hours": [24.0, 24.5, None, None]})
-    assert complaints.derive_fast_status(log, "status", "hours", 24).tolist() == ["resolved_quickly", "resolved", "unresolved", "no_problem"]
+    log = pd.DataFrame(
+        {"status": ["resolved", "resolved", "unresolved", "no_problem"], "hours": [24.0, 24.5, None, None]}
+    )
+    assert complaints.derive_fast_status(log, "status", "hours", 24).tolist() == [
+        "resolved_quickly",
+        "resolved",
+        "unresolved",
+        "no_problem",
+    ]
     log.loc[1, "hours"] = None
     with pytest.raises(SurveyDataError, match=r"row 1"):
         complaints.derive_fast_status(log, "status", "hours", 24)
@@ -309,8 +345,12 @@ def test_resolution_time_effect_recovers_slope():
 
 
 def test_churn_by_calls_and_threshold_by_hand():
-    accounts = pd.DataFrame({"calls": [0] * 100 + [1] * 100 + [2] * 40,
-                             "churn": [1] * 10 + [0] * 90 + [1] * 12 + [0] * 88 + [1] * 20 + [0] * 20})
+    accounts = pd.DataFrame(
+        {
+            "calls": [0] * 100 + [1] * 100 + [2] * 40,
+            "churn": [1] * 10 + [0] * 90 + [1] * 12 + [0] * 88 + [1] * 20 + [0] * 20,
+        }
+    )
     table = complaints.churn_by_calls(accounts, "calls", "churn")
     assert table["rate"].tolist() == pytest.approx([0.10, 0.12, 0.5])
     rows = complaints.call_threshold(table).set_index("calls")
@@ -334,8 +374,9 @@ def test_call_threshold_on_real_service_calls():
 
 
 def test_calls_model_threshold_odds_ratio_is_cross_product_ratio():
-    accounts = pd.DataFrame({"calls": [1] * 50 + [5] * 20, "churn": [1] * 5 + [0] * 45 + [1] * 10 + [0] * 10,
-                             "plan": [True, False] * 35})
+    accounts = pd.DataFrame(
+        {"calls": [1] * 50 + [5] * 20, "churn": [1] * 5 + [0] * 45 + [1] * 10 + [0] * 10, "plan": [True, False] * 35}
+    )
     table = complaints.calls_model(accounts, "churn", "calls", threshold=4)
     assert table["odds_ratio"].item() == pytest.approx((10 / 10) / (5 / 45), rel=1e-6)
     with_plan = complaints.calls_model(accounts, "churn", "calls", ["plan"])
@@ -411,7 +452,9 @@ def test_tarp_table_recovered_from_large_simulated_panel():
     panel = simulate.simulate_panel(200_000, seed=11, voice_rate=0.5)
     truth = panel.truth["repurchase_rates"]
     table = complaints.repurchase_table(panel.data, "repurchase", "complaint_status", "severity", ci=0.999)
-    expected = table.apply(lambda r: truth[r["status"]] if r["status"] == "no_problem" else truth[r["status"]][r["severity"]], axis=1)
+    expected = table.apply(
+        lambda r: truth[r["status"]] if r["status"] == "no_problem" else truth[r["status"]][r["severity"]], axis=1
+    )
     assert len(table) == 9
     inside = (table["low"] <= expected) & (expected <= table["high"])
     assert inside.all(), table.assign(expected=expected)[~inside]
@@ -421,8 +464,11 @@ def test_tarp_table_recovered_from_large_simulated_panel():
     # the funnel's voice rate and escalation shares match the generating values too
     funnel = complaints.complaint_funnel(panel.data, ci=0.999).set_index("stage")
     esc = panel.truth["escalation"]
-    for stage, value in {"complained": 0.5, "escalated": esc["front_line_unresolved"] * esc["middle_escalate"],
-                         "top_management": esc["middle_unresolved"] * esc["top_escalate"]}.items():
+    for stage, value in {
+        "complained": 0.5,
+        "escalated": esc["front_line_unresolved"] * esc["middle_escalate"],
+        "top_management": esc["middle_unresolved"] * esc["top_escalate"],
+    }.items():
         assert funnel.loc[stage, "low"] <= value <= funnel.loc[stage, "high"], stage
 
 
@@ -436,17 +482,28 @@ def test_loyalty_by_rating_interval_cut_to_scale():
 
 
 def test_paradox_by_severity_compares_each_severity_with_no_problem():
-    log = pd.DataFrame({
-        "status": ["no_problem"] * 80 + ["resolved_quickly"] * 40 + ["resolved_quickly"] * 30,
-        "severity": [None] * 80 + ["major"] * 40 + ["minor"] * 30,
-        "rep": [1] * 48 + [0] * 32 + [1] * 20 + [0] * 20 + [1] * 27 + [0] * 3,
-    })
+    log = pd.DataFrame(
+        {
+            "status": ["no_problem"] * 80 + ["resolved_quickly"] * 40 + ["resolved_quickly"] * 30,
+            "severity": [None] * 80 + ["major"] * 40 + ["minor"] * 30,
+            "rep": [1] * 48 + [0] * 32 + [1] * 20 + [0] * 20 + [1] * 27 + [0] * 3,
+        }
+    )
     table = complaints.paradox_by_severity(log, "rep", "status", "severity").set_index("severity")
     assert table.loc["major", "difference"] == pytest.approx(20 / 40 - 48 / 80)
     assert table.loc["minor", "difference"] == pytest.approx(27 / 30 - 48 / 80)
     assert table.loc["minor", "verdict"] == "supported"
-    assert list(table.columns) == ["fast_rate", "baseline_rate", "n_fast", "n_baseline", "difference", "low", "high",
-                                   "p_value", "verdict"]
+    assert list(table.columns) == [
+        "fast_rate",
+        "baseline_rate",
+        "n_fast",
+        "n_baseline",
+        "difference",
+        "low",
+        "high",
+        "p_value",
+        "verdict",
+    ]
     assert table.loc["major", "n_fast"] == 40 and table.loc["major", "n_baseline"] == 80
 
 
@@ -460,8 +517,13 @@ def test_word_of_mouth_by_status_counts_customers_by_hand():
 
 def test_status_counts_and_threshold_level():
     counts = complaints.status_counts(pd.DataFrame({"s": ["resolved", "no_problem", "resolved"]}), "s")
-    assert dict(zip(counts["status"], counts["n"])) == {"no_problem": 1, "no_complaint": 0, "unresolved": 0,
-                                                                "resolved": 2, "resolved_quickly": 0}
+    assert dict(zip(counts["status"], counts["n"])) == {
+        "no_problem": 1,
+        "no_complaint": 0,
+        "unresolved": 0,
+        "resolved": 2,
+        "resolved_quickly": 0,
+    }
     jumps = complaints.call_threshold(pd.DataFrame({"calls": [0, 1, 2], "n": [500, 500, 100], "events": [50, 55, 45]}))
     assert complaints.threshold_level(jumps) == 2
     flat = complaints.call_threshold(pd.DataFrame({"calls": [0, 1], "n": [500, 500], "events": [50, 52]}))
@@ -472,22 +534,35 @@ def test_status_counts_and_threshold_level():
 
 
 def test_derive_status_from_answers_and_times():
-    survey = pd.DataFrame({"problem": [False, True, True, True, True, True],
-                           "complained": [False, False, True, True, True, True],
-                           "resolved": [None, None, 0, 1, 1, 1],
-                           "quick": [None, None, None, 0, 1, 0],
-                           "hours": [None, None, None, 60.0, 30.0, 5.0]})
-    by_flag = complaints.derive_status(survey, problem="problem", complained="complained", resolved="resolved",
-                                       resolved_quickly="quick")
+    survey = pd.DataFrame(
+        {
+            "problem": [False, True, True, True, True, True],
+            "complained": [False, False, True, True, True, True],
+            "resolved": [None, None, 0, 1, 1, 1],
+            "quick": [None, None, None, 0, 1, 0],
+            "hours": [None, None, None, 60.0, 30.0, 5.0],
+        }
+    )
+    by_flag = complaints.derive_status(
+        survey, problem="problem", complained="complained", resolved="resolved", resolved_quickly="quick"
+    )
     assert by_flag.tolist() == ["no_problem", "no_complaint", "unresolved", "resolved", "resolved_quickly", "resolved"]
-    by_time = complaints.derive_status(survey, problem="problem", complained="complained", resolved="resolved",
-                                       resolution_hours="hours", fast_hours=24)
+    by_time = complaints.derive_status(
+        survey, problem="problem", complained="complained", resolved="resolved", resolution_hours="hours", fast_hours=24
+    )
     assert by_time.tolist() == ["no_problem", "no_complaint", "unresolved", "resolved", "resolved", "resolved_quickly"]
     # no resolved column: a complaint with a resolution time is resolved
-    by_time_only = complaints.derive_status(survey, problem="problem", complained="complained", resolution_hours="hours",
-                                            fast_hours=40)
-    assert by_time_only.tolist() == ["no_problem", "no_complaint", "unresolved", "resolved", "resolved_quickly",
-                                     "resolved_quickly"]
+    by_time_only = complaints.derive_status(
+        survey, problem="problem", complained="complained", resolution_hours="hours", fast_hours=40
+    )
+    assert by_time_only.tolist() == [
+        "no_problem",
+        "no_complaint",
+        "unresolved",
+        "resolved",
+        "resolved_quickly",
+        "resolved_quickly",
+    ]
     without_speed = complaints.derive_status(survey, problem="problem", complained="complained", resolved="resolved")
     assert "resolved_quickly" not in set(without_speed)
 
@@ -495,11 +570,13 @@ def test_derive_status_from_answers_and_times():
 def test_derive_status_errors_name_columns_and_rows():
     # asked only after a problem: a missing complaint answer is "no" where there was no problem
     skipped = pd.DataFrame({"problem": [False, True], "complained": [None, False]})
-    assert complaints.derive_status(skipped, problem="problem", complained="complained",
-                                    resolved="complained").tolist() == ["no_problem", "no_complaint"]
+    assert complaints.derive_status(
+        skipped, problem="problem", complained="complained", resolved="complained"
+    ).tolist() == ["no_problem", "no_complaint"]
     with pytest.raises(SurveyDataError, match=r"'complained'.*missing for customers with a problem.*row 1"):
-        complaints.derive_status(skipped.assign(complained=[None, None]), problem="problem", complained="complained",
-                                 resolved="complained")
+        complaints.derive_status(
+            skipped.assign(complained=[None, None]), problem="problem", complained="complained", resolved="complained"
+        )
     survey = pd.DataFrame({"problem": [False, True], "complained": [True, True], "resolved": [None, None]})
     with pytest.raises(SurveyDataError, match=r"'complained'.*row 0"):
         complaints.derive_status(survey, problem="problem", complained="complained", resolved="resolved")
@@ -514,8 +591,9 @@ def test_derived_status_reproduces_the_simulators_status():
     from csat_analysis.datasets import open_study_data
 
     panel = open_study_data("simulated", n=3000, seed=2).data
-    derived = complaints.derive_status(panel, problem="problem", complained="complained",
-                                       resolution_hours="resolution_hours", fast_hours=24)
+    derived = complaints.derive_status(
+        panel, problem="problem", complained="complained", resolution_hours="resolution_hours", fast_hours=24
+    )
     assert (derived.astype(str) == panel["complaint_status"].astype(str)).all()
 
 
@@ -524,8 +602,9 @@ def test_funnel_has_only_the_stages_the_data_support():
     short = complaints.complaint_funnel(panel, first_contact=None, escalation=None).set_index("stage")
     assert short.index.tolist() == ["respondents", "problem", "complained"]
     assert short.loc["complained", "share"] == pytest.approx(4 / 6)
-    with_resolved = complaints.complaint_funnel(panel.assign(res=[None] * 6 + [True, True, False, True]),
-                                                first_contact=None, escalation=None, resolved="res").set_index("stage")
+    with_resolved = complaints.complaint_funnel(
+        panel.assign(res=[None] * 6 + [True, True, False, True]), first_contact=None, escalation=None, resolved="res"
+    ).set_index("stage")
     assert with_resolved.loc["resolved", "share"] == pytest.approx(3 / 4)
     assert with_resolved.loc["resolved", "of_stage"] == "complained"
 
@@ -558,8 +637,13 @@ def test_chi_square_tests_report_cramers_v_and_exact_tails():
     assert overall["severity"] == "all"
     assert overall["statistic"] == pytest.approx(result["statistic"])
     # a strong association: the tail is far below 1e-16 and still reported, not 0
-    strong = pd.DataFrame({"status": ["resolved"] * 400 + ["unresolved"] * 400, "severity": "minor",
-                           "rep": [1] * 380 + [0] * 20 + [0] * 380 + [1] * 20})
+    strong = pd.DataFrame(
+        {
+            "status": ["resolved"] * 400 + ["unresolved"] * 400,
+            "severity": "minor",
+            "rep": [1] * 380 + [0] * 20 + [0] * 380 + [1] * 20,
+        }
+    )
     tail = complaints.chi_square_tests(strong, "rep", "status", "severity").iloc[0]
     assert 0 < tail["p_value"] < 1e-100
 

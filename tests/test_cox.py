@@ -35,8 +35,13 @@ def fit(telco):
 
 
 def test_coefficients_and_standard_errors_match_r(fit, oracle):
-    assert fit.table["term"].tolist() == ["monthly_charges", "senior_citizen", "contract: One year",
-                                          "contract: Two year", "paperless_billing"]
+    assert fit.table["term"].tolist() == [
+        "monthly_charges",
+        "senior_citizen",
+        "contract: One year",
+        "contract: Two year",
+        "paperless_billing",
+    ]
     np.testing.assert_allclose(fit.table["coef"], oracle["coef"], rtol=1e-8)
     np.testing.assert_allclose(fit.table["se"], oracle["se"], rtol=1e-8)
     np.testing.assert_allclose(fit.table["hazard_ratio"], np.exp(oracle["coef"]), rtol=1e-8)
@@ -45,8 +50,11 @@ def test_coefficients_and_standard_errors_match_r(fit, oracle):
 
 def test_concordance_matches_r(fit, oracle):
     assert fit.concordance == pytest.approx(oracle["concordance"], rel=1e-10)
-    assert fit.counts == {"concordant": oracle["concordant"], "discordant": oracle["discordant"],
-                          "tied_x": oracle["tied_x"]}
+    assert fit.counts == {
+        "concordant": oracle["concordant"],
+        "discordant": oracle["discordant"],
+        "tied_x": oracle["tied_x"],
+    }
 
 
 def test_proportional_hazards_test_matches_cox_zph(fit, oracle):
@@ -95,6 +103,10 @@ def test_bad_input():
 
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="R not installed")
 def test_r_script_reproduces_the_fixture(tmp_path):
-    subprocess.run(["Rscript", str(ORACLES / "cox_telco.R"), str(tmp_path)], check=True, capture_output=True,
-                   cwd=ORACLES.parent.parent)
+    subprocess.run(
+        ["Rscript", str(ORACLES / "cox_telco.R"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+        cwd=ORACLES.parent.parent,
+    )
     assert (tmp_path / "cox_telco.json").read_text() == (ORACLES / "cox_telco.json").read_text()

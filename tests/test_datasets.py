@@ -105,8 +105,9 @@ def test_open_study_data_uses_the_bundled_description_by_default():
 
 
 def test_open_study_data_takes_a_description_for_bundled_data():
-    study = datasets.open_study_data("mobi", survey={"scale": [1, 10], "roles": {"satisfaction": ["CUSA1"],
-                                                                                "loyalty": ["CUSL2"]}})
+    study = datasets.open_study_data(
+        "mobi", survey={"scale": [1, 10], "roles": {"satisfaction": ["CUSA1"], "loyalty": ["CUSL2"]}}
+    )
     assert study.survey.roles["satisfaction"] == ["CUSA1"] and "drivers" not in study.survey.roles
     with pytest.raises(SurveyDataError, match="roles.loyalty names 'LOYAL', which is not in data set 'mobi'"):
         datasets.open_study_data("mobi", survey={"roles": {"loyalty": ["LOYAL"]}})
@@ -115,8 +116,12 @@ def test_open_study_data_takes_a_description_for_bundled_data():
 def test_open_study_data_reads_a_file_with_its_description(tmp_path):
     path = tmp_path / "answers.csv"
     pd.DataFrame({"id": ["a", "b"], "sat": ["high", "low"], "rec": [9, 3]}).to_csv(path, index=False)
-    survey = {"id": "id", "title": "Mini", "columns": {"sat": {"labels": {"high": 5, "low": 1}}, "rec": {"scale": [0, 10]}},
-              "roles": {"satisfaction": ["sat"], "recommend": "rec"}}
+    survey = {
+        "id": "id",
+        "title": "Mini",
+        "columns": {"sat": {"labels": {"high": 5, "low": 1}}, "rec": {"scale": [0, 10]}},
+        "roles": {"satisfaction": ["sat"], "recommend": "rec"},
+    }
     study = datasets.open_study_data(str(path), survey=survey)
     assert study.kind == "user" and study.source == "User data: answers.csv (Mini), n = 2"
     assert study.data["sat"].tolist() == [5.0, 1.0] and study.survey.scale("rec").high == 10

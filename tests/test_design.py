@@ -15,8 +15,11 @@ from csat_analysis.design import SurveyDesign
 from csat_analysis.errors import ParameterError, SurveyDataError
 
 ORACLES = Path(__file__).parent / "oracles"
-SHARES = {"gender": {"female": 0.52, "male": 0.48}, "senior": {"senior": 0.22, "younger": 0.78},
-          "internet_service": {"DSL": 0.30, "Fiber optic": 0.50, "No": 0.20}}
+SHARES = {
+    "gender": {"female": 0.52, "male": 0.48},
+    "senior": {"senior": 0.22, "younger": 0.78},
+    "internet_service": {"DSL": 0.30, "Fiber optic": 0.50, "No": 0.20},
+}
 DESIGNS = {
     "plain": {},
     "strata": {"strata": "stratum"},
@@ -32,8 +35,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def oracle():
-    return pd.read_csv(ORACLES / "survey_designs.csv", keep_default_na=False,
-                       converters={"value": float, "se": float})
+    return pd.read_csv(ORACLES / "survey_designs.csv", keep_default_na=False, converters={"value": float, "se": float})
 
 
 def make_design(sample, name):
@@ -60,8 +62,13 @@ def test_every_design_matches_r_survey_to_1e8(sample, oracle):
             else:
                 est = method(column)
                 got = np.array([[est.value, est.se]])
-            np.testing.assert_allclose(got, part[["value", "se"]].to_numpy(), rtol=1e-8, atol=0,
-                                       err_msg=f"{name} {statistic} {column} by={by!r}")
+            np.testing.assert_allclose(
+                got,
+                part[["value", "se"]].to_numpy(),
+                rtol=1e-8,
+                atol=0,
+                err_msg=f"{name} {statistic} {column} by={by!r}",
+            )
             checked += len(part)
     assert checked == len(oracle) == 320
 
@@ -121,14 +128,17 @@ def test_missing_values_are_counted(sample):
     assert est.n == int(sample["monthly_charges"].notna().sum())
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"weights": [1.0, -1.0, 1.0]}, SurveyDataError, "positive"),
-    ({"rake": {"g": {"a": 0.5, "b": 0.4}}}, ParameterError, "sum to 1"),
-    ({"rake": {"g": {"a": 1.0}}}, SurveyDataError, "without a population share"),
-    ({"rake": {"g": {"a": 0.5, "c": 0.5}}}, SurveyDataError, "without a population share"),
-    ({"strata": "nope"}, Exception, "nope"),
-    ({"poststratify": {"g": {"a": 0.5, "b": 0.5}}, "rake": {"g": {"a": 0.5, "b": 0.5}}}, ParameterError, "either"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"weights": [1.0, -1.0, 1.0]}, SurveyDataError, "positive"),
+        ({"rake": {"g": {"a": 0.5, "b": 0.4}}}, ParameterError, "sum to 1"),
+        ({"rake": {"g": {"a": 1.0}}}, SurveyDataError, "without a population share"),
+        ({"rake": {"g": {"a": 0.5, "c": 0.5}}}, SurveyDataError, "without a population share"),
+        ({"strata": "nope"}, Exception, "nope"),
+        ({"poststratify": {"g": {"a": 0.5, "b": 0.5}}, "rake": {"g": {"a": 0.5, "b": 0.5}}}, ParameterError, "either"),
+    ],
+)
 def test_bad_designs_are_refused(kwargs, error, match):
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "g": ["a", "b", "b"]})
     with pytest.raises(error, match=match):
@@ -143,7 +153,11 @@ def test_non_numeric_column_is_named():
 
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="R not installed")
 def test_r_script_reproduces_the_fixture(tmp_path):
-    subprocess.run(["Rscript", str(ORACLES / "survey_designs.R"), str(tmp_path)], check=True, capture_output=True,
-                   cwd=ORACLES.parent.parent)
+    subprocess.run(
+        ["Rscript", str(ORACLES / "survey_designs.R"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+        cwd=ORACLES.parent.parent,
+    )
     for name in ("survey_sample.csv", "survey_designs.csv"):
         assert (tmp_path / name).read_text() == (ORACLES / name).read_text()

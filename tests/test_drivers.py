@@ -52,7 +52,9 @@ def test_shapley_equals_brute_force_over_orders(correlated):
     np.testing.assert_allclose(table["importance"], expected, rtol=1e-9)
     assert table["r2"].iloc[0] == pytest.approx(_ols_r2(correlated, "y", names))
     assert table["share"].sum() == pytest.approx(1)
-    assert table.set_index("driver")["rank"].to_dict() == {n: r for n, r in zip(names, pd.Series(expected).rank(ascending=False).astype(int))}
+    assert table.set_index("driver")["rank"].to_dict() == {
+        n: r for n, r in zip(names, pd.Series(expected).rank(ascending=False).astype(int))
+    }
 
 
 def test_relative_weights_equal_johnsons_svd_construction(correlated):
@@ -90,13 +92,20 @@ def test_constructs_are_item_means_and_weights_change_the_answer():
     constructs = {"Image": [f"IMAG{i}" for i in range(1, 6)], "Value": ["PERV1", "PERV2"]}
     table = drivers.relative_importance(mobi, ["CUSA1", "CUSA2", "CUSA3"], constructs)
     assert table["driver"].tolist() == ["Image", "Value"]
-    frame = pd.DataFrame({"Image": mobi[constructs["Image"]].mean(axis=1), "Value": mobi[constructs["Value"]].mean(axis=1),
-                          "Sat": mobi[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1)})
+    frame = pd.DataFrame(
+        {
+            "Image": mobi[constructs["Image"]].mean(axis=1),
+            "Value": mobi[constructs["Value"]].mean(axis=1),
+            "Sat": mobi[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1),
+        }
+    )
     assert table["r2"].iloc[0] == pytest.approx(smf.ols("Sat ~ Image + Value", frame).fit().rsquared)
     mobi["w"] = np.where(mobi["CUSA1"] > 8, 3.0, 1.0)
     weighted = drivers.relative_importance(mobi, ["CUSA1", "CUSA2", "CUSA3"], constructs, weights="w")
     frame["w"] = mobi["w"]
-    assert weighted["r2"].iloc[0] == pytest.approx(smf.wls("Sat ~ Image + Value", frame, weights=frame["w"]).fit().rsquared)
+    assert weighted["r2"].iloc[0] == pytest.approx(
+        smf.wls("Sat ~ Image + Value", frame, weights=frame["w"]).fit().rsquared
+    )
 
 
 def test_bad_inputs_are_clear_errors(correlated):
@@ -214,7 +223,9 @@ def test_ipma_on_the_real_pls_model_of_mobi():
     sat = smf.ols("Satisfaction ~ Image + Expectation + Quality + Value", scores).fit().params
     expectation = smf.ols("Expectation ~ Image", scores).fit().params
     quality_total = sat["Quality"] + value["Quality"] * sat["Value"]
-    expectation_total = sat["Expectation"] + value["Expectation"] * sat["Value"] + quality["Expectation"] * quality_total
+    expectation_total = (
+        sat["Expectation"] + value["Expectation"] * sat["Value"] + quality["Expectation"] * quality_total
+    )
     assert table.loc["Quality", "importance"] == pytest.approx(quality_total)
     assert table.loc["Expectation", "importance"] == pytest.approx(expectation_total)
     assert table.loc["Image", "importance"] == pytest.approx(sat["Image"] + expectation["Image"] * expectation_total)
@@ -238,8 +249,11 @@ def test_ipma_counts_negative_index_weights_instead_of_warning():
     pls = pytest.importorskip("csat_analysis.pls")
     corp = datasets.load("corp_rep")
     part = corp[corp["serviceprovider"].astype(str) == "4"]
-    measurement = {"Quality": [f"qual_{i}" for i in range(1, 9)], "CSR": [f"csor_{i}" for i in range(1, 6)],
-                   "Satisfaction": ["cusa"]}
+    measurement = {
+        "Quality": [f"qual_{i}" for i in range(1, 9)],
+        "CSR": [f"csor_{i}" for i in range(1, 6)],
+        "Satisfaction": ["cusa"],
+    }
     fit = pls.estimate(part, measurement, [("Quality", "Satisfaction"), ("CSR", "Satisfaction")])
     weights = fit.index(scale=(1, 7)).weights
     assert (weights < 0).to_numpy().any()

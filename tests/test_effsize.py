@@ -87,7 +87,9 @@ def test_kruskal_epsilon_bootstrap_is_reproducible_and_vectorised_correctly():
 
 
 def test_cohens_h_hand_formula():
-    frame = pd.DataFrame({"g": ["x"] * 100 + ["y"] * 50, "yes": [True] * 60 + [False] * 40 + [True] * 10 + [False] * 40})
+    frame = pd.DataFrame(
+        {"g": ["x"] * 100 + ["y"] * 50, "yes": [True] * 60 + [False] * 40 + [True] * 10 + [False] * 40}
+    )
     out = effsize.cohens_h(frame, "yes", "g").iloc[0]
     h = 2 * np.arcsin(np.sqrt(0.6)) - 2 * np.arcsin(np.sqrt(0.2))
     se = np.sqrt(1 / 100 + 1 / 50)
@@ -101,13 +103,16 @@ def test_output_vocabulary():
     assert list(out.columns) == ["effect_size", "value", "low", "high", "statistic", "dof", "p_value", "n"]
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: effsize.cohens_h(pd.DataFrame({"f": [0, 2], "g": ["a", "b"]}), "f", "g"), "0/1"),
-    (lambda: effsize.cohens_h(pd.DataFrame({"f": [0, 1, 1], "g": ["a", "b", "c"]}), "f", "g"), "exactly two"),
-    (lambda: effsize.cramers_v_table([[1, 2, 3]]), "at least 2 rows"),
-    (lambda: effsize.kruskal_epsilon(pd.DataFrame({"x": [1, 2], "g": ["a", "a"]}), "x", "g"), "two groups"),
-    (lambda: effsize.kruskal_epsilon(pd.DataFrame({"x": ["a", "b"], "g": ["a", "b"]}), "x", "g"), "numeric"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: effsize.cohens_h(pd.DataFrame({"f": [0, 2], "g": ["a", "b"]}), "f", "g"), "0/1"),
+        (lambda: effsize.cohens_h(pd.DataFrame({"f": [0, 1, 1], "g": ["a", "b", "c"]}), "f", "g"), "exactly two"),
+        (lambda: effsize.cramers_v_table([[1, 2, 3]]), "at least 2 rows"),
+        (lambda: effsize.kruskal_epsilon(pd.DataFrame({"x": [1, 2], "g": ["a", "a"]}), "x", "g"), "two groups"),
+        (lambda: effsize.kruskal_epsilon(pd.DataFrame({"x": ["a", "b"], "g": ["a", "b"]}), "x", "g"), "numeric"),
+    ],
+)
 def test_bad_input_is_named(call, match):
     with pytest.raises(SurveyDataError, match=match):
         call()

@@ -24,20 +24,23 @@ def default_rc():
 # --- p-values -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("p, expected", [
-    (0.0421, "0.042"),
-    (0.0425, "0.043"),    # half away from zero on the decimal value a reader sees
-    (0.05, "0.050"),
-    (0.001, "0.001"),
-    (0.0014, "0.001"),
-    (0.0009999, "< 0.001"),
-    (1e-300, "< 0.001"),
-    (5e-324, "< 0.001"),  # the smallest subnormal float
-    (0.0, "< 0.001"),
-    (0.9996, "1.000"),
-    (1.0, "1.000"),
-    (np.float64(0.2), "0.200"),
-])
+@pytest.mark.parametrize(
+    "p, expected",
+    [
+        (0.0421, "0.042"),
+        (0.0425, "0.043"),  # half away from zero on the decimal value a reader sees
+        (0.05, "0.050"),
+        (0.001, "0.001"),
+        (0.0014, "0.001"),
+        (0.0009999, "< 0.001"),
+        (1e-300, "< 0.001"),
+        (5e-324, "< 0.001"),  # the smallest subnormal float
+        (0.0, "< 0.001"),
+        (0.9996, "1.000"),
+        (1.0, "1.000"),
+        (np.float64(0.2), "0.200"),
+    ],
+)
 def test_p_value_cases(p, expected):
     assert fmt.p_value(p) == expected
 
@@ -71,18 +74,21 @@ def test_p_value_rejects_what_is_not_a_probability(bad):
 # --- numbers, signed values, percentages ------------------------------------------------------
 
 
-@pytest.mark.parametrize("x, decimals, expected", [
-    (1234567.891, 2, "1,234,567.89"),
-    (-0.004, 2, "0.00"),
-    (-0.005, 2, "-0.01"),
-    (0.005, 2, "0.01"),
-    (2.675, 2, "2.68"),      # its binary value is 2.67499...: a reader expects 2.68
-    (-0.0, 2, "0.00"),
-    (-1e-12, 3, "0.000"),
-    (12, 0, "12"),
-    (-1500.4, 0, "-1,500"),
-    (np.int64(7), 1, "7.0"),
-])
+@pytest.mark.parametrize(
+    "x, decimals, expected",
+    [
+        (1234567.891, 2, "1,234,567.89"),
+        (-0.004, 2, "0.00"),
+        (-0.005, 2, "-0.01"),
+        (0.005, 2, "0.01"),
+        (2.675, 2, "2.68"),  # its binary value is 2.67499...: a reader expects 2.68
+        (-0.0, 2, "0.00"),
+        (-1e-12, 3, "0.000"),
+        (12, 0, "12"),
+        (-1500.4, 0, "-1,500"),
+        (np.int64(7), 1, "7.0"),
+    ],
+)
 def test_number_cases(x, decimals, expected):
     assert fmt.number(x, decimals) == expected
 
@@ -95,17 +101,35 @@ def test_number_never_prints_negative_zero():
         assert abs(float(text.replace(",", "")) - x) <= 0.005 + 1e-12
 
 
-@pytest.mark.parametrize("x, expected", [
-    (0.305, "+0.31"), (-0.12, "-0.12"), (0.0, "0.00"), (-0.0004, "0.00"), (0.0049, "0.00"), (1234.5, "+1,234.50"),
-])
+@pytest.mark.parametrize(
+    "x, expected",
+    [
+        (0.305, "+0.31"),
+        (-0.12, "-0.12"),
+        (0.0, "0.00"),
+        (-0.0004, "0.00"),
+        (0.0049, "0.00"),
+        (1234.5, "+1,234.50"),
+    ],
+)
 def test_signed_cases(x, expected):
     assert fmt.signed(x) == expected
 
 
-@pytest.mark.parametrize("share, decimals, expected", [
-    (0.72, 1, "72.0%"), (0.1471, 1, "14.7%"), (2 / 3, 1, "66.7%"), (2 / 3, 2, "66.67%"), (0.00145, 2, "0.15%"),
-    (1.0, 0, "100%"), (-0.00001, 1, "0.0%"), (0.0005, 1, "0.1%"), (1.25, 1, "125.0%"),
-])
+@pytest.mark.parametrize(
+    "share, decimals, expected",
+    [
+        (0.72, 1, "72.0%"),
+        (0.1471, 1, "14.7%"),
+        (2 / 3, 1, "66.7%"),
+        (2 / 3, 2, "66.67%"),
+        (0.00145, 2, "0.15%"),
+        (1.0, 0, "100%"),
+        (-0.00001, 1, "0.0%"),
+        (0.0005, 1, "0.1%"),
+        (1.25, 1, "125.0%"),
+    ],
+)
 def test_percent_cases(share, decimals, expected):
     assert fmt.percent(share, decimals) == expected
 
@@ -197,36 +221,43 @@ def test_estimate_outside_its_bounds_is_an_error_not_a_display_matter():
 # --- index headlines ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, value, kwargs, expected", [
-    ("churn_rate", 0.1471, {}, "14.7%"),
-    ("complaint_share", 0.04, {}, "4.0%"),
-    ("loyal", 0.42, {"kind": "share"}, "42.0%"),
-    ("nps", 31.5, {}, "31.50"),
-    ("nps", 31.5, {"decimals": 1}, "31.5"),
-    ("respondents", 1200, {}, "1,200"),
-    ("respondents", np.int64(250), {}, "250"),
-    ("converged", True, {}, "yes"),
-    ("short_stave", [], {}, "none"),
-    ("short_stave", "", {}, "none"),
-    ("short_stave", ["Quality", "Price"], {}, "Quality, Price"),
-    ("best_segment", "华北", {}, "华北"),
-    ("log_rank_p_value", 2e-9, {}, "< 0.001"),
-    ("p_value", 0.0312, {}, "0.031"),
-    ("missing_value", None, {}, "n/a"),
-    ("mean_loyalty", (5.83, 5.21, 7.4), {"kind": "number", "decimals": 1}, "5.8 [5.2, 7.4]"),
-    ("retention_rate", (0.61, 0.74), {}, "[61.0%, 74.0%]"),
-    ("churn_rate", {"value": 0.147, "low": 0.139, "high": 0.156}, {}, "14.7% [13.9%, 15.6%]"),
-    ("mean_loyalty", {"value": 1.3, "low": -0.6, "high": 3.2, "bounds": [1, 7]}, {"decimals": 1}, "1.3 [1.0, 3.2]"),
-    ("recovery_paradox", {"value": 0.031, "low": -0.02, "high": 0.082, "kind": "points", "verdict": "no paradox"},
-     {}, "+3.1 pp [-2.0 pp, +8.2 pp] (no paradox)"),
-    ("recovery_paradox", {"value": 0.031, "verdict": ""}, {"kind": "points"}, "+3.1 pp"),
-    ("churn_rate", {"monthly": 0.02, "annual": 0.215}, {}, "monthly: 2.0%; annual: 21.5%"),
-    ("segments", {}, {}, "none"),
-    ("short_stave", {"value": [], "verdict": "no important driver lags"}, {}, "none (no important driver lags)"),
-    ("best_driver", {"value": "Quality"}, {}, "Quality"),
-    ("converged", np.bool_(False), {}, "no"),
-    ("flags", [True, False], {}, "yes, no"),
-])
+@pytest.mark.parametrize(
+    "name, value, kwargs, expected",
+    [
+        ("churn_rate", 0.1471, {}, "14.7%"),
+        ("complaint_share", 0.04, {}, "4.0%"),
+        ("loyal", 0.42, {"kind": "share"}, "42.0%"),
+        ("nps", 31.5, {}, "31.50"),
+        ("nps", 31.5, {"decimals": 1}, "31.5"),
+        ("respondents", 1200, {}, "1,200"),
+        ("respondents", np.int64(250), {}, "250"),
+        ("converged", True, {}, "yes"),
+        ("short_stave", [], {}, "none"),
+        ("short_stave", "", {}, "none"),
+        ("short_stave", ["Quality", "Price"], {}, "Quality, Price"),
+        ("best_segment", "华北", {}, "华北"),
+        ("log_rank_p_value", 2e-9, {}, "< 0.001"),
+        ("p_value", 0.0312, {}, "0.031"),
+        ("missing_value", None, {}, "n/a"),
+        ("mean_loyalty", (5.83, 5.21, 7.4), {"kind": "number", "decimals": 1}, "5.8 [5.2, 7.4]"),
+        ("retention_rate", (0.61, 0.74), {}, "[61.0%, 74.0%]"),
+        ("churn_rate", {"value": 0.147, "low": 0.139, "high": 0.156}, {}, "14.7% [13.9%, 15.6%]"),
+        ("mean_loyalty", {"value": 1.3, "low": -0.6, "high": 3.2, "bounds": [1, 7]}, {"decimals": 1}, "1.3 [1.0, 3.2]"),
+        (
+            "recovery_paradox",
+            {"value": 0.031, "low": -0.02, "high": 0.082, "kind": "points", "verdict": "no paradox"},
+            {},
+            "+3.1 pp [-2.0 pp, +8.2 pp] (no paradox)",
+        ),
+        ("recovery_paradox", {"value": 0.031, "verdict": ""}, {"kind": "points"}, "+3.1 pp"),
+        ("churn_rate", {"monthly": 0.02, "annual": 0.215}, {}, "monthly: 2.0%; annual: 21.5%"),
+        ("segments", {}, {}, "none"),
+        ("short_stave", {"value": [], "verdict": "no important driver lags"}, {}, "none (no important driver lags)"),
+        ("best_driver", {"value": "Quality"}, {}, "Quality"),
+        ("converged", np.bool_(False), {}, "no"),
+        ("flags", [True, False], {}, "yes, no"),
+    ],
+)
 def test_format_result(name, value, kwargs, expected):
     assert fmt.format_result(name, value, **kwargs) == expected
 
@@ -236,10 +267,16 @@ def test_format_result_never_prints_raw_floats():
     assert "0.1471" not in fmt.format_result("churn_rate", 0.1471)
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("churn_rate", "Churn rate"), ("nps", "NPS"), ("short_stave", "Short stave"), ("mean_ces", "Mean CES"),
-    ("recovery_paradox", "Recovery paradox"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("churn_rate", "Churn rate"),
+        ("nps", "NPS"),
+        ("short_stave", "Short stave"),
+        ("mean_ces", "Mean CES"),
+        ("recovery_paradox", "Recovery paradox"),
+    ],
+)
 def test_display_name(name, expected):
     assert fmt.display_name(name) == expected
 
@@ -273,8 +310,9 @@ def test_integer_ticks_both_axes_and_bad_axis():
 
 def _label_boxes(ax):
     ax.figure.canvas.draw()
-    return sorted((label.get_window_extent() for label in ax.get_xticklabels() if label.get_text()),
-                  key=lambda box: box.x0)
+    return sorted(
+        (label.get_window_extent() for label in ax.get_xticklabels() if label.get_text()), key=lambda box: box.x0
+    )
 
 
 def _overlap(boxes):
@@ -311,8 +349,9 @@ def _rotated_outlines(ax):
         corners = np.array([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]]) - anchor
         turn = np.radians(angle)
         rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
-        outlines.append(Path(np.vstack([corners @ rotation.T + anchor, corners[:1] @ rotation.T + anchor]),
-                             closed=True))
+        outlines.append(
+            Path(np.vstack([corners @ rotation.T + anchor, corners[:1] @ rotation.T + anchor]), closed=True)
+        )
     return outlines
 
 

@@ -20,17 +20,44 @@ import pandas as pd
 import pytest
 
 #: library modules whose public tables must follow the glossary
-MODULES = ["metrics", "scaling", "weighting", "survival", "regression", "pls", "pls_assess", "effsize", "drivers",
-           "loyalty", "churn", "complaints", "io"]
+MODULES = [
+    "metrics",
+    "scaling",
+    "weighting",
+    "survival",
+    "regression",
+    "pls",
+    "pls_assess",
+    "effsize",
+    "drivers",
+    "loyalty",
+    "churn",
+    "complaints",
+    "io",
+]
 #: modules rewritten in other changes at the moment: their cases may still use the old names
 IN_FLUX: set[str] = set()
 
 #: column names the glossary replaces (left) and what to say instead
 REPLACED = {
-    "pvalue": "p_value", "p": "p_value", "pval": "p_value", "p_val": "p_value", "p-value": "p_value",
-    "df": "dof", "ddof": "dof", "chi2": "statistic", "chisq": "statistic", "chi_square": "statistic",
-    "ci_low": "low", "ci_high": "high", "ci_lower": "low", "ci_upper": "high", "lower": "low", "upper": "high",
-    "lower_ci": "low", "upper_ci": "high",
+    "pvalue": "p_value",
+    "p": "p_value",
+    "pval": "p_value",
+    "p_val": "p_value",
+    "p-value": "p_value",
+    "df": "dof",
+    "ddof": "dof",
+    "chi2": "statistic",
+    "chisq": "statistic",
+    "chi_square": "statistic",
+    "ci_low": "low",
+    "ci_high": "high",
+    "ci_lower": "low",
+    "ci_upper": "high",
+    "lower": "low",
+    "upper": "high",
+    "lower_ci": "low",
+    "upper_ci": "high",
 }
 #: prefixes the glossary forbids (``se_low``: say ``low``; a standard error is ``se``)
 REPLACED_PREFIXES = ("se_",)
@@ -61,9 +88,13 @@ def tables_in(result) -> list[tuple[str, pd.DataFrame]]:
     if isinstance(result, (tuple, list)):
         return [(f"[{i}]{where}", table) for i, item in enumerate(result) for where, table in tables_in(item)]
     found = []
-    fields = (vars(result) if hasattr(result, "__dict__") else
-              {f.name: getattr(result, f.name) for f in dataclasses.fields(result)} if dataclasses.is_dataclass(result)
-              else {})
+    fields = (
+        vars(result)
+        if hasattr(result, "__dict__")
+        else {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+        if dataclasses.is_dataclass(result)
+        else {}
+    )
     for name, value in fields.items():
         if isinstance(value, pd.DataFrame):
             found.append((f".{name}", value))
@@ -111,8 +142,11 @@ def bundled(name: str) -> pd.DataFrame:
 
 SATISFACTION = ["CUSA1", "CUSA2", "CUSA3"]
 LOYALTY = ["CUSL1", "CUSL2", "CUSL3"]
-DRIVERS = {"Image": [f"IMAG{i}" for i in range(1, 6)], "Quality": [f"PERQ{i}" for i in range(1, 8)],
-           "Value": ["PERV1", "PERV2"]}
+DRIVERS = {
+    "Image": [f"IMAG{i}" for i in range(1, 6)],
+    "Quality": [f"PERQ{i}" for i in range(1, 8)],
+    "Value": ["PERV1", "PERV2"],
+}
 
 
 @cache
@@ -129,6 +163,7 @@ def module(name: str):
 
 def call(module_name: str, function: str, *args, **kwargs):
     """Call ``csat_analysis.<module_name>.<function>`` with arguments made when the case runs."""
+
     def run():
         made_args = [a() if callable(a) and getattr(a, "__name__", "") in MAKERS else a for a in args]
         made_kwargs = {k: v() if callable(v) and getattr(v, "__name__", "") in MAKERS else v for k, v in kwargs.items()}
@@ -187,14 +222,41 @@ def funnel() -> pd.DataFrame:
 
 
 #: functions that make example inputs when a case runs (not at collection)
-MAKERS = {f.__name__ for f in (simulated, large_simulated, telco, calls_data, mobi, ecsi_measurement,
-                               ecsi_structural, fitted_pls, pls_boot, survey_design_tables, logit_fit, monthly_hazards, calls_table, funnel)}
+MAKERS = {
+    f.__name__
+    for f in (
+        simulated,
+        large_simulated,
+        telco,
+        calls_data,
+        mobi,
+        ecsi_measurement,
+        ecsi_structural,
+        fitted_pls,
+        pls_boot,
+        survey_design_tables,
+        logit_fit,
+        monthly_hazards,
+        calls_table,
+        funnel,
+    )
+}
 S = simulated
 
 CASES = [
     # metrics
-    call("metrics", "summarize", S, "segment", nps="nps_score", csat="CUSA1", csat_scale=(1, 10), ces="ces_score",
-         ces_scale=(1, 7), weights="weight"),
+    call(
+        "metrics",
+        "summarize",
+        S,
+        "segment",
+        nps="nps_score",
+        csat="CUSA1",
+        csat_scale=(1, 10),
+        ces="ces_score",
+        ces_scale=(1, 7),
+        weights="weight",
+    ),
     call("metrics", "rates", S, "churned", "segment", weights="weight"),
     call("metrics", "mean_table", S, "CUSA1", by="segment", weights="weight"),
     call("metrics", "group_sums", S, "segment", {"one": np.ones(1500)}),
@@ -244,7 +306,9 @@ CASES = [
     call("churn", "churn_by_segment", telco, "churn", by="contract"),
     call("churn", "churn_by_segments", telco, "churn", ["contract", "internet_service"]),
     call("churn", "churn_causes", S, "churn_cause", churn="churned"),
-    call("churn", "lifetime_value", telco, "tenure", "churn", "contract", monthly_revenue="monthly_charges", margin=0.3),
+    call(
+        "churn", "lifetime_value", telco, "tenure", "churn", "contract", monthly_revenue="monthly_charges", margin=0.3
+    ),
     call("churn", "logrank", telco, "tenure", "churn", "contract"),
     call("churn", "logrank_by_segment", telco, "tenure", "churn", ["contract", "internet_service"]),
     call("churn", "median_lifetime", telco, "tenure", "churn", "contract"),
@@ -288,13 +352,17 @@ NOT_TABLES = {
 
 def _in_flux(module_name: str, what: str):
     return pytest.mark.xfail(
-        module_name in IN_FLUX, strict=False,
-        reason=f"csat_analysis.{module_name} is being moved to the one vocabulary in another change ({what})")
+        module_name in IN_FLUX,
+        strict=False,
+        reason=f"csat_analysis.{module_name} is being moved to the one vocabulary in another change ({what})",
+    )
 
 
 def _case_params():
-    return [pytest.param(run, id=f"{name}.{function}", marks=_in_flux(name, f"{name}.{function}"))
-            for name, function, run in CASES]
+    return [
+        pytest.param(run, id=f"{name}.{function}", marks=_in_flux(name, f"{name}.{function}"))
+        for name, function, run in CASES
+    ]
 
 
 @pytest.mark.parametrize("run", _case_params())
@@ -323,13 +391,15 @@ def _table_functions(module_name: str) -> list[str]:
         doc = inspect.getdoc(function) or ""
         returns = doc.split("Returns\n-------", 1)[1].split("\n\n", 1)[0] if "Returns\n-------" in doc else ""
         if any(word in annotation for word in ("DataFrame", "Result", "KeyDrivers", "Fit", "tuple")) or (
-                "DataFrame" in returns):
+            "DataFrame" in returns
+        ):
             names.append(name)
     return names
 
 
 @pytest.mark.parametrize(
-    "module_name", [pytest.param(name, marks=_in_flux(name, "its public functions may change")) for name in MODULES])
+    "module_name", [pytest.param(name, marks=_in_flux(name, "its public functions may change")) for name in MODULES]
+)
 def test_every_table_function_has_an_example_here(module_name):
     covered = {function for name, function, _ in CASES if name == module_name}
     skipped = {function for name, function in NOT_TABLES if name == module_name}
@@ -340,7 +410,25 @@ def test_every_table_function_has_an_example_here(module_name):
 def test_the_check_catches_old_names():
     table = pd.DataFrame({"term": ["a"], "chi2": [1.0], "df": [2], "pvalue": [0.5], "ci_low": [0.1], "upper": [0.9]})
     assert len(glossary_violations(names_of(table))) == 5
-    assert glossary_violations(names_of(pd.DataFrame({"statistic": [1.0], "dof": [2], "p_value": [0.3], "low": [0.0],
-                                                      "high": [1.0], "n": [3], "se": [0.1]}))) == []
+    assert (
+        glossary_violations(
+            names_of(
+                pd.DataFrame(
+                    {
+                        "statistic": [1.0],
+                        "dof": [2],
+                        "p_value": [0.3],
+                        "low": [0.0],
+                        "high": [1.0],
+                        "n": [3],
+                        "se": [0.1],
+                    }
+                )
+            )
+        )
+        == []
+    )
     assert glossary_violations(names_of(pd.DataFrame({"p": [0.1]}).rename_axis("lower"))) == [
-        "'p' (say 'p_value')", "'lower' (say 'low')"]
+        "'p' (say 'p_value')",
+        "'lower' (say 'low')",
+    ]

@@ -68,6 +68,7 @@ def _extractor():
 def test_every_message_has_a_chinese_translation_and_none_is_fuzzy():
     messages = _messages()
     assert len(messages) > 50
+
     def translated(message):
         return all(message.string) if isinstance(message.string, tuple) else bool(message.string)
 
@@ -93,8 +94,21 @@ def test_translations_are_chinese_and_keep_every_named_field():
 
 def test_the_catalog_uses_the_standard_statistical_terms():
     text = " ".join(message.string for message in _messages() if isinstance(message.string, str))
-    for term in ("置信区间", "净推荐值", "流失率", "忠诚度", "满意度指数", "投诉", "中位", "优势比", "显著", "样本量",
-                 "效应量", "卡方检验", "区分效度"):
+    for term in (
+        "置信区间",
+        "净推荐值",
+        "流失率",
+        "忠诚度",
+        "满意度指数",
+        "投诉",
+        "中位",
+        "优势比",
+        "显著",
+        "样本量",
+        "效应量",
+        "卡方检验",
+        "区分效度",
+    ):
         assert term in text, term
 
 
@@ -117,6 +131,7 @@ def test_every_markdown_cell_of_every_study_notebook_is_translated(path):
     assert translate_notebook(node, "zh") == []
     chinese = [cell.source for cell in node.cells if cell.cell_type == "markdown"]
     assert len(chinese) == len(english) and all(HAN.search(text) for text in chinese)
+
     # headings keep their level, so the report's table of contents keeps its shape
     def levels(texts):
         return [re.match(r"#*", text).group() for text in texts]
@@ -127,8 +142,12 @@ def test_every_markdown_cell_of_every_study_notebook_is_translated(path):
 def test_a_markdown_cell_the_catalog_lacks_stays_and_is_reported():
     import nbformat
 
-    node = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## A heading nobody translated"),
-                                           nbformat.v4.new_markdown_cell("## Source and size")])
+    node = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("## A heading nobody translated"),
+            nbformat.v4.new_markdown_cell("## Source and size"),
+        ]
+    )
     assert translate_notebook(node, "zh") == ["## A heading nobody translated"]
     assert [cell.source for cell in node.cells] == ["## A heading nobody translated", "## 来源与规模"]
     assert node.metadata["csat_analysis"]["language"] == "zh"
@@ -201,8 +220,9 @@ def test_a_compiled_catalog_older_than_its_source_is_not_used(tmp_path, monkeypa
 def test_fuzzy_translations_are_not_used(tmp_path, monkeypatch):
     folder = _copy_catalog(tmp_path, monkeypatch)
     po = folder / "csat_analysis.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Contents"', '#, fuzzy\nmsgid "Contents"'),
-                  encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgid "Contents"', '#, fuzzy\nmsgid "Contents"'), encoding="utf-8"
+    )
     assert translator("zh").gettext("Contents") == "Contents"
     assert translator("zh").gettext("References") == "参考文献"
     i18n._load.cache_clear()
@@ -261,7 +281,8 @@ def test_study_run_in_chinese_writes_the_shared_text_in_chinese():
         assert run.references_markdown().startswith("## 参考文献")
         # the recorded note does not depend on the language
         assert run.recorder.results["notes"] == [
-            "Dealer table: not run because the data have no dealer columns (use the simulator)."]
+            "Dealer table: not run because the data have no dealer columns (use the simulator)."
+        ]
         assert run.label("CUSA1") == run.survey.label("CUSA1", language="zh")
     finally:
         english = StudyRun("mobi", study="example", emit=False)

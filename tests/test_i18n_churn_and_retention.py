@@ -45,8 +45,11 @@ def _module_messages() -> list[tuple[str | None, str | tuple[str, str]]]:
 
 def _markdown_cells() -> list[str]:
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    texts = ["".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"] for cell in cells
-             if cell["cell_type"] == "markdown"]
+    texts = [
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for cell in cells
+        if cell["cell_type"] == "markdown"
+    ]
     return [text.strip() for text in texts if text.strip()]
 
 
@@ -64,7 +67,7 @@ def _literal_pieces(message: str) -> list[str]:
 def _english_pieces() -> set[str]:
     pieces = set()
     for _, message in _module_messages():
-        for text in (message if isinstance(message, tuple) else (message,)):
+        for text in message if isinstance(message, tuple) else (message,):
             pieces.update(_literal_pieces(text))
     for cell in _markdown_cells():
         for paragraph in cell.split("\n\n"):
@@ -108,12 +111,22 @@ def sections():
         for language in LANGUAGES:
             run = StudyRun("simulated", study="churn_and_retention", n=2000, emit=False, language=language)
             chosen = study.settings(run)
-            built[language] = (run, chosen, {
-                "examples": study.examples_section(), "tiers": study.tiers_section(),
-                "overall": study.overall_section(chosen), "segments": study.segment_section(chosen),
-                "retention": study.retention_section(chosen), "check": study.simulation_section(chosen),
-                "drivers": study.drivers_section(chosen), "cox": study.cox_section(chosen),
-                "value": study.value_section(chosen), "causes": study.causes_section(chosen)})
+            built[language] = (
+                run,
+                chosen,
+                {
+                    "examples": study.examples_section(),
+                    "tiers": study.tiers_section(),
+                    "overall": study.overall_section(chosen),
+                    "segments": study.segment_section(chosen),
+                    "retention": study.retention_section(chosen),
+                    "check": study.simulation_section(chosen),
+                    "drivers": study.drivers_section(chosen),
+                    "cox": study.cox_section(chosen),
+                    "value": study.value_section(chosen),
+                    "causes": study.causes_section(chosen),
+                },
+            )
     finally:
         StudyRun("mobi", study="example", emit=False)  # back to English for the other tests
     return built
@@ -157,8 +170,9 @@ def test_chinese_findings_tables_and_figures_hold_no_english_message(sections):
     plt.close("all")
     assert [str(w.message) for w in caught if "missing from" in str(w.message)] == []
     assert [name for name, text in texts.items() if not HAN.search(text)] == []
-    leftovers = {name: [piece for piece in pieces if piece in re.sub(r"[*`]", "", text)]
-                 for name, text in texts.items()}
+    leftovers = {
+        name: [piece for piece in pieces if piece in re.sub(r"[*`]", "", text)] for name, text in texts.items()
+    }
     assert {name: found for name, found in leftovers.items() if found} == {}
     # the same check finds the English messages in the English sections: it can fail
     english = sections["en"][2]
@@ -177,22 +191,37 @@ def test_a_skipped_section_is_recorded_in_english_and_shown_in_chinese():
     finally:
         StudyRun("mobi", study="example", emit=False)
     assert run.recorder.results["notes"] == [
-        'Check against the known truth: not run because service_calls_churn is real data with no known truth (run it '
+        "Check against the known truth: not run because service_calls_churn is real data with no known truth (run it "
         'with dataset="simulated").',
-        'Why customers leave: not run because this data set (service_calls_churn) records no churn causes (the '
-        'simulator does: dataset="simulated").']
+        "Why customers leave: not run because this data set (service_calls_churn) records no churn causes (the "
+        'simulator does: dataset="simulated").',
+    ]
     assert "与已知真实值的对照检验" in summary and "该数据集（service_calls_churn）没有记录流失原因" in summary
     assert "not run because" not in summary and "records no churn causes" not in summary
 
 
 def test_the_headline_of_unreached_medians_reads_as_one_chinese_sentence():
     frame = pd.DataFrame({"months": [1, 2, 3, 4, 5, 6], "left": [1, 1, 0, 0, 0, 0], "plan": list("aaabbb")})
-    chosen = study.ChurnSettings(frame.assign(tenure_months=frame.months), "x", "user", "Hand data", "months",
-                                 "left", "months", ["plan"], [], None, None, None)
+    chosen = study.ChurnSettings(
+        frame.assign(tenure_months=frame.months),
+        "x",
+        "user",
+        "Hand data",
+        "months",
+        "left",
+        "months",
+        ["plan"],
+        [],
+        None,
+        None,
+        None,
+    )
     with use_language("zh"):
         headline = study.retention_section(chosen).headline()
-    assert headline == ("在观察到的在网时长内流失的客户不到一半，因此整体生命周期中位数未达到；"
-                        "最短的生命周期中位数为 2.0 个月（plan = a）。")
+    assert headline == (
+        "在观察到的在网时长内流失的客户不到一半，因此整体生命周期中位数未达到；"
+        "最短的生命周期中位数为 2.0 个月（plan = a）。"
+    )
 
 
 # --------------------------------------------------------------------------- whole reports
@@ -213,8 +242,7 @@ def reports(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("churn_i18n")
     spec = root / "spec.yaml"
-    spec.write_text(f"studies:\n  - {{name: churn_and_retention, notebook: {NOTEBOOK}, "
-                    f"runs: {json.dumps(RUNS)}}}\n")
+    spec.write_text(f"studies:\n  - {{name: churn_and_retention, notebook: {NOTEBOOK}, runs: {json.dumps(RUNS)}}}\n")
     studies = load_studies(spec)
     folders = {}
     for language in LANGUAGES:
@@ -259,6 +287,7 @@ def test_the_chinese_report_draws_its_figures_without_missing_glyphs(reports):
         node = json.loads((folder / "notebook.ipynb").read_text(encoding="utf-8"))
         outputs = [output for cell in node["cells"] for output in cell.get("outputs", [])]
         assert sum("image/png" in output.get("data", {}) for output in outputs) >= 5, key
-        streams = "".join("".join(output.get("text", "")) for output in outputs
-                          if output.get("output_type") == "stream")
+        streams = "".join(
+            "".join(output.get("text", "")) for output in outputs if output.get("output_type") == "stream"
+        )
         assert "missing from" not in streams, key

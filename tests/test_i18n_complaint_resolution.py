@@ -22,14 +22,27 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "complaint_resolution.ipynb"
 MODULE = ROOT / "csat_analysis" / "studies" / "complaint_resolution.py"
 FIXTURES = ROOT / "tests" / "fixtures" / "study_results" / "complaint_resolution"
-SECTIONS = ("data_section", "funnel_section", "tarp_section", "chi_square_section", "odds_section", "paradox_section",
-            "resolution_section", "calls_section", "handling_section", "word_of_mouth_section")
+SECTIONS = (
+    "data_section",
+    "funnel_section",
+    "tarp_section",
+    "chi_square_section",
+    "odds_section",
+    "paradox_section",
+    "resolution_section",
+    "calls_section",
+    "handling_section",
+    "word_of_mouth_section",
+)
 
 
 def module_messages() -> list[tuple[str | None, str]]:
     """Every ``(context, English message)`` the study module puts in the catalog (singular and plural)."""
-    return [(context, text) for context, message in catalog_entries()
-            for text in (message if isinstance(message, tuple) else (message,))]
+    return [
+        (context, text)
+        for context, message in catalog_entries()
+        for text in (message if isinstance(message, tuple) else (message,))
+    ]
 
 
 def catalog_entries() -> list[tuple[str | None, str | tuple[str, str]]]:
@@ -37,8 +50,10 @@ def catalog_entries() -> list[tuple[str | None, str | tuple[str, str]]]:
     from babel.messages.extract import extract_from_file
 
     keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
-    return [(context, message) for _line, message, _comments, context
-            in extract_from_file("python", str(MODULE), keywords=keywords)]
+    return [
+        (context, message)
+        for _line, message, _comments, context in extract_from_file("python", str(MODULE), keywords=keywords)
+    ]
 
 
 def in_chinese(context: str | None, message) -> str:
@@ -77,8 +92,14 @@ def run_notebook(tmp_path, language, **parameters):
     translated = folder / "in.ipynb"
     nbformat.write(source, str(translated))
     output = folder / "out.ipynb"
-    papermill.execute_notebook(str(translated), str(output), parameters={**parameters, "language": language},
-                               kernel_name="python3", cwd=str(folder), progress_bar=False)
+    papermill.execute_notebook(
+        str(translated),
+        str(output),
+        parameters={**parameters, "language": language},
+        kernel_name="python3",
+        cwd=str(folder),
+        progress_bar=False,
+    )
     notebook = json.loads(output.read_text(encoding="utf-8"))
     return results_from_notebook(notebook), notebook
 
@@ -107,8 +128,11 @@ def test_every_message_of_the_module_and_notebook_has_a_chinese_translation():
 
     entries = catalog_entries()
     assert len(entries) > 150  # the extraction finds the module's messages (a broken keyword list finds none)
-    untranslated = [(context, message) for context, message in entries
-                    if in_chinese(context, message) == (message[1] if isinstance(message, tuple) else message)]
+    untranslated = [
+        (context, message)
+        for context, message in entries
+        if in_chinese(context, message) == (message[1] if isinstance(message, tuple) else message)
+    ]
     # short words the same in both languages: a name (TARP), a symbol pair, a field-only template
     assert [entry for entry in untranslated if english_phrases(str(entry[1]))] == []
     assert len(untranslated) <= 5, untranslated
@@ -133,10 +157,14 @@ def test_a_skipped_section_records_its_note_in_english_and_shows_it_in_chinese()
     try:
         section = study.tarp_section(study.settings(run, bootstrap=0))
         run.show(section)
-        assert run.notes == ["TARP table: not run because `mobi` has no complaint statuses (name the "
-                             "`complaint.status` role, or `problem`, `complained` and `resolved`)."]
-        assert section.note() == ("TARP 表：未运行，原因是`mobi` 中没有投诉状态（请指定 `complaint.status` 角色，或 "
-                                  "`problem`、`complained` 和 `resolved`）。")
+        assert run.notes == [
+            "TARP table: not run because `mobi` has no complaint statuses (name the "
+            "`complaint.status` role, or `problem`, `complained` and `resolved`)."
+        ]
+        assert section.note() == (
+            "TARP 表：未运行，原因是`mobi` 中没有投诉状态（请指定 `complaint.status` 角色，或 "
+            "`problem`、`complained` 和 `resolved`）。"
+        )
     finally:
         StudyRun("mobi", study="complaint_resolution", emit=False)  # back to English for the tests that follow
 
@@ -185,10 +213,14 @@ def test_chinese_figures_render_without_missing_glyphs():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("parameters", [
-    {"dataset": "service_calls_churn"},
-    {"dataset": "simulated", "n": 2000, "bootstrap": 20},
-], ids=["service_calls_churn", "simulated"])
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"dataset": "service_calls_churn"},
+        {"dataset": "simulated", "n": 2000, "bootstrap": 20},
+    ],
+    ids=["service_calls_churn", "simulated"],
+)
 def test_zh_run_records_what_the_en_run_records_and_reads_chinese(tmp_path, parameters):
     english, _ = run_notebook(tmp_path, "en", **parameters)
     chinese, notebook = run_notebook(tmp_path, "zh", **parameters)
@@ -198,6 +230,7 @@ def test_zh_run_records_what_the_en_run_records_and_reads_chinese(tmp_path, para
         assert same(json.loads(fixture.read_text(encoding="utf-8")), chinese)
     text = report_text(notebook)
     assert "主要发现" in text and "参考文献" in text
-    left = sorted({phrase for _context, message in module_messages() for phrase in english_phrases(message)
-                   if phrase in text})
+    left = sorted(
+        {phrase for _context, message in module_messages() for phrase in english_phrases(message) if phrase in text}
+    )
     assert left == []

@@ -37,14 +37,19 @@ def english_afterwards():
 
 def catalog_entries() -> list[tuple[str | None, str | tuple[str, str]]]:
     """(context, message) of every catalog message the module marks (a plural message: its two forms)."""
-    return [(context, message)
-            for _line, message, _comments, context in extract_from_file("python", str(MODULE), keywords=KEYWORDS)]
+    return [
+        (context, message)
+        for _line, message, _comments, context in extract_from_file("python", str(MODULE), keywords=KEYWORDS)
+    ]
 
 
 def module_messages() -> list[tuple[str | None, str]]:
     """(context, English text) of every message the module marks, both forms of a plural."""
-    return [(context, text) for context, message in catalog_entries()
-            for text in (message if isinstance(message, tuple) else (message,))]
+    return [
+        (context, text)
+        for context, message in catalog_entries()
+        for text in (message if isinstance(message, tuple) else (message,))
+    ]
 
 
 def _translated(zh, context, message) -> str:
@@ -63,8 +68,11 @@ def test_every_message_of_the_module_and_notebook_has_a_chinese_translation():
     zh = translator("zh")
     entries = catalog_entries()
     assert len(entries) > 90  # the extraction found the module's messages
-    untranslated = [m for c, m in entries if m not in LANGUAGE_NEUTRAL
-                    and _translated(zh, c, m) in (m if isinstance(m, tuple) else (m,))]
+    untranslated = [
+        m
+        for c, m in entries
+        if m not in LANGUAGE_NEUTRAL and _translated(zh, c, m) in (m if isinstance(m, tuple) else (m,))
+    ]
     assert untranslated == []
     assert translate_notebook(nbformat.read(NOTEBOOK, as_version=4), "zh") == []
     for context, message in entries:  # the translation keeps the template's fields
@@ -79,15 +87,22 @@ def test_recorded_notes_stay_english_and_the_report_shows_them_in_chinese(tmp_pa
 
     path = tmp_path / "comments.csv"
     pd.DataFrame({"comment": ["too expensive", "rude staff", "late delivery", "great taste"] * 10}).to_csv(
-        path, index=False)
-    run = StudyRun(str(path), study="customer_comments", schema={"columns": {"comment": {"type": "text"}}},
-                   emit=False, language="zh")
+        path, index=False
+    )
+    run = StudyRun(
+        str(path),
+        study="customer_comments",
+        schema={"columns": {"comment": {"type": "text"}}},
+        emit=False,
+        language="zh",
+    )
     chosen = study.settings(run, text="comment", n_topics=2)
     drivers = study.drivers_section(chosen, study.topics_section(chosen), study.categories_section(chosen))
     run.show(drivers)
     assert run.recorder.results["notes"] == [
         "What drives low scores: not run because the data have no score column (name one with score= or the "
-        "`comments` role)."]
+        "`comments` role)."
+    ]
     shown = capsys.readouterr().out + run.summary_markdown()
     assert "低分的驱动因素" in shown and "数据中没有评分列" in shown
     assert "score column" not in shown and "What drives" not in shown
@@ -99,8 +114,13 @@ def _sections(language: str):
     run = StudyRun("fine_food_reviews", study="customer_comments", emit=False, language=language)
     chosen = study.settings(run, sample=300, n_topics=3)
     topics, categories = study.topics_section(chosen), study.categories_section(chosen)
-    sections = [study.corpus_section(chosen), topics, categories, study.sentiment_section(chosen),
-                study.drivers_section(chosen, topics, categories)]
+    sections = [
+        study.corpus_section(chosen),
+        topics,
+        categories,
+        study.sentiment_section(chosen),
+        study.drivers_section(chosen, topics, categories),
+    ]
     return run, chosen, sections
 
 
@@ -138,8 +158,11 @@ def test_chinese_tables_findings_and_description_carry_no_english_catalog_text()
         shown.append(section.headline())
         for table in section.tables():
             shown.append(table.to_html())
-    shown.append(study.key_findings(corpus=sections[0], topics=sections[1], categories=sections[2],
-                                    sentiment=sections[3], drivers=sections[4]).finding())
+    shown.append(
+        study.key_findings(
+            corpus=sections[0], topics=sections[1], categories=sections[2], sentiment=sections[3], drivers=sections[4]
+        ).finding()
+    )
     text = "\n".join(shown)
     fragments = {f for _, m in module_messages() for f in english_fragments(m)}
     assert [f for f in fragments if f in text] == []
@@ -163,8 +186,14 @@ def test_the_chinese_notebook_records_what_the_english_one_records(tmp_path):
         node = nbformat.read(NOTEBOOK, as_version=4)
         assert translate_notebook(node, language) == []
         output = tmp_path / f"{language}.ipynb"
-        papermill.execute_notebook(node, str(output), kernel_name="python3", progress_bar=False,
-                                   parameters={**parameters, "language": language}, cwd=str(tmp_path))
+        papermill.execute_notebook(
+            node,
+            str(output),
+            kernel_name="python3",
+            progress_bar=False,
+            parameters={**parameters, "language": language},
+            cwd=str(tmp_path),
+        )
         outputs[language] = json.loads(output.read_text(encoding="utf-8"))
     english, chinese = (results_from_notebook(outputs[lang]) for lang in ("en", "zh"))
     assert json.dumps(english, sort_keys=True) == json.dumps(chinese, sort_keys=True)

@@ -45,8 +45,11 @@ def _module_messages() -> list[tuple[str | None, str | tuple[str, str]]]:
 
 def _markdown_cells() -> list[str]:
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    texts = ["".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"] for cell in cells
-             if cell["cell_type"] == "markdown"]
+    texts = [
+        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for cell in cells
+        if cell["cell_type"] == "markdown"
+    ]
     return [text.strip() for text in texts if text.strip()]
 
 
@@ -64,7 +67,7 @@ def _literal_pieces(message: str) -> list[str]:
 def _english_pieces() -> set[str]:
     pieces = set()
     for _, message in _module_messages():
-        for text in (message if isinstance(message, tuple) else (message,)):
+        for text in message if isinstance(message, tuple) else (message,):
             pieces.update(_literal_pieces(text))
     for cell in _markdown_cells():
         for paragraph in cell.split("\n\n"):
@@ -108,9 +111,13 @@ def _sections(dataset, **filters):
             run = StudyRun(dataset, study="data_overview", emit=False, language=language)
             chosen = study.resolve_settings(run, **filters)
             built[language] = {
-                "size": study.size_section(chosen), "columns": study.columns_section(chosen),
-                "missing": study.missing_section(chosen), "ratings": study.ratings_section(chosen),
-                "categories": study.categories_section(chosen), "numeric": study.numeric_section(chosen)}
+                "size": study.size_section(chosen),
+                "columns": study.columns_section(chosen),
+                "missing": study.missing_section(chosen),
+                "ratings": study.ratings_section(chosen),
+                "categories": study.categories_section(chosen),
+                "numeric": study.numeric_section(chosen),
+            }
     finally:
         StudyRun("mobi", study="example", emit=False)  # back to English for the other tests
     return built
@@ -118,8 +125,10 @@ def _sections(dataset, **filters):
 
 @pytest.fixture(scope="module")
 def sections():
-    return {"telco_churn": _sections("telco_churn"),
-            "corp_rep": _sections("corp_rep", segment="serviceprovider", segment_value=2)}
+    return {
+        "telco_churn": _sections("telco_churn"),
+        "corp_rep": _sections("corp_rep", segment="serviceprovider", segment_value=2),
+    }
 
 
 def test_sections_record_the_same_results_in_both_languages(sections):
@@ -176,8 +185,11 @@ def test_a_translated_source_line_is_recorded_in_english():
         filtered = study.resolve_settings(chinese_run, segment="CUSCO", segment_value=10)
         assert chinese_run.source != english.source and re.search(r"[\u4e00-\u9fff]", chinese_run.source)
         assert study.size_section(whole).results()["source"] == "Real data: mobi (Tenenhaus et al. 2005), n = 250"
-        assert study.size_section(filtered).results()["source"].startswith(
-            "Real data: mobi (Tenenhaus et al. 2005); only CUSCO = 10 (n = ")
+        assert (
+            study.size_section(filtered)
+            .results()["source"]
+            .startswith("Real data: mobi (Tenenhaus et al. 2005); only CUSCO = 10 (n = ")
+        )
     finally:
         set_language("en")
 
@@ -188,7 +200,8 @@ def test_counts_of_column_kinds_read_as_one_chinese_list():
         sentence = study.kinds_finding(study.column_overview(frame))
     assert sentence == "在 4 列中，2 列为评分列、1 列为数值列，以及 1 列为是/否列；评分答案的取值范围为 1 到 5。"
     assert study.kinds_finding(study.column_overview(frame)) == (
-        "Of the 4 columns, 2 are ratings, 1 numeric and 1 yes/no; rating answers run from 1 to 5.")
+        "Of the 4 columns, 2 are ratings, 1 numeric and 1 yes/no; rating answers run from 1 to 5."
+    )
 
 
 # --------------------------------------------------------------------------- whole reports
@@ -209,8 +222,7 @@ def reports(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("overview_i18n")
     spec = root / "spec.yaml"
-    spec.write_text(f"studies:\n  - {{name: data_overview, notebook: {NOTEBOOK}, "
-                    f"runs: {json.dumps(RUNS)}}}\n")
+    spec.write_text(f"studies:\n  - {{name: data_overview, notebook: {NOTEBOOK}, runs: {json.dumps(RUNS)}}}\n")
     studies = load_studies(spec)
     folders = {}
     for language in LANGUAGES:
@@ -256,6 +268,7 @@ def test_the_chinese_report_draws_its_figures_without_missing_glyphs(reports):
         node = json.loads((folder / "notebook.ipynb").read_text(encoding="utf-8"))
         outputs = [output for cell in node["cells"] for output in cell.get("outputs", [])]
         assert sum("image/png" in output.get("data", {}) for output in outputs) >= 2, key
-        streams = "".join("".join(output.get("text", "")) for output in outputs
-                          if output.get("output_type") == "stream")
+        streams = "".join(
+            "".join(output.get("text", "")) for output in outputs if output.get("output_type") == "stream"
+        )
         assert "missing from" not in streams, key

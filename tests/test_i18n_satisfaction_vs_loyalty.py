@@ -34,8 +34,10 @@ NOTEBOOK = ROOT / "notebooks" / "satisfaction_vs_loyalty.ipynb"
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 #: small runs: the real ECSI survey (PLS model), and the simulator (dealer table, NPS, segments, multi-group)
-RUNS = {"mobi": {"dataset": "mobi", "bootstrap": 30},
-        "simulated": {"dataset": "simulated", "n": 1500, "bootstrap": 30, "permutations": 30}}
+RUNS = {
+    "mobi": {"dataset": "mobi", "bootstrap": 30},
+    "simulated": {"dataset": "simulated", "n": 1500, "bootstrap": 30, "permutations": 30},
+}
 
 
 def _module_messages() -> list[tuple[str | None, tuple[str, ...]]]:
@@ -56,8 +58,13 @@ def test_the_module_marks_its_reader_facing_text():
     ids = {ids[0] for _context, ids in messages}
     assert len(messages) > 200
     # findings, section titles, skip reasons and fixes, headers and figure labels are all among them
-    assert {"Key drivers of satisfaction", "the survey description names no drivers", "effective n",
-            "share of R² (Shapley)", "fitted curve"} <= ids
+    assert {
+        "Key drivers of satisfaction",
+        "the survey description names no drivers",
+        "effective n",
+        "share of R² (Shapley)",
+        "fitted curve",
+    } <= ids
     assert any(i.startswith("The Net Promoter Score is {score}") for i in ids)
 
 
@@ -81,14 +88,20 @@ def test_every_message_of_the_module_has_a_chinese_translation_with_the_same_fie
 
 def test_the_translations_use_the_standard_statistical_terms():
     chinese = translator("zh")
-    assert "置信区间" in chinese.gettext("Rebuilt from {n} respondents: {inside} of {total} rates of the Toyota Motor "
-                                          "Sales U.S.A. dealer study lie inside the 95% intervals.")
-    assert "显著" in chinese.gettext("Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} "
-                                      "{highest}); the loyal share differs between segments (chi-square "
-                                      "{p_value}, Cramér's V = {effect}).")
+    assert "置信区间" in chinese.gettext(
+        "Rebuilt from {n} respondents: {inside} of {total} rates of the Toyota Motor "
+        "Sales U.S.A. dealer study lie inside the 95% intervals."
+    )
+    assert "显著" in chinese.gettext(
+        "Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} "
+        "{highest}); the loyal share differs between segments (chi-square "
+        "{p_value}, Cramér's V = {effect})."
+    )
     assert "卡方检验" in chinese.gettext("chi-square test")
-    assert "净推荐值" in chinese.gettext("The Net Promoter Score is {score}: {promoters} promoters (9-10), "
-                                          "{passives} passives (7-8) and {detractors} detractors (0-6).")
+    assert "净推荐值" in chinese.gettext(
+        "The Net Promoter Score is {score}: {promoters} promoters (9-10), "
+        "{passives} passives (7-8) and {detractors} detractors (0-6)."
+    )
     assert "效应量" in chinese.gettext("effect size")
     assert chinese.pgettext("construct", "Satisfaction") == "满意度"
 
@@ -102,12 +115,22 @@ def _sections(language: str):
     try:
         settings = svl.resolve_settings(run, segment_value=2)
         model = svl.index_model(settings, bootstrap=30, seed=0)
-        sections = [svl.setup_section(settings), svl.measures_section(settings), *svl.curve_sections(settings),
-                    svl.loyalty_types_section(settings), svl.dealer_section(settings),
-                    svl.recommend_section(settings), svl.drivers_section(settings), svl.paths_section(model),
-                    svl.indices_section(model), svl.ipma_section(model), svl.assessment_section(model),
-                    svl.prediction_section(model, folds=5, repeats=1), svl.segments_section(settings),
-                    svl.multigroup_section(settings, model, permutations=30)]
+        sections = [
+            svl.setup_section(settings),
+            svl.measures_section(settings),
+            *svl.curve_sections(settings),
+            svl.loyalty_types_section(settings),
+            svl.dealer_section(settings),
+            svl.recommend_section(settings),
+            svl.drivers_section(settings),
+            svl.paths_section(model),
+            svl.indices_section(model),
+            svl.ipma_section(model),
+            svl.assessment_section(model),
+            svl.prediction_section(model, folds=5, repeats=1),
+            svl.segments_section(settings),
+            svl.multigroup_section(settings, model, permutations=30),
+        ]
         for section in sections:  # what StudyRun.show does, without drawing the figures
             if isinstance(section, Skipped):
                 run.skip(section)
@@ -154,8 +177,14 @@ def test_a_chinese_run_records_the_fixture_of_the_default_study_set(language):
     try:
         settings = svl.resolve_settings(run, model="simple", segment="serviceprovider", segment_value=2)
         model = svl.index_model(settings, bootstrap=1000, seed=0)
-        sections = [svl.setup_section(settings), *svl.curve_sections(settings), svl.loyalty_types_section(settings),
-                    svl.drivers_section(settings), svl.paths_section(model), svl.indices_section(model)]
+        sections = [
+            svl.setup_section(settings),
+            *svl.curve_sections(settings),
+            svl.loyalty_types_section(settings),
+            svl.drivers_section(settings),
+            svl.paths_section(model),
+            svl.indices_section(model),
+        ]
         recorded = {}
         for section in sections:
             recorded.update(section.results())
@@ -188,8 +217,12 @@ def test_chinese_figures_draw_without_missing_glyphs():
     simulated = StudyRun("simulated", study="satisfaction_vs_loyalty", n=1500, emit=False, language="zh")
     try:
         settings = svl.resolve_settings(simulated)
-        sections += [svl.dealer_section(settings), svl.recommend_section(settings),
-                     svl.segments_section(settings), svl.loyalty_types_section(settings)]
+        sections += [
+            svl.dealer_section(settings),
+            svl.recommend_section(settings),
+            svl.segments_section(settings),
+            svl.loyalty_types_section(settings),
+        ]
         with mpl.rc_context():
             plots.set_theme()
             drawn, missing, texts = 0, [], []
@@ -199,8 +232,7 @@ def test_chinese_figures_draw_without_missing_glyphs():
                     continue
                 drawn += 1
                 figure = (axes[0] if hasattr(axes, "__len__") else axes).figure
-                texts += [text.get_text() for ax in figure.axes
-                          for text in [ax.title, ax.xaxis.label, ax.yaxis.label]]
+                texts += [text.get_text() for ax in figure.axes for text in [ax.title, ax.xaxis.label, ax.yaxis.label]]
                 missing += _missing_glyphs(figure)
                 plt.close(figure)
     finally:
@@ -237,8 +269,11 @@ def reports(tmp_path_factory):
         result = run_batch(studies, root / language, workers=2, progress=False, language=language)
         assert not result.failed, [(o.run.key, o.error) for o in result.failed]
         for name in RUNS:
-            [folder] = [p for p in (root / language / "satisfaction_vs_loyalty").iterdir()
-                        if p.is_dir() and p.name.startswith(name)]
+            [folder] = [
+                p
+                for p in (root / language / "satisfaction_vs_loyalty").iterdir()
+                if p.is_dir() and p.name.startswith(name)
+            ]
             folders[language, name] = folder
     return folders
 
@@ -256,7 +291,7 @@ def test_the_notebook_records_the_same_results_in_both_languages(reports, name):
 def test_the_chinese_report_shows_no_english_message_of_the_module(reports, name):
     text = _visible_text((reports["zh", name] / "report.html").read_text(encoding="utf-8"))
     assert "参考文献" in text
-    text = text[:text.rindex("参考文献")]  # the references (titles of published sources) stay as published
+    text = text[: text.rindex("参考文献")]  # the references (titles of published sources) stay as published
     english_text = _visible_text((reports["en", name] / "report.html").read_text(encoding="utf-8"))
     leftovers, shown_in_english = [], 0
     for _context, ids in _module_messages():

@@ -29,17 +29,19 @@ SCHEMA = {
 
 
 def good_frame():
-    return pd.DataFrame({
-        "respondent_id": [101, 102, 103, 104],
-        "satisfaction": ["Very satisfied", "不满意", "-99", "3"],
-        "effort": [1, 7, 4, 2],
-        "store": ["s1", "s2", "s1", "s3"],
-        "region": ["north", "south", "south", "north"],
-        "spend": [10.5, 0.0, 3.25, 100.0],
-        "visits": [1, 0, 12, 3],
-        "churned": ["yes", "no", "no", "yes"],
-        "comment": ["fine", "slow", None, "ok"],
-    })
+    return pd.DataFrame(
+        {
+            "respondent_id": [101, 102, 103, 104],
+            "satisfaction": ["Very satisfied", "不满意", "-99", "3"],
+            "effort": [1, 7, 4, 2],
+            "store": ["s1", "s2", "s1", "s3"],
+            "region": ["north", "south", "south", "north"],
+            "spend": [10.5, 0.0, 3.25, 100.0],
+            "visits": [1, 0, 12, 3],
+            "churned": ["yes", "no", "no", "yes"],
+            "comment": ["fine", "slow", None, "ok"],
+        }
+    )
 
 
 def write(frame, tmp_path, suffix):
@@ -82,7 +84,9 @@ def test_yaml_schema_file_equals_dict_schema(tmp_path):
 
 def test_english_and_chinese_labels_map_to_the_same_numbers(tmp_path):
     frame = pd.DataFrame({"sat": list(LABELS_EN) + list(LABELS_ZH)})
-    result = read_survey(write(frame, tmp_path, ".xlsx"), {"columns": {"sat": {"scale": [1, 5], "labels": {**LABELS_EN, **LABELS_ZH}}}})
+    result = read_survey(
+        write(frame, tmp_path, ".xlsx"), {"columns": {"sat": {"scale": [1, 5], "labels": {**LABELS_EN, **LABELS_ZH}}}}
+    )
     assert result["sat"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0] * 2
 
 
@@ -188,7 +192,12 @@ def test_duplicate_respondent_ids(tmp_path):
     frame.loc[3, "respondent_id"] = 102
     message = error_for(tmp_path, frame, SCHEMA)
     # ids are read as text, so the message shows them as text
-    assert "'respondent_id'" in message and "duplicate" in message and "'102' (row 1)" in message and "'102' (row 3)" in message
+    assert (
+        "'respondent_id'" in message
+        and "duplicate" in message
+        and "'102' (row 1)" in message
+        and "'102' (row 3)" in message
+    )
 
 
 def test_missing_id_column_and_missing_ids(tmp_path):
@@ -214,15 +223,18 @@ def test_rows_are_data_rows_in_excel_too(tmp_path):
     assert "'east' (row 2)" in error_for(tmp_path, frame, SCHEMA, suffix=".xlsx")
 
 
-@pytest.mark.parametrize("schema, message", [
-    ({"colums": {}}, "schema key"),
-    ({"columns": {"q": {"scael": [1, 5]}}}, "scale"),
-    ({"columns": {"q": {"type": "number"}}}, "rating"),
-    ({"columns": {"q": {}}}, "give a type"),
-    ({"columns": {"q": {"type": "float", "reverse": True}}}, "reverse"),
-    ({"columns": {"q": {"scale": [5, 1]}}}, "low"),
-    ({"columns": {"q": {"scale": [1, 5], "labels": {"great": 9}}}}, "outside"),
-])
+@pytest.mark.parametrize(
+    "schema, message",
+    [
+        ({"colums": {}}, "schema key"),
+        ({"columns": {"q": {"scael": [1, 5]}}}, "scale"),
+        ({"columns": {"q": {"type": "number"}}}, "rating"),
+        ({"columns": {"q": {}}}, "give a type"),
+        ({"columns": {"q": {"type": "float", "reverse": True}}}, "reverse"),
+        ({"columns": {"q": {"scale": [5, 1]}}}, "low"),
+        ({"columns": {"q": {"scale": [1, 5], "labels": {"great": 9}}}}, "outside"),
+    ],
+)
 def test_invalid_schema(tmp_path, schema, message):
     with pytest.raises(SurveyDataError, match=message):
         read_survey(write(good_frame(), tmp_path, ".csv"), schema)
@@ -256,7 +268,11 @@ def test_missing_optional_package_says_how_to_install(tmp_path, monkeypatch, suf
 
 def test_numbers_written_as_text_are_read_but_nan_text_is_not(tmp_path):
     schema = {"columns": {"q": {"scale": [1, 5], "labels": {"good": 4}}}}
-    assert read_survey(write(pd.DataFrame({"q": ["good", "2", " 5 "]}), tmp_path, ".csv"), schema)["q"].tolist() == [4.0, 2.0, 5.0]
+    assert read_survey(write(pd.DataFrame({"q": ["good", "2", " 5 "]}), tmp_path, ".csv"), schema)["q"].tolist() == [
+        4.0,
+        2.0,
+        5.0,
+    ]
     frame = pd.DataFrame({"q": ["good", "nan"]})
     path = tmp_path / "nan.xlsx"
     frame.to_excel(path, index=False)
@@ -279,11 +295,15 @@ def test_na_text_is_an_answer_unless_declared_missing(tmp_path):
 
 def test_yaml_boolean_declaration_from_the_docstring(tmp_path):
     schema_path = tmp_path / "schema.yaml"
-    schema_path.write_text('columns:\n  churned: {type: bool, "true": ["yes", 1], "false": ["no", 0]}\n', encoding="utf-8")
+    schema_path.write_text(
+        'columns:\n  churned: {type: bool, "true": ["yes", 1], "false": ["no", 0]}\n', encoding="utf-8"
+    )
     path = write(pd.DataFrame({"churned": ["yes", "no", "1", "0"]}), tmp_path, ".csv")
     assert read_survey(path, schema_path)["churned"].tolist() == [True, False, True, False]
     # an unquoted key is read by YAML as a boolean; it still means the same
-    schema_path.write_text('columns:\n  churned: {type: bool, true: ["yes", "1"], false: ["no", "0"]}\n', encoding="utf-8")
+    schema_path.write_text(
+        'columns:\n  churned: {type: bool, true: ["yes", "1"], false: ["no", "0"]}\n', encoding="utf-8"
+    )
     assert read_survey(path, schema_path)["churned"].tolist() == [True, False, True, False]
 
 

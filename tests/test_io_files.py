@@ -15,8 +15,19 @@ from csat_analysis import io
 from csat_analysis.errors import CsatWarning, ParameterError, SurveyDataError
 from csat_analysis.io import read_schema, read_survey
 
-SAT = {"scale": [1, 5], "labels": {"Very satisfied": 5, "Satisfied": 4, "Neutral": 3, "非常满意": 5, "满意": 4,
-                                   "一般": 3, "不满意": 2, "非常不满意": 1}}
+SAT = {
+    "scale": [1, 5],
+    "labels": {
+        "Very satisfied": 5,
+        "Satisfied": 4,
+        "Neutral": 3,
+        "非常满意": 5,
+        "满意": 4,
+        "一般": 3,
+        "不满意": 2,
+        "非常不满意": 1,
+    },
+}
 SCHEMA = {"id": "id", "columns": {"sat": SAT, "spend": {"type": "float"}}}
 
 
@@ -143,8 +154,10 @@ def test_given_encoding_overrides_detection_and_is_checked(tmp_path):
 
 def test_semicolon_file_with_decimal_comma(tmp_path):
     path = put(tmp_path, "semi.csv", "id;sat;spend;score\n1;4;10,5;3,5\n2;Neutral;0,25;4\n")
-    schema = {"id": "id", "columns": {"sat": SAT, "spend": {"type": "float"},
-                                      "score": {"type": "float", "scale": [1, 5]}}}
+    schema = {
+        "id": "id",
+        "columns": {"sat": SAT, "spend": {"type": "float"}, "score": {"type": "float", "scale": [1, 5]}},
+    }
     result = read_survey(path, schema, decimal=",")
     assert result["spend"].tolist() == [10.5, 0.25] and result["score"].tolist() == [3.5, 4.0]
     assert result["sat"].tolist() == [4.0, 3.0]
@@ -158,8 +171,11 @@ def test_decimal_comma_without_the_option_is_an_error_with_a_hint(tmp_path):
 
 def test_tab_and_pipe_delimited_files(tmp_path):
     for name, delimiter in (("tab.csv", "\t"), ("pipe.csv", "|")):
-        path = put(tmp_path, name, delimiter.join(["id", "sat", "spend"]) + "\n"
-                   + delimiter.join(["7", "Very satisfied", "1.25"]) + "\n")
+        path = put(
+            tmp_path,
+            name,
+            delimiter.join(["id", "sat", "spend"]) + "\n" + delimiter.join(["7", "Very satisfied", "1.25"]) + "\n",
+        )
         result = read_survey(path, SCHEMA)
         assert result.to_dict("list") == {"id": ["7"], "sat": [5.0], "spend": [1.25]}
 
@@ -230,7 +246,9 @@ def test_ids_are_text_with_leading_zeros_and_white_space_kept_and_reported(tmp_p
         result = read_survey(path, {"id": "id", "columns": {"sat": SAT}})
     assert result["id"].tolist() == ["00123", "001", "1", " 7"]
     notes = " ".join(str(w.message) for w in caught)
-    assert "leading zeros" in notes and "'00123' (row 0)" in notes and "white space" in notes and "' 7' (row 3)" in notes
+    assert (
+        "leading zeros" in notes and "'00123' (row 0)" in notes and "white space" in notes and "' 7' (row 3)" in notes
+    )
 
 
 def test_plain_ids_read_without_warning(tmp_path):
@@ -266,9 +284,13 @@ def test_category_codes_keep_their_text(tmp_path):
 
 def test_missing_codes_on_category_text_and_numbers(tmp_path):
     path = put(tmp_path, "codes.csv", "sat,spend,flag\n-99,n/a,yes\n4,2.5,n/a\n-99.0,-1,no\n")
-    schema = {"columns": {"sat": {"scale": [1, 5], "missing": [-99]},
-                          "spend": {"type": "float", "missing": ["n/a", -1]},
-                          "flag": {"type": "bool", "true": "yes", "false": "no", "missing": "n/a"}}}
+    schema = {
+        "columns": {
+            "sat": {"scale": [1, 5], "missing": [-99]},
+            "spend": {"type": "float", "missing": ["n/a", -1]},
+            "flag": {"type": "bool", "true": "yes", "false": "no", "missing": "n/a"},
+        }
+    }
     result = read_survey(path, schema)
     assert result["sat"].isna().tolist() == [True, False, True] and result["sat"][1] == 4.0
     assert result["spend"].isna().tolist() == [True, False, True] and result["spend"][1] == 2.5
@@ -278,21 +300,24 @@ def test_missing_codes_on_category_text_and_numbers(tmp_path):
 # --- the schema, key by key --------------------------------------------------------
 
 
-@pytest.mark.parametrize("column, expected", [
-    ({"scale": ["a", "b"]}, "column 'q', key 'scale': expected [low, high]: a list of two numbers; got ['a', 'b']"),
-    ({"scale": [1, 5], "labels": {"good": "high"}}, "key 'labels': expected a mapping of text labels to numbers"),
-    ({"categories": "north"}, "column 'q', key 'categories': expected a list of values"),
-    ({"scale": [1, 5], "required": "no"}, "column 'q', key 'required': expected true or false; got 'no'"),
-    ({"scale": [1, 5], "reverse": "yes"}, "key 'reverse': expected true or false"),
-    ({"scale": [1, 5], "label": 5}, "key 'label': expected text, or a mapping of language codes to text"),
-    ({"scale": [1, 5], "label": {"en": ["x"]}}, "key 'label'"),
-    ({"type": "float", "min": "0"}, "key 'min': expected a number"),
-    ({"scale": [1, 5], "missing": [[1]]}, "key 'missing'"),
-    ({"scale": [1, 5], "labels": {"ok": 2.5}}, "whole numbers"),
-    ({"type": "int", "categories": ["a"]}, "categories and ordered apply to type category"),
-    ({"type": "float", "min": 5, "max": 1}, "above max"),
-    ({"type": "text", "scale": [1, 5]}, "scale and labels apply to ratings"),
-])
+@pytest.mark.parametrize(
+    "column, expected",
+    [
+        ({"scale": ["a", "b"]}, "column 'q', key 'scale': expected [low, high]: a list of two numbers; got ['a', 'b']"),
+        ({"scale": [1, 5], "labels": {"good": "high"}}, "key 'labels': expected a mapping of text labels to numbers"),
+        ({"categories": "north"}, "column 'q', key 'categories': expected a list of values"),
+        ({"scale": [1, 5], "required": "no"}, "column 'q', key 'required': expected true or false; got 'no'"),
+        ({"scale": [1, 5], "reverse": "yes"}, "key 'reverse': expected true or false"),
+        ({"scale": [1, 5], "label": 5}, "key 'label': expected text, or a mapping of language codes to text"),
+        ({"scale": [1, 5], "label": {"en": ["x"]}}, "key 'label'"),
+        ({"type": "float", "min": "0"}, "key 'min': expected a number"),
+        ({"scale": [1, 5], "missing": [[1]]}, "key 'missing'"),
+        ({"scale": [1, 5], "labels": {"ok": 2.5}}, "whole numbers"),
+        ({"type": "int", "categories": ["a"]}, "categories and ordered apply to type category"),
+        ({"type": "float", "min": 5, "max": 1}, "above max"),
+        ({"type": "text", "scale": [1, 5]}, "scale and labels apply to ratings"),
+    ],
+)
 def test_schema_forms_are_checked_key_by_key(column, expected):
     with pytest.raises(SurveyDataError) as caught:
         read_schema({"columns": {"q": column}})
@@ -305,23 +330,35 @@ def test_labels_error_names_the_label_and_value():
 
 
 def test_display_labels_and_file_options_are_accepted():
-    schema = read_schema({"encoding": "gbk", "delimiter": ";", "decimal": ",", "sheet": 0, "header_row": 2,
-                          "columns": {"q": {"scale": [1, 5], "label": {"en": "Satisfaction", "zh": "满意度"},
-                                            "reverse": False},
-                                      "c": {"type": "text", "label": "Comment"}}})
+    schema = read_schema(
+        {
+            "encoding": "gbk",
+            "delimiter": ";",
+            "decimal": ",",
+            "sheet": 0,
+            "header_row": 2,
+            "columns": {
+                "q": {"scale": [1, 5], "label": {"en": "Satisfaction", "zh": "满意度"}, "reverse": False},
+                "c": {"type": "text", "label": "Comment"},
+            },
+        }
+    )
     assert schema["encoding"] == "gbk" and schema["header_row"] == 2 and schema["columns"]["c"]["label"] == "Comment"
 
 
-@pytest.mark.parametrize("schema, expected", [
-    ({"encoding": "no-such-codec"}, "key 'encoding'"),
-    ({"delimiter": ";;"}, "key 'delimiter'"),
-    ({"decimal": ";"}, "key 'decimal'"),
-    ({"header_row": 0}, "key 'header_row'"),
-    ({"sheet": -1}, "key 'sheet'"),
-    ({"id": ["a"]}, "key 'id'"),
-    ({"columns": {"q": "rating"}}, "column 'q': expected a mapping"),
-    ({"columns": {1: {"scale": [1, 5]}}}, "column names are text"),
-])
+@pytest.mark.parametrize(
+    "schema, expected",
+    [
+        ({"encoding": "no-such-codec"}, "key 'encoding'"),
+        ({"delimiter": ";;"}, "key 'delimiter'"),
+        ({"decimal": ";"}, "key 'decimal'"),
+        ({"header_row": 0}, "key 'header_row'"),
+        ({"sheet": -1}, "key 'sheet'"),
+        ({"id": ["a"]}, "key 'id'"),
+        ({"columns": {"q": "rating"}}, "column 'q': expected a mapping"),
+        ({"columns": {1: {"scale": [1, 5]}}}, "column names are text"),
+    ],
+)
 def test_top_level_schema_forms(schema, expected):
     with pytest.raises(SurveyDataError, match="schema") as caught:
         read_schema(schema)
@@ -340,8 +377,10 @@ def test_yaml_schema_with_an_alias_bomb_is_refused(tmp_path):
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for level in "bcdefgh":
         previous = chr(ord(level) - 1)
-        lines.append(f"{level}: &{level} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, "
-                     f"*{previous}, *{previous}, *{previous}, *{previous}, *{previous}]")
+        lines.append(
+            f"{level}: &{level} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, "
+            f"*{previous}, *{previous}, *{previous}, *{previous}, *{previous}]"
+        )
     lines.append("columns: {q: {scale: [1, 5], missing: *h}}")
     path = put(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
     with pytest.raises(SurveyDataError, match="aliases expand"):
@@ -365,7 +404,8 @@ def test_excel_sheet_and_header_row(tmp_path):
     with pd.ExcelWriter(path) as writer:
         pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Notes", index=False)
         pd.DataFrame([["Survey export", None], [None, None], ["id", "sat"], ["00123", "满意"], ["9", 5]]).to_excel(
-            writer, sheet_name="Answers", index=False, header=False)
+            writer, sheet_name="Answers", index=False, header=False
+        )
     schema = {"id": "id", "columns": {"sat": SAT}}
     with pytest.warns(CsatWarning, match="leading zeros"):
         by_name = read_survey(path, schema, sheet="Answers", header_row=3)
@@ -396,14 +436,17 @@ def test_excel_duplicate_headers_are_named(tmp_path):
     assert "'sat' (columns 1, 2)" in error_of(path, {"columns": {"sat": SAT}})
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("fake.xlsx", b"id,sat\n1,4\n", "not an Excel workbook: it is a text file"),
-    ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Excel 97-2003"),
-    ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 100, "not a readable Excel workbook"),
-    ("fake.parquet", b"id,sat\n1,4\n", "not a Parquet file"),
-    ("broken.parquet", b"PAR1" + b"\x00" * 100, "cannot be read as Parquet"),
-    ("book.csv", b"PK\x03\x04" + b"\x00" * 100, "not a CSV file: it is a ZIP archive"),
-])
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("fake.xlsx", b"id,sat\n1,4\n", "not an Excel workbook: it is a text file"),
+        ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Excel 97-2003"),
+        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 100, "not a readable Excel workbook"),
+        ("fake.parquet", b"id,sat\n1,4\n", "not a Parquet file"),
+        ("broken.parquet", b"PAR1" + b"\x00" * 100, "cannot be read as Parquet"),
+        ("book.csv", b"PK\x03\x04" + b"\x00" * 100, "not a CSV file: it is a ZIP archive"),
+    ],
+)
 def test_files_that_are_not_what_their_suffix_says(tmp_path, name, content, expected):
     message = error_of(put(tmp_path, name, content), {"columns": {"sat": SAT}})
     assert expected in message and "\n" not in message
@@ -413,20 +456,28 @@ def test_files_that_are_not_what_their_suffix_says(tmp_path, name, content, expe
 
 
 def round_trip_frame():
-    return pd.DataFrame({
-        "id": ["0001", "0002", "A-3", "4"],
-        "sat": ["非常满意", "Satisfied", "2", None],
-        "spend": [10.5, 0.0, None, 3.25],
-        "region": ["north", "south", "south", "north"],
-        "flag": ["yes", "no", "no", "yes"],
-        "note": ["好", "ok", None, "x, y"],
-    })
+    return pd.DataFrame(
+        {
+            "id": ["0001", "0002", "A-3", "4"],
+            "sat": ["非常满意", "Satisfied", "2", None],
+            "spend": [10.5, 0.0, None, 3.25],
+            "region": ["north", "south", "south", "north"],
+            "flag": ["yes", "no", "no", "yes"],
+            "note": ["好", "ok", None, "x, y"],
+        }
+    )
 
 
-ROUND_TRIP_SCHEMA = {"id": "id", "columns": {"sat": SAT, "spend": {"type": "float"},
-                                             "region": {"categories": ["north", "south"]},
-                                             "flag": {"type": "bool", "true": "yes", "false": "no"},
-                                             "note": {"type": "text"}}}
+ROUND_TRIP_SCHEMA = {
+    "id": "id",
+    "columns": {
+        "sat": SAT,
+        "spend": {"type": "float"},
+        "region": {"categories": ["north", "south"]},
+        "flag": {"type": "bool", "true": "yes", "false": "no"},
+        "note": {"type": "text"},
+    },
+}
 
 
 def written(frame, tmp_path, how):
@@ -450,7 +501,10 @@ def test_round_trip_reads_back_equal(tmp_path, how):
     assert result["id"].tolist() == frame["id"].tolist()
     assert result["sat"].tolist()[:3] == [5.0, 4.0, 2.0] and np.isnan(result["sat"][3])
     np.testing.assert_array_equal(result["spend"].to_numpy(), frame["spend"].to_numpy(dtype=float))
-    assert result["region"].tolist() == frame["region"].tolist() and list(result["region"].cat.categories) == ["north", "south"]
+    assert result["region"].tolist() == frame["region"].tolist() and list(result["region"].cat.categories) == [
+        "north",
+        "south",
+    ]
     assert result["flag"].tolist() == [True, False, False, True]
     assert result["note"].tolist()[:2] == ["好", "ok"] and pd.isna(result["note"][2]) and result["note"][3] == "x, y"
     assert list(result.columns) == list(frame.columns)
@@ -462,8 +516,9 @@ def test_round_trips_agree_with_each_other(tmp_path):
         with pytest.warns(CsatWarning):
             results.append(read_survey(written(round_trip_frame(), tmp_path, how), ROUND_TRIP_SCHEMA))
     for other in results[1:]:
-        pd.testing.assert_frame_equal(results[0].astype({"note": object}), other.astype({"note": object}),
-                                      check_dtype=False)
+        pd.testing.assert_frame_equal(
+            results[0].astype({"note": object}), other.astype({"note": object}), check_dtype=False
+        )
 
 
 def test_short_last_line_without_line_end(tmp_path):
@@ -480,15 +535,22 @@ def test_many_similar_ids_are_not_taken_for_duplicates_and_a_real_one_is(tmp_pat
         assert read_survey(tmp_path / "many.csv", {"id": "id", "columns": {"sat": SAT}})["id"].tolist() == ids
     frame.loc[len(frame)] = ["ab17", 3]
     frame.to_csv(tmp_path / "dup.csv", index=False)
-    assert "'ab17' (row 6017), 'ab17' (row 10002)" in error_of(tmp_path / "dup.csv", {"id": "id", "columns": {"sat": SAT}})
+    assert "'ab17' (row 6017), 'ab17' (row 10002)" in error_of(
+        tmp_path / "dup.csv", {"id": "id", "columns": {"sat": SAT}}
+    )
 
 
 def test_missing_codes_in_a_column_of_many_distinct_values(tmp_path):
     spend = [f"{i}.25" for i in range(3000)] + ["n/a", " -1 ", "-1.0", "7"]
     pd.DataFrame({"spend": spend, "visits": [str(i) for i in range(3000)] + ["n/a", "-1", "2", "3"]}).to_csv(
-        tmp_path / "many.csv", index=False)
-    schema = {"columns": {"spend": {"type": "float", "missing": ["n/a", -1]},
-                          "visits": {"type": "int", "missing": ["n/a", -1]}}}
+        tmp_path / "many.csv", index=False
+    )
+    schema = {
+        "columns": {
+            "spend": {"type": "float", "missing": ["n/a", -1]},
+            "visits": {"type": "int", "missing": ["n/a", -1]},
+        }
+    }
     result = read_survey(tmp_path / "many.csv", schema)
     assert result["spend"].isna().tolist()[-4:] == [True, True, True, False] and result["spend"].iloc[-1] == 7.0
     assert result["spend"].iloc[1] == 1.25 and result["spend"].notna().sum() == 3001

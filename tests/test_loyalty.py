@@ -203,14 +203,16 @@ def test_mean_index_hand_worked():
 
 def test_segment_comparison_and_tests_against_hand_formulas():
     corp = datasets.load("corp_rep")
-    table = loyalty.segment_comparison(corp, "cusa", ["cusl_1", "cusl_2", "cusl_3"], by="serviceprovider", top_box=2,
-                                       scale=(1, 7))
+    table = loyalty.segment_comparison(
+        corp, "cusa", ["cusl_1", "cusl_2", "cusl_3"], by="serviceprovider", top_box=2, scale=(1, 7)
+    )
     assert table["segment"].tolist() == [1, 2, 3, 4]
     assert table["n"].tolist() == [130, 127, 44, 43]
     provider_two = corp[corp["serviceprovider"] == 2]
     assert table.loc[1, "satisfaction_index"] == pytest.approx(((provider_two["cusa"].dropna() - 1) / 6 * 100).mean())
-    tests = loyalty.segment_tests(corp, "cusa", ["cusl_1", "cusl_2", "cusl_3"], by="serviceprovider", top_box=2,
-                                  scale=(1, 7))
+    tests = loyalty.segment_tests(
+        corp, "cusa", ["cusl_1", "cusl_2", "cusl_3"], by="serviceprovider", top_box=2, scale=(1, 7)
+    )
     # chi-square by hand from the observed 4 x 2 table
     loyal = corp[["cusl_1", "cusl_2", "cusl_3"]].mean(axis=1) >= 6
     present = corp[["cusl_1", "cusl_2", "cusl_3"]].notna().any(axis=1)
@@ -222,8 +224,18 @@ def test_segment_comparison_and_tests_against_hand_formulas():
     assert row["dof"] == 3
     assert row["p_value"] == pytest.approx(stats.chi2.sf(chi2, 3))
     assert row["n"] == present.sum()
-    assert list(tests.columns) == ["measure", "test", "statistic", "dof", "p_value", "n", "effect_size", "effect",
-                                   "effect_low", "effect_high"]
+    assert list(tests.columns) == [
+        "measure",
+        "test",
+        "statistic",
+        "dof",
+        "p_value",
+        "n",
+        "effect_size",
+        "effect",
+        "effect_low",
+        "effect_high",
+    ]
     # effect sizes by hand: Cramér's V = sqrt(chi2 / (n (min(r, c) - 1))), epsilon² = H / (n - 1)
     assert row["effect"] == pytest.approx(np.sqrt(chi2 / observed.sum()))
     kruskal = tests.set_index("measure").loc["satisfaction"]
@@ -265,14 +277,22 @@ def test_fit_summary_is_the_likelihood_ratio_test():
 
 def test_weights_as_a_column_or_a_vector_give_the_same_tables():
     rng = np.random.default_rng(8)
-    frame = pd.DataFrame({"g": rng.choice(["a", "b"], 300), "s": rng.integers(1, 8, 300), "l": rng.integers(1, 8, 300),
-                          "bought": rng.random(300) < 0.5, "w": rng.uniform(0.5, 2, 300)})
+    frame = pd.DataFrame(
+        {
+            "g": rng.choice(["a", "b"], 300),
+            "s": rng.integers(1, 8, 300),
+            "l": rng.integers(1, 8, 300),
+            "bought": rng.random(300) < 0.5,
+            "w": rng.uniform(0.5, 2, 300),
+        }
+    )
     by_name = loyalty.loyalty_curve(frame, "s", "l", scale=(1, 7), weights="w")
     by_vector = loyalty.loyalty_curve(frame, "s", "l", scale=(1, 7), weights=frame["w"].to_numpy())
     pd.testing.assert_frame_equal(by_name, by_vector)
     pd.testing.assert_frame_equal(
         loyalty.segment_comparison(frame, "s", "l", by="g", scale=(1, 7), weights="w"),
-        loyalty.segment_comparison(frame, "s", "l", by="g", scale=(1, 7), weights=list(frame["w"])))
+        loyalty.segment_comparison(frame, "s", "l", by="g", scale=(1, 7), weights=list(frame["w"])),
+    )
     types = loyalty.loyalty_segments(frame, "s", "bought", attitude_threshold=6, weights="w")
     # oracle: the weighted share of each type by hand
     satisfied = frame["s"] >= 6

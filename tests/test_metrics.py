@@ -121,8 +121,9 @@ def test_csat_hand_example_and_wilson_oracle():
 def test_csat_top_box_and_scale_choices():
     assert csat_score([5, 4, 4, 3], top_box=1).value == pytest.approx(25.0)
     assert csat_score([10, 9, 8, 0], scale=(0, 10), top_box=2).value == pytest.approx(50.0)
-    labels = Scale(1, 5, labels={"Very dissatisfied": 1, "Dissatisfied": 2, "Neutral": 3, "Satisfied": 4,
-                                 "Very satisfied": 5})
+    labels = Scale(
+        1, 5, labels={"Very dissatisfied": 1, "Dissatisfied": 2, "Neutral": 3, "Satisfied": 4, "Very satisfied": 5}
+    )
     assert csat_score(["Satisfied", "Neutral", "Very satisfied", "Dissatisfied"], scale=labels).value == 50.0
 
 
@@ -215,7 +216,6 @@ def test_css_argument_mistakes(call, message):
         call()
 
 
-
 # --- compare -------------------------------------------------------------------------------
 
 
@@ -232,8 +232,18 @@ def test_compare_nps_hand_worked():
     assert result.p_value == pytest.approx(2 * stats.norm.sf(80 / se))
     assert (result.low, result.high) == pytest.approx((80 - Z95 * se, 80 + Z95 * se))
     assert (result.n_a, result.n_b) == (200, 200)
-    assert list(result.to_frame().columns) == ["metric", "value_a", "value_b", "difference", "se", "low", "high",
-                                               "p_value", "n_a", "n_b"]
+    assert list(result.to_frame().columns) == [
+        "metric",
+        "value_a",
+        "value_b",
+        "difference",
+        "se",
+        "low",
+        "high",
+        "p_value",
+        "n_a",
+        "n_b",
+    ]
 
 
 def test_compare_csat_against_statsmodels_two_proportion_test():
@@ -278,14 +288,16 @@ def test_compare_rejects_unknown_metric_listing_choices():
 def responses():
     rng = np.random.default_rng(21)
     n = 3000
-    frame = pd.DataFrame({
-        "store": rng.choice(["north", "south", "east"], n),
-        "month": pd.Categorical(rng.choice(["jan", "feb"], n), categories=["jan", "feb", "mar"]),
-        "nps": rng.integers(0, 11, n).astype(float),
-        "csat": rng.integers(1, 6, n).astype(float),
-        "ces": rng.integers(1, 8, n).astype(float),
-        "w": rng.uniform(0.5, 2.0, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "store": rng.choice(["north", "south", "east"], n),
+            "month": pd.Categorical(rng.choice(["jan", "feb"], n), categories=["jan", "feb", "mar"]),
+            "nps": rng.integers(0, 11, n).astype(float),
+            "csat": rng.integers(1, 6, n).astype(float),
+            "ces": rng.integers(1, 8, n).astype(float),
+            "w": rng.uniform(0.5, 2.0, n),
+        }
+    )
     frame.loc[rng.choice(n, 100, replace=False), "nps"] = np.nan
     return frame
 
@@ -314,7 +326,8 @@ def test_summarize_agrees_with_single_group_estimators(responses):
             row = table[(table["store"] == store) & (table["metric"] == metric)].iloc[0]
             est = function(group[metric], weights=group["w"])
             assert (row["value"], row["se"], row["low"], row["high"], row["n_eff"]) == pytest.approx(
-                (est.value, est.se, est.low, est.high, est.n_eff))
+                (est.value, est.se, est.low, est.high, est.n_eff)
+            )
             assert row["n"] == est.n
 
 
@@ -389,7 +402,6 @@ def test_summarize_argument_mistakes(call, message):
         summarize(frame, **call)
 
 
-
 # --- bad input for the estimators ----------------------------------------------------------
 
 
@@ -423,7 +435,6 @@ def test_estimator_bad_input(call, message):
 def test_estimator_argument_mistakes(call, message):
     with pytest.raises(ParameterError, match=message):
         call()
-
 
 
 def test_estimate_is_unchanged_for_existing_callers():

@@ -62,7 +62,8 @@ def test_text_twin_holds_the_same_cells(path):
     notebook = nbformat.read(path, as_version=4)
     paired = jupytext.read(twin)
     assert [(c.cell_type, c.source) for c in notebook.cells] == [(c.cell_type, c.source) for c in paired.cells], (
-        f"{path.name} and {twin.name} differ: run `jupytext --sync {twin}`")
+        f"{path.name} and {twin.name} differ: run `jupytext --sync {twin}`"
+    )
     assert [c.metadata.get("tags", []) for c in notebook.cells] == [c.metadata.get("tags", []) for c in paired.cells]
 
 
@@ -88,15 +89,19 @@ def test_cells_are_thin(path):
         tree = ast.parse(cell.source)
         for node in ast.walk(tree):
             assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)), (
-                f"{path.name}: cell {number} defines code; move it into csat_analysis")
+                f"{path.name}: cell {number} defines code; move it into csat_analysis"
+            )
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("csat_analysis"):
                 modules = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
             elif isinstance(node, ast.Import):
                 modules = [alias.name for alias in node.names]
             else:
                 continue
-            private = [m for m in modules if m.startswith("csat_analysis") and any(
-                part.startswith("_") for part in m.split("."))]
+            private = [
+                m
+                for m in modules
+                if m.startswith("csat_analysis") and any(part.startswith("_") for part in m.split("."))
+            ]
             assert not private, f"{path.name}: cell {number} imports private {private}"
 
 
@@ -107,8 +112,14 @@ def test_executes_on_a_small_setting_and_leaves_nothing_behind(path, tmp_path):
     workdir = tmp_path / "cwd"
     workdir.mkdir()
     output = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(path), str(output), parameters=QUICK_PARAMETERS[path.stem],
-                               kernel_name="python3", cwd=str(workdir), progress_bar=False)
+    papermill.execute_notebook(
+        str(path),
+        str(output),
+        parameters=QUICK_PARAMETERS[path.stem],
+        kernel_name="python3",
+        cwd=str(workdir),
+        progress_bar=False,
+    )
     assert list(workdir.iterdir()) == []
     results = results_from_notebook(json.loads(output.read_text(encoding="utf-8")))
     assert results, f"{path.name} recorded nothing (outputs of type {RESULTS_MIME})"

@@ -22,33 +22,64 @@ from csat_analysis.survey import SurveyDescription
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "own_survey"
 
 SATISFACTION = {
-    "en": {"Very dissatisfied": 1, "Dissatisfied": 2, "Neither satisfied nor dissatisfied": 3, "Satisfied": 4,
-           "Very satisfied": 5},
+    "en": {
+        "Very dissatisfied": 1,
+        "Dissatisfied": 2,
+        "Neither satisfied nor dissatisfied": 3,
+        "Satisfied": 4,
+        "Very satisfied": 5,
+    },
     "zh": {"非常不满意": 1, "不满意": 2, "一般": 3, "满意": 4, "非常满意": 5},
 }
 INTENT = {
-    "en": {"Definitely will not": 1, "Probably will not": 2, "Might or might not": 3, "Probably will": 4,
-           "Definitely will": 5},
+    "en": {
+        "Definitely will not": 1,
+        "Probably will not": 2,
+        "Might or might not": 3,
+        "Probably will": 4,
+        "Definitely will": 5,
+    },
     "zh": {"肯定不会": 1, "可能不会": 2, "不确定": 3, "可能会": 4, "肯定会": 5},
 }
 YES = {"en": "Yes", "zh": "是"}
 COLUMNS = {
-    "en": {"region": "region", "drivers": ["sat_product", "sat_staff", "sat_price", "sat_delivery", "sat_support"],
-           "overall": "overall_satisfaction", "recommend": "recommend", "intent": "repurchase_intent",
-           "bought": "bought_again", "problem": "had_problem", "complained": "complained", "resolved": "resolved",
-           "quick": "resolved_within_a_day"},
-    "zh": {"region": "地区", "drivers": ["产品满意度", "员工满意度", "价格满意度", "配送满意度", "售后满意度"],
-           "overall": "总体满意度", "recommend": "推荐意愿", "intent": "再次购买意愿",
-           "bought": "是否再次购买", "problem": "是否遇到问题", "complained": "是否投诉", "resolved": "是否解决",
-           "quick": "是否当天解决"},
+    "en": {
+        "region": "region",
+        "drivers": ["sat_product", "sat_staff", "sat_price", "sat_delivery", "sat_support"],
+        "overall": "overall_satisfaction",
+        "recommend": "recommend",
+        "intent": "repurchase_intent",
+        "bought": "bought_again",
+        "problem": "had_problem",
+        "complained": "complained",
+        "resolved": "resolved",
+        "quick": "resolved_within_a_day",
+    },
+    "zh": {
+        "region": "地区",
+        "drivers": ["产品满意度", "员工满意度", "价格满意度", "配送满意度", "售后满意度"],
+        "overall": "总体满意度",
+        "recommend": "推荐意愿",
+        "intent": "再次购买意愿",
+        "bought": "是否再次购买",
+        "problem": "是否遇到问题",
+        "complained": "是否投诉",
+        "resolved": "是否解决",
+        "quick": "是否当天解决",
+    },
 }
 ENCODING = {"en": "utf-8", "zh": "gb18030"}
 REGIONS = {"en": ["North", "South", "East", "Islands"], "zh": ["华北", "华东", "华南", "海南"]}
 
 
 def _raw(language: str) -> pd.DataFrame:
-    return pd.read_csv(EXAMPLE / f"survey_{language}.csv", encoding=ENCODING[language], dtype=str,
-                       keep_default_na=False, na_values=[""])
+    return pd.read_csv(
+        EXAMPLE / f"survey_{language}.csv",
+        encoding=ENCODING[language],
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+    )
 
 
 def _by_hand(language: str, region: str | None = None) -> dict:
@@ -71,26 +102,41 @@ def _by_hand(language: str, region: str | None = None) -> dict:
     complained = raw[names["complained"]] == YES[language]
     resolved = raw[names["resolved"]] == YES[language]
     quickly = raw[names["quick"]] == YES[language]
-    status = np.select([~problem, ~complained, ~resolved, quickly],
-                       ["no_problem", "no_complaint", "unresolved", "resolved_quickly"], "resolved")
+    status = np.select(
+        [~problem, ~complained, ~resolved, quickly],
+        ["no_problem", "no_complaint", "unresolved", "resolved_quickly"],
+        "resolved",
+    )
     return {
         "n": len(raw),
         "satisfaction_index": satisfaction_100.mean(),
         "loyalty_index": loyalty_100.mean(),
         "performance": {c: ((v - 1) / 4 * 100).mean() for c, v in drivers.items()},
-        "nps_groups": {"promoters": (recommend >= 9).mean(), "passives": recommend.between(7, 8).mean(),
-                       "detractors": (recommend <= 6).mean()},
+        "nps_groups": {
+            "promoters": (recommend >= 9).mean(),
+            "passives": recommend.between(7, 8).mean(),
+            "detractors": (recommend <= 6).mean(),
+        },
         "nps": ((recommend >= 9).mean() - (recommend <= 6).mean()) * 100,
-        "loyalty_types": {"true": types.loc[True, True], "latent": types.loc[True, False],
-                          "spurious": types.loc[False, True], "none": types.loc[False, False]},
+        "loyalty_types": {
+            "true": types.loc[True, True],
+            "latent": types.loc[True, False],
+            "spurious": types.loc[False, True],
+            "none": types.loc[False, False],
+        },
         "voice_rate": complained.sum() / problem.sum(),
         "bought_by_status": bought.groupby(status).mean().to_dict(),
     }
 
 
 def _run(language: str, **parameters) -> StudyRun:
-    return StudyRun(str(EXAMPLE / f"survey_{language}.csv"), study="example",
-                    survey=EXAMPLE / f"survey_{language}.yaml", emit=False, **parameters)
+    return StudyRun(
+        str(EXAMPLE / f"survey_{language}.csv"),
+        study="example",
+        survey=EXAMPLE / f"survey_{language}.yaml",
+        emit=False,
+        **parameters,
+    )
 
 
 # --- the files --------------------------------------------------------------------------
@@ -227,8 +273,9 @@ def test_study_file_names_existing_files():
     for study in studies:
         values = [run.parameters.get("segment_value") for run in study.runs]
         assert values == [None, *REGIONS["en"], None, *REGIONS["zh"]]
-        assert all(Path(run.parameters["dataset"]).is_file() and Path(run.parameters["survey"]).is_file()
-                   for run in study.runs)
+        assert all(
+            Path(run.parameters["dataset"]).is_file() and Path(run.parameters["survey"]).is_file() for run in study.runs
+        )
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

@@ -26,14 +26,18 @@ def test_submodules_are_reachable_as_attributes():
 def test_import_is_lazy():
     loaded = _run("import sys, csat_analysis; print(sorted(m for m in sys.modules if m.startswith('csat_analysis.')))")
     assert loaded == "['csat_analysis.errors']"
-    heavy = _run("import sys, csat_analysis; print([m for m in ('statsmodels', 'matplotlib', 'scipy', 'pandas') "
-                 "if m in sys.modules])")
+    heavy = _run(
+        "import sys, csat_analysis; print([m for m in ('statsmodels', 'matplotlib', 'scipy', 'pandas') "
+        "if m in sys.modules])"
+    )
     assert heavy == "[]"
 
 
 def test_lazy_access_loads_only_what_is_used():
-    loaded = _run("import sys, csat_analysis as ca; ca.metrics.nps([9]); "
-                  "print('csat_analysis.pls' in sys.modules, 'matplotlib' in sys.modules)")
+    loaded = _run(
+        "import sys, csat_analysis as ca; ca.metrics.nps([9]); "
+        "print('csat_analysis.pls' in sys.modules, 'matplotlib' in sys.modules)"
+    )
     assert loaded == "False False"
 
 

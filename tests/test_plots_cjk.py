@@ -55,7 +55,9 @@ def test_the_same_figure_without_the_fallback_does_warn():
 
 def test_japanese_and_korean_labels_render_too():
     plots.set_theme()
-    assert _missing_glyphs(_save_png(["日本語", "ひらがな", "カタカナ", "한국어", "고객 만족"], "満足度 / 만족도")) == []
+    assert (
+        _missing_glyphs(_save_png(["日本語", "ひらがな", "カタカナ", "한국어", "고객 만족"], "満足度 / 만족도")) == []
+    )
 
 
 def test_the_font_file_covers_the_labels():
@@ -118,12 +120,24 @@ def test_bold_cjk_title_prints_no_font_weight_note(caplog):
 def test_the_weight_note_filter_drops_only_the_cjk_weight_note():
     family = plots.cjk_font()
     note = next(f for f in logging.getLogger("matplotlib.font_manager").filters if getattr(f, "family", None) == family)
-    cjk_record = logging.LogRecord("matplotlib.font_manager", logging.WARNING, __file__, 1,
-                                   "findfont: Failed to find font weight %s for %s, now using %s.",
-                                   ("bold", family, 400), None)
-    other_record = logging.LogRecord("matplotlib.font_manager", logging.WARNING, __file__, 1,
-                                     "findfont: Failed to find font weight %s for %s, now using %s.",
-                                     ("bold", "Some Other Font", 400), None)
+    cjk_record = logging.LogRecord(
+        "matplotlib.font_manager",
+        logging.WARNING,
+        __file__,
+        1,
+        "findfont: Failed to find font weight %s for %s, now using %s.",
+        ("bold", family, 400),
+        None,
+    )
+    other_record = logging.LogRecord(
+        "matplotlib.font_manager",
+        logging.WARNING,
+        __file__,
+        1,
+        "findfont: Failed to find font weight %s for %s, now using %s.",
+        ("bold", "Some Other Font", 400),
+        None,
+    )
     assert note.filter(cjk_record) is False
     assert note.filter(other_record) is True
 
@@ -132,8 +146,11 @@ def test_missing_font_package_warns_and_keeps_the_users_fonts(monkeypatch):
     import importlib.util
 
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *args: None if name == plots.CJK_FONT_PACKAGE else real_find_spec(name, *args))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == plots.CJK_FONT_PACKAGE else real_find_spec(name, *args),
+    )
     mpl.rcParams["font.family"] = ["DejaVu Serif"]
     with pytest.warns(CsatWarning, match="notojp-matplotlib"):
         plots.set_theme()

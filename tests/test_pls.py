@@ -53,10 +53,12 @@ def ecsi_fit(mobi):
 
 def seminr_fit(data, measurement, structural, modes=None, scheme="path", missing="mean", missing_value=None):
     modes = modes or {}
-    mm = seminr.constructs(*[
-        seminr.composite(c, items, weights=seminr.mode_B if modes.get(c) == "B" else seminr.mode_A)
-        for c, items in measurement.items()
-    ])
+    mm = seminr.constructs(
+        *[
+            seminr.composite(c, items, weights=seminr.mode_B if modes.get(c) == "B" else seminr.mode_A)
+            for c, items in measurement.items()
+        ]
+    )
     sm = seminr.relationships(*[seminr.paths(a, b) for a, b in structural])
     inner = {"path": seminr.path_weighting, "factorial": seminr.path_factorial}[scheme]
     strategy = {"mean": seminr.mean_replacement, "drop": seminr.na_omit}[missing]
@@ -127,7 +129,9 @@ def test_mode_b_and_factorial_match_seminr(mobi):
     modes = {"Quality": "B", "Image": "B"}
     measurement, structural = pls.ecsi()
     ours = pls.estimate(mobi, measurement, structural, modes=modes, scheme="factorial")
-    assert_matches_seminr(ours, seminr_fit(mobi.astype(float), measurement, structural, modes=modes, scheme="factorial"))
+    assert_matches_seminr(
+        ours, seminr_fit(mobi.astype(float), measurement, structural, modes=modes, scheme="factorial")
+    )
     assert ours.reliability.loc["Quality", "rhoA"] == 1.0
 
 
@@ -147,7 +151,9 @@ def test_scores_are_standardised_and_weights_reproduce_them(mobi, ecsi_fit):
     z = (mobi[ecsi_fit.weights.index] - mobi[ecsi_fit.weights.index].mean()) / mobi[ecsi_fit.weights.index].std()
     np.testing.assert_allclose((z.to_numpy() @ ecsi_fit.weights.to_numpy()), scores.to_numpy(), atol=1e-10)
     # loadings are the item/score correlations (textbook definition)
-    np.testing.assert_allclose(mobi["PERQ1"].corr(scores["Quality"]), ecsi_fit.loadings.loc["PERQ1", "Quality"], atol=1e-10)
+    np.testing.assert_allclose(
+        mobi["PERQ1"].corr(scores["Quality"]), ecsi_fit.loadings.loc["PERQ1", "Quality"], atol=1e-10
+    )
 
 
 # --------------------------------------------------------------------------- simulator recovery
@@ -219,15 +225,21 @@ def test_index_rejects_values_outside_the_scale(ecsi_fit):
 
 def seminr_boot_frame(boot, ref_fit):
     rows = {}
-    for kind, reps, original in [("path", boot.boot_paths, ref_fit.path_coef),
-                                 ("loading", boot.boot_loadings, ref_fit.outer_loadings),
-                                 ("weight", boot.boot_weights, ref_fit.outer_weights)]:
+    for kind, reps, original in [
+        ("path", boot.boot_paths, ref_fit.path_coef),
+        ("loading", boot.boot_loadings, ref_fit.outer_loadings),
+        ("weight", boot.boot_weights, ref_fit.outer_weights),
+    ]:
         stack = np.stack([r.values for r in reps])
         for i, source in enumerate(original.rows):
             for j, target in enumerate(original.cols):
                 if original.values[i, j] != 0:
-                    rows[(kind, source, target)] = (stack[:, i, j].mean(), stack[:, i, j].std(ddof=1),
-                                                    np.quantile(stack[:, i, j], 0.025), np.quantile(stack[:, i, j], 0.975))
+                    rows[(kind, source, target)] = (
+                        stack[:, i, j].mean(),
+                        stack[:, i, j].std(ddof=1),
+                        np.quantile(stack[:, i, j], 0.025),
+                        np.quantile(stack[:, i, j], 0.975),
+                    )
     return pd.DataFrame(rows, index=["mean", "se", "low", "high"]).T
 
 
@@ -289,8 +301,10 @@ def test_bootstrap_mean_index_matches_refits_on_resampled_data(mobi, ecsi_fit):
     measurement, structural = pls.ecsi()
     indices = np.random.default_rng(9).integers(0, len(mobi), size=(3, len(mobi)))
     boot = ecsi_fit.bootstrap(indices=indices)
-    refits = [pls.estimate(mobi.iloc[row].reset_index(drop=True), measurement, structural).index().summary["index"]
-              for row in indices]
+    refits = [
+        pls.estimate(mobi.iloc[row].reset_index(drop=True), measurement, structural).index().summary["index"]
+        for row in indices
+    ]
     expected = pd.concat(refits, axis=1)
     np.testing.assert_allclose(boot.draws["index"], expected.T.to_numpy(), atol=1e-9)
 
@@ -348,7 +362,11 @@ def test_plot_uses_given_positions(ecsi_fit):
     fig, ax = plt.subplots()
     layout = {c: (float(i), 0.0) for i, c in enumerate(ecsi_fit.paths.index)}
     ecsi_fit.plot(ax=ax, positions=layout)
-    centres = {t.get_text().split("\n")[0]: t.get_position() for t in ax.texts if "\n" in t.get_text() or t.get_text() == "Image"}
+    centres = {
+        t.get_text().split("\n")[0]: t.get_position()
+        for t in ax.texts
+        if "\n" in t.get_text() or t.get_text() == "Image"
+    }
     assert centres["Satisfaction"] == layout["Satisfaction"]
     with pytest.raises(ModelSpecError, match="Loyalty"):
         ecsi_fit.plot(ax=ax, positions={c: xy for c, xy in layout.items() if c != "Loyalty"})
@@ -408,12 +426,15 @@ def test_nonconvergence_raises_or_warns(mobi):
     assert not flagged.converged and flagged.iterations == 2
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"scheme": "pathx"}, "'path', 'factorial', 'centroid'"),
-    ({"missing": "impute"}, "'mean', 'drop', 'error'"),
-    ({"modes": {"Value": "C"}}, "'A', 'B'"),
-    ({"modes": {"Nope": "B"}}, "Nope"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"scheme": "pathx"}, "'path', 'factorial', 'centroid'"),
+        ({"missing": "impute"}, "'mean', 'drop', 'error'"),
+        ({"modes": {"Value": "C"}}, "'A', 'B'"),
+        ({"modes": {"Nope": "B"}}, "Nope"),
+    ],
+)
 def test_unknown_choices_list_the_valid_ones(mobi, kwargs, match):
     with pytest.raises(ModelSpecError, match=match):
         pls.estimate(mobi, SUB_MEASUREMENT, SUB_STRUCTURAL, **kwargs)

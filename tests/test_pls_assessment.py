@@ -16,8 +16,12 @@ from csat_analysis.pls_assess import cut_folds
 seminr = pytest.importorskip("seminr")
 
 TOL = 1e-6
-CORP_MEASUREMENT = {"COMP": ["comp_1", "comp_2", "comp_3"], "LIKE": ["like_1", "like_2", "like_3"],
-                    "CUSA": ["cusa"], "CUSL": ["cusl_1", "cusl_2", "cusl_3"]}
+CORP_MEASUREMENT = {
+    "COMP": ["comp_1", "comp_2", "comp_3"],
+    "LIKE": ["like_1", "like_2", "like_3"],
+    "CUSA": ["cusa"],
+    "CUSL": ["cusl_1", "cusl_2", "cusl_3"],
+}
 CORP_STRUCTURAL = [("COMP", "CUSA"), ("LIKE", "CUSA"), ("COMP", "CUSL"), ("LIKE", "CUSL"), ("CUSA", "CUSL")]
 ITEMS = [i for items in CORP_MEASUREMENT.values() for i in items]
 
@@ -87,8 +91,9 @@ def test_f_squared_matches_seminr(which, fit, reference, mobi_pair):
     ours, ref = (fit, reference) if which == "corp" else mobi_pair
     theirs = named(seminr.summarize(ref).f_square)
     table = ours.f_squared()
-    np.testing.assert_allclose(table["f2"], [theirs.loc[s, t] for s, t in zip(table["source"], table["target"])],
-                               rtol=TOL, atol=1e-12)
+    np.testing.assert_allclose(
+        table["f2"], [theirs.loc[s, t] for s, t in zip(table["source"], table["target"])], rtol=TOL, atol=1e-12
+    )
     assert set(table["effect"]) <= {"none", "small", "medium", "large"}
 
 
@@ -119,18 +124,25 @@ def test_specific_indirect_effects_match_seminr(boot_pair):
     ours, theirs = boot_pair
     table = ours.indirect_effects()
     # COMP and LIKE each reach CUSL through CUSA: the model's only chains
-    assert table[["source", "through", "target"]].values.tolist() == [["COMP", "CUSA", "CUSL"], ["LIKE", "CUSA", "CUSL"]]
+    assert table[["source", "through", "target"]].values.tolist() == [
+        ["COMP", "CUSA", "CUSL"],
+        ["LIKE", "CUSA", "CUSL"],
+    ]
     for row in table.itertuples():
         ref = seminr.specific_effect_significance(theirs, from_=row.source, to=row.target, through=[row.through])
         assert (row.effect, row.mean, row.se, row.low, row.high) == pytest.approx(
-            (ref.original_est, ref.bootstrap_mean, ref.bootstrap_sd, ref.ci_lower, ref.ci_upper), rel=TOL)
+            (ref.original_est, ref.bootstrap_mean, ref.bootstrap_sd, ref.ci_lower, ref.ci_upper), rel=TOL
+        )
 
 
 def test_serial_chains_of_the_ecsi_model(mobi_pair):
     ours, _ = mobi_pair
     table = ours.bootstrap(n=200, seed=2, scale=None).indirect_effects()
-    serial = table[(table["source"] == "Expectation") & (table["target"] == "Satisfaction")
-                   & (table["through"] == "Quality -> Value")]
+    serial = table[
+        (table["source"] == "Expectation")
+        & (table["target"] == "Satisfaction")
+        & (table["through"] == "Quality -> Value")
+    ]
     assert len(serial) == 1
     p = ours.paths
     expected = p.loc["Expectation", "Quality"] * p.loc["Quality", "Value"] * p.loc["Value", "Satisfaction"]
@@ -147,8 +159,13 @@ def test_htmt_verdicts():
     a = rng.normal(size=n)
     b = 0.98 * a + 0.2 * rng.normal(size=n)  # practically the same construct
     c = 0.3 * a + rng.normal(size=n)
-    data = pd.DataFrame({f"{name}{i}": latent + 0.5 * rng.normal(size=n)
-                         for name, latent in (("a", a), ("b", b), ("c", c)) for i in (1, 2, 3)})
+    data = pd.DataFrame(
+        {
+            f"{name}{i}": latent + 0.5 * rng.normal(size=n)
+            for name, latent in (("a", a), ("b", b), ("c", c))
+            for i in (1, 2, 3)
+        }
+    )
     measurement = {k: [f"{k.lower()}{i}" for i in (1, 2, 3)] for k in ("A", "B", "C")}
     fit = pls.estimate(data, measurement, [("A", "C"), ("B", "C")])
     table = fit.bootstrap(n=300, seed=1, scale=None).htmt().set_index(["construct_a", "construct_b"])
@@ -224,9 +241,15 @@ def simulated_groups(difference: float, n: int = 250, seed: int = 0) -> pd.DataF
     for group, beta in (("a", 0.5), ("b", 0.5 + difference)):
         x, z = rng.normal(size=n), rng.normal(size=n)
         y = beta * x + 0.3 * z + np.sqrt(max(1 - beta**2 - 0.09, 0.05)) * rng.normal(size=n)
-        frames.append(pd.DataFrame({f"{name}{i}": latent + 0.6 * rng.normal(size=n)
-                                    for name, latent in (("x", x), ("z", z), ("y", y)) for i in (1, 2, 3)}
-                                   ).assign(group=group))
+        frames.append(
+            pd.DataFrame(
+                {
+                    f"{name}{i}": latent + 0.6 * rng.normal(size=n)
+                    for name, latent in (("x", x), ("z", z), ("y", y))
+                    for i in (1, 2, 3)
+                }
+            ).assign(group=group)
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -244,8 +267,12 @@ def test_mga_detects_a_known_difference_and_not_an_absent_one():
 
 def test_mga_p_values_are_uniform_under_the_null():
     # known truth: no difference -> p-values spread over (0, 1); few below 0.05
-    ps = [pls.mga(simulated_groups(0.0, n=120, seed=s), SIM_MEASUREMENT, SIM_STRUCTURAL, by="group",
-                  n=199, seed=s).table["p_value"].to_numpy() for s in range(20)]
+    ps = [
+        pls.mga(simulated_groups(0.0, n=120, seed=s), SIM_MEASUREMENT, SIM_STRUCTURAL, by="group", n=199, seed=s)
+        .table["p_value"]
+        .to_numpy()
+        for s in range(20)
+    ]
     ps = np.concatenate(ps)
     assert (ps < 0.05).mean() <= 0.15 and 0.3 < ps.mean() < 0.7
 
@@ -256,8 +283,9 @@ def test_mga_group_estimates_equal_separate_fits_and_permutations_equal_refits(c
     row = out.table[(out.table["group_a"] == 1) & (out.table["group_b"] == 3)]
     for group, column in ((1, "path_a"), (3, "path_b")):
         alone = pls.estimate(corp[corp["serviceprovider"] == group], CORP_MEASUREMENT, CORP_STRUCTURAL).paths
-        np.testing.assert_allclose(row[column], [alone.loc[s, t] for s, t in zip(row["source"], row["target"])],
-                                   atol=1e-9)
+        np.testing.assert_allclose(
+            row[column], [alone.loc[s, t] for s, t in zip(row["source"], row["target"])], atol=1e-9
+        )
     # the first permutations, redrawn as mga draws them, refitted one by one (the naive loop)
     pair = corp[corp["serviceprovider"].isin([1, 2])].reset_index(drop=True)
     size_a = int((pair["serviceprovider"] == 1).sum())

@@ -11,11 +11,34 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z_]*[a-z](\d{4})?$")
 YEAR = re.compile(r"\((\d{4})\)")
 
 # the sources the domain background asks reports to cite (section 8 and the data sets)
-REQUIRED = ["tarp1986", "leboeuf1987", "toyota_dealer_study", "fornell1996", "tenenhaus2005", "oliver1980",
-            "dick_basu1994", "martilla_james1977", "reichheld2003", "mccollough_bharadwaj1992", "de_matos2007",
-            "hair2017", "henseler2015", "dijkstra_henseler2015", "ringle_sarstedt2016", "lindeman1980",
-            "gromping2006", "wilson1927", "newcombe1998", "feldt1965", "kish1965", "chin_dibbern2010",
-            "kaplan_meier1958", "cox1972", "lumley2004", "churn_training"]
+REQUIRED = [
+    "tarp1986",
+    "leboeuf1987",
+    "toyota_dealer_study",
+    "fornell1996",
+    "tenenhaus2005",
+    "oliver1980",
+    "dick_basu1994",
+    "martilla_james1977",
+    "reichheld2003",
+    "mccollough_bharadwaj1992",
+    "de_matos2007",
+    "hair2017",
+    "henseler2015",
+    "dijkstra_henseler2015",
+    "ringle_sarstedt2016",
+    "lindeman1980",
+    "gromping2006",
+    "wilson1927",
+    "newcombe1998",
+    "feldt1965",
+    "kish1965",
+    "chin_dibbern2010",
+    "kaplan_meier1958",
+    "cox1972",
+    "lumley2004",
+    "churn_training",
+]
 
 
 def test_registry_holds_every_required_source():
@@ -64,10 +87,15 @@ def test_short_citation_names_the_first_author_of_the_full_entry():
         assert first_word.casefold() in reference.full[:40].casefold(), key
 
 
-@pytest.mark.parametrize("key, short", [
-    ("tarp1986", "TARP (1986)"), ("fornell1996", "Fornell et al. (1996)"),
-    ("dick_basu1994", "Dick and Basu (1994)"), ("gromping2006", "Grömping (2006)"),
-])
+@pytest.mark.parametrize(
+    "key, short",
+    [
+        ("tarp1986", "TARP (1986)"),
+        ("fornell1996", "Fornell et al. (1996)"),
+        ("dick_basu1994", "Dick and Basu (1994)"),
+        ("gromping2006", "Grömping (2006)"),
+    ],
+)
 def test_cite(key, short):
     assert cite(key) == short
 
@@ -98,8 +126,9 @@ def test_references_section_is_sorted_by_author_with_full_entries():
     lines = text.splitlines()
     assert lines[:2] == ["## References", ""]
     entries = lines[2:]
-    assert entries == [f"- {REFERENCES[key].full}" for key in
-                       ["dick_basu1994", "gromping2006", "tarp1986", "wilson1927"]]
+    assert entries == [
+        f"- {REFERENCES[key].full}" for key in ["dick_basu1994", "gromping2006", "tarp1986", "wilson1927"]
+    ]
 
 
 def test_references_section_of_nothing_is_empty_and_heading_configurable():

@@ -109,7 +109,7 @@ def test_every_run_of_make_run_succeeds(reports):
 @pytest.mark.parametrize("key", RUN_KEYS)
 def test_report_uses_no_internal_shorthand(reports, key):
     text = _Text.of(report_page(reports, key), skip_classes=("csat-toc",))
-    hits = [text[max(0, m.start() - 60): m.end() + 60].replace("\n", " ") for m in INTERNAL_WORDS.finditer(text)]
+    hits = [text[max(0, m.start() - 60) : m.end() + 60].replace("\n", " ") for m in INTERNAL_WORDS.finditer(text)]
     assert not hits, f"{key}: {hits}"
 
 
@@ -118,7 +118,7 @@ def test_report_ends_with_a_references_section(reports, key):
     page = report_page(reports, key)
     headings = re.findall(r"<h[1-4][^>]*>\s*References\b", page)
     assert headings, f"{key}: no References heading"
-    main = page.split('</nav>', 1)[-1]  # after the table of contents
+    main = page.split("</nav>", 1)[-1]  # after the table of contents
     last_section = [m.start() for m in re.finditer(r"<h2\b", main)][-1]
     assert re.match(r"<h2[^>]*>\s*References", main[last_section:]), f"{key}: References is not the last section"
 
@@ -137,8 +137,9 @@ def test_report_shows_no_code(reports, key):
     page = report_page(reports, key)
     # the stylesheet names these classes too: look for elements that carry them (an editor
     # holds a code cell's source, a prompt its "In [n]:"; Markdown cells have neither)
-    assert not re.search(r'class="[^"]*\b(jp-CodeMirrorEditor|jp-InputPrompt|highlight)\b', page), \
+    assert not re.search(r'class="[^"]*\b(jp-CodeMirrorEditor|jp-InputPrompt|highlight)\b', page), (
         f"{key}: code cells shown"
+    )
     assert not re.search(r"\bIn\s*\[\d*\]:", _Text.of(page)), f"{key}: input prompts shown"
     assert '<a href="notebook.ipynb">' in page  # the analyst's way to the code
 
@@ -146,14 +147,14 @@ def test_report_shows_no_code(reports, key):
 @pytest.mark.parametrize("key", RUN_KEYS)
 def test_report_shows_no_warning_text(reports, key):
     text = _Text.of(report_page(reports, key))
-    hits = [text[max(0, m.start() - 60): m.end() + 60].replace("\n", " ") for m in WARNING_TEXT.finditer(text)]
+    hits = [text[max(0, m.start() - 60) : m.end() + 60].replace("\n", " ") for m in WARNING_TEXT.finditer(text)]
     assert not hits, f"{key}: {hits}"
 
 
 def test_index_reads_as_a_report(reports):
     page = (reports / "index.html").read_text(encoding="utf-8")
     text = _Text.of(page, skip_classes=("parameters",))
-    hits = [text[max(0, m.start() - 60): m.end() + 60].replace("\n", " ") for m in INTERNAL_WORDS.finditer(text)]
+    hits = [text[max(0, m.start() - 60) : m.end() + 60].replace("\n", " ") for m in INTERNAL_WORDS.finditer(text)]
     assert not hits, hits
     assert not WARNING_TEXT.search(text.replace("Notes and warnings", ""))
     # studies in spec order, each under its description, runs in spec order
@@ -162,9 +163,13 @@ def test_index_reads_as_a_report(reports):
     assert positions == sorted(positions)
     for study in studies:
         assert study.description and " ".join(study.description.split()) in " ".join(text.split())
-    runs = [page.index(f'<tr class="run" data-study="{key.split("/")[0]}"><td>'
-                       + key.split("/")[1].replace("_", "_<wbr>").replace("-", "-<wbr>").replace(".", ".<wbr>"))
-            for key in RUN_KEYS]
+    runs = [
+        page.index(
+            f'<tr class="run" data-study="{key.split("/")[0]}"><td>'
+            + key.split("/")[1].replace("_", "_<wbr>").replace("-", "-<wbr>").replace(".", ".<wbr>")
+        )
+        for key in RUN_KEYS
+    ]
     assert runs == sorted(runs)
     # headlines are formatted: no raw floats such as 0.1471 (four or more decimals)
     headline_cells = re.findall(r'<td class="headline">(.*?)</td>', page, re.S)
@@ -198,19 +203,33 @@ def scroll_width(page: Path, tmp_path: Path) -> tuple[int, int]:
     images resolve as in the original); a screenshot is kept beside it for a person.
     """
     measured = page.with_name(f".measure-{page.name}")
-    measured.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>", 1),
-                        encoding="utf-8")
-    flags = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'chromium'}", f"--window-size={WIDTH},900", "--hide-scrollbars",
-             "--virtual-time-budget=10000"]
+    measured.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>", 1), encoding="utf-8")
+    flags = [
+        _chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        f"--window-size={WIDTH},900",
+        "--hide-scrollbars",
+        "--virtual-time-budget=10000",
+    ]
     try:
-        dom = subprocess.run([*flags, "--dump-dom", measured.as_uri()], capture_output=True, text=True,
-                             timeout=180, check=True).stdout
+        dom = subprocess.run(
+            [*flags, "--dump-dom", measured.as_uri()], capture_output=True, text=True, timeout=180, check=True
+        ).stdout
     finally:
         measured.unlink()
-    subprocess.run([*flags, f"--screenshot={tmp_path / (page.stem + '.png')}", page.as_uri()],
-                   capture_output=True, timeout=180, check=False)
+    subprocess.run(
+        [*flags, f"--screenshot={tmp_path / (page.stem + '.png')}", page.as_uri()],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
     match = re.search(r'id="csat-measure" data-scroll-width="(\d+)" data-client-width="(\d+)"', dom)
     assert match, "the measuring script did not run"
     return int(match[1]), int(match[2])
@@ -223,4 +242,3 @@ def test_page_fits_a_1280_pixel_screen_without_horizontal_scrolling(reports, tmp
     width, client = scroll_width(path, tmp_path)
     assert client <= WIDTH
     assert width <= WIDTH, f"{page}: {width} px wide at a {WIDTH} px window: it scrolls sideways"
-

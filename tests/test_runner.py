@@ -29,8 +29,7 @@ from urllib.parse import unquote, urlparse
 import nbformat
 import pytest
 
-from csat_analysis import CsatError, StudyError
-from csat_analysis import runner
+from csat_analysis import CsatError, StudyError, runner
 from csat_analysis._safety import csv_cell, escape_markdown, markdown_to_safe_html, safe_yaml_load, sanitize_html
 from csat_analysis.runner import (
     RESULTS_MIME,
@@ -66,12 +65,18 @@ def write_spec(folder: Path, text: str, name: str = "study.yaml") -> Path:
 
 
 def test_grid_expands_to_cartesian_product_with_readable_stable_ids(workspace):
-    spec = write_spec(workspace, "notebook: tiny.ipynb\nparameters: {value: 2.5}\n"
-                      "grid:\n  label: [north, south]\n  seed: [1, 2, 3]\n")
+    spec = write_spec(
+        workspace, "notebook: tiny.ipynb\nparameters: {value: 2.5}\ngrid:\n  label: [north, south]\n  seed: [1, 2, 3]\n"
+    )
     (study,) = load_studies(spec)
     assert study.name == "tiny"  # defaults to the notebook's stem
     assert [run.run_id for run in study.runs] == [
-        "north-seed-1", "north-seed-2", "north-seed-3", "south-seed-1", "south-seed-2", "south-seed-3",
+        "north-seed-1",
+        "north-seed-2",
+        "north-seed-3",
+        "south-seed-1",
+        "south-seed-2",
+        "south-seed-3",
     ]
     assert study.runs[4].parameters == {"value": 2.5, "label": "south", "seed": 2}
     # stable: the same spec gives the same ids
@@ -79,7 +84,9 @@ def test_grid_expands_to_cartesian_product_with_readable_stable_ids(workspace):
 
 
 def test_multi_study_file_with_runs_lists(workspace):
-    spec = write_spec(workspace, """
+    spec = write_spec(
+        workspace,
+        """
 studies:
   - name: first
     notebook: tiny.ipynb
@@ -88,7 +95,8 @@ studies:
       - {label: corp_rep}
   - notebook: tiny.ipynb
     parameters: {fail: false}
-""")
+""",
+    )
     first, second = load_studies(spec)
     assert first.name == "first" and second.name == "tiny"
     ids = [run.run_id for run in first.runs]
@@ -107,25 +115,36 @@ def test_colliding_readable_ids_get_a_stable_hash_suffix(workspace):
 
 def test_notebook_parameters_reads_the_tagged_cell_without_evaluating(workspace):
     declared = notebook_parameters(workspace / "tiny.ipynb")
-    assert declared == {"label": "a", "value": 1.0, "fail": False, "busy_seconds": 0.0,
-                        "options": None, "seed": 0, "dataset": None, "schema": None}
+    assert declared == {
+        "label": "a",
+        "value": 1.0,
+        "fail": False,
+        "busy_seconds": 0.0,
+        "options": None,
+        "seed": 0,
+        "dataset": None,
+        "schema": None,
+    }
 
 
 @pytest.mark.parametrize(
     ("spec", "fragments"),
     [
         ("notebook: missing.ipynb\n", ["study 'missing'", "key 'notebook'", "missing.ipynb"]),
-        ("notebook: tiny.ipynb\nparameters: {lable: x}\n",
-         ["study 'tiny', all runs", "key 'lable'", "valid parameters: label, value"]),
-        ("notebook: tiny.ipynb\ngrid: {label: [a, b], colour: [red]}\n",
-         ["run 'a-red'", "key 'colour'", "not a parameter of tiny.ipynb"]),
+        (
+            "notebook: tiny.ipynb\nparameters: {lable: x}\n",
+            ["study 'tiny', all runs", "key 'lable'", "valid parameters: label, value"],
+        ),
+        (
+            "notebook: tiny.ipynb\ngrid: {label: [a, b], colour: [red]}\n",
+            ["run 'a-red'", "key 'colour'", "not a parameter of tiny.ipynb"],
+        ),
         ("notebook: tiny.ipynb\nruns:\n  - {value: high}\n", ["run 'high'", "key 'value'", "must be a number"]),
         ("notebook: tiny.ipynb\nruns:\n  - {seed: 1.5}\n", ["key 'seed'", "must be an int"]),
         ("notebook: tiny.ipynb\nruns:\n  - {fail: 'yes'}\n", ["key 'fail'", "must be a bool"]),
         ("notebook: tiny.ipynb\nruns:\n  - {seed: true}\n", ["key 'seed'", "must be an int"]),
         ("notebook: tiny.ipynb\nruns:\n  - {label: 2024-01-31}\n", ["key 'label'", "date", "quote it"]),
-        ("notebook: tiny.ipynb\nruns:\n  - {label: a}\n  - {label: a}\n",
-         ["duplicate run id 'a'", "runs 1 and 2"]),
+        ("notebook: tiny.ipynb\nruns:\n  - {label: a}\n  - {label: a}\n", ["duplicate run id 'a'", "runs 1 and 2"]),
         ("notebook: tiny.ipynb\ngrid: {label: [a]}\nruns: [{label: b}]\n", ["either 'grid' or 'runs'"]),
         ("notebook: tiny.ipynb\nparameter: {label: a}\n", ["unknown key 'parameter'", "valid keys"]),
         ("studies:\n  - {notebook: tiny.ipynb}\n  - {notebook: tiny.ipynb}\n", ["study 'tiny' appears twice"]),
@@ -144,8 +163,9 @@ def test_invalid_specs_raise_study_error_naming_file_run_and_key(workspace, spec
 
 
 def test_none_default_accepts_anything_and_int_is_accepted_for_float(workspace):
-    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns:\n  - {options: [1, x], value: 3}\n"
-                      "  - {options: {a: 1}, value: 3.5}\n")
+    spec = write_spec(
+        workspace, "notebook: tiny.ipynb\nruns:\n  - {options: [1, x], value: 3}\n  - {options: {a: 1}, value: 3.5}\n"
+    )
     runs = load_studies(spec)[0].runs
     assert [r.parameters["options"] for r in runs] == [[1, "x"], {"a": 1}]
 
@@ -197,14 +217,17 @@ def batch(tmp_path_factory):
     """One real batch: two good runs and a failing one, executed by 2 local workers."""
     folder = tmp_path_factory.mktemp("batch")
     shutil.copy(NOTEBOOK, folder / "tiny.ipynb")
-    spec = write_spec(folder, """
+    spec = write_spec(
+        folder,
+        """
 notebook: tiny.ipynb
 parameters: {value: 1.5}
 runs:
   - {label: north}
   - {label: "<b>south & co</b>", value: 4}
   - {label: broken, fail: true}
-""")
+""",
+    )
     studies = load_studies(spec)
     result = run_batch(studies, folder / "reports", workers=2, progress=False)
     return folder, spec, result
@@ -214,7 +237,9 @@ runs:
 def test_failing_run_does_not_stop_the_others(batch):
     folder, _spec, result = batch
     assert [(o.run.run_id, o.status) for o in result.outcomes] == [
-        ("north", "ok"), ("b-south-co-b-value-4", "ok"), ("broken-fail-true", "failed"),
+        ("north", "ok"),
+        ("b-south-co-b-value-4", "ok"),
+        ("broken-fail-true", "failed"),
     ]
     assert "RuntimeError: asked to fail for label 'broken'" in result.failed[0].error
     reports = folder / "reports" / "tiny"
@@ -228,8 +253,13 @@ def test_failing_run_does_not_stop_the_others(batch):
     assert not (reports / "broken-fail-true").exists()
     assert "asked to fail" in (failed / "error.txt").read_text()
     executed = nbformat.read(failed / "notebook.ipynb", as_version=4)
-    errors = [o for cell in executed.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
-              if o.output_type == "error"]
+    errors = [
+        o
+        for cell in executed.cells
+        if cell.cell_type == "code"
+        for o in cell.get("outputs", [])
+        if o.output_type == "error"
+    ]
     assert errors and errors[0].ename == "RuntimeError"
     # nothing half-written is left behind
     assert not [p for p in reports.iterdir() if p.name.startswith(".")]
@@ -258,12 +288,14 @@ def test_report_html_embeds_its_figure_and_has_a_table_of_contents(batch, tmp_pa
     assert '<nav class="csat-toc"' in page and 'href="#Figure"' in page
     assert "RESULTS_MIME" not in page  # a reader's report: no code by default
     assert '<a href="notebook.ipynb">notebook.ipynb</a>' in page  # the code stays one click away
-    shown = export_html(folder / "reports" / "tiny" / "north" / "notebook.ipynb",
-                        tmp_path / "with-code.html", show_code=True).read_text()
+    shown = export_html(
+        folder / "reports" / "tiny" / "north" / "notebook.ipynb", tmp_path / "with-code.html", show_code=True
+    ).read_text()
     assert "RESULTS_MIME" in shown and "data:image/png;base64," in shown
     # the deprecated spelling still works: no_input=False is show_code=True
-    legacy = export_html(folder / "reports" / "tiny" / "north" / "notebook.ipynb",
-                         tmp_path / "legacy.html", no_input=False).read_text()
+    legacy = export_html(
+        folder / "reports" / "tiny" / "north" / "notebook.ipynb", tmp_path / "legacy.html", no_input=False
+    ).read_text()
     assert "RESULTS_MIME" in legacy
 
 
@@ -290,9 +322,18 @@ def test_index_renders_in_headless_chromium_with_every_link_resolving(batch, tmp
     folder, _spec, _result = batch
     index = folder / "reports" / "index.html"
     command = [
-        chromium_or_skip(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom", index.as_uri(),
+        chromium_or_skip(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        "--dump-dom",
+        index.as_uri(),
     ]
     dom = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
     parser = _Links()
@@ -369,8 +410,9 @@ def test_leftovers_of_an_interrupted_batch_are_ignored(workspace):
     run = load_studies(write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: a}]\n"))[0].runs[0]
     from csat_analysis.runner import fingerprint
 
-    (good / "run.json").write_text(json.dumps({"status": "ok", "fingerprint": fingerprint(run),
-                                               "parameters": run.parameters, "duration": 1.0}))
+    (good / "run.json").write_text(
+        json.dumps({"status": "ok", "fingerprint": fingerprint(run), "parameters": run.parameters, "duration": 1.0})
+    )
     (good / "results.json").write_text(json.dumps({"doubled": 2.0}))
     half = reports / "tiny" / ".a.tmp-999-deadbeef"
     half.mkdir()
@@ -383,9 +425,16 @@ def test_leftovers_of_an_interrupted_batch_are_ignored(workspace):
 
 @pytest.mark.slow
 def test_execute_run_records_a_failure_without_raising(workspace):
-    task = {"study": "tiny", "run": "x", "notebook": str(workspace / "tiny.ipynb"),
-            "parameters": {"fail": True}, "fingerprint": "f", "no_input": False, "timeout": None,
-            "reports_dir": str(workspace / "reports")}
+    task = {
+        "study": "tiny",
+        "run": "x",
+        "notebook": str(workspace / "tiny.ipynb"),
+        "parameters": {"fail": True},
+        "fingerprint": "f",
+        "no_input": False,
+        "timeout": None,
+        "reports_dir": str(workspace / "reports"),
+    }
     record = execute_run(task)
     assert record["status"] == "failed" and record["error"].startswith("RuntimeError")
 
@@ -394,10 +443,12 @@ def test_execute_run_records_a_failure_without_raising(workspace):
 def test_runs_on_a_loopback_dask_cluster(workspace):
     distributed = pytest.importorskip("distributed")
     spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: dask}, {label: bad, fail: true}]\n")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
-        result = run_batch(load_studies(spec), workspace / "reports", scheduler=cluster.scheduler_address,
-                           progress=False)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        result = run_batch(
+            load_studies(spec), workspace / "reports", scheduler=cluster.scheduler_address, progress=False
+        )
     assert [(o.run.run_id, o.status) for o in result.outcomes] == [("dask", "ok"), ("bad-fail-true", "failed")]
     results = json.loads((workspace / "reports" / "tiny" / "dask" / "results.json").read_text())
     assert results["label"] == "dask"
@@ -417,20 +468,37 @@ def test_unreachable_scheduler_is_a_clear_error(workspace):
 def test_headline_puts_named_results_first_and_joins_interval_bounds():
     from csat_analysis.runner import _headline
 
-    results = {"n": 250, "spearman": 0.5, "index": 72.5, "index_low": 70.75, "index_high": 74.25,
-               "nps": {"value": 12.0, "low": 4.0, "high": 20.0}, "table": {"a": 1}}
+    results = {
+        "n": 250,
+        "spearman": 0.5,
+        "index": 72.5,
+        "index_low": 70.75,
+        "index_high": 74.25,
+        "nps": {"value": 12.0, "low": 4.0, "high": 20.0},
+        "table": {"a": 1},
+    }
     # formatted once, by csat_analysis.formatting: display names, fixed decimals, thousands
     assert _headline(results, ["index", "nps"]) == [
-        "Index: 72.50 [70.75, 74.25]", "NPS: 12.00 [4.00, 20.00]", "N: 250", "Spearman: 0.50",
+        "Index: 72.50 [70.75, 74.25]",
+        "NPS: 12.00 [4.00, 20.00]",
+        "N: 250",
+        "Spearman: 0.50",
     ]
     assert _headline(results)[:2] == ["N: 250", "Spearman: 0.50"]
     # a named headline shows whatever it holds: an empty finding reads "none"; unnamed
     # labels and tables stay out; shares are percentages; an estimate shows its verdict
-    results = {"short_stave": [], "label": "north", "churn_rate": 0.1471, "table": [{"a": 1}],
-               "recovery_paradox": {"value": 0.031, "low": -0.02, "high": 0.082, "kind": "points",
-                                    "verdict": "inconclusive"}}
+    results = {
+        "short_stave": [],
+        "label": "north",
+        "churn_rate": 0.1471,
+        "table": [{"a": 1}],
+        "recovery_paradox": {"value": 0.031, "low": -0.02, "high": 0.082, "kind": "points", "verdict": "inconclusive"},
+    }
     assert _headline(results, ["short_stave", "recovery_paradox"]) == [
-        "Short stave: none", "Recovery paradox: +3.1 pp [-2.0 pp, +8.2 pp] (inconclusive)", "Churn rate: 14.7%"]
+        "Short stave: none",
+        "Recovery paradox: +3.1 pp [-2.0 pp, +8.2 pp] (inconclusive)",
+        "Churn rate: 14.7%",
+    ]
 
 
 def test_headline_key_must_be_a_list_of_names(tmp_path):
@@ -467,14 +535,22 @@ def test_results_go_to_metadata_and_results_json_and_leave_the_outputs(batch):
 
 
 def test_take_results_merges_in_cell_order_later_names_win():
-    node = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("a", outputs=[
-            nbformat.v4.new_output("display_data", {RESULTS_MIME: {"x": 1, "y": 2}, "text/plain": ""}),
-            nbformat.v4.new_output("stream", text="kept\n")]),
-        nbformat.v4.new_markdown_cell("text"),
-        nbformat.v4.new_code_cell("b", outputs=[
-            nbformat.v4.new_output("display_data", {RESULTS_MIME: {"y": 3, "z": [1]}, "text/plain": ""})]),
-    ])
+    node = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "a",
+                outputs=[
+                    nbformat.v4.new_output("display_data", {RESULTS_MIME: {"x": 1, "y": 2}, "text/plain": ""}),
+                    nbformat.v4.new_output("stream", text="kept\n"),
+                ],
+            ),
+            nbformat.v4.new_markdown_cell("text"),
+            nbformat.v4.new_code_cell(
+                "b",
+                outputs=[nbformat.v4.new_output("display_data", {RESULTS_MIME: {"y": 3, "z": [1]}, "text/plain": ""})],
+            ),
+        ]
+    )
     assert runner._take_results(node) == {"x": 1, "y": 3, "z": [1]}
     assert [len(cell.get("outputs", [])) for cell in node.cells] == [1, 0, 0]
 
@@ -487,35 +563,60 @@ def test_paths_in_a_spec_are_relative_to_the_spec_and_checked_before_running(wor
     (workspace / "data" / "survey.csv").write_text("x\n1\n")
     (workspace / "studies").mkdir()
     shutil.move(workspace / "tiny.ipynb", workspace / "studies" / "tiny.ipynb")
-    spec = write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns:\n  - {dataset: ../data/survey.csv}\n"
-                      "  - {dataset: mobi}\n  - {dataset: simulated}\n")
+    spec = write_spec(
+        workspace / "studies",
+        "notebook: tiny.ipynb\nruns:\n  - {dataset: ../data/survey.csv}\n"
+        "  - {dataset: mobi}\n  - {dataset: simulated}\n",
+    )
     runs = load_studies(spec)[0].runs
     assert runs[0].parameters["dataset"] == str(workspace / "data" / "survey.csv")
     assert [run.parameters["dataset"] for run in runs[1:]] == ["mobi", "simulated"]
-    missing = write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns: [{dataset: ../data/nope.csv}]\n",
-                         "missing.yaml")
+    missing = write_spec(
+        workspace / "studies", "notebook: tiny.ipynb\nruns: [{dataset: ../data/nope.csv}]\n", "missing.yaml"
+    )
     with pytest.raises(StudyError) as raised:
         load_studies(missing)
     message = str(raised.value)
-    for fragment in ["key 'dataset'", "../data/nope.csv", str(workspace / "data" / "nope.csv"), "relative to",
-                     "not a bundled data set either (mobi, corp_rep"]:
+    for fragment in [
+        "key 'dataset'",
+        "../data/nope.csv",
+        str(workspace / "data" / "nope.csv"),
+        "relative to",
+        "not a bundled data set either (mobi, corp_rep",
+    ]:
         assert fragment in message, message
     with pytest.raises(StudyError, match="key 'schema': no file 'schema.yaml'"):
-        load_studies(write_spec(workspace / "studies", "notebook: tiny.ipynb\nparameters: {schema: schema.yaml}\n",
-                                "schema.yaml.spec"))
+        load_studies(
+            write_spec(
+                workspace / "studies", "notebook: tiny.ipynb\nparameters: {schema: schema.yaml}\n", "schema.yaml.spec"
+            )
+        )
     # any other parameter naming an existing file is made absolute too
-    label = load_studies(write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns: [{label: ../data/survey.csv}]\n",
-                                    "label.yaml"))[0].runs[0].parameters["label"]
+    label = (
+        load_studies(
+            write_spec(
+                workspace / "studies", "notebook: tiny.ipynb\nruns: [{label: ../data/survey.csv}]\n", "label.yaml"
+            )
+        )[0]
+        .runs[0]
+        .parameters["label"]
+    )
     assert label == str(workspace / "data" / "survey.csv")
     (workspace / "studies" / "north").write_text("")
-    plain = load_studies(write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns: [{label: north}]\n",
-                                    "plain.yaml"))[0].runs[0].parameters["label"]
+    plain = (
+        load_studies(write_spec(workspace / "studies", "notebook: tiny.ipynb\nruns: [{label: north}]\n", "plain.yaml"))[
+            0
+        ]
+        .runs[0]
+        .parameters["label"]
+    )
     assert plain == "north"  # a word is not taken for a file name
 
 
 def test_null_is_accepted_where_the_default_is_none(workspace):
-    runs = load_studies(write_spec(workspace, "notebook: tiny.ipynb\nparameters: {schema: null}\n"
-                                   "grid: {options: [null, 2]}\n"))[0].runs
+    runs = load_studies(
+        write_spec(workspace, "notebook: tiny.ipynb\nparameters: {schema: null}\ngrid: {options: [null, 2]}\n")
+    )[0].runs
     assert [run.parameters["options"] for run in runs] == [None, 2]
     with pytest.raises(StudyError, match="key 'label' must be a string"):
         load_studies(write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: null}]\n"))
@@ -529,8 +630,9 @@ def test_output_locations_outside_the_run_folder_are_refused(workspace, key):
 
 
 def test_run_ids_never_end_in_the_failed_suffix(workspace):
-    runs = load_studies(write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: x.failed}, {label: x}, "
-                                   "{label: y.FAILED}]\n"))[0].runs
+    runs = load_studies(
+        write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: x.failed}, {label: x}, {label: y.FAILED}]\n")
+    )[0].runs
     assert [run.run_id for run in runs] == ["x-failed", "x", "y-FAILED"]
 
 
@@ -601,11 +703,15 @@ def test_parameter_sizes_are_capped(workspace, value, fragment):
 
 def test_aliases_cannot_smuggle_a_huge_parameter(workspace):
     hundred = "[" + ", ".join(["0"] * 100) + "]"
-    path = write_spec(workspace, f"base: &x {hundred}\nnotebook: tiny.ipynb\nruns: [{{options: [{', '.join(['*x'] * 150)}]}}]\n")
+    path = write_spec(
+        workspace, f"base: &x {hundred}\nnotebook: tiny.ipynb\nruns: [{{options: [{', '.join(['*x'] * 150)}]}}]\n"
+    )
     with pytest.raises(StudyError, match="unknown key 'base'"):
         load_studies(path)  # the spec is read whole; the parameter cap holds too:
-    path = write_spec(workspace, f"notebook: tiny.ipynb\nruns: [{{options: &x {hundred}}}, "
-                      f"{{options: [{', '.join(['*x'] * 150)}]}}]\n")
+    path = write_spec(
+        workspace,
+        f"notebook: tiny.ipynb\nruns: [{{options: &x {hundred}}}, {{options: [{', '.join(['*x'] * 150)}]}}]\n",
+    )
     with pytest.raises(StudyError, match="more than 10,000 items"):
         load_studies(path)
 
@@ -621,14 +727,18 @@ def test_a_grid_is_capped_in_runs(workspace):
 
 
 def test_sanitize_html_keeps_tables_and_drops_active_content():
-    table = ('<style type="text/css">#T_1 td {color: red}</style><table id="T_1"><caption>Churn &amp; co'
-             '</caption><tr><th class="col_heading">a</th><td colspan="2">1</td></tr></table>')
+    table = (
+        '<style type="text/css">#T_1 td {color: red}</style><table id="T_1"><caption>Churn &amp; co'
+        '</caption><tr><th class="col_heading">a</th><td colspan="2">1</td></tr></table>'
+    )
     assert sanitize_html(table) == table
-    hostile = ('<img src=x onerror="alert(1)"><a href="javascript:alert(2)">x</a><script>alert(3)</script>'
-               '<iframe src="http://e"></iframe><svg onload="alert(4)"><circle/></svg>'
-               '<div style="background:url(javascript:alert(5))" onclick=alert(6)>t</div>'
-               '<a href="https://example.org/?a=1&amp;b=2" title="&quot;q&quot;">ok</a>'
-               '<img src="data:image/png;base64,AAAA"><img src="data:text/html;base64,AAAA">')
+    hostile = (
+        '<img src=x onerror="alert(1)"><a href="javascript:alert(2)">x</a><script>alert(3)</script>'
+        '<iframe src="http://e"></iframe><svg onload="alert(4)"><circle/></svg>'
+        '<div style="background:url(javascript:alert(5))" onclick=alert(6)>t</div>'
+        '<a href="https://example.org/?a=1&amp;b=2" title="&quot;q&quot;">ok</a>'
+        '<img src="data:image/png;base64,AAAA"><img src="data:text/html;base64,AAAA">'
+    )
     clean = sanitize_html(hostile)
     assert "alert" not in clean and "javascript" not in clean.lower() and "<script" not in clean
     assert '<img src="x">' in clean and "<div>t</div>" in clean
@@ -648,9 +758,20 @@ def test_markdown_with_backticks_and_html_renders_inert():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"), ("+1+2", "'+1+2"),
-     ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("-0.25", "-0.25"), ("+3", "+3"),
-     ("-1e-05", "-1e-05"), ("north", "north"), ("", ""), (None, ""), (-3, "-3")],
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("-0.25", "-0.25"),
+        ("+3", "+3"),
+        ("-1e-05", "-1e-05"),
+        ("north", "north"),
+        ("", ""),
+        (None, ""),
+        (-3, "-3"),
+    ],
 )
 def test_csv_cells_never_start_a_formula(value, expected):
     assert csv_cell(value) == expected
@@ -664,8 +785,14 @@ def fake_good_report(reports: Path, run, **changes) -> None:
     inputs = run_inputs(run)
     folder = reports / run.study / run.run_id
     folder.mkdir(parents=True)
-    record = {"status": "ok", "fingerprint": runner.fingerprint(run, inputs=inputs), "inputs": inputs,
-              "parameters": run.parameters, "duration": 1.0, **changes}
+    record = {
+        "status": "ok",
+        "fingerprint": runner.fingerprint(run, inputs=inputs),
+        "inputs": inputs,
+        "parameters": run.parameters,
+        "duration": 1.0,
+        **changes,
+    }
     (folder / "run.json").write_text(json.dumps(record))
     (folder / "results.json").write_text(json.dumps({"doubled": 2.0}))
 
@@ -746,8 +873,10 @@ def test_changed_input_files_make_a_run_stale_and_it_reruns(workspace):
     schema.write_text("columns:\n  score: {type: rating}\n")
     (workspace / "studies").mkdir()
     shutil.move(workspace / "tiny.ipynb", workspace / "studies" / "tiny.ipynb")
-    spec = write_spec(workspace / "studies", "notebook: tiny.ipynb\n"
-                      "runs: [{dataset: ../data/survey.csv, schema: ../data/schema.yaml}]\n")
+    spec = write_spec(
+        workspace / "studies",
+        "notebook: tiny.ipynb\nruns: [{dataset: ../data/survey.csv, schema: ../data/schema.yaml}]\n",
+    )
     reports = workspace / "reports"
     first = run_batch(load_studies(spec), reports, workers=1, progress=False)
     assert [o.status for o in first.outcomes] == ["ok"], first.outcomes
@@ -824,8 +953,12 @@ def test_killing_csat_stops_its_workers_and_their_kernels(workspace):
     if not sys.platform.startswith("linux"):
         pytest.skip("parent-death signal is Linux only (elsewhere a polling thread, slower)")
     write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: long, busy_seconds: 300}]\n")
-    command = subprocess.Popen([sys.executable, "-m", "csat_analysis", "run", "study.yaml", "--quiet"],
-                               cwd=workspace, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = subprocess.Popen(
+        [sys.executable, "-m", "csat_analysis", "run", "study.yaml", "--quiet"],
+        cwd=workspace,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     study_dir = workspace / "reports" / "tiny"
     try:
         deadline = time.monotonic() + 120
@@ -865,8 +998,14 @@ def test_a_full_disk_fails_the_runs_and_the_index_agrees_with_the_command(worksp
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))
 
-    ran = subprocess.run([sys.executable, "-m", "csat_analysis", "run", "study.yaml", "--quiet", "--workers", "2"],
-                         cwd=workspace, capture_output=True, text=True, timeout=600, preexec_fn=small_files_only)
+    ran = subprocess.run(
+        [sys.executable, "-m", "csat_analysis", "run", "study.yaml", "--quiet", "--workers", "2"],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=small_files_only,
+    )
     assert ran.returncode == 1, ran.stderr
     assert "2 runs: 0 ok, 2 failed, 0 up to date (skipped)" in ran.stdout
     assert ran.stderr.count("could not write the report: File too large") == 2
@@ -881,8 +1020,16 @@ def test_a_write_error_while_publishing_is_a_failed_run_not_a_crash(workspace, m
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(final))
 
     monkeypatch.setattr(runner, "_publish", no_space)
-    task = {"study": "tiny", "run": "x", "notebook": str(workspace / "tiny.ipynb"), "parameters": {},
-            "fingerprint": "f", "no_input": False, "timeout": None, "reports_dir": str(workspace / "reports")}
+    task = {
+        "study": "tiny",
+        "run": "x",
+        "notebook": str(workspace / "tiny.ipynb"),
+        "parameters": {},
+        "fingerprint": "f",
+        "no_input": False,
+        "timeout": None,
+        "reports_dir": str(workspace / "reports"),
+    }
     record = execute_run(task)
     assert record["status"] == "failed"
     assert record["error"].startswith("could not write the run folder: No space left on device")
@@ -956,12 +1103,14 @@ def test_publishing_is_atomic_under_concurrency(tmp_path):
 
 @pytest.mark.parametrize(
     ("address", "fragment"),
-    [("scheduler-host:8786", "must be tcp://HOST:PORT or tls://HOST:PORT"),
-     ("http://scheduler-host:8786", "scheme 'http' is not supported"),
-     ("tcp://scheduler-host", "must be tcp://HOST:PORT"),
-     ("tcp://scheduler-host:99999", "port 99999 is outside 1-65535"),
-     ("tcp://:8786", "must be tcp://HOST:PORT"),
-     ("tcp://host name:8786", "must be tcp://HOST:PORT")],
+    [
+        ("scheduler-host:8786", "must be tcp://HOST:PORT or tls://HOST:PORT"),
+        ("http://scheduler-host:8786", "scheme 'http' is not supported"),
+        ("tcp://scheduler-host", "must be tcp://HOST:PORT"),
+        ("tcp://scheduler-host:99999", "port 99999 is outside 1-65535"),
+        ("tcp://:8786", "must be tcp://HOST:PORT"),
+        ("tcp://host name:8786", "must be tcp://HOST:PORT"),
+    ],
 )
 def test_scheduler_addresses_are_validated(workspace, address, fragment):
     spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: x}]\n")
@@ -1004,8 +1153,12 @@ def test_a_scheduler_that_never_answers_is_a_bounded_clear_error(workspace, sile
     spec = write_spec(workspace, "notebook: tiny.ipynb\nruns: [{label: x}]\n")
     address = f"{scheme}://127.0.0.1:{port}"
     with pytest.raises(CsatError) as raised:
-        run_with_deadline(lambda: run_batch(load_studies(spec), workspace / "reports", scheduler=address,
-                                            progress=False, scheduler_timeout=1.0), 60)
+        run_with_deadline(
+            lambda: run_batch(
+                load_studies(spec), workspace / "reports", scheduler=address, progress=False, scheduler_timeout=1.0
+            ),
+            60,
+        )
     message = str(raised.value)
     assert address in message
     if scheme == "tcp":
@@ -1044,10 +1197,16 @@ def test_hostile_file_and_column_names_and_formula_values_stay_inert(workspace):
     data = workspace / "data"
     data.mkdir()
     hostile = data / "<img src=x onerror=alert(11)>.csv"
-    hostile.write_text('a` <img src=y onerror=alert(12)> `b,<script>alert(13)</script>\n'
-                       '"=HYPERLINK(""http://example.invalid"",""x"")",2\n', encoding="utf-8")
-    spec = write_spec(workspace, "notebook: tiny.ipynb\nruns:\n"
-                      "  - {dataset: 'data/<img src=x onerror=alert(11)>.csv', label: '<svg onload=alert(14)>'}\n")
+    hostile.write_text(
+        "a` <img src=y onerror=alert(12)> `b,<script>alert(13)</script>\n"
+        '"=HYPERLINK(""http://example.invalid"",""x"")",2\n',
+        encoding="utf-8",
+    )
+    spec = write_spec(
+        workspace,
+        "notebook: tiny.ipynb\nruns:\n"
+        "  - {dataset: 'data/<img src=x onerror=alert(11)>.csv', label: '<svg onload=alert(14)>'}\n",
+    )
     result = run_batch(load_studies(spec), workspace / "reports", workers=1, progress=False)
     assert [o.status for o in result.outcomes] == ["ok"], result.outcomes
     run_dir = workspace / "reports" / "tiny" / result.outcomes[0].run.run_id
@@ -1062,7 +1221,7 @@ def test_hostile_file_and_column_names_and_formula_values_stay_inert(workspace):
     assert "Data file" in report and "1 rows" in report  # the Markdown output is still shown, inert
     rows = read_csv_rows(workspace / "reports" / "results.csv")
     formula = next(row for row in rows if row["name"] == "first_cell")
-    assert formula["value"] == "'=HYPERLINK(\"http://example.invalid\",\"x\")"
+    assert formula["value"] == '\'=HYPERLINK("http://example.invalid","x")'
     assert all(not value.startswith(("=", "+", "@")) for row in rows for value in row.values())
 
 
@@ -1073,24 +1232,29 @@ def _reader_notebook(path: Path) -> Path:
     """A notebook with a skipped section, a kept one, a Python warning and stderr chatter."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    skipped_note = ('display(Markdown("*Funnel: not run because the data have no statuses.*"), '
-                    'metadata={"csat_analysis": {"skipped": "Funnel"}})')
+    skipped_note = (
+        'display(Markdown("*Funnel: not run because the data have no statuses.*"), '
+        'metadata={"csat_analysis": {"skipped": "Funnel"}})'
+    )
     cells = [
         new_markdown_cell("# Reader study"),
         new_code_cell("label = 'a'", metadata={"tags": ["parameters"]}),
-        new_code_cell("import sys, warnings\nfrom IPython.display import Markdown, display\n"
-                      # the texts are assembled so that the code itself does not contain them
-                      "warnings.warn('Glyph ' + '21326 missing from font(s) DejaVu Sans.')\n"
-                      "print('Traceback ' + 'chatter on stderr', file=sys.stderr)\n"
-                      "display(Markdown('**Key findings** for ' + label))"),
+        new_code_cell(
+            "import sys, warnings\nfrom IPython.display import Markdown, display\n"
+            # the texts are assembled so that the code itself does not contain them
+            "warnings.warn('Glyph ' + '21326 missing from font(s) DejaVu Sans.')\n"
+            "print('Traceback ' + 'chatter on stderr', file=sys.stderr)\n"
+            "display(Markdown('**Key findings** for ' + label))"
+        ),
         new_markdown_cell("## 1. The funnel"),
         new_markdown_cell("How complaints move up the ladder."),
         new_code_cell(skipped_note),
         new_markdown_cell("## 2. Kept section"),
         new_code_cell("display(Markdown('The kept finding.'))"),
     ]
-    notebook = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                                  "language": "python"}})
+    notebook = new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
     nbformat.write(notebook, path)
     return path
 
@@ -1105,23 +1269,34 @@ def test_reader_cells_fold_skipped_sections_back_to_the_previous_code_cell():
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     def note(title):
-        return new_output("display_data", data={"text/markdown": f"*{title}: not run*"},
-                          metadata={"csat_analysis": {"skipped": title}})
+        return new_output(
+            "display_data",
+            data={"text/markdown": f"*{title}: not run*"},
+            metadata={"csat_analysis": {"skipped": title}},
+        )
 
     shown = new_output("display_data", data={"text/markdown": "a finding"})
-    node = new_notebook(cells=[
-        new_markdown_cell("# Title"),
-        new_code_cell("setup()", outputs=[shown]),
-        new_markdown_cell("## 1. Folded"), new_markdown_cell("intro"),
-        new_code_cell("run.show(a)", outputs=[note("A")]),
-        new_markdown_cell("## 2. Partly shown"),
-        new_code_cell("run.show(b)", outputs=[note("B"), shown]),
-        new_code_cell("parameters = 1"),  # shows nothing: dropped from a reader's page
-        new_markdown_cell("## 3. Last"),
-    ])
+    node = new_notebook(
+        cells=[
+            new_markdown_cell("# Title"),
+            new_code_cell("setup()", outputs=[shown]),
+            new_markdown_cell("## 1. Folded"),
+            new_markdown_cell("intro"),
+            new_code_cell("run.show(a)", outputs=[note("A")]),
+            new_markdown_cell("## 2. Partly shown"),
+            new_code_cell("run.show(b)", outputs=[note("B"), shown]),
+            new_code_cell("parameters = 1"),  # shows nothing: dropped from a reader's page
+            new_markdown_cell("## 3. Last"),
+        ]
+    )
     assert runner._reader_cells(node) == ["A", "B"]
-    assert [cell.source for cell in node.cells] == ["# Title", "setup()", "## 2. Partly shown", "run.show(b)",
-                                                   "## 3. Last"]
+    assert [cell.source for cell in node.cells] == [
+        "# Title",
+        "setup()",
+        "## 2. Partly shown",
+        "run.show(b)",
+        "## 3. Last",
+    ]
     assert node.cells[3].outputs == [shown]
 
 
@@ -1131,7 +1306,9 @@ def test_reader_cells_drop_cells_tagged_for_analysts():
     shown = new_output("display_data", data={"text/markdown": "Key findings"})
     set_up = new_markdown_cell("## Set-up\nParameters are checked here.")
     set_up.metadata["tags"] = [runner.ANALYST_TAG]
-    node = new_notebook(cells=[new_markdown_cell("# Title"), set_up, new_code_cell("run = StudyRun()", outputs=[shown])])
+    node = new_notebook(
+        cells=[new_markdown_cell("# Title"), set_up, new_code_cell("run = StudyRun()", outputs=[shown])]
+    )
     runner._reader_cells(node)
     assert [cell.source for cell in node.cells] == ["# Title", "run = StudyRun()"]
 
@@ -1139,15 +1316,24 @@ def test_reader_cells_drop_cells_tagged_for_analysts():
 @pytest.mark.slow
 def test_reader_report_folds_skipped_sections_and_logs_warnings_out_of_the_page(workspace):
     _reader_notebook(workspace / "reader.ipynb")
-    spec = write_spec(workspace, "notebook: reader.ipynb\ndescription: A study <em>for</em> readers.\n"
-                                 "runs: [{label: north}]\n")
+    spec = write_spec(
+        workspace, "notebook: reader.ipynb\ndescription: A study <em>for</em> readers.\nruns: [{label: north}]\n"
+    )
     result = run_batch(load_studies(spec), workspace / "reports", progress=False)
     assert [o.status for o in result.outcomes] == ["ok"]
     folder = workspace / "reports" / "reader" / "north"
     text = _visible_text((folder / "report.html").read_text())
     assert "Key findings for north" in text and "2. Kept section" in text and "The kept finding." in text
-    for gone in ("1. The funnel", "How complaints move up", "not run because", "Glyph", "Traceback", "Warning",
-                 "warnings.warn", "label = "):
+    for gone in (
+        "1. The funnel",
+        "How complaints move up",
+        "not run because",
+        "Glyph",
+        "Traceback",
+        "Warning",
+        "warnings.warn",
+        "label = ",
+    ):
         assert gone not in text, gone
     # the executed notebook keeps everything but the warnings, which are in the run's log
     executed = nbformat.read(folder / "notebook.ipynb", as_version=4)
@@ -1162,28 +1348,41 @@ def test_reader_report_folds_skipped_sections_and_logs_warnings_out_of_the_page(
     assert '<a href="reader/north/warnings.log">2 warnings</a>' in page
     assert "A study &lt;em&gt;for&lt;/em&gt; readers." in page  # the description, escaped
     # the analyst's page shows the code and the note, but never the warnings
-    analyst = _visible_text(export_html(folder / "notebook.ipynb", workspace / "analyst.html",
-                                        show_code=True).read_text())
+    analyst = _visible_text(
+        export_html(folder / "notebook.ipynb", workspace / "analyst.html", show_code=True).read_text()
+    )
     assert "1. The funnel" in analyst and "not run because" in analyst and "label = 'a'" in analyst
     assert "Traceback chatter" not in analyst and "Glyph 21326" not in analyst
 
 
 def test_index_follows_spec_order_shortens_long_values_and_formats_headlines(workspace):
-    spec = write_spec(workspace, "notebook: tiny.ipynb\nheadline: [interval]\ndescription: Tiny study.\n"
-                                 "runs: [{label: zeta}, {label: alpha, dataset: null}]\n")
+    spec = write_spec(
+        workspace,
+        "notebook: tiny.ipynb\nheadline: [interval]\ndescription: Tiny study.\n"
+        "runs: [{label: zeta}, {label: alpha, dataset: null}]\n",
+    )
     (study,) = load_studies(spec)
     reports = workspace / "reports"
     long_value = "x" * 200
-    for run, results in zip(study.runs, ({"interval": {"value": 0.5, "low": 0.25, "high": 0.75}, "churn_rate": 0.1471},
-                                          {"interval": 1.0, "doubled": 2.0})):
+    for run, results in zip(
+        study.runs,
+        (
+            {"interval": {"value": 0.5, "low": 0.25, "high": 0.75}, "churn_rate": 0.1471},
+            {"interval": 1.0, "doubled": 2.0},
+        ),
+    ):
         folder = reports / run.study / run.run_id
         folder.mkdir(parents=True)
-        record = {"status": "ok", "parameters": {**run.parameters, "options": long_value}, "duration": 1.0,
-                  "description": "Tiny study.", "warnings": 0}
+        record = {
+            "status": "ok",
+            "parameters": {**run.parameters, "options": long_value},
+            "duration": 1.0,
+            "description": "Tiny study.",
+            "warnings": 0,
+        }
         (folder / "run.json").write_text(json.dumps(record))
         (folder / "results.json").write_text(json.dumps(results))
-    page = write_index(reports, headlines={"tiny": ["interval"]},
-                       order=[run.key for run in study.runs]).read_text()
+    page = write_index(reports, headlines={"tiny": ["interval"]}, order=[run.key for run in study.runs]).read_text()
     assert page.index("zeta") < page.index("alpha")  # spec order, not alphabetical
     assert "Interval: 0.50 [0.25, 0.75]" in page and "Churn rate: 14.7%" in page
     assert f'<span title="{long_value}">{"x" * 35}…</span>' in page  # full value on hover

@@ -79,7 +79,6 @@ def test_transform_argument_mistakes(call, message):
         call()
 
 
-
 # --- reliability ---------------------------------------------------------------------------
 
 
@@ -123,8 +122,9 @@ def test_standardized_alpha_on_mobi_matches_seminr(mobi):
 
 def test_composite_reliability_and_ave_match_seminr(mobi):
     seminr, model = seminr_model(mobi)
-    loadings = pd.DataFrame(model.outer_loadings.values, index=list(model.outer_loadings.rows),
-                            columns=list(model.outer_loadings.cols))
+    loadings = pd.DataFrame(
+        model.outer_loadings.values, index=list(model.outer_loadings.rows), columns=list(model.outer_loadings.cols)
+    )
     reference = seminr.rhoC_AVE(model)
     rho_c = composite_reliability(loadings)
     ave = average_variance_extracted(loadings)
@@ -197,13 +197,13 @@ def test_reliability_argument_mistakes(call, message):
         call()
 
 
-
 # --- response quality ----------------------------------------------------------------------
 
 
 def test_straightliners_and_speeders():
-    grid = pd.DataFrame({"q1": [3, 1, 5, 2], "q2": [3, 2, 5, np.nan], "q3": [3, 4, np.nan, np.nan]},
-                        index=[10, 11, 12, 13])
+    grid = pd.DataFrame(
+        {"q1": [3, 1, 5, 2], "q2": [3, 2, 5, np.nan], "q3": [3, 4, np.nan, np.nan]}, index=[10, 11, 12, 13]
+    )
     assert flag_straightliners(grid).tolist() == [True, False, False, False]
     flags = flag_straightliners(grid, min_items=2)
     assert flags.tolist() == [True, False, True, False] and list(flags.index) == [10, 11, 12, 13]
@@ -271,8 +271,10 @@ def test_scaling_does_not_import_metrics():
     import subprocess
     import sys
 
-    code = ("import sys, csat_analysis.scaling as s; import pandas as pd; "
-            "s.cronbach_alpha(pd.DataFrame({'a': [1, 2, 3, 4], 'b': [2, 1, 4, 3]})); "
-            "print('csat_analysis.metrics' in sys.modules)")
+    code = (
+        "import sys, csat_analysis.scaling as s; import pandas as pd; "
+        "s.cronbach_alpha(pd.DataFrame({'a': [1, 2, 3, 4], 'b': [2, 1, 4, 3]})); "
+        "print('csat_analysis.metrics' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

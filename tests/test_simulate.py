@@ -19,15 +19,56 @@ LARGE = 400_000
 CI = 0.999
 
 CONTRACT_COLUMNS = [
-    "respondent_id", "segment", "weight",
+    "respondent_id",
+    "segment",
+    "weight",
     *[item for items in simulate.ITEMS.values() for item in items],
-    "nps_score", "ces_score", "sales_satisfied", "service_satisfied", "loyal_to_dealer", "loyal_to_brand",
-    "problem", "severity", "complained", "complaint_status", "resolved_first_contact", "escalation_level",
-    "resolution_hours", "hours_open", "repurchase", "churned", "churn_cause", "tenure_months", "annual_revenue",
+    "nps_score",
+    "ces_score",
+    "sales_satisfied",
+    "service_satisfied",
+    "loyal_to_dealer",
+    "loyal_to_brand",
+    "problem",
+    "severity",
+    "complained",
+    "complaint_status",
+    "resolved_first_contact",
+    "escalation_level",
+    "resolution_hours",
+    "hours_open",
+    "repurchase",
+    "churned",
+    "churn_cause",
+    "tenure_months",
+    "annual_revenue",
 ]
-MOBI_ITEMS = ["CUEX1", "CUEX2", "CUEX3", "CUSA1", "CUSA2", "CUSA3", "CUSCO", "CUSL1", "CUSL2", "CUSL3",
-              "IMAG1", "IMAG2", "IMAG3", "IMAG4", "IMAG5", "PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5",
-              "PERQ6", "PERQ7", "PERV1", "PERV2"]
+MOBI_ITEMS = [
+    "CUEX1",
+    "CUEX2",
+    "CUEX3",
+    "CUSA1",
+    "CUSA2",
+    "CUSA3",
+    "CUSCO",
+    "CUSL1",
+    "CUSL2",
+    "CUSL3",
+    "IMAG1",
+    "IMAG2",
+    "IMAG3",
+    "IMAG4",
+    "IMAG5",
+    "PERQ1",
+    "PERQ2",
+    "PERQ3",
+    "PERQ4",
+    "PERQ5",
+    "PERQ6",
+    "PERQ7",
+    "PERV1",
+    "PERV2",
+]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +100,10 @@ def test_same_seed_same_data_different_seed_different_data():
 def test_contract_columns_and_dtypes():
     data = simulate_panel(5000, seed=1).data
     assert list(data.columns) == CONTRACT_COLUMNS
-    assert sorted(simulate.ITEMS["Image"] + [i for k, v in simulate.ITEMS.items() if k != "Image" for i in v]) == MOBI_ITEMS
+    assert (
+        sorted(simulate.ITEMS["Image"] + [i for k, v in simulate.ITEMS.items() if k != "Image" for i in v])
+        == MOBI_ITEMS
+    )
     assert pd.api.types.is_integer_dtype(data["respondent_id"]) and data["respondent_id"].is_unique
     assert list(data["segment"].cat.categories) == ["A", "B", "C", "D"]
     assert (data["weight"] > 0).all()
@@ -69,12 +113,27 @@ def test_contract_columns_and_dtypes():
     assert set(np.unique(data["CUSA1"])) == set(range(1, 11))
     assert data["nps_score"].between(0, 10).all() and data["nps_score"].nunique() == 11
     assert data["ces_score"].between(1, 7).all() and data["ces_score"].nunique() == 7
-    for flag in ["sales_satisfied", "service_satisfied", "loyal_to_dealer", "loyal_to_brand", "problem",
-                 "complained", "repurchase", "churned"]:
+    for flag in [
+        "sales_satisfied",
+        "service_satisfied",
+        "loyal_to_dealer",
+        "loyal_to_brand",
+        "problem",
+        "complained",
+        "repurchase",
+        "churned",
+    ]:
         assert data[flag].dtype == bool, flag
     assert list(data["complaint_status"].cat.categories) == simulate.COMPLAINT_STATUSES
     assert list(data["severity"].cat.categories) == ["major", "minor"]
-    assert list(data["churn_cause"].cat.categories) == ["death", "moved", "habits", "competitor", "quality", "indifference"]
+    assert list(data["churn_cause"].cat.categories) == [
+        "death",
+        "moved",
+        "habits",
+        "competitor",
+        "quality",
+        "indifference",
+    ]
     assert (data["tenure_months"] >= 1).all() and pd.api.types.is_integer_dtype(data["tenure_months"])
     assert (data["annual_revenue"] > 0).all()
 
@@ -104,12 +163,27 @@ def test_missingness_and_consistency_rules(large):
 
 def test_truth_keys():
     truth = simulate_panel(100).truth
-    for key in ["paths", "repurchase_rates", "voice_rate", "problem_rate", "fast_hours", "escalation",
-                "churn_cause_shares", "dealer_loyalty", "segment_population_shares"]:
+    for key in [
+        "paths",
+        "repurchase_rates",
+        "voice_rate",
+        "problem_rate",
+        "fast_hours",
+        "escalation",
+        "churn_cause_shares",
+        "dealer_loyalty",
+        "segment_population_shares",
+    ]:
         assert key in truth
     assert truth["voice_rate"] == 0.04 and truth["problem_rate"] == 0.25 and truth["fast_hours"] == 24
     assert truth["repurchase_rates"]["resolved_quickly"] == {"major": 0.82, "minor": 0.95}
-    assert set(truth["repurchase_rates"]) == {"no_complaint", "unresolved", "resolved", "resolved_quickly", "no_problem"}
+    assert set(truth["repurchase_rates"]) == {
+        "no_complaint",
+        "unresolved",
+        "resolved",
+        "resolved_quickly",
+        "no_problem",
+    }
     constructs = set(simulate.CONSTRUCTS)
     assert len(truth["paths"]) == 12
     for edge in truth["paths"]:
@@ -185,8 +259,14 @@ def test_dealer_table_recovered(large):
 def test_churn_cause_shares_recovered(large):
     data = large.data
     causes = data.loc[data["churned"], "churn_cause"]
-    for cause, share in {"death": 0.01, "moved": 0.03, "habits": 0.05, "competitor": 0.09,
-                         "quality": 0.14, "indifference": 0.68}.items():
+    for cause, share in {
+        "death": 0.01,
+        "moved": 0.03,
+        "habits": 0.05,
+        "competitor": 0.09,
+        "quality": 0.14,
+        "indifference": 0.68,
+    }.items():
         assert_rate(causes.eq(cause), share, f"churn cause {cause}")
 
 
@@ -242,17 +322,24 @@ def test_regression_of_satisfaction_items_recovers_paths():
     means = pd.DataFrame({c: data[items].mean(axis=1) for c, items in simulate.ITEMS.items()})
     means = (means - means.mean()) / means.std()
     x = means[["Image", "Expectation", "Quality", "Value"]].to_numpy()
-    coefficients, *_ = np.linalg.lstsq(np.column_stack([np.ones(len(x)), x]), means["Satisfaction"].to_numpy(), rcond=None)
+    coefficients, *_ = np.linalg.lstsq(
+        np.column_stack([np.ones(len(x)), x]), means["Satisfaction"].to_numpy(), rcond=None
+    )
     estimated = dict(zip(["Image", "Expectation", "Quality", "Value"], coefficients[1:]))
     assert max(estimated, key=estimated.get) == "Quality"
     assert estimated["Quality"] == pytest.approx(panel.truth["paths"]["Quality->Satisfaction"], abs=0.12)
 
 
 def test_parameters_override_defaults():
-    panel = simulate_panel(LARGE // 2, seed=4, problem_rate=0.5, voice_rate=0.2,
-                           repurchase_rates={"no_problem": 0.6, "resolved": {"major": 0.3}},
-                           churn_cause_shares={"death": 0.5, "indifference": 0.19},
-                           paths={"Quality->Satisfaction": 0.4})
+    panel = simulate_panel(
+        LARGE // 2,
+        seed=4,
+        problem_rate=0.5,
+        voice_rate=0.2,
+        repurchase_rates={"no_problem": 0.6, "resolved": {"major": 0.3}},
+        churn_cause_shares={"death": 0.5, "indifference": 0.19},
+        paths={"Quality->Satisfaction": 0.4},
+    )
     truth, data = panel.truth, panel.data
     assert truth["repurchase_rates"]["resolved"] == {"major": 0.3, "minor": 0.74}
     assert truth["paths"]["Quality->Satisfaction"] == 0.4 and truth["paths"]["Value->Satisfaction"] == 0.19
@@ -268,19 +355,22 @@ def test_loadings_override():
     assert strong[["CUSA1", "CUSA2"]].corr().iloc[0, 1] > 0.75 > 0.2 > weak[["CUSA1", "CUSA2"]].corr().iloc[0, 1]
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"voice_rate": 1.5}, "voice_rate"),
-    ({"problem_rate": -0.1}, "problem_rate"),
-    ({"escalation": {"middle_escalate": 2}}, "middle_escalate"),
-    ({"repurchase_rates": {"resolved": {"minor": 1.2}}}, "repurchase_rates"),
-    ({"dealer_loyalty": {"O/O": {"loyal_to_dealer": -1}}}, "dealer_loyalty"),
-    ({"churn_cause_shares": {"death": 0.5}}, "sum to 1"),
-    ({"paths": {"Quality->Loyalty": 0.3}}, "Quality->Satisfaction"),  # not a path of the model: lists valid ones
-    ({"paths": {"Quality->Satisfaction": 0.99}}, "R²"),
-    ({"loadings": {"NOPE1": 0.5}}, "IMAG1"),
-    ({"nps_link": 1.0}, "nps_link"),
-    ({"fast_hours": 0}, "fast_hours"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"voice_rate": 1.5}, "voice_rate"),
+        ({"problem_rate": -0.1}, "problem_rate"),
+        ({"escalation": {"middle_escalate": 2}}, "middle_escalate"),
+        ({"repurchase_rates": {"resolved": {"minor": 1.2}}}, "repurchase_rates"),
+        ({"dealer_loyalty": {"O/O": {"loyal_to_dealer": -1}}}, "dealer_loyalty"),
+        ({"churn_cause_shares": {"death": 0.5}}, "sum to 1"),
+        ({"paths": {"Quality->Loyalty": 0.3}}, "Quality->Satisfaction"),  # not a path of the model: lists valid ones
+        ({"paths": {"Quality->Satisfaction": 0.99}}, "R²"),
+        ({"loadings": {"NOPE1": 0.5}}, "IMAG1"),
+        ({"nps_link": 1.0}, "nps_link"),
+        ({"fast_hours": 0}, "fast_hours"),
+    ],
+)
 def test_invalid_parameters_raise(params, message):
     with pytest.raises(SurveyDataError, match=message.replace("(", r"\(")):
         simulate_panel(100, **params)
@@ -305,9 +395,9 @@ def test_pls_on_a_large_draw_recovers_the_paths_roughly():
     # the check is "roughly": each path within 0.2, and the ranking of paths preserved.
     seminr = pytest.importorskip("seminr")
     panel = simulate_panel(20_000, seed=8)
-    measurement = seminr.constructs(*[
-        seminr.composite(construct, items) for construct, items in simulate.ITEMS.items()
-    ])
+    measurement = seminr.constructs(
+        *[seminr.composite(construct, items) for construct, items in simulate.ITEMS.items()]
+    )
     sources = {}
     for edge in panel.truth["paths"]:
         source, target = edge.split("->")

@@ -24,9 +24,21 @@ HAND = pd.DataFrame({"months": [1, 2, 2, 3, 4, 5], "left": [1, 1, 0, 1, 0, 1]})
 
 def _settings(frame, segments=("plan",), drivers=("plan",), **kwargs) -> ChurnSettings:
     """Settings over a hand-made customer table whose tenure is already in months."""
-    return ChurnSettings(frame.assign(tenure_months=frame["months"]), "hand", "user", "Hand data", "months", "left",
-                         "months", list(segments), list(drivers), kwargs.pop("monthly_revenue", None),
-                         kwargs.pop("cause", None), kwargs.pop("weights", None), **kwargs)
+    return ChurnSettings(
+        frame.assign(tenure_months=frame["months"]),
+        "hand",
+        "user",
+        "Hand data",
+        "months",
+        "left",
+        "months",
+        list(segments),
+        list(drivers),
+        kwargs.pop("monthly_revenue", None),
+        kwargs.pop("cause", None),
+        kwargs.pop("weights", None),
+        **kwargs,
+    )
 
 
 class _FakeRun:
@@ -88,12 +100,15 @@ def test_settings_user_file_needs_columns_and_lists_choices():
     assert chosen.segments == [] and isinstance(study.segment_section(chosen), Skipped)
 
 
-@pytest.mark.parametrize("parameters, message", [
-    ({"churn_base": "middle"}, "churn_base='middle' is not valid; choose one of: 'start', 'end'"),
-    ({"margin": 2}, "margin=2 must be a profit margin share"),
-    ({"retention_cost": "lots"}, "retention_cost='lots' must be a non-negative amount"),
-    ({"tenure_unit": "weeks"}, "tenure_unit='weeks' is not valid"),
-])
+@pytest.mark.parametrize(
+    "parameters, message",
+    [
+        ({"churn_base": "middle"}, "churn_base='middle' is not valid; choose one of: 'start', 'end'"),
+        ({"margin": 2}, "margin=2 must be a profit margin share"),
+        ({"retention_cost": "lots"}, "retention_cost='lots' must be a non-negative amount"),
+        ({"tenure_unit": "weeks"}, "tenure_unit='weeks' is not valid"),
+    ],
+)
 def test_settings_wrong_parameters_are_study_errors(parameters, message):
     frame = pd.DataFrame({"months": [1, 30], "left": [True, False], "plan": ["a", "b"]})
     with pytest.raises(StudyError, match=message.replace("(", r"\(")):
@@ -102,8 +117,10 @@ def test_settings_wrong_parameters_are_study_errors(parameters, message):
 
 def test_settings_on_data_without_churn_name_the_churn_data_sets():
     run = _FakeRun(pd.DataFrame({"x": [1]}), name="mobi", kind="real", roles={"scale": (1, 10)})
-    with pytest.raises(StudyError, match="has no churn or tenure columns; choose one of: 'telco_churn', "
-                                         "'service_calls_churn', 'simulated'"):
+    with pytest.raises(
+        StudyError,
+        match="has no churn or tenure columns; choose one of: 'telco_churn', 'service_calls_churn', 'simulated'",
+    ):
         study.settings(run)
 
 
@@ -113,8 +130,16 @@ def test_settings_on_data_without_churn_name_the_churn_data_sets():
 def test_examples_section_quotes_the_worked_numbers_and_records_both_examples():
     section = study.examples_section()
     text = section.finding()
-    for piece in ["200 of 3,000 outlets", "6.7% of the start count", "6.1% by the end count", "1,500k",
-                  "30,000 subscribers", "10.0% (9.4% by the end count)", "810,000", "900,000"]:
+    for piece in [
+        "200 of 3,000 outlets",
+        "6.7% of the start count",
+        "6.1% by the end count",
+        "1,500k",
+        "30,000 subscribers",
+        "10.0% (9.4% by the end count)",
+        "810,000",
+        "900,000",
+    ]:
         assert piece in text
     results = section.results()
     assert results["example_a"]["churn_loss"] == pytest.approx(1500)
@@ -129,8 +154,10 @@ def test_examples_section_quotes_the_worked_numbers_and_records_both_examples():
 def test_tiers_section_compares_both_bases():
     section = study.tiers_section()
     # churned A = 50 - (32 - 3) = 21: 42% of 50, 21/32 = 65.6% of the end count
-    assert section.finding() == ("Tier A loses 42.0% of its dealers against 23.0% in tier B. On the end count the "
-                                 "rates would read 65.6% and 28.0%, so the base must always be stated.")
+    assert section.finding() == (
+        "Tier A loses 42.0% of its dealers against 23.0% in tier B. On the end count the "
+        "rates would read 65.6% and 28.0%, so the base must always be stated."
+    )
     assert section.results() == {}
 
 
@@ -155,21 +182,32 @@ def test_overall_finding_and_results_name_rate_base_interval_and_other_base():
     assert "weighted counts, design-based 95% interval" in end_text
     assert section.references == ("churn_training", "wilson1927")
     assert _overall("end", weights="w").references == ("churn_training", "lumley2004")
-    assert section.results() == {"n_customers": 12, "churn_rate": pytest.approx(0.3),
-                                 "churn_rate_low": pytest.approx(low), "churn_rate_high": pytest.approx(high),
-                                 "churn_base": "start"}
+    assert section.results() == {
+        "n_customers": 12,
+        "churn_rate": pytest.approx(0.3),
+        "churn_rate_low": pytest.approx(low),
+        "churn_rate_high": pytest.approx(high),
+        "churn_base": "start",
+    }
     assert section.tables() == [] and section.plot() is None
 
 
 def test_segment_section_finding_picks_widest_spread_and_plots_one_panel_per_segment():
-    table = pd.DataFrame({"segment": ["plan", "plan", "region", "region", "region"],
-                          "level": ["a", "b", "n", "s", "w"], "rate": [0.10, 0.40, 0.20, 0.25, np.nan],
-                          "low": 0.0, "high": 0.5})
+    table = pd.DataFrame(
+        {
+            "segment": ["plan", "plan", "region", "region", "region"],
+            "level": ["a", "b", "n", "s", "w"],
+            "rate": [0.10, 0.40, 0.20, 0.25, np.nan],
+            "low": 0.0,
+            "high": 0.5,
+        }
+    )
     top, bottom = study.widest_segment(table)
     assert (top.level, bottom.level) == ("b", "a")
     section = study.SegmentChurnSection(table=table, source="Hand data")
-    assert section.finding() == ("Churn differs most by plan: 40.0% [0.0%, 50.0%] for b against 10.0% [0.0%, 50.0%] "
-                                 "for a.")
+    assert section.finding() == (
+        "Churn differs most by plan: 40.0% [0.0%, 50.0%] for b against 10.0% [0.0%, 50.0%] for a."
+    )
     import matplotlib.pyplot as plt
 
     axes = section.plot()
@@ -216,20 +254,39 @@ def test_retention_section_finding_results_and_log_rank_table():
 def test_simulation_section_is_skipped_without_known_truth():
     skipped = study.simulation_section(_settings(HAND, segments=()))
     assert isinstance(skipped, Skipped)
-    assert skipped.note() == 'Check against the known truth: not run because hand has no known truth (run it with dataset="simulated").'
+    assert (
+        skipped.note()
+        == 'Check against the known truth: not run because hand has no known truth (run it with dataset="simulated").'
+    )
 
 
 def test_simulation_finding_counts_covered_medians_and_names_those_beyond_the_horizon():
-    check = pd.DataFrame({"true_median": [10.0, 139.0], "km_median": [11.0, np.nan], "low": [9.0, np.nan],
-                          "high": [9.5, np.nan], "true_rmst": [20.0, 60.0], "km_rmst": [20.5, 60.0], "horizon": 72.0})
+    check = pd.DataFrame(
+        {
+            "true_median": [10.0, 139.0],
+            "km_median": [11.0, np.nan],
+            "low": [9.0, np.nan],
+            "high": [9.5, np.nan],
+            "true_rmst": [20.0, 60.0],
+            "km_rmst": [20.5, 60.0],
+            "horizon": 72.0,
+        }
+    )
     text = study.SimulationCheckSection(table=check).finding()
     assert text.startswith("The 95% intervals of the Kaplan-Meier medians contain the true median in 0 of 1 groups")
     assert "1 true median lies beyond the 72-month horizon" in text and "within 2.5% of the truth" in text
 
 
 def test_drivers_finding_both_directions_and_none():
-    table = pd.DataFrame({"term": ["x", "y", "z", "w"], "odds_ratio": [1.5, 3.0, 0.8, 0.2],
-                          "p_value": [0.01, 0.2, 0.001, 0.3], "low": 0.1, "high": 4.0})
+    table = pd.DataFrame(
+        {
+            "term": ["x", "y", "z", "w"],
+            "odds_ratio": [1.5, 3.0, 0.8, 0.2],
+            "p_value": [0.01, 0.2, 0.001, 0.3],
+            "low": 0.1,
+            "high": 4.0,
+        }
+    )
     section = study.DriversSection(table=table)
     text = section.finding()
     # y (3.0) and w (0.2) are not significant: x and z are the strongest significant terms
@@ -238,15 +295,19 @@ def test_drivers_finding_both_directions_and_none():
     assert "2 of 4 terms are significant" in text
     only_risk = study.DriversSection(table=table[table.odds_ratio > 1]).finding()
     assert "protection" not in only_risk and "1 of 2 terms" in only_risk
-    assert study.DriversSection(table=table.assign(p_value=0.5)).finding() == "No term is significant at the 5% level (0 of 4)."
+    assert (
+        study.DriversSection(table=table.assign(p_value=0.5)).finding()
+        == "No term is significant at the 5% level (0 of 4)."
+    )
     # recorded tables keep the column names of earlier runs
     assert list(section.results()["churn_drivers"].columns) == ["term", "odds_ratio", "low", "high", "p_value"]
 
 
 def test_value_section_states_assumptions_and_negative_branch():
     frame = HAND.assign(revenue=10.0, plan=list("aabbab"))
-    section = study.value_section(_settings(frame, monthly_revenue="revenue", margin=0.25, acquisition_cost=40,
-                                            retention_cost=1.5))
+    section = study.value_section(
+        _settings(frame, monthly_revenue="revenue", margin=0.25, acquisition_cost=40, retention_cost=1.5)
+    )
     note = section.assumptions_note()
     assert "not data" in note and "25%" in note and "40.00 per customer, paid once" in note
     assert "1.50 per customer per month" in note and "`revenue`" in note
@@ -256,9 +317,12 @@ def test_value_section_states_assumptions_and_negative_branch():
     assert "clv_to_date" in results["clv_by_segment"] and "clv_to_date" in section.table
     # 0.25 x 10 - 1.5 = 1 a month against 40 up front: negative over a few months
     assert (section.table.clv_expected < 0).all()
-    assert section.finding().startswith(note) and "No level earns back the assumed acquisition cost" in section.finding()
-    rich = study.value_section(_settings(frame, monthly_revenue="revenue", margin=1.0, acquisition_cost=0,
-                                         retention_cost=0))
+    assert (
+        section.finding().startswith(note) and "No level earns back the assumed acquisition cost" in section.finding()
+    )
+    rich = study.value_section(
+        _settings(frame, monthly_revenue="revenue", margin=1.0, acquisition_cost=0, retention_cost=0)
+    )
     best = rich.table.sort_values("clv_expected").iloc[-1]
     assert f"plan = {best.level} is expected to be worth {best.clv_expected:,.0f}" in rich.finding()
     assert "earns back" not in rich.finding()
@@ -269,8 +333,13 @@ def test_value_section_states_assumptions_and_negative_branch():
 
 
 def test_causes_section_controllable_share_quoted_source_and_skip():
-    frame = pd.DataFrame({"why": ["quality", "moved", "indifference", "indifference", None],
-                          "left": [True, True, True, True, False], "months": [1, 2, 3, 4, 5]})
+    frame = pd.DataFrame(
+        {
+            "why": ["quality", "moved", "indifference", "indifference", None],
+            "left": [True, True, True, True, False],
+            "months": [1, 2, 3, 4, 5],
+        }
+    )
     section = study.causes_section(_settings(frame, cause="why"))
     assert section.controllable_share == pytest.approx(3 / 4)
     text = section.finding()
@@ -287,10 +356,15 @@ def test_key_findings_list_sections_that_have_something_to_say():
     frame = HAND.assign(revenue=10.0, plan=list("aabbab"))
     chosen = _settings(frame, monthly_revenue="revenue", margin=0.3, acquisition_cost=5, retention_cost=1)
     drivers = study.DriversSection(table=pd.DataFrame({"term": ["plan: b"], "odds_ratio": [2.5], "p_value": [0.01]}))
-    findings = study.key_findings(overall=study.overall_section(chosen), by_segment=study.segment_section(chosen),
-                                  retention=study.retention_section(chosen), drivers=drivers,
-                                  value=study.value_section(chosen), causes=study.causes_section(chosen),
-                                  examples=study.examples_section())
+    findings = study.key_findings(
+        overall=study.overall_section(chosen),
+        by_segment=study.segment_section(chosen),
+        retention=study.retention_section(chosen),
+        drivers=drivers,
+        value=study.value_section(chosen),
+        causes=study.causes_section(chosen),
+        examples=study.examples_section(),
+    )
     lines = findings.finding().splitlines()
     assert lines[0].startswith("- **Churn:** 66.7% of customers at the start churned") and "Hand data" in lines[0]
     assert any("plan: b multiplies the odds of churning by 2.50" in line for line in lines)
@@ -311,7 +385,7 @@ def test_study_text_never_names_internal_documents():
     import re
 
     # internal training documents, spelled in pieces so this file passes the same search
-    internal = "|".join(["seed 0[0-9]{2}", "br" "ief", "seed" "'s", "seeds" "'"])
+    internal = "|".join(["seed 0[0-9]{2}", "brief", "seed's", "seeds'"])
     for module in (study, ch):
         assert not re.search(internal, inspect.getsource(module)), module.__name__
 
@@ -328,8 +402,9 @@ def test_cox_section_reports_hazard_ratios_concordance_and_the_ph_check():
     hazard = np.where(plan == "b", 0.12, 0.05)
     time = rng.geometric(hazard).astype(float)
     follow = rng.integers(1, 40, n).astype(float)
-    frame = pd.DataFrame({"months": np.minimum(time, follow), "left": time <= follow, "plan": plan,
-                          "spend": rng.normal(50, 10, n)})
+    frame = pd.DataFrame(
+        {"months": np.minimum(time, follow), "left": time <= follow, "plan": plan, "spend": rng.normal(50, 10, n)}
+    )
     chosen = _settings(frame, drivers=("plan", "spend", "tenure_months"))
     assert chosen.cox_covariates == ["plan", "spend"]  # tenure is the time axis, not a covariate
     section = study.cox_section(chosen)
@@ -380,11 +455,19 @@ def test_every_section_renders_or_explains_itself_on_thirty_customers():
     full = run.data
     for seed in range(3):
         small = full.sample(30, random_state=seed).reset_index(drop=True)
-        chosen = study.settings(_FakeRun(small), tenure="tenure", churn="churn",
-                                segments=["contract", "payment_method"])
-        for make in (study.overall_section, study.segment_section, study.retention_section,
-                     study.simulation_section, study.drivers_section, study.cox_section, study.value_section,
-                     study.causes_section):
+        chosen = study.settings(
+            _FakeRun(small), tenure="tenure", churn="churn", segments=["contract", "payment_method"]
+        )
+        for make in (
+            study.overall_section,
+            study.segment_section,
+            study.retention_section,
+            study.simulation_section,
+            study.drivers_section,
+            study.cox_section,
+            study.value_section,
+            study.causes_section,
+        ):
             section = make(chosen)
             if isinstance(section, Skipped):
                 assert section.reason and section.note().endswith(".")
@@ -405,8 +488,11 @@ def test_segment_and_segment_value_filter_the_customers():
     overall = study.overall_section(chosen)
     assert overall.results()["n_customers"] == 1695
     with pytest.raises(StudyError, match="segment_value='Three year' is not valid; choose one of: 'Month-to-month'"):
-        study.settings(StudyRun("telco_churn", study="churn_and_retention", emit=False), segment="contract",
-                       segment_value="Three year")
+        study.settings(
+            StudyRun("telco_churn", study="churn_and_retention", emit=False),
+            segment="contract",
+            segment_value="Three year",
+        )
     with pytest.raises(StudyError, match="segment_value needs a segment column"):
         study.settings(StudyRun("telco_churn", study="churn_and_retention", emit=False), segment_value="x")
 
@@ -436,10 +522,13 @@ def test_payment_method_labels_do_not_overlap():
     figure = axes[0].figure
     figure.canvas.draw()
     for panel in axes:
-        boxes = sorted((label.get_window_extent() for label in panel.get_xticklabels() if label.get_text()),
-                       key=lambda box: box.x0)
-        assert all(left.x1 <= right.x0 or left.y1 <= right.y0 or right.y1 <= left.y0
-                   for left, right in itertools.pairwise(boxes)), panel.get_title()
+        boxes = sorted(
+            (label.get_window_extent() for label in panel.get_xticklabels() if label.get_text()), key=lambda box: box.x0
+        )
+        assert all(
+            left.x1 <= right.x0 or left.y1 <= right.y0 or right.y1 <= left.y0
+            for left, right in itertools.pairwise(boxes)
+        ), panel.get_title()
     plt.close("all")
 
 
@@ -462,16 +551,29 @@ def _run_notebook(tmp_path, **parameters):
     output = tmp_path / "out.ipynb"
     workdir = tmp_path / "cwd"
     workdir.mkdir()
-    papermill.execute_notebook(NOTEBOOK, str(output), parameters=parameters, kernel_name="python3",
-                               cwd=str(workdir), progress_bar=False)
+    papermill.execute_notebook(
+        NOTEBOOK, str(output), parameters=parameters, kernel_name="python3", cwd=str(workdir), progress_bar=False
+    )
     executed = json.loads(output.read_text(encoding="utf-8"))
     assert list(workdir.iterdir()) == []
     return results_from_notebook(executed), executed
 
 
-RECORDED = {"n_customers", "churn_rate", "churn_rate_low", "churn_rate_high", "churn_base", "churn_by_segment",
-            "median_lifetime_months", "median_lifetime_months_overall", "churn_drivers", "clv_by_segment",
-            "clv_assumptions", "example_a", "example_b"}
+RECORDED = {
+    "n_customers",
+    "churn_rate",
+    "churn_rate_low",
+    "churn_rate_high",
+    "churn_base",
+    "churn_by_segment",
+    "median_lifetime_months",
+    "median_lifetime_months_overall",
+    "churn_drivers",
+    "clv_by_segment",
+    "clv_assumptions",
+    "example_a",
+    "example_b",
+}
 
 
 @pytest.mark.slow
@@ -479,8 +581,11 @@ RECORDED = {"n_customers", "churn_rate", "churn_rate_low", "churn_rate_high", "c
 def test_notebook_runs_and_records(tmp_path, dataset, n):
     results, executed = _run_notebook(tmp_path, dataset=dataset, **({"n": n} if n else {}))
     assert RECORDED <= set(results)
-    text = "\n".join("".join(output.get("data", {}).get("text/markdown", "")) for cell in executed["cells"]
-                     for output in cell.get("outputs", []))
+    text = "\n".join(
+        "".join(output.get("data", {}).get("text/markdown", ""))
+        for cell in executed["cells"]
+        for output in cell.get("outputs", [])
+    )
     # the value assumptions are stated, as assumptions, next to the lifetime values
     assert "Assumptions (notebook parameters, not data):** profit margin 30% of revenue" in text
     assert results["clv_assumptions"]["acquisition_cost"] == 100.0
@@ -492,21 +597,25 @@ def test_notebook_runs_and_records(tmp_path, dataset, n):
         assert results["n_customers"] == 7043
         assert results["churn_rate"] == pytest.approx(1869 / 7032)
         assert results["notes"] == [
-            'Check against the known truth: not run because telco_churn is real data with no known truth (run it '
+            "Check against the known truth: not run because telco_churn is real data with no known truth (run it "
             'with dataset="simulated").',
-            'Why customers leave: not run because this data set (telco_churn) records no churn causes (the '
-            'simulator does: dataset="simulated").']
+            "Why customers leave: not run because this data set (telco_churn) records no churn causes (the "
+            'simulator does: dataset="simulated").',
+        ]
     if dataset == "simulated":
         assert "churn_causes" in results and "notes" not in results
         assert "The 95% intervals of the Kaplan-Meier medians" in text
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("parameters, message", [
-    ({"churn_base": "middle"}, "churn_base='middle' is not valid; choose one of: 'start', 'end'"),
-    ({"segments": ["contrat"]}, "segments: 'contrat' not in the data; choose from"),
-    ({"dataset": "mobi"}, "has no churn or tenure columns"),
-])
+@pytest.mark.parametrize(
+    "parameters, message",
+    [
+        ({"churn_base": "middle"}, "churn_base='middle' is not valid; choose one of: 'start', 'end'"),
+        ({"segments": ["contrat"]}, "segments: 'contrat' not in the data; choose from"),
+        ({"dataset": "mobi"}, "has no churn or tenure columns"),
+    ],
+)
 def test_wrong_parameters_fail_early_with_choices(tmp_path, parameters, message):
     papermill = pytest.importorskip("papermill")
     with pytest.raises(papermill.PapermillExecutionError) as failure:
@@ -520,8 +629,14 @@ def test_notebook_runs_on_a_thirty_customer_user_file(tmp_path):
     run = StudyRun("telco_churn", study="churn_and_retention", emit=False)
     path = tmp_path / "customers.csv"
     run.data.sample(30, random_state=0).to_csv(path, index=False)
-    results, executed = _run_notebook(tmp_path, dataset=str(path), schema={"columns": {}}, tenure="tenure",
-                                      churn="churn", segments=["contract", "payment_method"])
+    results, executed = _run_notebook(
+        tmp_path,
+        dataset=str(path),
+        schema={"columns": {}},
+        tenure="tenure",
+        churn="churn",
+        segments=["contract", "payment_method"],
+    )
     assert results["n_customers"] == 30
     # what could not be estimated on 30 customers is a note, not a failure
     assert any(note.startswith("Lifetime value: not run") for note in results["notes"])
@@ -542,13 +657,22 @@ def test_notebook_runs_on_the_simulator_with_a_thousand_customers_and_a_segment(
 
 
 def _markdown(executed) -> str:
-    return "\n".join("".join(output.get("data", {}).get("text/markdown", "")) for cell in executed["cells"]
-                     for output in cell.get("outputs", []))
+    return "\n".join(
+        "".join(output.get("data", {}).get("text/markdown", ""))
+        for cell in executed["cells"]
+        for output in cell.get("outputs", [])
+    )
 
 
 def test_a_user_file_with_churn_roles_needs_no_column_parameters():
-    frame = pd.DataFrame({"months": [1, 5, 9, 14, 20, 30], "left": [1, 0, 1, 0, 1, 0], "plan": list("ababab"),
-                          "fee": [10.0, 12.0, 9.0, 11.0, 10.0, 13.0]})
+    frame = pd.DataFrame(
+        {
+            "months": [1, 5, 9, 14, 20, 30],
+            "left": [1, 0, 1, 0, 1, 0],
+            "plan": list("ababab"),
+            "fee": [10.0, 12.0, 9.0, 11.0, 10.0, 13.0],
+        }
+    )
     roles = {"churn": {"churned": "left", "tenure": "months", "revenue": "fee"}, "segments": ["plan"]}
     chosen = study.settings(_FakeRun(frame, roles=roles))
     assert (chosen.churn, chosen.tenure, chosen.monthly_revenue, chosen.segments) == ("left", "months", "fee", ["plan"])

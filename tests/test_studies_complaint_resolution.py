@@ -33,8 +33,14 @@ def wilson_by_hand(successes, n, z=Z95):
 
 
 #: the roles of a complaint log made in a test (the survey description's `complaint` roles)
-LOG_ROLES = {"complaint": {"status": "complaint_status", "severity": "severity", "resolution_hours": "resolution_hours",
-                           "outcome": "repurchase"}}
+LOG_ROLES = {
+    "complaint": {
+        "status": "complaint_status",
+        "severity": "severity",
+        "resolution_hours": "resolution_hours",
+        "outcome": "repurchase",
+    }
+}
 
 
 def fake_run(data, name="log", kind="user", roles=None, truth=None, columns=None, scale=None):
@@ -42,10 +48,18 @@ def fake_run(data, name="log", kind="user", roles=None, truth=None, columns=None
     from csat_analysis.survey import SurveyDescription
 
     roles = roles if roles is not None else LOG_ROLES
-    survey = SurveyDescription(roles=roles, columns=columns or {},
-                               default_scale=Scale.coerce(scale) if scale is not None else None)
-    return SimpleNamespace(data=data, name=name, kind=kind, source=f"User data: {name}", truth=truth,
-                           roles=survey.copy().roles, survey=survey)
+    survey = SurveyDescription(
+        roles=roles, columns=columns or {}, default_scale=Scale.coerce(scale) if scale is not None else None
+    )
+    return SimpleNamespace(
+        data=data,
+        name=name,
+        kind=kind,
+        source=f"User data: {name}",
+        truth=truth,
+        roles=survey.copy().roles,
+        survey=survey,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -107,16 +121,24 @@ def test_settings_reject_wrong_names_on_simulated_and_user_data(simulated_run):
 
 
 def test_settings_derive_the_quick_status_of_a_user_log_from_hours():
-    log = pd.DataFrame({"complaint_status": ["resolved", "resolved", "no_problem"], "severity": ["minor", "major", None],
-                        "repurchase": [1, 0, 1], "resolution_hours": [3.0, 40.0, None]})
+    log = pd.DataFrame(
+        {
+            "complaint_status": ["resolved", "resolved", "no_problem"],
+            "severity": ["minor", "major", None],
+            "repurchase": [1, 0, 1],
+            "resolution_hours": [3.0, 40.0, None],
+        }
+    )
     settings = study.settings(fake_run(log.rename(columns={"complaint_status": "complaint_status"})), fast_hours=24)
     assert settings.data["complaint_status"].astype(str).tolist() == ["resolved_quickly", "resolved", "no_problem"]
     assert settings.has_status and settings.has_times and settings.higher_is_better
     assert settings.weights is None and settings.calls is None and not settings.has_funnel
 
 
-@pytest.mark.parametrize("bad", [{"retell_share": 1.5}, {"fast_hours": 0}, {"bootstrap": -1}, {"bootstrap": "many"},
-                                 {"tell_satisfied": True}])
+@pytest.mark.parametrize(
+    "bad",
+    [{"retell_share": 1.5}, {"fast_hours": 0}, {"bootstrap": -1}, {"bootstrap": "many"}, {"tell_satisfied": True}],
+)
 def test_check_parameters_names_the_bad_one(bad):
     good = dict(bootstrap=0, fast_hours=24, retell_share=0.2, tell_dissatisfied=10, retell_count=20, tell_satisfied=5)
     study.check_parameters(**good)
@@ -125,9 +147,11 @@ def test_check_parameters_names_the_bad_one(bad):
 
 
 def test_describe_names_used_and_missing_columns(simulated):
-    assert simulated.describe() == ("Columns used: outcome `repurchase` (higher is more loyal), complaint status "
-                                    "`complaint status`, severity `severity`, survey weights `weight`, complaint "
-                                    "handling `CUSCO`, loyalty `CUSL1`, `CUSL2`, `CUSL3`.")
+    assert simulated.describe() == (
+        "Columns used: outcome `repurchase` (higher is more loyal), complaint status "
+        "`complaint status`, severity `severity`, survey weights `weight`, complaint "
+        "handling `CUSCO`, loyalty `CUSL1`, `CUSL2`, `CUSL3`."
+    )
 
 
 # --- sections on the simulator -----------------------------------------------------------
@@ -194,8 +218,14 @@ def test_sections_draw_on_given_axes(simulated):
 
 
 def test_other_sections_run_on_the_simulator(simulated):
-    for make in (study.chi_square_section, study.odds_section, study.resolution_section, study.calls_section,
-                 study.handling_section, study.word_of_mouth_section):
+    for make in (
+        study.chi_square_section,
+        study.odds_section,
+        study.resolution_section,
+        study.calls_section,
+        study.handling_section,
+        study.word_of_mouth_section,
+    ):
         section = make(simulated)
         assert not isinstance(section, Skipped), section
         assert section.tables() and section.table is not None
@@ -222,8 +252,13 @@ def test_calls_section_on_service_calls_matches_crosstab():
 def test_mobi_skips_what_it_cannot_support_and_says_why():
     run = StudyRun("mobi", study="complaint_resolution", emit=False)
     settings = study.settings(run)
-    skipped = [study.funnel_section(settings), study.tarp_section(settings), study.paradox_section(settings),
-               study.calls_section(settings), study.word_of_mouth_section(settings)]
+    skipped = [
+        study.funnel_section(settings),
+        study.tarp_section(settings),
+        study.paradox_section(settings),
+        study.calls_section(settings),
+        study.word_of_mouth_section(settings),
+    ]
     assert all(isinstance(section, Skipped) for section in skipped)
     assert "`mobi` has no problem and complaint answers" in skipped[0].note()
     handling = study.handling_section(settings)
@@ -239,27 +274,36 @@ def test_mobi_skips_what_it_cannot_support_and_says_why():
 
 
 def test_paradox_section_is_skipped_without_quick_complainants():
-    log = pd.DataFrame({"complaint_status": ["no_problem", "resolved", "unresolved"] * 4,
-                        "severity": [None, "minor", "major"] * 4, "repurchase": [1, 1, 0, 0, 1, 0] * 2,
-                        "resolution_hours": [None, 30.0, None] * 4})
+    log = pd.DataFrame(
+        {
+            "complaint_status": ["no_problem", "resolved", "unresolved"] * 4,
+            "severity": [None, "minor", "major"] * 4,
+            "repurchase": [1, 1, 0, 0, 1, 0] * 2,
+            "resolution_hours": [None, 30.0, None] * 4,
+        }
+    )
     settings = study.settings(fake_run(log.rename(columns={"complaint_status": "complaint_status"})), fast_hours=1)
     section = study.paradox_section(settings)
     assert isinstance(section, Skipped) and "resolved quickly" in section.reason and "fast_hours" in section.fix
     counts = study.funnel_section(settings)  # statuses but no funnel columns: the customers by status
     assert isinstance(counts, study.StatusCountsSection)
-    assert dict(zip(counts.table["status"], counts.table["n"]))["resolved"] == 4 and "not the funnel" in counts.finding()
+    assert (
+        dict(zip(counts.table["status"], counts.table["n"]))["resolved"] == 4 and "not the funnel" in counts.finding()
+    )
 
 
 # --- findings and records ----------------------------------------------------------------
 
 
 def funnel_panel():
-    return pd.DataFrame({
-        "problem": [False] * 4 + [True] * 6,
-        "complained": [False] * 6 + [True] * 4,
-        "resolved_first_contact": [None] * 6 + [True, False, False, False],
-        "escalation_level": [0] * 6 + [1, 1, 2, 3],
-    })
+    return pd.DataFrame(
+        {
+            "problem": [False] * 4 + [True] * 6,
+            "complained": [False] * 6 + [True] * 4,
+            "resolved_first_contact": [None] * 6 + [True, False, False, False],
+            "escalation_level": [0] * 6 + [1, 1, 2, 3],
+        }
+    )
 
 
 def test_funnel_finding_and_record_both_verdicts():
@@ -271,32 +315,59 @@ def test_funnel_finding_and_record_both_verdicts():
     assert "lies inside" in study.funnel_finding(funnel, published_voice_rate=0.5)
     record = study.funnel_record(funnel)
     assert record["voice_rate"] == pytest.approx({"value": 4 / 6, "low": low, "high": high})
-    assert record["funnel"] == {"respondents": 10, "problem": 6, "complained": 4, "resolved_first_contact": 1,
-                                "escalated": 2, "top_management": 1}
+    assert record["funnel"] == {
+        "respondents": 10,
+        "problem": 6,
+        "complained": 4,
+        "resolved_first_contact": 1,
+        "escalated": 2,
+        "top_management": 1,
+    }
 
 
 def test_tarp_findings_range_and_coverage():
-    table = pd.DataFrame({"status": ["no_problem", "resolved", "unresolved"], "severity": ["none", "minor", "major"],
-                          "rate": [0.9, 0.7, 0.2], "low": [0.85, 0.6, 0.1], "high": [0.95, 0.8, 0.3]})
-    spread, coverage = study.tarp_findings(table, "repurchase", {"no_problem": 0.9, "resolved": {"minor": 0.5},
-                                                                  "unresolved": {"major": 0.25}})
+    table = pd.DataFrame(
+        {
+            "status": ["no_problem", "resolved", "unresolved"],
+            "severity": ["none", "minor", "major"],
+            "rate": [0.9, 0.7, 0.2],
+            "low": [0.85, 0.6, 0.1],
+            "high": [0.95, 0.8, 0.3],
+        }
+    )
+    spread, coverage = study.tarp_findings(
+        table, "repurchase", {"no_problem": 0.9, "resolved": {"minor": 0.5}, "unresolved": {"major": 0.25}}
+    )
     assert "inside 66.7% of the 95% intervals" in coverage  # 2 of 3 cells cover the truth
-    assert spread == ("The repurchase rate ranges from 20.0% [10.0%, 30.0%] (unresolved, major) to "
-                      "90.0% [85.0%, 95.0%] (no problem).")
+    assert spread == (
+        "The repurchase rate ranges from 20.0% [10.0%, 30.0%] (unresolved, major) to 90.0% [85.0%, 95.0%] (no problem)."
+    )
     assert len(study.tarp_findings(table, "repurchase")) == 1
-    assert study.tarp_record(table) == {"no_problem": {"none": 0.9}, "resolved": {"minor": 0.7},
-                                        "unresolved": {"major": 0.2}}
+    assert study.tarp_record(table) == {
+        "no_problem": {"none": 0.9},
+        "resolved": {"minor": 0.7},
+        "unresolved": {"major": 0.2},
+    }
     published = study.with_tarp_rates(table, True)
     assert published["tarp_rate"].tolist()[1:] == [0.74, 0.19]
     assert "tarp_rate" not in study.with_tarp_rates(table, False)
 
 
 def test_chi_square_finding_lists_significant_severities_with_cramers_v():
-    tests = pd.DataFrame({"severity": ["major", "minor"], "p_value": [0.01, 0.2], "cramers_v": [0.3, 0.1],
-                          "low": [0.1, 0.0], "high": [0.45, 0.2]})
+    tests = pd.DataFrame(
+        {
+            "severity": ["major", "minor"],
+            "p_value": [0.01, 0.2],
+            "cramers_v": [0.3, 0.1],
+            "low": [0.1, 0.0],
+            "high": [0.45, 0.2],
+        }
+    )
     sentence = study.chi_square_finding(tests, "churn")
-    assert sentence.startswith("Complaint status is associated with churn for major problems (Cramér's V 0.30 "
-                               "[0.10, 0.45], p = 0.010); not for minor problems")
+    assert sentence.startswith(
+        "Complaint status is associated with churn for major problems (Cramér's V 0.30 "
+        "[0.10, 0.45], p = 0.010); not for minor problems"
+    )
     none = study.chi_square_finding(tests.assign(p_value=[0.5, 1e-20]).iloc[:1], "churn")
     assert none.startswith("Complaint status shows no significant association") and "p = 0.500" in none
     tiny = study.chi_square_finding(tests.assign(p_value=1e-300), "churn")
@@ -304,10 +375,12 @@ def test_chi_square_finding_lists_significant_severities_with_cramers_v():
 
 
 def paradox_log(fast_yes, fast_n, base_yes, base_n):
-    return pd.DataFrame({
-        "status": ["resolved_quickly"] * fast_n + ["no_problem"] * base_n,
-        "rep": [1] * fast_yes + [0] * (fast_n - fast_yes) + [1] * base_yes + [0] * (base_n - base_yes),
-    })
+    return pd.DataFrame(
+        {
+            "status": ["resolved_quickly"] * fast_n + ["no_problem"] * base_n,
+            "rep": [1] * fast_yes + [0] * (fast_n - fast_yes) + [1] * base_yes + [0] * (base_n - base_yes),
+        }
+    )
 
 
 def test_paradox_finding_states_numbers_verdict_and_bootstrap_agreement():
@@ -318,16 +391,24 @@ def test_paradox_finding_states_numbers_verdict_and_bootstrap_agreement():
     assert "**supported**" in sentence and "agrees" in sentence
     h = 2 * math.asin(math.sqrt(0.8)) - 2 * math.asin(math.sqrt(0.6))
     assert f"Cohen's h = {h:.2f}" in sentence
-    fragile = complaints.RecoveryParadox(0.8, 0.6, 70, 80, 0.2, 0.01, 0.39, 0.04, "supported",
-                                         bootstrap_low=-0.01, bootstrap_high=0.4)
+    fragile = complaints.RecoveryParadox(
+        0.8, 0.6, 70, 80, 0.2, 0.01, 0.39, 0.04, "supported", bootstrap_low=-0.01, bootstrap_high=0.4
+    )
     assert "does not agree, so the verdict is fragile" in study.paradox_finding(fragile, "rep", 500)
     assert "bootstrap" not in study.paradox_finding(result, "rep", 0)
-    assert study.paradox_record(result) == {"value": pytest.approx(0.2), "low": result.low, "high": result.high,
-                                            "verdict": "supported", "kind": "points", "p_value": result.p_value}
+    assert study.paradox_record(result) == {
+        "value": pytest.approx(0.2),
+        "low": result.low,
+        "high": result.high,
+        "verdict": "supported",
+        "kind": "points",
+        "p_value": result.p_value,
+    }
     table = study.paradox_table(result)
     assert table["verdict"].item() == "supported" and table["p_value"].item() == result.p_value
     assert "bootstrap_low" in table and "bootstrap_low" not in study.paradox_table(
-        complaints.recovery_paradox(paradox_log(56, 70, 48, 80), "rep", "status"))
+        complaints.recovery_paradox(paradox_log(56, 70, 48, 80), "rep", "status")
+    )
 
 
 def test_resolution_findings_read_the_interval():
@@ -337,7 +418,9 @@ def test_resolution_findings_read_the_interval():
     assert median == "Half of the complaints are resolved within 30 hours (Kaplan-Meier median); 41.0% within 24 hours."
     assert "by 0.80 [0.70, 0.90] (p = 0.001)" in effect and effect.endswith("slower resolution, less repurchase.")
     unclear = complaints.TimeEffect(1.1, 0.9, 1.3, 0.4, 100, pd.DataFrame())
-    assert study.resolution_findings(summary, unclear, "repurchase", 24)[1].endswith("no clear effect of the resolution time.")
+    assert study.resolution_findings(summary, unclear, "repurchase", 24)[1].endswith(
+        "no clear effect of the resolution time."
+    )
     never = study.resolution_findings(summary.assign(median_hours=np.nan), unclear, "repurchase", 24)[0]
     assert never.startswith("Fewer than half of the complaints are resolved")
 
@@ -349,12 +432,16 @@ def test_calls_finding_with_and_without_a_threshold():
     assert sentence.startswith("Churn jumps at 2 (calls): 45.0% against 10.5% below")  # 105/1000 below
     assert "adjusted for plan, the odds ratio is 7.1 [4.6, 11.0]" in sentence
     flat = complaints.call_threshold(pd.DataFrame({"calls": [0, 1], "n": [500, 500], "events": [50, 52]}))
-    assert study.calls_finding(flat, odds, "calls") == "No call count shows churn significantly above the levels below it."
+    assert (
+        study.calls_finding(flat, odds, "calls") == "No call count shows churn significantly above the levels below it."
+    )
 
 
 def test_correlation_finding_direction_from_interval():
     row = pd.DataFrame({"n": [250], "rho": [-0.41], "low": [-0.5], "high": [-0.3]})
-    assert "move in opposite directions: Spearman rho = -0.41 [-0.50, -0.30] (n = 250)" in study.correlation_finding(row)
+    assert "move in opposite directions: Spearman rho = -0.41 [-0.50, -0.30] (n = 250)" in study.correlation_finding(
+        row
+    )
 
 
 def test_word_of_mouth_finding_cites_the_published_multipliers():
@@ -362,7 +449,8 @@ def test_word_of_mouth_finding_cites_the_published_multipliers():
     table = complaints.word_of_mouth_by_status(log, "s")
     assert study.word_of_mouth_finding(table).startswith(
         "Under the TARP (1986) multipliers, 5 dissatisfied customers reach about 60 people with a negative story and "
-        "5 satisfied customers about 25")
+        "5 satisfied customers about 25"
+    )
 
 
 def test_reader_facing_text_cites_published_sources():
@@ -386,15 +474,21 @@ def run_notebook(tmp_path, **parameters):
     output = tmp_path / "out.ipynb"
     workdir = tmp_path / "cwd"
     workdir.mkdir(exist_ok=True)
-    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
-                               cwd=str(workdir), progress_bar=False)
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3", cwd=str(workdir), progress_bar=False
+    )
     notebook = json.loads(output.read_text(encoding="utf-8"))
     return results_from_notebook(notebook), notebook
 
 
 def markdown_outputs(notebook):
-    return "\n".join("".join(o["data"]["text/markdown"]) for c in notebook["cells"] if c["cell_type"] == "code"
-                     for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    return "\n".join(
+        "".join(o["data"]["text/markdown"])
+        for c in notebook["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    )
 
 
 @pytest.mark.slow
@@ -447,11 +541,15 @@ def test_user_log_with_explicit_columns_and_no_severity(tmp_path):
         rows.append({"status": status, "bought_again": "yes" if (i * 13) % 10 < 6 else "no"})
     path = tmp_path / "log.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
-    schema = {"columns": {"status": {"categories": ["no_problem", "no_complaint", "unresolved", "resolved",
-                                                    "resolved_quickly"]},
-                          "bought_again": {"type": "bool", "true": ["yes"], "false": ["no"]}}}
-    results, notebook = run_notebook(tmp_path, dataset=str(path), schema=schema, outcome="bought_again", status="status",
-                                     severity="", bootstrap=0)
+    schema = {
+        "columns": {
+            "status": {"categories": ["no_problem", "no_complaint", "unresolved", "resolved", "resolved_quickly"]},
+            "bought_again": {"type": "bool", "true": ["yes"], "false": ["no"]},
+        }
+    }
+    results, notebook = run_notebook(
+        tmp_path, dataset=str(path), schema=schema, outcome="bought_again", status="status", severity="", bootstrap=0
+    )
     log = pd.DataFrame(rows)
     by_hand = (log["bought_again"] == "yes").groupby(log["status"]).mean()
     recorded = {status: cells["all"] for status, cells in results["repurchase_by_status"].items()}
@@ -463,12 +561,15 @@ def test_user_log_with_explicit_columns_and_no_severity(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("parameters", "message"), [
-    ({"dataset": "simulatd"}, "choose one of"),
-    ({"dataset": "simulated", "n": 2000, "status": "complaint_stat"}, "available columns"),
-    ({"dataset": "service_calls_churn", "outcome": "churned"}, "available columns"),
-    ({"dataset": "simulated", "n": 2000, "retell_share": 2}, "retell_share"),
-])
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"dataset": "simulatd"}, "choose one of"),
+        ({"dataset": "simulated", "n": 2000, "status": "complaint_stat"}, "available columns"),
+        ({"dataset": "service_calls_churn", "outcome": "churned"}, "available columns"),
+        ({"dataset": "simulated", "n": 2000, "retell_share": 2}, "retell_share"),
+    ],
+)
 def test_wrong_parameters_fail_early_listing_choices(tmp_path, parameters, message):
     papermill = pytest.importorskip("papermill")
     with pytest.raises(papermill.PapermillExecutionError, match=message) as error:
@@ -478,9 +579,13 @@ def test_wrong_parameters_fail_early_listing_choices(tmp_path, parameters, messa
 
 def test_a_model_that_cannot_be_estimated_is_a_note_not_a_crash():
     # every complainant with a major problem repurchased: perfect separation in the logistic model
-    log = pd.DataFrame({"complaint_status": ["no_problem"] * 20 + ["resolved"] * 20,
-                        "severity": [None] * 20 + ["major"] * 10 + ["minor"] * 10,
-                        "repurchase": [1, 0] * 10 + [1] * 10 + [1, 0] * 5})
+    log = pd.DataFrame(
+        {
+            "complaint_status": ["no_problem"] * 20 + ["resolved"] * 20,
+            "severity": [None] * 20 + ["major"] * 10 + ["minor"] * 10,
+            "repurchase": [1, 0] * 10 + [1] * 10 + [1, 0] * 5,
+        }
+    )
     section = study.odds_section(study.settings(fake_run(log)))
     assert isinstance(section, Skipped)
     assert "cannot be estimated" in section.reason and "larger `n`" in section.fix
@@ -497,19 +602,39 @@ def answers_survey(n=600, seed=3):
     resolved = np.where(complained, rng.random(n) < 0.7, np.nan)
     quickly = np.where(complained & (resolved == 1), rng.random(n) < 0.5, np.nan)
     handling = np.where(complained, rng.integers(1, 6, n), np.nan)
-    return pd.DataFrame({"had_problem": problem, "complained_to_us": complained, "was_resolved": resolved,
-                         "resolved_fast": quickly, "bought_again": rng.random(n) < 0.7,
-                         "handling": handling, "stay": rng.integers(1, 6, n), "recommend": rng.integers(0, 11, n),
-                         "region": np.where(np.arange(n) < 30, "north", "south")})
+    return pd.DataFrame(
+        {
+            "had_problem": problem,
+            "complained_to_us": complained,
+            "was_resolved": resolved,
+            "resolved_fast": quickly,
+            "bought_again": rng.random(n) < 0.7,
+            "handling": handling,
+            "stay": rng.integers(1, 6, n),
+            "recommend": rng.integers(0, 11, n),
+            "region": np.where(np.arange(n) < 30, "north", "south"),
+        }
+    )
 
 
-ANSWER_ROLES = {"complaint": {"problem": "had_problem", "complained": "complained_to_us", "resolved": "was_resolved",
-                              "resolved_quickly": "resolved_fast", "outcome": "bought_again",
-                              "handling_satisfaction": "handling"},
-                "loyalty": ["stay", "recommend"], "segments": ["region"]}
-ANSWER_COLUMNS = {"stay": {"scale": [1, 5], "label": "Will stay"}, "recommend": {"scale": [0, 10]},
-                  "handling": {"scale": [1, 5], "label": "Satisfaction with complaint handling"},
-                  "bought_again": {"label": "repurchase"}}
+ANSWER_ROLES = {
+    "complaint": {
+        "problem": "had_problem",
+        "complained": "complained_to_us",
+        "resolved": "was_resolved",
+        "resolved_quickly": "resolved_fast",
+        "outcome": "bought_again",
+        "handling_satisfaction": "handling",
+    },
+    "loyalty": ["stay", "recommend"],
+    "segments": ["region"],
+}
+ANSWER_COLUMNS = {
+    "stay": {"scale": [1, 5], "label": "Will stay"},
+    "recommend": {"scale": [0, 10]},
+    "handling": {"scale": [1, 5], "label": "Satisfaction with complaint handling"},
+    "bought_again": {"label": "repurchase"},
+}
 
 
 def answers_run(**kwargs):
@@ -521,16 +646,19 @@ def test_status_is_derived_from_the_answers_and_the_funnel_has_their_stages():
     data = run.data
     settings = study.settings(run, bootstrap=0)
     assert settings.severity is None and "derived from the problem, complaint, resolved answers" in settings.describe()
-    expected = np.select([~data["had_problem"], ~data["complained_to_us"], data["was_resolved"] != 1,
-                          data["resolved_fast"] == 1], ["no_problem", "no_complaint", "unresolved", "resolved_quickly"],
-                         "resolved")
+    expected = np.select(
+        [~data["had_problem"], ~data["complained_to_us"], data["was_resolved"] != 1, data["resolved_fast"] == 1],
+        ["no_problem", "no_complaint", "unresolved", "resolved_quickly"],
+        "resolved",
+    )
     assert settings.data[settings.status].astype(str).tolist() == expected.tolist()
     section = study.funnel_section(settings)
     assert section.table["stage"].tolist() == ["respondents", "problem", "complained", "resolved"]
     voice = section.results()["voice_rate"]
     low, high = wilson_by_hand(data["complained_to_us"].sum(), data["had_problem"].sum())
-    assert voice == pytest.approx({"value": data["complained_to_us"].sum() / data["had_problem"].sum(),
-                                   "low": low, "high": high})
+    assert voice == pytest.approx(
+        {"value": data["complained_to_us"].sum() / data["had_problem"].sum(), "low": low, "high": high}
+    )
     tarp = study.tarp_section(settings)
     assert set(tarp.table["severity"]) == {"all"}  # severity is optional everywhere
     chi = study.chi_square_section(settings)
@@ -560,17 +688,27 @@ def test_segment_value_keeps_one_segment():
     assert study.data_section(settings).results() == {"n_respondents": 30}
 
 
-SECTIONS = (study.funnel_section, study.tarp_section, study.chi_square_section, study.odds_section,
-            study.paradox_section, study.resolution_section, study.calls_section, study.handling_section,
-            study.word_of_mouth_section)
+SECTIONS = (
+    study.funnel_section,
+    study.tarp_section,
+    study.chi_square_section,
+    study.odds_section,
+    study.paradox_section,
+    study.resolution_section,
+    study.calls_section,
+    study.handling_section,
+    study.word_of_mouth_section,
+)
 
 
 @pytest.mark.parametrize("seed", range(4))
 def test_a_30_respondent_segment_never_kills_the_report(seed):
     import matplotlib.pyplot as plt
 
-    for run in (answers_run(n=60, seed=seed), StudyRun("simulated", study="complaint_resolution", n=120, seed=seed,
-                                                       emit=False)):
+    for run in (
+        answers_run(n=60, seed=seed),
+        StudyRun("simulated", study="complaint_resolution", n=120, seed=seed, emit=False),
+    ):
         segment = "region" if "region" in run.data else "segment"
         value = run.data[segment].astype(str).value_counts().index[-1]
         settings = study.settings(run, segment=segment, segment_value=value, bootstrap=50)
@@ -588,8 +726,9 @@ def test_a_30_respondent_segment_never_kills_the_report(seed):
 
 def test_the_simulator_at_1000_and_3000_gives_notes_not_errors():
     for n in (1000, 3000):
-        settings = study.settings(StudyRun("simulated", study="complaint_resolution", n=n, seed=0, emit=False),
-                                  bootstrap=0)
+        settings = study.settings(
+            StudyRun("simulated", study="complaint_resolution", n=n, seed=0, emit=False), bootstrap=0
+        )
         shown = [make(settings) for make in SECTIONS]
         assert not isinstance(shown[0], Skipped) and not isinstance(shown[1], Skipped)
 
@@ -624,10 +763,21 @@ def test_notebook_on_a_30_row_file(tmp_path):
     panel = panel.assign(repurchase=np.where(panel["repurchase"].astype(bool), "yes", "no"))
     path = tmp_path / "thirty.csv"
     panel.to_csv(path, index=False)
-    schema = {"columns": {"complaint_status": {"categories": list(complaints.STATUSES)},
-                          "severity": {"categories": ["major", "minor"]},
-                          "repurchase": {"type": "bool", "true": ["yes"], "false": ["no"]}}}
-    results, notebook = run_notebook(tmp_path, dataset=str(path), schema=schema, outcome="repurchase",
-                                     status="complaint_status", severity="severity", bootstrap=0)
+    schema = {
+        "columns": {
+            "complaint_status": {"categories": list(complaints.STATUSES)},
+            "severity": {"categories": ["major", "minor"]},
+            "repurchase": {"type": "bool", "true": ["yes"], "false": ["no"]},
+        }
+    }
+    results, notebook = run_notebook(
+        tmp_path,
+        dataset=str(path),
+        schema=schema,
+        outcome="repurchase",
+        status="complaint_status",
+        severity="severity",
+        bootstrap=0,
+    )
     assert results["n_respondents"] == 30
     assert "Key findings" in markdown_outputs(notebook)

@@ -17,14 +17,17 @@ def _run(dataset="fine_food_reviews", **kwargs):
     return StudyRun(dataset, study="customer_comments", emit=False, **kwargs)
 
 
-@pytest.mark.parametrize("arguments, message", [
-    ({"text_language": "fr"}, "text_language='fr'"),
-    ({"n_topics": 1}, "n_topics=1"),
-    ({"n_topics": 3.5}, "n_topics=3.5"),
-    ({"sample": 10}, "sample=10"),
-    ({"text": "comment"}, "comment"),
-    ({"segment": "store"}, "store"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"text_language": "fr"}, "text_language='fr'"),
+        ({"n_topics": 1}, "n_topics=1"),
+        ({"n_topics": 3.5}, "n_topics=3.5"),
+        ({"sample": 10}, "sample=10"),
+        ({"text": "comment"}, "comment"),
+        ({"segment": "store"}, "store"),
+    ],
+)
 def test_wrong_parameters_fail_before_any_analysis(arguments, message):
     with pytest.raises(StudyError, match=message):
         study.settings(_run(), **arguments)
@@ -87,9 +90,9 @@ def test_a_survey_file_with_a_comment_column(tmp_path):
 def test_without_a_score_the_drivers_are_skipped(tmp_path):
     path = tmp_path / "comments.csv"
     pd.DataFrame({"comment": ["too expensive", "rude staff", "late delivery", "great taste"] * 10}).to_csv(
-        path, index=False)
-    run = StudyRun(str(path), study="customer_comments", schema={"columns": {"comment": {"type": "text"}}},
-                   emit=False)
+        path, index=False
+    )
+    run = StudyRun(str(path), study="customer_comments", schema={"columns": {"comment": {"type": "text"}}}, emit=False)
     chosen = study.settings(run, text="comment", n_topics=2)
     assert chosen.low is None and chosen.segment is None  # no score: no low-score segment either
     topics, categories = study.topics_section(chosen), study.categories_section(chosen)
@@ -104,8 +107,13 @@ def _recorded(seed: int) -> dict:
     chosen = study.settings(run, sample=400, n_topics=3, seed=seed)
     topics = study.topics_section(chosen)
     categories = study.categories_section(chosen)
-    sections = [study.corpus_section(chosen), topics, categories, study.sentiment_section(chosen),
-                study.drivers_section(chosen, topics, categories)]
+    sections = [
+        study.corpus_section(chosen),
+        topics,
+        categories,
+        study.sentiment_section(chosen),
+        study.drivers_section(chosen, topics, categories),
+    ]
     for section in sections:
         run.show(section)
     return run.recorder.results
@@ -128,9 +136,14 @@ def test_the_notebook_runs_on_the_chinese_corpus(tmp_path):
     from csat_analysis.report import results_from_notebook
 
     output = tmp_path / "out.ipynb"
-    papermill.execute_notebook("notebooks/customer_comments.ipynb", str(output), kernel_name="python3",
-                               parameters={"dataset": "chinese_product_reviews", "sample": 800, "n_topics": 4},
-                               cwd=str(tmp_path), progress_bar=False)
+    papermill.execute_notebook(
+        "notebooks/customer_comments.ipynb",
+        str(output),
+        kernel_name="python3",
+        parameters={"dataset": "chinese_product_reviews", "sample": 800, "n_topics": 4},
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
     notebook = json.loads(output.read_text(encoding="utf-8"))
     results = results_from_notebook(notebook)
     assert results["n_comments"] == 800

@@ -28,18 +28,26 @@ NOTEBOOK = ROOT / "notebooks" / "data_overview.ipynb"
 
 
 def test_column_overview_and_missing_overview():
-    frame = pd.DataFrame({
-        "id": range(20),
-        "q1": [1, 2, 3, 4, 5] * 4,
-        "spend": np.linspace(0.5, 10, 20),
-        "flag": [True, False] * 10,
-        "store": pd.Categorical(["a", "b"] * 10),
-        "note": ["x"] * 19 + [None],
-    })
+    frame = pd.DataFrame(
+        {
+            "id": range(20),
+            "q1": [1, 2, 3, 4, 5] * 4,
+            "spend": np.linspace(0.5, 10, 20),
+            "flag": [True, False] * 10,
+            "store": pd.Categorical(["a", "b"] * 10),
+            "note": ["x"] * 19 + [None],
+        }
+    )
     frame.loc[0, "q1"] = np.nan
     table = column_overview(frame).set_index("column")
-    assert table["kind"].to_dict() == {"id": "identifier", "q1": "rating", "spend": "numeric", "flag": "boolean",
-                                       "store": "category", "note": "text"}
+    assert table["kind"].to_dict() == {
+        "id": "identifier",
+        "q1": "rating",
+        "spend": "numeric",
+        "flag": "boolean",
+        "store": "category",
+        "note": "text",
+    }
     assert (table.loc["q1", "min"], table.loc["q1", "max"], table.loc["q1", "n_missing"]) == (1.0, 5.0, 1)
     assert table.loc["q1", "levels"] == "1, 2, 3, 4, 5"
     assert table.loc["store", "levels"] == "a, b"
@@ -60,14 +68,19 @@ def test_size_summary_and_finding_both_branches():
 
 
 def test_kinds_finding_counts_each_kind_and_the_rating_range():
-    frame = pd.DataFrame({"q1": [0, 3, 1], "q2": [2, 7, 2], "q3": [1, 1, 2], "flag": [True, False, True],
-                          "spend": [0.5, 1.5, 2.25]})
+    frame = pd.DataFrame(
+        {"q1": [0, 3, 1], "q2": [2, 7, 2], "q3": [1, 1, 2], "flag": [True, False, True], "spend": [0.5, 1.5, 2.25]}
+    )
     assert overview.kinds_finding(column_overview(frame)) == (
-        "Of the 5 columns, 3 are ratings, 1 numeric and 1 yes/no; rating answers run from 0 to 7.")
+        "Of the 5 columns, 3 are ratings, 1 numeric and 1 yes/no; rating answers run from 0 to 7."
+    )
     assert overview.kinds_finding(column_overview(frame[["spend"]])) == "The one column is numeric."
     assert overview.kinds_finding(column_overview(frame[["spend", "spend"]].set_axis(["a", "b"], axis=1))) == (
-        "All 2 columns are numeric.")
-    assert overview.kinds_finding(column_overview(frame[["flag", "spend", "q1"]])).startswith("Of the 3 columns, 1 is rating, ")
+        "All 2 columns are numeric."
+    )
+    assert overview.kinds_finding(column_overview(frame[["flag", "spend", "q1"]])).startswith(
+        "Of the 3 columns, 1 is rating, "
+    )
 
 
 def test_columns_of_kind_rejects_unknown_kinds():
@@ -80,10 +93,13 @@ def test_columns_of_kind_rejects_unknown_kinds():
 def test_missing_overview_only_missing_and_finding_both_branches():
     frame = pd.DataFrame({"a": [1, None, None, None], "b": [1, 2, 3, 4], "c": [None, 1, 2, 3]})
     only = missing_overview(frame, only_missing=True)
-    assert only.to_dict("records") == [{"column": "a", "n_missing": 3, "share_missing": 0.75},
-                                       {"column": "c", "n_missing": 1, "share_missing": 0.25}]
+    assert only.to_dict("records") == [
+        {"column": "a", "n_missing": 3, "share_missing": 0.75},
+        {"column": "c", "n_missing": 1, "share_missing": 0.25},
+    ]
     assert overview.missing_finding(missing_overview(frame), "demo") == (
-        "2 of 3 columns of demo have missing values; the most is `a` with 3 missing (75.0%).")
+        "2 of 3 columns of demo have missing values; the most is `a` with 3 missing (75.0%)."
+    )
     assert overview.missing_finding(missing_overview(frame[["b"]]), "demo") == "No column of demo has missing values."
     assert missing_overview(frame[["b"]], only_missing=True).empty
 
@@ -91,7 +107,12 @@ def test_missing_overview_only_missing_and_finding_both_branches():
 def test_answer_shares_counts_each_answer_per_column():
     frame = pd.DataFrame({"q2": [5, 5, 1, None], "q1": [3, 1, 1, 1]})
     table = overview.answer_shares(frame, ["q2", "q1"])
-    assert table[["column", "answer", "n"]].values.tolist() == [["q2", 1.0, 1], ["q2", 5.0, 2], ["q1", 1.0, 3], ["q1", 3.0, 1]]
+    assert table[["column", "answer", "n"]].values.tolist() == [
+        ["q2", 1.0, 1],
+        ["q2", 5.0, 2],
+        ["q1", 1.0, 3],
+        ["q1", 3.0, 1],
+    ]
     assert table["percent"].tolist() == pytest.approx([100 / 3, 200 / 3, 75.0, 25.0])
     with pytest.raises(SurveyDataError, match="'q9'"):
         overview.answer_shares(frame, ["q9"])
@@ -100,19 +121,30 @@ def test_answer_shares_counts_each_answer_per_column():
 def test_rating_category_and_numeric_findings_name_the_right_columns():
     from scipy import stats
 
-    frame = pd.DataFrame({"q1": [1, 2, 3, 2], "q2": [5, 4, 5, 4], "plan": pd.Categorical(["a", None, None, None]),
-                          "churn": [True, False, True, False], "spend": [1.0, 2.0, 3.0, 40.0], "age": [20.0, 30.0, 40.0, 55.0]})
+    frame = pd.DataFrame(
+        {
+            "q1": [1, 2, 3, 2],
+            "q2": [5, 4, 5, 4],
+            "plan": pd.Categorical(["a", None, None, None]),
+            "churn": [True, False, True, False],
+            "spend": [1.0, 2.0, 3.0, 40.0],
+            "age": [20.0, 30.0, 40.0, 55.0],
+        }
+    )
     assert overview.rating_finding(frame, ["q1", "q2"], "demo") == (
-        "2 rating columns; mean answers range from 2.00 (`q1`) to 4.50 (`q2`).")
+        "2 rating columns; mean answers range from 2.00 (`q1`) to 4.50 (`q2`)."
+    )
     assert overview.rating_finding(frame, ["q2"], "demo") == "1 rating column, `q2`, with a mean answer of 4.50."
     assert overview.rating_finding(frame, [], "demo").startswith("demo has no rating-like columns")
     # missing values count as a level: `plan` is 75% missing, more lopsided than churn's 50/50
     assert overview.category_finding(frame, ["churn", "plan"], "demo") == (
-        "2 categorical or yes/no columns; the most lopsided is `plan`, where `(missing)` covers 75.0% of the rows.")
+        "2 categorical or yes/no columns; the most lopsided is `plan`, where `(missing)` covers 75.0% of the rows."
+    )
     assert overview.category_finding(frame, [], "demo") == "demo has no categorical or yes/no columns."
     skew = stats.skew(frame["spend"], bias=False)  # the adjusted sample skewness pandas reports
     assert overview.numeric_finding(frame, ["age", "spend"], "demo") == (
-        f"2 continuous columns; the most skewed is `spend` (skewness {skew:.2f}).")
+        f"2 continuous columns; the most skewed is `spend` (skewness {skew:.2f})."
+    )
     assert overview.numeric_finding(frame, ["age"], "demo").startswith("1 continuous column; ")
     assert overview.numeric_finding(frame, [], "demo") == "demo has no continuous numeric columns."
 
@@ -123,8 +155,10 @@ def test_styled_table_labels_headers_and_formats_numbers():
     assert list(shown.data.columns) == [overview.DISPLAY_LABELS[c] for c in table.columns]
     html = shown.to_html()
     cells = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td [^>]*>(.*?)</td>", html)]
-    rows = {row[0]: dict(zip(shown.data.columns, row)) for row in
-            (cells[i:i + len(table.columns)] for i in range(0, len(cells), len(table.columns)))}
+    rows = {
+        row[0]: dict(zip(shown.data.columns, row))
+        for row in (cells[i : i + len(table.columns)] for i in range(0, len(cells), len(table.columns)))
+    }
     assert (rows["q1"]["Smallest"], rows["q1"]["Largest"], rows["q1"]["Missing"]) == ("1", "10", "1")
     assert rows["id"]["Largest"] == "3,000"
     assert "Real data: demo" in html and "Columns" in html
@@ -146,20 +180,33 @@ def test_io_keeps_reading_only():
 
 @pytest.fixture(scope="module")
 def demo_settings():
-    frame = pd.DataFrame({
-        "q1": [1, 2, 3, 5, 5, None], "q2": [4, 4, 5, 5, 3, 2], "flag": [True, False, True, True, False, True],
-        "plan": pd.Categorical(["a", "b", "a", "a", None, "a"]), "spend": [1.0, 2.5, 3.0, 4.0, 10.5, 0.25],
-    })
-    return overview.OverviewSettings("demo.csv", frame, "demo.csv", "User data: demo.csv, n = 6", column_overview(frame))
+    frame = pd.DataFrame(
+        {
+            "q1": [1, 2, 3, 5, 5, None],
+            "q2": [4, 4, 5, 5, 3, 2],
+            "flag": [True, False, True, True, False, True],
+            "plan": pd.Categorical(["a", "b", "a", "a", None, "a"]),
+            "spend": [1.0, 2.5, 3.0, 4.0, 10.5, 0.25],
+        }
+    )
+    return overview.OverviewSettings(
+        "demo.csv", frame, "demo.csv", "User data: demo.csv, n = 6", column_overview(frame)
+    )
 
 
 def test_size_section_records_the_size_and_states_it(demo_settings):
     section = overview.size_section(demo_settings)
-    assert section.results() == {"dataset": "demo.csv", "source": "User data: demo.csv, n = 6", "n_rows": 6,
-                                 "n_columns": 5, "n_missing_cells": 2}
+    assert section.results() == {
+        "dataset": "demo.csv",
+        "source": "User data: demo.csv, n = 6",
+        "n_rows": 6,
+        "n_columns": 5,
+        "n_missing_cells": 2,
+    }
     # the size leads (it is the summary's headline); a user file cites no published source
-    assert section.finding() == ("The data hold 6 rows and 5 columns; 2 of 30 cells (6.7%) are missing.\n\n"
-                                 "**Data:** User data: demo.csv, n = 6.")
+    assert section.finding() == (
+        "The data hold 6 rows and 5 columns; 2 of 30 cells (6.7%) are missing.\n\n**Data:** User data: demo.csv, n = 6."
+    )
     assert section.references == ()
     assert section.tables() == [] and section.plot() is None
 
@@ -181,7 +228,12 @@ def test_sections_pick_their_columns_and_draw(demo_settings):
     assert missing.table["column"].tolist() == ["q1", "plan"]
     assert missing.finding().startswith("2 of 5 columns of demo.csv have missing values")
     assert len(missing.tables()) == 1 and len(overview.columns_section(demo_settings).tables()) == 1
-    for section in [ratings, missing, overview.categories_section(demo_settings), overview.numeric_section(demo_settings)]:
+    for section in [
+        ratings,
+        missing,
+        overview.categories_section(demo_settings),
+        overview.numeric_section(demo_settings),
+    ]:
         assert section.plot() is not None
     plt.close("all")
 
@@ -211,15 +263,22 @@ def test_segment_and_segment_value_describe_one_segment():
     assert settings.source.endswith(f"; only serviceprovider = 3 (n = {len(expected):,})")
     assert overview.size_section(settings).results()["n_rows"] == len(expected)
     with pytest.raises(StudyError, match="segment_value='9' is not valid; choose one of: '1', '2', '3', '4'"):
-        overview.resolve_settings(StudyRun("corp_rep", study="data_overview", emit=False), segment="serviceprovider",
-                                  segment_value=9)
+        overview.resolve_settings(
+            StudyRun("corp_rep", study="data_overview", emit=False), segment="serviceprovider", segment_value=9
+        )
     with pytest.raises(StudyError, match="segment_value needs a segment column"):
         overview.resolve_settings(StudyRun("corp_rep", study="data_overview", emit=False), segment_value=1)
 
 
-@pytest.mark.parametrize("name, key, author", [("mobi", "tenenhaus2005", "Tenenhaus"), ("corp_rep", "hair2017", "Hair"),
-                                               ("telco_churn", "ibm_telco_churn", "IBM"),
-                                               ("service_calls_churn", "mlc_churn", "MLC++")])
+@pytest.mark.parametrize(
+    "name, key, author",
+    [
+        ("mobi", "tenenhaus2005", "Tenenhaus"),
+        ("corp_rep", "hair2017", "Hair"),
+        ("telco_churn", "ibm_telco_churn", "IBM"),
+        ("service_calls_churn", "mlc_churn", "MLC++"),
+    ],
+)
 def test_size_section_cites_the_published_source_of_each_bundled_data_set(name, key, author):
     from csat_analysis.references import REFERENCES
 
@@ -238,8 +297,9 @@ def run_notebook(tmp_path, **parameters):
     output = tmp_path / "out.ipynb"
     workdir = tmp_path / "cwd"
     workdir.mkdir()
-    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
-                               cwd=str(workdir), progress_bar=False)
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3", cwd=str(workdir), progress_bar=False
+    )
     assert list(workdir.iterdir()) == []
     executed = json.loads(output.read_text(encoding="utf-8"))
     return results_from_notebook(executed), nbformat.reads(json.dumps(executed), as_version=4)
@@ -254,14 +314,27 @@ def test_runs_on_every_bundled_data_set(tmp_path, name):
     assert results["n_columns"] == expected.shape[1]
     assert results["n_missing_cells"] == int(expected.isna().to_numpy().sum())
     assert results["source"].startswith(f"Real data: {name}")
-    text = "\n".join(str(output.get("text", "")) + json.dumps(output.get("data", {}))
-                     for cell in executed.cells if cell.cell_type == "code" for output in cell.get("outputs", []))
+    text = "\n".join(
+        str(output.get("text", "")) + json.dumps(output.get("data", {}))
+        for cell in executed.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
     assert results["source"] in text  # the source line is shown
-    stderr = [output for cell in executed.cells if cell.cell_type == "code"
-              for output in cell.get("outputs", []) if output.get("name") == "stderr"]
+    stderr = [
+        output
+        for cell in executed.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if output.get("name") == "stderr"
+    ]
     assert not stderr  # no warnings reach the report
-    markdown = "\n".join("".join(output.get("data", {}).get("text/markdown", "")) for cell in executed.cells
-                          if cell.cell_type == "code" for output in cell.get("outputs", []))
+    markdown = "\n".join(
+        "".join(output.get("data", {}).get("text/markdown", ""))
+        for cell in executed.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
     # a report: the summary box first, the data set's published source in the References at the end
     assert markdown.index("**Key findings**") < markdown.index("The data hold")
     from csat_analysis.references import REFERENCES

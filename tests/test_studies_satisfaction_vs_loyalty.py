@@ -8,27 +8,36 @@ functions and hand-worked numbers, and the notebook is run on each data set it s
 import json
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 
-from types import SimpleNamespace
-
 from csat_analysis import datasets, drivers, effsize, loyalty, pls
 from csat_analysis.errors import StudyError
 from csat_analysis.report import results_from_notebook
 from csat_analysis.scaling import composite_score
-from csat_analysis.studies import StudyRun, dataset_roles
+from csat_analysis.studies import dataset_roles
 from csat_analysis.studies import satisfaction_vs_loyalty as svl
 from csat_analysis.studies.core import Section, Skipped
 from csat_analysis.survey import SurveyDescription
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "satisfaction_vs_loyalty.ipynb"
-REQUIRED_RESULTS = {"n_respondents", "satisfaction_index", "satisfaction_index_low", "satisfaction_index_high",
-                    "loyalty_index", "loyalty_index_low", "loyalty_index_high", "satisfaction_loyalty_spearman",
-                    "loyalty_by_satisfaction", "segments", "key_drivers"}
+REQUIRED_RESULTS = {
+    "n_respondents",
+    "satisfaction_index",
+    "satisfaction_index_low",
+    "satisfaction_index_high",
+    "loyalty_index",
+    "loyalty_index_low",
+    "loyalty_index_high",
+    "satisfaction_loyalty_spearman",
+    "loyalty_by_satisfaction",
+    "segments",
+    "key_drivers",
+}
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +130,7 @@ def test_setup_and_measures_sections(mobi_settings):
 def test_curve_section_records_the_curve_and_the_fit(mobi_settings):
     section = svl.curve_section(mobi_settings)
     results = section.results()
-    curve = loyalty.loyalty_curve(mobi_settings.data, mobi_settings.satisfaction, mobi_settings.loyalty,
-                                  scale=(1, 10))
+    curve = loyalty.loyalty_curve(mobi_settings.data, mobi_settings.satisfaction, mobi_settings.loyalty, scale=(1, 10))
     assert results["loyalty_by_satisfaction"] == dict(zip(curve["satisfaction"].astype(str), curve["share"]))
     # oracle: Spearman's rho as the Pearson correlation of the ranks
     sat = composite_score(mobi_settings.data, mobi_settings.satisfaction)
@@ -194,11 +202,13 @@ def test_corp_rep_provider_4_reports_its_negative_index_weights_without_warning(
         warnings.simplefilter("ignore")
         weights = model.pls_fit.index(scale=(1, 7)).weights
     assert sorted(zip(negative["item"], negative["construct"])) == sorted(
-        (i, c) for c in weights.columns for i in weights.index[weights[c] < 0])
+        (i, c) for c in weights.columns for i in weights.index[weights[c] < 0]
+    )
     assert "have a negative index weight" in paths.finding() and "csor_2 in CSR" in paths.finding()
     assert len(paths.tables()) == 3
     assert set(svl.indices_section(model).results()) == {
-        f"{m}_index{s}" for m in ("satisfaction", "loyalty") for s in ("", "_low", "_high")}
+        f"{m}_index{s}" for m in ("satisfaction", "loyalty") for s in ("", "_low", "_high")
+    }
     assert "Satisfaction->Loyalty" in paths.results()["ecsi_paths"]
 
 
@@ -206,8 +216,15 @@ def test_corp_rep_provider_4_reports_its_negative_index_weights_without_warning(
 
 
 def test_measures_finding_both_verdicts_and_single_items():
-    table = pd.DataFrame({"measure": ["A", "B", "C"], "missing_cells": [2, 1, 0], "alpha": [0.81, 0.93, np.nan],
-                          "alpha_low": [0.75, 0.9, np.nan], "alpha_high": [0.86, 0.95, np.nan]})
+    table = pd.DataFrame(
+        {
+            "measure": ["A", "B", "C"],
+            "missing_cells": [2, 1, 0],
+            "alpha": [0.81, 0.93, np.nan],
+            "alpha_low": [0.75, 0.9, np.nan],
+            "alpha_high": [0.86, 0.95, np.nan],
+        }
+    )
     good = svl.measures_finding(table, 1200)
     assert good.startswith("1,200 respondents; 3 missing answers") and "**A** (alpha = 0.81" in good
     assert "every multi-item measure passes 0.7" in good
@@ -228,8 +245,14 @@ def test_curve_finding_both_bend_verdicts():
 
 
 def test_loyalty_types_finding_names_proxy_or_observed_behaviour():
-    table = pd.DataFrame({"segment": ["true", "latent", "spurious", "none"], "share": [0.31, 0.12, 0.08, 0.49],
-                          "low": [0.27, 0.1, 0.06, 0.45], "high": [0.35, 0.14, 0.1, 0.53]})
+    table = pd.DataFrame(
+        {
+            "segment": ["true", "latent", "spurious", "none"],
+            "share": [0.31, 0.12, 0.08, 0.49],
+            "low": [0.27, 0.1, 0.06, 0.45],
+            "high": [0.35, 0.14, 0.1, 0.53],
+        }
+    )
     proxy = svl.loyalty_types_finding(table, "CUSL1", True)
     assert "CUSL1 (top box) as a proxy" in proxy and "31.0% [27.0%, 35.0%] are truly loyal" in proxy
     assert "8.0% are spuriously" in proxy and "12.0% are latently" in proxy
@@ -237,9 +260,18 @@ def test_loyalty_types_finding_names_proxy_or_observed_behaviour():
 
 
 def test_dealer_finding_both_verdicts_and_interval_count():
-    table = pd.DataFrame({"sales": ["O", "X", "O", "X"], "service": ["O", "O", "X", "X"], "outcome": "loyal_to_dealer",
-                          "n": [40, 20, 30, 10], "rate": [0.8, 0.2, 0.3, 0.0], "low": [0.7, 0.1, 0.2, 0.0],
-                          "high": [0.9, 0.3, 0.4, 0.1], "published_rate": [0.85, 0.35, 0.12, 0.01]})
+    table = pd.DataFrame(
+        {
+            "sales": ["O", "X", "O", "X"],
+            "service": ["O", "O", "X", "X"],
+            "outcome": "loyal_to_dealer",
+            "n": [40, 20, 30, 10],
+            "rate": [0.8, 0.2, 0.3, 0.0],
+            "low": [0.7, 0.1, 0.2, 0.0],
+            "high": [0.9, 0.3, 0.4, 0.1],
+            "published_rate": [0.85, 0.35, 0.12, 0.01],
+        }
+    )
     text = svl.dealer_finding(table)
     assert "Rebuilt from 100 respondents: 2 of 4 rates of the Toyota Motor Sales U.S.A. dealer study" in text
     assert "service only, 20.0%" in text and "sale only, 30.0%: sales satisfaction matters more." in text
@@ -248,15 +280,29 @@ def test_dealer_finding_both_verdicts_and_interval_count():
 
 
 def test_paths_and_index_findings_count_significant_paths():
-    paths = pd.DataFrame({"source": ["A", "B", "C"], "target": ["S", "S", "L"], "original": [0.3, -0.6, 0.1],
-                          "low": [0.1, -0.8, -0.05], "high": [0.5, -0.4, 0.25]})
+    paths = pd.DataFrame(
+        {
+            "source": ["A", "B", "C"],
+            "target": ["S", "S", "L"],
+            "original": [0.3, -0.6, 0.1],
+            "low": [0.1, -0.8, -0.05],
+            "high": [0.5, -0.4, 0.25],
+        }
+    )
     text = svl.paths_finding(paths, pd.Series({"S": 0.4, "L": 0.25}), 500)
     assert text.startswith("2 of 3 paths") and "(500 resamples)" in text and "B -> S (-0.60 [-0.80, -0.40])" in text
     assert "S 0.40, L 0.25" in text
-    results = {"satisfaction_index": 71.26, "satisfaction_index_low": 69.0, "satisfaction_index_high": 73.5,
-               "loyalty_index": 58.0, "loyalty_index_low": 55.04, "loyalty_index_high": 61.0}
+    results = {
+        "satisfaction_index": 71.26,
+        "satisfaction_index_low": 69.0,
+        "satisfaction_index_high": 73.5,
+        "loyalty_index": 58.0,
+        "loyalty_index_low": 55.04,
+        "loyalty_index_high": 61.0,
+    }
     assert "Satisfaction index 71.3 [69.0, 73.5] and loyalty index 58.0 [55.0, 61.0]" in (
-        svl.index_finding(results, "m", "src"))
+        svl.index_finding(results, "m", "src")
+    )
 
 
 def test_negative_weights_finding_singular_plural_and_none():
@@ -269,21 +315,29 @@ def test_negative_weights_finding_singular_plural_and_none():
 
 def test_segment_finding_both_verdicts_with_the_effect_size():
     table = pd.DataFrame({"segment": ["north", "south", "east"], "loyalty_index": [55.0, 71.25, 60.0]})
-    tests = pd.DataFrame({"measure": ["loyal_share"], "p_value": [0.01], "effect": [0.213], "effect_low": [0.1],
-                          "effect_high": [0.3]})
+    tests = pd.DataFrame(
+        {"measure": ["loyal_share"], "p_value": [0.01], "effect": [0.213], "effect_low": [0.1], "effect_high": [0.3]}
+    )
     text = svl.segment_finding(table, tests, "region")
     assert "from 55.0 (region north) to 71.3 (region south); the loyal share differs" in text
     assert "(chi-square p = 0.010, Cramér's V = 0.21 [0.10, 0.30])" in text
     tests["p_value"] = 0.51
     assert "does not differ significantly between segments (chi-square p = 0.510" in (
-        svl.segment_finding(table, tests, "region"))
+        svl.segment_finding(table, tests, "region")
+    )
     tests["p_value"] = 1e-200
     assert "chi-square p < 0.001" in svl.segment_finding(table, tests, "region")
 
 
 def test_drivers_finding_with_and_without_a_short_stave():
-    table = pd.DataFrame({"driver": ["Price", "Staff", "Speed"], "share": [0.5, 0.3, 0.2],
-                          "performance": [40.0, 75.0, 60.0], "weakest_high_importance": [True, False, False]})
+    table = pd.DataFrame(
+        {
+            "driver": ["Price", "Staff", "Speed"],
+            "share": [0.5, 0.3, 0.2],
+            "performance": [40.0, 75.0, 60.0],
+            "weakest_high_importance": [True, False, False],
+        }
+    )
     text = svl.drivers_finding(table, 0.37)
     assert "R² = 0.37" in text and "**Price** matters most (50.0% of R²)" in text
     assert "short stave is **Price** (performance 40/100" in text
@@ -292,8 +346,14 @@ def test_drivers_finding_with_and_without_a_short_stave():
 
 
 def test_ipma_finding_with_and_without_a_short_stave():
-    table = pd.DataFrame({"construct": ["Image", "Value"], "importance": [0.4, 0.2], "performance": [55.0, 70.0],
-                          "weakest_high_importance": [True, False]})
+    table = pd.DataFrame(
+        {
+            "construct": ["Image", "Value"],
+            "importance": [0.4, 0.2],
+            "performance": [55.0, 70.0],
+            "weakest_high_importance": [True, False],
+        }
+    )
     text = svl.ipma_finding(table)
     assert "**Image** (0-100) moves the Satisfaction index most (0.40 points)" in text
     assert "short stave of the map is **Image** (performance 55/100)" in text
@@ -303,9 +363,15 @@ def test_ipma_finding_with_and_without_a_short_stave():
 
 def test_findings_when_the_only_important_driver_performs_well():
     # the weakest important driver performs above average: nothing lags, so no short stave is named or recorded
-    table = pd.DataFrame({"driver": ["Quality", "Value"], "share": [0.7, 0.3], "performance": [75.0, 60.0],
-                          "quadrant": ["keep up the good work", "low priority"],
-                          "weakest_high_importance": [False, False]})
+    table = pd.DataFrame(
+        {
+            "driver": ["Quality", "Value"],
+            "share": [0.7, 0.3],
+            "performance": [75.0, 60.0],
+            "quadrant": ["keep up the good work", "low priority"],
+            "weakest_high_importance": [False, False],
+        }
+    )
     text = svl.drivers_finding(table, 0.5)
     assert "no important driver lags behind" in text and "**Quality**, still performs above average (75/100)" in text
     assert "the short stave is" not in text
@@ -337,8 +403,9 @@ def _own_survey(n: int = 300, seed: int = 11) -> pd.DataFrame:
     repurchase items, an observed repurchase flag (0/1), a weight and a region of 39 respondents."""
     rng = np.random.default_rng(seed)
     quality = rng.normal(size=n)
-    frame = pd.DataFrame({f"sat_{k}": np.clip(np.round(3.5 + 0.9 * quality + rng.normal(0, 0.7, n)), 1, 5)
-                          for k in range(1, 6)})
+    frame = pd.DataFrame(
+        {f"sat_{k}": np.clip(np.round(3.5 + 0.9 * quality + rng.normal(0, 0.7, n)), 1, 5) for k in range(1, 6)}
+    )
     frame["nps_recommend"] = np.clip(np.round(7 + 2 * quality + rng.normal(0, 1.5, n)), 0, 10)
     for k in (1, 2):
         frame[f"repurchase_{k}"] = np.clip(np.round(3.4 + 0.8 * quality + rng.normal(0, 0.8, n)), 1, 5)
@@ -353,15 +420,26 @@ def _own_description(loyalty_items) -> SurveyDescription:
     columns = {item: {"scale": (1, 5), "label": f"Satisfaction item {item[-1]}"} for item in satisfaction}
     columns.update({f"repurchase_{k}": {"scale": (1, 5)} for k in (1, 2)})
     columns["nps_recommend"] = {"scale": (0, 10), "label": "Likelihood to recommend"}
-    roles = {"satisfaction": satisfaction, "loyalty": list(loyalty_items), "recommend": "nps_recommend",
-             "behaviour": "bought_again", "behaviour_is_proxy": False, "segments": ["region"],
-             "drivers": satisfaction[:4]}
+    roles = {
+        "satisfaction": satisfaction,
+        "loyalty": list(loyalty_items),
+        "recommend": "nps_recommend",
+        "behaviour": "bought_again",
+        "behaviour_is_proxy": False,
+        "segments": ["region"],
+        "drivers": satisfaction[:4],
+    }
     return SurveyDescription(roles=roles, columns=columns)
 
 
 def _own_run(frame, loyalty_items=("nps_recommend",)):
-    return SimpleNamespace(data=frame, name="my_survey.csv", kind="user", source=f"User data: my_survey.csv, n = {len(frame)}",
-                           survey=_own_description(loyalty_items))
+    return SimpleNamespace(
+        data=frame,
+        name="my_survey.csv",
+        kind="user",
+        source=f"User data: my_survey.csv, n = {len(frame)}",
+        survey=_own_description(loyalty_items),
+    )
 
 
 def test_each_item_is_read_on_its_own_scale():
@@ -382,7 +460,9 @@ def test_each_item_is_read_on_its_own_scale():
     assert types.loc["true", "share"] + types.loc["latent", "share"] == pytest.approx(satisfied.mean())
     curve = svl.curve_section(settings)
     assert curve.table["loyal"].sum() == int((frame["nps_recommend"] >= 9).sum())
-    assert "Satisfaction item 1" in svl.settings_note(settings) and "Likelihood to recommend" in svl.settings_note(settings)
+    assert "Satisfaction item 1" in svl.settings_note(settings) and "Likelihood to recommend" in svl.settings_note(
+        settings
+    )
 
 
 def test_loyalty_items_on_different_scales_combine_on_a_common_footing():
@@ -449,11 +529,20 @@ def test_a_39_respondent_region_whose_curve_cannot_be_fitted_keeps_the_report():
     assert sections[0].finding().startswith("The loyal share rises")
     # every other section renders or is skipped with a reason: none raises
     model = svl.index_model(settings, bootstrap=30, seed=1)
-    built = [svl.measures_section(settings), svl.loyalty_types_section(settings), svl.dealer_section(settings),
-             svl.recommend_section(settings), svl.drivers_section(settings), svl.paths_section(model),
-             svl.indices_section(model), svl.ipma_section(model), svl.assessment_section(model),
-             svl.prediction_section(model), svl.segments_section(settings),
-             svl.multigroup_section(settings, model, permutations=20)]
+    built = [
+        svl.measures_section(settings),
+        svl.loyalty_types_section(settings),
+        svl.dealer_section(settings),
+        svl.recommend_section(settings),
+        svl.drivers_section(settings),
+        svl.paths_section(model),
+        svl.indices_section(model),
+        svl.ipma_section(model),
+        svl.assessment_section(model),
+        svl.prediction_section(model),
+        svl.segments_section(settings),
+        svl.multigroup_section(settings, model, permutations=20),
+    ]
     assert all(isinstance(section, Section) for section in built)
     assert all(section.reason for section in built if isinstance(section, Skipped))
 
@@ -487,10 +576,14 @@ def test_assessment_section_shows_what_the_library_computes(corp_model):
     assert f2 == pytest.approx(r2 / (1 - r2))
     results = section.results()
     failing = section.table[~section.table["discriminant_085"] & section.table["htmt"].notna()]
-    assert results["htmt_not_established"] == [f"{a}-{b}" for a, b in zip(failing["construct_a"], failing["construct_b"])]
+    assert results["htmt_not_established"] == [
+        f"{a}-{b}" for a, b in zip(failing["construct_a"], failing["construct_b"])
+    ]
     assert "Performance-Competence" in results["htmt_not_established"]
-    assert section.headline().startswith(f"Discriminant validity (HTMT, Henseler et al. 2015) holds for "
-                                         f"{len(section.table) - len(failing)} of {len(section.table)}")
+    assert section.headline().startswith(
+        f"Discriminant validity (HTMT, Henseler et al. 2015) holds for "
+        f"{len(section.table) - len(failing)} of {len(section.table)}"
+    )
     assert len(section.tables()) == 4 and "henseler2015" in section.references
 
 
@@ -525,7 +618,9 @@ def test_segment_tests_carry_effect_sizes(corp):
     tests = section.tests.set_index("measure")
     data = corp.data
     loyal = composite_score(data, settings.loyalty) >= 6
-    frame = pd.DataFrame({"provider": data["serviceprovider"], "loyal": loyal})[data[settings.loyalty].notna().any(axis=1)]
+    frame = pd.DataFrame({"provider": data["serviceprovider"], "loyal": loyal})[
+        data[settings.loyalty].notna().any(axis=1)
+    ]
     expected = effsize.cramers_v(frame, "provider", "loyal")
     assert tests.loc["loyal_share", "effect"] == pytest.approx(float(expected["value"].iloc[0]))
     scores = pd.DataFrame({"score": composite_score(data, settings.loyalty), "g": data["serviceprovider"]})
@@ -561,7 +656,7 @@ def test_driver_labels_do_not_overlap(corp):
     boxes = [text.get_window_extent() for text in ax.texts if text.xycoords == "data"]
     plt.close(ax.figure)
     assert len(boxes) == 6
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def test_curve_axes_show_whole_points_and_stay_inside_the_scale():
@@ -593,8 +688,9 @@ def _run(tmp_path, **parameters):
     workdir = tmp_path / "cwd"
     workdir.mkdir()
     output = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3",
-                               cwd=str(workdir), progress_bar=False)
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(output), parameters=parameters, kernel_name="python3", cwd=str(workdir), progress_bar=False
+    )
     assert list(workdir.iterdir()) == []
     executed = json.loads(output.read_text(encoding="utf-8"))
     return results_from_notebook(executed), nbformat.reads(json.dumps(executed), as_version=4)
@@ -636,8 +732,14 @@ def test_runs_on_the_simulator_and_rebuilds_the_dealer_table(tmp_path):
 def test_a_wrong_model_name_fails_in_the_set_up_cell(tmp_path):
     papermill = pytest.importorskip("papermill")
     with pytest.raises(papermill.PapermillExecutionError, match="'ecsi', 'simple', 'none'") as failure:
-        papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", cwd=str(tmp_path),
-                                   progress_bar=False, parameters={"dataset": "mobi", "model": "acsi"})
+        papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(tmp_path / "out.ipynb"),
+            kernel_name="python3",
+            cwd=str(tmp_path),
+            progress_bar=False,
+            parameters={"dataset": "mobi", "model": "acsi"},
+        )
     assert failure.value.exec_count <= 3
 
 
@@ -669,8 +771,14 @@ def test_runs_on_a_30_respondent_file(tmp_path):
 def test_runs_on_the_simulator_with_1000_respondents(tmp_path):
     results, executed = _run(tmp_path, dataset="simulated", n=1000, bootstrap=50, permutations=50)
     assert results["n_respondents"] == 1000
-    assert {"nps", "nps_groups", "predictive_power", "htmt_not_established", "mga_comparisons",
-            "segment_difference_cramers_v"} <= set(results)
+    assert {
+        "nps",
+        "nps_groups",
+        "predictive_power",
+        "htmt_not_established",
+        "mga_comparisons",
+        "segment_difference_cramers_v",
+    } <= set(results)
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
     shown = " ".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
     assert shown.index("**Key findings**") < shown.index("## References")

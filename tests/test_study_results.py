@@ -45,7 +45,8 @@ def _differences(expected, actual, where: str) -> list[str]:
 
 def test_the_comparison_fails_on_a_changed_number():
     assert _differences({"a": {"b": [1.0, 2.0]}}, {"a": {"b": [1.0, 2.0 + 1e-6]}}, "r") == [
-        "r.a.b[1]: expected 2.0, got 2.000001"]
+        "r.a.b[1]: expected 2.0, got 2.000001"
+    ]
     assert _differences({"a": 1}, {}, "r") == ["r.a: missing"]
     assert _differences({"pvalue": 0.5}, {"p_value": 0.5}, "r") == []
 

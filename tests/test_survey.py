@@ -100,25 +100,37 @@ def test_bundled_roles_keep_their_known_columns():
 # --- errors naming the key ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"colour": "red"}, "key='colour' is not valid; choose one of: 'id', 'columns'"),
-    ({"roles": {"loyalti": ["q3"]}}, "roles key='loyalti' is not valid"),
-    ({"roles": {"loyalty": 3}}, "roles, key 'loyalty': expected a column name or a list of column names; got 3"),
-    ({"roles": {"satisfaction": ["q1", ""]}}, "roles, key 'satisfaction'"),
-    ({"roles": {"drivers": {"Service": []}}}, "construct 'Service'"),
-    ({"roles": {"complaint": {"state": "s"}}}, "roles.complaint key='state' is not valid"),
-    ({"roles": {"complaint": {"fast_hours": -1, "resolution_hours": "h"}}}, "roles.complaint, key 'fast_hours'"),
-    ({"roles": {"complaint": {"fast_hours": 24}}}, "roles.complaint.fast_hours needs roles.complaint.resolution_hours"),
-    ({"roles": {"complaint": {"resolved_quickly": "q"}}}, "roles.complaint.resolved_quickly needs roles.complaint.resolved"),
-    ({"roles": {"churn": {"tenure_unit": "fortnights"}}}, "roles.churn, key 'tenure_unit'"),
-    ({"roles": {"satisfaction": ["region"]}}, "roles.satisfaction names 'region', declared as type 'category'"),
-    ({"roles": {"id": "other"}}, "id 'rid' and roles.id 'other' differ"),
-    ({"roles": ["q1"]}, "key 'roles': expected a mapping"),
-    ({"scale": [5, 1]}, "key 'scale'"),
-    ({"title": 3}, "key 'title': expected text"),
-    ({"columns": {"q1": {"scale": [1, 5], "required": "no"}}}, "column 'q1', key 'required': expected true or false"),
-    ({"columns": {"q9": {"missing": [9]}}}, "column 'q9': give a type"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"colour": "red"}, "key='colour' is not valid; choose one of: 'id', 'columns'"),
+        ({"roles": {"loyalti": ["q3"]}}, "roles key='loyalti' is not valid"),
+        ({"roles": {"loyalty": 3}}, "roles, key 'loyalty': expected a column name or a list of column names; got 3"),
+        ({"roles": {"satisfaction": ["q1", ""]}}, "roles, key 'satisfaction'"),
+        ({"roles": {"drivers": {"Service": []}}}, "construct 'Service'"),
+        ({"roles": {"complaint": {"state": "s"}}}, "roles.complaint key='state' is not valid"),
+        ({"roles": {"complaint": {"fast_hours": -1, "resolution_hours": "h"}}}, "roles.complaint, key 'fast_hours'"),
+        (
+            {"roles": {"complaint": {"fast_hours": 24}}},
+            "roles.complaint.fast_hours needs roles.complaint.resolution_hours",
+        ),
+        (
+            {"roles": {"complaint": {"resolved_quickly": "q"}}},
+            "roles.complaint.resolved_quickly needs roles.complaint.resolved",
+        ),
+        ({"roles": {"churn": {"tenure_unit": "fortnights"}}}, "roles.churn, key 'tenure_unit'"),
+        ({"roles": {"satisfaction": ["region"]}}, "roles.satisfaction names 'region', declared as type 'category'"),
+        ({"roles": {"id": "other"}}, "id 'rid' and roles.id 'other' differ"),
+        ({"roles": ["q1"]}, "key 'roles': expected a mapping"),
+        ({"scale": [5, 1]}, "key 'scale'"),
+        ({"title": 3}, "key 'title': expected text"),
+        (
+            {"columns": {"q1": {"scale": [1, 5], "required": "no"}}},
+            "column 'q1', key 'required': expected true or false",
+        ),
+        ({"columns": {"q9": {"missing": [9]}}}, "column 'q9': give a type"),
+    ],
+)
 def test_mistakes_are_named(change, message):
     raw = {**{k: v for k, v in OWN.items() if k != "roles"}, "roles": dict(OWN["roles"])}
     for key, value in change.items():
@@ -193,9 +205,13 @@ def test_labels_by_language():
 
 
 def test_check_data_names_each_missing_role_column():
-    description = SurveyDescription.load({"roles": {"satisfaction": ["q1", "q9"], "complaint": {"status": "st"}},
-                                          "derived": ["tenure_band"], "columns": {"must": {"label": "m",
-                                                                                          "required": True}}})
+    description = SurveyDescription.load(
+        {
+            "roles": {"satisfaction": ["q1", "q9"], "complaint": {"status": "st"}},
+            "derived": ["tenure_band"],
+            "columns": {"must": {"label": "m", "required": True}},
+        }
+    )
     with pytest.raises(SurveyDataError) as error:
         description.check_data(pd.DataFrame({"q1": [1], "must": [1]}))
     text = str(error.value)
@@ -209,9 +225,22 @@ def test_check_data_names_each_missing_role_column():
 
 def test_read_applies_labels_missing_codes_reverse_and_checks_roles(tmp_path):
     path = tmp_path / "answers.csv"
-    pd.DataFrame({"rid": ["a", "b", "c"], "q1": ["Good", "DK", "2"], "q2": [1, 7, 4], "nps": [10, 0, 7],
-                  "region": ["n", "s", "n"], "left": ["yes", "no", "no"], "note": [5, 6, 7], "q3": [1, 2, 3],
-                  "p": [1, 0, 0], "c": [1, 0, 0], "h": [3, None, None], "months": [1, 2, 3]}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "rid": ["a", "b", "c"],
+            "q1": ["Good", "DK", "2"],
+            "q2": [1, 7, 4],
+            "nps": [10, 0, 7],
+            "region": ["n", "s", "n"],
+            "left": ["yes", "no", "no"],
+            "note": [5, 6, 7],
+            "q3": [1, 2, 3],
+            "p": [1, 0, 0],
+            "c": [1, 0, 0],
+            "h": [3, None, None],
+            "months": [1, 2, 3],
+        }
+    ).to_csv(path, index=False)
     frame = SurveyDescription.load(OWN).read(path)
     assert frame["q1"].tolist()[0] == 5 and pd.isna(frame["q1"][1]) and frame["q1"][2] == 2
     assert frame["q2"].tolist() == [7, 1, 4]  # reverse-coded on 1-7

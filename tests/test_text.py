@@ -33,7 +33,12 @@ def test_language_rule_is_the_share_of_cjk_ideographs():
 
 def test_english_tokens_drop_stop_words_html_and_numbers_but_keep_negations():
     assert tx.tokenize("It was NOT fresh<br />and the 2 boxes were too small") == [
-        "not", "fresh", "boxes", "too", "small"]
+        "not",
+        "fresh",
+        "boxes",
+        "too",
+        "small",
+    ]
     assert tx.tokenize("It was not fresh", stop_words=False) == ["it", "was", "not", "fresh"]
 
 
@@ -105,18 +110,24 @@ def test_coverage_and_overlap_count_comments():
 
 def test_a_custom_coding_frame_with_patterns(tmp_path):
     path = tmp_path / "frame.yaml"
-    path.write_text("name: waiting\ncategories:\n  waiting:\n    label: {en: Waiting}\n    keywords: {zh: [排队]}\n"
-                    "    patterns: {en: ['\\bwait(?:ed|ing)? \\d+ (?:minutes|hours)']}\n", encoding="utf-8")
+    path.write_text(
+        "name: waiting\ncategories:\n  waiting:\n    label: {en: Waiting}\n    keywords: {zh: [排队]}\n"
+        "    patterns: {en: ['\\bwait(?:ed|ing)? \\d+ (?:minutes|hours)']}\n",
+        encoding="utf-8",
+    )
     result = tx.apply_coding_frame(["We waited 40 minutes", "Wait, what?", "排队太久"], path)
     assert result.codes["waiting"].tolist() == [True, False, True]
 
 
-@pytest.mark.parametrize("frame, message", [
-    ("no/such/frame.yaml", "no such file"),
-    ({"categories": {}}, "no categories"),
-    ({"categories": {"empty": {"label": "x"}}}, "'empty'"),
-    ({"categories": {"bad": {"patterns": {"en": ["(unclosed"]}}}}, "invalid pattern"),
-])
+@pytest.mark.parametrize(
+    "frame, message",
+    [
+        ("no/such/frame.yaml", "no such file"),
+        ({"categories": {}}, "no categories"),
+        ({"categories": {"empty": {"label": "x"}}}, "'empty'"),
+        ({"categories": {"bad": {"patterns": {"en": ["(unclosed"]}}}}, "invalid pattern"),
+    ],
+)
 def test_bad_coding_frames_are_named(frame, message):
     with pytest.raises(ParameterError, match=message):
         tx.load_coding_frame(frame)
@@ -127,12 +138,50 @@ def test_bad_coding_frames_are_named(frame, message):
 
 def _planted_corpus(seed: int = 1) -> tuple[list[str], np.ndarray]:
     rng = np.random.default_rng(seed)
-    vocab = [["price", "expensive", "cost", "cheap", "money", "pricey", "dollars", "bargain", "overpriced", "fee",
-              "charge", "discount"],
-             ["delivery", "late", "courier", "parcel", "shipping", "arrived", "tracking", "dispatch", "box", "postage",
-              "van", "doorstep"],
-             ["staff", "rude", "helpful", "agent", "service", "manager", "polite", "cashier", "clerk", "attitude",
-              "waiter", "desk"]]
+    vocab = [
+        [
+            "price",
+            "expensive",
+            "cost",
+            "cheap",
+            "money",
+            "pricey",
+            "dollars",
+            "bargain",
+            "overpriced",
+            "fee",
+            "charge",
+            "discount",
+        ],
+        [
+            "delivery",
+            "late",
+            "courier",
+            "parcel",
+            "shipping",
+            "arrived",
+            "tracking",
+            "dispatch",
+            "box",
+            "postage",
+            "van",
+            "doorstep",
+        ],
+        [
+            "staff",
+            "rude",
+            "helpful",
+            "agent",
+            "service",
+            "manager",
+            "polite",
+            "cashier",
+            "clerk",
+            "attitude",
+            "waiter",
+            "desk",
+        ],
+    ]
     topics = rng.integers(0, 3, 300)
     texts = [" ".join(rng.choice(vocab[k], 8)) for k in topics]
     return texts, topics
@@ -209,8 +258,14 @@ def test_auc_matches_scikit_learn_and_counts_ties_half():
 
 
 def test_sentiment_model_learns_a_hand_made_vocabulary_and_lists_its_terms():
-    texts = ["lovely taste", "lovely and fresh", "fresh and lovely", "awful taste", "stale and awful",
-             "awful and stale"] * 5
+    texts = [
+        "lovely taste",
+        "lovely and fresh",
+        "fresh and lovely",
+        "awful taste",
+        "stale and awful",
+        "awful and stale",
+    ] * 5
     positive = np.array([True, True, True, False, False, False] * 5)
     model = tx.fit_sentiment(texts, positive, min_df=1)
     assert model.auc(texts, positive) == 1.0
@@ -262,8 +317,9 @@ def test_one_topic_odds_ratio_and_interval_match_the_2x2_table():
     odds_ratio = a * d / (b * c)
     se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)  # Woolf
     assert row.odds_ratio == pytest.approx(odds_ratio)
-    assert (row.low, row.high) == pytest.approx((odds_ratio * math.exp(-1.959964 * se),
-                                                 odds_ratio * math.exp(1.959964 * se)), rel=1e-5)
+    assert (row.low, row.high) == pytest.approx(
+        (odds_ratio * math.exp(-1.959964 * se), odds_ratio * math.exp(1.959964 * se)), rel=1e-5
+    )
     assert row.share_of_low == pytest.approx(a / (a + c))
     assert row.attributable == pytest.approx(a / (a + c) * (odds_ratio - 1) / odds_ratio)
     assert row.n == a + b
@@ -288,8 +344,9 @@ def test_adjusted_odds_ratios_match_a_statsmodels_formula_logit():
 
 
 def test_rare_or_separated_terms_are_reported_without_estimates():
-    presence = pd.DataFrame({"common": [True, False] * 20, "rare": [True] + [False] * 39,
-                             "always_low": [True] * 6 + [False] * 34})
+    presence = pd.DataFrame(
+        {"common": [True, False] * 20, "rare": [True] + [False] * 39, "always_low": [True] * 6 + [False] * 34}
+    )
     low = pd.Series([True] * 10 + [False] * 30)
     table = tx.comment_drivers(presence, low).set_index("term")
     assert np.isfinite(table.loc["common", "odds_ratio"])
@@ -308,8 +365,9 @@ def test_topics_that_add_up_to_the_intercept_leave_the_most_frequent_out():
     presence = pd.get_dummies(pd.Series(topic)).astype(bool)
     table = tx.comment_drivers(presence, pd.Series(low)).set_index("term")
     assert np.isnan(table.loc["a", "odds_ratio"])  # the reference
-    reference = smf.logit("low ~ C(topic, Treatment('a'))", data=pd.DataFrame({"low": low.astype(float),
-                                                                               "topic": topic})).fit(disp=0)
+    reference = smf.logit(
+        "low ~ C(topic, Treatment('a'))", data=pd.DataFrame({"low": low.astype(float), "topic": topic})
+    ).fit(disp=0)
     for level in ("b", "c"):
         name = f"C(topic, Treatment('a'))[T.{level}]"
         assert table.loc[level, "odds_ratio"] == pytest.approx(np.exp(reference.params[name]), rel=1e-6)

@@ -29,14 +29,20 @@ def deming_stephan(cell_counts: np.ndarray, row_targets: np.ndarray, col_targets
 
 def test_two_variable_raking_matches_table_ipf():
     rng = np.random.default_rng(1)
-    sample = pd.DataFrame({
-        "region": rng.choice(["n", "s", "e"], 900, p=[0.5, 0.3, 0.2]),
-        "age": rng.choice(["young", "mid", "old"], 900, p=[0.2, 0.5, 0.3]),
-    })
+    sample = pd.DataFrame(
+        {
+            "region": rng.choice(["n", "s", "e"], 900, p=[0.5, 0.3, 0.2]),
+            "age": rng.choice(["young", "mid", "old"], 900, p=[0.2, 0.5, 0.3]),
+        }
+    )
     regions, ages = ["n", "s", "e"], ["young", "mid", "old"]
     row_targets, col_targets = np.array([0.4, 0.35, 0.25]), np.array([0.3, 0.4, 0.3])
-    weights = rake(sample, {"region": dict(zip(regions, row_targets)), "age": dict(zip(ages, col_targets))},
-                   tol=1e-12, max_iter=500)
+    weights = rake(
+        sample,
+        {"region": dict(zip(regions, row_targets)), "age": dict(zip(ages, col_targets))},
+        tol=1e-12,
+        max_iter=500,
+    )
     counts = pd.crosstab(sample["region"], sample["age"]).loc[regions, ages].to_numpy()
     fitted = deming_stephan(counts, row_targets, col_targets)
     # each respondent's share of the total weight: fitted cell share / cell count
@@ -87,8 +93,10 @@ def test_rake_bad_margins(margins, message):
     "call, message",
     [
         (lambda: rake(pd.DataFrame({"g": ["a", None]}), {"g": {"a": 1.0}}), r"g: missing values.*row 1"),
-        (lambda: rake(pd.DataFrame({"g": ["a", "b"]}), {"g": {"a": 0.5, "b": 0.5}}, base_weights=[1, -1]),
-         r"base_weights: .*negative or zero weights: -1 \(row 1\)"),
+        (
+            lambda: rake(pd.DataFrame({"g": ["a", "b"]}), {"g": {"a": 0.5, "b": 0.5}}, base_weights=[1, -1]),
+            r"base_weights: .*negative or zero weights: -1 \(row 1\)",
+        ),
         (lambda: effective_sample_size([1.0, 0.0]), r"negative or zero weights: 0\.0 \(row 1\)"),
         (lambda: effective_sample_size([1.0, None]), r"missing weights None \(row 1\)"),
         (lambda: effective_sample_size(["heavy"]), "non-numeric"),
@@ -106,7 +114,8 @@ def test_weights_are_a_column_name_or_a_vector():
     assert effective_sample_size(frame["w"]) == by_name
     margins = {"g": {"a": 0.5, "b": 0.5}}
     assert rake(frame, margins, base_weights="w").tolist() == pytest.approx(
-        rake(frame, margins, base_weights=frame["w"].to_numpy()).tolist())
+        rake(frame, margins, base_weights=frame["w"].to_numpy()).tolist()
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,8 +124,10 @@ def test_weights_are_a_column_name_or_a_vector():
         (lambda: effective_sample_size("w"), "pass the data"),
         (lambda: rake(pd.DataFrame({"g": ["a"]}), {}), "non-empty mapping"),
         (lambda: rake(pd.DataFrame({"g": ["a"]}), {"g": {"a": 1.0}}, max_iter=0), "max_iter >= 1"),
-        (lambda: rake(pd.DataFrame({"g": ["a", "b"]}), {"g": {"a": 0.5, "b": 0.5}}, base_weights=[1.0]),
-         "1 weights for 2 rows"),
+        (
+            lambda: rake(pd.DataFrame({"g": ["a", "b"]}), {"g": {"a": 0.5, "b": 0.5}}, base_weights=[1.0]),
+            "1 weights for 2 rows",
+        ),
     ],
 )
 def test_argument_mistakes_raise_parameter_error(call, message):

@@ -103,38 +103,80 @@ SERVICE_CALLS_COLUMN = "number_customer_service_calls"
 
 #: reader-facing headers of the study's table columns (English messages, shown translated by :func:`table_labels`)
 LABELS = {
-    "example": N_("example"), "start": N_("at start"), "new": N_("new"), "end": N_("at end"),
-    "churned": N_("churned"), "rate_start": N_("churn (start base)"), "rate_end": N_("churn (end base)"),
-    "retention": N_("retention"), "lost_revenue": N_("lost revenue"), "margin": N_("margin"),
-    "churn_loss": N_("churn loss"), "tier": N_("tier"), "segment": N_("segment"), "level": N_("level"),
-    "n": N_("customers"), "rate": N_("churn rate"), "low": N_("95% low"), "high": N_("95% high"),
-    "median": N_("median (months)"), "groups": N_("groups"), "statistic": N_("chi-square"),
-    "dof": N_("degrees of freedom"), "p_value": N_("p-value"), "term": N_("term"), "coef": N_("log-odds"),
-    "se": N_("std. error"), "odds_ratio": N_("odds ratio"), "monthly_revenue": N_("monthly revenue"),
+    "example": N_("example"),
+    "start": N_("at start"),
+    "new": N_("new"),
+    "end": N_("at end"),
+    "churned": N_("churned"),
+    "rate_start": N_("churn (start base)"),
+    "rate_end": N_("churn (end base)"),
+    "retention": N_("retention"),
+    "lost_revenue": N_("lost revenue"),
+    "margin": N_("margin"),
+    "churn_loss": N_("churn loss"),
+    "tier": N_("tier"),
+    "segment": N_("segment"),
+    "level": N_("level"),
+    "n": N_("customers"),
+    "rate": N_("churn rate"),
+    "low": N_("95% low"),
+    "high": N_("95% high"),
+    "median": N_("median (months)"),
+    "groups": N_("groups"),
+    "statistic": N_("chi-square"),
+    "dof": N_("degrees of freedom"),
+    "p_value": N_("p-value"),
+    "term": N_("term"),
+    "coef": N_("log-odds"),
+    "se": N_("std. error"),
+    "odds_ratio": N_("odds ratio"),
+    "monthly_revenue": N_("monthly revenue"),
     "mean_tenure": N_("mean tenure so far (months)"),
-    "clv_to_date": N_("CLV to date (revenue less costs per customer)"), "horizon": N_("horizon (months)"),
-    "expected_lifetime": N_("expected lifetime (months)"), "clv_expected": N_("CLV, expected"),
-    "cause": N_("cause"), "share": N_("share"), "controllable": N_("controllable"),
-    "quoted_share": N_("quoted share (Rockefeller figures)"), "monthly_hazard": N_("true monthly hazard"),
-    "true_median": N_("true median"), "km_median": N_("Kaplan-Meier median"),
-    "true_rmst": N_("true restricted mean"), "km_rmst": N_("Kaplan-Meier restricted mean"),
-    "repurchase": N_("repurchase"), "hazard_ratio": N_("hazard ratio"), "cramers_v": N_("Cramér's V"),
-    "V_low": N_("V 95% low"), "V_high": N_("V 95% high"),
+    "clv_to_date": N_("CLV to date (revenue less costs per customer)"),
+    "horizon": N_("horizon (months)"),
+    "expected_lifetime": N_("expected lifetime (months)"),
+    "clv_expected": N_("CLV, expected"),
+    "cause": N_("cause"),
+    "share": N_("share"),
+    "controllable": N_("controllable"),
+    "quoted_share": N_("quoted share (Rockefeller figures)"),
+    "monthly_hazard": N_("true monthly hazard"),
+    "true_median": N_("true median"),
+    "km_median": N_("Kaplan-Meier median"),
+    "true_rmst": N_("true restricted mean"),
+    "km_rmst": N_("Kaplan-Meier restricted mean"),
+    "repurchase": N_("repurchase"),
+    "hazard_ratio": N_("hazard ratio"),
+    "cramers_v": N_("Cramér's V"),
+    "V_low": N_("V 95% low"),
+    "V_high": N_("V 95% high"),
 }
 
 
 #: display names of the columns the study derives
-DERIVED_LABELS = {TENURE: N_("tenure (months)"), "tenure_band": N_("tenure band (months)"),
-                  "service_calls": N_("customer-service calls"), "monthly_charges": N_("monthly charges"),
-                  "monthly_revenue": N_("monthly revenue")}
+DERIVED_LABELS = {
+    TENURE: N_("tenure (months)"),
+    "tenure_band": N_("tenure band (months)"),
+    "service_calls": N_("customer-service calls"),
+    "monthly_charges": N_("monthly charges"),
+    "monthly_revenue": N_("monthly revenue"),
+}
 
-BASE_LABELS = {"start": N_("customers at the start"),
-               "end": N_("customers at the end (the base of churn-management training material)")}
+BASE_LABELS = {
+    "start": N_("customers at the start"),
+    "end": N_("customers at the end (the base of churn-management training material)"),
+}
 EXAMPLES_SOURCE = N_("Worked examples from churn-management training material (not the study data)")
 CAUSES_REFERENCE = N_("the widely quoted figures attributed to a Rockefeller Corporation study (LeBoeuf 1987)")
 #: display names of the churn causes of :data:`csat_analysis.churn.CAUSE_SHARES` (the data keep the codes)
-CAUSE_LABELS = {"death": N_("death"), "moved": N_("moved"), "habits": N_("habits"),
-                "competitor": N_("competitor"), "quality": N_("quality"), "indifference": N_("indifference")}
+CAUSE_LABELS = {
+    "death": N_("death"),
+    "moved": N_("moved"),
+    "habits": N_("habits"),
+    "competitor": N_("competitor"),
+    "quality": N_("quality"),
+    "indifference": N_("indifference"),
+}
 #: the third row of the worked examples, shown under a translated name (results keep the English key)
 _LAST_YEAR_EXAMPLE = "B at last year's revenue"
 
@@ -220,8 +262,9 @@ def _guarded(title: str, fix: str, compute):
         try:
             return compute()
         except ConvergenceWarning as warning:
-            return _skipped(title, N_("the model did not converge on these data ({warning})"), fix,
-                            warning=str(warning))
+            return _skipped(
+                title, N_("the model did not converge on these data ({warning})"), fix, warning=str(warning)
+            )
         except (CsatError, np.linalg.LinAlgError) as error:
             # the error's own message names columns and values; it stays as the package raised it
             return Skipped(_deferred(title), _reason(error), fix=_deferred(fix))
@@ -328,17 +371,31 @@ class ChurnSettings:
         # Translators: the separator between the names of a list
         segments = _(", ").join(self.label(s) for s in self.segments) or _("none")
         if self.tenure_unit == "days":
-            text = _("**Data:** {source}. Churn column `{churn}`, tenure column `{tenure}` (days, converted to months "
-                     "at {days} days a month), segments: {segments}.")
+            text = _(
+                "**Data:** {source}. Churn column `{churn}`, tenure column `{tenure}` (days, converted to months "
+                "at {days} days a month), segments: {segments}."
+            )
         else:
-            text = _("**Data:** {source}. Churn column `{churn}`, tenure column `{tenure}` (months), segments: "
-                     "{segments}.")
-        parts = [text.format(source=self.source, churn=self.churn, tenure=self.tenure,
-                             days=fmt.number(DAYS_PER_MONTH, 1), segments=segments)]
+            text = _(
+                "**Data:** {source}. Churn column `{churn}`, tenure column `{tenure}` (months), segments: {segments}."
+            )
+        parts = [
+            text.format(
+                source=self.source,
+                churn=self.churn,
+                tenure=self.tenure,
+                days=fmt.number(DAYS_PER_MONTH, 1),
+                segments=segments,
+            )
+        ]
         if self.weights:
-            parts.append(_("Churn rates use the survey weights (`{weights}`) with design-based (Taylor-linearised) "
-                           "intervals; retention curves, the segment tests, the driver models and lifetime values "
-                           "count every customer once (unweighted).").format(weights=self.weights))
+            parts.append(
+                _(
+                    "Churn rates use the survey weights (`{weights}`) with design-based (Taylor-linearised) "
+                    "intervals; retention curves, the segment tests, the driver models and lifetime values "
+                    "count every customer once (unweighted)."
+                ).format(weights=self.weights)
+            )
         return _sentences(parts)
 
     def _repr_markdown_(self) -> str:
@@ -360,8 +417,9 @@ def _derived_columns(data: pd.DataFrame, tenure: str, tenure_unit: str) -> pd.Da
     frame["tenure_band"] = ch.tenure_bands(frame[TENURE])
     if SERVICE_CALLS_COLUMN in frame:
         calls = pd.to_numeric(frame[SERVICE_CALLS_COLUMN], errors="raise").clip(upper=4)
-        frame["service_calls"] = pd.Categorical(calls.astype(int).astype(str).replace("4", "4+"),
-                                                categories=SERVICE_CALL_BANDS, ordered=True)
+        frame["service_calls"] = pd.Categorical(
+            calls.astype(int).astype(str).replace("4", "4+"), categories=SERVICE_CALL_BANDS, ordered=True
+        )
     charges = [c for c in frame.columns if re.fullmatch(r"total_(day|eve|night|intl)_charge", str(c))]
     if len(charges) == 4 and "monthly_charges" not in frame:
         # MLC++ churn data: the four usage charges make up the monthly bill
@@ -379,10 +437,20 @@ def _note_filter(run, source: str) -> None:
         run.study_data = dataclasses.replace(run.study_data, source=source)
 
 
-def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenure: str | None = None,
-             churn: str | None = None, tenure_unit: str | None = None, churn_base: str = "start",
-             margin: float = 0.3, acquisition_cost: float = 100.0, retention_cost: float = 2.0,
-             segment: str | None = None, segment_value: Any = None) -> ChurnSettings:
+def settings(
+    run: StudyRun,
+    *,
+    segments: str | Sequence[str] | None = None,
+    tenure: str | None = None,
+    churn: str | None = None,
+    tenure_unit: str | None = None,
+    churn_base: str = "start",
+    margin: float = 0.3,
+    acquisition_cost: float = 100.0,
+    retention_cost: float = 2.0,
+    segment: str | None = None,
+    segment_value: Any = None,
+) -> ChurnSettings:
     """Check the notebook's parameters against the data, fill defaults from the survey's roles.
 
     Every ``None`` parameter comes from the survey description's ``churn`` roles
@@ -440,15 +508,19 @@ def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenu
         from .roles import DATASET_ROLES
 
         churn_sets = [name for name, entry in DATASET_ROLES.items() if "churn" in entry and name != "simulated"]
-        raise StudyError(f"dataset={run.name!r} has no churn or tenure columns; choose one of: "
-                         f"{', '.join(map(repr, [*churn_sets, 'simulated']))}, or a customer file with a schema")
+        raise StudyError(
+            f"dataset={run.name!r} has no churn or tenure columns; choose one of: "
+            f"{', '.join(map(repr, [*churn_sets, 'simulated']))}, or a customer file with a schema"
+        )
     defaults = roles or {}
     data = run.data
     tenure = tenure if tenure is not None else defaults.get("tenure")
     churn = churn if churn is not None else defaults.get("churned")
     for name, value in (("tenure", tenure), ("churn", churn)):
         if value is None:
-            raise StudyError(f"{name}: give the {name} column for your data; columns: {', '.join(map(str, data.columns))}")
+            raise StudyError(
+                f"{name}: give the {name} column for your data; columns: {', '.join(map(str, data.columns))}"
+            )
     check_columns(data, tenure, parameter="tenure", error=StudyError)
     check_columns(data, churn, parameter="churn", error=StudyError)
     tenure_unit = tenure_unit or defaults.get("tenure_unit", "months")
@@ -458,8 +530,10 @@ def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenu
     chosen = [chosen] if isinstance(chosen, str) else list(chosen)
     unknown = [c for c in chosen if c not in frame.columns]
     if unknown:
-        raise StudyError(f"segments: {', '.join(map(repr, unknown))} not in the data; choose from: "
-                         f"{', '.join(map(str, frame.columns))}")
+        raise StudyError(
+            f"segments: {', '.join(map(repr, unknown))} not in the data; choose from: "
+            f"{', '.join(map(str, frame.columns))}"
+        )
     source = run.source
     if segment_value is not None and segment is None:
         raise StudyError("segment_value needs a segment column: set segment")
@@ -472,7 +546,8 @@ def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenu
             if isinstance(frame[segment].dtype, pd.CategoricalDtype):
                 frame[segment] = frame[segment].cat.remove_unused_categories()
             source = _("{source}; only {segment} = {value} (n = {n})").format(
-                source=_without_count(source), segment=segment, value=segment_value, n=_count(len(frame)))
+                source=_without_count(source), segment=segment, value=segment_value, n=_count(len(frame))
+            )
             # one level left: the filter column no longer splits anyone
             chosen = [c for c in chosen if c != segment]
             _note_filter(run, source)
@@ -487,15 +562,34 @@ def settings(run: StudyRun, *, segments: str | Sequence[str] | None = None, tenu
     language = getattr(run, "language", current_language())
     labels = survey.labels(columns, language=language) if survey is not None else {}
     # a column without a survey label reads as words, not as a variable name
-    labels = {c: (_(DERIVED_LABELS[c]) if c in DERIVED_LABELS else c.replace("_", " ")) if labels.get(c, c) == c
-              else labels[c] for c in columns}
+    labels = {
+        c: (_(DERIVED_LABELS[c]) if c in DERIVED_LABELS else c.replace("_", " "))
+        if labels.get(c, c) == c
+        else labels[c]
+        for c in columns
+    }
     return ChurnSettings(
-        data=frame, name=run.name, kind=run.kind, source=source, tenure=tenure, churn=churn,
-        tenure_unit=tenure_unit, segments=chosen, drivers=drivers,
-        monthly_revenue=revenue if revenue in frame else None, cause=cause if cause in frame else None,
-        weights=weights if weights in frame else None, churn_base=churn_base, margin=float(margin),
-        acquisition_cost=float(acquisition_cost), retention_cost=float(retention_cost), truth=run.truth,
-        segment=segment, segment_value=segment_value, labels=labels)
+        data=frame,
+        name=run.name,
+        kind=run.kind,
+        source=source,
+        tenure=tenure,
+        churn=churn,
+        tenure_unit=tenure_unit,
+        segments=chosen,
+        drivers=drivers,
+        monthly_revenue=revenue if revenue in frame else None,
+        cause=cause if cause in frame else None,
+        weights=weights if weights in frame else None,
+        churn_base=churn_base,
+        margin=float(margin),
+        acquisition_cost=float(acquisition_cost),
+        retention_cost=float(retention_cost),
+        truth=run.truth,
+        segment=segment,
+        segment_value=segment_value,
+        labels=labels,
+    )
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -540,9 +634,16 @@ class ExamplesSection(Section):
     def tables(self) -> list:
         shown = self.table.drop(columns="description")
         shown = shown.assign(example=shown.example.replace({_LAST_YEAR_EXAMPLE: _("B at last year's revenue")}))
-        return [styled_table(shown, _("Worked examples A and B (money in the examples' units)"), self.source,
-                             labels=table_labels(), percent=["rate_start", "rate_end", "retention", "margin"],
-                             digits=2)]
+        return [
+            styled_table(
+                shown,
+                _("Worked examples A and B (money in the examples' units)"),
+                self.source,
+                labels=table_labels(),
+                percent=["rate_start", "rate_end", "retention", "margin"],
+                digits=2,
+            )
+        ]
 
     def finding(self) -> str:
         """One sentence per example: churned, both rates, churn loss.
@@ -553,14 +654,27 @@ class ExamplesSection(Section):
         'Example A loses 200 of 3,000 outlets: 6.7% of the start count '
         """
         a, b, b_last = (self.table.set_index("example").loc[key] for key in ("A", "B", _LAST_YEAR_EXAMPLE))
-        first = _("Example A loses {churned} of {start} outlets: {rate_start} of the start count ({rate_end} by the "
-                  "end count), and {loss}k of profit at a {margin} margin.").format(
-            churned=_count(a.churned), start=_count(a.start), rate_start=_pct(a.rate_start),
-            rate_end=_pct(a.rate_end), loss=_count(a.churn_loss), margin=fmt.percent(a.margin, 0))
-        second = _("Example B loses {churned} subscribers, {rate_start} ({rate_end} by the end count), costing "
-                   "{loss} at this year's revenue ({loss_last_year} at last year's).").format(
-            churned=_count(b.churned), rate_start=_pct(b.rate_start), rate_end=_pct(b.rate_end),
-            loss=_count(b.churn_loss), loss_last_year=_count(b_last.churn_loss))
+        first = _(
+            "Example A loses {churned} of {start} outlets: {rate_start} of the start count ({rate_end} by the "
+            "end count), and {loss}k of profit at a {margin} margin."
+        ).format(
+            churned=_count(a.churned),
+            start=_count(a.start),
+            rate_start=_pct(a.rate_start),
+            rate_end=_pct(a.rate_end),
+            loss=_count(a.churn_loss),
+            margin=fmt.percent(a.margin, 0),
+        )
+        second = _(
+            "Example B loses {churned} subscribers, {rate_start} ({rate_end} by the end count), costing "
+            "{loss} at this year's revenue ({loss_last_year} at last year's)."
+        ).format(
+            churned=_count(b.churned),
+            rate_start=_pct(b.rate_start),
+            rate_end=_pct(b.rate_end),
+            loss=_count(b.churn_loss),
+            loss_last_year=_count(b_last.churn_loss),
+        )
         return _sentences([first, second])
 
     def results(self) -> dict:
@@ -589,8 +703,16 @@ class TiersSection(Section):
     references = ("churn_training",)
 
     def tables(self) -> list:
-        return [styled_table(self.table, _("Churn per dealer tier (illustrative counts)"), self.source,
-                             labels=table_labels(), percent=["rate_start", "rate_end", "retention"], digits=2)]
+        return [
+            styled_table(
+                self.table,
+                _("Churn per dealer tier (illustrative counts)"),
+                self.source,
+                labels=table_labels(),
+                percent=["rate_start", "rate_end", "retention"],
+                digits=2,
+            )
+        ]
 
     def finding(self) -> str:
         """The two tiers compared on both bases.
@@ -604,17 +726,21 @@ class TiersSection(Section):
         ordered = self.table.sort_values("rate_start", ascending=False)
         hi, lo = ordered.iloc[0], ordered.iloc[-1]
         first = _("Tier {high_tier} loses {high_rate} of its dealers against {low_rate} in tier {low_tier}.").format(
-            high_tier=hi.tier, high_rate=_pct(hi.rate_start), low_rate=_pct(lo.rate_start), low_tier=lo.tier)
-        second = _("On the end count the rates would read {high_rate} and {low_rate}, so the base must always be "
-                   "stated.").format(high_rate=_pct(hi.rate_end), low_rate=_pct(lo.rate_end))
+            high_tier=hi.tier, high_rate=_pct(hi.rate_start), low_rate=_pct(lo.rate_start), low_tier=lo.tier
+        )
+        second = _(
+            "On the end count the rates would read {high_rate} and {low_rate}, so the base must always be stated."
+        ).format(high_rate=_pct(hi.rate_end), low_rate=_pct(lo.rate_end))
         return _sentences([first, second])
 
 
 def tiers_section() -> TiersSection:
     """The dealer-tier example (rates from training material, counts illustrative)."""
-    return TiersSection(title=_("Churn per tier"), table=ch.tier_example(),
-                        source=_("Worked example from churn-management training material (rates as given, counts "
-                                 "illustrative)"))
+    return TiersSection(
+        title=_("Churn per tier"),
+        table=ch.tier_example(),
+        source=_("Worked example from churn-management training material (rates as given, counts illustrative)"),
+    )
 
 
 # --- 2. churn on the data ------------------------------------------------------------------
@@ -650,30 +776,46 @@ class OverallSection(Section):
         """
         row = self.row
         other = row.rate_end if row.base == "start" else row.rate_start
-        how = (_("weighted counts, design-based 95% interval") if self.weighted else _("Wilson 95% interval"))
+        how = _("weighted counts, design-based 95% interval") if self.weighted else _("Wilson 95% interval")
         bounds = fmt.SHARE_BOUNDS if row.base == "start" else None
         if row.base == "start":
-            text = _("Of {n} customers, {churned} churned: a churn rate of **{rate}** of {base} ({how}); on the end "
-                     "count it is {other}.")
+            text = _(
+                "Of {n} customers, {churned} churned: a churn rate of **{rate}** of {base} ({how}); on the end "
+                "count it is {other}."
+            )
         else:
-            text = _("Of {n} customers, {churned} churned: a churn rate of **{rate}** of {base} ({how}); on the start "
-                     "count it is {other}.")
-        return text.format(n=_count(int(row.n)), churned=_count(row.churned),
-                           rate=fmt.estimate(row.rate, row.low, row.high, bounds=bounds), base=_(BASE_LABELS[row.base]),
-                           how=how, other=_pct(other))
+            text = _(
+                "Of {n} customers, {churned} churned: a churn rate of **{rate}** of {base} ({how}); on the start "
+                "count it is {other}."
+            )
+        return text.format(
+            n=_count(int(row.n)),
+            churned=_count(row.churned),
+            rate=fmt.estimate(row.rate, row.low, row.high, bounds=bounds),
+            base=_(BASE_LABELS[row.base]),
+            how=how,
+            other=_pct(other),
+        )
 
     def results(self) -> dict:
         row = self.row
-        return {"n_customers": int(row.n), "churn_rate": float(row.rate), "churn_rate_low": float(row.low),
-                "churn_rate_high": float(row.high), "churn_base": str(row.base)}
+        return {
+            "n_customers": int(row.n),
+            "churn_rate": float(row.rate),
+            "churn_rate_low": float(row.low),
+            "churn_rate_high": float(row.high),
+            "churn_base": str(row.base),
+        }
 
 
 def overall_section(chosen: ChurnSettings) -> OverallSection:
     """Churn among all customers on the chosen base, with a Wilson interval."""
-    table = ch.churn_by_segment(chosen.data, chosen.churn, tenure=TENURE, base=chosen.churn_base,
-                                weights=chosen.weights)
-    return OverallSection(title=_("Churn"), table=table, source=chosen.source, weighted=chosen.weights is not None,
-                          dataset=chosen.name)
+    table = ch.churn_by_segment(
+        chosen.data, chosen.churn, tenure=TENURE, base=chosen.churn_base, weights=chosen.weights
+    )
+    return OverallSection(
+        title=_("Churn"), table=table, source=chosen.source, weighted=chosen.weights is not None, dataset=chosen.name
+    )
 
 
 def widest_segment(by_segment: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -722,8 +864,11 @@ class SegmentChurnSection(Section):
             panel.set_xticks(range(len(rows)), [str(v) for v in rows["level"]], fontsize=9)
         axes[0].set_ylabel(_("churn rate (start base)") if self.base == "start" else _("churn rate (end base)"))
         _percent_axis(axes[0].yaxis)
-        axes[0].figure.suptitle(_("Churn rate by segment, with 95% design-based intervals") if self.weighted
-                                else _("Churn rate by segment, with 95% Wilson intervals"))
+        axes[0].figure.suptitle(
+            _("Churn rate by segment, with 95% design-based intervals")
+            if self.weighted
+            else _("Churn rate by segment, with 95% Wilson intervals")
+        )
         axes[0].figure.tight_layout()
         for panel in axes:
             fmt.wrap_labels(panel, "x", width=12)
@@ -731,18 +876,40 @@ class SegmentChurnSection(Section):
         return axes
 
     def tables(self) -> list:
-        shown = self.table[["segment", "level", "n", "start", "new", "churned", "rate_start", "rate_end", "low", "high"]]
+        shown = self.table[
+            ["segment", "level", "n", "start", "new", "churned", "rate_start", "rate_end", "low", "high"]
+        ]
         shown = shown.assign(segment=shown.segment.map(self._label))
-        caption = (_("Churn by segment (95% interval for the start-based rate)") if self.base == "start"
-                   else _("Churn by segment (95% interval for the end-based rate)"))
-        tables = [styled_table(shown, caption, self.source, labels=table_labels(),
-                               percent=["rate_start", "rate_end", "low", "high"], digits=1)]
+        caption = (
+            _("Churn by segment (95% interval for the start-based rate)")
+            if self.base == "start"
+            else _("Churn by segment (95% interval for the end-based rate)")
+        )
+        tables = [
+            styled_table(
+                shown,
+                caption,
+                self.source,
+                labels=table_labels(),
+                percent=["rate_start", "rate_end", "low", "high"],
+                digits=1,
+            )
+        ]
         if self.tests is not None and len(self.tests):
             tests = self.tests.rename(columns={"low": "V_low", "high": "V_high"})
             tests = tests.assign(segment=tests.segment.map(self._label))
-            tables.append(styled_table(tests, _("Does churn differ between a segment's levels? Chi-square tests with "
-                                                "Cramér's V (unweighted counts)"), self.source, labels=table_labels(),
-                                       digits=3))
+            tables.append(
+                styled_table(
+                    tests,
+                    _(
+                        "Does churn differ between a segment's levels? Chi-square tests with "
+                        "Cramér's V (unweighted counts)"
+                    ),
+                    self.source,
+                    labels=table_labels(),
+                    digits=3,
+                )
+            )
         return tables
 
     def finding(self) -> str:
@@ -761,16 +928,24 @@ class SegmentChurnSection(Section):
         """
         top, bottom = widest_segment(self.table)
         bounds = fmt.SHARE_BOUNDS if self.base == "start" else None
-        parts = [_("Churn differs most by {segment}: {high} for {high_level} against {low} for {low_level}.").format(
-            segment=self._label(top.segment), high=fmt.estimate(top.rate, top.low, top.high, bounds=bounds),
-            high_level=top.level, low=fmt.estimate(bottom.rate, bottom.low, bottom.high, bounds=bounds),
-            low_level=bottom.level)]
+        parts = [
+            _("Churn differs most by {segment}: {high} for {high_level} against {low} for {low_level}.").format(
+                segment=self._label(top.segment),
+                high=fmt.estimate(top.rate, top.low, top.high, bounds=bounds),
+                high_level=top.level,
+                low=fmt.estimate(bottom.rate, bottom.low, bottom.high, bounds=bounds),
+                low_level=bottom.level,
+            )
+        ]
         if self.tests is not None and (self.tests.segment == top.segment).any():
             test = self.tests[self.tests.segment == top.segment].iloc[0]
             if pd.notna(test.cramers_v):
-                parts.append(_("Cramér's V is {v} (chi-square {p}).").format(
-                    v=fmt.estimate(test.cramers_v, test.low, test.high, kind="number"),
-                    p=fmt.p_value(test.p_value, label=True)))
+                parts.append(
+                    _("Cramér's V is {v} (chi-square {p}).").format(
+                        v=fmt.estimate(test.cramers_v, test.low, test.high, kind="number"),
+                        p=fmt.p_value(test.p_value, label=True),
+                    )
+                )
         return _sentences(parts)
 
     def results(self) -> dict:
@@ -787,14 +962,25 @@ def segment_section(chosen: ChurnSettings) -> SegmentChurnSection | Skipped:
         return _skipped(title, N_("no segment column is named"), N_("name them in `segments` or the survey's roles"))
 
     def compute():
-        table = ch.churn_by_segments(chosen.data, chosen.churn, chosen.segments, tenure=TENURE,
-                                     base=chosen.churn_base, weights=chosen.weights)
+        table = ch.churn_by_segments(
+            chosen.data, chosen.churn, chosen.segments, tenure=TENURE, base=chosen.churn_base, weights=chosen.weights
+        )
         if table["rate"].notna().sum() == 0:
-            return _skipped(title, N_("no segment level has customers at the start of the period"),
-                            N_("use more data or the start base"))
+            return _skipped(
+                title,
+                N_("no segment level has customers at the start of the period"),
+                N_("use more data or the start base"),
+            )
         tests = ch.segment_association(chosen.data, chosen.churn, chosen.segments)
-        return SegmentChurnSection(title=_(title), table=table, source=chosen.source, base=chosen.churn_base,
-                                   tests=tests, weighted=chosen.weights is not None, labels=chosen.labels)
+        return SegmentChurnSection(
+            title=_(title),
+            table=table,
+            source=chosen.source,
+            base=chosen.churn_base,
+            tests=tests,
+            weighted=chosen.weights is not None,
+            labels=chosen.labels,
+        )
 
     return _guarded(title, N_("check the segment columns"), compute)
 
@@ -857,14 +1043,31 @@ class RetentionSection(Section):
         medians = self.table.drop(columns="reached")
         # Translators: the segment and level of the row of all customers in the median-lifetime table
         everyone = pgettext("all customers", "all")
-        medians = medians.assign(segment=medians.segment.map(lambda s: everyone if s == "all" else self._label(s)),
-                                 level=medians.level.map(lambda v: everyone if v == "all" else v))
-        tables = [styled_table(medians, _("Median customer lifetime in months"), self.source,
-                               labels=table_labels(), digits=1, missing_labels={"median": _("not reached")})]
+        medians = medians.assign(
+            segment=medians.segment.map(lambda s: everyone if s == "all" else self._label(s)),
+            level=medians.level.map(lambda v: everyone if v == "all" else v),
+        )
+        tables = [
+            styled_table(
+                medians,
+                _("Median customer lifetime in months"),
+                self.source,
+                labels=table_labels(),
+                digits=1,
+                missing_labels={"median": _("not reached")},
+            )
+        ]
         if len(self.tests):
             tests = self.tests.assign(segment=self.tests.segment.map(self._label))
-            tables.append(styled_table(tests, _("Log-rank tests: do the retention curves differ between a segment's "
-                                                "levels?"), self.source, labels=table_labels(), digits=2))
+            tables.append(
+                styled_table(
+                    tests,
+                    _("Log-rank tests: do the retention curves differ between a segment's levels?"),
+                    self.source,
+                    labels=table_labels(),
+                    digits=2,
+                )
+            )
         return tables
 
     def shortest(self) -> pd.Series | None:
@@ -880,26 +1083,45 @@ class RetentionSection(Section):
 
     def _sentences(self) -> list[str]:
         overall = self.overall
-        parts = [_("Half of all customers have left after {median} months.").format(
-                     median=fmt.estimate(overall["median"], overall["low"], overall["high"], kind="number", decimals=1))
-                 if overall.reached
-                 else _("Fewer than half of all customers have left within the observed tenure, so the overall "
-                        "median lifetime is not reached.")]
+        parts = [
+            _("Half of all customers have left after {median} months.").format(
+                median=fmt.estimate(overall["median"], overall["low"], overall["high"], kind="number", decimals=1)
+            )
+            if overall.reached
+            else _(
+                "Fewer than half of all customers have left within the observed tenure, so the overall "
+                "median lifetime is not reached."
+            )
+        ]
         shortest = self.shortest()
         if shortest is not None:
-            parts.append(_("The shortest median lifetime is {median} months ({segment} = {level}).").format(
-                median=fmt.estimate(shortest["median"], shortest["low"], shortest["high"], kind="number", decimals=1),
-                segment=self._label(shortest.segment), level=shortest.level))
+            parts.append(
+                _("The shortest median lifetime is {median} months ({segment} = {level}).").format(
+                    median=fmt.estimate(
+                        shortest["median"], shortest["low"], shortest["high"], kind="number", decimals=1
+                    ),
+                    segment=self._label(shortest.segment),
+                    level=shortest.level,
+                )
+            )
         if len(self.tests):
             differ = int((self.tests.p_value < 0.05).sum())
             strongest = self.tests.sort_values("statistic").iloc[-1]
-            parts.append(_("{differ} of {n} segmentations have retention curves that differ at the 5% level "
-                           "(log-rank; most clearly {segment}, {p}).").format(
-                differ=differ, n=len(self.tests), segment=self._label(strongest.segment),
-                p=fmt.p_value(strongest.p_value, label=True)))
+            parts.append(
+                _(
+                    "{differ} of {n} segmentations have retention curves that differ at the 5% level "
+                    "(log-rank; most clearly {segment}, {p})."
+                ).format(
+                    differ=differ,
+                    n=len(self.tests),
+                    segment=self._label(strongest.segment),
+                    p=fmt.p_value(strongest.p_value, label=True),
+                )
+            )
         if self.weighted_data:
-            parts.append(_("These curves are unweighted (every customer counts once), unlike the weighted churn rates "
-                           "above."))
+            parts.append(
+                _("These curves are unweighted (every customer counts once), unlike the weighted churn rates above.")
+            )
         return parts
 
     def headline(self) -> str:
@@ -946,10 +1168,15 @@ def retention_section(chosen: ChurnSettings) -> RetentionSection:
         else:
             medians = ch.median_lifetime(data, TENURE, chosen.churn).assign(segment="all", level="all")
         return RetentionSection(
-            title=_(title), table=medians, source=chosen.source,
-            curves=ch.retention_curves_by_segment(data, TENURE, chosen.churn, segments), overall=overall,
-            tests=ch.logrank_by_segment(data, TENURE, chosen.churn, segments), weighted_data=chosen.weights is not None,
-            labels=chosen.labels)
+            title=_(title),
+            table=medians,
+            source=chosen.source,
+            curves=ch.retention_curves_by_segment(data, TENURE, chosen.churn, segments),
+            overall=overall,
+            tests=ch.logrank_by_segment(data, TENURE, chosen.churn, segments),
+            weighted_data=chosen.weights is not None,
+            labels=chosen.labels,
+        )
 
     return _guarded(title, N_("use more customers"), compute)
 
@@ -961,8 +1188,16 @@ class SimulationCheckSection(Section):
     references = ("kaplan_meier1958", "brookmeyer_crowley1982")
 
     def tables(self) -> list:
-        return [styled_table(self.table, _("Simulated data: Kaplan-Meier against the known geometric churn"),
-                             self.source, labels=table_labels(), digits=2, percent=["monthly_hazard"])]
+        return [
+            styled_table(
+                self.table,
+                _("Simulated data: Kaplan-Meier against the known geometric churn"),
+                self.source,
+                labels=table_labels(),
+                digits=2,
+                percent=["monthly_hazard"],
+            )
+        ]
 
     def finding(self) -> str:
         """Whether the Kaplan-Meier medians cover the true medians, and how far the restricted means are off.
@@ -984,8 +1219,10 @@ class SimulationCheckSection(Section):
         beyond = len(check) - len(estimable)
         worst = float((check.km_rmst / check.true_rmst - 1).abs().max())
         if not beyond:
-            text = _("The 95% intervals of the Kaplan-Meier medians contain the true median in {covered} of {groups} "
-                     "groups; the restricted means are within {worst} of the truth.")
+            text = _(
+                "The 95% intervals of the Kaplan-Meier medians contain the true median in {covered} of {groups} "
+                "groups; the restricted means are within {worst} of the truth."
+            )
         else:
             text = ngettext(
                 "The 95% intervals of the Kaplan-Meier medians contain the true median in {covered} of {groups} "
@@ -993,25 +1230,41 @@ class SimulationCheckSection(Section):
                 "the restricted means are within {worst} of the truth.",
                 "The 95% intervals of the Kaplan-Meier medians contain the true median in {covered} of {groups} "
                 "groups ({beyond} true medians lie beyond the {horizon}-month horizon, so they cannot be estimated); "
-                "the restricted means are within {worst} of the truth.", beyond)
-        return text.format(covered=covered, groups=len(estimable), beyond=beyond,
-                           horizon=fmt.number(check.horizon.iloc[0], 0), worst=_pct(worst))
+                "the restricted means are within {worst} of the truth.",
+                beyond,
+            )
+        return text.format(
+            covered=covered,
+            groups=len(estimable),
+            beyond=beyond,
+            horizon=fmt.number(check.horizon.iloc[0], 0),
+            worst=_pct(worst),
+        )
 
 
 def simulation_section(chosen: ChurnSettings) -> SimulationCheckSection | Skipped:
     """The known-truth check on simulated data; skipped on other data."""
     title = N_("Check against the known truth")
     if not chosen.is_simulated or not chosen.truth or "monthly_churn_hazard" not in chosen.truth:
-        reason = (N_("{name} is real data with no known truth") if chosen.kind == "real"
-                  else N_("{name} has no known truth"))
+        reason = (
+            N_("{name} is real data with no known truth") if chosen.kind == "real" else N_("{name} has no known truth")
+        )
         return _skipped(title, reason, N_('run it with dataset="simulated"'), name=chosen.name)
     if "repurchase" not in chosen.data or chosen.data["repurchase"].nunique() < 2:
-        return _skipped(title, N_("the known truth is given per repurchase group and these data hold only one"),
-                        N_("leave `segment_value` unset or filter on another column"))
-    return _guarded(title, N_("simulate more customers (`n`)"), lambda: SimulationCheckSection(
-        title=_(title),
-        table=ch.simulation_check(chosen.data, TENURE, chosen.churn, chosen.truth["monthly_churn_hazard"]),
-        source=chosen.source))
+        return _skipped(
+            title,
+            N_("the known truth is given per repurchase group and these data hold only one"),
+            N_("leave `segment_value` unset or filter on another column"),
+        )
+    return _guarded(
+        title,
+        N_("simulate more customers (`n`)"),
+        lambda: SimulationCheckSection(
+            title=_(title),
+            table=ch.simulation_check(chosen.data, TENURE, chosen.churn, chosen.truth["monthly_churn_hazard"]),
+            source=chosen.source,
+        ),
+    )
 
 
 # --- 4. drivers -----------------------------------------------------------------------------------
@@ -1050,9 +1303,17 @@ class DriversSection(Section):
 
     def tables(self) -> list:
         caption = _("Logistic model of churn, n = {n}, McFadden pseudo R² = {pseudo_r2}").format(
-            n=_count(self.n), pseudo_r2=fmt.number(self.pseudo_r2, 3))
-        return [styled_table(self.shown.drop(columns=["variable", "level"], errors="ignore"), caption,
-                             self.source, labels=table_labels(), digits=3)]
+            n=_count(self.n), pseudo_r2=fmt.number(self.pseudo_r2, 3)
+        )
+        return [
+            styled_table(
+                self.shown.drop(columns=["variable", "level"], errors="ignore"),
+                caption,
+                self.source,
+                labels=table_labels(),
+                digits=3,
+            )
+        ]
 
     def finding(self) -> str:
         """Strongest significant risk factor and protection.
@@ -1098,25 +1359,31 @@ def _ratio_finding(table: pd.DataFrame, column: str, alpha: float) -> str:
         protection = _("The strongest protection is {term} (odds ratio {ratio}).")
 
     def stated(template: str, row) -> str:
-        return template.format(term=row.term,
-                               ratio=fmt.estimate(row[column], row.get("low"), row.get("high"), kind="number"))
+        return template.format(
+            term=row.term, ratio=fmt.estimate(row[column], row.get("low"), row.get("high"), kind="number")
+        )
 
     if len(up):
         parts.append(stated(risk, up.sort_values(column).iloc[-1]))
     if len(down):
         parts.append(stated(protection, down.sort_values(column).iloc[0]))
-    parts.append(_("{significant} of {n} terms are significant at the {level} level.").format(
-        significant=len(significant), n=len(table), level=level))
+    parts.append(
+        _("{significant} of {n} terms are significant at the {level} level.").format(
+            significant=len(significant), n=len(table), level=level
+        )
+    )
     return _sentences(parts)
 
 
 def _labelled_terms(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
     """Model terms named by display names: ``"contract: One year"`` -> ``"Contract: One year"`` when labelled."""
+
     def rename(term: str) -> str:
         for column in sorted(labels, key=len, reverse=True):
             if term == column or term.startswith((f"{column}: ", f"{column}[")):
-                return str(labels[column]) + term[len(column):]
+                return str(labels[column]) + term[len(column) :]
         return _(DERIVED_LABELS[term]) if term in DERIVED_LABELS else term
+
     return table.assign(term=table["term"].astype(str).map(rename))
 
 
@@ -1124,13 +1391,22 @@ def drivers_section(chosen: ChurnSettings) -> DriversSection | Skipped:
     """A logistic model of churn on the driver columns and tenure (a note when it cannot be estimated)."""
     title = N_("Drivers of churn")
     if not 0 < int(chosen.data[chosen.churn].astype(bool).sum()) < len(chosen.data):
-        return _skipped(title, N_("a model of churn needs customers who churned and customers who stayed"),
-                        N_("use a larger segment"))
+        return _skipped(
+            title,
+            N_("a model of churn needs customers who churned and customers who stayed"),
+            N_("use a larger segment"),
+        )
 
     def compute():
         drivers = ch.churn_drivers(chosen.data, chosen.churn, chosen.drivers)
-        return DriversSection(title=_(title), table=drivers.table, source=chosen.source, n=drivers.n,
-                              pseudo_r2=drivers.pseudo_r2, labels=chosen.labels)
+        return DriversSection(
+            title=_(title),
+            table=drivers.table,
+            source=chosen.source,
+            n=drivers.n,
+            pseudo_r2=drivers.pseudo_r2,
+            labels=chosen.labels,
+        )
 
     return _guarded(title, N_("use more customers or fewer drivers"), compute)
 
@@ -1187,12 +1463,19 @@ class CoxSection(Section):
         ph = _labelled_terms(self.ph_test, self.labels)
         # Translators: the row of the proportional-hazards check that tests all covariates together
         ph = ph.assign(term=ph.term.replace({"GLOBAL": pgettext("proportional-hazards check", "GLOBAL")}))
-        caption = _("Cox proportional-hazards model of time to churn, n = {n}, {events} churned, concordance "
-                    "{concordance}").format(n=_count(self.n), events=_count(self.events),
-                                            concordance=fmt.number(self.concordance, 3))
-        return [styled_table(shown, caption, self.source, labels=table_labels(), digits=3),
-                styled_table(ph, _("Proportional-hazards check (Grambsch-Therneau; small p: the hazard ratio changes "
-                                   "with tenure)"), self.source, labels=table_labels(), digits=2)]
+        caption = _(
+            "Cox proportional-hazards model of time to churn, n = {n}, {events} churned, concordance {concordance}"
+        ).format(n=_count(self.n), events=_count(self.events), concordance=fmt.number(self.concordance, 3))
+        return [
+            styled_table(shown, caption, self.source, labels=table_labels(), digits=3),
+            styled_table(
+                ph,
+                _("Proportional-hazards check (Grambsch-Therneau; small p: the hazard ratio changes with tenure)"),
+                self.source,
+                labels=table_labels(),
+                digits=2,
+            ),
+        ]
 
     def headline(self) -> str:
         """The strongest hazard ratio with its interval, and the model's concordance."""
@@ -1202,7 +1485,8 @@ class CoxSection(Section):
         if current_language() == "en":
             strongest = strongest[:1].lower() + strongest[1:]
         return _("Cox model (concordance {concordance}): {finding}").format(
-            concordance=fmt.number(self.concordance), finding=strongest)
+            concordance=fmt.number(self.concordance), finding=strongest
+        )
 
     def ph_violations(self) -> list[str]:
         """Covariates whose hazard ratio changes with tenure (proportional-hazards check p < alpha)."""
@@ -1224,25 +1508,33 @@ class CoxSection(Section):
         is a (hazard ratio 2.00 [1.50, 2.70]). 1 of 2 terms are significant at the 5% level. The hazards of a
         change with tenure (proportional-hazards check p < 0.05), so its hazard ratio is an average over tenure.'
         """
-        parts = [_("The Cox model ranks who churns sooner with a concordance of {concordance} (0.5: chance).").format(
-                     concordance=fmt.number(self.concordance)),
-                 _ratio_finding(self.shown, "hazard_ratio", self.alpha)]
+        parts = [
+            _("The Cox model ranks who churns sooner with a concordance of {concordance} (0.5: chance).").format(
+                concordance=fmt.number(self.concordance)
+            ),
+            _ratio_finding(self.shown, "hazard_ratio", self.alpha),
+        ]
         violations = self.ph_violations()
         if violations:
-            parts.append(ngettext(
-                "The hazards of {terms} change with tenure (proportional-hazards check p < {alpha}), so its hazard "
-                "ratio is an average over tenure.",
-                "The hazards of {terms} change with tenure (proportional-hazards check p < {alpha}), so their hazard "
-                "ratios are an average over tenure.", len(violations)).format(
-                terms=_(", ").join(violations), alpha=fmt.number(self.alpha)))
+            parts.append(
+                ngettext(
+                    "The hazards of {terms} change with tenure (proportional-hazards check p < {alpha}), so its hazard "
+                    "ratio is an average over tenure.",
+                    "The hazards of {terms} change with tenure (proportional-hazards check p < {alpha}), so their hazard "
+                    "ratios are an average over tenure.",
+                    len(violations),
+                ).format(terms=_(", ").join(violations), alpha=fmt.number(self.alpha))
+            )
         else:
             parts.append(_("The proportional-hazards check finds no hazard ratio that changes with tenure."))
         return _sentences(parts)
 
     def results(self) -> dict:
-        return {"cox_concordance": float(self.concordance),
-                "cox_hazard_ratios": self.table[["term", "hazard_ratio", "low", "high", "p_value"]],
-                "cox_ph_test": self.ph_test}
+        return {
+            "cox_concordance": float(self.concordance),
+            "cox_hazard_ratios": self.table[["term", "hazard_ratio", "low", "high", "p_value"]],
+            "cox_ph_test": self.ph_test,
+        }
 
 
 def cox_section(chosen: ChurnSettings) -> CoxSection | Skipped:
@@ -1252,21 +1544,36 @@ def cox_section(chosen: ChurnSettings) -> CoxSection | Skipped:
     title = N_("Hazard of churning (Cox model)")
     covariates = chosen.cox_covariates
     if not covariates:
-        return _skipped(title, N_("the driver model has no covariate besides tenure, which is the hazard model's "
-                                  "time axis"), N_("name driver columns in the survey's churn roles or `segments`"))
+        return _skipped(
+            title,
+            N_("the driver model has no covariate besides tenure, which is the hazard model's time axis"),
+            N_("name driver columns in the survey's churn roles or `segments`"),
+        )
     if not 0 < int(chosen.data[chosen.churn].astype(bool).sum()) < len(chosen.data):
-        return _skipped(title, N_("a hazard model needs customers who churned and customers who stayed"),
-                        N_("use a larger segment"))
+        return _skipped(
+            title, N_("a hazard model needs customers who churned and customers who stayed"), N_("use a larger segment")
+        )
 
     def compute():
         fit = survival.cox(chosen.data, TENURE, chosen.churn, covariates)
         if not np.isfinite(fit.table["hazard_ratio"]).all() or not np.isfinite(fit.concordance):
-            return _skipped(title, N_("the partial likelihood has no finite maximum on these data"),
-                            N_("use more customers or fewer drivers"))
+            return _skipped(
+                title,
+                N_("the partial likelihood has no finite maximum on these data"),
+                N_("use more customers or fewer drivers"),
+            )
         table = fit.table.copy()
         table["p_value"] = np.maximum(table["p_value"].to_numpy(dtype=float), ch.P_VALUE_FLOOR)
-        return CoxSection(title=_(title), table=table, source=chosen.source, concordance=fit.concordance,
-                          ph_test=fit.ph_test, n=fit.n, events=fit.events, labels=chosen.labels)
+        return CoxSection(
+            title=_(title),
+            table=table,
+            source=chosen.source,
+            concordance=fit.concordance,
+            ph_test=fit.ph_test,
+            n=fit.n,
+            events=fit.events,
+            labels=chosen.labels,
+        )
 
     return _guarded(title, N_("use more customers or fewer drivers"), compute)
 
@@ -1296,8 +1603,12 @@ class ValueSection(Section):
         return first_sentence(self.finding().split("\n\n", 1)[-1])
 
     def assumptions(self) -> dict:
-        return {"margin": self.margin, "acquisition_cost": self.acquisition_cost,
-                "retention_cost_per_month": self.retention_cost, "monthly_revenue_column": self.monthly_revenue}
+        return {
+            "margin": self.margin,
+            "acquisition_cost": self.acquisition_cost,
+            "retention_cost_per_month": self.retention_cost,
+            "monthly_revenue_column": self.monthly_revenue,
+        }
 
     def assumptions_note(self) -> str:
         """The assumptions in words, labelled as assumptions (parameters), not data.
@@ -1307,14 +1618,21 @@ class ValueSection(Section):
         >>> ValueSection(margin=0.3, acquisition_cost=100, retention_cost=2, monthly_revenue="charges").assumptions_note()[:60]
         '**Assumptions (notebook parameters, not data):** profit marg'
         """
-        parts = [_("**Assumptions (notebook parameters, not data):** profit margin {margin} of revenue; acquisition "
-                   "cost {acquisition_cost} per customer, paid once; retention cost {retention_cost} per customer per "
-                   "month.").format(margin=fmt.percent(self.margin, 0),
-                                    acquisition_cost=fmt.number(self.acquisition_cost, 2),
-                                    retention_cost=fmt.number(self.retention_cost, 2))]
+        parts = [
+            _(
+                "**Assumptions (notebook parameters, not data):** profit margin {margin} of revenue; acquisition "
+                "cost {acquisition_cost} per customer, paid once; retention cost {retention_cost} per customer per "
+                "month."
+            ).format(
+                margin=fmt.percent(self.margin, 0),
+                acquisition_cost=fmt.number(self.acquisition_cost, 2),
+                retention_cost=fmt.number(self.retention_cost, 2),
+            )
+        ]
         if self.monthly_revenue:
-            parts.append(_("Revenue per customer-month comes from the data (`{column}`).").format(
-                column=self.monthly_revenue))
+            parts.append(
+                _("Revenue per customer-month comes from the data (`{column}`).").format(column=self.monthly_revenue)
+            )
         parts.append(_("Change the parameters and the values change with them."))
         return _sentences(parts)
 
@@ -1331,32 +1649,51 @@ class ValueSection(Section):
         ax.bar(first.level.map(str), first.clv_expected, color="C0")
         ax.axhline(0, color="0.3", linewidth=1)
         title = _("Expected lifetime value by {segment}\n(assumed margin {margin}, horizon {horizon} months)")
-        ax.set(xlabel="", ylabel=_("expected lifetime value per customer"),
-               title=title.format(segment=self._label(first.segment.iloc[0]), margin=fmt.percent(self.margin, 0),
-                                  horizon=fmt.number(first.horizon.iloc[0], 0)))
+        ax.set(
+            xlabel="",
+            ylabel=_("expected lifetime value per customer"),
+            title=title.format(
+                segment=self._label(first.segment.iloc[0]),
+                margin=fmt.percent(self.margin, 0),
+                horizon=fmt.number(first.horizon.iloc[0], 0),
+            ),
+        )
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
         shown = self.table.assign(segment=self.table.segment.map(self._label))
         caption = _("Lifetime value per customer under the assumptions stated below (revenue column: {column})").format(
-            column=self.monthly_revenue)
+            column=self.monthly_revenue
+        )
         return [styled_table(shown, caption, self.source, labels=table_labels(), digits=1)]
 
     def finding(self) -> str:
         """The assumptions, then the best and worst expected value in the first segmentation."""
         rows = self.first_segment().sort_values("clv_expected")
         best, worst = rows.iloc[-1], rows.iloc[0]
-        parts = [_("Under these assumptions, a customer with {segment} = {best_level} is expected to be worth "
-                   "{best_value} over {best_lifetime} months, against {worst_value} over {worst_lifetime} months for "
-                   "{worst_level}.").format(
-            segment=self._label(best.segment), best_level=best.level, best_value=fmt.number(best.clv_expected, 0),
-            best_lifetime=fmt.number(best.expected_lifetime, 1), worst_value=fmt.number(worst.clv_expected, 0),
-            worst_lifetime=fmt.number(worst.expected_lifetime, 1), worst_level=worst.level)]
+        parts = [
+            _(
+                "Under these assumptions, a customer with {segment} = {best_level} is expected to be worth "
+                "{best_value} over {best_lifetime} months, against {worst_value} over {worst_lifetime} months for "
+                "{worst_level}."
+            ).format(
+                segment=self._label(best.segment),
+                best_level=best.level,
+                best_value=fmt.number(best.clv_expected, 0),
+                best_lifetime=fmt.number(best.expected_lifetime, 1),
+                worst_value=fmt.number(worst.clv_expected, 0),
+                worst_lifetime=fmt.number(worst.expected_lifetime, 1),
+                worst_level=worst.level,
+            )
+        ]
         if best.clv_expected < 0:
-            parts.append(_("No level earns back the assumed acquisition cost within the {horizon}-month horizon the "
-                           "data covers; longer follow-up or other cost assumptions may change that.").format(
-                horizon=fmt.number(best.horizon, 0)))
+            parts.append(
+                _(
+                    "No level earns back the assumed acquisition cost within the {horizon}-month horizon the "
+                    "data covers; longer follow-up or other cost assumptions may change that."
+                ).format(horizon=fmt.number(best.horizon, 0))
+            )
         return f"{self.assumptions_note()}\n\n{_sentences(parts)}"
 
     def results(self) -> dict:
@@ -1367,18 +1704,43 @@ def value_section(chosen: ChurnSettings) -> ValueSection | Skipped:
     """Lifetime value per segment (segments other than tenure band), or why it cannot be computed."""
     title = N_("Lifetime value")
     if chosen.monthly_revenue is None:
-        return _skipped(title, N_("the data have no revenue column"),
-                        N_("the restricted mean lifetimes of the retention curves still compare segments"))
+        return _skipped(
+            title,
+            N_("the data have no revenue column"),
+            N_("the restricted mean lifetimes of the retention curves still compare segments"),
+        )
     if not chosen.time_segments:
-        return _skipped(title, N_("lifetime value needs a segment other than tenure band (bands compare customers by "
-                                  "how long they have already stayed)"), N_("choose one in `segments`"))
+        return _skipped(
+            title,
+            N_(
+                "lifetime value needs a segment other than tenure band (bands compare customers by "
+                "how long they have already stayed)"
+            ),
+            N_("choose one in `segments`"),
+        )
+
     def compute():
-        table = ch.for_each_segment(ch.lifetime_value, chosen.data, chosen.time_segments, tenure=TENURE,
-                                    churn=chosen.churn, monthly_revenue=chosen.monthly_revenue, margin=chosen.margin,
-                                    acquisition_cost=chosen.acquisition_cost, retention_cost=chosen.retention_cost)
-        return ValueSection(title=_(title), table=table, source=chosen.source, margin=chosen.margin,
-                            acquisition_cost=chosen.acquisition_cost, retention_cost=chosen.retention_cost,
-                            monthly_revenue=chosen.monthly_revenue, labels=chosen.labels)
+        table = ch.for_each_segment(
+            ch.lifetime_value,
+            chosen.data,
+            chosen.time_segments,
+            tenure=TENURE,
+            churn=chosen.churn,
+            monthly_revenue=chosen.monthly_revenue,
+            margin=chosen.margin,
+            acquisition_cost=chosen.acquisition_cost,
+            retention_cost=chosen.retention_cost,
+        )
+        return ValueSection(
+            title=_(title),
+            table=table,
+            source=chosen.source,
+            margin=chosen.margin,
+            acquisition_cost=chosen.acquisition_cost,
+            retention_cost=chosen.retention_cost,
+            monthly_revenue=chosen.monthly_revenue,
+            labels=chosen.labels,
+        )
 
     return _guarded(title, N_("use more customers"), compute)
 
@@ -1402,8 +1764,15 @@ class CausesSection(Section):
 
         ax = _single_axes(ax, (7, 4))
         plots.interval_plot(self.shown, x="cause", y="share", low="low", high="high", ax=ax, kind="bar")
-        ax.scatter(range(len(self.table)), self.table.quoted_share, marker="_", s=400, color="black", zorder=3,
-                   label=_("quoted share (Rockefeller figures)"))
+        ax.scatter(
+            range(len(self.table)),
+            self.table.quoted_share,
+            marker="_",
+            s=400,
+            color="black",
+            zorder=3,
+            label=_("quoted share (Rockefeller figures)"),
+        )
         _percent_axis(ax.yaxis)
         ax.legend()
         ax.set(xlabel="", ylabel=_("share of churned customers"), title=_("Churn causes"))
@@ -1414,9 +1783,19 @@ class CausesSection(Section):
         shown = self.shown
         if "controllable" in shown:
             shown = shown.assign(controllable=shown.controllable.map(lambda flag: _("yes") if flag else _("no")))
-        return [styled_table(shown, _("Churn causes among churned customers (Wilson 95% intervals) against the "
-                                      "widely quoted Rockefeller Corporation shares"), self.source,
-                             labels=table_labels(), percent=["share", "low", "high", "quoted_share"], digits=2)]
+        return [
+            styled_table(
+                shown,
+                _(
+                    "Churn causes among churned customers (Wilson 95% intervals) against the "
+                    "widely quoted Rockefeller Corporation shares"
+                ),
+                self.source,
+                labels=table_labels(),
+                percent=["share", "low", "high", "quoted_share"],
+                digits=2,
+            )
+        ]
 
     @property
     def shown(self) -> pd.DataFrame:
@@ -1433,10 +1812,15 @@ class CausesSection(Section):
         '75.0% of churned customers left for reasons the company cont'
         """
         quoted = sum(CAUSE_SHARES[c] for c in CONTROLLABLE_CAUSES)
-        return _("{share} of churned customers left for reasons the company controls ({causes}); {reference} put "
-                 "this at {quoted}.").format(share=_pct(self.controllable_share),
-                                             causes=_(", ").join(_cause(c) for c in CONTROLLABLE_CAUSES),
-                                             reference=_(CAUSES_REFERENCE), quoted=fmt.percent(quoted, 0))
+        return _(
+            "{share} of churned customers left for reasons the company controls ({causes}); {reference} put "
+            "this at {quoted}."
+        ).format(
+            share=_pct(self.controllable_share),
+            causes=_(", ").join(_cause(c) for c in CONTROLLABLE_CAUSES),
+            reference=_(CAUSES_REFERENCE),
+            quoted=fmt.percent(quoted, 0),
+        )
 
     def results(self) -> dict:
         return {"churn_causes": self.table, "controllable_share": self.controllable_share}
@@ -1446,10 +1830,19 @@ def causes_section(chosen: ChurnSettings) -> CausesSection | Skipped:
     """Why churned customers left, when the data record it."""
     title = N_("Why customers leave")
     if chosen.cause is None:
-        return _skipped(title, N_("this data set ({name}) records no churn causes"),
-                        N_('the simulator does: dataset="simulated"'), name=chosen.name)
-    return _guarded(title, N_("check the churn-cause column"), lambda: CausesSection(
-        title=_(title), table=ch.churn_causes(chosen.data, chosen.cause, churn=chosen.churn), source=chosen.source))
+        return _skipped(
+            title,
+            N_("this data set ({name}) records no churn causes"),
+            N_('the simulator does: dataset="simulated"'),
+            name=chosen.name,
+        )
+    return _guarded(
+        title,
+        N_("check the churn-cause column"),
+        lambda: CausesSection(
+            title=_(title), table=ch.churn_causes(chosen.data, chosen.cause, churn=chosen.churn), source=chosen.source
+        ),
+    )
 
 
 def _cause(code) -> str:
@@ -1476,10 +1869,16 @@ class KeyFindings(Section):
         return ""  # the recap repeats findings the summary box already leads with
 
 
-def key_findings(*, overall: OverallSection, by_segment: SegmentChurnSection | Skipped,
-                 retention: RetentionSection | Skipped, drivers: DriversSection | Skipped,
-                 value: ValueSection | Skipped, causes: CausesSection | Skipped,
-                 examples: ExamplesSection) -> KeyFindings:
+def key_findings(
+    *,
+    overall: OverallSection,
+    by_segment: SegmentChurnSection | Skipped,
+    retention: RetentionSection | Skipped,
+    drivers: DriversSection | Skipped,
+    value: ValueSection | Skipped,
+    causes: CausesSection | Skipped,
+    examples: ExamplesSection,
+) -> KeyFindings:
     """The closing findings from the sections shown before (skipped sections are left out).
 
     Examples
@@ -1496,37 +1895,68 @@ def key_findings(*, overall: OverallSection, by_segment: SegmentChurnSection | S
     '- **Churn:** 50.0% of customers at the start churned (95% interval 21.5%-78.5%), 8 customers; Hand data.'
     """
     row = overall.row
-    lines = [_("- **Churn:** {rate} of {base} churned (95% interval {low}-{high}), {n} customers; {source}.").format(
-        rate=_pct(row.rate), base=_(BASE_LABELS[row.base]), low=_pct(row.low), high=_pct(row.high),
-        n=_count(int(row.n)), source=overall.source)]
+    lines = [
+        _("- **Churn:** {rate} of {base} churned (95% interval {low}-{high}), {n} customers; {source}.").format(
+            rate=_pct(row.rate),
+            base=_(BASE_LABELS[row.base]),
+            low=_pct(row.low),
+            high=_pct(row.high),
+            n=_count(int(row.n)),
+            source=overall.source,
+        )
+    ]
     if isinstance(by_segment, SegmentChurnSection):
         top, bottom = widest_segment(by_segment.table)
-        lines.append(_("- **Who leaves:** churn varies most by `{segment}`, from {low} ({low_level}) to {high} "
-                       "({high_level}).").format(segment=top.segment, low=_pct(bottom.rate), low_level=bottom.level,
-                                                 high=_pct(top.rate), high_level=top.level))
+        lines.append(
+            _(
+                "- **Who leaves:** churn varies most by `{segment}`, from {low} ({low_level}) to {high} ({high_level})."
+            ).format(
+                segment=top.segment,
+                low=_pct(bottom.rate),
+                low_level=bottom.level,
+                high=_pct(top.rate),
+                high_level=top.level,
+            )
+        )
     shortest = retention.shortest() if isinstance(retention, RetentionSection) else None
     if shortest is not None:
-        lines.append(_("- **How long they stay:** the shortest median lifetime is {median} months (`{segment}` = "
-                       "{level}).").format(median=fmt.number(shortest["median"], 1), segment=shortest.segment,
-                                           level=shortest.level))
+        lines.append(
+            _(
+                "- **How long they stay:** the shortest median lifetime is {median} months (`{segment}` = {level})."
+            ).format(median=fmt.number(shortest["median"], 1), segment=shortest.segment, level=shortest.level)
+        )
     risk = drivers.strongest_risk() if isinstance(drivers, DriversSection) else None
     if risk is not None:
-        lines.append(_("- **Drivers:** holding the rest fixed, {term} multiplies the odds of churning by "
-                       "{odds_ratio}.").format(term=risk.term, odds_ratio=fmt.number(risk.odds_ratio)))
+        lines.append(
+            _("- **Drivers:** holding the rest fixed, {term} multiplies the odds of churning by {odds_ratio}.").format(
+                term=risk.term, odds_ratio=fmt.number(risk.odds_ratio)
+            )
+        )
     if isinstance(value, ValueSection):
         rows = value.first_segment().sort_values("clv_expected")
-        lines.append(_("- **Value:** by `{segment}`, expected lifetime value per customer ranges from {low} "
-                       "({low_level}) to {high} ({high_level}), assuming a {margin} margin, {acquisition_cost} to "
-                       "acquire and {retention_cost} a month to retain a customer.").format(
-            segment=rows.segment.iloc[0], low=_count(rows.clv_expected.iloc[0]), low_level=rows.level.iloc[0],
-            high=_count(rows.clv_expected.iloc[-1]), high_level=rows.level.iloc[-1],
-            margin=fmt.percent(value.margin, 0), acquisition_cost=fmt.number(value.acquisition_cost, 2),
-            retention_cost=fmt.number(value.retention_cost, 2)))
+        lines.append(
+            _(
+                "- **Value:** by `{segment}`, expected lifetime value per customer ranges from {low} "
+                "({low_level}) to {high} ({high_level}), assuming a {margin} margin, {acquisition_cost} to "
+                "acquire and {retention_cost} a month to retain a customer."
+            ).format(
+                segment=rows.segment.iloc[0],
+                low=_count(rows.clv_expected.iloc[0]),
+                low_level=rows.level.iloc[0],
+                high=_count(rows.clv_expected.iloc[-1]),
+                high_level=rows.level.iloc[-1],
+                margin=fmt.percent(value.margin, 0),
+                acquisition_cost=fmt.number(value.acquisition_cost, 2),
+                retention_cost=fmt.number(value.retention_cost, 2),
+            )
+        )
     if isinstance(causes, CausesSection):
-        lines.append(_("- **Causes:** {share} of churn is controllable.").format(
-            share=_pct(causes.controllable_share)))
+        lines.append(_("- **Causes:** {share} of churn is controllable.").format(share=_pct(causes.controllable_share)))
     a, b = (examples.table.set_index("example").loc[key] for key in ("A", "B"))
-    lines.append(_("- **Arithmetic:** the worked examples reproduce: A {a_start} ({a_end} on the end count), "
-                   "B {b_start} ({b_end}).").format(a_start=_pct(a.rate_start), a_end=_pct(a.rate_end),
-                                                    b_start=_pct(b.rate_start), b_end=_pct(b.rate_end)))
+    lines.append(
+        _(
+            "- **Arithmetic:** the worked examples reproduce: A {a_start} ({a_end} on the end count), "
+            "B {b_start} ({b_end})."
+        ).format(a_start=_pct(a.rate_start), a_end=_pct(a.rate_end), b_start=_pct(b.rate_start), b_end=_pct(b.rate_end))
+    )
     return KeyFindings(title=_("Findings"), source=overall.source, lines=lines)

