@@ -2324,8 +2324,12 @@ def _notes_cell(results: dict[str, Any], language: str = "en") -> str:
         notes = [notes]
     if not isinstance(notes, list) or not notes:
         return ""
-    items = "".join(f"<li>{escape_html(_cell_text(note))}</li>" for note in notes)
     label = translator(language).ngettext("{n} note", "{n} notes", len(notes)).format(n=len(notes))
+    if language != "en":
+        # recorded notes are English (results do not depend on the language); the report's
+        # summary box lists them in the report's language, so the index gives the count only
+        return f'<div class="notes">{escape_html(label)}</div>'
+    items = "".join(f"<li>{escape_html(_cell_text(note))}</li>" for note in notes)
     return f'<details class="notes"><summary>{escape_html(label)}</summary><ul>{items}</ul></details>'
 
 

@@ -404,6 +404,8 @@ def test_a_chinese_report_shows_no_catalog_message_in_english(both_languages, st
     [report] = (both_languages["zh"] / study).glob("*/report.html")
     text = _visible_text(report.read_text(encoding="utf-8"))
     assert HAN.search(text)
+    # the References section (last) lists published works under their own titles
+    text = text.rsplit("参考文献", 1)[0]
     # the reader-facing messages (several words; short words such as "no" occur inside names and data)
     leftovers = []
     for message in _messages():
@@ -434,5 +436,14 @@ def test_the_chinese_index_lists_every_study(both_languages):
     page = (both_languages["zh"] / "index.html").read_text(encoding="utf-8")
     assert "csat-analysis 报告" in page
     for path in NOTEBOOKS:
-        assert f"<td>{path.stem}</td>" in page
+        assert f"<code>{path.stem}</code>" in page
     assert "This batch" not in _visible_text(page)
+
+
+def test_the_chinese_index_counts_notes_without_listing_their_english_text():
+    from csat_analysis.runner import _notes_cell
+
+    notes = {"notes": ["Dealer table: not run because the data have no dealer columns."]}
+    chinese = _notes_cell(notes, "zh")
+    assert HAN.search(chinese) and "Dealer" not in chinese
+    assert "Dealer table" in _notes_cell(notes, "en")

@@ -90,15 +90,17 @@ DATASET_REFERENCES: dict[str, tuple[str, ...]] = {
     "corp_rep": ("hair2017",),
     "telco_churn": ("ibm_telco_churn",),
     "service_calls_churn": ("mlc_churn",),
+    # the simulator's generating values come from these published figures and models
+    "simulated": ("tenenhaus2005", "tarp1986", "toyota_dealer_study", "leboeuf1987"),
 }
 
 
 def dataset_references(name: str) -> tuple[str, ...]:
-    """The reference keys of a bundled data set's source (empty for the simulator and user files).
+    """The reference keys of a bundled data set's source (for the simulator: of its generating figures).
 
     Examples
     --------
-    >>> dataset_references("mobi"), dataset_references("simulated")
+    >>> dataset_references("mobi"), dataset_references("my_survey.csv")
     (('tenenhaus2005',), ())
     """
     return DATASET_REFERENCES.get(str(name), ())
