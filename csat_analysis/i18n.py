@@ -80,6 +80,7 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LOCALE_DIR",
+    "Message",
     "N_",
     "_",
     "check_language",
@@ -375,3 +376,65 @@ def translate_notebook(notebook: Any, language: str) -> list[str]:
     if language != "en":
         notebook.metadata.setdefault("csat_analysis", {})["language"] = language
     return missing
+
+
+class Message(str):
+    """An English message that reads in the current language wherever it is shown.
+
+    Its string value is the English text (what tests and recorded notes see); ``str()``
+    and ``format()`` (f-strings, templates) give it in the language current at that
+    moment, so a text made once (a low-score rule, a skipped section's reason) reads
+    right in the report and stays English in the recorded results. Mark the message
+    with :func:`~csat_analysis.i18n.N_` so the catalog collects it.
+
+    Parameters
+    ----------
+    message : str
+        The English message (a catalog ``msgid``), with named fields.
+    **fields
+        Values of its named fields; each is written with ``str()`` when the message is
+        shown, so a field that is itself a :class:`Message` is shown translated too.
+
+    Examples
+    --------
+    >>> rule = Message(N_("below the midpoint of the {scale} scale"), scale="1-5")
+    >>> rule == "below the midpoint of the 1-5 scale", f"{rule}"
+    (True, 'below the midpoint of the 1-5 scale')
+    >>> with use_language("zh"):
+    ...     print(f"{rule}")
+    低于 1-5 量表的中点
+    """
+
+    def __new__(cls, message: str, **fields: Any):
+        with use_language("en"):
+            english = cls._render(message, fields)
+        self = super().__new__(cls, english)
+        self.message, self.fields = message, fields
+        return self
+
+    @staticmethod
+    def _render(message: str, fields: dict) -> str:
+        return _(message).format(**{key: str(value) for key, value in fields.items()})
+
+    def translated(self) -> str:
+        """The message in the current language.
+
+        Returns
+        -------
+        str
+            The translation of the message with its fields filled in.
+        """
+        return self._render(self.message, self.fields)
+
+    def __str__(self) -> str:
+        return self.translated()
+
+    def __format__(self, spec: str) -> str:
+        return format(self.translated(), spec)
+
+    def __reduce__(self):
+        return (_message, (self.message, self.fields))
+
+
+def _message(message, fields):
+    return Message(message, **fields)

@@ -40,7 +40,7 @@ from .. import churn as ch
 from .. import formatting as fmt
 from ..churn import CAUSE_SHARES, CONTROLLABLE_CAUSES, DAYS_PER_MONTH
 from ..errors import ConvergenceWarning, CsatError, ParameterError, StudyError
-from ..i18n import N_, _, current_language, ngettext, pgettext, use_language
+from ..i18n import N_, Message, _, current_language, ngettext, pgettext
 from ..report import styled_table
 from .core import Section, Skipped, StudyRun
 from .data_overview import _without_count, dataset_references
@@ -186,6 +186,7 @@ def table_labels() -> dict[str, str]:
 
     Examples
     --------
+    >>> from csat_analysis.i18n import use_language
     >>> table_labels()["rate_start"]
     'churn (start base)'
     >>> with use_language("zh"):
@@ -195,45 +196,9 @@ def table_labels() -> dict[str, str]:
     return {column: _(header) for column, header in LABELS.items()}
 
 
-class _Deferred(str):
-    """English text that shows itself in the language current when it is formatted.
-
-    A :class:`Skipped` section's title, reason and fix are recorded in English (the
-    run's ``notes`` do not depend on the language) but shown in the report's language:
-    as a ``str`` this object is the English text; ``format()`` and ``str()`` translate
-    the message and fill its fields at that moment.
-
-    Examples
-    --------
-    >>> reason = _deferred(N_("this data set ({name}) records no churn causes"), name="x")
-    >>> reason == "this data set (x) records no churn causes"
-    True
-    >>> with use_language("zh"):
-    ...     "{reason}".format(reason=reason)
-    '该数据集（x）没有记录流失原因'
-    """
-
-    message: str
-    fields: dict
-
-    def __str__(self) -> str:
-        return _(self.message).format(**self.fields)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-
-def _deferred(message: str, **fields) -> _Deferred:
-    with use_language("en"):
-        english = message.format(**fields)
-    text = _Deferred(english)
-    text.message, text.fields = message, fields
-    return text
-
-
 def _skipped(title: str, reason: str, fix: str = "", **fields) -> Skipped:
     """A :class:`Skipped` section whose title, reason and fix are messages (``fields`` fill the reason)."""
-    return Skipped(_deferred(title), _deferred(reason, **fields), fix=_deferred(fix) if fix else "")
+    return Skipped(Message(title), Message(reason, **fields), fix=Message(fix) if fix else "")
 
 
 def _sentences(parts: Sequence[str]) -> str:
@@ -267,7 +232,7 @@ def _guarded(title: str, fix: str, compute):
             )
         except (CsatError, np.linalg.LinAlgError) as error:
             # the error's own message names columns and values; it stays as the package raised it
-            return Skipped(_deferred(title), _reason(error), fix=_deferred(fix))
+            return Skipped(Message(title), _reason(error), fix=Message(fix))
 
 
 def _reason(error: Exception) -> str:

@@ -37,7 +37,7 @@ import pandas as pd
 from .. import text as tx
 from ..errors import ParameterError, StudyError, SurveyDataError
 from ..formatting import number, percent
-from ..i18n import N_, _, current_language, ngettext, pgettext, use_language
+from ..i18n import N_, Message, _, current_language, ngettext, pgettext, use_language
 from ..report import styled_table
 from .core import Section, Skipped, StudyRun
 
@@ -145,54 +145,6 @@ def _topic_name(topic: str) -> str:
 def _sentences(*sentences: str) -> str:
     """Whole sentences, each a message of its own, one after the other (no space between Chinese ones)."""
     return ("" if current_language() == "zh" else " ").join(s for s in sentences if s)
-
-
-class Message(str):
-    """An English message that reads in the current language wherever it is shown.
-
-    Its string value is the English text (what tests and recorded notes see); ``str()``
-    and ``format()`` (f-strings, templates) give it in the language current at that
-    moment, so a text made once (a low-score rule, a skipped section's reason) reads
-    right in the report and stays English in the recorded results. Mark the message
-    with :func:`~csat_analysis.i18n.N_` so the catalog collects it.
-
-    Examples
-    --------
-    >>> rule = Message(N_("below the midpoint of the {scale} scale"), scale="1-5")
-    >>> rule == "below the midpoint of the 1-5 scale", f"{rule}"
-    (True, 'below the midpoint of the 1-5 scale')
-    >>> with use_language("zh"):
-    ...     print(f"{rule}")
-    低于 1-5 量表的中点
-    """
-
-    def __new__(cls, message: str, **fields: Any):
-        with use_language("en"):
-            english = cls._render(message, fields)
-        self = super().__new__(cls, english)
-        self.message, self.fields = message, fields
-        return self
-
-    @staticmethod
-    def _render(message: str, fields: dict) -> str:
-        return _(message).format(**{key: str(value) for key, value in fields.items()})
-
-    def translated(self) -> str:
-        """The message in the current language."""
-        return self._render(self.message, self.fields)
-
-    def __str__(self) -> str:
-        return self.translated()
-
-    def __format__(self, spec: str) -> str:
-        return format(self.translated(), spec)
-
-    def __reduce__(self):
-        return (_message, (self.message, self.fields))
-
-
-def _message(message, fields):
-    return Message(message, **fields)
 
 
 # --- settings ---------------------------------------------------------------------------
