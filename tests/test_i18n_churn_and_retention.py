@@ -11,7 +11,6 @@ import html
 import io
 import json
 import re
-import string
 import warnings
 from pathlib import Path
 
@@ -19,10 +18,10 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from babel.messages.extract import extract_from_file
+from i18n_checks import HAN, english_pieces, untranslated
 
 from csat_analysis import plots
-from csat_analysis.i18n import LANGUAGES, translator, use_language
+from csat_analysis.i18n import LANGUAGES, use_language
 from csat_analysis.studies import StudyRun
 from csat_analysis.studies import churn_and_retention as study
 
@@ -31,73 +30,17 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
 MODULE = ROOT / "csat_analysis" / "studies" / "churn_and_retention.py"
 NOTEBOOK = ROOT / "notebooks" / "churn_and_retention.ipynb"
-KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
-HAN = re.compile(r"[\u4e00-\u9fff]")
 #: small runs that between them reach every section: real data without causes, weighted simulated data with them
 RUNS = [{"dataset": "service_calls_churn"}, {"dataset": "simulated", "n": 2000}]
-
-
-def _module_messages() -> list[tuple[str | None, str | tuple[str, str]]]:
-    """(context, message) of every string the module marks for the catalog."""
-    found = list(extract_from_file("python", str(MODULE), keywords=KEYWORDS, comment_tags=("Translators:",)))
-    return [(context, message) for _, message, _, context in found]
-
-
-def _markdown_cells() -> list[str]:
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    texts = [
-        "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        for cell in cells
-        if cell["cell_type"] == "markdown"
-    ]
-    return [text.strip() for text in texts if text.strip()]
-
-
-def _literal_pieces(message: str) -> list[str]:
-    """The text between a message's fields, as a reader sees it rendered (no Markdown marks), long pieces only."""
-    pieces = []
-    for literal, *_ in string.Formatter().parse(message):
-        plain = re.sub(r"\s+", " ", re.sub(r"[*`#]", "", literal)).strip(" ,.;:()[]")
-        # several words: short words ("new", "tier") also occur inside names and data
-        if plain.count(" ") >= 2 and len(plain) >= 15:
-            pieces.append(plain)
-    return pieces
-
-
-def _english_pieces() -> set[str]:
-    pieces = set()
-    for _, message in _module_messages():
-        for text in message if isinstance(message, tuple) else (message,):
-            pieces.update(_literal_pieces(text))
-    for cell in _markdown_cells():
-        for paragraph in cell.split("\n\n"):
-            pieces.update(_literal_pieces(paragraph.replace("{", "{{").replace("}", "}}")))
-    return pieces
 
 
 # --------------------------------------------------------------------------- the catalog
 
 
 def test_every_message_of_the_module_and_notebook_has_a_chinese_translation():
-    chinese = translator("zh")
-    messages = _module_messages()
-    assert len(messages) > 150
-    missing = []
-    for context, message in messages:
-        if isinstance(message, tuple):
-            translated = chinese.ngettext(*message, 2)
-            english = message[1]
-        elif context is not None:
-            translated, english = chinese.pgettext(context, message), message
-        else:
-            translated, english = chinese.gettext(message), message
-        words = any(ch.isalpha() for ch in english)  # ", " has none: its translation is a Chinese comma
-        if translated == english or (words and not HAN.search(translated)):
-            missing.append(message)
-    assert missing == []
-    cells = _markdown_cells()
-    assert len(cells) >= 10
-    assert [cell[:40] for cell in cells if not HAN.search(chinese.gettext(cell))] == []
+    n_messages, missing, n_cells, cells_missing = untranslated(MODULE, NOTEBOOK)
+    assert n_messages > 150 and missing == []
+    assert n_cells >= 10 and cells_missing == []
 
 
 # --------------------------------------------------------------------------- sections in both languages
@@ -150,7 +93,7 @@ def test_sections_record_the_same_results_in_both_languages(sections):
 
 
 def test_chinese_findings_tables_and_figures_hold_no_english_message(sections):
-    pieces = _english_pieces()
+    pieces = english_pieces(MODULE, NOTEBOOK)
     run, chosen, built = sections["zh"]
     texts = {}
     with use_language("zh"), warnings.catch_warnings(record=True) as caught:
@@ -270,7 +213,7 @@ def test_the_same_runs_record_the_same_results_in_both_languages(reports):
 
 @pytest.mark.slow
 def test_the_chinese_report_shows_no_english_message_of_the_study(reports):
-    pieces = _english_pieces()
+    pieces = english_pieces(MODULE, NOTEBOOK)
     for key, folder in _runs(reports["zh"]).items():
         text = re.sub(r"[*`]", "", _visible_text((folder / "report.html").read_text(encoding="utf-8")))
         assert HAN.search(text) and "主要发现" in text
