@@ -983,6 +983,9 @@ def _parse_csv(source: _Source, layout: _Layout, decimal: str, columns: dict, id
     # with the schema's ``missing`` instead.
     path = str(source.utf8_path)
     frame = pd.read_csv(path, dtype=dtypes, **options)
+    for name in wanted:
+        if wanted[name] == "category" and name in frame.columns:
+            frame[name] = _typed_categories(frame[name], decimal)
     # Exact text is needed where pandas read numbers: ids (00123) and categories (01).
     again = [
         name
@@ -1002,6 +1005,31 @@ def _parse_csv(source: _Source, layout: _Layout, decimal: str, columns: dict, id
         for name in again:
             frame[name] = exact[name] if name == id_column else exact[name].astype("category")
     return frame
+
+
+def _typed_categories(series: pd.Series, decimal: str) -> pd.Series:
+    """Categories read as numbers and booleans where the text is one, whatever the pandas version.
+
+    pandas 3 infers the type of ``dtype="category"`` categories as it does for other
+    columns; pandas 2 keeps them as text ("True", "99", "4.5"). Validation expects the
+    typed values, so text categories that all read as numbers, or as True/False, are
+    converted here (once per distinct value).
+    """
+    categories = series.cat.categories
+    if not (categories.dtype == object or pd.api.types.is_string_dtype(categories.dtype)) or not len(categories):
+        return series
+    text = pd.Index(categories.astype(str))
+    # the spellings pandas itself reads as booleans
+    booleans = {"True": True, "TRUE": True, "true": True, "False": False, "FALSE": False, "false": False}
+    if set(text) <= set(booleans):
+        typed = text.map(booleans)
+    else:
+        typed = pd.to_numeric(text.str.replace(decimal, ".", regex=False) if decimal != "." else text, errors="coerce")
+        if pd.isna(typed).any():
+            return series
+    if pd.Index(typed).is_unique:
+        return series.cat.rename_categories(list(typed))
+    return series.map(dict(zip(categories, typed))).astype("category")
 
 
 def _is_text(series: pd.Series) -> bool:
