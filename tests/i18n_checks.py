@@ -7,6 +7,7 @@ for English pieces of them left in a Chinese report.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import string
@@ -80,3 +81,32 @@ def untranslated(module: Path, notebook: Path) -> tuple[int, list, int, list[str
     cells = markdown_cells(notebook)
     cells_missing = [cell[:40] for cell in cells if not HAN.search(chinese.gettext(cell))]
     return len(messages), missing, len(cells), cells_missing
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees in a report's body (the <title> in the head is the runner's, not the study's)."""
+    page = re.sub(r"<head\b.*?</head>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    page = re.sub(r"<pre\b.*?</pre>", " ", page, flags=re.S | re.I)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def run_in_both_languages(study: str, notebook: Path, runs: list[dict], root: Path) -> dict[str, Path]:
+    """The study's runs through the batch runner in every language: ``{language: study folder}``."""
+    from csat_analysis.i18n import LANGUAGES
+    from csat_analysis.runner import load_studies, run_batch
+
+    spec = root / "spec.yaml"
+    spec.write_text(f"studies:\n  - {{name: {study}, notebook: {notebook}, runs: {json.dumps(runs)}}}\n")
+    studies = load_studies(spec)
+    folders = {}
+    for language in LANGUAGES:
+        result = run_batch(studies, root / language, workers=1, progress=False, language=language)
+        assert not result.failed, [(o.run.key, o.error) for o in result.failed]
+        folders[language] = root / language / study
+    return folders
+
+
+def recorded_runs(folder: Path) -> dict[str, Path]:
+    """``{run id: run folder}`` of the runs with recorded results in a study folder."""
+    return {path.parent.name: path.parent for path in folder.glob("*/results.json")}

@@ -18,7 +18,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from i18n_checks import HAN, english_pieces, untranslated
+from i18n_checks import HAN, english_pieces, recorded_runs, run_in_both_languages, untranslated, visible_text
 
 from csat_analysis import plots
 from csat_analysis.i18n import LANGUAGES, use_language
@@ -170,38 +170,15 @@ def test_the_headline_of_unreached_medians_reads_as_one_chinese_sentence():
 # --------------------------------------------------------------------------- whole reports
 
 
-def _visible_text(page: str) -> str:
-    # the page body: the <title> in the head is the batch runner's (the study's name), not the study's text
-    page = re.sub(r"<head\b.*?</head>", " ", page, flags=re.S | re.I)
-    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S | re.I)
-    page = re.sub(r"<pre\b.*?</pre>", " ", page, flags=re.S | re.I)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
-
-
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     """The notebook on small settings, through the batch runner, in English and in Chinese."""
-    from csat_analysis.runner import load_studies, run_batch
-
-    root = tmp_path_factory.mktemp("churn_i18n")
-    spec = root / "spec.yaml"
-    spec.write_text(f"studies:\n  - {{name: churn_and_retention, notebook: {NOTEBOOK}, runs: {json.dumps(RUNS)}}}\n")
-    studies = load_studies(spec)
-    folders = {}
-    for language in LANGUAGES:
-        result = run_batch(studies, root / language, workers=1, progress=False, language=language)
-        assert not result.failed, [(o.run.key, o.error) for o in result.failed]
-        folders[language] = root / language / "churn_and_retention"
-    return folders
-
-
-def _runs(folder: Path) -> dict[str, Path]:
-    return {path.parent.name: path.parent for path in folder.glob("*/results.json")}
+    return run_in_both_languages("churn_and_retention", NOTEBOOK, RUNS, tmp_path_factory.mktemp("churn_i18n"))
 
 
 @pytest.mark.slow
 def test_the_same_runs_record_the_same_results_in_both_languages(reports):
-    english, chinese = _runs(reports["en"]), _runs(reports["zh"])
+    english, chinese = recorded_runs(reports["en"]), recorded_runs(reports["zh"])
     assert len(english) == len(RUNS) and english.keys() == chinese.keys()
     for key in english:
         left = json.loads((english[key] / "results.json").read_text(encoding="utf-8"))
@@ -214,19 +191,19 @@ def test_the_same_runs_record_the_same_results_in_both_languages(reports):
 @pytest.mark.slow
 def test_the_chinese_report_shows_no_english_message_of_the_study(reports):
     pieces = english_pieces(MODULE, NOTEBOOK)
-    for key, folder in _runs(reports["zh"]).items():
-        text = re.sub(r"[*`]", "", _visible_text((folder / "report.html").read_text(encoding="utf-8")))
+    for key, folder in recorded_runs(reports["zh"]).items():
+        text = re.sub(r"[*`]", "", visible_text((folder / "report.html").read_text(encoding="utf-8")))
         assert HAN.search(text) and "主要发现" in text
         assert sorted(piece for piece in pieces if piece in text) == [], key
     # the English reports do show them: the check above can fail
-    for key, folder in _runs(reports["en"]).items():
-        text = re.sub(r"[*`]", "", _visible_text((folder / "report.html").read_text(encoding="utf-8")))
+    for key, folder in recorded_runs(reports["en"]).items():
+        text = re.sub(r"[*`]", "", visible_text((folder / "report.html").read_text(encoding="utf-8")))
         assert sum(piece in text for piece in pieces) > 20, key
 
 
 @pytest.mark.slow
 def test_the_chinese_report_draws_its_figures_without_missing_glyphs(reports):
-    for key, folder in _runs(reports["zh"]).items():
+    for key, folder in recorded_runs(reports["zh"]).items():
         node = json.loads((folder / "notebook.ipynb").read_text(encoding="utf-8"))
         outputs = [output for cell in node["cells"] for output in cell.get("outputs", [])]
         assert sum("image/png" in output.get("data", {}) for output in outputs) >= 5, key
