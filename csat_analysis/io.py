@@ -92,6 +92,7 @@ import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,7 @@ MAX_YAML_NODES = 200_000
 _BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
 _CHUNK = 16 << 20  # bytes per block when scanning or transcoding a CSV file
 _SAMPLE = 1 << 20  # bytes read to find the header and sniff the delimiter
+_SCAN_BLOCK = 1 << 20  # bytes per block when counting delimiters: small enough to stay in the CPU cache
 
 
 # --- schema -------------------------------------------------------------------------
@@ -853,6 +855,61 @@ def _fast_field_check(source: _Source, layout: _Layout) -> tuple[bool, int | Non
     return True, records
 
 
+def _first_record_delimiters(source: _Source, layout: _Layout, delimiter: int) -> int | None:
+    """Delimiters in the first data record (blank lines skipped as the parse skips them), or None if none is found."""
+    with open(source.utf8_path, "rb") as handle:
+        handle.seek(layout.data_start)
+        head = handle.read(_SAMPLE)
+    pieces = head.split(b"\n")
+    lines = pieces if len(head) < _SAMPLE else pieces[:-1]  # the last piece of a full sample may be cut off
+    for line in lines:
+        line = line.rstrip(b"\r")
+        if line or len(layout.names) == 1:
+            return line.count(bytes([delimiter]))
+    return None
+
+
+def _plain_scan(source: _Source, layout: _Layout) -> tuple[str, int | None]:
+    """Count the delimiters of a data section without quotes; also check that its bytes are UTF-8.
+
+    Returns ``("plain", delimiters)`` when the data hold no quote and the first
+    record has as many fields as the header. The parse then rejects any longer row
+    (pandas raises for a row with more fields than the first one), and the count
+    catches shorter ones: with no row longer than the header, delimiters = records x
+    (fields - 1) only when every row is complete. ``("other", None)`` sends the file
+    to :func:`_fast_field_check` (quotes, lone carriage returns, a multi-byte
+    delimiter, an irregular first record); ``("recode", None)`` means the bytes are
+    not UTF-8 and the GB18030 copy is now read instead.
+
+    Counting one byte value with NumPy runs at memory speed, several times faster
+    than following records as quoted data need.
+    """
+    delimiter = ord(layout.delimiter) if len(layout.delimiter.encode()) == 1 else None
+    if delimiter is None or delimiter > 127 or layout.cr_only:
+        return "other", None
+    if _first_record_delimiters(source, layout, delimiter) != len(layout.names) - 1:
+        return "other", None
+    # blocks that stay in the CPU cache for the three passes below (1 MiB: 1.3 times faster than 16 MiB)
+    buffer = bytearray(_SCAN_BLOCK)
+    delimiters, first_non_ascii, offset = 0, None, layout.data_start
+    with open(source.utf8_path, "rb", buffering=0) as handle:
+        handle.seek(offset)
+        while size := handle.readinto(buffer):
+            if buffer.find(b'"', 0, size) >= 0:
+                return "other", None
+            data = np.frombuffer(buffer, dtype=np.uint8, count=size)
+            if first_non_ascii is None and data.max() > 127:
+                first_non_ascii = offset
+            delimiters += int(np.count_nonzero(data == delimiter))
+            offset += size
+    if first_non_ascii is not None and source.encoding in ("utf-8", "utf-8-sig") and source.temporary is None:
+        bad = _first_bad_byte(source.path, "utf-8", _char_start(source.path, max(first_non_ascii, source.offset)))
+        if bad is not None:
+            source.fall_back(bad)
+            return "recode", None
+    return "plain", delimiters
+
+
 def _slow_field_check(source: _Source, layout: _Layout) -> int:
     """Read every record with the csv module; raise naming the lines whose field count is wrong."""
     n_fields = len(layout.names)
@@ -875,8 +932,8 @@ def _slow_field_check(source: _Source, layout: _Layout) -> int:
                 start = last_line + 1
                 last_line = layout.header_lines + reader.line_num
                 text, pending[:] = "".join(pending), []
-                if not record and n_fields > 1:
-                    continue  # a blank line
+                if n_fields > 1 and (not record or (len(record) == 1 and not record[0].strip(" \t"))):
+                    continue  # a blank line, or one of spaces only: the parse skips both
                 record = record or [""]
                 n_records += 1
                 if len(record) != n_fields:
@@ -937,18 +994,36 @@ def _read_csv(path: Path, options: dict) -> pd.DataFrame:
                     f"{path.name}: decimal={decimal!r} is also the delimiter; give delimiter= (such as ';') too"
                 )
             _check_names(path, layout.names, layout.header_lines)
+            kind, delimiters = _plain_scan(source, layout)
+            if kind == "recode":
+                continue  # not UTF-8: now reading the GB18030 copy
+            if kind == "plain":
+                break
             ok, n_records = _fast_field_check(source, layout)
             if n_records == -1:
-                continue  # not UTF-8: now reading the GB18030 copy
+                continue
+            if not ok:
+                n_records = _slow_field_check(source, layout)
+            if n_records == 0:
+                raise SurveyDataError(f"{path.name}: a header (line {layout.header_lines}) but no data rows")
             break
-        if not ok:
-            n_records = _slow_field_check(source, layout)
-        if n_records == 0:
-            raise SurveyDataError(f"{path.name}: a header (line {layout.header_lines}) but no data rows")
-        frame = _parse_csv(source, layout, decimal, columns, options["id"])
-        if len(frame) != n_records:  # e.g. a line of blanks read as a row: let the exact check name it
+        try:
+            frame = _parse_csv(source, layout, decimal, columns, options["id"])
+        except pd.errors.ParserError as error:  # a row longer than the header: name every such line
+            _slow_field_check(source, layout)
+            raise SurveyDataError(f"{path.name}: cannot be read: {error}") from error
+        if kind == "plain":
+            if delimiters != len(frame) * (len(layout.names) - 1):  # rows short of fields
+                _slow_field_check(source, layout)
+                raise SurveyDataError(
+                    f"{path.name}: {delimiters:,} delimiters counted where {len(frame):,} rows of "
+                    f"{len(layout.names)} fields have {len(frame) * (len(layout.names) - 1):,}"
+                )
+        elif len(frame) != n_records:  # e.g. a line of blanks read as a row: let the exact check name it
             _slow_field_check(source, layout)
             raise SurveyDataError(f"{path.name}: {len(frame)} rows read but {n_records} records counted")
+        if frame.empty:
+            raise SurveyDataError(f"{path.name}: a header (line {layout.header_lines}) but no data rows")
         return _drop_unnamed_empty(frame, layout.raw_names)
     finally:
         source.close()
@@ -1517,11 +1592,21 @@ def read_survey(
                 f"columns in the file: {', '.join(map(str, frame.columns))}"
             )
         id_column = spec["id"]
-        if id_column is not None:
-            frame[id_column] = _check_ids(path, frame, id_column)
-        for column, column_spec in spec["columns"].items():
-            if column in frame.columns and column != id_column:
-                frame[column] = _validate_column(column, frame[column], column_spec, options["decimal"] or ".")
+        columns = [c for c in spec["columns"] if c in frame.columns and c != id_column]
+        decimal_mark = options["decimal"] or "."
+        # The checks are NumPy and pandas passes that release the GIL: the columns are checked
+        # on two threads while this one checks the ids. Errors still come in the schema's
+        # order (ids first), as they would one column after another.
+        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            checked = pool.map(
+                lambda column, series: _validate_column(column, series, spec["columns"][column], decimal_mark),
+                columns,
+                [frame[column] for column in columns],
+            )
+            if id_column is not None:
+                frame[id_column] = _check_ids(path, frame, id_column)
+            for column, values in zip(columns, checked):
+                frame[column] = values
         return frame
     except SurveyDataError as error:
         if path.name in str(error):

@@ -79,6 +79,31 @@ def test_extra_and_short_rows_that_balance_out_are_both_named(tmp_path):
     assert "line 2: 2 fields" in message and "line 3: 4 fields" in message
 
 
+def test_rows_longer_than_a_regular_first_row_are_named(tmp_path):
+    # a file without quotes is checked by counting delimiters: the parse must still name each bad line
+    message = error_of(put(tmp_path, "late_trailing.csv", "id,sat,spend\n1,4,1\n2,5,3.0,\n3,3,1.0,\n"))
+    assert "line 3: 4 fields" in message and "line 4: 4 fields" in message and "line 2" not in message
+    message = error_of(put(tmp_path, "late_balance.csv", "id,sat,spend\n1,4,1\n2,5,3.0,9\n3,3\n"))
+    assert "line 3: 4 fields" in message and "line 4: 2 fields" in message
+
+
+@pytest.mark.parametrize("second", ["2,5,2", '2,"5",2'])
+def test_a_line_of_spaces_is_skipped_like_a_blank_line_with_or_without_quotes(tmp_path, second):
+    result = read_survey(put(tmp_path, "space.csv", f"id,sat,spend\n1,4,1\n   \n{second}\n"), SCHEMA)
+    assert result["id"].tolist() == ["1", "2"] and result["sat"].tolist() == [4.0, 5.0]
+
+
+@pytest.mark.parametrize("bad_line, found", [("2,5,3.0,9", "4 fields"), ("2,5", "2 fields")])
+def test_a_bad_row_deep_inside_a_large_file_is_named(tmp_path, bad_line, found):
+    # over 5 MB, so that pandas parses the file in parallel pieces
+    rows = [f"{i},Satisfied,{i % 97}.5" for i in range(3, 300_003)]
+    rows[200_000] = bad_line
+    path = put(tmp_path, "large.csv", "id,sat,spend\n1,4,1\n" + "\n".join(rows) + "\n")
+    assert path.stat().st_size > 5 << 20
+    message = error_of(path)
+    assert f"line 200003: {found}" in message and "expected 3" in message
+
+
 def test_unterminated_quote(tmp_path):
     path = put(tmp_path, "quote.csv", 'id,sat,spend\n1,4,10.5\n2,"5,3.0\n3,3,1.0\n')
     message = error_of(path)
@@ -130,6 +155,7 @@ def test_gbk_file_with_chinese_labels(tmp_path):
 
 def test_gb18030_beyond_the_first_block_is_found_by_the_scan(tmp_path, monkeypatch):
     monkeypatch.setattr(io, "_SAMPLE", 64)  # the first 64 bytes are plain ASCII
+    monkeypatch.setattr(io, "_SCAN_BLOCK", 64)
     rows = "".join(f"{i},Satisfied,1\n" for i in range(1, 8)) + "8,非常满意,2\n"
     path = put(tmp_path, "late.csv", "id,sat,spend\n" + rows, encoding="gb18030")
     assert read_survey(path, SCHEMA)["sat"].tolist() == [4.0] * 7 + [5.0]
