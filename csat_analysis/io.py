@@ -761,15 +761,29 @@ class _Layout:
         return max(pool, key=lambda d: found[d][0])
 
 
+#: per delimiter byte: a bytes.translate table keeping the bytes a quote may touch (the delimiter,
+#: line ends, quotes) and writing every other byte as 0
+_QUOTE_NEIGHBOURS = {d: bytes(b if b in (d, 10, 13, 34) else 0 for b in range(256)) for d in range(128)}
+
+
 def _irregular_quotes(block: bytes, delimiter: int) -> bool:
-    """Whether a quote sits inside an unquoted field (``5" screen``), which the fast check cannot follow."""
+    """Whether a quote sits inside an unquoted field (``5" screen``), which the fast check cannot follow.
+
+    Such a quote has an ordinary byte on both sides: after the translation below, a
+    0, a quote and a 0. Pieces of 1 MiB (overlapping by a byte) stay in the CPU cache
+    for the four passes: three times faster than gathering each quote's neighbours.
+    """
     if b'"' not in block:
         return False
-    data = np.frombuffer(block, dtype=np.uint8)
-    where = np.flatnonzero(data == 34)
-    inner = where[(where > 0) & (where < len(data) - 1)]
-    edges = np.array([delimiter, 10, 13, 34], dtype=np.uint8)
-    return bool((~np.isin(data[inner - 1], edges) & ~np.isin(data[inner + 1], edges)).any())
+    for start in range(0, len(block), _SCAN_BLOCK):
+        piece = block[max(start - 1, 0) : start + _SCAN_BLOCK + 1]
+        if b'"' not in piece:
+            continue
+        classes = np.frombuffer(piece.translate(_QUOTE_NEIGHBOURS[delimiter]), dtype=np.uint8)
+        ordinary = classes == 0
+        if (ordinary[:-2] & (classes[1:-1] == 34) & ordinary[2:]).any():
+            return True
+    return False
 
 
 #: per delimiter byte: every byte but the delimiter, the newline and the quote (for bytes.translate)

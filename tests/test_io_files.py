@@ -133,6 +133,13 @@ def test_ragged_rows_found_across_scan_blocks(tmp_path, monkeypatch):
     assert result["sat"].eq(4.0).all() and result["note"].eq('x, "y"').all() and result["spend"].iloc[-1] == 39.5
 
 
+@pytest.mark.parametrize("piece", [1, 2, 3, 5, 8, 1 << 20])
+def test_a_quote_inside_an_unquoted_field_is_seen_at_any_piece_boundary(monkeypatch, piece):
+    monkeypatch.setattr(io, "_SCAN_BLOCK", piece)
+    assert io._irregular_quotes(b'1,a 5" screen,2\n', ord(","))
+    assert not io._irregular_quotes(b'1,"a, ""b""",2\r\n"3","c"\n', ord(","))
+
+
 # --- files that read exactly -------------------------------------------------------
 
 
