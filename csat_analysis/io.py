@@ -88,9 +88,11 @@ import importlib
 import io as _io
 import math
 import os
+import re
 import tempfile
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -626,6 +628,43 @@ def _transcode(path: Path, encoding: str, target: Path) -> int | None:
     return None
 
 
+def _warn_if_not_chinese(name: str, utf8_copy: Path) -> None:
+    """Warn when text decoded as GB18030 looks like a Western file (Latin-1, Windows-1252) instead.
+
+    Nearly any byte string decodes as GB18030, so decoding proves little. An accented
+    letter of a Western file and the letter after it become one rare character
+    ("Cafés" reads as "Caf" and 閟): its second byte is a plain ASCII letter, which no
+    character of GB2312, the everyday simplified-Chinese set, has. Chinese survey text
+    is almost all GB2312; when most of the characters read are outside it, say so.
+    """
+    with open(utf8_copy, encoding="utf-8") as handle:
+        text = handle.read(_SAMPLE * 16)
+    counts = Counter(character for character in text if ord(character) > 127)
+    rare = {character for character in counts if not _in_gb2312(character)}
+    n_rare, n_all = sum(counts[c] for c in rare), sum(counts.values())
+    if n_all < 3 or n_rare * 2 <= n_all:
+        return
+    shown = []
+    for character in sorted(rare, key=text.index)[:3]:  # the words they sit in, as read
+        shown.append(repr(re.search(rf"[^\s,;|]*{re.escape(character)}[^\s,;|]*", text).group()))
+    warnings.warn(
+        f"{name}: not UTF-8, so it was read as GB18030, but {n_rare:,} of its {n_all:,} non-ASCII characters "
+        f"are rare ones outside everyday Chinese (GB2312), as when accented Western letters are misread: "
+        f"{', '.join(shown)}. If the file is Western (Latin-1, Windows-1252), read it with encoding='cp1252'; "
+        "if it is Chinese, give encoding='gb18030' to silence this warning",
+        CsatWarning,
+        stacklevel=2,
+    )
+
+
+def _in_gb2312(character: str) -> bool:
+    try:
+        character.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _encoding_error(path: Path, tried: dict[str, int]) -> SurveyDataError:
     listed = ", ".join(f"{enc} (fails at byte {offset:,})" for enc, offset in tried.items())
     return SurveyDataError(
@@ -683,6 +722,7 @@ class _Source:
         if self.given or self.encoding != "utf-8" or self.temporary is not None:
             raise _encoding_error(self.path, self.tried)
         self._transcode(ENCODINGS_TRIED[1])
+        _warn_if_not_chinese(self.name, self.temporary)
 
     @property
     def utf8_path(self) -> Path:

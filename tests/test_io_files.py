@@ -185,6 +185,20 @@ def test_given_encoding_overrides_detection_and_is_checked(tmp_path):
     assert read_survey(path, SCHEMA, encoding="latin-1")["sat"].tolist() == [3.0, 4.0]
 
 
+def test_a_western_file_read_as_gb18030_is_named_in_a_warning(tmp_path):
+    # Windows-1252 bytes also decode as GB18030 (as rare characters): say so rather than read garbage in silence
+    schema = {"id": "id", "columns": {"store": {"type": "text"}}}
+    western = put(tmp_path, "west.csv", "id,store\n1,Crème brûlée\n2,Müller\n3,São Paulo\n", encoding="cp1252")
+    with pytest.warns(CsatWarning, match="encoding='cp1252'") as caught:
+        read_survey(western, schema)
+    assert "'Cr鑝e'" in str(caught[0].message) and "west.csv" in str(caught[0].message)
+    assert read_survey(western, schema, encoding="cp1252")["store"].tolist() == ["Crème brûlée", "Müller", "São Paulo"]
+    chinese = put(tmp_path, "zh.csv", "id,store\n1,非常满意的服务\n2,iPhone手机不满意\n", encoding="gbk")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_survey(chinese, schema)["store"].tolist() == ["非常满意的服务", "iPhone手机不满意"]
+
+
 def test_semicolon_file_with_decimal_comma(tmp_path):
     path = put(tmp_path, "semi.csv", "id;sat;spend;score\n1;4;10,5;3,5\n2;Neutral;0,25;4\n")
     schema = {
