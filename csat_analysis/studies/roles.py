@@ -27,7 +27,18 @@ __all__ = ["DATASET_ROLES", "dataset_roles"]
 
 
 def dataset_roles(name: str) -> dict[str, Any]:
-    """A copy of the roles of a bundled data set or the simulator (empty for other data)."""
+    """A copy of the roles of a bundled data set or the simulator (empty for other data).
+
+    Parameters
+    ----------
+    name : str
+        A bundled data set, ``"simulated"``, or any other name or path.
+
+    Returns
+    -------
+    dict
+        Role name to column (or list of columns, or dict of columns for grouped roles).
+    """
     return SurveyDescription.for_dataset(name).roles
 
 
