@@ -99,22 +99,22 @@ CHECKED_MODULES = [
     "csat_analysis.runner",
     "csat_analysis.scaling",
     "csat_analysis.simulate",
+    "csat_analysis.studies",
+    "csat_analysis.studies.core",
+    "csat_analysis.studies.customer_comments",
+    "csat_analysis.studies.data_overview",
+    "csat_analysis.studies.roles",
     "csat_analysis.survey",
     "csat_analysis.survival",
+    "csat_analysis.text",
     "csat_analysis.weighting",
 ]
 
 _REWRITTEN = "the studies layer and the text analytics are being extended now; checked when that work lands"
 PENDING_MODULES = {
-    "csat_analysis.studies": _REWRITTEN,
     "csat_analysis.studies.churn_and_retention": _REWRITTEN,
     "csat_analysis.studies.complaint_resolution": _REWRITTEN,
-    "csat_analysis.studies.core": _REWRITTEN,
-    "csat_analysis.studies.customer_comments": _REWRITTEN,
-    "csat_analysis.studies.data_overview": _REWRITTEN,
-    "csat_analysis.studies.roles": _REWRITTEN,
     "csat_analysis.studies.satisfaction_vs_loyalty": _REWRITTEN,
-    "csat_analysis.text": _REWRITTEN,
 }
 
 #: (object, check) gaps left in the checked modules; remove an entry when it is fixed
@@ -154,9 +154,28 @@ def _attributes(cls) -> set[str]:
     return {name.strip() for entry in documented for name in entry.name.split(",")}
 
 
+class _Validator(numpydoc_validate.Validator):
+    """numpydoc's validator, for a module without any def or class line too.
+
+    numpydoc (1.11) looks for the first ``def``/``class`` line of the object's source to
+    find ``# numpydoc ignore`` comments and raises StopIteration when a module has none
+    (a package ``__init__`` that only re-exports, such as ``csat_analysis.studies``).
+    """
+
+    def __init__(self, obj_name):
+        super().__init__(numpydoc_docscrape.get_doc_object(self._load_obj(obj_name)))
+
+    @property
+    def source_file_def_line(self):
+        try:
+            return super().source_file_def_line
+        except StopIteration:
+            return None
+
+
 def _errors(full: str, obj) -> list[tuple[str, str]]:
     found = []
-    for code, message in numpydoc_validate.validate(full)["errors"]:
+    for code, message in numpydoc_validate.validate(full, validator_cls=_Validator)["errors"]:
         if code not in CHECKS:
             continue
         if code == "PR01" and inspect.isclass(obj):
