@@ -2024,8 +2024,8 @@ class ValueSection(Section):
         Returns
         -------
         dict
-            margin, acquisition_cost, retention_cost_per_month and
-            monthly_revenue_column.
+            The keys ``margin``, ``acquisition_cost``, ``retention_cost_per_month`` and
+            ``monthly_revenue_column``.
         """
         return {
             "margin": self.margin,

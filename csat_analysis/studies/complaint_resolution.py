@@ -838,11 +838,25 @@ class DataSection(Section):
     settings: ComplaintSettings | None = field(default=None, repr=False)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         from IPython.display import Markdown
 
         return [Markdown(f"*{self.source}*  \n{self.settings.describe()}")]
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {"n_respondents": len(self.settings.data)}
 
 
@@ -936,7 +950,18 @@ class FunnelSection(Section):
     references = ("tarp1986", "wilson1927")
 
     def plot(self, ax=None):
-        """Observed funnel (left) and TARP's pyramid (right); ``ax``: one or two axes."""
+        """Observed funnel (left) and TARP's pyramid (right); ``ax``: one or two axes.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One or two axes to draw on (with one, only the first panel); a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure holding the panels.
+        """
         from .. import plots
 
         fig, axes = _new_axes(ax, 2, (12, 4))
@@ -960,6 +985,13 @@ class FunnelSection(Section):
         return fig
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         def stages(table: pd.DataFrame) -> pd.DataFrame:
             return table.assign(**{c: table[c].map(_stage) for c in ("stage", "of_stage") if c in table})
 
@@ -979,9 +1011,23 @@ class FunnelSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return funnel_finding(self.table)
 
     def headline(self) -> str:
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         voice = self.table.set_index("stage").loc["complained"]
         return _("Voice rate: {estimate} of customers with a problem complained (TARP 1986: {published}).").format(
             estimate=formatting.estimate(voice["share"], voice["low"], voice["high"]),
@@ -989,6 +1035,13 @@ class FunnelSection(Section):
         )
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return funnel_record(self.table)
 
 
@@ -997,6 +1050,13 @@ class StatusCountsSection(Section):
     """Customers by complaint status, for data with statuses but no problem and complaint answers."""
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 _status_labels(self.table),
@@ -1007,6 +1067,13 @@ class StatusCountsSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return _(
             "The data have complaint statuses but no separate problem and complaint answers, so only the "
             "customers by status are shown, not the funnel."
@@ -1156,6 +1223,18 @@ class TarpSection(Section):
     references = ("tarp1986", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         from .. import plots
 
         fig, (ax,) = _new_axes(ax, 1, (9, 4.5))
@@ -1172,6 +1251,13 @@ class TarpSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 _status_labels(self.table),
@@ -1182,9 +1268,23 @@ class TarpSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return _sentences(tarp_findings(self.table, self.outcome, self.truth))
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {"repurchase_by_status": tarp_record(self.table)}
 
 
@@ -1282,6 +1382,13 @@ class ChiSquareSection(Section):
     references = ("cramer1946",)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 _status_labels(self.table),
@@ -1294,6 +1401,13 @@ class ChiSquareSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return chi_square_finding(self.table, self.outcome)
 
 
@@ -1322,6 +1436,18 @@ class OddsSection(Section):
     references = ("tarp1986",)
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         from .. import plots
 
         fig, (ax,) = _new_axes(ax, 1, (8, 0.5 * len(self.table) + 1.5))
@@ -1333,6 +1459,13 @@ class OddsSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 _term_labels(self.table, self.labels),
@@ -1478,6 +1611,13 @@ class ParadoxSection(Section):
     references = ("mccollough_bharadwaj1992", "de_matos2007", "newcombe1998", "cohen1988")
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         def verdicts(table: pd.DataFrame) -> pd.DataFrame:
             return _status_labels(table.assign(verdict=table["verdict"].map(_verdict)) if "verdict" in table else table)
 
@@ -1501,9 +1641,23 @@ class ParadoxSection(Section):
         return shown
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return paradox_finding(self.result, self.outcome, self.bootstrap)
 
     def headline(self) -> str:
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         result = self.result
         return _(
             "Service-recovery paradox {verdict}: quickly resolved complainants minus no problem, {difference} in "
@@ -1515,6 +1669,13 @@ class ParadoxSection(Section):
         )
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {"recovery_paradox": paradox_record(self.result)}
 
 
@@ -1640,7 +1801,18 @@ class ResolutionSection(Section):
     references = ("kaplan_meier1958", "wilson1927")
 
     def plot(self, ax=None):
-        """Share still unresolved over time (left) and outcome by time to resolution (right)."""
+        """Share still unresolved over time (left) and outcome by time to resolution (right).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One or two axes to draw on (with one, only the first panel); a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure holding the panels.
+        """
         from .. import plots
 
         fig, axes = _new_axes(ax, 2, (12, 4))
@@ -1675,6 +1847,13 @@ class ResolutionSection(Section):
         return fig
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         within = pgettext("complaint table", "resolved within {hours} hours").format(hours=f"{self.fast_hours:g}")
         return [
             _table(
@@ -1694,6 +1873,13 @@ class ResolutionSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return _sentences(resolution_findings(self.table, self.effect, self.outcome, self.fast_hours))
 
 
@@ -1799,6 +1985,18 @@ class CallsSection(Section):
         return complaints.threshold_level(self.jumps)
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         from .. import plots
 
         fig, (ax,) = _new_axes(ax, 1, (9, 4))
@@ -1809,6 +2007,13 @@ class CallsSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 self.table,
@@ -1828,9 +2033,23 @@ class CallsSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return calls_finding(self.jumps, self.odds, self.calls, self.covariates)
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         if not self.record_rates:
             return {}
         return {"churn_by_service_calls": dict(zip(self.table["calls"], self.table["rate"]))}
@@ -1910,6 +2129,18 @@ class HandlingSection(Section):
     references = ("fornell1996", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One or two axes to draw on (with one, only the first panel); a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure holding the panels.
+        """
         from .. import plots
 
         fig, axes = _new_axes(ax, 2, (12, 4))
@@ -1939,6 +2170,13 @@ class HandlingSection(Section):
         return fig
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 self.table,
@@ -1958,6 +2196,13 @@ class HandlingSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return correlation_finding(self.correlation, self.rating, self.loyalty)
 
 
@@ -2078,6 +2323,13 @@ class WordOfMouthSection(Section):
         ).format(**fields)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         words = {
             "share": pgettext("word-of-mouth reading", "share"),
             "cascade": pgettext("word-of-mouth reading", "cascade"),
@@ -2093,6 +2345,13 @@ class WordOfMouthSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return word_of_mouth_finding(self.table)
 
 

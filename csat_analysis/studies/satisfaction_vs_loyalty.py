@@ -931,12 +931,33 @@ class SetupSection(Section):
     settings: Settings | None = field(default=None, repr=False)
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {"n_respondents": len(self.settings.data)}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return settings_note(self.settings)
 
     def headline(self) -> str:
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         s = self.settings
         return ngettext(
             "{n} respondent; satisfied means at least {satisfied} on the {scale} satisfaction scale, "
@@ -1007,13 +1028,34 @@ class MeasuresSection(Section):
     references = ("cronbach1951", "feldt1965")
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(self.table, self.title, self.source)]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return measures_finding(self.table, self.n_respondents)
 
     def headline(self) -> str:
         # the sample size leads the set-up's headline already; here the reliability verdict
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         return _reliability_sentence(self.table)
 
 
@@ -1105,7 +1147,18 @@ class CurveSection(Section):
     references = ("wilson1927", "fornell1996")
 
     def plot(self, ax=None):
-        """Both panels (loyal share with the fitted curve, mean loyalty); ``ax``: a pair of Axes."""
+        """Both panels (loyal share with the fitted curve, mean loyalty); ``ax``: a pair of Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One axes per panel to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        numpy.ndarray of matplotlib.axes.Axes
+            One axes per panel.
+        """
         axes = plots.loyalty_curve_panels(
             self.table,
             fit=None if self.fit is None else self.fit.grid,
@@ -1131,9 +1184,23 @@ class CurveSection(Section):
         return axes
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(self.table, self.title, self.source, percent=("share", "share_low", "share_high"))]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         results = {
             "satisfaction_loyalty_spearman": self.spearman,
             "loyalty_by_satisfaction": dict(zip(self.table["satisfaction"].astype(str), self.table["share"])),
@@ -1149,6 +1216,13 @@ class CurveSection(Section):
         return results
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         fit = self.fit
         return curve_finding(
             self.table,
@@ -1250,6 +1324,18 @@ class LoyaltyTypesSection(Section):
     references = ("dick_basu1994", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         shown = _shown(self.table, {"segment": "loyalty type"})
         ax = plots.interval_plot(shown, x="segment", y="share", low="low", high="high", kind="bar", ax=ax)
         ax.set(ylabel=_("share of customers"), xlabel=_("loyalty type"), title=_("Loyalty types"), ylim=(0, 1))
@@ -1257,6 +1343,13 @@ class LoyaltyTypesSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _styled(
                 _shown(self.table, {"segment": "loyalty type"}),
@@ -1267,9 +1360,23 @@ class LoyaltyTypesSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {"segments": dict(zip(self.table["segment"], self.table["share"]))}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return loyalty_types_finding(self.table, self.behaviour, self.behaviour_is_proxy)
 
 
@@ -1358,6 +1465,18 @@ class DealerSection(Section):
     references = ("toyota_dealer_study", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -1375,6 +1494,13 @@ class DealerSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _styled(
                 _shown(self.table, {"outcome": "outcome"}),
@@ -1385,9 +1511,23 @@ class DealerSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {"dealer_table": {f"{r.sales}/{r.service} {r.outcome}": r.rate for r in self.table.itertuples()}}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return dealer_finding(self.table)
 
 
@@ -1448,6 +1588,18 @@ class RecommendSection(Section):
     references = ("reichheld2003", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         shown = _shown(self.table, {"group": "nps group"})
         ax = plots.interval_plot(shown, x="group", y="share", low="low", high="high", kind="bar", ax=ax)
         ax.set(
@@ -1460,6 +1612,13 @@ class RecommendSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _styled(
                 _shown(self.table, {"group": "nps group"}), self.title, self.source, percent=("share", "low", "high")
@@ -1467,6 +1626,13 @@ class RecommendSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {
             "nps": self.nps.value,
             "nps_low": self.nps.low,
@@ -1475,6 +1641,13 @@ class RecommendSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return recommend_finding(self.table, self.nps)
 
 
@@ -1596,6 +1769,18 @@ class DriversSection(Section):
     references = ("martilla_james1977", "lindeman1980", "gromping2006")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -1617,9 +1802,23 @@ class DriversSection(Section):
         return shown
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(self._display(), self.title, self.source, percent=("share",))]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {
             "key_drivers": dict(zip(self.table["driver"], self.table["share"])),
             "short_stave": self.key.short_stave,
@@ -1628,6 +1827,13 @@ class DriversSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return drivers_finding(self._display(), self.key.r2)
 
 
@@ -1880,6 +2086,18 @@ class PathsSection(Section):
     references = ("tenenhaus2005", "hair2017", "efron_tibshirani1993")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -1900,6 +2118,13 @@ class PathsSection(Section):
         return _display(table, self.model.settings, words)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         shown = [
             _styled(self._names(self.table), _("Paths with percentile bootstrap intervals"), self.source),
             _styled(self._names(self.model.constructs()), _("Constructs: R² and reliability"), self.source),
@@ -1911,9 +2136,23 @@ class PathsSection(Section):
         return shown
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {"ecsi_paths": {f"{r.source}->{r.target}": r.original for r in self.table.itertuples()}}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         r2 = self.model.pls_fit.r2
         r2 = pd.Series(r2.to_numpy(), index=[self.model.settings.shown_construct(name) for name in r2.index])
         return _("{first} {second}").format(
@@ -1942,9 +2181,23 @@ class IndicesSection(Section):
     references = ("fornell1996",)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(_shown(self.table, {"measure": "measure"}), self.title, self.source)]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         results = {}
         for measure, value, low, high in self.table[["measure", "index", "low", "high"]].itertuples(index=False):
             results.update(
@@ -1957,6 +2210,13 @@ class IndicesSection(Section):
         return results
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return index_finding(self.results(), self.method, self.source)
 
 
@@ -2011,6 +2271,18 @@ class IpmaSection(Section):
         return self.settings.shown_construct(self.target) if self.settings is not None else _construct(self.target)
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -2027,12 +2299,33 @@ class IpmaSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(self._display(), self.title, self.source)]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {"ipma_short_stave": drv.short_stave(self.table)}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return ipma_finding(self._display(), self._target())
 
 
@@ -2165,6 +2458,13 @@ class AssessmentSection(Section):
         return vif.assign(variable=[name(v) if is_inner else v for v, is_inner in zip(vif["variable"], inner)])
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         htmt = self._names(
             self.table[["construct_a", "construct_b", "htmt", "low", "high", "verdict"]], {"verdict": "verdict"}
         )
@@ -2184,6 +2484,13 @@ class AssessmentSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         defined = self.table.dropna(subset=["htmt"])
         return {
             "htmt_not_established": [_pair(r) for _index, r in defined.iterrows() if not r["discriminant_085"]],
@@ -2193,6 +2500,13 @@ class AssessmentSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return assessment_finding(
             self._names(self.table),
             self.vif,
@@ -2201,6 +2515,13 @@ class AssessmentSection(Section):
         )
 
     def headline(self) -> str:
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         table = self._names(self.table)
         defined = table.dropna(subset=["htmt"])
         failing = defined[~defined["discriminant_085"].astype(bool)]
@@ -2276,6 +2597,18 @@ class PredictionSection(Section):
         return _display(table, self.settings) if self.settings is not None else _shown(table)
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -2294,16 +2627,37 @@ class PredictionSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         shown = self.table[["construct", "item", "q2_predict", "rmse", "rmse_lm", "mae", "mae_lm", "pls_beats_lm"]]
         return [_styled(self._names(shown), self.title, self.source)]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         return {
             "predictive_power": self.power,
             "q2_predict": dict(zip(self.table["item"].astype(str), self.table["q2_predict"])),
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         power = _vocabulary()["power"].get(self.power, self.power)
         return prediction_finding(self.table, power, self.folds, self.repeats)
 
@@ -2397,6 +2751,18 @@ class SegmentsSection(Section):
         return float(self.tests.set_index("measure").loc["loyal_share", "p_value"])
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -2419,6 +2785,13 @@ class SegmentsSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _styled(self.table, self.title, self.source, percent=("loyal_share", "loyal_low", "loyal_high")),
             _styled(
@@ -2429,6 +2802,13 @@ class SegmentsSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         tests = self.tests.set_index("measure")
         return {
             "segment_difference_pvalue": self.p_value,
@@ -2438,6 +2818,13 @@ class SegmentsSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return segment_finding(self.table, self.tests, self.segment)
 
 
@@ -2543,6 +2930,13 @@ class MultiGroupSection(Section):
         return _display(self.table, self.settings) if self.settings is not None else _shown(self.table)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         names = self._names()
         shown = names.assign(path=names["source"] + " -> " + names["target"])
         shown = shown[["group_a", "group_b", "path", "path_a", "path_b", "difference", "p_value", "n_a", "n_b"]]
@@ -2555,6 +2949,13 @@ class MultiGroupSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            Result names mapped to plain values (numbers, strings, lists, dicts).
+        """
         significant = self.table[self.table["p_value"] < 0.05]
         return {
             "mga_significant": [f"{r.source}->{r.target} {r.group_a} vs {r.group_b}" for r in significant.itertuples()],
@@ -2562,6 +2963,13 @@ class MultiGroupSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return multigroup_finding(self._names(), self.segment, self.n_permutations, self.n_groups)
 
 
