@@ -447,21 +447,59 @@ def _reason(error: Exception) -> str:
 class Settings:
     """The study's parameters after defaults and checks.
 
-    ``data`` is already filtered to ``segment == segment_value`` when a value is
-    given, and the items of a measure that mixes scales are rescaled onto the scale of
-    its first item (``raw_data`` keeps the answers as given). ``scale`` is the
-    satisfaction measure's scale, ``loyalty_scale`` the loyalty measure's,
-    ``driver_scale`` the drivers' (0-100 when driver items mix scales) and
-    ``item_scales`` every item's scale in ``data``. ``recommend`` is the 0-10
-    recommend item (NPS groups; ``recommend_scale`` its own scale), ``behaviour`` the column behind the loyalty types
-    (``behaviour_is_proxy``: a stated intention item standing in for observed
-    repurchase). ``weights`` is the survey weight column when the run uses one (the
-    simulator's ``weight`` by default): shares and means are then weighted with
-    design-based intervals; PLS, the curve fit and the tests stay unweighted.
-    ``dealer`` names the columns of the dealer table when the data have them;
-    ``labels`` maps columns to display names; ``source`` is the line printed under
-    every table and figure.
+    Built by :func:`resolve_settings`. Shares and means are weighted (with
+    design-based intervals) when ``weights`` is set; PLS, the curve fit and the tests
+    stay unweighted.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The study data, filtered to ``segment == segment_value`` when a value is
+        given; the items of a measure that mixes scales are rescaled onto the scale
+        of its first item.
+    satisfaction, loyalty : list of str
+        The item columns of the satisfaction and loyalty measures.
+    drivers : list of str or dict of str to list of str
+        Driver items, or driver constructs as name -> items.
+    segment : str or None
+        The segment column (``None``: no segment).
+    segment_value : object
+        The one segment kept (``None``: all).
+    top_box : int
+        How many top scale points count as satisfied or loyal.
+    model : str
+        The index model: "ecsi", "simple" or "none".
+    scale : Scale
+        The satisfaction measure's scale.
+    behaviour : str or None
+        The column behind the loyalty types.
+    behaviour_is_proxy : bool
+        ``behaviour`` is a stated intention item standing in for observed repurchase.
+    weights : str or None
+        The survey weight column when the run uses one (the simulator's ``weight``
+        by default).
+    dealer : dict or None
+        The columns of the dealer table, when the data have them.
+    source : str
+        The line printed under every table and figure.
+    loyalty_scale : Scale or None
+        The loyalty measure's scale.
+    driver_scale : Scale or None
+        The drivers' scale (0-100 when driver items mix scales).
+    item_scales : dict
+        Every item's scale in ``data``.
+    recommend : str or None
+        The 0-10 recommend item (NPS groups).
+    raw_data : DataFrame or None
+        The answers as given, before rescaling.
+    labels : dict
+        Display names of columns.
+    recommend_scale : Scale or None
+        The recommend item's own scale.
+    survey : SurveyDescription or None
+        The survey description the roles and labels come from.
     """
+
 
     data: pd.DataFrame
     satisfaction: list
@@ -504,14 +542,37 @@ class Settings:
 
     @property
     def compare_segments(self) -> bool:
+        """Whether the run compares segments (a segment column, no single value kept)."""
         return self.segment is not None and self.segment_value is None
 
     def label(self, column) -> str:
-        """The English display name of a column (its own name when the survey gives none); it names results."""
+        """The English display name of a column (its own name when the survey gives none); it names results.
+
+        Parameters
+        ----------
+        column : str
+            A column of :attr:`data`.
+
+        Returns
+        -------
+        str
+            The English display name, or ``column``.
+        """
         return str(self.labels.get(column, column))
 
     def shown(self, column) -> str:
-        """The display name of a column in the current language (``label: {en: ..., zh: ...}``)."""
+        """The display name of a column in the current language (``label: {en: ..., zh: ...}``).
+
+        Parameters
+        ----------
+        column : str
+            A column of :attr:`data`.
+
+        Returns
+        -------
+        str
+            The display name in the report's language.
+        """
         if self.survey is not None and column in self.labels:
             return self.survey.label(column, language=current_language())
         return self.label(column)
@@ -521,6 +582,16 @@ class Settings:
 
         Single-item drivers are constructs named by their items' English labels (see
         :meth:`model_spec`): those show their items' labels in the report's language.
+
+        Parameters
+        ----------
+        name : str
+            A construct of the model (or a measure's name).
+
+        Returns
+        -------
+        str
+            The display name in the report's language.
         """
         if not isinstance(self.drivers, Mapping):
             for item in self.drivers or []:
@@ -545,7 +616,18 @@ class Settings:
         return scales
 
     def pls_scales(self, items) -> dict[str, tuple[float, float]]:
-        """``{item: (low, high)}`` of the model's items, for the 0-100 PLS indices."""
+        """``{item: (low, high)}`` of the model's items, for the 0-100 PLS indices.
+
+        Parameters
+        ----------
+        items : iterable of str
+            The model's item columns.
+
+        Returns
+        -------
+        dict of str to tuple of float
+            Each item's scale as ``(low, high)``.
+        """
         return {item: (self.item_scales[item].low, self.item_scales[item].high) for item in items}
 
     def model_spec(self):
@@ -553,6 +635,11 @@ class Settings:
 
         ``"ecsi"``: the ECSI model (Tenenhaus et al. 2005) with the study's
         satisfaction and loyalty items. ``"simple"``: each driver -> Satisfaction -> Loyalty.
+
+        Returns
+        -------
+        tuple of dict or None
+            The measurement and structural models, or ``None`` with ``model="none"``.
         """
         if self.model == "none":
             return None
@@ -677,6 +764,11 @@ def resolve_settings(
         shares and means).
     top_box : int
     model : {"ecsi", "simple", "none"}, optional
+
+    Returns
+    -------
+    Settings
+        The checked parameters, the columns each section uses and the data.
 
     Raises
     ------
@@ -842,6 +934,16 @@ def _scale_text(scale: Scale) -> str:
 def settings_note(settings: Settings) -> str:
     """Markdown paragraph stating the data, measures, scales, thresholds, weighting and model of a run.
 
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    str
+        One Markdown paragraph in the report's language.
+
     Examples
     --------
     >>> from csat_analysis.datasets import open_study_data
@@ -926,7 +1028,19 @@ def _relabel_legend(ax, words: Mapping[str, str], title: str | None = None) -> N
 
 @dataclass
 class SetupSection(Section):
-    """The run's data and measures: records ``n_respondents`` and states the settings."""
+    """The run's data and measures: records ``n_respondents`` and states the settings.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : None
+        Unused: the section is a note.
+    source : str
+        The data-source line printed under the section's table and figure.
+    settings : Settings
+        The settings the note states.
+    """
 
     settings: Settings | None = field(default=None, repr=False)
 
@@ -976,12 +1090,38 @@ class SetupSection(Section):
 
 
 def setup_section(settings: Settings) -> SetupSection:
-    """What this run analyses (the data, measures, scales, thresholds, weighting, model)."""
+    """What this run analyses (the data, measures, scales, thresholds, weighting, model).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    SetupSection
+        The data note; it records ``n_respondents``.
+    """
     return SetupSection(title=_("Data and measures"), source=settings.source, settings=settings)
 
 
 def measures_finding(measure_table: pd.DataFrame, n_respondents: int, *, floor: float = 0.7) -> str:
     """One sentence on completeness and the least consistent multi-item measure.
+
+    Parameters
+    ----------
+    measure_table : DataFrame
+        From :func:`csat_analysis.loyalty.describe_measures` (``measure``,
+        ``missing_cells``, ``alpha``, ``alpha_low``, ``alpha_high``).
+    n_respondents : int
+        Respondents in the data.
+    floor : float
+        The alpha below which a measure is called inconsistent.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1022,7 +1162,20 @@ def _reliability_sentence(measure_table: pd.DataFrame, floor: float = 0.7) -> st
 
 @dataclass
 class MeasuresSection(Section):
-    """Section 1: completeness, 0-100 index and Cronbach's alpha of each measure."""
+    """Section 1: completeness, 0-100 index and Cronbach's alpha of each measure.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per measure: ``measure``, ``items``, ``n_items``, ``complete``,
+        ``missing_cells``, ``index`` (0-100) and Cronbach's ``alpha`` with its interval.
+    source : str
+        The data-source line printed under the section's table and figure.
+    n_respondents : int
+        Respondents in the data.
+    """
 
     n_respondents: int = 0
     references = ("cronbach1951", "feldt1965")
@@ -1060,7 +1213,18 @@ class MeasuresSection(Section):
 
 
 def measures_section(settings: Settings) -> MeasuresSection:
-    """:func:`csat_analysis.loyalty.describe_measures` on the study's measures, each on its own scale."""
+    """:func:`csat_analysis.loyalty.describe_measures` on the study's measures, each on its own scale.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    MeasuresSection
+        Completeness, index and reliability of each measure.
+    """
     table = loy.describe_measures(settings.data, settings.measures, settings.measure_scales, weights=settings.weights)
     table["items"] = [_(", ").join(settings.shown(i) for i in items) for items in settings.measures.values()]
     table["measure"] = [settings.shown_construct(name) for name in table["measure"]]
@@ -1082,6 +1246,24 @@ def curve_finding(
 
     Without a fitted curve (``steepest`` None: the fit could not be estimated) only the
     observed part is stated.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        The observed curve (``satisfaction``, ``share``).
+    steepest : float or None
+        Satisfaction level where the fitted curve is steepest (``None``: no fit).
+    top_gain_share : float or None
+        Share of the fitted rise gained in the top part of the scale.
+    lr_p_value : float or None
+        p-value of the likelihood-ratio test of a bend in the curve.
+    spearman : float
+        Spearman's rho of satisfaction and loyalty.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1137,6 +1319,24 @@ class CurveSection(Section):
     ``table`` (:func:`csat_analysis.loyalty.loyalty_curve`) is weighted when the run
     has weights; ``fit`` and ``spearman`` are unweighted. ``fit`` is None when the
     logistic curve cannot be estimated (the report then notes why).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per satisfaction level: ``satisfaction``, ``n``, the loyal
+        ``share`` and the ``mean`` loyalty, each with its interval.
+    source : str
+        The data-source line printed under the section's table and figure.
+    fit : LoyaltyCurveFit or None
+        The fitted logistic curve (``None`` when it cannot be estimated).
+    spearman : float
+        Spearman's rho of the satisfaction and loyalty scores.
+    top_box : int
+        How many top scale points count as loyal.
+    scale, loyalty_scale : Scale or None
+        The satisfaction and loyalty scales.
     """
 
     fit: loy.LoyaltyCurveFit | None = field(default=None, repr=False)
@@ -1240,6 +1440,17 @@ def curve_sections(settings: Settings) -> list[Section]:
     :func:`~csat_analysis.loyalty.fit_loyalty_curve` and Spearman's rho of the two
     scores. A fit that does not converge or separates (a small segment) leaves the
     observed curve and adds a :class:`Skipped` note for the fitted one.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    list of Section
+        The curve section, followed by a :class:`~csat_analysis.studies.core.Skipped`
+        note when the logistic curve cannot be fitted.
     """
     data, sat_items, loy_items = settings.data, settings.satisfaction, settings.loyalty
     arguments = dict(top_box=settings.top_box, scale=settings.scale, loyalty_scale=settings.loyalty_scale)
@@ -1272,7 +1483,18 @@ def curve_sections(settings: Settings) -> list[Section]:
 
 
 def curve_section(settings: Settings) -> CurveSection:
-    """The curve section of :func:`curve_sections` (its fit is None when it cannot be estimated)."""
+    """The curve section of :func:`curve_sections` (its fit is None when it cannot be estimated).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    CurveSection
+        The observed curve, with the fit when it can be estimated.
+    """
     return curve_sections(settings)[0]
 
 
@@ -1281,6 +1503,21 @@ def curve_section(settings: Settings) -> CurveSection:
 
 def loyalty_types_finding(table: pd.DataFrame, behaviour: str, behaviour_is_proxy: bool) -> str:
     """What behaviour stands for, and the shares of true, spurious and latent loyalty.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`csat_analysis.loyalty.loyalty_segments` (``segment``, ``share``,
+        ``low``, ``high``).
+    behaviour : str
+        Display name of the behaviour column.
+    behaviour_is_proxy : bool
+        The behaviour is a stated intention, not observed repurchase.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1317,7 +1554,22 @@ def loyalty_types_finding(table: pd.DataFrame, behaviour: str, behaviour_is_prox
 
 @dataclass
 class LoyaltyTypesSection(Section):
-    """Section 3: true, latent, spurious and no loyalty (Dick and Basu 1994)."""
+    """Section 3: true, latent, spurious and no loyalty (Dick and Basu 1994).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per loyalty type: ``segment``, ``satisfied``, ``repurchasing``,
+        ``n``, ``share``, ``low``, ``high``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    behaviour : str
+        Display name of the behaviour column.
+    behaviour_is_proxy : bool
+        The behaviour is a stated intention, not observed repurchase.
+    """
 
     behaviour: str = ""
     behaviour_is_proxy: bool = True
@@ -1386,6 +1638,18 @@ def loyalty_types_section(settings: Settings) -> LoyaltyTypesSection | Skipped:
 
     Attitude is satisfied (top box of the satisfaction scale); behaviour is a yes/no
     column, or an item read by the top box of its own scale.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    LoyaltyTypesSection or Skipped
+        Shares of true, latent, spurious and no loyalty.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
     """
     if settings.behaviour is None:
         return _Skip(
@@ -1417,6 +1681,16 @@ def loyalty_types_section(settings: Settings) -> LoyaltyTypesSection | Skipped:
 
 def dealer_finding(table: pd.DataFrame) -> str:
     """How many published rates the data reproduce, and whether sales or service satisfaction matters more.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`csat_analysis.loyalty.dealer_table`.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1460,7 +1734,18 @@ def dealer_finding(table: pd.DataFrame) -> str:
 
 @dataclass
 class DealerSection(Section):
-    """The dealer table: loyalty to dealer and brand by sales x service satisfaction."""
+    """The dealer table: loyalty to dealer and brand by sales x service satisfaction.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per sales x service cell and outcome: ``n``, ``loyal``, ``rate``,
+        ``low``, ``high`` and the ``published_rate``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    """
 
     references = ("toyota_dealer_study", "wilson1927")
 
@@ -1533,7 +1818,20 @@ class DealerSection(Section):
 
 @_guarded(N_("Dealer table"), fix=N_("run on more respondents"))
 def dealer_section(settings: Settings) -> DealerSection | Skipped:
-    """:func:`~csat_analysis.loyalty.dealer_table` on the study's data (only the simulator has the columns)."""
+    """:func:`~csat_analysis.loyalty.dealer_table` on the study's data (only the simulator has the columns).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    DealerSection or Skipped
+        Loyalty to dealer and brand per cell, against the published rates.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = _("Dealer table")
     if settings.dealer is None:
         return _Skip(
@@ -1558,6 +1856,18 @@ def dealer_section(settings: Settings) -> DealerSection | Skipped:
 def recommend_finding(table: pd.DataFrame, nps) -> str:
     """The NPS with its interval and the three groups.
 
+    Parameters
+    ----------
+    table : DataFrame
+        One row per group (``group``, ``share``).
+    nps : Estimate
+        The Net Promoter Score with ``value``, ``low`` and ``high``.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
+
     Examples
     --------
     >>> import pandas as pd
@@ -1581,7 +1891,22 @@ def recommend_finding(table: pd.DataFrame, nps) -> str:
 
 @dataclass
 class RecommendSection(Section):
-    """Promoters, passives and detractors of the 0-10 recommend item, and the NPS (Reichheld 2003)."""
+    """Promoters, passives and detractors of the 0-10 recommend item, and the NPS (Reichheld 2003).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per group (promoters, passives, detractors): ``share``, ``low``,
+        ``high``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    nps : Estimate
+        The Net Promoter Score with ``value``, ``low`` and ``high``.
+    item : str
+        Display name of the recommend item.
+    """
 
     nps: Any = None
     item: str = ""
@@ -1653,7 +1978,20 @@ class RecommendSection(Section):
 
 @_guarded(N_("Net Promoter groups"), fix=N_("check the recommend item's answers (0-10)"))
 def recommend_section(settings: Settings) -> RecommendSection | Skipped:
-    """NPS groups (0-6 / 7-8 / 9-10) of the recommend item, weighted through the survey design when weights exist."""
+    """NPS groups (0-6 / 7-8 / 9-10) of the recommend item, weighted through the survey design when weights exist.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    RecommendSection or Skipped
+        The NPS groups and the score.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     from ..design import SurveyDesign
 
     title = N_("Net Promoter groups")
@@ -1737,6 +2075,19 @@ def _no_lag_text(table: pd.DataFrame, what: str) -> str:
 def drivers_finding(table: pd.DataFrame, r2: float) -> str:
     """The variance explained, the most important driver and the short stave (or that none lags).
 
+    Parameters
+    ----------
+    table : DataFrame
+        The importance-performance table (``driver``, ``share``, ``performance``,
+        ``weakest_high_importance``).
+    r2 : float
+        R² of the drivers' regression of satisfaction.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
+
     Examples
     --------
     >>> import pandas as pd
@@ -1762,7 +2113,21 @@ def drivers_finding(table: pd.DataFrame, r2: float) -> str:
 
 @dataclass
 class DriversSection(Section):
-    """Section 4: importance (share of R², Shapley) against performance (0-100)."""
+    """Section 4: importance (share of R², Shapley) against performance (0-100).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        The importance-performance table, drivers under display names.
+    source : str
+        The data-source line printed under the section's table and figure.
+    key : KeyDrivers or None
+        The full result of :func:`csat_analysis.drivers.key_drivers`.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     key: drv.KeyDrivers | None = field(default=None, repr=False)
     settings: Settings | None = field(default=None, repr=False)
@@ -1839,7 +2204,20 @@ class DriversSection(Section):
 
 @_guarded(N_("Key drivers of satisfaction"), fix=N_("check that the drivers vary, or run on more respondents"))
 def drivers_section(settings: Settings) -> DriversSection | Skipped:
-    """:func:`csat_analysis.drivers.key_drivers` of satisfaction (weighted when the run has weights)."""
+    """:func:`csat_analysis.drivers.key_drivers` of satisfaction (weighted when the run has weights).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    DriversSection or Skipped
+        Importance against performance of each driver.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     if not settings.drivers:
         return _Skip(
             N_("Key drivers of satisfaction"),
@@ -1867,6 +2245,18 @@ def negative_index_weights(pls_fit, scale) -> pd.DataFrame:
     report show them (an item pulling its construct's index down usually means it is
     collinear with a sibling item or measures something else). ``scale``: the items'
     scale, or ``{item: (low, high)}``.
+
+    Parameters
+    ----------
+    pls_fit : PLSResult
+        A fitted PLS model.
+    scale : Scale or dict of str to tuple of float
+        The items' scale, or each item's ``(low, high)``.
+
+    Returns
+    -------
+    DataFrame
+        One row per item with a negative weight: ``item``, ``construct``, ``weight``.
     """
     if not isinstance(scale, Mapping):
         scale = Scale.coerce(scale)
@@ -1877,6 +2267,16 @@ def negative_index_weights(pls_fit, scale) -> pd.DataFrame:
 
 def negative_weights_finding(table: pd.DataFrame) -> str:
     """One sentence: no negative index weight, or which items have one and what that means.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`negative_index_weights`.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
 
     Examples
     --------
@@ -1905,6 +2305,20 @@ def negative_weights_finding(table: pd.DataFrame) -> str:
 
 def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
     """Significant paths (bootstrap interval excluding zero), the strongest path and the R² values.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        Path coefficients: ``source``, ``target``, ``original``, ``low``, ``high``.
+    r2 : Series
+        R² of each endogenous construct.
+    n_resamples : int
+        Bootstrap resamples behind the intervals.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1937,6 +2351,20 @@ def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
 
 def index_finding(results: Mapping, method: str, source: str) -> str:
     """The satisfaction and loyalty indices with intervals, the method and the source.
+
+    Parameters
+    ----------
+    results : Mapping
+        ``satisfaction_index`` and ``loyalty_index`` with their ``_low`` and ``_high``.
+    method : str
+        How the indices were computed, in words.
+    source : str
+        The data-source line.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
 
     Examples
     --------
@@ -1994,7 +2422,13 @@ class IndexModel:
     seed: int = 0
 
     def constructs(self) -> pd.DataFrame:
-        """Per construct: R² (endogenous only) and reliability (alpha, rhoC, AVE, rhoA)."""
+        """Per construct: R² (endogenous only) and reliability (alpha, rhoC, AVE, rhoA).
+
+        Returns
+        -------
+        DataFrame
+            One row per construct: ``r2`` and the reliability measures.
+        """
         table = self.pls_fit.reliability.copy()
         table.insert(0, "R²", self.pls_fit.r2.reindex(table.index))
         return table.rename_axis("construct").reset_index()
@@ -2025,6 +2459,21 @@ def index_model(settings: Settings, *, bootstrap: int = 1000, seed: int = 0) -> 
     A PLS model that cannot be estimated on the data falls back to those mean indices
     and says why in ``failure``. Negative index weights are not warned about but
     returned in ``negative_weights``.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+    bootstrap : int
+        Bootstrap resamples of the intervals.
+    seed : int
+        Random seed of the bootstrap.
+
+    Returns
+    -------
+    IndexModel
+        The fitted model, its indices and paths (mean indices with ``model="none"``
+        or when the model cannot be estimated).
     """
     spec = settings.model_spec()
     empty = pd.DataFrame(columns=["item", "construct", "weight"])
@@ -2080,7 +2529,20 @@ _NUMBER_LABEL = re.compile(r"^-?\d+\.\d+$")
 
 @dataclass
 class PathsSection(Section):
-    """Section 5: the PLS path model (paths with bootstrap intervals, construct quality, negative index weights)."""
+    """Section 5: the PLS path model (paths with bootstrap intervals, construct quality, negative index weights).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Path coefficients with bootstrap intervals (``source``, ``target``,
+        ``original``, ``se``, ``low``, ``high``).
+    source : str
+        The data-source line printed under the section's table and figure.
+    model : IndexModel
+        The index model the paths come from.
+    """
 
     model: IndexModel | None = field(default=None, repr=False)
     references = ("tenenhaus2005", "hair2017", "efron_tibshirani1993")
@@ -2167,7 +2629,20 @@ def _display(table: pd.DataFrame, settings: Settings, words=None) -> pd.DataFram
 
 
 def paths_section(model: IndexModel) -> PathsSection | Skipped:
-    """The path model of :func:`index_model` (skipped with ``model='none'`` or when it cannot be estimated)."""
+    """The path model of :func:`index_model` (skipped with ``model='none'`` or when it cannot be estimated).
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+
+    Returns
+    -------
+    PathsSection or Skipped
+        The paths, construct quality and negative index weights.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     if model.pls_fit is None:
         return _no_model(N_("PLS path model"), model)
     return PathsSection(title=_("PLS path model"), table=model.paths, source=model.settings.source, model=model)
@@ -2175,7 +2650,19 @@ def paths_section(model: IndexModel) -> PathsSection | Skipped:
 
 @dataclass
 class IndicesSection(Section):
-    """The satisfaction and loyalty indices (0-100) with their intervals."""
+    """The satisfaction and loyalty indices (0-100) with their intervals.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        ``measure``, ``index``, ``low``, ``high`` (0-100).
+    source : str
+        The data-source line printed under the section's table and figure.
+    method : str
+        How the indices and their intervals were computed, in words.
+    """
 
     method: str = ""
     references = ("fornell1996",)
@@ -2221,7 +2708,18 @@ class IndicesSection(Section):
 
 
 def indices_section(model: IndexModel) -> IndicesSection:
-    """The indices of :func:`index_model` (PLS indices, or item means with ``model='none'``)."""
+    """The indices of :func:`index_model` (PLS indices, or item means with ``model='none'``).
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+
+    Returns
+    -------
+    IndicesSection
+        The satisfaction and loyalty indices.
+    """
     return IndicesSection(
         title=_("Satisfaction and loyalty indices (0-100)"),
         table=model.indices,
@@ -2232,6 +2730,19 @@ def indices_section(model: IndexModel) -> IndicesSection:
 
 def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
     """The construct with the largest unstandardised total effect and the map's short stave (or that none lags).
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`csat_analysis.drivers.ipma` (``construct``, ``importance``,
+        ``performance``, ``weakest_high_importance``).
+    target : str
+        Display name of the target construct.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
 
     Examples
     --------
@@ -2257,7 +2768,21 @@ def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
 
 @dataclass
 class IpmaSection(Section):
-    """The importance-performance map of the PLS model (Ringle and Sarstedt 2016)."""
+    """The importance-performance map of the PLS model (Ringle and Sarstedt 2016).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        From :func:`csat_analysis.drivers.ipma`: importance and performance per construct.
+    source : str
+        The data-source line printed under the section's table and figure.
+    target : str
+        The target construct.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     target: str = "Satisfaction"
     settings: Settings | None = field(default=None, repr=False)
@@ -2331,7 +2856,22 @@ class IpmaSection(Section):
 
 @_guarded(N_("Importance-performance map"), fix=N_("run on more respondents"))
 def ipma_section(model: IndexModel, target: str = "Satisfaction") -> IpmaSection | Skipped:
-    """:func:`csat_analysis.drivers.ipma` of the PLS model (skipped without one)."""
+    """:func:`csat_analysis.drivers.ipma` of the PLS model (skipped without one).
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+    target : str
+        The target construct of the map.
+
+    Returns
+    -------
+    IpmaSection or Skipped
+        The importance-performance map.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = N_("Importance-performance map")
     if model.pls_fit is None:
         return _no_model(title, model)
@@ -2351,6 +2891,22 @@ def _pair(row) -> str:
 
 def assessment_finding(htmt: pd.DataFrame, vif: pd.DataFrame, f_squared: pd.DataFrame, indirect: pd.DataFrame) -> str:
     """Discriminant validity (HTMT), collinearity (VIF), the largest f² and the specific indirect effects.
+
+    Parameters
+    ----------
+    htmt : DataFrame
+        HTMT per construct pair with intervals and verdicts.
+    vif : DataFrame
+        Outer and inner VIFs.
+    f_squared : DataFrame
+        Cohen's f² per path.
+    indirect : DataFrame
+        Specific indirect effects with bootstrap intervals.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -2438,7 +2994,25 @@ def _sentences(*parts: str) -> str:
 
 @dataclass
 class AssessmentSection(Section):
-    """The PLS assessment a reviewer asks for: HTMT, VIF, f² and specific indirect effects."""
+    """The PLS assessment a reviewer asks for: HTMT, VIF, f² and specific indirect effects.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        HTMT per construct pair with bootstrap intervals and the 0.85/0.90 verdicts.
+    source : str
+        The data-source line printed under the section's table and figure.
+    vif : DataFrame or None
+        Collinearity: outer (item) and inner (construct) VIFs.
+    f_squared : DataFrame or None
+        Cohen's f² of each path.
+    indirect : DataFrame or None
+        Specific indirect effects with bootstrap intervals.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     vif: pd.DataFrame | None = field(default=None, repr=False)
     f_squared: pd.DataFrame | None = field(default=None, repr=False)
@@ -2541,7 +3115,20 @@ class AssessmentSection(Section):
 
 @_guarded(N_("PLS model assessment"), fix=N_("run on more respondents"))
 def assessment_section(model: IndexModel) -> AssessmentSection | Skipped:
-    """``fit.vif()``, ``fit.f_squared()``, ``boot.htmt()`` and ``boot.indirect_effects()`` of the index model."""
+    """``fit.vif()``, ``fit.f_squared()``, ``boot.htmt()`` and ``boot.indirect_effects()`` of the index model.
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+
+    Returns
+    -------
+    AssessmentSection or Skipped
+        HTMT, VIF, f² and indirect effects of the model.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = N_("PLS model assessment")
     if model.pls_fit is None:
         return _no_model(title, model)
@@ -2558,6 +3145,20 @@ def assessment_section(model: IndexModel) -> AssessmentSection | Skipped:
 
 def prediction_finding(table: pd.DataFrame, power: str, folds: int, repeats: int) -> str:
     """PLSpredict's verdict: predictive power, items where PLS beats the LM benchmark, Q²predict range.
+
+    Parameters
+    ----------
+    table : DataFrame
+        PLSpredict per item (``item``, ``q2_predict``, ``pls_beats_lm``).
+    power : str
+        The predictive-power verdict.
+    folds, repeats : int
+        The cross-validation design.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -2585,7 +3186,24 @@ def prediction_finding(table: pd.DataFrame, power: str, folds: int, repeats: int
 
 @dataclass
 class PredictionSection(Section):
-    """PLSpredict: out-of-sample Q²predict, RMSE and MAE against the linear-model benchmark."""
+    """PLSpredict: out-of-sample Q²predict, RMSE and MAE against the linear-model benchmark.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        PLSpredict per endogenous item: Q²predict, RMSE and MAE of PLS and the
+        linear-model benchmark.
+    source : str
+        The data-source line printed under the section's table and figure.
+    power : str
+        The predictive-power verdict.
+    folds, repeats : int
+        Folds and repetitions of the cross-validation.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     power: str = ""
     folds: int = 10
@@ -2666,7 +3284,22 @@ class PredictionSection(Section):
     N_("Out-of-sample prediction (PLSpredict)"), fix=N_("run on more respondents (each of 10 folds needs several)")
 )
 def prediction_section(model: IndexModel, *, folds: int = 10, repeats: int = 10) -> PredictionSection | Skipped:
-    """``fit.predict()`` (PLSpredict, Shmueli et al. 2019) of the index model."""
+    """``fit.predict()`` (PLSpredict, Shmueli et al. 2019) of the index model.
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+    folds, repeats : int
+        Folds and repetitions of the cross-validation.
+
+    Returns
+    -------
+    PredictionSection or Skipped
+        Out-of-sample prediction against the linear-model benchmark.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = N_("Out-of-sample prediction (PLSpredict)")
     if model.pls_fit is None:
         return _no_model(title, model)
@@ -2687,6 +3320,20 @@ def prediction_section(model: IndexModel, *, folds: int = 10, repeats: int = 10)
 
 def segment_finding(table: pd.DataFrame, tests: pd.DataFrame, segment: str) -> str:
     """Loyalty index range across segments and the chi-square verdict on the loyal share, with Cramér's V.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`csat_analysis.loyalty.segment_comparison`.
+    tests : DataFrame
+        From :func:`csat_analysis.loyalty.segment_tests`.
+    segment : str
+        Display name of the segment column.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -2724,14 +3371,35 @@ def segment_finding(table: pd.DataFrame, tests: pd.DataFrame, segment: str) -> s
 
 @dataclass
 class SegmentsSection(Section):
-    """Section 6: indices and loyal share per segment (``table``) and the tests with effect sizes (``tests``)."""
+    """Section 6: indices and loyal share per segment (``table``) and the tests with effect sizes (``tests``).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Indices and loyal share per segment
+        (:func:`csat_analysis.loyalty.segment_comparison`).
+    source : str
+        The data-source line printed under the section's table and figure.
+    segment : str
+        Display name of the segment column.
+    tests : DataFrame or None
+        Tests with effect sizes (:func:`csat_analysis.loyalty.segment_tests`).
+    """
 
     segment: str = ""
     tests: pd.DataFrame | None = field(default=None, repr=False)
     references = ("kruskal_wallis1952", "cramer1946", "tomczak2014", "wilson1927")
 
     def long(self) -> pd.DataFrame:
-        """One row per segment and measure (satisfaction, loyalty): ``value``, ``low``, ``high``, for plotting."""
+        """One row per segment and measure (satisfaction, loyalty): ``value``, ``low``, ``high``, for plotting.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``segment``, ``measure``, ``value``, ``low``, ``high``.
+        """
         parts = [
             self.table.assign(
                 measure=measure,
@@ -2845,7 +3513,22 @@ def _segment_skip(title: str, settings: Settings) -> Skipped:
 
 @_guarded(N_("Segments"), fix=N_("compare fewer, larger segments"))
 def segments_section(settings: Settings, *, seed: int = 0) -> SegmentsSection | Skipped:
-    """Compare the segments of the study's data (skipped when there is nothing to compare)."""
+    """Compare the segments of the study's data (skipped when there is nothing to compare).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+    seed : int
+        Random seed of the tests' resampled intervals.
+
+    Returns
+    -------
+    SegmentsSection or Skipped
+        Indices, loyal share and tests per segment.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     if not settings.compare_segments:
         return _segment_skip(N_("Segments"), settings)
     arguments = dict(
@@ -2867,6 +3550,23 @@ def segments_section(settings: Settings, *, seed: int = 0) -> SegmentsSection | 
 
 def multigroup_finding(table: pd.DataFrame, segment: str, n_permutations: int, n_groups: int) -> str:
     """How many path differences between segments are significant, and the largest of them.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Path differences per pair of segments (``group_a``, ``group_b``, ``source``,
+        ``target``, ``difference``, ``p_value``).
+    segment : str
+        Display name of the segment column.
+    n_permutations : int
+        Permutations behind the p-values.
+    n_groups : int
+        Segments compared.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -2918,7 +3618,25 @@ def multigroup_finding(table: pd.DataFrame, segment: str, n_permutations: int, n
 
 @dataclass
 class MultiGroupSection(Section):
-    """Permutation multi-group analysis (Chin and Dibbern 2010): are the paths different between segments?"""
+    """Permutation multi-group analysis (Chin and Dibbern 2010): path differences between segments.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Path differences per pair of segments, with permutation p-values.
+    source : str
+        The data-source line printed under the section's table and figure.
+    segment : str
+        Display name of the segment column.
+    n_permutations : int
+        Permutations behind the p-values.
+    n_groups : int
+        Segments compared.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     segment: str = ""
     n_permutations: int = 0
@@ -2977,7 +3695,26 @@ class MultiGroupSection(Section):
 def multigroup_section(
     settings: Settings, model: IndexModel, *, permutations: int = 1000, seed: int = 0
 ) -> MultiGroupSection | Skipped:
-    """``pls.mga(..., by=segment)``: every pair of segments, path by path (needs a PLS model and segments)."""
+    """``pls.mga(..., by=segment)``: every pair of segments, path by path (needs a PLS model and segments).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+    permutations : int
+        Permutations of the test.
+    seed : int
+        Random seed of the permutations.
+
+    Returns
+    -------
+    MultiGroupSection or Skipped
+        The path differences between segments.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = N_("Multi-group analysis of the paths")
     if not settings.compare_segments:
         return _segment_skip(title, settings)
