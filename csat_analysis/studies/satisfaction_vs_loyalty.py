@@ -638,8 +638,9 @@ class Settings:
 
         Returns
         -------
-        tuple of dict or None
-            The measurement and structural models, or ``None`` with ``model="none"``.
+        tuple or None
+            ``(measurement, structural)``: construct -> items, and the list of
+            ``(source, target)`` paths; ``None`` with ``model="none"``.
         """
         if self.model == "none":
             return None
@@ -1254,9 +1255,10 @@ def curve_finding(
     steepest : float or None
         Satisfaction level where the fitted curve is steepest (``None``: no fit).
     top_gain_share : float or None
-        Share of the fitted rise gained in the top part of the scale.
+        Share of the fitted rise in loyalty that happens in the top third of the
+        satisfaction range (1/3: an even rise).
     lr_p_value : float or None
-        p-value of the likelihood-ratio test of a bend in the curve.
+        The p-value of the likelihood-ratio test of the curvature term.
     spearman : float
         Spearman's rho of satisfaction and loyalty.
 
@@ -2427,7 +2429,8 @@ class IndexModel:
         Returns
         -------
         DataFrame
-            One row per construct: ``r2`` and the reliability measures.
+            One row per construct: ``construct``, ``R²`` (endogenous constructs only)
+            and the reliability columns.
         """
         table = self.pls_fit.reliability.copy()
         table.insert(0, "R²", self.pls_fit.r2.reindex(table.index))
@@ -3398,7 +3401,8 @@ class SegmentsSection(Section):
         Returns
         -------
         DataFrame
-            Columns ``segment``, ``measure``, ``value``, ``low``, ``high``.
+            The segment table stacked by measure, with ``measure``, ``value``, ``low``
+            and ``high`` added.
         """
         parts = [
             self.table.assign(
