@@ -1197,6 +1197,7 @@ class FunnelSection(Section):
         list of pandas.io.formats.style.Styler
             The tables in display order, with captions and the data source.
         """
+
         def stages(table: pd.DataFrame) -> pd.DataFrame:
             return table.assign(**{c: table[c].map(_stage) for c in ("stage", "of_stage") if c in table})
 
@@ -2032,6 +2033,7 @@ class ParadoxSection(Section):
         list of pandas.io.formats.style.Styler
             The tables in display order, with captions and the data source.
         """
+
         def verdicts(table: pd.DataFrame) -> pd.DataFrame:
             return _status_labels(table.assign(verdict=table["verdict"].map(_verdict)) if "verdict" in table else table)
 

@@ -500,7 +500,6 @@ class Settings:
         The survey description the roles and labels come from.
     """
 
-
     data: pd.DataFrame
     satisfaction: list
     loyalty: list
