@@ -694,7 +694,7 @@ class ExamplesSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``example_a`` and ``example_b``, one dict of the table's columns each.
 
         Examples
         --------
@@ -882,7 +882,8 @@ class OverallSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``n_customers``, ``churn_base``, ``churn_rate`` with ``churn_rate_low`` and
+            ``churn_rate_high``.
         """
         row = self.row
         return {
@@ -1095,7 +1096,7 @@ class SegmentChurnSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``churn_by_segment`` (the table's rows) and ``churn_segment_tests``.
         """
         results = {"churn_by_segment": self.table[["segment", "level", "n", "churned", "rate", "low", "high"]]}
         if self.tests is not None:
@@ -1344,7 +1345,7 @@ class RetentionSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            The median lifetimes per segment level, and that of all customers.
         """
         columns = ["segment", "level", "n", "churned", "median", "low", "high", "reached"]
         overall = float(self.overall["median"]) if self.overall.reached else None
@@ -1645,7 +1646,7 @@ class DriversSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``churn_drivers``: the model's terms with their odds ratios.
         """
         return {"churn_drivers": self.table[["term", "odds_ratio", "low", "high", "p_value"]]}
 
@@ -1903,7 +1904,7 @@ class CoxSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``cox_hazard_ratios``, ``cox_concordance`` and ``cox_ph_test``.
         """
         return {
             "cox_concordance": float(self.concordance),
@@ -2161,7 +2162,7 @@ class ValueSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``clv_by_segment`` and ``clv_assumptions``.
         """
         return {"clv_by_segment": self.table, "clv_assumptions": self.assumptions()}
 
@@ -2343,7 +2344,7 @@ class CausesSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``churn_causes`` and ``controllable_share``.
         """
         return {"churn_causes": self.table, "controllable_share": self.controllable_share}
 

@@ -1011,7 +1011,7 @@ class DataSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``n_respondents``.
         """
         return {"n_respondents": len(self.settings.data)}
 
@@ -1246,7 +1246,7 @@ class FunnelSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``voice_rate`` and ``funnel`` (:func:`funnel_record`).
         """
         return funnel_record(self.table)
 
@@ -1565,7 +1565,7 @@ class TarpSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``repurchase_by_status``: rate per status and severity.
         """
         return {"repurchase_by_status": tarp_record(self.table)}
 
@@ -2090,7 +2090,7 @@ class ParadoxSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``recovery_paradox``: the pooled test (:func:`paradox_record`).
         """
         return {"recovery_paradox": paradox_record(self.result)}
 
@@ -2566,7 +2566,8 @@ class CallsSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``churn_by_service_calls``: churn rate per call count (empty when the counts
+            stand in for escalation levels).
         """
         if not self.record_rates:
             return {}

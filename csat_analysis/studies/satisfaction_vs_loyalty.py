@@ -1050,7 +1050,7 @@ class SetupSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``n_respondents``.
         """
         return {"n_respondents": len(self.settings.data)}
 
@@ -1400,7 +1400,8 @@ class CurveSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``loyalty_by_satisfaction``, ``satisfaction_loyalty_spearman`` and, with a fit,
+            ``curve_steepest``, ``curve_top_gain_share``, ``curve_nonlinearity_pvalue``.
         """
         results = {
             "satisfaction_loyalty_spearman": self.spearman,
@@ -1618,7 +1619,7 @@ class LoyaltyTypesSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``segments``: the share of each loyalty type.
         """
         return {"segments": dict(zip(self.table["segment"], self.table["share"]))}
 
@@ -1802,7 +1803,7 @@ class DealerSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``dealer_table``: the table's rows.
         """
         return {"dealer_table": {f"{r.sales}/{r.service} {r.outcome}": r.rate for r in self.table.itertuples()}}
 
@@ -1957,7 +1958,7 @@ class RecommendSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``nps``, ``nps_low``, ``nps_high`` and ``nps_groups``.
         """
         return {
             "nps": self.nps.value,
@@ -2183,7 +2184,8 @@ class DriversSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``key_drivers``, ``weakest_important_driver``, ``short_stave`` and
+            ``short_stave_quadrant``.
         """
         return {
             "key_drivers": dict(zip(self.table["driver"], self.table["share"])),
@@ -2605,7 +2607,7 @@ class PathsSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``ecsi_paths``: the paths with their bootstrap intervals.
         """
         return {"ecsi_paths": {f"{r.source}->{r.target}": r.original for r in self.table.itertuples()}}
 
@@ -2685,7 +2687,8 @@ class IndicesSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``satisfaction_index`` and ``loyalty_index``, each with ``_low`` and
+            ``_high``.
         """
         results = {}
         for measure, value, low, high in self.table[["measure", "index", "low", "high"]].itertuples(index=False):
@@ -2841,7 +2844,7 @@ class IpmaSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``ipma_short_stave``.
         """
         return {"ipma_short_stave": drv.short_stave(self.table)}
 
@@ -3065,7 +3068,8 @@ class AssessmentSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``htmt_not_established``, ``max_vif_outer``, ``max_vif_inner`` and
+            ``indirect_effects_significant``.
         """
         defined = self.table.dropna(subset=["htmt"])
         return {
@@ -3263,7 +3267,7 @@ class PredictionSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``predictive_power`` and ``q2_predict``.
         """
         return {
             "predictive_power": self.power,
@@ -3478,7 +3482,8 @@ class SegmentsSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``loyalty_by_segment`` and the tests: ``segment_difference_pvalue``,
+            ``segment_difference_cramers_v``, ``segment_loyalty_epsilon_squared``.
         """
         tests = self.tests.set_index("measure")
         return {
@@ -3675,7 +3680,7 @@ class MultiGroupSection(Section):
         Returns
         -------
         dict
-            Result names mapped to plain values (numbers, strings, lists, dicts).
+            ``mga_comparisons`` and ``mga_significant``.
         """
         significant = self.table[self.table["p_value"] < 0.05]
         return {
