@@ -830,12 +830,12 @@ class OverallSection(Section):
         return self.table.iloc[0]
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
+        """No tables: the section is stated in words.
 
         Returns
         -------
         list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
+            Always empty: the finding carries the section's numbers.
         """
         return []
 
@@ -2408,12 +2408,12 @@ class KeyFindings(Section):
     lines: list[str] = field(default_factory=list)
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
+        """No tables: the section is stated in words.
 
         Returns
         -------
         list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
+            Always empty: the finding carries the section's numbers.
         """
         return []
 
