@@ -302,10 +302,22 @@ class ChurnSettings:
 
     @property
     def is_simulated(self) -> bool:
+        """Whether the data come from the package's simulator (with a known truth)."""
         return self.kind == "simulated"
 
     def label(self, column: str) -> str:
-        """The display name of a column (its survey label, else the name)."""
+        """The display name of a column (its survey label, else the name).
+
+        Parameters
+        ----------
+        column : str
+            A column of :attr:`data`.
+
+        Returns
+        -------
+        str
+            The survey label, the study's name for a derived column, or ``column``.
+        """
         if column in self.labels:
             return str(self.labels[column])
         return _(DERIVED_LABELS[column]) if column in DERIVED_LABELS else column
@@ -325,6 +337,11 @@ class ChurnSettings:
 
     def describe(self) -> str:
         """The data description in one paragraph: columns used, units, weighting.
+
+        Returns
+        -------
+        str
+            Markdown text in the report's language.
 
         Examples
         --------
@@ -444,6 +461,12 @@ def settings(
         Keep only the customers whose ``segment`` column equals ``segment_value``
         (compared as text, so ``2`` matches a level ``"2"``). ``segment`` may be a
         derived column such as ``"tenure_band"``.
+
+    Returns
+    -------
+    ChurnSettings
+        The checked parameters, the columns the study uses and the data with
+        derived columns.
 
     Raises
     ------
@@ -592,11 +615,29 @@ def _percent_axis(axis) -> None:
 
 @dataclass
 class ExamplesSection(Section):
-    """Worked churn examples A and B (:func:`csat_analysis.churn.worked_examples`)."""
+    """Worked churn examples A and B (:func:`csat_analysis.churn.worked_examples`).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per example (A, B, and B at last year's revenue): customers at
+        start and end, churned, churn rates on both bases, retention and churn loss.
+    source : str
+        The data-source line printed under the section's table and figure.
+    """
 
     references = ("churn_training",)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         shown = self.table.drop(columns="description")
         shown = shown.assign(example=shown.example.replace({_LAST_YEAR_EXAMPLE: _("B at last year's revenue")}))
         return [
@@ -612,6 +653,11 @@ class ExamplesSection(Section):
 
     def finding(self) -> str:
         """One sentence per example: churned, both rates, churn loss.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
 
         Examples
         --------
@@ -645,6 +691,11 @@ class ExamplesSection(Section):
     def results(self) -> dict:
         """``example_a`` and ``example_b`` (B with last year's churn loss).
 
+        Returns
+        -------
+        dict
+            ``example_a`` and ``example_b``, one dict of the table's columns each.
+
         Examples
         --------
         >>> examples_section().results()["example_b"]["churn_loss_last_year_revenue"]
@@ -657,17 +708,40 @@ class ExamplesSection(Section):
 
 
 def examples_section() -> ExamplesSection:
-    """The worked examples A and B of churn-management training material."""
+    """The worked examples A and B of churn-management training material.
+
+    Returns
+    -------
+    ExamplesSection
+        The worked examples; they do not depend on the study data.
+    """
     return ExamplesSection(title=_("Worked examples"), table=ch.worked_examples(), source=_(EXAMPLES_SOURCE))
 
 
 @dataclass
 class TiersSection(Section):
-    """Churn per dealer tier (:func:`csat_analysis.churn.tier_example`)."""
+    """Churn per dealer tier (:func:`csat_analysis.churn.tier_example`).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per dealer tier: counts, churn rates on both bases and retention.
+    source : str
+        The data-source line printed under the section's table and figure.
+    """
 
     references = ("churn_training",)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             styled_table(
                 self.table,
@@ -681,6 +755,11 @@ class TiersSection(Section):
 
     def finding(self) -> str:
         """The two tiers compared on both bases.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
 
         Examples
         --------
@@ -700,7 +779,13 @@ class TiersSection(Section):
 
 
 def tiers_section() -> TiersSection:
-    """The dealer-tier example (rates from training material, counts illustrative)."""
+    """The dealer-tier example (rates from training material, counts illustrative).
+
+    Returns
+    -------
+    TiersSection
+        The dealer-tier example; it does not depend on the study data.
+    """
     return TiersSection(
         title=_("Churn per tier"),
         table=ch.tier_example(),
@@ -713,25 +798,54 @@ def tiers_section() -> TiersSection:
 
 @dataclass
 class OverallSection(Section):
-    """The headline churn rate (one row of :func:`csat_analysis.churn.churn_by_segment`)."""
+    """The headline churn rate (one row of :func:`csat_analysis.churn.churn_by_segment`).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row for all customers: ``n``, ``churned``, the churn ``rate`` on the
+        chosen base with its 95% ``low`` and ``high``, and the rate on the other base.
+    source : str
+        The data-source line printed under the section's table and figure.
+    weighted : bool
+        The rate and its interval use survey weights (design-based interval).
+    dataset : str
+        Name of the data set, whose published source the section cites.
+    """
 
     weighted: bool = False
     dataset: str = ""
 
     @property
     def references(self) -> tuple[str, ...]:
+        """Keys of the published sources the section cites (data set, base, interval method)."""
         method = ("lumley2004",) if self.weighted else ("wilson1927",)
         return (*dataset_references(self.dataset), "churn_training", *method)
 
     @property
     def row(self) -> pd.Series:
+        """The table's single row: churn among all customers."""
         return self.table.iloc[0]
 
     def tables(self) -> list:
+        """No tables: the section is stated in words.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            Always empty: the finding carries the section's numbers.
+        """
         return []
 
     def finding(self) -> str:
         """Rate on the chosen base, its interval and the rate on the other base.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
 
         Examples
         --------
@@ -763,6 +877,14 @@ class OverallSection(Section):
         )
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``n_customers``, ``churn_base``, ``churn_rate`` with ``churn_rate_low`` and
+            ``churn_rate_high``.
+        """
         row = self.row
         return {
             "n_customers": int(row.n),
@@ -774,7 +896,18 @@ class OverallSection(Section):
 
 
 def overall_section(chosen: ChurnSettings) -> OverallSection:
-    """Churn among all customers on the chosen base, with a Wilson interval."""
+    """Churn among all customers on the chosen base, with a Wilson interval.
+
+    Parameters
+    ----------
+    chosen : ChurnSettings
+        The checked notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    OverallSection
+        Churn among all customers, with its interval.
+    """
     table = ch.churn_by_segment(
         chosen.data, chosen.churn, tenure=TENURE, base=chosen.churn_base, weights=chosen.weights
     )
@@ -801,7 +934,27 @@ def widest_segment(by_segment: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 @dataclass
 class SegmentChurnSection(Section):
-    """Churn per level of each segment column (:func:`csat_analysis.churn.churn_by_segments`)."""
+    """Churn per level of each segment column (:func:`csat_analysis.churn.churn_by_segments`).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per level of each segment column: ``segment``, ``level``, ``n``,
+        counts, churn rates on both bases and the 95% ``low`` and ``high``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    base : str
+        Denominator of the churn rate, "start" or "end".
+    tests : DataFrame
+        One chi-square test per segment column: ``statistic``, ``dof``, ``p_value``
+        and Cramér's V with its interval.
+    weighted : bool
+        Rates, intervals and tests use survey weights.
+    labels : dict
+        Display names of columns and model terms (``{column: name}``).
+    """
 
     base: str = "start"
     #: per segment column: chi-square test of churn with Cramér's V (:func:`csat_analysis.churn.segment_association`)
@@ -811,13 +964,25 @@ class SegmentChurnSection(Section):
 
     @property
     def references(self) -> tuple[str, ...]:
+        """Keys of the published sources the section cites (interval method, Cramér's V)."""
         return ("lumley2004" if self.weighted else "wilson1927", "cramer1946")
 
     def _label(self, column) -> str:
         return str(self.labels.get(column, column))
 
     def plot(self, ax=None):
-        """One bar panel per segment column with 95% intervals; long level names wrap or turn; returns the axes."""
+        """One bar panel per segment column with 95% intervals; long level names wrap or turn; returns the axes.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One axes per panel to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        numpy.ndarray of matplotlib.axes.Axes
+            One axes per panel.
+        """
         from .. import plots
 
         groups = list(self.table.groupby("segment", sort=False))
@@ -841,6 +1006,13 @@ class SegmentChurnSection(Section):
         return axes
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         shown = self.table[
             ["segment", "level", "n", "start", "new", "churned", "rate_start", "rate_end", "low", "high"]
         ]
@@ -880,6 +1052,11 @@ class SegmentChurnSection(Section):
     def finding(self) -> str:
         """The segmentation with the widest spread of churn rates.
 
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+
         Examples
         --------
         >>> table = pd.DataFrame({"segment": ["a", "a", "b", "b"], "level": ["x", "y", "u", "v"],
@@ -914,6 +1091,13 @@ class SegmentChurnSection(Section):
         return _sentences(parts)
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``churn_by_segment`` (the table's rows) and ``churn_segment_tests``.
+        """
         results = {"churn_by_segment": self.table[["segment", "level", "n", "churned", "rate", "low", "high"]]}
         if self.tests is not None:
             results["churn_segment_tests"] = self.tests
@@ -921,7 +1105,20 @@ class SegmentChurnSection(Section):
 
 
 def segment_section(chosen: ChurnSettings) -> SegmentChurnSection | Skipped:
-    """Churn by level of each segment column, with a chi-square test and Cramér's V per column."""
+    """Churn by level of each segment column, with a chi-square test and Cramér's V per column.
+
+    Parameters
+    ----------
+    chosen : ChurnSettings
+        The checked notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    SegmentChurnSection or Skipped
+        Churn rates per level and one test per segment column.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the
+        section could not run on these data and what would fix it.
+    """
     title = N_("Churn by segment")
     if not chosen.segments:
         return _skipped(title, N_("no segment column is named"), N_("name them in `segments` or the survey's roles"))
@@ -970,6 +1167,12 @@ class RetentionSection(Section):
         One log-rank test per segment (:func:`csat_analysis.churn.logrank_by_segment`).
     weighted_data : bool
         The data have survey weights that these (unweighted) estimates ignore.
+    title : str
+        Heading of the section in the report.
+    source : str
+        The data-source line printed under the section's table and figure.
+    labels : dict
+        Display names of columns and model terms (``{column: name}``).
     """
 
     curves: pd.DataFrame | None = field(default=None, repr=False)
@@ -989,6 +1192,16 @@ class RetentionSection(Section):
         The log-log bands are missing where they are undefined (before a level's first
         churn, where the curve is still 1): no band is drawn there, rather than a band
         of zero width that would suggest certainty.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One axes per panel to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        numpy.ndarray of matplotlib.axes.Axes
+            One axes per panel.
         """
         from .. import plots
 
@@ -1005,6 +1218,13 @@ class RetentionSection(Section):
         return axes
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         medians = self.table.drop(columns="reached")
         # Translators: the segment and level of the row of all customers in the median-lifetime table
         everyone = pgettext("all customers", "all")
@@ -1036,14 +1256,27 @@ class RetentionSection(Section):
         return tables
 
     def shortest(self) -> pd.Series | None:
-        """The segment level with the shortest reached median (None without segments or reached medians)."""
+        """The segment level with the shortest reached median (None without segments or reached medians).
+
+        Returns
+        -------
+        Series or None
+            The row of :attr:`table` with the shortest reached median lifetime; ``None``
+            without segments or when no median is reached.
+        """
         if self.tests.empty:  # no segments: the only row is all customers, said by the overall sentence
             return None
         reached = self.table[self.table.reached]
         return reached.sort_values("median").iloc[0] if len(reached) else None
 
     def finding(self) -> str:
-        """The overall median, the shortest segment median and how many log-rank tests reject."""
+        """The overall median, the shortest segment median and how many log-rank tests reject.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return _sentences(self._sentences())
 
     def _sentences(self) -> list[str]:
@@ -1090,7 +1323,13 @@ class RetentionSection(Section):
         return parts
 
     def headline(self) -> str:
-        """The overall median, or, where it is not reached, that and the shortest segment median."""
+        """The overall median, or, where it is not reached, that and the shortest segment median.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         from .core import first_sentence
 
         parts = self._sentences()
@@ -1101,7 +1340,13 @@ class RetentionSection(Section):
         return f"{parts[0][:-1]}; {parts[1][:1].lower()}{parts[1][1:]}"
 
     def results(self) -> dict:
-        """``median_lifetime_months`` (table) and ``median_lifetime_months_overall`` (None if not reached)."""
+        """``median_lifetime_months`` (table) and ``median_lifetime_months_overall`` (None if not reached).
+
+        Returns
+        -------
+        dict
+            The median lifetimes per segment level, and that of all customers.
+        """
         columns = ["segment", "level", "n", "churned", "median", "low", "high", "reached"]
         overall = float(self.overall["median"]) if self.overall.reached else None
         return {"median_lifetime_months": self.table[columns], "median_lifetime_months_overall": overall}
@@ -1109,6 +1354,16 @@ class RetentionSection(Section):
 
 def retention_section(chosen: ChurnSettings) -> RetentionSection:
     """Retention curves, median lifetimes and log-rank tests for the segments other than tenure band.
+
+    Parameters
+    ----------
+    chosen : ChurnSettings
+        The checked notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    RetentionSection
+        Retention curves, median lifetimes and log-rank tests.
 
     Examples
     --------
@@ -1148,11 +1403,29 @@ def retention_section(chosen: ChurnSettings) -> RetentionSection:
 
 @dataclass
 class SimulationCheckSection(Section):
-    """Kaplan-Meier estimates against the simulator's geometric truth (:func:`csat_analysis.churn.simulation_check`)."""
+    """Kaplan-Meier estimates against the simulator's geometric truth (:func:`csat_analysis.churn.simulation_check`).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Kaplan-Meier medians and restricted means against the simulator's true
+        values (:func:`csat_analysis.churn.simulation_check`).
+    source : str
+        The data-source line printed under the section's table and figure.
+    """
 
     references = ("kaplan_meier1958", "brookmeyer_crowley1982")
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             styled_table(
                 self.table,
@@ -1169,6 +1442,11 @@ class SimulationCheckSection(Section):
 
         A true median beyond the horizon (the longest observed tenure) cannot be
         estimated; such groups are named instead of being counted as misses.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
 
         Examples
         --------
@@ -1208,7 +1486,20 @@ class SimulationCheckSection(Section):
 
 
 def simulation_section(chosen: ChurnSettings) -> SimulationCheckSection | Skipped:
-    """The known-truth check on simulated data; skipped on other data."""
+    """The known-truth check on simulated data; skipped on other data.
+
+    Parameters
+    ----------
+    chosen : ChurnSettings
+        The checked notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    SimulationCheckSection or Skipped
+        The estimates against the simulator's truth (on simulated data).
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the
+        section could not run on these data and what would fix it.
+    """
     title = N_("Check against the known truth")
     if not chosen.is_simulated or not chosen.truth or "monthly_churn_hazard" not in chosen.truth:
         reason = (
@@ -1237,7 +1528,26 @@ def simulation_section(chosen: ChurnSettings) -> SimulationCheckSection | Skippe
 
 @dataclass
 class DriversSection(Section):
-    """Odds ratios of a logistic model of churn (:func:`csat_analysis.churn.churn_drivers`)."""
+    """Odds ratios of a logistic model of churn (:func:`csat_analysis.churn.churn_drivers`).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per model term: ``term``, ``coef`` (log-odds), ``se``,
+        ``odds_ratio`` with its 95% ``low`` and ``high``, and ``p_value``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    n : int
+        Customers in the model.
+    pseudo_r2 : float
+        McFadden's pseudo R-squared of the model.
+    alpha : float
+        Significance level used to call a term a driver.
+    labels : dict
+        Display names of columns and model terms (``{column: name}``).
+    """
 
     n: int = 0
     pseudo_r2: float = float("nan")
@@ -1252,7 +1562,18 @@ class DriversSection(Section):
         return _labelled_terms(self.table, self.labels)
 
     def plot(self, ax=None):
-        """Forest plot of the odds ratios on a log axis; returns the axes."""
+        """Forest plot of the odds ratios on a log axis; returns the axes.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         import matplotlib.ticker as mticker
 
         from .. import plots
@@ -1267,6 +1588,13 @@ class DriversSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         caption = _("Logistic model of churn, n = {n}, McFadden pseudo R² = {pseudo_r2}").format(
             n=_count(self.n), pseudo_r2=fmt.number(self.pseudo_r2, 3)
         )
@@ -1283,6 +1611,11 @@ class DriversSection(Section):
     def finding(self) -> str:
         """Strongest significant risk factor and protection.
 
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+
         Examples
         --------
         >>> table = pd.DataFrame({"term": ["a", "b", "c"], "odds_ratio": [2.0, 0.5, 3.0], "p_value": [0.01, 0.02, 0.4]})
@@ -1295,12 +1628,26 @@ class DriversSection(Section):
         return _ratio_finding(self.shown, "odds_ratio", self.alpha)
 
     def strongest_risk(self) -> pd.Series | None:
-        """The significant term with the largest odds ratio above 1 (None if there is none)."""
+        """The significant term with the largest odds ratio above 1 (None if there is none).
+
+        Returns
+        -------
+        Series or None
+            The row of :attr:`shown` with the largest significant odds ratio above 1;
+            ``None`` when no term raises the odds of churn significantly.
+        """
         shown = self.shown
         risks = shown[(shown.p_value < self.alpha) & (shown.odds_ratio > 1)]
         return risks.sort_values("odds_ratio").iloc[-1] if len(risks) else None
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``churn_drivers``: the model's terms with their odds ratios.
+        """
         return {"churn_drivers": self.table[["term", "odds_ratio", "low", "high", "p_value"]]}
 
 
@@ -1353,7 +1700,20 @@ def _labelled_terms(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
 
 
 def drivers_section(chosen: ChurnSettings) -> DriversSection | Skipped:
-    """A logistic model of churn on the driver columns and tenure (a note when it cannot be estimated)."""
+    """A logistic model of churn on the driver columns and tenure (a note when it cannot be estimated).
+
+    Parameters
+    ----------
+    chosen : ChurnSettings
+        The checked notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    DriversSection or Skipped
+        Odds ratios of the logistic model of churn.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the
+        section could not run on these data and what would fix it.
+    """
     title = N_("Drivers of churn")
     if not 0 < int(chosen.data[chosen.churn].astype(bool).sum()) < len(chosen.data):
         return _skipped(
@@ -1392,6 +1752,15 @@ class CoxSection(Section):
     ph_test : DataFrame
         The Grambsch-Therneau proportional-hazards check per covariate and ``GLOBAL``.
     n, events : int
+        Customers in the model and churn events among them.
+    title : str
+        Heading of the section in the report.
+    source : str
+        The data-source line printed under the section's table and figure.
+    alpha : float
+        Significance level of the proportional-hazards check and of the drivers named.
+    labels : dict
+        Display names of columns and model terms (``{column: name}``).
     """
 
     concordance: float = float("nan")
@@ -1409,7 +1778,18 @@ class CoxSection(Section):
         return _labelled_terms(self.table, self.labels)
 
     def plot(self, ax=None):
-        """Forest plot of the hazard ratios on a log axis; returns the axes."""
+        """Forest plot of the hazard ratios on a log axis; returns the axes.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         import matplotlib.ticker as mticker
 
         from .. import plots
@@ -1424,6 +1804,13 @@ class CoxSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         shown = self.shown[["term", "hazard_ratio", "low", "high", "p_value"]]
         ph = _labelled_terms(self.ph_test, self.labels)
         # Translators: the row of the proportional-hazards check that tests all covariates together
@@ -1443,7 +1830,13 @@ class CoxSection(Section):
         ]
 
     def headline(self) -> str:
-        """The strongest hazard ratio with its interval, and the model's concordance."""
+        """The strongest hazard ratio with its interval, and the model's concordance.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         from .core import first_sentence
 
         strongest = first_sentence(_ratio_finding(self.shown, "hazard_ratio", self.alpha))
@@ -1454,13 +1847,24 @@ class CoxSection(Section):
         )
 
     def ph_violations(self) -> list[str]:
-        """Covariates whose hazard ratio changes with tenure (proportional-hazards check p < alpha)."""
+        """Covariates whose hazard ratio changes with tenure (proportional-hazards check p < alpha).
+
+        Returns
+        -------
+        list of str
+            Display names of the covariates that fail the check (empty: none does).
+        """
         ph = _labelled_terms(self.ph_test, self.labels)
         rows = ph[(ph.term != "GLOBAL") & (ph.p_value < self.alpha)]
         return rows["term"].astype(str).tolist()
 
     def finding(self) -> str:
         """Concordance, the strongest hazard ratios and the proportional-hazards verdict.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
 
         Examples
         --------
@@ -1495,6 +1899,13 @@ class CoxSection(Section):
         return _sentences(parts)
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``cox_hazard_ratios``, ``cox_concordance`` and ``cox_ph_test``.
+        """
         return {
             "cox_concordance": float(self.concordance),
             "cox_hazard_ratios": self.table[["term", "hazard_ratio", "low", "high", "p_value"]],
@@ -1503,7 +1914,20 @@ class CoxSection(Section):
 
 
 def cox_section(chosen: ChurnSettings) -> CoxSection | Skipped:
-    """A Cox proportional-hazards model of time to churn on the driver columns (tenure is its time axis)."""
+    """A Cox proportional-hazards model of time to churn on the driver columns (tenure is its time axis).
+
+    Parameters
+    ----------
+    chosen : ChurnSettings
+        The checked notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    CoxSection or Skipped
+        Hazard ratios of the Cox model and its proportional-hazards check.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the
+        section could not run on these data and what would fix it.
+    """
     from .. import survival
 
     title = N_("Hazard of churning (Cox model)")
@@ -1548,7 +1972,29 @@ def cox_section(chosen: ChurnSettings) -> CoxSection | Skipped:
 
 @dataclass
 class ValueSection(Section):
-    """Lifetime value per segment under stated assumptions (:func:`csat_analysis.churn.lifetime_value`)."""
+    """Lifetime value per segment under stated assumptions (:func:`csat_analysis.churn.lifetime_value`).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Lifetime value per level of each segment column: ``monthly_revenue``,
+        ``mean_tenure``, ``clv_to_date``, ``horizon``, ``expected_lifetime`` and
+        ``clv_expected`` (:func:`csat_analysis.churn.lifetime_value`).
+    source : str
+        The data-source line printed under the section's table and figure.
+    margin : float
+        Profit margin, as a share of revenue (an assumption, not data).
+    acquisition_cost : float
+        One-off cost of winning a customer (an assumption).
+    retention_cost : float
+        Monthly cost of keeping a customer (an assumption).
+    monthly_revenue : str or None
+        The column of revenue per month.
+    labels : dict
+        Display names of columns and model terms (``{column: name}``).
+    """
 
     margin: float = 0.3
     acquisition_cost: float = 100.0
@@ -1562,12 +2008,26 @@ class ValueSection(Section):
         return str(self.labels.get(column, column))
 
     def headline(self) -> str:
-        """The best against the worst expected value (the assumptions stay in the section)."""
+        """The best against the worst expected value (the assumptions stay in the section).
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         from .core import first_sentence
 
         return first_sentence(self.finding().split("\n\n", 1)[-1])
 
     def assumptions(self) -> dict:
+        """The value assumptions as recorded results (margin, costs, revenue column).
+
+        Returns
+        -------
+        dict
+            The keys ``margin``, ``acquisition_cost``, ``retention_cost_per_month`` and
+            ``monthly_revenue_column``.
+        """
         return {
             "margin": self.margin,
             "acquisition_cost": self.acquisition_cost,
@@ -1577,6 +2037,11 @@ class ValueSection(Section):
 
     def assumptions_note(self) -> str:
         """The assumptions in words, labelled as assumptions (parameters), not data.
+
+        Returns
+        -------
+        str
+            One Markdown sentence in the report's language.
 
         Examples
         --------
@@ -1602,11 +2067,28 @@ class ValueSection(Section):
         return _sentences(parts)
 
     def first_segment(self) -> pd.DataFrame:
-        """Rows of the first segmentation, the one the figure and the finding use."""
+        """Rows of the first segmentation, the one the figure and the finding use.
+
+        Returns
+        -------
+        DataFrame
+            The rows of :attr:`table` for the first segment column.
+        """
         return self.table[self.table.segment == self.table.segment.iloc[0]]
 
     def plot(self, ax=None):
-        """Expected lifetime value per level of the first segmentation; returns the axes."""
+        """Expected lifetime value per level of the first segmentation; returns the axes.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         from .. import plots
 
         first = self.first_segment()
@@ -1627,6 +2109,13 @@ class ValueSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         shown = self.table.assign(segment=self.table.segment.map(self._label))
         caption = _("Lifetime value per customer under the assumptions stated below (revenue column: {column})").format(
             column=self.monthly_revenue
@@ -1634,7 +2123,13 @@ class ValueSection(Section):
         return [styled_table(shown, caption, self.source, labels=table_labels(), digits=1)]
 
     def finding(self) -> str:
-        """The assumptions, then the best and worst expected value in the first segmentation."""
+        """The assumptions, then the best and worst expected value in the first segmentation.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         rows = self.first_segment().sort_values("clv_expected")
         best, worst = rows.iloc[-1], rows.iloc[0]
         parts = [
@@ -1662,11 +2157,31 @@ class ValueSection(Section):
         return f"{self.assumptions_note()}\n\n{_sentences(parts)}"
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``clv_by_segment`` and ``clv_assumptions``.
+        """
         return {"clv_by_segment": self.table, "clv_assumptions": self.assumptions()}
 
 
 def value_section(chosen: ChurnSettings) -> ValueSection | Skipped:
-    """Lifetime value per segment (segments other than tenure band), or why it cannot be computed."""
+    """Lifetime value per segment (segments other than tenure band), or why it cannot be computed.
+
+    Parameters
+    ----------
+    chosen : ChurnSettings
+        The checked notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    ValueSection or Skipped
+        Lifetime value per segment level under the stated assumptions.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the
+        section could not run on these data and what would fix it.
+    """
     title = N_("Lifetime value")
     if chosen.monthly_revenue is None:
         return _skipped(
@@ -1715,16 +2230,40 @@ def value_section(chosen: ChurnSettings) -> ValueSection | Skipped:
 
 @dataclass
 class CausesSection(Section):
-    """Churn causes with the quoted Rockefeller shares (:func:`csat_analysis.churn.churn_causes`)."""
+    """Churn causes with the quoted Rockefeller shares (:func:`csat_analysis.churn.churn_causes`).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per churn cause: ``cause``, ``n``, ``share`` with its Wilson 95%
+        ``low`` and ``high``, ``controllable`` and the ``quoted_share`` of the
+        Rockefeller figures (:func:`csat_analysis.churn.churn_causes`).
+    source : str
+        The data-source line printed under the section's table and figure.
+    """
 
     references = ("leboeuf1987", "wilson1927")
 
     @property
     def controllable_share(self) -> float:
+        """Share of churned customers who left for a cause the company controls."""
         return float(self.table.loc[self.table.controllable, "n"].sum() / self.table.n.sum())
 
     def plot(self, ax=None):
-        """Shares of causes with Wilson intervals, the quoted shares as dashes; returns the axes."""
+        """Shares of causes with Wilson intervals, the quoted shares as dashes; returns the axes.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         from .. import plots
 
         ax = _single_axes(ax, (7, 4))
@@ -1745,6 +2284,13 @@ class CausesSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         shown = self.shown
         if "controllable" in shown:
             shown = shown.assign(controllable=shown.controllable.map(lambda flag: _("yes") if flag else _("no")))
@@ -1770,6 +2316,11 @@ class CausesSection(Section):
     def finding(self) -> str:
         """The controllable share against the quoted 91%.
 
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+
         Examples
         --------
         >>> table = pd.DataFrame({"n": [3, 1], "controllable": [True, False]})
@@ -1788,11 +2339,31 @@ class CausesSection(Section):
         )
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``churn_causes`` and ``controllable_share``.
+        """
         return {"churn_causes": self.table, "controllable_share": self.controllable_share}
 
 
 def causes_section(chosen: ChurnSettings) -> CausesSection | Skipped:
-    """Why churned customers left, when the data record it."""
+    """Why churned customers left, when the data record it.
+
+    Parameters
+    ----------
+    chosen : ChurnSettings
+        The checked notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    CausesSection or Skipped
+        Shares of churn causes against the quoted figures.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the
+        section could not run on these data and what would fix it.
+    """
     title = N_("Why customers leave")
     if chosen.cause is None:
         return _skipped(
@@ -1820,17 +2391,50 @@ def _cause(code) -> str:
 
 @dataclass
 class KeyFindings(Section):
-    """The closing list of findings, one Markdown bullet per section that has something to say."""
+    """The closing list of findings, one Markdown bullet per section that has something to say.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : None
+        Unused: the findings are text.
+    source : str
+        Unused.
+    lines : list of str
+        One Markdown bullet per section with a finding.
+    """
 
     lines: list[str] = field(default_factory=list)
 
     def tables(self) -> list:
+        """No tables: the section is stated in words.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            Always empty: the finding carries the section's numbers.
+        """
         return []
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return "\n".join(self.lines)
 
     def headline(self) -> str:
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         return ""  # the recap repeats findings the summary box already leads with
 
 
@@ -1845,6 +2449,28 @@ def key_findings(
     examples: ExamplesSection,
 ) -> KeyFindings:
     """The closing findings from the sections shown before (skipped sections are left out).
+
+    Parameters
+    ----------
+    overall : OverallSection
+        From :func:`overall_section`.
+    by_segment : SegmentChurnSection or Skipped
+        From :func:`segment_section`.
+    retention : RetentionSection or Skipped
+        From :func:`retention_section`.
+    drivers : DriversSection or Skipped
+        From :func:`drivers_section`.
+    value : ValueSection or Skipped
+        From :func:`value_section`.
+    causes : CausesSection or Skipped
+        From :func:`causes_section`.
+    examples : ExamplesSection
+        From :func:`examples_section`.
+
+    Returns
+    -------
+    KeyFindings
+        The closing section: one Markdown bullet per section with a finding.
 
     Examples
     --------

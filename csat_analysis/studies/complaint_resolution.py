@@ -170,6 +170,23 @@ def check_parameters(
 ) -> None:
     """Fail early, naming the parameter, when a notebook parameter is out of range.
 
+    Parameters
+    ----------
+    bootstrap : float
+        Bootstrap resamples of the recovery-paradox check (0: none); a whole number >= 0.
+    fast_hours : float
+        Hours within which a resolution counts as quick; positive.
+    retell_share : float
+        Share of people told who retell the story, between 0 and 1.
+    tell_dissatisfied, retell_count, tell_satisfied : float
+        People a dissatisfied customer tells, people each retelling reaches, and people
+        a satisfied customer tells; not negative.
+
+    Raises
+    ------
+    StudyError
+        A parameter out of range, named with its value.
+
     Examples
     --------
     >>> check_parameters(bootstrap=0, fast_hours=24, retell_share=0.2, tell_dissatisfied=10, retell_count=20,
@@ -201,6 +218,62 @@ class ComplaintSettings:
 
     Built by :func:`settings`. ``None`` means the data lack that role; the ``has_*``
     properties say which sections can run.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The study data (one segment's when filtered), with the derived complaint status
+        and loyalty score where the study builds them.
+    name, kind, source : str
+        The data set, its kind ("real", "simulated" or "user") and its source line.
+    outcome : str or None
+        The 0/1 loyalty outcome column (repurchase, or a churn flag).
+    status : str or None
+        The complaint-status column (``no_problem``, ``no_complaint``, ``unresolved``,
+        ``resolved``, ``resolved_quickly``).
+    severity : str or None
+        The problem-severity column.
+    weights : str or None
+        The survey-weight column.
+    calls, churn : str or None
+        The customer-service calls and churn columns of the calls section.
+    funnel : dict of str to str or None
+        Funnel stage to column (``problem``, ``complained`` and, where present,
+        ``resolved``, ``resolved_first_contact``, ``escalation_level``).
+    resolution_hours, open_hours : str or None
+        Hours to resolution, and hours open so far for unresolved complaints.
+    handling : str or None
+        The satisfaction-with-complaint-handling column.
+    loyalty : list of str
+        The loyalty items the handling section scores.
+    scale : tuple of float
+        Range of the loyalty score.
+    covariates, call_covariates : list of str
+        Adjustment columns of the odds and calls models.
+    fast_hours : float
+        Hours within which a resolution counts as quick.
+    bootstrap : int
+        Bootstrap resamples of the recovery-paradox check (0: none).
+    seed : int
+        Random seed of the bootstrap.
+    word_of_mouth : dict of str to float
+        The word-of-mouth multipliers (TARP 1986 by default).
+    truth : dict or None
+        The simulator's generating repurchase rates, for the coverage check.
+    status_from : str
+        How the status was derived, when it was ("" when read from a column).
+    segment, segment_value : optional
+        The filter applied to the data.
+    labels : dict of str to str
+        Display names of columns.
+    handling_scale : tuple of float or None
+        Range of the handling rating.
+    loyalty_score : str or None
+        The column of the loyalty score (mean of the loyalty items).
+    knows_speed : bool
+        The data tell quick from slow resolutions.
+    explained : set
+        Fixes already shown, so each is suggested once.
     """
 
     data: pd.DataFrame = field(repr=False)
@@ -238,7 +311,18 @@ class ComplaintSettings:
     explained: set = field(default_factory=set, repr=False)
 
     def once(self, fix: str) -> str:
-        """``fix`` the first time it is given, then empty."""
+        """``fix`` the first time it is given, then empty.
+
+        Parameters
+        ----------
+        fix : str
+            A suggested fix, as a reader-facing sentence.
+
+        Returns
+        -------
+        str
+            The ``fix``, or an empty string when it was already given.
+        """
         if fix in self.explained:
             return ""
         self.explained.add(fix)
@@ -251,22 +335,27 @@ class ComplaintSettings:
 
     @property
     def has_status(self) -> bool:
+        """Whether the data have a complaint status and an outcome (the TARP sections can run)."""
         return self.status is not None and self.outcome is not None
 
     @property
     def has_funnel(self) -> bool:
+        """Whether the data have the problem and complaint answers of the funnel."""
         return self.funnel is not None
 
     @property
     def has_times(self) -> bool:
+        """Whether the data have a status, an outcome and resolution times."""
         return self.has_status and self.resolution_hours is not None
 
     @property
     def has_calls(self) -> bool:
+        """Whether the data have customer-service calls and churn."""
         return self.calls is not None
 
     @property
     def has_handling(self) -> bool:
+        """Whether the data have a handling rating and a loyalty score."""
         return self.handling is not None and self.loyalty_score is not None
 
     @property
@@ -275,7 +364,18 @@ class ComplaintSettings:
         return self.calls is not None and (self.funnel is None or self.calls != self.funnel.get("escalation_level"))
 
     def label(self, column: str | None) -> str:
-        """The display name of a column (the survey description's ``label``; else the name, spaced)."""
+        """The display name of a column (the survey description's ``label``; else the name, spaced).
+
+        Parameters
+        ----------
+        column : str or None
+            A column of :attr:`data`.
+
+        Returns
+        -------
+        str
+            The display name in the report's language (empty for ``None``).
+        """
         if column is None:
             return ""
         own = self.labels.get(column)
@@ -291,12 +391,28 @@ class ComplaintSettings:
         return str(column).replace("_", " ")
 
     def lacks(self, what: str) -> Message:
-        """The reason a section gives when the data lack its columns (``what``: a :class:`Message`)."""
+        """The reason a section gives when the data lack its columns (``what``: a :class:`Message`).
+
+        Parameters
+        ----------
+        what : str
+            What is missing, in words (a :class:`Message` to stay translatable).
+
+        Returns
+        -------
+        Message
+            The reason, e.g. "`accounts.csv` has no complaint status".
+        """
         data = Path(str(self.name)).name
         return Message(lambda: _("`{data}` has no {what}").format(data=data, what=what))
 
     def describe(self) -> str:
         """One line naming the columns in use and those the data lack.
+
+        Returns
+        -------
+        str
+            Markdown text in the report's language.
 
         Examples
         --------
@@ -432,6 +548,34 @@ def settings(
     and ``fast_hours`` when it has none), else it is derived from the yes/no answers
     by :func:`csat_analysis.complaints.derive_status`. ``segment`` and
     ``segment_value`` keep one segment's respondents.
+
+    Parameters
+    ----------
+    run : StudyRun
+        The notebook's run: data, survey description and roles.
+    segment, segment_value : optional
+        Keep only the respondents whose ``segment`` column equals ``segment_value``.
+    outcome : str, optional
+        The 0/1 loyalty outcome column; ``None``: from the roles.
+    status : str, optional
+        The complaint-status column; ``None``: from the roles, ``""``: derive it.
+    severity : str, optional
+        The problem-severity column; ``None``: from the roles, ``""``: no severity.
+    fast_hours : float
+        Hours within which a resolution counts as quick.
+    bootstrap : int
+        Bootstrap resamples of the recovery-paradox check (0: none).
+    seed : int
+        Random seed of the bootstrap.
+    tell_dissatisfied, retell_share, retell_count, tell_satisfied : float
+        The word-of-mouth multipliers (TARP 1986 by default): people a dissatisfied
+        customer tells, the share of them who retell, people each retelling reaches,
+        and people a satisfied customer tells.
+
+    Returns
+    -------
+    ComplaintSettings
+        The columns each section uses and the study's options.
 
     Examples
     --------
@@ -833,21 +977,58 @@ def _legend(ax) -> None:
 
 @dataclass
 class DataSection(Section):
-    """The data source and the columns in use; records ``n_respondents``."""
+    """The data source and the columns in use; records ``n_respondents``.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : None
+        Unused: the section is a note.
+    source : str
+        The data-source line printed under the section's table and figure.
+    settings : ComplaintSettings
+        The resolved settings the note describes.
+    """
 
     settings: ComplaintSettings | None = field(default=None, repr=False)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         from IPython.display import Markdown
 
         return [Markdown(f"*{self.source}*  \n{self.settings.describe()}")]
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``n_respondents``.
+        """
         return {"n_respondents": len(self.settings.data)}
 
 
 def data_section(study: ComplaintSettings) -> DataSection:
-    """The data source line, the columns in use and the number of respondents."""
+    """The data source line, the columns in use and the number of respondents.
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    DataSection
+        The data note; it records ``n_respondents``.
+    """
     return DataSection(title=Message(lambda: _("Data")), source=study.source, settings=study)
 
 
@@ -856,6 +1037,19 @@ def data_section(study: ComplaintSettings) -> DataSection:
 
 def funnel_finding(funnel: pd.DataFrame, published_voice_rate: float = complaints.TARP_VOICE_RATE) -> str:
     """One sentence: the voice rate with its interval, against TARP's 4%.
+
+    Parameters
+    ----------
+    funnel : DataFrame
+        A :func:`~csat_analysis.complaints.complaint_funnel` table (``stage``, ``count``,
+        ``share``, ``low``, ``high``).
+    published_voice_rate : float
+        The published share of customers with a problem who complain (TARP 1986: 4%).
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
 
     Examples
     --------
@@ -910,6 +1104,16 @@ def funnel_finding(funnel: pd.DataFrame, published_voice_rate: float = complaint
 def funnel_record(funnel: pd.DataFrame) -> dict:
     """``{"voice_rate": {value, low, high}, "funnel": {stage: count}}``: the funnel's recorded results.
 
+    Parameters
+    ----------
+    funnel : DataFrame
+        A :func:`~csat_analysis.complaints.complaint_funnel` table.
+
+    Returns
+    -------
+    dict
+        The voice rate with its interval and the count per stage.
+
     Examples
     --------
     >>> funnel = pd.DataFrame({"stage": ["problem", "complained"], "count": [50, 2], "share": [0.5, 0.04],
@@ -928,7 +1132,22 @@ def funnel_record(funnel: pd.DataFrame) -> dict:
 
 @dataclass
 class FunnelSection(Section):
-    """The complaint funnel beside TARP's escalation pyramid and voice rate."""
+    """The complaint funnel beside TARP's escalation pyramid and voice rate.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        The observed funnel: ``stage``, ``count``, ``share``, ``low``, ``high``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    comparison : DataFrame or None
+        The observed stage shares against TARP's published ones
+        (:func:`csat_analysis.complaints.compare_funnel`).
+    pyramid : DataFrame or None
+        TARP's (1986) published escalation pyramid.
+    """
 
     comparison: pd.DataFrame | None = field(default=None, repr=False)
     pyramid: pd.DataFrame | None = field(default=None, repr=False)
@@ -936,7 +1155,18 @@ class FunnelSection(Section):
     references = ("tarp1986", "wilson1927")
 
     def plot(self, ax=None):
-        """Observed funnel (left) and TARP's pyramid (right); ``ax``: one or two axes."""
+        """Observed funnel (left) and TARP's pyramid (right); ``ax``: one or two axes.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One or two axes to draw on (with one, only the first panel); a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure holding the panels.
+        """
         from .. import plots
 
         fig, axes = _new_axes(ax, 2, (12, 4))
@@ -960,6 +1190,14 @@ class FunnelSection(Section):
         return fig
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
+
         def stages(table: pd.DataFrame) -> pd.DataFrame:
             return table.assign(**{c: table[c].map(_stage) for c in ("stage", "of_stage") if c in table})
 
@@ -979,9 +1217,23 @@ class FunnelSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return funnel_finding(self.table)
 
     def headline(self) -> str:
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         voice = self.table.set_index("stage").loc["complained"]
         return _("Voice rate: {estimate} of customers with a problem complained (TARP 1986: {published}).").format(
             estimate=formatting.estimate(voice["share"], voice["low"], voice["high"]),
@@ -989,14 +1241,39 @@ class FunnelSection(Section):
         )
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``voice_rate`` and ``funnel`` (:func:`funnel_record`).
+        """
         return funnel_record(self.table)
 
 
 @dataclass
 class StatusCountsSection(Section):
-    """Customers by complaint status, for data with statuses but no problem and complaint answers."""
+    """Customers by complaint status, for data with statuses but no problem and complaint answers.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Customers per complaint status: ``status``, ``n``
+        (:func:`csat_analysis.complaints.status_counts`).
+    source : str
+        The data-source line printed under the section's table and figure.
+    """
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 _status_labels(self.table),
@@ -1007,6 +1284,13 @@ class StatusCountsSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return _(
             "The data have complaint statuses but no separate problem and complaint answers, so only the "
             "customers by status are shown, not the funnel."
@@ -1014,7 +1298,21 @@ class StatusCountsSection(Section):
 
 
 def funnel_section(study: ComplaintSettings) -> Section:
-    """The complaint funnel with the stages the data support (or, without them, customers by status)."""
+    """The complaint funnel with the stages the data support (or, without them, customers by status).
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    FunnelSection or StatusCountsSection or Skipped
+        The complaint funnel, or customers by status when the data lack the
+        problem and complaint answers.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data (e.g. a missing role) and what would fix it.
+    """
     if study.has_funnel:
         columns = study.funnel
         problems = int(read_flags(study.data, columns["problem"]).fillna(0).sum())
@@ -1065,6 +1363,18 @@ def with_tarp_rates(table: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame
     TARP's (1986) rates are repurchase rates, so a churn-type outcome
     (``higher_is_better=False``) gets no ``tarp_rate`` column.
 
+    Parameters
+    ----------
+    table : DataFrame
+        A repurchase table (``status``, ``severity``, ``rate``, ...).
+    higher_is_better : bool
+        The outcome is a repurchase-type rate (``False``: a churn flag).
+
+    Returns
+    -------
+    DataFrame
+        The table, with ``tarp_rate`` when ``higher_is_better``.
+
     Examples
     --------
     >>> table = pd.DataFrame({"status": ["resolved", "no_problem"], "severity": ["minor", "none"], "rate": [0.7, 0.9]})
@@ -1081,6 +1391,16 @@ def with_tarp_rates(table: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame
 
 def tarp_record(table: pd.DataFrame) -> dict:
     """``{status: {severity: rate}}`` of a repurchase table: its recorded result.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A repurchase table (``status``, ``severity``, ``rate``).
+
+    Returns
+    -------
+    dict
+        Rate per status and severity.
 
     Examples
     --------
@@ -1101,6 +1421,20 @@ def tarp_findings(table: pd.DataFrame, outcome: str, truth: dict | None = None) 
     ``truth`` is the simulator's ``repurchase_rates`` (``{"no_problem": rate, status:
     {severity: rate}}``); the coverage sentence says in how many cells the generating
     rate lies inside the 95% interval.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A repurchase table with ``rate``, ``low`` and ``high``.
+    outcome : str
+        Display name of the loyalty outcome (e.g. repurchase).
+    truth : dict, optional
+        The simulator's generating repurchase rates.
+
+    Returns
+    -------
+    list of str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1148,7 +1482,22 @@ def tarp_findings(table: pd.DataFrame, outcome: str, truth: dict | None = None) 
 
 @dataclass
 class TarpSection(Section):
-    """Outcome rate by complaint status and severity beside TARP's rates."""
+    """Outcome rate by complaint status and severity beside TARP's rates.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Outcome rate per status and severity (``n``, ``rate``, ``low``, ``high``)
+        with TARP's rate as ``tarp_rate`` (:func:`with_tarp_rates`).
+    source : str
+        The data-source line printed under the section's table and figure.
+    outcome : str
+        Display name of the loyalty outcome (e.g. repurchase).
+    truth : dict or None
+        The simulator's generating rates, for the coverage sentence.
+    """
 
     outcome: str = ""
     truth: dict | None = field(default=None, repr=False)
@@ -1156,6 +1505,18 @@ class TarpSection(Section):
     references = ("tarp1986", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         from .. import plots
 
         fig, (ax,) = _new_axes(ax, 1, (9, 4.5))
@@ -1172,6 +1533,13 @@ class TarpSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 _status_labels(self.table),
@@ -1182,9 +1550,23 @@ class TarpSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return _sentences(tarp_findings(self.table, self.outcome, self.truth))
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``repurchase_by_status``: rate per status and severity.
+        """
         return {"repurchase_by_status": tarp_record(self.table)}
 
 
@@ -1205,7 +1587,20 @@ def _no_status(study: ComplaintSettings, title: Message) -> Skipped:
 
 
 def tarp_section(study: ComplaintSettings) -> Section:
-    """The TARP table rebuilt from the data (outcome rate by status x severity, Wilson intervals)."""
+    """The TARP table rebuilt from the data (outcome rate by status x severity, Wilson intervals).
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    TarpSection or Skipped
+        The outcome rate by status and severity beside TARP's rates.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data (e.g. a missing role) and what would fix it.
+    """
     title = Message(lambda: _("TARP table"))
     if not study.has_status:
         return _no_status(study, title)
@@ -1231,6 +1626,20 @@ def tarp_section(study: ComplaintSettings) -> Section:
 
 def chi_square_finding(tests: pd.DataFrame, outcome: str, alpha: float = 0.05) -> str:
     """One sentence: the association of status and outcome (Cramér's V), by severity.
+
+    Parameters
+    ----------
+    tests : DataFrame
+        One test per severity: ``p_value``, ``cramers_v``, ``low``, ``high``.
+    outcome : str
+        Display name of the loyalty outcome (e.g. repurchase).
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
 
     Examples
     --------
@@ -1275,13 +1684,33 @@ def chi_square_finding(tests: pd.DataFrame, outcome: str, alpha: float = 0.05) -
 
 @dataclass
 class ChiSquareSection(Section):
-    """Chi-square tests of complaint status against the outcome within each severity, with Cramér's V."""
+    """Chi-square tests of complaint status against the outcome within each severity, with Cramér's V.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One test per severity: ``severity``, ``n``, ``statistic``, ``dof``,
+        ``p_value`` and ``cramers_v`` with its ``low`` and ``high``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    outcome : str
+        Display name of the loyalty outcome (e.g. repurchase).
+    """
 
     outcome: str = ""
 
     references = ("cramer1946",)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 _status_labels(self.table),
@@ -1294,11 +1723,31 @@ class ChiSquareSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return chi_square_finding(self.table, self.outcome)
 
 
 def chi_square_section(study: ComplaintSettings) -> Section:
-    """Chi-square tests of status x outcome per severity (or over all customers without severity)."""
+    """Chi-square tests of status x outcome per severity (or over all customers without severity).
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    ChiSquareSection or Skipped
+        The tests of status against the outcome.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data (e.g. a missing role) and what would fix it.
+    """
     title = Message(lambda: _("Chi-square tests"))
     if not study.has_status:
         return _no_status(study, title)
@@ -1314,7 +1763,22 @@ def chi_square_section(study: ComplaintSettings) -> Section:
 
 @dataclass
 class OddsSection(Section):
-    """Logistic regression of the outcome on complaint status and severity, as odds ratios."""
+    """Logistic regression of the outcome on complaint status and severity, as odds ratios.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Odds ratios against customers with no problem: ``term``, ``odds_ratio``,
+        ``low``, ``high``, ``p_value``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    outcome : str
+        Display name of the loyalty outcome (e.g. repurchase).
+    labels : dict of str to str
+        Display names of columns and model terms.
+    """
 
     outcome: str = ""
     labels: dict[str, str] = field(default_factory=dict, repr=False)
@@ -1322,6 +1786,18 @@ class OddsSection(Section):
     references = ("tarp1986",)
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         from .. import plots
 
         fig, (ax,) = _new_axes(ax, 1, (8, 0.5 * len(self.table) + 1.5))
@@ -1333,6 +1809,13 @@ class OddsSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 _term_labels(self.table, self.labels),
@@ -1344,7 +1827,20 @@ class OddsSection(Section):
 
 @_estimable(lambda: _("Odds ratios"))
 def odds_section(study: ComplaintSettings) -> Section:
-    """Odds ratios of the outcome against customers with no problem."""
+    """Odds ratios of the outcome against customers with no problem.
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    OddsSection or Skipped
+        The odds ratios of the logistic model.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data (e.g. a missing role) and what would fix it.
+    """
     title = Message(lambda: _("Odds ratios"))
     if not study.has_status:
         return _no_status(study, title)
@@ -1361,6 +1857,16 @@ _PARADOX_PERCENT = ["fast_rate", "baseline_rate", "difference", "low", "high", "
 
 def paradox_table(result: complaints.RecoveryParadox) -> pd.DataFrame:
     """A :class:`~csat_analysis.complaints.RecoveryParadox` as a one-row tidy table.
+
+    Parameters
+    ----------
+    result : RecoveryParadox
+        From :func:`csat_analysis.complaints.recovery_paradox`.
+
+    Returns
+    -------
+    DataFrame
+        One row with the result's fields as columns.
 
     Examples
     --------
@@ -1389,6 +1895,20 @@ def paradox_table(result: complaints.RecoveryParadox) -> pd.DataFrame:
 
 def paradox_finding(result: complaints.RecoveryParadox, outcome: str, bootstrap: int = 0) -> str:
     """Sentences on the service-recovery paradox: verdict, difference with interval, Cohen's h, bootstrap check.
+
+    Parameters
+    ----------
+    result : RecoveryParadox
+        From :func:`csat_analysis.complaints.recovery_paradox`.
+    outcome : str
+        Display name of the loyalty outcome (e.g. repurchase).
+    bootstrap : int
+        Resamples of the bootstrap check (0: not run, not mentioned).
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1450,6 +1970,16 @@ def paradox_finding(result: complaints.RecoveryParadox, outcome: str, bootstrap:
 def paradox_record(result: complaints.RecoveryParadox) -> dict:
     """The recorded result: ``{value, low, high, verdict}`` (difference in rates) with ``kind`` and ``p_value``.
 
+    Parameters
+    ----------
+    result : RecoveryParadox
+        From :func:`csat_analysis.complaints.recovery_paradox`.
+
+    Returns
+    -------
+    dict
+        The difference with ``low``, ``high``, ``verdict``, ``kind`` and ``p_value``.
+
     Examples
     --------
     >>> result = complaints.RecoveryParadox(0.8, 0.6, 70, 80, 0.2, 0.05, 0.33, 0.01, "supported")
@@ -1468,7 +1998,25 @@ def paradox_record(result: complaints.RecoveryParadox) -> dict:
 
 @dataclass
 class ParadoxSection(Section):
-    """Quickly resolved complainants against customers with no problem, pooled and per severity."""
+    """Quickly resolved complainants against customers with no problem, pooled and per severity.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        The pooled result as one row (:func:`paradox_table`).
+    source : str
+        The data-source line printed under the section's table and figure.
+    result : RecoveryParadox or None
+        The pooled test.
+    by_severity : DataFrame or None
+        The test per severity.
+    outcome : str
+        Display name of the loyalty outcome (e.g. repurchase).
+    bootstrap : int
+        Resamples of the bootstrap check (0: none).
+    """
 
     result: complaints.RecoveryParadox | None = None
     by_severity: pd.DataFrame | None = field(default=None, repr=False)
@@ -1478,6 +2026,14 @@ class ParadoxSection(Section):
     references = ("mccollough_bharadwaj1992", "de_matos2007", "newcombe1998", "cohen1988")
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
+
         def verdicts(table: pd.DataFrame) -> pd.DataFrame:
             return _status_labels(table.assign(verdict=table["verdict"].map(_verdict)) if "verdict" in table else table)
 
@@ -1501,9 +2057,23 @@ class ParadoxSection(Section):
         return shown
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return paradox_finding(self.result, self.outcome, self.bootstrap)
 
     def headline(self) -> str:
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         result = self.result
         return _(
             "Service-recovery paradox {verdict}: quickly resolved complainants minus no problem, {difference} in "
@@ -1515,11 +2085,31 @@ class ParadoxSection(Section):
         )
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``recovery_paradox``: the pooled test (:func:`paradox_record`).
+        """
         return {"recovery_paradox": paradox_record(self.result)}
 
 
 def paradox_section(study: ComplaintSettings) -> Section:
-    """The service-recovery paradox test (Newcombe interval, z-test, Cohen's h, optional bootstrap)."""
+    """The service-recovery paradox test (Newcombe interval, z-test, Cohen's h, optional bootstrap).
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    ParadoxSection or Skipped
+        The service-recovery paradox test.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data (e.g. a missing role) and what would fix it.
+    """
     title = Message(lambda: _("Service-recovery paradox"))
     if not study.has_status:
         return _no_status(study, title)
@@ -1589,6 +2179,22 @@ def resolution_findings(
 ) -> list[str]:
     """Sentences on resolution times: the Kaplan-Meier median, the fast share and the time effect.
 
+    Parameters
+    ----------
+    summary : DataFrame
+        One row with ``median_hours`` and ``resolved_within_fast``.
+    effect : TimeEffect
+        The odds ratio of the outcome per doubling of the resolution time.
+    outcome : str
+        Display name of the loyalty outcome (e.g. repurchase).
+    fast_hours : float
+        Hours within which a resolution counts as quick.
+
+    Returns
+    -------
+    list of str
+        Markdown sentences in the report's language.
+
     Examples
     --------
     >>> summary = pd.DataFrame({"median_hours": [30.2], "resolved_within_fast": [0.41]})
@@ -1629,7 +2235,28 @@ def resolution_findings(
 
 @dataclass
 class ResolutionSection(Section):
-    """Kaplan-Meier curve of resolution times and the outcome by time to resolution."""
+    """Kaplan-Meier curve of resolution times and the outcome by time to resolution.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Resolution times in one row: complaints, resolved, still open, the
+        Kaplan-Meier ``median_hours`` and the share ``resolved_within_fast``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    curve : DataFrame or None
+        Share still unresolved over time.
+    binned : DataFrame or None
+        Outcome rate by binned time to resolution.
+    effect : TimeEffect or None
+        The outcome's odds ratio per doubling of the resolution time.
+    outcome : str
+        Display name of the loyalty outcome (e.g. repurchase).
+    fast_hours : float
+        Hours within which a resolution counts as quick.
+    """
 
     curve: pd.DataFrame | None = field(default=None, repr=False)
     binned: pd.DataFrame | None = field(default=None, repr=False)
@@ -1640,7 +2267,18 @@ class ResolutionSection(Section):
     references = ("kaplan_meier1958", "wilson1927")
 
     def plot(self, ax=None):
-        """Share still unresolved over time (left) and outcome by time to resolution (right)."""
+        """Share still unresolved over time (left) and outcome by time to resolution (right).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One or two axes to draw on (with one, only the first panel); a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure holding the panels.
+        """
         from .. import plots
 
         fig, axes = _new_axes(ax, 2, (12, 4))
@@ -1675,6 +2313,13 @@ class ResolutionSection(Section):
         return fig
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         within = pgettext("complaint table", "resolved within {hours} hours").format(hours=f"{self.fast_hours:g}")
         return [
             _table(
@@ -1694,12 +2339,32 @@ class ResolutionSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return _sentences(resolution_findings(self.table, self.effect, self.outcome, self.fast_hours))
 
 
 @_estimable(lambda: _("Resolution time"))
 def resolution_section(study: ComplaintSettings) -> Section:
-    """Resolution times (Kaplan-Meier, open complaints censored) and their effect on the outcome."""
+    """Resolution times (Kaplan-Meier, open complaints censored) and their effect on the outcome.
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    ResolutionSection or Skipped
+        Resolution times and their effect on the outcome.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data (e.g. a missing role) and what would fix it.
+    """
     title = Message(lambda: _("Resolution time"))
     if not study.has_status:
         return _no_status(study, title)
@@ -1745,6 +2410,22 @@ def calls_finding(jumps: pd.DataFrame, odds: pd.DataFrame, calls: str, covariate
 
     ``odds`` is :func:`~csat_analysis.complaints.calls_model` fitted with the threshold.
 
+    Parameters
+    ----------
+    jumps : DataFrame
+        From :func:`csat_analysis.complaints.call_threshold` (``threshold`` marks the jump).
+    odds : DataFrame
+        The odds ratios of :func:`~csat_analysis.complaints.calls_model`.
+    calls : str
+        Display name of the calls column.
+    covariates : sequence of str
+        Display names of the model's adjustment columns.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
+
     Examples
     --------
     >>> jumps = pd.DataFrame({"calls": [1, 2], "rate": [0.1, 0.45], "rate_below": [0.1, 0.1],
@@ -1781,7 +2462,30 @@ def calls_finding(jumps: pd.DataFrame, odds: pd.DataFrame, calls: str, covariate
 
 @dataclass
 class CallsSection(Section):
-    """Churn by number of customer-service calls, where it jumps, and a logistic model."""
+    """Churn by number of customer-service calls, where it jumps, and a logistic model.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Churn per number of calls: ``calls``, ``n``, ``events``, ``rate``, ``low``,
+        ``high``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    jumps : DataFrame or None
+        Churn at each call count against below it, with the threshold marked.
+    odds : DataFrame or None
+        Odds ratios of the calls model.
+    calls, churn : str
+        The calls and churn columns.
+    covariates : list of str
+        The model's adjustment columns.
+    record_rates : bool
+        Record the churn rates per call count.
+    labels : dict of str to str
+        Display names of columns and model terms.
+    """
 
     jumps: pd.DataFrame | None = field(default=None, repr=False)
     odds: pd.DataFrame | None = field(default=None, repr=False)
@@ -1799,6 +2503,18 @@ class CallsSection(Section):
         return complaints.threshold_level(self.jumps)
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         from .. import plots
 
         fig, (ax,) = _new_axes(ax, 1, (9, 4))
@@ -1809,6 +2525,13 @@ class CallsSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 self.table,
@@ -1828,9 +2551,24 @@ class CallsSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return calls_finding(self.jumps, self.odds, self.calls, self.covariates)
 
     def results(self) -> dict[str, Any]:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``churn_by_service_calls``: churn rate per call count (empty when the counts
+            stand in for escalation levels).
+        """
         if not self.record_rates:
             return {}
         return {"churn_by_service_calls": dict(zip(self.table["calls"], self.table["rate"]))}
@@ -1838,7 +2576,20 @@ class CallsSection(Section):
 
 @_estimable(lambda: _("Service calls and churn"))
 def calls_section(study: ComplaintSettings) -> Section:
-    """Churn by service calls (on the simulator, by escalation level) with the jump threshold."""
+    """Churn by service calls (on the simulator, by escalation level) with the jump threshold.
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    CallsSection or Skipped
+        Churn by service calls and where it jumps.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data (e.g. a missing role) and what would fix it.
+    """
     title = Message(lambda: _("Service calls and churn"))
     if not study.has_calls:
         return Skipped(
@@ -1872,6 +2623,18 @@ def calls_section(study: ComplaintSettings) -> Section:
 def correlation_finding(correlation: pd.DataFrame, x: str | None = None, y: str | None = None) -> str:
     """One sentence on a :func:`~csat_analysis.complaints.rank_correlation` row, direction read from the interval.
 
+    Parameters
+    ----------
+    correlation : DataFrame
+        One row with ``n``, ``rho``, ``low``, ``high``.
+    x, y : str, optional
+        Display names of the two variables (default: handling satisfaction and loyalty).
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
+
     Examples
     --------
     >>> correlation_finding(pd.DataFrame({"n": [250], "rho": [0.41], "low": [0.3], "high": [0.51]}))
@@ -1899,7 +2662,26 @@ def correlation_finding(correlation: pd.DataFrame, x: str | None = None, y: str 
 
 @dataclass
 class HandlingSection(Section):
-    """Loyalty by satisfaction with complaint handling, and their rank correlation."""
+    """Loyalty by satisfaction with complaint handling, and their rank correlation.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Loyalty per handling rating: ``rating``, ``n``, ``mean_loyalty`` and the
+        ``top_box`` share, each with its interval.
+    source : str
+        The data-source line printed under the section's table and figure.
+    correlation : DataFrame or None
+        The rank correlation of rating and loyalty.
+    rating, loyalty : str
+        Display names of the rating and the loyalty score.
+    scale : tuple of float
+        Range of the loyalty score.
+    integer_rating : bool
+        The rating takes whole numbers only (ticks at integers).
+    """
 
     correlation: pd.DataFrame | None = field(default=None, repr=False)
     rating: str = N_("satisfaction with complaint handling")
@@ -1910,6 +2692,18 @@ class HandlingSection(Section):
     references = ("fornell1996", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One or two axes to draw on (with one, only the first panel); a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure holding the panels.
+        """
         from .. import plots
 
         fig, axes = _new_axes(ax, 2, (12, 4))
@@ -1939,6 +2733,13 @@ class HandlingSection(Section):
         return fig
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _table(
                 self.table,
@@ -1958,11 +2759,31 @@ class HandlingSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return correlation_finding(self.correlation, self.rating, self.loyalty)
 
 
 def handling_section(study: ComplaintSettings) -> Section:
-    """Loyalty by satisfaction with complaint handling (the ``complaint.handling_satisfaction`` role)."""
+    """Loyalty by satisfaction with complaint handling (the ``complaint.handling_satisfaction`` role).
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    HandlingSection or Skipped
+        Loyalty by handling rating and their correlation.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data (e.g. a missing role) and what would fix it.
+    """
     title = Message(lambda: _("Complaint handling and loyalty"))
     if study.handling is None:
         return Skipped(
@@ -2022,6 +2843,16 @@ def handling_section(study: ComplaintSettings) -> Section:
 def word_of_mouth_finding(table: pd.DataFrame) -> str:
     """One sentence on the ``share`` reading of :func:`~csat_analysis.complaints.word_of_mouth_by_status`.
 
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`~csat_analysis.complaints.word_of_mouth_by_status`.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
+
     Examples
     --------
     >>> table = complaints.word_of_mouth_by_status(pd.DataFrame({"s": ["no_complaint", "resolved"]}), "s")
@@ -2049,7 +2880,20 @@ def word_of_mouth_finding(table: pd.DataFrame) -> str:
 
 @dataclass
 class WordOfMouthSection(Section):
-    """People reached by negative and positive stories under TARP's multipliers."""
+    """People reached by negative and positive stories under TARP's multipliers.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        People reached by negative and positive stories, for both readings of the
+        multipliers (:func:`csat_analysis.complaints.word_of_mouth_by_status`).
+    source : str
+        The data-source line printed under the section's table and figure.
+    multipliers : dict of str to float
+        The word-of-mouth multipliers used.
+    """
 
     multipliers: dict[str, float] = field(default_factory=lambda: dict(complaints.TARP_WORD_OF_MOUTH))
 
@@ -2078,6 +2922,13 @@ class WordOfMouthSection(Section):
         ).format(**fields)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         words = {
             "share": pgettext("word-of-mouth reading", "share"),
             "cascade": pgettext("word-of-mouth reading", "cascade"),
@@ -2093,11 +2944,31 @@ class WordOfMouthSection(Section):
         ]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return word_of_mouth_finding(self.table)
 
 
 def word_of_mouth_section(study: ComplaintSettings) -> Section:
-    """Word of mouth: dissatisfied and satisfied customers counted from the statuses, times the multipliers."""
+    """Word of mouth: dissatisfied and satisfied customers counted from the statuses, times the multipliers.
+
+    Parameters
+    ----------
+    study : ComplaintSettings
+        The resolved notebook parameters and data (from :func:`settings`).
+
+    Returns
+    -------
+    WordOfMouthSection or Skipped
+        People reached by stories under the multipliers.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data (e.g. a missing role) and what would fix it.
+    """
     title = Message(lambda: _("Word of mouth"))
     if study.status is None:
         return _no_status(study, title)

@@ -447,20 +447,57 @@ def _reason(error: Exception) -> str:
 class Settings:
     """The study's parameters after defaults and checks.
 
-    ``data`` is already filtered to ``segment == segment_value`` when a value is
-    given, and the items of a measure that mixes scales are rescaled onto the scale of
-    its first item (``raw_data`` keeps the answers as given). ``scale`` is the
-    satisfaction measure's scale, ``loyalty_scale`` the loyalty measure's,
-    ``driver_scale`` the drivers' (0-100 when driver items mix scales) and
-    ``item_scales`` every item's scale in ``data``. ``recommend`` is the 0-10
-    recommend item (NPS groups; ``recommend_scale`` its own scale), ``behaviour`` the column behind the loyalty types
-    (``behaviour_is_proxy``: a stated intention item standing in for observed
-    repurchase). ``weights`` is the survey weight column when the run uses one (the
-    simulator's ``weight`` by default): shares and means are then weighted with
-    design-based intervals; PLS, the curve fit and the tests stay unweighted.
-    ``dealer`` names the columns of the dealer table when the data have them;
-    ``labels`` maps columns to display names; ``source`` is the line printed under
-    every table and figure.
+    Built by :func:`resolve_settings`. Shares and means are weighted (with
+    design-based intervals) when ``weights`` is set; PLS, the curve fit and the tests
+    stay unweighted.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The study data, filtered to ``segment == segment_value`` when a value is
+        given; the items of a measure that mixes scales are rescaled onto the scale
+        of its first item.
+    satisfaction, loyalty : list of str
+        The item columns of the satisfaction and loyalty measures.
+    drivers : list of str or dict of str to list of str
+        Driver items, or driver constructs as name -> items.
+    segment : str or None
+        The segment column (``None``: no segment).
+    segment_value : object
+        The one segment kept (``None``: all).
+    top_box : int
+        How many top scale points count as satisfied or loyal.
+    model : str
+        The index model: "ecsi", "simple" or "none".
+    scale : Scale
+        The satisfaction measure's scale.
+    behaviour : str or None
+        The column behind the loyalty types.
+    behaviour_is_proxy : bool
+        ``behaviour`` is a stated intention item standing in for observed repurchase.
+    weights : str or None
+        The survey weight column when the run uses one (the simulator's ``weight``
+        by default).
+    dealer : dict or None
+        The columns of the dealer table, when the data have them.
+    source : str
+        The line printed under every table and figure.
+    loyalty_scale : Scale or None
+        The loyalty measure's scale.
+    driver_scale : Scale or None
+        The drivers' scale (0-100 when driver items mix scales).
+    item_scales : dict
+        Every item's scale in ``data``.
+    recommend : str or None
+        The 0-10 recommend item (NPS groups).
+    raw_data : DataFrame or None
+        The answers as given, before rescaling.
+    labels : dict
+        Display names of columns.
+    recommend_scale : Scale or None
+        The recommend item's own scale.
+    survey : SurveyDescription or None
+        The survey description the roles and labels come from.
     """
 
     data: pd.DataFrame
@@ -504,14 +541,37 @@ class Settings:
 
     @property
     def compare_segments(self) -> bool:
+        """Whether the run compares segments (a segment column, no single value kept)."""
         return self.segment is not None and self.segment_value is None
 
     def label(self, column) -> str:
-        """The English display name of a column (its own name when the survey gives none); it names results."""
+        """The English display name of a column (its own name when the survey gives none); it names results.
+
+        Parameters
+        ----------
+        column : str
+            A column of :attr:`data`.
+
+        Returns
+        -------
+        str
+            The English display name, or ``column``.
+        """
         return str(self.labels.get(column, column))
 
     def shown(self, column) -> str:
-        """The display name of a column in the current language (``label: {en: ..., zh: ...}``)."""
+        """The display name of a column in the current language (``label: {en: ..., zh: ...}``).
+
+        Parameters
+        ----------
+        column : str
+            A column of :attr:`data`.
+
+        Returns
+        -------
+        str
+            The display name in the report's language.
+        """
         if self.survey is not None and column in self.labels:
             return self.survey.label(column, language=current_language())
         return self.label(column)
@@ -521,6 +581,16 @@ class Settings:
 
         Single-item drivers are constructs named by their items' English labels (see
         :meth:`model_spec`): those show their items' labels in the report's language.
+
+        Parameters
+        ----------
+        name : str
+            A construct of the model (or a measure's name).
+
+        Returns
+        -------
+        str
+            The display name in the report's language.
         """
         if not isinstance(self.drivers, Mapping):
             for item in self.drivers or []:
@@ -545,7 +615,18 @@ class Settings:
         return scales
 
     def pls_scales(self, items) -> dict[str, tuple[float, float]]:
-        """``{item: (low, high)}`` of the model's items, for the 0-100 PLS indices."""
+        """``{item: (low, high)}`` of the model's items, for the 0-100 PLS indices.
+
+        Parameters
+        ----------
+        items : iterable of str
+            The model's item columns.
+
+        Returns
+        -------
+        dict of str to tuple of float
+            Each item's scale as ``(low, high)``.
+        """
         return {item: (self.item_scales[item].low, self.item_scales[item].high) for item in items}
 
     def model_spec(self):
@@ -553,6 +634,12 @@ class Settings:
 
         ``"ecsi"``: the ECSI model (Tenenhaus et al. 2005) with the study's
         satisfaction and loyalty items. ``"simple"``: each driver -> Satisfaction -> Loyalty.
+
+        Returns
+        -------
+        tuple or None
+            ``(measurement, structural)``: construct -> items, and the list of
+            ``(source, target)`` paths; ``None`` with ``model="none"``.
         """
         if self.model == "none":
             return None
@@ -677,6 +764,11 @@ def resolve_settings(
         shares and means).
     top_box : int
     model : {"ecsi", "simple", "none"}, optional
+
+    Returns
+    -------
+    Settings
+        The checked parameters, the columns each section uses and the data.
 
     Raises
     ------
@@ -842,6 +934,16 @@ def _scale_text(scale: Scale) -> str:
 def settings_note(settings: Settings) -> str:
     """Markdown paragraph stating the data, measures, scales, thresholds, weighting and model of a run.
 
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    str
+        One Markdown paragraph in the report's language.
+
     Examples
     --------
     >>> from csat_analysis.datasets import open_study_data
@@ -926,17 +1028,50 @@ def _relabel_legend(ax, words: Mapping[str, str], title: str | None = None) -> N
 
 @dataclass
 class SetupSection(Section):
-    """The run's data and measures: records ``n_respondents`` and states the settings."""
+    """The run's data and measures: records ``n_respondents`` and states the settings.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : None
+        Unused: the section is a note.
+    source : str
+        The data-source line printed under the section's table and figure.
+    settings : Settings
+        The settings the note states.
+    """
 
     settings: Settings | None = field(default=None, repr=False)
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``n_respondents``.
+        """
         return {"n_respondents": len(self.settings.data)}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return settings_note(self.settings)
 
     def headline(self) -> str:
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         s = self.settings
         return ngettext(
             "{n} respondent; satisfied means at least {satisfied} on the {scale} satisfaction scale, "
@@ -955,12 +1090,38 @@ class SetupSection(Section):
 
 
 def setup_section(settings: Settings) -> SetupSection:
-    """What this run analyses (the data, measures, scales, thresholds, weighting, model)."""
+    """What this run analyses (the data, measures, scales, thresholds, weighting, model).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    SetupSection
+        The data note; it records ``n_respondents``.
+    """
     return SetupSection(title=_("Data and measures"), source=settings.source, settings=settings)
 
 
 def measures_finding(measure_table: pd.DataFrame, n_respondents: int, *, floor: float = 0.7) -> str:
     """One sentence on completeness and the least consistent multi-item measure.
+
+    Parameters
+    ----------
+    measure_table : DataFrame
+        From :func:`csat_analysis.loyalty.describe_measures` (``measure``,
+        ``missing_cells``, ``alpha``, ``alpha_low``, ``alpha_high``).
+    n_respondents : int
+        Respondents in the data.
+    floor : float
+        The alpha below which a measure is called inconsistent.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1001,24 +1162,69 @@ def _reliability_sentence(measure_table: pd.DataFrame, floor: float = 0.7) -> st
 
 @dataclass
 class MeasuresSection(Section):
-    """Section 1: completeness, 0-100 index and Cronbach's alpha of each measure."""
+    """Section 1: completeness, 0-100 index and Cronbach's alpha of each measure.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per measure: ``measure``, ``items``, ``n_items``, ``complete``,
+        ``missing_cells``, ``index`` (0-100) and Cronbach's ``alpha`` with its interval.
+    source : str
+        The data-source line printed under the section's table and figure.
+    n_respondents : int
+        Respondents in the data.
+    """
 
     n_respondents: int = 0
     references = ("cronbach1951", "feldt1965")
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(self.table, self.title, self.source)]
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return measures_finding(self.table, self.n_respondents)
 
     def headline(self) -> str:
         # the sample size leads the set-up's headline already; here the reliability verdict
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         return _reliability_sentence(self.table)
 
 
 def measures_section(settings: Settings) -> MeasuresSection:
-    """:func:`csat_analysis.loyalty.describe_measures` on the study's measures, each on its own scale."""
+    """:func:`csat_analysis.loyalty.describe_measures` on the study's measures, each on its own scale.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    MeasuresSection
+        Completeness, index and reliability of each measure.
+    """
     table = loy.describe_measures(settings.data, settings.measures, settings.measure_scales, weights=settings.weights)
     table["items"] = [_(", ").join(settings.shown(i) for i in items) for items in settings.measures.values()]
     table["measure"] = [settings.shown_construct(name) for name in table["measure"]]
@@ -1040,6 +1246,25 @@ def curve_finding(
 
     Without a fitted curve (``steepest`` None: the fit could not be estimated) only the
     observed part is stated.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        The observed curve (``satisfaction``, ``share``).
+    steepest : float or None
+        Satisfaction level where the fitted curve is steepest (``None``: no fit).
+    top_gain_share : float or None
+        Share of the fitted rise in loyalty that happens in the top third of the
+        satisfaction range (1/3: an even rise).
+    lr_p_value : float or None
+        The p-value of the likelihood-ratio test of the curvature term.
+    spearman : float
+        Spearman's rho of satisfaction and loyalty.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1095,6 +1320,24 @@ class CurveSection(Section):
     ``table`` (:func:`csat_analysis.loyalty.loyalty_curve`) is weighted when the run
     has weights; ``fit`` and ``spearman`` are unweighted. ``fit`` is None when the
     logistic curve cannot be estimated (the report then notes why).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per satisfaction level: ``satisfaction``, ``n``, the loyal
+        ``share`` and the ``mean`` loyalty, each with its interval.
+    source : str
+        The data-source line printed under the section's table and figure.
+    fit : LoyaltyCurveFit or None
+        The fitted logistic curve (``None`` when it cannot be estimated).
+    spearman : float
+        Spearman's rho of the satisfaction and loyalty scores.
+    top_box : int
+        How many top scale points count as loyal.
+    scale, loyalty_scale : Scale or None
+        The satisfaction and loyalty scales.
     """
 
     fit: loy.LoyaltyCurveFit | None = field(default=None, repr=False)
@@ -1105,7 +1348,18 @@ class CurveSection(Section):
     references = ("wilson1927", "fornell1996")
 
     def plot(self, ax=None):
-        """Both panels (loyal share with the fitted curve, mean loyalty); ``ax``: a pair of Axes."""
+        """Both panels (loyal share with the fitted curve, mean loyalty); ``ax``: a pair of Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or sequence of Axes, optional
+            One axes per panel to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        numpy.ndarray of matplotlib.axes.Axes
+            One axes per panel.
+        """
         axes = plots.loyalty_curve_panels(
             self.table,
             fit=None if self.fit is None else self.fit.grid,
@@ -1131,9 +1385,24 @@ class CurveSection(Section):
         return axes
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(self.table, self.title, self.source, percent=("share", "share_low", "share_high"))]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``loyalty_by_satisfaction``, ``satisfaction_loyalty_spearman`` and, with a fit,
+            ``curve_steepest``, ``curve_top_gain_share``, ``curve_nonlinearity_pvalue``.
+        """
         results = {
             "satisfaction_loyalty_spearman": self.spearman,
             "loyalty_by_satisfaction": dict(zip(self.table["satisfaction"].astype(str), self.table["share"])),
@@ -1149,6 +1418,13 @@ class CurveSection(Section):
         return results
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         fit = self.fit
         return curve_finding(
             self.table,
@@ -1166,6 +1442,17 @@ def curve_sections(settings: Settings) -> list[Section]:
     :func:`~csat_analysis.loyalty.fit_loyalty_curve` and Spearman's rho of the two
     scores. A fit that does not converge or separates (a small segment) leaves the
     observed curve and adds a :class:`Skipped` note for the fitted one.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    list of Section
+        The curve section, followed by a :class:`~csat_analysis.studies.core.Skipped`
+        note when the logistic curve cannot be fitted.
     """
     data, sat_items, loy_items = settings.data, settings.satisfaction, settings.loyalty
     arguments = dict(top_box=settings.top_box, scale=settings.scale, loyalty_scale=settings.loyalty_scale)
@@ -1198,7 +1485,18 @@ def curve_sections(settings: Settings) -> list[Section]:
 
 
 def curve_section(settings: Settings) -> CurveSection:
-    """The curve section of :func:`curve_sections` (its fit is None when it cannot be estimated)."""
+    """The curve section of :func:`curve_sections` (its fit is None when it cannot be estimated).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    CurveSection
+        The observed curve, with the fit when it can be estimated.
+    """
     return curve_sections(settings)[0]
 
 
@@ -1207,6 +1505,21 @@ def curve_section(settings: Settings) -> CurveSection:
 
 def loyalty_types_finding(table: pd.DataFrame, behaviour: str, behaviour_is_proxy: bool) -> str:
     """What behaviour stands for, and the shares of true, spurious and latent loyalty.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`csat_analysis.loyalty.loyalty_segments` (``segment``, ``share``,
+        ``low``, ``high``).
+    behaviour : str
+        Display name of the behaviour column.
+    behaviour_is_proxy : bool
+        The behaviour is a stated intention, not observed repurchase.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1243,13 +1556,40 @@ def loyalty_types_finding(table: pd.DataFrame, behaviour: str, behaviour_is_prox
 
 @dataclass
 class LoyaltyTypesSection(Section):
-    """Section 3: true, latent, spurious and no loyalty (Dick and Basu 1994)."""
+    """Section 3: true, latent, spurious and no loyalty (Dick and Basu 1994).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per loyalty type: ``segment``, ``satisfied``, ``repurchasing``,
+        ``n``, ``share``, ``low``, ``high``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    behaviour : str
+        Display name of the behaviour column.
+    behaviour_is_proxy : bool
+        The behaviour is a stated intention, not observed repurchase.
+    """
 
     behaviour: str = ""
     behaviour_is_proxy: bool = True
     references = ("dick_basu1994", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         shown = _shown(self.table, {"segment": "loyalty type"})
         ax = plots.interval_plot(shown, x="segment", y="share", low="low", high="high", kind="bar", ax=ax)
         ax.set(ylabel=_("share of customers"), xlabel=_("loyalty type"), title=_("Loyalty types"), ylim=(0, 1))
@@ -1257,6 +1597,13 @@ class LoyaltyTypesSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _styled(
                 _shown(self.table, {"segment": "loyalty type"}),
@@ -1267,9 +1614,23 @@ class LoyaltyTypesSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``segments``: the share of each loyalty type.
+        """
         return {"segments": dict(zip(self.table["segment"], self.table["share"]))}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return loyalty_types_finding(self.table, self.behaviour, self.behaviour_is_proxy)
 
 
@@ -1279,6 +1640,18 @@ def loyalty_types_section(settings: Settings) -> LoyaltyTypesSection | Skipped:
 
     Attitude is satisfied (top box of the satisfaction scale); behaviour is a yes/no
     column, or an item read by the top box of its own scale.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    LoyaltyTypesSection or Skipped
+        Shares of true, latent, spurious and no loyalty.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
     """
     if settings.behaviour is None:
         return _Skip(
@@ -1310,6 +1683,16 @@ def loyalty_types_section(settings: Settings) -> LoyaltyTypesSection | Skipped:
 
 def dealer_finding(table: pd.DataFrame) -> str:
     """How many published rates the data reproduce, and whether sales or service satisfaction matters more.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`csat_analysis.loyalty.dealer_table`.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1353,11 +1736,34 @@ def dealer_finding(table: pd.DataFrame) -> str:
 
 @dataclass
 class DealerSection(Section):
-    """The dealer table: loyalty to dealer and brand by sales x service satisfaction."""
+    """The dealer table: loyalty to dealer and brand by sales x service satisfaction.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per sales x service cell and outcome: ``n``, ``loyal``, ``rate``,
+        ``low``, ``high`` and the ``published_rate``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    """
 
     references = ("toyota_dealer_study", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -1375,6 +1781,13 @@ class DealerSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _styled(
                 _shown(self.table, {"outcome": "outcome"}),
@@ -1385,15 +1798,42 @@ class DealerSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``dealer_table``: the table's rows.
+        """
         return {"dealer_table": {f"{r.sales}/{r.service} {r.outcome}": r.rate for r in self.table.itertuples()}}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return dealer_finding(self.table)
 
 
 @_guarded(N_("Dealer table"), fix=N_("run on more respondents"))
 def dealer_section(settings: Settings) -> DealerSection | Skipped:
-    """:func:`~csat_analysis.loyalty.dealer_table` on the study's data (only the simulator has the columns)."""
+    """:func:`~csat_analysis.loyalty.dealer_table` on the study's data (only the simulator has the columns).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    DealerSection or Skipped
+        Loyalty to dealer and brand per cell, against the published rates.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = _("Dealer table")
     if settings.dealer is None:
         return _Skip(
@@ -1418,6 +1858,18 @@ def dealer_section(settings: Settings) -> DealerSection | Skipped:
 def recommend_finding(table: pd.DataFrame, nps) -> str:
     """The NPS with its interval and the three groups.
 
+    Parameters
+    ----------
+    table : DataFrame
+        One row per group (``group``, ``share``).
+    nps : Estimate
+        The Net Promoter Score with ``value``, ``low`` and ``high``.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
+
     Examples
     --------
     >>> import pandas as pd
@@ -1441,13 +1893,40 @@ def recommend_finding(table: pd.DataFrame, nps) -> str:
 
 @dataclass
 class RecommendSection(Section):
-    """Promoters, passives and detractors of the 0-10 recommend item, and the NPS (Reichheld 2003)."""
+    """Promoters, passives and detractors of the 0-10 recommend item, and the NPS (Reichheld 2003).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        One row per group (promoters, passives, detractors): ``share``, ``low``,
+        ``high``.
+    source : str
+        The data-source line printed under the section's table and figure.
+    nps : Estimate
+        The Net Promoter Score with ``value``, ``low`` and ``high``.
+    item : str
+        Display name of the recommend item.
+    """
 
     nps: Any = None
     item: str = ""
     references = ("reichheld2003", "wilson1927")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         shown = _shown(self.table, {"group": "nps group"})
         ax = plots.interval_plot(shown, x="group", y="share", low="low", high="high", kind="bar", ax=ax)
         ax.set(
@@ -1460,6 +1939,13 @@ class RecommendSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _styled(
                 _shown(self.table, {"group": "nps group"}), self.title, self.source, percent=("share", "low", "high")
@@ -1467,6 +1953,13 @@ class RecommendSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``nps``, ``nps_low``, ``nps_high`` and ``nps_groups``.
+        """
         return {
             "nps": self.nps.value,
             "nps_low": self.nps.low,
@@ -1475,12 +1968,32 @@ class RecommendSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return recommend_finding(self.table, self.nps)
 
 
 @_guarded(N_("Net Promoter groups"), fix=N_("check the recommend item's answers (0-10)"))
 def recommend_section(settings: Settings) -> RecommendSection | Skipped:
-    """NPS groups (0-6 / 7-8 / 9-10) of the recommend item, weighted through the survey design when weights exist."""
+    """NPS groups (0-6 / 7-8 / 9-10) of the recommend item, weighted through the survey design when weights exist.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    RecommendSection or Skipped
+        The NPS groups and the score.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     from ..design import SurveyDesign
 
     title = N_("Net Promoter groups")
@@ -1564,6 +2077,19 @@ def _no_lag_text(table: pd.DataFrame, what: str) -> str:
 def drivers_finding(table: pd.DataFrame, r2: float) -> str:
     """The variance explained, the most important driver and the short stave (or that none lags).
 
+    Parameters
+    ----------
+    table : DataFrame
+        The importance-performance table (``driver``, ``share``, ``performance``,
+        ``weakest_high_importance``).
+    r2 : float
+        R² of the drivers' regression of satisfaction.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
+
     Examples
     --------
     >>> import pandas as pd
@@ -1589,13 +2115,39 @@ def drivers_finding(table: pd.DataFrame, r2: float) -> str:
 
 @dataclass
 class DriversSection(Section):
-    """Section 4: importance (share of R², Shapley) against performance (0-100)."""
+    """Section 4: importance (share of R², Shapley) against performance (0-100).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        The importance-performance table, drivers under display names.
+    source : str
+        The data-source line printed under the section's table and figure.
+    key : KeyDrivers or None
+        The full result of :func:`csat_analysis.drivers.key_drivers`.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     key: drv.KeyDrivers | None = field(default=None, repr=False)
     settings: Settings | None = field(default=None, repr=False)
     references = ("martilla_james1977", "lindeman1980", "gromping2006")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -1617,9 +2169,24 @@ class DriversSection(Section):
         return shown
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(self._display(), self.title, self.source, percent=("share",))]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``key_drivers``, ``weakest_important_driver``, ``short_stave`` and
+            ``short_stave_quadrant``.
+        """
         return {
             "key_drivers": dict(zip(self.table["driver"], self.table["share"])),
             "short_stave": self.key.short_stave,
@@ -1628,12 +2195,32 @@ class DriversSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return drivers_finding(self._display(), self.key.r2)
 
 
 @_guarded(N_("Key drivers of satisfaction"), fix=N_("check that the drivers vary, or run on more respondents"))
 def drivers_section(settings: Settings) -> DriversSection | Skipped:
-    """:func:`csat_analysis.drivers.key_drivers` of satisfaction (weighted when the run has weights)."""
+    """:func:`csat_analysis.drivers.key_drivers` of satisfaction (weighted when the run has weights).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+
+    Returns
+    -------
+    DriversSection or Skipped
+        Importance against performance of each driver.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     if not settings.drivers:
         return _Skip(
             N_("Key drivers of satisfaction"),
@@ -1661,6 +2248,18 @@ def negative_index_weights(pls_fit, scale) -> pd.DataFrame:
     report show them (an item pulling its construct's index down usually means it is
     collinear with a sibling item or measures something else). ``scale``: the items'
     scale, or ``{item: (low, high)}``.
+
+    Parameters
+    ----------
+    pls_fit : PLSResult
+        A fitted PLS model.
+    scale : Scale or dict of str to tuple of float
+        The items' scale, or each item's ``(low, high)``.
+
+    Returns
+    -------
+    DataFrame
+        One row per item with a negative weight: ``item``, ``construct``, ``weight``.
     """
     if not isinstance(scale, Mapping):
         scale = Scale.coerce(scale)
@@ -1671,6 +2270,16 @@ def negative_index_weights(pls_fit, scale) -> pd.DataFrame:
 
 def negative_weights_finding(table: pd.DataFrame) -> str:
     """One sentence: no negative index weight, or which items have one and what that means.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`negative_index_weights`.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
 
     Examples
     --------
@@ -1699,6 +2308,20 @@ def negative_weights_finding(table: pd.DataFrame) -> str:
 
 def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
     """Significant paths (bootstrap interval excluding zero), the strongest path and the R² values.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        Path coefficients: ``source``, ``target``, ``original``, ``low``, ``high``.
+    r2 : Series
+        R² of each endogenous construct.
+    n_resamples : int
+        Bootstrap resamples behind the intervals.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -1731,6 +2354,20 @@ def paths_finding(paths: pd.DataFrame, r2: pd.Series, n_resamples: int) -> str:
 
 def index_finding(results: Mapping, method: str, source: str) -> str:
     """The satisfaction and loyalty indices with intervals, the method and the source.
+
+    Parameters
+    ----------
+    results : Mapping
+        ``satisfaction_index`` and ``loyalty_index`` with their ``_low`` and ``_high``.
+    method : str
+        How the indices were computed, in words.
+    source : str
+        The data-source line.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
 
     Examples
     --------
@@ -1788,7 +2425,14 @@ class IndexModel:
     seed: int = 0
 
     def constructs(self) -> pd.DataFrame:
-        """Per construct: R² (endogenous only) and reliability (alpha, rhoC, AVE, rhoA)."""
+        """Per construct: R² (endogenous only) and reliability (alpha, rhoC, AVE, rhoA).
+
+        Returns
+        -------
+        DataFrame
+            One row per construct: ``construct``, ``R²`` (endogenous constructs only)
+            and the reliability columns.
+        """
         table = self.pls_fit.reliability.copy()
         table.insert(0, "R²", self.pls_fit.r2.reindex(table.index))
         return table.rename_axis("construct").reset_index()
@@ -1819,6 +2463,21 @@ def index_model(settings: Settings, *, bootstrap: int = 1000, seed: int = 0) -> 
     A PLS model that cannot be estimated on the data falls back to those mean indices
     and says why in ``failure``. Negative index weights are not warned about but
     returned in ``negative_weights``.
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+    bootstrap : int
+        Bootstrap resamples of the intervals.
+    seed : int
+        Random seed of the bootstrap.
+
+    Returns
+    -------
+    IndexModel
+        The fitted model, its indices and paths (mean indices with ``model="none"``
+        or when the model cannot be estimated).
     """
     spec = settings.model_spec()
     empty = pd.DataFrame(columns=["item", "construct", "weight"])
@@ -1874,12 +2533,37 @@ _NUMBER_LABEL = re.compile(r"^-?\d+\.\d+$")
 
 @dataclass
 class PathsSection(Section):
-    """Section 5: the PLS path model (paths with bootstrap intervals, construct quality, negative index weights)."""
+    """Section 5: the PLS path model (paths with bootstrap intervals, construct quality, negative index weights).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Path coefficients with bootstrap intervals (``source``, ``target``,
+        ``original``, ``se``, ``low``, ``high``).
+    source : str
+        The data-source line printed under the section's table and figure.
+    model : IndexModel
+        The index model the paths come from.
+    """
 
     model: IndexModel | None = field(default=None, repr=False)
     references = ("tenenhaus2005", "hair2017", "efron_tibshirani1993")
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -1900,6 +2584,13 @@ class PathsSection(Section):
         return _display(table, self.model.settings, words)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         shown = [
             _styled(self._names(self.table), _("Paths with percentile bootstrap intervals"), self.source),
             _styled(self._names(self.model.constructs()), _("Constructs: R² and reliability"), self.source),
@@ -1911,9 +2602,23 @@ class PathsSection(Section):
         return shown
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``ecsi_paths``: the paths with their bootstrap intervals.
+        """
         return {"ecsi_paths": {f"{r.source}->{r.target}": r.original for r in self.table.itertuples()}}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         r2 = self.model.pls_fit.r2
         r2 = pd.Series(r2.to_numpy(), index=[self.model.settings.shown_construct(name) for name in r2.index])
         return _("{first} {second}").format(
@@ -1928,7 +2633,20 @@ def _display(table: pd.DataFrame, settings: Settings, words=None) -> pd.DataFram
 
 
 def paths_section(model: IndexModel) -> PathsSection | Skipped:
-    """The path model of :func:`index_model` (skipped with ``model='none'`` or when it cannot be estimated)."""
+    """The path model of :func:`index_model` (skipped with ``model='none'`` or when it cannot be estimated).
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+
+    Returns
+    -------
+    PathsSection or Skipped
+        The paths, construct quality and negative index weights.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     if model.pls_fit is None:
         return _no_model(N_("PLS path model"), model)
     return PathsSection(title=_("PLS path model"), table=model.paths, source=model.settings.source, model=model)
@@ -1936,15 +2654,42 @@ def paths_section(model: IndexModel) -> PathsSection | Skipped:
 
 @dataclass
 class IndicesSection(Section):
-    """The satisfaction and loyalty indices (0-100) with their intervals."""
+    """The satisfaction and loyalty indices (0-100) with their intervals.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        ``measure``, ``index``, ``low``, ``high`` (0-100).
+    source : str
+        The data-source line printed under the section's table and figure.
+    method : str
+        How the indices and their intervals were computed, in words.
+    """
 
     method: str = ""
     references = ("fornell1996",)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(_shown(self.table, {"measure": "measure"}), self.title, self.source)]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``satisfaction_index`` and ``loyalty_index``, each with ``_low`` and
+            ``_high``.
+        """
         results = {}
         for measure, value, low, high in self.table[["measure", "index", "low", "high"]].itertuples(index=False):
             results.update(
@@ -1957,11 +2702,29 @@ class IndicesSection(Section):
         return results
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return index_finding(self.results(), self.method, self.source)
 
 
 def indices_section(model: IndexModel) -> IndicesSection:
-    """The indices of :func:`index_model` (PLS indices, or item means with ``model='none'``)."""
+    """The indices of :func:`index_model` (PLS indices, or item means with ``model='none'``).
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+
+    Returns
+    -------
+    IndicesSection
+        The satisfaction and loyalty indices.
+    """
     return IndicesSection(
         title=_("Satisfaction and loyalty indices (0-100)"),
         table=model.indices,
@@ -1972,6 +2735,19 @@ def indices_section(model: IndexModel) -> IndicesSection:
 
 def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
     """The construct with the largest unstandardised total effect and the map's short stave (or that none lags).
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`csat_analysis.drivers.ipma` (``construct``, ``importance``,
+        ``performance``, ``weakest_high_importance``).
+    target : str
+        Display name of the target construct.
+
+    Returns
+    -------
+    str
+        One Markdown sentence in the report's language.
 
     Examples
     --------
@@ -1997,7 +2773,21 @@ def ipma_finding(table: pd.DataFrame, target: str = "Satisfaction") -> str:
 
 @dataclass
 class IpmaSection(Section):
-    """The importance-performance map of the PLS model (Ringle and Sarstedt 2016)."""
+    """The importance-performance map of the PLS model (Ringle and Sarstedt 2016).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        From :func:`csat_analysis.drivers.ipma`: importance and performance per construct.
+    source : str
+        The data-source line printed under the section's table and figure.
+    target : str
+        The target construct.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     target: str = "Satisfaction"
     settings: Settings | None = field(default=None, repr=False)
@@ -2011,6 +2801,18 @@ class IpmaSection(Section):
         return self.settings.shown_construct(self.target) if self.settings is not None else _construct(self.target)
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -2027,18 +2829,54 @@ class IpmaSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [_styled(self._display(), self.title, self.source)]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``ipma_short_stave``.
+        """
         return {"ipma_short_stave": drv.short_stave(self.table)}
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return ipma_finding(self._display(), self._target())
 
 
 @_guarded(N_("Importance-performance map"), fix=N_("run on more respondents"))
 def ipma_section(model: IndexModel, target: str = "Satisfaction") -> IpmaSection | Skipped:
-    """:func:`csat_analysis.drivers.ipma` of the PLS model (skipped without one)."""
+    """:func:`csat_analysis.drivers.ipma` of the PLS model (skipped without one).
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+    target : str
+        The target construct of the map.
+
+    Returns
+    -------
+    IpmaSection or Skipped
+        The importance-performance map.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = N_("Importance-performance map")
     if model.pls_fit is None:
         return _no_model(title, model)
@@ -2058,6 +2896,22 @@ def _pair(row) -> str:
 
 def assessment_finding(htmt: pd.DataFrame, vif: pd.DataFrame, f_squared: pd.DataFrame, indirect: pd.DataFrame) -> str:
     """Discriminant validity (HTMT), collinearity (VIF), the largest f² and the specific indirect effects.
+
+    Parameters
+    ----------
+    htmt : DataFrame
+        HTMT per construct pair with intervals and verdicts.
+    vif : DataFrame
+        Outer and inner VIFs.
+    f_squared : DataFrame
+        Cohen's f² per path.
+    indirect : DataFrame
+        Specific indirect effects with bootstrap intervals.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -2145,7 +2999,25 @@ def _sentences(*parts: str) -> str:
 
 @dataclass
 class AssessmentSection(Section):
-    """The PLS assessment a reviewer asks for: HTMT, VIF, f² and specific indirect effects."""
+    """The PLS assessment a reviewer asks for: HTMT, VIF, f² and specific indirect effects.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        HTMT per construct pair with bootstrap intervals and the 0.85/0.90 verdicts.
+    source : str
+        The data-source line printed under the section's table and figure.
+    vif : DataFrame or None
+        Collinearity: outer (item) and inner (construct) VIFs.
+    f_squared : DataFrame or None
+        Cohen's f² of each path.
+    indirect : DataFrame or None
+        Specific indirect effects with bootstrap intervals.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     vif: pd.DataFrame | None = field(default=None, repr=False)
     f_squared: pd.DataFrame | None = field(default=None, repr=False)
@@ -2165,6 +3037,13 @@ class AssessmentSection(Section):
         return vif.assign(variable=[name(v) if is_inner else v for v, is_inner in zip(vif["variable"], inner)])
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         htmt = self._names(
             self.table[["construct_a", "construct_b", "htmt", "low", "high", "verdict"]], {"verdict": "verdict"}
         )
@@ -2184,6 +3063,14 @@ class AssessmentSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``htmt_not_established``, ``max_vif_outer``, ``max_vif_inner`` and
+            ``indirect_effects_significant``.
+        """
         defined = self.table.dropna(subset=["htmt"])
         return {
             "htmt_not_established": [_pair(r) for _index, r in defined.iterrows() if not r["discriminant_085"]],
@@ -2193,6 +3080,13 @@ class AssessmentSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return assessment_finding(
             self._names(self.table),
             self.vif,
@@ -2201,6 +3095,13 @@ class AssessmentSection(Section):
         )
 
     def headline(self) -> str:
+        """The sentence of the finding that leads the report's summary.
+
+        Returns
+        -------
+        str
+            One Markdown sentence.
+        """
         table = self._names(self.table)
         defined = table.dropna(subset=["htmt"])
         failing = defined[~defined["discriminant_085"].astype(bool)]
@@ -2220,7 +3121,20 @@ class AssessmentSection(Section):
 
 @_guarded(N_("PLS model assessment"), fix=N_("run on more respondents"))
 def assessment_section(model: IndexModel) -> AssessmentSection | Skipped:
-    """``fit.vif()``, ``fit.f_squared()``, ``boot.htmt()`` and ``boot.indirect_effects()`` of the index model."""
+    """``fit.vif()``, ``fit.f_squared()``, ``boot.htmt()`` and ``boot.indirect_effects()`` of the index model.
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+
+    Returns
+    -------
+    AssessmentSection or Skipped
+        HTMT, VIF, f² and indirect effects of the model.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = N_("PLS model assessment")
     if model.pls_fit is None:
         return _no_model(title, model)
@@ -2237,6 +3151,20 @@ def assessment_section(model: IndexModel) -> AssessmentSection | Skipped:
 
 def prediction_finding(table: pd.DataFrame, power: str, folds: int, repeats: int) -> str:
     """PLSpredict's verdict: predictive power, items where PLS beats the LM benchmark, Q²predict range.
+
+    Parameters
+    ----------
+    table : DataFrame
+        PLSpredict per item (``item``, ``q2_predict``, ``pls_beats_lm``).
+    power : str
+        The predictive-power verdict.
+    folds, repeats : int
+        The cross-validation design.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -2264,7 +3192,24 @@ def prediction_finding(table: pd.DataFrame, power: str, folds: int, repeats: int
 
 @dataclass
 class PredictionSection(Section):
-    """PLSpredict: out-of-sample Q²predict, RMSE and MAE against the linear-model benchmark."""
+    """PLSpredict: out-of-sample Q²predict, RMSE and MAE against the linear-model benchmark.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        PLSpredict per endogenous item: Q²predict, RMSE and MAE of PLS and the
+        linear-model benchmark.
+    source : str
+        The data-source line printed under the section's table and figure.
+    power : str
+        The predictive-power verdict.
+    folds, repeats : int
+        Folds and repetitions of the cross-validation.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     power: str = ""
     folds: int = 10
@@ -2276,6 +3221,18 @@ class PredictionSection(Section):
         return _display(table, self.settings) if self.settings is not None else _shown(table)
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -2294,16 +3251,37 @@ class PredictionSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         shown = self.table[["construct", "item", "q2_predict", "rmse", "rmse_lm", "mae", "mae_lm", "pls_beats_lm"]]
         return [_styled(self._names(shown), self.title, self.source)]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``predictive_power`` and ``q2_predict``.
+        """
         return {
             "predictive_power": self.power,
             "q2_predict": dict(zip(self.table["item"].astype(str), self.table["q2_predict"])),
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         power = _vocabulary()["power"].get(self.power, self.power)
         return prediction_finding(self.table, power, self.folds, self.repeats)
 
@@ -2312,7 +3290,22 @@ class PredictionSection(Section):
     N_("Out-of-sample prediction (PLSpredict)"), fix=N_("run on more respondents (each of 10 folds needs several)")
 )
 def prediction_section(model: IndexModel, *, folds: int = 10, repeats: int = 10) -> PredictionSection | Skipped:
-    """``fit.predict()`` (PLSpredict, Shmueli et al. 2019) of the index model."""
+    """``fit.predict()`` (PLSpredict, Shmueli et al. 2019) of the index model.
+
+    Parameters
+    ----------
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+    folds, repeats : int
+        Folds and repetitions of the cross-validation.
+
+    Returns
+    -------
+    PredictionSection or Skipped
+        Out-of-sample prediction against the linear-model benchmark.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = N_("Out-of-sample prediction (PLSpredict)")
     if model.pls_fit is None:
         return _no_model(title, model)
@@ -2333,6 +3326,20 @@ def prediction_section(model: IndexModel, *, folds: int = 10, repeats: int = 10)
 
 def segment_finding(table: pd.DataFrame, tests: pd.DataFrame, segment: str) -> str:
     """Loyalty index range across segments and the chi-square verdict on the loyal share, with Cramér's V.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`csat_analysis.loyalty.segment_comparison`.
+    tests : DataFrame
+        From :func:`csat_analysis.loyalty.segment_tests`.
+    segment : str
+        Display name of the segment column.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -2370,14 +3377,36 @@ def segment_finding(table: pd.DataFrame, tests: pd.DataFrame, segment: str) -> s
 
 @dataclass
 class SegmentsSection(Section):
-    """Section 6: indices and loyal share per segment (``table``) and the tests with effect sizes (``tests``)."""
+    """Section 6: indices and loyal share per segment (``table``) and the tests with effect sizes (``tests``).
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Indices and loyal share per segment
+        (:func:`csat_analysis.loyalty.segment_comparison`).
+    source : str
+        The data-source line printed under the section's table and figure.
+    segment : str
+        Display name of the segment column.
+    tests : DataFrame or None
+        Tests with effect sizes (:func:`csat_analysis.loyalty.segment_tests`).
+    """
 
     segment: str = ""
     tests: pd.DataFrame | None = field(default=None, repr=False)
     references = ("kruskal_wallis1952", "cramer1946", "tomczak2014", "wilson1927")
 
     def long(self) -> pd.DataFrame:
-        """One row per segment and measure (satisfaction, loyalty): ``value``, ``low``, ``high``, for plotting."""
+        """One row per segment and measure (satisfaction, loyalty): ``value``, ``low``, ``high``, for plotting.
+
+        Returns
+        -------
+        DataFrame
+            The segment table stacked by measure, with ``measure``, ``value``, ``low``
+            and ``high`` added.
+        """
         parts = [
             self.table.assign(
                 measure=measure,
@@ -2397,6 +3426,18 @@ class SegmentsSection(Section):
         return float(self.tests.set_index("measure").loc["loyal_share", "p_value"])
 
     def plot(self, ax=None):
+        """Draw the section's figure.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes holding the figure.
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -2419,6 +3460,13 @@ class SegmentsSection(Section):
         return ax
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         return [
             _styled(self.table, self.title, self.source, percent=("loyal_share", "loyal_low", "loyal_high")),
             _styled(
@@ -2429,6 +3477,14 @@ class SegmentsSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``loyalty_by_segment`` and the tests: ``segment_difference_pvalue``,
+            ``segment_difference_cramers_v``, ``segment_loyalty_epsilon_squared``.
+        """
         tests = self.tests.set_index("measure")
         return {
             "segment_difference_pvalue": self.p_value,
@@ -2438,6 +3494,13 @@ class SegmentsSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return segment_finding(self.table, self.tests, self.segment)
 
 
@@ -2458,7 +3521,22 @@ def _segment_skip(title: str, settings: Settings) -> Skipped:
 
 @_guarded(N_("Segments"), fix=N_("compare fewer, larger segments"))
 def segments_section(settings: Settings, *, seed: int = 0) -> SegmentsSection | Skipped:
-    """Compare the segments of the study's data (skipped when there is nothing to compare)."""
+    """Compare the segments of the study's data (skipped when there is nothing to compare).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+    seed : int
+        Random seed of the tests' resampled intervals.
+
+    Returns
+    -------
+    SegmentsSection or Skipped
+        Indices, loyal share and tests per segment.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     if not settings.compare_segments:
         return _segment_skip(N_("Segments"), settings)
     arguments = dict(
@@ -2480,6 +3558,23 @@ def segments_section(settings: Settings, *, seed: int = 0) -> SegmentsSection | 
 
 def multigroup_finding(table: pd.DataFrame, segment: str, n_permutations: int, n_groups: int) -> str:
     """How many path differences between segments are significant, and the largest of them.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Path differences per pair of segments (``group_a``, ``group_b``, ``source``,
+        ``target``, ``difference``, ``p_value``).
+    segment : str
+        Display name of the segment column.
+    n_permutations : int
+        Permutations behind the p-values.
+    n_groups : int
+        Segments compared.
+
+    Returns
+    -------
+    str
+        Markdown sentences in the report's language.
 
     Examples
     --------
@@ -2531,7 +3626,25 @@ def multigroup_finding(table: pd.DataFrame, segment: str, n_permutations: int, n
 
 @dataclass
 class MultiGroupSection(Section):
-    """Permutation multi-group analysis (Chin and Dibbern 2010): are the paths different between segments?"""
+    """Permutation multi-group analysis (Chin and Dibbern 2010): path differences between segments.
+
+    Attributes
+    ----------
+    title : str
+        Heading of the section in the report.
+    table : DataFrame
+        Path differences per pair of segments, with permutation p-values.
+    source : str
+        The data-source line printed under the section's table and figure.
+    segment : str
+        Display name of the segment column.
+    n_permutations : int
+        Permutations behind the p-values.
+    n_groups : int
+        Segments compared.
+    settings : Settings
+        The study's settings (display names of items and constructs).
+    """
 
     segment: str = ""
     n_permutations: int = 0
@@ -2543,6 +3656,13 @@ class MultiGroupSection(Section):
         return _display(self.table, self.settings) if self.settings is not None else _shown(self.table)
 
     def tables(self) -> list:
+        """The section's tables, styled for display.
+
+        Returns
+        -------
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source.
+        """
         names = self._names()
         shown = names.assign(path=names["source"] + " -> " + names["target"])
         shown = shown[["group_a", "group_b", "path", "path_a", "path_b", "difference", "p_value", "n_a", "n_b"]]
@@ -2555,6 +3675,13 @@ class MultiGroupSection(Section):
         ]
 
     def results(self) -> dict:
+        """Named results for the batch runner (``results.json``).
+
+        Returns
+        -------
+        dict
+            ``mga_comparisons`` and ``mga_significant``.
+        """
         significant = self.table[self.table["p_value"] < 0.05]
         return {
             "mga_significant": [f"{r.source}->{r.target} {r.group_a} vs {r.group_b}" for r in significant.itertuples()],
@@ -2562,6 +3689,13 @@ class MultiGroupSection(Section):
         }
 
     def finding(self) -> str:
+        """The section's result in words (Markdown), with its numbers.
+
+        Returns
+        -------
+        str
+            Markdown sentences in the report's language.
+        """
         return multigroup_finding(self._names(), self.segment, self.n_permutations, self.n_groups)
 
 
@@ -2569,7 +3703,26 @@ class MultiGroupSection(Section):
 def multigroup_section(
     settings: Settings, model: IndexModel, *, permutations: int = 1000, seed: int = 0
 ) -> MultiGroupSection | Skipped:
-    """``pls.mga(..., by=segment)``: every pair of segments, path by path (needs a PLS model and segments)."""
+    """``pls.mga(..., by=segment)``: every pair of segments, path by path (needs a PLS model and segments).
+
+    Parameters
+    ----------
+    settings : Settings
+        The study's checked parameters and data (from :func:`resolve_settings`).
+    model : IndexModel
+        The study's index model (from :func:`index_model`).
+    permutations : int
+        Permutations of the test.
+    seed : int
+        Random seed of the permutations.
+
+    Returns
+    -------
+    MultiGroupSection or Skipped
+        The path differences between segments.
+        A :class:`~csat_analysis.studies.core.Skipped` note says why the section
+        could not run on these data and what would fix it.
+    """
     title = N_("Multi-group analysis of the paths")
     if not settings.compare_segments:
         return _segment_skip(title, settings)
