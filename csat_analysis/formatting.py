@@ -188,6 +188,7 @@ def number(x: Any, decimals: int = 2, *, missing: str = MISSING) -> str:
     Returns
     -------
     str
+        The number as text (``missing`` for a missing value).
 
     Examples
     --------
@@ -216,6 +217,7 @@ def signed(x: Any, decimals: int = 2, *, missing: str = MISSING) -> str:
     Returns
     -------
     str
+        The number with its sign as text (``missing`` for a missing value).
 
     Examples
     --------
@@ -252,6 +254,7 @@ def percent(share: Any, decimals: int = 1, *, missing: str = MISSING) -> str:
     Returns
     -------
     str
+        The percentage as text (``missing`` for a missing value).
 
     Examples
     --------
@@ -312,6 +315,7 @@ def p_value(p: Any, *, label: bool = False, missing: str = MISSING) -> str:
     Returns
     -------
     str
+        The p-value as text, with ``p = `` or ``p < `` in front when ``label`` is true.
 
     Raises
     ------
@@ -401,6 +405,7 @@ def interval(
     Returns
     -------
     str
+        The interval in brackets, each bound clipped to ``bounds``.
 
     Raises
     ------
@@ -457,6 +462,7 @@ def estimate(
     Returns
     -------
     str
+        The value and its bracketed interval as a report shows them.
 
     Raises
     ------
@@ -578,6 +584,7 @@ def format_result(
     Returns
     -------
     str
+        The value as text: a number, percentage, estimate with interval or list, shortened as the index needs.
 
     Examples
     --------
@@ -663,6 +670,7 @@ def integer_ticks(ax, axis: str = "x"):
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax``, its ticks on whole numbers.
 
     Examples
     --------
@@ -745,6 +753,7 @@ def wrap_labels(ax, axis: str = "x", width: int = 12, *, rotation: float | None 
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax``, its tick labels wrapped (and rotated where needed).
 
     Examples
     --------

@@ -593,6 +593,7 @@ def nps(
     Returns
     -------
     Estimate
+        The score with its standard error, interval and sample sizes.
 
     Raises
     ------
@@ -735,6 +736,7 @@ def mean(values, weights=None, ci: float = 0.95, scale=None, *, nan_policy: str 
     Returns
     -------
     Estimate
+        The mean with its standard error, interval and (effective) sample sizes.
 
     Examples
     --------
@@ -774,6 +776,7 @@ def ces(
     Returns
     -------
     Estimate
+        The mean effort score with its standard error, interval and sample sizes.
 
     References
     ----------
@@ -924,8 +927,9 @@ def disconfirmation(perceived, expected, tolerance: float = 0.05):
 
     Returns
     -------
-    str for scalar input, else an ordered categorical Series
-    (disappointed < satisfied < delighted); missing input gives a missing category.
+    str or pandas.Series
+        The category for scalar input, else an ordered categorical Series
+        (disappointed < satisfied < delighted); missing input gives a missing category.
 
     Examples
     --------

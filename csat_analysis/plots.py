@@ -550,7 +550,8 @@ def distribution_grid(
 
     Returns
     -------
-    numpy.ndarray of Axes (one per column; ``axes[0].figure`` is the figure)
+    numpy.ndarray
+        The Axes, one per column (``axes[0].figure`` is the figure).
 
     Examples
     --------
@@ -698,7 +699,8 @@ def loyalty_curve_panels(
 
     Returns
     -------
-    array of two Axes
+    numpy.ndarray
+        The two Axes.
     """
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(12, 4.2))

@@ -353,6 +353,7 @@ def estimate(
     Returns
     -------
     PLSResult
+        Weights, loadings, scores, path coefficients, R² and the convergence record of the fit.
 
     See Also
     --------
@@ -543,7 +544,8 @@ class PLSResult:
 
         Returns
         -------
-        matplotlib Axes
+        matplotlib.axes.Axes
+            The axes holding the path diagram.
         """
         import matplotlib.pyplot as plt
         from matplotlib.patches import FancyArrowPatch, FancyBboxPatch

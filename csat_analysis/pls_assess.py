@@ -652,6 +652,7 @@ def mga(
     Returns
     -------
     MGAResult
+        The path differences per pair of groups with their permutation p-values.
 
     References
     ----------

@@ -289,6 +289,7 @@ def load_studies(path: str | os.PathLike) -> list[Study]:
     Returns
     -------
     list of Study
+        The runs of the specification, in file order, validated.
 
     Raises
     ------

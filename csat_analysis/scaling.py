@@ -104,7 +104,8 @@ def recode(values, scale_or_labels: Scale | Mapping, *, name: str = "values") ->
 
     Returns
     -------
-    pandas.Series of float
+    pandas.Series
+        Float scale values, indexed as ``values``.
 
     Raises
     ------
@@ -170,7 +171,8 @@ def reverse(values, scale: Scale | tuple | Mapping, *, name: str = "values") -> 
 
     Returns
     -------
-    pandas.Series of float
+    pandas.Series
+        Float reversed ratings, indexed as ``values``.
 
     Raises
     ------
@@ -266,7 +268,8 @@ def composite_score(
 
     Returns
     -------
-    pandas.Series of float indexed as ``data``, named after the item (``"a+b"`` for several).
+    pandas.Series
+        Float scores indexed as ``data``, named after the item (``"a+b"`` for several).
 
     Raises
     ------
@@ -349,7 +352,8 @@ def top_box(values, scale: Scale | tuple | Mapping, k: int = 2, *, name: str = "
 
     Returns
     -------
-    pandas.Series of nullable boolean; missing ratings stay missing.
+    pandas.Series
+        Nullable booleans; missing ratings stay missing.
 
     Raises
     ------
@@ -519,7 +523,8 @@ def alpha_if_deleted(items: pd.DataFrame, *, standardized: bool = False, nan_pol
 
     Returns
     -------
-    pandas.Series indexed by item, named ``alpha_if_deleted`` (nan with only 2 items).
+    pandas.Series
+        Cronbach's alpha without each item, indexed by item, named ``alpha_if_deleted`` (NaN with only 2 items).
 
     Examples
     --------
@@ -554,7 +559,8 @@ def item_total_correlations(items: pd.DataFrame, *, corrected: bool = True, nan_
 
     Returns
     -------
-    pandas.Series indexed by item, named ``item_total_correlation``.
+    pandas.Series
+        The corrected item-total correlations, indexed by item, named ``item_total_correlation``.
 
     Examples
     --------
@@ -608,7 +614,8 @@ def composite_reliability(loadings):
 
     Returns
     -------
-    float for one construct, else a Series indexed by construct.
+    float or pandas.Series
+        The reliability for one construct, else a Series indexed by construct.
 
     See Also
     --------
@@ -676,7 +683,8 @@ def flag_straightliners(items: pd.DataFrame, min_items: int | None = None) -> pd
 
     Returns
     -------
-    pandas.Series of bool, indexed as ``items``, named ``straightliner``.
+    pandas.Series
+        Booleans indexed as ``items``, named ``straightliner``.
 
     Examples
     --------
@@ -725,7 +733,8 @@ def flag_speeders(durations, threshold: float, *, relative: bool = False) -> pd.
 
     Returns
     -------
-    pandas.Series of nullable boolean, named ``speeder``.
+    pandas.Series
+        Nullable booleans, named ``speeder``.
 
     Raises
     ------

@@ -596,6 +596,7 @@ def cox(
     Returns
     -------
     CoxResult
+        Hazard ratios with intervals, concordance, the proportional-hazards check and ``.summary()``.
 
     References
     ----------
