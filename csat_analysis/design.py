@@ -16,6 +16,10 @@ Kish-style effective sample sizes plugged into simple-random-sampling formulas (
 usual shortcut) are off by several per cent in either direction on raked data;
 these are the numbers that R ``survey``, Stata ``svy`` and SPSS Complex Samples print.
 
+:meth:`SurveyDesign.chisq` tests the independence of two categorical columns under the
+design, with Rao and Scott's corrections of Pearson's X² (R ``svychisq``); it uses the
+full design covariance of the cell proportions.
+
 Missing values in the analysed column are handled as R's ``na.rm=TRUE``: those rows
 form the complement of a domain (weight zero in the estimate, kept in the design), and
 ``Estimate.n_dropped`` counts them. ``by=`` estimates are domain estimates in the same
