@@ -661,7 +661,10 @@ class SurveyDesign:
         R scales the weighted table to all rows of the design, those missing a column
         included; here it is scaled to the ``n`` rows analysed, so ``pearson`` is the
         X² of a table of ``n`` respondents. The F and chi-square statistics and their
-        p-values do not depend on this scale.
+        p-values do not depend on this scale. The table's levels are those seen in the
+        rows analysed; R also keeps a level seen only beside a missing value of the
+        other column, as a table row or column with no respondents that adds degrees of
+        freedom (its answer here is R's with that level set to missing).
 
         References
         ----------

@@ -119,6 +119,28 @@ def test_simple_random_sample_first_order_is_pearson(sample, row, col):
     assert f_test.dof_denominator == pytest.approx(dof * (rows - 1), rel=1e-10)
 
 
+def test_a_level_seen_only_beside_a_missing_value_is_no_table_row():
+    # row 0 has a = "z" and b missing. R's svychisq (survey 4.1.1) still counts "z" as a
+    # table row with no respondents and tests a 3x2 table: F = 0.1598 on 1.999 and 117.9
+    # dof. Here the levels are those of the rows analysed, which is R's answer with that
+    # "z" set to NA too: svychisq(~a + b, svydesign(ids = ~1, weights = ~w, data = d)),
+    # sprintf("%.17g"): F, ndf, ddf, p
+    r_without_the_level = (0.31793108028145523, 1.0, 59.0, 0.57499073983594617)
+    i = np.arange(60)
+    frame = pd.DataFrame(
+        {
+            "a": np.where((i * 7) % 5 < 2, "x", "y").astype(object),
+            "b": np.where((i * 3) % 4 < 2, "u", "v").astype(object),
+            "w": 0.5 + (i % 7) / 5,
+        }
+    )
+    frame.loc[0, ["a", "b"]] = ["z", None]
+    test = SurveyDesign(frame, weights="w").chisq("a", "b")
+    got = [test.statistic, test.dof, test.dof_denominator, test.p_value]
+    np.testing.assert_allclose(got, r_without_the_level, rtol=1e-8, atol=0)
+    assert list(test.table.index) == ["x", "y"] and test.n_dropped == 1
+
+
 def test_two_by_two_hand_worked():
     frame = pd.DataFrame(
         {
