@@ -16,8 +16,9 @@ Complaint statuses follow the TARP study, plus customers who had no problem at a
 ``resolved``, ``resolved_quickly``. A survey that asks yes/no questions instead gets
 them from :func:`derive_status`. With survey weights, rates use design-based
 (Taylor-linearised) standard errors from :class:`csat_analysis.design.SurveyDesign`
-and Wilson intervals on the effective size they imply (Korn and Graubard 1998);
-chi-square tests report Cramér's V and the recovery paradox Cohen's h
+and Wilson intervals on the effective size they imply (Korn and Graubard 1998),
+and chi-square tests become Rao-Scott F tests (R ``survey::svychisq``); chi-square
+tests report Cramér's V and the recovery paradox Cohen's h
 (:mod:`csat_analysis.effsize`).
 
 Examples
@@ -686,7 +687,9 @@ def repurchase_table(
     return table
 
 
-def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: str | None = None) -> pd.DataFrame:
+def chi_square_tests(
+    data: pd.DataFrame, outcome: str, status: str, severity: str | None = None, *, weights=None
+) -> pd.DataFrame:
     """Chi-square test of independence of outcome and complaint status, per severity, with Cramér's V.
 
     Within each severity, a status x outcome contingency table over the statuses
@@ -695,6 +698,15 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
     ``chi2.sf``, exact far below 1e-16. Cramér's V and its interval come from
     :func:`csat_analysis.effsize.cramers_v_table`. ``severity=None``: one test over all
     customers (severity ``"all"``, customers without a problem included).
+
+    With ``weights`` the test is design-based: the Rao-Scott (1984) second-order
+    corrected F test of R ``survey::svychisq`` (:meth:`csat_analysis.design.SurveyDesign.chisq`),
+    each severity's customers taken as a weighted sample of their own (R:
+    ``svychisq(~status + outcome, svydesign(ids=~1, weights=~w, data=those rows))``).
+    Pearson's X² of counts ignores the weights, and treating weighted counts as
+    counts overstates the evidence. Cramér's V is then that of the weighted table
+    scaled to the ``n`` customers tested, with its noncentral chi-square interval on
+    that table (the interval does not reflect the design).
 
     Parameters
     ----------
@@ -706,6 +718,9 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
         Complaint status column (values from :data:`STATUSES`).
     severity : str, optional
         Problem severity column; one test per severity. None: one test over all customers.
+    weights : str or array-like, optional
+        Survey weights: a column name or one weight per row. Given, the tests are
+        Rao-Scott F tests.
 
     Returns
     -------
@@ -713,6 +728,9 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
         ``severity``, ``n``, ``statuses`` (how many), ``statistic`` (Pearson's
         chi-square), ``dof``, ``p_value``, ``cramers_v``, ``low``, ``high`` (its
         interval). A severity with fewer than two statuses or one outcome has NaN.
+        With ``weights``: ``severity``, ``n``, ``statuses``, ``test`` ("Rao-Scott F"),
+        ``statistic`` (the F), ``dof`` and ``dof_denominator`` (the F's degrees of
+        freedom, not integers), ``p_value``, ``cramers_v``, ``low``, ``high``.
 
     Examples
     --------
@@ -722,6 +740,9 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
     >>> row = chi_square_tests(log, "rep", "s", "sev").iloc[0]
     >>> round(float(row["statistic"]), 4), round(float(row["p_value"]), 4), round(float(row["cramers_v"]), 4)
     (10.0, 0.0016, 0.5)
+    >>> weighted = chi_square_tests(log, "rep", "s", "sev", weights=[1.0, 3.0] * 20).iloc[0]
+    >>> weighted["test"], round(float(weighted["statistic"]), 3), round(float(weighted["dof_denominator"]), 1)
+    ('Rao-Scott F', 7.894, 39.0)
     """
     from .effsize import cramers_v_table
 
@@ -732,31 +753,38 @@ def chi_square_tests(data: pd.DataFrame, outcome: str, status: str, severity: st
         severities = pd.Series("all", index=data.index)
     else:
         severities = _severities(data, severity, statuses)
-    frame = pd.DataFrame({"y": y, "status": np.asarray(statuses, dtype=object), "severity": severities})
+    weighted = weights is not None
+    frame = pd.DataFrame(
+        {"y": y, "status": np.asarray(statuses, dtype=object), "severity": severities, "w": _weights(data, weights)}
+    )
     frame = frame[frame["y"].notna() & (frame["severity"] != NO_SEVERITY)]
     rows = []
     for level, group in frame.groupby("severity", sort=True):  # a few severities, not respondents
         counts = pd.crosstab(group["status"], group["y"])
+        row = {"severity": level, "n": len(group), "statuses": counts.shape[0]}
         if counts.shape[0] < 2 or counts.shape[1] < 2:
-            rows.append((level, len(group), counts.shape[0], np.nan, np.nan, np.nan, np.nan, np.nan, np.nan))
+            rows.append(row)
             continue
-        test = cramers_v_table(counts.to_numpy()).iloc[0]
-        rows.append(
-            (
-                level,
-                len(group),
-                counts.shape[0],
-                float(test["statistic"]),
-                int(test["dof"]),
-                float(test["p_value"]),
-                float(test["value"]),
-                float(test["low"]),
-                float(test["high"]),
-            )
-        )
-    return pd.DataFrame(
-        rows, columns=["severity", "n", "statuses", "statistic", "dof", "p_value", "cramers_v", "low", "high"]
-    )
+        if weighted:
+            from .design import SurveyDesign
+
+            design = SurveyDesign(group[["status", "y"]], weights=group["w"].to_numpy())
+            test = design.chisq("status", "y", statistic="F")
+            effect = cramers_v_table(test.table.to_numpy()).iloc[0]
+            row.update(statistic=test.statistic, dof=test.dof, dof_denominator=test.dof_denominator)
+            row["p_value"] = test.p_value
+        else:
+            effect = cramers_v_table(counts.to_numpy()).iloc[0]
+            row.update(statistic=float(effect["statistic"]), dof=int(effect["dof"]), p_value=float(effect["p_value"]))
+        row.update(cramers_v=float(effect["value"]), low=float(effect["low"]), high=float(effect["high"]))
+        rows.append(row)
+    columns = ["severity", "n", "statuses", "statistic", "dof", "p_value", "cramers_v", "low", "high"]
+    if weighted:
+        columns = [*columns[:3], "test", *columns[3:5], "dof_denominator", *columns[5:]]
+    table = pd.DataFrame(rows, columns=columns)
+    if weighted:
+        table["test"] = "Rao-Scott F"
+    return table
 
 
 def _odds_ratio_columns(result) -> pd.DataFrame:

@@ -16,6 +16,10 @@ Kish-style effective sample sizes plugged into simple-random-sampling formulas (
 usual shortcut) are off by several per cent in either direction on raked data;
 these are the numbers that R ``survey``, Stata ``svy`` and SPSS Complex Samples print.
 
+:meth:`SurveyDesign.chisq` tests the independence of two categorical columns under the
+design, with Rao and Scott's corrections of Pearson's X² (R ``svychisq``); it uses the
+full design covariance of the cell proportions.
+
 Missing values in the analysed column are handled as R's ``na.rm=TRUE``: those rows
 form the complement of a domain (weight zero in the estimate, kept in the design), and
 ``Estimate.n_dropped`` counts them. ``by=`` estimates are domain estimates in the same
@@ -38,12 +42,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ._validation import check_choice, check_columns, critical_z, describe_offenders
 from .errors import ConvergenceWarning, ParameterError, SurveyDataError
 from .metrics import Estimate
 
-__all__ = ["SurveyDesign"]
+__all__ = ["RaoScottTest", "SurveyDesign"]
 
 #: NPS categories on the 0-10 likelihood-to-recommend scale (Reichheld 2003)
 PROMOTER_FROM, DETRACTOR_TO = 9, 6
@@ -57,6 +62,83 @@ class _Calibration:
     codes: tuple[np.ndarray, ...]  # per margin, cell code of every row
     weights: tuple[np.ndarray, ...]  # per margin, weights right after adjusting it
     old_weights: np.ndarray | None = None  # poststratify and calibrate: the weights before
+
+
+@dataclass(frozen=True)
+class RaoScottTest:
+    """A design-based test of independence of two categorical columns (see :meth:`SurveyDesign.chisq`).
+
+    Attributes
+    ----------
+    test : str
+        ``"Rao-Scott F"`` (second-order correction) or ``"Rao-Scott chi-square"`` (first-order).
+    row, col : str
+        The two columns tested.
+    statistic : float
+        The F statistic ``pearson / trace(Delta)``, or the first-order chi-square
+        ``pearson / design_effect``.
+    dof : float
+        Numerator degrees of freedom of the F test, ``d0 = trace(Delta)² / trace(Delta²)``
+        (not an integer); for the chi-square, ``(r - 1)(c - 1)``.
+    dof_denominator : float
+        Denominator degrees of freedom of the F test, ``d0`` times the design's degrees of
+        freedom (PSUs minus strata); NaN for the chi-square.
+    p_value : float
+        Upper tail of the reference distribution.
+    n : int
+        Rows with both columns observed.
+    n_dropped : int
+        Rows missing either column (left out as a domain).
+    pearson : float
+        Pearson's X² of the weighted table scaled to ``n`` (no continuity correction).
+    design_effect : float
+        Mean generalised design effect, the mean eigenvalue of ``Delta``.
+    table : DataFrame
+        The weighted table scaled to ``n``: rows are the levels of ``row``, columns those of ``col``.
+    """
+
+    test: str
+    row: str
+    col: str
+    statistic: float
+    dof: float
+    dof_denominator: float
+    p_value: float
+    n: int
+    n_dropped: int
+    pearson: float
+    design_effect: float
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The test as one tidy row.
+
+        Returns
+        -------
+        DataFrame
+            One row: ``row``, ``col``, ``test``, ``statistic``, ``dof``,
+            ``dof_denominator``, ``p_value``, ``n``, ``pearson``, ``design_effect``.
+        """
+        fields = ("row", "col", "test", "statistic", "dof", "dof_denominator", "p_value", "n", "pearson")
+        return pd.DataFrame([{**{f: getattr(self, f) for f in fields}, "design_effect": self.design_effect}])
+
+    def summary(self) -> str:
+        """Printable one-paragraph report of the test.
+
+        Returns
+        -------
+        str
+            The report text.
+        """
+        if self.test == "Rao-Scott F":
+            reference = f"F({self.dof:.3f}, {self.dof_denominator:.2f}) = {self.statistic:.4f}"
+        else:
+            reference = f"chi-square({self.dof:.0f}) = {self.statistic:.4f}"
+        return (
+            f"{self.test} test of independence of {self.row!r} and {self.col!r} (n={self.n}, "
+            f"{self.n_dropped} dropped): {reference}, p = {self.p_value:.4g}; "
+            f"Pearson X2 of the weighted table = {self.pearson:.4f}, mean design effect = {self.design_effect:.4f}"
+        )
 
 
 def _vector(data: pd.DataFrame, value, name: str) -> np.ndarray | None:
@@ -315,8 +397,9 @@ class SurveyDesign:
                 x = x - psw[:, None] * _group_mean(x / psw[:, None], codes, codes.max() + 1, old)
         return x
 
-    def _variance(self, x: np.ndarray) -> np.ndarray:
-        """Stratified with-replacement (or fpc) variance of the totals of ``x`` (n, m)."""
+    def _centred_unit_totals(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """PSU totals of the calibration residuals of ``x`` (n, m), centred in their stratum,
+        and each PSU's variance factor (``n_h / (n_h - 1)``, times the fpc when given)."""
         x = self._calibration_residuals(x)
         n_units = self.units.max() + 1
         unit_totals = np.zeros((n_units, x.shape[1]))
@@ -332,7 +415,17 @@ class SurveyDesign:
             population = np.zeros(n_strata)
             population[self.strata] = self.fpc
             scale = scale * (population - n_h) / population
-        return np.einsum("u,um,um->m", scale[unit_stratum], centred, centred)
+        return centred, scale[unit_stratum]
+
+    def _covariance(self, x: np.ndarray) -> np.ndarray:
+        """Stratified with-replacement (or fpc) covariance matrix (m, m) of the totals of ``x`` (n, m)."""
+        centred, scale = self._centred_unit_totals(x)
+        return centred.T @ (scale[:, None] * centred)
+
+    def _variance(self, x: np.ndarray) -> np.ndarray:
+        """The variances of the totals of ``x`` (n, m): the diagonal of :meth:`_covariance`."""
+        centred, scale = self._centred_unit_totals(x)
+        return np.einsum("u,um,um->m", scale, centred, centred)
 
     # ----------------------------------------------------------------- estimates
     def _values(self, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -519,6 +612,158 @@ class SurveyDesign:
             )
         scored = np.where(values >= PROMOTER_FROM, 100.0, np.where(values <= DETRACTOR_TO, -100.0, 0.0))
         return self._estimate(np.where(observed, scored, np.nan), observed, total=False, by=by)
+
+    def chisq(self, row: str, col: str, statistic: str = "F") -> RaoScottTest:
+        """Design-based test of independence of two categorical columns (R ``svychisq``).
+
+        Rao and Scott's (1981, 1984) corrections of Pearson's X² for a complex sample, as
+        R ``survey::svychisq(~row + col, design, statistic=...)`` computes them (Lumley
+        2010, *Complex Surveys: A Guide to Analysis Using R*, Wiley, section 6.2). X² is
+        that of the weighted table scaled to the sample size. ``Delta`` compares the
+        design covariance of the cell proportions (linearised, with strata, clusters, fpc
+        and calibration as in :meth:`mean`) with the multinomial one, on the contrasts of
+        the interaction (the cells' deviations from independence); its eigenvalues are the
+        generalised design effects.
+
+        * ``"F"`` (second-order): ``F = X² / trace(Delta)`` on ``d0`` and ``d0 * nu``
+          degrees of freedom, ``d0 = trace(Delta)² / trace(Delta²)`` and ``nu`` the
+          design's degrees of freedom (PSUs minus strata).
+        * ``"Chisq"`` (first-order): ``X² / mean(eigenvalues of Delta)`` against a
+          chi-square on ``(r - 1)(c - 1)`` degrees of freedom. (R prints the
+          uncorrected X² beside this test's p-value; here it is ``pearson``.)
+
+        Without weights, strata, clusters or calibration ``pearson`` is Pearson's X² of
+        the counts and every design effect is ``N / (N - 1)`` (the with-replacement
+        variance's factor, ``N`` the rows of the design), so the first-order statistic
+        is X² (N - 1) / N.
+
+        Parameters
+        ----------
+        row, col : str
+            The two categorical columns. Rows missing either are left out as a domain
+            (R's ``na.rm=TRUE``): they stay in the design with no weight in the cells.
+        statistic : {"F", "Chisq"}
+            Second-order (the default, as in R) or first-order correction.
+
+        Returns
+        -------
+        RaoScottTest
+            ``statistic``, ``dof``, ``dof_denominator``, ``p_value``, ``n``, ``pearson``,
+            ``design_effect`` and the weighted ``table``; ``to_frame()`` gives one tidy row.
+
+        Raises
+        ------
+        SurveyDataError
+            A column with fewer than two observed levels.
+
+        Notes
+        -----
+        R scales the weighted table to all rows of the design, those missing a column
+        included; here it is scaled to the ``n`` rows analysed, so ``pearson`` is the
+        X² of a table of ``n`` respondents. The F and chi-square statistics and their
+        p-values do not depend on this scale. The table's levels are those seen in the
+        rows analysed; R also keeps a level seen only beside a missing value of the
+        other column, as a table row or column with no respondents that adds degrees of
+        freedom (its answer here is R's with that level set to missing).
+
+        References
+        ----------
+        Rao, J. N. K. and Scott, A. J. (1981). The analysis of categorical data from
+        complex sample surveys. *Journal of the American Statistical Association*,
+        76(374), 221-230.
+
+        Rao, J. N. K. and Scott, A. J. (1984). On chi-squared tests for multiway
+        contingency tables with cell proportions estimated from survey data. *The
+        Annals of Statistics*, 12(1), 46-60.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"plan": list("aabbab") * 10, "left": list("yynnny") * 10,
+        ...                       "w": [1.0, 2.0, 1.5, 1.0, 0.5, 2.0] * 10})
+        >>> plain = SurveyDesign(frame).chisq("plan", "left", statistic="Chisq")
+        >>> round(plain.pearson, 4), round(plain.statistic, 4)  # X² of the counts; X² * 59 / 60
+        (6.6667, 6.5556)
+        >>> test = SurveyDesign(frame, weights="w").chisq("plan", "left")
+        >>> test.test, round(test.statistic, 4), round(test.dof, 4), round(test.dof_denominator, 2)
+        ('Rao-Scott F', 14.7901, 1.0, 59.0)
+        """
+        check_choice("statistic", statistic, ("F", "Chisq"), error=ParameterError)
+        check_columns(self.data, [row, col], parameter="chisq")
+        if row == col:
+            raise ParameterError(f"chisq: row and col are the same column {row!r}")
+        first, second = self.data[row], self.data[col]
+        observed = (first.notna() & second.notna()).to_numpy()
+        row_codes, row_levels = pd.factorize(first[observed], sort=True)
+        col_codes, col_levels = pd.factorize(second[observed], sort=True)
+        for name, levels in ((row, row_levels), (col, col_levels)):
+            if len(levels) < 2:
+                raise SurveyDataError(
+                    f"chisq: column {name!r} has {len(levels)} level(s) {list(levels)} among the "
+                    f"{int(observed.sum())} rows with both columns observed; a test of independence needs two"
+                )
+        n_rows, n_cols = len(row_levels), len(col_levels)
+        n_cells = n_rows * n_cols
+        # cells ordered as R's interaction(): the row level varies fastest
+        cells = np.full(len(self.data), -1)
+        cells[observed] = row_codes + n_rows * col_codes
+        indicators = np.zeros((len(self.data), n_cells))
+        indicators[np.flatnonzero(observed), cells[observed]] = 1.0
+        w = np.where(observed, self.weights, 0.0)
+        size = w.sum()
+        shares = w @ indicators / size
+        # influence values of the domain means of the cell indicators (zero outside the domain)
+        influence = w[:, None] * (indicators - shares) / size
+        covariance = self._covariance(influence)
+
+        n = int(observed.sum())
+        grid_rows = np.tile(np.arange(n_rows), n_cols)
+        grid_cols = np.repeat(np.arange(n_cols), n_rows)
+        main = np.column_stack([np.ones(n_cells), np.eye(n_rows)[grid_rows][:, 1:], np.eye(n_cols)[grid_cols][:, 1:]])
+        interaction = np.column_stack(
+            [(grid_rows == i) & (grid_cols == j) for j in range(1, n_cols) for i in range(1, n_rows)]
+        ).astype(float)
+        coef, *_ = np.linalg.lstsq(main, interaction, rcond=None)
+        contrasts = interaction - main @ coef
+        with np.errstate(divide="ignore"):
+            inverse_shares = np.where(shares == 0, 0.0, 1.0 / shares)
+        scaled = inverse_shares[:, None] * contrasts
+        denominator = contrasts.T @ scaled / n
+        numerator = scaled.T @ covariance @ scaled
+        delta = np.linalg.solve(denominator, numerator)
+        trace = float(np.trace(delta))
+        d0 = trace**2 / float(np.trace(delta @ delta))
+        nu = (self.units.max() + 1) - (self.strata.max() + 1)
+
+        table = shares.reshape(n_cols, n_rows).T * n
+        expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n
+        pearson = float(np.sum((table - expected) ** 2 / expected))
+        k = (n_rows - 1) * (n_cols - 1)
+        design_effect = trace / k
+        if statistic == "F":
+            value = pearson / trace
+            dof, dof_denominator = d0, d0 * nu
+            p_value = float(stats.f.sf(value, dof, dof_denominator))
+            name = "Rao-Scott F"
+        else:
+            value = pearson / design_effect
+            dof, dof_denominator = float(k), np.nan
+            p_value = float(stats.chi2.sf(value, k))
+            name = "Rao-Scott chi-square"
+        return RaoScottTest(
+            test=name,
+            row=row,
+            col=col,
+            statistic=float(value),
+            dof=float(dof),
+            dof_denominator=float(dof_denominator),
+            p_value=p_value,
+            n=n,
+            n_dropped=int(len(self.data) - n),
+            pearson=pearson,
+            design_effect=float(design_effect),
+            table=pd.DataFrame(table, index=pd.Index(row_levels, name=row), columns=pd.Index(col_levels, name=col)),
+        )
 
     def __repr__(self) -> str:
         parts = [f"n={len(self.data)}", f"strata={self.strata.max() + 1}", f"PSUs={self.units.max() + 1}"]

@@ -731,6 +731,46 @@ def segment_comparison(
     return pd.DataFrame(rows)
 
 
+_SEGMENT_TEST_COLUMNS = [
+    "measure",
+    "test",
+    "statistic",
+    "dof",
+    "p_value",
+    "n",
+    "effect_size",
+    "effect",
+    "effect_low",
+    "effect_high",
+]
+
+
+def _weighted_loyal_test(segments: pd.Series, loyal: pd.Series, weights: np.ndarray) -> dict:
+    """The loyal_share row of :func:`segment_tests` with survey weights: Rao-Scott F and Cramér's V."""
+    from . import effsize
+    from .design import SurveyDesign
+
+    row = {"measure": "loyal_share", "test": "Rao-Scott F", "effect_size": "cramers_v"}
+    frame = pd.DataFrame({"segment": segments, "loyal": loyal.astype(object)})
+    both = frame["segment"].notna() & frame["loyal"].notna()
+    row["n"] = int(both.sum())
+    if frame.loc[both, "segment"].nunique() < 2 or frame.loc[both, "loyal"].nunique() < 2:
+        # one segment, or everyone (or no one) loyal: no association to test, V undefined
+        return {**row, "statistic": np.nan, "dof": np.nan, "dof_denominator": np.nan, "p_value": np.nan}
+    test = SurveyDesign(frame, weights=weights).chisq("segment", "loyal", statistic="F")
+    effect = effsize.cramers_v_table(test.table.to_numpy(), ci=0.95).iloc[0]
+    return {
+        **row,
+        "statistic": test.statistic,
+        "dof": test.dof,
+        "dof_denominator": test.dof_denominator,
+        "p_value": test.p_value,
+        "effect": float(effect["value"]),
+        "effect_low": float(effect["low"]),
+        "effect_high": float(effect["high"]),
+    }
+
+
 def segment_tests(
     data: pd.DataFrame,
     satisfaction: str | Sequence[str],
@@ -742,14 +782,24 @@ def segment_tests(
     loyalty_scale=None,
     n_boot: int = 2000,
     seed: int | None = 0,
+    weights=None,
 ) -> pd.DataFrame:
     """Do segments differ? Kruskal-Wallis on the scores, chi-square on top-box loyalty, with effect sizes.
 
-    Unweighted (both are tests on respondents). Beside each test its effect size:
-    epsilon² = H / (n - 1) for Kruskal-Wallis (bootstrap interval,
-    :func:`csat_analysis.effsize.kruskal_epsilon`) and Cramér's V for the chi-square
-    (noncentral chi-square interval, :func:`csat_analysis.effsize.cramers_v`), so a
-    significant difference can be read for its size.
+    Beside each test its effect size: epsilon² = H / (n - 1) for Kruskal-Wallis
+    (bootstrap interval, :func:`csat_analysis.effsize.kruskal_epsilon`) and Cramér's V
+    for the chi-square (noncentral chi-square interval,
+    :func:`csat_analysis.effsize.cramers_v`), so a significant difference can be read
+    for its size.
+
+    Without ``weights`` both are tests on respondents. With ``weights`` the top-box
+    test is design-based: the Rao-Scott (1984) second-order corrected F test of R
+    ``survey::svychisq(~by + loyal, svydesign(ids=~1, weights=~w, data))``
+    (:meth:`csat_analysis.design.SurveyDesign.chisq`; respondents missing the segment
+    or the loyalty score are left out as a domain), and its Cramér's V is that of the
+    weighted table scaled to the ``n`` respondents tested (the interval does not reflect
+    the design). The Kruskal-Wallis rows stay unweighted: a design-based rank test
+    (Lumley and Scott 2013, R ``survey::svyranktest``) is not implemented here.
 
     Parameters
     ----------
@@ -770,6 +820,9 @@ def segment_tests(
         Bootstrap resamples for the effect sizes' intervals.
     seed : int, optional
         Seed of the bootstrap.
+    weights : str or array-like, optional
+        Survey weights, a column name or one value per row: the top-box test becomes
+        the Rao-Scott F test.
 
     Returns
     -------
@@ -777,6 +830,10 @@ def segment_tests(
         ``measure`` (satisfaction, loyalty, loyal_share), ``test``, ``statistic``,
         ``dof``, ``p_value``, ``n`` (respondents in the test), ``effect_size``
         ("epsilon_squared" or "cramers_v"), ``effect``, ``effect_low``, ``effect_high``.
+        With ``weights`` the loyal_share row's ``test`` is "Rao-Scott F", its ``dof``
+        the F's numerator degrees of freedom (not an integer), and a column
+        ``dof_denominator`` after ``dof`` holds the F's denominator degrees of freedom
+        (NaN on the Kruskal-Wallis rows).
 
     Examples
     --------
@@ -813,6 +870,11 @@ def segment_tests(
             }
         )
     loyal = _loyal_flags(composite_score(data, loyalty, parameter="loyalty"), loyalty_scale, top_box)
+    if weights is not None:
+        rows.append(_weighted_loyal_test(data[by], loyal, read_weights(data, weights)))
+        return pd.DataFrame(rows).reindex(
+            columns=[*_SEGMENT_TEST_COLUMNS[:4], "dof_denominator", *_SEGMENT_TEST_COLUMNS[4:]]
+        )
     table = pd.crosstab(data[by][loyal.notna()], loyal.dropna().astype(bool))
     statistic, p_value, dof, _ = stats.chi2_contingency(table, correction=False)
     # with everyone (or no one) loyal the table has one column and V is undefined

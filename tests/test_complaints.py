@@ -5,8 +5,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as scipy_stats
 
-from csat_analysis import complaints
+from csat_analysis import complaints, effsize
 from csat_analysis.errors import ParameterError, SurveyDataError
 
 Z95 = 1.959963984540054
@@ -654,3 +655,93 @@ def test_recovery_paradox_cohens_h_by_hand():
     assert result.cohens_h == pytest.approx(h)
     half = Z95 * math.sqrt(1 / 70 + 1 / 80)
     assert (result.cohens_h_low, result.cohens_h_high) == pytest.approx((h - half, h + half))
+
+
+def weighted_log() -> pd.DataFrame:
+    """Two severities x three statuses x outcome with deterministic weights 1, 1.5, 2, 2.5 repeating."""
+    rows = []
+    for severity, observed in (("major", [[10, 30], [20, 20], [30, 10]]), ("minor", [[12, 8], [9, 11], [5, 15]])):
+        for status, (no, yes) in zip(["no_complaint", "unresolved", "resolved"], observed):
+            rows += [(status, severity, 0)] * no + [(status, severity, 1)] * yes
+    log = pd.DataFrame(rows, columns=["status", "severity", "rep"])
+    return log.assign(w=1 + (np.arange(len(log)) % 4) / 2)
+
+
+def test_weighted_chi_square_is_r_svychisq():
+    # R 4 survey 4.1.1, per severity: svychisq(~status + rep,
+    #   svydesign(ids = ~1, weights = ~w, data = log[log$severity == s, ]))
+    # printed with sprintf("%.17g"): F, ndf, ddf, p
+    r_svychisq = {
+        "major": (9.0334953595924112, 1.9992130522470037, 237.90635321739344, 0.00016580119162347006),
+        "minor": (2.5798153585850376, 1.9995797581593981, 117.97520573140449, 0.080070364809759903),
+    }
+    table = complaints.chi_square_tests(weighted_log(), "rep", "status", "severity", weights="w").set_index("severity")
+    for severity, expected in r_svychisq.items():
+        row = table.loc[severity]
+        assert row["test"] == "Rao-Scott F"
+        got = [row["statistic"], row["dof"], row["dof_denominator"], row["p_value"]]
+        np.testing.assert_allclose(got, expected, rtol=1e-8, atol=0, err_msg=severity)
+
+
+def test_weighted_chi_square_cramers_v_is_that_of_the_weighted_table_scaled_to_n():
+    log = weighted_log()
+    table = complaints.chi_square_tests(log, "rep", "status", "severity", weights=log["w"].to_numpy())
+    by_name = complaints.chi_square_tests(log, "rep", "status", "severity", weights="w")
+    pd.testing.assert_frame_equal(table, by_name)
+    major = log[log["severity"] == "major"]
+    weighted = major.pivot_table(index="status", columns="rep", values="w", aggfunc="sum").to_numpy()
+    row = table.set_index("severity").loc["major"]
+    assert row["n"] == len(major) == 120
+    # V does not depend on the table's scale: sqrt(X² / (N (k - 1))) of the weighted table itself
+    x2 = scipy_stats.chi2_contingency(weighted, correction=False)[0]
+    assert row["cramers_v"] == pytest.approx(np.sqrt(x2 / weighted.sum()), rel=1e-12)
+    # the interval is that of the table scaled to n (a table of 120, not of the weight sum 210)
+    scaled = effsize.cramers_v_table(weighted * len(major) / weighted.sum()).iloc[0]
+    assert (row["low"], row["high"]) == pytest.approx((scaled["low"], scaled["high"]), rel=1e-12)
+    assert list(table.columns) == [
+        "severity",
+        "n",
+        "statuses",
+        "test",
+        "statistic",
+        "dof",
+        "dof_denominator",
+        "p_value",
+        "cramers_v",
+        "low",
+        "high",
+    ]
+
+
+def test_equal_weights_give_pearson_times_n_minus_1_over_n():
+    # one respondent per PSU, equal weights: every generalised design effect is n / (n - 1),
+    # so the Rao-Scott F of a 2x2 is Pearson's X² (n - 1) / n on 1 and n - 1 dof
+    log = pd.DataFrame(
+        {"status": ["resolved"] * 20 + ["unresolved"] * 20, "rep": [1] * 15 + [0] * 5 + [1] * 5 + [0] * 15}
+    )
+    row = complaints.chi_square_tests(log, "rep", "status", weights=np.ones(40)).iloc[0]
+    assert row["statistic"] == pytest.approx(10.0 * 39 / 40, rel=1e-12)
+    assert (row["dof"], row["dof_denominator"]) == pytest.approx((1.0, 39.0), rel=1e-12)
+    assert row["p_value"] == pytest.approx(scipy_stats.f.sf(10.0 * 39 / 40, 1, 39), rel=1e-10)
+
+
+def test_unweighted_chi_square_columns_are_unchanged():
+    table = complaints.chi_square_tests(weighted_log(), "rep", "status", "severity")
+    assert list(table.columns) == [
+        "severity",
+        "n",
+        "statuses",
+        "statistic",
+        "dof",
+        "p_value",
+        "cramers_v",
+        "low",
+        "high",
+    ]
+    assert table["dof"].tolist() == [2, 2]
+
+
+def test_weighted_chi_square_refuses_bad_weights():
+    log = weighted_log()
+    with pytest.raises(SurveyDataError, match="positive"):
+        complaints.chi_square_tests(log, "rep", "status", "severity", weights=np.zeros(len(log)))

@@ -315,3 +315,81 @@ def test_describe_measures_counts_and_alpha_against_the_textbook_formula():
     assert (table.loc["M", "complete"], table.loc["M", "missing_cells"]) == (198, 2)
     assert table.loc["M", "index"] == pytest.approx(((frame.mean(axis=1) - 1) / 9 * 100).mean())
     assert np.isnan(table.loc["single", "alpha"])
+
+
+def test_weighted_segment_tests_top_box_is_r_svychisq():
+    # R 4 survey 4.1.1 on data/raw/corp_rep.csv (-99 as NA):
+    #   loyal <- rowMeans(cusl_1..3, na.rm = TRUE) >= 6; w <- 1 + (row %% 5) / 4
+    #   svychisq(~serviceprovider + loyal, svydesign(ids = ~1, weights = ~w, data = d))
+    # printed with sprintf("%.17g"): F, ndf, ddf, p
+    expected = (5.9531998029353961, 2.9993267122840037, 1028.7690623134133, 0.00050414762103719686)
+    corp = datasets.load("corp_rep")
+    weights = 1 + (np.arange(1, len(corp) + 1) % 5) / 4
+    loyalty_items = ["cusl_1", "cusl_2", "cusl_3"]
+    tests = loyalty.segment_tests(
+        corp, "cusa", loyalty_items, by="serviceprovider", top_box=2, scale=(1, 7), n_boot=50, weights=weights
+    )
+    row = tests.set_index("measure").loc["loyal_share"]
+    assert row["test"] == "Rao-Scott F"
+    got = [row["statistic"], row["dof"], row["dof_denominator"], row["p_value"]]
+    np.testing.assert_allclose(got, expected, rtol=1e-8, atol=0)
+    # Cramér's V of the weighted table (its scale does not matter to V)
+    loyal = corp[loyalty_items].mean(axis=1) >= 6
+    table = pd.Series(weights).groupby([corp["serviceprovider"].to_numpy(), loyal.to_numpy()]).sum().unstack()
+    x2 = stats.chi2_contingency(table.to_numpy(), correction=False)[0]
+    assert row["effect"] == pytest.approx(np.sqrt(x2 / table.to_numpy().sum()), rel=1e-12)
+    assert row["effect_low"] < row["effect"] < row["effect_high"]
+    # Kruskal-Wallis stays unweighted: the same rows as without weights
+    unweighted = loyalty.segment_tests(
+        corp, "cusa", loyalty_items, by="serviceprovider", top_box=2, scale=(1, 7), n_boot=50
+    ).set_index("measure")
+    weighted = tests.set_index("measure")
+    for measure in ("satisfaction", "loyalty"):
+        assert weighted.loc[measure, "statistic"] == unweighted.loc[measure, "statistic"]
+        assert np.isnan(weighted.loc[measure, "dof_denominator"])
+    assert list(tests.columns) == [
+        "measure",
+        "test",
+        "statistic",
+        "dof",
+        "dof_denominator",
+        "p_value",
+        "n",
+        "effect_size",
+        "effect",
+        "effect_low",
+        "effect_high",
+    ]
+
+
+def test_weighted_segment_tests_leave_missing_answers_out_as_a_domain():
+    from csat_analysis.design import SurveyDesign
+
+    rng = np.random.default_rng(7)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "g": rng.choice(["a", "b", "c"], n),
+            "s": rng.integers(1, 11, n).astype(float),
+            "l": rng.integers(1, 11, n).astype(float),
+            "w": rng.uniform(0.5, 2.0, n),
+        }
+    )
+    frame.loc[::13, "l"] = np.nan
+    frame.loc[::17, "g"] = None
+    tests = loyalty.segment_tests(frame, "s", "l", by="g", top_box=3, scale=(1, 10), n_boot=20, weights="w")
+    row = tests.set_index("measure").loc["loyal_share"]
+    loyal = (frame["l"] >= 8).where(frame["l"].notna())
+    direct = SurveyDesign(frame.assign(loyal=loyal.astype(object)), weights="w").chisq("g", "loyal")
+    assert row["n"] == direct.n == (frame["g"].notna() & frame["l"].notna()).sum()
+    assert (row["statistic"], row["p_value"]) == pytest.approx((direct.statistic, direct.p_value), rel=1e-12)
+    # the design keeps every row: nu = 300 - 1
+    assert row["dof_denominator"] == pytest.approx(row["dof"] * (n - 1), rel=1e-12)
+
+
+def test_weighted_segment_tests_with_everyone_loyal_give_nan():
+    frame = pd.DataFrame({"g": list("aabb"), "s": [1, 2, 3, 4], "l": [4, 5, 5, 4]})
+    row = loyalty.segment_tests(frame, "s", "l", by="g", top_box=2, scale=(1, 5), n_boot=20, weights=[1, 2, 1, 2])
+    loyal_share = row.set_index("measure").loc["loyal_share"]
+    assert loyal_share["test"] == "Rao-Scott F" and np.isnan(loyal_share["statistic"])
+    assert np.isnan(loyal_share["effect"])
