@@ -504,7 +504,8 @@ class SurveyDesign:
 
         Returns
         -------
-        Estimate, or DataFrame ``[*by, value, se, low, high, n, n_eff, n_dropped]`` with ``by``.
+        Estimate or pandas.DataFrame
+            The mean, or with ``by`` one row per domain: ``[*by, value, se, low, high, n, n_eff, n_dropped]``.
 
         Examples
         --------

@@ -408,6 +408,7 @@ def fit_loyalty_curve(
     Returns
     -------
     LoyaltyCurveFit
+        The straight and curved logit fits, the curvature test and the predicted curve with its interval.
 
     Raises
     ------

@@ -247,6 +247,21 @@ REFERENCES: dict[str, Reference] = {
         "Lumley (2004)",
         "Lumley, T. (2004). Analysis of complex survey samples. *Journal of Statistical Software*, 9(1), 1-19.",
     ),
+    "rao_scott1981": Reference(
+        "Rao and Scott (1981)",
+        "Rao, J. N. K., & Scott, A. J. (1981). The analysis of categorical data from complex sample surveys: "
+        "chi-squared tests for goodness of fit and independence in two-way tables. *Journal of the American "
+        "Statistical Association*, 76(374), 221-230.",
+    ),
+    "rao_scott1984": Reference(
+        "Rao and Scott (1984)",
+        "Rao, J. N. K., & Scott, A. J. (1984). On chi-squared tests for multiway contingency tables with cell "
+        "proportions estimated from survey data. *The Annals of Statistics*, 12(1), 46-60.",
+    ),
+    "lumley2010": Reference(
+        "Lumley (2010)",
+        "Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Hoboken, NJ: Wiley.",
+    ),
     # --- survival and churn over time --------------------------------------------------------
     "kaplan_meier1958": Reference(
         "Kaplan and Meier (1958)",

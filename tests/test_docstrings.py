@@ -13,8 +13,7 @@ PEP 257 allows; numpydoc releases before 1.8 flag that), SS05 (its third-person
 heuristic flags noun-phrase summaries such as "Cronbach's alpha ..."), ES01 and SA01
 (an extended summary or See Also is not always useful), EX01 (methods of result objects
 are shown in their class's example), PR04 and PR07 (entries such as ``x, y : str``
-document several parameters at once), and for now RT03 (a description under every
-Returns entry: pending, see PENDING_CHECKS).
+document several parameters at once).
 
 A dataclass result object documents its fields under "Attributes"; PR01 counts those as
 its parameters, since users read the fields and never build the object.
@@ -62,6 +61,7 @@ CHECKS = {
     "PR10",
     "RT01",
     "RT02",
+    "RT03",
     "RT04",
     "RT05",
     "YD01",
@@ -69,9 +69,6 @@ CHECKS = {
     "SA03",
     "SA04",
 }
-
-#: checks to add once the docstrings meet them (RT03: Returns entries without a description)
-PENDING_CHECKS = {"RT03"}
 
 CHECKED_MODULES = [
     "csat_analysis",
