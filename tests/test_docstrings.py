@@ -6,7 +6,7 @@ no missing docstrings (GL08), every parameter documented and no unknown or misor
 ones (PR01-PR03), parameter entries well formed (PR05, PR06, PR08-PR10), one-line
 summaries that start with a capital and end with a period (SS01-SS04, SS06), sections in
 order and well formed (GL02-GL07, GL09, GL10), well-formed Returns, Yields and See Also
-(RT01, RT02, RT04, RT05, YD01, SA02-SA04).
+(RT01-RT05, YD01, SA02-SA04).
 
 Left out on purpose: GL01 (the summary starts on the line of the opening quotes, as
 PEP 257 allows; numpydoc releases before 1.8 flag that), SS05 (its third-person
