@@ -36,7 +36,11 @@ translations, and no build step a user can forget.
    them for the current language.
 2. A string defined at import time (a class attribute, a module constant) is
    marked with :func:`N_` (which returns it unchanged and lets the extractor find
-   it) and translated with :func:`_` where it is shown.
+   it) and translated with :func:`_` where it is shown. A text made once and shown
+   later (a skipped section's title, reason and fix) is a :class:`Message`:
+   ``Message(N_("`{data}` has no {what}"), data=name, what=...)``, or with a count
+   ``Message(N_plural("{n} note", "{n} notes"), n=count)``; it records English and
+   reads in the language current where it is shown.
 3. A short word that means different things in different places gets a context:
    ``pgettext("table header", "Share")``.
 4. Run ``make messages``, write the Chinese ``msgstr`` in the ``.po`` file (for
