@@ -36,7 +36,11 @@ translations, and no build step a user can forget.
    them for the current language.
 2. A string defined at import time (a class attribute, a module constant) is
    marked with :func:`N_` (which returns it unchanged and lets the extractor find
-   it) and translated with :func:`_` where it is shown.
+   it) and translated with :func:`_` where it is shown. A text made once and shown
+   later (a skipped section's title, reason and fix) is a :class:`Message`:
+   ``Message(N_("`{data}` has no {what}"), data=name, what=...)``, or with a count
+   ``Message(N_plural("{n} note", "{n} notes"), n=count)``; it records English and
+   reads in the language current where it is shown.
 3. A short word that means different things in different places gets a context:
    ``pgettext("table header", "Share")``.
 4. Run ``make messages``, write the Chinese ``msgstr`` in the ``.po`` file (for
@@ -82,6 +86,7 @@ __all__ = [
     "LOCALE_DIR",
     "Message",
     "N_",
+    "N_plural",
     "_",
     "check_language",
     "current_language",
@@ -322,6 +327,28 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a singular and a plural form for the catalog, translated where it is shown.
+
+    The pair goes to a :class:`Message`, which picks the form for its field ``n`` in the
+    language current when it is shown (the extractor reads the two arguments as the
+    ``msgid`` and ``msgid_plural`` of one catalog entry, as it reads :func:`ngettext`).
+
+    Parameters
+    ----------
+    singular : str
+        The English singular template.
+    plural : str
+        The English plural template.
+
+    Returns
+    -------
+    tuple of str
+        ``(singular, plural)``, unchanged.
+    """
+    return singular, plural
+
+
 def translate_markdown(text: str, language: str) -> str | None:
     """A Markdown cell's text in ``language``, or ``None`` when the catalog lacks it.
 
@@ -385,15 +412,25 @@ class Message(str):
     and ``format()`` (f-strings, templates) give it in the language current at that
     moment, so a text made once (a low-score rule, a skipped section's reason) reads
     right in the report and stays English in the recorded results. Mark the message
-    with :func:`~csat_analysis.i18n.N_` so the catalog collects it.
+    with :func:`~csat_analysis.i18n.N_` (or a pair of singular and plural forms with
+    :func:`~csat_analysis.i18n.N_plural`) so the catalog collects it.
 
     Parameters
     ----------
-    message : str
-        The English message (a catalog ``msgid``), with named fields.
+    message : str or (str, str)
+        The English message (a catalog ``msgid``), with named fields; or its singular
+        and plural forms (from :func:`N_plural`), chosen by the field ``n`` in the
+        language shown, as :func:`ngettext` chooses them.
     **fields
-        Values of its named fields; each is written with ``str()`` when the message is
-        shown, so a field that is itself a :class:`Message` is shown translated too.
+        Values of its named fields, written when the message is shown: a callable is
+        called then (e.g. a display name in the current language), any other value is
+        written with ``str()``, so a field that is itself a :class:`Message` is shown
+        translated too.
+
+    Raises
+    ------
+    ParameterError
+        A plural message without its count ``n``.
 
     Examples
     --------
@@ -403,9 +440,27 @@ class Message(str):
     >>> with use_language("zh"):
     ...     print(f"{rule}")
     低于 1-5 量表的中点
+
+    A plural message picks its form by ``n`` in the language shown; a callable field is
+    written when the message is shown:
+
+    >>> notes = Message(N_plural("{n} note", "{n} notes"), n=3)
+    >>> notes, Message(N_plural("{n} note", "{n} notes"), n=1)
+    ('3 notes', '1 note')
+    >>> with use_language("zh"):
+    ...     print(f"{notes}")
+    3 条说明
+    >>> note = Message(N_("{title}: not run because {reason}."), title=lambda: _("References"), reason=notes)
+    >>> note
+    'References: not run because 3 notes.'
+    >>> with use_language("zh"):
+    ...     print(f"{note}")
+    参考文献：未运行，原因是3 条说明。
     """
 
-    def __new__(cls, message: str, **fields: Any):
+    def __new__(cls, message: str | tuple[str, str], **fields: Any):
+        if isinstance(message, tuple) and "n" not in fields:
+            raise ParameterError(f"the plural message {message[0]!r} needs its count n=")
         with use_language("en"):
             english = cls._render(message, fields)
         self = super().__new__(cls, english)
@@ -413,8 +468,9 @@ class Message(str):
         return self
 
     @staticmethod
-    def _render(message: str, fields: dict) -> str:
-        return _(message).format(**{key: str(value) for key, value in fields.items()})
+    def _render(message: str | tuple[str, str], fields: dict) -> str:
+        template = ngettext(*message, fields["n"]) if isinstance(message, tuple) else _(message)
+        return template.format(**{key: str(value() if callable(value) else value) for key, value in fields.items()})
 
     def translated(self) -> str:
         """The message in the current language.

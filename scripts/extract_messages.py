@@ -3,7 +3,7 @@
 Two sources of messages:
 
 - the package's Python code, read by Babel's Python extractor: every string passed
-  to ``_``, ``gettext``, ``N_``, ``ngettext`` and ``pgettext`` (see
+  to ``_``, ``gettext``, ``N_``, ``N_plural``, ``ngettext`` and ``pgettext`` (see
   :mod:`csat_analysis.i18n`, "How to make a string translatable");
 - the Markdown cells of the study notebooks (``notebooks/*.ipynb``): each cell's text,
   stripped of surrounding blank space, is one message (the batch runner replaces a
@@ -38,7 +38,7 @@ LOCALE = PACKAGE / "locale"
 DOMAIN = "csat_analysis"
 TEMPLATE = LOCALE / f"{DOMAIN}.pot"
 #: gettext functions and the position of their message arguments (Babel's keyword spec)
-KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "gettext": None, "N_": None, "N_plural": (1, 2), "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
 def python_messages(catalog: Catalog) -> None:

@@ -187,6 +187,63 @@ def test_use_language_scopes_the_helpers_and_restores_the_language():
     assert i18n._("Key findings") == "Key findings"
 
 
+def test_a_message_records_english_and_shows_the_current_language():
+    reason = i18n.Message(i18n.N_("`{data}` has no {what}"), data="mobi", what=i18n.Message(i18n.N_("loyalty items")))
+    assert reason == "`mobi` has no loyalty items" and str(reason) == f"{reason}" == reason
+    with use_language("zh"):
+        assert str(reason) == f"{reason}" == "`mobi` 中没有忠诚度题项"
+        assert reason == "`mobi` has no loyalty items"  # the value compared and recorded stays English
+        assert i18n.Message(reason.message, **reason.fields) == reason  # made in a Chinese run: still English
+
+
+def test_a_plural_message_picks_its_form_in_the_language_shown():
+    one, seven = (i18n.Message(i18n.N_plural("{n} note", "{n} notes"), n=count) for count in (1, 7))
+    assert (one, seven) == ("1 note", "7 notes")
+    with use_language("zh"):
+        assert (str(one), f"{seven}") == ("1 条说明", "7 条说明")
+    with pytest.raises(ParameterError, match="needs its count n="):
+        i18n.Message(i18n.N_plural("{n} note", "{n} notes"), count=2)
+
+
+def test_a_callable_field_is_written_when_the_message_is_shown():
+    calls = []
+
+    def name() -> str:
+        calls.append(i18n.current_language())
+        return i18n._("References")
+
+    note = i18n.Message(i18n.N_("{title}: not run because {reason}."), title=name, reason="no data")
+    assert note == "References: not run because no data." and calls == ["en"]
+    with use_language("zh"):
+        assert str(note) == "参考文献：未运行，原因是no data。"
+    assert calls == ["en", "zh"]
+
+
+def test_a_message_pickles_and_copies_with_its_fields():
+    import copy
+    import pickle
+
+    notes = i18n.Message(i18n.N_plural("{n} note", "{n} notes"), n=3)
+    for again in (pickle.loads(pickle.dumps(notes)), copy.deepcopy(notes)):
+        assert type(again) is i18n.Message and again == "3 notes"
+        with use_language("zh"):
+            assert str(again) == "3 条说明"
+
+
+def test_the_extractor_reads_n_plural_as_one_plural_entry(tmp_path):
+    from babel.messages.extract import extract_from_file
+
+    source = tmp_path / "module.py"
+    source.write_text('Message(N_plural("{n} note", "{n} notes"), n=count)\nMessage(N_("References"))\n')
+    found = [
+        message
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(source), keywords=_extractor().KEYWORDS
+        )
+    ]
+    assert found == [("{n} note", "{n} notes"), "References"]
+
+
 def _copy_catalog(tmp_path, monkeypatch):
     locale = tmp_path / "locale"
     folder = locale / "zh" / "LC_MESSAGES"

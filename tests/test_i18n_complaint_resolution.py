@@ -49,7 +49,7 @@ def catalog_entries() -> list[tuple[str | None, str | tuple[str, str]]]:
     """The module's catalog entries as the extractor finds them: ``(context, message or (singular, plural))``."""
     from babel.messages.extract import extract_from_file
 
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+    keywords = {"_": None, "N_": None, "N_plural": (1, 2), "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
     return [
         (context, message)
         for _line, message, _comments, context in extract_from_file("python", str(MODULE), keywords=keywords)
@@ -167,6 +167,47 @@ def test_a_skipped_section_records_its_note_in_english_and_shows_it_in_chinese()
         )
     finally:
         StudyRun("mobi", study="complaint_resolution", emit=False)  # back to English for the tests that follow
+
+
+def _log(times: list, statuses=("resolved", "resolved_quickly", "unresolved", "no_problem")):
+    """A complaint log of 12 customers with these resolution ``times`` (hours; None: no time)."""
+    import pandas as pd
+    from test_studies_complaint_resolution import fake_run
+
+    log = pd.DataFrame(
+        {
+            "complaint_status": list(statuses) * (12 // len(statuses)),
+            "severity": ["minor"] * 12,
+            "repurchase": [1, 0] * 6,
+            "resolution_hours": times,
+        }
+    )
+    return study.settings(fake_run(log), bootstrap=0)
+
+
+def test_a_count_in_a_note_takes_the_plural_form_of_the_language_shown():
+    one, three = (
+        study.resolution_section(_log([5.0] + [None] * 11)),
+        study.resolution_section(_log([5.0] * 3 + [None] * 9)),
+    )
+    assert one.reason.startswith("only 1 resolved complaint has a resolution time")
+    assert three.reason.startswith("only 3 resolved complaints have a resolution time")
+    with use_language("zh"):
+        assert one.note() == (
+            "解决时长：未运行，原因是只有 1 条已解决的投诉同时具有解决时长和已知结果（至少需要 12 条）"
+            "（请使用更多受访者或更大的细分群体）。"
+        )
+        assert str(three.reason).startswith("只有 3 条已解决的投诉")
+    assert three.note().startswith("Resolution time: not run because only 3 resolved complaints have")
+
+
+def test_a_note_names_its_groups_in_the_language_shown():
+    section = study.paradox_section(_log([30.0, None] * 6, statuses=("resolved", "unresolved")))
+    assert section.reason == "no customer with a known outcome is in the group resolved quickly or no problem"
+    with use_language("zh"):
+        assert str(section.reason) == "“快速解决或未遇到问题”组中没有结果已知的顾客"
+        made_in_chinese = study.paradox_section(_log([30.0, None] * 6, statuses=("resolved", "unresolved")))
+    assert made_in_chinese.reason == section.reason and made_in_chinese.note() == section.note()
 
 
 def test_findings_are_chinese_and_numbers_unchanged():

@@ -42,7 +42,7 @@ import pandas as pd
 from .. import complaints, formatting
 from .._validation import check_choice, check_columns, read_flags
 from ..errors import ModelSpecError, StudyError, SurveyDataError
-from ..i18n import N_, _, current_language, ngettext, pgettext
+from ..i18n import N_, Message, N_plural, _, current_language, ngettext, pgettext
 from ..report import styled_table
 from ..scaling import Scale
 from .core import Section, Skipped, StudyRun
@@ -122,38 +122,6 @@ MIN_RESOLVED_WITH_TIME = 12
 #: fewest complete answers before the handling-versus-loyalty correlation is attempted
 MIN_HANDLING_ANSWERS = 10
 _OFF = ("", "none", False)  # a parameter set to one of these turns the role off
-
-
-class Message(str):
-    """A reader-facing text written in the language current where it is *formatted*.
-
-    ``render`` writes the text (a ``lambda`` around ``_()`` or ``ngettext()`` calls, so
-    the extractor finds the messages). The message's value as a string is the text in
-    the language current when it was made (what the report shows); formatted into a
-    template (``"{reason}".format(reason=...)``) it is written again in the language
-    current at that moment. So the note of a skipped section, recorded in English in
-    every report language (recorded results do not depend on the language), and the
-    note a Chinese report shows come from one object.
-
-    Examples
-    --------
-    >>> from csat_analysis.i18n import use_language
-    >>> with use_language("zh"):
-    ...     title = Message(lambda: _("Word of mouth"))
-    >>> str(title), "{}".format(title)
-    ('口碑传播', 'Word of mouth')
-    """
-
-    def __new__(cls, render: Callable[[], str]):
-        made = super().__new__(cls, render())
-        made.render = render
-        return made
-
-    def __format__(self, spec: str) -> str:
-        return format(self.render(), spec)
-
-    def __reduce__(self):
-        return str, (str(self),)
 
 
 # --- settings ----------------------------------------------------------------------------
@@ -391,12 +359,12 @@ class ComplaintSettings:
         return str(column).replace("_", " ")
 
     def lacks(self, what: str) -> Message:
-        """The reason a section gives when the data lack its columns (``what``: a :class:`Message`).
+        """The reason a section gives when the data lack its columns (``what``, a translatable message).
 
         Parameters
         ----------
         what : str
-            What is missing, in words (a :class:`Message` to stay translatable).
+            What is missing, in words (a :class:`~csat_analysis.i18n.Message` to stay translatable).
 
         Returns
         -------
@@ -404,7 +372,7 @@ class ComplaintSettings:
             The reason, e.g. "`accounts.csv` has no complaint status".
         """
         data = Path(str(self.name)).name
-        return Message(lambda: _("`{data}` has no {what}").format(data=data, what=what))
+        return Message(N_("`{data}` has no {what}"), data=data, what=what)
 
     def describe(self) -> str:
         """One line naming the columns in use and those the data lack.
@@ -625,7 +593,7 @@ def settings(
     if status is not None:
         if hours is not None and "resolved_quickly" not in set(data[status].astype("object")):
             data = data.assign(**{status: complaints.derive_fast_status(data, status, hours, fast_hours)})
-            status_from = Message(lambda: _("quick: resolved within {hours} hours").format(hours=f"{fast_hours:g}"))
+            status_from = Message(N_("quick: resolved within {hours} hours"), hours=f"{fast_hours:g}")
     elif problem and complained and (resolved or hours):
         status = "complaint_status" if "complaint_status" not in data.columns else "complaint_status_derived"
         data = data.assign(
@@ -642,17 +610,15 @@ def settings(
             }
         )
         derived = (
-            Message(lambda: _("derived from the problem, complaint, resolved answers"))
+            Message(N_("derived from the problem, complaint, resolved answers"))
             if resolved
-            else Message(lambda: _("derived from the problem, complaint, resolution time answers"))
+            else Message(N_("derived from the problem, complaint, resolution time answers"))
         )
         status_from = (
             derived
             if quickly or not hours
             else Message(
-                lambda: _("{derived}; quick: resolved within {hours} hours").format(
-                    derived=derived, hours=f"{fast_hours:g}"
-                )
+                N_("{derived}; quick: resolved within {hours} hours"), derived=derived, hours=f"{fast_hours:g}"
             )
         )
         knows_speed = bool(quickly or hours)
@@ -765,21 +731,21 @@ def _new_axes(ax, panels: int, figsize: tuple[float, float]):
 
 def _not_estimable(title: Message, error: Exception) -> Skipped:
     # the error names columns and values for the analyst: it stays as raised
-    reason = Message(lambda: _("the model cannot be estimated on these data: {error}").format(error=error))
+    reason = Message(N_("the model cannot be estimated on these data: {error}"), error=error)
     return Skipped(
         title,
         reason,
         fix=Message(
-            lambda: _("use more respondents (a larger `n` on the simulator, or a larger segment) or fewer covariates")
+            N_("use more respondents (a larger `n` on the simulator, or a larger segment) or fewer covariates")
         ),
     )
 
 
 def _more_respondents() -> Message:
-    return Message(lambda: _("use more respondents or a larger segment"))
+    return Message(N_("use more respondents or a larger segment"))
 
 
-def _estimable(title: Callable[[], str]) -> Callable:
+def _estimable(title: str) -> Callable:
     """A section builder whose model failures (separation, no convergence, singular design) become a note."""
 
     def wrap(build: Callable[[ComplaintSettings], Section]) -> Callable[[ComplaintSettings], Section]:
@@ -1029,7 +995,7 @@ def data_section(study: ComplaintSettings) -> DataSection:
     DataSection
         The data note; it records ``n_respondents``.
     """
-    return DataSection(title=Message(lambda: _("Data")), source=study.source, settings=study)
+    return DataSection(title=Message(N_("Data")), source=study.source, settings=study)
 
 
 # --- 1. the complaint funnel -------------------------------------------------------------
@@ -1318,8 +1284,8 @@ def funnel_section(study: ComplaintSettings) -> Section:
         problems = int(read_flags(study.data, columns["problem"]).fillna(0).sum())
         if problems == 0:
             return Skipped(
-                Message(lambda: _("Complaint funnel")),
-                Message(lambda: _("no respondent in these data had a problem")),
+                Message(N_("Complaint funnel")),
+                Message(N_("no respondent in these data had a problem")),
                 fix=_more_respondents(),
             )
         funnel = complaints.complaint_funnel(
@@ -1348,9 +1314,9 @@ def funnel_section(study: ComplaintSettings) -> Section:
             table=complaints.status_counts(study.data, study.status),
         )
     return Skipped(
-        Message(lambda: _("Complaint funnel")),
-        study.lacks(Message(lambda: _("problem and complaint answers"))),
-        fix=Message(lambda: _("name the `complaint.problem` and `complaint.complained` roles")),
+        Message(N_("Complaint funnel")),
+        study.lacks(Message(N_("problem and complaint answers"))),
+        fix=Message(N_("name the `complaint.problem` and `complaint.complained` roles")),
     )
 
 
@@ -1574,15 +1540,13 @@ def _no_status(study: ComplaintSettings, title: Message) -> Skipped:
     if study.status is not None:
         return Skipped(
             title,
-            study.lacks(Message(lambda: _("yes/no outcome (repurchase or churn)"))),
-            fix=study.once(Message(lambda: _("name the `complaint.outcome` role or set the `outcome` parameter"))),
+            study.lacks(Message(N_("yes/no outcome (repurchase or churn)"))),
+            fix=study.once(Message(N_("name the `complaint.outcome` role or set the `outcome` parameter"))),
         )
     return Skipped(
         title,
-        study.lacks(Message(lambda: _("complaint statuses"))),
-        fix=study.once(
-            Message(lambda: _("name the `complaint.status` role, or `problem`, `complained` and `resolved`"))
-        ),
+        study.lacks(Message(N_("complaint statuses"))),
+        fix=study.once(Message(N_("name the `complaint.status` role, or `problem`, `complained` and `resolved`"))),
     )
 
 
@@ -1601,7 +1565,7 @@ def tarp_section(study: ComplaintSettings) -> Section:
         A :class:`~csat_analysis.studies.core.Skipped` note says why the section
         could not run on these data (e.g. a missing role) and what would fix it.
     """
-    title = Message(lambda: _("TARP table"))
+    title = Message(N_("TARP table"))
     if not study.has_status:
         return _no_status(study, title)
     table = complaints.repurchase_table(study.data, study.outcome, study.status, study.severity, weights=study.weights)
@@ -1609,8 +1573,8 @@ def tarp_section(study: ComplaintSettings) -> Section:
         outcome = study.label(study.outcome)
         return Skipped(
             title,
-            Message(lambda: _("no respondent has a known {outcome}").format(outcome=outcome)),
-            fix=Message(lambda: _("use data where the outcome is answered")),
+            Message(N_("no respondent has a known {outcome}"), outcome=outcome),
+            fix=Message(N_("use data where the outcome is answered")),
         )
     return _with_design(
         TarpSection(
@@ -1748,14 +1712,14 @@ def chi_square_section(study: ComplaintSettings) -> Section:
         A :class:`~csat_analysis.studies.core.Skipped` note says why the section
         could not run on these data (e.g. a missing role) and what would fix it.
     """
-    title = Message(lambda: _("Chi-square tests"))
+    title = Message(N_("Chi-square tests"))
     if not study.has_status:
         return _no_status(study, title)
     tests = complaints.chi_square_tests(study.data, study.outcome, study.status, study.severity)
     if tests["p_value"].isna().all():
         return Skipped(
             title,
-            Message(lambda: _("no severity has two complaint statuses with both outcomes")),
+            Message(N_("no severity has two complaint statuses with both outcomes")),
             fix=_more_respondents(),
         )
     return ChiSquareSection(title=title, table=tests, source=study.source, outcome=study.label(study.outcome))
@@ -1825,7 +1789,7 @@ class OddsSection(Section):
         ]
 
 
-@_estimable(lambda: _("Odds ratios"))
+@_estimable(N_("Odds ratios"))
 def odds_section(study: ComplaintSettings) -> Section:
     """Odds ratios of the outcome against customers with no problem.
 
@@ -1841,7 +1805,7 @@ def odds_section(study: ComplaintSettings) -> Section:
         A :class:`~csat_analysis.studies.core.Skipped` note says why the section
         could not run on these data (e.g. a missing role) and what would fix it.
     """
-    title = Message(lambda: _("Odds ratios"))
+    title = Message(N_("Odds ratios"))
     if not study.has_status:
         return _no_status(study, title)
     odds = complaints.outcome_model(study.data, study.outcome, study.status, study.severity, study.covariates)
@@ -2110,14 +2074,14 @@ def paradox_section(study: ComplaintSettings) -> Section:
         A :class:`~csat_analysis.studies.core.Skipped` note says why the section
         could not run on these data (e.g. a missing role) and what would fix it.
     """
-    title = Message(lambda: _("Service-recovery paradox"))
+    title = Message(N_("Service-recovery paradox"))
     if not study.has_status:
         return _no_status(study, title)
     if not study.knows_speed:
         return Skipped(
             title,
-            Message(lambda: _("the survey does not say which complaints were resolved quickly")),
-            fix=Message(lambda: _("name the `complaint.resolved_quickly` or `complaint.resolution_hours` role")),
+            Message(N_("the survey does not say which complaints were resolved quickly")),
+            fix=Message(N_("name the `complaint.resolved_quickly` or `complaint.resolution_hours` role")),
         )
     known = read_flags(study.data, study.outcome).notna()
     statuses = set(study.data.loc[known, study.status].astype("object"))
@@ -2130,11 +2094,9 @@ def paradox_section(study: ComplaintSettings) -> Section:
 
         return Skipped(
             title,
-            Message(lambda: _("no customer with a known outcome is in the group {groups}").format(groups=groups())),
+            Message(N_("no customer with a known outcome is in the group {groups}"), groups=groups),
             fix=Message(
-                lambda: _(
-                    "raise `fast_hours`, or use data with quickly resolved complaints and customers without a problem"
-                )
+                N_("raise `fast_hours`, or use data with quickly resolved complaints and customers without a problem")
             ),
         )
     result = complaints.recovery_paradox(
@@ -2349,7 +2311,7 @@ class ResolutionSection(Section):
         return _sentences(resolution_findings(self.table, self.effect, self.outcome, self.fast_hours))
 
 
-@_estimable(lambda: _("Resolution time"))
+@_estimable(N_("Resolution time"))
 def resolution_section(study: ComplaintSettings) -> Section:
     """Resolution times (Kaplan-Meier, open complaints censored) and their effect on the outcome.
 
@@ -2365,14 +2327,14 @@ def resolution_section(study: ComplaintSettings) -> Section:
         A :class:`~csat_analysis.studies.core.Skipped` note says why the section
         could not run on these data (e.g. a missing role) and what would fix it.
     """
-    title = Message(lambda: _("Resolution time"))
+    title = Message(N_("Resolution time"))
     if not study.has_status:
         return _no_status(study, title)
     if not study.has_times:
         return Skipped(
             title,
-            study.lacks(Message(lambda: _("complaint resolution times"))),
-            fix=Message(lambda: _("name the hours to resolution with the `complaint.resolution_hours` role")),
+            study.lacks(Message(N_("complaint resolution times"))),
+            fix=Message(N_("name the hours to resolution with the `complaint.resolution_hours` role")),
         )
     hours = study.resolution_hours
     timed = study.data[hours].notna() & read_flags(study.data, study.outcome).notna()
@@ -2381,11 +2343,12 @@ def resolution_section(study: ComplaintSettings) -> Section:
         return Skipped(
             title,
             Message(
-                lambda: ngettext(
+                N_plural(
                     "only {n} resolved complaint has a resolution time and a known outcome (at least {minimum} are needed)",
                     "only {n} resolved complaints have a resolution time and a known outcome (at least {minimum} are needed)",
-                    count,
-                ).format(n=count, minimum=MIN_RESOLVED_WITH_TIME)
+                ),
+                n=count,
+                minimum=MIN_RESOLVED_WITH_TIME,
             ),
             fix=_more_respondents(),
         )
@@ -2574,7 +2537,7 @@ class CallsSection(Section):
         return {"churn_by_service_calls": dict(zip(self.table["calls"], self.table["rate"]))}
 
 
-@_estimable(lambda: _("Service calls and churn"))
+@_estimable(N_("Service calls and churn"))
 def calls_section(study: ComplaintSettings) -> Section:
     """Churn by service calls (on the simulator, by escalation level) with the jump threshold.
 
@@ -2590,12 +2553,12 @@ def calls_section(study: ComplaintSettings) -> Section:
         A :class:`~csat_analysis.studies.core.Skipped` note says why the section
         could not run on these data (e.g. a missing role) and what would fix it.
     """
-    title = Message(lambda: _("Service calls and churn"))
+    title = Message(N_("Service calls and churn"))
     if not study.has_calls:
         return Skipped(
             title,
-            study.lacks(Message(lambda: _("service-call counts with churn"))),
-            fix=Message(lambda: _("name the `complaint.calls` and `complaint.churned` roles")),
+            study.lacks(Message(N_("service-call counts with churn"))),
+            fix=Message(N_("name the `complaint.calls` and `complaint.churned` roles")),
         )
     by_calls = complaints.churn_by_calls(study.data, study.calls, study.churn)
     jumps = complaints.call_threshold(by_calls)
@@ -2784,24 +2747,24 @@ def handling_section(study: ComplaintSettings) -> Section:
         A :class:`~csat_analysis.studies.core.Skipped` note says why the section
         could not run on these data (e.g. a missing role) and what would fix it.
     """
-    title = Message(lambda: _("Complaint handling and loyalty"))
+    title = Message(N_("Complaint handling and loyalty"))
     if study.handling is None:
         return Skipped(
             title,
-            study.lacks(Message(lambda: _("rating of complaint handling"))),
-            fix=Message(lambda: _("name it with the `complaint.handling_satisfaction` role")),
+            study.lacks(Message(N_("rating of complaint handling"))),
+            fix=Message(N_("name it with the `complaint.handling_satisfaction` role")),
         )
     if not study.loyalty:
         return Skipped(
             title,
-            study.lacks(Message(lambda: _("loyalty items"))),
-            fix=Message(lambda: _("name them with the `loyalty` or `recommend` role")),
+            study.lacks(Message(N_("loyalty items"))),
+            fix=Message(N_("name them with the `loyalty` or `recommend` role")),
         )
     if study.loyalty_score is None:
         return Skipped(
             title,
-            Message(lambda: _("the loyalty items have no rating scale")),
-            fix=Message(lambda: _("declare each loyalty item's `scale` in the survey description")),
+            Message(N_("the loyalty items have no rating scale")),
+            fix=Message(N_("declare each loyalty item's `scale` in the survey description")),
         )
     complete = study.data[[study.handling, study.loyalty_score]].apply(pd.to_numeric, errors="coerce").dropna()
     if len(complete) < MIN_HANDLING_ANSWERS:
@@ -2809,13 +2772,14 @@ def handling_section(study: ComplaintSettings) -> Section:
         return Skipped(
             title,
             Message(
-                lambda: ngettext(
+                N_plural(
                     "only {n} respondent rated the complaint handling and answered the loyalty items (at least {minimum} are "
                     "needed)",
                     "only {n} respondents rated the complaint handling and answered the loyalty items (at least {minimum} are "
                     "needed)",
-                    count,
-                ).format(n=count, minimum=MIN_HANDLING_ANSWERS)
+                ),
+                n=count,
+                minimum=MIN_HANDLING_ANSWERS,
             ),
             fix=_more_respondents(),
         )
@@ -2969,7 +2933,7 @@ def word_of_mouth_section(study: ComplaintSettings) -> Section:
         A :class:`~csat_analysis.studies.core.Skipped` note says why the section
         could not run on these data (e.g. a missing role) and what would fix it.
     """
-    title = Message(lambda: _("Word of mouth"))
+    title = Message(N_("Word of mouth"))
     if study.status is None:
         return _no_status(study, title)
     table = complaints.word_of_mouth_by_status(study.data, study.status, **study.word_of_mouth)

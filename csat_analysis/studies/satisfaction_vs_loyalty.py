@@ -53,7 +53,7 @@ from .. import loyalty as loy
 from .. import plots, pls
 from .._validation import check_choice, check_columns
 from ..errors import CsatError, StudyError
-from ..i18n import N_, _, current_language, ngettext, pgettext
+from ..i18n import N_, Message, _, current_language, ngettext, pgettext
 from ..report import styled_table
 from ..scaling import Scale, composite_score, recode
 from .core import Section, Skipped
@@ -365,41 +365,26 @@ def _shown(
     return shown
 
 
-class _Skip(Skipped):
+def _skipped(title: str, reason: str, /, fix: str = "", *, source: str = "", **fields: Any) -> Skipped:
     """A :class:`Skipped` note whose title, reason and fix are catalog messages shown in the current language.
 
     :meth:`StudyRun.skip <csat_analysis.studies.core.StudyRun.skip>` records the note in
     English, so the recorded results are the same in every language; the report shows
-    it in the report's language. ``fields`` fill the messages' named fields (a callable
-    is called when the text is shown, e.g. a display name in the current language).
+    it in the report's language. ``fields`` fill the reason's named fields (a callable
+    is called when the text is shown, e.g. a display name in the current language; see
+    :class:`~csat_analysis.i18n.Message`).
 
     Examples
     --------
     >>> from csat_analysis.i18n import use_language
-    >>> skip = _Skip(N_("Loyalty types"), N_("the survey description names no drivers"))
+    >>> skip = _skipped(N_("Loyalty types"), N_("the survey description names no drivers"))
     >>> skip.note()
     'Loyalty types: not run because the survey description names no drivers.'
+    >>> with use_language("zh"):
+    ...     print(skip.note())
+    忠诚类型：未运行，原因是调查描述中没有指定驱动因素。
     """
-
-    def __init__(self, title: str, reason: str, *, fix: str = "", source: str = "", fields: Mapping | None = None):
-        object.__setattr__(self, "_messages", {})
-        object.__setattr__(self, "_fields", dict(fields or {}))
-        super().__init__(title, reason, fix=fix, source=source)
-
-    def _text(self, key: str) -> str:
-        message = self._messages.get(key, "")
-        if not message:
-            return ""
-        fields = {name: value() if callable(value) else value for name, value in self._fields.items()}
-        return _(message).format(**fields)
-
-    def _store(key):  # noqa: N805 - builds the properties below
-        return property(lambda self: self._text(key), lambda self, message: self._messages.__setitem__(key, message))
-
-    title = _store("title")
-    reason = _store("reason")
-    fix = _store("fix")
-    del _store
+    return Skipped(Message(title), Message(reason, **fields), fix=Message(fix) if fix else "", source=source)
 
 
 def _items(items) -> list[str]:
@@ -422,12 +407,12 @@ def _guarded(title: str, fix: str):
                 settings = next((a for a in args if isinstance(a, Settings)), None)
                 if settings is None:
                     settings = next((a.settings for a in args if isinstance(a, IndexModel)), None)
-                return _Skip(
+                return _skipped(
                     title,
                     N_("it cannot be estimated on these data ({reason})"),
                     fix=fix,
                     source=settings.source if settings is not None else "",
-                    fields={"reason": _reason(error)},
+                    reason=_reason(error),
                 )
 
         return wrapper
@@ -1464,12 +1449,12 @@ def curve_sections(settings: Settings) -> list[Section]:
         fit, skipped = loy.fit_loyalty_curve(data, sat_items, loy_items, **arguments), None
     except CsatError as error:
         fit = None
-        skipped = _Skip(
+        skipped = _skipped(
             N_("Fitted satisfaction-loyalty curve"),
             N_("the logistic curve cannot be estimated on these data ({reason})"),
             fix=N_("run on more respondents (a larger segment or the whole sample)"),
             source=settings.source,
-            fields={"reason": _reason(error)},
+            reason=_reason(error),
         )
     section = CurveSection(
         title=_("Loyalty by satisfaction level"),
@@ -1654,7 +1639,7 @@ def loyalty_types_section(settings: Settings) -> LoyaltyTypesSection | Skipped:
         could not run on these data and what would fix it.
     """
     if settings.behaviour is None:
-        return _Skip(
+        return _skipped(
             N_("Loyalty types"),
             N_("the data have no behaviour measure (observed repurchase or retention)"),
             fix=N_("name one with the `behaviour` role or parameter, e.g. a repurchase flag"),
@@ -1836,7 +1821,7 @@ def dealer_section(settings: Settings) -> DealerSection | Skipped:
     """
     title = _("Dealer table")
     if settings.dealer is None:
-        return _Skip(
+        return _skipped(
             N_("Dealer table"),
             N_(
                 "the data have no flags for satisfaction with the sale and the service and "
@@ -1998,7 +1983,7 @@ def recommend_section(settings: Settings) -> RecommendSection | Skipped:
 
     title = N_("Net Promoter groups")
     if settings.recommend is None:
-        return _Skip(
+        return _skipped(
             title,
             N_("the data have no 0-10 recommend item"),
             fix=N_("name one with the `recommend` role or parameter"),
@@ -2008,12 +1993,13 @@ def recommend_section(settings: Settings) -> RecommendSection | Skipped:
     own = settings.recommend_scale
     if own is not None and (own.low, own.high) != (0, 10):
         recommend = settings.recommend
-        return _Skip(
+        return _skipped(
             title,
             N_("the recommend item {item} is on a {scale} scale, not 0-10"),
             fix=N_("name a 0-10 likelihood-to-recommend item"),
             source=settings.source,
-            fields={"item": lambda: settings.shown(recommend), "scale": _scale_text(own)},
+            item=lambda: settings.shown(recommend),
+            scale=_scale_text(own),
         )
     answers = pd.to_numeric(data[settings.recommend], errors="coerce")
     frame = pd.DataFrame({"answer": answers})
@@ -2222,7 +2208,7 @@ def drivers_section(settings: Settings) -> DriversSection | Skipped:
         could not run on these data and what would fix it.
     """
     if not settings.drivers:
-        return _Skip(
+        return _skipped(
             N_("Key drivers of satisfaction"),
             N_("the survey description names no drivers"),
             fix=N_("name them with the `drivers` role or parameter"),
@@ -2513,14 +2499,14 @@ def index_model(settings: Settings, *, bootstrap: int = 1000, seed: int = 0) -> 
 
 def _no_model(title: str, model: IndexModel) -> Skipped:
     if model.failure:
-        return _Skip(
+        return _skipped(
             title,
             N_("the PLS model cannot be estimated on these data ({reason})"),
             fix=N_("run on more respondents, or set `model='none'`"),
             source=model.settings.source,
-            fields={"reason": model.failure},
+            reason=model.failure,
         )
-    return _Skip(
+    return _skipped(
         title,
         N_("this run has no PLS model (`model='none'`)"),
         fix=N_("set `model` to 'ecsi' or 'simple'"),
@@ -3507,14 +3493,15 @@ class SegmentsSection(Section):
 def _segment_skip(title: str, settings: Settings) -> Skipped:
     if settings.segment_value is not None:
         segment = settings.segment
-        return _Skip(
+        return _skipped(
             title,
             N_("the data were filtered to {segment} = {value}"),
             fix=N_("leave `segment_value` unset to compare every segment"),
             source=settings.source,
-            fields={"segment": lambda: settings.shown(segment), "value": settings.segment_value},
+            segment=lambda: settings.shown(segment),
+            value=settings.segment_value,
         )
-    return _Skip(
+    return _skipped(
         title, N_("this data set has no segment column"), fix=N_("set `segment` to name one"), source=settings.source
     )
 
@@ -3729,19 +3716,20 @@ def multigroup_section(
     if model.pls_fit is None:
         return _no_model(title, model)
     if permutations < 1:
-        return _Skip(
+        return _skipped(
             title, N_("`permutations` is 0"), fix=N_("set `permutations` to e.g. 1000"), source=settings.source
         )
     sizes = settings.data[settings.segment].value_counts()
     small = sizes[sizes < MIN_GROUP_SIZE]
     if len(small) == len(sizes) or len(sizes) - len(small) < 2:
         segment = settings.segment
-        return _Skip(
+        return _skipped(
             title,
             N_("fewer than two {segment} groups have {size} or more respondents"),
             fix=N_("compare fewer, larger segments"),
             source=settings.source,
-            fields={"segment": lambda: settings.shown(segment), "size": MIN_GROUP_SIZE},
+            segment=lambda: settings.shown(segment),
+            size=MIN_GROUP_SIZE,
         )
     data = settings.data[~settings.data[settings.segment].isin(small.index)]
     result = pls.mga(data, *settings.model_spec(), by=settings.segment, n=permutations, seed=seed)
