@@ -747,6 +747,18 @@ def test_recovery_paradox_is_design_based_with_weights(simulated):
     assert result.fast_rate == pytest.approx(p)
 
 
+def test_chi_square_tests_are_design_based_with_weights(simulated):
+    section = study.chi_square_section(simulated)
+    expected = complaints.chi_square_tests(
+        simulated.data, simulated.outcome, simulated.status, simulated.severity, weights="weight"
+    )
+    assert (section.table["test"] == "Rao-Scott F").all()
+    pd.testing.assert_frame_equal(section.table, expected)
+    assert "rao_scott1984" in section.references
+    caption = section.tables()[0].caption
+    assert "Rao-Scott F" in caption and "weighted by `weight`" in caption and "unweighted" not in caption
+
+
 @pytest.mark.slow
 def test_notebook_on_the_simulator_with_1000_respondents(tmp_path):
     results, notebook = run_notebook(tmp_path, dataset="simulated", n=1000, bootstrap=0)

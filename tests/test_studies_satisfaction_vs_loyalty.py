@@ -176,8 +176,15 @@ def test_loyalty_types_dealer_and_segments_on_the_simulator():
     segments = svl.segments_section(settings)
     results = segments.results()
     assert set(results["loyalty_by_segment"]) == set(sim.data["segment"].astype(str))
-    expected = loyalty.segment_tests(sim.data, settings.satisfaction, settings.loyalty, by="segment", scale=(1, 10))
-    assert results["segment_difference_pvalue"] == expected.set_index("measure").loc["loyal_share", "p_value"]
+    # the simulator carries survey weights: the loyal share is compared by the design-based Rao-Scott F test
+    assert settings.weights == "weight"
+    expected = loyalty.segment_tests(
+        sim.data, settings.satisfaction, settings.loyalty, by="segment", scale=(1, 10), weights="weight"
+    ).set_index("measure")
+    assert expected.loc["loyal_share", "test"] == "Rao-Scott F"
+    assert results["segment_difference_pvalue"] == expected.loc["loyal_share", "p_value"]
+    assert "Rao-Scott F test" in segments.finding() and "rao_scott1984" in segments.references
+    assert "weighted by `weight`" in segments.tables()[1].caption
 
 
 def test_drivers_section_records_the_key_drivers(mobi_settings):

@@ -1661,9 +1661,13 @@ class ChiSquareSection(Section):
         The data-source line printed under the section's table and figure.
     outcome : str
         Display name of the loyalty outcome (e.g. repurchase).
+    weights : str or None
+        The survey-weight column; with weights the tests are design-based Rao-Scott F
+        tests (``test``, ``dof_denominator`` columns) instead of Pearson's chi-square.
     """
 
     outcome: str = ""
+    weights: str | None = None
 
     references = ("cramer1946",)
 
@@ -1675,16 +1679,22 @@ class ChiSquareSection(Section):
         list of pandas.io.formats.style.Styler
             The tables in display order, with captions and the data source.
         """
-        return [
-            _table(
-                _status_labels(self.table),
-                _("Chi-square tests: complaint status x {outcome}, within each severity (unweighted counts)").format(
-                    outcome=self.outcome
-                ),
-                self.source,
-                labels={"low": pgettext("complaint table", "V low"), "high": pgettext("complaint table", "V high")},
+        labels = {"low": pgettext("complaint table", "V low"), "high": pgettext("complaint table", "V high")}
+        table = _status_labels(self.table)
+        if self.weights is None:
+            caption = _("Chi-square tests: complaint status x {outcome}, within each severity (unweighted counts)")
+        else:
+            caption = _(
+                "Rao-Scott F tests: complaint status x {outcome}, within each severity (design-based, weighted by "
+                "`{weights}`)"
             )
-        ]
+            labels.update(
+                statistic=pgettext("complaint table", "F"),
+                dof=pgettext("complaint table", "numerator degrees of freedom"),
+                dof_denominator=pgettext("complaint table", "denominator degrees of freedom"),
+            )
+            table = table.drop(columns="test")  # the caption names the test
+        return [_table(table, caption.format(outcome=self.outcome, weights=self.weights), self.source, labels=labels)]
 
     def finding(self) -> str:
         """The section's result in words (Markdown), with its numbers.
@@ -1715,14 +1725,19 @@ def chi_square_section(study: ComplaintSettings) -> Section:
     title = Message(N_("Chi-square tests"))
     if not study.has_status:
         return _no_status(study, title)
-    tests = complaints.chi_square_tests(study.data, study.outcome, study.status, study.severity)
+    tests = complaints.chi_square_tests(study.data, study.outcome, study.status, study.severity, weights=study.weights)
     if tests["p_value"].isna().all():
         return Skipped(
             title,
             Message(N_("no severity has two complaint statuses with both outcomes")),
             fix=_more_respondents(),
         )
-    return ChiSquareSection(title=title, table=tests, source=study.source, outcome=study.label(study.outcome))
+    section = ChiSquareSection(
+        title=title, table=tests, source=study.source, outcome=study.label(study.outcome), weights=study.weights
+    )
+    if study.weights is not None:  # design-based: the Rao-Scott F test
+        section.references = (*type(section).references, "rao_scott1984", "lumley2010")
+    return section
 
 
 @dataclass

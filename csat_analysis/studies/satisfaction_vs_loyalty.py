@@ -227,6 +227,7 @@ LABELS = {
     "difference": N_("difference"),
     "p_value": N_("p value"),
     "dof": N_("dof"),
+    "dof_denominator": N_("denominator dof"),
     "test": N_("test"),
     "satisfaction_index": N_("satisfaction index"),
     "satisfaction_low": N_("satisfaction low"),
@@ -331,7 +332,11 @@ def _vocabulary() -> dict[str, dict[str, str]]:
             "loyalty": pgettext("measure", "loyalty"),
             "loyal_share": pgettext("measure", "loyal share"),
         },
-        "test": {"chi-square": _("chi-square test"), "Kruskal-Wallis": _("Kruskal-Wallis test")},
+        "test": {
+            "chi-square": _("chi-square test"),
+            "Kruskal-Wallis": _("Kruskal-Wallis test"),
+            "Rao-Scott F": _("Rao-Scott F test"),
+        },
         "effect size": {"epsilon_squared": "ε²", "cramers_v": _("Cramér's V")},
     }
 
@@ -3340,7 +3345,20 @@ def segment_finding(table: pd.DataFrame, tests: pd.DataFrame, segment: str) -> s
     ranked = table.set_index("segment")["loyalty_index"]
     row = tests.set_index("measure").loc["loyal_share"]
     effect = fmt.estimate(row["effect"], row["effect_low"], row["effect_high"], kind="number", bounds=(0, 1))
-    if row["p_value"] < 0.05:
+    if row.get("test") == "Rao-Scott F":  # weighted data: the design-based test
+        template = (
+            _(
+                "Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} {highest}); the loyal share "
+                "differs between segments (design-based Rao-Scott F test {p_value}, Cramér's V = {effect})."
+            )
+            if row["p_value"] < 0.05
+            else _(
+                "Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} {highest}); the loyal share "
+                "does not differ significantly between segments (design-based Rao-Scott F test {p_value}, "
+                "Cramér's V = {effect})."
+            )
+        )
+    elif row["p_value"] < 0.05:
         template = _(
             "Loyalty index from {low} ({segment} {lowest}) to {high} ({segment} {highest}); the loyal share "
             "differs between segments (chi-square {p_value}, Cramér's V = {effect})."
@@ -3378,10 +3396,14 @@ class SegmentsSection(Section):
         Display name of the segment column.
     tests : DataFrame or None
         Tests with effect sizes (:func:`csat_analysis.loyalty.segment_tests`).
+    weights : str or None
+        The survey-weight column; with weights the loyal share is compared by the
+        design-based Rao-Scott F test.
     """
 
     segment: str = ""
     tests: pd.DataFrame | None = field(default=None, repr=False)
+    weights: str | None = None
     references = ("kruskal_wallis1952", "cramer1946", "tomczak2014", "wilson1927")
 
     def long(self) -> pd.DataFrame:
@@ -3457,7 +3479,12 @@ class SegmentsSection(Section):
             _styled(self.table, self.title, self.source, percent=("loyal_share", "loyal_low", "loyal_high")),
             _styled(
                 _shown(self.tests, {"measure": "measure", "test": "test", "effect_size": "effect size"}),
-                _("Do the segments differ? (unweighted tests, effect sizes with 95% intervals)"),
+                _("Do the segments differ? (unweighted tests, effect sizes with 95% intervals)")
+                if self.weights is None
+                else _(
+                    "Do the segments differ? (the loyal share by a design-based test weighted by `{weights}`, the "
+                    "scores unweighted; effect sizes with 95% intervals)"
+                ).format(weights=self.weights),
                 self.source,
             ),
         ]
@@ -3532,15 +3559,21 @@ def segments_section(settings: Settings, *, seed: int = 0) -> SegmentsSection | 
     table = loy.segment_comparison(
         settings.data, settings.satisfaction, settings.loyalty, weights=settings.weights, **arguments
     )
-    tests = loy.segment_tests(settings.data, settings.satisfaction, settings.loyalty, seed=seed, **arguments)
+    tests = loy.segment_tests(
+        settings.data, settings.satisfaction, settings.loyalty, seed=seed, weights=settings.weights, **arguments
+    )
     segment = settings.shown(settings.segment)
-    return SegmentsSection(
+    section = SegmentsSection(
         title=_("Indices and loyal share by {segment}").format(segment=segment),
         table=table,
         source=settings.source,
         segment=segment,
         tests=tests,
+        weights=settings.weights,
     )
+    if settings.weights is not None:  # the loyal share's test is design-based
+        section.references = (*type(section).references, "rao_scott1984", "lumley2010")
+    return section
 
 
 def multigroup_finding(table: pd.DataFrame, segment: str, n_permutations: int, n_groups: int) -> str:
