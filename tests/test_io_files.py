@@ -199,6 +199,19 @@ def test_a_western_file_read_as_gb18030_is_named_in_a_warning(tmp_path):
         assert read_survey(chinese, schema)["store"].tolist() == ["非常满意的服务", "iPhone手机不满意"]
 
 
+def test_texts_outside_a_columns_listed_labels_still_read_as_written(tmp_path):
+    # the parse is given each listed column's texts; anything else must still read exactly (or fail by name)
+    content = "id,sat,region\n1,Satisfied,north\n2, Satisfied ,south\n3,4.0,north\n4,,south\n5,5,north\n"
+    schema = {"id": "id", "columns": {"sat": SAT, "region": {"categories": ["north", "south"]}}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no pandas deprecation warning reaches the user
+        result = read_survey(put(tmp_path, "outside.csv", content), schema)
+    assert result["sat"].tolist()[:3] == [4.0, 4.0, 4.0] and np.isnan(result["sat"].iloc[3])
+    assert result["sat"].iloc[4] == 5.0 and result["region"].tolist() == ["north", "south"] * 2 + ["north"]
+    message = error_of(put(tmp_path, "typo.csv", "id,sat,region\n1,Satisfied,north\n2,Satisfed,nord\n"), schema)
+    assert "'Satisfed'" in message and "(row 1)" in message
+
+
 def test_semicolon_file_with_decimal_comma(tmp_path):
     path = put(tmp_path, "semi.csv", "id;sat;spend;score\n1;4;10,5;3,5\n2;Neutral;0,25;4\n")
     schema = {
