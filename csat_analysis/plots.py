@@ -3,6 +3,11 @@
 Every helper takes ``data=`` plus column names, draws on the given ``ax`` (or the
 current axes) and returns it. :func:`source_note` writes under a figure which data it
 comes from, as every figure in a study must say.
+
+The words a helper draws itself (legend entries such as "observed", axis labels such
+as "% of answers") are in the current report language (:func:`csat_analysis.i18n.use_language`),
+looked up when the figure is drawn; column names passed in are drawn as given (the
+caller passes display names).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+
+from .i18n import _
 
 __all__ = [
     "PALETTE",
@@ -285,11 +292,11 @@ def loyalty_curve_plot(
     ax = ax if ax is not None else plt.gca()
     colours = sns.color_palette(PALETTE, 2)
     if fit is not None:
-        ax.plot(fit[fit_x], fit[fit_y], color=colours[1], label="fitted curve")
+        ax.plot(fit[fit_x], fit[fit_y], color=colours[1], label=_("fitted curve"))
         ax.fill_between(fit[fit_x], fit[fit_low], fit[fit_high], color=colours[1], alpha=0.2, linewidth=0)
     values = data[y].to_numpy(dtype=float)
     errors = np.vstack([values - data[low].to_numpy(dtype=float), data[high].to_numpy(dtype=float) - values])
-    ax.errorbar(data[x], values, yerr=errors, fmt="o", color=colours[0], capsize=3, label="observed")
+    ax.errorbar(data[x], values, yerr=errors, fmt="o", color=colours[0], capsize=3, label=_("observed"))
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.legend(loc="upper left")
@@ -334,8 +341,8 @@ def importance_performance_plot(
     colours = sns.color_palette(PALETTE, 4)
     flagged = data[highlight].astype(bool).to_numpy() if highlight is not None else np.zeros(len(data), bool)
     ax.scatter(data[x][~flagged], data[y][~flagged], color=colours[0], s=50, zorder=3)
-    ax.scatter(data[x][flagged], data[y][flagged], color=colours[3], s=90, zorder=3, label="short stave")
-    for _, row in data.iterrows():
+    ax.scatter(data[x][flagged], data[y][flagged], color=colours[3], s=90, zorder=3, label=_("short stave"))
+    for _index, row in data.iterrows():
         ax.annotate(str(row[label]), (row[x], row[y]), xytext=(5, 4), textcoords="offset points", fontsize=9)
     ax.axvline(data[x].mean(), color="0.5", linestyle="--", linewidth=1)
     ax.axhline(data[y].mean(), color="0.5", linestyle="--", linewidth=1)
@@ -450,7 +457,7 @@ def odds_ratio_plot(
     ax.axvline(1, color="0.4", linestyle="--", linewidth=1)
     ax.set_xscale("log")
     ax.set_yticks(positions, [str(t) for t in data[term]])
-    ax.set_xlabel(f"{odds_ratio} (log scale)")
+    ax.set_xlabel(_("{column} (log scale)").format(column=odds_ratio))
     return ax
 
 
@@ -502,7 +509,7 @@ def funnel_plot(
     if log:
         ax.set_xscale("log")
     ax.set_yticks(positions, [str(s) for s in data[stage]])
-    ax.set_xlabel(count + (" (log scale)" if log else ""))
+    ax.set_xlabel(_("{column} (log scale)").format(column=count) if log else count)
     return ax
 
 
@@ -567,7 +574,7 @@ def distribution_grid(
         sns.histplot(x=values, discrete=discrete, stat="percent", ax=ax, color=sns.color_palette(PALETTE)[0])
         ax.set_title(str(column), fontsize=9)
         ax.set_xlabel("")
-        ax.set_ylabel("% of answers" if ax.get_subplotspec().is_first_col() else "")
+        ax.set_ylabel(_("% of answers") if ax.get_subplotspec().is_first_col() else "")
         ax.tick_params(labelsize=7)
     fig.tight_layout()
     _figure_source(fig, source)
@@ -619,22 +626,23 @@ def category_bars(
     2
     """
     columns = list(columns)
+    missing, other = _("(missing)"), _("(other)")
     fig, axes = _grid(len(columns), col_wrap, height, aspect)
     for ax, column in zip(axes, columns):
         series = data[column]
-        labels = series.astype(object).where(series.notna(), "(missing)").astype(str)
+        labels = series.astype(object).where(series.notna(), missing).astype(str)
         shares = labels.value_counts(normalize=True)
         if isinstance(series.dtype, pd.CategoricalDtype) and len(series.cat.categories) <= max_levels:
             # keep the declared order (e.g. contract length, complaint status)
-            order = [str(c) for c in series.cat.categories] + ["(missing)"]
+            order = [str(c) for c in series.cat.categories] + [missing]
             shares = shares.reindex([level for level in order if level in shares.index])
         if len(shares) > max_levels:
-            shares = pd.concat([shares.iloc[:max_levels], pd.Series({"(other)": shares.iloc[max_levels:].sum()})])
+            shares = pd.concat([shares.iloc[:max_levels], pd.Series({other: shares.iloc[max_levels:].sum()})])
         table = pd.DataFrame({"level": shares.index, "percent": 100 * shares.to_numpy()})
         sns.barplot(data=table, y="level", x="percent", ax=ax, color=sns.color_palette(PALETTE)[1])
         ax.set_title(str(column), fontsize=9)
         ax.set_ylabel("")
-        ax.set_xlabel("% of rows")
+        ax.set_xlabel(_("% of rows"))
         ax.tick_params(labelsize=7)
     fig.tight_layout()
     _figure_source(fig, source)
@@ -673,7 +681,7 @@ def missingness_bar(
     table = pd.DataFrame({"column": data[column].astype(str), "percent": 100 * data[share].to_numpy(dtype=float)})
     sns.barplot(data=table, y="column", x="percent", ax=ax, color=sns.color_palette(PALETTE)[3])
     ax.set_xlim(0, max(5.0, float(table["percent"].max()) * 1.1))
-    ax.set_xlabel("% missing")
+    ax.set_xlabel(_("% missing"))
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=7 if len(table) > 20 else 9)
     return ax
@@ -703,11 +711,15 @@ def loyalty_curve_panels(
         The two Axes.
     """
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(12, 4.2))
+        axes = plt.subplots(1, 2, figsize=(12, 4.2))[1]
     loyalty_curve_plot(data, fit=fit, ax=axes[0])
-    axes[0].set(xlabel="satisfaction (scale point)", ylabel=f"share loyal (top {top_box} box)", title="Top-box loyalty")
+    axes[0].set(
+        xlabel=_("satisfaction (scale point)"),
+        ylabel=_("share loyal (top {top_box} box)").format(top_box=top_box),
+        title=_("Top-box loyalty"),
+    )
     loyalty_curve_plot(data, y="mean", low="mean_low", high="mean_high", ax=axes[1])
-    axes[1].set(xlabel="satisfaction (scale point)", ylabel="mean loyalty score", title="Mean loyalty")
+    axes[1].set(xlabel=_("satisfaction (scale point)"), ylabel=_("mean loyalty score"), title=_("Mean loyalty"))
     axes[0].figure.tight_layout()
     _figure_source(axes[0].figure, source)  # one note under both panels
     return axes
@@ -858,7 +870,7 @@ def tarp_plot(
     high: str = "high",
     hue: str = "severity",
     published: str | None = "tarp_rate",
-    published_label: str = "TARP (1986)",
+    published_label: str | None = None,
     ax: plt.Axes | None = None,
 ) -> plt.Axes:
     """Rates by complaint status and severity (:func:`interval_plot`) with published rates as crosses.
@@ -878,8 +890,8 @@ def tarp_plot(
         Column drawn side by side (severity).
     published : str, optional
         Column of published reference rates drawn as crosses.
-    published_label : str
-        Legend label of the crosses.
+    published_label : str, optional
+        Legend label of the crosses; ``"TARP (1986)"`` (in the current language) when omitted.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; the current axes when omitted.
 
@@ -908,7 +920,14 @@ def tarp_plot(
             level: (g - (len(levels) - 1) / 2) * width if len(levels) > 1 else 0.0 for g, level in enumerate(levels)
         }
         xs = data[x].map(positions).to_numpy(dtype=float) + data[hue].map(offsets).to_numpy(dtype=float)
-        ax.scatter(xs, data[published].to_numpy(dtype=float), marker="x", color="0.2", zorder=4, label=published_label)
+        ax.scatter(
+            xs,
+            data[published].to_numpy(dtype=float),
+            marker="x",
+            color="0.2",
+            zorder=4,
+            label=_("TARP (1986)") if published_label is None else published_label,
+        )
         ax.legend(title=hue)
     ax.set_xlabel(x.replace("_", " "))
     ax.set_ylabel(y.replace("_", " "))
@@ -969,7 +988,7 @@ def answer_share_heatmap(
         vmin=0,
         linewidths=0.5,
         linecolor="white",
-        cbar_kws={"label": "% of answers"},
+        cbar_kws={"label": _("% of answers")},
         ax=ax,
     )
     ax.set_xlabel(answer.replace("_", " "))
@@ -1014,7 +1033,7 @@ def histogram_grid(
     """
     axes = distribution_grid(data, columns, discrete=False, col_wrap=col_wrap, height=height, source=source)
     for ax in axes:
-        ax.set_ylabel("% of rows" if ax.get_ylabel() else "")
+        ax.set_ylabel(_("% of rows") if ax.get_ylabel() else "")
     return axes
 
 
@@ -1047,7 +1066,7 @@ def separate_point_labels(ax: plt.Axes, *, pad: float = 2.0, max_passes: int = 5
     figure = ax.figure
     renderer = figure.canvas.get_renderer()
     to_points = 72 / figure.dpi
-    for _ in range(max_passes):
+    for _pass in range(max_passes):
         boxes = [label.get_window_extent(renderer) for label in labels]
         order = sorted(range(len(labels)), key=lambda i: (boxes[i].y0, boxes[i].x0))
         moved = False

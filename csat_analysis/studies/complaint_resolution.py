@@ -928,14 +928,12 @@ def _table(table: pd.DataFrame, caption: str, source: str, labels: dict[str, str
 
 
 def _legend(ax) -> None:
-    """The legend words the plotting functions write in English, in the current language."""
+    """The severity words of a legend in the current language (the plots draw their own words translated)."""
     legend = ax.get_legend()
     if legend is None:
         return
-    words = {"observed": _("observed"), "fitted curve": _("fitted curve"), "TARP (1986)": _("TARP (1986)")}
     for text in legend.get_texts():
-        shown = text.get_text()
-        text.set_text(words.get(shown, _severity(shown)))
+        text.set_text(_severity(text.get_text()))
 
 
 # --- the data ----------------------------------------------------------------------------

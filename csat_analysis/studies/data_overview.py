@@ -981,7 +981,6 @@ class MissingSection(Section):
         plots.missingness_bar(self.table, ax=ax).set_title(
             _("Missing values per column: {name}").format(name=self.name)
         )
-        ax.set_xlabel(_("% missing"))
         plots.source_note(ax, self.source)
         return ax
 
@@ -1075,8 +1074,6 @@ class RatingsSection(Section):
         plots.answer_share_heatmap(self.table, ax=ax)
         ax.set_title(_("Answers per rating column: {name}").format(name=self.name))
         ax.set_xlabel(_("answer"))
-        if ax.collections and ax.collections[0].colorbar is not None:
-            ax.collections[0].colorbar.set_label(_("% of answers"))
         plots.source_note(ax, self.source)
         return ax
 
@@ -1163,15 +1160,7 @@ class CategoriesSection(Section):
             return None
         from .. import plots
 
-        axes = plots.category_bars(self.data, self.columns, source=self.source)
-        # the chart's own words, in the report's language
-        pooled = {"(missing)": _("(missing)"), "(other)": _("(other)")}
-        for panel in axes:
-            panel.set_xlabel(_("% of rows"))
-            ticks = panel.get_yticks()
-            names = [pooled.get(label.get_text(), label.get_text()) for label in panel.get_yticklabels()]
-            panel.set_yticks(ticks, names)
-        return axes
+        return plots.category_bars(self.data, self.columns, source=self.source)
 
     def tables(self) -> list:
         """No table: the figure shows the answers.
@@ -1258,11 +1247,7 @@ class NumericSection(Section):
             return None
         from .. import plots
 
-        axes = plots.histogram_grid(self.data, self.columns, source=self.source)
-        for panel in axes:
-            if panel.get_ylabel():
-                panel.set_ylabel(_("% of rows"))
-        return axes
+        return plots.histogram_grid(self.data, self.columns, source=self.source)
 
     def tables(self) -> list:
         """No table: the figure shows the answers.

@@ -1357,16 +1357,8 @@ class CurveSection(Section):
             source=self.source,
             axes=ax,
         )
-        axes[0].set(
-            xlabel=_("satisfaction (scale point)"),
-            ylabel=_("share loyal (top {top_box} box)").format(top_box=self.top_box),
-            title=_("Top-box loyalty"),
-        )
-        axes[1].set(xlabel=_("satisfaction (scale point)"), ylabel=_("mean loyalty score"), title=_("Mean loyalty"))
-        legend_words = {"fitted curve": _("fitted curve"), "observed": pgettext("curve", "observed")}
         for panel in axes:
             fmt.integer_ticks(panel, "x")  # satisfaction levels are whole scale points
-            _relabel_legend(panel, legend_words)
         if self.loyalty_scale is not None:
             axes[1].set_ylim(self.loyalty_scale.low, self.loyalty_scale.high)
             if float(self.loyalty_scale.width).is_integer():
@@ -2144,7 +2136,6 @@ class DriversSection(Section):
 
             _figure, ax = plt.subplots(figsize=(7, 5))
         plots.importance_performance_plot(self._display(), ax=ax)
-        _relabel_legend(ax, {"short stave": _("short stave")})
         ax.set(
             xlabel=_("performance (0-100)"), ylabel=_("share of R² (Shapley)"), title=_("Importance-performance matrix")
         )
@@ -2809,7 +2800,6 @@ class IpmaSection(Section):
 
             _figure, ax = plt.subplots(figsize=(7, 5))
         plots.importance_performance_plot(self._display(), y="importance", label="construct", ax=ax)
-        _relabel_legend(ax, {"short stave": _("short stave")})
         ax.set(
             xlabel=_("performance (0-100 index)"),
             ylabel=_("total effect on {target} (unstandardised)").format(target=self._target()),
