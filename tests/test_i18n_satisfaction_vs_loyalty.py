@@ -63,7 +63,7 @@ def test_the_module_marks_its_reader_facing_text():
         "the survey description names no drivers",
         "effective n",
         "share of R² (Shapley)",
-        "fitted curve",
+        "performance (0-100)",  # a figure label; the words the plots draw (e.g. "fitted curve") are marked in plots.py
     } <= ids
     assert any(i.startswith("The Net Promoter Score is {score}") for i in ids)
 
