@@ -969,7 +969,14 @@ class SurveyDesign:
         contrasts = influence[:, 1:] - influence[:, :1]
         covariance = np.atleast_2d(self._covariance(contrasts))
         difference = means[1:] - means[0]
-        if np.linalg.matrix_rank(covariance) < n_groups - 1:
+        # singular when the groups' rank scores do not vary: judged against the contrasts'
+        # variances were the scores independent with their overall spread (rounding leaves ~1e-33)
+        spread = np.sum(w * (score - np.sum(w * score) / size) ** 2) / size
+        independent = spread * np.bincount(group_codes, weights=w**2, minlength=n_groups) / group_weights**2
+        reference = np.sqrt(independent[1:] + independent[0])
+        with np.errstate(all="ignore"):
+            standardised = covariance / np.outer(reference, reference)
+        if spread <= 0 or not np.all(np.isfinite(standardised)) or np.linalg.eigvalsh(standardised).min() < 1e-10:
             raise SurveyDataError(
                 f"ranktest: the mean ranks of {column!r} in the groups of {by!r} have no variation "
                 "under the design (singular covariance); every group needs scores that differ"
