@@ -20,6 +20,9 @@ these are the numbers that R ``survey``, Stata ``svy`` and SPSS Complex Samples 
 design, with Rao and Scott's corrections of Pearson's X² (R ``svychisq``); it uses the
 full design covariance of the cell proportions.
 
+:meth:`SurveyDesign.ranktest` compares a score across groups with Lumley and Scott's
+(2013) design-based rank tests (R ``svyranktest``; Kruskal-Wallis for several groups).
+
 Missing values in the analysed column are handled as R's ``na.rm=TRUE``: those rows
 form the complement of a domain (weight zero in the estimate, kept in the design), and
 ``Estimate.n_dropped`` counts them. ``by=`` estimates are domain estimates in the same
@@ -48,7 +51,7 @@ from ._validation import check_choice, check_columns, critical_z, describe_offen
 from .errors import ConvergenceWarning, ParameterError, SurveyDataError
 from .metrics import Estimate
 
-__all__ = ["RaoScottTest", "SurveyDesign"]
+__all__ = ["RankTest", "RaoScottTest", "SurveyDesign"]
 
 #: NPS categories on the 0-10 likelihood-to-recommend scale (Reichheld 2003)
 PROMOTER_FROM, DETRACTOR_TO = 9, 6
@@ -138,6 +141,96 @@ class RaoScottTest:
             f"{self.test} test of independence of {self.row!r} and {self.col!r} (n={self.n}, "
             f"{self.n_dropped} dropped): {reference}, p = {self.p_value:.4g}; "
             f"Pearson X2 of the weighted table = {self.pearson:.4f}, mean design effect = {self.design_effect:.4f}"
+        )
+
+
+#: rank score functions of :meth:`SurveyDesign.ranktest`, of the estimated rank ``r`` and population size ``N``
+_RANK_SCORES = {
+    "KruskalWallis": lambda r, N: r / N,
+    "wilcoxon": lambda r, N: r / N,
+    "vanderWaerden": lambda r, N: stats.norm.ppf(r / N),
+    "median": lambda r, N: (r > N / 2).astype(float),
+}
+_RANK_TEST_NAMES = {
+    "KruskalWallis": "design-based Kruskal-Wallis",
+    "wilcoxon": "design-based Wilcoxon",
+    "vanderWaerden": "design-based van der Waerden",
+    "median": "design-based median",
+}
+
+
+@dataclass(frozen=True)
+class RankTest:
+    """A design-based rank test of a score across groups (see :meth:`SurveyDesign.ranktest`).
+
+    Attributes
+    ----------
+    test : str
+        ``"design-based Kruskal-Wallis"`` (or Wilcoxon, van der Waerden, median).
+    column, by : str
+        The score compared and the grouping column.
+    statistic : float
+        The F statistic ``wald / dof``; with two groups the square of R's t statistic.
+    dof : float
+        Numerator degrees of freedom, the number of groups minus one.
+    dof_denominator : float
+        Denominator degrees of freedom: the design's degrees of freedom (PSUs minus
+        strata, counting those with a respondent tested) minus ``dof``.
+    p_value : float
+        Upper tail of the F distribution (with two groups, R's two-sided t p-value).
+    n : int
+        Rows with both columns observed.
+    n_dropped : int
+        Rows missing either column (left out).
+    wald : float
+        Wald chi-square of the group contrasts of the mean rank score.
+    groups : int
+        Number of groups.
+    difference : float
+        Two groups: the second group's mean rank score minus the first's (levels
+        sorted), R's ``estimate``; NaN with more groups.
+    mean_rank_scores : Series
+        The weighted mean rank score of each group.
+    """
+
+    test: str
+    column: str
+    by: str
+    statistic: float
+    dof: float
+    dof_denominator: float
+    p_value: float
+    n: int
+    n_dropped: int
+    wald: float
+    groups: int
+    difference: float
+    mean_rank_scores: pd.Series
+
+    def to_frame(self) -> pd.DataFrame:
+        """The test as one tidy row.
+
+        Returns
+        -------
+        DataFrame
+            One row: ``column``, ``by``, ``test``, ``statistic``, ``dof``,
+            ``dof_denominator``, ``p_value``, ``n``, ``n_dropped``, ``wald``.
+        """
+        fields = ("column", "by", "test", "statistic", "dof", "dof_denominator", "p_value", "n", "n_dropped", "wald")
+        return pd.DataFrame([{f: getattr(self, f) for f in fields}])
+
+    def summary(self) -> str:
+        """Printable one-paragraph report of the test.
+
+        Returns
+        -------
+        str
+            The report text.
+        """
+        return (
+            f"{self.test} test of {self.column!r} across {self.groups} groups of {self.by!r} "
+            f"(n={self.n}, {self.n_dropped} dropped): F({self.dof:.0f}, {self.dof_denominator:.0f}) = "
+            f"{self.statistic:.4f}, p = {self.p_value:.4g}; Wald chi-square = {self.wald:.4f}"
         )
 
 
@@ -764,6 +857,146 @@ class SurveyDesign:
             pearson=pearson,
             design_effect=float(design_effect),
             table=pd.DataFrame(table, index=pd.Index(row_levels, name=row), columns=pd.Index(col_levels, name=col)),
+        )
+
+    def ranktest(self, column: str, by: str, test: str = "KruskalWallis") -> RankTest:
+        """Design-based rank test of ``column`` across the groups of ``by`` (R ``svyranktest``).
+
+        Lumley and Scott's (2013) rank tests for complex samples, as R
+        ``survey::svyranktest(column ~ by, design, test=...)`` computes them. Each
+        respondent's rank is estimated from the design-weighted distribution of
+        ``column``: the weight of the respondents with a lower score plus half their own
+        weight (tied respondents get the unweighted mean of theirs, the order of ties
+        being that of the rows, as R's ``ave``), divided by the sum of the weights ``N``.
+        The weighted mean of this rank score in each group is compared with that of the
+        first group by weighted least squares (R ``glm(score ~ factor(by), weights=w)``);
+        the contrasts' covariance is the design's (linearised, with strata, clusters,
+        fpc and calibration as in :meth:`mean`), and their Wald chi-square divided by
+        the number of contrasts is referred to an F distribution on ``groups - 1`` and
+        ``nu - (groups - 1)`` degrees of freedom, ``nu`` the design's degrees of freedom
+        (PSUs minus strata).
+
+        With two groups R reports a t statistic on ``nu - 1`` degrees of freedom; its
+        square is the F statistic here and the p-values are the same (``difference``
+        holds R's estimate). ``"wilcoxon"`` is the same test as ``"KruskalWallis"`` (the
+        same rank score ``r / N``, as in R); ``"vanderWaerden"`` scores the ranks by the
+        normal quantile of ``r / N`` and ``"median"`` by whether ``r > N / 2``.
+
+        With equal weights and neither strata, clusters, fpc nor calibration the Wald
+        chi-square is a Kruskal-Wallis H computed with the groups' sample variances of
+        the ranks in place of the pooled one (not scipy's H, which pools under the null).
+
+        Parameters
+        ----------
+        column : str
+            Numeric score. Rows missing it or ``by`` are left out: as R does, they get no
+            weight in the ranks and the estimates and add nothing to the variance, and
+            the degrees of freedom count only the PSUs and strata with a row tested.
+        by : str
+            The grouping column (two groups or more).
+        test : {"KruskalWallis", "wilcoxon", "vanderWaerden", "median"}
+            The rank score.
+
+        Returns
+        -------
+        RankTest
+            ``statistic`` (F), ``dof``, ``dof_denominator``, ``p_value``, ``n``,
+            ``n_dropped``, ``wald``, ``mean_rank_scores``; ``to_frame()`` gives one tidy row.
+
+        Raises
+        ------
+        SurveyDataError
+            A non-numeric score, fewer than two groups among the rows tested, or a design
+            with no degrees of freedom left for the test.
+
+        References
+        ----------
+        Lumley, T. and Scott, A. J. (2013). Two-sample rank tests under complex sampling.
+        *Biometrika*, 100(4), 831-842.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"score": [3, 5, 4, 8, 9, 7, 6, 6, 5, 2, 10, 4],
+        ...                       "plan": list("aaabbbcccabc"),
+        ...                       "w": [1.0, 2.0, 1.0, 1.5, 1.0, 0.5, 2.0, 1.0, 1.0, 0.5, 1.5, 1.0]})
+        >>> result = SurveyDesign(frame, weights="w").ranktest("score", by="plan")
+        >>> result.test, result.dof, result.dof_denominator  # 12 respondents, 3 groups
+        ('design-based Kruskal-Wallis', 2.0, 9.0)
+        >>> round(result.statistic, 4), round(result.p_value, 6)  # R: Chisq = 2 * F, same p
+        (23.3656, 0.000273)
+        """
+        check_choice("test", test, tuple(_RANK_SCORES), error=ParameterError)
+        check_columns(self.data, [column, by], parameter="ranktest")
+        if column == by:
+            raise ParameterError(f"ranktest: column and by are the same column {column!r}")
+        values, observed = self._values(column)
+        groups = self.data[by]
+        observed &= groups.notna().to_numpy()
+        group_codes, levels = pd.factorize(groups[observed], sort=True)
+        n_groups = len(levels)
+        if n_groups < 2:
+            raise SurveyDataError(
+                f"ranktest: column {by!r} has {n_groups} group(s) {list(levels)} among the "
+                f"{int(observed.sum())} rows with {column!r} observed; a rank test needs two"
+            )
+        rows = np.flatnonzero(observed)
+        dof = n_groups - 1
+        design_dof = len(np.unique(self.units[observed])) - len(np.unique(self.strata[observed]))
+        dof_denominator = design_dof - dof
+        if dof_denominator <= 0:
+            raise SurveyDataError(
+                f"ranktest: the design has {design_dof} degrees of freedom (PSUs minus strata) among the rows "
+                f"tested, too few for {n_groups} groups of {by!r}"
+            )
+        w = self.weights[rows]
+        y = values[rows]
+        size = w.sum()
+        # estimated population rank: weight below plus half one's own; ties share the mean (R's ave)
+        order = np.argsort(y, kind="stable")
+        midpoints = np.cumsum(w[order]) - w[order] / 2
+        tie_codes = np.unique(y[order], return_inverse=True)[1]
+        tie_means = np.bincount(tie_codes, weights=midpoints) / np.bincount(tie_codes)
+        rank = np.empty(len(rows))
+        rank[order] = tie_means[tie_codes]
+        score = _RANK_SCORES[test](rank, size)
+
+        group_weights = np.bincount(group_codes, weights=w, minlength=n_groups)
+        means = np.bincount(group_codes, weights=w * score, minlength=n_groups) / group_weights
+        # influence values of the group means (zero outside each group and on the rows left out)
+        influence = np.zeros((len(self.data), n_groups))
+        influence[rows, group_codes] = w * (score - means[group_codes]) / group_weights[group_codes]
+        contrasts = influence[:, 1:] - influence[:, :1]
+        covariance = np.atleast_2d(self._covariance(contrasts))
+        difference = means[1:] - means[0]
+        # singular when the groups' rank scores do not vary: judged against the contrasts'
+        # variances were the scores independent with their overall spread (rounding leaves ~1e-33)
+        spread = np.sum(w * (score - np.sum(w * score) / size) ** 2) / size
+        independent = spread * np.bincount(group_codes, weights=w**2, minlength=n_groups) / group_weights**2
+        reference = np.sqrt(independent[1:] + independent[0])
+        with np.errstate(all="ignore"):
+            standardised = covariance / np.outer(reference, reference)
+        if spread <= 0 or not np.all(np.isfinite(standardised)) or np.linalg.eigvalsh(standardised).min() < 1e-10:
+            raise SurveyDataError(
+                f"ranktest: the mean ranks of {column!r} in the groups of {by!r} have no variation "
+                "under the design (singular covariance); every group needs scores that differ"
+            )
+        wald = float(difference @ np.linalg.solve(covariance, difference))
+        statistic = wald / dof
+        return RankTest(
+            test=_RANK_TEST_NAMES[test],
+            column=column,
+            by=by,
+            statistic=statistic,
+            dof=float(dof),
+            dof_denominator=float(dof_denominator),
+            p_value=float(stats.f.sf(statistic, dof, dof_denominator)),
+            n=len(rows),
+            n_dropped=int(len(self.data) - len(rows)),
+            wald=wald,
+            groups=n_groups,
+            difference=float(difference[0]) if n_groups == 2 else np.nan,
+            mean_rank_scores=pd.Series(means, index=pd.Index(levels, name=by), name="mean_rank_score"),
         )
 
     def __repr__(self) -> str:

@@ -772,6 +772,25 @@ def _weighted_loyal_test(segments: pd.Series, loyal: pd.Series, weights: np.ndar
     }
 
 
+def _weighted_rank_test(frame: pd.DataFrame, weights: np.ndarray) -> dict:
+    """A score row of :func:`segment_tests` with survey weights: the design-based Kruskal-Wallis F test."""
+    from .design import SurveyDesign
+
+    row = {"test": "design-based Kruskal-Wallis"}
+    try:
+        test = SurveyDesign(frame, weights=weights).ranktest("score", by="group")
+    except SurveyDataError:
+        # one segment answered, or every segment's scores are all tied: nothing to test
+        return {**row, "statistic": np.nan, "dof": np.nan, "dof_denominator": np.nan, "p_value": np.nan}
+    return {
+        **row,
+        "statistic": test.statistic,
+        "dof": test.dof,
+        "dof_denominator": test.dof_denominator,
+        "p_value": test.p_value,
+    }
+
+
 def segment_tests(
     data: pd.DataFrame,
     satisfaction: str | Sequence[str],
@@ -793,14 +812,19 @@ def segment_tests(
     :func:`csat_analysis.effsize.cramers_v`), so a significant difference can be read
     for its size.
 
-    Without ``weights`` both are tests on respondents. With ``weights`` the top-box
-    test is design-based: the Rao-Scott (1984) second-order corrected F test of R
-    ``survey::svychisq(~by + loyal, svydesign(ids=~1, weights=~w, data))``
+    Without ``weights`` both are tests on respondents. With ``weights`` the tests are
+    design-based. The top-box test is the Rao-Scott (1984) second-order corrected F
+    test of R ``survey::svychisq(~by + loyal, svydesign(ids=~1, weights=~w, data))``
     (:meth:`csat_analysis.design.SurveyDesign.chisq`; respondents missing the segment
     or the loyalty score are left out as a domain), and its Cramér's V is that of the
     weighted table scaled to the ``n`` respondents tested (the interval does not reflect
-    the design). The Kruskal-Wallis rows stay unweighted: a design-based rank test
-    (Lumley and Scott 2013, R ``survey::svyranktest``) is not implemented here.
+    the design). The satisfaction and loyalty scores are compared by Lumley and Scott's
+    (2013) design-based Kruskal-Wallis test, R
+    ``survey::svyranktest(score ~ by, svydesign(ids=~1, weights=~w, data), test="KruskalWallis")``
+    (:meth:`csat_analysis.design.SurveyDesign.ranktest`): an F test on the
+    design-weighted ranks (with two segments its square root is R's t). Their epsilon²
+    stays that of the unweighted ranks of the respondents (H / (n - 1) and its bootstrap
+    interval ignore the weights).
 
     Parameters
     ----------
@@ -823,7 +847,7 @@ def segment_tests(
         Seed of the bootstrap.
     weights : str or array-like, optional
         Survey weights, a column name or one value per row: the top-box test becomes
-        the Rao-Scott F test.
+        the Rao-Scott F test, the score tests the design-based Kruskal-Wallis F test.
 
     Returns
     -------
@@ -831,10 +855,14 @@ def segment_tests(
         ``measure`` (satisfaction, loyalty, loyal_share), ``test``, ``statistic``,
         ``dof``, ``p_value``, ``n`` (respondents in the test), ``effect_size``
         ("epsilon_squared" or "cramers_v"), ``effect``, ``effect_low``, ``effect_high``.
-        With ``weights`` the loyal_share row's ``test`` is "Rao-Scott F", its ``dof``
-        the F's numerator degrees of freedom (not an integer), and a column
-        ``dof_denominator`` after ``dof`` holds the F's denominator degrees of freedom
-        (NaN on the Kruskal-Wallis rows).
+        With ``weights`` the loyal_share row's ``test`` is "Rao-Scott F" (its ``dof``
+        the F's numerator degrees of freedom, not an integer), the satisfaction and
+        loyalty rows' "design-based Kruskal-Wallis" (``statistic`` an F on segments
+        minus one degrees of freedom), and a column ``dof_denominator`` after ``dof``
+        holds each F's denominator degrees of freedom (for the score tests, the
+        respondents tested minus one minus ``dof``, as R). A score test is NaN when
+        its scores cannot be compared (one segment answered, or every segment's scores
+        tied).
 
     Examples
     --------
@@ -842,6 +870,10 @@ def segment_tests(
     >>> survey = pd.DataFrame({"g": list("aaaabbbb"), "s": [1, 2, 1, 2, 5, 4, 5, 4], "l": [1, 1, 2, 1, 5, 5, 4, 5]})
     >>> segment_tests(survey, "s", "l", by="g", top_box=1, scale=(1, 5))["test"].tolist()
     ['Kruskal-Wallis', 'Kruskal-Wallis', 'chi-square']
+    >>> weighted = segment_tests(survey, "s", "l", by="g", top_box=1, scale=(1, 5), n_boot=20,
+    ...                          weights=[1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 1.0, 2.0])
+    >>> weighted[["test", "dof", "dof_denominator"]].values.tolist()[0]
+    ['design-based Kruskal-Wallis', 1.0, 6.0]
     """
     satisfaction, loyalty = _items(satisfaction), _items(loyalty)
     scale = _scale(scale, data, satisfaction)
@@ -849,20 +881,23 @@ def segment_tests(
     from . import effsize
 
     groups = _groups(data, by)
+    weight_values = None if weights is None else read_weights(data, weights)
     rows = []
     for measure, items in (("satisfaction", satisfaction), ("loyalty", loyalty)):
         score = composite_score(data, items, parameter=measure)
         samples = [score[(data[by] == g) & score.notna()].to_numpy() for g in groups]
-        result = stats.kruskal(*samples)
         frame = pd.DataFrame({"score": score, "group": data[by]})
         effect = effsize.kruskal_epsilon(frame, "score", "group", ci=0.95, n_boot=n_boot, seed=seed).iloc[0]
+        if weight_values is None:
+            result = stats.kruskal(*samples)
+            test = {"test": "Kruskal-Wallis", "statistic": float(result.statistic), "dof": len(groups) - 1}
+            test["p_value"] = float(result.pvalue)
+        else:
+            test = _weighted_rank_test(frame, weight_values)
         rows.append(
             {
                 "measure": measure,
-                "test": "Kruskal-Wallis",
-                "statistic": float(result.statistic),
-                "dof": len(groups) - 1,
-                "p_value": float(result.pvalue),
+                **test,
                 "n": int(sum(map(len, samples))),
                 "effect_size": "epsilon_squared",
                 "effect": float(effect["value"]),
@@ -871,8 +906,8 @@ def segment_tests(
             }
         )
     loyal = _loyal_flags(composite_score(data, loyalty, parameter="loyalty"), loyalty_scale, top_box)
-    if weights is not None:
-        rows.append(_weighted_loyal_test(data[by], loyal, read_weights(data, weights)))
+    if weight_values is not None:
+        rows.append(_weighted_loyal_test(data[by], loyal, weight_values))
         return pd.DataFrame(rows).reindex(
             columns=[*_SEGMENT_TEST_COLUMNS[:4], "dof_denominator", *_SEGMENT_TEST_COLUMNS[4:]]
         )

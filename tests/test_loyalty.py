@@ -339,14 +339,26 @@ def test_weighted_segment_tests_top_box_is_r_svychisq():
     x2 = stats.chi2_contingency(table.to_numpy(), correction=False)[0]
     assert row["effect"] == pytest.approx(np.sqrt(x2 / table.to_numpy().sum()), rel=1e-12)
     assert row["effect_low"] < row["effect"] < row["effect_high"]
-    # Kruskal-Wallis stays unweighted: the same rows as without weights
+    # the scores: R's design-based Kruskal-Wallis on the same design (loy = the row mean
+    # of cusl_1..3, na.rm = TRUE), sprintf("%.17g") of Chisq / df, df, ddf, p:
+    #   svyranktest(cusa ~ serviceprovider, des, test = "KruskalWallis")
+    #   svyranktest(loy ~ serviceprovider, des, test = "KruskalWallis")
+    r_rank_tests = {
+        "satisfaction": (1.9867886349334014, 3.0, 339.0, 0.11570556737761052),
+        "loyalty": (4.2367808544698518, 3.0, 340.0, 0.0058613906821186881),
+    }
     unweighted = loyalty.segment_tests(
         corp, "cusa", loyalty_items, by="serviceprovider", top_box=2, scale=(1, 7), n_boot=50
     ).set_index("measure")
     weighted = tests.set_index("measure")
-    for measure in ("satisfaction", "loyalty"):
-        assert weighted.loc[measure, "statistic"] == unweighted.loc[measure, "statistic"]
-        assert np.isnan(weighted.loc[measure, "dof_denominator"])
+    for measure, expected_rank in r_rank_tests.items():
+        row = weighted.loc[measure]
+        assert row["test"] == "design-based Kruskal-Wallis"
+        got = [row["statistic"], row["dof"], row["dof_denominator"], row["p_value"]]
+        np.testing.assert_allclose(got, expected_rank, rtol=1e-8, atol=0)
+        # epsilon² stays that of the unweighted ranks, and the test counts the same respondents
+        assert row["effect"] == unweighted.loc[measure, "effect"]
+        assert row["n"] == unweighted.loc[measure, "n"]
     assert list(tests.columns) == [
         "measure",
         "test",
@@ -385,6 +397,12 @@ def test_weighted_segment_tests_leave_missing_answers_out_as_a_domain():
     assert (row["statistic"], row["p_value"]) == pytest.approx((direct.statistic, direct.p_value), rel=1e-12)
     # the design keeps every row: nu = 300 - 1
     assert row["dof_denominator"] == pytest.approx(row["dof"] * (n - 1), rel=1e-12)
+    # the rank test of loyalty leaves out the rows missing it or the segment (as R's svyranktest)
+    rank_row = tests.set_index("measure").loc["loyalty"]
+    rank = SurveyDesign(frame, weights="w").ranktest("l", by="g")
+    assert rank_row["n"] == rank.n == (frame["g"].notna() & frame["l"].notna()).sum()
+    assert (rank_row["statistic"], rank_row["p_value"]) == pytest.approx((rank.statistic, rank.p_value), rel=1e-12)
+    assert rank_row["dof_denominator"] == rank.n - 1 - 2
 
 
 def test_weighted_segment_tests_with_everyone_loyal_give_nan():
@@ -393,3 +411,16 @@ def test_weighted_segment_tests_with_everyone_loyal_give_nan():
     loyal_share = row.set_index("measure").loc["loyal_share"]
     assert loyal_share["test"] == "Rao-Scott F" and np.isnan(loyal_share["statistic"])
     assert np.isnan(loyal_share["effect"])
+
+
+def test_weighted_segment_tests_with_every_segment_tied_give_nan_rank_tests():
+    # each segment's satisfaction scores are all equal: the design-based rank test has no
+    # variance to refer to; the loyalty scores differ and are tested
+    frame = pd.DataFrame({"g": list("aaabbb"), "s": [2, 2, 2, 4, 4, 4], "l": [1, 3, 2, 5, 4, 3]})
+    tests = loyalty.segment_tests(
+        frame, "s", "l", by="g", top_box=2, scale=(1, 5), n_boot=20, weights=[1, 2, 1, 2, 1, 2]
+    )
+    rows = tests.set_index("measure")
+    assert rows.loc["satisfaction", "test"] == "design-based Kruskal-Wallis"
+    assert np.isnan(rows.loc["satisfaction", ["statistic", "dof", "dof_denominator", "p_value"]].astype(float)).all()
+    assert rows.loc["loyalty", "p_value"] < 1 and rows.loc["loyalty", "dof_denominator"] == 4
