@@ -258,6 +258,11 @@ REFERENCES: dict[str, Reference] = {
         "Rao, J. N. K., & Scott, A. J. (1984). On chi-squared tests for multiway contingency tables with cell "
         "proportions estimated from survey data. *The Annals of Statistics*, 12(1), 46-60.",
     ),
+    "lumley_scott2013": Reference(
+        "Lumley and Scott (2013)",
+        "Lumley, T., & Scott, A. J. (2013). Two-sample rank tests under complex sampling. *Biometrika*, 100(4), "
+        "831-842.",
+    ),
     "lumley2010": Reference(
         "Lumley (2010)",
         "Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Hoboken, NJ: Wiley.",

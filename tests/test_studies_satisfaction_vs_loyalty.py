@@ -185,6 +185,8 @@ def test_loyalty_types_dealer_and_segments_on_the_simulator():
     assert results["segment_difference_pvalue"] == expected.loc["loyal_share", "p_value"]
     assert "Rao-Scott F test" in segments.finding() and "rao_scott1984" in segments.references
     assert "weighted by `weight`" in segments.tables()[1].caption
+    assert set(segments.tests["test"]) == {"design-based Kruskal-Wallis", "Rao-Scott F"}
+    assert {"rao_scott1984", "lumley_scott2013"} <= set(segments.references)
 
 
 def test_drivers_section_records_the_key_drivers(mobi_settings):

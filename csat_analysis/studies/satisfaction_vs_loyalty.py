@@ -336,6 +336,7 @@ def _vocabulary() -> dict[str, dict[str, str]]:
             "chi-square": _("chi-square test"),
             "Kruskal-Wallis": _("Kruskal-Wallis test"),
             "Rao-Scott F": _("Rao-Scott F test"),
+            "design-based Kruskal-Wallis": _("design-based Kruskal-Wallis test"),
         },
         "effect size": {"epsilon_squared": "ε²", "cramers_v": _("Cramér's V")},
     }
@@ -3387,8 +3388,8 @@ class SegmentsSection(Section):
     tests : DataFrame or None
         Tests with effect sizes (:func:`csat_analysis.loyalty.segment_tests`).
     weights : str or None
-        The survey-weight column; with weights the loyal share is compared by the
-        design-based Rao-Scott F test.
+        The survey-weight column; with weights the tests are design-based (Rao-Scott F
+        for the loyal share, the design-based Kruskal-Wallis test for the scores).
     """
 
     segment: str = ""
@@ -3472,8 +3473,8 @@ class SegmentsSection(Section):
                 _("Do the segments differ? (unweighted tests, effect sizes with 95% intervals)")
                 if self.weights is None
                 else _(
-                    "Do the segments differ? (the loyal share by a design-based test weighted by `{weights}`, the "
-                    "scores unweighted; effect sizes with 95% intervals)"
+                    "Do the segments differ? (design-based tests weighted by `{weights}`; effect sizes with 95% "
+                    "intervals, epsilon² on the unweighted ranks)"
                 ).format(weights=self.weights),
                 self.source,
             ),
@@ -3561,8 +3562,8 @@ def segments_section(settings: Settings, *, seed: int = 0) -> SegmentsSection | 
         tests=tests,
         weights=settings.weights,
     )
-    if settings.weights is not None:  # the loyal share's test is design-based
-        section.references = (*type(section).references, "rao_scott1984", "lumley2010")
+    if settings.weights is not None:  # the tests are design-based
+        section.references = (*type(section).references, "rao_scott1984", "lumley_scott2013", "lumley2010")
     return section
 
 
