@@ -150,15 +150,35 @@ def _attributes(cls) -> set[str]:
 
 
 class _Validator(numpydoc_validate.Validator):
-    """numpydoc's validator, for a module without any def or class line too.
+    """numpydoc's validator, for a module without any def or class line too, and for undocumented overrides.
 
     numpydoc (1.11) looks for the first ``def``/``class`` line of the object's source to
     find ``# numpydoc ignore`` comments and raises StopIteration when a module has none
-    (a package ``__init__`` that only re-exports, such as ``csat_analysis.studies``).
+    (a package ``__init__`` that only re-exports, such as ``csat_analysis.studies``). A
+    method that overrides a documented base method without a docstring of its own is
+    validated with the base method's docstring, the one ``help()`` and Sphinx show.
     """
 
     def __init__(self, obj_name):
         super().__init__(numpydoc_docscrape.get_doc_object(self._load_obj(obj_name)))
+        if not self.raw_doc:
+            self.raw_doc = self._inherited_doc(obj_name)
+
+    @classmethod
+    def _inherited_doc(cls, obj_name: str) -> str:
+        """The docstring of the base method an undocumented override shows (as help() and Sphinx do)."""
+        owner_name, _, method = obj_name.rpartition(".")
+        try:
+            owner = cls._load_obj(owner_name)
+        except ImportError:
+            return ""
+        if not inspect.isclass(owner):
+            return ""
+        for base in owner.__mro__[1:]:
+            doc = getattr(getattr(base, method, None), "__doc__", None)
+            if doc:
+                return doc
+        return ""
 
     @property
     def source_file_def_line(self):

@@ -631,13 +631,6 @@ class ExamplesSection(Section):
     references = ("churn_training",)
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         shown = self.table.drop(columns="description")
         shown = shown.assign(example=shown.example.replace({_LAST_YEAR_EXAMPLE: _("B at last year's revenue")}))
         return [
@@ -735,13 +728,6 @@ class TiersSection(Section):
     references = ("churn_training",)
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             styled_table(
                 self.table,
@@ -1006,13 +992,6 @@ class SegmentChurnSection(Section):
         return axes
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         shown = self.table[
             ["segment", "level", "n", "start", "new", "churned", "rate_start", "rate_end", "low", "high"]
         ]
@@ -1218,13 +1197,6 @@ class RetentionSection(Section):
         return axes
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         medians = self.table.drop(columns="reached")
         # Translators: the segment and level of the row of all customers in the median-lifetime table
         everyone = pgettext("all customers", "all")
@@ -1419,13 +1391,6 @@ class SimulationCheckSection(Section):
     references = ("kaplan_meier1958", "brookmeyer_crowley1982")
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             styled_table(
                 self.table,
@@ -1588,13 +1553,6 @@ class DriversSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         caption = _("Logistic model of churn, n = {n}, McFadden pseudo R² = {pseudo_r2}").format(
             n=_count(self.n), pseudo_r2=fmt.number(self.pseudo_r2, 3)
         )
@@ -1804,13 +1762,6 @@ class CoxSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         shown = self.shown[["term", "hazard_ratio", "low", "high", "p_value"]]
         ph = _labelled_terms(self.ph_test, self.labels)
         # Translators: the row of the proportional-hazards check that tests all covariates together
@@ -2109,13 +2060,6 @@ class ValueSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         shown = self.table.assign(segment=self.table.segment.map(self._label))
         caption = _("Lifetime value per customer under the assumptions stated below (revenue column: {column})").format(
             column=self.monthly_revenue
@@ -2284,13 +2228,6 @@ class CausesSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         shown = self.shown
         if "controllable" in shown:
             shown = shown.assign(controllable=shown.controllable.map(lambda flag: _("yes") if flag else _("no")))
@@ -2418,23 +2355,9 @@ class KeyFindings(Section):
         return []
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return "\n".join(self.lines)
 
     def headline(self) -> str:
-        """The sentence of the finding that leads the report's summary.
-
-        Returns
-        -------
-        str
-            One Markdown sentence.
-        """
         return ""  # the recap repeats findings the summary box already leads with
 
 

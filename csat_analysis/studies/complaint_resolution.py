@@ -958,13 +958,6 @@ class DataSection(Section):
     settings: ComplaintSettings | None = field(default=None, repr=False)
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         from IPython.display import Markdown
 
         return [Markdown(f"*{self.source}*  \n{self.settings.describe()}")]
@@ -1154,13 +1147,6 @@ class FunnelSection(Section):
         return fig
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
 
         def stages(table: pd.DataFrame) -> pd.DataFrame:
             return table.assign(**{c: table[c].map(_stage) for c in ("stage", "of_stage") if c in table})
@@ -1181,23 +1167,9 @@ class FunnelSection(Section):
         ]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return funnel_finding(self.table)
 
     def headline(self) -> str:
-        """The sentence of the finding that leads the report's summary.
-
-        Returns
-        -------
-        str
-            One Markdown sentence.
-        """
         voice = self.table.set_index("stage").loc["complained"]
         return _("Voice rate: {estimate} of customers with a problem complained (TARP 1986: {published}).").format(
             estimate=formatting.estimate(voice["share"], voice["low"], voice["high"]),
@@ -1231,13 +1203,6 @@ class StatusCountsSection(Section):
     """
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             _table(
                 _status_labels(self.table),
@@ -1248,13 +1213,6 @@ class StatusCountsSection(Section):
         ]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return _(
             "The data have complaint statuses but no separate problem and complaint answers, so only the "
             "customers by status are shown, not the funnel."
@@ -1497,13 +1455,6 @@ class TarpSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             _table(
                 _status_labels(self.table),
@@ -1514,13 +1465,6 @@ class TarpSection(Section):
         ]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return _sentences(tarp_findings(self.table, self.outcome, self.truth))
 
     def results(self) -> dict[str, Any]:
@@ -1670,13 +1614,6 @@ class ChiSquareSection(Section):
     references = ("cramer1946",)
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         labels = {"low": pgettext("complaint table", "V low"), "high": pgettext("complaint table", "V high")}
         table = _status_labels(self.table)
         if self.weights is None:
@@ -1695,13 +1632,6 @@ class ChiSquareSection(Section):
         return [_table(table, caption.format(outcome=self.outcome, weights=self.weights), self.source, labels=labels)]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return chi_square_finding(self.table, self.outcome)
 
 
@@ -1786,13 +1716,6 @@ class OddsSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             _table(
                 _term_labels(self.table, self.labels),
@@ -2003,13 +1926,6 @@ class ParadoxSection(Section):
     references = ("mccollough_bharadwaj1992", "de_matos2007", "newcombe1998", "cohen1988")
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
 
         def verdicts(table: pd.DataFrame) -> pd.DataFrame:
             return _status_labels(table.assign(verdict=table["verdict"].map(_verdict)) if "verdict" in table else table)
@@ -2034,23 +1950,9 @@ class ParadoxSection(Section):
         return shown
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return paradox_finding(self.result, self.outcome, self.bootstrap)
 
     def headline(self) -> str:
-        """The sentence of the finding that leads the report's summary.
-
-        Returns
-        -------
-        str
-            One Markdown sentence.
-        """
         result = self.result
         return _(
             "Service-recovery paradox {verdict}: quickly resolved complainants minus no problem, {difference} in "
@@ -2288,13 +2190,6 @@ class ResolutionSection(Section):
         return fig
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         within = pgettext("complaint table", "resolved within {hours} hours").format(hours=f"{self.fast_hours:g}")
         return [
             _table(
@@ -2314,13 +2209,6 @@ class ResolutionSection(Section):
         ]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return _sentences(resolution_findings(self.table, self.effect, self.outcome, self.fast_hours))
 
 
@@ -2501,13 +2389,6 @@ class CallsSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             _table(
                 self.table,
@@ -2527,13 +2408,6 @@ class CallsSection(Section):
         ]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return calls_finding(self.jumps, self.odds, self.calls, self.covariates)
 
     def results(self) -> dict[str, Any]:
@@ -2709,13 +2583,6 @@ class HandlingSection(Section):
         return fig
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             _table(
                 self.table,
@@ -2735,13 +2602,6 @@ class HandlingSection(Section):
         ]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return correlation_finding(self.correlation, self.rating, self.loyalty)
 
 
@@ -2899,13 +2759,6 @@ class WordOfMouthSection(Section):
         ).format(**fields)
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         words = {
             "share": pgettext("word-of-mouth reading", "share"),
             "cascade": pgettext("word-of-mouth reading", "cascade"),
@@ -2921,13 +2774,6 @@ class WordOfMouthSection(Section):
         ]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return word_of_mouth_finding(self.table)
 
 

@@ -96,12 +96,12 @@ class Section:
         return None
 
     def tables(self) -> list:
-        """The tables to display, already styled (default: the main table).
+        """The section's tables, styled for display (default: the main table).
 
         Returns
         -------
-        list
-            Styled tables (pandas Stylers) with caption and source line; empty without a table.
+        list of pandas.io.formats.style.Styler
+            The tables in display order, with captions and the data source; empty without a table.
         """
         if self.table is None:
             return []
@@ -113,7 +113,7 @@ class Section:
         Returns
         -------
         str
-            One or two sentences; empty when the section states none.
+            Markdown sentences in the report's language; empty when the section states none.
         """
         return ""
 

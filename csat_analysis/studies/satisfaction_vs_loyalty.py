@@ -1046,23 +1046,9 @@ class SetupSection(Section):
         return {"n_respondents": len(self.settings.data)}
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return settings_note(self.settings)
 
     def headline(self) -> str:
-        """The sentence of the finding that leads the report's summary.
-
-        Returns
-        -------
-        str
-            One Markdown sentence.
-        """
         s = self.settings
         return ngettext(
             "{n} respondent; satisfied means at least {satisfied} on the {scale} satisfaction scale, "
@@ -1172,23 +1158,9 @@ class MeasuresSection(Section):
     references = ("cronbach1951", "feldt1965")
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [_styled(self.table, self.title, self.source)]
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return measures_finding(self.table, self.n_respondents)
 
     def headline(self) -> str:
@@ -1368,13 +1340,6 @@ class CurveSection(Section):
         return axes
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [_styled(self.table, self.title, self.source, percent=("share", "share_low", "share_high"))]
 
     def results(self) -> dict:
@@ -1401,13 +1366,6 @@ class CurveSection(Section):
         return results
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         fit = self.fit
         return curve_finding(
             self.table,
@@ -1580,13 +1538,6 @@ class LoyaltyTypesSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             _styled(
                 _shown(self.table, {"segment": "loyalty type"}),
@@ -1607,13 +1558,6 @@ class LoyaltyTypesSection(Section):
         return {"segments": dict(zip(self.table["segment"], self.table["share"]))}
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return loyalty_types_finding(self.table, self.behaviour, self.behaviour_is_proxy)
 
 
@@ -1764,13 +1708,6 @@ class DealerSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             _styled(
                 _shown(self.table, {"outcome": "outcome"}),
@@ -1791,13 +1728,6 @@ class DealerSection(Section):
         return {"dealer_table": {f"{r.sales}/{r.service} {r.outcome}": r.rate for r in self.table.itertuples()}}
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return dealer_finding(self.table)
 
 
@@ -1922,13 +1852,6 @@ class RecommendSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             _styled(
                 _shown(self.table, {"group": "nps group"}), self.title, self.source, percent=("share", "low", "high")
@@ -1951,13 +1874,6 @@ class RecommendSection(Section):
         }
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return recommend_finding(self.table, self.nps)
 
 
@@ -2152,13 +2068,6 @@ class DriversSection(Section):
         return shown
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [_styled(self._display(), self.title, self.source, percent=("share",))]
 
     def results(self) -> dict:
@@ -2178,13 +2087,6 @@ class DriversSection(Section):
         }
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return drivers_finding(self._display(), self.key.r2)
 
 
@@ -2567,13 +2469,6 @@ class PathsSection(Section):
         return _display(table, self.model.settings, words)
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         shown = [
             _styled(self._names(self.table), _("Paths with percentile bootstrap intervals"), self.source),
             _styled(self._names(self.model.constructs()), _("Constructs: R² and reliability"), self.source),
@@ -2595,13 +2490,6 @@ class PathsSection(Section):
         return {"ecsi_paths": {f"{r.source}->{r.target}": r.original for r in self.table.itertuples()}}
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         r2 = self.model.pls_fit.r2
         r2 = pd.Series(r2.to_numpy(), index=[self.model.settings.shown_construct(name) for name in r2.index])
         return _("{first} {second}").format(
@@ -2655,13 +2543,6 @@ class IndicesSection(Section):
     references = ("fornell1996",)
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [_styled(_shown(self.table, {"measure": "measure"}), self.title, self.source)]
 
     def results(self) -> dict:
@@ -2685,13 +2566,6 @@ class IndicesSection(Section):
         return results
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return index_finding(self.results(), self.method, self.source)
 
 
@@ -2811,13 +2685,6 @@ class IpmaSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [_styled(self._display(), self.title, self.source)]
 
     def results(self) -> dict:
@@ -2831,13 +2698,6 @@ class IpmaSection(Section):
         return {"ipma_short_stave": drv.short_stave(self.table)}
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return ipma_finding(self._display(), self._target())
 
 
@@ -3019,13 +2879,6 @@ class AssessmentSection(Section):
         return vif.assign(variable=[name(v) if is_inner else v for v, is_inner in zip(vif["variable"], inner)])
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         htmt = self._names(
             self.table[["construct_a", "construct_b", "htmt", "low", "high", "verdict"]], {"verdict": "verdict"}
         )
@@ -3062,13 +2915,6 @@ class AssessmentSection(Section):
         }
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return assessment_finding(
             self._names(self.table),
             self.vif,
@@ -3077,13 +2923,6 @@ class AssessmentSection(Section):
         )
 
     def headline(self) -> str:
-        """The sentence of the finding that leads the report's summary.
-
-        Returns
-        -------
-        str
-            One Markdown sentence.
-        """
         table = self._names(self.table)
         defined = table.dropna(subset=["htmt"])
         failing = defined[~defined["discriminant_085"].astype(bool)]
@@ -3233,13 +3072,6 @@ class PredictionSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         shown = self.table[["construct", "item", "q2_predict", "rmse", "rmse_lm", "mae", "mae_lm", "pls_beats_lm"]]
         return [_styled(self._names(shown), self.title, self.source)]
 
@@ -3257,13 +3089,6 @@ class PredictionSection(Section):
         }
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         power = _vocabulary()["power"].get(self.power, self.power)
         return prediction_finding(self.table, power, self.folds, self.repeats)
 
@@ -3459,13 +3284,6 @@ class SegmentsSection(Section):
         return ax
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         return [
             _styled(self.table, self.title, self.source, percent=("loyal_share", "loyal_low", "loyal_high")),
             _styled(
@@ -3498,13 +3316,6 @@ class SegmentsSection(Section):
         }
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return segment_finding(self.table, self.tests, self.segment)
 
 
@@ -3667,13 +3478,6 @@ class MultiGroupSection(Section):
         return _display(self.table, self.settings) if self.settings is not None else _shown(self.table)
 
     def tables(self) -> list:
-        """The section's tables, styled for display.
-
-        Returns
-        -------
-        list of pandas.io.formats.style.Styler
-            The tables in display order, with captions and the data source.
-        """
         names = self._names()
         shown = names.assign(path=names["source"] + " -> " + names["target"])
         shown = shown[["group_a", "group_b", "path", "path_a", "path_b", "difference", "p_value", "n_a", "n_b"]]
@@ -3700,13 +3504,6 @@ class MultiGroupSection(Section):
         }
 
     def finding(self) -> str:
-        """The section's result in words (Markdown), with its numbers.
-
-        Returns
-        -------
-        str
-            Markdown sentences in the report's language.
-        """
         return multigroup_finding(self._names(), self.segment, self.n_permutations, self.n_groups)
 
 
