@@ -830,8 +830,7 @@ class SurveyDesign:
         nu = (self.units.max() + 1) - (self.strata.max() + 1)
 
         table = shares.reshape(n_cols, n_rows).T * n
-        expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n
-        pearson = float(np.sum((table - expected) ** 2 / expected))
+        pearson = float(stats.chi2_contingency(table, correction=False).statistic)
         k = (n_rows - 1) * (n_cols - 1)
         design_effect = trace / k
         if statistic == "F":

@@ -724,6 +724,17 @@ class _Source:
         self._transcode(ENCODINGS_TRIED[1])
         _warn_if_not_chinese(self.name, self.temporary)
 
+    def recoded(self, first_non_ascii: int | None) -> bool:
+        """Check the bytes read as UTF-8 from their first non-ASCII byte; False when they are, else
+        fall back to GB18030 (:meth:`fall_back`) and True: the copy must be read instead."""
+        if first_non_ascii is None or self.encoding not in ("utf-8", "utf-8-sig") or self.temporary is not None:
+            return False
+        bad = _first_bad_byte(self.path, "utf-8", _char_start(self.path, max(first_non_ascii, self.offset)))
+        if bad is None:
+            return False
+        self.fall_back(bad)
+        return True
+
     @property
     def utf8_path(self) -> Path:
         return self.temporary or self.path
@@ -782,6 +793,9 @@ class _Layout:
                 break
             position = source.offset + found + 1
         self.data_start = position
+        # the start of the data, as far as the sample reaches (whole lines only unless it is the whole file)
+        self.data_head = sample[position - source.offset :]
+        self.data_head_complete = complete
 
     @staticmethod
     def _sniff(body: str) -> str:
@@ -890,11 +904,8 @@ def _fast_field_check(source: _Source, layout: _Layout) -> tuple[bool, int | Non
                     usual = False  # keep reading: the UTF-8 check still needs every block
                 else:
                     records, rest = records + counted[0], counted[1]
-    if first_non_ascii is not None and source.encoding in ("utf-8", "utf-8-sig") and source.temporary is None:
-        bad = _first_bad_byte(source.path, "utf-8", _char_start(source.path, max(first_non_ascii, source.offset)))
-        if bad is not None:
-            source.fall_back(bad)
-            return False, -1  # re-read from the transcoded copy
+    if source.recoded(first_non_ascii):
+        return False, -1  # re-read from the transcoded copy
     if not usual:
         return False, None
     if rest:  # the last line has no line end
@@ -909,13 +920,10 @@ def _fast_field_check(source: _Source, layout: _Layout) -> tuple[bool, int | Non
     return True, records
 
 
-def _first_record_delimiters(source: _Source, layout: _Layout, delimiter: int) -> int | None:
+def _first_record_delimiters(layout: _Layout, delimiter: int) -> int | None:
     """Delimiters in the first data record (blank lines skipped as the parse skips them), or None if none is found."""
-    with open(source.utf8_path, "rb") as handle:
-        handle.seek(layout.data_start)
-        head = handle.read(_SAMPLE)
-    pieces = head.split(b"\n")
-    lines = pieces if len(head) < _SAMPLE else pieces[:-1]  # the last piece of a full sample may be cut off
+    pieces = layout.data_head.split(b"\n")
+    lines = pieces if layout.data_head_complete else pieces[:-1]  # the last piece of a full sample may be cut off
     for line in lines:
         line = line.rstrip(b"\r")
         if line or len(layout.names) == 1:
@@ -941,7 +949,7 @@ def _plain_scan(source: _Source, layout: _Layout) -> tuple[str, int | None]:
     delimiter = ord(layout.delimiter) if len(layout.delimiter.encode()) == 1 else None
     if delimiter is None or delimiter > 127 or layout.cr_only:
         return "other", None
-    if _first_record_delimiters(source, layout, delimiter) != len(layout.names) - 1:
+    if _first_record_delimiters(layout, delimiter) != len(layout.names) - 1:
         return "other", None
     # blocks that stay in the CPU cache for the three passes below (1 MiB: 1.3 times faster than 16 MiB)
     buffer = bytearray(_SCAN_BLOCK)
@@ -956,11 +964,8 @@ def _plain_scan(source: _Source, layout: _Layout) -> tuple[str, int | None]:
                 first_non_ascii = offset
             delimiters += int(np.count_nonzero(data == delimiter))
             offset += size
-    if first_non_ascii is not None and source.encoding in ("utf-8", "utf-8-sig") and source.temporary is None:
-        bad = _first_bad_byte(source.path, "utf-8", _char_start(source.path, max(first_non_ascii, source.offset)))
-        if bad is not None:
-            source.fall_back(bad)
-            return "recode", None
+    if source.recoded(first_non_ascii):
+        return "recode", None
     return "plain", delimiters
 
 
