@@ -1030,7 +1030,26 @@ def missing_section(settings: OverviewSettings) -> MissingSection:
 
 
 @dataclass
-class RatingsSection(Section):
+class _ColumnFigureSection(Section):
+    """A figure of the data's columns of one kind and no table (the ratings, categories and numeric sections)."""
+
+    name: str = ""
+    data: pd.DataFrame | None = field(default=None, repr=False)
+    columns: list = field(default_factory=list)
+
+    def tables(self) -> list:
+        """No table: the figure shows the answers.
+
+        Returns
+        -------
+        list
+            Empty.
+        """
+        return []
+
+
+@dataclass
+class RatingsSection(_ColumnFigureSection):
     """How the answers of every rating-like column are spread, in percent of its answers.
 
     Attributes
@@ -1045,10 +1064,6 @@ class RatingsSection(Section):
     columns : list of str
         The columns shown.
     """
-
-    name: str = ""
-    data: pd.DataFrame | None = field(default=None, repr=False)
-    columns: list = field(default_factory=list)
 
     def plot(self, ax=None):
         """Heat map of the answer shares: one row per rating column, one column per answer.
@@ -1076,16 +1091,6 @@ class RatingsSection(Section):
         ax.set_xlabel(_("answer"))
         plots.source_note(ax, self.source)
         return ax
-
-    def tables(self) -> list:
-        """No table: the figure shows the answers.
-
-        Returns
-        -------
-        list
-            Empty.
-        """
-        return []
 
     def finding(self) -> str:
         """How many rating columns, and the lowest and highest mean answer (:func:`rating_finding`).
@@ -1123,7 +1128,7 @@ def ratings_section(settings: OverviewSettings) -> RatingsSection:
 
 
 @dataclass
-class CategoriesSection(Section):
+class CategoriesSection(_ColumnFigureSection):
     """Share of rows per level of every categorical and yes/no column (one bar chart each).
 
     Attributes
@@ -1137,10 +1142,6 @@ class CategoriesSection(Section):
     columns : list of str
         The columns shown.
     """
-
-    name: str = ""
-    data: pd.DataFrame | None = field(default=None, repr=False)
-    columns: list = field(default_factory=list)
 
     def plot(self, ax=None):
         """Bar charts of the share of rows per level, one panel per categorical or yes/no column.
@@ -1161,16 +1162,6 @@ class CategoriesSection(Section):
         from .. import plots
 
         return plots.category_bars(self.data, self.columns, source=self.source)
-
-    def tables(self) -> list:
-        """No table: the figure shows the answers.
-
-        Returns
-        -------
-        list
-            Empty.
-        """
-        return []
 
     def finding(self) -> str:
         """The most lopsided column and its commonest level (:func:`category_finding`).
@@ -1210,7 +1201,7 @@ def categories_section(settings: OverviewSettings) -> CategoriesSection:
 
 
 @dataclass
-class NumericSection(Section):
+class NumericSection(_ColumnFigureSection):
     """Histograms of the continuous columns (amounts, durations, weights), in percent of rows.
 
     Attributes
@@ -1224,10 +1215,6 @@ class NumericSection(Section):
     columns : list of str
         The columns shown.
     """
-
-    name: str = ""
-    data: pd.DataFrame | None = field(default=None, repr=False)
-    columns: list = field(default_factory=list)
 
     def plot(self, ax=None):
         """Histograms in percent of rows, one panel per continuous column.
@@ -1248,16 +1235,6 @@ class NumericSection(Section):
         from .. import plots
 
         return plots.histogram_grid(self.data, self.columns, source=self.source)
-
-    def tables(self) -> list:
-        """No table: the figure shows the answers.
-
-        Returns
-        -------
-        list
-            Empty.
-        """
-        return []
 
     def finding(self) -> str:
         """How many continuous columns, and the most skewed one (:func:`numeric_finding`).
