@@ -5,27 +5,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from survey_oracles import ORACLES, SHARES, make_design
 
 from csat_analysis.design import SurveyDesign
 from csat_analysis.errors import ParameterError, SurveyDataError
-
-ORACLES = Path(__file__).parent / "oracles"
-SHARES = {
-    "gender": {"female": 0.52, "male": 0.48},
-    "senior": {"senior": 0.22, "younger": 0.78},
-    "internet_service": {"DSL": 0.30, "Fiber optic": 0.50, "No": 0.20},
-}
-DESIGNS = {
-    "plain": {},
-    "strata": {"strata": "stratum"},
-    "cluster": {"strata": "stratum", "cluster": "psu"},
-    "cluster_fpc": {"strata": "stratum", "cluster": "psu", "fpc": "fpc"},
-}
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +23,6 @@ def sample():
 @pytest.fixture(scope="module")
 def oracle():
     return pd.read_csv(ORACLES / "survey_designs.csv", keep_default_na=False, converters={"value": float, "se": float})
-
-
-def make_design(sample, name):
-    base, _, calibration = name.partition("+")
-    options = dict(DESIGNS[base])
-    if calibration == "rake":
-        options["rake"] = SHARES
-    elif calibration == "cal":
-        options.update(rake=SHARES, rake_variance="calibrate")
-    elif calibration == "post":
-        options["poststratify"] = {"internet_service": SHARES["internet_service"]}
-    return SurveyDesign(sample, weights="w", **options)
 
 
 def test_every_design_matches_r_survey_to_1e8(sample, oracle):

@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from survey_oracles import ORACLES, make_design
 
 from csat_analysis.design import SurveyDesign
 from csat_analysis.errors import ParameterError, SurveyDataError
-
-ORACLES = Path(__file__).parent / "oracles"
-SHARES = {
-    "gender": {"female": 0.52, "male": 0.48},
-    "senior": {"senior": 0.22, "younger": 0.78},
-    "internet_service": {"DSL": 0.30, "Fiber optic": 0.50, "No": 0.20},
-}
-DESIGNS = {
-    "plain": {},
-    "strata": {"strata": "stratum"},
-    "cluster": {"strata": "stratum", "cluster": "psu"},
-    "cluster_fpc": {"strata": "stratum", "cluster": "psu", "fpc": "fpc"},
-}
 
 
 @pytest.fixture(scope="module")
@@ -45,20 +32,6 @@ def oracle():
         keep_default_na=False,
         converters={"statistic": float, "ndf": float, "p_value": float},
     )
-
-
-def make_design(sample, name):
-    if name == "srs":
-        return SurveyDesign(sample)
-    base, _, calibration = name.partition("+")
-    options = dict(DESIGNS[base])
-    if calibration == "rake":
-        options["rake"] = SHARES
-    elif calibration == "cal":
-        options.update(rake=SHARES, rake_variance="calibrate")
-    elif calibration == "post":
-        options["poststratify"] = {"internet_service": SHARES["internet_service"]}
-    return SurveyDesign(sample, weights="w", **options)
 
 
 def test_every_design_matches_svychisq_to_1e8(sample, oracle):
